@@ -1,0 +1,39 @@
+# `make run` and `make test` set everything up on a fresh machine.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+PORT   ?= 5000
+
+.PHONY: setup run test test-fast bench load clean
+
+setup: $(VENV)/.installed static/vendor/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+static/vendor/.installed: package.json package-lock.json scripts/vendor.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	node scripts/vendor.mjs
+	touch $@
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	$(PYTHON) -m pytest
+
+test-fast: setup
+	$(PYTHON) -m pytest -x -q -m "not browser"
+
+bench: setup
+	$(PYTHON) -m bench
+
+load: setup
+	$(PYTHON) -m bench.load
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -1,0 +1,63 @@
+"""The intranet of the Tomsk region's industrial educational-sectoral cluster."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from . import config as settings
+from .extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("INSTANCE_PATH") or os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    _configure(app, config or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+    from . import database, templating
+    from .auth.access import require_login
+    from .auth.services import load_user
+
+    database.init_app(app)
+    templating.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Войдите, чтобы открыть эту страницу."
+    app.before_request(require_login)
+
+    from . import admin, auth, cli, councils, directory, main
+
+    for area in (main, auth, directory, councils, admin):
+        app.register_blueprint(area.bp)
+    cli.init_app(app)
+    return app
+
+
+def _configure(app: Flask, overrides: dict) -> None:
+    app.config.from_object(settings.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.from_environment())
+    app.config.update(overrides)
+
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = settings.sqlite_url(app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+
+    if not app.config["SECRET_KEY"]:
+        if app.config["PRODUCTION"]:
+            raise RuntimeError("SECRET_KEY must be set in production (environment variable SECRET_KEY).")
+        app.config["SECRET_KEY"] = settings.generated_secret_key(app.instance_path)
+    if app.config["PRODUCTION"]:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True

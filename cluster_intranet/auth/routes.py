@@ -1,0 +1,59 @@
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter
+from . import bp, services
+from .access import public
+from .forms import ChangePasswordForm, LoginForm
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never redirect to another host after login."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.dashboard")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append("Неверная почта или пароль, либо учётная запись отключена.")
+        else:
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")), 303)
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("Вы вышли из интранета.", "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append("Текущий пароль введён неверно.")
+        else:
+            services.change_password(current_user, form.new_password.data)
+            db.session.commit()
+            login_user(current_user)  # keep this session: the generation changed
+            flash("Пароль изменён. Другие сеансы завершены.", "success")
+            return redirect(url_for("auth.profile"), 303)
+    return render_template("auth/profile.html", form=form), 422 if form.errors else 200

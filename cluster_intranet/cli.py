@@ -1,0 +1,21 @@
+"""CLI commands that belong to no single area."""
+import click
+from flask import Flask
+
+from .extensions import db
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Fill the database with the demo data (idempotent: a second run changes nothing)."""
+        from .demo import seed
+
+        admin_password = seed()
+        db.session.commit()
+        if admin_password:
+            click.echo("Создан администратор демо-данных:")
+            click.echo("  логин:  admin@cluster.local")
+            click.echo(f"  пароль: {admin_password}")
+        else:
+            click.echo("Демо-данные на месте.")

@@ -1,0 +1,83 @@
+"""All configuration in one place.
+
+Order of precedence (last wins): the defaults below, ``instance/config.py``,
+environment variables, the mapping passed to ``create_app``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+# Settings that may come from the environment, with their types.
+ENV_SETTINGS: dict[str, type] = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "TIMEZONE": str,
+    "PRODUCTION": bool,
+    "SERVER_NAME": str,
+    "PREFERRED_URL_SCHEME": str,
+    "PUBLIC_BASE_URL": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_USE_TLS": bool,
+    "MAIL_SENDER": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "SOFFICE_PATH": str,
+}
+
+
+class Defaults:
+    PRODUCTION = False
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None  # None: the SQLite file in instance/
+    TIMEZONE = "Asia/Tomsk"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    PER_PAGE = 25
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_HASH_METHOD = "scrypt"
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads: 10 MB
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_SENDER = "intranet@cluster.local"
+    RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_RATE_LIMIT = "10 per minute"
+    SOFFICE_PATH: str | None = None  # None: look for soffice on PATH
+    # Benchmarks only: a bare route and a per-request SQL query counter.
+    BENCH_ROUTES = False
+    COUNT_QUERIES = False
+
+
+def _parse(value: str, kind: type):
+    if kind is bool:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(value)
+
+
+def from_environment(environ=os.environ) -> dict:
+    return {name: _parse(environ[name], kind) for name, kind in ENV_SETTINGS.items() if name in environ}
+
+
+def sqlite_url(instance_path: str) -> str:
+    return f"sqlite:///{Path(instance_path) / 'cluster.sqlite'}"
+
+
+def generated_secret_key(instance_path: str) -> str:
+    """Reads instance/secret_key, creating it on first run (development only)."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..directory.models import Person
+from ..extensions import db
+from .models import Council, CouncilMember, MemberRole
+
+
+class CouncilError(ValueError):
+    """A change refused for a reason the user should read."""
+
+
+def councils_with_members() -> list[Council]:
+    stmt = (
+        select(Council)
+        .options(selectinload(Council.members).selectinload(CouncilMember.person).selectinload(Person.organization))
+        .order_by(Council.name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def save_council(council: Council, data: dict) -> Council:
+    duplicate = db.session.scalar(select(Council.id).where(Council.name == data["name"], Council.id != council.id))
+    if duplicate:
+        raise CouncilError("Совет с таким названием уже есть.")
+    for field, value in data.items():
+        setattr(council, field, value)
+    db.session.add(council)
+    db.session.flush()
+    return council
+
+
+def add_member(council: Council, person_id: int, role: MemberRole | str = MemberRole.MEMBER) -> CouncilMember:
+    if db.session.get(Person, person_id) is None:
+        raise CouncilError("Такого сотрудника нет в справочнике.")
+    if any(member.person_id == person_id for member in council.members):
+        raise CouncilError("Этот сотрудник уже входит в совет.")
+    last = db.session.scalar(select(func.max(CouncilMember.position)).where(CouncilMember.council_id == council.id))
+    member = CouncilMember(person_id=person_id, role=MemberRole(role).value, position=(last or 0) + 1)
+    council.members.append(member)
+    db.session.flush()
+    return member
+
+
+def remove_member(member: CouncilMember) -> None:
+    member.council.members.remove(member)
+    db.session.flush()
+
+
+def member_with_role(council: Council, role: MemberRole) -> CouncilMember | None:
+    return next((m for m in council.members if m.role == role), None)

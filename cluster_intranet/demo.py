@@ -1,0 +1,29 @@
+"""`flask seed-demo`: the demo data of every area, created only where missing."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .auth import services as users
+from .auth.models import User
+from .auth.roles import Role
+from .extensions import db
+
+DEMO_ADMIN = "admin@cluster.local"
+
+
+def seed() -> str | None:
+    """Seeds every area; returns the generated admin password if the admin was created now."""
+    from .councils import demo as councils_demo
+    from .directory import demo as directory_demo
+
+    people = directory_demo.seed()
+    councils_demo.seed(people)
+    return _seed_admin()
+
+
+def _seed_admin() -> str | None:
+    if db.session.scalar(select(User.id).where(User.email == DEMO_ADMIN)):
+        return None
+    password = users.generate_password()
+    users.create_user(DEMO_ADMIN, password, Role.ADMIN)
+    return password

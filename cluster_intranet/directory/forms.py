@@ -1,0 +1,35 @@
+from wtforms import EmailField, SelectField, StringField, URLField
+from wtforms.validators import Email, Optional
+
+from ..forms import Form, optional, required
+from .models import ORGANIZATION_KIND_LABELS
+
+
+def _id_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class OrganizationForm(Form):
+    short_name = StringField("Краткое наименование", validators=required(300))
+    full_name = StringField("Полное наименование", validators=optional(1000))
+    kind = SelectField("Вид", choices=[(k.value, label) for k, label in ORGANIZATION_KIND_LABELS.items()])
+    website = URLField("Официальный сайт", validators=optional(500))
+    city = StringField("Город", validators=optional(100))
+
+    FIELDS = ("short_name", "full_name", "kind", "website", "city")
+
+
+class PersonForm(Form):
+    surname = StringField("Фамилия", validators=required(100))
+    first_name = StringField("Имя", validators=required(100))
+    patronymic = StringField("Отчество", validators=optional(100))
+    organization_id = SelectField("Организация", coerce=_id_or_none, validators=[Optional()])
+    position = StringField("Должность", validators=optional(500))
+    email = EmailField("Электронная почта", validators=[*optional(254), Email("Неверный адрес электронной почты.")])
+    phone = StringField("Телефон", validators=optional(50))
+
+    FIELDS = ("surname", "first_name", "patronymic", "organization_id", "position", "email", "phone")
+
+    def with_organizations(self, choices: list[tuple[int, str]]) -> "PersonForm":
+        self.organization_id.choices = [(None, "— не указана —"), *choices]
+        return self

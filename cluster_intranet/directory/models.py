@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..model_mixins import SearchableMixin, TimestampMixin, VersionedMixin
+
+
+class OrganizationKind(StrEnum):
+    COLLEGE = "college"
+    TECHNICAL_SCHOOL = "technical_school"
+    SCHOOL = "school"
+    AUTHORITY = "authority"
+    FUND = "fund"
+    EMPLOYER = "employer"
+
+    @property
+    def label(self) -> str:
+        return ORGANIZATION_KIND_LABELS[self]
+
+
+ORGANIZATION_KIND_LABELS = {
+    OrganizationKind.COLLEGE: "Колледж",
+    OrganizationKind.TECHNICAL_SCHOOL: "Техникум",
+    OrganizationKind.SCHOOL: "Школа",
+    OrganizationKind.AUTHORITY: "Орган власти",
+    OrganizationKind.FUND: "Фонд",
+    OrganizationKind.EMPLOYER: "Работодатель",
+}
+
+
+class Organization(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
+    """A participant of the cluster."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    short_name: Mapped[str] = mapped_column(String(300), unique=True)
+    full_name: Mapped[str] = mapped_column(String(1000), default="")
+    kind: Mapped[str] = mapped_column(String(30), default=OrganizationKind.COLLEGE.value)
+    website: Mapped[str] = mapped_column(String(500), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.short_name}>"
+
+    @property
+    def kind_label(self) -> str:
+        return OrganizationKind(self.kind).label
+
+    def search_values(self):
+        return [self.short_name, self.full_name, self.city, self.website]
+
+
+class Person(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
+    """A member of staff of a participant (or a guest)."""
+
+    __tablename__ = "people"
+    __table_args__ = {"info": {"label": "сотрудники"}}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    surname: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    patronymic: Mapped[str] = mapped_column(String(100), default="")
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    position: Mapped[str] = mapped_column(String(500), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+
+    organization: Mapped[Organization | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Person {self.short_name}>"
+
+    @property
+    def short_name(self) -> str:
+        """«Беляев Е.В.»: surname and initials, as protocols write names."""
+        initials = "".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
+        return f"{self.surname} {initials}".strip()
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.surname, self.first_name, self.patronymic) if part)
+
+    def search_values(self):
+        return [self.surname, self.first_name, self.patronymic, self.email, self.position]

@@ -1,0 +1,124 @@
+"""Directory pages: organizations and people, with live search and inline editing.
+
+Each list answers the whole page, or for HTMX just its results; a row is edited in
+place: the edit button swaps the row for a form row, saving swaps it back.
+"""
+from flask import flash, redirect, render_template, request, url_for
+
+from ..auth.access import role_required
+from ..auth.roles import EDIT_DIRECTORY
+from ..extensions import db
+from ..web import fragment, message, page_or_fragment, paginate, wants_fragment
+from . import bp, services
+from .forms import OrganizationForm, PersonForm
+from .models import Organization, Person
+
+# What differs between the two kinds of entry; the views below are shared.
+KINDS = {
+    "organizations": dict(model=Organization, form=OrganizationForm, save=services.save_organization),
+    "people": dict(model=Person, form=PersonForm, save=services.save_person),
+}
+
+
+def _form(kind: str, obj=None):
+    form = KINDS[kind]["form"](obj=obj)
+    if isinstance(form, PersonForm):
+        form.with_organizations(services.organization_choices())
+    return form
+
+
+@bp.get("/organizations")
+def organizations():
+    q = request.args.get("q", "")
+    page = paginate(services.organizations_query(q))
+    return page_or_fragment(
+        "directory/organizations.html", "directory/_organizations_results.html", page=page, q=q, kind="organizations"
+    )
+
+
+@bp.get("/people")
+def people():
+    q = request.args.get("q", "")
+    organization_id = request.args.get("organization", type=int)
+    page = paginate(services.people_query(q, organization_id))
+    return page_or_fragment(
+        "directory/people.html", "directory/_people_results.html", page=page, q=q, kind="people"
+    )
+
+
+@bp.get("/people/suggest")
+def suggest_people():
+    """Suggestions for pickers that find a person by part of the name."""
+    people = services.search_people(request.args.get("q", ""))
+    return render_template("directory/_person_suggestions.html", people=people)
+
+
+@bp.route("/<any(organizations, people):kind>/new", methods=["GET", "POST"])
+@role_required(*EDIT_DIRECTORY)
+def create(kind: str):
+    form = _form(kind)
+    if form.validate_on_submit():
+        try:
+            entry = KINDS[kind]["save"](KINDS[kind]["model"](), form.data_for(*form.FIELDS))
+        except services.DirectoryError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            if wants_fragment():
+                return fragment(f"directory/_{kind}_row.html", entry=entry, trigger="directoryChanged")
+            flash("Запись добавлена.", "success")
+            return redirect(url_for(f"directory.{kind}"), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return _form_response(kind, form, None, status)
+
+
+@bp.route("/<any(organizations, people):kind>/<int:entry_id>/edit", methods=["GET", "POST"])
+@role_required(*EDIT_DIRECTORY)
+def edit(kind: str, entry_id: int):
+    entry = db.get_or_404(KINDS[kind]["model"], entry_id)
+    form = _form(kind, entry)
+    if form.validate_on_submit():
+        try:
+            KINDS[kind]["save"](entry, form.data_for(*form.FIELDS))
+        except services.DirectoryError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            if wants_fragment():
+                return fragment(f"directory/_{kind}_row.html", entry=entry)
+            flash("Изменения сохранены.", "success")
+            return redirect(url_for(f"directory.{kind}"), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return _form_response(kind, form, entry, status)
+
+
+@bp.get("/<any(organizations, people):kind>/<int:entry_id>/row")
+def row(kind: str, entry_id: int):
+    """The display row again (the «cancel» of inline editing)."""
+    entry = db.get_or_404(KINDS[kind]["model"], entry_id)
+    return fragment(f"directory/_{kind}_row.html", entry=entry)
+
+
+@bp.post("/<any(organizations, people):kind>/<int:entry_id>/delete")
+@role_required(*EDIT_DIRECTORY)
+def delete(kind: str, entry_id: int):
+    entry = db.get_or_404(KINDS[kind]["model"], entry_id)
+    try:
+        services.delete_entry(entry)
+    except services.DirectoryError as error:
+        db.session.rollback()
+        if wants_fragment():
+            return message(str(error), 409)
+        flash(str(error), "danger")
+        return redirect(url_for(f"directory.{kind}"), 303)
+    db.session.commit()
+    if wants_fragment():
+        return fragment("_empty.html", trigger="directoryChanged")
+    flash("Запись удалена.", "success")
+    return redirect(url_for(f"directory.{kind}"), 303)
+
+
+def _form_response(kind: str, form, entry, status: int):
+    context = dict(form=form, entry=entry, kind=kind)
+    return page_or_fragment("directory/entry_form.html", "directory/_entry_form_row.html", status, **context)

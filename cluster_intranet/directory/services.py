@@ -1,0 +1,77 @@
+"""The directory of participants and people: queries and changes."""
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..model_mixins import search_pattern
+from ..references import deletion_refusal
+from .models import Organization, Person
+
+
+class DirectoryError(ValueError):
+    """A change refused for a reason the user should read."""
+
+
+def organizations_query(text: str = "") -> Select:
+    stmt = select(Organization).order_by(Organization.short_name)
+    if text.strip():
+        stmt = stmt.where(Organization.search_text.like(search_pattern(text), escape="\\"))
+    return stmt
+
+
+def people_query(text: str = "", organization_id: int | None = None) -> Select:
+    stmt = (
+        select(Person)
+        .options(selectinload(Person.organization))
+        .order_by(Person.surname, Person.first_name, Person.patronymic, Person.id)
+    )
+    if text.strip():
+        stmt = stmt.where(Person.search_text.like(search_pattern(text), escape="\\"))
+    if organization_id:
+        stmt = stmt.where(Person.organization_id == organization_id)
+    return stmt
+
+
+def search_people(text: str, limit: int = 10) -> list[Person]:
+    """Suggestions for a «type part of the name» picker."""
+    if not text.strip():
+        return []
+    return list(db.session.scalars(people_query(text).limit(limit)))
+
+
+def organization_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Organization.id, Organization.short_name).order_by(Organization.short_name))
+    return [(row.id, row.short_name) for row in rows]
+
+
+def save_organization(org: Organization, data: dict) -> Organization:
+    duplicate = db.session.scalar(
+        select(Organization.id).where(Organization.short_name == data["short_name"], Organization.id != org.id)
+    )
+    if duplicate:
+        raise DirectoryError("Организация с таким кратким наименованием уже есть.")
+    for field, value in data.items():
+        setattr(org, field, value)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def save_person(person: Person, data: dict) -> Person:
+    for field, value in data.items():
+        setattr(person, field, value)
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def delete_entry(entry: Organization | Person) -> None:
+    """Deletes an organization or a person unless a protocol or another record uses it."""
+    what = "организацию" if isinstance(entry, Organization) else "сотрудника"
+    reason = deletion_refusal(entry, what)
+    if reason:
+        raise DirectoryError(reason)
+    db.session.delete(entry)
+    db.session.flush()

@@ -1,0 +1,18 @@
+from flask import abort, current_app, render_template
+
+from ..councils.services import councils_with_members
+from . import bp
+
+
+@bp.get("/")
+def dashboard():
+    """The home page: each area adds its panel as it lands."""
+    return render_template("main/dashboard.html", councils=councils_with_members())
+
+
+@bp.get("/_bare")
+def bare():
+    """Benchmarks only (BENCH_ROUTES): the fastest answer this server can give."""
+    if not current_app.config["BENCH_ROUTES"]:
+        abort(404)
+    return "ok"

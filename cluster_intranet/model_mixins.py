@@ -1,0 +1,72 @@
+"""Column types and mixins shared by the models of every area."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Integer, String, TypeDecorator, event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+
+from . import clock
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every database (SQLite keeps no time zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=lambda: clock.utcnow(), onupdate=lambda: clock.utcnow()
+    )
+
+
+class VersionedMixin:
+    """Optimistic locking: a save based on a stale version raises StaleDataError."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class SearchableMixin:
+    """Keeps ``search_text``: the casefolded words a list is searched by.
+
+    SQLite's lower()/LIKE fold ASCII only, so Cyrillic search is done on this
+    column, filled in Python the same way on every database.
+    """
+
+    search_text: Mapped[str] = mapped_column(String(1000), default="", index=True)
+
+    def search_values(self) -> list[str | None]:
+        raise NotImplementedError
+
+    def refresh_search_text(self) -> None:
+        self.search_text = " ".join(v for v in self.search_values() if v).casefold()[:1000]
+
+
+def search_pattern(query: str) -> str:
+    """A LIKE pattern for ``search_text``; wildcards typed by the user match themselves."""
+    escaped = query.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@event.listens_for(Session, "before_flush")
+def _refresh_search_text(session: Session, flush_context, instances) -> None:
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, SearchableMixin):
+            obj.refresh_search_text()

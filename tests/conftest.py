@@ -1,0 +1,182 @@
+"""Fixtures: the app on a fresh database (SQLite always, PostgreSQL when
+TEST_DATABASE_URL is set), clients signed in per role, HTMX and CSRF helpers."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
+
+from cluster_intranet import create_app
+from cluster_intranet.auth import services as user_services
+from cluster_intranet.auth.roles import Role
+from cluster_intranet.extensions import db
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+PASSWORD = "test-password-1"
+CSRF_META = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+class Client(FlaskClient):
+    """A test client that sends the CSRF token the way the pages do (the
+    X-CSRFToken header), unless a test passes ``csrf=False``.
+
+    Each request runs in an application context of its own, as in production:
+    a test that holds a context (``ctx``) shares neither ``g`` nor the
+    database session with the requests it makes, and sees their writes after.
+    """
+
+    def open(self, *args, csrf: bool = True, **kwargs):
+        method = (kwargs.get("method") or "GET").upper()
+        if csrf and method not in {"GET", "HEAD", "OPTIONS"}:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        outer = has_app_context()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer:
+            db.session.expire_all()
+        return response
+
+    def csrf_token(self) -> str:
+        page = super().open("/", follow_redirects=True).get_data(as_text=True)
+        return CSRF_META.search(page).group(1)
+
+    def hx(self, method: str, url: str, **kwargs):
+        """A request as HTMX sends it."""
+        headers = {"HX-Request": "true", **kwargs.pop("headers", {})}
+        return self.open(url, method=method.upper(), headers=headers, **kwargs)
+
+    def login(self, email: str, password: str = PASSWORD):
+        return self.post("/login", data={"email": email, "password": password})
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    url = os.environ["TEST_DATABASE_URL"]
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    """One app per backend; the schema is built by the Alembic migrations."""
+    from flask_migrate import upgrade
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests, real hashing still
+            "SERVER_NAME": "intranet.test",
+            "PUBLIC_BASE_URL": "http://intranet.test",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    app.test_client_class = Client
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Every test starts with empty tables."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(tables):
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that use the models directly."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def make_user(role: Role | str, email: str | None = None, person_id: int | None = None):
+    user = user_services.create_user(email or f"{Role(role).value}@cluster.test", PASSWORD, role, person_id)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def login_as(app):
+    """``login_as("secretary")`` gives a client signed in with a new user of that role."""
+
+    def sign_in(role: Role | str, email: str | None = None, person_id: int | None = None) -> Client:
+        with app.app_context():
+            user = make_user(role, email, person_id)
+            email = user.email
+        client = app.test_client()
+        response = client.login(email)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def admin(login_as) -> Client:
+    return login_as(Role.ADMIN)
+
+
+@pytest.fixture
+def secretary(login_as) -> Client:
+    return login_as(Role.SECRETARY)
+
+
+@pytest.fixture
+def viewer(login_as) -> Client:
+    return login_as(Role.VIEWER)
+
+
+SEED_PROTOCOL = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "protocol-2021-10-22.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    if not SEED_PROTOCOL.exists():
+        pytest.skip(f"the seed protocol is not beside the repository ({SEED_PROTOCOL})")
+    return SEED_PROTOCOL.read_text(encoding="utf-8")

@@ -1,0 +1,90 @@
+"""Signing in and out, passwords, sessions."""
+from sqlalchemy import select
+
+from cluster_intranet.auth.models import User
+from cluster_intranet.auth.roles import Role
+from cluster_intranet.extensions import db
+from tests.conftest import PASSWORD, make_user
+
+
+def test_pages_need_login_and_return_after_it(app, client, ctx):
+    make_user(Role.VIEWER, "v@cluster.test")
+    response = client.get("/directory/people?q=x")
+    assert response.status_code == 302
+    assert response.location.startswith("/login?next=")
+    login = client.post(response.location, data={"email": "v@cluster.test", "password": PASSWORD})
+    assert login.status_code == 303
+    assert login.location == "/directory/people?q=x"
+
+
+def test_login_never_redirects_to_another_site(app, client, ctx):
+    make_user(Role.VIEWER, "v@cluster.test")
+    response = client.post("/login?next=//evil.example/x", data={"email": "v@cluster.test", "password": PASSWORD})
+    assert response.location == "/"
+
+
+def test_wrong_password_and_inactive_user_are_refused(app, client, ctx):
+    user = make_user(Role.VIEWER, "v@cluster.test")
+    wrong = client.post("/login", data={"email": "v@cluster.test", "password": "nope"})
+    assert wrong.status_code == 422
+    assert "Неверная почта или пароль" in wrong.get_data(as_text=True)
+    user.active = False
+    db.session.commit()
+    refused = client.post("/login", data={"email": "v@cluster.test", "password": PASSWORD})
+    assert refused.status_code == 422
+
+
+def test_login_form_without_csrf_token_is_refused(app, client, ctx):
+    make_user(Role.VIEWER, "v@cluster.test")
+    response = client.post("/login", data={"email": "v@cluster.test", "password": PASSWORD}, csrf=False)
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
+
+
+def test_htmx_request_of_an_expired_session_redirects_the_window(app, client):
+    response = client.get("/directory/people", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_password_is_hashed(app, ctx):
+    user = make_user(Role.VIEWER, "v@cluster.test")
+    assert PASSWORD not in user.password_hash and user.check_password(PASSWORD)
+
+
+def test_change_password_rules_and_other_sessions_end(app, login_as, ctx):
+    first = login_as(Role.SECRETARY, "s@cluster.test")
+    second = app.test_client()
+    second.login("s@cluster.test")
+    assert second.get("/profile").status_code == 200
+
+    weak = first.post("/profile", data={"current_password": PASSWORD, "new_password": "short", "confirm": "short"})
+    assert weak.status_code == 422 and "не короче" in weak.get_data(as_text=True)
+    mismatch = first.post(
+        "/profile", data={"current_password": PASSWORD, "new_password": "new-password-22", "confirm": "other-password-22"}
+    )
+    assert "Пароли не совпадают" in mismatch.get_data(as_text=True)
+    wrong_current = first.post(
+        "/profile", data={"current_password": "bad", "new_password": "new-password-22", "confirm": "new-password-22"}
+    )
+    assert "Текущий пароль введён неверно" in wrong_current.get_data(as_text=True)
+
+    ok = first.post("/profile", data={"current_password": PASSWORD, "new_password": "new-password-22", "confirm": "new-password-22"})
+    assert ok.status_code == 303
+    assert first.get("/profile").status_code == 200  # this session goes on
+    assert second.get("/profile").status_code == 302  # the other one ended
+    user = db.session.scalar(select(User).where(User.email == "s@cluster.test"))
+    db.session.refresh(user)
+    assert user.check_password("new-password-22")
+
+
+def test_logout(app, login_as):
+    client = login_as(Role.VIEWER)
+    assert client.post("/logout").status_code == 303
+    assert client.get("/").status_code == 302
+
+
+def test_session_cookie_flags(app, login_as):
+    client = login_as(Role.VIEWER)
+    cookie = client.get_cookie("session", domain="intranet.test")
+    assert cookie.http_only and cookie.same_site == "Lax"

@@ -1,0 +1,134 @@
+"""The directory: organizations and people, search, inline editing, deletion rules."""
+import pytest
+from sqlalchemy import func, select
+
+from cluster_intranet.directory.models import Organization, Person
+from cluster_intranet.extensions import db
+from tests import factories
+
+
+def test_short_name_is_derived(ctx):
+    assert Person(surname="Беляев", first_name="Евгений", patronymic="Викторович").short_name == "Беляев Е.В."
+    assert Person(surname="Беляев", first_name="Е.", patronymic="В.").short_name == "Беляев Е.В."
+    assert Person(surname="Smith", first_name="John", patronymic="").short_name == "Smith J."
+
+
+def test_live_search_is_case_insensitive_in_cyrillic(app, viewer, ctx):
+    factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна")
+    factories.person(surname="Кузнецова", first_name="Наталья", patronymic="Викторовна")
+    db.session.commit()
+    page = viewer.hx("get", "/directory/people?q=ПОЯР")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Пояркова" in body and "Кузнецова" not in body
+    assert "<html" not in body  # the fragment, not the page
+    assert "HX-Request" in page.headers["Vary"]
+    full = viewer.get("/directory/people?q=ольга")
+    assert "<html" in full.get_data(as_text=True) and "Пояркова" in full.get_data(as_text=True)
+
+
+def test_search_treats_wildcards_literally(app, viewer, ctx):
+    factories.person(surname="Иванов")
+    db.session.commit()
+    assert "Иванов" not in viewer.hx("get", "/directory/people?q=%25").get_data(as_text=True)
+
+
+def test_people_list_is_paginated(app, viewer, ctx):
+    for n in range(30):
+        factories.person(surname=f"Сидоров{n:02}")
+    db.session.commit()
+    first = viewer.get("/directory/people").get_data(as_text=True)
+    second = viewer.get("/directory/people?page=2").get_data(as_text=True)
+    assert first.count('id="people-row-') == 25 and second.count('id="people-row-') == 5
+    assert "Всего: 30" in first
+
+
+def test_empty_states(app, viewer):
+    assert "Справочник сотрудников пуст" in viewer.get("/directory/people").get_data(as_text=True)
+    assert "Никого не нашлось" in viewer.get("/directory/people?q=zzz").get_data(as_text=True)
+
+
+def test_secretary_adds_a_person_inline(app, secretary, ctx):
+    org = factories.organization()
+    db.session.commit()
+    form = secretary.hx("get", "/directory/people/new")
+    assert form.status_code == 200 and "<tr" in form.get_data(as_text=True)
+    data = {"surname": " Пояркова ", "first_name": "Ольга", "patronymic": "Николаевна", "organization_id": org.id,
+            "position": "заместитель директора", "email": "poyarkova@example.ru", "phone": ""}
+    response = secretary.hx("post", "/directory/people/new", data=data)
+    assert response.status_code == 200
+    assert "Пояркова О.Н." in response.get_data(as_text=True)
+    person = db.session.scalar(select(Person))
+    assert person.surname == "Пояркова" and person.organization_id == org.id
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"surname": ""}, "Заполните это поле."),
+        ({"email": "not-an-email"}, "Неверный адрес электронной почты."),
+        ({"position": "д" * 501}, "Не длиннее 500 символов."),
+    ],
+)
+def test_bad_person_input_is_refused_next_to_the_field(app, secretary, ctx, changes, message):
+    data = {"surname": "Иванов", "first_name": "Иван", "patronymic": "", "organization_id": "", "position": "", "email": "", "phone": ""}
+    response = secretary.hx("post", "/directory/people/new", data={**data, **changes})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_duplicate_organization_name_is_refused(app, secretary, ctx):
+    factories.organization(short_name="ОГБПОУ «ТИТ»")
+    db.session.commit()
+    response = secretary.post("/directory/organizations/new", data={"short_name": "ОГБПОУ «ТИТ»", "kind": "college"})
+    assert response.status_code == 422
+    assert "уже есть" in response.get_data(as_text=True)
+
+
+def test_inline_edit_row_and_cancel(app, secretary, ctx):
+    person = factories.person(surname="Беляев")
+    db.session.commit()
+    edit = secretary.hx("get", f"/directory/people/{person.id}/edit")
+    assert 'name="surname"' in edit.get_data(as_text=True)
+    saved = secretary.hx("post", f"/directory/people/{person.id}/edit", data={
+        "surname": "Беляев", "first_name": "Евгений", "patronymic": "Викторович", "organization_id": "",
+        "position": "директор", "email": "", "phone": ""})
+    assert saved.status_code == 200 and "Беляев Е.В." in saved.get_data(as_text=True)
+    cancel = secretary.hx("get", f"/directory/people/{person.id}/row")
+    assert f'id="people-row-{person.id}"' in cancel.get_data(as_text=True)
+
+
+def test_delete_person_and_organization_in_use(app, secretary, ctx):
+    org = factories.organization()
+    person = factories.person(organization=org)
+    lonely = factories.person()
+    db.session.commit()
+    org_id, person_id, lonely_id = org.id, person.id, lonely.id
+    refused = secretary.hx("post", f"/directory/organizations/{org.id}/delete")
+    assert refused.status_code == 409
+    assert "Нельзя удалить организацию" in refused.get_data(as_text=True)
+    assert "сотрудники (1)" in refused.get_data(as_text=True)
+    assert secretary.hx("post", f"/directory/people/{lonely_id}/delete").status_code == 200
+    assert db.session.get(Person, lonely_id) is None
+    assert db.session.get(Organization, org_id) is not None and db.session.get(Person, person_id) is not None
+
+
+def test_viewer_cannot_change_the_directory(app, viewer, ctx):
+    person = factories.person()
+    db.session.commit()
+    assert viewer.post(f"/directory/people/{person.id}/delete").status_code == 403
+    forbidden = viewer.get("/directory/people/new")
+    assert forbidden.status_code == 403 and "Доступ запрещён" in forbidden.get_data(as_text=True)
+
+
+def test_unknown_ids_give_the_404_page(app, secretary):
+    response = secretary.get("/directory/people/999999/edit")
+    assert response.status_code == 404 and "Страница не найдена" in response.get_data(as_text=True)
+
+
+def test_suggestions_for_the_person_picker(app, viewer, ctx):
+    factories.person(surname="Жарких", first_name="Елена", patronymic="Владимировна")
+    db.session.commit()
+    body = viewer.get("/directory/people/suggest?q=жар").get_data(as_text=True)
+    assert 'data-pick-label="Жарких Е.В."' in body

@@ -1,0 +1,91 @@
+"""The app factory, configuration, CLI and demo data."""
+import pytest
+from sqlalchemy import func, select
+
+from cluster_intranet import create_app
+from cluster_intranet.auth.models import User
+from cluster_intranet.councils.models import Council
+from cluster_intranet.directory.models import Organization, Person
+from cluster_intranet.extensions import db
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"PRODUCTION": True})
+
+
+def test_development_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    first = create_app().config["SECRET_KEY"]
+    second = create_app().config["SECRET_KEY"]
+    assert first == second and len(first) > 40
+    assert (tmp_path / "secret_key").read_text().strip() == first
+
+
+def test_environment_overrides_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "x.sqlite"))
+    monkeypatch.setenv("TIMEZONE", "Asia/Novosibirsk")
+    app = create_app({"SECRET_KEY": "k"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("x.sqlite")
+    assert app.config["TIMEZONE"] == "Asia/Novosibirsk"
+
+
+def test_database_defaults_to_sqlite_in_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    app = create_app({"SECRET_KEY": "k"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'cluster.sqlite'}"
+
+
+def _counts():
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Organization, Person, Council, User)
+    }
+
+
+def test_seed_demo_is_idempotent_and_prints_a_fresh_password(app, runner, ctx):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin@cluster.local" in first.output
+    password = first.output.split("пароль:")[1].split()[0]
+    counts = _counts()
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0
+    assert "пароль" not in second.output
+    assert _counts() == counts
+    admin = db.session.scalar(select(User).where(User.email == "admin@cluster.local"))
+    assert admin.check_password(password)
+
+
+def test_demo_people_are_named_as_in_the_seed_protocol(app, runner, ctx, seed_text):
+    runner.invoke(args=["seed-demo"])
+    short_names = set(db.session.scalars(select(Person.surname)))
+    for surname in ("Беляев", "Королева", "Бенсон", "Елисеев", "Криков", "Криволапов", "Матвеев",
+                    "Кускова", "Змеева", "Дрожено", "Доронин", "Пояркова", "Кузнецова", "Жарких"):
+        assert surname in short_names
+        assert surname in seed_text
+    for org in db.session.scalars(select(Organization.short_name)):
+        if org.startswith(("ООО «Гарантийный", "ОГБПОУ", "МАОУ")):
+            assert org in seed_text, org
+
+
+def test_users_cli_creates_and_lists(app, runner, ctx):
+    result = runner.invoke(args=["users", "create", "sec@cluster.test", "--role", "secretary", "--password", "secret-pass-1"])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(args=["users", "list"])
+    assert "sec@cluster.test\tsecretary\tактивен" in listed.output
+    weak = runner.invoke(args=["users", "create", "x@cluster.test", "--password", "short"])
+    assert weak.exit_code != 0 and "не короче" in weak.output
+    duplicate = runner.invoke(args=["users", "create", "SEC@cluster.test", "--password", "secret-pass-1"])
+    assert duplicate.exit_code != 0 and "уже есть" in duplicate.output
+
+
+def test_users_cli_prompts_for_password(app, runner, ctx):
+    result = runner.invoke(args=["users", "create", "p@cluster.test"], input="prompted-pass-1\nprompted-pass-1\n")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User).where(User.email == "p@cluster.test")).check_password("prompted-pass-1")
