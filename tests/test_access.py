@@ -1,0 +1,128 @@
+"""Every route of the app, for every role, answers as the access matrix says.
+
+The routes come from ``app.url_map``: a route added without a row here fails
+``test_every_route_is_in_the_matrix``. A row is (endpoint, method, who may) where
+``who may`` is PUBLIC, SIGNED_IN (any role) or a tuple of roles; everyone else
+gets 403, and anonymous users are sent to the login page.
+"""
+from __future__ import annotations
+
+import pytest
+
+from cluster_intranet.auth.roles import (
+    EDIT_COUNCILS,
+    EDIT_DIRECTORY,
+    MANAGE_USERS,
+    Role,
+)
+from cluster_intranet.demo import seed
+
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+ROLES = [None, *Role]  # None: anonymous
+
+# endpoint -> {method: who may}
+MATRIX: dict[str, dict[str, object]] = {
+    "static": {"GET": PUBLIC},
+    "auth.login": {"GET": PUBLIC, "POST": PUBLIC},
+    "auth.logout": {"POST": SIGNED_IN},
+    "auth.profile": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "main.dashboard": {"GET": SIGNED_IN},
+    "main.bare": {"GET": SIGNED_IN},
+    "directory.organizations": {"GET": SIGNED_IN},
+    "directory.people": {"GET": SIGNED_IN},
+    "directory.suggest_people": {"GET": SIGNED_IN},
+    "directory.row": {"GET": SIGNED_IN},
+    "directory.create": {"GET": EDIT_DIRECTORY, "POST": EDIT_DIRECTORY},
+    "directory.edit": {"GET": EDIT_DIRECTORY, "POST": EDIT_DIRECTORY},
+    "directory.delete": {"POST": EDIT_DIRECTORY},
+    "councils.index": {"GET": SIGNED_IN},
+    "councils.edit": {"GET": EDIT_COUNCILS, "POST": EDIT_COUNCILS},
+    "councils.add_member": {"POST": EDIT_COUNCILS},
+    "councils.remove_member": {"POST": EDIT_COUNCILS},
+    "admin.users": {"GET": MANAGE_USERS},
+    "admin.create_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
+    "admin.edit_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
+    "admin.toggle_active": {"POST": MANAGE_USERS},
+    "admin.reset_password": {"POST": MANAGE_USERS},
+}
+
+
+def url_arguments(ids: dict) -> dict[str, object]:
+    """Values for every URL variable name used by the app's routes."""
+    return {
+        "filename": "css/app.css",
+        "kind": "people",
+        "entry_id": ids["person"],
+        "council_id": ids["council"],
+        "member_id": ids["member"],
+        "user_id": ids["user"],
+    }
+
+
+@pytest.fixture
+def ids(app, ctx):
+    seed()
+    from sqlalchemy import select
+
+    from cluster_intranet.auth.models import User
+    from cluster_intranet.councils.models import Council, CouncilMember
+    from cluster_intranet.directory.models import Person
+    from cluster_intranet.extensions import db
+
+    found = {
+        "person": db.session.scalar(select(Person.id).order_by(Person.id.desc())),
+        "council": db.session.scalar(select(Council.id)),
+        "member": db.session.scalar(select(CouncilMember.id)),
+        "user": db.session.scalar(select(User.id)),
+    }
+    db.session.commit()
+    return found
+
+
+def routes(app):
+    # Signing out last, so the walk goes on signed in.
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "auth.logout"):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_is_in_the_matrix(app):
+    missing = [f"{rule.endpoint} {method}" for rule, method in routes(app) if method not in MATRIX.get(rule.endpoint, {})]
+    assert missing == [], "add these routes to MATRIX in tests/test_access.py"
+
+
+def expected(who_may, role) -> int:
+    if who_may == PUBLIC:
+        return 200
+    if role is None:
+        return 302
+    if who_may == SIGNED_IN or role == Role.ADMIN or role in who_may:
+        return 200
+    return 403
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
+def test_role_matrix(app, ids, login_as, role):
+    app.config["BENCH_ROUTES"] = True
+    client = login_as(role, f"walker-{role.value}@cluster.test") if role else app.test_client()
+    failures = []
+    try:
+        for rule, method in routes(app):
+            who_may = MATRIX[rule.endpoint][method]
+            url = app.url_for(rule.endpoint, **{k: v for k, v in url_arguments(ids).items() if k in rule.arguments})
+            # A POST is sent empty: a permitted one answers a validation message, never 302/403/500.
+            response = client.open(url, method=method, data={})
+            response.close()
+            got = response.status_code
+            want = expected(who_may, role)
+            allowed = {200, 303, 400, 409, 422} if want == 200 else {want}
+            if method == "POST" and rule.endpoint == "auth.logout" and want == 200:
+                allowed = {303}
+            if rule.endpoint == "auth.login" and role is not None:
+                allowed = {200, 302, 303, 422}
+            if got not in allowed or (want == 302 and "/login" not in response.location):
+                failures.append(f"{method} {url}: {got}, expected {want}")
+    finally:
+        app.config["BENCH_ROUTES"] = False
+    assert failures == []
