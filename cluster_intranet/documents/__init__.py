@@ -1,0 +1,1 @@
+"""Word documents: rendering, the template library, downloads."""

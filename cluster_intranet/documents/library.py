@@ -1,0 +1,29 @@
+"""The template library: which .docx template renders each kind of document.
+
+Default templates ship in default_templates/; a secretary may upload a
+replacement per kind (stored in the database), and the active one wins.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+DEFAULT_TEMPLATES = Path(__file__).parent / "default_templates"
+
+# kind -> Russian name; each kind has default_templates/<kind>.docx
+KINDS: dict[str, str] = {
+    "protocol_short": "Протокол (краткая форма)",
+    "protocol_full": "Протокол (полная форма, ГОСТ Р 7.0.97-2016)",
+    "extract": "Выписка из протокола",
+    "decisions_report": "Отчёт об исполнении решений",
+}
+
+
+def default_template(kind: str) -> bytes:
+    if kind not in KINDS:
+        raise KeyError(f"unknown document kind: {kind}")
+    return (DEFAULT_TEMPLATES / f"{kind}.docx").read_bytes()
+
+
+def active_template(kind: str) -> bytes:
+    """The template to render ``kind`` with. The uploaded versions join here."""
+    return default_template(kind)
