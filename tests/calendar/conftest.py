@@ -1,0 +1,54 @@
+"""Fixtures for the iCalendar feed tests: two independent parsers."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ICALJS_SCRIPT = Path(__file__).with_name("icaljs_parse.mjs")
+
+
+@pytest.fixture
+def parse_icalendar():
+    """Parse feed bytes with the Python icalendar library."""
+
+    def parse(data: bytes) -> Calendar:
+        return Calendar.from_ical(data)
+
+    return parse
+
+
+@pytest.fixture(scope="session")
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    if not (REPO_ROOT / "node_modules" / "ical.js" / "package.json").is_file():
+        pytest.skip("node_modules/ical.js is absent (run `npm ci`)")
+    return node
+
+
+@pytest.fixture
+def parse_icaljs(_node, tmp_path):
+    """Parse feed bytes with ical.js, an independent JavaScript parser, via node."""
+    counter = iter(range(1_000_000))
+
+    def parse(data: bytes) -> dict:
+        path = tmp_path / f"feed-{next(counter)}.ics"
+        path.write_bytes(data)
+        result = subprocess.run(
+            [_node, str(ICALJS_SCRIPT), str(path)],
+            cwd=REPO_ROOT,  # so that node_modules/ical.js resolves
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, f"ical.js failed:\n{result.stderr}"
+        return json.loads(result.stdout)
+
+    return parse
