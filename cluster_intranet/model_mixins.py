@@ -2,11 +2,28 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from sqlalchemy import DateTime, Integer, String, TypeDecorator, event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from . import clock
+
+
+class LabeledEnum(StrEnum):
+    """A string enum whose members carry their Russian label:
+    ``PLANNED = "planned", "Запланировано"``."""
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, label) pairs for a select field."""
+        return [(member.value, member.label) for member in cls]
 
 
 class UTCDateTime(TypeDecorator):

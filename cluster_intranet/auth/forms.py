@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from .roles import ROLE_LABELS
+from .roles import Role
 from .services import password_problem
 
 REQUIRED = "Заполните это поле."
@@ -31,16 +31,12 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-def role_choices():
-    return [(role.value, label) for role, label in ROLE_LABELS.items()]
-
-
 class UserForm(FlaskForm):
     email = EmailField(
         "Электронная почта",
         validators=[DataRequired(REQUIRED), Email("Неверный адрес электронной почты."), Length(max=254)],
     )
-    role = SelectField("Роль", choices=role_choices())
+    role = SelectField("Роль", choices=Role.choices())
     person_id = SelectField("Сотрудник", coerce=int, validators=[Optional()])
 
 

@@ -1,28 +1,16 @@
 """Roles and what each may do: the one place access rules are written."""
 from __future__ import annotations
 
-from enum import StrEnum
+from ..model_mixins import LabeledEnum
 
 
-class Role(StrEnum):
-    ADMIN = "admin"
-    SECRETARY = "secretary"
-    EDITOR = "editor"
-    EXPERT = "expert"
-    VIEWER = "viewer"
+class Role(LabeledEnum):
+    ADMIN = "admin", "Администратор"
+    SECRETARY = "secretary", "Секретарь"
+    EDITOR = "editor", "Редактор медиаплана"
+    EXPERT = "expert", "Эксперт"
+    VIEWER = "viewer", "Наблюдатель"
 
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.ADMIN: "Администратор",
-    Role.SECRETARY: "Секретарь",
-    Role.EDITOR: "Редактор медиаплана",
-    Role.EXPERT: "Эксперт",
-    Role.VIEWER: "Наблюдатель",
-}
 
 # Who may change what. An admin may do everything.
 MANAGE_USERS = (Role.ADMIN,)

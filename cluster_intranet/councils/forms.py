@@ -2,7 +2,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange
 
 from ..forms import Form, REQUIRED, required
-from .models import MEMBER_ROLE_LABELS
+from .models import MemberRole
 
 PROTOCOL_FORMS = [("short", "Краткая (как протокол № 2 от 22.10.2021)"), ("full", "Полная (ГОСТ Р 7.0.97-2016)")]
 
@@ -22,4 +22,4 @@ class CouncilForm(Form):
 
 class MemberForm(Form):
     person_id = IntegerField("Сотрудник", validators=[DataRequired("Выберите сотрудника из списка.")])
-    role = SelectField("Роль в совете", choices=[(r.value, label) for r, label in MEMBER_ROLE_LABELS.items()])
+    role = SelectField("Роль в совете", choices=MemberRole.choices())

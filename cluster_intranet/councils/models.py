@@ -1,32 +1,18 @@
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..directory.models import Person
 from ..extensions import db
-from ..model_mixins import TimestampMixin, VersionedMixin
+from ..model_mixins import LabeledEnum, TimestampMixin, VersionedMixin
 
 
-class MemberRole(StrEnum):
-    CHAIR = "chair"
-    DEPUTY = "deputy"
-    SECRETARY = "secretary"
-    MEMBER = "member"
-
-    @property
-    def label(self) -> str:
-        return MEMBER_ROLE_LABELS[self]
-
-
-MEMBER_ROLE_LABELS = {
-    MemberRole.CHAIR: "Председатель",
-    MemberRole.DEPUTY: "Заместитель председателя",
-    MemberRole.SECRETARY: "Секретарь",
-    MemberRole.MEMBER: "Член совета",
-}
+class MemberRole(LabeledEnum):
+    CHAIR = "chair", "Председатель"
+    DEPUTY = "deputy", "Заместитель председателя"
+    SECRETARY = "secretary", "Секретарь"
+    MEMBER = "member", "Член совета"
 
 
 class Council(VersionedMixin, TimestampMixin, db.Model):

@@ -2,7 +2,7 @@ from wtforms import EmailField, SelectField, StringField, URLField
 from wtforms.validators import Email, Optional
 
 from ..forms import Form, optional, required
-from .models import ORGANIZATION_KIND_LABELS
+from .models import OrganizationKind
 
 
 def _id_or_none(value):
@@ -12,7 +12,7 @@ def _id_or_none(value):
 class OrganizationForm(Form):
     short_name = StringField("Краткое наименование", validators=required(300))
     full_name = StringField("Полное наименование", validators=optional(1000))
-    kind = SelectField("Вид", choices=[(k.value, label) for k, label in ORGANIZATION_KIND_LABELS.items()])
+    kind = SelectField("Вид", choices=OrganizationKind.choices())
     website = URLField("Официальный сайт", validators=optional(500))
     city = StringField("Город", validators=optional(100))
 

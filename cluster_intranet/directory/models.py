@@ -1,35 +1,19 @@
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..model_mixins import SearchableMixin, TimestampMixin, VersionedMixin
+from ..model_mixins import LabeledEnum, SearchableMixin, TimestampMixin, VersionedMixin
 
 
-class OrganizationKind(StrEnum):
-    COLLEGE = "college"
-    TECHNICAL_SCHOOL = "technical_school"
-    SCHOOL = "school"
-    AUTHORITY = "authority"
-    FUND = "fund"
-    EMPLOYER = "employer"
-
-    @property
-    def label(self) -> str:
-        return ORGANIZATION_KIND_LABELS[self]
-
-
-ORGANIZATION_KIND_LABELS = {
-    OrganizationKind.COLLEGE: "Колледж",
-    OrganizationKind.TECHNICAL_SCHOOL: "Техникум",
-    OrganizationKind.SCHOOL: "Школа",
-    OrganizationKind.AUTHORITY: "Орган власти",
-    OrganizationKind.FUND: "Фонд",
-    OrganizationKind.EMPLOYER: "Работодатель",
-}
+class OrganizationKind(LabeledEnum):
+    COLLEGE = "college", "Колледж"
+    TECHNICAL_SCHOOL = "technical_school", "Техникум"
+    SCHOOL = "school", "Школа"
+    AUTHORITY = "authority", "Орган власти"
+    FUND = "fund", "Фонд"
+    EMPLOYER = "employer", "Работодатель"
 
 
 class Organization(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):

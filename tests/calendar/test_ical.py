@@ -404,7 +404,7 @@ def test_folding_never_splits_escapes_or_characters(parse_icaljs):
 @given(
     st.text(
         alphabet=st.one_of(
-            st.characters(blacklist_categories=("Cs", "Cc")),
+            st.characters(exclude_categories=("Cs", "Cc")),
             st.sampled_from("\\;,\n:\"'жЖёЁ😀"),
         ),
         max_size=400,
