@@ -176,7 +176,7 @@ def _build(items: Iterable[CalendarItem], *, tz: str, prodid: str, name: str | N
     first_day = last_day = None
     for item in items:
         if item.uid in seen:
-            # Clients keep one of the two and drop the other at random.
+            # A client keeps only one event per UID, and which one is unpredictable.
             raise ValueError(f"duplicate UID in one feed: {item.uid}")
         seen.add(item.uid)
         dtstart, lines, day0, day1 = _event(item, zone, tz)
