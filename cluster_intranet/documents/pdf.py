@@ -1,0 +1,76 @@
+"""Convert .docx to PDF (or plain text) with LibreOffice running headless."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+class ConversionError(RuntimeError):
+    """LibreOffice is missing, failed or took too long; the message is for the user."""
+
+
+def soffice_path() -> str | None:
+    """The LibreOffice executable, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _convert(docx_bytes: bytes, convert_to: str, extension: str, timeout: float) -> bytes:
+    soffice = soffice_path()
+    if soffice is None:
+        raise ConversionError("Преобразование недоступно: на сервере не установлен LibreOffice.")
+    with tempfile.TemporaryDirectory(prefix="docx-convert-") as tmp:
+        workdir = Path(tmp)
+        source = workdir / "document.docx"
+        source.write_bytes(docx_bytes)
+        # Each run gets its own profile: LibreOffice locks its profile directory, so
+        # two conversions sharing one would wait for or break each other.
+        profile = workdir / "profile"
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless", "--invisible", "--nologo", "--nodefault",
+            "--norestore", "--nolockcheck",
+            "--convert-to", convert_to,
+            "--outdir", str(workdir),
+            str(source),
+        ]
+        # A session of its own, so that on a timeout the whole process group
+        # (the soffice wrapper and soffice.bin) can be killed, not just the wrapper.
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise ConversionError(
+                f"LibreOffice не успел преобразовать документ за {timeout:g} с."
+            ) from None
+        result = workdir / f"document.{extension}"
+        if process.returncode != 0 or not result.exists():
+            detail = stderr.decode("utf-8", "replace").strip()[-500:]
+            raise ConversionError(
+                "LibreOffice не смог преобразовать документ"
+                + (f": {detail}" if detail else ".")
+            )
+        return result.read_bytes()
+
+
+def convert_to_pdf(docx_bytes: bytes, timeout: float = 60) -> bytes:
+    """The .docx as PDF bytes."""
+    return _convert(docx_bytes, "pdf:writer_pdf_Export", "pdf", timeout)
+
+
+def convert_to_text(docx_bytes: bytes, timeout: float = 60) -> str:
+    """The .docx as plain text, one paragraph per line (as Writer saves it)."""
+    data = _convert(docx_bytes, "txt:Text (encoded):UTF8", "txt", timeout)
+    return data.decode("utf-8-sig")

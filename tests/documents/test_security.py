@@ -1,0 +1,164 @@
+"""Uploaded templates: the sandbox, and the checks on the file itself."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+
+import pytest
+
+from cluster_intranet.documents.rendering import (
+    MAX_TEMPLATE_BYTES,
+    TemplateError,
+    render_document,
+    validate_template,
+)
+
+from .support import docx_paragraphs, make_docx, read_template
+
+SSTI_PAYLOADS = [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ self.__init__.__globals__ }}",
+    "{{ cycler.__init__.__globals__.os }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{{ namespace.__init__.__globals__ }}",
+    "{{ meeting.date.__class__ }}",
+    "{{ meeting['__class__'] }}",
+    "{{ ''|attr('__class__') }}",
+    "{{ lipsum.__globals__ }}",
+    "{{ '{0.__class__}'.format('') }}",
+    "{% for c in ''.__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+]
+INTERNALS = ("class", "mro", "globals", "subclasses", "module", "<", "object at", "builtins")
+
+
+@pytest.mark.parametrize("payload", SSTI_PAYLOADS)
+def test_templates_cannot_reach_python_internals(payload, seed_context):
+    template = make_docx("Протокол", payload)
+
+    with pytest.raises(TemplateError) as refused:
+        validate_template(template, seed_context)
+    with pytest.raises(TemplateError) as not_rendered:
+        render_document(template, seed_context)
+
+    for error in (refused.value, not_rendered.value):
+        assert "запрещено" in error.message or "не удалось" in error.message.lower()
+        # The message names the offending text, never what it would have printed.
+        assert "os.popen" not in error.message.replace(payload, "")
+        assert "<class" not in error.message
+
+
+def test_sandbox_violation_names_the_offending_tag(seed_context):
+    template = make_docx("Протокол № {{ meeting.number }}", "{{ cycler.__init__.__globals__.os }}")
+    with pytest.raises(TemplateError) as refused:
+        validate_template(template, seed_context)
+    assert refused.value.tag == "{{ cycler.__init__.__globals__.os }}"
+    assert "внутренним объектам Python" in refused.value.message
+
+
+def test_values_are_never_evaluated_as_templates(seed_context):
+    seed_context["decisions"][0]["text"] = "{{ ''.__class__.__mro__ }} {% if 1 %}x{% endif %}"
+    paragraphs = docx_paragraphs(render_document(read_template("protocol_short.docx"), seed_context))
+    assert "1. {{ ''.__class__.__mro__ }} {% if 1 %}x{% endif %}" in paragraphs
+    assert not any(word in " ".join(paragraphs) for word in ("<class", "object at"))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ 'x' * 1000000000 }}",
+        "{{ [1] * 1000000000 }}",
+        "{{ 2 ** 100000000 }}",
+        "{{ 10 ** 60 ** 60 }}",  # left-associative: (10**60)**60
+        "{{ decisions.append(1) }}",  # the context is read-only
+        "{{ meeting.clear() }}",
+    ],
+)
+def test_templates_cannot_exhaust_memory_or_change_the_context(payload, seed_context):
+    with pytest.raises(TemplateError):
+        render_document(make_docx(payload), seed_context)
+    assert len(seed_context["decisions"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "tag", "words"),
+    [
+        (["{%p for d in decisions %}", "{{ d.text }}"], "{% for d in decisions %}", "endfor"),
+        (["{{ meeting.number + }}"], "{{ meeting.number + }}", "Ошибка в записи шаблона"),
+        (["{% iff meeting %}"], "{% iff meeting %}", "iff"),
+        (["{%p if chair %}", "x", "{%p endfro %}"], "{% endfro %}", "endfro"),
+    ],
+)
+def test_syntax_errors_are_reported_with_the_tag(paragraphs, tag, words, seed_context):
+    with pytest.raises(TemplateError) as refused:
+        validate_template(make_docx("Заголовок", *paragraphs), seed_context)
+    assert words in refused.value.message
+    assert refused.value.tag == tag
+
+
+def test_unknown_variables_are_refused_on_upload_but_blank_when_rendering(seed_context):
+    template = make_docx("Протокол № {{ meeting.numbr }}", "{{ chairman.name }}")
+    with pytest.raises(TemplateError) as refused:
+        validate_template(template, seed_context)
+    assert "numbr" in refused.value.message
+    assert refused.value.tag == "{{ meeting.numbr }}"
+    # A template already in use keeps working when an optional value is missing.
+    assert docx_paragraphs(render_document(template, seed_context)) == ["Протокол №"]
+
+
+def test_unknown_filter_is_refused(seed_context):
+    with pytest.raises(TemplateError, match="фильтр «datee»"):
+        validate_template(make_docx("{{ meeting.date|datee }}"), seed_context)
+
+
+# --- the file itself -----------------------------------------------------------------
+
+
+def test_not_a_zip_is_refused(seed_context):
+    with pytest.raises(TemplateError, match="не является документом Word"):
+        validate_template(b"%PDF-1.4 definitely not a docx", seed_context)
+    with pytest.raises(TemplateError, match="пустой"):
+        validate_template(b"", seed_context)
+
+
+def test_zip_without_document_xml_is_refused(seed_context):
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/styles.xml", "<styles/>")
+    with pytest.raises(TemplateError, match="word/document.xml"):
+        validate_template(data.getvalue(), seed_context)
+
+
+def test_broken_docx_with_document_xml_is_refused(seed_context):
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as package:
+        package.writestr("word/document.xml", "<not-closed>")
+    with pytest.raises(TemplateError, match="повреждён"):
+        validate_template(data.getvalue(), seed_context)
+
+
+def test_zip_bomb_is_refused_before_unpacking(seed_context):
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        with zipfile.ZipFile(io.BytesIO(make_docx("Протокол"))) as real:
+            for item in real.infolist():
+                package.writestr(item, real.read(item))
+        package.writestr("word/media/bomb.bin", b"\0" * (60 * 1024 * 1024))
+    bomb = data.getvalue()
+    assert len(bomb) < 1024 * 1024  # tiny on the wire
+
+    with pytest.raises(TemplateError, match="в распакованном виде слишком большой"):
+        validate_template(bomb, seed_context)
+    with pytest.raises(TemplateError):
+        render_document(bomb, seed_context)
+
+
+def test_oversized_upload_is_refused(seed_context):
+    big = make_docx("Протокол")
+    big += os.urandom(MAX_TEMPLATE_BYTES + 1 - len(big))
+    with pytest.raises(TemplateError, match="слишком большой.*не более 10 МБ"):
+        validate_template(big, seed_context)
