@@ -88,6 +88,8 @@ instrumental, prepositional («{{ d.responsible[0].name|dative }}» → «Поя
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -585,12 +587,26 @@ TEMPLATES = {
 }
 
 
+def save_reproducibly(document, path: Path) -> None:
+    """Save with fixed zip timestamps, so that rebuilding unchanged templates
+    leaves the committed files unchanged."""
+    raw = io.BytesIO()
+    document.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2021, 10, 22, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(item))
+    path.write_bytes(out.getvalue())
+
+
 def build(output_dir: Path = OUTPUT_DIR) -> list[Path]:
     output_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for filename, make in TEMPLATES.items():
         path = output_dir / filename
-        make().save(path)
+        save_reproducibly(make(), path)
         written.append(path)
     return written
 

@@ -23,7 +23,8 @@ def _convert(docx_bytes: bytes, convert_to: str, extension: str, timeout: float)
     soffice = soffice_path()
     if soffice is None:
         raise ConversionError("Преобразование недоступно: на сервере не установлен LibreOffice.")
-    with tempfile.TemporaryDirectory(prefix="docx-convert-") as tmp:
+    # A killed LibreOffice may still hold files for a moment: do not fail on cleanup.
+    with tempfile.TemporaryDirectory(prefix="docx-convert-", ignore_cleanup_errors=True) as tmp:
         workdir = Path(tmp)
         source = workdir / "document.docx"
         source.write_bytes(docx_bytes)

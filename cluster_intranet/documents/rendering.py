@@ -24,7 +24,7 @@ from . import grammar
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024  # the uploaded file itself
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all members of the zip together
-MAX_SEQUENCE_FROM_OPERATOR = 100_000  # longest string/list `*` may build, ** limit
+MAX_SEQUENCE_FROM_OPERATOR = 100_000  # the longest string or list `*` may build
 
 
 class TemplateError(ValueError):
@@ -173,7 +173,6 @@ def _environment(strict: bool) -> jinja2.Environment:
     env = _DocumentSandbox(
         autoescape=True,  # values go into XML: & and < must be escaped
         undefined=jinja2.StrictUndefined if strict else jinja2.ChainableUndefined,
-        keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
     return env
