@@ -281,21 +281,32 @@ def decision_block(doc, number: str, *, votes: bool) -> None:
         tag(doc, "endif")
 
 
+def _insert_before(parent, element, successors: tuple[str, ...]) -> None:
+    """Word insists on the schema order of properties: put `element` before the first
+    of its `successors` that is present."""
+    for child in parent:
+        if child.tag in {qn(tag) for tag in successors}:
+            child.addprevious(element)
+            return
+    parent.append(element)
+
+
 def _layout_table(table) -> None:
     """No borders and no cell padding: text lines up with the page margins."""
+    tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{side}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    table._tbl.tblPr.append(borders)
+    _insert_before(tbl_pr, borders, ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"))
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         el = OxmlElement(f"w:{side}")
         el.set(qn("w:w"), "0")
         el.set(qn("w:type"), "dxa")
         margins.append(el)
-    table._tbl.tblPr.append(margins)
+    _insert_before(tbl_pr, margins, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
 
 
 def _closing_paragraph(doc) -> None:
