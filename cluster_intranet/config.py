@@ -26,6 +26,8 @@ ENV_SETTINGS: dict[str, type] = {
     "MAIL_SENDER": str,
     "RATELIMIT_STORAGE_URI": str,
     "SOFFICE_PATH": str,
+    "BENCH_ROUTES": bool,
+    "COUNT_QUERIES": bool,
 }
 
 
@@ -45,6 +47,7 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    WTF_I18N_ENABLED = False  # WTForms' own Russian messages (Form.Meta.locales)
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
     MAIL_USERNAME: str | None = None
@@ -54,6 +57,11 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "10 per minute"
     SOFFICE_PATH: str | None = None  # None: look for soffice on PATH
+    # Expert sessions: experts who must submit before the conclusion is confirmed, and the
+    # score (share of the maximum) from which the conclusion proposes approval / approval after revision.
+    EXPERTISE_MIN_EXPERTS = 3
+    EXPERTISE_APPROVE_SHARE = 0.8
+    EXPERTISE_REVISION_SHARE = 0.6
     # Benchmarks only: a bare route and a per-request SQL query counter.
     BENCH_ROUTES = False
     COUNT_QUERIES = False

@@ -15,10 +15,14 @@ def seed() -> str | None:
     """Seeds every area; returns the generated admin password if the admin was created now."""
     from .councils import demo as councils_demo
     from .directory import demo as directory_demo
+    from .meetings import demo as meetings_demo
 
+    password = _seed_admin()
+    admin = db.session.scalar(select(User).where(User.email == DEMO_ADMIN))
     people = directory_demo.seed()
-    councils_demo.seed(people)
-    return _seed_admin()
+    councils = councils_demo.seed(people)
+    meetings_demo.seed(people, councils, admin)
+    return password
 
 
 def _seed_admin() -> str | None:

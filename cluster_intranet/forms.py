@@ -1,6 +1,6 @@
 """Form pieces shared by every area: messages, whitespace stripping, field helpers."""
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import Field, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 REQUIRED = "Заполните это поле."
@@ -18,10 +18,29 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+class IdListField(Field):
+    """Several ids sent under one name (hidden inputs added by a picker), in order."""
+
+    def _value(self):
+        return ""
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = [int(value) for value in valuelist if str(value).strip()]
+        except ValueError as error:
+            self.data = []
+            raise ValueError("Неверный выбор.") from error
+
+    def process_data(self, value):
+        self.data = list(value or [])
+
+
 class Form(FlaskForm):
-    """Base form: strips surrounding white space from every text field."""
+    """Base form: Russian messages of WTForms, white space stripped from text."""
 
     class Meta:
+        locales = ["ru_RU", "ru"]
+
         def bind_field(self, form, unbound_field, options):
             filters = list(unbound_field.kwargs.get("filters", ()))
             unbound_field.kwargs["filters"] = [_strip, *filters]

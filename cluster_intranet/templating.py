@@ -10,19 +10,27 @@ from jinja2 import StrictUndefined
 from . import clock
 from .auth import roles
 from .auth.access import can
+from .directory.services import short_names
 
 
-def ru_date(value: date | datetime | None, pattern: str = "d MMMM y 'г.'") -> str:
+def _as_date(value):
+    """Dates kept as ISO strings (approved protocol snapshots) read back as dates."""
+    return date.fromisoformat(value) if isinstance(value, str) and value else value
+
+
+def ru_date(value: date | datetime | str | None, pattern: str = "d MMMM y 'г.'") -> str:
     """«22 октября 2021 г.»"""
-    if value is None:
+    value = _as_date(value)
+    if not value:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(clock.local_zone())
     return format_date(value, pattern, locale="ru")
 
 
-def short_date(value: date | None) -> str:
+def short_date(value: date | str | None) -> str:
     """«01.12.2021», as protocols write deadlines."""
+    value = _as_date(value)
     return value.strftime("%d.%m.%Y") if value else ""
 
 
@@ -43,4 +51,4 @@ def init_app(app: Flask) -> None:
     if app.testing:
         app.jinja_env.undefined = StrictUndefined  # a typo in a template fails a test
     app.jinja_env.filters.update(ru_date=ru_date, short_date=short_date, local_datetime=local_datetime)
-    app.jinja_env.globals.update(can=can, roles=roles, url_with=url_with)
+    app.jinja_env.globals.update(can=can, roles=roles, url_with=url_with, short_names=short_names)

@@ -12,6 +12,7 @@ import pytest
 from cluster_intranet.auth.roles import (
     EDIT_COUNCILS,
     EDIT_DIRECTORY,
+    EDIT_MEETINGS,
     MANAGE_USERS,
     Role,
 )
@@ -40,6 +41,27 @@ MATRIX: dict[str, dict[str, object]] = {
     "councils.edit": {"GET": EDIT_COUNCILS, "POST": EDIT_COUNCILS},
     "councils.add_member": {"POST": EDIT_COUNCILS},
     "councils.remove_member": {"POST": EDIT_COUNCILS},
+    "meetings.index": {"GET": SIGNED_IN},
+    "meetings.next_number": {"GET": SIGNED_IN},
+    "meetings.show": {"GET": SIGNED_IN},
+    "meetings.version": {"GET": SIGNED_IN},
+    "meetings.edit": {"GET": EDIT_MEETINGS, "POST": EDIT_MEETINGS},
+    "meetings.add_attendee": {"POST": EDIT_MEETINGS},
+    "meetings.edit_attendee": {"GET": EDIT_MEETINGS, "POST": EDIT_MEETINGS},
+    "meetings.remove_attendee": {"POST": EDIT_MEETINGS},
+    "meetings.move_attendee": {"POST": EDIT_MEETINGS},
+    "meetings.add_agenda_item": {"POST": EDIT_MEETINGS},
+    "meetings.edit_agenda_item": {"GET": EDIT_MEETINGS, "POST": EDIT_MEETINGS},
+    "meetings.remove_agenda_item": {"POST": EDIT_MEETINGS},
+    "meetings.move_agenda_item": {"POST": EDIT_MEETINGS},
+    "meetings.add_decision": {"POST": EDIT_MEETINGS},
+    "meetings.edit_decision": {"GET": EDIT_MEETINGS, "POST": EDIT_MEETINGS},
+    "meetings.remove_decision": {"POST": EDIT_MEETINGS},
+    "meetings.move_decision": {"POST": EDIT_MEETINGS},
+    "meetings.approve": {"POST": EDIT_MEETINGS},
+    "meetings.reopen": {"POST": EDIT_MEETINGS},
+    "meetings.copy": {"POST": EDIT_MEETINGS},
+    "meetings.delete": {"POST": EDIT_MEETINGS},
     "admin.users": {"GET": MANAGE_USERS},
     "admin.create_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
     "admin.edit_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
@@ -57,6 +79,12 @@ def url_arguments(ids: dict) -> dict[str, object]:
         "council_id": ids["council"],
         "member_id": ids["member"],
         "user_id": ids["user"],
+        "meeting_id": ids["meeting"],
+        "number": 1,
+        "attendance_id": ids["attendance"],
+        "item_id": ids["agenda_item"],
+        "decision_id": ids["decision"],
+        "direction": "down",
     }
 
 
@@ -67,15 +95,28 @@ def ids(app, ctx):
 
     from cluster_intranet.auth.models import User
     from cluster_intranet.councils.models import Council, CouncilMember
+    from cluster_intranet.decisions.models import Decision
     from cluster_intranet.directory.models import Person
     from cluster_intranet.extensions import db
+    from cluster_intranet.meetings import services as meeting_services
+    from cluster_intranet.meetings.models import AgendaItem, Attendance, Meeting
 
     found = {
         "person": db.session.scalar(select(Person.id).order_by(Person.id.desc())),
         "council": db.session.scalar(select(Council.id)),
         "member": db.session.scalar(select(CouncilMember.id)),
         "user": db.session.scalar(select(User.id)),
+        # The seed protocol is approved; walk a draft one, whose forms accept changes.
+        "meeting": db.session.scalar(select(Meeting.id).where(Meeting.number == 1, Meeting.year == 2027)),
+        "attendance": db.session.scalar(select(Attendance.id)),
+        "agenda_item": db.session.scalar(select(AgendaItem.id)),
+        "decision": db.session.scalar(select(Decision.id)),
     }
+    # Approved once and reopened: it has a kept version and still accepts changes.
+    draft = db.session.get(Meeting, found["meeting"])
+    approver = db.session.scalar(select(User))
+    meeting_services.approve(draft, approver)
+    meeting_services.reopen(draft, approver, "для проверки")
     db.session.commit()
     return found
 

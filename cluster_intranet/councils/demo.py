@@ -11,6 +11,7 @@ COUNCILS = [
     (
         "Координационный совет Промышленного образовательно-отраслевого кластера",
         "Координационного совета Промышленного образовательно-отраслевого кластера",
+        "Координационного совета",
         "short",
         [
             ("Беляев Е.В.", MemberRole.CHAIR),
@@ -30,6 +31,7 @@ COUNCILS = [
     (
         "Экспертный совет Промышленного образовательно-отраслевого кластера",
         "Экспертного совета Промышленного образовательно-отраслевого кластера",
+        "Экспертного совета",
         "full",
         [
             ("Пояркова О.Н.", MemberRole.CHAIR),
@@ -45,10 +47,10 @@ COUNCILS = [
 
 def seed(people: dict[str, Person]) -> dict[str, Council]:
     councils = {}
-    for name, genitive, form, members in COUNCILS:
+    for name, genitive, short_genitive, form, members in COUNCILS:
         council = db.session.scalar(select(Council).where(Council.name == name))
         if council is None:
-            council = Council(name=name, name_genitive=genitive, protocol_form=form)
+            council = Council(name=name, name_genitive=genitive, short_genitive=short_genitive, protocol_form=form)
             council.members = [
                 CouncilMember(person=people[short], role=role.value, position=index)
                 for index, (short, role) in enumerate(members, start=1)

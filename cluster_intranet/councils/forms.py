@@ -10,6 +10,7 @@ PROTOCOL_FORMS = [("short", "Краткая (как протокол № 2 от 
 class CouncilForm(Form):
     name = StringField("Название", validators=required(300))
     name_genitive = StringField("Название в родительном падеже («заседания …»)", validators=required(300))
+    short_genitive = StringField("Краткое название в родительном падеже («Секретарь …»)", validators=required(300))
     quorum_percent = IntegerField(
         "Кворум: присутствует больше, %",
         default=50,
@@ -17,7 +18,7 @@ class CouncilForm(Form):
     )
     protocol_form = SelectField("Форма протокола по умолчанию", choices=PROTOCOL_FORMS)
 
-    FIELDS = ("name", "name_genitive", "quorum_percent", "protocol_form")
+    FIELDS = ("name", "name_genitive", "short_genitive", "quorum_percent", "protocol_form")
 
 
 class MemberForm(Form):

@@ -22,6 +22,8 @@ class Council(VersionedMixin, TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(300), unique=True)
     # «заседания Координационного совета ...»: documents need the genitive.
     name_genitive: Mapped[str] = mapped_column(String(300))
+    # «Секретарь Координационного совета»: signature lines use the short genitive.
+    short_genitive: Mapped[str] = mapped_column(String(300), default="")
     # Quorum: strictly more than this share of the members, in percent.
     quorum_percent: Mapped[int] = mapped_column(Integer, default=50)
     protocol_form: Mapped[str] = mapped_column(String(20), default="short")

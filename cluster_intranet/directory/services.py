@@ -41,6 +41,13 @@ def search_people(text: str, limit: int = 10) -> list[Person]:
     return list(db.session.scalars(people_query(text).limit(limit)))
 
 
+def short_names(person_ids: list[int]) -> dict[int, str]:
+    """«Фамилия И.О.» by id, for chips of people chosen in a form."""
+    if not person_ids:
+        return {}
+    return {p.id: p.short_name for p in db.session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+
+
 def organization_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(select(Organization.id, Organization.short_name).order_by(Organization.short_name))
     return [(row.id, row.short_name) for row in rows]

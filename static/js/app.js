@@ -16,14 +16,25 @@ document.addEventListener("click", (event) => {
     remover.closest(remover.dataset.removeClosest)?.remove();
     return;
   }
-  // A person picked from suggestions fills the picker's hidden id and visible name.
+  // A person picked from suggestions: a single picker fills its hidden id and the
+  // visible name; a multiple one (data-multiple) adds a removable chip.
   const pick = event.target.closest("[data-pick-person]");
   if (pick) {
     const picker = pick.closest("[data-person-picker]");
-    picker.querySelector("input[type=hidden]").value = pick.dataset.pickPerson;
-    picker.querySelector("input[type=search]").value = pick.dataset.pickLabel;
+    const search = picker.querySelector("input[type=search]");
+    if (picker.hasAttribute("data-multiple")) {
+      addChip(picker, pick.dataset.pickPerson, pick.dataset.pickLabel);
+      search.value = "";
+    } else {
+      picker.querySelector("input[type=hidden]").value = pick.dataset.pickPerson;
+      search.value = pick.dataset.pickLabel;
+    }
     picker.querySelector("[data-suggestions]").replaceChildren();
-    picker.dispatchEvent(new CustomEvent("personPicked", { bubbles: true, detail: { id: pick.dataset.pickPerson } }));
+    return;
+  }
+  const unpick = event.target.closest("[data-unpick]");
+  if (unpick) {
+    unpick.closest("[data-chip]").remove();
     return;
   }
   // Copy buttons (calendar links).
@@ -34,6 +45,25 @@ document.addEventListener("click", (event) => {
     });
   }
 });
+
+function addChip(picker, id, label) {
+  const chosen = picker.querySelector("[data-chosen]");
+  if (chosen.querySelector(`input[value="${CSS.escape(id)}"]`)) return;
+  const chip = document.createElement("span");
+  chip.className = "badge text-bg-primary d-inline-flex align-items-center gap-1";
+  chip.dataset.chip = "";
+  const input = document.createElement("input");
+  input.type = "hidden";
+  input.name = "responsible_ids";
+  input.value = id;
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "btn-close btn-close-white btn-sm";
+  remove.dataset.unpick = "";
+  remove.setAttribute("aria-label", "Убрать");
+  chip.append(label, input, remove);
+  chosen.append(chip);
+}
 
 // Errors of HTMX requests that are not swapped in: say so instead of failing silently.
 function showError(text) {

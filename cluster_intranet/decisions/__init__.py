@@ -1,0 +1,1 @@
+"""Decisions of meetings and the control of their execution."""

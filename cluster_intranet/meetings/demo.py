@@ -1,0 +1,133 @@
+"""Demo meetings: Protocol No. 2 of 22 October 2021 exactly as the seed file,
+and a few other meetings, past and planned, so the lists are not empty."""
+from __future__ import annotations
+
+from datetime import date, time
+
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..councils.models import Council
+from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
+from ..directory.models import Person
+from ..extensions import db
+from . import services
+from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
+
+COORDINATION = "Координационный совет Промышленного образовательно-отраслевого кластера"
+EXPERT = "Экспертный совет Промышленного образовательно-отраслевого кластера"
+
+# As written in the protocol: name, position, organization (the seed's own spelling kept).
+IN_PERSON = [
+    ("Беляев Е.В.", "директор", "ООО «Гарантийный фонд Томской области»"),
+    ("Королева О.М.", "консультант", "Департамента промышленности и энергетики Администрации Томской области"),
+    ("Бенсон Г.Ф.", "директор", "ОГБПОУ «Северский промышленный колледж»"),
+    ("Елисеев В.А.", "директор", "ОГБПОУ «Томский индустриальный техникум»"),
+    ("Криков А. Н.", "директор", "ОГБПОУ «Кожевниковский техникум агробизнеса»"),
+    ("Криволапов И. Н.", "директор", "ОГБПОУ «Томский политехнический техникум»"),
+    ("Матвеев Д..М.", "директор", "ОГБПОУ «Томский экономико-промышленный колледж»"),
+]
+ONLINE = [
+    ("Кускова Е.В.", "директор", "ОГБПОУ «Томский аграрный колледж»"),
+    ("Змеева Е. Е.", "директор", "ОГБПОУ «Томский промышленно-гуманитарный колледж»"),
+    ("Дрожено О.Н.", "представитель", "ОГБПОУ «Колпашеский социально-промышленный колледж»"),
+    ("Доронин Д.А.", "заместитель директора по безопасности", "МАОУ Средняя общеобразовательная школа «Интеграция» Томского района"),
+]
+AGENDA = [
+    "Процедурные вопросы согласования основных образовательных программ СПО со стороны предприятий-работодателей;",
+    "Единообразии подходов участников кластера к освещению знаковых мероприятий и событий в рамках деятельности "
+    "кластера, а также механизмы использования средств массовой информации для продвижения идей кластера для всех "
+    "заинтересованных лиц.",
+]
+DECISIONS = [
+    (
+        "Поручить Экспертному совету Промышленного образовательно-отраслевого кластера разработку экспертных "
+        "чек-листов с критериями оценки основных образовательных программ СПО. Согласование работодателями программ "
+        "СПО осуществлять путем организации экспертных сессий на основании оформленных экспертных чек-листов.",
+        "Пояркова О.Н.",
+        date(2021, 12, 1),
+        1,
+    ),
+    (
+        "Применять принцип единообразия в подходах к освещению мероприятий и событий в рамках деятельности "
+        "Промышленного образовательно-отраслевого кластера на официальных сайтах всех участников кластера.",
+        None,
+        None,
+        2,
+    ),
+    (
+        "Разработать медиаплан Промышленного образовательно-отраслевого кластера на 2021 - 2022 годы для "
+        "рекламно-информационных целей о деятельности кластера.",
+        "Кузнецова Н.В.",
+        date(2021, 12, 1),
+        2,
+    ),
+]
+
+
+def _key(name: str) -> str:
+    """«Криков А. Н.» and «Матвеев Д..М.» find «Криков А.Н.» and «Матвеев Д.М.»."""
+    return name.replace(" ", "").replace("..", ".")
+
+
+def seed(people: dict[str, Person], councils: dict[str, Council], approver: User) -> None:
+    coordination, expert = councils[COORDINATION], councils[EXPERT]
+    by_key = {_key(short): person for short, person in people.items()}
+    if db.session.scalar(select(Meeting.id).where(Meeting.council_id == coordination.id, Meeting.year == 2021, Meeting.number == 2)):
+        return
+
+    protocol = Meeting(
+        council=coordination, number=2, year=2021, date=date(2021, 10, 22), start_time=time(14, 0), end_time=time(15, 30),
+        city="г. Томск", place="пр. Кирова, 41, конференц-зал", format=MeetingFormat.MIXED.value,
+        connection_link="https://meet.example.ru/cluster-council", status=MeetingStatus.DRAFT.value,
+        secretary=by_key[_key("Жарких Е.В.")],
+    )
+    protocol.attendances = [
+        Attendance(person=by_key[_key(name)], mode=mode.value, position=index, name=name, job_title=job, organization=org)
+        for mode, rows in ((AttendanceMode.IN_PERSON, IN_PERSON), (AttendanceMode.ONLINE, ONLINE))
+        for index, (name, job, org) in enumerate(rows, start=1)
+    ]
+    protocol.agenda_items = [AgendaItem(position=index, text=text) for index, text in enumerate(AGENDA, start=1)]
+    protocol.decisions = [
+        Decision(
+            number=number, text=text, deadline=deadline, agenda_item=protocol.agenda_items[item - 1],
+            status=DecisionStatus.OPEN.value,
+            responsibles=[DecisionResponsible(person=by_key[_key(who)], position=0)] if who else [],
+        )
+        for number, (text, who, deadline, item) in enumerate(DECISIONS, start=1)
+    ]
+    db.session.add(protocol)
+
+    planned = Meeting(
+        council=coordination, number=1, year=2027, date=date(2027, 2, 18), start_time=time(15, 0), end_time=time(16, 30),
+        city="г. Томск", place="пр. Кирова, 41, конференц-зал", format=MeetingFormat.MIXED.value,
+        status=MeetingStatus.PLANNED.value, secretary=by_key[_key("Жарких Е.В.")], chair=by_key[_key("Беляев Е.В.")],
+    )
+    planned.agenda_items = [
+        AgendaItem(position=1, text="О ходе исполнения решений Координационного совета", recurring=True),
+        AgendaItem(position=2, text="О плане работы кластера на 2027 год"),
+    ]
+    expert_meeting = Meeting(
+        council=expert, number=1, year=2021, date=date(2021, 11, 15), start_time=time(10, 0), end_time=time(12, 0),
+        city="г. Томск", place="ОГБПОУ «Томский индустриальный техникум», ауд. 204", format=MeetingFormat.IN_PERSON.value,
+        status=MeetingStatus.DRAFT.value, chair=by_key[_key("Пояркова О.Н.")], secretary=by_key[_key("Кузнецова Н.В.")],
+    )
+    expert_meeting.agenda_items = [AgendaItem(position=1, text="Об утверждении экспертного чек-листа оценки ООП СПО")]
+    expert_meeting.decisions = [
+        Decision(number=1, text="Утвердить экспертный чек-лист оценки основных образовательных программ СПО.",
+                 agenda_item=expert_meeting.agenda_items[0], status=DecisionStatus.DONE.value,
+                 report_text="Чек-лист утверждён и опубликован в интранете.", report_date=date(2021, 11, 15)),
+    ]
+    next_expert = Meeting(
+        council=expert, number=1, year=2026, date=date(2026, 12, 10), start_time=time(10, 0), end_time=time(12, 0),
+        city="г. Томск", place="ОГБПОУ «Томский индустриальный техникум», ауд. 204", format=MeetingFormat.IN_PERSON.value,
+        status=MeetingStatus.PLANNED.value, chair=by_key[_key("Пояркова О.Н.")], secretary=by_key[_key("Кузнецова Н.В.")],
+    )
+    next_expert.agenda_items = [AgendaItem(position=1, text="Об итогах экспертных сессий 2026 года")]
+    db.session.add_all([planned, expert_meeting, next_expert])
+    db.session.flush()
+    for meeting in (protocol, planned, expert_meeting, next_expert):
+        meeting.refresh_search_text()
+    db.session.flush()
+    for meeting in (protocol, expert_meeting):
+        services.approve(meeting, approver)

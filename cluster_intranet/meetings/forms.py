@@ -1,0 +1,94 @@
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from ..forms import REQUIRED, Form, IdListField, optional, required
+from .models import AttendanceMode, MeetingFormat, MeetingStatus
+
+
+def _id_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+def _votes(label: str):
+    return IntegerField(label, validators=[Optional(), NumberRange(0, 10000, "Число от 0 до 10 000.")])
+
+
+class MeetingForm(Form):
+    council_id = SelectField("Совет", coerce=int, validators=[DataRequired("Выберите совет.")])
+    number = IntegerField("Номер протокола", validators=[DataRequired(REQUIRED), NumberRange(1, 100000, "Номер от 1.")])
+    date = DateField("Дата", validators=[DataRequired("Укажите дату заседания.")])
+    start_time = TimeField("Начало", validators=[Optional()])
+    end_time = TimeField("Окончание", validators=[Optional()])
+    city = StringField("Город", default="г. Томск", validators=required(100))
+    place = StringField("Место, адрес", validators=optional(500))
+    format = SelectField("Формат", choices=MeetingFormat.choices())
+    connection_link = URLField("Ссылка для подключения", validators=optional(500))
+    status = SelectField("Статус", choices=[c for c in MeetingStatus.choices() if c[0] != MeetingStatus.APPROVED])
+    chair_id = SelectField("Председатель", coerce=_id_or_none, validators=[Optional()])
+    secretary_id = SelectField("Секретарь", coerce=_id_or_none, validators=[Optional()])
+    protocol_form = SelectField(
+        "Форма протокола",
+        coerce=lambda v: v or None,
+        choices=[("", "Как принято в совете"), ("short", "Краткая"), ("full", "Полная (ГОСТ Р 7.0.97-2016)")],
+    )
+
+    FIELDS = ("council_id", "number", "date", "start_time", "end_time", "city", "place", "format",
+              "connection_link", "status", "chair_id", "secretary_id", "protocol_form")
+
+    def with_choices(self, councils: list[tuple[int, str]], people: list[tuple[int, str]]) -> "MeetingForm":
+        self.council_id.choices = councils
+        none = [(None, "— не указан —")]
+        self.chair_id.choices = none + people
+        self.secretary_id.choices = none + people
+        return self
+
+
+class AttendeeForm(Form):
+    person_id = IntegerField("Сотрудник", validators=[DataRequired("Выберите сотрудника из списка.")])
+    mode = SelectField("Как участвует", choices=AttendanceMode.choices())
+
+
+class AttendeeEditForm(Form):
+    name = StringField("Фамилия И.О.", validators=required(200))
+    job_title = StringField("Должность", validators=optional(500))
+    organization = StringField("Организация", validators=optional(1000))
+    mode = SelectField("Как участвует", choices=AttendanceMode.choices())
+
+    FIELDS = ("name", "job_title", "organization", "mode")
+
+
+class AgendaItemForm(Form):
+    text = TextAreaField("Вопрос", validators=required(5000))
+    speaker_id = IntegerField("Докладчик", validators=[Optional()])
+    speaker_name = StringField("СЛУШАЛИ: докладчик", validators=optional(200))
+    speaker_summary = TextAreaField("Кратко о докладе", validators=optional(20000))
+    discussion = TextAreaField("ВЫСТУПИЛИ", validators=optional(20000))
+    recurring = BooleanField("Повторять в следующих заседаниях")
+
+    FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discussion", "recurring")
+
+
+class DecisionForm(Form):
+    text = TextAreaField("Решение", validators=required(10000))
+    agenda_item_id = SelectField("По вопросу повестки", coerce=_id_or_none, validators=[Optional()])
+    responsible_ids = IdListField("Ответственные исполнители")
+    deadline = DateField("Срок", validators=[Optional()])
+    votes_for = _votes("«За»")
+    votes_against = _votes("«Против»")
+    votes_abstained = _votes("«Воздержались»")
+
+    FIELDS = ("text", "agenda_item_id", "deadline", "votes_for", "votes_against", "votes_abstained")
+
+    def with_agenda(self, items) -> "DecisionForm":
+        self.agenda_item_id.choices = [(None, "— без привязки к вопросу —")] + [
+            (item.id, f"{number}. {item.text[:80]}") for number, item in enumerate(items, start=1)
+        ]
+        return self
+
+
+class ReasonForm(Form):
+    reason = TextAreaField("Причина", validators=required(2000))
+
+
+class CopyForm(Form):
+    date = DateField("Дата следующего заседания", validators=[DataRequired("Укажите дату.")])

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..councils.models import Council
+from ..directory.models import Person
+from ..extensions import db
+from ..model_mixins import LabeledEnum, SearchableMixin, TimestampMixin, UTCDateTime, VersionedMixin
+
+if TYPE_CHECKING:
+    from ..decisions.models import Decision
+
+
+class MeetingFormat(LabeledEnum):
+    IN_PERSON = "in_person", "Очно"
+    ONLINE = "online", "Онлайн"
+    MIXED = "mixed", "Смешанный"
+
+
+class MeetingStatus(LabeledEnum):
+    PLANNED = "planned", "Запланировано"
+    HELD = "held", "Проведено"
+    DRAFT = "draft", "Протокол: черновик"
+    APPROVED = "approved", "Протокол утверждён"
+    CANCELLED = "cancelled", "Отменено"
+
+
+class AttendanceMode(LabeledEnum):
+    IN_PERSON = "in_person", "Присутствовали очно"
+    ONLINE = "online", "Онлайн подключение"
+    INVITED = "invited", "Приглашённые"
+
+
+class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
+    """A council meeting and its protocol."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("council_id", "year", "number"), {"info": {"label": "заседания"}})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    # Protocols are numbered within the council and the calendar year.
+    number: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+    city: Mapped[str] = mapped_column(String(100), default="г. Томск")
+    place: Mapped[str] = mapped_column(String(500), default="")
+    format: Mapped[str] = mapped_column(String(20), default=MeetingFormat.IN_PERSON.value)
+    connection_link: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.PLANNED.value, index=True)
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    secretary_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # None: the council's default form ("short" or "full").
+    protocol_form: Mapped[str | None] = mapped_column(String(20))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    council: Mapped[Council] = relationship()
+    chair: Mapped[Person | None] = relationship(foreign_keys=[chair_id])
+    secretary: Mapped[Person | None] = relationship(foreign_keys=[secretary_id])
+    approved_by: Mapped[User | None] = relationship()
+    attendances: Mapped[list[Attendance]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="(Attendance.mode, Attendance.position)"
+    )
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position"
+    )
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Decision.number"
+    )
+    versions: Mapped[list[ProtocolVersion]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="ProtocolVersion.number"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.council_id} №{self.number}/{self.year}>"
+
+    @property
+    def title(self) -> str:
+        return f"Протокол № {self.number} от {self.date:%d.%m.%Y}"
+
+    @property
+    def status_enum(self) -> MeetingStatus:
+        return MeetingStatus(self.status)
+
+    @property
+    def format_enum(self) -> MeetingFormat:
+        return MeetingFormat(self.format)
+
+    @property
+    def is_locked(self) -> bool:
+        """An approved protocol is read-only until a secretary reopens it."""
+        return self.status == MeetingStatus.APPROVED
+
+    @property
+    def effective_protocol_form(self) -> str:
+        return self.protocol_form or self.council.protocol_form
+
+    def starts_at(self, zone: ZoneInfo) -> datetime | None:
+        return datetime.combine(self.date, self.start_time, zone) if self.start_time else None
+
+    def ends_at(self, zone: ZoneInfo) -> datetime | None:
+        return datetime.combine(self.date, self.end_time, zone) if self.end_time else None
+
+    def attendees(self, mode: AttendanceMode) -> list[Attendance]:
+        return [a for a in self.attendances if a.mode == mode]
+
+    def search_values(self):
+        return [str(self.number), self.place, self.city, *(item.text for item in self.agenda_items)]
+
+
+class Attendance(db.Model):
+    """A person at a meeting, with position and organization as written in this
+    protocol: a snapshot, since people change jobs and protocols do not."""
+
+    __tablename__ = "attendances"
+    __table_args__ = {"info": {"label": "участники заседаний"}}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(20), default=AttendanceMode.IN_PERSON.value)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order within the mode
+    name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str] = mapped_column(String(500), default="")
+    organization: Mapped[str] = mapped_column(String(1000), default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attendances")
+    person: Mapped[Person | None] = relationship()
+
+    @property
+    def mode_enum(self) -> AttendanceMode:
+        return AttendanceMode(self.mode)
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    # «СЛУШАЛИ»: who reported and a summary; «ВЫСТУПИЛИ»: the discussion. Both optional.
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    speaker_name: Mapped[str] = mapped_column(String(200), default="")
+    speaker_summary: Mapped[str] = mapped_column(Text, default="")
+    discussion: Mapped[str] = mapped_column(Text, default="")
+    recurring: Mapped[bool] = mapped_column(default=False)  # copied into the next meeting of the series
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    speaker: Mapped[Person | None] = relationship()
+
+
+class ProtocolVersion(db.Model):
+    """An approved protocol as it was approved: kept for ever, shown on request."""
+
+    __tablename__ = "protocol_versions"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reopen_reason: Mapped[str] = mapped_column(Text, default="")
+    snapshot: Mapped[dict] = mapped_column(JSON)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="versions")
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    reopened_by: Mapped[User | None] = relationship(foreign_keys=[reopened_by_id])

@@ -1,0 +1,366 @@
+"""Meetings: the list, and one page on which a secretary edits the whole protocol.
+
+Each part of the protocol (attendees, agenda, decisions) is a section that HTMX
+replaces after every change to it; a row is edited in place. Without JavaScript
+the same forms post and redirect back to the page.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import clock
+from ..auth.access import role_required
+from ..auth.roles import EDIT_MEETINGS
+from ..councils.models import Council
+from ..decisions.models import Decision
+from ..directory.models import Person
+from ..extensions import db
+from ..forms import Form
+from ..web import fragment, message, page_or_fragment, paginate, wants_fragment
+from . import bp, services
+from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
+from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
+
+SECTIONS = ("attendees", "agenda", "decisions")
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = services.load_meeting(meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _council_choices():
+    return [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
+
+
+def _people_choices():
+    rows = db.session.execute(select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(Person.surname))
+    return [(r.id, Person(surname=r.surname, first_name=r.first_name, patronymic=r.patronymic).short_name) for r in rows]
+
+
+# The list -------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    filters = {
+        "council_id": request.args.get("council", type=int),
+        "year": request.args.get("year", type=int),
+        "status": request.args.get("status") or None,
+        "text": request.args.get("q", ""),
+    }
+    page = paginate(services.meetings_query(**filters))
+    return page_or_fragment(
+        "meetings/index.html",
+        "meetings/_results.html",
+        page=page,
+        filters=filters,
+        councils=_council_choices(),
+        years=services.meeting_years(),
+        statuses=MeetingStatus,
+    )
+
+
+@bp.get("/next-number")
+def next_number():
+    """The proposed protocol number for the council and date chosen in the form."""
+    council_id = request.args.get("council_id", type=int)
+    date = request.args.get("date", "")
+    year = int(date[:4]) if date[:4].isdigit() else clock.local_today().year
+    number = services.next_number(council_id, year) if council_id else 1
+    return render_template("meetings/_number_input.html", number=number)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@role_required(*EDIT_MEETINGS)
+def edit(meeting_id: int | None = None):
+    meeting = _meeting_or_404(meeting_id) if meeting_id else Meeting()
+    form = MeetingForm(obj=meeting if meeting_id else None).with_choices(_council_choices(), _people_choices())
+    if not meeting_id and request.method == "GET":
+        form.date.data = clock.local_today()
+        if form.council_id.choices:
+            form.council_id.data = form.council_id.choices[0][0]
+            form.number.data = services.next_number(form.council_id.data, form.date.data.year)
+    if form.validate_on_submit():
+        try:
+            services.save_meeting(meeting, form.data_for(*form.FIELDS))
+        except services.MeetingError as error:
+            db.session.rollback()
+            getattr(form, error.field or "number").errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Заседание сохранено.", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id), 303)
+    status = 422 if form.errors else 200
+    return render_template("meetings/edit.html", form=form, meeting=meeting if meeting_id else None), status
+
+
+@bp.get("/<int:meeting_id>")
+def show(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    return render_template("meetings/show.html", **_page_context(meeting))
+
+
+@bp.get("/<int:meeting_id>/versions/<int:number>")
+def version(meeting_id: int, number: int):
+    meeting = _meeting_or_404(meeting_id)
+    kept = db.session.scalar(
+        select(ProtocolVersion).where(ProtocolVersion.meeting_id == meeting.id, ProtocolVersion.number == number)
+    )
+    if kept is None:
+        abort(404)
+    return render_template("meetings/version.html", meeting=meeting, version=kept, protocol=kept.snapshot)
+
+
+# Sections of the protocol -----------------------------------------------------------------
+
+
+def _page_context(meeting: Meeting, **forms) -> dict:
+    return {
+        "meeting": meeting,
+        "quorum": services.quorum(meeting),
+        "attendee_form": forms.get("attendees") or AttendeeForm(),
+        "agenda_form": forms.get("agenda") or AgendaItemForm(),
+        "decision_form": forms.get("decisions") or DecisionForm().with_agenda(meeting.agenda_items),
+        "reason_form": ReasonForm(),
+        "copy_form": CopyForm(),
+        "editable": not meeting.is_locked and current_user.has_role(*EDIT_MEETINGS),
+    }
+
+
+def _section(meeting_id: int, name: str, status: int = 200, **forms):
+    """After a change: the section for HTMX, or the page again without JavaScript."""
+    if not wants_fragment():
+        for form in forms.values():
+            flash(form.error_text(), "danger")
+        return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor=name), 303)
+    db.session.expire_all()
+    meeting = _meeting_or_404(meeting_id)
+    context = _page_context(meeting, **forms)
+    # Whatever element asked (a row, a form), the whole section is replaced.
+    return fragment(
+        f"meetings/_{name}.html", status, trigger="protocolChanged", retarget=f"#{name}", reswap="outerHTML", **context
+    )
+
+
+def _apply(meeting_id: int, name: str, form, change, invalid=None):
+    """Validates ``form``, runs ``change()`` and commits, then answers the section.
+
+    A refusal tied to a field shows next to it (422) — in the section's add form,
+    or through ``invalid(form)`` for a row edited in place; any other refusal,
+    such as a locked protocol, in the page's message area (409).
+    """
+
+    def refuse():
+        if invalid is not None and wants_fragment():
+            return invalid(form)
+        return _section(meeting_id, name, 422, **{name: form})
+
+    if not form.validate_on_submit():
+        return refuse()
+    try:
+        change()
+    except services.MeetingError as error:
+        db.session.rollback()
+        field = getattr(form, error.field, None) if error.field else None
+        if field is None:
+            if wants_fragment():
+                return message(str(error), 409)
+            flash(str(error), "danger")
+            return redirect(url_for("meetings.show", meeting_id=meeting_id), 303)
+        field.errors.append(str(error))
+        return refuse()
+    db.session.commit()
+    return _section(meeting_id, name)
+
+
+def _step(direction: str) -> int:
+    return -1 if direction == "up" else 1
+
+
+# Attendees
+
+@bp.post("/<int:meeting_id>/attendees")
+@role_required(*EDIT_MEETINGS)
+def add_attendee(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = AttendeeForm()
+    return _apply(meeting_id, "attendees", form, lambda: services.add_attendee(meeting, form.person_id.data, form.mode.data))
+
+
+@bp.route("/attendees/<int:attendance_id>", methods=["GET", "POST"])
+@role_required(*EDIT_MEETINGS)
+def edit_attendee(attendance_id: int):
+    attendance = db.get_or_404(Attendance, attendance_id)
+    form = AttendeeEditForm(obj=attendance)
+
+    def row_form(form, status=422):
+        return fragment("meetings/_attendee_form.html", status, attendance=attendance, form=form)
+
+    if request.method == "GET":
+        return row_form(form, 200)
+    change = lambda: services.update_attendee(attendance, form.data_for(*form.FIELDS))  # noqa: E731
+    return _apply(attendance.meeting_id, "attendees", form, change, row_form)
+
+
+@bp.post("/attendees/<int:attendance_id>/delete")
+@role_required(*EDIT_MEETINGS)
+def remove_attendee(attendance_id: int):
+    attendance = db.get_or_404(Attendance, attendance_id)
+    return _apply(attendance.meeting_id, "attendees", Form(), lambda: services.remove_attendee(attendance))
+
+
+@bp.post("/attendees/<int:attendance_id>/move/<any(up, down):direction>")
+@role_required(*EDIT_MEETINGS)
+def move_attendee(attendance_id: int, direction: str):
+    attendance = db.get_or_404(Attendance, attendance_id)
+    return _apply(attendance.meeting_id, "attendees", Form(), lambda: services.move_attendee(attendance, _step(direction)))
+
+
+# Agenda
+
+@bp.post("/<int:meeting_id>/agenda")
+@role_required(*EDIT_MEETINGS)
+def add_agenda_item(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = AgendaItemForm()
+    return _apply(meeting_id, "agenda", form, lambda: services.save_agenda_item(meeting, None, form.data_for(*form.FIELDS)))
+
+
+@bp.route("/agenda/<int:item_id>", methods=["GET", "POST"])
+@role_required(*EDIT_MEETINGS)
+def edit_agenda_item(item_id: int):
+    item = db.get_or_404(AgendaItem, item_id)
+    form = AgendaItemForm(obj=item)
+
+    def row_form(form, status=422):
+        return fragment("meetings/_agenda_item_form.html", status, item=item, form=form, number=services.agenda_number(item))
+
+    if request.method == "GET":
+        return row_form(form, 200)
+    change = lambda: services.save_agenda_item(item.meeting, item, form.data_for(*form.FIELDS))  # noqa: E731
+    return _apply(item.meeting_id, "agenda", form, change, row_form)
+
+
+@bp.post("/agenda/<int:item_id>/delete")
+@role_required(*EDIT_MEETINGS)
+def remove_agenda_item(item_id: int):
+    item = db.get_or_404(AgendaItem, item_id)
+    return _apply(item.meeting_id, "agenda", Form(), lambda: services.remove_agenda_item(item))
+
+
+@bp.post("/agenda/<int:item_id>/move/<any(up, down):direction>")
+@role_required(*EDIT_MEETINGS)
+def move_agenda_item(item_id: int, direction: str):
+    item = db.get_or_404(AgendaItem, item_id)
+    return _apply(item.meeting_id, "agenda", Form(), lambda: services.move_agenda_item(item, _step(direction)))
+
+
+# Decisions
+
+@bp.post("/<int:meeting_id>/decisions")
+@role_required(*EDIT_MEETINGS)
+def add_decision(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = DecisionForm().with_agenda(meeting.agenda_items)
+    change = lambda: services.save_decision(meeting, None, form.data_for(*form.FIELDS), form.responsible_ids.data)  # noqa: E731
+    return _apply(meeting_id, "decisions", form, change)
+
+
+@bp.route("/decisions/<int:decision_id>", methods=["GET", "POST"])
+@role_required(*EDIT_MEETINGS)
+def edit_decision(decision_id: int):
+    decision = db.get_or_404(Decision, decision_id)
+    meeting = decision.meeting
+    form = DecisionForm(obj=decision, responsible_ids=[r.person_id for r in decision.responsibles])
+    form.with_agenda(meeting.agenda_items)
+
+    def row_form(form, status=422):
+        return fragment("meetings/_decision_form.html", status, decision=decision, form=form, meeting=meeting)
+
+    if request.method == "GET":
+        return row_form(form, 200)
+    change = lambda: services.save_decision(meeting, decision, form.data_for(*form.FIELDS), form.responsible_ids.data)  # noqa: E731
+    return _apply(meeting.id, "decisions", form, change, row_form)
+
+
+@bp.post("/decisions/<int:decision_id>/delete")
+@role_required(*EDIT_MEETINGS)
+def remove_decision(decision_id: int):
+    decision = db.get_or_404(Decision, decision_id)
+    return _apply(decision.meeting_id, "decisions", Form(), lambda: services.remove_decision(decision))
+
+
+@bp.post("/decisions/<int:decision_id>/move/<any(up, down):direction>")
+@role_required(*EDIT_MEETINGS)
+def move_decision(decision_id: int, direction: str):
+    decision = db.get_or_404(Decision, decision_id)
+    return _apply(decision.meeting_id, "decisions", Form(), lambda: services.move_decision(decision, _step(direction)))
+
+
+# Lifecycle ------------------------------------------------------------------------------
+
+
+def _lifecycle(meeting_id: int, form, change, done: str):
+    """Approve, reopen, copy, delete: whole-page changes that end in a redirect."""
+    target = url_for("meetings.show", meeting_id=meeting_id)
+    if form.validate_on_submit():
+        try:
+            result = change()
+        except services.MeetingError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(done, "success")
+            if isinstance(result, str):
+                target = result
+    else:
+        flash(form.error_text(), "danger")
+    return redirect(target, 303)
+
+
+@bp.post("/<int:meeting_id>/approve")
+@role_required(*EDIT_MEETINGS)
+def approve(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    return _lifecycle(meeting_id, Form(), lambda: services.approve(meeting, current_user), "Протокол утверждён.")
+
+
+@bp.post("/<int:meeting_id>/reopen")
+@role_required(*EDIT_MEETINGS)
+def reopen(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = ReasonForm()
+    change = lambda: services.reopen(meeting, current_user, form.reason.data)  # noqa: E731
+    return _lifecycle(meeting_id, form, change, "Протокол открыт для изменений.")
+
+
+@bp.post("/<int:meeting_id>/copy")
+@role_required(*EDIT_MEETINGS)
+def copy(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = CopyForm()
+
+    def change():
+        new = services.copy_as_next(meeting, form.date.data)
+        return url_for("meetings.show", meeting_id=new.id)
+
+    return _lifecycle(meeting_id, form, change, "Создано следующее заседание.")
+
+
+@bp.post("/<int:meeting_id>/delete")
+@role_required(*EDIT_MEETINGS)
+def delete(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+
+    def change():
+        services.soft_delete(meeting)
+        return url_for("meetings.index")
+
+    return _lifecycle(meeting_id, Form(), change, "Заседание удалено.")

@@ -1,0 +1,492 @@
+"""Meetings and their protocols: every change of a meeting goes through here.
+
+Functions flush and never commit; the route or the CLI commits once. A change to
+the content of an approved protocol raises ProtocolLocked, whichever route asks.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..auth.models import User
+from ..councils.models import Council, MemberRole
+from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
+from ..directory.models import Person
+from ..extensions import db
+from ..model_mixins import search_pattern
+from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingStatus, ProtocolVersion
+
+PROGRESS_ITEM = "О ходе исполнения решений"
+
+
+class MeetingError(ValueError):
+    """A change refused for a reason the user should read; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class ProtocolLocked(MeetingError):
+    def __init__(self):
+        super().__init__("Протокол утверждён и закрыт для изменений. Чтобы исправить его, откройте протокол заново.")
+
+
+def ensure_editable(meeting: Meeting) -> None:
+    if meeting.is_locked:
+        raise ProtocolLocked()
+
+
+# Queries ---------------------------------------------------------------------------------
+
+
+def meetings_query(council_id: int | None = None, year: int | None = None, status: str | None = None, text: str = "") -> Select:
+    stmt = (
+        select(Meeting)
+        .where(Meeting.deleted_at.is_(None))
+        .options(selectinload(Meeting.council))
+        .order_by(Meeting.date.desc(), Meeting.id.desc())
+    )
+    if council_id:
+        stmt = stmt.where(Meeting.council_id == council_id)
+    if year:
+        stmt = stmt.where(Meeting.year == year)
+    if status:
+        stmt = stmt.where(Meeting.status == status)
+    if text.strip():
+        stmt = stmt.where(Meeting.search_text.like(search_pattern(text), escape="\\"))
+    return stmt
+
+
+def upcoming_meetings(today: date, limit: int = 5) -> list[Meeting]:
+    stmt = (
+        select(Meeting)
+        .where(Meeting.deleted_at.is_(None), Meeting.date >= today, Meeting.status != MeetingStatus.CANCELLED.value)
+        .options(selectinload(Meeting.council))
+        .order_by(Meeting.date, Meeting.start_time)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def meeting_years() -> list[int]:
+    return list(db.session.scalars(select(Meeting.year).distinct().order_by(Meeting.year.desc())))
+
+
+def load_meeting(meeting_id: int) -> Meeting | None:
+    """A meeting with everything its page shows, in a fixed number of queries."""
+    stmt = (
+        select(Meeting)
+        .where(Meeting.id == meeting_id, Meeting.deleted_at.is_(None))
+        .options(
+            selectinload(Meeting.council).selectinload(Council.members),
+            selectinload(Meeting.chair),
+            selectinload(Meeting.secretary),
+            selectinload(Meeting.approved_by),
+            selectinload(Meeting.attendances),
+            selectinload(Meeting.agenda_items),
+            selectinload(Meeting.decisions).selectinload(Decision.responsibles).selectinload(DecisionResponsible.person),
+            selectinload(Meeting.versions),
+        )
+    )
+    return db.session.scalar(stmt)
+
+
+def next_number(council_id: int, year: int) -> int:
+    """The next free protocol number of a council in a year."""
+    last = db.session.scalar(
+        select(func.max(Meeting.number)).where(Meeting.council_id == council_id, Meeting.year == year)
+    )
+    return (last or 0) + 1
+
+
+# The meeting itself ----------------------------------------------------------------------
+
+MEETING_FIELDS = (
+    "council_id", "number", "date", "start_time", "end_time", "city", "place",
+    "format", "connection_link", "status", "chair_id", "secretary_id", "protocol_form",
+)
+
+
+def save_meeting(meeting: Meeting, data: dict) -> Meeting:
+    """Creates or updates a meeting from form data (the keys of MEETING_FIELDS)."""
+    if meeting.id:
+        ensure_editable(meeting)
+    if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
+        raise MeetingError("Окончание должно быть позже начала.", "end_time")
+    if data.get("status") == MeetingStatus.APPROVED and meeting.status != MeetingStatus.APPROVED:
+        raise MeetingError("Чтобы утвердить протокол, нажмите «Утвердить протокол».", "status")
+    year = data["date"].year
+    duplicate = db.session.scalar(
+        select(Meeting.id).where(
+            Meeting.council_id == data["council_id"],
+            Meeting.year == year,
+            Meeting.number == data["number"],
+            Meeting.id != meeting.id,
+        )
+    )
+    if duplicate:
+        free = next_number(data["council_id"], year)
+        raise MeetingError(f"Протокол № {data['number']} за {year} год у этого совета уже есть. Свободный номер: {free}.", "number")
+    for field in MEETING_FIELDS:
+        if field in data:
+            setattr(meeting, field, data[field])
+    meeting.year = year
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def soft_delete(meeting: Meeting) -> None:
+    """Deleted meetings are hidden, not destroyed: an admin can restore them."""
+    ensure_editable(meeting)
+    meeting.deleted_at = clock.utcnow()
+    db.session.flush()
+
+
+def restore(meeting: Meeting) -> None:
+    meeting.deleted_at = None
+    db.session.flush()
+
+
+# Attendees -------------------------------------------------------------------------------
+
+
+def _next_position(items) -> int:
+    return max((item.position for item in items), default=0) + 1
+
+
+def add_attendee(meeting: Meeting, person_id: int, mode: AttendanceMode | str) -> Attendance:
+    """Adds a person, copying name, position and organization from the directory."""
+    ensure_editable(meeting)
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise MeetingError("Такого сотрудника нет в справочнике.", "person_id")
+    if any(a.person_id == person_id for a in meeting.attendances):
+        raise MeetingError(f"{person.short_name} уже в списке участников.", "person_id")
+    mode = AttendanceMode(mode)
+    attendance = Attendance(
+        person=person,
+        mode=mode.value,
+        position=_next_position(meeting.attendees(mode)),
+        name=person.short_name,
+        job_title=person.position,
+        organization=person.organization.short_name if person.organization else "",
+    )
+    meeting.attendances.append(attendance)
+    db.session.flush()
+    return attendance
+
+
+def update_attendee(attendance: Attendance, data: dict) -> None:
+    ensure_editable(attendance.meeting)
+    for field in ("name", "job_title", "organization"):
+        setattr(attendance, field, data[field])
+    if data.get("mode") and data["mode"] != attendance.mode:
+        mode = AttendanceMode(data["mode"])
+        attendance.position = _next_position(attendance.meeting.attendees(mode))
+        attendance.mode = mode.value
+    db.session.flush()
+
+
+def remove_attendee(attendance: Attendance) -> None:
+    ensure_editable(attendance.meeting)
+    attendance.meeting.attendances.remove(attendance)
+    db.session.flush()
+
+
+def move(item, siblings: list, step: int) -> None:
+    """Swaps an item with its neighbour in ``siblings`` (ordered by ``position``)."""
+    index = siblings.index(item)
+    other = index + step
+    if 0 <= other < len(siblings):
+        siblings[index].position, siblings[other].position = siblings[other].position, siblings[index].position
+    db.session.flush()
+
+
+def move_attendee(attendance: Attendance, step: int) -> None:
+    ensure_editable(attendance.meeting)
+    move(attendance, attendance.meeting.attendees(attendance.mode_enum), step)
+
+
+def quorum(meeting: Meeting) -> dict:
+    """Council members present (in person or online) against the council's rule."""
+    member_ids = {m.person_id for m in meeting.council.members}
+    present = {
+        a.person_id for a in meeting.attendances if a.mode != AttendanceMode.INVITED and a.person_id in member_ids
+    }
+    needed = meeting.council.quorum_needed(len(member_ids))
+    return {"members": len(member_ids), "present": len(present), "needed": needed, "reached": len(present) >= needed}
+
+
+# Agenda ----------------------------------------------------------------------------------
+
+AGENDA_FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discussion", "recurring")
+
+
+def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict) -> AgendaItem:
+    ensure_editable(meeting)
+    if item is None:
+        item = AgendaItem(position=_next_position(meeting.agenda_items))
+        meeting.agenda_items.append(item)
+    if data.get("speaker_id"):
+        speaker = db.session.get(Person, data["speaker_id"])
+        if speaker is None:
+            raise MeetingError("Такого сотрудника нет в справочнике.", "speaker_id")
+        data = {**data, "speaker_name": data.get("speaker_name") or speaker.short_name}
+    for field in AGENDA_FIELDS:
+        if field in data:
+            setattr(item, field, data[field])
+    db.session.flush()
+    meeting.refresh_search_text()
+    return item
+
+
+def remove_agenda_item(item: AgendaItem) -> None:
+    meeting = item.meeting
+    ensure_editable(meeting)
+    meeting.agenda_items.remove(item)
+    db.session.flush()
+    meeting.refresh_search_text()
+
+
+def move_agenda_item(item: AgendaItem, step: int) -> None:
+    ensure_editable(item.meeting)
+    move(item, item.meeting.agenda_items, step)
+
+
+def agenda_number(item: AgendaItem) -> int:
+    return item.meeting.agenda_items.index(item) + 1
+
+
+# Decisions -------------------------------------------------------------------------------
+
+DECISION_FIELDS = ("text", "agenda_item_id", "deadline", "votes_for", "votes_against", "votes_abstained")
+
+
+def save_decision(meeting: Meeting, decision: Decision | None, data: dict, responsible_ids: list[int]) -> Decision:
+    """Creates or updates a decision; ``responsible_ids`` in order, the first leads."""
+    ensure_editable(meeting)
+    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(responsible_ids)))}
+    missing = [pid for pid in responsible_ids if pid not in people]
+    if missing:
+        raise MeetingError("Ответственный исполнитель не найден в справочнике.", "responsible_ids")
+    if data.get("agenda_item_id") and data["agenda_item_id"] not in {i.id for i in meeting.agenda_items}:
+        raise MeetingError("Такого вопроса нет в повестке этого заседания.", "agenda_item_id")
+    if decision is None:
+        decision = Decision(number=_next_decision_number(meeting))
+        meeting.decisions.append(decision)
+    for field in DECISION_FIELDS:
+        if field in data:
+            setattr(decision, field, data[field])
+    unique_ids = list(dict.fromkeys(responsible_ids))
+    if [r.person_id for r in decision.responsibles] != unique_ids:
+        decision.responsibles = [
+            DecisionResponsible(person=people[pid], position=index) for index, pid in enumerate(unique_ids)
+        ]
+    db.session.flush()
+    return decision
+
+
+def _next_decision_number(meeting: Meeting) -> int:
+    last = db.session.scalar(select(func.max(Decision.number)).where(Decision.meeting_id == meeting.id))
+    return (last or 0) + 1
+
+
+def remove_decision(decision: Decision) -> None:
+    meeting = decision.meeting
+    ensure_editable(meeting)
+    meeting.decisions.remove(decision)
+    db.session.flush()
+    _renumber(meeting.decisions)
+
+
+def move_decision(decision: Decision, step: int) -> None:
+    meeting = decision.meeting
+    ensure_editable(meeting)
+    decisions = list(meeting.decisions)
+    index = decisions.index(decision)
+    other = index + step
+    if 0 <= other < len(decisions):
+        decisions[index], decisions[other] = decisions[other], decisions[index]
+        _renumber(decisions)
+
+
+def _renumber(decisions: list[Decision]) -> None:
+    """Numbers 1..n in list order; through negatives so the unique (meeting, number) holds."""
+    for decision in decisions:
+        decision.number = -decision.number if decision.number > 0 else decision.number
+    db.session.flush()
+    for index, decision in enumerate(decisions, start=1):
+        decision.number = index
+    db.session.flush()
+    if decisions:
+        decisions[0].meeting.decisions.sort(key=lambda d: d.number)
+
+
+# Lifecycle -------------------------------------------------------------------------------
+
+
+def approve(meeting: Meeting, user: User) -> ProtocolVersion:
+    """Locks the protocol and keeps this version of it for ever."""
+    ensure_editable(meeting)
+    if not meeting.decisions and not meeting.agenda_items:
+        raise MeetingError("В протоколе нет ни вопросов, ни решений: утверждать нечего.")
+    now = clock.utcnow()
+    meeting.status = MeetingStatus.APPROVED.value
+    meeting.approved_at = now
+    meeting.approved_by = user
+    version = ProtocolVersion(
+        number=len(meeting.versions) + 1,
+        approved_at=now,
+        approved_by=user,
+        snapshot=json_safe(protocol_data(meeting)),
+    )
+    meeting.versions.append(version)
+    db.session.flush()
+    return version
+
+
+def reopen(meeting: Meeting, user: User, reason: str) -> None:
+    if not meeting.is_locked:
+        raise MeetingError("Протокол не утверждён: он и так открыт для изменений.")
+    if not reason.strip():
+        raise MeetingError("Укажите причину, по которой протокол открывается заново.", "reason")
+    version = meeting.versions[-1]
+    version.reopened_at = clock.utcnow()
+    version.reopened_by = user
+    version.reopen_reason = reason.strip()
+    meeting.status = MeetingStatus.DRAFT.value
+    meeting.approved_at = None
+    meeting.approved_by = None
+    db.session.flush()
+
+
+def copy_as_next(meeting: Meeting, on_date: date) -> Meeting:
+    """The next meeting of the series: same council and place, the members as
+    attendees, the recurring agenda items, and the open decisions carried into an
+    item «О ходе исполнения решений»."""
+    council = meeting.council
+    new = Meeting(
+        council=council,
+        number=next_number(council.id, on_date.year),
+        year=on_date.year,
+        date=on_date,
+        start_time=meeting.start_time,
+        end_time=meeting.end_time,
+        city=meeting.city,
+        place=meeting.place,
+        format=meeting.format,
+        connection_link=meeting.connection_link,
+        status=MeetingStatus.PLANNED.value,
+        chair_id=meeting.chair_id,
+        secretary_id=meeting.secretary_id,
+        protocol_form=meeting.protocol_form,
+    )
+    db.session.add(new)
+    members = [m for m in council.members if m.role != MemberRole.SECRETARY]
+    new.attendances = [
+        Attendance(
+            person=m.person,
+            mode=AttendanceMode.IN_PERSON.value,
+            position=index,
+            name=m.person.short_name,
+            job_title=m.person.position,
+            organization=m.person.organization.short_name if m.person.organization else "",
+        )
+        for index, m in enumerate(members, start=1)
+    ]
+    items = [AgendaItem(text=item.text, recurring=True) for item in meeting.agenda_items if item.recurring]
+    open_decisions = [d for d in meeting.decisions if d.status in (DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS)]
+    if open_decisions:
+        listed = "; ".join(f"{d.number}. {d.text}" for d in open_decisions)
+        items.append(AgendaItem(text=f"{PROGRESS_ITEM} (протокол № {meeting.number} от {meeting.date:%d.%m.%Y}): {listed}"))
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    new.agenda_items = items
+    db.session.flush()
+    new.refresh_search_text()
+    return new
+
+
+# The protocol as data: for the page of an approved version and for the documents --------
+
+
+def protocol_data(meeting: Meeting) -> dict:
+    """The protocol as plain values: the context of the .docx templates, and the
+    snapshot kept when a protocol is approved."""
+
+    def person_data(person: Person | None, role_title: str) -> dict | None:
+        if person is None:
+            return None
+        initials = person.short_name.removeprefix(person.surname).strip()
+        return {
+            "short_name": person.short_name,
+            "short_name_reversed": f"{initials} {person.surname}".strip(),
+            "position": role_title,
+        }
+
+    def attendee(a: Attendance) -> dict:
+        return {"name": a.name, "position": a.job_title, "organization": a.organization}
+
+    agenda_numbers = {item.id: number for number, item in enumerate(meeting.agenda_items, start=1)}
+
+    def decision_data(d: Decision) -> dict:
+        votes = None
+        if d.has_votes:
+            votes = {"for": d.votes_for or 0, "against": d.votes_against or 0, "abstained": d.votes_abstained or 0}
+        return {
+            "number": d.number,
+            "text": d.text,
+            "responsible": [{"name": p.short_name} for p in d.responsible_people],
+            "deadline": d.deadline,
+            "votes": votes,
+            "item_number": agenda_numbers.get(d.agenda_item_id),
+        }
+
+    decisions = [decision_data(d) for d in meeting.decisions]
+    council = meeting.council
+    attendees = [a for a in meeting.attendances if a.mode != AttendanceMode.INVITED]
+    return {
+        "meeting": {
+            "number": meeting.number,
+            "date": meeting.date,
+            "city": meeting.city,
+            "place": meeting.place,
+            "start_time": meeting.start_time,
+            "end_time": meeting.end_time,
+            "council": {"name": council.name, "name_genitive": council.name_genitive},
+        },
+        "chair": person_data(meeting.chair, f"Председатель {council.short_genitive}"),
+        "secretary": person_data(meeting.secretary, f"Секретарь {council.short_genitive}"),
+        "attendees_in_person": [attendee(a) for a in meeting.attendees(AttendanceMode.IN_PERSON)],
+        "attendees_online": [attendee(a) for a in meeting.attendees(AttendanceMode.ONLINE)],
+        "invited": [attendee(a) for a in meeting.attendees(AttendanceMode.INVITED)],
+        "attendees_total": len(attendees),
+        "agenda": [
+            {
+                "number": number,
+                "text": item.text,
+                "speakers": [{"name": item.speaker_name, "summary": item.speaker_summary}] if item.speaker_name else [],
+                "discussion": [{"name": "", "summary": item.discussion}] if item.discussion else [],
+                "decisions": [d for d in decisions if d["item_number"] == number],
+            }
+            for number, item in enumerate(meeting.agenda_items, start=1)
+        ],
+        "decisions": decisions,
+        "decisions_without_item": [d for d in decisions if d["item_number"] is None],
+    }
+
+
+def json_safe(value):
+    """Dates and times as ISO strings, so a snapshot can be stored as JSON."""
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_safe(item) for item in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
