@@ -11,7 +11,9 @@ import pytest
 
 from cluster_intranet.auth.roles import (
     EDIT_COUNCILS,
+    EDIT_ALL_COVERAGE,
     EDIT_DIRECTORY,
+    EDIT_MEDIA,
     EDIT_MEETINGS,
     MANAGE_USERS,
     Role,
@@ -62,6 +64,33 @@ MATRIX: dict[str, dict[str, object]] = {
     "meetings.reopen": {"POST": EDIT_MEETINGS},
     "meetings.copy": {"POST": EDIT_MEETINGS},
     "meetings.delete": {"POST": EDIT_MEETINGS},
+    "media.index": {"GET": SIGNED_IN},
+    "media.edit_plan": {"GET": EDIT_MEDIA, "POST": EDIT_MEDIA},
+    "media.approve_plan": {"POST": EDIT_MEDIA},
+    "media.draft_plan": {"POST": EDIT_MEDIA},
+    "media.delete_plan": {"POST": EDIT_MEDIA},
+    "media.plan": {"GET": SIGNED_IN},
+    "media.create_event": {"GET": EDIT_MEDIA, "POST": EDIT_MEDIA},
+    "media.edit_event": {"GET": EDIT_MEDIA, "POST": EDIT_MEDIA},
+    "media.event_row": {"GET": SIGNED_IN},
+    "media.event": {"GET": SIGNED_IN},
+    "media.change_status": {"POST": EDIT_MEDIA},
+    "media.delete_event": {"POST": EDIT_MEDIA},
+    "media.coverage": {"GET": SIGNED_IN},
+    "media.slot": {"GET": SIGNED_IN},
+    "media.record_publication": {"GET": EDIT_MEDIA, "POST": EDIT_MEDIA},
+    # An editor deletes the publications of the own organization only (tests/media); the walker has none.
+    "media.delete_publication": {"POST": EDIT_ALL_COVERAGE},
+    "media.todo": {"GET": SIGNED_IN},
+    "media.calendar": {"GET": SIGNED_IN},
+    "media.press_release": {"GET": SIGNED_IN},
+    "media.plan_docx": {"GET": SIGNED_IN},
+    "media.plan_xlsx": {"GET": SIGNED_IN},
+    "media.embed": {"GET": SIGNED_IN},
+    "media.atom_feed": {"GET": PUBLIC},
+    "media.rss_feed": {"GET": PUBLIC},
+    "media.json_feed": {"GET": PUBLIC},
+    "media.upcoming_snippet": {"GET": PUBLIC},
     "admin.users": {"GET": MANAGE_USERS},
     "admin.create_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
     "admin.edit_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
@@ -85,6 +114,10 @@ def url_arguments(ids: dict) -> dict[str, object]:
         "item_id": ids["agenda_item"],
         "decision_id": ids["decision"],
         "direction": "down",
+        "plan_id": ids["media_plan"],
+        "event_id": ids["media_event"],
+        "publication_id": ids["publication"],
+        "organization_id": ids["organization"],
     }
 
 
@@ -100,6 +133,7 @@ def ids(app, ctx):
     from cluster_intranet.extensions import db
     from cluster_intranet.meetings import services as meeting_services
     from cluster_intranet.meetings.models import AgendaItem, Attendance, Meeting
+    from cluster_intranet.media.models import Publication
 
     found = {
         "person": db.session.scalar(select(Person.id).order_by(Person.id.desc())),
@@ -111,6 +145,11 @@ def ids(app, ctx):
         "attendance": db.session.scalar(select(Attendance.id)),
         "agenda_item": db.session.scalar(select(AgendaItem.id)),
         "decision": db.session.scalar(select(Decision.id)),
+        # An event with publications: deleting it is refused, so the walk goes on with it.
+        "publication": (publication := db.session.scalars(select(Publication).order_by(Publication.id)).first()).id,
+        "media_event": publication.event_id,
+        "media_plan": publication.event.plan_id,
+        "organization": publication.organization_id,
     }
     # Approved once and reopened: it has a kept version and still accepts changes.
     draft = db.session.get(Meeting, found["meeting"])

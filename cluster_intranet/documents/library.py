@@ -15,6 +15,8 @@ KINDS: dict[str, str] = {
     "protocol_full": "Протокол (полная форма, ГОСТ Р 7.0.97-2016)",
     "extract": "Выписка из протокола",
     "decisions_report": "Отчёт об исполнении решений",
+    "press_release": "Пресс-релиз",
+    "media_plan": "Медиаплан",
 }
 
 

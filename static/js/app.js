@@ -92,3 +92,14 @@ document.addEventListener("htmx:responseError", (event) => {
 document.addEventListener("htmx:sendError", () => {
   showError("Нет связи с сервером. Проверьте подключение и повторите.");
 });
+
+// ===== media =====
+// A select marked data-autosubmit sends its form at once (the «Что нам опубликовать» participant).
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
+});
+// A status change or a cancellation submitted from an open <details> closes it.
+document.addEventListener("submit", (event) => {
+  event.target.closest("details.cancel-event")?.removeAttribute("open");
+});
+// ===== end of media =====

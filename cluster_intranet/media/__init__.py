@@ -1,0 +1,6 @@
+"""The media plan of the cluster and the uniform coverage of its events."""
+from flask import Blueprint
+
+bp = Blueprint("media", __name__, url_prefix="/media")
+
+from . import feeds, routes  # noqa: E402,F401

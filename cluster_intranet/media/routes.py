@@ -1,0 +1,419 @@
+"""Media plan pages: plans, the events table with in-place editing, the coverage
+matrix, «what we still have to publish», the month calendar and the downloads.
+
+The public feeds live in feeds.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import clock
+from ..auth.access import role_required
+from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
+from ..directory.services import organization_choices
+from ..documents.rendering import TemplateError, content_disposition
+from ..extensions import db
+from ..web import fragment, message, page_or_fragment, page_number, paginate, wants_fragment
+from . import bp, documents, services
+from .forms import EventForm, PlanForm, PublicationForm, StatusForm
+from .models import (
+    CHANNEL_SHORT,
+    PUBLICATION_CHANNEL_LABELS,
+    Channel,
+    EventStatus,
+    MediaEvent,
+    MediaPlan,
+    Publication,
+)
+
+PLAN_PAGE_SIZE = 50
+
+
+@bp.context_processor
+def _labels():
+    return {"channel_short": CHANNEL_SHORT, "channel_labels": PUBLICATION_CHANNEL_LABELS}
+
+
+def _refused(error: services.MediaError, form=None, status: int = 422):
+    """A refusal next to its field when the form has it, else in the message area."""
+    if form is not None and error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error)]
+        return None
+    if form is not None:
+        form.form_errors.append(str(error))
+        return None
+    if wants_fragment():
+        return message(str(error), status)
+    flash(str(error), "danger")
+    return None
+
+
+# --- plans -----------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    return render_template("media/index.html", plans=services.plans_overview())
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+@bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+@role_required(*EDIT_MEDIA)
+def edit_plan(plan_id: int | None = None):
+    plan = db.get_or_404(MediaPlan, plan_id) if plan_id else MediaPlan()
+    form = PlanForm(obj=plan if plan_id else None).with_people(services.people_choices())
+    if form.validate_on_submit():
+        try:
+            services.save_plan(plan, form.data_for(*form.FIELDS))
+        except services.MediaError as error:
+            db.session.rollback()
+            _refused(error, form)
+        else:
+            db.session.commit()
+            flash("Медиаплан сохранён.", "success")
+            return redirect(url_for("media.plan", plan_id=plan.id), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("media/plan_form.html", form=form, plan=plan), status
+
+
+@bp.post("/plans/<int:plan_id>/approve")
+@role_required(*EDIT_MEDIA)
+def approve_plan(plan_id: int):
+    return _plan_action(plan_id, lambda plan: services.approve_plan(plan, current_user), "Медиаплан утверждён.")
+
+
+@bp.post("/plans/<int:plan_id>/draft")
+@role_required(*EDIT_MEDIA)
+def draft_plan(plan_id: int):
+    return _plan_action(plan_id, services.return_to_draft, "Медиаплан возвращён в черновики.")
+
+
+def _plan_action(plan_id: int, action, done: str):
+    plan = db.get_or_404(MediaPlan, plan_id)
+    try:
+        action(plan)
+    except services.MediaError as error:
+        db.session.rollback()
+        return _refused(error, status=409) or redirect(url_for("media.plan", plan_id=plan_id), 303)
+    db.session.commit()
+    if wants_fragment():
+        return fragment("media/_plan_header.html", plan=plan)
+    flash(done, "success")
+    return redirect(url_for("media.plan", plan_id=plan_id), 303)
+
+
+@bp.post("/plans/<int:plan_id>/delete")
+@role_required(*EDIT_MEDIA)
+def delete_plan(plan_id: int):
+    plan = db.get_or_404(MediaPlan, plan_id)
+    try:
+        services.delete_plan(plan)
+    except services.MediaError as error:
+        db.session.rollback()
+        return _refused(error, status=409) or redirect(url_for("media.plan", plan_id=plan_id), 303)
+    db.session.commit()
+    flash("Медиаплан удалён.", "success")
+    return redirect(url_for("media.index"), 303)
+
+
+@bp.get("/plans/<int:plan_id>")
+def plan(plan_id: int):
+    plan = db.get_or_404(MediaPlan, plan_id)
+    filters = services.EventFilters.from_args(request.args)
+    page = paginate(services.events_query(plan, filters), PLAN_PAGE_SIZE)
+    people, organizers = services.plan_people_and_organizers(plan)
+    return page_or_fragment(
+        "media/plan.html",
+        "media/_events.html",
+        plan=plan,
+        page=page,
+        filters=filters,
+        people=people,
+        organizers=organizers,
+        statuses=EventStatus.choices(),
+        channels=Channel.choices(),
+    )
+
+
+# --- events ----------------------------------------------------------------------
+
+
+def _event_form(event: MediaEvent | None = None) -> EventForm:
+    form = EventForm(obj=event)
+    if event is not None and request.method == "GET":
+        form.channels.data = event.channels
+    return form.with_choices(organization_choices(), services.people_choices())
+
+
+@bp.route("/plans/<int:plan_id>/events/new", methods=["GET", "POST"])
+@role_required(*EDIT_MEDIA)
+def create_event(plan_id: int):
+    plan = db.get_or_404(MediaPlan, plan_id)
+    form = _event_form()
+    if request.method == "GET" and request.args.get("on"):
+        form.starts_on.data = services.parse_day(request.args["on"])
+    if form.validate_on_submit():
+        event = MediaEvent()
+        try:
+            services.save_event(event, plan, form.data_for(*form.FIELDS), form.channels.data or [])
+        except services.MediaError as error:
+            db.session.rollback()
+            _refused(error, form)
+        else:
+            db.session.commit()
+            if wants_fragment():
+                return fragment("media/_event_row.html", event=services.get_event(event.id), trigger="mediaEventsChanged")
+            flash("Мероприятие добавлено в медиаплан.", "success")
+            return redirect(url_for("media.plan", plan_id=plan.id), 303)
+    return _event_form_response(form, plan, None)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@role_required(*EDIT_MEDIA)
+def edit_event(event_id: int):
+    event = services.get_event(event_id) or abort(404)
+    form = _event_form(event)
+    if form.validate_on_submit():
+        try:
+            services.save_event(event, event.plan, form.data_for(*form.FIELDS), form.channels.data or [])
+        except services.MediaError as error:
+            db.session.rollback()
+            _refused(error, form)
+        else:
+            db.session.commit()
+            if wants_fragment():
+                return fragment("media/_event_row.html", event=services.get_event(event.id))
+            flash("Изменения сохранены.", "success")
+            return redirect(url_for("media.event", event_id=event.id), 303)
+    return _event_form_response(form, event.plan if event.id else None, event)
+
+
+def _event_form_response(form: EventForm, plan: MediaPlan | None, event: MediaEvent | None):
+    status = 422 if form.errors or form.form_errors else 200
+    return page_or_fragment(
+        "media/event_form.html", "media/_event_form_row.html", status, form=form, plan=plan or event.plan, event=event
+    )
+
+
+@bp.get("/events/<int:event_id>/row")
+def event_row(event_id: int):
+    """The display row again (the «cancel» of in-place editing)."""
+    return fragment("media/_event_row.html", event=services.get_event(event_id) or abort(404))
+
+
+@bp.get("/events/<int:event_id>")
+def event(event_id: int):
+    event = services.get_event(event_id) or abort(404)
+    return render_template(
+        "media/event.html", event=event, coverage=services.event_coverage(event), rights=_rights(), status_form=StatusForm()
+    )
+
+
+@bp.post("/events/<int:event_id>/status")
+@role_required(*EDIT_MEDIA)
+def change_status(event_id: int):
+    event = services.get_event(event_id) or abort(404)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        refusal = services.MediaError(form.error_text() or "Выберите статус.")
+    else:
+        try:
+            services.change_status(event, form.status.data, form.reason.data)
+            refusal = None
+        except services.MediaError as error:
+            refusal = error
+    if refusal:
+        db.session.rollback()
+        return _refused(refusal, status=422) or redirect(request.referrer or url_for("media.event", event_id=event_id), 303)
+    db.session.commit()
+    if wants_fragment():
+        return fragment("media/_event_row.html", event=event, trigger="mediaEventsChanged")
+    flash(f"Статус: {event.status_label}.", "success")
+    return redirect(url_for("media.event", event_id=event.id), 303)
+
+
+@bp.post("/events/<int:event_id>/delete")
+@role_required(*EDIT_MEDIA)
+def delete_event(event_id: int):
+    event = db.get_or_404(MediaEvent, event_id)
+    plan_id = event.plan_id
+    try:
+        services.delete_event(event)
+    except services.MediaError as error:
+        db.session.rollback()
+        return _refused(error, status=409) or redirect(url_for("media.event", event_id=event_id), 303)
+    db.session.commit()
+    if wants_fragment():
+        return fragment("_empty.html", trigger="mediaEventsChanged")
+    flash("Мероприятие удалено.", "success")
+    return redirect(url_for("media.plan", plan_id=plan_id), 303)
+
+
+# --- coverage --------------------------------------------------------------------
+
+
+@dataclass
+class Rights:
+    """What the current user may record: for every participant, or for one."""
+
+    all: bool
+    organization_id: int | None
+
+    def may(self, organization_id: int) -> bool:
+        return self.all or (self.organization_id is not None and self.organization_id == organization_id)
+
+
+def _rights() -> Rights:
+    if not current_user.has_role(*EDIT_MEDIA):
+        return Rights(False, None)
+    return Rights(current_user.has_role(*EDIT_ALL_COVERAGE), services.user_organization_id(current_user))
+
+
+@bp.get("/plans/<int:plan_id>/coverage")
+def coverage(plan_id: int):
+    plan = db.get_or_404(MediaPlan, plan_id)
+    filters = services.EventFilters.from_args(request.args)
+    filters.status = filters.channel = filters.responsible_id = None  # the matrix filters by month and organizer
+    matrix = services.coverage_matrix(plan, filters, page_number())
+    return page_or_fragment(
+        "media/coverage.html", "media/_matrix.html", plan=plan, matrix=matrix, filters=filters, rights=_rights(),
+        organizers=organization_choices(),
+    )  # fmt: skip
+
+
+@bp.get("/events/<int:event_id>/slot/<int:organization_id>")
+def slot(event_id: int, organization_id: int):
+    """One participant's publications of one event (a cell of the matrix); the «cancel» of its form."""
+    event = db.get_or_404(MediaEvent, event_id)
+    return fragment("media/_slot.html", event=event, cell=services.matrix_cell(event, organization_id), rights=_rights())
+
+
+@bp.route("/events/<int:event_id>/publications", methods=["GET", "POST"])
+@role_required(*EDIT_MEDIA)
+def record_publication(event_id: int):
+    event = db.get_or_404(MediaEvent, event_id)
+    requested = request.form.get("organization_id", type=int)
+    if requested and not services.may_record(current_user, requested):
+        abort(403)  # an editor speaks for the own organization only
+    form = PublicationForm().with_organizations(services.recordable_organizations(current_user))
+    if request.method == "GET":
+        form.organization_id.data = request.args.get("organization", type=int) or services.user_organization_id(current_user)
+        form.published_on.data = clock.local_today()
+    if form.validate_on_submit():
+        try:
+            services.record_publication(event, current_user, form.data_for("organization_id", "channel", "url", "published_on"))
+        except PermissionError:
+            db.session.rollback()
+            abort(403)
+        except services.MediaError as error:
+            db.session.rollback()
+            _refused(error, form)
+        else:
+            db.session.commit()
+            if wants_fragment():
+                cell = services.matrix_cell(event, form.organization_id.data)
+                return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(), trigger="coverageChanged")
+            flash("Публикация отмечена.", "success")
+            return redirect(url_for("media.event", event_id=event.id, _anchor="coverage"), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    slot_org = form.organization_id.data if isinstance(form.organization_id.data, int) else None
+    cell = services.matrix_cell(event, slot_org) if slot_org and _rights().may(slot_org) else None
+    return page_or_fragment(
+        "media/publication_form.html", "media/_slot_form.html", status, form=form, event=event, cell=cell, slot_org=slot_org
+    )
+
+
+@bp.post("/publications/<int:publication_id>/delete")
+@role_required(*EDIT_MEDIA)
+def delete_publication(publication_id: int):
+    publication = db.get_or_404(Publication, publication_id)
+    event, organization_id = publication.event, publication.organization_id
+    try:
+        services.delete_publication(publication, current_user)
+    except PermissionError:
+        abort(403)
+    db.session.commit()
+    if wants_fragment():
+        cell = services.matrix_cell(event, organization_id)
+        return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(), trigger="coverageChanged")
+    flash("Отметка о публикации удалена.", "success")
+    return redirect(url_for("media.event", event_id=event.id, _anchor="coverage"), 303)
+
+
+@bp.get("/todo")
+def todo():
+    """«What we still have to publish»: for the user's organization, or the one a secretary picks."""
+    rights = _rights()
+    organization_id = services.user_organization_id(current_user)
+    if rights.all or not organization_id:
+        organization_id = request.args.get("organization", type=int) or organization_id
+    events = services.still_to_publish(organization_id) if organization_id else []
+    recent = services.recent_publications(organization_id) if organization_id else []
+    return render_template(
+        "media/todo.html", events=events, recent=recent, organization_id=organization_id, rights=rights,
+        organizations=organization_choices(),
+    )  # fmt: skip
+
+
+# --- the month calendar ----------------------------------------------------------
+
+
+@bp.get("/calendar")
+def calendar():
+    month = services.parse_month(request.args.get("month")) or clock.local_today().replace(day=1)
+    first, last = services.month_bounds(month)
+    weeks = services.month_weeks(month)
+    entries = services.calendar_entries(weeks[0][0], weeks[-1][-1])
+    return page_or_fragment(
+        "media/calendar.html", "media/_calendar.html", month=month, weeks=weeks, entries=entries,
+        previous=(first - timedelta(days=1)).replace(day=1), following=last + timedelta(days=1), today=clock.local_today(),
+    )  # fmt: skip
+
+
+# --- downloads -------------------------------------------------------------------
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(build, name: str, extension: str, mimetype: str, back: str):
+    """The file built by ``build()``; a broken uploaded template sends the user back with its message."""
+    try:
+        data = build()
+    except TemplateError as error:
+        flash(error.message, "danger")
+        return redirect(back, 303)
+    safe = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)[:150].strip()
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = content_disposition(f"{safe}.{extension}")
+    return response
+
+
+@bp.get("/events/<int:event_id>/press-release.docx")
+def press_release(event_id: int):
+    event = services.get_event(event_id) or abort(404)
+    back = url_for("media.event", event_id=event.id)
+    return _download(lambda: documents.press_release_docx(event), f"Пресс-релиз — {event.title}", "docx", DOCX_MIME, back)
+
+
+@bp.get("/plans/<int:plan_id>/media-plan.docx")
+def plan_docx(plan_id: int):
+    plan = db.get_or_404(MediaPlan, plan_id)
+    back = url_for("media.plan", plan_id=plan.id)
+    return _download(lambda: documents.media_plan_docx(plan), f"Медиаплан — {plan.title}", "docx", DOCX_MIME, back)
+
+
+@bp.get("/plans/<int:plan_id>/media-plan.xlsx")
+def plan_xlsx(plan_id: int):
+    plan = db.get_or_404(MediaPlan, plan_id)
+    back = url_for("media.plan", plan_id=plan.id)
+    return _download(lambda: documents.media_plan_xlsx(plan), f"Медиаплан — {plan.title}", "xlsx", documents.XLSX_MIME, back)
+
+
+@bp.get("/embed")
+def embed():
+    """How a participant's website shows the cluster's events: the snippet's code and a preview."""
+    return render_template("media/embed.html", upcoming=services.public_events(5, clock.local_today()))

@@ -1,0 +1,627 @@
+"""The media plan and its coverage: queries and changes.
+
+Functions take the acting user and the data explicitly, flush and never commit;
+the routes, the CLI, the feeds and the documents share them.
+"""
+from __future__ import annotations
+
+import calendar as pycalendar
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from sqlalchemy import Select, and_, distinct, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..auth.models import User
+from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
+from ..directory.models import Organization, Person
+from ..extensions import db
+from ..references import deletion_refusal
+from .models import (
+    Channel,
+    EventStatus,
+    MediaEvent,
+    MediaEventChannel,
+    MediaPlan,
+    PlanStatus,
+    Publication,
+    TRANSITIONS,
+    short_label,
+)
+
+S = EventStatus
+# Events every participant is expected to publish: their material is ready.
+DUE_STATUSES = (S.MATERIAL_READY.value, S.PUBLISHED.value)
+MATRIX_PAGE_SIZE = 50
+
+
+class MediaError(ValueError):
+    """A change refused for a reason the user should read; ``field`` is where to show it."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def percent(covered: int, total: int) -> int | None:
+    """Coverage in whole percent, rounded down so that 100 % means complete; None if nothing is due."""
+    if total <= 0:
+        return None
+    return covered * 100 // total
+
+
+def month_bounds(month_start: date) -> tuple[date, date]:
+    first = month_start.replace(day=1)
+    return first, first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+
+
+def parse_month(value: str | None) -> date | None:
+    """«2021-11» → 1 November 2021; anything else → None."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def parse_day(value: str | None) -> date | None:
+    """«2021-11-03» → 3 November 2021; anything else → None."""
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def people_choices() -> list[tuple[int, str]]:
+    people = db.session.scalars(select(Person).order_by(Person.surname, Person.first_name, Person.patronymic, Person.id))
+    return [(p.id, p.short_name) for p in people]
+
+
+# --- plans -----------------------------------------------------------------------
+
+
+def plans_overview() -> list[tuple[MediaPlan, int]]:
+    """Every plan (newest period first) with the number of its events."""
+    counts = (
+        select(func.count(MediaEvent.id)).where(MediaEvent.plan_id == MediaPlan.id).correlate(MediaPlan).scalar_subquery()
+    )
+    stmt = select(MediaPlan, counts).options(selectinload(MediaPlan.responsible)).order_by(MediaPlan.period_start.desc())
+    return [(plan, count) for plan, count in db.session.execute(stmt)]
+
+
+def save_plan(plan: MediaPlan, data: dict) -> MediaPlan:
+    if data["period_end"] < data["period_start"]:
+        raise MediaError("Конец периода раньше его начала.", "period_end")
+    if plan.id is not None:
+        outside = db.session.scalar(
+            select(func.count(MediaEvent.id)).where(
+                MediaEvent.plan_id == plan.id,
+                or_(MediaEvent.starts_on < data["period_start"], MediaEvent.ends_on > data["period_end"]),
+            )
+        )
+        if outside:
+            raise MediaError(f"Мероприятий вне нового периода: {outside}. Сначала перенесите их.", "period_start")
+    for name, value in data.items():
+        setattr(plan, name, value)
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def approve_plan(plan: MediaPlan, user: User) -> None:
+    if plan.is_approved:
+        raise MediaError("Медиаплан уже утверждён.")
+    if not db.session.scalar(select(exists().where(MediaEvent.plan_id == plan.id))):
+        raise MediaError("В медиаплане нет ни одного мероприятия: утверждать нечего.")
+    plan.status = PlanStatus.APPROVED.value
+    plan.approved_at = clock.utcnow()
+    plan.approved_by = user
+    plan.approved_by_name = user.display_name
+    db.session.flush()
+
+
+def return_to_draft(plan: MediaPlan) -> None:
+    if not plan.is_approved:
+        raise MediaError("Медиаплан и так черновик.")
+    plan.status = PlanStatus.DRAFT.value
+    plan.approved_at = None
+    plan.approved_by = None
+    plan.approved_by_name = ""
+    db.session.flush()
+
+
+def delete_plan(plan: MediaPlan) -> None:
+    reason = deletion_refusal(plan, "медиаплан")
+    if reason:
+        raise MediaError(reason)
+    db.session.delete(plan)
+    db.session.flush()
+
+
+# --- events ----------------------------------------------------------------------
+
+
+@dataclass
+class EventFilters:
+    """The filters of the plan's table; unknown or malformed values are ignored."""
+
+    month: date | None = None
+    organizer_id: int | None = None
+    status: str | None = None
+    channel: str | None = None
+    responsible_id: int | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> EventFilters:
+        def number(name: str) -> int | None:
+            value = args.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        status = args.get("status") or None
+        channel = args.get("channel") or None
+        return cls(
+            month=parse_month(args.get("month")),
+            organizer_id=number("organizer"),
+            status=status if status in EventStatus.__members__.values() else None,
+            channel=channel if channel in Channel.__members__.values() else None,
+            responsible_id=number("responsible"),
+        )
+
+    def apply(self, stmt: Select) -> Select:
+        if self.month:
+            first, last = month_bounds(self.month)
+            stmt = stmt.where(MediaEvent.starts_on <= last, MediaEvent.ends_on >= first)
+        if self.organizer_id:
+            stmt = stmt.where(MediaEvent.organizer_id == self.organizer_id)
+        if self.status:
+            stmt = stmt.where(MediaEvent.status == self.status)
+        if self.channel:
+            stmt = stmt.where(
+                exists().where(MediaEventChannel.event_id == MediaEvent.id, MediaEventChannel.channel == self.channel)
+            )
+        if self.responsible_id:
+            stmt = stmt.where(MediaEvent.responsible_id == self.responsible_id)
+        return stmt
+
+    def as_args(self) -> dict[str, str]:
+        return {
+            key: value
+            for key, value in {
+                "month": self.month.strftime("%Y-%m") if self.month else "",
+                "organizer": str(self.organizer_id or ""),
+                "status": self.status or "",
+                "channel": self.channel or "",
+                "responsible": str(self.responsible_id or ""),
+            }.items()
+            if value
+        }
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args())
+
+
+EVENT_LIST_OPTIONS = (
+    selectinload(MediaEvent.organizer),
+    selectinload(MediaEvent.responsible),
+    selectinload(MediaEvent.channel_rows),
+)
+
+
+def events_query(plan: MediaPlan, filters: EventFilters | None = None) -> Select:
+    stmt = (
+        select(MediaEvent)
+        .where(MediaEvent.plan_id == plan.id)
+        .options(*EVENT_LIST_OPTIONS)
+        .order_by(MediaEvent.starts_on, MediaEvent.start_time, MediaEvent.id)
+    )
+    return (filters or EventFilters()).apply(stmt)
+
+
+def get_event(event_id: int) -> MediaEvent | None:
+    return db.session.get(MediaEvent, event_id, options=[*EVENT_LIST_OPTIONS, selectinload(MediaEvent.plan)])
+
+
+def plan_people_and_organizers(plan: MediaPlan) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The choices of the table's filters: who is responsible, who organizes, in this plan."""
+    people = db.session.execute(
+        select(Person.id, Person.surname, Person.first_name, Person.patronymic)
+        .where(Person.id.in_(select(MediaEvent.responsible_id).where(MediaEvent.plan_id == plan.id)))
+        .order_by(Person.surname, Person.first_name)
+    )
+    organizers = db.session.execute(
+        select(Organization.id, Organization.short_name)
+        .where(Organization.id.in_(select(MediaEvent.organizer_id).where(MediaEvent.plan_id == plan.id)))
+        .order_by(Organization.short_name)
+    )
+    return (
+        [(row.id, Person(surname=row.surname, first_name=row.first_name, patronymic=row.patronymic).short_name) for row in people],
+        [(row.id, row.short_name) for row in organizers],
+    )
+
+
+EVENT_FIELDS = (
+    "title", "description", "place", "starts_on", "ends_on", "start_time", "end_time",
+    "organizer_id", "format", "responsible_id", "is_public", "release_text", "internal_note",
+)  # fmt: skip
+
+
+def save_event(event: MediaEvent, plan: MediaPlan, data: dict, channels: list[str]) -> MediaEvent:
+    """Creates or changes an event of ``plan``; the form has checked each field alone."""
+    starts_on, ends_on = data["starts_on"], data.get("ends_on") or data["starts_on"]
+    if starts_on < plan.period_start or ends_on > plan.period_end:
+        period = f"{plan.period_start:%d.%m.%Y} – {plan.period_end:%d.%m.%Y}"
+        raise MediaError(f"Дата вне периода медиаплана ({period}).", "starts_on")
+    for name in EVENT_FIELDS:
+        if name in data:
+            setattr(event, name, data[name])
+    event.ends_on = ends_on
+    event.plan = plan
+    set_channels(event, channels)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def set_channels(event: MediaEvent, channels: list[str]) -> None:
+    wanted = {Channel(c).value for c in channels}
+    event.channel_rows = [row for row in event.channel_rows if row.channel in wanted] + [
+        MediaEventChannel(channel=c) for c in sorted(wanted - {row.channel for row in event.channel_rows})
+    ]
+
+
+def change_status(event: MediaEvent, new_status: str, reason: str = "") -> None:
+    try:
+        new = EventStatus(new_status)
+    except ValueError:
+        raise MediaError("Неизвестный статус мероприятия.", "status") from None
+    current = EventStatus(event.status)
+    if new not in TRANSITIONS[current]:
+        raise MediaError(f"Нельзя перевести мероприятие из статуса «{current.label}» в «{new.label}».", "status")
+    reason = (reason or "").strip()
+    if new == S.CANCELLED:
+        if not reason:
+            raise MediaError("Укажите причину отмены.", "reason")
+        if len(reason) > 1000:
+            raise MediaError("Причина — не длиннее 1000 символов.", "reason")
+    event.status = new.value
+    event.cancel_reason = reason if new == S.CANCELLED else ""
+    db.session.flush()
+
+
+def delete_event(event: MediaEvent) -> None:
+    """Deletes an event that nobody has published yet; a published one can only be cancelled."""
+    reason = deletion_refusal(event, "мероприятие")
+    if reason:
+        raise MediaError(reason + " Отмените мероприятие вместо удаления.")
+    db.session.delete(event)
+    db.session.flush()
+
+
+# --- coverage --------------------------------------------------------------------
+
+
+def user_organization_id(user: User) -> int | None:
+    return user.person.organization_id if user.person else None
+
+
+def may_record(user: User, organization_id: int) -> bool:
+    """A secretary records for anyone; an editor for the organization of the person the account is linked to."""
+    if user.has_role(*EDIT_ALL_COVERAGE):
+        return True
+    return user.has_role(*EDIT_MEDIA) and organization_id is not None and user_organization_id(user) == organization_id
+
+
+def recordable_organizations(user: User) -> list[tuple[int, str]]:
+    """The organizations ``user`` may record publications for (choices of a form)."""
+    stmt = select(Organization.id, Organization.short_name).order_by(Organization.short_name)
+    if not user.has_role(*EDIT_ALL_COVERAGE):
+        stmt = stmt.where(Organization.id == user_organization_id(user))
+    return [(row.id, row.short_name) for row in db.session.execute(stmt)]
+
+
+def record_publication(event: MediaEvent, user: User, data: dict) -> Publication:
+    """Records (or corrects) how one participant published the event on one channel.
+
+    Raises PermissionError when ``user`` may not speak for that participant.
+    """
+    organization_id = data["organization_id"]
+    if not may_record(user, organization_id):
+        raise PermissionError("not this user's organization")
+    if event.is_cancelled:
+        raise MediaError("Мероприятие отменено: публиковать нечего.")
+    if not event.is_public:
+        raise MediaError("Это внутреннее мероприятие: его не публикуют.")
+    channel = Channel(data["channel"]).value
+    url = (data.get("url") or "").strip()
+    if channel in (Channel.WEBSITES, Channel.VK, Channel.TELEGRAM) and not url:
+        raise MediaError("Укажите адрес публикации.", "url")
+    if data["published_on"] > clock.local_today():
+        raise MediaError("Дата публикации ещё не наступила.", "published_on")
+    if db.session.get(Organization, organization_id) is None:
+        raise MediaError("Такой организации нет в справочнике.", "organization_id")
+    publication = db.session.scalar(
+        select(Publication).where(
+            Publication.event_id == event.id,
+            Publication.organization_id == organization_id,
+            Publication.channel == channel,
+        )
+    ) or Publication(event_id=event.id, organization_id=organization_id, channel=channel)
+    publication.url = url
+    publication.published_on = data["published_on"]
+    publication.recorded_by_id = user.id
+    db.session.add(publication)
+    db.session.flush()
+    return publication
+
+
+def delete_publication(publication: Publication, user: User) -> None:
+    if not may_record(user, publication.organization_id):
+        raise PermissionError("not this user's organization")
+    db.session.delete(publication)
+    db.session.flush()
+
+
+def due_clause():
+    """Events every participant should have published: public, material ready or published."""
+    return and_(MediaEvent.is_public.is_(True), MediaEvent.status.in_(DUE_STATUSES))
+
+
+@dataclass
+class Participant:
+    id: int
+    short_name: str
+    covered: int  # due events it has published
+    percent: int | None
+
+    @property
+    def label(self) -> str:
+        return short_label(self.short_name)
+
+
+@dataclass
+class Cell:
+    organization_id: int
+    publications: list[tuple[int, str, str, date]]  # (id, channel, url, published_on)
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.publications)
+
+
+@dataclass
+class CoverageRow:
+    event: MediaEvent
+    cells: list[Cell]
+    covered: int
+    percent: int | None
+
+
+@dataclass
+class CoverageMatrix:
+    participants: list[Participant]
+    rows: list[CoverageRow]
+    page: object  # the pagination of the events (None when not paginated)
+    total_events: int
+    percent: int | None
+    gaps: int = field(default=0)
+
+
+def coverage_matrix(
+    plan: MediaPlan, filters: EventFilters | None = None, page: int = 1, per_page: int | None = MATRIX_PAGE_SIZE
+) -> CoverageMatrix:
+    """Due events x every participant (those added later too), in a fixed number of queries.
+
+    Per participant: one correlated count over all due events of the plan (not just this
+    page); per event: counted from the publications of the page's events.
+    ``per_page=None`` gives every event on one page.
+    """
+    filters = filters or EventFilters()
+    events = filters.apply(select(MediaEvent).where(MediaEvent.plan_id == plan.id, due_clause()))
+    covered_by = (
+        filters.apply(
+            select(func.count(distinct(Publication.event_id)))
+            .join(MediaEvent, MediaEvent.id == Publication.event_id)
+            .where(Publication.organization_id == Organization.id, MediaEvent.plan_id == plan.id, due_clause())
+        )
+        .correlate(Organization)
+        .scalar_subquery()
+    )
+    org_rows = db.session.execute(select(Organization.id, Organization.short_name, covered_by).order_by(Organization.short_name)).all()
+
+    events = events.order_by(MediaEvent.starts_on, MediaEvent.start_time, MediaEvent.id)
+    if per_page:
+        pagination = db.paginate(events, page=max(page, 1), per_page=per_page, max_per_page=200, error_out=False)
+        items, total = pagination.items, pagination.total or 0
+    else:  # everything, for the spreadsheet
+        pagination = None
+        items = list(db.session.scalars(events))
+        total = len(items)
+    participants = [Participant(row.id, row.short_name, row[2], percent(row[2], total)) for row in org_rows]
+
+    found: dict[tuple[int, int], list[tuple[int, str, str, date]]] = defaultdict(list)
+    ids = [event.id for event in items]
+    if ids:
+        pubs = db.session.execute(
+            select(
+                Publication.id, Publication.event_id, Publication.organization_id,
+                Publication.channel, Publication.url, Publication.published_on,
+            )  # fmt: skip
+            .where(Publication.event_id.in_(ids))
+            .order_by(Publication.published_on, Publication.id)
+        )
+        for pub in pubs:
+            found[pub.event_id, pub.organization_id].append((pub.id, pub.channel, pub.url, pub.published_on))
+
+    rows = []
+    for event in items:
+        cells = [Cell(p.id, found.get((event.id, p.id), [])) for p in participants]
+        covered = sum(cell.covered for cell in cells)
+        rows.append(CoverageRow(event, cells, covered, percent(covered, len(participants))))
+    covered_total = sum(p.covered for p in participants)
+    return CoverageMatrix(
+        participants=participants,
+        rows=rows,
+        page=pagination,
+        total_events=total,
+        percent=percent(covered_total, total * len(participants)),
+        gaps=total * len(participants) - covered_total,
+    )
+
+
+def matrix_cell(event: MediaEvent, organization_id: int) -> Cell:
+    pubs = db.session.execute(
+        select(Publication.id, Publication.channel, Publication.url, Publication.published_on)
+        .where(Publication.event_id == event.id, Publication.organization_id == organization_id)
+        .order_by(Publication.published_on, Publication.id)
+    )
+    return Cell(organization_id, [tuple(row) for row in pubs])
+
+
+def event_coverage(event: MediaEvent) -> list[tuple[Organization, Cell]]:
+    """Every participant with its publications of ``event`` (an empty cell is a gap)."""
+    found: dict[int, list] = defaultdict(list)
+    pubs = db.session.execute(
+        select(Publication.id, Publication.organization_id, Publication.channel, Publication.url, Publication.published_on)
+        .where(Publication.event_id == event.id)
+        .order_by(Publication.published_on, Publication.id)
+    )
+    for pub in pubs:
+        found[pub.organization_id].append((pub.id, pub.channel, pub.url, pub.published_on))
+    orgs = db.session.scalars(select(Organization).order_by(Organization.short_name))
+    return [(org, Cell(org.id, found.get(org.id, []))) for org in orgs]
+
+
+def is_due(event: MediaEvent) -> bool:
+    return event.is_public and event.status in DUE_STATUSES
+
+
+def still_to_publish(organization_id: int) -> list[MediaEvent]:
+    """Due events the organization has not published anywhere yet, the oldest first."""
+    published = exists().where(Publication.event_id == MediaEvent.id, Publication.organization_id == organization_id)
+    stmt = (
+        select(MediaEvent)
+        .join(MediaPlan, MediaPlan.id == MediaEvent.plan_id)
+        .where(due_clause(), ~published)
+        .options(selectinload(MediaEvent.organizer), selectinload(MediaEvent.plan))
+        .order_by(MediaEvent.starts_on, MediaEvent.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def recent_publications(organization_id: int, limit: int = 10) -> list[Publication]:
+    stmt = (
+        select(Publication)
+        .where(Publication.organization_id == organization_id)
+        .options(selectinload(Publication.event))
+        .order_by(Publication.published_on.desc(), Publication.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+# --- the month calendar ----------------------------------------------------------
+
+
+@dataclass
+class CalendarEntry:
+    kind: str  # "media" or "meeting"
+    id: int
+    title: str
+    starts_on: date
+    ends_on: date
+    start_time: time | None
+    status: str
+    status_label: str
+    endpoint: str | None  # the page it links to, with ``values``
+    values: dict = field(default_factory=dict)
+
+    def on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+def calendar_entries(month_start: date, month_end: date) -> list[CalendarEntry]:
+    """Media events and council meetings that touch the given days, in order."""
+    entries = [
+        CalendarEntry(
+            "media", e.id, e.title, e.starts_on, e.ends_on, e.start_time, e.status, e.status_label,
+            "media.event", {"event_id": e.id},
+        )  # fmt: skip
+        for e in db.session.scalars(
+            select(MediaEvent).where(MediaEvent.starts_on <= month_end, MediaEvent.ends_on >= month_start)
+        )
+    ]
+    entries += _meeting_entries(month_start, month_end)
+    return sorted(entries, key=lambda e: (e.starts_on, e.start_time or time.min, e.kind, e.id))
+
+
+def _meeting_entries(month_start: date, month_end: date) -> list[CalendarEntry]:
+    from ..meetings.models import Meeting  # the meetings area is optional to this one
+
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.date >= month_start, Meeting.date <= month_end, Meeting.deleted_at.is_(None))
+        .options(selectinload(Meeting.council))
+    )
+    return [
+        CalendarEntry(
+            "meeting", m.id, f"Заседание {m.council.name_genitive}", m.date, m.date, m.start_time, m.status,
+            m.status_enum.label, "meetings.show", {"meeting_id": m.id},
+        )  # fmt: skip
+        for m in meetings
+    ]
+
+
+def month_weeks(month_start: date) -> list[list[date]]:
+    """The weeks (Monday first) that show a month, with days of the months around it."""
+    first, last = month_bounds(month_start)
+    start = first - timedelta(days=first.weekday())
+    end = last + timedelta(days=6 - last.weekday())
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    return [days[i : i + 7] for i in range(0, len(days), 7)]
+
+
+# --- the public feeds ------------------------------------------------------------
+
+
+def public_clause():
+    """What the public feeds may show: public, not cancelled, and published — or
+    announced, that is still ahead in a plan that has been approved."""
+    return and_(
+        MediaEvent.is_public.is_(True),
+        MediaEvent.status != S.CANCELLED.value,
+        or_(MediaEvent.status == S.PUBLISHED.value, MediaPlan.status == PlanStatus.APPROVED.value),
+    )
+
+
+def public_events(limit: int = 50, upcoming_from: date | None = None) -> list[MediaEvent]:
+    """The public events: the latest ``limit`` by date, or those from ``upcoming_from`` on, soonest first."""
+    stmt = (
+        select(MediaEvent)
+        .join(MediaPlan, MediaPlan.id == MediaEvent.plan_id)
+        .where(public_clause())
+        .options(selectinload(MediaEvent.organizer))
+        .limit(limit)
+    )
+    if upcoming_from:
+        stmt = stmt.where(MediaEvent.ends_on >= upcoming_from).order_by(MediaEvent.starts_on, MediaEvent.start_time, MediaEvent.id)
+    else:
+        stmt = stmt.order_by(MediaEvent.starts_on.desc(), MediaEvent.start_time.desc(), MediaEvent.id.desc())
+    return list(db.session.scalars(stmt))
+
+
+def feed_state() -> tuple:
+    """A cheap fingerprint of everything the public feeds show, in one query:
+    counts and latest changes of events, plans and organizations (their names)."""
+    row = db.session.execute(
+        select(
+            select(func.count(MediaEvent.id)).scalar_subquery(),
+            select(func.max(MediaEvent.updated_at)).scalar_subquery(),
+            select(func.max(MediaPlan.updated_at)).scalar_subquery(),
+            select(func.max(Organization.updated_at)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
