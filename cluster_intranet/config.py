@@ -57,6 +57,10 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "10 per minute"
     SOFFICE_PATH: str | None = None  # None: look for soffice on PATH
+    DOCUMENTS_PDF_TIMEOUT = 60  # seconds LibreOffice may take to make a PDF
+    # The full protocol lists up to this many attendees; above it, it gives the count
+    # and attaches the list (ГОСТ Р 7.0.97-2016).
+    DOCUMENTS_ATTENDEES_LIST_THRESHOLD = 25
     # Expert sessions: experts who must submit before the conclusion is confirmed, and the
     # score (share of the maximum) from which the conclusion proposes approval / approval after revision.
     EXPERTISE_MIN_EXPERTS = 3

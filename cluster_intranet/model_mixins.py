@@ -68,12 +68,13 @@ class SearchableMixin:
     """
 
     search_text: Mapped[str] = mapped_column(String(1000), default="", index=True)
+    search_text_limit: int | None = 1000
 
     def search_values(self) -> list[str | None]:
         raise NotImplementedError
 
     def refresh_search_text(self) -> None:
-        self.search_text = " ".join(v for v in self.search_values() if v).casefold()[:1000]
+        self.search_text = " ".join(v for v in self.search_values() if v).casefold()[: self.search_text_limit]
 
 
 def search_pattern(query: str) -> str:

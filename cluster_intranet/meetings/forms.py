@@ -1,5 +1,5 @@
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from ..forms import REQUIRED, Form, IdListField, optional, required
 from .models import AttendanceMode, MeetingFormat, MeetingStatus
@@ -15,8 +15,9 @@ def _votes(label: str):
 
 class MeetingForm(Form):
     council_id = SelectField("Совет", coerce=int, validators=[DataRequired("Выберите совет.")])
-    number = IntegerField("Номер протокола", validators=[DataRequired(REQUIRED), NumberRange(1, 100000, "Номер от 1.")])
-    date = DateField("Дата", validators=[DataRequired("Укажите дату заседания.")])
+    # InputRequired, not DataRequired: it keeps the "not a number/date" message of a bad value.
+    number = IntegerField("Номер протокола", validators=[InputRequired(REQUIRED), NumberRange(1, 100000, "Номер от 1.")])
+    date = DateField("Дата", validators=[InputRequired("Укажите дату заседания.")])
     start_time = TimeField("Начало", validators=[Optional()])
     end_time = TimeField("Окончание", validators=[Optional()])
     city = StringField("Город", default="г. Томск", validators=required(100))
@@ -91,4 +92,4 @@ class ReasonForm(Form):
 
 
 class CopyForm(Form):
-    date = DateField("Дата следующего заседания", validators=[DataRequired("Укажите дату.")])
+    date = DateField("Дата следующего заседания", validators=[InputRequired("Укажите дату.")])

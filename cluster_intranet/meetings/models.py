@@ -63,6 +63,9 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Agenda and decisions make long text: no length limit (and no index, LIKE '%…%' cannot use one).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    search_text_limit = None
 
     council: Mapped[Council] = relationship()
     chair: Mapped[Person | None] = relationship(foreign_keys=[chair_id])
@@ -115,7 +118,8 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
         return [a for a in self.attendances if a.mode == mode]
 
     def search_values(self):
-        return [str(self.number), self.place, self.city, *(item.text for item in self.agenda_items)]
+        texts = [item.text for item in self.agenda_items] + [d.text for d in self.decisions]
+        return [str(self.number), self.place, self.city, *texts]
 
 
 class Attendance(db.Model):

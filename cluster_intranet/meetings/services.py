@@ -288,6 +288,7 @@ def save_decision(meeting: Meeting, decision: Decision | None, data: dict, respo
             DecisionResponsible(person=people[pid], position=index) for index, pid in enumerate(unique_ids)
         ]
     db.session.flush()
+    meeting.refresh_search_text()
     return decision
 
 
@@ -302,6 +303,7 @@ def remove_decision(decision: Decision) -> None:
     meeting.decisions.remove(decision)
     db.session.flush()
     _renumber(meeting.decisions)
+    meeting.refresh_search_text()
 
 
 def move_decision(decision: Decision, step: int) -> None:

@@ -37,7 +37,7 @@ def upgrade():
     sa.Column('approved_at', sa.DateTime(), nullable=True),
     sa.Column('approved_by_id', sa.Integer(), nullable=True),
     sa.Column('deleted_at', sa.DateTime(), nullable=True),
-    sa.Column('search_text', sa.String(length=1000), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -53,7 +53,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_meetings_council_id'), ['council_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_meetings_date'), ['date'], unique=False)
         batch_op.create_index(batch_op.f('ix_meetings_deleted_at'), ['deleted_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_meetings_search_text'), ['search_text'], unique=False)
         batch_op.create_index(batch_op.f('ix_meetings_status'), ['status'], unique=False)
 
     op.create_table('agenda_items',
@@ -191,7 +190,6 @@ def downgrade():
     op.drop_table('agenda_items')
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meetings_status'))
-        batch_op.drop_index(batch_op.f('ix_meetings_search_text'))
         batch_op.drop_index(batch_op.f('ix_meetings_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_meetings_date'))
         batch_op.drop_index(batch_op.f('ix_meetings_council_id'))

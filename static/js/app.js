@@ -103,3 +103,79 @@ document.addEventListener("submit", (event) => {
   event.target.closest("details.cancel-event")?.removeAttribute("open");
 });
 // ===== end of media =====
+
+// ===== documents =====
+// Links and buttons marked data-download (PDF made by LibreOffice: seconds, not
+// milliseconds) fetch the file while the button shows progress, then save it under
+// the name the server sent. A failure shows the server's message instead of leaving
+// the user on a blank error page. Without JavaScript they are ordinary links/forms.
+function downloadName(response) {
+  const header = response.headers.get("Content-Disposition") || "";
+  const utf8 = header.match(/filename\*=UTF-8''([^;]+)/i);
+  if (utf8) return decodeURIComponent(utf8[1]);
+  const plain = header.match(/filename="([^"]+)"/i);
+  return plain ? plain[1] : "document";
+}
+
+async function download(url, control) {
+  if (control.dataset.busy) return;
+  control.dataset.busy = "1";
+  const label = control.textContent;
+  control.classList.add("disabled");
+  control.setAttribute("aria-busy", "true");
+  control.textContent = "Готовим…";
+  const spinner = document.createElement("span");
+  spinner.className = "spinner-border spinner-border-sm ms-1";
+  spinner.setAttribute("role", "status");
+  control.append(spinner);
+  const progress = document.getElementById("progress");
+  progress?.classList.add("htmx-request");
+  try {
+    // HX-Request: an error comes back as the message fragment of the page.
+    const response = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+    if (response.headers.get("HX-Redirect")) {  // signed out meanwhile: to the login page
+      window.location.href = response.headers.get("HX-Redirect");
+      return;
+    }
+    if (!response.ok) {
+      const box = document.getElementById("messages");
+      const text = await response.text();
+      if (box && text.trim().startsWith("<div class=\"alert")) box.innerHTML = text;
+      else showError(`Не удалось подготовить файл (ошибка ${response.status}).`);
+      return;
+    }
+    const blob = await response.blob();
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = downloadName(response);
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+  } catch {
+    showError("Нет связи с сервером. Проверьте подключение и повторите.");
+  } finally {
+    progress?.classList.remove("htmx-request");
+    control.textContent = label;
+    control.classList.remove("disabled");
+    control.removeAttribute("aria-busy");
+    delete control.dataset.busy;
+  }
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-download]");
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  event.preventDefault();
+  download(link.href, link);
+});
+
+document.addEventListener("submit", (event) => {
+  const button = event.submitter;
+  if (!button || !button.hasAttribute("data-download") || button.form?.method !== "get") return;
+  event.preventDefault();
+  const url = new URL(button.formAction, window.location.href);
+  url.search = new URLSearchParams(new FormData(event.target)).toString();
+  download(url.toString(), button);
+});
+// ===== end of documents =====
