@@ -15,6 +15,7 @@ from cluster_intranet.auth.roles import (
     EDIT_DIRECTORY,
     EDIT_MEDIA,
     EDIT_MEETINGS,
+    EDIT_TEMPLATES,
     MANAGE_USERS,
     Role,
 )
@@ -91,6 +92,20 @@ MATRIX: dict[str, dict[str, object]] = {
     "media.rss_feed": {"GET": PUBLIC},
     "media.json_feed": {"GET": PUBLIC},
     "media.upcoming_snippet": {"GET": PUBLIC},
+    "documents.index": {"GET": SIGNED_IN},
+    "documents.protocol": {"GET": SIGNED_IN},
+    "documents.protocol_version": {"GET": SIGNED_IN},
+    "documents.extract_form": {"GET": SIGNED_IN},
+    "documents.extract": {"GET": SIGNED_IN},
+    "documents.report": {"GET": SIGNED_IN},
+    "documents.templates": {"GET": EDIT_TEMPLATES},
+    "documents.template_kind": {"GET": EDIT_TEMPLATES},
+    "documents.upload_template": {"POST": EDIT_TEMPLATES},
+    "documents.download_template": {"GET": EDIT_TEMPLATES},
+    "documents.download_default": {"GET": EDIT_TEMPLATES},
+    "documents.activate_template": {"POST": EDIT_TEMPLATES},
+    "documents.use_default": {"POST": EDIT_TEMPLATES},
+    "documents.template_reference": {"GET": EDIT_TEMPLATES},
     "admin.users": {"GET": MANAGE_USERS},
     "admin.create_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
     "admin.edit_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
@@ -114,6 +129,8 @@ def url_arguments(ids: dict) -> dict[str, object]:
         "item_id": ids["agenda_item"],
         "decision_id": ids["decision"],
         "direction": "down",
+        "ext": "docx",  # the PDF variants convert with LibreOffice: tests/documents walks them
+        "document_kind": "protocol_short",
         "plan_id": ids["media_plan"],
         "event_id": ids["media_event"],
         "publication_id": ids["publication"],
@@ -156,6 +173,10 @@ def ids(app, ctx):
     approver = db.session.scalar(select(User))
     meeting_services.approve(draft, approver)
     meeting_services.reopen(draft, approver, "для проверки")
+    # Version 1 of an uploaded template, to download and re-activate.
+    from cluster_intranet.documents import library, services as document_services
+
+    document_services.upload_template("protocol_short", "protocol.docx", library.default_template("protocol_short"), approver)
     db.session.commit()
     return found
 

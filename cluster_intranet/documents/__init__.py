@@ -1,1 +1,6 @@
 """Word documents: rendering, the template library, downloads."""
+from flask import Blueprint
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+from . import routes  # noqa: E402,F401

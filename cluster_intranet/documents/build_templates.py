@@ -18,7 +18,7 @@ protocol_short.docx, protocol_full.docx, extract.docx::
     meeting: {
         number: int,                  # protocol number: «ПРОТОКОЛ № 2»
         date: date,
-        city: str,                    # bare name, printed as «г. Томск»
+        city: str,                    # as written, with its kind: «г. Томск»
         place: str,                   # «ул. Ленина, 1, ауд. 101» ("" if unknown)
         start_time: time | None,
         end_time: time | None,
@@ -43,7 +43,9 @@ protocol_short.docx, protocol_full.docx, extract.docx::
     agenda: [
         {number: int, text: str,
          speakers: [{name: str, summary: str}],      # СЛУШАЛИ (name in nominative;
-         discussion: [{name: str, summary: str}],    #  the template declines it)
+                                                     #  the template declines it)
+         discussion: [{name: str, summary: str}],    # ВЫСТУПИЛИ (name may be "":
+                                                     #  the discussion as one text)
          decisions: [decision, ...]},                # decisions on this item
     ]
     decisions: [decision, ...]        # all decisions of the meeting, in order;
@@ -383,7 +385,7 @@ def protocol_short() -> Document:
     centered(doc, "заседания")
     centered(doc, "{{ meeting.council.name_genitive }}", bold=True)
     para(doc, "{{ meeting.date|ru_date }}", align=LEFT, indent=False, before=SECTION_GAP)
-    para(doc, "г. {{ meeting.city }}", align=LEFT, indent=False)
+    para(doc, "{{ meeting.city }}", align=LEFT, indent=False)
 
     person_list(doc, "Присутствовали очно:", "attendees_in_person")
     person_list(doc, "Онлайн подключение:", "attendees_online")
@@ -416,7 +418,7 @@ def _protocol_header(doc, kind: str, *, number_on_date_line: bool = True) -> Non
         line.paragraph_format.tab_stops.add_tab_stop(text_width(doc), WD_TAB_ALIGNMENT.RIGHT)
     else:
         para(doc, "{{ meeting.date|ru_date }}", align=LEFT, indent=False, before=SECTION_GAP)
-    para(doc, "г. {{ meeting.city }}", align=LEFT, indent=False)
+    para(doc, "{{ meeting.city }}", align=LEFT, indent=False)
 
 
 def protocol_full() -> Document:
@@ -460,14 +462,14 @@ def protocol_full() -> Document:
     tag(doc, "for item in agenda")
     heading(doc, "{{ item.number }}. СЛУШАЛИ:", before=Pt(18))
     tag(doc, "for s in item.speakers")
-    para(doc, "{{ s.name|accusative }} – {{ s.summary }}")
+    para(doc, "{{ s.name|accusative }}{% if s.summary %} – {{ s.summary }}{% endif %}")
     tag(doc, "else")
     para(doc, "{{ item.text }}")
     tag(doc, "endfor")
     tag(doc, "if item.discussion")
     heading(doc, "ВЫСТУПИЛИ:", before=Pt(6))
     tag(doc, "for s in item.discussion")
-    para(doc, "{{ s.name }} – {{ s.summary }}")
+    para(doc, "{% if s.name %}{{ s.name }} – {% endif %}{{ s.summary }}")
     tag(doc, "endfor")
     tag(doc, "endif")
     tag(doc, "if item.decisions")

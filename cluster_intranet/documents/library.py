@@ -27,5 +27,10 @@ def default_template(kind: str) -> bytes:
 
 
 def active_template(kind: str) -> bytes:
-    """The template to render ``kind`` with. The uploaded versions join here."""
-    return default_template(kind)
+    """The template to render ``kind`` with: the active uploaded version, else the default."""
+    from .services import active_upload  # late: areas import this module before the models exist
+
+    if kind not in KINDS:
+        raise KeyError(f"unknown document kind: {kind}")
+    upload = active_upload(kind)
+    return upload.content if upload is not None else default_template(kind)

@@ -14,13 +14,16 @@ class ConversionError(RuntimeError):
     """LibreOffice is missing, failed or took too long; the message is for the user."""
 
 
-def soffice_path() -> str | None:
-    """The LibreOffice executable, or None when it is not installed."""
+def soffice_path(configured: str | None = None) -> str | None:
+    """The LibreOffice executable (``configured``: the SOFFICE_PATH setting, a path or
+    a name), or None when it is not installed."""
+    if configured:
+        return shutil.which(configured)
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _convert(docx_bytes: bytes, convert_to: str, extension: str, timeout: float) -> bytes:
-    soffice = soffice_path()
+def _convert(docx_bytes: bytes, convert_to: str, extension: str, timeout: float, soffice_setting: str | None) -> bytes:
+    soffice = soffice_path(soffice_setting)
     if soffice is None:
         raise ConversionError("Преобразование недоступно: на сервере не установлен LibreOffice.")
     # A killed LibreOffice may still hold files for a moment: do not fail on cleanup.
@@ -66,12 +69,12 @@ def _convert(docx_bytes: bytes, convert_to: str, extension: str, timeout: float)
         return result.read_bytes()
 
 
-def convert_to_pdf(docx_bytes: bytes, timeout: float = 60) -> bytes:
+def convert_to_pdf(docx_bytes: bytes, timeout: float = 60, soffice: str | None = None) -> bytes:
     """The .docx as PDF bytes."""
-    return _convert(docx_bytes, "pdf:writer_pdf_Export", "pdf", timeout)
+    return _convert(docx_bytes, "pdf:writer_pdf_Export", "pdf", timeout, soffice)
 
 
-def convert_to_text(docx_bytes: bytes, timeout: float = 60) -> str:
+def convert_to_text(docx_bytes: bytes, timeout: float = 60, soffice: str | None = None) -> str:
     """The .docx as plain text, one paragraph per line (as Writer saves it)."""
-    data = _convert(docx_bytes, "txt:Text (encoded):UTF8", "txt", timeout)
+    data = _convert(docx_bytes, "txt:Text (encoded):UTF8", "txt", timeout, soffice)
     return data.decode("utf-8-sig")

@@ -93,7 +93,7 @@ def _seed_protocol_context() -> dict:
         "meeting": {
             "number": 2,
             "date": dt.date(2021, 10, 22),
-            "city": "Томск",
+            "city": "г. Томск",
             "place": "",
             "start_time": None,
             "end_time": None,

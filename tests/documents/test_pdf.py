@@ -30,7 +30,7 @@ def test_conversion_that_takes_too_long_is_stopped(full_protocol):
 
 
 def test_missing_libreoffice_is_a_clear_error(monkeypatch, full_protocol):
-    monkeypatch.setattr(pdf, "soffice_path", lambda: None)
+    monkeypatch.setattr(pdf, "soffice_path", lambda configured=None: None)
     with pytest.raises(pdf.ConversionError, match="не установлен LibreOffice"):
         pdf.convert_to_pdf(full_protocol)
 
@@ -39,6 +39,6 @@ def test_failed_conversion_is_a_clear_error(monkeypatch, tmp_path, full_protocol
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
     fake.chmod(0o755)
-    monkeypatch.setattr(pdf, "soffice_path", lambda: str(fake))
+    monkeypatch.setattr(pdf, "soffice_path", lambda configured=None: str(fake))
     with pytest.raises(pdf.ConversionError, match="не смог.*could not be loaded"):
         pdf.convert_to_pdf(full_protocol)

@@ -1,0 +1,374 @@
+"""The contexts of the meeting documents, built from the models.
+
+Each function returns the plain dict that one kind of template is filled with; the
+contract (every variable) is written in build_templates.py and shown to users on
+the reference page, which is generated from DEMO_CONTEXTS below. A test checks that
+the real contexts and the demo ones have the same keys, so neither drifts.
+
+Other areas that render documents may call these functions; in particular the
+decisions area calls ``decisions_report_context`` with any list of decisions it
+has filtered.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from flask import current_app
+
+from .. import clock
+from ..auth.models import User
+from ..councils.models import Council, MemberRole
+from ..decisions.models import Decision, DecisionStatus
+from ..directory.models import Person
+from ..meetings import services as meetings
+from ..meetings.models import Meeting
+
+CLUSTER_GENITIVE = "Промышленного образовательно-отраслевого кластера"
+OVERDUE = "Просрочено"
+# Report rows and totals: the statuses in the order a reader expects them.
+STATUS_ORDER = [
+    DecisionStatus.OPEN.label,
+    DecisionStatus.IN_PROGRESS.label,
+    OVERDUE,
+    DecisionStatus.DONE.label,
+    DecisionStatus.CANCELLED.label,
+]
+
+_SETTLEMENT = re.compile(r"^(г|гор|с|п|пос|пгт|рп|д|дер|ст|х|аул)\.\s*", re.IGNORECASE)
+
+
+def settlement(city: str | None) -> str:
+    """The place line of a protocol, «г. Томск»: a bare «Томск» gets its «г. ».
+
+    Meetings store the city as written («г. Томск», «с. Кожевниково»), so the
+    templates print it as is.
+    """
+    city = " ".join((city or "").split())
+    if not city:
+        return ""
+    match = _SETTLEMENT.match(city)
+    if match:
+        return f"{match.group(1)}. {city[match.end():]}"
+    return f"г. {city}"
+
+
+def reversed_name(person: Person) -> str:
+    """«Е.В. Жарких»: initials first, as signature lines write names."""
+    initials = person.short_name.removeprefix(person.surname).strip()
+    return f"{initials} {person.surname}".strip()
+
+
+# The protocol ----------------------------------------------------------------------
+
+
+def protocol_context(meeting: Meeting, *, list_threshold: int | None = None) -> dict:
+    """The protocol of ``meeting`` as it is now (short and full forms)."""
+    return complete_protocol(meetings.protocol_data(meeting), list_threshold=list_threshold)
+
+
+def protocol_context_from_snapshot(snapshot: dict, *, list_threshold: int | None = None) -> dict:
+    """An approved version of the protocol, as it was approved.
+
+    The snapshot is ``json_safe(protocol_data)``: dates and times are ISO strings,
+    turned back into values here so that the date filters work.
+    """
+    return complete_protocol(_revive(snapshot), list_threshold=list_threshold)
+
+
+_DATE_KEYS = {"date", "deadline"}
+_TIME_KEYS = {"start_time", "end_time"}
+
+
+def _revive(value, key: str | None = None):
+    if isinstance(value, dict):
+        return {k: _revive(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revive(item) for item in value]
+    if isinstance(value, str) and value:
+        try:
+            if key in _DATE_KEYS:
+                return dt.date.fromisoformat(value)
+            if key in _TIME_KEYS:
+                return dt.time.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def complete_protocol(data: dict, *, list_threshold: int | None = None) -> dict:
+    """``meetings.services.protocol_data`` (or a snapshot of it) → the template contract."""
+    if list_threshold is None:
+        list_threshold = current_app.config["DOCUMENTS_ATTENDEES_LIST_THRESHOLD"]
+    meeting = data["meeting"]
+    meeting["city"] = settlement(meeting.get("city"))
+    meeting["place"] = meeting.get("place") or ""
+    for role in ("chair", "secretary"):
+        if data.get(role):
+            data[role]["position"] = data[role]["position"].strip()
+        else:
+            data[role] = None
+    for key in ("attendees_in_person", "attendees_online", "invited", "agenda", "decisions", "decisions_without_item"):
+        data[key] = data.get(key) or []
+    total = len(data["attendees_in_person"]) + len(data["attendees_online"])
+    data["attendees_total"] = total
+    # ГОСТ Р 7.0.97-2016: with many attendees the protocol gives the count and attaches the list.
+    data["attendees_as_count"] = total > list_threshold
+    return data
+
+
+# The extract ----------------------------------------------------------------------
+
+
+def extract_context(
+    meeting: Meeting, decision_ids: Iterable[int], certified_by: User, *, today: dt.date | None = None
+) -> dict:
+    """«Выписка из протокола»: the protocol's header and only the chosen decisions,
+    certified «Верно» by ``certified_by`` on ``today``. Ids of other meetings'
+    decisions are ignored."""
+    chosen = set(decision_ids)
+    numbers = {d.number for d in meeting.decisions if d.id in chosen}
+    context = protocol_context(meeting)
+
+    def keep(decisions: list[dict]) -> list[dict]:
+        return [d for d in decisions if d["number"] in numbers]
+
+    context["decisions"] = keep(context["decisions"])
+    context["decisions_without_item"] = keep(context["decisions_without_item"])
+    context["agenda"] = [
+        {**item, "decisions": keep(item["decisions"])} for item in context["agenda"] if keep(item["decisions"])
+    ]
+    context["certified"] = certification(meeting, certified_by, today or clock.local_today())
+    return context
+
+
+def certification(meeting: Meeting, user: User, on: dt.date) -> dict:
+    """Who certifies an extract: position (their role in the council when they have
+    one, else their job), «И.О. Фамилия», the date."""
+    person = user.person
+    if person is None:
+        return {"position": "", "name": user.display_name, "date": on}
+    council = meeting.council
+    role = None
+    if person.id == meeting.secretary_id:
+        role = MemberRole.SECRETARY.label
+    elif person.id == meeting.chair_id:
+        role = MemberRole.CHAIR.label
+    else:
+        member = next((m for m in council.members if m.person_id == person.id), None)
+        if member and member.role in (MemberRole.SECRETARY, MemberRole.CHAIR, MemberRole.DEPUTY):
+            role = MemberRole(member.role).label
+    if role and council.short_genitive:
+        position = f"{role} {council.short_genitive}"
+    else:
+        position = person.position[:1].upper() + person.position[1:]
+    return {"position": position, "name": reversed_name(person), "date": on}
+
+
+# The report on the execution of decisions ------------------------------------------
+
+
+def council_names(council: Council | None) -> dict:
+    if council is None:  # a report over every council
+        return {"name": f"Советы {CLUSTER_GENITIVE}", "name_genitive": f"советов {CLUSTER_GENITIVE}"}
+    return {"name": council.name, "name_genitive": council.name_genitive}
+
+
+def status_label(decision: Decision, today: dt.date) -> str:
+    """The status as the report prints it: an unfinished decision past its deadline is overdue."""
+    return OVERDUE if decision.overdue_days(today) else decision.status_enum.label
+
+
+def decisions_report_context(
+    council: Council | None,
+    period_start: dt.date,
+    period_end: dt.date,
+    decisions: Iterable[Decision],
+    *,
+    today: dt.date | None = None,
+) -> dict:
+    """«Отчёт об исполнении решений» over ``decisions``, in the order given.
+
+    Any filtered list will do (the caller chooses which decisions a period covers);
+    load ``Decision.meeting`` and ``Decision.responsibles`` → ``person`` eagerly for
+    long lists. ``council`` None: a report over every council.
+    """
+    today = today or clock.local_today()
+    rows = []
+    for decision in decisions:
+        overdue = decision.overdue_days(today)
+        done = decision.status == DecisionStatus.DONE
+        cancelled = decision.status == DecisionStatus.CANCELLED
+        rows.append(
+            {
+                "number": decision.number,
+                "text": decision.text,
+                "meeting_number": decision.meeting.number,
+                "meeting_date": decision.meeting.date,
+                "responsible": [{"name": p.short_name} for p in decision.responsible_people],
+                "deadline": decision.deadline,
+                "status_label": status_label(decision, today),
+                # A cancelled decision reports why it was cancelled.
+                "report_text": decision.report_text or (decision.cancel_reason if cancelled else ""),
+                "done_on": decision.report_date if done else None,
+                "overdue_days": overdue or None,
+            }
+        )
+    counts = Counter(row["status_label"] for row in rows)
+    totals = [{"label": "Всего решений", "count": len(rows)}] if rows else []
+    totals += [{"label": label, "count": counts[label]} for label in STATUS_ORDER if counts[label]]
+    return {
+        "council": council_names(council),
+        "period_start": period_start,
+        "period_end": period_end,
+        "rows": rows,
+        "totals": totals,
+    }
+
+
+# Demo contexts: every variable filled (upload checks and the reference page) ---------
+#
+# Uploaded templates are checked against these with StrictUndefined, so every key a
+# real context has must be here with a non-empty value, and nothing more.
+
+_COUNCIL = {
+    "name": f"Координационный совет {CLUSTER_GENITIVE}",
+    "name_genitive": f"Координационного совета {CLUSTER_GENITIVE}",
+}
+
+
+def _attendee(name: str, position: str, organization: str) -> dict:
+    return {"name": name, "position": position, "organization": organization}
+
+
+def _demo_decisions() -> list[dict]:
+    return [
+        {
+            "number": 1,
+            "text": "Поручить Экспертному совету Промышленного образовательно-отраслевого кластера разработку "
+            "экспертных чек-листов с критериями оценки основных образовательных программ СПО.",
+            "responsible": [{"name": "Пояркова О.Н."}],
+            "deadline": dt.date(2021, 12, 1),
+            "votes": {"for": 11, "against": 0, "abstained": 0},
+            "item_number": 1,
+        },
+        {
+            "number": 2,
+            "text": "Разработать медиаплан Промышленного образовательно-отраслевого кластера на 2021 - 2022 годы.",
+            "responsible": [{"name": "Кузнецова Н.В."}, {"name": "Жарких Е.В."}],
+            "deadline": dt.date(2021, 12, 1),
+            "votes": {"for": 10, "against": 0, "abstained": 1},
+            "item_number": 2,
+        },
+        {
+            "number": 3,
+            "text": "Провести следующее заседание Координационного совета в декабре 2021 года.",
+            "responsible": [{"name": "Жарких Е.В."}],
+            "deadline": dt.date(2021, 12, 20),
+            "votes": {"for": 11, "against": 0, "abstained": 0},
+            "item_number": None,
+        },
+    ]
+
+
+def demo_protocol_context() -> dict:
+    """The seed meeting of 22.10.2021 with everything a protocol can have."""
+    decisions = _demo_decisions()
+    in_person = [
+        _attendee("Беляев Е.В.", "директор", "ООО «Гарантийный фонд Томской области»"),
+        _attendee("Елисеев В.А.", "директор", "ОГБПОУ «Томский индустриальный техникум»"),
+    ]
+    online = [_attendee("Кускова Е.В.", "директор", "ОГБПОУ «Томский аграрный колледж»")]
+    return {
+        "meeting": {
+            "number": 2,
+            "date": dt.date(2021, 10, 22),
+            "city": "г. Томск",
+            "place": "пр. Кирова, 41, конференц-зал",
+            "start_time": dt.time(14, 0),
+            "end_time": dt.time(15, 30),
+            "council": dict(_COUNCIL),
+        },
+        "chair": {
+            "short_name": "Беляев Е.В.",
+            "short_name_reversed": "Е.В. Беляев",
+            "position": "Председатель Координационного совета",
+        },
+        "secretary": {
+            "short_name": "Жарких Е.В.",
+            "short_name_reversed": "Е.В. Жарких",
+            "position": "Секретарь Координационного совета",
+        },
+        "attendees_in_person": in_person,
+        "attendees_online": online,
+        "invited": [_attendee("Пояркова О.Н.", "председатель", "Экспертного совета кластера")],
+        "attendees_total": len(in_person) + len(online),
+        "attendees_as_count": False,
+        "agenda": [
+            {
+                "number": 1,
+                "text": "Процедурные вопросы согласования основных образовательных программ СПО "
+                "со стороны предприятий-работодателей;",
+                "speakers": [{"name": "Пояркова О.Н.", "summary": "о порядке согласования программ СПО с работодателями."}],
+                "discussion": [{"name": "Елисеев В.А.", "summary": "предложил проводить экспертные сессии."}],
+                "decisions": [decisions[0]],
+            },
+            {
+                "number": 2,
+                "text": "Единообразие подходов участников кластера к освещению знаковых мероприятий и событий.",
+                "speakers": [{"name": "Беляев Е.В.", "summary": "об освещении событий кластера."}],
+                "discussion": [{"name": "Кускова Е.В.", "summary": "предложила единый медиаплан."}],
+                "decisions": [decisions[1]],
+            },
+        ],
+        "decisions": decisions,
+        "decisions_without_item": [decisions[2]],
+    }
+
+
+def demo_extract_context() -> dict:
+    context = demo_protocol_context()
+    context["certified"] = {
+        "position": "Секретарь Координационного совета",
+        "name": "Е.В. Жарких",
+        "date": dt.date(2021, 10, 25),
+    }
+    return context
+
+
+def demo_decisions_report_context() -> dict:
+    meeting_date = dt.date(2021, 10, 22)
+    return {
+        "council": dict(_COUNCIL),
+        "period_start": dt.date(2021, 10, 1),
+        "period_end": dt.date(2021, 12, 31),
+        "rows": [
+            {
+                "number": 1,
+                "text": "Поручить Экспертному совету разработку экспертных чек-листов.",
+                "meeting_number": 2,
+                "meeting_date": meeting_date,
+                "responsible": [{"name": "Пояркова О.Н."}],
+                "deadline": dt.date(2021, 12, 1),
+                "status_label": DecisionStatus.DONE.label,
+                "report_text": "Чек-листы утверждены Экспертным советом.",
+                "done_on": dt.date(2021, 11, 25),
+                "overdue_days": 14,
+            },
+        ],
+        "totals": [
+            {"label": "Всего решений", "count": 1},
+            {"label": DecisionStatus.DONE.label, "count": 1},
+        ],
+    }
+
+
+# kind -> the demo context; other areas keep theirs in <area>/documents.py (DEMO_CONTEXTS).
+DEMO_CONTEXTS = {
+    "protocol_short": demo_protocol_context,
+    "protocol_full": demo_protocol_context,
+    "extract": demo_extract_context,
+    "decisions_report": demo_decisions_report_context,
+}

@@ -1,0 +1,249 @@
+"""Downloads of filled documents (.docx, and PDF when LibreOffice is installed) and the
+template library. The documents themselves are built in services.py."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..auth.access import role_required
+from ..auth.roles import EDIT_TEMPLATES
+from ..councils.models import Council
+from ..extensions import db
+from ..main.errors import error_page
+from ..meetings.models import Meeting
+from ..meetings.services import load_meeting
+from . import bp, reference, services
+from .forms import ReportForm, UploadForm
+from .library import KINDS, default_template
+from .pdf import ConversionError, convert_to_pdf, soffice_path
+from .rendering import TemplateError, content_disposition
+
+EXT = "<any(docx, pdf):ext>"
+PDF_MIMETYPE = "application/pdf"
+
+
+def pdf_available() -> bool:
+    """Whether PDF links are shown: LibreOffice is installed."""
+    return soffice_path(current_app.config["SOFFICE_PATH"]) is not None
+
+
+bp.add_app_template_global(pdf_available)
+
+
+def _send(build, ext: str):
+    """Build a document and send it as .docx or, converted by LibreOffice, as PDF."""
+    try:
+        document = build()
+    except TemplateError as error:
+        return error_page(
+            500,
+            f"Документ не удалось заполнить по шаблону: {error.message} "
+            "Исправьте шаблон в библиотеке шаблонов или верните стандартный.",
+        )
+    body, mimetype, filename = document.content, services.DOCX_MIMETYPE, document.filename
+    if ext == "pdf":
+        try:
+            body = convert_to_pdf(
+                body, timeout=current_app.config["DOCUMENTS_PDF_TIMEOUT"], soffice=current_app.config["SOFFICE_PATH"]
+            )
+        except ConversionError as error:
+            return error_page(503, f"PDF не удалось подготовить. {error} Скачайте документ в формате .docx.")
+        mimetype, filename = PDF_MIMETYPE, document.as_pdf_name()
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = load_meeting(meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+# Documents of a meeting -------------------------------------------------------------------
+
+
+@bp.get(f"/meetings/<int:meeting_id>/protocol.{EXT}")
+def protocol(meeting_id: int, ext: str):
+    meeting = _meeting_or_404(meeting_id)
+    return _send(lambda: services.protocol_document(meeting), ext)
+
+
+@bp.get(f"/meetings/<int:meeting_id>/versions/<int:number>/protocol.{EXT}")
+def protocol_version(meeting_id: int, number: int, ext: str):
+    """An approved version, as it was approved."""
+    meeting = _meeting_or_404(meeting_id)
+    version = next((v for v in meeting.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    return _send(lambda: services.protocol_document(meeting, version), ext)
+
+
+@bp.get("/meetings/<int:meeting_id>/extract")
+def extract_form(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    return render_template("documents/extract.html", meeting=meeting, chosen=set(), error=None)
+
+
+@bp.get(f"/meetings/<int:meeting_id>/extract.{EXT}")
+def extract(meeting_id: int, ext: str):
+    meeting = _meeting_or_404(meeting_id)
+    chosen = set(request.args.getlist("decision", type=int)) & {d.id for d in meeting.decisions}
+    if not chosen:
+        error = "Отметьте решения, которые войдут в выписку."
+        return render_template("documents/extract.html", meeting=meeting, chosen=chosen, error=error), 422
+    return _send(lambda: services.extract_document(meeting, chosen, current_user), ext)
+
+
+# The report on the execution of decisions -------------------------------------------------
+
+
+def _report_form(formdata=None) -> ReportForm:
+    councils = [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
+    return ReportForm(formdata).with_councils(councils)
+
+
+@bp.get("/")
+def index():
+    form = _report_form(None)
+    if form.council.choices and len(form.council.choices) > 1:
+        form.council.data = form.council.choices[1][0]
+    return render_template("documents/index.html", form=form)
+
+
+@bp.get(f"/reports/decisions.{EXT}")
+def report(ext: str):
+    form = _report_form(request.args)
+    council = db.session.get(Council, form.council.data) if form.council.data else None
+    if not form.validate() or (form.council.data and council is None):
+        return render_template("documents/index.html", form=form), 422
+    start, end = form.start.data, form.end.data
+    decisions = services.decisions_of_period(council, start, end)
+    return _send(lambda: services.decisions_report_document(council, start, end, decisions), ext)
+
+
+# The template library -------------------------------------------------------------------
+
+
+def _kind_or_404(document_kind: str) -> str:
+    if document_kind not in KINDS:
+        abort(404)
+    return document_kind
+
+
+@bp.get("/templates/")
+@role_required(*EDIT_TEMPLATES)
+def templates():
+    return render_template("documents/templates.html", kinds=KINDS, active=services.active_versions())
+
+
+def _template_page(kind: str, form: UploadForm, status: int = 200, error=None):
+    return (
+        render_template(
+            "documents/template.html",
+            kind=kind,
+            title=KINDS[kind],
+            versions=services.versions(kind),
+            form=form,
+            error=error,
+            has_demo=services.demo_context(kind) is not None,
+        ),
+        status,
+    )
+
+
+@bp.get("/templates/<document_kind>")
+@role_required(*EDIT_TEMPLATES)
+def template_kind(document_kind: str):
+    return _template_page(_kind_or_404(document_kind), UploadForm())
+
+
+@bp.post("/templates/<document_kind>")
+@role_required(*EDIT_TEMPLATES)
+def upload_template(document_kind: str):
+    kind = _kind_or_404(document_kind)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _template_page(kind, form, 422)
+    upload = form.file.data
+    try:
+        template = services.upload_template(kind, upload.filename, upload.read(), current_user)
+        db.session.commit()
+    except services.LibraryError as error:
+        db.session.rollback()
+        return _template_page(kind, form, 422, error)
+    except IntegrityError:  # another version was uploaded at the same moment
+        db.session.rollback()
+        error = services.LibraryError("Одновременно загружен другой шаблон этого вида. Обновите страницу и повторите.")
+        return _template_page(kind, form, 409, error)
+    flash(f"Шаблон «{KINDS[kind]}» загружен как версия {template.number} и используется для новых документов.", "success")
+    return redirect(url_for("documents.template_kind", document_kind=kind), 303)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024 // 1024
+    return error_page(413, f"Файл больше {limit} МБ: такой шаблон загрузить нельзя. Уменьшите картинки в документе.")
+
+
+@bp.get("/templates/<document_kind>/<int:number>.docx")
+@role_required(*EDIT_TEMPLATES)
+def download_template(document_kind: str, number: int):
+    template = services.get_version(_kind_or_404(document_kind), number)
+    if template is None:
+        abort(404)
+    name = f"{KINDS[document_kind]}, версия {number}.docx"
+    return _file(template.content, name)
+
+
+@bp.get("/templates/<document_kind>/default.docx")
+@role_required(*EDIT_TEMPLATES)
+def download_default(document_kind: str):
+    kind = _kind_or_404(document_kind)
+    return _file(default_template(kind), f"{KINDS[kind]}, стандартный шаблон.docx")
+
+
+def _file(content: bytes, filename: str):
+    response = Response(content, mimetype=services.DOCX_MIMETYPE)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+@bp.post("/templates/<document_kind>/<int:number>/activate")
+@role_required(*EDIT_TEMPLATES)
+def activate_template(document_kind: str, number: int):
+    template = services.get_version(_kind_or_404(document_kind), number)
+    if template is None:
+        abort(404)
+    services.activate(template)
+    db.session.commit()
+    flash(f"Для новых документов используется версия {number}.", "success")
+    return redirect(url_for("documents.template_kind", document_kind=document_kind), 303)
+
+
+@bp.post("/templates/<document_kind>/default/activate")
+@role_required(*EDIT_TEMPLATES)
+def use_default(document_kind: str):
+    services.use_default(_kind_or_404(document_kind))
+    db.session.commit()
+    flash("Для новых документов используется стандартный шаблон.", "success")
+    return redirect(url_for("documents.template_kind", document_kind=document_kind), 303)
+
+
+@bp.get("/templates/<document_kind>/reference")
+@role_required(*EDIT_TEMPLATES)
+def template_reference(document_kind: str):
+    kind = _kind_or_404(document_kind)
+    demo = services.demo_context(kind)
+    return render_template(
+        "documents/reference.html",
+        kind=kind,
+        title=KINDS[kind],
+        entries=reference.describe(demo) if demo is not None else [],
+        filters=reference.filter_examples(),
+    )
