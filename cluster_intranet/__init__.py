@@ -26,20 +26,21 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
-    from . import database, templating
+    from . import database, security, templating
     from .auth.access import require_login
     from .auth.services import load_user
 
     database.init_app(app)
+    security.init_app(app)
     templating.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Войдите, чтобы открыть эту страницу."
     app.before_request(require_login)
 
-    from . import admin, auth, cli, councils, directory, documents, main, media, meetings
+    from . import admin, auth, calendar, cli, councils, directory, documents, expertise, main, media, meetings
 
-    for area in (main, auth, directory, councils, meetings, documents, media, admin):
+    for area in (main, auth, directory, councils, meetings, documents, media, expertise, calendar, admin):
         app.register_blueprint(area.bp)
     cli.init_app(app)
     return app

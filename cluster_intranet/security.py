@@ -1,0 +1,54 @@
+"""Security headers on every response.
+
+The CSP allows scripts from this site only: no inline scripts, no eval (htmx
+runs with allowEval off, see base.html). A view marked ``@embeddable`` — the
+public media snippet — is the one place that may be framed or fetched from
+other sites.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",  # style attributes (progress bars); never scripts
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+EMBEDDABLE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
+
+
+def embeddable(view):
+    """Marks a public view that other sites may frame or fetch (CORS)."""
+    view.is_embeddable = True
+    return view
+
+
+def _is_embeddable() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "is_embeddable", False)
+
+
+def _set_headers(response):
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if _is_embeddable():
+        headers["Content-Security-Policy"] = EMBEDDABLE_CSP
+        headers["Access-Control-Allow-Origin"] = "*"
+    else:
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_set_headers)
