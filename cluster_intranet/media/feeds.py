@@ -59,7 +59,7 @@ bodies = _BodyCache()
 def conditional(kind: str, mimetype: str, build: Callable[[], bytes], *, variant: tuple = ()) -> Response:
     """The feed ``kind``: 304 if the client's copy is current, else its (cached) body."""
     state = services.feed_state()
-    changes = [moment for moment in state[1:] if moment is not None]
+    changes = [moment for moment in state[:3] if moment is not None]
     last_modified = max(changes).replace(microsecond=0) if changes else None
     # Everything the bytes depend on: the data, the variant (limit, day) and the host in the links.
     fingerprint = repr((FORMAT_VERSION, kind, variant, request.host_url, state))

@@ -1,6 +1,6 @@
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.i18n import get_translations
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import REQUIRED, Form, optional, required
@@ -52,8 +52,8 @@ class CheckboxesField(SelectMultipleField):
 
 class PlanForm(MediaForm):
     title = StringField("Название", validators=required(300))
-    period_start = DateField("Начало периода", format=DATE_FORMATS, validators=[DataRequired(REQUIRED)])
-    period_end = DateField("Конец периода", format=DATE_FORMATS, validators=[DataRequired(REQUIRED)])
+    period_start = DateField("Начало периода", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
+    period_end = DateField("Конец периода", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
     responsible_id = SelectField("Ответственный", coerce=id_or_none, validators=[Optional()])
 
     FIELDS = ("title", "period_start", "period_end", "responsible_id")
@@ -66,7 +66,7 @@ class PlanForm(MediaForm):
 class EventForm(MediaForm):
     title = StringField("Название", validators=required(500))
     format = SelectField("Формат", choices=EventFormat.choices())
-    starts_on = DateField("Дата начала", format=DATE_FORMATS, validators=[DataRequired(REQUIRED)])
+    starts_on = DateField("Дата начала", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
     ends_on = DateField("Дата окончания", format=DATE_FORMATS, validators=[Optional()],
                         description="Для мероприятия на несколько дней")  # fmt: skip
     start_time = TimeField("Начало", validators=[Optional()], description="Пусто — на весь день")
@@ -112,7 +112,7 @@ class PublicationForm(MediaForm):
     channel = SelectField("Канал", choices=[(k.value, label) for k, label in PUBLICATION_CHANNEL_LABELS.items()],
                           default=Channel.WEBSITES.value)  # fmt: skip
     url = StringField("Адрес публикации", validators=optional(1000))
-    published_on = DateField("Дата публикации", format=DATE_FORMATS, validators=[DataRequired(REQUIRED)])
+    published_on = DateField("Дата публикации", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
 
     def with_organizations(self, organizations: list[tuple[int, str]]) -> "PublicationForm":
         self.organization_id.choices = organizations if len(organizations) == 1 else [(None, "— выберите —"), *organizations]

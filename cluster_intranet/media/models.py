@@ -145,7 +145,7 @@ class MediaEvent(VersionedMixin, TimestampMixin, db.Model):
     organizer: Mapped[Organization | None] = relationship()
     responsible: Mapped[Person | None] = relationship()
     channel_rows: Mapped[list[MediaEventChannel]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin", order_by="MediaEventChannel.channel"
+        cascade="all, delete-orphan", passive_deletes=True, order_by="MediaEventChannel.channel"
     )
 
     def __repr__(self) -> str:

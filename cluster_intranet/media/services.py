@@ -528,7 +528,7 @@ def recent_publications(organization_id: int, limit: int = 10) -> list[Publicati
 
 @dataclass
 class CalendarEntry:
-    kind: str  # "media" or "meeting"
+    kind: str  # "media", "meeting" or "deadline"
     id: int
     title: str
     starts_on: date
@@ -544,7 +544,7 @@ class CalendarEntry:
 
 
 def calendar_entries(month_start: date, month_end: date) -> list[CalendarEntry]:
-    """Media events and council meetings that touch the given days, in order."""
+    """Media events, council meetings and decision deadlines that touch the given days, in order."""
     entries = [
         CalendarEntry(
             "media", e.id, e.title, e.starts_on, e.ends_on, e.start_time, e.status, e.status_label,
@@ -555,6 +555,7 @@ def calendar_entries(month_start: date, month_end: date) -> list[CalendarEntry]:
         )
     ]
     entries += _meeting_entries(month_start, month_end)
+    entries += _deadline_entries(month_start, month_end)
     return sorted(entries, key=lambda e: (e.starts_on, e.start_time or time.min, e.kind, e.id))
 
 
@@ -573,6 +574,27 @@ def _meeting_entries(month_start: date, month_end: date) -> list[CalendarEntry]:
         )  # fmt: skip
         for m in meetings
     ]
+
+
+def _deadline_entries(month_start: date, month_end: date) -> list[CalendarEntry]:
+    """Decision deadlines of meetings not deleted, one day each (the calendar area's colour)."""
+    from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
+    from ..meetings.models import Meeting
+
+    decisions = db.session.scalars(
+        select(Decision)
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .where(Decision.deadline >= month_start, Decision.deadline <= month_end, Meeting.deleted_at.is_(None))
+        .options(selectinload(Decision.responsibles).selectinload(DecisionResponsible.person))
+    )
+    entries = []
+    for d in decisions:
+        names = ", ".join(p.short_name for p in d.responsible_people)
+        entries.append(CalendarEntry(
+            "deadline", d.id, f"Срок: {d.text}" + (f" — {names}" if names else ""), d.deadline, d.deadline, None,
+            d.status, DecisionStatus(d.status).label, "meetings.show", {"meeting_id": d.meeting_id, "_anchor": f"decision-row-{d.id}"},
+        ))  # fmt: skip
+    return entries
 
 
 def month_weeks(month_start: date) -> list[list[date]]:
@@ -614,14 +636,19 @@ def public_events(limit: int = 50, upcoming_from: date | None = None) -> list[Me
 
 
 def feed_state() -> tuple:
-    """A cheap fingerprint of everything the public feeds show, in one query:
-    counts and latest changes of events, plans and organizations (their names)."""
+    """A cheap fingerprint of everything the public feeds show, in one query: the
+    latest change, the count and the sum of row versions (every update bumps one) of
+    events, plans and organizations (their names). The first three values are the
+    latest changes, for Last-Modified."""
     row = db.session.execute(
         select(
-            select(func.count(MediaEvent.id)).scalar_subquery(),
             select(func.max(MediaEvent.updated_at)).scalar_subquery(),
             select(func.max(MediaPlan.updated_at)).scalar_subquery(),
             select(func.max(Organization.updated_at)).scalar_subquery(),
+            select(func.count(MediaEvent.id)).scalar_subquery(),
+            select(func.sum(MediaEvent.version)).scalar_subquery(),
+            select(func.sum(MediaPlan.version)).scalar_subquery(),
+            select(func.sum(Organization.version)).scalar_subquery(),
         )
     ).one()
     return tuple(row)

@@ -1,0 +1,32 @@
+"""Fixtures of the media tests; the builders are in builders.py."""
+from __future__ import annotations
+
+import pytest
+
+from cluster_intranet import clock
+from cluster_intranet.extensions import db
+from cluster_intranet.media import feeds
+from tests.media.builders import NOW, QueryCounter
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    """The media plan is about 2021–2022: «today» is 10 March 2022."""
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+    return NOW
+
+
+@pytest.fixture(autouse=True)
+def _fresh_feed_bodies():
+    """With the clock frozen, two tests' data can share a fingerprint: start each without cached bodies."""
+    feeds.bodies.items.clear()
+
+
+@pytest.fixture
+def count_queries(app):
+    def counter():
+        with app.app_context():
+            engine = db.engine
+        return QueryCounter(engine)
+
+    return counter

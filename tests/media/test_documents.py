@@ -1,0 +1,146 @@
+"""The press release and the media plan as .docx (read back with python-docx), the
+plan as .xlsx (read back with openpyxl), and the default templates' contract."""
+from __future__ import annotations
+
+import io
+from datetime import date, time
+from urllib.parse import quote
+
+import docx
+import openpyxl
+import pytest
+
+from cluster_intranet.documents.library import KINDS, default_template
+from cluster_intranet.documents.rendering import validate_template
+from cluster_intranet.extensions import db
+from cluster_intranet.media import document_templates, documents
+from cluster_intranet.media.models import Channel
+from tests import factories
+from tests.media.builders import approved_plan, due, make_event, make_publication
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def text_of(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+@pytest.fixture
+def plan_case(app, ctx):
+    tit = factories.organization(short_name="ОГБПОУ «Томский индустриальный техникум»",
+                                 full_name="Областное государственное бюджетное профессиональное образовательное учреждение «Томский индустриальный техникум»")  # fmt: skip
+    spk = factories.organization(short_name="ОГБПОУ «Северский промышленный колледж»")
+    press = factories.person(surname="Кузнецова", first_name="Наталья", patronymic="Викторовна", organization_id=tit.id,
+                             position="руководитель пресс-службы", email="press@tit.tomsk.ru", phone="+7 3822 00-00-00")  # fmt: skip
+    plan = approved_plan(title="Медиаплан кластера на 2021–2022 годы", responsible_id=press.id)
+    champ = due(plan, title='Чемпионат "Профессионалы"', starts_on=date(2022, 3, 1), ends_on=date(2022, 3, 3),
+                organizer_id=tit.id, responsible_id=press.id, place="г. Томск, ул. Смирнова, 42",
+                release_text="Первый абзац пресс-релиза.\n\nВторой абзац: \"ёлочки\" и <угловые> & скобки.",
+                channels=(Channel.WEBSITES, Channel.VK))  # fmt: skip
+    fair = make_event(plan, title="Ярмарка вакансий", starts_on=date(2022, 3, 23), start_time=time(12), end_time=time(16),
+                      organizer_id=spk.id, status="published")  # fmt: skip
+    make_event(plan, title="Отменённая акция", starts_on=date(2022, 5, 18), status="cancelled", cancel_reason="Перенесено")
+    make_publication(champ, tit)
+    make_publication(fair, tit)
+    make_publication(fair, spk, channel=Channel.VK)
+    db.session.commit()
+    return plan, champ, fair
+
+
+def test_the_press_release_docx(viewer, plan_case):
+    _, champ, _ = plan_case
+    response = viewer.get(f"/media/events/{champ.id}/press-release.docx")
+    assert response.status_code == 200 and response.mimetype == DOCX
+    assert f"filename*=UTF-8''{quote('Пресс-релиз — Чемпионат _Профессионалы_.docx')}" in response.headers["Content-Disposition"]
+    text = text_of(response.data)
+    assert "ПРЕСС-РЕЛИЗ" in text
+    assert "10 марта 2022 г." in text  # today (the frozen clock)
+    assert "Чемпионат «Профессионалы»" in text
+    assert "Когда: 01.03.2022 – 03.03.2022" in text and "Где: г. Томск, ул. Смирнова, 42" in text
+    assert "Организатор: Областное государственное бюджетное профессиональное образовательное учреждение «Томский индустриальный техникум»" in text
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs]
+    assert "Первый абзац пресс-релиза." in paragraphs
+    assert "Второй абзац: «ёлочки» и <угловые> & скобки." in paragraphs
+    assert ("Кузнецова Н.В., руководитель пресс-службы ОГБПОУ «Томский индустриальный техникум», "
+            "тел. +7 3822 00-00-00, press@tit.tomsk.ru.") in paragraphs  # fmt: skip
+    assert "{{" not in text and "{%" not in text
+
+
+def test_the_press_release_falls_back_to_the_description_and_skips_empty_parts(viewer, app, ctx):
+    event = make_event(approved_plan(), title="Новость", description="Только описание.")
+    db.session.commit()
+    text = text_of(viewer.get(f"/media/events/{event.id}/press-release.docx").data)
+    assert "Только описание." in text
+    assert "Где:" not in text and "Организатор:" not in text and "Контактное лицо" not in text
+
+
+def test_the_media_plan_docx_is_a_table_without_cancelled_events(viewer, plan_case):
+    plan, champ, fair = plan_case
+    response = viewer.get(f"/media/plans/{plan.id}/media-plan.docx")
+    assert response.status_code == 200 and response.mimetype == DOCX
+    document = docx.Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "УТВЕРЖДАЮ" in text and "Беляев Е.В." in text and "10 марта 2022 г." in text
+    assert "МЕДИАПЛАН" in text and "на период с 01.11.2021 по 31.12.2022" in text
+    assert "Ответственный за медиаплан: Кузнецова Н.В., руководитель пресс-службы" in text
+    [table] = document.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["№", "Мероприятие", "Сроки", "Формат", "Организатор", "Каналы", "Ответственный", "Статус"]
+    assert rows[1] == ["1", "Чемпионат «Профессионалы»", "01.03.2022 – 03.03.2022", "Мероприятие",
+                       "ОГБПОУ «Томский индустриальный техникум»", "Официальные сайты, ВКонтакте", "Кузнецова Н.В.",
+                       "Материал готов"]  # fmt: skip
+    assert rows[2][:3] == ["2", "Ярмарка вакансий", "23.03.2022, 12:00–16:00"]
+    assert len(rows) == 3  # the cancelled event is not in the document
+
+
+def test_a_draft_plan_has_no_approval_block(viewer, app, ctx):
+    from tests.media.builders import make_plan
+
+    plan = make_plan()
+    db.session.commit()
+    text = text_of(viewer.get(f"/media/plans/{plan.id}/media-plan.docx").data)
+    assert "УТВЕРЖДАЮ" not in text and "В медиаплане пока нет мероприятий." in text
+
+
+def test_the_media_plan_xlsx(viewer, plan_case):
+    plan, champ, fair = plan_case
+    response = viewer.get(f"/media/plans/{plan.id}/media-plan.xlsx")
+    assert response.status_code == 200 and response.mimetype == documents.XLSX_MIME
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Медиаплан", "Охват"]
+    sheet = book["Медиаплан"]
+    assert sheet["A1"].value == "Медиаплан кластера на 2021–2022 годы"
+    assert "Статус: Утверждён 10.03.2022, Беляев Е.В." in sheet["A2"].value
+    header = [cell.value for cell in sheet[4]]
+    assert header[:4] == ["№", "Мероприятие", "Начало", "Окончание"] and header[-1] == "Охват, %"
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)]
+    assert [row[1] for row in rows] == ['Чемпионат "Профессионалы"', "Ярмарка вакансий", "Отменённая акция"]
+    champ_row, fair_row, cancelled_row = rows
+    assert champ_row[2].date() == date(2022, 3, 1) and champ_row[3].date() == date(2022, 3, 3)
+    assert sheet.cell(5, 3).number_format == "DD.MM.YYYY"
+    assert fair_row[4] == "12:00–16:00" and fair_row[9] == "Опубликовано"
+    assert (champ_row[12], fair_row[12], cancelled_row[12]) == (50, 100, None)  # coverage of 2 participants
+    assert (cancelled_row[9], cancelled_row[10]) == ("Отменено", "Перенесено")
+
+    grid = book["Охват"]
+    assert grid["A1"].value == "Охват мероприятий на сайтах участников: 75 %"
+    assert [cell.value for cell in grid[3]] == ["Мероприятие", "Дата", "ОГБПОУ «Северский промышленный колледж»",
+                                              "ОГБПОУ «Томский индустриальный техникум»", "Охват, %"]  # fmt: skip
+    assert [cell.value for cell in grid[4]][2:] == ["—", "Официальный сайт", 50]
+    assert [cell.value for cell in grid[5]][2:] == ["ВКонтакте", "Официальный сайт", 100]
+    assert [cell.value for cell in grid[6]][:4] == ["Охват участника, %", None, 50, 100]
+
+
+def test_the_kinds_are_in_the_library_and_their_templates_are_current(tmp_path):
+    assert KINDS["press_release"] == "Пресс-релиз" and KINDS["media_plan"] == "Медиаплан"
+    for path in document_templates.build(tmp_path):
+        committed = default_template(path.stem)
+        assert path.read_bytes() == committed, f"rebuild {path.name}: python -m cluster_intranet.media.document_templates"
+
+
+@pytest.mark.parametrize("kind", ["press_release", "media_plan"])
+def test_the_default_templates_use_only_the_documented_variables(kind):
+    # Strict: a variable missing from the demo context (the documented contract) fails.
+    validate_template(default_template(kind), documents.DEMO_CONTEXTS[kind]())

@@ -1,0 +1,293 @@
+"""The media pages over HTTP: filters, in-place editing (HTMX), statuses, coverage
+permissions, bad input, the calendar."""
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+import pytest
+from sqlalchemy import func, select
+
+from cluster_intranet.auth.roles import Role
+from cluster_intranet.extensions import db
+from cluster_intranet.media.models import Channel, MediaEvent, MediaPlan, Publication
+from cluster_intranet.meetings.models import Meeting
+from tests import factories
+from tests.media.builders import due, make_event, make_plan, make_publication
+
+
+def ids_of_rows(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'id="event-row-(\d+)"', html)]
+
+
+@pytest.fixture
+def plan_case(app, ctx):
+    org_a = factories.organization(short_name="ОГБПОУ «Северский промышленный колледж»")
+    org_b = factories.organization(short_name="ОГБПОУ «Томский индустриальный техникум»")
+    person = factories.person(surname="Кузнецова", first_name="Наталья", patronymic="Викторовна")
+    plan = make_plan()
+    events = {
+        "fair": make_event(plan, title="Ярмарка вакансий", starts_on=date(2022, 3, 23), organizer_id=org_a.id,
+                           channels=(Channel.WEBSITES, Channel.VK), responsible_id=person.id),
+        "champ": due(plan, title="Чемпионат", starts_on=date(2022, 2, 28), ends_on=date(2022, 3, 2),
+                     organizer_id=org_b.id, channels=(Channel.TELEGRAM,)),
+        "tv": make_event(plan, title="Интервью", starts_on=date(2022, 4, 5), organizer_id=org_b.id,
+                         status="published", channels=(Channel.TV,)),
+    }  # fmt: skip
+    db.session.commit()
+    return plan, events, (org_a, org_b), person
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", ["champ", "fair", "tv"]),
+        ("month=2022-03", ["champ", "fair"]),  # the championship reaches into March
+        ("month=2022-02", ["champ"]),
+        ("status=published", ["tv"]),
+        ("channel=vk", ["fair"]),
+        ("organizer={org_b}", ["champ", "tv"]),
+        ("responsible={person}", ["fair"]),
+        ("month=2022-03&organizer={org_b}", ["champ"]),
+    ],
+)
+def test_the_plan_table_filters(viewer, plan_case, query, expected):
+    plan, events, (org_a, org_b), person = plan_case
+    url = f"/media/plans/{plan.id}?" + query.format(org_b=org_b.id, person=person.id)
+    response = viewer.hx("get", url)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "HX-Request" in response.headers["Vary"]
+    assert ids_of_rows(html) == [events[name].id for name in expected]
+
+
+def test_the_full_page_has_the_filters_and_the_rows(viewer, plan_case):
+    plan, events, _, _ = plan_case
+    html = viewer.get(f"/media/plans/{plan.id}?channel=tv").get_data(as_text=True)
+    assert "<html" in html and 'name="month"' in html
+    assert ids_of_rows(html) == [events["tv"].id]
+
+
+def _event_form(**changes) -> dict:
+    return {"title": "Экскурсия на ТЭМЗ", "format": "report", "starts_on": "2022-04-14", "ends_on": "",
+            "start_time": "09:30", "end_time": "", "place": "", "organizer_id": "", "responsible_id": "",
+            "channels": ["websites", "vk"], "is_public": "y", "description": "", "release_text": "",
+            "internal_note": "", **changes}  # fmt: skip
+
+
+def test_an_editor_adds_an_event_in_place(login_as, plan_case):
+    plan, _, _, _ = plan_case
+    editor = login_as(Role.EDITOR)
+    form = editor.hx("get", f"/media/plans/{plan.id}/events/new").get_data(as_text=True)
+    assert '<tr class="table-active"' in form and 'hx-post="/media/plans/' in form
+    response = editor.hx("post", f"/media/plans/{plan.id}/events/new", data=_event_form())
+    assert response.status_code == 200 and response.headers["HX-Trigger"] == "mediaEventsChanged"
+    event = db.session.scalar(select(MediaEvent).where(MediaEvent.title == "Экскурсия на ТЭМЗ"))
+    assert ids_of_rows(response.get_data(as_text=True)) == [event.id]
+    assert (event.ends_on, event.start_time, event.channels, event.is_public) == (date(2022, 4, 14), time(9, 30), ["websites", "vk"], True)
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        (dict(title=""), "title", "Заполните это поле."),
+        (dict(starts_on="32.13.2022"), "starts_on", "Введите дату в виде ДД.ММ.ГГГГ."),
+        (dict(ends_on="2022-04-01"), "ends_on", "Дата окончания раньше даты начала."),
+        (dict(start_time="", end_time="12:00"), "end_time", "Укажите и время начала."),
+        (dict(start_time="12:00", end_time="11:00"), "end_time", "Окончание должно быть позже начала."),
+        (dict(starts_on="2023-02-01"), "starts_on", "Дата вне периода медиаплана"),
+        (dict(channels=["websites", "pigeon"]), "channels", "Значения «pigeon» нет в списке."),
+        (dict(format="poem"), "format", "Выберите значение из списка."),
+        (dict(organizer_id="abc"), "organizer_id", "Выберите значение из списка."),
+    ],
+)
+def test_bad_event_input_is_refused_next_to_the_field_and_nothing_is_saved(login_as, plan_case, changes, field, message):
+    plan, _, _, _ = plan_case
+    editor = login_as(Role.EDITOR)
+    before = db.session.scalar(select(func.count(MediaEvent.id)))
+    response = editor.hx("post", f"/media/plans/{plan.id}/events/new", data=_event_form(**changes))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(rf'name="{field}"[^>]*>|id="{field}-0"', html)
+    assert message in html
+    assert db.session.scalar(select(func.count(MediaEvent.id))) == before
+
+
+def test_editing_in_place_swaps_the_row(login_as, plan_case):
+    plan, events, _, _ = plan_case
+    editor = login_as(Role.EDITOR)
+    fair = events["fair"]
+    form = editor.hx("get", f"/media/events/{fair.id}/edit").get_data(as_text=True)
+    assert f'id="event-row-{fair.id}"' in form and 'value="Ярмарка вакансий"' in form
+    assert re.search(r'value="vk"[^>]*checked|checked[^>]*value="vk"', form)
+    response = editor.hx("post", f"/media/events/{fair.id}/edit", data=_event_form(title="Ярмарка вакансий 2022", starts_on="2022-03-23"))
+    assert response.status_code == 200
+    assert ids_of_rows(response.get_data(as_text=True)) == [fair.id]
+    assert db.session.get(MediaEvent, fair.id).title == "Ярмарка вакансий 2022"
+    cancel = editor.hx("get", f"/media/events/{fair.id}/row").get_data(as_text=True)
+    assert "Ярмарка вакансий 2022" in cancel and "<form method=\"post\" action=\"/media/events" in cancel
+
+
+def test_status_buttons_move_the_event_and_refusals_are_explained(login_as, plan_case):
+    _, events, _, _ = plan_case
+    editor = login_as(Role.EDITOR)
+    fair = events["fair"]
+    row = editor.hx("post", f"/media/events/{fair.id}/status", data={"status": "material_ready"})
+    assert row.status_code == 200 and "Материал готов" in row.get_data(as_text=True)
+
+    refused = editor.hx("post", f"/media/events/{events['tv'].id}/status", data={"status": "cancelled", "reason": "x"})
+    assert refused.status_code == 422 and refused.headers["HX-Retarget"] == "#messages"
+    assert "Нельзя перевести мероприятие из статуса «Опубликовано» в «Отменено»" in refused.get_data(as_text=True)
+
+    no_reason = editor.hx("post", f"/media/events/{fair.id}/status", data={"status": "cancelled", "reason": ""})
+    assert no_reason.status_code == 422 and "Укажите причину отмены" in no_reason.get_data(as_text=True)
+    assert db.session.get(MediaEvent, fair.id).status == "material_ready"
+
+    plain = editor.post(f"/media/events/{fair.id}/status", data={"status": "cancelled", "reason": "Перенесено"})
+    assert plain.status_code == 303
+    assert db.session.get(MediaEvent, fair.id).cancel_reason == "Перенесено"
+
+
+def test_viewers_read_but_do_not_change(viewer, plan_case):
+    plan, events, _, _ = plan_case
+    html = viewer.get(f"/media/plans/{plan.id}").get_data(as_text=True)
+    assert "Ярмарка вакансий" in html and "Изменить" not in html and "Добавить мероприятие" not in html
+    assert viewer.post(f"/media/events/{events['fair'].id}/status", data={"status": "material_ready"}).status_code == 403
+    assert db.session.get(MediaEvent, events["fair"].id).status == "planned"
+
+
+def test_approving_the_plan_swaps_its_header(login_as, plan_case):
+    plan, _, _, _ = plan_case
+    secretary = login_as(Role.SECRETARY)
+    response = secretary.hx("post", f"/media/plans/{plan.id}/approve")
+    assert response.status_code == 200 and 'id="plan-header"' in response.get_data(as_text=True)
+    assert "Вернуть в черновики" in response.get_data(as_text=True)
+    assert db.session.get(MediaPlan, plan.id).is_approved
+    again = secretary.hx("post", f"/media/plans/{plan.id}/approve")
+    assert again.status_code == 409 and "уже утверждён" in again.get_data(as_text=True)
+
+
+def test_plan_form_refuses_a_period_that_ends_before_it_starts(login_as, app, ctx):
+    editor = login_as(Role.EDITOR)
+    response = editor.post("/media/plans/new", data={"title": "План", "period_start": "2022-01-01", "period_end": "2021-01-01"})
+    assert response.status_code == 422 and "Конец периода раньше его начала." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(MediaPlan.id))) == 0
+    created = editor.post("/media/plans/new", data={"title": "План", "period_start": "01.01.2022", "period_end": "31.12.2022"})
+    assert created.status_code == 303
+
+
+# --- coverage ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def coverage_case(app, ctx):
+    own = factories.organization(short_name="ОГБПОУ «Томский аграрный колледж»")
+    other = factories.organization(short_name="ОГБПОУ «Томский политехнический техникум»")
+    editor_person = factories.person(organization_id=own.id)
+    plan = make_plan()
+    event = due(plan, title="Чемпионат", starts_on=date(2022, 3, 1))
+    theirs = make_publication(event, other)
+    db.session.commit()
+    return plan, event, own, other, editor_person, theirs
+
+
+def _publication(org, **changes):
+    return {"organization_id": str(org.id), "channel": "websites", "url": "https://tak.tomsk.ru/news/1", "published_on": "2022-03-02", **changes}
+
+
+def test_an_editor_records_the_own_publication_in_a_matrix_cell(login_as, coverage_case):
+    plan, event, own, other, person, _ = coverage_case
+    editor = login_as(Role.EDITOR, person_id=person.id)
+    matrix = editor.get(f"/media/plans/{plan.id}/coverage").get_data(as_text=True)
+    # Only the own column offers the «+».
+    assert f"/media/events/{event.id}/publications?organization={own.id}" in matrix
+    assert f"/media/events/{event.id}/publications?organization={other.id}" not in matrix
+
+    form = editor.hx("get", f"/media/events/{event.id}/publications?organization={own.id}").get_data(as_text=True)
+    assert f'id="slot-{event.id}-{own.id}"' in form and 'name="url"' in form
+    response = editor.hx("post", f"/media/events/{event.id}/publications", data=_publication(own))
+    assert response.status_code == 200 and response.headers["HX-Trigger"] == "coverageChanged"
+    cell = response.get_data(as_text=True)
+    assert f'id="slot-{event.id}-{own.id}"' in cell and "slot-done" in cell and "https://tak.tomsk.ru/news/1" in cell
+    assert db.session.scalar(select(func.count(Publication.id)).where(Publication.organization_id == own.id)) == 1
+
+
+def test_an_editor_cannot_record_or_delete_for_another_organization(login_as, coverage_case):
+    _, event, own, other, person, theirs = coverage_case
+    editor = login_as(Role.EDITOR, person_id=person.id)
+    assert editor.hx("post", f"/media/events/{event.id}/publications", data=_publication(other)).status_code == 403
+    assert editor.hx("post", f"/media/publications/{theirs.id}/delete").status_code == 403
+    assert db.session.scalar(select(func.count(Publication.id))) == 1
+    unlinked = login_as(Role.EDITOR, "unlinked@cluster.test")
+    assert unlinked.hx("post", f"/media/events/{event.id}/publications", data=_publication(own)).status_code == 403
+
+
+def test_a_secretary_records_and_deletes_for_anyone(login_as, coverage_case):
+    _, event, own, other, _, theirs = coverage_case
+    secretary = login_as(Role.SECRETARY)
+    assert secretary.hx("post", f"/media/events/{event.id}/publications", data=_publication(own)).status_code == 200
+    deleted = secretary.hx("post", f"/media/publications/{theirs.id}/delete")
+    assert deleted.status_code == 200 and "slot-gap" in deleted.get_data(as_text=True)
+    assert [p.organization_id for p in db.session.scalars(select(Publication))] == [own.id]
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (dict(url="tak.tomsk.ru/news"), "Адрес должен начинаться с http:// или https://."),
+        (dict(url=""), "Укажите адрес публикации."),
+        (dict(published_on="2022-03-11"), "Дата публикации ещё не наступила."),
+        (dict(published_on="вчера"), "Введите дату в виде ДД.ММ.ГГГГ."),
+        (dict(channel="fax"), "Выберите значение из списка."),
+    ],
+)
+def test_bad_publications_get_a_russian_message_and_nothing_is_saved(login_as, coverage_case, changes, message):
+    _, event, own, _, person, _ = coverage_case
+    editor = login_as(Role.EDITOR, person_id=person.id)
+    response = editor.hx("post", f"/media/events/{event.id}/publications", data=_publication(own, **changes))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Publication.id))) == 1
+
+
+def test_what_we_still_have_to_publish(login_as, coverage_case):
+    _, event, own, other, person, _ = coverage_case
+    editor = login_as(Role.EDITOR, person_id=person.id)
+    html = editor.get("/media/todo").get_data(as_text=True)
+    assert f'id="todo-row-{event.id}"' in html and f'id="slot-{event.id}-{own.id}"' in html
+    editor.post(f"/media/events/{event.id}/publications", data=_publication(own))
+    assert "Всё опубликовано" in editor.get("/media/todo").get_data(as_text=True)
+
+
+def test_the_event_page_lists_every_participant(viewer, coverage_case):
+    _, event, own, other, _, _ = coverage_case
+    html = viewer.get(f"/media/events/{event.id}").get_data(as_text=True)
+    assert "Опубликовали 1 из 2 (50 %)" in html
+    assert f'id="slot-{event.id}-{own.id}" class="slot slot-gap"' in html
+    assert f'id="slot-{event.id}-{other.id}" class="slot slot-done"' in html
+
+
+# --- the month calendar -----------------------------------------------------------
+
+
+def test_the_calendar_browses_month_by_month_without_a_reload(viewer, app, ctx):
+    plan = make_plan()
+    make_event(plan, title="Экспертные сессии", starts_on=date(2021, 12, 8), ends_on=date(2021, 12, 10))
+    council = factories.council(name="Координационный совет", name_genitive="Координационного совета")
+    db.session.add(Meeting(council=council, number=3, year=2021, date=date(2021, 12, 9), start_time=time(10)))
+    db.session.commit()
+
+    page = viewer.get("/media/calendar?month=2021-12").get_data(as_text=True)
+    assert "<html" in page and "Декабрь 2021" in page
+    assert page.count(">Экспертные сессии</a>") == 3  # on each of its three days
+    assert "10:00</span> Заседание Координационного совета" in page
+
+    fragment = viewer.hx("get", "/media/calendar?month=2022-01")
+    html = fragment.get_data(as_text=True)
+    assert "<html" not in html and "Январь 2022" in html and "Экспертные сессии" not in html
+    assert 'hx-get="/media/calendar?month=2021-12"' in html and 'hx-get="/media/calendar?month=2022-02"' in html
+    assert 'hx-target="#calendar"' in html
+
+
+def test_the_calendar_opens_on_the_current_month(viewer):
+    assert "Март 2022" in viewer.get("/media/calendar").get_data(as_text=True)  # the frozen clock's month
