@@ -15,6 +15,7 @@ def seed() -> str | None:
     """Seeds every area; returns the generated admin password if the admin was created now."""
     from .councils import demo as councils_demo
     from .directory import demo as directory_demo
+    from .expertise import demo as expertise_demo
     from .media import demo as media_demo
     from .meetings import demo as meetings_demo
 
@@ -23,6 +24,7 @@ def seed() -> str | None:
     people = directory_demo.seed()
     councils = councils_demo.seed(people)
     meetings_demo.seed(people, councils, admin)
+    expertise_demo.seed(people, admin)
     media_demo.seed(people, admin)
     return password
 

@@ -17,6 +17,7 @@ from cluster_intranet.auth.roles import (
     EDIT_MEETINGS,
     EDIT_TEMPLATES,
     MANAGE_USERS,
+    RUN_EXPERTISE,
     Role,
 )
 from cluster_intranet.demo import seed
@@ -106,6 +107,44 @@ MATRIX: dict[str, dict[str, object]] = {
     "documents.activate_template": {"POST": EDIT_TEMPLATES},
     "documents.use_default": {"POST": EDIT_TEMPLATES},
     "documents.template_reference": {"GET": EDIT_TEMPLATES},
+    # Expertise: the walk uses the completed demo session (its checklist published, every
+    # expert's checklist submitted), so each permitted change is refused and nothing is lost.
+    # Session results are for secretaries and, once completed, viewers; experts are checked
+    # per assignment in tests/expertise.
+    "expertise.index": {"GET": SIGNED_IN},
+    "expertise.programmes": {"GET": SIGNED_IN},
+    "expertise.programme": {"GET": SIGNED_IN},
+    "expertise.edit_programme": {"GET": RUN_EXPERTISE, "POST": RUN_EXPERTISE},
+    "expertise.delete_programme": {"POST": RUN_EXPERTISE},
+    "expertise.approval_sheet": {"GET": (*RUN_EXPERTISE, Role.VIEWER)},
+    "expertise.checklists": {"GET": SIGNED_IN},
+    "expertise.new_checklist": {"GET": RUN_EXPERTISE, "POST": RUN_EXPERTISE},
+    "expertise.checklist": {"GET": SIGNED_IN},
+    "expertise.rename_checklist": {"POST": RUN_EXPERTISE},
+    "expertise.add_section": {"POST": RUN_EXPERTISE},
+    "expertise.edit_section": {"GET": RUN_EXPERTISE, "POST": RUN_EXPERTISE},
+    "expertise.delete_section": {"POST": RUN_EXPERTISE},
+    "expertise.move_section": {"POST": RUN_EXPERTISE},
+    "expertise.add_criterion": {"GET": RUN_EXPERTISE, "POST": RUN_EXPERTISE},
+    "expertise.edit_criterion": {"GET": RUN_EXPERTISE, "POST": RUN_EXPERTISE},
+    "expertise.delete_criterion": {"POST": RUN_EXPERTISE},
+    "expertise.move_criterion": {"POST": RUN_EXPERTISE},
+    "expertise.publish_checklist": {"POST": RUN_EXPERTISE},
+    "expertise.new_version": {"POST": RUN_EXPERTISE},
+    "expertise.delete_checklist": {"POST": RUN_EXPERTISE},
+    "expertise.edit_session": {"GET": RUN_EXPERTISE, "POST": RUN_EXPERTISE},
+    "expertise.delete_session": {"POST": RUN_EXPERTISE},
+    "expertise.session": {"GET": (*RUN_EXPERTISE, Role.VIEWER)},
+    "expertise.progress": {"GET": RUN_EXPERTISE},
+    "expertise.add_expert": {"POST": RUN_EXPERTISE},
+    "expertise.remove_expert": {"POST": RUN_EXPERTISE},
+    "expertise.confirm_conclusion": {"POST": RUN_EXPERTISE},
+    "expertise.conclusion_document": {"GET": (*RUN_EXPERTISE, Role.VIEWER)},
+    "expertise.assessment": {"GET": (*RUN_EXPERTISE, Role.VIEWER)},
+    "expertise.save_answer": {"POST": RUN_EXPERTISE},
+    "expertise.submit": {"POST": RUN_EXPERTISE},
+    "expertise.reopen": {"POST": RUN_EXPERTISE},
+    "expertise.checklist_document": {"GET": (*RUN_EXPERTISE, Role.VIEWER)},
     "admin.users": {"GET": MANAGE_USERS},
     "admin.create_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
     "admin.edit_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
@@ -135,6 +174,12 @@ def url_arguments(ids: dict) -> dict[str, object]:
         "event_id": ids["media_event"],
         "publication_id": ids["publication"],
         "organization_id": ids["organization"],
+        "programme_id": ids["programme"],
+        "version_id": ids["checklist_version"],
+        "section_id": ids["checklist_section"],
+        "criterion_id": ids["criterion"],
+        "session_id": ids["expert_session"],
+        "assessment_id": ids["assessment"],
     }
 
 
@@ -168,6 +213,18 @@ def ids(app, ctx):
         "media_plan": publication.event.plan_id,
         "organization": publication.organization_id,
     }
+    # The completed demo expert session (see the comment in MATRIX).
+    from cluster_intranet.expertise.models import ExpertSession
+
+    done = db.session.scalar(select(ExpertSession).where(ExpertSession.status == "completed"))
+    found.update(
+        expert_session=done.id,
+        programme=done.programme_id,
+        checklist_version=done.checklist_version_id,
+        checklist_section=done.checklist_version.sections[0].id,
+        criterion=done.checklist_version.sections[0].criteria[0].id,
+        assessment=done.assessments[0].id,
+    )
     # Approved once and reopened: it has a kept version and still accepts changes.
     draft = db.session.get(Meeting, found["meeting"])
     approver = db.session.scalar(select(User))

@@ -17,6 +17,9 @@ KINDS: dict[str, str] = {
     "decisions_report": "Отчёт об исполнении решений",
     "press_release": "Пресс-релиз",
     "media_plan": "Медиаплан",
+    "expert_checklist": "Экспертный чек-лист",
+    "expert_conclusion": "Экспертное заключение",
+    "approval_sheet": "Лист согласования",
 }
 
 

@@ -179,3 +179,64 @@ document.addEventListener("submit", (event) => {
   download(url.toString(), button);
 });
 // ===== end of documents =====
+
+// ===== expertise =====
+// An expert's checklist (templates/expertise/assessment.html): every answer row is a
+// <form data-autosave> that HTMX posts as soon as an answer or comment changes. A save
+// that fails for lack of connection or by a server error is marked «не сохранено» and
+// sent again (after 2, 4, 8 … 30 s, and at once when the browser is back online);
+// leaving the page with such an answer asks first. A refusal the server explains
+// (409, 422) is shown in the row as the server wrote it and is not retried.
+(() => {
+  document.documentElement.classList.add("js-autosave"); // hides the rows' «Сохранить» buttons
+  const unsaved = new Set();
+  const delays = new WeakMap();
+  const timers = new WeakMap();
+
+  function showUnsaved(form, text) {
+    const status = form.querySelector(".answer-status");
+    if (!status) return;
+    const mark = document.createElement("span");
+    mark.className = "text-danger answer-unsaved";
+    mark.textContent = text;
+    status.replaceChildren(mark);
+  }
+
+  function retryLater(form) {
+    const delay = delays.get(form) || 2000;
+    delays.set(form, Math.min(delay * 2, 30000));
+    clearTimeout(timers.get(form));
+    timers.set(form, setTimeout(() => htmx.trigger(form, "retry"), delay));
+    return delay;
+  }
+
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt;
+    if (!(form instanceof HTMLFormElement) || !form.matches("[data-autosave]")) return;
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (event.detail.successful || status === 409 || status === 422) {
+      unsaved.delete(form);
+      delays.delete(form);
+      form.classList.remove("autosave-failed");
+      return;
+    }
+    unsaved.add(form);
+    form.classList.add("autosave-failed");
+    if (status === 0 || status >= 500) {
+      const delay = retryLater(form);
+      showUnsaved(form, `✗ Не сохранено: нет связи с сервером. Повторная попытка через ${Math.round(delay / 1000)} с.`);
+    } else {
+      // 400 (form out of date), 401 (signed out), 403, 404: a retry would fail the same way.
+      showUnsaved(form, `✗ Не сохранено (ошибка ${status}). Обновите страницу и ответьте снова.`);
+    }
+  });
+
+  window.addEventListener("online", () => unsaved.forEach((form) => htmx.trigger(form, "retry")));
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved.size || document.querySelector("form[data-autosave].htmx-request")) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();
+// ===== end of expertise =====

@@ -1,0 +1,6 @@
+"""Expert checklists: employers evaluate and approve the vocational programmes."""
+from flask import Blueprint
+
+bp = Blueprint("expertise", __name__, url_prefix="/expertise")
+
+from . import routes  # noqa: E402,F401

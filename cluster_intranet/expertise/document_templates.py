@@ -1,0 +1,234 @@
+"""Build the default .docx templates of the expertise area with python-docx:
+``expert_checklist.docx``, ``expert_conclusion.docx`` and ``approval_sheet.docx`` in
+documents/default_templates/.
+
+Run:  .venv/bin/python -m cluster_intranet.expertise.document_templates
+
+Page set-up, fonts and helpers are those of the protocols (documents/build_templates.py),
+so every document of the intranet looks alike. The context of each template is
+described in expertise/documents.py.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.shared import Mm, Pt
+
+from ..documents.build_templates import (
+    CENTER,
+    LEFT,
+    OUTPUT_DIR,
+    RIGHT,
+    SECTION_GAP,
+    TABLE_FONT_SIZE,
+    _cell,
+    _closing_paragraph,
+    _layout_table,
+    _repeat_header,
+    _set_widths,
+    centered,
+    heading,
+    new_document,
+    para,
+    save_reproducibly,
+    tag,
+    text_width,
+)
+
+CLUSTER = "Промышленного образовательно-отраслевого кластера"
+PROGRAMME_LINES = [
+    "Образовательная организация: {{ programme.college_full|quotes }}.",
+    "Квалификация: {{ programme.qualification }}; форма обучения: {{ programme.study_form }}; "
+    "год начала подготовки: {{ programme.intake_year }}.",
+    "Экспертная сессия: {{ session.date|ru_date }}{% if session.place %}, {{ session.place|quotes }}{% endif %}.",
+    "Экспертный чек-лист: {{ session.checklist.title|quotes }}, версия {{ session.checklist.number }}"
+    "{% if session.checklist.protocol_ref %} (утверждён: {{ session.checklist.protocol_ref }}){% endif %}.",
+]
+
+
+def _title(doc, kind: str, subtitle: str) -> None:
+    centered(doc, kind, bold=True)
+    centered(doc, subtitle)
+    centered(doc, "{{ programme.title }}", bold=True)
+
+
+def _programme(doc) -> None:
+    for index, line in enumerate(PROGRAMME_LINES):
+        para(doc, line, align=LEFT, indent=False, before=SECTION_GAP if index == 0 else None)
+
+
+def _results_table(doc, columns, section_row, criterion_row, total_rows) -> None:
+    """A bordered table: header, then for each section a row and its criteria rows, then totals.
+
+    ``columns`` are (title, width); the row specs are lists of (text, align, bold) per column.
+    """
+    table = doc.add_table(rows=7 + len(total_rows), cols=len(columns))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _set_widths(table, [width for _, width in columns])
+    header, sections_start, section, criteria_start, criterion, criteria_end, sections_end, *totals = table.rows
+    _repeat_header(header)
+    for cell, (title, _) in zip(header.cells, columns):
+        _cell(cell, title, align=CENTER, bold=True, size=TABLE_FONT_SIZE)
+    for row, text in ((sections_start, "{%tr for s in sections %}"), (criteria_start, "{%tr for c in s.criteria %}"),
+                      (criteria_end, "{%tr endfor %}"), (sections_end, "{%tr endfor %}")):
+        _cell(row.cells[0], text, size=TABLE_FONT_SIZE)
+    for row, spec in ((section, section_row), (criterion, criterion_row), *zip(totals, total_rows)):
+        for cell, (text, align, bold) in zip(row.cells, spec):
+            _cell(cell, text, align=align, bold=bold, size=TABLE_FONT_SIZE)
+
+
+def _signature_rows(doc, loop: str, left: str, right: str, *, date_line: bool) -> None:
+    """A borderless table of signature lines, one per item of ``loop``: who on the left,
+    room to sign in the middle, «И.О. Фамилия» on the right (and a date line below)."""
+    rows = 4 if date_line else 3
+    table = doc.add_table(rows=rows, cols=3)
+    _layout_table(table)
+    width = text_width(doc)
+    _set_widths(table, [Mm(100), Mm(40), width - Mm(100) - Mm(40)])
+    start, row, *rest = table.rows
+    _cell(start.cells[0], "{%tr for p in " + loop + " %}")
+    _cell(row.cells[0], left, align=LEFT)
+    _cell(row.cells[1], "_______________", align=CENTER)
+    _cell(row.cells[2], right, align=RIGHT)
+    for cell in row.cells:
+        cell.paragraphs[0].paragraph_format.space_before = Pt(18)
+    if date_line:
+        _cell(rest[0].cells[0], "«___» ____________ 20___ г.", align=LEFT)
+    _cell(rest[-1].cells[0], "{%tr endfor %}")
+    _closing_paragraph(doc)
+
+
+def expert_checklist():
+    """One expert's filled checklist: every answer with its comment, the score, the verdict."""
+    doc = new_document("Экспертный чек-лист", landscape=True)
+    _title(doc, "ЭКСПЕРТНЫЙ ЧЕК-ЛИСТ", "оценки основной профессиональной образовательной программы среднего профессионального образования")
+    _programme(doc)
+    para(doc, "Эксперт: {{ expert.full_name }}{% if expert.position %}, {{ expert.position }}{% endif %}"
+         "{% if expert.organization %}, {{ expert.organization|quotes }}{% endif %}.", align=LEFT, indent=False)
+    para(doc, before=SECTION_GAP, indent=False)
+    width = text_width(doc)
+    columns = [("№", Mm(14)), ("Критерий", Mm(95)), ("Шкала", Mm(30)), ("Оценка", Mm(28)), ("Вес", Mm(14)),
+               ("Баллы", Mm(22))]
+    columns.append(("Комментарий эксперта", width - sum(w for _, w in columns)))
+    _results_table(
+        doc,
+        columns,
+        section_row=[("{{ s.number }}", CENTER, True), ("{{ s.title }}", LEFT, True), ("", LEFT, False), ("", LEFT, False),
+                     ("", LEFT, False), ("{{ s.points }} из {{ s.maximum }}", CENTER, True), ("{{ s.percent }}", LEFT, False)],
+        criterion_row=[("{{ c.number }}", CENTER, False), ("{{ c.wording }}{% if not c.required %} (необязательный){% endif %}", LEFT, False),
+                       ("{{ c.scale }}", CENTER, False), ("{{ c.answer }}", CENTER, False), ("{{ c.weight }}", CENTER, False),
+                       ("{{ c.points }}", CENTER, False), ("{{ c.comment }}", LEFT, False)],
+        total_rows=[[("", CENTER, False), ("Итого", LEFT, True), ("", LEFT, False), ("", LEFT, False), ("", LEFT, False),
+                     ("{{ total.points }} из {{ total.maximum }}", CENTER, True), ("{{ total.percent }}", LEFT, True)]],
+    )
+    heading(doc, "Итоговая рекомендация эксперта: {{ verdict or 'не указана' }}.", indent=False)
+    tag(doc, "if remarks")
+    para(doc, "Замечания и предложения: {{ remarks }}", indent=False)
+    tag(doc, "endif")
+    tag(doc, "if submitted_on")
+    para(doc, "Чек-лист заполнен {{ submitted_on|ru_date }}.", indent=False, before=Pt(6))
+    tag(doc, "endif")
+    para(doc, before=Pt(18), indent=False)
+    table = doc.add_table(rows=1, cols=3)
+    _layout_table(table)
+    _set_widths(table, [Mm(100), Mm(60), width - Mm(160)])
+    row = table.rows[0]
+    _cell(row.cells[0], "Эксперт", align=LEFT)
+    _cell(row.cells[1], "_______________", align=CENTER)
+    _cell(row.cells[2], "{{ expert.short_name_reversed }}", align=RIGHT)
+    _closing_paragraph(doc)
+    return doc
+
+
+def expert_conclusion():
+    """The session's conclusion: the experts, the table of results, the conclusion, signatures."""
+    doc = new_document("Экспертное заключение", landscape=True)
+    _title(doc, "ЭКСПЕРТНОЕ ЗАКЛЮЧЕНИЕ",
+           f"по результатам экспертной сессии работодателей — участников {CLUSTER} на основную профессиональную образовательную программу")
+    _programme(doc)
+
+    heading(doc, "Эксперты:", indent=False)
+    tag(doc, "for e in experts")
+    para(doc, "{{ e.number }}. {{ e.name }}{% if e.position %}, {{ e.position }}{% endif %}"
+         "{% if e.organization %}, {{ e.organization|quotes }}{% endif %} — {{ e.points }} из {{ e.maximum }} баллов "
+         "({{ e.percent }}); рекомендация: {{ e.verdict|lower }}{{ '.' if loop.last else ';' }}", align=LEFT)
+    tag(doc, "endfor")
+
+    heading(doc, "Результаты оценки по критериям:", indent=False)
+    para(doc, "Оценки экспертов приведены в порядке списка экспертов; балл критерия — среднее оценок, умноженное на вес.",
+         align=LEFT, indent=False, size=TABLE_FONT_SIZE)
+    para(doc, indent=False)
+    width = text_width(doc)
+    columns = [("№", Mm(14)), ("Критерий", Mm(130)), ("Оценки экспертов", Mm(40)), ("Среднее", Mm(25)), ("Баллы", Mm(25))]
+    columns.append(("Максимум", width - sum(w for _, w in columns)))
+    _results_table(
+        doc,
+        columns,
+        section_row=[("{{ s.number }}", CENTER, True), ("{{ s.title }}", LEFT, True), ("", CENTER, False),
+                     ("{{ s.percent }}", CENTER, False), ("{{ s.points }}", CENTER, True), ("{{ s.maximum }}", CENTER, True)],
+        criterion_row=[("{{ c.number }}", CENTER, False), ("{{ c.wording }}", LEFT, False), ("{{ c.answers }}", CENTER, False),
+                       ("{{ c.mean }}", CENTER, False), ("{{ c.points }}", CENTER, False), ("{{ c.maximum }}", CENTER, False)],
+        total_rows=[[("", CENTER, False), ("Итого", LEFT, True), ("", CENTER, False), ("{{ total.percent }}", CENTER, True),
+                     ("{{ total.points }}", CENTER, True), ("{{ total.maximum }}", CENTER, True)]],
+    )
+    para(doc, "Итоговый балл: {{ total.points }} из {{ total.maximum }} ({{ total.percent }}).", indent=False, before=SECTION_GAP)
+    heading(doc, "Заключение: {{ conclusion or proposal }}.", indent=False)
+    tag(doc, "if conclusion_text")
+    para(doc, "{{ conclusion_text }}")
+    tag(doc, "endif")
+    tag(doc, "if concluded_on")
+    para(doc, "Дата заключения: {{ concluded_on|ru_date }}.", indent=False, before=Pt(6))
+    tag(doc, "endif")
+
+    heading(doc, "Эксперты:", indent=False)
+    _signature_rows(doc, "experts", "{{ p.name }}{% if p.organization %}, {{ p.organization|quotes }}{% endif %}",
+                    "{{ p.short_name_reversed }}", date_line=False)
+    tag(doc, "if secretary")
+    para(doc, "Секретарь экспертной сессии ______________ {{ secretary.short_name_reversed }}", align=LEFT, indent=False,
+         before=Pt(18))
+    tag(doc, "endif")
+    return doc
+
+
+def approval_sheet():
+    """The programme's approval sheet: a signature block for each employer's representative."""
+    doc = new_document("Лист согласования")
+    centered(doc, "ЛИСТ СОГЛАСОВАНИЯ", bold=True)
+    centered(doc, "основной профессиональной образовательной программы среднего профессионального образования по специальности")
+    centered(doc, "{{ programme.title }}", bold=True)
+    para(doc, "Образовательная организация: {{ programme.college_full|quotes }}.", align=LEFT, indent=False, before=SECTION_GAP)
+    para(doc, "Квалификация: {{ programme.qualification }}; форма обучения: {{ programme.study_form }}; "
+         "год начала подготовки: {{ programme.intake_year }}.", align=LEFT, indent=False)
+    para(doc, f"Программа рассмотрена на экспертной сессии работодателей — участников {CLUSTER} "
+         "{{ session.date|ru_date }} по экспертному чек-листу {{ session.checklist.title|quotes }} "
+         "(версия {{ session.checklist.number }}{% if session.checklist.protocol_ref %}, {{ session.checklist.protocol_ref }}{% endif %}). "
+         "Заключение экспертной сессии{% if decided_on %} от {{ decided_on|ru_date }}{% endif %}: {{ conclusion|lower }}.",
+         before=SECTION_GAP)
+    heading(doc, "СОГЛАСОВАНО:", indent=False)
+    _signature_rows(doc, "signatures",
+                    "{{ p.position }}{% if p.organization %} {{ p.organization|quotes }}{% endif %}",
+                    "{{ p.short_name_reversed }}", date_line=True)
+    return doc
+
+
+TEMPLATES = {
+    "expert_checklist.docx": expert_checklist,
+    "expert_conclusion.docx": expert_conclusion,
+    "approval_sheet.docx": approval_sheet,
+}
+
+
+def build(output_dir: Path = OUTPUT_DIR) -> list[Path]:
+    written = []
+    for filename, make in TEMPLATES.items():
+        path = output_dir / filename
+        save_reproducibly(make(), path)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in build():
+        print(written_path)

@@ -1,0 +1,731 @@
+"""Expertise pages: programmes, checklist templates, expert sessions and checklists.
+
+Thin: every change is a service call; access is decided by the services' may_*
+rules. HTMX requests get fragments (the checklist editor, each saved answer, the
+live progress table); the same forms work without JavaScript (POST -> 303).
+"""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from htmx_flask import make_response
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..auth.access import role_required
+from ..auth.roles import RUN_EXPERTISE, Role
+from ..documents.library import KINDS, active_template
+from ..documents.rendering import TemplateError, content_disposition, render_document
+from ..extensions import db
+from ..main.errors import error_page
+from ..web import fragment, message, page_or_fragment, paginate, wants_fragment
+from . import bp, documents, services
+from .forms import (
+    AnswerForm,
+    ConclusionForm,
+    CriterionForm,
+    ExpertForm,
+    ProgrammeForm,
+    PublishForm,
+    ReopenForm,
+    SectionForm,
+    SessionForm,
+    SubmitForm,
+    TitleForm,
+)
+from .models import (
+    ApprovalStatus,
+    Assessment,
+    ChecklistSection,
+    ChecklistVersion,
+    Criterion,
+    ExpertSession,
+    Programme,
+)
+from .services import ExpertiseError
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# Scores in pages read the Russian way: «12,5», «83,3 %».
+bp.add_app_template_filter(services.format_number, "score_number")
+bp.add_app_template_filter(services.format_percent, "score_percent")
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _refused(error: ExpertiseError, back: str):
+    """A refusal: a message for HTMX, a flash and the page again otherwise."""
+    db.session.rollback()
+    if wants_fragment():
+        return message(str(error), error.status)
+    flash(str(error), "danger")
+    return redirect(back, 303)
+
+
+def _done(url: str, text: str | None = None):
+    """After a change: the next page (HTMX follows HX-Redirect, a plain form a 303)."""
+    if text:
+        flash(text, "success")
+    if wants_fragment():
+        return make_response("", 200, redirect=url)
+    return redirect(url, 303)
+
+
+def _docx(kind: str, context: dict, filename: str):
+    """A filled Word document to download; a broken uploaded template is explained."""
+    try:
+        body = render_document(active_template(kind), context)
+    except TemplateError as error:
+        return error_page(500, f"Шаблон «{KINDS[kind]}» не удалось заполнить: {error.message}")
+    response = Response(body, mimetype=DOCX)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def _session_data(session_id: int) -> services.SessionData:
+    data = services.load_session(session_id)
+    if data is None:
+        abort(404)
+    return data
+
+
+def _assessment_data(assessment_id: int, *, fill: bool = False) -> tuple[services.SessionData, Assessment]:
+    """The session's data and one expert's checklist; 403 unless the user may see (or fill) it."""
+    session_id = db.session.scalar(select(Assessment.session_id).where(Assessment.id == assessment_id))
+    if session_id is None:
+        abort(404)
+    data = _session_data(session_id)
+    assessment = next(a for a in data.assessments if a.id == assessment_id)
+    allowed = services.may_fill if fill else services.may_view_assessment
+    if not allowed(current_user, assessment):
+        abort(403)
+    return data, assessment
+
+
+def _run_only():
+    if not services.may_run(current_user):
+        abort(403)
+
+
+# --- overview -------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    mine = services.my_assessments(current_user)
+    sessions = None
+    if services.may_run(current_user) or current_user.role == Role.VIEWER:
+        sessions = paginate(services.sessions_query(current_user))
+    return page_or_fragment("expertise/index.html", "expertise/_sessions.html", mine=mine, sessions=sessions)
+
+
+# --- programmes -----------------------------------------------------------------------
+
+
+@bp.get("/programmes")
+def programmes():
+    q = request.args.get("q", "")
+    approval = request.args.get("status", "")
+    page = paginate(services.programmes_query(q, approval))
+    return page_or_fragment(
+        "expertise/programmes.html",
+        "expertise/_programmes_results.html",
+        page=page,
+        q=q,
+        approval=approval,
+        statuses=ApprovalStatus,
+    )
+
+
+@bp.get("/programmes/<int:programme_id>")
+def programme(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    sessions = [s for s in services.programme_sessions(programme) if services.may_see_results(current_user, s)]
+    return render_template("expertise/programme.html", programme=programme, sessions=sessions)
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+@role_required(*RUN_EXPERTISE)
+def edit_programme(programme_id: int | None = None):
+    programme = db.get_or_404(Programme, programme_id) if programme_id else Programme()
+    form = ProgrammeForm(obj=programme if programme_id else None)
+    form.college_id.choices = [(None, "— выберите —"), *services.college_choices()]
+    if form.validate_on_submit():
+        try:
+            services.save_programme(programme, form.data_for(*form.FIELDS))
+        except ExpertiseError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Программа сохранена.", "success")
+            return redirect(url_for("expertise.programme", programme_id=programme.id), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("expertise/programme_form.html", form=form, programme=programme), status
+
+
+@bp.post("/programmes/<int:programme_id>/delete")
+@role_required(*RUN_EXPERTISE)
+def delete_programme(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    try:
+        services.delete_programme(programme)
+    except ExpertiseError as error:
+        return _refused(error, url_for("expertise.programme", programme_id=programme_id))
+    db.session.commit()
+    return _done(url_for("expertise.programmes"), "Программа удалена из реестра.")
+
+
+@bp.get("/programmes/<int:programme_id>/approval-sheet.docx")
+def approval_sheet(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    session = programme.decided_by_session
+    if not services.may_run(current_user) and not (session and services.may_see_results(current_user, session)):
+        abort(403)
+    if session is None:
+        return _refused(
+            services.Locked("Лист согласования появится, когда по программе будет утверждено заключение экспертной сессии."),
+            url_for("expertise.programme", programme_id=programme_id),
+        )
+    data = _session_data(session.id)
+    return _docx("approval_sheet", documents.approval_sheet_context(data), documents.approval_sheet_filename(data))
+
+
+# --- checklist templates ---------------------------------------------------------------
+
+
+@bp.get("/checklists")
+def checklists():
+    return render_template("expertise/checklists.html", templates=services.checklist_templates())
+
+
+@bp.route("/checklists/new", methods=["GET", "POST"])
+@role_required(*RUN_EXPERTISE)
+def new_checklist():
+    form = TitleForm()
+    if form.validate_on_submit():
+        version = services.create_checklist(form.title.data)
+        db.session.commit()
+        return redirect(url_for("expertise.checklist", version_id=version.id), 303)
+    return render_template("expertise/checklist_new.html", form=form), 422 if form.errors else 200
+
+
+def _version_or_404(version_id: int) -> ChecklistVersion:
+    version = services.load_version(version_id)
+    if version is None:
+        abort(404)
+    if not version.is_published and not services.may_run(current_user):
+        abort(403)  # drafts are the Expert Council's work in progress
+    return version
+
+
+def _editor(version: ChecklistVersion, status: int = 200, **forms):
+    """The checklist page, or for HTMX the editor's body."""
+    context = dict(
+        version=version,
+        numbered=services.numbered_sections(version.sections),
+        title_form=forms.get("title_form") or TitleForm(title=version.title),
+        section_form=forms.get("section_form") or SectionForm(formdata=None),
+        publish_form=forms.get("publish_form") or PublishForm(formdata=None),
+    )
+    return page_or_fragment("expertise/checklist.html", "expertise/_checklist_body.html", status, **context)
+
+
+def _back_to(version: ChecklistVersion, anchor: str | None = None) -> str:
+    return url_for("expertise.checklist", version_id=version.id, _anchor=anchor)
+
+
+@bp.get("/checklists/<int:version_id>")
+def checklist(version_id: int):
+    return _editor(_version_or_404(version_id))
+
+
+@bp.post("/checklists/<int:version_id>/title")
+@role_required(*RUN_EXPERTISE)
+def rename_checklist(version_id: int):
+    version = _version_or_404(version_id)
+    form = TitleForm()
+    if not form.validate_on_submit():
+        return _refused(ExpertiseError(form.error_text()), _back_to(version))
+    try:
+        services.rename_checklist(version, form.title.data)
+    except ExpertiseError as error:
+        return _refused(error, _back_to(version))
+    db.session.commit()
+    return _done(_back_to(version), "Название сохранено.")
+
+
+@bp.post("/checklists/<int:version_id>/sections")
+@role_required(*RUN_EXPERTISE)
+def add_section(version_id: int):
+    version = _version_or_404(version_id)
+    form = SectionForm()
+    if not form.validate_on_submit():
+        db.session.rollback()
+        if wants_fragment():
+            return fragment("expertise/_section_add.html", 422, version=version, section_form=form,
+                            retarget="#section-add", reswap="outerHTML")
+        return _editor(version, 422, section_form=form)
+    try:
+        section = services.add_section(version, form.title.data)
+    except ExpertiseError as error:
+        return _refused(error, _back_to(version))
+    db.session.commit()
+    if wants_fragment():
+        return _editor(version)
+    return redirect(_back_to(version, f"section-{section.id}"), 303)
+
+
+def _section_or_404(section_id: int) -> ChecklistSection:
+    section = db.get_or_404(ChecklistSection, section_id)
+    _version_or_404(section.version_id)  # loads the whole version for the editor
+    return section
+
+
+@bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@role_required(*RUN_EXPERTISE)
+def edit_section(section_id: int):
+    section = _section_or_404(section_id)
+    version = section.version
+    form = SectionForm(obj=section)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.save_section(section, form.title.data)
+        except ExpertiseError as error:
+            return _refused(error, _back_to(version))
+        db.session.commit()
+        if wants_fragment():
+            return _editor(version)
+        return redirect(_back_to(version, f"section-{section.id}"), 303)
+    if version.is_published:
+        return _refused(services.frozen(version), _back_to(version))
+    status = 422 if form.errors else 200
+    return page_or_fragment("expertise/section_form.html", "expertise/_section_form.html", status,
+                            form=form, section=section, version=version)
+
+
+@bp.post("/sections/<int:section_id>/delete")
+@role_required(*RUN_EXPERTISE)
+def delete_section(section_id: int):
+    section = _section_or_404(section_id)
+    version = section.version
+    try:
+        services.delete_section(section)
+    except ExpertiseError as error:
+        return _refused(error, _back_to(version))
+    db.session.commit()
+    return _editor(version) if wants_fragment() else redirect(_back_to(version), 303)
+
+
+@bp.post("/sections/<int:section_id>/move")
+@role_required(*RUN_EXPERTISE)
+def move_section(section_id: int):
+    section = _section_or_404(section_id)
+    version = section.version
+    try:
+        services.move_section(section, request.values.get("direction", ""))
+    except ExpertiseError as error:
+        return _refused(error, _back_to(version))
+    db.session.commit()
+    return _editor(version) if wants_fragment() else redirect(_back_to(version, f"section-{section.id}"), 303)
+
+
+def _criterion_form_response(form, section, criterion, status):
+    context = dict(form=form, section=section, criterion=criterion, version=section.version)
+    if wants_fragment() and status == 422:
+        key = f"criterion-{criterion.id}" if criterion else f"new-criterion-{section.id}"
+        return fragment("expertise/_criterion_form.html", 422, retarget=f"#{key}", reswap="outerHTML", **context)
+    return page_or_fragment("expertise/criterion_form.html", "expertise/_criterion_form.html", status, **context)
+
+
+@bp.route("/sections/<int:section_id>/criteria", methods=["GET", "POST"])
+@role_required(*RUN_EXPERTISE)
+def add_criterion(section_id: int):
+    section = _section_or_404(section_id)
+    version = section.version
+    if version.is_published:
+        return _refused(services.frozen(version), _back_to(version))
+    form = CriterionForm()
+    if form.validate_on_submit():
+        try:
+            criterion = services.add_criterion(section, form.data_for(*form.FIELDS))
+        except services.Locked as error:
+            return _refused(error, _back_to(version))
+        except ExpertiseError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            if wants_fragment():
+                return _editor(version)
+            return redirect(_back_to(version, f"criterion-{criterion.id}"), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return _criterion_form_response(form, section, None, status)
+
+
+@bp.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
+@role_required(*RUN_EXPERTISE)
+def edit_criterion(criterion_id: int):
+    criterion = db.get_or_404(Criterion, criterion_id)
+    section = _section_or_404(criterion.section_id)
+    version = section.version
+    if version.is_published:
+        return _refused(services.frozen(version), _back_to(version))
+    form = CriterionForm(obj=criterion)
+    if form.validate_on_submit():
+        try:
+            services.save_criterion(criterion, form.data_for(*form.FIELDS))
+        except services.Locked as error:
+            return _refused(error, _back_to(version))
+        except ExpertiseError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            if wants_fragment():
+                return _editor(version)
+            return redirect(_back_to(version, f"criterion-{criterion.id}"), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return _criterion_form_response(form, section, criterion, status)
+
+
+@bp.post("/criteria/<int:criterion_id>/delete")
+@role_required(*RUN_EXPERTISE)
+def delete_criterion(criterion_id: int):
+    criterion = db.get_or_404(Criterion, criterion_id)
+    version = _section_or_404(criterion.section_id).version
+    try:
+        services.delete_criterion(criterion)
+    except ExpertiseError as error:
+        return _refused(error, _back_to(version))
+    db.session.commit()
+    return _editor(version) if wants_fragment() else redirect(_back_to(version), 303)
+
+
+@bp.post("/criteria/<int:criterion_id>/move")
+@role_required(*RUN_EXPERTISE)
+def move_criterion(criterion_id: int):
+    criterion = db.get_or_404(Criterion, criterion_id)
+    version = _section_or_404(criterion.section_id).version
+    try:
+        services.move_criterion(criterion, request.values.get("direction", ""))
+    except ExpertiseError as error:
+        return _refused(error, _back_to(version))
+    db.session.commit()
+    return _editor(version) if wants_fragment() else redirect(_back_to(version, f"criterion-{criterion.id}"), 303)
+
+
+@bp.post("/checklists/<int:version_id>/publish")
+@role_required(*RUN_EXPERTISE)
+def publish_checklist(version_id: int):
+    version = _version_or_404(version_id)
+    form = PublishForm()
+    if version.is_published:
+        return _refused(services.frozen(version), _back_to(version))
+    if not form.validate_on_submit():
+        db.session.rollback()
+        if wants_fragment():
+            return fragment("expertise/_publish_form.html", 422, version=version, publish_form=form,
+                            retarget="#publish-form", reswap="outerHTML")
+        return _editor(version, 422, publish_form=form)
+    try:
+        services.publish(version, form.protocol_ref.data, current_user)
+    except ExpertiseError as error:
+        return _refused(error, _back_to(version))
+    db.session.commit()
+    return _done(_back_to(version), f"Версия {version.number} опубликована.")
+
+
+@bp.post("/checklists/<int:version_id>/new-version")
+@role_required(*RUN_EXPERTISE)
+def new_version(version_id: int):
+    version = _version_or_404(version_id)
+    draft = services.new_version(version)
+    db.session.commit()
+    return _done(_back_to(draft), f"Черновик версии {draft.number}: правьте его, затем опубликуйте.")
+
+
+@bp.post("/checklists/<int:version_id>/delete")
+@role_required(*RUN_EXPERTISE)
+def delete_checklist(version_id: int):
+    version = _version_or_404(version_id)
+    try:
+        services.delete_draft(version)
+    except ExpertiseError as error:
+        return _refused(error, _back_to(version))
+    db.session.commit()
+    return _done(url_for("expertise.checklists"), "Черновик удалён.")
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@role_required(*RUN_EXPERTISE)
+def edit_session(session_id: int | None = None):
+    session = db.get_or_404(ExpertSession, session_id) if session_id else ExpertSession()
+    form = SessionForm(obj=session if session_id else None)
+    if not session_id and request.method == "GET":
+        form.programme_id.data = request.args.get("programme", type=int)
+    versions = services.published_versions()
+    if session_id and session.checklist_version not in versions:
+        versions.append(session.checklist_version)
+    form.checklist_version_id.choices = [(v.id, v.label) for v in versions]
+    if session_id:
+        form.programme_id.choices = [(session.programme_id, session.programme.title)]
+        form.programme_id.data = session.programme_id
+    else:
+        form.programme_id.choices = [(None, "— выберите —")] + [
+            (p.id, f"{p.title} — {p.college.short_name}, {p.intake_year}")
+            for p in db.session.scalars(services.programmes_query())
+        ]
+    if form.validate_on_submit():
+        try:
+            services.save_session(session, form.data_for(*form.FIELDS))
+        except ExpertiseError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Сессия сохранена.", "success")
+            return redirect(url_for("expertise.session", session_id=session.id), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("expertise/session_form.html", form=form, session=session), status
+
+
+@bp.post("/sessions/<int:session_id>/delete")
+@role_required(*RUN_EXPERTISE)
+def delete_session(session_id: int):
+    session = db.get_or_404(ExpertSession, session_id)
+    try:
+        services.delete_session(session)
+    except ExpertiseError as error:
+        return _refused(error, url_for("expertise.session", session_id=session_id))
+    db.session.commit()
+    return _done(url_for("expertise.index"), "Сессия удалена.")
+
+
+def _session_context(data: services.SessionData, conclusion_form: ConclusionForm | None = None) -> dict:
+    result = services.results(data)
+    if conclusion_form is None:
+        conclusion_form = ConclusionForm(formdata=None, verdict=result.proposal.value if result.proposal else None)
+    return dict(
+        data=data,
+        session=data.session,
+        results=result,
+        progress=[services.Progress(a, data.answered_count(a), len(data.criteria)) for a in data.assessments],
+        problems=services.conclusion_problems(data),
+        conclusion_form=conclusion_form,
+        min_experts=services.min_experts(),
+    )
+
+
+@bp.get("/sessions/<int:session_id>")
+def session(session_id: int):
+    data = _session_data(session_id)
+    if not services.may_see_results(current_user, data.session):
+        own = next((a for a in data.assessments if services.is_own(current_user, a)), None)
+        if own is None:
+            abort(403)
+        return redirect(url_for("expertise.assessment", assessment_id=own.id))
+    context = _session_context(data)
+    if services.may_run(current_user) and not data.session.is_completed:
+        context["expert_form"] = ExpertForm(formdata=None)
+        context["expert_form"].person_id.choices = [(None, "— выберите —")] + [
+            (p.id, f"{p.short_name} — {p.organization.short_name}") for p in services.eligible_experts(data.session)
+        ]
+    return page_or_fragment("expertise/session.html", "expertise/_session_results.html", **context)
+
+
+@bp.get("/sessions/<int:session_id>/progress")
+@role_required(*RUN_EXPERTISE)
+def progress(session_id: int):
+    """The live table of the experts' progress; says so when a checklist was submitted meanwhile."""
+    session = db.get_or_404(ExpertSession, session_id)
+    rows = services.progress(session)
+    submitted = sum(1 for row in rows if row.assessment.is_submitted)
+    known = request.args.get("known", type=int)
+    changed = known is not None and known != submitted
+    return fragment("expertise/_progress.html", session=session, progress=rows,
+                    trigger="assessmentsChanged" if changed else None)
+
+
+@bp.post("/sessions/<int:session_id>/experts")
+@role_required(*RUN_EXPERTISE)
+def add_expert(session_id: int):
+    session = db.get_or_404(ExpertSession, session_id)
+    back = url_for("expertise.session", session_id=session_id, _anchor="experts")
+    try:
+        services.add_expert(session, request.form.get("person_id", type=int))
+    except ExpertiseError as error:
+        return _refused(error, back)
+    db.session.commit()
+    return _done(back, "Эксперт добавлен в сессию.")
+
+
+@bp.post("/assessments/<int:assessment_id>/remove")
+@role_required(*RUN_EXPERTISE)
+def remove_expert(assessment_id: int):
+    assessment = db.get_or_404(Assessment, assessment_id)
+    back = url_for("expertise.session", session_id=assessment.session_id, _anchor="experts")
+    try:
+        services.remove_expert(assessment)
+    except ExpertiseError as error:
+        return _refused(error, back)
+    db.session.commit()
+    return _done(back, "Эксперт исключён из сессии.")
+
+
+@bp.post("/sessions/<int:session_id>/conclusion")
+@role_required(*RUN_EXPERTISE)
+def confirm_conclusion(session_id: int):
+    data = _session_data(session_id)
+    back = url_for("expertise.session", session_id=session_id)
+    if data.session.is_completed:
+        return _refused(services.Locked("Заключение уже утверждено."), back)
+    form = ConclusionForm()
+    try:
+        if not form.validate_on_submit():
+            raise ExpertiseError(form.error_text())
+        services.confirm_conclusion(data, form.verdict.data, form.text.data or "", current_user)
+    except ExpertiseError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        if wants_fragment():
+            return fragment("expertise/_conclusion.html", 422, retarget="#conclusion", reswap="outerHTML",
+                            **_session_context(data, form))
+        flash(str(error), "danger")
+        return redirect(back + "#conclusion", 303)
+    db.session.commit()
+    return _done(back, "Заключение утверждено, статус программы обновлён.")
+
+
+@bp.get("/sessions/<int:session_id>/conclusion.docx")
+def conclusion_document(session_id: int):
+    data = _session_data(session_id)
+    if not services.may_see_results(current_user, data.session):
+        abort(403)
+    if not data.session.is_completed:
+        return _refused(
+            services.Locked("Экспертное заключение формируется после утверждения заключения сессии."),
+            url_for("expertise.session", session_id=session_id),
+        )
+    return _docx("expert_conclusion", documents.conclusion_context(data), documents.conclusion_filename(data))
+
+
+# --- an expert's checklist ---------------------------------------------------------------
+
+
+def _assessment_page(data, assessment, status=200, submit_form=None, reopen_form=None, problems=()):
+    show_others = services.may_see_others(current_user, assessment)
+    context = dict(
+        data=data,
+        session=data.session,
+        assessment=assessment,
+        numbered=services.numbered_sections(data.sections),
+        editable=services.may_fill(current_user, assessment)
+        and not assessment.is_submitted
+        and not data.session.is_completed,
+        on_behalf=not services.is_own(current_user, assessment),
+        answered=data.answered_count(assessment),
+        results=services.results(data) if show_others else None,
+        own_score=services.assessment_score(data, assessment),
+        submit_form=submit_form or SubmitForm(formdata=None, verdict=assessment.verdict or "", remarks=assessment.remarks),
+        reopen_form=reopen_form or ReopenForm(formdata=None),
+        problems=list(problems),
+        needs_comment=services.needs_comment,
+    )
+    return render_template("expertise/assessment.html", **context), status
+
+
+@bp.get("/assessments/<int:assessment_id>")
+def assessment(assessment_id: int):
+    data, assessment = _assessment_data(assessment_id)
+    return _assessment_page(data, assessment)
+
+
+@bp.post("/assessments/<int:assessment_id>/answers/<int:criterion_id>")
+def save_answer(assessment_id: int, criterion_id: int):
+    """One answer and its comment, saved as the expert goes (HTMX), or by the row's button."""
+    assessment = db.session.scalar(
+        select(Assessment)
+        .where(Assessment.id == assessment_id)
+        .options(joinedload(Assessment.session))
+    )
+    if assessment is None:
+        abort(404)
+    if not services.may_fill(current_user, assessment):
+        abort(403)
+    criterion = services.session_criterion(assessment.session_id, criterion_id)
+    if criterion is None:
+        abort(404)
+    form = AnswerForm()
+    back = url_for("expertise.assessment", assessment_id=assessment_id, _anchor=f"criterion-{criterion_id}")
+    try:
+        if not form.validate_on_submit():
+            raise ExpertiseError(form.error_text())
+        answer = services.save_answer(assessment, criterion, form.value.data, form.comment.data or "")
+    except ExpertiseError as error:
+        db.session.rollback()
+        if wants_fragment():
+            return fragment("expertise/_answer_status.html", error.status, criterion=criterion, answer=None,
+                            error=str(error), answered=None)
+        flash(str(error), "danger")
+        return redirect(back, 303)
+    db.session.commit()
+    if wants_fragment():
+        return fragment("expertise/_answer_status.html", criterion=criterion, answer=answer, error=None,
+                        answered=services.answered_count(assessment), needs_comment=services.needs_comment)
+    return redirect(back, 303)
+
+
+@bp.post("/assessments/<int:assessment_id>/submit")
+def submit(assessment_id: int):
+    data, assessment = _assessment_data(assessment_id, fill=True)
+    form = SubmitForm()
+    back = url_for("expertise.assessment", assessment_id=assessment_id)
+    try:
+        if not form.validate_on_submit():
+            raise services.SubmitRefused([form.error_text()])
+        services.submit(data, assessment, form.verdict.data, form.remarks.data or "")
+    except services.SubmitRefused as error:
+        db.session.rollback()
+        if wants_fragment():
+            return fragment("expertise/_submit_form.html", 422, assessment=assessment, submit_form=form,
+                            problems=error.problems, retarget="#submit-block", reswap="outerHTML")
+        return _assessment_page(data, assessment, 422, submit_form=form, problems=error.problems)
+    except ExpertiseError as error:
+        return _refused(error, back)
+    db.session.commit()
+    return _done(back, "Чек-лист отправлен. Теперь вам видны оценки других экспертов.")
+
+
+@bp.post("/assessments/<int:assessment_id>/reopen")
+@role_required(*RUN_EXPERTISE)
+def reopen(assessment_id: int):
+    data, assessment = _assessment_data(assessment_id)
+    form = ReopenForm()
+    back = url_for("expertise.assessment", assessment_id=assessment_id)
+    if not form.validate_on_submit():
+        db.session.rollback()
+        if assessment.is_submitted and not data.session.is_completed:
+            if wants_fragment():
+                return fragment("expertise/_reopen_form.html", 422, assessment=assessment, reopen_form=form,
+                                retarget="#reopen-block", reswap="outerHTML")
+            return _assessment_page(data, assessment, 422, reopen_form=form)
+    try:
+        services.reopen(assessment, form.reason.data or "", current_user)
+    except ExpertiseError as error:
+        return _refused(error, back)
+    db.session.commit()
+    return _done(back, "Чек-лист возвращён эксперту на доработку.")
+
+
+@bp.get("/assessments/<int:assessment_id>/checklist.docx")
+def checklist_document(assessment_id: int):
+    data, assessment = _assessment_data(assessment_id)
+    return _docx(
+        "expert_checklist", documents.checklist_context(data, assessment), documents.checklist_filename(data, assessment)
+    )
