@@ -22,6 +22,7 @@ from werkzeug.http import is_resource_modified
 
 from .. import clock
 from ..auth.access import public
+from ..security import embeddable
 from . import bp, services
 from .models import EventStatus, MediaEvent
 
@@ -72,8 +73,7 @@ def conditional(kind: str, mimetype: str, build: Callable[[], bytes], *, variant
     response.last_modified = last_modified
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
-    # Public data: any participant's site may fetch it from its pages' scripts.
-    response.headers["Access-Control-Allow-Origin"] = "*"
+    # Public data: any participant's site may fetch it (@embeddable sends the CORS header).
     response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
     return response
 
@@ -180,24 +180,28 @@ def build_json(events: list[MediaEvent]) -> bytes:
 
 @bp.get("/public/events.atom")
 @public
+@embeddable
 def atom_feed():
     return conditional("atom", "application/atom+xml", lambda: build_atom(services.public_events(FEED_SIZE)))
 
 
 @bp.get("/public/events.rss")
 @public
+@embeddable
 def rss_feed():
     return conditional("rss", "application/rss+xml", lambda: build_rss(services.public_events(FEED_SIZE)))
 
 
 @bp.get("/public/events.json")
 @public
+@embeddable
 def json_feed():
     return conditional("json", "application/feed+json", lambda: build_json(services.public_events(FEED_SIZE)))
 
 
 @bp.get("/public/upcoming.html")
 @public
+@embeddable
 def upcoming_snippet():
     """Upcoming events as bare HTML with class names and no styles: the host site styles it."""
     limit = min(max(request.args.get("limit", 5, type=int), 1), 20)
