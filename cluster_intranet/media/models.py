@@ -221,7 +221,9 @@ class Publication(TimestampMixin, db.Model):
 _LEGAL_FORM = re.compile(r"^(?:[А-ЯЁ]{2,}\s+)+")
 
 
-def short_label(name: str, limit: int = 40) -> str:
+def short_label(name: str, limit: int = 42) -> str:
     """«ОГБПОУ «Томский индустриальный техникум»» → «Томский индустриальный техникум» (narrow headers)."""
     label = _LEGAL_FORM.sub("", name).replace("«", "").replace("»", "").strip() or name
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+    if len(label) <= limit:
+        return label
+    return label[:limit].rsplit(" ", 1)[0].rstrip(",.;:-") + "…"

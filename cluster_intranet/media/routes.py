@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import clock
@@ -413,7 +413,27 @@ def plan_xlsx(plan_id: int):
     return _download(lambda: documents.media_plan_xlsx(plan), f"Медиаплан — {plan.title}", "xlsx", documents.XLSX_MIME, back)
 
 
+EMBED_SCRIPT = """<div id="cluster-events">Мероприятия кластера загружаются…</div>
+<script>
+  fetch("{url}")
+    .then(function (response) {{ return response.text(); }})
+    .then(function (html) {{ document.getElementById("cluster-events").innerHTML = html; }});
+</script>"""
+EMBED_PHP = '<?php echo file_get_contents("{url}"); ?>'
+EMBED_CSS = """.cluster-events__list {{ list-style: none; padding: 0; }}
+.cluster-events__item {{ margin-bottom: 1em; }}
+.cluster-events__date {{ display: block; font-weight: bold; }}
+.cluster-events__place, .cluster-events__organizer {{ display: block; color: #666; font-size: .9em; }}
+.cluster-events__heading {{ display: none; }} /* если заголовок уже есть на странице */"""
+
+
 @bp.get("/embed")
 def embed():
     """How a participant's website shows the cluster's events: the snippet's code and a preview."""
-    return render_template("media/embed.html", upcoming=services.public_events(5, clock.local_today()))
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    feeds = {name: base + url_for(f"media.{name}") for name in ("atom_feed", "rss_feed", "json_feed", "upcoming_snippet")}
+    snippet = feeds["upcoming_snippet"] + "?limit=5"
+    return render_template(
+        "media/embed.html", feeds=feeds, upcoming=services.public_events(5, clock.local_today()),
+        script_code=EMBED_SCRIPT.format(url=snippet), php_code=EMBED_PHP.format(url=snippet), css_code=EMBED_CSS.format(),
+    )  # fmt: skip

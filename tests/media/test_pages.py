@@ -291,3 +291,14 @@ def test_the_calendar_browses_month_by_month_without_a_reload(viewer, app, ctx):
 
 def test_the_calendar_opens_on_the_current_month(viewer):
     assert "Март 2022" in viewer.get("/media/calendar").get_data(as_text=True)  # the frozen clock's month
+
+
+def test_the_embed_page_shows_the_code_as_text_and_a_preview(viewer, app, ctx):
+    from tests.media.builders import approved_plan
+
+    make_event(approved_plan(), title="Анонс для сайтов", starts_on=date(2022, 3, 15))
+    db.session.commit()
+    html = viewer.get("/media/embed").get_data(as_text=True)
+    assert "&lt;script&gt;" in html and "<script>\n  fetch(" not in html  # shown, never run (CSP)
+    assert "http://intranet.test/media/public/upcoming.html?limit=5" in html
+    assert 'class="cluster-events__title">Анонс для сайтов</span>' in html
