@@ -1,9 +1,15 @@
 """Form pieces shared by every area: messages, whitespace stripping, field helpers."""
+import email_validator
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 REQUIRED = "Заполните это поле."
+
+# Intranet mail often lives in internal zones (…@college.local): accept them.
+email_validator.SPECIAL_USE_DOMAIN_NAMES[:] = [
+    name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name not in {"local", "test"}
+]
 
 
 def required(max_length: int):

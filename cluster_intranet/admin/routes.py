@@ -1,5 +1,7 @@
 """User management: an admin lists, creates, edits, deactivates users and resets passwords."""
-from flask import flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -10,8 +12,12 @@ from ..auth.models import User
 from ..auth.roles import MANAGE_USERS
 from ..directory.models import Person
 from ..extensions import db
-from ..web import paginate
+from ..meetings import services as meeting_services
+from ..meetings.models import Meeting
+from ..web import page_or_fragment, paginate
 from . import bp
+from .audit import ACTION_LABELS, AUDITED_TABLES
+from .services import audit_query
 
 
 @bp.before_request
@@ -95,3 +101,47 @@ def reset_password(user_id: int):
     edit = UserForm(obj=user)
     edit.person_id.choices = _person_choices()
     return render_template("admin/user_form.html", form=edit, user=user, reset=form), 422
+
+
+# The audit log and deleted protocols ------------------------------------------------------
+
+
+@bp.get("/audit")
+def audit():
+    filters = {
+        "table": request.args.get("table") or None,
+        "action": request.args.get("action") or None,
+        "user_id": request.args.get("user", type=int),
+        "row_id": request.args.get("row", type=int),
+        "date_from": _date_arg("from"),
+        "date_to": _date_arg("to"),
+    }
+    page = paginate(audit_query(**filters), per_page=50)
+    return page_or_fragment(
+        "admin/audit.html", "admin/_audit_results.html", page=page, filters=filters,
+        tables=sorted(AUDITED_TABLES), actions=ACTION_LABELS, users=db.session.scalars(select(User).order_by(User.email)).all(),
+    )
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/deleted-meetings")
+def deleted_meetings():
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.deleted_at.is_not(None)).options(selectinload(Meeting.council)).order_by(Meeting.deleted_at.desc())
+    ).all()
+    return render_template("admin/deleted_meetings.html", meetings=meetings)
+
+
+@bp.post("/deleted-meetings/<int:meeting_id>/restore")
+def restore_meeting(meeting_id: int):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    meeting_services.restore(meeting)
+    db.session.commit()
+    flash(f"{meeting.title} восстановлен.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id), 303)

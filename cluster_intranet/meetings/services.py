@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..auth.models import User
 from ..councils.models import Council, MemberRole
+from ..database import lock_for_update
 from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..directory.models import Person
 from ..extensions import db
@@ -89,6 +90,7 @@ def load_meeting(meeting_id: int) -> Meeting | None:
             selectinload(Meeting.attendances),
             selectinload(Meeting.agenda_items),
             selectinload(Meeting.decisions).selectinload(Decision.responsibles).selectinload(DecisionResponsible.person),
+            selectinload(Meeting.decisions).selectinload(Decision.events),
             selectinload(Meeting.versions),
         )
     )
@@ -161,6 +163,7 @@ def _next_position(items) -> int:
 
 def add_attendee(meeting: Meeting, person_id: int, mode: AttendanceMode | str) -> Attendance:
     """Adds a person, copying name, position and organization from the directory."""
+    lock_for_update(meeting)  # positions are max + 1: concurrent writers of one meeting take turns
     ensure_editable(meeting)
     person = db.session.get(Person, person_id)
     if person is None:
@@ -228,6 +231,8 @@ AGENDA_FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discu
 
 
 def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict) -> AgendaItem:
+    if item is None:
+        lock_for_update(meeting)  # see add_attendee
     ensure_editable(meeting)
     if item is None:
         item = AgendaItem(position=_next_position(meeting.agenda_items))
@@ -269,6 +274,10 @@ DECISION_FIELDS = ("text", "agenda_item_id", "deadline", "votes_for", "votes_aga
 
 def save_decision(meeting: Meeting, decision: Decision | None, data: dict, responsible_ids: list[int]) -> Decision:
     """Creates or updates a decision; ``responsible_ids`` in order, the first leads."""
+    if decision is None:
+        # Numbers are max + 1 (unique per meeting): without the lock two writers of one
+        # meeting could compute the same number, or update the meeting from a stale version.
+        lock_for_update(meeting)
     ensure_editable(meeting)
     people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(responsible_ids)))}
     missing = [pid for pid in responsible_ids if pid not in people]
@@ -299,6 +308,7 @@ def _next_decision_number(meeting: Meeting) -> int:
 
 def remove_decision(decision: Decision) -> None:
     meeting = decision.meeting
+    lock_for_update(meeting)  # renumbers: see save_decision
     ensure_editable(meeting)
     meeting.decisions.remove(decision)
     db.session.flush()
@@ -308,6 +318,7 @@ def remove_decision(decision: Decision) -> None:
 
 def move_decision(decision: Decision, step: int) -> None:
     meeting = decision.meeting
+    lock_for_update(meeting)  # renumbers: see save_decision
     ensure_editable(meeting)
     decisions = list(meeting.decisions)
     index = decisions.index(decision)
@@ -444,7 +455,8 @@ def protocol_data(meeting: Meeting) -> dict:
             "number": d.number,
             "text": d.text,
             "responsible": [{"name": p.short_name} for p in d.responsible_people],
-            "deadline": d.deadline,
+            # The protocol records the deadline as decided, whatever moves came later.
+            "deadline": d.original_deadline,
             "votes": votes,
             "item_number": agenda_numbers.get(d.agenda_item_id),
         }

@@ -191,7 +191,8 @@ def test_reopen_needs_a_reason_and_keeps_the_version(app, secretary, demo, ctx):
 
 def test_copy_as_next_carries_members_and_open_decisions(app, secretary, demo, ctx):
     demo.agenda_items[0].recurring = True
-    demo.decisions[1].status = DecisionStatus.DONE.value
+    for decision, status in zip(demo.decisions, (DecisionStatus.OPEN, DecisionStatus.DONE, DecisionStatus.IN_PROGRESS)):
+        decision.status = status.value
     db.session.commit()
     response = secretary.post(f"/meetings/{demo.id}/copy", data={"date": "2021-12-10"})
     assert response.status_code == 303

@@ -34,7 +34,8 @@ def test_agenda_and_decisions_as_written(demo, seed_text):
     decisions = _numbered_after(seed_text, "По результатам заседания были приняты решения:")
     assert [d.text for d in demo.decisions] == decisions
     assert [d.number for d in demo.decisions] == [1, 2, 3]
-    lines = [(d.responsible_people[0].short_name if d.responsibles else None, d.deadline and f"{d.deadline:%d.%m.%Y}") for d in demo.decisions]
+    printed = protocol_data(demo)["decisions"]
+    lines = [(d["responsible"][0]["name"] if d["responsible"] else None, d["deadline"] and f"{d['deadline']:%d.%m.%Y}") for d in printed]
     assert lines == [("Пояркова О.Н.", "01.12.2021"), (None, None), ("Кузнецова Н.В.", "01.12.2021")]
     for name, deadline in (lines[0], lines[2]):
         assert f"Ответственный исполнитель – {name}, срок до {deadline}." in seed_text

@@ -1,0 +1,69 @@
+"""The audit log records who changed what, old and new values; deleted protocols come back."""
+from datetime import date
+
+from sqlalchemy import select
+
+from cluster_intranet.admin.models import AuditEntry
+from cluster_intranet.auth.roles import Role
+from cluster_intranet.extensions import db
+from cluster_intranet.meetings.models import Meeting
+from tests import factories
+
+
+def _entries(table):
+    return db.session.scalars(select(AuditEntry).where(AuditEntry.table_name == table).order_by(AuditEntry.id)).all()
+
+
+def test_changes_are_recorded_with_user_and_values(app, login_as, ctx):
+    client = login_as(Role.SECRETARY, "sec@cluster.test")
+    person = factories.person(surname="Беляев", position="директор")
+    db.session.commit()
+    person_id = person.id
+    response = client.hx("post", f"/directory/people/{person_id}/edit", data={
+        "surname": "Беляев", "first_name": "Иван", "patronymic": "Иванович", "organization_id": "",
+        "position": "генеральный директор", "email": "", "phone": ""})
+    assert response.status_code == 200
+    update = _entries("people")[-1]
+    assert update.action == "update" and update.user.email == "sec@cluster.test"
+    assert update.changes == {"position": ["директор", "генеральный директор"]}
+    assert client.hx("post", f"/directory/people/{person_id}/delete").status_code == 200
+    deleted = _entries("people")[-1]
+    assert deleted.action == "delete" and deleted.row_id == person_id and deleted.changes["surname"] == ["Беляев", None]
+
+
+def test_refused_change_leaves_no_entry(app, secretary, ctx):
+    org = factories.organization()
+    factories.person(organization=org)
+    db.session.commit()
+    before = len(_entries("organizations"))
+    assert secretary.hx("post", f"/directory/organizations/{org.id}/delete").status_code == 409
+    assert len(_entries("organizations")) == before
+
+
+def test_passwords_are_never_copied_into_the_log(app, admin, ctx):
+    response = admin.post("/admin/users/new", data={"email": "new@example.ru", "role": "viewer", "person_id": 0, "password": "long-password-1"})
+    assert response.status_code == 303
+    created = _entries("users")[-1]
+    assert created.changes["password_hash"] == [None, "***"]
+    assert "long-password-1" not in str(created.changes)
+
+
+def test_admin_audit_page_filters(app, admin, ctx):
+    factories.person(surname="Журналов")
+    db.session.commit()
+    page = admin.get("/admin/audit?table=people&action=create").get_data(as_text=True)
+    assert "Журналов" in page
+    assert "Журналов" not in admin.hx("get", "/admin/audit?table=meetings").get_data(as_text=True)
+
+
+def test_admin_restores_a_deleted_protocol(app, admin, ctx):
+    council = factories.council()
+    meeting = Meeting(council=council, number=5, year=2026, date=date(2026, 3, 1))
+    db.session.add(meeting)
+    db.session.commit()
+    assert admin.post(f"/meetings/{meeting.id}/delete").status_code == 303
+    assert "Протокол № 5" in admin.get("/admin/deleted-meetings").get_data(as_text=True)
+    assert admin.post(f"/admin/deleted-meetings/{meeting.id}/restore").status_code == 303
+    assert admin.get(f"/meetings/{meeting.id}").status_code == 200
+    actions = [(e.action, e.changes.get("deleted_at", [None, None])[1] is None) for e in _entries("meetings")]
+    assert actions[-2][0] == "update" and actions[-1] == ("update", True)
