@@ -1,4 +1,4 @@
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from ..forms import REQUIRED, Form, IdListField, optional, required
@@ -13,7 +13,13 @@ def _votes(label: str):
     return IntegerField(label, validators=[Optional(), NumberRange(0, 10000, "Число от 0 до 10 000.")])
 
 
+def _version_field():
+    """The row version the form was built from (lost-update check)."""
+    return HiddenField(filters=[lambda v: int(v) if v not in (None, "") and str(v).isdigit() else None])
+
+
 class MeetingForm(Form):
+    version = _version_field()
     council_id = SelectField("Совет", coerce=int, validators=[DataRequired("Выберите совет.")])
     # InputRequired, not DataRequired: it keeps the "not a number/date" message of a bad value.
     number = IntegerField("Номер протокола", validators=[InputRequired(REQUIRED), NumberRange(1, 100000, "Номер от 1.")])
@@ -70,6 +76,7 @@ class AgendaItemForm(Form):
 
 
 class DecisionForm(Form):
+    version = _version_field()
     text = TextAreaField("Решение", validators=required(10000))
     agenda_item_id = SelectField("По вопросу повестки", coerce=_id_or_none, validators=[Optional()])
     responsible_ids = IdListField("Ответственные исполнители")

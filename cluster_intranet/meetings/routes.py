@@ -88,10 +88,10 @@ def edit(meeting_id: int | None = None):
             form.number.data = services.next_number(form.council_id.data, form.date.data.year)
     if form.validate_on_submit():
         try:
-            services.save_meeting(meeting, form.data_for(*form.FIELDS))
+            services.save_meeting(meeting, form.data_for(*form.FIELDS), form.version.data)
         except services.MeetingError as error:
             db.session.rollback()
-            getattr(form, error.field or "number").errors.append(str(error))
+            (getattr(form, error.field).errors if error.field else form.form_errors).append(str(error))
         else:
             db.session.commit()
             flash("Заседание сохранено.", "success")
@@ -285,7 +285,8 @@ def edit_decision(decision_id: int):
 
     if request.method == "GET":
         return row_form(form, 200)
-    change = lambda: services.save_decision(meeting, decision, form.data_for(*form.FIELDS), form.responsible_ids.data)  # noqa: E731
+    data = form.data_for(*form.FIELDS)
+    change = lambda: services.save_decision(meeting, decision, data, form.responsible_ids.data, form.version.data)  # noqa: E731
     return _apply(meeting.id, "decisions", form, change, row_form)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
+from ..concurrency import StaleEdit, ensure_current
 from ..auth.models import User
 from ..councils.models import Council, MemberRole
 from ..database import lock_for_update
@@ -113,10 +114,19 @@ MEETING_FIELDS = (
 )
 
 
-def save_meeting(meeting: Meeting, data: dict) -> Meeting:
-    """Creates or updates a meeting from form data (the keys of MEETING_FIELDS)."""
+def _current(obj, version: int | None) -> None:
+    try:
+        ensure_current(obj, version)
+    except StaleEdit as error:
+        raise MeetingError(str(error)) from error
+
+
+def save_meeting(meeting: Meeting, data: dict, version: int | None = None) -> Meeting:
+    """Creates or updates a meeting from form data (the keys of MEETING_FIELDS);
+    ``version`` is the one the form was built from: an older one is refused."""
     if meeting.id:
         ensure_editable(meeting)
+        _current(meeting, version)
     if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
         raise MeetingError("Окончание должно быть позже начала.", "end_time")
     if data.get("status") == MeetingStatus.APPROVED and meeting.status != MeetingStatus.APPROVED:
@@ -272,8 +282,13 @@ def agenda_number(item: AgendaItem) -> int:
 DECISION_FIELDS = ("text", "agenda_item_id", "deadline", "votes_for", "votes_against", "votes_abstained")
 
 
-def save_decision(meeting: Meeting, decision: Decision | None, data: dict, responsible_ids: list[int]) -> Decision:
-    """Creates or updates a decision; ``responsible_ids`` in order, the first leads."""
+def save_decision(
+    meeting: Meeting, decision: Decision | None, data: dict, responsible_ids: list[int], version: int | None = None
+) -> Decision:
+    """Creates or updates a decision; ``responsible_ids`` in order, the first leads;
+    ``version`` is the one the form was built from: an older one is refused."""
+    if decision is not None:
+        _current(decision, version)
     if decision is None:
         # Numbers are max + 1 (unique per meeting): without the lock two writers of one
         # meeting could compute the same number, or update the meeting from a stale version.
