@@ -83,6 +83,9 @@ MATRIX: dict[str, dict[str, object]] = {
     "media.record_publication": {"GET": EDIT_MEDIA, "POST": EDIT_MEDIA},
     # An editor deletes the publications of the own organization only (tests/media); the walker has none.
     "media.delete_publication": {"POST": EDIT_ALL_COVERAGE},
+    "media.participants": {"GET": SIGNED_IN},
+    "media.add_participant": {"POST": EDIT_ALL_COVERAGE},
+    "media.remove_participant": {"POST": EDIT_ALL_COVERAGE},
     "media.todo": {"GET": SIGNED_IN},
     "media.calendar": {"GET": SIGNED_IN},
     "media.press_release": {"GET": SIGNED_IN},
@@ -174,6 +177,7 @@ def url_arguments(ids: dict) -> dict[str, object]:
         "event_id": ids["media_event"],
         "publication_id": ids["publication"],
         "organization_id": ids["organization"],
+        "participant_id": ids["participant"],
         "programme_id": ids["programme"],
         "version_id": ids["checklist_version"],
         "section_id": ids["checklist_section"],
@@ -195,7 +199,7 @@ def ids(app, ctx):
     from cluster_intranet.extensions import db
     from cluster_intranet.meetings import services as meeting_services
     from cluster_intranet.meetings.models import AgendaItem, Attendance, Meeting
-    from cluster_intranet.media.models import Publication
+    from cluster_intranet.media.models import MediaParticipant, Publication
 
     found = {
         "person": db.session.scalar(select(Person.id).order_by(Person.id.desc())),
@@ -212,6 +216,8 @@ def ids(app, ctx):
         "media_event": publication.event_id,
         "media_plan": publication.event.plan_id,
         "organization": publication.organization_id,
+        # The last participant: removing it (admin, secretary) leaves the others for the walk.
+        "participant": db.session.scalar(select(MediaParticipant.id).order_by(MediaParticipant.id.desc())),
     }
     # The completed demo expert session (see the comment in MATRIX).
     from cluster_intranet.expertise.models import ExpertSession

@@ -10,7 +10,17 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..directory.models import Organization, Person
 from ..extensions import db
-from .models import Channel, EventFormat, EventStatus, MediaEvent, MediaEventChannel, MediaPlan, PlanStatus, Publication
+from .models import (
+    Channel,
+    EventFormat,
+    EventStatus,
+    MediaEvent,
+    MediaEventChannel,
+    MediaParticipant,
+    MediaPlan,
+    PlanStatus,
+    Publication,
+)
 
 PLAN_TITLE = "Медиаплан Промышленного образовательно-отраслевого кластера на 2021–2022 годы"
 
@@ -105,6 +115,11 @@ def seed(people: dict[str, Person], approver: User | None = None) -> MediaPlan:
 
     def organization(prefix: str) -> Organization | None:
         return next((o for o in orgs if o.short_name.startswith(prefix)), None)
+
+    # Every participant of the protocol covers the events; the machine-building company joined later.
+    for org in orgs:
+        joined = date(2022, 2, 1) if org.short_name.startswith("ООО «Сибирская") else date(2021, 10, 22)
+        db.session.add(MediaParticipant(organization_id=org.id, added_at=datetime.combine(joined, time(3), UTC)))
 
     events = []
     for (title, starts, ends, start_time, end_time, fmt, organizer, responsible, channels, status, public, place,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, Date, ForeignKey, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from ..directory.models import Organization, Person
 from ..extensions import db
 from ..model_mixins import LabeledEnum, TimestampMixin, UTCDateTime, VersionedMixin
@@ -191,6 +192,22 @@ class MediaEventChannel(db.Model):
 
     event_id: Mapped[int] = mapped_column(ForeignKey("media_events.id", ondelete="CASCADE"), primary_key=True)
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class MediaParticipant(db.Model):
+    """A participant of the cluster that covers its events on its own website (decision 2).
+
+    Organizations of the directory become participants here; one added later joins
+    the coverage matrix with every event still due.
+    """
+
+    __tablename__ = "media_participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), unique=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
+
+    organization: Mapped[Organization] = relationship()
 
 
 class Publication(TimestampMixin, db.Model):

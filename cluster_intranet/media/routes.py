@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from .. import clock
 from ..auth.access import role_required
@@ -26,6 +27,7 @@ from .models import (
     Channel,
     EventStatus,
     MediaEvent,
+    MediaParticipant,
     MediaPlan,
     Publication,
 )
@@ -344,6 +346,41 @@ def delete_publication(publication_id: int):
     return redirect(url_for("media.event", event_id=event.id, _anchor="coverage"), 303)
 
 
+@bp.get("/participants")
+def participants():
+    return render_template(
+        "media/participants.html", participants=db.session.scalars(services.participants_query()).all(),
+        records={p.organization_id: p for p in db.session.scalars(select(MediaParticipant))},
+        choices=services.non_participant_choices(),
+    )  # fmt: skip
+
+
+@bp.post("/participants")
+@role_required(*EDIT_ALL_COVERAGE)
+def add_participant():
+    organization_id = request.form.get("organization_id", type=int)
+    try:
+        if not organization_id:
+            raise services.MediaError("Выберите организацию из списка.")
+        services.add_participant(organization_id)
+    except services.MediaError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("media.participants"), 303)
+    db.session.commit()
+    flash("Организация добавлена в участники освещения.", "success")
+    return redirect(url_for("media.participants"), 303)
+
+
+@bp.post("/participants/<int:participant_id>/delete")
+@role_required(*EDIT_ALL_COVERAGE)
+def remove_participant(participant_id: int):
+    services.remove_participant(db.get_or_404(MediaParticipant, participant_id))
+    db.session.commit()
+    flash("Организация больше не участвует в освещении; её прежние публикации сохранены.", "success")
+    return redirect(url_for("media.participants"), 303)
+
+
 @bp.get("/todo")
 def todo():
     """«What we still have to publish»: for the user's organization, or the one a secretary picks."""
@@ -351,11 +388,12 @@ def todo():
     organization_id = services.user_organization_id(current_user)
     if rights.all or not organization_id:
         organization_id = request.args.get("organization", type=int) or organization_id
-    events = services.still_to_publish(organization_id) if organization_id else []
-    recent = services.recent_publications(organization_id) if organization_id else []
+    participant = services.is_participant(organization_id)
+    events = services.still_to_publish(organization_id) if participant else []
+    recent = services.recent_publications(organization_id) if participant else []
     return render_template(
         "media/todo.html", events=events, recent=recent, organization_id=organization_id, rights=rights,
-        organizations=organization_choices(),
+        participant=participant, organizations=services.participant_choices(),
     )  # fmt: skip
 
 

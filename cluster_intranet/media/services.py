@@ -25,6 +25,7 @@ from .models import (
     EventStatus,
     MediaEvent,
     MediaEventChannel,
+    MediaParticipant,
     MediaPlan,
     PlanStatus,
     Publication,
@@ -315,12 +316,59 @@ def may_record(user: User, organization_id: int) -> bool:
     return user.has_role(*EDIT_MEDIA) and organization_id is not None and user_organization_id(user) == organization_id
 
 
-def recordable_organizations(user: User) -> list[tuple[int, str]]:
-    """The organizations ``user`` may record publications for (choices of a form)."""
-    stmt = select(Organization.id, Organization.short_name).order_by(Organization.short_name)
-    if not user.has_role(*EDIT_ALL_COVERAGE):
-        stmt = stmt.where(Organization.id == user_organization_id(user))
+def participants_query() -> Select:
+    """The participants that cover the cluster's events, by name."""
+    return (
+        select(Organization)
+        .join(MediaParticipant, MediaParticipant.organization_id == Organization.id)
+        .order_by(Organization.short_name)
+    )
+
+
+def is_participant(organization_id: int | None) -> bool:
+    return bool(organization_id) and bool(
+        db.session.scalar(select(exists().where(MediaParticipant.organization_id == organization_id)))
+    )
+
+
+def non_participant_choices() -> list[tuple[int, str]]:
+    """Organizations of the directory that do not cover the events yet (the «add» form)."""
+    taken = select(MediaParticipant.organization_id)
+    rows = db.session.execute(
+        select(Organization.id, Organization.short_name).where(Organization.id.not_in(taken)).order_by(Organization.short_name)
+    )
+    return [(row.id, row.short_name) for row in rows]
+
+
+def add_participant(organization_id: int) -> MediaParticipant:
+    if db.session.get(Organization, organization_id) is None:
+        raise MediaError("Такой организации нет в справочнике.", "organization_id")
+    if is_participant(organization_id):
+        raise MediaError("Организация уже участвует в освещении.", "organization_id")
+    participant = MediaParticipant(organization_id=organization_id)
+    db.session.add(participant)
+    db.session.flush()
+    return participant
+
+
+def remove_participant(participant: MediaParticipant) -> None:
+    """The organization leaves the matrix; its publications stay recorded."""
+    db.session.delete(participant)
+    db.session.flush()
+
+
+def participant_choices(only: int | None = None) -> list[tuple[int, str]]:
+    stmt = participants_query().with_only_columns(Organization.id, Organization.short_name)
+    if only is not None:
+        stmt = stmt.where(Organization.id == only)
     return [(row.id, row.short_name) for row in db.session.execute(stmt)]
+
+
+def recordable_organizations(user: User) -> list[tuple[int, str]]:
+    """The participants ``user`` may record publications for (choices of a form)."""
+    if user.has_role(*EDIT_ALL_COVERAGE):
+        return participant_choices()
+    return participant_choices(only=user_organization_id(user) or 0)
 
 
 def record_publication(event: MediaEvent, user: User, data: dict) -> Publication:
@@ -341,8 +389,8 @@ def record_publication(event: MediaEvent, user: User, data: dict) -> Publication
         raise MediaError("Укажите адрес публикации.", "url")
     if data["published_on"] > clock.local_today():
         raise MediaError("Дата публикации ещё не наступила.", "published_on")
-    if db.session.get(Organization, organization_id) is None:
-        raise MediaError("Такой организации нет в справочнике.", "organization_id")
+    if not is_participant(organization_id):
+        raise MediaError("Эта организация не участвует в освещении мероприятий кластера.", "organization_id")
     publication = db.session.scalar(
         select(Publication).where(
             Publication.event_id == event.id,
@@ -413,7 +461,7 @@ class CoverageMatrix:
 def coverage_matrix(
     plan: MediaPlan, filters: EventFilters | None = None, page: int = 1, per_page: int | None = MATRIX_PAGE_SIZE
 ) -> CoverageMatrix:
-    """Due events x every participant (those added later too), in a fixed number of queries.
+    """Due events x every participant (those that joined later too), in a fixed number of queries.
 
     Per participant: one correlated count over all due events of the plan (not just this
     page); per event: counted from the publications of the page's events.
@@ -430,7 +478,7 @@ def coverage_matrix(
         .correlate(Organization)
         .scalar_subquery()
     )
-    org_rows = db.session.execute(select(Organization.id, Organization.short_name, covered_by).order_by(Organization.short_name)).all()
+    org_rows = db.session.execute(participants_query().with_only_columns(Organization.id, Organization.short_name, covered_by)).all()
 
     events = events.order_by(MediaEvent.starts_on, MediaEvent.start_time, MediaEvent.id)
     if per_page:
@@ -491,7 +539,7 @@ def event_coverage(event: MediaEvent) -> list[tuple[Organization, Cell]]:
     )
     for pub in pubs:
         found[pub.organization_id].append((pub.id, pub.channel, pub.url, pub.published_on))
-    orgs = db.session.scalars(select(Organization).order_by(Organization.short_name))
+    orgs = db.session.scalars(participants_query())
     return [(org, Cell(org.id, found.get(org.id, []))) for org in orgs]
 
 

@@ -12,6 +12,7 @@ from cluster_intranet.media.models import (
     EventStatus,
     MediaEvent,
     MediaEventChannel,
+    MediaParticipant,
     MediaPlan,
     PlanStatus,
     Publication,
@@ -39,6 +40,13 @@ def make_event(plan: MediaPlan, channels=(Channel.WEBSITES,), **fields) -> Media
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def participant(organization):
+    """Makes the organization a participant of the coverage; returns the organization."""
+    db.session.add(MediaParticipant(organization_id=organization.id))
+    db.session.flush()
+    return organization
 
 
 def make_publication(event: MediaEvent, organization, channel=Channel.WEBSITES, **fields) -> Publication:

@@ -16,7 +16,7 @@ from cluster_intranet.extensions import db
 from cluster_intranet.media import document_templates, documents
 from cluster_intranet.media.models import Channel
 from tests import factories
-from tests.media.builders import approved_plan, due, make_event, make_publication
+from tests.media.builders import approved_plan, due, make_event, make_publication, participant
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -28,9 +28,9 @@ def text_of(data: bytes) -> str:
 
 @pytest.fixture
 def plan_case(app, ctx):
-    tit = factories.organization(short_name="ОГБПОУ «Томский индустриальный техникум»",
-                                 full_name="Областное государственное бюджетное профессиональное образовательное учреждение «Томский индустриальный техникум»")  # fmt: skip
-    spk = factories.organization(short_name="ОГБПОУ «Северский промышленный колледж»")
+    tit = participant(factories.organization(short_name="ОГБПОУ «Томский индустриальный техникум»",
+                                 full_name="Областное государственное бюджетное профессиональное образовательное учреждение «Томский индустриальный техникум»"))  # fmt: skip
+    spk = participant(factories.organization(short_name="ОГБПОУ «Северский промышленный колледж»"))
     press = factories.person(surname="Кузнецова", first_name="Наталья", patronymic="Викторовна", organization_id=tit.id,
                              position="руководитель пресс-службы", email="press@tit.tomsk.ru", phone="+7 3822 00-00-00")  # fmt: skip
     plan = approved_plan(title="Медиаплан кластера на 2021–2022 годы", responsible_id=press.id)

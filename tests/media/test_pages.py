@@ -13,7 +13,7 @@ from cluster_intranet.extensions import db
 from cluster_intranet.media.models import Channel, MediaEvent, MediaPlan, Publication
 from cluster_intranet.meetings.models import Meeting
 from tests import factories
-from tests.media.builders import due, make_event, make_plan, make_publication
+from tests.media.builders import due, make_event, make_plan, make_publication, participant
 
 
 def ids_of_rows(html: str) -> list[int]:
@@ -181,8 +181,8 @@ def test_plan_form_refuses_a_period_that_ends_before_it_starts(login_as, app, ct
 
 @pytest.fixture
 def coverage_case(app, ctx):
-    own = factories.organization(short_name="ОГБПОУ «Томский аграрный колледж»")
-    other = factories.organization(short_name="ОГБПОУ «Томский политехнический техникум»")
+    own = participant(factories.organization(short_name="ОГБПОУ «Томский аграрный колледж»"))
+    other = participant(factories.organization(short_name="ОГБПОУ «Томский политехнический техникум»"))
     editor_person = factories.person(organization_id=own.id)
     plan = make_plan()
     event = due(plan, title="Чемпионат", starts_on=date(2022, 3, 1))
@@ -302,3 +302,21 @@ def test_the_embed_page_shows_the_code_as_text_and_a_preview(viewer, app, ctx):
     assert "&lt;script&gt;" in html and "<script>\n  fetch(" not in html  # shown, never run (CSP)
     assert "http://intranet.test/media/public/upcoming.html?limit=5" in html
     assert 'class="cluster-events__title">Анонс для сайтов</span>' in html
+
+
+def test_a_secretary_manages_the_participants(login_as, app, ctx):
+    from cluster_intranet.media.models import MediaParticipant
+
+    org = factories.organization(short_name="ООО «Томскнефтехим»")
+    db.session.commit()
+    editor = login_as(Role.EDITOR)
+    assert editor.post("/media/participants", data={"organization_id": org.id}).status_code == 403
+    secretary = login_as(Role.SECRETARY)
+    assert "ООО «Томскнефтехим»" in secretary.get("/media/participants").get_data(as_text=True)  # offered in the form
+    assert secretary.post("/media/participants", data={"organization_id": org.id}).status_code == 303
+    record = db.session.scalar(select(MediaParticipant))
+    assert record.organization_id == org.id
+    twice = secretary.post("/media/participants", data={"organization_id": org.id}, follow_redirects=True)
+    assert "Организация уже участвует в освещении." in twice.get_data(as_text=True)
+    assert secretary.post(f"/media/participants/{record.id}/delete").status_code == 303
+    assert db.session.scalar(select(func.count(MediaParticipant.id))) == 0

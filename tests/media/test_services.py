@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
 from cluster_intranet.media import services
-from cluster_intranet.media.models import Channel, EventStatus, MediaEvent, Publication
+from cluster_intranet.media.models import Channel, EventStatus, MediaEvent, MediaParticipant, Publication
 from cluster_intranet.media.services import EventFilters, MediaError
 from cluster_intranet.meetings.models import Meeting, MeetingStatus
 from tests import factories
 from tests.conftest import make_user
-from tests.media.builders import NOW, due, make_event, make_plan, make_publication
+from tests.media.builders import NOW, due, make_event, make_plan, make_publication, participant
 
 S = EventStatus
 
@@ -135,7 +135,7 @@ def test_a_plan_with_events_cannot_be_deleted(ctx):
 
 def test_an_event_someone_published_cannot_be_deleted(ctx):
     event = due(make_plan())
-    make_publication(event, factories.organization())
+    make_publication(event, participant(factories.organization()))
     with pytest.raises(MediaError, match="публикации о мероприятиях \\(1\\).*Отмените"):
         services.delete_event(event)
 
@@ -153,9 +153,10 @@ def test_percent_rounds_down_so_that_100_means_complete(covered, total, expected
 @pytest.fixture
 def coverage_case(ctx):
     """Participants A, B, C; two due events, and three that are not due."""
-    a = factories.organization(short_name="ОГБПОУ «А»")
-    b = factories.organization(short_name="ОГБПОУ «Б»")
-    c = factories.organization(short_name="ОГБПОУ «В»")
+    a = participant(factories.organization(short_name="ОГБПОУ «А»"))
+    b = participant(factories.organization(short_name="ОГБПОУ «Б»"))
+    c = participant(factories.organization(short_name="ОГБПОУ «В»"))
+    factories.organization(short_name="ООО «Не участник»")  # in the directory, not in the coverage
     plan = make_plan()
     first = due(plan, starts_on=date(2022, 3, 1))
     second = make_event(plan, starts_on=date(2022, 4, 1), status="published")
@@ -185,7 +186,7 @@ def test_the_matrix_counts_per_event_per_participant_and_in_total(coverage_case)
 
 def test_a_participant_added_later_joins_the_matrix_with_its_gaps(coverage_case):
     plan, _, _ = coverage_case
-    factories.organization(short_name="ООО «Новый участник»")
+    participant(factories.organization(short_name="ООО «Новый участник»"))
     db.session.commit()
     matrix = services.coverage_matrix(plan, EventFilters())
     newcomer = matrix.participants[-1]
@@ -213,7 +214,7 @@ def test_the_matrix_follows_the_month_filter(coverage_case):
 def test_the_matrix_takes_the_same_queries_whatever_its_size(app, ctx, count_queries):
     def measure(events: int, participants: int) -> int:
         plan = make_plan()
-        orgs = [factories.organization() for _ in range(participants)]
+        orgs = [participant(factories.organization()) for _ in range(participants)]
         for n in range(events):
             event = due(plan, starts_on=date(2022, 1, 1 + n % 28))
             for org in orgs[: n % participants]:
@@ -241,8 +242,8 @@ def test_still_to_publish_lists_the_due_events_the_participant_has_not_covered(c
 
 @pytest.fixture
 def editor_case(ctx):
-    own = factories.organization(short_name="ОГБПОУ «Свой»")
-    other = factories.organization(short_name="ОГБПОУ «Чужой»")
+    own = participant(factories.organization(short_name="ОГБПОУ «Свой»"))
+    other = participant(factories.organization(short_name="ОГБПОУ «Чужой»"))
     editor = make_user(Role.EDITOR, person_id=factories.person(organization_id=own.id).id)
     event = due(make_plan())
     db.session.commit()
@@ -334,3 +335,22 @@ def test_filters_ignore_malformed_values():
         None, None, None, "vk", 7,
     )  # fmt: skip
     assert filters.as_args() == {"channel": "vk", "responsible": "7"}
+
+
+def test_only_participants_take_publications_and_leaving_keeps_them(editor_case):
+    editor, own, other, event = editor_case
+    outsider = factories.organization(short_name="ООО «Не участник»")
+    secretary = make_user(Role.SECRETARY)
+    with pytest.raises(MediaError, match="не участвует в освещении"):
+        services.record_publication(event, secretary, _data(outsider))
+    assert [name for _, name in services.recordable_organizations(secretary)] == ["ОГБПОУ «Свой»", "ОГБПОУ «Чужой»"]
+    assert [name for _, name in services.recordable_organizations(editor)] == ["ОГБПОУ «Свой»"]
+    assert ("ООО «Не участник»" in dict(services.non_participant_choices()).values())
+
+    services.record_publication(event, editor, _data(own))
+    leaving = db.session.scalar(select(MediaParticipant).where(MediaParticipant.organization_id == own.id))
+    services.remove_participant(leaving)
+    assert [p.short_name for p in services.coverage_matrix(event.plan).participants] == ["ОГБПОУ «Чужой»"]
+    assert db.session.scalar(select(func.count(Publication.id))) == 1
+    with pytest.raises(MediaError, match="уже участвует"):
+        services.add_participant(other.id)
