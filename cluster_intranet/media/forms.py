@@ -1,4 +1,4 @@
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -45,12 +45,18 @@ def id_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+def version_field():
+    """The row version the form was built from (the lost-update check of concurrency.py)."""
+    return HiddenField(filters=[lambda v: int(v) if v not in (None, "") and str(v).isdigit() else None])
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
 class PlanForm(MediaForm):
+    version = version_field()
     title = StringField("Название", validators=required(300))
     period_start = DateField("Начало периода", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
     period_end = DateField("Конец периода", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
@@ -64,6 +70,7 @@ class PlanForm(MediaForm):
 
 
 class EventForm(MediaForm):
+    version = version_field()
     title = StringField("Название", validators=required(500))
     format = SelectField("Формат", choices=EventFormat.choices())
     starts_on = DateField("Дата начала", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])

@@ -70,7 +70,7 @@ def edit_plan(plan_id: int | None = None):
     form = PlanForm(obj=plan if plan_id else None).with_people(services.people_choices())
     if form.validate_on_submit():
         try:
-            services.save_plan(plan, form.data_for(*form.FIELDS))
+            services.save_plan(plan, form.data_for(*form.FIELDS), form.version.data)
         except services.MediaError as error:
             db.session.rollback()
             _refused(error, form)
@@ -181,7 +181,7 @@ def edit_event(event_id: int):
     form = _event_form(event)
     if form.validate_on_submit():
         try:
-            services.save_event(event, event.plan, form.data_for(*form.FIELDS), form.channels.data or [])
+            services.save_event(event, event.plan, form.data_for(*form.FIELDS), form.channels.data or [], form.version.data)
         except services.MediaError as error:
             db.session.rollback()
             _refused(error, form)

@@ -93,7 +93,19 @@ def plans_overview() -> list[tuple[MediaPlan, int]]:
     return [(plan, count) for plan, count in db.session.execute(stmt)]
 
 
-def save_plan(plan: MediaPlan, data: dict) -> MediaPlan:
+def _current(obj, version: int | None) -> None:
+    """Refuses a save based on an older version of the row than the one stored."""
+    # Late: concurrency imports the admin package, whose routes import the areas.
+    from ..concurrency import StaleEdit, ensure_current
+
+    try:
+        ensure_current(obj, version)
+    except StaleEdit as error:
+        raise MediaError(str(error)) from error
+
+
+def save_plan(plan: MediaPlan, data: dict, version: int | None = None) -> MediaPlan:
+    _current(plan, version)
     if data["period_end"] < data["period_start"]:
         raise MediaError("Конец периода раньше его начала.", "period_end")
     if plan.id is not None:
@@ -250,8 +262,10 @@ EVENT_FIELDS = (
 )  # fmt: skip
 
 
-def save_event(event: MediaEvent, plan: MediaPlan, data: dict, channels: list[str]) -> MediaEvent:
-    """Creates or changes an event of ``plan``; the form has checked each field alone."""
+def save_event(event: MediaEvent, plan: MediaPlan, data: dict, channels: list[str], version: int | None = None) -> MediaEvent:
+    """Creates or changes an event of ``plan``; the form has checked each field alone;
+    ``version`` is the one the form was built from: an older one is refused."""
+    _current(event, version)
     starts_on, ends_on = data["starts_on"], data.get("ends_on") or data["starts_on"]
     if starts_on < plan.period_start or ends_on > plan.period_end:
         period = f"{plan.period_start:%d.%m.%Y} – {plan.period_end:%d.%m.%Y}"

@@ -320,3 +320,17 @@ def test_a_secretary_manages_the_participants(login_as, app, ctx):
     assert "Организация уже участвует в освещении." in twice.get_data(as_text=True)
     assert secretary.post(f"/media/participants/{record.id}/delete").status_code == 303
     assert db.session.scalar(select(func.count(MediaParticipant.id))) == 0
+
+
+def test_a_stale_inline_edit_is_refused_and_nothing_is_lost(login_as, plan_case):
+    _, events, _, _ = plan_case
+    fair = events["fair"]
+    first, second = login_as(Role.EDITOR), login_as(Role.SECRETARY)
+    stale_version = str(fair.version)
+    saved = first.hx("post", f"/media/events/{fair.id}/edit", data=_event_form(title="Ярмарка: новое название",
+                                                                           starts_on="2022-03-23", version=stale_version))  # fmt: skip
+    assert saved.status_code == 200
+    refused = second.hx("post", f"/media/events/{fair.id}/edit", data=_event_form(title="Старое поверх нового",
+                                                                              starts_on="2022-03-23", version=stale_version))  # fmt: skip
+    assert refused.status_code == 422 and "Запись уже изменил" in refused.get_data(as_text=True)
+    assert db.session.get(MediaEvent, fair.id).title == "Ярмарка: новое название"
