@@ -182,3 +182,11 @@ def seed_text() -> str:
     if not SEED_PROTOCOL.exists():
         pytest.skip(f"the seed protocol is not beside the repository ({SEED_PROTOCOL})")
     return SEED_PROTOCOL.read_text(encoding="utf-8")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the item, so fixtures can tell a failed test."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -1,0 +1,89 @@
+"""A real server for browser tests: a fresh SQLite database prepared by the test,
+served by `flask run` in a subprocess on a free port of 127.0.0.1."""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+TEST_OUTPUT = REPO / "test-output"
+SETTINGS = {"SECRET_KEY": "browser-test", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(folder: Path, prepare):
+    """Builds the database with ``prepare()`` (in an app context, migrations applied,
+    committed afterwards), serves it, yields (base URL, database URL, what prepare returned)."""
+    from flask_migrate import upgrade
+
+    from cluster_intranet import create_app
+    from cluster_intranet.extensions import db
+
+    database = f"sqlite:///{folder / 'browser.sqlite'}"
+    app = create_app({**SETTINGS, "DATABASE_URL": database})
+    with app.app_context():
+        upgrade()
+        prepared = prepare()
+        db.session.commit()
+        db.engine.dispose()
+
+    port = free_port()
+    env = {**os.environ, **SETTINGS, "DATABASE_URL": database, "INSTANCE_PATH": str(folder)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port)],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/login", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start: " + server.stderr.read1().decode(errors="replace"))
+        yield base, database, prepared
+    finally:
+        server.terminate()
+        server.wait(10)
+        server.stderr.close()
+
+
+@contextlib.contextmanager
+def browser_page(request):
+    """A headless Debian chromium page; a screenshot in test-output/ if the test fails."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        try:
+            yield page
+        finally:
+            report = getattr(request.node, "rep_call", None)
+            if report is None or report.failed:
+                TEST_OUTPUT.mkdir(exist_ok=True)
+                page.screenshot(path=str(TEST_OUTPUT / f"{request.node.name}.png"), full_page=True)
+            browser.close()
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
