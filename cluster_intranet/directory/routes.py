@@ -40,7 +40,8 @@ def organizations():
 def people():
     q = request.args.get("q", "")
     organization_id = request.args.get("organization", type=int)
-    page = paginate(services.people_query(q, organization_id))
+    page = paginate(services.people_ids_query(q, organization_id))
+    page.items = services.people_by_ids(page.items)  # one page of ids from the index, then their rows
     return page_or_fragment(
         "directory/people.html", "directory/_people_results.html", page=page, q=q, kind="people"
     )
