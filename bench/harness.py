@@ -1,0 +1,279 @@
+"""One benchmark run: build the data at two sizes, serve both, measure, report.
+
+The harness builds two databases, *small* and *large* (each emptied, migrated,
+filled by every filler, with the benchmark user), and serves each with gunicorn.
+It times every page with single requests on one warm connection per server,
+alternating small and large so that whatever else the machine does weighs on both
+alike (median), and reads X-Query-Count. Then it loads each page of the large one,
+and its bare route before and after each page, from a second process: requests
+per second, each page against the bare rate measured next to it.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import secrets
+import statistics
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from .client import Session, choose_loader, load
+from .scenarios import BARE, DATASETS, SCENARIOS, Scenario
+from .server import ROOT, Server
+
+OUTPUT = ROOT / "bench" / "output"
+BENCH_EMAIL = "bench@cluster.local"
+SIZES = ("large", "small")
+
+
+@dataclass
+class Options:
+    database_url: str | None = None  # None: fresh SQLite files in bench/output/
+    seconds: float = 5.0  # load per page
+    samples: int = 40  # single timed requests per page and size
+    connections: int = 4
+    max_requests: int = 50_000  # per page: the load stops at this count or after ``seconds``
+    workers: int = max(1, (os.cpu_count() or 2) // 2)  # leave the other cores to the load generator
+    threads: int = 4
+    loader: str = "auto"  # wrk when installed, else the Python generator
+    only: list[str] = field(default_factory=list)
+    seed: int = 20211022
+
+
+@dataclass
+class Measure:
+    paths: dict[str, str] = field(default_factory=dict)  # size -> path
+    statuses: set[int] = field(default_factory=set)
+    queries: dict[str, int] = field(default_factory=dict)  # size -> most queries seen
+    ms: dict[str, float] = field(default_factory=dict)  # size -> median page time
+    rate: float | None = None  # requests per second at the large size
+    bare_rate: float | None = None  # the bare route's, measured just before and after this page
+    load_errors: int = 0
+
+
+def run(options: Options) -> int:
+    """Runs the benchmark and prints the report; the exit status is 1 if a target failed."""
+    scenarios = select_scenarios(options.only)
+    loader = choose_loader(options.loader)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    instance = OUTPUT / "instance"
+    os.environ["INSTANCE_PATH"] = str(instance)  # never the developer's instance/ (config, secret key)
+    secret_key = secrets.token_urlsafe(32)
+    password = secrets.token_urlsafe(16)
+
+    urls, values, fill_log = {}, {}, []
+    for size in SIZES:
+        urls[size] = database_url(options.database_url, size)
+        started = time.perf_counter()
+        values[size] = build_database(urls[size], size, password, secret_key, random.Random(options.seed))
+        fill_log.append(f"{size} filled in {time.perf_counter() - started:.1f} s")
+
+    measures = {s.name: Measure() for s in [BARE, *scenarios]}
+    bare_rates: list[float] = []
+    with contextlib.ExitStack() as stack:
+        servers = {
+            size: stack.enter_context(Server(urls[size], secret_key=secret_key, instance_path=instance,
+                                             log_path=OUTPUT / f"gunicorn-{size}.log",
+                                             workers=options.workers, threads=options.threads))
+            for size in SIZES
+        }
+        sessions = {size: Session(server.port) for size, server in servers.items()}
+        for size, session in sessions.items():
+            stack.callback(session.close)
+            session.login(BENCH_EMAIL, password)
+
+        for scenario in [BARE, *scenarios]:
+            measure = measures[scenario.name]
+            measure.paths = {size: resolve_path(scenario.path, values[size]) for size in SIZES}
+            time_page(sessions, scenario, measure, options.samples)
+
+        large = servers["large"]
+        cookie = {"Cookie": sessions["large"].cookie_header}
+
+        def rate_of(scenario: Scenario) -> float:
+            measure = measures[scenario.name]
+            result = load(large.port, measure.paths["large"], {**scenario.headers, **cookie}, seconds=options.seconds,
+                          connections=options.connections, max_requests=options.max_requests, loader=loader)
+            measure.load_errors += result.errors
+            return result.rate
+
+        # The bare route before and after each page: each page is compared with the bare
+        # rate measured next to it, so a machine busy with something else skews both alike.
+        bare_rates.append(rate_of(BARE))
+        for scenario in scenarios:
+            measure = measures[scenario.name]
+            measure.rate = rate_of(scenario)
+            bare_rates.append(rate_of(BARE))
+            measure.bare_rate = statistics.mean(bare_rates[-2:])
+    measures[BARE.name].rate = measures[BARE.name].bare_rate = statistics.mean(bare_rates)
+
+    header = describe(options, loader, fill_log, bare_rates)
+    lines, failures = report([BARE, *scenarios], measures)
+    print("\n".join(header + [""] + lines))
+    save(measures, header)
+    return 1 if failures else 0
+
+
+def select_scenarios(only: list[str]) -> list[Scenario]:
+    if not only:
+        return list(SCENARIOS)
+    known = {s.name: s for s in SCENARIOS}
+    unknown = [name for name in only if name not in known]
+    if unknown:
+        raise SystemExit(f"unknown scenario {', '.join(unknown)}; known: {', '.join(known)}")
+    return [known[name] for name in only]
+
+
+def resolve_path(template: str, values: dict) -> str:
+    """The scenario's path with the fillers' values, percent-encoded for the request line."""
+    return urllib.parse.quote(template.format(**values), safe="/?=&%:+,")
+
+
+# --- the database ----------------------------------------------------------------
+
+def database_url(given: str | None, size: str) -> str:
+    """Where the data of ``size`` lives: a SQLite file, or a schema of the given PostgreSQL database."""
+    if given is None:
+        return f"sqlite:///{OUTPUT / f'bench-{size}.sqlite'}"
+    url = sa.make_url(given)
+    if url.get_backend_name() != "postgresql":
+        raise SystemExit("--database-url: a PostgreSQL URL (SQLite needs none: files in bench/output/)")
+    # Each size in a schema of its own, found through the connection's search_path.
+    return url.update_query_dict({"options": f"-csearch_path=bench_{size}"}).render_as_string(hide_password=False)
+
+
+def reset_database(url: str) -> None:
+    """An empty database: the SQLite file deleted, or the size's PostgreSQL schema dropped and created."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
+        return
+    schema = parsed.query["options"].removeprefix("-csearch_path=")
+    engine = sa.create_engine(parsed)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+
+
+def build_database(url: str, size: str, password: str, secret_key: str, rng: random.Random) -> dict:
+    """Schema from the migrations, every filler at ``size``, the benchmark user; returns the path values."""
+    from flask_migrate import upgrade
+
+    from cluster_intranet import create_app
+    from cluster_intranet.auth import services as users
+    from cluster_intranet.auth.roles import Role
+    from cluster_intranet.extensions import db
+
+    reset_database(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret_key})
+    values: dict = {}
+    with app.app_context():
+        upgrade()
+        for dataset in DATASETS:
+            values.update(dataset.fill(getattr(dataset, size), rng) or {})
+        # A secretary sees what staff who keep the directory see (the edit buttons too).
+        users.create_user(BENCH_EMAIL, password, Role.SECRETARY)
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            # The tables as autovacuum leaves them shortly after a bulk load: statistics, visibility map.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("VACUUM ANALYZE"))
+        db.session.remove()
+        db.engine.dispose()
+    return values
+
+
+# --- measuring ---------------------------------------------------------------------
+
+def time_page(sessions: dict[str, Session], scenario: Scenario, measure: Measure, samples: int) -> None:
+    """Median time of single requests at each size, taken in turns, and the queries they made."""
+    times: dict[str, list[float]] = {size: [] for size in sessions}
+    for i in range(samples + 2):
+        for size, session in sessions.items():
+            response = session.get(measure.paths[size], scenario.headers)
+            measure.statuses.add(response.status)
+            if response.query_count is not None:
+                measure.queries[size] = max(measure.queries.get(size, 0), response.query_count)
+            if i >= 2:  # the first two warm up caches and templates
+                times[size].append(response.seconds)
+    measure.ms = {size: statistics.median(t) * 1000 for size, t in times.items()}
+
+
+# --- the report ----------------------------------------------------------------------
+
+def describe(options: Options, loader: str, fill_log: list[str], bare_rates: list[float]) -> list[str]:
+    database = sa.make_url(options.database_url).render_as_string() if options.database_url else "SQLite files in bench/output/"
+    sizes = "; ".join(
+        f"{size}: " + ", ".join(f"{n} {what}" for d in DATASETS for what, n in getattr(d, size).items())
+        for size in SIZES
+    )
+    return [
+        f"database: {database}",
+        f"data — {sizes}",
+        "; ".join(fill_log),
+        f"server: gunicorn, {options.workers} worker(s) x {options.threads} threads; load: {loader}, "
+        f"{options.connections} connections, {options.seconds:g} s or {options.max_requests} requests per page; "
+        f"page time: median of {options.samples} single requests",
+        f"bare route: {min(bare_rates):.0f} to {max(bare_rates):.0f} req/s over {len(bare_rates)} runs between the pages",
+    ]
+
+
+def report(scenarios: list[Scenario], measures: dict[str, Measure]) -> tuple[list[str], list[str]]:
+    rows = [("page", "path", "req/s", "x bare", "queries L/S", "ms large", "ms small", "large/small")]
+    verdicts, failures = [], []
+
+    def verdict(ok: bool, text: str) -> None:
+        verdicts.append(f"{'PASS' if ok else 'FAIL'}  {text}")
+        if not ok:
+            failures.append(text)
+
+    for scenario in scenarios:
+        m = measures[scenario.name]
+        ratio = m.rate / m.bare_rate if m.rate is not None and m.bare_rate else None
+        growth = m.ms["large"] / m.ms["small"] if m.ms.get("small") else None
+        queries = max(m.queries.values()) if m.queries else None
+        rows.append((
+            scenario.name, urllib.parse.unquote(m.paths["large"]),
+            f"{m.rate:.0f}" if m.rate is not None else "—",
+            f"{ratio:.2f}" if ratio is not None else "—",
+            "/".join(str(m.queries[s]) for s in SIZES if s in m.queries) or "—",
+            f"{m.ms['large']:.1f}", f"{m.ms['small']:.1f}",
+            f"{growth:.2f}" if growth is not None else "—",
+        ))
+        if m.statuses != {200}:
+            verdict(False, f"{scenario.name}: HTTP {', '.join(map(str, sorted(m.statuses)))} (want 200)")
+        if m.load_errors:
+            verdict(False, f"{scenario.name}: {m.load_errors} failed requests under load")
+        if scenario.max_queries is not None:
+            verdict(queries is not None and queries <= scenario.max_queries,
+                    f"{scenario.name}: {queries} queries per request at most (target <= {scenario.max_queries})")
+        if scenario.min_ratio is not None:
+            verdict(ratio is not None and ratio >= scenario.min_ratio,
+                    f"{scenario.name}: {ratio or 0:.2f} of the bare route's rate (target >= {scenario.min_ratio})")
+        if scenario.max_growth is not None:
+            verdict(growth is not None and growth <= scenario.max_growth,
+                    f"{scenario.name}: page time large/small {growth or 0:.2f} (target <= {scenario.max_growth})")
+
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    table = ["  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+             for row in rows]
+    table.insert(1, "  ".join("-" * w for w in widths))
+    summary = f"{len(verdicts) - len(failures)} passed, {len(failures)} failed"
+    return table + ["", *verdicts, summary], failures
+
+
+def save(measures: dict[str, Measure], header: list[str]) -> None:
+    """bench/output/results.json: the numbers of the last run, to compare runs."""
+    results = {
+        name: {"paths": m.paths, "rate": m.rate, "bare_rate": m.bare_rate, "queries": m.queries, "ms": m.ms, "statuses": sorted(m.statuses)}
+        for name, m in measures.items()
+    }
+    (OUTPUT / "results.json").write_text(json.dumps({"about": header, "results": results}, ensure_ascii=False, indent=2))

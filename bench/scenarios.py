@@ -1,0 +1,57 @@
+"""The registry: what data the benchmark builds and which pages it measures.
+
+See the docstring of ``bench/__init__.py`` for how an area adds its own lines.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import data
+
+HTMX = {"HX-Request": "true"}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Rows of some tables, at two sizes: the page time at ``large`` is compared with ``small``."""
+
+    name: str
+    fill: Callable  # fill(counts: dict[str, int], rng: random.Random) -> dict | None
+    large: dict[str, int]
+    small: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A page to measure and the targets it must meet."""
+
+    name: str
+    path: str  # may use values returned by the fillers: "/directory/people?q={surname_part}"
+    headers: dict[str, str] = field(default_factory=dict)
+    max_queries: int | None = 6  # SQL queries per request, at either size
+    min_ratio: float | None = 0.1  # requests per second, as a share of the bare route's
+    max_growth: float | None = None  # page time at the large size / at the small size
+
+
+# Filled in this order (later fillers may use earlier rows), for each size.
+DATASETS: list[Dataset] = [
+    Dataset("directory", data.fill_directory,
+            large={"organizations": 1000, "people": 20000}, small={"organizations": 50, "people": 200}),
+    Dataset("councils", data.fill_councils,
+            large={"councils": 2, "members": 15}, small={"councils": 2, "members": 15}),
+]
+
+SCENARIOS: list[Scenario] = [
+    Scenario("people", "/directory/people", max_growth=1.5),
+    # The middle page: 400 of 800 with 20,000 people, 4 of 8 with 200.
+    Scenario("people-page-400", "/directory/people?page={middle_page}", max_growth=1.5),
+    Scenario("organizations", "/directory/organizations", max_growth=1.5),
+    Scenario("people-search", "/directory/people?q={surname_part}", HTMX, max_growth=1.5),
+    Scenario("people-suggest", "/directory/people/suggest?q={surname_part}", HTMX, max_growth=1.5),
+    Scenario("councils", "/councils/"),
+    Scenario("dashboard", "/"),
+]
+
+# The yardstick every page is compared with: the fastest answer the server gives.
+BARE = Scenario("bare", "/_bare", max_queries=None, min_ratio=None)

@@ -1,0 +1,137 @@
+"""The benchmark's pieces: fillers, the query counter, the server, the client, the load
+generator. No timings are asserted here: ``make bench`` measures, these only check it works."""
+from __future__ import annotations
+
+import logging
+import random
+import string
+
+import pytest
+from sqlalchemy import func, select
+
+from bench import data, harness
+from bench.client import Session, load, parse_wrk
+from bench.scenarios import DATASETS, HTMX, SCENARIOS, Dataset
+from bench.server import Server
+from cluster_intranet import config, create_app
+from cluster_intranet.councils.models import Council, CouncilMember
+from cluster_intranet.directory import services
+from cluster_intranet.directory.models import Organization, Person
+from cluster_intranet.extensions import db
+from tests.conftest import PASSWORD, make_user
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_directory_filler_makes_the_requested_rows(app, ctx):
+    values = data.fill_directory({"organizations": 12, "people": 70}, random.Random(1))
+    data.fill_councils({"councils": 2, "members": 5}, random.Random(1))
+    db.session.commit()
+
+    assert (count(Organization), count(Person), count(Council), count(CouncilMember)) == (12, 70, 2, 10)
+    assert values == {"surname_part": "кузнец", "middle_page": 1}  # 70 people: 3 pages of 25
+    # search_text is what the model itself would store.
+    for person in db.session.scalars(select(Person).limit(5)):
+        stored = person.search_text
+        person.refresh_search_text()
+        assert stored == person.search_text and person.surname.casefold() in stored
+    # One in seven is a Кузнецов or a Кузнецова, found by the live search.
+    assert len(services.search_people(values["surname_part"], limit=100)) >= 70 // 7
+
+
+def test_every_dataset_fills_at_its_small_size_and_every_path_resolves(app, ctx):
+    values = {}
+    rng = random.Random(1)
+    for dataset in DATASETS:
+        values.update(dataset.fill(dataset.small, rng) or {})
+    db.session.commit()
+    for scenario in SCENARIOS:
+        path = harness.resolve_path(scenario.path, values)
+        assert path.startswith("/") and all(c in string.printable for c in path)
+
+
+def test_query_counter_reports_each_request(app, database_url, ctx):
+    make_user("viewer", "counter@cluster.test")
+    counting = create_app({
+        "TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
+        "COUNT_QUERIES": True, "BENCH_ROUTES": True,
+    })
+    try:
+        client = counting.test_client()
+        assert client.post("/login", data={"email": "counter@cluster.test", "password": PASSWORD}).status_code == 303
+        bare = client.get("/_bare")
+        assert bare.get_data(as_text=True) == "ok" and bare.headers["X-Query-Count"] == "1"  # the user
+        people = client.get("/directory/people")
+        # the user, the count, a page of ids: an empty directory loads no rows
+        assert people.headers["X-Query-Count"] == "3"
+    finally:
+        with counting.app_context():
+            db.engine.dispose()
+    assert "X-Query-Count" not in app.test_client().get("/login").headers  # off unless asked for
+
+
+def test_benchmark_switches_come_from_the_environment():
+    assert config.from_environment({"BENCH_ROUTES": "1", "COUNT_QUERIES": "yes"}) == {"BENCH_ROUTES": True, "COUNT_QUERIES": True}
+    assert config.from_environment({"BENCH_ROUTES": "0"}) == {"BENCH_ROUTES": False}
+
+
+@pytest.fixture
+def logging_kept():
+    """Alembic's fileConfig (migrations/alembic.ini) disables every logger that exists and
+    resets the root logger; the rest of the suite expects them as they were."""
+    loggers = [logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+    root = logging.getLogger()
+    saved = [(logger, logger.disabled) for logger in loggers], root.level, list(root.handlers)
+    yield
+    states, level, handlers = saved
+    for logger, disabled in states:
+        logger.disabled = disabled
+    root.setLevel(level)
+    root.handlers[:] = handlers
+
+
+def test_served_by_gunicorn_signed_in_and_loaded(tmp_path, monkeypatch, logging_kept):
+    """The whole chain on a tiny database: build, serve, sign in, count queries, load."""
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setattr(harness, "DATASETS", [
+        Dataset("directory", data.fill_directory, large={}, small={"organizations": 3, "people": 30}),
+    ])
+    url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
+    values = harness.build_database(url, "small", "bench-password-1", "bench-secret", random.Random(1))
+
+    with Server(url, secret_key="bench-secret", instance_path=tmp_path, log_path=tmp_path / "gunicorn.log") as server:
+        session = Session(server.port)
+        assert session.get("/_bare").status == 302  # signed out: to the login page
+        session.login(harness.BENCH_EMAIL, "bench-password-1")
+        bare = session.get("/_bare")
+        assert (bare.status, bare.body, bare.query_count) == (200, "ok", 1)
+        search = session.get(harness.resolve_path("/directory/people?q={surname_part}", values), HTMX)
+        assert search.status == 200 and "Кузнецов" in search.body and "<html" not in search.body
+        assert search.query_count >= 3
+
+        result = load(server.port, "/_bare", {"Cookie": session.cookie_header}, seconds=10, connections=2,
+                      max_requests=40, loader="python")
+        assert result.requests == 40 and result.errors == 0 and result.rate > 0  # stopped by the count
+        signed_out = load(server.port, "/_bare", {}, seconds=0.2, connections=1, max_requests=5, loader="python")
+        assert signed_out.errors == signed_out.requests == 5  # a redirect is not a page
+        session.close()
+
+
+def test_wrk_output_is_read():
+    output = """Running 1s test @ http://127.0.0.1:5101/_bare
+  1 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     2.91ms    1.20ms  14.41ms   86.96%
+    Req/Sec     1.39k   108.06     1.52k    80.00%
+  1385 requests in 1.00s, 248.87KB read
+  Socket errors: connect 0, read 2, write 0, timeout 0
+  Non-2xx or 3xx responses: 3
+Requests/sec:   1382.10
+Transfer/sec:    248.37KB
+"""
+    result = parse_wrk(output)
+    assert (result.requests, result.errors, result.seconds) == (1385, 5, 1.0)
+    assert result.rate == pytest.approx(1380)
