@@ -9,8 +9,9 @@ filler (bulk inserts) and given a benchmark user, then served by gunicorn on
 127.0.0.1 with ``BENCH_ROUTES=1`` (the bare route ``/_bare``) and ``COUNT_QUERIES=1``
 (the ``X-Query-Count`` response header). Signed in as that user it measures each page:
 
-- page time: the median of single requests on one warm connection, small and large
-  in turns (so that whatever else the machine is doing weighs on both alike);
+- page time: single requests on one warm connection, small and large in turns (so
+  that whatever else the machine is doing weighs on both alike), first quartile
+  (other processes only add time: the faster requests show the page's own cost);
 - queries per request: ``X-Query-Count``, the most seen, at both sizes;
 - requests per second at the large size, from a load generator in a second process
   (``wrk`` when installed, else ``python -m bench.client``), against the bare route
