@@ -1,0 +1,24 @@
+"""Fixtures of the production-readiness tests: a meeting being written by many."""
+from __future__ import annotations
+
+import multiprocessing
+from datetime import date
+
+import pytest
+
+from cluster_intranet.extensions import db
+from cluster_intranet.meetings.models import Meeting, MeetingStatus
+from tests import factories
+
+
+@pytest.fixture(scope="session")
+def spawn():
+    """Child processes started afresh, as gunicorn's workers are (no fork of the test's state)."""
+    return multiprocessing.get_context("spawn")
+
+
+def draft_meeting(council, number: int) -> Meeting:
+    meeting = Meeting(council=council, number=number, year=2027, date=date(2027, 3, number), status=MeetingStatus.DRAFT.value)
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
