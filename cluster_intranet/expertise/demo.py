@@ -179,14 +179,14 @@ def _programmes() -> dict[str, Programme]:
     return found
 
 
-def _answer_all(assessment: Assessment, criteria: list[Criterion], rng: random.Random, upto: int | None = None) -> None:
+def _answer_all(assessment: Assessment, criteria: list[Criterion], rng: random.Random, saved_at: dt.datetime,
+                upto: int | None = None) -> None:
     """Plausible answers: mostly the maximum, sometimes one step below with a comment."""
     for criterion in criteria[:upto]:
         top = criterion.max_value
         value = top if rng.random() < 0.7 else max(top - 1, 0)
         comment = rng.choice(COMMENTS) if value < top else ""
-        assessment.answers.append(Answer(criterion_id=criterion.id, value=value, comment=comment,
-                                         saved_at=dt.datetime(2021, 12, 3, 5, 0, tzinfo=dt.UTC)))
+        assessment.answers.append(Answer(criterion_id=criterion.id, value=value, comment=comment, saved_at=saved_at))
 
 
 def _sessions(version: ChecklistVersion, programmes: dict[str, Programme], people: list[Person], admin: User | None) -> None:
@@ -200,7 +200,7 @@ def _sessions(version: ChecklistVersion, programmes: dict[str, Programme], peopl
     })
     for person, verdict in zip(people, (Verdict.RECOMMEND, Verdict.RECOMMEND, Verdict.REVISE)):
         assessment = services.add_expert(done, person.id)
-        _answer_all(assessment, criteria, rng)
+        _answer_all(assessment, criteria, rng, dt.datetime(2021, 12, 3, 5, 0, tzinfo=dt.UTC))
         assessment.verdict = verdict.value
         assessment.remarks = "Программа соответствует требованиям предприятий; рекомендуется расширить практику на производстве."
         assessment.submitted_at = dt.datetime(2021, 12, 3, 8, 30, tzinfo=dt.UTC)
@@ -216,8 +216,8 @@ def _sessions(version: ChecklistVersion, programmes: dict[str, Programme], peopl
         "held_on": dt.date(2021, 12, 10), "place": "ОГБПОУ «Северский промышленный колледж», конференц-зал",
     })
     first, second, _third = (services.add_expert(current, person.id) for person in people)
-    _answer_all(first, criteria, rng)
+    _answer_all(first, criteria, rng, dt.datetime(2021, 12, 10, 5, 40, tzinfo=dt.UTC))
     first.verdict, first.submitted_at = Verdict.RECOMMEND.value, dt.datetime(2021, 12, 10, 6, 0, tzinfo=dt.UTC)
-    _answer_all(second, criteria, rng, upto=len(criteria) // 2)
+    _answer_all(second, criteria, rng, dt.datetime(2021, 12, 10, 6, 30, tzinfo=dt.UTC), upto=len(criteria) // 2)
     second.last_answer_at = dt.datetime(2021, 12, 10, 6, 30, tzinfo=dt.UTC)
     db.session.flush()

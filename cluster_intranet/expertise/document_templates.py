@@ -37,12 +37,13 @@ from ..documents.build_templates import (
 )
 
 CLUSTER = "Промышленного образовательно-отраслевого кластера"
+NOTE_FONT_SIZE = 10
 PROGRAMME_LINES = [
     "Образовательная организация: {{ programme.college_full|quotes }}.",
     "Квалификация: {{ programme.qualification }}; форма обучения: {{ programme.study_form }}; "
     "год начала подготовки: {{ programme.intake_year }}.",
     "Экспертная сессия: {{ session.date|ru_date }}{% if session.place %}, {{ session.place|quotes }}{% endif %}.",
-    "Экспертный чек-лист: {{ session.checklist.title|quotes }}, версия {{ session.checklist.number }}"
+    "Оценка по чек-листу «{{ session.checklist.title }}», версия {{ session.checklist.number }}"
     "{% if session.checklist.protocol_ref %} (утверждён: {{ session.checklist.protocol_ref }}){% endif %}.",
 ]
 
@@ -76,7 +77,11 @@ def _results_table(doc, columns, section_row, criterion_row, total_rows) -> None
         _cell(row.cells[0], text, size=TABLE_FONT_SIZE)
     for row, spec in ((section, section_row), (criterion, criterion_row), *zip(totals, total_rows)):
         for cell, (text, align, bold) in zip(row.cells, spec):
-            _cell(cell, text, align=align, bold=bold, size=TABLE_FONT_SIZE)
+            first, _, note = text.partition("\n")
+            _cell(cell, first, align=align, bold=bold, size=TABLE_FONT_SIZE)
+            if note:  # a second, smaller line: the scale under a criterion's wording
+                run = cell.add_paragraph().add_run(note)
+                run.italic, run.font.size = True, Pt(NOTE_FONT_SIZE)
 
 
 def _signature_rows(doc, loop: str, left: str, right: str, *, date_line: bool) -> None:
@@ -86,11 +91,11 @@ def _signature_rows(doc, loop: str, left: str, right: str, *, date_line: bool) -
     table = doc.add_table(rows=rows, cols=3)
     _layout_table(table)
     width = text_width(doc)
-    _set_widths(table, [Mm(100), Mm(40), width - Mm(100) - Mm(40)])
+    _set_widths(table, [width - Mm(80), Mm(35), Mm(45)])
     start, row, *rest = table.rows
     _cell(start.cells[0], "{%tr for p in " + loop + " %}")
     _cell(row.cells[0], left, align=LEFT)
-    _cell(row.cells[1], "_______________", align=CENTER)
+    _cell(row.cells[1], "____________", align=CENTER)
     _cell(row.cells[2], right, align=RIGHT)
     for cell in row.cells:
         cell.paragraphs[0].paragraph_format.space_before = Pt(18)
@@ -109,26 +114,26 @@ def expert_checklist():
          "{% if expert.organization %}, {{ expert.organization|quotes }}{% endif %}.", align=LEFT, indent=False)
     para(doc, before=SECTION_GAP, indent=False)
     width = text_width(doc)
-    columns = [("№", Mm(14)), ("Критерий", Mm(95)), ("Шкала", Mm(30)), ("Оценка", Mm(28)), ("Вес", Mm(14)),
-               ("Баллы", Mm(22))]
+    columns = [("№", Mm(12)), ("Критерий", Mm(100)), ("Оценка", Mm(36)), ("Вес", Mm(14)), ("Баллы", Mm(30))]
     columns.append(("Комментарий эксперта", width - sum(w for _, w in columns)))
     _results_table(
         doc,
         columns,
         section_row=[("{{ s.number }}", CENTER, True), ("{{ s.title }}", LEFT, True), ("", LEFT, False), ("", LEFT, False),
-                     ("", LEFT, False), ("{{ s.points }} из {{ s.maximum }}", CENTER, True), ("{{ s.percent }}", LEFT, False)],
-        criterion_row=[("{{ c.number }}", CENTER, False), ("{{ c.wording }}{% if not c.required %} (необязательный){% endif %}", LEFT, False),
-                       ("{{ c.scale }}", CENTER, False), ("{{ c.answer }}", CENTER, False), ("{{ c.weight }}", CENTER, False),
+                     ("{{ s.points }} из {{ s.maximum }} ({{ s.percent }})", CENTER, True), ("", LEFT, False)],
+        criterion_row=[("{{ c.number }}", CENTER, False),
+                       ("{{ c.wording }}\nШкала: {{ c.scale }}{% if not c.required %}; необязательный{% endif %}", LEFT, False),
+                       ("{{ c.answer }}", CENTER, False), ("{{ c.weight }}", CENTER, False),
                        ("{{ c.points }}", CENTER, False), ("{{ c.comment }}", LEFT, False)],
-        total_rows=[[("", CENTER, False), ("Итого", LEFT, True), ("", LEFT, False), ("", LEFT, False), ("", LEFT, False),
-                     ("{{ total.points }} из {{ total.maximum }}", CENTER, True), ("{{ total.percent }}", LEFT, True)]],
+        total_rows=[[("", CENTER, False), ("Итого", LEFT, True), ("", LEFT, False), ("", LEFT, False),
+                     ("{{ total.points }} из {{ total.maximum }} ({{ total.percent }})", CENTER, True), ("", LEFT, False)]],
     )
     heading(doc, "Итоговая рекомендация эксперта: {{ verdict or 'не указана' }}.", indent=False)
     tag(doc, "if remarks")
     para(doc, "Замечания и предложения: {{ remarks }}", indent=False)
     tag(doc, "endif")
     tag(doc, "if submitted_on")
-    para(doc, "Чек-лист заполнен {{ submitted_on|ru_date }}.", indent=False, before=Pt(6))
+    para(doc, "Чек-лист заполнен {{ submitted_on|ru_date }}", indent=False, before=Pt(6))
     tag(doc, "endif")
     para(doc, before=Pt(18), indent=False)
     table = doc.add_table(rows=1, cols=3)
@@ -161,17 +166,19 @@ def expert_conclusion():
          align=LEFT, indent=False, size=TABLE_FONT_SIZE)
     para(doc, indent=False)
     width = text_width(doc)
-    columns = [("№", Mm(14)), ("Критерий", Mm(130)), ("Оценки экспертов", Mm(40)), ("Среднее", Mm(25)), ("Баллы", Mm(25))]
-    columns.append(("Максимум", width - sum(w for _, w in columns)))
+    columns = [("№", Mm(12)), ("Критерий", Mm(118)), ("Оценки экспертов", Mm(38)), ("Среднее", Mm(22)),
+               ("Баллы", Mm(22)), ("Макс.", Mm(24))]
+    columns.append(("% от макс.", width - sum(w for _, w in columns)))
     _results_table(
         doc,
         columns,
-        section_row=[("{{ s.number }}", CENTER, True), ("{{ s.title }}", LEFT, True), ("", CENTER, False),
-                     ("{{ s.percent }}", CENTER, False), ("{{ s.points }}", CENTER, True), ("{{ s.maximum }}", CENTER, True)],
+        section_row=[("{{ s.number }}", CENTER, True), ("{{ s.title }}", LEFT, True), ("", CENTER, False), ("", CENTER, False),
+                     ("{{ s.points }}", CENTER, True), ("{{ s.maximum }}", CENTER, True), ("{{ s.percent }}", CENTER, True)],
         criterion_row=[("{{ c.number }}", CENTER, False), ("{{ c.wording }}", LEFT, False), ("{{ c.answers }}", CENTER, False),
-                       ("{{ c.mean }}", CENTER, False), ("{{ c.points }}", CENTER, False), ("{{ c.maximum }}", CENTER, False)],
-        total_rows=[[("", CENTER, False), ("Итого", LEFT, True), ("", CENTER, False), ("{{ total.percent }}", CENTER, True),
-                     ("{{ total.points }}", CENTER, True), ("{{ total.maximum }}", CENTER, True)]],
+                       ("{{ c.mean }}", CENTER, False), ("{{ c.points }}", CENTER, False), ("{{ c.maximum }}", CENTER, False),
+                       ("{{ c.percent }}", CENTER, False)],
+        total_rows=[[("", CENTER, False), ("Итого", LEFT, True), ("", CENTER, False), ("", CENTER, False),
+                     ("{{ total.points }}", CENTER, True), ("{{ total.maximum }}", CENTER, True), ("{{ total.percent }}", CENTER, True)]],
     )
     para(doc, "Итоговый балл: {{ total.points }} из {{ total.maximum }} ({{ total.percent }}).", indent=False, before=SECTION_GAP)
     heading(doc, "Заключение: {{ conclusion or proposal }}.", indent=False)
@@ -179,11 +186,11 @@ def expert_conclusion():
     para(doc, "{{ conclusion_text }}")
     tag(doc, "endif")
     tag(doc, "if concluded_on")
-    para(doc, "Дата заключения: {{ concluded_on|ru_date }}.", indent=False, before=Pt(6))
+    para(doc, "Дата заключения: {{ concluded_on|ru_date }}", indent=False, before=Pt(6))
     tag(doc, "endif")
 
     heading(doc, "Эксперты:", indent=False)
-    _signature_rows(doc, "experts", "{{ p.name }}{% if p.organization %}, {{ p.organization|quotes }}{% endif %}",
+    _signature_rows(doc, "experts", "{{ p.position }}{% if p.organization %} {{ p.organization|quotes }}{% endif %}",
                     "{{ p.short_name_reversed }}", date_line=False)
     tag(doc, "if secretary")
     para(doc, "Секретарь экспертной сессии ______________ {{ secretary.short_name_reversed }}", align=LEFT, indent=False,
@@ -202,9 +209,10 @@ def approval_sheet():
     para(doc, "Квалификация: {{ programme.qualification }}; форма обучения: {{ programme.study_form }}; "
          "год начала подготовки: {{ programme.intake_year }}.", align=LEFT, indent=False)
     para(doc, f"Программа рассмотрена на экспертной сессии работодателей — участников {CLUSTER} "
-         "{{ session.date|ru_date }} по экспертному чек-листу {{ session.checklist.title|quotes }} "
+         "{{ session.date|ru_date }} по экспертному чек-листу «{{ session.checklist.title }}» "
          "(версия {{ session.checklist.number }}{% if session.checklist.protocol_ref %}, {{ session.checklist.protocol_ref }}{% endif %}). "
-         "Заключение экспертной сессии{% if decided_on %} от {{ decided_on|ru_date }}{% endif %}: {{ conclusion|lower }}.",
+         "Заключение экспертной сессии{% if decided_on %} от {{ decided_on|ru_date }}{% endif %}: {{ conclusion|lower }}. "
+         "Программа {{ decision|lower }}.",
          before=SECTION_GAP)
     heading(doc, "СОГЛАСОВАНО:", indent=False)
     _signature_rows(doc, "signatures",

@@ -34,7 +34,7 @@ expert_conclusion.docx — the session's conclusion with the table of results::
     experts: [expert, ...] (with number: int)
     sections: [{number, title, points, maximum, percent,
                 criteria: [{number, wording, answers: str,   # «2 / 1 / 2», in the order of experts
-                            mean: str, points: str, maximum: str}]}]
+                            mean: str, points: str, maximum: str, percent: str}]}]
     total: {points, maximum, percent}
     proposal: str,                   # what the thresholds and verdicts proposed
     conclusion: str, conclusion_text: str, concluded_on: date | None,
@@ -42,7 +42,10 @@ expert_conclusion.docx — the session's conclusion with the table of results::
 
 approval_sheet.docx — the programme's approval sheet::
 
-    programme, session, conclusion: str, decided_on: date | None,
+    programme, session,
+    conclusion: str,                 # «Рекомендовать к согласованию»
+    decision: str,                   # what it made of the programme: «Согласована»
+    decided_on: date | None,
     signatures: [{organization: str, position: str, name: str, short_name_reversed: str}]
 """
 from __future__ import annotations
@@ -51,7 +54,7 @@ import datetime as dt
 
 from ..directory.models import Person
 from . import services
-from .models import Assessment, Programme
+from .models import Assessment, Programme, Verdict
 from .services import Score, SessionData, format_number, format_percent
 
 
@@ -156,11 +159,9 @@ def conclusion_context(data: SessionData) -> dict:
                 {
                     "number": row.number,
                     "wording": row.criterion.wording,
-                    "answers": " / ".join(
-                        str(answer.value) if answer and answer.value is not None else "—" for answer in row.answers
-                    ),
+                    "answers": " / ".join("—" if cell.value is None else str(cell.value) for cell in row.cells),
                     "mean": format_number(row.mean) if row.mean is not None else "—",
-                    **{key: value for key, value in _score(row.score).items() if key != "percent"},
+                    **_score(row.score),
                 }
                 for row in section.rows
             ],
@@ -189,6 +190,7 @@ def approval_sheet_context(data: SessionData) -> dict:
         "programme": _programme(session.programme),
         "session": _session(data),
         "conclusion": session.conclusion_label,
+        "decision": Verdict(session.conclusion).approval_status.label if session.conclusion else "",
         "decided_on": session.concluded_on,
         "signatures": [_person(a.person) for a in data.submitted],
     }
@@ -275,9 +277,9 @@ def demo_conclusion_context() -> dict:
             {"number": 1, "title": "Соответствие ФГОС СПО", "points": "5,25", "maximum": "6", "percent": "87,5\u00a0%",
              "criteria": [
                  {"number": "1.1", "wording": "Структура и объём программы соответствуют требованиям ФГОС СПО",
-                  "answers": "2 / 2", "mean": "2", "points": "3", "maximum": "3"},
+                  "answers": "2 / 2", "mean": "2", "points": "3", "maximum": "3", "percent": "100\u00a0%"},
                  {"number": "1.2", "wording": "Вариативная часть использована по запросам работодателей",
-                  "answers": "1 / 2", "mean": "1,5", "points": "2,25", "maximum": "3"},
+                  "answers": "1 / 2", "mean": "1,5", "points": "2,25", "maximum": "3", "percent": "75\u00a0%"},
              ]},
         ],
         "total": {"points": "5,25", "maximum": "6", "percent": "87,5\u00a0%"},
@@ -295,6 +297,7 @@ def demo_approval_sheet_context() -> dict:
         "programme": dict(_DEMO_PROGRAMME),
         "session": {**_DEMO_SESSION, "checklist": dict(_DEMO_SESSION["checklist"])},
         "conclusion": "Рекомендовать к согласованию",
+        "decision": "Согласована",
         "decided_on": dt.date(2021, 12, 3),
         "signatures": [
             {key: e[key] for key in ("name", "full_name", "short_name_reversed", "position", "organization")}

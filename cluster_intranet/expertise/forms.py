@@ -12,6 +12,11 @@ def _id_or_none(value):
 class DecimalCommaField(FloatField):
     """A number typed the Russian way: «1,5» as well as «1.5»."""
 
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:g}".replace(".", ",")
+
     def process_formdata(self, valuelist):
         if valuelist:
             valuelist = [valuelist[0].replace(",", ".").strip()]

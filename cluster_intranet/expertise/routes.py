@@ -674,11 +674,13 @@ def save_answer(assessment_id: int, criterion_id: int):
                             error=str(error), answered=None)
         flash(str(error), "danger")
         return redirect(back, 303)
-    db.session.commit()
+    response = redirect(back, 303)
     if wants_fragment():
-        return fragment("expertise/_answer_status.html", criterion=criterion, answer=answer, error=None,
-                        answered=services.answered_count(assessment), needs_comment=services.needs_comment)
-    return redirect(back, 303)
+        # Rendered before the commit expires the objects it shows: no reloading them.
+        response = fragment("expertise/_answer_status.html", criterion=criterion, answer=answer, error=None,
+                            answered=services.answered_count(assessment), needs_comment=services.needs_comment)
+    db.session.commit()
+    return response
 
 
 @bp.post("/assessments/<int:assessment_id>/submit")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import Select, func, select, update
@@ -172,17 +174,19 @@ def may_view_assessment(user: User, assessment: Assessment) -> bool:
 
 
 def may_see_others(user: User, assessment: Assessment) -> bool:
-    """Experts see the other experts' answers only once they submitted their own."""
-    return may_run(user) or assessment.is_submitted or assessment.session.is_completed
+    """On their own checklist, experts see the other experts' answers once they submitted
+    theirs (secretaries and viewers see them all on the session's page)."""
+    return is_own(user, assessment) and (assessment.is_submitted or assessment.session.is_completed)
 
 
 # --- programmes --------------------------------------------------------------------
 
 
 def programmes_query(text: str = "", status: str = "", college_id: int | None = None) -> Select:
+    # selectinload, not a join: the LIMIT applies before the colleges are fetched.
     stmt = (
         select(Programme)
-        .options(joinedload(Programme.college))
+        .options(selectinload(Programme.college))
         .order_by(Programme.code, Programme.intake_year.desc(), Programme.id)
     )
     if text.strip():
@@ -451,8 +455,8 @@ def sessions_query(user: User) -> Select:
     stmt = (
         select(ExpertSession)
         .options(
-            joinedload(ExpertSession.programme).joinedload(Programme.college),
-            joinedload(ExpertSession.checklist_version),
+            selectinload(ExpertSession.programme).selectinload(Programme.college),
+            selectinload(ExpertSession.checklist_version),
         )
         .order_by(ExpertSession.held_on.desc(), ExpertSession.id.desc())
     )
@@ -585,12 +589,20 @@ def remove_expert(assessment: Assessment) -> None:
 # --- one session's data in a fixed number of queries -------------------------------
 
 
+class AnswerRow(Protocol):
+    """What pages read of an answer (an Answer, or a row of its columns)."""
+
+    value: int | None
+    comment: str
+    saved_at: datetime
+
+
 @dataclass
 class SessionData:
     session: ExpertSession
     sections: list[ChecklistSection]
     assessments: list[Assessment]
-    answers: dict[tuple[int, int], Answer]  # (assessment id, criterion id) -> answer
+    answers: dict[tuple[int, int], AnswerRow]  # (assessment id, criterion id) -> the answer
 
     @property
     def criteria(self) -> list[Criterion]:
@@ -600,7 +612,7 @@ class SessionData:
     def submitted(self) -> list[Assessment]:
         return [a for a in self.assessments if a.is_submitted]
 
-    def answer(self, assessment: Assessment, criterion: Criterion) -> Answer | None:
+    def answer(self, assessment: Assessment, criterion: Criterion) -> AnswerRow | None:
         return self.answers.get((assessment.id, criterion.id))
 
     def answered_count(self, assessment: Assessment) -> int:
@@ -639,25 +651,34 @@ def load_session(session_id: int) -> SessionData | None:
         )
     )
     set_committed_value(session, "assessments", assessments)
-    answers = db.session.scalars(
-        select(Answer).join(Answer.assessment).where(Assessment.session_id == session.id)
+    # Plain rows, not ORM objects: a page shows hundreds of answers and only reads them.
+    answers = db.session.execute(
+        select(Answer.assessment_id, Answer.criterion_id, Answer.value, Answer.comment, Answer.saved_at)
+        .join(Answer.assessment)
+        .where(Assessment.session_id == session.id)
     ).all()
-    by_assessment: dict[int, list[Answer]] = {a.id: [] for a in assessments}
-    for answer in answers:
-        by_assessment[answer.assessment_id].append(answer)
-    for assessment in assessments:
-        set_committed_value(assessment, "answers", by_assessment[assessment.id])
     return SessionData(session, sections, assessments, {(a.assessment_id, a.criterion_id): a for a in answers})
 
 
 # --- results -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One expert's answer in the results table, ready to print."""
+
+    value: int | None
+    label: str  # «частично соответствует»; «нет ответа»
+    below: bool  # below the criterion's maximum
+    comment: str
+    expert: str  # «Соколов А.В.», to sign the comment
+
+
 @dataclass
 class CriterionResult:
     criterion: Criterion
     number: str  # «2.3»
-    answers: list[Answer | None]  # one per column (submitted assessment)
+    cells: list[Cell]  # one per column (submitted checklist)
     mean: float | None
     score: Score
 
@@ -695,22 +716,32 @@ def results(data: SessionData, columns: list[Assessment] | None = None) -> Resul
     """Per criterion the answers and their mean, per section and in total the score,
     and the proposed conclusion — over the submitted checklists (or ``columns``)."""
     columns = data.submitted if columns is None else columns
+    names = [a.person.short_name for a in columns]
     sections = []
+    expert_totals = {a.id: Score() for a in columns}
+    section_totals = {}
     for number, section in enumerate(data.sections, start=1):
         rows = []
+        points = [0.0] * len(columns)  # each expert's points and maximum in this section
+        maxima = [0.0] * len(columns)
         for index, criterion in enumerate(section.criteria, start=1):
-            answers = [data.answer(a, criterion) for a in columns]
-            average = mean(answer.value if answer else None for answer in answers)
-            rows.append(
-                CriterionResult(
-                    criterion=criterion,
-                    number=f"{number}.{index}",
-                    answers=answers,
-                    mean=average,
-                    score=criterion_score(average, criterion.max_value, criterion.weight),
-                )
-            )
+            top, weight, labels = criterion.max_value, criterion.weight, dict(criterion.options)
+            cells = []
+            for column, assessment in enumerate(columns):
+                answer = data.answers.get((assessment.id, criterion.id))
+                value = answer.value if answer else None
+                if value is not None:  # criterion_score, inlined: this loop runs experts × criteria times
+                    points[column] += value * weight
+                    maxima[column] += top * weight
+                cells.append(Cell(value, labels.get(value, "нет ответа"), value is not None and value < top,
+                                  answer.comment if answer else "", names[column]))
+            average = mean(cell.value for cell in cells)
+            rows.append(CriterionResult(criterion, f"{number}.{index}", cells, average, criterion_score(average, top, weight)))
         sections.append(SectionResult(section, number, rows, total(row.score for row in rows)))
+        for column, assessment in enumerate(columns):
+            own = Score(points[column], maxima[column])
+            section_totals[(assessment.id, section.id)] = own
+            expert_totals[assessment.id] += own
     overall = total(s.score for s in sections)
     verdicts = [Verdict(a.verdict) for a in columns if a.verdict]
     approve, revise = thresholds()
@@ -718,10 +749,10 @@ def results(data: SessionData, columns: list[Assessment] | None = None) -> Resul
         columns=columns,
         sections=sections,
         total=overall,
-        expert_totals={a.id: assessment_score(data, a) for a in columns},
+        expert_totals=expert_totals,
         verdicts=verdicts,
         proposal=propose_conclusion(overall.share, verdicts, approve, revise),
-        section_totals={(a.id, s.id): assessment_score(data, a, s) for a in columns for s in data.sections},
+        section_totals=section_totals,
     )
 
 

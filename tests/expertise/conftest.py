@@ -132,10 +132,14 @@ def sign_in(app):
 
 class QueryCounter:
     def __init__(self):
-        self.count = 0
+        self.statements = []
 
-    def __call__(self, *args, **kwargs):
-        self.count += 1
+    def __call__(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
 
 
 @pytest.fixture

@@ -1,0 +1,247 @@
+"""An expert's checklist: answers saved one by one, submitting, locking and reopening, who sees what."""
+import pytest
+from sqlalchemy import func, select
+
+from cluster_intranet.expertise import services
+from cluster_intranet.expertise.models import Answer, Assessment, ExpertSession
+from cluster_intranet.extensions import db
+
+from .conftest import answer_all, build_checklist, build_expert, build_session, submit_all
+
+
+@pytest.fixture
+def setup(app, ctx):
+    """An open session with three experts; the criteria of its checklist in order."""
+    session, assigned = build_session(experts=3)
+    criteria = session.checklist_version.criteria
+    db.session.commit()
+    return session, assigned, criteria
+
+
+def save_url(assessment, criterion):
+    return f"/expertise/assessments/{assessment.id}/answers/{criterion.id}"
+
+
+def test_an_answer_is_saved_as_the_expert_goes(setup, sign_in):
+    session, assigned, criteria = setup
+    assessment, email = assigned[0]
+    expert = sign_in(email)
+    conformity = criteria[0]
+    response = expert.hx("post", save_url(assessment, conformity), data={"value": "2", "comment": ""})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body
+    assert "✓ Сохранено" in body
+    assert '<strong id="answered-count" hx-swap-oob="true">1</strong>' in body
+    answer = db.session.scalar(select(Answer))
+    assert (answer.value, answer.comment, answer.criterion_id) == (2, "", conformity.id)
+
+    # The same row again: the answer is replaced, not duplicated; a lower mark asks for a comment.
+    lower = expert.hx("post", save_url(assessment, conformity), data={"value": "1", "comment": ""})
+    assert "поясните в комментарии" in lower.get_data(as_text=True)
+    commented = expert.hx("post", save_url(assessment, conformity), data={"value": "1", "comment": "Нет учебного плана"})
+    assert "поясните в комментарии" not in commented.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+    assert db.session.scalar(select(Answer.comment)) == "Нет учебного плана"
+
+    page = expert.get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    assert f'id="v-{conformity.id}-1" value="1" autocomplete="off" checked' in page
+    assert "Нет учебного плана" in page
+    assert db.session.get(Assessment, assessment.id).last_answer_at is not None
+
+
+@pytest.mark.parametrize(
+    "criterion_index, data, message",
+    [
+        (0, {"value": "5"}, "Выберите один из предложенных вариантов ответа."),  # conformity: 0..2
+        (1, {"value": "да"}, "Выберите один из предложенных вариантов ответа."),
+        (3, {"value": "6"}, "Выберите один из предложенных вариантов ответа."),  # 0..5
+        (0, {"value": "2", "comment": "к" * 2001}, "Не длиннее 2000 символов."),
+    ],
+)
+def test_bad_answers_are_refused_and_nothing_is_saved(setup, sign_in, criterion_index, data, message):
+    session, assigned, criteria = setup
+    assessment, email = assigned[0]
+    response = sign_in(email).hx("post", save_url(assessment, criteria[criterion_index]), data=data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert "✗ Не сохранено" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_a_criterion_of_another_checklist_is_not_found(setup, sign_in):
+    session, assigned, criteria = setup
+    other = build_checklist()
+    db.session.commit()
+    assessment, email = assigned[0]
+    response = sign_in(email).hx("post", save_url(assessment, other.criteria[0]), data={"value": "1"})
+    assert response.status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_without_javascript_the_rows_button_saves_and_comes_back(setup, sign_in):
+    session, assigned, criteria = setup
+    assessment, email = assigned[0]
+    response = sign_in(email).post(save_url(assessment, criteria[1]), data={"value": "1", "comment": ""})
+    assert response.status_code == 303
+    assert response.location.endswith(f"/expertise/assessments/{assessment.id}#criterion-{criteria[1].id}")
+    assert db.session.scalar(select(Answer.value)) == 1
+
+
+def test_submitting_needs_required_answers_comments_and_a_verdict(setup, sign_in):
+    session, assigned, criteria = setup
+    assessment, email = assigned[0]
+    expert = sign_in(email)
+    url = f"/expertise/assessments/{assessment.id}/submit"
+    # Nothing answered: every required criterion is listed, by its number.
+    refused = expert.hx("post", url, data={"verdict": "", "remarks": ""})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and refused.headers["HX-Retarget"] == "#submit-block"
+    assert "Не отвечены обязательные критерии 1.1, 1.2, 2.1, 2.2." in body
+    assert "Не выбрана итоговая рекомендация." in body
+    # All required answered, one below the maximum without a comment; the optional 2.3 left out.
+    for criterion, value in zip(criteria[:4], ["2", "0", "2", "5"]):
+        expert.hx("post", save_url(assessment, criterion), data={"value": value, "comment": ""})
+    refused = expert.hx("post", url, data={"verdict": "recommend"})
+    assert refused.status_code == 422
+    assert "Нет комментария к оценке ниже максимальной: критерии 1.2." in refused.get_data(as_text=True)
+    assert db.session.get(Assessment, assessment.id).submitted_at is None
+
+    expert.hx("post", save_url(assessment, criteria[1]), data={"value": "0", "comment": "Рабочих программ нет"})
+    done = expert.hx("post", url, data={"verdict": "revise", "remarks": "Доработать рабочие программы."})
+    assert done.status_code == 200 and done.headers["HX-Redirect"].endswith(f"/expertise/assessments/{assessment.id}")
+    assessment = db.session.get(Assessment, assessment.id)
+    assert assessment.submitted_at is not None
+    assert (assessment.verdict, assessment.remarks) == ("revise", "Доработать рабочие программы.")
+
+
+def test_a_submitted_checklist_is_locked_until_a_secretary_reopens_it(setup, sign_in, secretary):
+    session, assigned, criteria = setup
+    assessment, email = assigned[0]
+    for each, _ in assigned:
+        answer_all(each, session.checklist_version)
+    submit_all(session)
+    db.session.commit()
+    expert = sign_in(email)
+
+    locked = expert.hx("post", save_url(assessment, criteria[0]), data={"value": "0", "comment": "поздно"})
+    assert locked.status_code == 409 and "Чек-лист отправлен и закрыт для изменений" in locked.get_data(as_text=True)
+    assert expert.hx("post", f"/expertise/assessments/{assessment.id}/submit", data={"verdict": "reject"}).status_code == 409
+    page = expert.get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    assert "data-autosave" not in page and "Отправить чек-лист" not in page
+    assert db.session.scalar(select(Answer.value).where(Answer.criterion_id == criteria[0].id, Answer.assessment_id == assessment.id)) == 2
+
+    # An expert cannot reopen; a secretary must give a reason.
+    url = f"/expertise/assessments/{assessment.id}/reopen"
+    assert expert.hx("post", url, data={"reason": "хочу исправить"}).status_code == 403
+    refused = secretary.hx("post", url, data={"reason": ""})
+    assert refused.status_code == 422 and "Заполните это поле." in refused.get_data(as_text=True)
+    assert db.session.get(Assessment, assessment.id).submitted_at is not None
+    reopened = secretary.hx("post", url, data={"reason": "Уточните оценку по критерию 2.2"})
+    assert reopened.status_code == 200
+    assessment = db.session.get(Assessment, assessment.id)
+    assert assessment.submitted_at is None and assessment.reopen_reason == "Уточните оценку по критерию 2.2"
+    page = expert.get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    assert "Уточните оценку по критерию 2.2" in page and "data-autosave" in page
+    assert expert.hx("post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "исправлено"}).status_code == 200
+
+
+def test_a_completed_session_is_locked_for_everyone(setup, secretary, app):
+    session, assigned, criteria = setup
+    for assessment, _ in assigned:
+        answer_all(assessment, session.checklist_version)
+    submit_all(session)
+    services.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
+    db.session.commit()
+    assessment = assigned[0][0]
+    assert secretary.hx("post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "поздно"}).status_code == 409
+    assert secretary.hx("post", f"/expertise/sessions/{session.id}/conclusion", data={"verdict": "reject"}).status_code == 409
+    expert, _ = build_expert()
+    db.session.commit()
+    assert secretary.hx("post", f"/expertise/sessions/{session.id}/experts", data={"person_id": expert.id}).status_code == 409
+    assert db.session.get(ExpertSession, session.id).conclusion == "recommend"
+
+
+def test_experts_see_only_their_own_sessions(setup, sign_in):
+    session, assigned, criteria = setup
+    (mine, email), (colleague, _), _ = assigned
+    outsider_person, outsider_email = build_expert()
+    db.session.commit()
+    outsider = sign_in(outsider_email)
+    for url in (f"/expertise/sessions/{session.id}", f"/expertise/assessments/{mine.id}",
+                f"/expertise/assessments/{mine.id}/checklist.docx", f"/expertise/sessions/{session.id}/conclusion.docx"):
+        assert outsider.get(url).status_code == 403, url
+    assert outsider.hx("post", save_url(mine, criteria[0]), data={"value": "2"}).status_code == 403
+    assert outsider.hx("post", f"/expertise/assessments/{mine.id}/submit", data={"verdict": "recommend"}).status_code == 403
+    assert outsider.get(f"/expertise/sessions/{session.id}/progress").status_code == 403
+    assert session.programme.title not in outsider.get("/expertise/").get_data(as_text=True)
+
+    expert = sign_in(email)
+    # The session's page leads an assigned expert to their own checklist; a colleague's is closed.
+    to_own = expert.get(f"/expertise/sessions/{session.id}")
+    assert to_own.status_code == 302 and to_own.location.endswith(f"/expertise/assessments/{mine.id}")
+    assert expert.get(f"/expertise/assessments/{colleague.id}").status_code == 403
+    assert expert.hx("post", save_url(colleague, criteria[0]), data={"value": "0"}).status_code == 403
+    assert session.programme.title in expert.get("/expertise/").get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_experts_see_the_others_answers_only_after_submitting_their_own(setup, sign_in):
+    session, assigned, criteria = setup
+    (mine, email), (colleague, _), _ = assigned
+    answer_all(colleague, session.checklist_version, value=lambda c: 0, comment="Замечание коллеги")
+    data = services.load_session(session.id)
+    services.submit(data, data.assessments[1], "reject", "")
+    db.session.commit()
+    expert = sign_in(email)
+    before = expert.get(f"/expertise/assessments/{mine.id}").get_data(as_text=True)
+    assert "Замечание коллеги" not in before and colleague.person.short_name not in before
+    assert "станут видны после отправки" in before
+
+    answer_all(mine, session.checklist_version)
+    data = services.load_session(session.id)
+    services.submit(data, data.assessments[0], "recommend", "")
+    db.session.commit()
+    after = expert.get(f"/expertise/assessments/{mine.id}").get_data(as_text=True)
+    assert "Оценки всех экспертов" in after
+    assert "Замечание коллеги" in after and colleague.person.short_name in after
+
+
+def test_viewers_see_results_only_after_completion(setup, viewer):
+    session, assigned, criteria = setup
+    for assessment, _ in assigned:
+        answer_all(assessment, session.checklist_version)
+    submit_all(session)
+    db.session.commit()
+    assert viewer.get(f"/expertise/sessions/{session.id}").status_code == 403
+    assert viewer.get(f"/expertise/assessments/{assigned[0][0].id}").status_code == 403
+    services.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
+    db.session.commit()
+    page = viewer.get(f"/expertise/sessions/{session.id}")
+    assert page.status_code == 200 and "Результаты экспертизы" in page.get_data(as_text=True)
+    assert "Утвердить заключение" not in page.get_data(as_text=True)
+    assert viewer.get(f"/expertise/assessments/{assigned[0][0].id}").status_code == 200
+    assert viewer.hx("post", save_url(assigned[0][0], criteria[0]), data={"value": "0"}).status_code == 403
+
+
+def test_a_secretary_may_enter_a_paper_checklist_for_an_expert(setup, secretary):
+    session, assigned, criteria = setup
+    assessment, _ = assigned[0]
+    page = secretary.get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    assert "Вы вносите ответы за эксперта" in page
+    assert secretary.hx("post", save_url(assessment, criteria[0]), data={"value": "2"}).status_code == 200
+    assert db.session.scalar(select(Answer.value)) == 2
+
+
+def test_the_save_request_is_cheap(setup, sign_in, count_queries):
+    session, assigned, criteria = setup
+    assessment, email = assigned[0]
+    expert = sign_in(email)
+    url = save_url(assessment, criteria[0])
+    expert.hx("post", url, data={"value": "2"})
+    headers = {"HX-Request": "true", "X-CSRFToken": expert.csrf_token()}
+    with count_queries() as counter:
+        response = expert.open(url, method="POST", data={"value": "1", "comment": "x"}, headers=headers, csrf=False)
+    assert response.status_code == 200
+    # The user, the checklist with its session, the criterion, the guarded touch, the answer
+    # (read and write), the answered count.
+    assert counter.count <= 8, "\n".join(counter.statements)

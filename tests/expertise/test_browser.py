@@ -1,0 +1,175 @@
+"""An expert fills a checklist in a real browser (headless Debian chromium via Playwright)
+against a real server: answers are saved as they are clicked, kept across a reload,
+a save lost to the network is retried, and the checklist is submitted."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parents[2]
+OUTPUT = REPO / "test-output"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live(tmp_path):
+    """A database with one open session, and a `flask run` server on it: (base url, data)."""
+    from flask_migrate import upgrade
+
+    from cluster_intranet import create_app
+    from cluster_intranet.extensions import db
+
+    from .conftest import build_session
+
+    database = f"sqlite:///{tmp_path / 'browser.sqlite'}"
+    settings = {"DATABASE_URL": database, "SECRET_KEY": "browser-test", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    app = create_app(settings)
+    with app.app_context():
+        upgrade()
+        session, assigned = build_session(experts=3)
+        data = {
+            "email": assigned[0][1],
+            "assessment_id": assigned[0][0].id,
+            "criteria": [(c.id, c.scale, c.max_value, c.required) for c in session.checklist_version.criteria],
+        }
+        db.session.commit()
+        db.engine.dispose()
+
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "browser-test", "INSTANCE_PATH": str(tmp_path)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port)],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/login", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not start: " + server.stderr.read1().decode(errors="replace"))
+        yield base, data, database
+    finally:
+        server.terminate()
+        server.wait(10)
+        server.stderr.close()
+
+
+def _answers(database: str, assessment_id: int) -> dict[int, tuple]:
+    import sqlite3
+
+    with sqlite3.connect(database.removeprefix("sqlite:///")) as conn:
+        rows = conn.execute("SELECT criterion_id, value, comment FROM expert_answers WHERE assessment_id = ?", (assessment_id,))
+        return {criterion: (value, comment) for criterion, value, comment in rows}
+
+
+def _submitted(database: str, assessment_id: int):
+    import sqlite3
+
+    with sqlite3.connect(database.removeprefix("sqlite:///")) as conn:
+        return conn.execute("SELECT submitted_at, verdict FROM expert_assessments WHERE id = ?", (assessment_id,)).fetchone()
+
+
+def test_an_expert_fills_and_submits_a_checklist(live, request):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, data, database = live
+    conformity, yes_no, points_2, points_n, optional = data["criteria"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None)
+        page.on("dialog", lambda dialog: dialog.accept())  # «Отправить чек-лист?»
+        try:
+            page.goto(base + "/login")
+            page.fill("input[name=email]", data["email"])
+            page.fill("input[name=password]", "test-password-1")
+            page.click("button[type=submit]")
+            page.goto(base + "/expertise/")
+            page.get_by_role("link", name="Заполнить").click()
+            expect(page.locator("#answered-count")).to_have_text("0")
+
+            def status(criterion_id):
+                return page.locator(f"#answer-status-{criterion_id}")
+
+            # A mark below the maximum asks for a comment; the comment is saved as it is typed.
+            page.click(f"label[for=v-{conformity[0]}-1]")
+            expect(status(conformity[0])).to_contain_text("Сохранено")
+            expect(status(conformity[0])).to_contain_text("поясните в комментарии")
+            page.fill(f"#criterion-{conformity[0]} textarea", "Календарный график не приложен")
+            expect(status(conformity[0])).not_to_contain_text("поясните", timeout=5000)
+            page.click(f"label[for=v-{yes_no[0]}-1]")
+            expect(status(yes_no[0])).to_contain_text("Сохранено")
+            page.click(f"label[for=v-{points_2[0]}-2]")
+            expect(status(points_2[0])).to_contain_text("Сохранено")
+            expect(page.locator("#answered-count")).to_have_text("3")
+
+            # The connection drops for one save: the row says so, then the retry saves it.
+            dropped = []
+
+            def drop_once(route):
+                if not dropped:
+                    dropped.append(route.request.url)
+                    route.abort()
+                else:
+                    route.continue_()
+
+            page.route(f"**/answers/{points_n[0]}", drop_once)
+            page.click(f"label[for=v-{points_n[0]}-5]")
+            expect(status(points_n[0])).to_contain_text("Не сохранено")
+            expect(status(points_n[0])).to_contain_text("Сохранено", timeout=10000)
+            expect(status(points_n[0])).not_to_contain_text("Не сохранено")
+            assert dropped
+            expect(page.locator("#answered-count")).to_have_text("4")
+
+            # Reloaded: everything is where the expert left it.
+            page.reload()
+            expect(page.locator(f"#v-{conformity[0]}-1")).to_be_checked()
+            expect(page.locator(f"#v-{yes_no[0]}-1")).to_be_checked()
+            expect(page.locator(f"#v-{points_2[0]}-2")).to_be_checked()
+            expect(page.locator(f"#v-{points_n[0]}-5")).to_be_checked()
+            expect(page.locator(f"#criterion-{conformity[0]} textarea")).to_have_value("Календарный график не приложен")
+            expect(page.locator("#answered-count")).to_have_text("4")
+            assert _answers(database, data["assessment_id"]) == {
+                conformity[0]: (1, "Календарный график не приложен"), yes_no[0]: (1, ""), points_2[0]: (2, ""), points_n[0]: (5, ""),
+            }
+
+            # Submitting without a verdict is refused in place; with one, the checklist locks.
+            page.click("#submit-block button[type=submit]")
+            expect(page.locator("#submit-block")).to_contain_text("Не выбрана итоговая рекомендация")
+            page.select_option("#submit-block select[name=verdict]", "revise")
+            page.fill("#submit-block textarea[name=remarks]", "Приложить календарный график.")
+            page.click("#submit-block button[type=submit]")
+            expect(page.locator("#submitted-note")).to_contain_text("Чек-лист отправлен")
+            expect(page.locator("form[data-autosave]")).to_have_count(0)
+            assert _submitted(database, data["assessment_id"])[1] == "revise"
+            assert errors == []
+        except Exception:
+            OUTPUT.mkdir(exist_ok=True)
+            page.screenshot(path=str(OUTPUT / f"{request.node.name}.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
