@@ -14,6 +14,7 @@ DEMO_ADMIN = "admin@cluster.local"
 def seed() -> str | None:
     """Seeds every area; returns the generated admin password if the admin was created now."""
     from .councils import demo as councils_demo
+    from .decisions import demo as decisions_demo
     from .directory import demo as directory_demo
     from .expertise import demo as expertise_demo
     from .media import demo as media_demo
@@ -24,6 +25,7 @@ def seed() -> str | None:
     people = directory_demo.seed()
     councils = councils_demo.seed(people)
     meetings_demo.seed(people, councils, admin)
+    decisions_demo.seed(admin)
     expertise_demo.seed(people, admin)
     media_demo.seed(people, admin)
     return password

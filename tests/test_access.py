@@ -11,6 +11,7 @@ import pytest
 
 from cluster_intranet.auth.roles import (
     EDIT_COUNCILS,
+    EDIT_DECISIONS,
     EDIT_ALL_COVERAGE,
     EDIT_DIRECTORY,
     EDIT_MEDIA,
@@ -66,6 +67,16 @@ MATRIX: dict[str, dict[str, object]] = {
     "meetings.reopen": {"POST": EDIT_MEETINGS},
     "meetings.copy": {"POST": EDIT_MEETINGS},
     "meetings.delete": {"POST": EDIT_MEETINGS},
+    # A responsible person may change their own decisions (tested in tests/decisions): the
+    # walkers are nobody's, so only secretaries pass here.
+    "decisions.index": {"GET": SIGNED_IN},
+    "decisions.summary": {"GET": SIGNED_IN},
+    "decisions.my": {"GET": SIGNED_IN},
+    "decisions.show": {"GET": SIGNED_IN},
+    "decisions.change_status": {"POST": EDIT_DECISIONS},
+    "decisions.move_deadline": {"POST": EDIT_DECISIONS},
+    "decisions.export_xlsx": {"GET": SIGNED_IN},
+    "decisions.export_docx": {"GET": SIGNED_IN},
     "media.index": {"GET": SIGNED_IN},
     "media.edit_plan": {"GET": EDIT_MEDIA, "POST": EDIT_MEDIA},
     "media.approve_plan": {"POST": EDIT_MEDIA},

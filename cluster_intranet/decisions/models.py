@@ -1,14 +1,16 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
+from ..auth.models import User
 from ..directory.models import Person
 from ..extensions import db
-from ..model_mixins import LabeledEnum, TimestampMixin, VersionedMixin
+from ..model_mixins import LabeledEnum, TimestampMixin, UTCDateTime, VersionedMixin
 
 if TYPE_CHECKING:
     from ..meetings.models import AgendaItem, Meeting
@@ -21,11 +23,21 @@ class DecisionStatus(LabeledEnum):
     CANCELLED = "cancelled", "Отменено"
 
 
+# Statuses of an assignment still to be carried out: only these can be overdue.
+ACTIVE_STATUSES = (DecisionStatus.OPEN.value, DecisionStatus.IN_PROGRESS.value)
+
+
 class Decision(VersionedMixin, TimestampMixin, db.Model):
     """A decision of a meeting; with responsible persons it is an assignment [поручение]."""
 
     __tablename__ = "decisions"
-    __table_args__ = (UniqueConstraint("meeting_id", "number"), {"info": {"label": "решения"}})
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "number"),
+        # The control page counts by status and the overdue (deadline < today) reading
+        # this index alone, without the table (meeting_id: decisions of deleted meetings).
+        Index("ix_decisions_status_deadline", "status", "deadline", "meeting_id"),
+        {"info": {"label": "решения"}},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
@@ -47,6 +59,9 @@ class Decision(VersionedMixin, TimestampMixin, db.Model):
     agenda_item: Mapped[AgendaItem | None] = relationship()
     responsibles: Mapped[list[DecisionResponsible]] = relationship(
         back_populates="decision", cascade="all, delete-orphan", order_by="DecisionResponsible.position"
+    )
+    events: Mapped[list[DecisionEvent]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="(DecisionEvent.created_at, DecisionEvent.id)"
     )
 
     def __repr__(self) -> str:
@@ -70,6 +85,28 @@ class Decision(VersionedMixin, TimestampMixin, db.Model):
             return 0
         return max((today - self.deadline).days, 0)
 
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def done_late_days(self) -> int:
+        """Days a done decision was reported after its deadline (the deadline in force
+        then: a done decision's deadline cannot be moved); 0 if on time."""
+        if self.status != DecisionStatus.DONE or self.deadline is None or self.report_date is None:
+            return 0
+        return max((self.report_date - self.deadline).days, 0)
+
+    @property
+    def original_deadline(self) -> date | None:
+        """The deadline the protocol set, before any move (needs ``events`` loaded)."""
+        moves = [e for e in self.events if e.kind == DecisionEventKind.DEADLINE]
+        return moves[0].old_deadline if moves else self.deadline
+
+    @property
+    def lead(self) -> Person | None:
+        return self.responsibles[0].person if self.responsibles else None
+
 
 class DecisionResponsible(db.Model):
     """A responsible person [ответственный исполнитель]; the first one leads."""
@@ -84,3 +121,56 @@ class DecisionResponsible(db.Model):
 
     decision: Mapped[Decision] = relationship(back_populates="responsibles")
     person: Mapped[Person] = relationship()
+
+
+class DecisionEventKind(LabeledEnum):
+    STATUS = "status", "Смена статуса"
+    DEADLINE = "deadline", "Перенос срока"
+    REPORT = "report", "Исправление отчёта"
+
+
+class DecisionEvent(db.Model):
+    """One change in the execution control of a decision: kept for ever, never edited."""
+
+    __tablename__ = "decision_events"
+    __table_args__ = {"info": {"label": "история поручений"}}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
+    kind: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    old_deadline: Mapped[date | None] = mapped_column(Date)
+    new_deadline: Mapped[date | None] = mapped_column(Date)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    decision: Mapped[Decision] = relationship(back_populates="events")
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def kind_enum(self) -> DecisionEventKind:
+        return DecisionEventKind(self.kind)
+
+    @property
+    def from_label(self) -> str:
+        return DecisionStatus(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return DecisionStatus(self.to_status).label if self.to_status else ""
+
+
+class ReminderDigest(db.Model):
+    """A reminder digest sent to a person: at most one per person and day."""
+
+    __tablename__ = "reminder_digests"
+    __table_args__ = (UniqueConstraint("person_id", "sent_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    sent_on: Mapped[date] = mapped_column(Date)  # the cluster's local day
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
+    email: Mapped[str] = mapped_column(String(254))
+    decision_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,13 +1,20 @@
 from flask import abort, current_app, render_template
+from flask_login import current_user
 
+from .. import clock
 from ..councils.services import councils_with_members
+from ..decisions.services import dashboard_panels
 from . import bp
 
 
 @bp.get("/")
 def dashboard():
     """The home page: each area adds its panel as it lands."""
-    return render_template("main/dashboard.html", councils=councils_with_members())
+    return render_template(
+        "main/dashboard.html",
+        councils=councils_with_members(),
+        **dashboard_panels(current_user, clock.local_today()),
+    )
 
 
 @bp.get("/_bare")

@@ -1,0 +1,306 @@
+"""Control of decisions: the decision page, «Мои поручения», «Контроль поручений»
+and its downloads.
+
+A change (status, report, deadline) is posted by a form that works without
+JavaScript (POST → 303 back); with HTMX the same route answers the changed region:
+a row of «Мои поручения» (``view=row``) or the decision's panel on its page.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import clock
+from ..councils.models import Council
+from ..directory.models import Person
+from ..extensions import db
+from ..meetings.models import Meeting
+from ..web import fragment, message, page_number, page_or_fragment, wants_fragment
+from . import bp, exports, services
+from .forms import DeadlineForm, StatusForm, prefix
+from .models import Decision, DecisionStatus
+
+
+def _decision_or_404(decision_id: int) -> Decision:
+    decision = services.load_decision(decision_id)
+    if decision is None:
+        abort(404)
+    return decision
+
+
+# Reading --------------------------------------------------------------------------------
+
+
+@bp.app_template_filter("days")
+def days_filter(n: int) -> str:
+    return services.days(n)
+
+
+@bp.context_processor
+def control_helpers() -> dict:
+    """For the templates of this area: what the current user may do with a decision."""
+    return {
+        "next_statuses": lambda decision: [s.value for s in services.next_statuses(current_user, decision)],
+        "may_control": lambda decision: services.can_control(current_user, decision),
+        "may_manage": services.can_manage(current_user),
+        "url_without": url_without,
+    }
+
+
+def url_without(*names: str) -> str:
+    """The current URL without some query arguments (a filter's «×»), from the first page."""
+    args = {k: v for k, v in request.args.items() if k not in names and k != "page"}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def _filters(default_status: str | None = services.ACTIVE) -> services.Filters:
+    """The control list's filters from the query string; bad values are ignored.
+    No status argument: ``default_status``; ``status=all``: every status."""
+    args = request.args
+
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(args.get(name, ""))
+        except ValueError:
+            return None
+
+    status = args.get("status", default_status)
+    known = {services.ACTIVE, *(s.value for s in DecisionStatus)}
+    return services.Filters(
+        council_id=args.get("council", type=int),
+        meeting_id=args.get("meeting", type=int),
+        person_id=args.get("person", type=int),
+        status=status if status in known else None,  # "all": every status
+        overdue=args.get("overdue") == "1",
+        deadline_from=day("from"),
+        deadline_to=day("to"),
+        sort=args.get("sort") if args.get("sort") in services.SORTS else "deadline",
+        today=clock.local_today(),
+    )
+
+
+def _filter_context(filters: services.Filters, rows: list[Decision]) -> dict:
+    """What the filter form shows: the councils, and the names of a chosen meeting and
+    person — read from the rows when they hold them, to spare a query."""
+    meeting = person = None
+    if filters.meeting_id:
+        meeting = next((d.meeting for d in rows), None) or db.session.get(Meeting, filters.meeting_id)
+    if filters.person_id:
+        people = (r.person for d in rows for r in d.responsibles if r.person_id == filters.person_id)
+        person = next(people, None) or db.session.get(Person, filters.person_id)
+    councils = db.session.execute(select(Council.id, Council.name).order_by(Council.name)).all()
+    return {"filters": filters, "councils": councils, "chosen_meeting": meeting, "chosen_person": person}
+
+
+@bp.get("/")
+def index():
+    """«Контроль поручений»: every decision, filtered, sorted, counted."""
+    filters = _filters()
+    counts = services.status_counts(filters)
+    page = db.paginate(
+        services.control_query(filters), page=max(page_number(), 1), per_page=current_app.config["PER_PAGE"],
+        max_per_page=200, error_out=False, count=False,
+    )
+    page.total = counts.matching(filters)  # the counts above tell it: no count query
+    return page_or_fragment(
+        "decisions/index.html", "decisions/_results.html",
+        page=page, counts=counts, today=filters.today, statuses=DecisionStatus,
+        **_filter_context(filters, page.items),
+    )
+
+
+@bp.get("/summary")
+def summary():
+    """The per-person summary of the filtered decisions: assigned, done on time, late, overdue."""
+    filters = _filters(default_status=None)
+    counts = services.status_counts(filters)
+    people, people_total = services.person_summary(filters)
+    return page_or_fragment(
+        "decisions/summary.html", "decisions/_summary.html",
+        people=people, people_total=people_total, counts=counts, today=filters.today, statuses=DecisionStatus,
+        **_filter_context(filters, []),
+    )
+
+
+@bp.get("/my")
+def my():
+    """«Мои поручения»: the signed-in person's unfinished assignments; a secretary may
+    look at anyone's (``?person=``)."""
+    person_id = current_user.person_id
+    asked = request.args.get("person", type=int)
+    if asked and asked != person_id:
+        if not services.can_manage(current_user):
+            abort(403)
+        person_id = asked
+    person = db.session.get(Person, person_id) if person_id else None
+    if person_id and person is None:
+        abort(404)
+    today = clock.local_today()
+    groups = services.my_decisions(person_id, today) if person else {}
+    return render_template(
+        "decisions/my.html", person=person, groups=groups, today=today,
+        own=person_id == current_user.person_id, **_row_forms(g for group in groups.values() for g in group),
+    )
+
+
+@bp.get("/<int:decision_id>")
+def show(decision_id: int):
+    decision = _decision_or_404(decision_id)
+    return render_template("decisions/show.html", **_detail_context(decision))
+
+
+# Forms and the regions they update ----------------------------------------------------------
+
+
+def _status_form(decision: Decision, formdata=None) -> StatusForm:
+    form = StatusForm(formdata=formdata, prefix=prefix(decision.id), data={
+        "version": decision.version,
+        "report_text": decision.report_text,
+        "report_date": decision.report_date or clock.local_today(),
+        "report_link": decision.report_link,
+    })
+    return form
+
+
+def _deadline_form(decision: Decision, formdata=None) -> DeadlineForm:
+    return DeadlineForm(formdata=formdata, prefix=f"m{decision.id}", data={"version": decision.version})
+
+
+def _row_forms(decisions) -> dict:
+    """A status form per row of «Мои поручения», by decision id."""
+    return {"status_forms": {d.id: _status_form(d) for d in decisions}}
+
+
+def _detail_context(decision: Decision, status_form=None, deadline_form=None) -> dict:
+    return {
+        "decision": decision,
+        "today": clock.local_today(),
+        "status_form": status_form or _status_form(decision),
+        "deadline_form": deadline_form or _deadline_form(decision),
+    }
+
+
+def _answer(decision_id: int, view: str, status: int = 200, **forms):
+    """The changed region for HTMX (the row, or the decision's panel), or the page
+    again (with the errors, 422) or a redirect back (303) without JavaScript."""
+    if status == 200 and not wants_fragment():
+        target = url_for("decisions.my") if view == "row" else url_for("decisions.show", decision_id=decision_id)
+        return redirect(target, 303)
+    if status == 200:
+        db.session.expire_all()
+    decision = _decision_or_404(decision_id)
+    context = _detail_context(decision, forms.get("status_form"), forms.get("deadline_form"))
+    if not wants_fragment():
+        return render_template("decisions/show.html", **context), status
+    if view == "row":  # a row offers what the list rendered it with: no deadline moves
+        context.update(status_forms={decision.id: context["status_form"]}, deadline_form=None)
+        return fragment("decisions/_my_row.html", status, trigger=_changed(status), **context)
+    return fragment("decisions/_detail.html", status, trigger=_changed(status), **context)
+
+
+def _changed(status: int) -> str | None:
+    """Other regions (counts, lists) listen for this event after a successful change."""
+    return "decisionsChanged" if status == 200 else None
+
+
+def _apply(decision: Decision, form, change, done: str):
+    """Validates ``form`` and runs ``change()``; a refusal tied to a field shows next to
+    it (422), a stale form or a missing right in the message area (409, 403)."""
+    view = request.form.get("view", "page")
+    form_name = "status_form" if isinstance(form, StatusForm) else "deadline_form"
+    if not services.can_control(current_user, decision):
+        abort(403)
+    if not form.validate_on_submit():
+        return _answer(decision.id, view, 422, **{form_name: form})
+    try:
+        change()
+        db.session.commit()
+    except services.StaleDecision as error:
+        db.session.rollback()
+        return _refuse(decision.id, view, str(error), 409)
+    except StaleDataError:
+        # Saved by someone else between our read and our write.
+        db.session.rollback()
+        return _refuse(decision.id, view, services.stale_message(_decision_or_404(decision.id)), 409)
+    except services.DecisionForbidden:
+        db.session.rollback()
+        abort(403)
+    except services.DecisionError as error:
+        db.session.rollback()
+        field = getattr(form, error.field, None) if error.field else None
+        if field is None or error.field == "status":
+            return _refuse(decision.id, view, str(error), 409)
+        field.errors = [*field.errors, str(error)]
+        return _answer(decision.id, view, 422, **{form_name: form})
+    if not wants_fragment():
+        flash(done, "success")
+    return _answer(decision.id, view)
+
+
+def _refuse(decision_id: int, view: str, text: str, status: int):
+    if wants_fragment():
+        return message(text, status)
+    flash(text, "danger")
+    target = url_for("decisions.my") if view == "row" else url_for("decisions.show", decision_id=decision_id)
+    return redirect(target, 303)
+
+
+@bp.post("/<int:decision_id>/status")
+def change_status(decision_id: int):
+    decision = _decision_or_404(decision_id)
+    form = _status_form(decision, request.form)
+
+    def change():
+        services.change_status(
+            decision, current_user, form.status.data, version=form.version.data, **form.data_for(*form.FIELDS)
+        )
+
+    return _apply(decision, form, change, "Статус поручения изменён.")
+
+
+@bp.post("/<int:decision_id>/deadline")
+def move_deadline(decision_id: int):
+    decision = _decision_or_404(decision_id)
+    form = _deadline_form(decision, request.form)
+
+    def change():
+        services.move_deadline(decision, current_user, form.deadline.data, form.reason.data or "",
+                               version=form.version.data)
+
+    return _apply(decision, form, change, "Срок перенесён.")
+
+
+# Downloads -----------------------------------------------------------------------------
+
+
+@bp.get("/export.xlsx")
+def export_xlsx():
+    filters = _filters()
+    decisions = exports.decisions_for_export(filters)
+    if decisions is None:
+        return _too_many()
+    return send_file(
+        exports.to_xlsx(decisions, filters.today), as_attachment=True, download_name=exports.filename(filters, "xlsx"),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@bp.get("/export.docx")
+def export_docx():
+    filters = _filters()
+    decisions = exports.decisions_for_export(filters)
+    if decisions is None:
+        return _too_many()
+    return send_file(
+        exports.to_docx(decisions, filters), as_attachment=True, download_name=exports.filename(filters, "docx"),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+def _too_many():
+    flash(f"В выгрузку попадает больше {exports.EXPORT_LIMIT} поручений: уточните фильтр.", "danger")
+    return redirect(url_for("decisions.index", **request.args), 303)

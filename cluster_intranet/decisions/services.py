@@ -1,0 +1,531 @@
+"""Control of execution [контроль исполнения поручений]: every change of a decision's
+status, report or deadline goes through here, and is kept in its history.
+
+The wording, responsible persons and deadline of a decision are written in the
+protocol (meetings.services); what happens afterwards is written here, also after
+the protocol is approved. Functions take the acting user explicitly, flush and never
+commit: the route or the CLI commits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from .. import clock
+from ..auth.models import User
+from ..auth.roles import EDIT_DECISIONS, Role
+from ..councils.models import Council
+from ..directory.models import Person
+from ..extensions import db
+from ..meetings.models import Meeting
+from .models import (
+    ACTIVE_STATUSES,
+    Decision,
+    DecisionEvent,
+    DecisionEventKind,
+    DecisionResponsible,
+    DecisionStatus,
+)
+
+OPEN, IN_PROGRESS, DONE, CANCELLED = DecisionStatus
+
+# Which status may follow which. The executor takes a decision into work and reports
+# it done; cancelling and reopening are control decisions, a secretary's.
+TRANSITIONS: dict[DecisionStatus, tuple[DecisionStatus, ...]] = {
+    OPEN: (IN_PROGRESS, CANCELLED),
+    IN_PROGRESS: (DONE, CANCELLED),
+    DONE: (IN_PROGRESS,),
+    CANCELLED: (OPEN,),
+}
+MANAGER_ONLY = {CANCELLED, (DONE, IN_PROGRESS), (CANCELLED, OPEN)}
+# A change back needs a word of explanation in the history.
+NEEDS_COMMENT = {(DONE, IN_PROGRESS), (CANCELLED, OPEN)}
+
+DUE_SOON_DAYS = 7
+
+
+def days(n: int) -> str:
+    """«1 день», «3 дня», «11 дней»."""
+    if n % 10 == 1 and n % 100 != 11:
+        word = "день"
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = "дня"
+    else:
+        word = "дней"
+    return f"{n} {word}"
+
+
+class DecisionError(ValueError):
+    """A change refused for a reason the user should read; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class DecisionForbidden(DecisionError):
+    def __init__(self, message: str = "Изменять это поручение могут его ответственные исполнители и секретарь."):
+        super().__init__(message)
+
+
+class StaleDecision(DecisionError):
+    """The form was filled in on an older version of the decision."""
+
+
+# Permissions ---------------------------------------------------------------------------
+
+
+def can_manage(user: User) -> bool:
+    """Secretaries and admins control every decision: cancel, reopen, move deadlines."""
+    return user.is_authenticated and user.has_role(*EDIT_DECISIONS)
+
+
+def is_responsible(user: User, decision: Decision) -> bool:
+    return bool(user.person_id) and any(r.person_id == user.person_id for r in decision.responsibles)
+
+
+def can_control(user: User, decision: Decision) -> bool:
+    """May change the status and report: a responsible person (lead or co-executor)
+    of their own decisions, a secretary of any; a viewer of none."""
+    if not user.is_authenticated or user.role == Role.VIEWER:
+        return False
+    return can_manage(user) or is_responsible(user, decision)
+
+
+def next_statuses(user: User, decision: Decision) -> list[DecisionStatus]:
+    """The statuses ``user`` may move ``decision`` to (the buttons to show)."""
+    if not can_control(user, decision):
+        return []
+    current = decision.status_enum
+    return [
+        status for status in TRANSITIONS[current]
+        if can_manage(user) or not ({status, (current, status)} & MANAGER_ONLY)
+    ]
+
+
+def _ensure_may(user: User, decision: Decision, manager_only: bool = False) -> None:
+    if not can_control(user, decision):
+        raise DecisionForbidden()
+    if manager_only and not can_manage(user):
+        raise DecisionForbidden("Это может сделать только секретарь.")
+
+
+def ensure_version(decision: Decision, version: int | None) -> None:
+    """Refuses a form filled in on an older version of the decision."""
+    if version is not None and version != decision.version:
+        raise StaleDecision(stale_message(decision))
+
+
+def stale_message(decision: Decision) -> str:
+    """«Изменено пользователем X в HH:MM, обновите страницу»: who changed it last, if we know."""
+    last = db.session.scalar(
+        select(DecisionEvent)
+        .where(DecisionEvent.decision_id == decision.id)
+        .options(joinedload(DecisionEvent.user).joinedload(User.person))
+        .order_by(DecisionEvent.created_at.desc(), DecisionEvent.id.desc())
+        .limit(1)
+    )
+    changed_at = decision.updated_at
+    # The last event is that change if it was written with it (a protocol edit writes none).
+    if last is not None and last.user is not None and abs((last.created_at - changed_at).total_seconds()) < 5:
+        who = f"пользователем {last.user.display_name}"
+    else:
+        who = "другим пользователем"
+    return f"Изменено {who} в {changed_at.astimezone(clock.local_zone()):%H:%M}, обновите страницу."
+
+
+# Changes -------------------------------------------------------------------------------
+
+
+def _record(decision: Decision, user: User, kind: DecisionEventKind, **values) -> DecisionEvent:
+    event = DecisionEvent(user=user, kind=kind.value, created_at=clock.utcnow(), **values)
+    decision.events.append(event)
+    return event
+
+
+def change_status(
+    decision: Decision,
+    user: User,
+    new_status: DecisionStatus | str,
+    *,
+    version: int | None = None,
+    report_text: str = "",
+    report_date: date | None = None,
+    report_link: str = "",
+    comment: str = "",
+) -> DecisionEvent:
+    """Moves ``decision`` to ``new_status`` by the rules above and keeps the change.
+
+    Done needs an execution report (text and date, a link optionally); cancelled a
+    reason; a return from done or cancelled a comment. Marking a done decision done
+    again corrects its report.
+    """
+    try:
+        new = DecisionStatus(new_status)
+    except ValueError:
+        raise DecisionError("Неизвестный статус.", "status") from None
+    current = decision.status_enum
+    _ensure_may(user, decision)
+    ensure_version(decision, version)
+    report_text, report_link, comment = report_text.strip(), report_link.strip(), comment.strip()
+
+    if current == DONE and new == DONE:
+        _check_report(decision, report_text, report_date, report_link)
+        event = _record(decision, user, DecisionEventKind.REPORT, from_status=DONE.value, to_status=DONE.value,
+                        comment=_report_summary(report_text, report_date, report_link))
+        _set_report(decision, report_text, report_date, report_link)
+        db.session.flush()
+        return event
+    if new not in TRANSITIONS[current]:
+        raise DecisionError(f"Из статуса «{current.label}» нельзя перейти в «{new.label}».", "status")
+    _ensure_may(user, decision, manager_only=bool({new, (current, new)} & MANAGER_ONLY))
+
+    if new == DONE:
+        _check_report(decision, report_text, report_date, report_link)
+        _set_report(decision, report_text, report_date, report_link)
+        comment = _report_summary(report_text, report_date, report_link)
+    elif new == CANCELLED:
+        if not comment:
+            raise DecisionError("Укажите причину отмены.", "comment")
+        decision.cancel_reason = comment
+    elif (current, new) in NEEDS_COMMENT:
+        if not comment:
+            raise DecisionError("Объясните, почему поручение возвращается.", "comment")
+        if current == CANCELLED:
+            decision.cancel_reason = ""
+    event = _record(decision, user, DecisionEventKind.STATUS, from_status=current.value, to_status=new.value,
+                    comment=comment)
+    decision.status = new.value
+    db.session.flush()
+    return event
+
+
+def _check_report(decision: Decision, text: str, on: date | None, link: str) -> None:
+    if not text:
+        raise DecisionError("Напишите отчёт об исполнении: что сделано.", "report_text")
+    if on is None:
+        raise DecisionError("Укажите дату исполнения.", "report_date")
+    if on > clock.local_today():
+        raise DecisionError("Дата исполнения не может быть в будущем.", "report_date")
+    if on < decision.meeting.date:
+        raise DecisionError(f"Дата исполнения раньше заседания ({decision.meeting.date:%d.%m.%Y}).", "report_date")
+    if link and not link.startswith(("http://", "https://")):
+        raise DecisionError("Ссылка должна начинаться с http:// или https://.", "report_link")
+
+
+def _set_report(decision: Decision, text: str, on: date | None, link: str) -> None:
+    decision.report_text, decision.report_date, decision.report_link = text, on, link
+
+
+def _report_summary(text: str, on: date | None, link: str) -> str:
+    parts = [text, f"Дата исполнения: {on:%d.%m.%Y}." if on else "", link]
+    return "\n".join(part for part in parts if part)
+
+
+def move_deadline(
+    decision: Decision, user: User, new_deadline: date | None, reason: str, *, version: int | None = None
+) -> DecisionEvent:
+    """Moves the deadline of an unfinished decision; only with a reason, kept in the history
+    (the first move keeps the deadline the protocol set)."""
+    _ensure_may(user, decision, manager_only=True)
+    ensure_version(decision, version)
+    reason = reason.strip()
+    if not decision.is_active:
+        raise DecisionError(f"Поручение в статусе «{decision.status_enum.label}»: срок переносить незачем.", "deadline")
+    if new_deadline is None:
+        raise DecisionError("Укажите новый срок.", "deadline")
+    if new_deadline == decision.deadline:
+        raise DecisionError("Новый срок совпадает с нынешним.", "deadline")
+    if new_deadline < decision.meeting.date:
+        raise DecisionError(f"Срок раньше даты заседания ({decision.meeting.date:%d.%m.%Y}).", "deadline")
+    if not reason:
+        raise DecisionError("Укажите причину переноса срока.", "reason")
+    event = _record(decision, user, DecisionEventKind.DEADLINE, old_deadline=decision.deadline,
+                    new_deadline=new_deadline, comment=reason)
+    decision.deadline = new_deadline
+    db.session.flush()
+    return event
+
+
+# Loading -------------------------------------------------------------------------------
+
+
+def _visible() -> Select:
+    """Decisions of meetings that are not deleted, with their meeting and council joined."""
+    return select(Decision).join(Decision.meeting).where(Meeting.deleted_at.is_(None))
+
+
+def _row_options():
+    return (
+        joinedload(Decision.meeting).joinedload(Meeting.council),
+        selectinload(Decision.responsibles).joinedload(DecisionResponsible.person),
+    )
+
+
+def load_decision(decision_id: int) -> Decision | None:
+    """A decision with everything its page shows."""
+    stmt = (
+        _visible()
+        .where(Decision.id == decision_id)
+        .options(
+            *_row_options(),
+            joinedload(Decision.agenda_item),
+            selectinload(Decision.events).joinedload(DecisionEvent.user).joinedload(User.person),
+        )
+    )
+    return db.session.scalar(stmt)
+
+
+def original_deadlines(decision_ids: list[int]) -> dict[int, date | None]:
+    """The deadline before the first move, for the decisions whose deadline was moved."""
+    found: dict[int, date | None] = {}
+    for start in range(0, len(decision_ids), 5000):
+        chunk = decision_ids[start : start + 5000]
+        first_moves = (
+            select(func.min(DecisionEvent.id))
+            .where(DecisionEvent.kind == DecisionEventKind.DEADLINE.value, DecisionEvent.decision_id.in_(chunk))
+            .group_by(DecisionEvent.decision_id)
+        )
+        rows = db.session.execute(
+            select(DecisionEvent.decision_id, DecisionEvent.old_deadline).where(DecisionEvent.id.in_(first_moves))
+        )
+        found.update({decision_id: deadline for decision_id, deadline in rows})
+    return found
+
+
+def overdue_condition(today: date):
+    return and_(Decision.status.in_(ACTIVE_STATUSES), Decision.deadline < today)
+
+
+def responsible_condition(person_id: int):
+    """Decisions on ``person_id``, as lead or co-executor."""
+    return Decision.id.in_(select(DecisionResponsible.decision_id).where(DecisionResponsible.person_id == person_id))
+
+
+def my_decisions(person_id: int, today: date) -> dict[str, list[Decision]]:
+    """A person's unfinished assignments (as lead or co-executor), grouped:
+    overdue, due within a week, later, without a deadline."""
+    stmt = (
+        _visible()
+        .where(Decision.status.in_(ACTIVE_STATUSES), responsible_condition(person_id))
+        .options(*_row_options())
+        .order_by(Decision.deadline, Meeting.date, Decision.number)
+    )
+    groups: dict[str, list[Decision]] = {"overdue": [], "soon": [], "later": [], "undated": []}
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    for decision in db.session.scalars(stmt):
+        if decision.deadline is None:
+            groups["undated"].append(decision)
+        elif decision.deadline < today:
+            groups["overdue"].append(decision)
+        elif decision.deadline <= soon:
+            groups["soon"].append(decision)
+        else:
+            groups["later"].append(decision)
+    return groups
+
+
+# The control list: filters, counts, per-person summary ----------------------------------
+
+SORTS = {
+    "deadline": lambda: (Decision.deadline.asc().nulls_last(), Decision.id),
+    "-deadline": lambda: (Decision.deadline.desc().nulls_last(), Decision.id.desc()),
+    "meeting": lambda: (Meeting.date.desc(), Meeting.id.desc(), Decision.number),
+    "-meeting": lambda: (Meeting.date, Meeting.id, Decision.number),
+    "status": lambda: (Decision.status, Decision.deadline.asc().nulls_last(), Decision.id),
+}
+ACTIVE = "active"  # a status filter meaning «open or in progress»
+
+
+@dataclass
+class Filters:
+    council_id: int | None = None
+    meeting_id: int | None = None
+    person_id: int | None = None
+    status: str | None = None  # a DecisionStatus value or ACTIVE
+    overdue: bool = False
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    sort: str = "deadline"
+    today: date = field(default_factory=lambda: clock.local_today())
+
+    def conditions(self, with_status: bool = True) -> list:
+        """WHERE conditions on ``decisions`` alone (no join: the counts over many
+        decisions read one index); without the status ones for the counts per status."""
+        found = [Decision.meeting_id.not_in(select(Meeting.id).where(Meeting.deleted_at.is_not(None)))]
+        if self.council_id:
+            found.append(Decision.meeting_id.in_(select(Meeting.id).where(Meeting.council_id == self.council_id)))
+        if self.meeting_id:
+            found.append(Decision.meeting_id == self.meeting_id)
+        if self.person_id:
+            found.append(responsible_condition(self.person_id))
+        if self.deadline_from:
+            found.append(Decision.deadline >= self.deadline_from)
+        if self.deadline_to:
+            found.append(Decision.deadline <= self.deadline_to)
+        if with_status:
+            if self.status == ACTIVE:
+                found.append(Decision.status.in_(ACTIVE_STATUSES))
+            elif self.status:
+                found.append(Decision.status == self.status)
+            if self.overdue:
+                found.append(overdue_condition(self.today))
+        return found
+
+
+def control_query(filters: Filters) -> Select:
+    """The filtered, sorted decisions with what a row shows."""
+    stmt = select(Decision).where(*filters.conditions())
+    if filters.sort in ("meeting", "-meeting"):
+        stmt = stmt.join(Decision.meeting).options(contains_eager(Decision.meeting).joinedload(Meeting.council))
+    else:
+        stmt = stmt.options(joinedload(Decision.meeting).joinedload(Meeting.council))
+    order = SORTS.get(filters.sort, SORTS["deadline"])()
+    return stmt.options(selectinload(Decision.responsibles).joinedload(DecisionResponsible.person)).order_by(*order)
+
+
+@dataclass
+class StatusCounts:
+    by_status: dict[str, int]  # every status, 0 if none
+    overdue_by_status: dict[str, int]  # the unfinished statuses
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def overdue(self) -> int:
+        return sum(self.overdue_by_status.values())
+
+    @property
+    def active(self) -> int:
+        return sum(self.by_status[s] for s in ACTIVE_STATUSES)
+
+    def matching(self, filters: Filters) -> int:
+        """How many decisions the status filters leave: the list's total, without a count query."""
+        if filters.overdue:
+            if filters.status in (None, "", ACTIVE):
+                return self.overdue
+            return self.overdue_by_status.get(filters.status, 0)
+        if filters.status == ACTIVE:
+            return self.active
+        if filters.status:
+            return self.by_status.get(filters.status, 0)
+        return self.total
+
+
+def status_counts(filters: Filters) -> StatusCounts:
+    """Decisions per status and the overdue ones among them, in one GROUP BY query,
+    for the filters other than the status (so each status shows its count)."""
+    overdue = func.sum(case((Decision.deadline < filters.today, 1), else_=0))
+    rows = db.session.execute(
+        select(Decision.status, func.count(), overdue)
+        .where(*filters.conditions(with_status=False))
+        .group_by(Decision.status)
+    ).all()
+    by_status = {status.value: 0 for status in DecisionStatus}
+    overdue_by_status = {status: 0 for status in ACTIVE_STATUSES}
+    for status, count, late in rows:
+        by_status[status] = count
+        if status in ACTIVE_STATUSES:
+            overdue_by_status[status] = late or 0
+    return StatusCounts(by_status, overdue_by_status)
+
+
+@dataclass
+class PersonSummary:
+    person_id: int
+    name: str
+    assigned: int  # not cancelled
+    done_on_time: int
+    done_late: int
+    overdue: int
+    in_work: int  # unfinished and not overdue
+
+
+def person_summary(filters: Filters, limit: int = 30) -> tuple[list[PersonSummary], int]:
+    """Per responsible person over the filtered decisions: how many assigned, done on
+    time, done late, overdue. The people with the most overdue first; returns the
+    first ``limit`` and how many people there are in all."""
+    # Spelled out for NULLs: a decision without a deadline is never late nor overdue.
+    done = Decision.status == DONE.value
+    late = and_(done, Decision.deadline.is_not(None), Decision.report_date > Decision.deadline)
+    on_time = and_(done, or_(Decision.deadline.is_(None), Decision.report_date.is_(None),
+                             Decision.report_date <= Decision.deadline))
+    overdue = overdue_condition(filters.today)
+    in_time = and_(Decision.status.in_(ACTIVE_STATUSES), or_(Decision.deadline.is_(None), Decision.deadline >= filters.today))
+
+    def count_if(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    per_person = (
+        select(
+            DecisionResponsible.person_id.label("person_id"),
+            count_if(Decision.status != CANCELLED.value).label("assigned"),
+            count_if(on_time).label("done_on_time"),
+            count_if(late).label("done_late"),
+            count_if(overdue).label("overdue"),
+            count_if(in_time).label("in_work"),
+        )
+        .join(Decision, Decision.id == DecisionResponsible.decision_id)
+        .where(*filters.conditions())
+        .group_by(DecisionResponsible.person_id)
+        .subquery()
+    )
+    stmt = (
+        select(per_person, Person.surname, Person.first_name, Person.patronymic, func.count().over().label("people"))
+        .join(Person, Person.id == per_person.c.person_id)
+        .order_by(per_person.c.overdue.desc(), per_person.c.assigned.desc(), Person.surname, Person.id)
+        .limit(limit)
+    )
+    rows = db.session.execute(stmt).all()
+    summary = [
+        PersonSummary(
+            person_id=row.person_id,
+            name=Person(surname=row.surname, first_name=row.first_name, patronymic=row.patronymic).short_name,
+            assigned=row.assigned or 0,
+            done_on_time=row.done_on_time or 0,
+            done_late=row.done_late or 0,
+            overdue=row.overdue or 0,
+            in_work=row.in_work or 0,
+        )
+        for row in rows
+    ]
+    return summary, (rows[0].people if rows else 0)
+
+
+def cluster_counts(today: date) -> StatusCounts:
+    """The whole cluster's decisions per status, for the home page."""
+    return status_counts(Filters(today=today))
+
+
+def dashboard_panels(user: User, today: date) -> dict:
+    """The home page's panels: my overdue and due-soon assignments, the next meetings,
+    the cluster's decisions per status."""
+    from ..meetings.services import upcoming_meetings
+
+    overdue, soon = [], []
+    if user.person_id:
+        stmt = (
+            _visible()
+            .where(
+                Decision.status.in_(ACTIVE_STATUSES),
+                Decision.deadline <= today + timedelta(days=DUE_SOON_DAYS),
+                responsible_condition(user.person_id),
+            )
+            .options(contains_eager(Decision.meeting))
+            .order_by(Decision.deadline, Decision.id)
+        )
+        for decision in db.session.scalars(stmt):
+            (overdue if decision.deadline < today else soon).append(decision)
+    return {
+        "my_overdue": overdue,
+        "my_due_soon": soon,
+        "has_person": bool(user.person_id),
+        "next_meetings": upcoming_meetings(today),
+        "cluster_counts": cluster_counts(today),
+        "today": today,
+    }

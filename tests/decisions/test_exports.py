@@ -1,0 +1,77 @@
+"""Downloads of the filtered list, read back: .xlsx with openpyxl, .docx with python-docx."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from docx import Document
+from openpyxl import load_workbook
+
+from cluster_intranet.decisions import exports, services
+from cluster_intranet.extensions import db
+from tests.decisions import support
+
+
+def make_register(world):
+    overdue = support.decision(world.meeting, world.lead, world.co, deadline=date(2021, 11, 1), status="in_progress",
+                               text="Разработать экспертный чек-лист.")
+    services.move_deadline(overdue, world.secretary, date(2021, 11, 10), "Ждали замечаний работодателей.")
+    done = support.decision(world.meeting, world.co, deadline=date(2021, 11, 10), status="done",
+                            report_text="Медиаплан утверждён.", report_date=date(2021, 11, 12),
+                            report_link="https://cluster.example/media-plan", text="Разработать медиаплан.")
+    cancelled = support.decision(world.meeting, world.co, status="cancelled", cancel_reason="Утратило актуальность.",
+                                 text="Провести выставку.")
+    db.session.commit()
+    return overdue, done, cancelled
+
+
+def test_xlsx_of_the_filtered_list(world, secretary):
+    overdue, done, cancelled = make_register(world)
+    response = secretary.get("/decisions/export.xlsx?status=all&sort=deadline")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert header[:8] == ["Заседание", "№", "Решение (поручение)", "Ответственные", "Срок", "Первоначальный срок",
+                          "Статус", "Просрочено, дней"]
+    by_text = {row[2]: row for row in rows}
+    assert list(by_text) == ["Разработать экспертный чек-лист.", "Разработать медиаплан.", "Провести выставку."]
+    first = by_text["Разработать экспертный чек-лист."]
+    assert first[3] == "Пояркова О.Н., Кузнецова Н.В."
+    assert first[4] == datetime(2021, 11, 10) and first[5] == datetime(2021, 11, 1)  # moved, the original kept
+    assert first[6] == "В работе" and first[7] == 10
+    assert sheet.cell(2, 7).font.color.rgb.endswith("C00000")  # overdue in red
+    second = by_text["Разработать медиаплан."]
+    assert second[6:12] == ["Исполнено", None, datetime(2021, 11, 12), 2, "Медиаплан утверждён.", "https://cluster.example/media-plan"]
+    assert by_text["Провести выставку."][10] == "Утратило актуальность."
+    # The filter applies: only the unfinished ones by default.
+    only_active = load_workbook(io.BytesIO(secretary.get("/decisions/export.xlsx").data)).active
+    assert only_active.max_row == 2
+
+
+def test_docx_execution_report(world, secretary):
+    make_register(world)
+    response = secretary.get(f"/decisions/export.docx?status=all&council={world.council.id}&from=2021-11-01&to=2021-11-30")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    document = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "ОТЧЁТ ОБ ИСПОЛНЕНИИ РЕШЕНИЙ" in text and "Координационного совета" in text
+    assert "за период с 01.11.2021 по 30.11.2021" in text
+    cells = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    body = "\n".join(" | ".join(row) for row in cells)
+    assert "Разработать экспертный чек-лист." in body and "Пояркова О.Н., Кузнецова Н.В." in body
+    assert "Просрочено" in body and "10.11.2021" in body
+    assert "Медиаплан утверждён. (12.11.2021)" in body
+    assert "Утратило актуальность." not in body  # undated: outside the deadline range
+    assert "Всего решений – 2" in text  # the undated cancelled one is outside the deadline range
+
+
+def test_too_big_an_export_is_refused(world, secretary, monkeypatch):
+    make_register(world)
+    monkeypatch.setattr(exports, "EXPORT_LIMIT", 1)
+    response = secretary.get("/decisions/export.xlsx?status=all")
+    assert response.status_code == 303 and "status=all" in response.location
+    page = secretary.get(response.location).get_data(as_text=True)
+    assert "больше 1 поручений: уточните фильтр" in page
