@@ -26,7 +26,10 @@ def error_page(status: int, detail: str | None = None):
     title, text = MESSAGES.get(status, MESSAGES[500])
     if wants_fragment():
         return message(detail or text, status)
-    return render_template("error.html", status=status, title=title, text=detail or text), status
+    try:
+        return render_template("error.html", status=status, title=title, text=detail or text), status
+    except DBAPIError as error:  # the page shows the signed-in user, and the database is down
+        return database_unavailable(error)
 
 
 @bp.app_errorhandler(CSRFError)
