@@ -102,11 +102,6 @@ def _assessment_data(assessment_id: int, *, fill: bool = False) -> tuple[service
     return data, assessment
 
 
-def _run_only():
-    if not services.may_run(current_user):
-        abort(403)
-
-
 # --- overview -------------------------------------------------------------------------
 
 
@@ -466,6 +461,9 @@ def delete_checklist(version_id: int):
 @role_required(*RUN_EXPERTISE)
 def edit_session(session_id: int | None = None):
     session = db.get_or_404(ExpertSession, session_id) if session_id else ExpertSession()
+    if session.is_completed:
+        return _refused(services.Locked("Сессия завершена: её данные не изменяются."),
+                        url_for("expertise.session", session_id=session_id))
     form = SessionForm(obj=session if session_id else None)
     if not session_id and request.method == "GET":
         form.programme_id.data = request.args.get("programme", type=int)

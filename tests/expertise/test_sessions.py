@@ -210,3 +210,17 @@ def test_a_session_with_answers_cannot_be_deleted(app, secretary, ctx):
     assert secretary.post(f"/expertise/sessions/{empty_id}/delete").status_code == 303
     assert db.session.get(ExpertSession, empty_id) is None
     assert db.session.get(Programme, programme_id).approval_status == "not_evaluated"
+
+
+def test_a_completed_session_cannot_be_edited(app, secretary, ctx):
+    session, assigned = build_session(experts=3)
+    for assessment, _ in assigned:
+        answer_all(assessment, session.checklist_version)
+    submit_all(session)
+    services.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
+    db.session.commit()
+    url = f"/expertise/sessions/{session.id}/edit"
+    assert secretary.get(url).status_code == 303
+    refused = secretary.hx("post", url, data={"checklist_version_id": session.checklist_version_id, "held_on": "2030-01-01"})
+    assert refused.status_code == 409 and "Сессия завершена" in refused.get_data(as_text=True)
+    assert db.session.get(ExpertSession, session.id).held_on == dt.date(2021, 12, 3)
