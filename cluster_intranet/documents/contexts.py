@@ -65,7 +65,14 @@ def reversed_name(person: Person) -> str:
 
 
 def protocol_context(meeting: Meeting, *, list_threshold: int | None = None) -> dict:
-    """The protocol of ``meeting`` as it is now (short and full forms)."""
+    """The protocol of ``meeting`` as its document reads (short and full forms).
+
+    An approved protocol reads as it was approved: execution control later moves
+    deadlines and changes statuses of its decisions, but not the protocol. A draft
+    reads as it is now.
+    """
+    if meeting.is_locked and meeting.versions:
+        return protocol_context_from_snapshot(meeting.versions[-1].snapshot, list_threshold=list_threshold)
     return complete_protocol(meetings.protocol_data(meeting), list_threshold=list_threshold)
 
 
@@ -148,15 +155,15 @@ def certification(meeting: Meeting, user: User, on: dt.date) -> dict:
     """Who certifies an extract: position (their role in the council when they have
     one, else their job), «И.О. Фамилия», the date."""
     person = user.person
-    if person is None:
-        return {"position": "", "name": user.display_name, "date": on}
+    if person is None:  # an account without a person: a blank line to sign by hand
+        return {"position": "", "name": "", "date": on}
     council = meeting.council
     role = None
-    if person.id == meeting.secretary_id:
+    if person.id is not None and person.id == meeting.secretary_id:
         role = MemberRole.SECRETARY.label
-    elif person.id == meeting.chair_id:
+    elif person.id is not None and person.id == meeting.chair_id:
         role = MemberRole.CHAIR.label
-    else:
+    elif person.id is not None:
         member = next((m for m in council.members if m.person_id == person.id), None)
         if member and member.role in (MemberRole.SECRETARY, MemberRole.CHAIR, MemberRole.DEPUTY):
             role = MemberRole(member.role).label

@@ -17,7 +17,7 @@ LOOP_VARIABLES = {
     "invited": "p",
     "speakers": "s",
     "discussion": "s",
-    "responsible": "r",
+    "responsible": "person",
     "rows": "r",
     "totals": "t",
     "events": "event",
@@ -29,6 +29,78 @@ LOOP_VARIABLES = {
 }
 
 
+# What a variable means, for the secretary writing a template (by path; fields of a
+# list element by the loop variable: «p.name»). A path without a note shows none.
+NOTES = {
+    "meeting": "заседание",
+    "meeting.number": "номер протокола",
+    "meeting.date": "дата заседания",
+    "meeting.city": "место составления, как записано: «г. Томск»",
+    "meeting.place": "адрес, помещение (может быть пустым)",
+    "meeting.start_time": "начало (может быть пустым)",
+    "meeting.end_time": "окончание (может быть пустым)",
+    "meeting.council": "совет",
+    "meeting.council.name": "название совета",
+    "meeting.council.name_genitive": "название в родительном падеже: «заседания …»",
+    "council": "совет (в отчёте по всем советам — «советы кластера»)",
+    "council.name": "название совета",
+    "council.name_genitive": "название в родительном падеже",
+    "chair": "председатель (может отсутствовать: проверяйте {% if chair %})",
+    "secretary": "секретарь (может отсутствовать)",
+    "chair.short_name": "Фамилия И.О.",
+    "chair.short_name_reversed": "И.О. Фамилия — для строки подписи",
+    "chair.position": "должность для подписи",
+    "secretary.short_name": "Фамилия И.О.",
+    "secretary.short_name_reversed": "И.О. Фамилия — для строки подписи",
+    "secretary.position": "должность для подписи",
+    "attendees_in_person": "присутствовали очно, по порядку",
+    "attendees_online": "онлайн подключение, по порядку",
+    "invited": "приглашённые",
+    "p.name": "Фамилия И.О., как записано в протоколе",
+    "p.position": "должность, как записана в протоколе",
+    "p.organization": "организация, как записана в протоколе",
+    "attendees_total": "число присутствовавших (очно и онлайн)",
+    "attendees_as_count": "да — участников больше порога: печатать число и список в приложении",
+    "agenda": "вопросы повестки",
+    "item.number": "номер вопроса",
+    "item.text": "формулировка вопроса",
+    "item.speakers": "СЛУШАЛИ: докладчики",
+    "item.discussion": "ВЫСТУПИЛИ (имя может быть пустым, если записан только текст)",
+    "s.name": "Фамилия И.О. (именительный падеж; склоняйте фильтром)",
+    "s.summary": "о чём говорил",
+    "item.decisions": "решения по этому вопросу",
+    "decisions": "все решения заседания по порядку (в выписке — только выбранные)",
+    "decisions_without_item": "решения, не связанные с вопросом повестки",
+    "d.number": "номер решения в протоколе",
+    "d.text": "текст решения",
+    "d.responsible": "ответственные исполнители, первый — главный (может быть пустым)",
+    "person.name": "Фамилия И.О.",
+    "d.deadline": "срок (может быть пустым)",
+    "d.votes": "итоги голосования (может отсутствовать)",
+    "d.item_number": "номер вопроса повестки (пусто — без вопроса)",
+    "certified": "заверение выписки «Верно»",
+    "certified.position": "должность заверяющего",
+    "certified.name": "И.О. Фамилия заверяющего",
+    "certified.date": "дата заверения",
+    "period_start": "начало периода",
+    "period_end": "конец периода",
+    "rows": "строки отчёта, по одной на решение",
+    "r.number": "номер решения в протоколе",
+    "r.text": "текст решения",
+    "r.meeting_number": "номер протокола",
+    "r.meeting_date": "дата заседания",
+    "r.responsible": "ответственные (фильтр names даёт строку)",
+    "r.deadline": "срок (может быть пустым)",
+    "r.status_label": "статус: Открыто, В работе, Просрочено, Исполнено, Отменено",
+    "r.report_text": "отчёт об исполнении (у отменённого — причина отмены)",
+    "r.done_on": "дата исполнения (только у исполненных)",
+    "r.overdue_days": "дней просрочки (пусто, если не просрочено)",
+    "totals": "итоги: всего и по статусам",
+    "t.label": "название строки итога",
+    "t.count": "количество",
+}
+
+
 @dataclass(frozen=True)
 class Entry:
     code: str  # what to write in the template: «{{ meeting.date }}», «{%p for d in decisions %} … »
@@ -36,6 +108,7 @@ class Entry:
     example: str  # the demo value as the template prints it
     depth: int  # nesting, for indentation
     group: bool = False  # a group of fields or a loop: a heading row
+    note: str = ""  # what it means (NOTES)
 
 
 def _kind_and_example(value) -> tuple[str, str]:
@@ -69,21 +142,21 @@ def describe(context: dict, prefix: str = "", depth: int = 0) -> list[Entry]:
     for key, value in context.items():
         path = f"{prefix}{key}"
         if isinstance(value, dict):
-            entries.append(Entry(path, "группа полей", "", depth, group=True))
+            entries.append(Entry(path, "группа полей", "", depth, group=True, note=NOTES.get(path, "")))
             entries += describe(value, f"{path}.", depth + 1)
         elif isinstance(value, list):
             variable = LOOP_VARIABLES.get(key, "x")
             loop = "{%p for " + variable + " in " + path + " %} … {%p endfor %}"
             dicts = [item for item in value if isinstance(item, dict)]
             if dicts:
-                entries.append(Entry(loop, f"список ({len(value)} в примере)", "", depth, group=True))
+                entries.append(Entry(loop, f"список ({len(value)} в примере)", "", depth, True, NOTES.get(path, "")))
                 entries += describe(_merged(dicts), f"{variable}.", depth + 1)
             else:
                 shown = ", ".join(_kind_and_example(item)[1] for item in value) or "пустой список"
-                entries.append(Entry(loop, "список", shown, depth, group=True))
+                entries.append(Entry(loop, "список", shown, depth, True, NOTES.get(path, "")))
         else:
             kind, example = _kind_and_example(value)
-            entries.append(Entry("{{ " + path + " }}", kind, example, depth))
+            entries.append(Entry("{{ " + path + " }}", kind, example, depth, note=NOTES.get(path, "")))
     return entries
 
 
@@ -91,7 +164,7 @@ FILTER_EXAMPLES = [
     ("ru_date", "{{ meeting.date|ru_date }}", lambda: rendering.ru_date(dt.date(2021, 10, 22))),
     ("deadline", "{{ d.deadline|deadline }}", lambda: rendering.deadline(dt.date(2021, 12, 1))),
     ("ru_time", "{{ meeting.start_time|ru_time }}", lambda: rendering.ru_time(dt.time(14, 0))),
-    ("quotes", '{{ "ОГБПОУ \\"Томский индустриальный техникум\\""|quotes }}',
+    ("quotes", '{{ p.organization|quotes }}  (ОГБПОУ "Томский индустриальный техникум")',
      lambda: rendering.quotes('ОГБПОУ "Томский индустриальный техникум"')),
     ("names", "{{ d.responsible|names }}",
      lambda: rendering.names([{"name": "Пояркова О.Н."}, {"name": "Кузнецова Н.В."}])),

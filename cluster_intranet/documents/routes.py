@@ -58,8 +58,8 @@ def _send(build, ext: str):
     return response
 
 
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = load_meeting(meeting_id)
+def _meeting_or_404(meeting_id: int, load=services.load_for_documents) -> Meeting:
+    meeting = load(meeting_id)
     if meeting is None:
         abort(404)
     return meeting
@@ -86,13 +86,13 @@ def protocol_version(meeting_id: int, number: int, ext: str):
 
 @bp.get("/meetings/<int:meeting_id>/extract")
 def extract_form(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _meeting_or_404(meeting_id, load_meeting)
     return render_template("documents/extract.html", meeting=meeting, chosen=set(), error=None)
 
 
 @bp.get(f"/meetings/<int:meeting_id>/extract.{EXT}")
 def extract(meeting_id: int, ext: str):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _meeting_or_404(meeting_id, load_meeting)  # the form again, if nothing is ticked
     chosen = set(request.args.getlist("decision", type=int)) & {d.id for d in meeting.decisions}
     if not chosen:
         error = "Отметьте решения, которые войдут в выписку."
