@@ -259,9 +259,9 @@ def media_plan_xlsx(plan: MediaPlan) -> bytes:
     grid.row_dimensions[3].height = 90
     for index, row in enumerate(matrix.rows, start=4):
         _row(grid, index, [row.event.title, row.event.starts_on])
-        for column, cell in enumerate(row.cells, start=3):
-            target = grid.cell(index, column, ", ".join(PUBLICATION_CHANNEL_LABELS[c] for _, c, _, _ in cell.publications) or "—")
-            target.fill = _DONE_FILL if cell.covered else _GAP_FILL
+        for column, publications in enumerate(row.cells, start=3):
+            target = grid.cell(index, column, ", ".join(PUBLICATION_CHANNEL_LABELS[c] for _, c, _, _ in publications) or "—")
+            target.fill = _DONE_FILL if publications else _GAP_FILL
             target.border = _BOX
             target.alignment = _WRAP
         _row(grid, index, [row.percent], first_column=len(columns))

@@ -1,7 +1,7 @@
-from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from ..forms import REQUIRED, Form, optional, required
 from .models import PUBLICATION_CHANNEL_LABELS, Channel, EventFormat, EventStatus
@@ -45,6 +45,11 @@ def id_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+def person_id_field(label: str):
+    """A person chosen with the picker (templates/media/_person_field.html): a hidden id."""
+    return IntegerField(label, widget=HiddenInput(), validators=[Optional()])
+
+
 def version_field():
     """The row version the form was built from (the lost-update check of concurrency.py)."""
     return HiddenField(filters=[lambda v: int(v) if v not in (None, "") and str(v).isdigit() else None])
@@ -60,13 +65,9 @@ class PlanForm(MediaForm):
     title = StringField("Название", validators=required(300))
     period_start = DateField("Начало периода", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
     period_end = DateField("Конец периода", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
-    responsible_id = SelectField("Ответственный", coerce=id_or_none, validators=[Optional()])
+    responsible_id = person_id_field("Ответственный")
 
     FIELDS = ("title", "period_start", "period_end", "responsible_id")
-
-    def with_people(self, people: list[tuple[int, str]]) -> "PlanForm":
-        self.responsible_id.choices = [(None, "— не назначен —"), *people]
-        return self
 
 
 class EventForm(MediaForm):
@@ -80,7 +81,7 @@ class EventForm(MediaForm):
     end_time = TimeField("Окончание", validators=[Optional()])
     place = StringField("Место", validators=optional(500))
     organizer_id = SelectField("Организатор", coerce=id_or_none, validators=[Optional()])
-    responsible_id = SelectField("Ответственный", coerce=id_or_none, validators=[Optional()])
+    responsible_id = person_id_field("Ответственный")
     channels = CheckboxesField("Каналы", choices=Channel.choices())
     is_public = BooleanField("Публичное: анонсировать в открытых лентах для сайтов участников", default=True)
     description = TextAreaField("Описание (видно в открытых лентах)", validators=optional(5000))
@@ -92,9 +93,8 @@ class EventForm(MediaForm):
         "responsible_id", "is_public", "description", "release_text", "internal_note",
     )  # fmt: skip
 
-    def with_choices(self, organizations: list[tuple[int, str]], people: list[tuple[int, str]]) -> "EventForm":
+    def with_organizations(self, organizations: list[tuple[int, str]]) -> "EventForm":
         self.organizer_id.choices = [(None, "— не указан —"), *organizations]
-        self.responsible_id.choices = [(None, "— не назначен —"), *people]
         return self
 
     def validate_ends_on(self, field):

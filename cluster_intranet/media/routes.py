@@ -15,11 +15,13 @@ from sqlalchemy import select
 from .. import clock
 from ..auth.access import role_required
 from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
+from ..directory.models import Person
 from ..directory.services import organization_choices
 from ..documents.rendering import TemplateError, content_disposition
 from ..extensions import db
 from ..web import fragment, message, page_or_fragment, page_number, paginate, wants_fragment
 from . import bp, documents, services
+from .markup import matrix_cells
 from .forms import EventForm, PlanForm, PublicationForm, StatusForm
 from .models import (
     CHANNEL_SHORT,
@@ -67,7 +69,7 @@ def index():
 @role_required(*EDIT_MEDIA)
 def edit_plan(plan_id: int | None = None):
     plan = db.get_or_404(MediaPlan, plan_id) if plan_id else MediaPlan()
-    form = PlanForm(obj=plan if plan_id else None).with_people(services.people_choices())
+    form = PlanForm(obj=plan if plan_id else None)
     if form.validate_on_submit():
         try:
             services.save_plan(plan, form.data_for(*form.FIELDS), form.version.data)
@@ -79,7 +81,7 @@ def edit_plan(plan_id: int | None = None):
             flash("Медиаплан сохранён.", "success")
             return redirect(url_for("media.plan", plan_id=plan.id), 303)
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("media/plan_form.html", form=form, plan=plan), status
+    return render_template("media/plan_form.html", form=form, plan=plan, responsible_name=_person_name(form)), status
 
 
 @bp.post("/plans/<int:plan_id>/approve")
@@ -127,7 +129,10 @@ def plan(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
     filters = services.EventFilters.from_args(request.args)
     page = paginate(services.events_query(plan, filters), PLAN_PAGE_SIZE)
-    people, organizers = services.plan_people_and_organizers(plan)
+    if wants_fragment():
+        people = organizers = []  # the filters are on the page, not in the fragment
+    else:
+        people, organizers = services.plan_responsibles(plan), services.plan_organizers(plan)
     return page_or_fragment(
         "media/plan.html",
         "media/_events.html",
@@ -148,7 +153,7 @@ def _event_form(event: MediaEvent | None = None) -> EventForm:
     form = EventForm(obj=event)
     if event is not None and request.method == "GET":
         form.channels.data = event.channels
-    return form.with_choices(organization_choices(), services.people_choices())
+    return form.with_organizations(organization_choices())
 
 
 @bp.route("/plans/<int:plan_id>/events/new", methods=["GET", "POST"])
@@ -197,8 +202,15 @@ def edit_event(event_id: int):
 def _event_form_response(form: EventForm, plan: MediaPlan | None, event: MediaEvent | None):
     status = 422 if form.errors or form.form_errors else 200
     return page_or_fragment(
-        "media/event_form.html", "media/_event_form_row.html", status, form=form, plan=plan or event.plan, event=event
-    )
+        "media/event_form.html", "media/_event_form_row.html", status, form=form, plan=plan or event.plan, event=event,
+        responsible_name=_person_name(form),
+    )  # fmt: skip
+
+
+def _person_name(form) -> str:
+    """The name the person picker shows for the form's current responsible person."""
+    person = db.session.get(Person, form.responsible_id.data) if isinstance(form.responsible_id.data, int) else None
+    return person.short_name if person else ""
 
 
 @bp.get("/events/<int:event_id>/row")
@@ -281,9 +293,11 @@ def coverage(plan_id: int):
     filters = services.EventFilters.from_args(request.args)
     filters.status = filters.channel = filters.responsible_id = None  # the matrix filters by month and organizer
     matrix = services.coverage_matrix(plan, filters, page_number())
+    organizers = [] if wants_fragment() else services.plan_organizers(plan)  # only the page has the filters
+    rights = _rights()
     return page_or_fragment(
-        "media/coverage.html", "media/_matrix.html", plan=plan, matrix=matrix, filters=filters, rights=_rights(),
-        organizers=organization_choices(),
+        "media/coverage.html", "media/_matrix.html", plan=plan, matrix=matrix, filters=filters, rights=rights,
+        organizers=organizers, may_columns=[rights.may(p.id) for p in matrix.participants], matrix_cells=matrix_cells,
     )  # fmt: skip
 
 

@@ -10,9 +10,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Select, and_, distinct, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..auth.models import User
@@ -31,13 +33,16 @@ from .models import (
     Publication,
     TRANSITIONS,
     short_label,
+    when_text,
 )
 
 S = EventStatus
 # Events every participant is expected to publish: their material is ready.
 DUE_STATUSES = (S.MATERIAL_READY.value, S.PUBLISHED.value)
-MATRIX_PAGE_SIZE = 50
-
+MATRIX_PAGE_SIZE = 20  # events per page of the matrix: x 30 participants, 600 cells
+MATRIX_EVENT_COLUMNS = (
+    MediaEvent.id, MediaEvent.title, MediaEvent.starts_on, MediaEvent.ends_on, MediaEvent.start_time, MediaEvent.end_time,
+)
 
 class MediaError(ValueError):
     """A change refused for a reason the user should read; ``field`` is where to show it."""
@@ -76,11 +81,6 @@ def parse_day(value: str | None) -> date | None:
         return None
 
 
-def people_choices() -> list[tuple[int, str]]:
-    people = db.session.scalars(select(Person).order_by(Person.surname, Person.first_name, Person.patronymic, Person.id))
-    return [(p.id, p.short_name) for p in people]
-
-
 # --- plans -----------------------------------------------------------------------
 
 
@@ -104,8 +104,14 @@ def _current(obj, version: int | None) -> None:
         raise MediaError(str(error)) from error
 
 
+def _check_person(data: dict) -> None:
+    if data.get("responsible_id") and db.session.get(Person, data["responsible_id"]) is None:
+        raise MediaError("Такого сотрудника нет в справочнике: выберите из подсказок.", "responsible_id")
+
+
 def save_plan(plan: MediaPlan, data: dict, version: int | None = None) -> MediaPlan:
     _current(plan, version)
+    _check_person(data)
     if data["period_end"] < data["period_start"]:
         raise MediaError("Конец периода раньше его начала.", "period_end")
     if plan.id is not None:
@@ -218,8 +224,8 @@ class EventFilters:
 
 
 EVENT_LIST_OPTIONS = (
-    selectinload(MediaEvent.organizer),
-    selectinload(MediaEvent.responsible),
+    joinedload(MediaEvent.organizer),  # many-to-one: in the same query
+    joinedload(MediaEvent.responsible),
     selectinload(MediaEvent.channel_rows),
 )
 
@@ -238,22 +244,25 @@ def get_event(event_id: int) -> MediaEvent | None:
     return db.session.get(MediaEvent, event_id, options=[*EVENT_LIST_OPTIONS, selectinload(MediaEvent.plan)])
 
 
-def plan_people_and_organizers(plan: MediaPlan) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The choices of the table's filters: who is responsible, who organizes, in this plan."""
+def plan_responsibles(plan: MediaPlan) -> list[tuple[int, str]]:
+    """The people responsible for events of the plan (a filter's choices)."""
     people = db.session.execute(
         select(Person.id, Person.surname, Person.first_name, Person.patronymic)
         .where(Person.id.in_(select(MediaEvent.responsible_id).where(MediaEvent.plan_id == plan.id)))
         .order_by(Person.surname, Person.first_name)
     )
-    organizers = db.session.execute(
+    # Person.short_name read off plain rows: loading hundreds of Person objects costs more than the page.
+    return [(row.id, Person.short_name.fget(row)) for row in people]
+
+
+def plan_organizers(plan: MediaPlan) -> list[tuple[int, str]]:
+    """The organizations that organize events of the plan (a filter's choices)."""
+    rows = db.session.execute(
         select(Organization.id, Organization.short_name)
         .where(Organization.id.in_(select(MediaEvent.organizer_id).where(MediaEvent.plan_id == plan.id)))
         .order_by(Organization.short_name)
     )
-    return (
-        [(row.id, Person(surname=row.surname, first_name=row.first_name, patronymic=row.patronymic).short_name) for row in people],
-        [(row.id, row.short_name) for row in organizers],
-    )
+    return [(row.id, row.short_name) for row in rows]
 
 
 EVENT_FIELDS = (
@@ -266,6 +275,7 @@ def save_event(event: MediaEvent, plan: MediaPlan, data: dict, channels: list[st
     """Creates or changes an event of ``plan``; the form has checked each field alone;
     ``version`` is the one the form was built from: an older one is refused."""
     _current(event, version)
+    _check_person(data)
     starts_on, ends_on = data["starts_on"], data.get("ends_on") or data["starts_on"]
     if starts_on < plan.period_start or ends_on > plan.period_end:
         period = f"{plan.period_start:%d.%m.%Y} – {plan.period_end:%d.%m.%Y}"
@@ -454,10 +464,43 @@ class Cell:
         return bool(self.publications)
 
 
+class MatrixEvent(NamedTuple):
+    """What a row of the matrix shows of its event (a plain row: no ORM object to build)."""
+
+    id: int
+    title: str
+    starts_on: date
+    ends_on: date
+    start_time: time | None
+    end_time: time | None
+
+    @property
+    def when(self) -> str:
+        return when_text(self.starts_on, self.ends_on, self.start_time, self.end_time)
+
+
+class KnownPage(Pagination):
+    """A page of the matrix whose items and total one query has already given
+    (Flask-SQLAlchemy's documented way: a subclass supplies the items and the count)."""
+
+    def __init__(self, items: list, total: int, page: int, per_page: int):
+        self._known = (items, total)
+        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False)
+
+    def _query_items(self) -> list:
+        return self._known[0]
+
+    def _query_count(self) -> int:
+        return self._known[1]
+
+
 @dataclass
 class CoverageRow:
-    event: MediaEvent
-    cells: list[Cell]
+    event: MatrixEvent
+    # One entry per participant, in the participants' order: its publications of the event
+    # as (id, channel, url, published_on) tuples; an empty tuple is a gap. Plain tuples, not
+    # objects: a page has 1,500 cells, and allocating an object for each wakes the collector.
+    cells: list[tuple]
     covered: int
     percent: int | None
 
@@ -477,34 +520,47 @@ def coverage_matrix(
 ) -> CoverageMatrix:
     """Due events x every participant (those that joined later too), in a fixed number of queries.
 
-    Per participant: one correlated count over all due events of the plan (not just this
-    page); per event: counted from the publications of the page's events.
-    ``per_page=None`` gives every event on one page.
+    Per participant: the due events it covered, over all of the plan's (not just this
+    page), counted in SQL in one pass; per event: from the publications of the page's
+    events. ``per_page=None`` gives every event on one page.
     """
     filters = filters or EventFilters()
-    events = filters.apply(select(MediaEvent).where(MediaEvent.plan_id == plan.id, due_clause()))
     covered_by = (
         filters.apply(
-            select(func.count(distinct(Publication.event_id)))
+            select(Publication.organization_id, func.count(distinct(Publication.event_id)).label("covered"))
             .join(MediaEvent, MediaEvent.id == Publication.event_id)
-            .where(Publication.organization_id == Organization.id, MediaEvent.plan_id == plan.id, due_clause())
+            .where(MediaEvent.plan_id == plan.id, due_clause())
         )
-        .correlate(Organization)
-        .scalar_subquery()
+        .group_by(Publication.organization_id)
+        .subquery()
     )
-    org_rows = db.session.execute(participants_query().with_only_columns(Organization.id, Organization.short_name, covered_by)).all()
+    org_rows = db.session.execute(
+        participants_query()
+        .outerjoin(covered_by, covered_by.c.organization_id == Organization.id)
+        .with_only_columns(Organization.id, Organization.short_name, func.coalesce(covered_by.c.covered, 0))
+    ).all()
 
-    events = events.order_by(MediaEvent.starts_on, MediaEvent.start_time, MediaEvent.id)
+    # The page's events as plain rows, with the total of all in the same query.
+    events = (
+        filters.apply(select(*MATRIX_EVENT_COLUMNS, func.count().over().label("total")))
+        .where(MediaEvent.plan_id == plan.id, due_clause())
+        .order_by(MediaEvent.starts_on, MediaEvent.start_time, MediaEvent.id)
+    )
     if per_page:
-        pagination = db.paginate(events, page=max(page, 1), per_page=per_page, max_per_page=200, error_out=False)
-        items, total = pagination.items, pagination.total or 0
+        page = max(page, 1)
+        found_rows = db.session.execute(events.limit(per_page).offset((page - 1) * per_page)).all()
+        if found_rows:
+            total = found_rows[0].total
+        else:  # past the last page: count on its own
+            total = db.session.scalar(select(func.count()).select_from(events.order_by(None).subquery()))
+        items = [MatrixEvent(*row[:-1]) for row in found_rows]
+        pagination = KnownPage(items, total, page, per_page)
     else:  # everything, for the spreadsheet
-        pagination = None
-        items = list(db.session.scalars(events))
-        total = len(items)
+        items = [MatrixEvent(*row[:-1]) for row in db.session.execute(events)]
+        pagination, total = None, len(items)
     participants = [Participant(row.id, row.short_name, row[2], percent(row[2], total)) for row in org_rows]
 
-    found: dict[tuple[int, int], list[tuple[int, str, str, date]]] = defaultdict(list)
+    found: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))  # event -> participant -> publications
     ids = [event.id for event in items]
     if ids:
         pubs = db.session.execute(
@@ -515,13 +571,16 @@ def coverage_matrix(
             .where(Publication.event_id.in_(ids))
             .order_by(Publication.published_on, Publication.id)
         )
-        for pub in pubs:
-            found[pub.event_id, pub.organization_id].append((pub.id, pub.channel, pub.url, pub.published_on))
+        for pub_id, event_id, organization_id, channel, url, published_on in pubs.tuples():
+            found[event_id][organization_id].append((pub_id, channel, url, published_on))
 
     rows = []
+    participant_ids = [p.id for p in participants]
+    nothing: dict[int, list] = {}
     for event in items:
-        cells = [Cell(p.id, found.get((event.id, p.id), [])) for p in participants]
-        covered = sum(cell.covered for cell in cells)
+        published = found.get(event.id, nothing)
+        cells = [published.get(pid, ()) for pid in participant_ids]
+        covered = sum(1 for cell in cells if cell)
         rows.append(CoverageRow(event, cells, covered, percent(covered, len(participants))))
     covered_total = sum(p.covered for p in participants)
     return CoverageMatrix(

@@ -102,6 +102,22 @@ document.addEventListener("change", (event) => {
 document.addEventListener("submit", (event) => {
   event.target.closest("details.cancel-event")?.removeAttribute("open");
 });
+// A person picker whose text is cleared forgets the chosen person.
+document.addEventListener("input", (event) => {
+  const search = event.target.closest("[data-picker-search]");
+  if (search && !search.value.trim()) search.closest("[data-person-picker]").querySelector("input[type=hidden]").value = "";
+});
+// A cell of the coverage matrix the user may fill opens its form in place (the cells carry
+// no links of their own: a matrix has 1,500 of them).
+function openSlot(cell) {
+  const header = cell.closest("table").tHead.rows[0].cells[cell.cellIndex];
+  const url = `${cell.closest("tr").dataset.slotUrl}?organization=${header.dataset.org}`;
+  window.htmx.ajax("GET", url, { target: cell, swap: "outerHTML" });
+}
+document.addEventListener("click", (event) => {
+  const cell = event.target.closest(".matrix td.may");
+  if (cell && !event.target.closest("a")) openSlot(cell);
+});
 // ===== end of media =====
 
 // ===== documents =====

@@ -199,9 +199,11 @@ def test_an_editor_records_the_own_publication_in_a_matrix_cell(login_as, covera
     plan, event, own, other, person, _ = coverage_case
     editor = login_as(Role.EDITOR, person_id=person.id)
     matrix = editor.get(f"/media/plans/{plan.id}/coverage").get_data(as_text=True)
-    # Only the own column offers the «+».
-    assert f"/media/events/{event.id}/publications?organization={own.id}" in matrix
-    assert f"/media/events/{event.id}/publications?organization={other.id}" not in matrix
+    # Columns by name: «Томский аграрный» (own, a gap), «Томский политехнический» (published).
+    headers = re.findall(r'<th class="matrix-org"[^>]*data-org="(\d+)"', matrix)
+    assert headers == [str(own.id), str(other.id)]
+    assert re.findall(r'<td class="(gap|done)( may)?">', matrix) == [("gap", " may"), ("done", "")]  # only the own column opens
+    assert f'data-slot-url="/media/events/{event.id}/publications"' in matrix
 
     form = editor.hx("get", f"/media/events/{event.id}/publications?organization={own.id}").get_data(as_text=True)
     assert f'id="slot-{event.id}-{own.id}"' in form and 'name="url"' in form
@@ -334,3 +336,16 @@ def test_a_stale_inline_edit_is_refused_and_nothing_is_lost(login_as, plan_case)
                                                                               starts_on="2022-03-23", version=stale_version))  # fmt: skip
     assert refused.status_code == 422 and "Запись уже изменил" in refused.get_data(as_text=True)
     assert db.session.get(MediaEvent, fair.id).title == "Ярмарка: новое название"
+
+
+def test_the_responsible_person_comes_from_the_picker(login_as, plan_case):
+    _, events, _, person = plan_case
+    editor = login_as(Role.EDITOR)
+    fair = events["fair"]
+    form = editor.hx("get", f"/media/events/{fair.id}/edit").get_data(as_text=True)
+    assert f'name="responsible_id" value="{person.id}"' in form and 'value="Кузнецова Н.В."' in form
+    assert 'hx-get="/directory/people/suggest"' in form
+    unknown = editor.hx("post", f"/media/events/{fair.id}/edit", data=_event_form(starts_on="2022-03-23", responsible_id="999999"))
+    assert unknown.status_code == 422 and "Такого сотрудника нет в справочнике" in unknown.get_data(as_text=True)
+    cleared = editor.hx("post", f"/media/events/{fair.id}/edit", data=_event_form(starts_on="2022-03-23", responsible_id=""))
+    assert cleared.status_code == 200 and db.session.get(MediaEvent, fair.id).responsible_id is None

@@ -1,0 +1,32 @@
+"""The cells of the coverage matrix as HTML, written in Python rather than Jinja: a page
+holds 50 events x 30 participants = 1,500 cells, and a template loop over them costs
+several times the rest of the page.
+
+A cell is ``<td class="done|gap[ may]">`` with its publications as links. It carries no
+ids or URLs: the column's organization is on its header (``th[data-org]``), the row's
+URL on the row (``tr[data-slot-url]``), and static/js/app.js puts them together when
+a cell the user may fill (``may``) is clicked.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from .models import CHANNEL_SHORT
+from .services import CoverageRow
+
+
+def _publication(channel: str, url: str, day) -> str:
+    label, title = CHANNEL_SHORT[channel], f"{day.day:02}.{day.month:02}.{day.year}"  # strftime is slower
+    if url:
+        return f'<a class="pub" href="{escape(url)}" rel="noopener" target="_blank" title="{title}">{label}</a>'
+    return f'<span class="pub" title="{title}">{label}</span>'
+
+
+def matrix_cells(row: CoverageRow, may: list[bool]) -> Markup:
+    """The row's cells, one per participant; ``may[i]``: the user may record for participant i."""
+    parts = []
+    for publications, may_here in zip(row.cells, may):
+        state = "done" if publications else "gap"
+        links = "".join(_publication(channel, url, day) for _, channel, url, day in publications)
+        parts.append(f'<td class="{state}{" may" if may_here else ""}">{links}</td>')
+    return Markup("".join(parts))
