@@ -2,10 +2,13 @@
 import click
 from flask import Flask
 
+from . import backup
 from .extensions import db
 
 
 def init_app(app: Flask) -> None:
+    backup.init_app(app)  # backup PATH, restore PATH
+
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Fill the database with the demo data (idempotent: a second run changes nothing)."""

@@ -22,3 +22,19 @@ def draft_meeting(council, number: int) -> Meeting:
     db.session.add(meeting)
     db.session.flush()
     return meeting
+
+
+def sqlite_app(path):
+    """An app on a SQLite file of its own, migrated: for tests that need the file
+    itself (locks held from outside, backups), away from the shared test database."""
+    from flask_migrate import upgrade
+
+    from cluster_intranet import create_app
+    from tests.conftest import Client
+    from tests.prod.workers import app_config
+
+    app = create_app(app_config(f"sqlite:///{path}"))
+    app.test_client_class = Client
+    with app.app_context():
+        upgrade()
+    return app

@@ -12,15 +12,15 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from cluster_intranet import create_app, database
+from cluster_intranet import database
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.decisions.models import Decision
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings.models import Attendance, Meeting
 from tests import factories
-from tests.conftest import PASSWORD, Client, make_user
+from tests.conftest import PASSWORD, make_user
 from tests.prod import workers
-from tests.prod.conftest import draft_meeting
+from tests.prod.conftest import draft_meeting, sqlite_app
 
 PROCESSES = 8  # half through the services, half through the routes
 ROUNDS = 4  # per process and meeting: a decision and an attendee each
@@ -92,12 +92,8 @@ def locked_sqlite(tmp_path, monkeypatch):
     hold that file's write lock from outside, as a long write would."""
     monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 200)
     path = tmp_path / "locked.sqlite"
-    app = create_app({**workers.app_config(f"sqlite:///{path}")})
-    app.test_client_class = Client
+    app = sqlite_app(path)
     with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
         council = factories.council()
         meeting_id = draft_meeting(council, 1).id
         make_user(Role.SECRETARY)

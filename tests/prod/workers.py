@@ -90,3 +90,20 @@ def save_protocol_and_die(database_url, meeting_id, person_id, commit: bool) -> 
             db.session.commit()
         # SIGKILL: no rollback, no closing of connections, no atexit handlers.
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def write_until_stopped(database_url, meeting_id, ready, stop, results) -> None:
+    """Commits an agenda item and a decision together, again and again, until told to
+    stop: a copy holding whole transactions only has as many of one as of the other."""
+    app = create_app(app_config(database_url))
+    written = 0
+    with app.app_context():
+        while not stop.is_set():
+            meeting = services.load_meeting(meeting_id)
+            services.save_agenda_item(meeting, None, {"text": f"Вопрос {written + 1}"})
+            services.save_decision(meeting, None, {"text": f"Решение {written + 1}"}, [])
+            db.session.commit()
+            written += 1
+            ready.set()
+        db.engine.dispose()
+    results.put(written)
