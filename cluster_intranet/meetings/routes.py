@@ -179,6 +179,17 @@ def _apply(meeting_id: int, name: str, form, change, invalid=None):
     return _section(meeting_id, name)
 
 
+def _edit_in_place(meeting_id: int, name: str, form, template: str, change, **context):
+    """A row edited in place: GET gives its form, POST saves it (the form again on 422)."""
+
+    def row_form(form, status=422):
+        return fragment(template, status, form=form, **context)
+
+    if request.method == "GET":
+        return row_form(form, 200)
+    return _apply(meeting_id, name, form, change, row_form)
+
+
 def _step(direction: str) -> int:
     return -1 if direction == "up" else 1
 
@@ -198,14 +209,10 @@ def add_attendee(meeting_id: int):
 def edit_attendee(attendance_id: int):
     attendance = db.get_or_404(Attendance, attendance_id)
     form = AttendeeEditForm(obj=attendance)
-
-    def row_form(form, status=422):
-        return fragment("meetings/_attendee_form.html", status, attendance=attendance, form=form)
-
-    if request.method == "GET":
-        return row_form(form, 200)
     change = lambda: services.update_attendee(attendance, form.data_for(*form.FIELDS))  # noqa: E731
-    return _apply(attendance.meeting_id, "attendees", form, change, row_form)
+    return _edit_in_place(
+        attendance.meeting_id, "attendees", form, "meetings/_attendee_form.html", change, attendance=attendance
+    )
 
 
 @bp.post("/attendees/<int:attendance_id>/delete")
@@ -237,14 +244,11 @@ def add_agenda_item(meeting_id: int):
 def edit_agenda_item(item_id: int):
     item = db.get_or_404(AgendaItem, item_id)
     form = AgendaItemForm(obj=item)
-
-    def row_form(form, status=422):
-        return fragment("meetings/_agenda_item_form.html", status, item=item, form=form, number=services.agenda_number(item))
-
-    if request.method == "GET":
-        return row_form(form, 200)
     change = lambda: services.save_agenda_item(item.meeting, item, form.data_for(*form.FIELDS))  # noqa: E731
-    return _apply(item.meeting_id, "agenda", form, change, row_form)
+    return _edit_in_place(
+        item.meeting_id, "agenda", form, "meetings/_agenda_item_form.html", change,
+        item=item, number=services.agenda_number(item),
+    )
 
 
 @bp.post("/agenda/<int:item_id>/delete")
@@ -280,14 +284,13 @@ def edit_decision(decision_id: int):
     form = DecisionForm(obj=decision, responsible_ids=[r.person_id for r in decision.responsibles])
     form.with_agenda(meeting.agenda_items)
 
-    def row_form(form, status=422):
-        return fragment("meetings/_decision_form.html", status, decision=decision, form=form, meeting=meeting)
+    def change():
+        data = form.data_for(*form.FIELDS)
+        return services.save_decision(meeting, decision, data, form.responsible_ids.data, form.version.data)
 
-    if request.method == "GET":
-        return row_form(form, 200)
-    data = form.data_for(*form.FIELDS)
-    change = lambda: services.save_decision(meeting, decision, data, form.responsible_ids.data, form.version.data)  # noqa: E731
-    return _apply(meeting.id, "decisions", form, change, row_form)
+    return _edit_in_place(
+        meeting.id, "decisions", form, "meetings/_decision_form.html", change, decision=decision, meeting=meeting
+    )
 
 
 @bp.post("/decisions/<int:decision_id>/delete")
