@@ -2,9 +2,10 @@
 
 What a run does
 ---------------
-It builds two databases, *small* and *large*: fresh SQLite files in ``bench/output/``,
-or with ``--database-url`` the schemas ``bench_large`` and ``bench_small`` of that
-PostgreSQL database (dropped and re-created). Each is migrated, filled by every
+It builds two databases, *small* and *large*: SQLite files in ``bench/output/run-<pid>/``,
+or with ``--database-url`` the schemas ``bench_large_<pid>`` and ``bench_small_<pid>``
+of that PostgreSQL database; they are removed after the run (the directory with the
+servers' logs is kept if the run fails). Each is migrated, filled by every
 filler (bulk inserts) and given a benchmark user, then served by gunicorn on
 127.0.0.1 with ``BENCH_ROUTES=1`` (the bare route ``/_bare``) and ``COUNT_QUERIES=1``
 (the ``X-Query-Count`` response header). Signed in as that user it measures each page:

@@ -10,7 +10,7 @@ from .harness import Options, run
 def main(argv: list[str] | None = None) -> int:
     defaults = Options()
     parser = argparse.ArgumentParser(prog="python -m bench", description="Requests per second of the intranet's pages against its bare route.")
-    parser.add_argument("--database-url", help="a database to fill (EMPTIED first; e.g. postgresql+psycopg://postgres@127.0.0.1/bench); default: fresh SQLite files in bench/output/")
+    parser.add_argument("--database-url", help="a PostgreSQL database to hold the data in two schemas of this run, dropped after it (e.g. postgresql+psycopg://postgres@127.0.0.1/bench); default: SQLite files in bench/output/")
     parser.add_argument("--quick", action="store_true", help="short runs (1 s of load, 10 samples per page) to try the harness")
     parser.add_argument("--only", action="append", default=[], metavar="NAME", help="measure only this scenario (repeatable); the bare route is always measured")
     parser.add_argument("--seconds", type=float, default=defaults.seconds, help="seconds of load per page (default %(default)s)")

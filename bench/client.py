@@ -74,7 +74,8 @@ class Session:
         form = urllib.parse.urlencode({"csrf_token": token.group(1), "email": email, "password": password})
         answer = self.request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
         if answer.status != 303:
-            raise RuntimeError(f"login as {email} failed: HTTP {answer.status}")
+            errors = re.findall(r'class="invalid-feedback">([^<]*)', answer.body)
+            raise RuntimeError(f"login as {email} failed: HTTP {answer.status} {' '.join(errors)}")
 
     def close(self) -> None:
         self.conn.close()

@@ -15,7 +15,9 @@ import json
 import os
 import random
 import secrets
+import shutil
 import statistics
+import sys
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -61,25 +63,50 @@ def run(options: Options) -> int:
     """Runs the benchmark and prints the report; the exit status is 1 if a target failed."""
     scenarios = select_scenarios(options.only)
     loader = choose_loader(options.loader)
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    instance = OUTPUT / "instance"
+    # Everything of this run in a directory of its own: runs started at the same time in
+    # the same tree (other areas trying their scenarios) must not replace each other's data.
+    workdir = OUTPUT / f"run-{os.getpid()}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    instance = workdir / "instance"
     os.environ["INSTANCE_PATH"] = str(instance)  # never the developer's instance/ (config, secret key)
     secret_key = secrets.token_urlsafe(32)
     password = secrets.token_urlsafe(16)
+    urls = {size: database_url(options.database_url, size, workdir) for size in SIZES}
+    try:
+        measures, fill_log, bare_rates = measure_all(options, loader, scenarios, urls, workdir, password, secret_key)
+    except BaseException:
+        print(f"bench: the run failed; the servers' logs are in {workdir}", file=sys.stderr)
+        raise
+    else:
+        shutil.rmtree(workdir)
+    finally:
+        if options.database_url:
+            for url in urls.values():
+                drop_schema(url)
 
-    urls, values, fill_log = {}, {}, []
+    header = describe(options, loader, fill_log, bare_rates)
+    lines, failures = report([BARE, *scenarios], measures)
+    print("\n".join(header + [""] + lines))
+    save(measures, header)
+    return 1 if failures else 0
+
+
+def measure_all(options: Options, loader: str, scenarios: list[Scenario], urls: dict[str, str], workdir: Path,
+                password: str, secret_key: str) -> tuple[dict[str, Measure], list[str], list[float]]:
+    """Builds both databases, serves both, and measures every scenario on them."""
+    values, fill_log = {}, []
     for size in SIZES:
-        urls[size] = database_url(options.database_url, size)
         started = time.perf_counter()
-        values[size] = build_database(urls[size], size, password, secret_key, random.Random(options.seed))
-        fill_log.append(f"{size} filled in {time.perf_counter() - started:.1f} s")
+        values[size], seconds = build_database(urls[size], size, password, secret_key, random.Random(options.seed))
+        each = ", ".join(f"{name} {s:.1f}" for name, s in seconds.items())
+        fill_log.append(f"{size} built in {time.perf_counter() - started:.1f} s (fillers: {each})")
 
     measures = {s.name: Measure() for s in [BARE, *scenarios]}
     bare_rates: list[float] = []
     with contextlib.ExitStack() as stack:
         servers = {
-            size: stack.enter_context(Server(urls[size], secret_key=secret_key, instance_path=instance,
-                                             log_path=OUTPUT / f"gunicorn-{size}.log",
+            size: stack.enter_context(Server(urls[size], secret_key=secret_key, instance_path=workdir / "instance",
+                                             log_path=workdir / f"gunicorn-{size}.log",
                                              workers=options.workers, threads=options.threads))
             for size in SIZES
         }
@@ -112,12 +139,7 @@ def run(options: Options) -> int:
             bare_rates.append(rate_of(BARE))
             measure.bare_rate = statistics.mean(bare_rates[-2:])
     measures[BARE.name].rate = measures[BARE.name].bare_rate = statistics.mean(bare_rates)
-
-    header = describe(options, loader, fill_log, bare_rates)
-    lines, failures = report([BARE, *scenarios], measures)
-    print("\n".join(header + [""] + lines))
-    save(measures, header)
-    return 1 if failures else 0
+    return measures, fill_log, bare_rates
 
 
 def select_scenarios(only: list[str]) -> list[Scenario]:
@@ -137,15 +159,16 @@ def resolve_path(template: str, values: dict) -> str:
 
 # --- the database ----------------------------------------------------------------
 
-def database_url(given: str | None, size: str) -> str:
-    """Where the data of ``size`` lives: a SQLite file, or a schema of the given PostgreSQL database."""
+def database_url(given: str | None, size: str, workdir: Path) -> str:
+    """Where the data of ``size`` lives: a SQLite file of this run, or a schema of the given
+    PostgreSQL database (bench_large_<pid>, found through the connection's search_path)."""
     if given is None:
-        return f"sqlite:///{OUTPUT / f'bench-{size}.sqlite'}"
+        return f"sqlite:///{workdir / f'bench-{size}.sqlite'}"
     url = sa.make_url(given)
     if url.get_backend_name() != "postgresql":
         raise SystemExit("--database-url: a PostgreSQL URL (SQLite needs none: files in bench/output/)")
-    # Each size in a schema of its own, found through the connection's search_path.
-    return url.update_query_dict({"options": f"-csearch_path=bench_{size}"}).render_as_string(hide_password=False)
+    schema = f"bench_{size}_{os.getpid()}"
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
 
 
 def reset_database(url: str) -> None:
@@ -155,16 +178,25 @@ def reset_database(url: str) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
         return
+    drop_schema(url, create=True)
+
+
+def drop_schema(url: str, create: bool = False) -> None:
+    parsed = sa.make_url(url)
     schema = parsed.query["options"].removeprefix("-csearch_path=")
     engine = sa.create_engine(parsed)
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        if create:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
 
 
-def build_database(url: str, size: str, password: str, secret_key: str, rng: random.Random) -> dict:
-    """Schema from the migrations, every filler at ``size``, the benchmark user; returns the path values."""
+def build_database(url: str, size: str, password: str, secret_key: str, rng: random.Random) -> tuple[dict, dict]:
+    """Schema from the migrations, every filler at ``size``, the benchmark user.
+
+    Returns the values for the scenarios' paths, and the seconds each filler took.
+    """
     from flask_migrate import upgrade
 
     from cluster_intranet import create_app
@@ -175,10 +207,13 @@ def build_database(url: str, size: str, password: str, secret_key: str, rng: ran
     reset_database(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret_key})
     values: dict = {}
+    seconds: dict[str, float] = {}
     with app.app_context():
         upgrade()
         for dataset in DATASETS:
+            started = time.perf_counter()
             values.update(dataset.fill(getattr(dataset, size), rng) or {})
+            seconds[dataset.name] = time.perf_counter() - started
         # A secretary sees what staff who keep the directory see (the edit buttons too).
         users.create_user(BENCH_EMAIL, password, Role.SECRETARY)
         db.session.commit()
@@ -188,7 +223,7 @@ def build_database(url: str, size: str, password: str, secret_key: str, rng: ran
                 conn.execute(sa.text("VACUUM ANALYZE"))
         db.session.remove()
         db.engine.dispose()
-    return values
+    return values, seconds
 
 
 # --- measuring ---------------------------------------------------------------------

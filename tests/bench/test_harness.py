@@ -100,7 +100,8 @@ def test_served_by_gunicorn_signed_in_and_loaded(tmp_path, monkeypatch, logging_
         Dataset("directory", data.fill_directory, large={}, small={"organizations": 3, "people": 30}),
     ])
     url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
-    values = harness.build_database(url, "small", "bench-password-1", "bench-secret", random.Random(1))
+    values, seconds = harness.build_database(url, "small", "bench-password-1", "bench-secret", random.Random(1))
+    assert list(seconds) == ["directory"]
 
     with Server(url, secret_key="bench-secret", instance_path=tmp_path, log_path=tmp_path / "gunicorn.log") as server:
         session = Session(server.port)
