@@ -18,6 +18,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _no_control_socket() -> list[str]:
+    """Recent gunicorn listens on one control socket per user (~/.gunicorn/gunicorn.ctl):
+    a command meant for another gunicorn on the machine could stop the benchmark's."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return ["--no-control-socket"] if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS) else []
+
+
 class Server:
     """``with Server(database_url, ...) as server:`` serves the app at ``server.port``."""
 
@@ -48,6 +56,7 @@ class Server:
             # gthread keeps connections alive, as a proxy in front of it would.
             "--worker-class", "gthread", "--threads", str(self.threads),
             "--error-logfile", str(self.log_path),
+            *_no_control_socket(),
             "wsgi:app",
         ]
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
