@@ -29,8 +29,8 @@ LOOP_VARIABLES = {
 }
 
 
-# What a variable means, for the secretary writing a template (by path; fields of a
-# list element by the loop variable: «p.name»). A path without a note shows none.
+# What a variable of the meeting documents means, for the secretary writing a template
+# (by path; fields of a list element by the loop variable: «p.name»).
 NOTES = {
     "meeting": "заседание",
     "meeting.number": "номер протокола",
@@ -137,26 +137,28 @@ def _merged(items: list[dict]) -> dict:
     return merged
 
 
-def describe(context: dict, prefix: str = "", depth: int = 0) -> list[Entry]:
+def describe(context: dict, notes: dict[str, str] | None = None, prefix: str = "", depth: int = 0) -> list[Entry]:
+    """Every variable and loop of ``context``; ``notes``: what they mean, by path."""
+    notes = notes or {}
     entries: list[Entry] = []
     for key, value in context.items():
         path = f"{prefix}{key}"
         if isinstance(value, dict):
-            entries.append(Entry(path, "группа полей", "", depth, group=True, note=NOTES.get(path, "")))
-            entries += describe(value, f"{path}.", depth + 1)
+            entries.append(Entry(path, "группа полей", "", depth, group=True, note=notes.get(path, "")))
+            entries += describe(value, notes, f"{path}.", depth + 1)
         elif isinstance(value, list):
             variable = LOOP_VARIABLES.get(key, "x")
             loop = "{%p for " + variable + " in " + path + " %} … {%p endfor %}"
             dicts = [item for item in value if isinstance(item, dict)]
             if dicts:
-                entries.append(Entry(loop, f"список ({len(value)} в примере)", "", depth, True, NOTES.get(path, "")))
-                entries += describe(_merged(dicts), f"{variable}.", depth + 1)
+                entries.append(Entry(loop, f"список ({len(value)} в примере)", "", depth, True, notes.get(path, "")))
+                entries += describe(_merged(dicts), notes, f"{variable}.", depth + 1)
             else:
                 shown = ", ".join(_kind_and_example(item)[1] for item in value) or "пустой список"
-                entries.append(Entry(loop, "список", shown, depth, True, NOTES.get(path, "")))
+                entries.append(Entry(loop, "список", shown, depth, True, notes.get(path, "")))
         else:
             kind, example = _kind_and_example(value)
-            entries.append(Entry("{{ " + path + " }}", kind, example, depth, note=NOTES.get(path, "")))
+            entries.append(Entry("{{ " + path + " }}", kind, example, depth, note=notes.get(path, "")))
     return entries
 
 

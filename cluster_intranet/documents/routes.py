@@ -15,7 +15,8 @@ from ..extensions import db
 from ..main.errors import error_page
 from ..meetings.models import Meeting
 from ..meetings.services import load_meeting
-from . import bp, reference, services
+from ..web import message, wants_fragment
+from . import bp, contexts, reference, services
 from .forms import ReportForm, UploadForm
 from .library import KINDS, default_template
 from .pdf import ConversionError, convert_to_pdf, soffice_path
@@ -96,6 +97,8 @@ def extract(meeting_id: int, ext: str):
     chosen = set(request.args.getlist("decision", type=int)) & {d.id for d in meeting.decisions}
     if not chosen:
         error = "Отметьте решения, которые войдут в выписку."
+        if wants_fragment():  # the download script shows the message in place
+            return message(error)
         return render_template("documents/extract.html", meeting=meeting, chosen=chosen, error=error), 422
     return _send(lambda: services.extract_document(meeting, chosen, current_user), ext)
 
@@ -121,6 +124,8 @@ def report(ext: str):
     form = _report_form(request.args)
     council = db.session.get(Council, form.council.data) if form.council.data else None
     if not form.validate() or (form.council.data and council is None):
+        if wants_fragment():  # the download script shows the message in place
+            return message(form.error_text() or "Такого совета нет.")
         return render_template("documents/index.html", form=form), 422
     start, end = form.start.data, form.end.data
     decisions = services.decisions_of_period(council, start, end)
@@ -244,6 +249,6 @@ def template_reference(document_kind: str):
         "documents/reference.html",
         kind=kind,
         title=KINDS[kind],
-        entries=reference.describe(demo) if demo is not None else [],
+        entries=reference.describe(demo, reference.NOTES if kind in contexts.DEMO_CONTEXTS else None) if demo else [],
         filters=reference.filter_examples(),
     )

@@ -185,6 +185,10 @@ def test_extract_without_ticks_is_refused(viewer, demo):
     response = viewer.get(f"/documents/meetings/{demo.id}/extract.docx")
     assert response.status_code == 422
     assert "Отметьте решения" in response.get_data(as_text=True)
+    # The download script (HX-Request) gets the message to show in place.
+    response = viewer.get(f"/documents/meetings/{demo.id}/extract.pdf", headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert response.get_data(as_text=True).lstrip().startswith('<div class="alert') and "Отметьте решения" in response.get_data(as_text=True)
     other = db.session.scalar(select(Meeting).where(Meeting.year == 2021, Meeting.number == 1))
     # A decision of another meeting does not count.
     response = viewer.get(f"/documents/meetings/{demo.id}/extract.docx?decision={other.decisions[0].id}")
