@@ -1,7 +1,7 @@
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import REQUIRED, Form, optional, required
 from .models import PUBLICATION_CHANNEL_LABELS, Channel, EventFormat, EventStatus
@@ -46,8 +46,9 @@ def id_or_none(value):
 
 
 def person_id_field(label: str):
-    """A person chosen with the picker (templates/media/_person_field.html): a hidden id."""
-    return IntegerField(label, widget=HiddenInput(), validators=[Optional()])
+    """A person's id, chosen with the picker (templates/media/_person_field.html renders it;
+    not a HiddenInput widget, or hidden_tag() would render a second copy)."""
+    return IntegerField(label, validators=[Optional()])
 
 
 def version_field():

@@ -343,6 +343,7 @@ def test_the_responsible_person_comes_from_the_picker(login_as, plan_case):
     editor = login_as(Role.EDITOR)
     fair = events["fair"]
     form = editor.hx("get", f"/media/events/{fair.id}/edit").get_data(as_text=True)
+    assert form.count('name="responsible_id"') == 1  # the picker's own, not a second one from hidden_tag()
     assert f'name="responsible_id" value="{person.id}"' in form and 'value="Кузнецова Н.В."' in form
     assert 'hx-get="/directory/people/suggest"' in form
     unknown = editor.hx("post", f"/media/events/{fair.id}/edit", data=_event_form(starts_on="2022-03-23", responsible_id="999999"))
