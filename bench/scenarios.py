@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import data, expertise
+from . import data, expertise, media
 
 HTMX = {"HX-Request": "true"}
 
@@ -40,6 +40,9 @@ DATASETS: list[Dataset] = [
             large={"organizations": 1000, "people": 20000}, small={"organizations": 50, "people": 200}),
     Dataset("councils", data.fill_councils,
             large={"councils": 2, "members": 15}, small={"councils": 2, "members": 15}),
+    # The coverage matrix: 500 events (about 320 due) x 30 participants of the 1,000 organizations.
+    Dataset("media", media.fill_media,
+            large={"media_events": 500, "media_participants": 30}, small={"media_events": 50, "media_participants": 30}),
     # A cluster of some 15 colleges: a few hundred programmes over the years, a session each.
     Dataset("expertise", expertise.fill_expertise,
             large={"programmes": 600, "sessions": 600}, small={"programmes": 20, "sessions": 10}),
@@ -54,6 +57,12 @@ SCENARIOS: list[Scenario] = [
     Scenario("people-suggest", "/directory/people/suggest?q={surname_part}", HTMX, max_growth=1.5),
     Scenario("councils", "/councils/"),
     Scenario("dashboard", "/"),
+    Scenario("media-coverage", "/media/plans/{media_plan_id}/coverage", max_queries=8),
+    Scenario("media-coverage-page", "/media/plans/{media_plan_id}/coverage?page=2", HTMX, max_queries=8),
+    Scenario("media-plan-month", "/media/plans/{media_plan_id}?month={media_month}", max_queries=8),
+    Scenario("media-feed-atom", "/media/public/events.atom", max_queries=8),
+    Scenario("media-feed-json", "/media/public/events.json", max_queries=8),
+    Scenario("media-snippet", "/media/public/upcoming.html", max_queries=8),
     # Expertise: a session with 10 experts x 60 criteria (at both sizes), one expert's checklist,
     # the secretary's live progress table, and the lists that grow with the data.
     # The session page shows all 600 answers: its target is the query count (issue 7).
