@@ -1,4 +1,6 @@
 """Form pieces shared by every area: messages, whitespace stripping, field helpers."""
+import re
+
 import email_validator
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField
@@ -20,8 +22,14 @@ def optional(max_length: int):
     return [Optional(), Length(max=max_length, message=f"Не длиннее {max_length} символов.")]
 
 
+# Characters no text here may hold: NUL (PostgreSQL refuses it), the other C0 controls
+# but tab and line breaks, DEL, and the non-characters U+FFFE/U+FFFF. Nobody types them:
+# they come pasted from other programs, and .docx (XML) and iCalendar forbid them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    return _CONTROL.sub("", value).strip() if isinstance(value, str) else value
 
 
 class IdListField(Field):
@@ -42,7 +50,7 @@ class IdListField(Field):
 
 
 class Form(FlaskForm):
-    """Base form: Russian messages of WTForms, white space stripped from text."""
+    """Base form: Russian messages of WTForms, white space and control characters stripped from text."""
 
     class Meta:
         locales = ["ru_RU", "ru"]
