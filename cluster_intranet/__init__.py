@@ -38,9 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = "Войдите, чтобы открыть эту страницу."
     app.before_request(require_login)
 
-    from . import admin, auth, cli, councils, decisions, directory, documents, expertise, main, media, meetings
+    from . import admin, auth, calendar, cli, councils, decisions, directory, documents, expertise, main, media, meetings
 
-    for area in (main, auth, directory, councils, meetings, decisions, documents, media, expertise, admin):
+    for area in (main, auth, directory, councils, meetings, decisions, documents, media, expertise, calendar, admin):
         app.register_blueprint(area.bp)
     cli.init_app(app)
     return app

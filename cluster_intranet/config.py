@@ -57,6 +57,9 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "10 per minute"
     SOFFICE_PATH: str | None = None  # None: look for soffice on PATH
+    # Calendar feeds hold events from this many days back to this many days ahead.
+    CALENDAR_WINDOW_PAST_DAYS = 60
+    CALENDAR_WINDOW_FUTURE_DAYS = 365
     DOCUMENTS_PDF_TIMEOUT = 60  # seconds LibreOffice may take to make a PDF
     # The full protocol lists up to this many attendees; above it, it gives the count
     # and attaches the list (ГОСТ Р 7.0.97-2016).

@@ -159,6 +159,14 @@ MATRIX: dict[str, dict[str, object]] = {
     "expertise.submit": {"POST": RUN_EXPERTISE},
     "expertise.reopen": {"POST": RUN_EXPERTISE},
     "expertise.checklist_document": {"GET": (*RUN_EXPERTISE, Role.VIEWER)},
+    # Feeds are reached by the token in the path, without a session (the walk passes a valid one).
+    "calendar.index": {"GET": SIGNED_IN},
+    "calendar.issue_token": {"POST": SIGNED_IN},
+    "calendar.reminders": {"POST": SIGNED_IN},
+    "calendar.feed": {"GET": PUBLIC},
+    "calendar.meeting_event": {"GET": SIGNED_IN},
+    "calendar.media_event": {"GET": SIGNED_IN},
+    "calendar.decision_event": {"GET": SIGNED_IN},
     "admin.users": {"GET": MANAGE_USERS},
     "admin.create_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
     "admin.edit_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
@@ -195,6 +203,8 @@ def url_arguments(ids: dict) -> dict[str, object]:
         "criterion_id": ids["criterion"],
         "session_id": ids["expert_session"],
         "assessment_id": ids["assessment"],
+        "token": ids["calendar_token"],
+        "slug": "all",
     }
 
 
@@ -251,6 +261,10 @@ def ids(app, ctx):
     from cluster_intranet.documents import library, services as document_services
 
     document_services.upload_template("protocol_short", "protocol.docx", library.default_template("protocol_short"), approver)
+    # A feed token of the first user: the walkers POST /calendar/token for themselves, so it stays valid.
+    from cluster_intranet.calendar import services as calendar_services
+
+    found["calendar_token"] = calendar_services.issue_token(approver)
     db.session.commit()
     return found
 

@@ -57,3 +57,62 @@ def parse_icaljs(tmp_path):
         return json.loads(result.stdout)
 
     return parse
+
+
+# --- the feed tests: a small cluster, a fixed «today», feeds fetched over HTTP ---------
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    from cluster_intranet import clock
+
+    from tests.calendar.builders import NOW
+
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+    return NOW
+
+
+@pytest.fixture
+def world(app, ctx, fixed_clock):
+    from tests.calendar.builders import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def fetch(client):
+    """``fetch(token, "all")``: the feed's response, as a calendar client asks for it (no cookies)."""
+
+    def get(token: str, slug: str, **headers):
+        return client.get(f"/calendar/feed/{token}/{slug}.ics", headers=headers)
+
+    return get
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter: ...``: the SQL statements sent meanwhile."""
+    from sqlalchemy import event
+
+    from cluster_intranet.extensions import db
+
+    class Counter:
+        count = 0
+
+        def _count(self, *args):
+            self.count += 1
+
+        def __enter__(self):
+            event.listen(self.engine, "before_cursor_execute", self._count)
+            return self
+
+        def __exit__(self, *exc):
+            event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def make():
+        counter = Counter()
+        with app.app_context():
+            counter.engine = db.engine
+        return counter
+
+    return make

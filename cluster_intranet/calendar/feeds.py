@@ -1,0 +1,616 @@
+"""What the feeds contain: meetings, media events and decision deadlines as
+:class:`~.ical.CalendarItem`, and the cheap state an ETag is computed from.
+
+Everything here takes its inputs explicitly (a :class:`Scope`) and reads the
+database with plain column queries: a feed of 5,000 events must build in a
+fraction of a second, and a conditional request must be answered from one
+small query without building anything.
+
+Who sees what: a feed shows what its owner may see in the intranet. Every
+active account, whatever its role, reads all meetings, decisions and media
+events (see tests/test_access.py), so :func:`visible_sources` grants all three;
+a role that should see less gets fewer sources there and nowhere else.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app, url_for
+from sqlalchemy import case, false, func, or_, select, true
+
+from .. import clock
+from ..auth.models import User
+from ..councils.models import Council, CouncilMember
+from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
+from ..directory.models import Organization, Person
+from ..extensions import db
+from ..meetings.models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
+from .ical import CalendarItem, build_calendar, etag_for
+from .services import ALL_DAY_ALARM_MINUTES
+
+MEETINGS, MEDIA, DEADLINES = "meetings", "media", "deadlines"
+ALL_SOURCES = frozenset({MEETINGS, MEDIA, DEADLINES})
+# Bump when the same data gives other bytes (wording of descriptions etc.).
+CONTENT_VERSION = "feeds-1"
+SUMMARY_TEXT_LENGTH = 80  # characters of a decision's text in a deadline's title
+
+MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+          "сентября", "октября", "ноября", "декабря")  # fmt: skip
+ZONE_NAMES = {"Asia/Tomsk": "томское время"}
+FORMAT_LABELS = {f.value: f.label for f in MeetingFormat}
+MEETING_STATUS_LABELS = {s.value: s.label for s in MeetingStatus}
+DECISION_STATUS_LABELS = {s.value: s.label for s in DecisionStatus}
+
+
+# --- which feeds exist ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feed:
+    slug: str  # the last part of the URL: /calendar/feed/<token>/<slug>.ics
+    name: str  # the calendar's name in Outlook (X-WR-CALNAME)
+    description: str  # for the «Календари» page
+    sources: frozenset[str]
+    council_id: int | None = None
+    mine: bool = False
+
+    @property
+    def filename(self) -> str:
+        return f"cluster-{self.slug}.ics"
+
+
+ALL = Feed("all", "Кластер: все события", "Заседания советов, мероприятия медиаплана и сроки поручений.", ALL_SOURCES)
+MEETINGS_FEED = Feed("meetings", "Кластер: заседания советов", "Заседания всех советов кластера.", frozenset({MEETINGS}))
+MEDIA_FEED = Feed("media", "Кластер: медиаплан", "Мероприятия медиаплана кластера.", frozenset({MEDIA}))
+DEADLINES_FEED = Feed(
+    "deadlines", "Кластер: сроки поручений", "Сроки исполнения решений — события на весь день.", frozenset({DEADLINES})
+)
+MINE = Feed(
+    "mine",
+    "Кластер: мои заседания и сроки",
+    "Заседания, в которых вы участвуете или в совет которых входите, и сроки ваших поручений.",
+    frozenset({MEETINGS, DEADLINES}),
+    mine=True,
+)
+FIXED_FEEDS = {feed.slug: feed for feed in (ALL, MEETINGS_FEED, MEDIA_FEED, DEADLINES_FEED, MINE)}
+
+
+def council_feed(council: Council) -> Feed:
+    return Feed(
+        f"council-{council.id}",
+        f"Заседания: {council.name}",
+        f"Заседания совета «{council.name}».",
+        frozenset({MEETINGS}),
+        council_id=council.id,
+    )
+
+
+def find_feed(slug: str) -> Feed | None:
+    if slug in FIXED_FEEDS:
+        return FIXED_FEEDS[slug]
+    prefix, _, number = slug.partition("-")
+    if prefix == "council" and number.isdigit() and not number.startswith("0"):
+        council = db.session.get(Council, int(number))
+        return council_feed(council) if council else None
+    return None
+
+
+def all_feeds() -> list[Feed]:
+    """Every feed, in the order the «Календари» page lists them."""
+    councils = db.session.scalars(select(Council).order_by(Council.name))
+    return [ALL, MINE, MEETINGS_FEED, *(council_feed(c) for c in councils), MEDIA_FEED, DEADLINES_FEED]
+
+
+def visible_sources(user: User) -> frozenset[str]:
+    """What ``user`` may see in the intranet: every signed-in role reads all three."""
+    return ALL_SOURCES if user.active else frozenset()
+
+
+# --- the scope of one feed request ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything a feed's bytes depend on besides the data in the database."""
+
+    feed: Feed
+    sources: frozenset[str]  # the feed's sources the owner may see
+    first_day: date
+    last_day: date
+    person_id: int | None  # the owner's person: «mine» feeds
+    base_url: str  # links back to the intranet, and the UIDs' host
+    tz: str
+    event_alarm: int | None = None
+    deadline_alarm: int | None = None
+    host: str = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "host", urlsplit(self.base_url).hostname or "localhost")
+
+    def shows(self, source: str) -> bool:
+        return source in self.sources
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+
+def scope_for(feed: Feed, user: User | None, *, event_alarm=None, deadline_alarm=None, today: date | None = None) -> Scope:
+    """The scope of ``feed`` for ``user`` (None: no user, e.g. a benchmark) from the app's settings."""
+    config = current_app.config
+    today = today or clock.local_today()
+    sources = feed.sources & (visible_sources(user) if user is not None else ALL_SOURCES)
+    return Scope(
+        feed=feed,
+        sources=sources,
+        first_day=today - timedelta(days=config["CALENDAR_WINDOW_PAST_DAYS"]),
+        last_day=today + timedelta(days=config["CALENDAR_WINDOW_FUTURE_DAYS"]),
+        person_id=user.person_id if user is not None else None,
+        base_url=config["PUBLIC_BASE_URL"].rstrip("/"),
+        tz=config["TIMEZONE"],
+        event_alarm=event_alarm,
+        deadline_alarm=deadline_alarm,
+    )
+
+
+# --- filters ---------------------------------------------------------------------
+
+
+def _meeting_filter(scope: Scope, *, with_deleted: bool = False) -> list:
+    conditions = [Meeting.date >= scope.first_day, Meeting.date <= scope.last_day]
+    if not with_deleted:
+        conditions.append(Meeting.deleted_at.is_(None))
+    if scope.feed.council_id is not None:
+        conditions.append(Meeting.council_id == scope.feed.council_id)
+    if scope.feed.mine:
+        if scope.person_id is None:
+            conditions.append(false())
+        else:
+            conditions.append(
+                or_(
+                    Meeting.council_id.in_(select(CouncilMember.council_id).where(CouncilMember.person_id == scope.person_id)),
+                    Meeting.id.in_(select(Attendance.meeting_id).where(Attendance.person_id == scope.person_id)),
+                )
+            )
+    return conditions
+
+
+def _decision_filter(scope: Scope) -> list:
+    """Decisions with a deadline in the window, of meetings not deleted (join Meeting)."""
+    conditions = [
+        Decision.deadline >= scope.first_day,
+        Decision.deadline <= scope.last_day,
+        Meeting.deleted_at.is_(None),
+    ]
+    if scope.feed.mine:
+        if scope.person_id is None:
+            conditions.append(false())
+        else:
+            conditions.append(
+                Decision.id.in_(select(DecisionResponsible.decision_id).where(DecisionResponsible.person_id == scope.person_id))
+            )
+    return conditions
+
+
+def _media_filter(scope: Scope) -> list:
+    from ..media.models import MediaEvent
+
+    return [MediaEvent.starts_on <= scope.last_day, MediaEvent.ends_on >= scope.first_day]
+
+
+# --- the cheap state: latest change and counts -------------------------------------
+
+
+@dataclass(frozen=True)
+class State:
+    latest: datetime | None  # the newest change of anything the feed shows
+    count: int  # events in the feed
+    details: tuple  # counts and last ids of rows without timestamps, membership, ...
+
+    @property
+    def last_modified(self) -> datetime | None:
+        return self.latest.replace(microsecond=0) if self.latest else None
+
+
+def feed_state(scope: Scope) -> State:
+    """One query (two for «mine») for what the ETag and Last-Modified need.
+
+    Each part is one aggregate pass over the rows a source shows: the number of
+    events, the latest change of them and of what their text shows (council
+    names, people's names), and for rows without timestamps (agenda items,
+    attendees, responsibles) their number and last id.
+    """
+    counts: list[str] = []  # the columns that count events
+    parts: list = []
+    if scope.shows(MEETINGS) or scope.shows(DEADLINES):
+        parts.append(select(func.max(Council.updated_at).label("councils_changed")))
+    if scope.shows(MEETINGS):
+        shown = select(Meeting.id).where(*_meeting_filter(scope))
+        counts.append("meetings")
+        parts += [
+            # Deleted meetings count for the latest change: deleting one moves Last-Modified on.
+            select(
+                func.count(case((Meeting.deleted_at.is_(None), Meeting.id))).label("meetings"),
+                func.max(Meeting.updated_at).label("meetings_changed"),
+            ).where(*_meeting_filter(scope, with_deleted=True)),
+            select(func.count(AgendaItem.id).label("agenda"), func.max(AgendaItem.id).label("agenda_last"))
+            .where(AgendaItem.meeting_id.in_(shown)),
+            select(func.count(Attendance.id).label("attendees"), func.max(Attendance.id).label("attendees_last"))
+            .where(Attendance.meeting_id.in_(shown)),
+        ]  # fmt: skip
+    if scope.shows(DEADLINES):
+        shown = select(Decision.id).join(Meeting, Meeting.id == Decision.meeting_id).where(*_decision_filter(scope))
+        counts.append("deadlines")
+        parts += [
+            select(
+                func.count(Decision.id).label("deadlines"),
+                func.max(Decision.updated_at).label("deadlines_changed"),
+                func.max(Meeting.updated_at).label("their_meetings_changed"),
+            ).join(Meeting, Meeting.id == Decision.meeting_id).where(*_decision_filter(scope)),
+            select(
+                func.count(DecisionResponsible.id).label("responsibles"),
+                func.max(DecisionResponsible.id).label("responsibles_last"),
+                func.max(Person.updated_at).label("responsibles_changed"),
+            ).join(Person, Person.id == DecisionResponsible.person_id).where(DecisionResponsible.decision_id.in_(shown)),
+        ]  # fmt: skip
+    if scope.shows(MEDIA):
+        from ..media.models import MediaEvent
+
+        counts.append("media")
+        parts.append(
+            select(
+                func.count(MediaEvent.id).label("media"),
+                func.max(MediaEvent.updated_at).label("media_changed"),
+                func.max(Organization.updated_at).label("organizers_changed"),
+            )
+            .outerjoin(Organization, Organization.id == MediaEvent.organizer_id)
+            .where(*_media_filter(scope))
+        )
+    values: dict = {}
+    if parts:
+        subqueries = [part.subquery() for part in parts]
+        joined = subqueries[0]
+        for subquery in subqueries[1:]:  # one-row aggregates side by side
+            joined = joined.join(subquery, true())
+        columns = [column for subquery in subqueries for column in subquery.c]
+        values = dict(db.session.execute(select(*columns).select_from(joined)).one()._mapping)
+    stamps = [_aware(v) for v in values.values() if isinstance(v, datetime)]
+    details = tuple(sorted((k, v) for k, v in values.items() if not isinstance(v, datetime)))
+    if scope.feed.mine and scope.person_id is not None:
+        # Joining or leaving a council leaves no timestamp: the councils themselves go into the ETag.
+        details += tuple(
+            db.session.scalars(
+                select(CouncilMember.council_id).where(CouncilMember.person_id == scope.person_id).order_by(CouncilMember.council_id)
+            )
+        )
+    return State(max(stamps) if stamps else None, sum(values[name] or 0 for name in counts), details)
+
+
+def _aware(value: datetime) -> datetime:
+    """Aggregates bypass UTCDateTime: SQLite gives naive UTC (or even text), PostgreSQL naive UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def etag(scope: Scope, state: State) -> str:
+    extras = (
+        CONTENT_VERSION, scope.feed.slug, ",".join(sorted(scope.sources)), scope.first_day.isoformat(),
+        scope.last_day.isoformat(), scope.base_url, scope.tz, str(scope.person_id), str(scope.event_alarm),
+        str(scope.deadline_alarm), repr(state.details),
+    )  # fmt: skip
+    return etag_for(state.latest, state.count, *extras)
+
+
+# --- building -----------------------------------------------------------------------
+
+
+def build_feed(scope: Scope) -> bytes:
+    return build_calendar(feed_items(scope), name=scope.feed.name, tz=scope.tz)
+
+
+def feed_items(scope: Scope) -> list[CalendarItem]:
+    items: list[CalendarItem] = []
+    links = Links(scope.base_url)
+    if scope.shows(MEETINGS):
+        items += meeting_items(scope, _meeting_filter(scope), links)
+    if scope.shows(DEADLINES):
+        items += deadline_items(scope, _decision_filter(scope), links)
+    if scope.shows(MEDIA):
+        items += media_items(scope, _media_filter(scope), links)
+    return items
+
+
+class Links:
+    """Links back to the intranet's pages: url_for once per kind, then string formatting."""
+
+    MARK = 987654321
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.templates: dict[str, str] = {}
+
+    def __call__(self, endpoint: str, argument: str, value: int, anchor: str = "") -> str:
+        template = self.templates.get(endpoint)
+        if template is None:
+            path = url_for(endpoint, **{argument: self.MARK})
+            template = self.templates[endpoint] = self.base_url + path.replace(str(self.MARK), "{}")
+        return template.format(value) + anchor
+
+
+# Meetings ---------------------------------------------------------------------------
+
+
+def meeting_items(scope: Scope, conditions: list, links: Links) -> list[CalendarItem]:
+    rows = db.session.execute(
+        select(
+            Meeting.id, Meeting.number, Meeting.date, Meeting.start_time, Meeting.end_time, Meeting.city,
+            Meeting.place, Meeting.format, Meeting.connection_link, Meeting.status, Meeting.version,
+            Meeting.updated_at, Council.name.label("council_name"), Council.name_genitive,
+            Council.updated_at.label("council_updated_at"),
+        )
+        .join(Council, Council.id == Meeting.council_id)
+        .where(*conditions)
+    ).all()  # fmt: skip
+    if not rows:
+        return []
+    ids = select(Meeting.id).join(Council, Council.id == Meeting.council_id).where(*conditions)
+    agenda = defaultdict(list)
+    for meeting_id, text in db.session.execute(
+        select(AgendaItem.meeting_id, AgendaItem.text)
+        .where(AgendaItem.meeting_id.in_(ids))
+        .order_by(AgendaItem.meeting_id, AgendaItem.position, AgendaItem.id)
+    ):
+        agenda[meeting_id].append(text)
+    attendees = defaultdict(lambda: defaultdict(list))
+    for meeting_id, mode, name in db.session.execute(
+        select(Attendance.meeting_id, Attendance.mode, Attendance.name)
+        .where(Attendance.meeting_id.in_(ids))
+        .order_by(Attendance.meeting_id, Attendance.mode, Attendance.position, Attendance.id)
+    ):
+        attendees[meeting_id][mode].append(name)
+    zone = scope.zone
+    return [_meeting_item(row, agenda[row.id], attendees[row.id], scope, zone, links) for row in rows]
+
+
+def _meeting_item(row, agenda: list[str], attendees: dict, scope: Scope, zone: ZoneInfo, links: Links) -> CalendarItem:
+    council = row.name_genitive or row.council_name
+    summary = f"Заседание {council}"
+    cancelled = row.status == MeetingStatus.CANCELLED
+    url = links("meetings.show", "meeting_id", row.id)
+    if row.start_time:
+        start = datetime.combine(row.date, row.start_time, zone)
+        end = datetime.combine(row.date, row.end_time, zone) if row.end_time and row.end_time > row.start_time else None
+        alarm = scope.event_alarm
+    else:
+        start, end, alarm = row.date, None, ALL_DAY_ALARM_MINUTES if scope.event_alarm is not None else None
+
+    place = ", ".join(part for part in (row.city, row.place) if part)
+    if row.format == MeetingFormat.ONLINE:
+        location = "Онлайн"
+    elif row.format == MeetingFormat.MIXED:
+        location = f"{place} и онлайн" if place else "Онлайн"
+    else:
+        location = place
+
+    lines = [summary]
+    if cancelled:
+        lines.append("Заседание отменено.")
+    lines.append("Когда: " + when_text(row.date, row.start_time, row.end_time, scope, zone))
+    if place and row.format != MeetingFormat.ONLINE:
+        lines.append(f"Где: {place}")
+    lines.append(f"Формат: {FORMAT_LABELS.get(row.format, row.format)}")
+    if row.connection_link:
+        lines.append(f"Подключение: {row.connection_link}")
+    lines.append(f"Протокол № {row.number}. Статус: {MEETING_STATUS_LABELS.get(row.status, row.status)}")
+    if agenda:
+        lines += ["", "Повестка:"] + [f"{n}. {text}" for n, text in enumerate(agenda, 1)]
+    people = [
+        (AttendanceMode.IN_PERSON, "Участники (очно)"),
+        (AttendanceMode.ONLINE, "Участники (онлайн)"),
+        (AttendanceMode.INVITED, "Приглашённые"),
+    ]
+    listed = [f"{label}: {', '.join(attendees[mode.value])}" for mode, label in people if attendees.get(mode.value)]
+    if listed:
+        lines += ["", *listed]
+    lines += ["", f"Страница заседания: {url}"]
+
+    return CalendarItem(
+        uid=f"meeting-{row.id}@{scope.host}",
+        summary=summary,
+        start=start,
+        end=end,
+        last_modified=max(_aware(row.updated_at), _aware(row.council_updated_at)),
+        sequence=row.version,
+        location=location,
+        description="\n".join(lines),
+        url=url,
+        categories=("Заседание совета",),
+        cancelled=cancelled,
+        alarm_minutes=alarm,
+    )
+
+
+# Deadlines --------------------------------------------------------------------------
+
+
+def deadline_items(scope: Scope, conditions: list, links: Links) -> list[CalendarItem]:
+    rows = db.session.execute(
+        select(
+            Decision.id, Decision.number, Decision.text, Decision.deadline, Decision.status, Decision.version,
+            Decision.updated_at, Meeting.id.label("meeting_id"), Meeting.number.label("protocol_number"),
+            Meeting.date.label("meeting_date"), Meeting.updated_at.label("meeting_updated_at"),
+            Council.name.label("council_name"), Council.name_genitive, Council.updated_at.label("council_updated_at"),
+        )
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .join(Council, Council.id == Meeting.council_id)
+        .where(*conditions)
+    ).all()  # fmt: skip
+    if not rows:
+        return []
+    ids = select(Decision.id).join(Meeting, Meeting.id == Decision.meeting_id).where(*conditions)
+    responsibles = defaultdict(list)
+    for decision_id, surname, first_name, patronymic, updated_at in db.session.execute(
+        select(DecisionResponsible.decision_id, Person.surname, Person.first_name, Person.patronymic, Person.updated_at)
+        .join(Person, Person.id == DecisionResponsible.person_id)
+        .where(DecisionResponsible.decision_id.in_(ids))
+        .order_by(DecisionResponsible.decision_id, DecisionResponsible.position, DecisionResponsible.id)
+    ):
+        responsibles[decision_id].append((short_name(surname, first_name, patronymic), updated_at))
+    return [_deadline_item(row, responsibles[row.id], scope, links) for row in rows]
+
+
+def _deadline_item(row, responsibles: list[tuple[str, datetime]], scope: Scope, links: Links) -> CalendarItem:
+    names = [name for name, _ in responsibles]
+    text = " ".join(row.text.split())
+    summary = f"Срок: {shorten(text, SUMMARY_TEXT_LENGTH)}"
+    if names:
+        summary += " — " + ", ".join(names)
+    if row.status == DecisionStatus.DONE:
+        summary += " (исполнено)"
+    url = links("meetings.show", "meeting_id", row.meeting_id, f"#decision-row-{row.id}")
+    council = row.name_genitive or row.council_name
+    lines = [
+        f"Поручение: {row.text}",
+        f"Срок: {row.deadline:%d.%m.%Y}",
+        "Ответственные: " + (", ".join(names) if names else "не назначены"),
+        f"Статус: {DECISION_STATUS_LABELS.get(row.status, row.status)}",
+        f"Решение № {row.number} заседания {council} (протокол № {row.protocol_number} от {row.meeting_date:%d.%m.%Y})",
+        "",
+        f"Страница заседания: {url}",
+    ]
+    changes = [_aware(row.updated_at), _aware(row.meeting_updated_at), _aware(row.council_updated_at)]
+    changes += [_aware(updated_at) for _, updated_at in responsibles]
+    return CalendarItem(
+        uid=f"decision-{row.id}@{scope.host}",
+        summary=summary,
+        start=row.deadline,
+        end=None,
+        last_modified=max(changes),
+        sequence=row.version,
+        description="\n".join(lines),
+        url=url,
+        categories=("Срок поручения",),
+        cancelled=row.status == DecisionStatus.CANCELLED,
+        transparent=True,  # a deadline does not make anyone busy
+        alarm_minutes=scope.deadline_alarm,
+    )
+
+
+# Media events -----------------------------------------------------------------------
+
+
+def media_items(scope: Scope, conditions: list, links: Links) -> list[CalendarItem]:
+    """Media plan events (cluster_intranet.media): internal ones too, as in the intranet."""
+    from ..media.models import EventFormat, EventStatus, MediaEvent
+
+    rows = db.session.execute(
+        select(
+            MediaEvent.id, MediaEvent.title, MediaEvent.description, MediaEvent.place, MediaEvent.starts_on,
+            MediaEvent.ends_on, MediaEvent.start_time, MediaEvent.end_time, MediaEvent.format, MediaEvent.status,
+            MediaEvent.cancel_reason, MediaEvent.version, MediaEvent.updated_at,
+            Organization.short_name.label("organizer"), Organization.updated_at.label("organizer_updated_at"),
+        )
+        .outerjoin(Organization, Organization.id == MediaEvent.organizer_id)
+        .where(*conditions)
+    ).all()  # fmt: skip
+    zone = scope.zone
+    items = []
+    for row in rows:
+        url = links("media.event", "event_id", row.id)
+        several_days = row.ends_on > row.starts_on
+        if row.start_time and not several_days:
+            start = datetime.combine(row.starts_on, row.start_time, zone)
+            end = datetime.combine(row.starts_on, row.end_time, zone) if row.end_time and row.end_time > row.start_time else None
+            alarm = scope.event_alarm
+        else:
+            start, end = row.starts_on, row.ends_on
+            alarm = ALL_DAY_ALARM_MINUTES if scope.event_alarm is not None else None
+        format_label = EventFormat(row.format).label
+        cancelled = row.status == EventStatus.CANCELLED
+        lines = [row.title]
+        if cancelled:
+            lines.append("Мероприятие отменено." + (f" Причина: {row.cancel_reason}" if row.cancel_reason else ""))
+        if several_days:
+            lines.append(f"Когда: {row.starts_on:%d.%m.%Y} – {row.ends_on:%d.%m.%Y}")
+        else:
+            lines.append("Когда: " + when_text(row.starts_on, row.start_time, row.end_time, scope, zone))
+        if row.place:
+            lines.append(f"Где: {row.place}")
+        lines.append(f"Формат: {format_label}")
+        if row.organizer:
+            lines.append(f"Организатор: {row.organizer}")
+        lines.append(f"Статус: {EventStatus(row.status).label}")
+        if row.description:
+            lines += ["", row.description]
+        lines += ["", f"Страница мероприятия: {url}"]
+        changes = [_aware(row.updated_at)] + ([_aware(row.organizer_updated_at)] if row.organizer_updated_at else [])
+        items.append(
+            CalendarItem(
+                uid=f"media-event-{row.id}@{scope.host}",
+                summary=row.title,
+                start=start,
+                end=end,
+                last_modified=max(changes),
+                sequence=row.version,
+                location=row.place,
+                description="\n".join(lines),
+                url=url,
+                categories=("Медиаплан", format_label),
+                cancelled=cancelled,
+                alarm_minutes=alarm,
+            )
+        )
+    return items
+
+
+# --- text helpers -------------------------------------------------------------------------
+
+
+def ru_date(day: date) -> str:
+    """«22 октября 2021 г.» (Babel is slower, and a feed formats thousands)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year} г."
+
+
+def when_text(day: date, start: time | None, end: time | None, scope: Scope, zone: ZoneInfo) -> str:
+    """«22 октября 2021 г., 14:00–16:00 (томское время, UTC+7)»: the time as the cluster reads it."""
+    text = ru_date(day)
+    if not start:
+        return text + ", весь день"
+    text += f", {start:%H:%M}" + (f"–{end:%H:%M}" if end else "")
+    offset = datetime.combine(day, start, zone).utcoffset() or timedelta(0)
+    hours, rest = divmod(int(offset.total_seconds()) // 60, 60)
+    utc = f"UTC{'+' if offset >= timedelta(0) else '-'}{abs(hours)}" + (f":{rest:02d}" if rest else "")
+    return f"{text} ({ZONE_NAMES.get(scope.tz, scope.tz)}, {utc})"
+
+
+def short_name(surname: str, first_name: str, patronymic: str) -> str:
+    """As Person.short_name, from the columns: «Беляев Е.В.»."""
+    initials = "".join(f"{part[0]}." for part in (first_name, patronymic) if part)
+    return f"{surname} {initials}".strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.—-")
+    return (cut or text[:limit]) + "…"
+
+
+def single_items(kind: str, object_id: int, scope: Scope) -> Iterable[CalendarItem]:
+    """The one event «Добавить в календарь» downloads (none if it does not exist or is deleted)."""
+    links = Links(scope.base_url)
+    if kind == MEETINGS:
+        return meeting_items(scope, [Meeting.id == object_id, Meeting.deleted_at.is_(None)], links)
+    if kind == MEDIA:
+        from ..media.models import MediaEvent
+
+        return media_items(scope, [MediaEvent.id == object_id], links)
+    if kind == DEADLINES:
+        return deadline_items(
+            scope, [Decision.id == object_id, Decision.deadline.is_not(None), Meeting.deleted_at.is_(None)], links
+        )
+    raise ValueError(kind)
