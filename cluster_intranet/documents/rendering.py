@@ -11,7 +11,7 @@ import html
 import io
 import re
 import zipfile
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import quote
 
 import jinja2
@@ -142,6 +142,19 @@ class _DocumentSandbox(ImmutableSandboxedEnvironment):
     """
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        # docxtpl hands the document's XML to from_string on every render, and Jinja
+        # compiles it anew; the same template renders again and again, so the compiled
+        # ones are kept (bounded; the sandbox checks run when a template renders, not
+        # when it compiles, so a kept template is exactly as safe).
+        self._compiled = lru_cache(maxsize=64)(lambda source: jinja2.Environment.from_string(self, source))
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is None and template_class is None and isinstance(source, str):
+            return self._compiled(source)
+        return super().from_string(source, globals, template_class)
 
     def unsafe_undefined(self, obj, attribute):
         raise _ForbiddenAttribute(obj, attribute)

@@ -162,3 +162,22 @@ def test_oversized_upload_is_refused(seed_context):
     big += os.urandom(MAX_TEMPLATE_BYTES + 1 - len(big))
     with pytest.raises(TemplateError, match="слишком большой.*не более 10 МБ"):
         validate_template(big, seed_context)
+
+
+def test_a_kept_compiled_template_is_still_sandboxed(seed_context):
+    """Compiled templates are kept between renders: the second render of a probing
+    template is refused just like the first, and a good one renders the same."""
+    from cluster_intranet.documents.rendering import _environment
+
+    compiled = _environment(False)._compiled
+    probe = make_docx("Протокол", "{{ meeting.date.__class__ }}")
+    for _ in range(2):
+        with pytest.raises(TemplateError, match="внутренним объектам Python"):
+            render_document(probe, seed_context)
+    hits = compiled.cache_info().hits
+    good = read_template("protocol_short.docx")
+    first = docx_paragraphs(render_document(good, seed_context))
+    seed_context["meeting"]["number"] = 7
+    second = docx_paragraphs(render_document(good, seed_context))
+    assert compiled.cache_info().hits > hits
+    assert first[0] == "ПРОТОКОЛ № 2" and second[0] == "ПРОТОКОЛ № 7" and first[1:] == second[1:]
