@@ -10,6 +10,9 @@ The target of issue 4, measured on the same data in the same process:
 - a protocol of 200 decisions measured the same way (reported, same target).
 
 The request through the route (login, the download) is printed for information.
+``fill_documents`` is a filler for a page scenario of the HTTP benchmark: the
+download of a protocol answers in a fixed number of queries (4 for an approved
+protocol, 10 for a draft of any size).
 Times are medians of repeated runs; the exit status is 1 if a target fails.
 
     python -m bench.documents                  # fresh SQLite in bench/output/
@@ -41,6 +44,21 @@ def median_seconds(*actions, repeat: int) -> list[float]:
             action()
             spent.append(timer.perf_counter() - started)
     return [statistics.median(spent) for spent in times]
+
+
+def fill_documents(counts: dict[str, int], rng) -> dict:
+    """Filler of the HTTP benchmark (bench/scenarios.py) for a «protocol-docx» scenario:
+    inserts nothing, returns the meeting with the most decisions (after the decisions
+    dataset) as ``protocol_meeting_id``."""
+    from sqlalchemy import func, select
+
+    from cluster_intranet.decisions.models import Decision
+    from cluster_intranet.extensions import db
+
+    meeting_id = db.session.scalar(
+        select(Decision.meeting_id).group_by(Decision.meeting_id).order_by(func.count().desc(), Decision.meeting_id).limit(1)
+    )
+    return {"protocol_meeting_id": meeting_id}
 
 
 def add_big_meeting(decisions: int) -> int:
