@@ -39,6 +39,7 @@ protocol_short.docx, protocol_full.docx, extract.docx::
          organization: str},          # «ОГБПОУ «Томский индустриальный техникум»»
     ]
     attendees_as_count: bool          # full form: «Присутствовали: N чел.» + appendix
+                                      # (more than DOCUMENTS_ATTENDEES_LIST_THRESHOLD)
     attendees_total: int
     agenda: [
         {number: int, text: str,
