@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -24,6 +22,7 @@ from .. import clock
 from ..auth.access import public
 from ..security import embeddable
 from . import bp, services
+from .cache import FingerprintCache
 from .models import EventStatus, MediaEvent
 
 FORMAT_VERSION = "1"  # bump when the bytes for the same data change
@@ -33,28 +32,7 @@ SUBTITLE = "Анонсы и новости кластера для сайтов 
 MAX_AGE = 300  # seconds a browser or proxy may reuse an answer without asking
 
 
-class _BodyCache:
-    """The last few bodies by ETag."""
-
-    def __init__(self, size: int = 64):
-        self.size = size
-        self.items: OrderedDict[str, bytes] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get_or_build(self, key: str, build: Callable[[], bytes]) -> bytes:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        body = build()
-        with self.lock:
-            self.items[key] = body
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return body
-
-
-bodies = _BodyCache()
+bodies = FingerprintCache()  # built bodies by ETag: the same ETag always means the same bytes
 
 
 def conditional(kind: str, mimetype: str, build: Callable[[], bytes], *, variant: tuple = ()) -> Response:

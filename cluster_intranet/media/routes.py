@@ -21,6 +21,7 @@ from ..documents.rendering import TemplateError, content_disposition
 from ..extensions import db
 from ..web import fragment, message, page_or_fragment, page_number, paginate, wants_fragment
 from . import bp, documents, services
+from .cache import FingerprintCache
 from .markup import matrix_cells
 from .forms import EventForm, PlanForm, PublicationForm, StatusForm
 from .models import (
@@ -35,6 +36,7 @@ from .models import (
 )
 
 PLAN_PAGE_SIZE = 50
+matrices = FingerprintCache(32)  # coverage matrices by plan, filters, page and the data's fingerprint
 
 
 @bp.context_processor
@@ -292,7 +294,10 @@ def coverage(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
     filters = services.EventFilters.from_args(request.args)
     filters.status = filters.channel = filters.responsible_id = None  # the matrix filters by month and organizer
-    matrix = services.coverage_matrix(plan, filters, page_number())
+    # The matrix is read far more often than publications are recorded: it is built once
+    # per state of the data (services.coverage_state, one cheap query) and reused.
+    key = (plan.id, tuple(sorted(filters.as_args().items())), page_number(), services.coverage_state(plan.id))
+    matrix = matrices.get_or_build(key, lambda: services.coverage_matrix(plan, filters, page_number()))
     organizers = [] if wants_fragment() else services.plan_organizers(plan)  # only the page has the filters
     rights = _rights()
     return page_or_fragment(

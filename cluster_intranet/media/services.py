@@ -593,6 +593,27 @@ def coverage_matrix(
     )
 
 
+def coverage_state(plan_id: int) -> tuple:
+    """A cheap fingerprint of everything a plan's coverage matrix shows, in one query:
+    its events (count, row versions, latest change), the publications (count, newest,
+    latest change), the participants (count, newest, which) and the organizations' names."""
+    events = select(MediaEvent).where(MediaEvent.plan_id == plan_id).subquery()
+    row = db.session.execute(
+        select(
+            select(func.count(events.c.id)).scalar_subquery(),
+            select(func.sum(events.c.version)).scalar_subquery(),
+            select(func.max(events.c.updated_at)).scalar_subquery(),
+            select(func.count(Publication.id)).scalar_subquery(),
+            select(func.max(Publication.id)).scalar_subquery(),
+            select(func.max(Publication.updated_at)).scalar_subquery(),
+            select(func.count(MediaParticipant.id)).scalar_subquery(),
+            select(func.sum(MediaParticipant.organization_id)).scalar_subquery(),
+            select(func.sum(Organization.version)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
+
+
 def matrix_cell(event: MediaEvent, organization_id: int) -> Cell:
     pubs = db.session.execute(
         select(Publication.id, Publication.channel, Publication.url, Publication.published_on)
@@ -713,7 +734,7 @@ def _deadline_entries(month_start: date, month_end: date) -> list[CalendarEntry]
         names = ", ".join(p.short_name for p in d.responsible_people)
         entries.append(CalendarEntry(
             "deadline", d.id, f"Срок: {d.text}" + (f" — {names}" if names else ""), d.deadline, d.deadline, None,
-            d.status, DecisionStatus(d.status).label, "meetings.show", {"meeting_id": d.meeting_id, "_anchor": f"decision-row-{d.id}"},
+            d.status, DecisionStatus(d.status).label, "decisions.show", {"decision_id": d.id},
         ))  # fmt: skip
     return entries
 

@@ -5,7 +5,7 @@ import pytest
 
 from cluster_intranet import clock
 from cluster_intranet.extensions import db
-from cluster_intranet.media import feeds
+from cluster_intranet.media import feeds, routes
 from tests.media.builders import NOW, QueryCounter
 
 
@@ -17,9 +17,10 @@ def fixed_clock(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_feed_bodies():
-    """With the clock frozen, two tests' data can share a fingerprint: start each without cached bodies."""
-    feeds.bodies.items.clear()
+def _fresh_caches():
+    """With the clock frozen and ids reused, two tests' data can share a fingerprint: start each with empty caches."""
+    feeds.bodies.clear()
+    routes.matrices.clear()
 
 
 @pytest.fixture

@@ -350,3 +350,45 @@ def test_the_responsible_person_comes_from_the_picker(login_as, plan_case):
     assert unknown.status_code == 422 and "Такого сотрудника нет в справочнике" in unknown.get_data(as_text=True)
     cleared = editor.hx("post", f"/media/events/{fair.id}/edit", data=_event_form(starts_on="2022-03-23", responsible_id=""))
     assert cleared.status_code == 200 and db.session.get(MediaEvent, fair.id).responsible_id is None
+
+
+def test_the_matrix_page_follows_every_change_of_its_data(login_as, coverage_case, count_queries):
+    """The page reuses a built matrix while the data's fingerprint stays the same."""
+    from cluster_intranet.directory.models import Organization
+    from cluster_intranet.media.models import MediaParticipant
+
+    plan, event, own, other, _, theirs = coverage_case
+    secretary = login_as(Role.SECRETARY)
+    url = f"/media/plans/{plan.id}/coverage"
+
+    def page() -> str:
+        return secretary.hx("get", url).get_data(as_text=True)
+
+    def gaps() -> int:
+        return int(re.search(r"Пробелов:</span> <strong>(\d+)", page()).group(1))
+
+    assert gaps() == 1
+    with count_queries() as first:
+        page()
+    assert gaps() == 1
+    with count_queries() as again:
+        page()
+    assert again.count < first.count + 1 and again.count <= 5  # the user, the plan, the fingerprint: no matrix queries
+    secretary.hx("post", f"/media/events/{event.id}/publications", data=_publication(own))
+    assert gaps() == 0
+    secretary.hx("post", f"/media/publications/{theirs.id}/delete")
+    assert gaps() == 1
+
+    with secretary.application.app_context():
+        db.session.get(Organization, other.id).short_name = "ОГБПОУ «Переименованный техникум»"
+        db.session.commit()
+    assert "Переименованный техникум" in page()
+
+    with secretary.application.app_context():
+        db.session.delete(db.session.scalar(select(MediaParticipant).where(MediaParticipant.organization_id == other.id)))
+        db.session.commit()
+    assert "Переименованный техникум" not in page() and gaps() == 0
+
+    assert f'id="coverage-row-{event.id}"' in page()
+    secretary.post(f"/media/events/{event.id}/status", data={"status": "cancelled", "reason": "Перенесено"})
+    assert f'id="coverage-row-{event.id}"' not in page()  # no longer due: out of the matrix
