@@ -108,10 +108,10 @@ def fill_calendar(counts: dict[str, int], rng: random.Random) -> dict:
         dict(decision_id=d, person_id=p, position=i) for d in decision_ids for i, p in enumerate(rng.sample(people, 2))
     ])  # fmt: skip
 
-    plan_ids = ids_of(MediaPlan)
-    if not plan_ids:
-        bulk_insert(MediaPlan, [dict(title="Медиаплан кластера", period_start=today, period_end=today + timedelta(days=365))])
-        plan_ids = ids_of(MediaPlan)
+    # A plan of its own: the media dataset's plan (the coverage matrix) keeps its size.
+    first_plan = (db_max(MediaPlan.id) or 0) + 1
+    bulk_insert(MediaPlan, [dict(title="Медиаплан для календарей", period_start=today, period_end=today + timedelta(days=365))])
+    plan_ids = [i for i in ids_of(MediaPlan) if i >= first_plan]
     media = []
     for n in range(n_media):
         starts = today + timedelta(days=rng.randint(-55, 360))

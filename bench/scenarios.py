@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import data, expertise, media
+from . import calendar, data, expertise, media
 
 HTMX = {"HX-Request": "true"}
 
@@ -46,6 +46,9 @@ DATASETS: list[Dataset] = [
     # A cluster of some 15 colleges: a few hundred programmes over the years, a session each.
     Dataset("expertise", expertise.fill_expertise,
             large={"programmes": 600, "sessions": 600}, small={"programmes": 20, "sessions": 10}),
+    # Calendar feeds: 5,000 more events inside the feed window (meetings, deadlines, media
+    # events) and a user with a feed token. bench/calendar.py has the in-process targets.
+    Dataset("calendar", calendar.fill_calendar, large={"feed_events": 5000}, small={"feed_events": 100}),
 ]
 
 SCENARIOS: list[Scenario] = [
@@ -73,6 +76,10 @@ SCENARIOS: list[Scenario] = [
     Scenario("expert-sessions", "/expertise/", max_growth=1.5),
     Scenario("programmes", "/expertise/programmes", max_growth=1.5),
     Scenario("programmes-search", "/expertise/programmes?q=машиностр", HTMX, max_growth=1.5),
+    # Calendar feeds as Outlook fetches them (no session): a person's own, and everything in
+    # the window (over 5,000 events at the large size: its rate is not a target; see bench/calendar.py).
+    Scenario("calendar-feed-mine", "/calendar/feed/{calendar_token}/mine.ics", max_queries=8),
+    Scenario("calendar-feed-all", "/calendar/feed/{calendar_token}/all.ics", max_queries=8, min_ratio=None),
 ]
 
 # The yardstick every page is compared with: the fastest answer the server gives.

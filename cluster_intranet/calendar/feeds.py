@@ -471,7 +471,7 @@ def _deadline_item(row, responsibles: list[tuple[str, datetime]], scope: Scope, 
         summary += " — " + ", ".join(names)
     if row.status == DecisionStatus.DONE:
         summary += " (исполнено)"
-    url = links("meetings.show", "meeting_id", row.meeting_id, f"#decision-row-{row.id}")
+    url = links("decisions.show", "decision_id", row.id)
     council = row.name_genitive or row.council_name
     lines = [
         f"Поручение: {row.text}",
@@ -480,7 +480,7 @@ def _deadline_item(row, responsibles: list[tuple[str, datetime]], scope: Scope, 
         f"Статус: {DECISION_STATUS_LABELS.get(row.status, row.status)}",
         f"Решение № {row.number} заседания {council} (протокол № {row.protocol_number} от {row.meeting_date:%d.%m.%Y})",
         "",
-        f"Страница заседания: {url}",
+        f"Страница поручения: {url}",
     ]
     changes = [_aware(row.updated_at), _aware(row.meeting_updated_at), _aware(row.council_updated_at)]
     changes += [_aware(updated_at) for _, updated_at in responsibles]

@@ -342,7 +342,8 @@ def test_deadlines(world, fetch, parse_icalendar, parse_icaljs):
     assert lead["categories"] == ["Срок поручения"]
     assert "Ответственные: Соколова А.П., Петров П.И." in lead["description"]
     assert "протокол № 4 от 20.02.2025" in lead["description"]
-    assert lead["url"].endswith(f"/meetings/{world.meetings['past'].id}#decision-row-{world.decisions['lead'].id}")
+    assert lead["url"] == f"http://{HOST}/decisions/{world.decisions['lead'].id}"
+    assert f"Страница поручения: http://{HOST}/decisions/{world.decisions['lead'].id}" in lead["description"]
 
     cancelled = event_of(parsed, world.uid("decision", "cancelled"))
     assert cancelled["status"] == "CANCELLED"

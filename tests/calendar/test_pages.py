@@ -162,3 +162,23 @@ def test_deactivating_a_user_keeps_the_settings(world, app, fetch):
     db.session.commit()
     assert fetch(world.tokens["guest"], "mine").status_code == 404
     assert db.session.get(CalendarSettings, user.id) is not None
+
+
+def test_month_grid_shows_deadlines_meetings_and_media(world, app):
+    """The media area's month grid, extended with decision deadlines; months change over HTMX."""
+    client = signed_in(app, "guest@cluster.test")
+    page = client.get("/media/calendar?month=2025-03").get_data(as_text=True)
+    lead = world.decisions["lead"]
+    assert f'href="/decisions/{lead.id}"' in page
+    assert 'class="cal-entry cal-deadline status-open"' in page
+    assert "Срок: Разработать медиаплан кластера" in page
+    assert f'href="/meetings/{world.meetings["timed"].id}"' in page
+    assert f'href="/media/events/{world.events["timed"].id}"' in page
+    assert f'/decisions/{world.decisions["of_deleted"].id}"' not in page  # its meeting is deleted
+    assert f'/decisions/{world.decisions["no_deadline"].id}"' not in page
+
+    fragment = client.hx("get", "/media/calendar?month=2025-04").get_data(as_text=True)
+    assert "<html" not in fragment
+    assert "Апрель 2025" in fragment
+    assert f'href="/meetings/{world.meetings["cancelled"].id}"' in fragment
+    assert "Срок: Разработать" not in fragment
