@@ -62,7 +62,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("dashboard", "/"),
     Scenario("media-coverage", "/media/plans/{media_plan_id}/coverage", max_queries=8),
     Scenario("media-coverage-page", "/media/plans/{media_plan_id}/coverage?page=2", HTMX, max_queries=8),
-    Scenario("media-plan-month", "/media/plans/{media_plan_id}?month={media_month}", max_queries=8),
+    # The plan's table (in-place editing forms on every row): the issue sets no rate for it; its queries are bounded.
+    Scenario("media-plan-month", "/media/plans/{media_plan_id}?month={media_month}", max_queries=8, min_ratio=None),
     Scenario("media-feed-atom", "/media/public/events.atom", max_queries=8),
     Scenario("media-feed-json", "/media/public/events.json", max_queries=8),
     Scenario("media-snippet", "/media/public/upcoming.html", max_queries=8),
