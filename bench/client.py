@@ -54,8 +54,16 @@ class Session:
         if self.cookies:
             headers["Cookie"] = self.cookie_header
         started = time.perf_counter()
-        self.conn.request(method, path, body=body, headers=headers)
-        raw = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            raw = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed the connection while it sat idle (gunicorn keeps one alive for
+            # 2 s): reconnect and send again, as browsers do.
+            self.conn.close()
+            started = time.perf_counter()
+            self.conn.request(method, path, body=body, headers=headers)
+            raw = self.conn.getresponse()
         content = raw.read()
         seconds = time.perf_counter() - started
         for value in raw.headers.get_all("Set-Cookie") or []:

@@ -30,13 +30,14 @@ class Server:
     """``with Server(database_url, ...) as server:`` serves the app at ``server.port``."""
 
     def __init__(self, database_url: str, *, secret_key: str, instance_path: Path, log_path: Path,
-                 workers: int = 1, threads: int = 4):
+                 workers: int = 1, threads: int = 4, keep_alive: int = 2):
         self.database_url = database_url
         self.secret_key = secret_key
         self.instance_path = instance_path
         self.log_path = log_path
         self.workers = workers
         self.threads = threads
+        self.keep_alive = keep_alive  # seconds an idle connection stays open (gunicorn's default)
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -54,7 +55,7 @@ class Server:
             "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.workers),
             # gthread keeps connections alive, as a proxy in front of it would.
-            "--worker-class", "gthread", "--threads", str(self.threads),
+            "--worker-class", "gthread", "--threads", str(self.threads), "--keep-alive", str(self.keep_alive),
             "--error-logfile", str(self.log_path),
             *_no_control_socket(),
             "wsgi:app",

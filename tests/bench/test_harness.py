@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import string
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -103,12 +104,14 @@ def test_served_by_gunicorn_signed_in_and_loaded(tmp_path, monkeypatch, logging_
     values, seconds = harness.build_database(url, "small", "bench-password-1", "bench-secret", random.Random(1))
     assert list(seconds) == ["directory"]
 
-    with Server(url, secret_key="bench-secret", instance_path=tmp_path, log_path=tmp_path / "gunicorn.log") as server:
+    with Server(url, secret_key="bench-secret", instance_path=tmp_path, log_path=tmp_path / "gunicorn.log",
+                keep_alive=1) as server:
         session = Session(server.port)
         assert session.get("/_bare").status == 302  # signed out: to the login page
         session.login(harness.BENCH_EMAIL, "bench-password-1")
         bare = session.get("/_bare")
         assert (bare.status, bare.body, bare.query_count) == (200, "ok", 1)
+        time.sleep(1.5)  # the server closes the idle connection: the session reconnects
         search = session.get(harness.resolve_path("/directory/people?q={surname_part}", values), HTMX)
         assert search.status == 200 and "Кузнецов" in search.body and "<html" not in search.body
         assert search.query_count >= 3
