@@ -48,12 +48,13 @@ def serve(folder: Path, prepare):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        deadline = time.monotonic() + 60  # a loaded CI machine starts it slowly
+        while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(base + "/login", timeout=1)
+                urllib.request.urlopen(base + "/login", timeout=2)
                 break
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.2)
         else:
             raise RuntimeError("the server did not start: " + server.stderr.read1().decode(errors="replace"))
         yield base, database, prepared

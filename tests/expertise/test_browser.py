@@ -4,18 +4,10 @@ a save lost to the network is retried, and the checklist is submitted."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-REPO = Path(__file__).resolve().parents[2]
-OUTPUT = REPO / "test-output"
+from tests.live_server import CHROMIUM, TEST_OUTPUT as OUTPUT, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,57 +15,23 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _prepare():
+    """One open session with three experts; what the test needs to know of it."""
+    from .conftest import build_session
+
+    session, assigned = build_session(experts=3)
+    return {
+        "email": assigned[0][1],
+        "assessment_id": assigned[0][0].id,
+        "criteria": [(c.id, c.scale, c.max_value, c.required) for c in session.checklist_version.criteria],
+    }
 
 
 @pytest.fixture
 def live(tmp_path):
-    """A database with one open session, and a `flask run` server on it: (base url, data)."""
-    from flask_migrate import upgrade
-
-    from cluster_intranet import create_app
-    from cluster_intranet.extensions import db
-
-    from .conftest import build_session
-
-    database = f"sqlite:///{tmp_path / 'browser.sqlite'}"
-    settings = {"DATABASE_URL": database, "SECRET_KEY": "browser-test", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
-    app = create_app(settings)
-    with app.app_context():
-        upgrade()
-        session, assigned = build_session(experts=3)
-        data = {
-            "email": assigned[0][1],
-            "assessment_id": assigned[0][0].id,
-            "criteria": [(c.id, c.scale, c.max_value, c.required) for c in session.checklist_version.criteria],
-        }
-        db.session.commit()
-        db.engine.dispose()
-
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "browser-test", "INSTANCE_PATH": str(tmp_path)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start: " + server.stderr.read1().decode(errors="replace"))
+    """A `flask run` server on a database with one open session: (base url, data, database url)."""
+    with serve(tmp_path, _prepare) as (base, database, data):
         yield base, data, database
-    finally:
-        server.terminate()
-        server.wait(10)
-        server.stderr.close()
 
 
 def _answers(database: str, assessment_id: int) -> dict[int, tuple]:
