@@ -128,7 +128,17 @@ def measure_all(options: Options, loader: str, scenarios: list[Scenario], urls: 
             result = load(large.port, measure.paths["large"], {**scenario.headers, **cookie}, seconds=options.seconds,
                           connections=options.connections, max_requests=options.max_requests, loader=loader)
             measure.load_errors += result.errors
+            settle()
             return result.rate
+
+        def settle() -> None:
+            """Waits until the bare route answers about as fast as when idle: requests the load
+            generator left in flight (a slow page) must not weigh on the next measurement."""
+            idle = measures[BARE.name].ms["large"] / 1000
+            deadline = time.monotonic() + 60
+            while sessions["large"].get(measures[BARE.name].paths["large"]).seconds > 3 * idle + 0.005:
+                if time.monotonic() > deadline:
+                    break
 
         # The bare route before and after each page: each page is compared with the bare
         # rate measured next to it, so a machine busy with something else skews both alike.
