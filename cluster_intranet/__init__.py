@@ -26,7 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
-    from . import database, security, templating
+    from . import audit, database, security, templating  # noqa: F401  (audit: session listeners)
     from .auth.access import require_login
     from .auth.services import load_user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .admin.models import AuditEntry
+from .audit.models import AuditEntry
 from .extensions import db
 from .templating import local_datetime
 

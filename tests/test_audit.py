@@ -3,7 +3,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from cluster_intranet.admin.models import AuditEntry
+from cluster_intranet.audit.models import AuditEntry
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings.models import Meeting

@@ -9,6 +9,8 @@ from ..auth import services
 from ..auth.access import role_required
 from ..auth.forms import NewUserForm, ResetPasswordForm, UserForm
 from ..auth.models import User
+from ..audit.listeners import ACTION_LABELS, AUDITED_TABLES
+from ..audit.services import audit_query
 from ..auth.roles import MANAGE_USERS
 from ..directory.models import Person
 from ..extensions import db
@@ -16,8 +18,6 @@ from ..meetings import services as meeting_services
 from ..meetings.models import Meeting
 from ..web import page_or_fragment, paginate
 from . import bp
-from .audit import ACTION_LABELS, AUDITED_TABLES
-from .services import audit_query
 
 
 @bp.before_request

@@ -20,6 +20,10 @@ from .models import AuditEntry
 AUDITED_TABLES = {
     "users", "organizations", "people", "councils", "council_members",
     "meetings", "attendances", "agenda_items", "decisions", "decision_responsibles",
+    "programmes", "checklist_templates", "checklist_versions", "checklist_sections", "checklist_criteria",
+    "expert_sessions", "expert_assessments", "expert_answers",
+    "media_plans", "media_events", "media_participants", "media_publications",
+    "document_templates",
 }
 # Columns that say nothing to a reader, or must not be copied anywhere.
 SKIPPED = {"created_at", "updated_at", "version", "search_text"}
