@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import calendar, data, expertise, media
+from . import calendar, data, decisions, expertise, media, meetings
 
 HTMX = {"HX-Request": "true"}
 
@@ -46,8 +46,13 @@ DATASETS: list[Dataset] = [
     # A cluster of some 15 colleges: a few hundred programmes over the years, a session each.
     Dataset("expertise", expertise.fill_expertise,
             large={"programmes": 600, "sessions": 600}, small={"programmes": 20, "sessions": 10}),
+    # Control of decisions: 100,000 decisions of 10,000 meetings, 1–3 responsible each.
+    Dataset("decisions", decisions.fill_decisions,
+            large={"meetings": 10000, "decisions": 100000}, small={"meetings": 100, "decisions": 1000}),
     # Calendar feeds: 5,000 more events inside the feed window (meetings, deadlines, media
     # events) and a user with a feed token. bench/calendar.py has the in-process targets.
+    # Protocols: 100,000 attendances and agenda items of the decisions filler's 10,000 meetings.
+    Dataset("meetings", meetings.fill_meetings, large={"attendances": 100000}, small={"attendances": 1000}),
     Dataset("calendar", calendar.fill_calendar, large={"feed_events": 5000}, small={"feed_events": 100}),
 ]
 
@@ -77,6 +82,18 @@ SCENARIOS: list[Scenario] = [
     Scenario("expert-sessions", "/expertise/", max_growth=1.5),
     Scenario("programmes", "/expertise/programmes", max_growth=1.5),
     Scenario("programmes-search", "/expertise/programmes?q=машиностр", HTMX, max_growth=1.5),
+    # Control of decisions (issue 5): the control list (unfinished, by deadline), every status by
+    # meeting, a filter as HTMX sends it, the per-person summary, a person's assignments
+    # (a secretary looks at the busiest person's), one decision with its history.
+    Scenario("meetings", "/meetings/", max_growth=1.5),
+    Scenario("meetings-search", "/meetings/?q=медиаплан", HTMX, max_growth=1.5),
+    Scenario("meeting", "/meetings/{meeting_id}", max_growth=1.5),
+    Scenario("decisions-control", "/decisions/", max_queries=8),
+    Scenario("decisions-control-all", "/decisions/?status=all&sort=meeting&page=3", max_queries=8),
+    Scenario("decisions-control-person", "/decisions/?status=all&person={busy_person_id}", HTMX, max_queries=8),
+    Scenario("decisions-summary", "/decisions/summary", max_queries=8),
+    Scenario("decisions-my", "/decisions/my?person={busy_person_id}", max_queries=8),
+    Scenario("decision", "/decisions/{decision_id}", max_queries=8),
     # A person's own calendar feed as Outlook fetches it (no session). The full feed with 5,000
     # events against icalendar, and its 304, are measured in one process by bench/calendar.py.
     Scenario("calendar-feed-mine", "/calendar/feed/{calendar_token}/mine.ics", max_queries=8),

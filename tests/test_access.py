@@ -73,6 +73,7 @@ MATRIX: dict[str, dict[str, object]] = {
     "decisions.summary": {"GET": SIGNED_IN},
     "decisions.my": {"GET": SIGNED_IN},
     "decisions.show": {"GET": SIGNED_IN},
+    "decisions.row": {"GET": SIGNED_IN},
     "decisions.change_status": {"POST": EDIT_DECISIONS},
     "decisions.move_deadline": {"POST": EDIT_DECISIONS},
     "decisions.export_xlsx": {"GET": SIGNED_IN},

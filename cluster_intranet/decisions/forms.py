@@ -1,3 +1,14 @@
+"""The change forms of a decision.
+
+WTForms parses and validates what is posted. The pages render the forms from a light
+``FormState`` (values and errors) instead: «Мои поручения» shows a form in every row,
+and building a WTForms form per row would cost more than the rest of the page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
@@ -31,6 +42,54 @@ class DeadlineForm(Form):
     reason = TextAreaField("Причина переноса", validators=optional(2000))
 
 
-def prefix(decision_id: int) -> str:
+def status_prefix(decision_id: int) -> str:
     """Forms of several decisions share a page: their fields are told apart by prefix."""
     return f"d{decision_id}"
+
+
+def deadline_prefix(decision_id: int) -> str:
+    return f"m{decision_id}"
+
+
+@dataclass
+class FormState:
+    """What a change form shows: the version it is filled in on, values, errors."""
+
+    prefix: str
+    version: int | str
+    values: dict[str, str]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def name(self, field_name: str) -> str:
+        return f"{self.prefix}-{field_name}"
+
+    def has_errors(self, *names: str) -> bool:
+        return any(self.errors.get(name) for name in names)
+
+    @classmethod
+    def of(cls, form: Form) -> FormState:
+        """The state of a posted form: as typed, with its errors."""
+        names = [name for name in form._fields if name not in ("version", "csrf_token")]
+        return cls(
+            prefix=form._prefix.rstrip("-"),
+            version=(form.version.raw_data or [""])[0],
+            values={name: form[name]._value() for name in names},
+            errors={name: list(errors) for name, errors in form.errors.items()},
+        )
+
+
+def fresh_status(decision, today: date) -> FormState:
+    return FormState(
+        prefix=status_prefix(decision.id),
+        version=decision.version,
+        values={
+            "report_text": decision.report_text,
+            "report_date": (decision.report_date or today).isoformat(),
+            "report_link": decision.report_link,
+            "comment": "",
+        },
+    )
+
+
+def fresh_deadline(decision) -> FormState:
+    return FormState(prefix=deadline_prefix(decision.id), version=decision.version, values={"deadline": "", "reason": ""})

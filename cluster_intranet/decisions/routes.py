@@ -7,7 +7,7 @@ a row of «Мои поручения» (``view=row``) or the decision's panel on
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -21,7 +21,7 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..web import fragment, message, page_number, page_or_fragment, wants_fragment
 from . import bp, exports, services
-from .forms import DeadlineForm, StatusForm, prefix
+from .forms import DeadlineForm, FormState, StatusForm, deadline_prefix, fresh_deadline, fresh_status, status_prefix
 from .models import Decision, DecisionStatus
 
 
@@ -48,6 +48,7 @@ def control_helpers() -> dict:
         "may_control": lambda decision: services.can_control(current_user, decision),
         "may_manage": services.can_manage(current_user),
         "url_without": url_without,
+        "fresh_status": fresh_status,
     }
 
 
@@ -101,11 +102,10 @@ def index():
     """«Контроль поручений»: every decision, filtered, sorted, counted."""
     filters = _filters()
     counts = services.status_counts(filters)
-    page = db.paginate(
-        services.control_query(filters), page=max(page_number(), 1), per_page=current_app.config["PER_PAGE"],
-        max_per_page=200, error_out=False, count=False,
+    page = services.ControlPagination(
+        page=max(page_number(), 1), per_page=current_app.config["PER_PAGE"], max_per_page=200, error_out=False,
+        filters=filters, total=counts.matching(filters),
     )
-    page.total = counts.matching(filters)  # the counts above tell it: no count query
     return page_or_fragment(
         "decisions/index.html", "decisions/_results.html",
         page=page, counts=counts, today=filters.today, statuses=DecisionStatus,
@@ -142,9 +142,27 @@ def my():
     today = clock.local_today()
     groups = services.my_decisions(person_id, today) if person else {}
     return render_template(
-        "decisions/my.html", person=person, groups=groups, today=today,
-        own=person_id == current_user.person_id, **_row_forms(g for group in groups.values() for g in group),
+        "decisions/my.html", person=person, sections=_my_sections(person, groups, today), today=today,
+        own=person_id == current_user.person_id, row_states={},
     )
+
+
+def _my_sections(person: Person | None, groups: dict, today: date) -> list[tuple]:
+    """The groups of «Мои поручения»: (key, title, rows shown, the control list of all, rows).
+    A group shows its first rows; the rest are a click away in the control list."""
+    if person is None:
+        return []
+    week = today + timedelta(days=services.DUE_SOON_DAYS)
+
+    def listed(**args) -> str:
+        return url_for("decisions.index", person=person.id, **args)
+
+    return [
+        ("overdue", "Просрочены", 50, listed(overdue=1), groups["overdue"]),
+        ("soon", "Срок в ближайшие 7 дней", 50, listed(**{"from": today.isoformat(), "to": week.isoformat()}), groups["soon"]),
+        ("later", "Срок позже", 20, listed(**{"from": (week + timedelta(days=1)).isoformat()}), groups["later"]),
+        ("undated", "Без срока", 20, listed(sort="meeting"), groups["undated"]),
+    ]
 
 
 @bp.get("/<int:decision_id>")
@@ -156,50 +174,44 @@ def show(decision_id: int):
 # Forms and the regions they update ----------------------------------------------------------
 
 
-def _status_form(decision: Decision, formdata=None) -> StatusForm:
-    form = StatusForm(formdata=formdata, prefix=prefix(decision.id), data={
-        "version": decision.version,
-        "report_text": decision.report_text,
-        "report_date": decision.report_date or clock.local_today(),
-        "report_link": decision.report_link,
-    })
-    return form
+@bp.get("/<int:decision_id>/row")
+def row(decision_id: int):
+    """A row of «Мои поручения» again, with one of its forms open (``form``) or none (cancel)."""
+    decision = _decision_or_404(decision_id)
+    open_form = request.args.get("form") if request.args.get("form") in ("report", "comment") else None
+    return fragment("decisions/_my_row.html", **_detail_context(decision), row_states={}, open_form=open_form)
 
 
-def _deadline_form(decision: Decision, formdata=None) -> DeadlineForm:
-    return DeadlineForm(formdata=formdata, prefix=f"m{decision.id}", data={"version": decision.version})
 
-
-def _row_forms(decisions) -> dict:
-    """A status form per row of «Мои поручения», by decision id."""
-    return {"status_forms": {d.id: _status_form(d) for d in decisions}}
-
-
-def _detail_context(decision: Decision, status_form=None, deadline_form=None) -> dict:
+def _detail_context(decision: Decision, status: FormState | None = None, deadline: FormState | None = None) -> dict:
+    today = clock.local_today()
     return {
         "decision": decision,
-        "today": clock.local_today(),
-        "status_form": status_form or _status_form(decision),
-        "deadline_form": deadline_form or _deadline_form(decision),
+        "today": today,
+        "status_state": status or fresh_status(decision, today),
+        "deadline_state": deadline or fresh_deadline(decision),
     }
 
 
-def _answer(decision_id: int, view: str, status: int = 200, **forms):
+def _answer(decision_id: int, view: str, status: int = 200, **states: FormState):
     """The changed region for HTMX (the row, or the decision's panel), or the page
     again (with the errors, 422) or a redirect back (303) without JavaScript."""
     if status == 200 and not wants_fragment():
-        target = url_for("decisions.my") if view == "row" else url_for("decisions.show", decision_id=decision_id)
-        return redirect(target, 303)
+        return redirect(_back(decision_id, view), 303)
     if status == 200:
         db.session.expire_all()
     decision = _decision_or_404(decision_id)
-    context = _detail_context(decision, forms.get("status_form"), forms.get("deadline_form"))
+    context = _detail_context(decision, states.get("status_state"), states.get("deadline_state"))
     if not wants_fragment():
         return render_template("decisions/show.html", **context), status
     if view == "row":  # a row offers what the list rendered it with: no deadline moves
-        context.update(status_forms={decision.id: context["status_form"]}, deadline_form=None)
+        context.update(row_states={decision.id: context["status_state"]})
         return fragment("decisions/_my_row.html", status, trigger=_changed(status), **context)
     return fragment("decisions/_detail.html", status, trigger=_changed(status), **context)
+
+
+def _back(decision_id: int, view: str) -> str:
+    return url_for("decisions.my") if view == "row" else url_for("decisions.show", decision_id=decision_id)
 
 
 def _changed(status: int) -> str | None:
@@ -211,11 +223,11 @@ def _apply(decision: Decision, form, change, done: str):
     """Validates ``form`` and runs ``change()``; a refusal tied to a field shows next to
     it (422), a stale form or a missing right in the message area (409, 403)."""
     view = request.form.get("view", "page")
-    form_name = "status_form" if isinstance(form, StatusForm) else "deadline_form"
+    kind = "status_state" if isinstance(form, StatusForm) else "deadline_state"
     if not services.can_control(current_user, decision):
         abort(403)
     if not form.validate_on_submit():
-        return _answer(decision.id, view, 422, **{form_name: form})
+        return _answer(decision.id, view, 422, **{kind: FormState.of(form)})
     try:
         change()
         db.session.commit()
@@ -235,7 +247,7 @@ def _apply(decision: Decision, form, change, done: str):
         if field is None or error.field == "status":
             return _refuse(decision.id, view, str(error), 409)
         field.errors = [*field.errors, str(error)]
-        return _answer(decision.id, view, 422, **{form_name: form})
+        return _answer(decision.id, view, 422, **{kind: FormState.of(form)})
     if not wants_fragment():
         flash(done, "success")
     return _answer(decision.id, view)
@@ -245,14 +257,13 @@ def _refuse(decision_id: int, view: str, text: str, status: int):
     if wants_fragment():
         return message(text, status)
     flash(text, "danger")
-    target = url_for("decisions.my") if view == "row" else url_for("decisions.show", decision_id=decision_id)
-    return redirect(target, 303)
+    return redirect(_back(decision_id, view), 303)
 
 
 @bp.post("/<int:decision_id>/status")
 def change_status(decision_id: int):
     decision = _decision_or_404(decision_id)
-    form = _status_form(decision, request.form)
+    form = StatusForm(prefix=status_prefix(decision.id))
 
     def change():
         services.change_status(
@@ -265,7 +276,7 @@ def change_status(decision_id: int):
 @bp.post("/<int:decision_id>/deadline")
 def move_deadline(decision_id: int):
     decision = _decision_or_404(decision_id)
-    form = _deadline_form(decision, request.form)
+    form = DeadlineForm(prefix=deadline_prefix(decision.id))
 
     def change():
         services.move_deadline(decision, current_user, form.deadline.data, form.reason.data or "",

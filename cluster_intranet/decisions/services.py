@@ -8,11 +8,12 @@ commit: the route or the CLI commits once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from datetime import date, timedelta
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from .. import clock
 from ..auth.models import User
@@ -21,6 +22,7 @@ from ..councils.models import Council
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting
+from . import stats
 from .models import (
     ACTIVE_STATUSES,
     Decision,
@@ -265,6 +267,25 @@ def _row_options():
     )
 
 
+def _list_options():
+    """What a row of a list shows, and only that: on a page of many rows every column
+    read (the long texts, the timestamps converted to aware datetimes) adds up."""
+    return (
+        load_only(Decision.id, Decision.meeting_id, Decision.number, Decision.text, Decision.deadline,
+                  Decision.status, Decision.report_text, Decision.report_date, Decision.report_link, Decision.version),
+        joinedload(Decision.meeting).load_only(Meeting.id, Meeting.council_id, Meeting.number, Meeting.date)
+        .joinedload(Meeting.council).load_only(Council.id, Council.name),
+        selectinload(Decision.responsibles)
+        .load_only(DecisionResponsible.decision_id, DecisionResponsible.person_id, DecisionResponsible.position)
+        .joinedload(DecisionResponsible.person).load_only(Person.id, Person.surname, Person.first_name, Person.patronymic),
+    )
+
+
+def _not_deleted():
+    """Decisions of meetings that are not deleted (few are: a short list, no join)."""
+    return Decision.meeting_id.not_in(select(Meeting.id).where(Meeting.deleted_at.is_not(None)))
+
+
 def load_decision(decision_id: int) -> Decision | None:
     """A decision with everything its page shows."""
     stmt = (
@@ -296,8 +317,8 @@ def original_deadlines(decision_ids: list[int]) -> dict[int, date | None]:
     return found
 
 
-def overdue_condition(today: date):
-    return and_(Decision.status.in_(ACTIVE_STATUSES), Decision.deadline < today)
+def overdue_condition(today: date, status=Decision.status):
+    return and_(status.in_(ACTIVE_STATUSES), Decision.deadline < today)
 
 
 def responsible_condition(person_id: int):
@@ -309,10 +330,10 @@ def my_decisions(person_id: int, today: date) -> dict[str, list[Decision]]:
     """A person's unfinished assignments (as lead or co-executor), grouped:
     overdue, due within a week, later, without a deadline."""
     stmt = (
-        _visible()
-        .where(Decision.status.in_(ACTIVE_STATUSES), responsible_condition(person_id))
-        .options(*_row_options())
-        .order_by(Decision.deadline, Meeting.date, Decision.number)
+        select(Decision)
+        .where(_not_deleted(), Decision.status.in_(ACTIVE_STATUSES), responsible_condition(person_id))
+        .options(*_list_options())
+        .order_by(Decision.deadline, Decision.meeting_id, Decision.number)
     )
     groups: dict[str, list[Decision]] = {"overdue": [], "soon": [], "later": [], "undated": []}
     soon = today + timedelta(days=DUE_SOON_DAYS)
@@ -335,7 +356,6 @@ SORTS = {
     "-deadline": lambda: (Decision.deadline.desc().nulls_last(), Decision.id.desc()),
     "meeting": lambda: (Meeting.date.desc(), Meeting.id.desc(), Decision.number),
     "-meeting": lambda: (Meeting.date, Meeting.id, Decision.number),
-    "status": lambda: (Decision.status, Decision.deadline.asc().nulls_last(), Decision.id),
 }
 ACTIVE = "active"  # a status filter meaning «open or in progress»
 
@@ -352,12 +372,22 @@ class Filters:
     sort: str = "deadline"
     today: date = field(default_factory=lambda: clock.local_today())
 
-    def conditions(self, with_status: bool = True) -> list:
+    def conditions(self, with_status: bool = True, for_page: bool = False) -> list:
         """WHERE conditions on ``decisions`` alone (no join: the counts over many
-        decisions read one index); without the status ones for the counts per status."""
-        found = [Decision.meeting_id.not_in(select(Meeting.id).where(Meeting.deleted_at.is_not(None)))]
+        decisions read one index); without the status ones for the counts per status.
+
+        ``for_page``: for one page in the list's order. A status or a council keeps a large
+        share of the decisions, so reading the index of the sort order and skipping the
+        others finds a page at once, while collecting their rows and sorting them grows
+        with the data. Without statistics (SQLite before ANALYZE) the planner takes any
+        index a condition offers, so these are compared as expressions no index matches.
+        The meeting and the person filters stay indexed: they keep few decisions.
+        """
+        status = Decision.status.concat("") if for_page else Decision.status
+        meeting_id = Decision.meeting_id + 0 if for_page else Decision.meeting_id
+        found = [_not_deleted()]
         if self.council_id:
-            found.append(Decision.meeting_id.in_(select(Meeting.id).where(Meeting.council_id == self.council_id)))
+            found.append(meeting_id.in_(select(Meeting.id).where(Meeting.council_id == self.council_id)))
         if self.meeting_id:
             found.append(Decision.meeting_id == self.meeting_id)
         if self.person_id:
@@ -368,23 +398,53 @@ class Filters:
             found.append(Decision.deadline <= self.deadline_to)
         if with_status:
             if self.status == ACTIVE:
-                found.append(Decision.status.in_(ACTIVE_STATUSES))
+                found.append(status.in_(ACTIVE_STATUSES))
             elif self.status:
-                found.append(Decision.status == self.status)
+                found.append(status == self.status)
             if self.overdue:
-                found.append(overdue_condition(self.today))
+                found.append(overdue_condition(self.today, status))
         return found
 
 
-def control_query(filters: Filters) -> Select:
-    """The filtered, sorted decisions with what a row shows."""
-    stmt = select(Decision).where(*filters.conditions())
+def _ordered(stmt: Select, filters: Filters) -> Select:
+    """``stmt`` (on decisions) filtered and sorted as ``filters`` say."""
+    stmt = stmt.where(*filters.conditions(for_page=True))
     if filters.sort in ("meeting", "-meeting"):
-        stmt = stmt.join(Decision.meeting).options(contains_eager(Decision.meeting).joinedload(Meeting.council))
+        stmt = stmt.join(Decision.meeting)
+    return stmt.order_by(*SORTS.get(filters.sort, SORTS["deadline"])())
+
+
+def control_query(filters: Filters) -> Select:
+    """The filtered, sorted decisions with what a row shows (every one: the downloads)."""
+    stmt = _ordered(select(Decision), filters)
+    if filters.sort in ("meeting", "-meeting"):
+        stmt = stmt.options(contains_eager(Decision.meeting).joinedload(Meeting.council))
     else:
         stmt = stmt.options(joinedload(Decision.meeting).joinedload(Meeting.council))
-    order = SORTS.get(filters.sort, SORTS["deadline"])()
-    return stmt.options(selectinload(Decision.responsibles).joinedload(DecisionResponsible.person)).order_by(*order)
+    return stmt.options(selectinload(Decision.responsibles).joinedload(DecisionResponsible.person))
+
+
+def control_page(filters: Filters, page: int, per_page: int) -> list[Decision]:
+    """One page of the filtered list: the page's ids first, read from the indexes alone
+    (the planner then reads them in order and stops at the page), then those rows with
+    what a row shows."""
+    ids = list(db.session.scalars(_ordered(select(Decision.id), filters).limit(per_page).offset((page - 1) * per_page)))
+    if not ids:
+        return []
+    rows = db.session.scalars(select(Decision).where(Decision.id.in_(ids)).options(*_list_options()))
+    by_id = {decision.id: decision for decision in rows}
+    return [by_id[i] for i in ids]
+
+
+class ControlPagination(Pagination):
+    """A page of the control list for templates/_pagination.html; the total comes from
+    the counts per status, so no count query."""
+
+    def _query_items(self) -> list[Decision]:
+        return control_page(self._query_args["filters"], self.page, self.per_page)
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
 
 
 @dataclass
@@ -419,7 +479,14 @@ class StatusCounts:
 
 def status_counts(filters: Filters) -> StatusCounts:
     """Decisions per status and the overdue ones among them, in one GROUP BY query,
-    for the filters other than the status (so each status shows its count)."""
+    for the filters other than the status (so each status shows its count); kept until
+    the data changes (stats.py)."""
+    key = (filters.council_id, filters.meeting_id, filters.person_id, filters.deadline_from, filters.deadline_to,
+           filters.today)
+    return stats.cached("status_counts", key, lambda: _status_counts(filters))
+
+
+def _status_counts(filters: Filters) -> StatusCounts:
     overdue = func.sum(case((Decision.deadline < filters.today, 1), else_=0))
     rows = db.session.execute(
         select(Decision.status, func.count(), overdue)
@@ -449,7 +516,12 @@ class PersonSummary:
 def person_summary(filters: Filters, limit: int = 30) -> tuple[list[PersonSummary], int]:
     """Per responsible person over the filtered decisions: how many assigned, done on
     time, done late, overdue. The people with the most overdue first; returns the
-    first ``limit`` and how many people there are in all."""
+    first ``limit`` and how many people there are in all. Kept until the data changes."""
+    key = (astuple(replace(filters, sort="")), limit)
+    return stats.cached("person_summary", key, lambda: _person_summary(filters, limit))
+
+
+def _person_summary(filters: Filters, limit: int) -> tuple[list[PersonSummary], int]:
     # Spelled out for NULLs: a decision without a deadline is never late nor overdue.
     done = Decision.status == DONE.value
     late = and_(done, Decision.deadline.is_not(None), Decision.report_date > Decision.deadline)
@@ -510,13 +582,14 @@ def dashboard_panels(user: User, today: date) -> dict:
     overdue, soon = [], []
     if user.person_id:
         stmt = (
-            _visible()
+            select(Decision)
             .where(
+                _not_deleted(),
                 Decision.status.in_(ACTIVE_STATUSES),
                 Decision.deadline <= today + timedelta(days=DUE_SOON_DAYS),
                 responsible_condition(user.person_id),
             )
-            .options(contains_eager(Decision.meeting))
+            .options(load_only(Decision.id, Decision.text, Decision.deadline, Decision.status, Decision.report_date))
             .order_by(Decision.deadline, Decision.id)
         )
         for decision in db.session.scalars(stmt):

@@ -256,3 +256,21 @@ document.addEventListener("submit", (event) => {
   });
 })();
 // ===== end of expertise =====
+
+// ===== decisions: the control list's filters =====
+// A person picked in a filter ([data-submit-on-pick]) applies the filter at once: after the
+// picker above has filled the hidden id (it also removes the suggestion that was clicked).
+document.addEventListener("click", (event) => {
+  const pick = event.target.closest("[data-submit-on-pick] [data-pick-person]");
+  const form = pick?.closest("form");
+  if (form) setTimeout(() => form.requestSubmit());
+}, true);
+// Typing a name is not a filter change; Enter or the clear button of the box is
+// (a cleared box has forgotten the person: data-picker-search).
+document.addEventListener("change", (event) => {
+  if (event.target.closest("[data-submit-on-pick]")) event.stopPropagation();
+}, true);
+document.addEventListener("search", (event) => {
+  event.target.closest("[data-submit-on-pick]")?.closest("form")?.requestSubmit();
+}, true);
+// ===== end of decisions =====

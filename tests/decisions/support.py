@@ -22,8 +22,8 @@ _numbers = itertools.count(1)
 
 def meeting(council: Council | None = None, on: date = date(2021, 10, 22), **fields) -> Meeting:
     council = council or factories.council()
-    m = Meeting(council=council, number=next(_numbers), year=on.year, date=on,
-                status=MeetingStatus.APPROVED.value, **fields)
+    m = Meeting(**{"council": council, "number": next(_numbers), "year": on.year, "date": on,
+                   "status": MeetingStatus.APPROVED.value, **fields})
     db.session.add(m)
     db.session.flush()
     return m

@@ -76,10 +76,11 @@ def test_filters(world, register, secretary, query, expected):
 
 def test_chosen_meeting_and_person_are_named_in_the_filters(world, register, secretary):
     page = secretary.get(f"/decisions/?status=all&meeting={register['expert_meeting']}&person={world.co.id}").get_data(as_text=True)
-    assert "Заседание: Протокол №" in page and "Ответственный: Кузнецова Н.В." in page
+    assert "Заседание: Протокол №" in page and 'value="Кузнецова Н.В."' in page
     # Nothing matches: the names still show (read from the database instead of the rows).
     page = secretary.get(f"/decisions/?status=open&meeting={register['expert_meeting']}&person={world.co.id}").get_data(as_text=True)
-    assert "Ответственный: Кузнецова Н.В." in page and "Нет решений с такими условиями." in page
+    assert "Заседание: Протокол №" in page and 'value="Кузнецова Н.В."' in page
+    assert "Нет решений с такими условиями." in page
 
 
 def test_sorting(world, register, secretary):
@@ -174,7 +175,7 @@ def test_done_without_a_report_shows_the_error_next_to_the_field(world, signed_i
     assert response.status_code == 422
     assert f'id="decision-row-{d.id}"' in body
     assert re.search(r'is-invalid[^>]*>\s*</textarea>\s*<div class="invalid-feedback">Напишите отчёт об исполнении', body)
-    assert "<details class=\"action\" open" in body
+    assert re.search(r"<details class=\"action\" id=\"report-\d+\" open", body)
     data[f"d{d.id}-report_text"] = "Сделано: протокол № 5."
     response = client.hx("post", f"/decisions/{d.id}/status", data=data)
     assert response.status_code == 200
@@ -268,3 +269,28 @@ def test_the_dashboard_panels(world, register, signed_in, viewer):
     assert "Поручения кластера" in page and "Всего решений: 7." in page
     assert "status-bar-overdue" in page
     assert "не связана с сотрудником" in viewer.get("/").get_data(as_text=True)
+
+
+def test_a_long_group_shows_its_first_rows_and_links_to_the_rest(world, signed_in):
+    for n in range(53):
+        support.decision(world.meeting, world.lead, deadline=date(2021, 11, 1))
+    db.session.commit()
+    page = signed_in(world.lead_user).get("/decisions/my").get_data(as_text=True)
+    overdue = re.search(r'id="group-overdue">(.*?)</section>', page, re.S).group(1)
+    assert len(ROW.findall(overdue)) == 50 and ">53</span>" in overdue
+    assert "Ещё 3 — в контроле поручений" in overdue and f"person={world.lead.id}" in overdue
+
+
+def test_a_row_opens_its_report_form_on_request(world, signed_in):
+    d = support.decision(world.meeting, world.lead, status="in_progress")
+    db.session.commit()
+    client = signed_in(world.lead_user)
+    listing = client.get("/decisions/my").get_data(as_text=True)
+    assert f'hx-get="/decisions/{d.id}/row?form=report"' in listing
+    assert f'href="/decisions/{d.id}#report-{d.id}"' in listing  # without JavaScript: the decision's page
+    assert f'name="d{d.id}-report_text"' not in listing  # the form itself only when asked
+    row = client.hx("get", f"/decisions/{d.id}/row?form=report").get_data(as_text=True)
+    assert row.lstrip().startswith("<li") and f'name="d{d.id}-report_text"' in row and "<details class=\"action\" id=\"report-" in row
+    assert 'open' in re.search(r'<details class="action" id="report-\d+"([^>]*)>', row).group(1)
+    page = client.get(f"/decisions/{d.id}").get_data(as_text=True)
+    assert f'id="report-{d.id}"' in page and f'name="d{d.id}-report_text"' in page
