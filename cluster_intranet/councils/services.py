@@ -21,6 +21,17 @@ def councils_with_members() -> list[Council]:
     return list(db.session.scalars(stmt))
 
 
+def council_sizes() -> list:
+    """(id, name, members) of every council in one query: the dashboard's list."""
+    stmt = (
+        select(Council.id, Council.name, func.count(CouncilMember.id).label("members"))
+        .outerjoin(CouncilMember)
+        .group_by(Council.id, Council.name)
+        .order_by(Council.name)
+    )
+    return list(db.session.execute(stmt))
+
+
 def save_council(council: Council, data: dict) -> Council:
     duplicate = db.session.scalar(select(Council.id).where(Council.name == data["name"], Council.id != council.id))
     if duplicate:

@@ -2,7 +2,7 @@ from flask import abort, current_app, render_template
 from flask_login import current_user
 
 from .. import clock
-from ..councils.services import councils_with_members
+from ..councils.services import council_sizes
 from ..decisions.services import dashboard_panels
 from . import bp
 
@@ -12,7 +12,7 @@ def dashboard():
     """The home page: each area adds its panel as it lands."""
     return render_template(
         "main/dashboard.html",
-        councils=councils_with_members(),
+        councils=council_sizes(),
         **dashboard_panels(current_user, clock.local_today()),
     )
 
