@@ -232,7 +232,8 @@ def ids(app, ctx):
         "meeting": db.session.scalar(select(Meeting.id).where(Meeting.number == 1, Meeting.year == 2027)),
         "attendance": db.session.scalar(select(Attendance.id)),
         "agenda_item": db.session.scalar(select(AgendaItem.id)),
-        "decision": db.session.scalar(select(Decision.id)),
+        # One with a deadline (it has a calendar event), the same on every database.
+        "decision": db.session.scalar(select(Decision.id).where(Decision.deadline.is_not(None)).order_by(Decision.id)),
         # An event with publications: deleting it is refused, so the walk goes on with it.
         "publication": (publication := db.session.scalars(select(Publication).order_by(Publication.id)).first()).id,
         "media_event": publication.event_id,
