@@ -11,7 +11,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..meetings.models import Meeting
 from . import services
-from .models import Decision, DecisionEvent, DecisionStatus
+from .models import DecisionEvent, DecisionStatus
 
 
 def seed(admin: User) -> None:

@@ -11,16 +11,14 @@ from datetime import date, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock
-from ..councils.models import Council
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..web import fragment, message, page_number, page_or_fragment, wants_fragment
-from . import bp, exports, services
+from . import bp, exports, markup, services
 from .forms import DeadlineForm, FormState, StatusForm, deadline_prefix, fresh_deadline, fresh_status, status_prefix
 from .models import Decision, DecisionStatus
 
@@ -40,16 +38,36 @@ def days_filter(n: int) -> str:
     return services.days(n)
 
 
+bp.add_app_template_global(markup.status_badge, "decision_status")
+bp.add_app_template_global(markup.deadline, "decision_deadline")
+bp.add_app_template_global(markup.responsible, "decision_responsible")
+bp.add_app_template_global(markup.row_url, "row_url")
+
+
 @bp.context_processor
 def control_helpers() -> dict:
     """For the templates of this area: what the current user may do with a decision."""
+    user = current_user._get_current_object()  # the proxy costs a lookup each time; rows ask often
     return {
-        "next_statuses": lambda decision: [s.value for s in services.next_statuses(current_user, decision)],
-        "may_control": lambda decision: services.can_control(current_user, decision),
-        "may_manage": services.can_manage(current_user),
+        "next_statuses": lambda decision: [s.value for s in services.next_statuses(user, decision)],
+        "may_control": lambda decision: services.can_control(user, decision),
+        "may_manage": services.can_manage(user),
         "url_without": url_without,
         "fresh_status": fresh_status,
+        "COMMENTED": COMMENTED,
     }
+
+
+# The one change of each status that needs a comment: (new status, button, field label,
+# submit, button style). A cancellation's comment is its reason.
+COMMENTED = {
+    "open": ("cancelled", "Отменить поручение", "Причина отмены", "Отменить поручение", "btn-outline-danger"),
+    "in_progress": ("cancelled", "Отменить поручение", "Причина отмены", "Отменить поручение", "btn-outline-danger"),
+    "done": ("in_progress", "Вернуть в работу", "Почему поручение возвращается в работу", "Вернуть в работу",
+             "btn-outline-warning"),
+    "cancelled": ("open", "Восстановить поручение", "Почему поручение восстанавливается", "Восстановить",
+                  "btn-outline-secondary"),
+}
 
 
 def url_without(*names: str) -> str:
@@ -93,8 +111,7 @@ def _filter_context(filters: services.Filters, rows: list[Decision]) -> dict:
     if filters.person_id:
         people = (r.person for d in rows for r in d.responsibles if r.person_id == filters.person_id)
         person = next(people, None) or db.session.get(Person, filters.person_id)
-    councils = db.session.execute(select(Council.id, Council.name).order_by(Council.name)).all()
-    return {"filters": filters, "councils": councils, "chosen_meeting": meeting, "chosen_person": person}
+    return {"filters": filters, "councils": services.council_choices(), "chosen_meeting": meeting, "chosen_person": person}
 
 
 @bp.get("/")

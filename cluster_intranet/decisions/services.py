@@ -300,6 +300,11 @@ def load_decision(decision_id: int) -> Decision | None:
     return db.session.scalar(stmt)
 
 
+def council_choices() -> list:
+    """(id, name) of the councils, for the filter."""
+    return db.session.execute(select(Council.id, Council.name).order_by(Council.name)).all()
+
+
 def original_deadlines(decision_ids: list[int]) -> dict[int, date | None]:
     """The deadline before the first move, for the decisions whose deadline was moved."""
     found: dict[int, date | None] = {}

@@ -1,0 +1,65 @@
+"""The pieces every decision row shows — status, deadline, responsible people — as HTML
+written in Python rather than Jinja macros: a list calls them for every row, and a macro
+call costs more than the rest of the row. One place for them, used by every template
+(registered as template globals in routes.py).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import g, url_for
+from markupsafe import Markup, escape
+
+from .models import Decision, DecisionStatus
+from .services import days
+
+SENTINEL = 918273645  # an id no URL holds by chance
+
+COLOURS = {"open": "secondary", "in_progress": "primary", "done": "success", "cancelled": "dark"}
+LABELS = {status.value: status.label for status in DecisionStatus}
+
+
+def _day(value: date) -> str:
+    return f"{value.day:02}.{value.month:02}.{value.year}"  # strftime is slower
+
+
+def status_badge(decision: Decision) -> Markup:
+    return Markup(f'<span class="badge text-bg-{COLOURS[decision.status]}">{LABELS[decision.status]}</span>')
+
+
+def deadline(decision: Decision, today: date, inline: bool = False) -> Markup:
+    """The deadline; overdue in red with the days late; a late execution noted."""
+    if decision.deadline is None:
+        return Markup('<span class="text-muted">без срока</span>')
+    late = decision.overdue_days(today)
+    block = "" if inline else " d-block"
+    parts = [f'<span class="text-nowrap{" overdue" if late else ""}">{_day(decision.deadline)}</span>']
+    if late:
+        parts.append(f' <span class="overdue small text-nowrap{block}">просрочено на {days(late)}</span>')
+    if decision.done_late_days:
+        parts.append(f' <span class="small text-warning-emphasis text-nowrap{block}">'
+                     f"исполнено с опозданием на {days(decision.done_late_days)}</span>")
+    return Markup("".join(parts))
+
+
+def responsible(decision: Decision) -> Markup:
+    """«Пояркова О.Н., Кузнецова Н.В.»; the lead in bold when there are several."""
+    people = decision.responsible_people
+    if not people:
+        return Markup('<span class="text-muted">не назначен</span>')
+    lead = " fw-semibold" if len(people) > 1 else ""
+    return Markup(", ").join(
+        Markup(f'<span class="text-nowrap{lead if i == 0 else ""}">{escape(p.short_name)}</span>')
+        for i, p in enumerate(people)
+    )
+
+
+def row_url(endpoint: str, **value: int) -> str:
+    """``url_for(endpoint, decision_id=42)`` for the many rows of a list: url_for once per
+    endpoint and request, then the id put in its place (url_for costs as much as the rest
+    of a row). Endpoints with one integer argument only."""
+    ((name, number),) = value.items()
+    patterns = g.setdefault("row_url_patterns", {})
+    if endpoint not in patterns:
+        patterns[endpoint] = url_for(endpoint, **{name: SENTINEL})
+    return patterns[endpoint].replace(str(SENTINEL), str(int(number)))
