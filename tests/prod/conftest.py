@@ -8,7 +8,6 @@ import pytest
 
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings.models import Meeting, MeetingStatus
-from tests import factories
 
 
 @pytest.fixture(scope="session")

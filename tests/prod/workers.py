@@ -3,7 +3,6 @@ imports the app afresh and builds its own, as a gunicorn worker does)."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import traceback
 
@@ -11,8 +10,7 @@ from cluster_intranet import create_app
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings import services
 from cluster_intranet.meetings.models import AttendanceMode
-
-CSRF_META = re.compile(r'"X-CSRFToken": "([^"]+)"')
+from tests.conftest import CSRF_META
 # Seconds the writers wait for each other to be ready (imports are slow on a busy machine).
 START_TIMEOUT = 180
 
