@@ -23,7 +23,7 @@ from tests.prod import workers
 from tests.prod.conftest import draft_meeting, sqlite_app
 
 PROCESSES = 8  # half through the services, half through the routes
-ROUNDS = 4  # per process and meeting: a decision and an attendee each
+ROUNDS = 2  # per process and meeting: a decision and an attendee each
 MEETINGS = 2
 
 
