@@ -225,14 +225,13 @@ def feed_state(scope: Scope) -> State:
     Each part is one aggregate pass over the rows a source shows: the number of
     events, the latest change of them and of what their text shows (council
     names, people's names), and for rows without timestamps (agenda items,
-    attendees, responsibles) their number and last id.
+    attendees, responsibles, memberships) their number and last id.
     """
     counts: list[str] = []  # the columns that count events
     parts: list = []
     if scope.shows(MEETINGS) or scope.shows(DEADLINES):
         parts.append(select(func.max(Council.updated_at).label("councils_changed")))
     if scope.shows(MEETINGS):
-        shown = select(Meeting.id).where(*_meeting_filter(scope))
         counts.append("meetings")
         parts += [
             # Deleted meetings count for the latest change: deleting one moves Last-Modified on.
@@ -240,11 +239,12 @@ def feed_state(scope: Scope) -> State:
                 func.count(case((Meeting.deleted_at.is_(None), Meeting.id))).label("meetings"),
                 func.max(Meeting.updated_at).label("meetings_changed"),
             ).where(*_meeting_filter(scope, with_deleted=True)),
-            select(func.count(AgendaItem.id).label("agenda"), func.max(AgendaItem.id).label("agenda_last"))
-            .where(AgendaItem.meeting_id.in_(shown)),
-            select(func.count(Attendance.id).label("attendees"), func.max(Attendance.id).label("attendees_last"))
-            .where(Attendance.meeting_id.in_(shown)),
-        ]  # fmt: skip
+            # Agenda items and attendees of all meetings, not only the feed's: a scan of the
+            # index is cheaper than joining it with the window's meetings, and an edit of
+            # another meeting's list costs a client one full download, no more.
+            select(func.count(AgendaItem.id).label("agenda"), func.max(AgendaItem.id).label("agenda_last")),
+            select(func.count(Attendance.id).label("attendees"), func.max(Attendance.id).label("attendees_last")),
+        ]
     if scope.shows(DEADLINES):
         shown = select(Decision.id).join(Meeting, Meeting.id == Decision.meeting_id).where(*_decision_filter(scope))
         counts.append("deadlines")
