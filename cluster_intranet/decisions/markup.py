@@ -54,6 +54,12 @@ def responsible(decision: Decision) -> Markup:
     )
 
 
+def meeting_link(decision: Decision) -> Markup:
+    """«Протокол № 2 от 22.10.2021», a link to the meeting."""
+    meeting = decision.meeting
+    return Markup(f'<a href="{row_url("meetings.show", meeting_id=meeting.id)}">{escape(meeting.title)}</a>')
+
+
 def row_url(endpoint: str, **value: int) -> str:
     """``url_for(endpoint, decision_id=42)`` for the many rows of a list: url_for once per
     endpoint and request, then the id put in its place (url_for costs as much as the rest

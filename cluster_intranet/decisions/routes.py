@@ -41,6 +41,7 @@ def days_filter(n: int) -> str:
 bp.add_app_template_global(markup.status_badge, "decision_status")
 bp.add_app_template_global(markup.deadline, "decision_deadline")
 bp.add_app_template_global(markup.responsible, "decision_responsible")
+bp.add_app_template_global(markup.meeting_link, "decision_meeting")
 bp.add_app_template_global(markup.row_url, "row_url")
 
 
