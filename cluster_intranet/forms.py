@@ -56,9 +56,10 @@ class Form(FlaskForm):
         locales = ["ru_RU", "ru"]
 
         def bind_field(self, form, unbound_field, options):
-            filters = list(unbound_field.kwargs.get("filters", ()))
-            unbound_field.kwargs["filters"] = [_strip, *filters]
-            return unbound_field.bind(form=form, **options)
+            # The unbound field is shared by every form built from the class: add the
+            # filter to this binding only, never to its kwargs.
+            filters = [_strip, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, filters=filters, **options)
 
     def data_for(self, *names: str) -> dict:
         """The named fields' data for a service; an empty text field gives ''."""
