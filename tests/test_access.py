@@ -173,6 +173,9 @@ MATRIX: dict[str, dict[str, object]] = {
     "admin.edit_user": {"GET": MANAGE_USERS, "POST": MANAGE_USERS},
     "admin.toggle_active": {"POST": MANAGE_USERS},
     "admin.reset_password": {"POST": MANAGE_USERS},
+    "admin.audit": {"GET": MANAGE_USERS},
+    "admin.deleted_meetings": {"GET": MANAGE_USERS},
+    "admin.restore_meeting": {"POST": MANAGE_USERS},
 }
 
 
