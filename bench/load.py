@@ -60,6 +60,7 @@ KINDS = {"page": "page views", "save": "HTMX saves", "feed": "feeds", "document"
 MAX_RATIO = 10  # p95 of page views / p95 of the bare route in the same mix
 CSRF_HEADER = re.compile(r'"X-CSRFToken": "([^"]+)"')
 REMOVE_URL = re.compile(r"/meetings/attendees/(\d+)/delete")
+FEED_TOKEN = re.compile(r"(/calendar/feed/)[^/]+")
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -130,7 +131,7 @@ class Worker(threading.Thread):
         self.plan, self.deadline, self.tickets, self.lock = plan, deadline, tickets, lock
         self.rng = random.Random(number)
         self.person = plan["people"][number] if plan["people"] else None
-        self.samples: list[tuple[str, float]] = []
+        self.samples: list[tuple[str, str, float]] = []  # kind, path (ids as {id}), seconds
         self.errors: list[str] = []
         self.conn: http.client.HTTPConnection | None = None
 
@@ -150,7 +151,8 @@ class Worker(threading.Thread):
                 self.conn.close()
             self.conn = None  # reconnects on the next request
             return None
-        self.samples.append((kind, time.perf_counter() - started))
+        seconds = time.perf_counter() - started
+        self.samples.append((kind, FEED_TOKEN.sub(r"\1[token]", re.sub(r"/\d+", "/{id}", path)), seconds))
         if response.status != 200:
             self.errors.append(f"{kind} {method} {path}: HTTP {response.status} {content[:200]!r}")
             return None
@@ -189,7 +191,7 @@ class Worker(threading.Thread):
 
 
 def generate(plan: dict) -> dict:
-    """Runs the plan's mix on ``connections`` threads; the raw timings per kind."""
+    """Runs the plan's mix on ``connections`` threads; the raw timings per kind and per path."""
     started = time.perf_counter()
     deadline = started + plan["seconds"]
     tickets, lock = iter(range(plan["max_requests"])), threading.Lock()
@@ -200,10 +202,12 @@ def generate(plan: dict) -> dict:
         worker.join()
     elapsed = time.perf_counter() - started
     timings: dict[str, list[float]] = {}
+    paths: dict[str, list[float]] = {}
     for worker in workers:
-        for kind, seconds in worker.samples:
+        for kind, path, seconds in worker.samples:
             timings.setdefault(kind, []).append(seconds)
-    return {"seconds": elapsed, "timings": timings, "errors": [e for w in workers for e in w.errors]}
+            paths.setdefault(f"{kind} {path}", []).append(seconds)
+    return {"seconds": elapsed, "timings": timings, "paths": paths, "errors": [e for w in workers for e in w.errors]}
 
 
 def run_generator(plan: dict) -> dict:
@@ -253,6 +257,9 @@ def report(mixed: dict, alone: dict) -> tuple[list[str], bool]:
         f"({bare_p95:.1f} ms; target < {MAX_RATIO}x); the bare route alone: p95 {alone_p95:.1f} ms "
         f"({page_p95 / alone_p95 if alone_p95 else float('inf'):.1f}x)",
     ]
+    slowest = sorted(mixed["paths"].items(), key=lambda item: percentiles(item[1])[1], reverse=True)[:5]
+    lines += ["", "slowest requests (p95, count):"]
+    lines += [f"  {percentiles(values)[1]:8.1f} ms  {len(values):5d}  {path}" for path, values in slowest]
     if errors:
         lines += ["", "first errors:", *[f"  {error}" for error in errors[:10]]]
     return lines, ok_errors and ok_ratio
