@@ -26,6 +26,7 @@ ENV_SETTINGS: dict[str, type] = {
     "MAIL_SENDER": str,
     "RATELIMIT_STORAGE_URI": str,
     "SOFFICE_PATH": str,
+    "TRUSTED_PROXIES": int,
     "BENCH_ROUTES": bool,
     "COUNT_QUERIES": bool,
 }
@@ -57,6 +58,9 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "10 per minute"
     SOFFICE_PATH: str | None = None  # None: look for soffice on PATH
+    # Proxies in front of the app (nginx: 1): the client address and scheme come from their
+    # X-Forwarded-* headers, so the login limit counts each client, not the proxy.
+    TRUSTED_PROXIES = 0
     # Calendar feeds hold events from this many days back to this many days ahead.
     CALENDAR_WINDOW_PAST_DAYS = 60
     CALENDAR_WINDOW_FUTURE_DAYS = 365
