@@ -18,6 +18,7 @@ from typing import TypeVar
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
+from ..cache import FingerprintCache
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -26,18 +27,7 @@ from .models import Decision, DecisionResponsible, DecisionStatsStamp
 T = TypeVar("T")
 TRACKED = (Decision, DecisionResponsible, Meeting, Person)
 CHANGED = "decision_stats_changed"  # session.info flag: this transaction changed TRACKED rows
-_values = None  # a FingerprintCache, made on first use
-
-
-def _cache():
-    # media/cache.py holds the shared cache class; importing the media package at import
-    # time would be circular (media → documents → main → decisions), hence here.
-    global _values
-    if _values is None:
-        from ..media.cache import FingerprintCache
-
-        _values = FingerprintCache(size=256)
-    return _values
+_values = FingerprintCache(size=256)  # by (name, stamp, key)
 
 
 def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
@@ -48,7 +38,7 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     stamp = session.scalar(select(DecisionStatsStamp.value).where(DecisionStatsStamp.id == 1))
     if stamp is None:
         return compute()
-    return _cache().get_or_build((name, stamp, key), compute)
+    return _values.get_or_build((name, stamp, key), compute)
 
 
 def _has_pending_changes(session: Session) -> bool:

@@ -20,9 +20,9 @@ from werkzeug.http import is_resource_modified
 
 from .. import clock
 from ..auth.access import public
+from ..cache import FingerprintCache
 from ..security import embeddable
 from . import bp, services
-from .cache import FingerprintCache
 from .models import EventStatus, MediaEvent
 
 FORMAT_VERSION = "1"  # bump when the bytes for the same data change

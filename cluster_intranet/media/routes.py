@@ -15,13 +15,13 @@ from sqlalchemy import select
 from .. import clock
 from ..auth.access import role_required
 from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
+from ..cache import FingerprintCache
 from ..directory.models import Person
 from ..directory.services import organization_choices
 from ..documents.rendering import TemplateError, content_disposition
 from ..extensions import db
 from ..web import fragment, message, page_or_fragment, page_number, paginate, wants_fragment
 from . import bp, documents, services
-from .cache import FingerprintCache
 from .markup import matrix_cells
 from .forms import EventForm, PlanForm, PublicationForm, StatusForm
 from .models import (
