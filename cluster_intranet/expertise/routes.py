@@ -6,6 +6,8 @@ live progress table); the same forms work without JavaScript (POST -> 303).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from htmx_flask import make_response
@@ -69,6 +71,34 @@ def _done(url: str, text: str | None = None):
     if wants_fragment():
         return make_response("", 200, redirect=url)
     return redirect(url, 303)
+
+
+def _change(change: Callable[[], object], back: str, then: str, text: str):
+    """Run one service change and commit it, then go on to ``then``; a refusal goes back."""
+    try:
+        change()
+    except ExpertiseError as error:
+        return _refused(error, back)
+    db.session.commit()
+    return _done(then, text)
+
+
+def _form_page(form, save: Callable[[dict], object], then: Callable[[], str], text: str, template: str, **context):
+    """A registry form (programme, session): saved, a flash and 303 to ``then()`` (called
+    after the commit: a new object has its id by then); invalid or refused, the form
+    again with the reason, 422."""
+    if form.validate_on_submit():
+        try:
+            save(form.data_for(*form.FIELDS))
+        except ExpertiseError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(text, "success")
+            return redirect(then(), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(template, form=form, **context), status
 
 
 def _docx(kind: str, context: dict, filename: str):
@@ -146,30 +176,18 @@ def edit_programme(programme_id: int | None = None):
     programme = db.get_or_404(Programme, programme_id) if programme_id else Programme()
     form = ProgrammeForm(obj=programme if programme_id else None)
     form.college_id.choices = [(None, "— выберите —"), *services.college_choices()]
-    if form.validate_on_submit():
-        try:
-            services.save_programme(programme, form.data_for(*form.FIELDS))
-        except ExpertiseError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Программа сохранена.", "success")
-            return redirect(url_for("expertise.programme", programme_id=programme.id), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("expertise/programme_form.html", form=form, programme=programme), status
+    return _form_page(form, lambda data: services.save_programme(programme, data),
+                      lambda: url_for("expertise.programme", programme_id=programme.id),
+                      "Программа сохранена.", "expertise/programme_form.html", programme=programme)
 
 
 @bp.post("/programmes/<int:programme_id>/delete")
 @role_required(*RUN_EXPERTISE)
 def delete_programme(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
-    try:
-        services.delete_programme(programme)
-    except ExpertiseError as error:
-        return _refused(error, url_for("expertise.programme", programme_id=programme_id))
-    db.session.commit()
-    return _done(url_for("expertise.programmes"), "Программа удалена из реестра.")
+    back = url_for("expertise.programme", programme_id=programme_id)
+    return _change(lambda: services.delete_programme(programme), back, url_for("expertise.programmes"),
+                   "Программа удалена из реестра.")
 
 
 @bp.get("/programmes/<int:programme_id>/approval-sheet.docx")
@@ -231,6 +249,17 @@ def _back_to(version: ChecklistVersion, anchor: str | None = None) -> str:
     return url_for("expertise.checklist", version_id=version.id, _anchor=anchor)
 
 
+def _edited(version: ChecklistVersion, change: Callable[[], object], anchor: str | None = None):
+    """A change in the checklist editor, committed: the editor's body again for HTMX,
+    otherwise the page at ``anchor``; a refusal goes back to the page."""
+    try:
+        change()
+    except ExpertiseError as error:
+        return _refused(error, _back_to(version))
+    db.session.commit()
+    return _editor(version) if wants_fragment() else redirect(_back_to(version, anchor), 303)
+
+
 @bp.get("/checklists/<int:version_id>")
 def checklist(version_id: int):
     return _editor(_version_or_404(version_id))
@@ -243,12 +272,8 @@ def rename_checklist(version_id: int):
     form = TitleForm()
     if not form.validate_on_submit():
         return _refused(ExpertiseError(form.error_text()), _back_to(version))
-    try:
-        services.rename_checklist(version, form.title.data)
-    except ExpertiseError as error:
-        return _refused(error, _back_to(version))
-    db.session.commit()
-    return _done(_back_to(version), "Название сохранено.")
+    back = _back_to(version)
+    return _change(lambda: services.rename_checklist(version, form.title.data), back, back, "Название сохранено.")
 
 
 @bp.post("/checklists/<int:version_id>/sections")
@@ -285,14 +310,7 @@ def edit_section(section_id: int):
     version = section.version
     form = SectionForm(obj=section)
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            services.save_section(section, form.title.data)
-        except ExpertiseError as error:
-            return _refused(error, _back_to(version))
-        db.session.commit()
-        if wants_fragment():
-            return _editor(version)
-        return redirect(_back_to(version, f"section-{section.id}"), 303)
+        return _edited(version, lambda: services.save_section(section, form.title.data), f"section-{section.id}")
     if version.is_published:
         return _refused(services.frozen(version), _back_to(version))
     status = 422 if form.errors else 200
@@ -305,12 +323,7 @@ def edit_section(section_id: int):
 def delete_section(section_id: int):
     section = _section_or_404(section_id)
     version = section.version
-    try:
-        services.delete_section(section)
-    except ExpertiseError as error:
-        return _refused(error, _back_to(version))
-    db.session.commit()
-    return _editor(version) if wants_fragment() else redirect(_back_to(version), 303)
+    return _edited(version, lambda: services.delete_section(section))
 
 
 @bp.post("/sections/<int:section_id>/move")
@@ -318,16 +331,33 @@ def delete_section(section_id: int):
 def move_section(section_id: int):
     section = _section_or_404(section_id)
     version = section.version
-    try:
-        services.move_section(section, request.values.get("direction", ""))
-    except ExpertiseError as error:
-        return _refused(error, _back_to(version))
-    db.session.commit()
-    return _editor(version) if wants_fragment() else redirect(_back_to(version, f"section-{section.id}"), 303)
+    return _edited(version, lambda: services.move_section(section, request.values.get("direction", "")),
+                   f"section-{section.id}")
 
 
-def _criterion_form_response(form, section, criterion, status):
-    context = dict(form=form, section=section, criterion=criterion, version=section.version)
+def _criterion_form(section: ChecklistSection, criterion: Criterion | None, save: Callable[[dict], Criterion]):
+    """The criterion form, new (``criterion`` None) or filled: saved, the editor again (or
+    its page at the criterion); a locked checklist is refused; other reasons stand next
+    to the form, 422."""
+    version = section.version
+    if version.is_published:
+        return _refused(services.frozen(version), _back_to(version))
+    form = CriterionForm(obj=criterion)
+    if form.validate_on_submit():
+        try:
+            saved = save(form.data_for(*form.FIELDS))
+        except services.Locked as error:
+            return _refused(error, _back_to(version))
+        except ExpertiseError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            if wants_fragment():
+                return _editor(version)
+            return redirect(_back_to(version, f"criterion-{saved.id}"), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    context = dict(form=form, section=section, criterion=criterion, version=version)
     if wants_fragment() and status == 422:
         key = f"criterion-{criterion.id}" if criterion else f"new-criterion-{section.id}"
         return fragment("expertise/_criterion_form.html", 422, retarget=f"#{key}", reswap="outerHTML", **context)
@@ -338,51 +368,19 @@ def _criterion_form_response(form, section, criterion, status):
 @role_required(*RUN_EXPERTISE)
 def add_criterion(section_id: int):
     section = _section_or_404(section_id)
-    version = section.version
-    if version.is_published:
-        return _refused(services.frozen(version), _back_to(version))
-    form = CriterionForm()
-    if form.validate_on_submit():
-        try:
-            criterion = services.add_criterion(section, form.data_for(*form.FIELDS))
-        except services.Locked as error:
-            return _refused(error, _back_to(version))
-        except ExpertiseError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            if wants_fragment():
-                return _editor(version)
-            return redirect(_back_to(version, f"criterion-{criterion.id}"), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return _criterion_form_response(form, section, None, status)
+    return _criterion_form(section, None, lambda data: services.add_criterion(section, data))
 
 
 @bp.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
 @role_required(*RUN_EXPERTISE)
 def edit_criterion(criterion_id: int):
     criterion = db.get_or_404(Criterion, criterion_id)
-    section = _section_or_404(criterion.section_id)
-    version = section.version
-    if version.is_published:
-        return _refused(services.frozen(version), _back_to(version))
-    form = CriterionForm(obj=criterion)
-    if form.validate_on_submit():
-        try:
-            services.save_criterion(criterion, form.data_for(*form.FIELDS))
-        except services.Locked as error:
-            return _refused(error, _back_to(version))
-        except ExpertiseError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            if wants_fragment():
-                return _editor(version)
-            return redirect(_back_to(version, f"criterion-{criterion.id}"), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return _criterion_form_response(form, section, criterion, status)
+
+    def save(data: dict) -> Criterion:
+        services.save_criterion(criterion, data)
+        return criterion
+
+    return _criterion_form(_section_or_404(criterion.section_id), criterion, save)
 
 
 @bp.post("/criteria/<int:criterion_id>/delete")
@@ -390,12 +388,7 @@ def edit_criterion(criterion_id: int):
 def delete_criterion(criterion_id: int):
     criterion = db.get_or_404(Criterion, criterion_id)
     version = _section_or_404(criterion.section_id).version
-    try:
-        services.delete_criterion(criterion)
-    except ExpertiseError as error:
-        return _refused(error, _back_to(version))
-    db.session.commit()
-    return _editor(version) if wants_fragment() else redirect(_back_to(version), 303)
+    return _edited(version, lambda: services.delete_criterion(criterion))
 
 
 @bp.post("/criteria/<int:criterion_id>/move")
@@ -403,12 +396,8 @@ def delete_criterion(criterion_id: int):
 def move_criterion(criterion_id: int):
     criterion = db.get_or_404(Criterion, criterion_id)
     version = _section_or_404(criterion.section_id).version
-    try:
-        services.move_criterion(criterion, request.values.get("direction", ""))
-    except ExpertiseError as error:
-        return _refused(error, _back_to(version))
-    db.session.commit()
-    return _editor(version) if wants_fragment() else redirect(_back_to(version, f"criterion-{criterion.id}"), 303)
+    return _edited(version, lambda: services.move_criterion(criterion, request.values.get("direction", "")),
+                   f"criterion-{criterion.id}")
 
 
 @bp.post("/checklists/<int:version_id>/publish")
@@ -424,12 +413,9 @@ def publish_checklist(version_id: int):
             return fragment("expertise/_publish_form.html", 422, version=version, publish_form=form,
                             retarget="#publish-form", reswap="outerHTML")
         return _editor(version, 422, publish_form=form)
-    try:
-        services.publish(version, form.protocol_ref.data, current_user)
-    except ExpertiseError as error:
-        return _refused(error, _back_to(version))
-    db.session.commit()
-    return _done(_back_to(version), f"Версия {version.number} опубликована.")
+    back = _back_to(version)
+    return _change(lambda: services.publish(version, form.protocol_ref.data, current_user), back, back,
+                   f"Версия {version.number} опубликована.")
 
 
 @bp.post("/checklists/<int:version_id>/new-version")
@@ -445,12 +431,8 @@ def new_version(version_id: int):
 @role_required(*RUN_EXPERTISE)
 def delete_checklist(version_id: int):
     version = _version_or_404(version_id)
-    try:
-        services.delete_draft(version)
-    except ExpertiseError as error:
-        return _refused(error, _back_to(version))
-    db.session.commit()
-    return _done(url_for("expertise.checklists"), "Черновик удалён.")
+    return _change(lambda: services.delete_draft(version), _back_to(version), url_for("expertise.checklists"),
+                   "Черновик удалён.")
 
 
 # --- sessions ---------------------------------------------------------------------------
@@ -479,30 +461,17 @@ def edit_session(session_id: int | None = None):
             (p.id, f"{p.title} — {p.college.short_name}, {p.intake_year}")
             for p in db.session.scalars(services.programmes_query())
         ]
-    if form.validate_on_submit():
-        try:
-            services.save_session(session, form.data_for(*form.FIELDS))
-        except ExpertiseError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Сессия сохранена.", "success")
-            return redirect(url_for("expertise.session", session_id=session.id), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("expertise/session_form.html", form=form, session=session), status
+    return _form_page(form, lambda data: services.save_session(session, data),
+                      lambda: url_for("expertise.session", session_id=session.id),
+                      "Сессия сохранена.", "expertise/session_form.html", session=session)
 
 
 @bp.post("/sessions/<int:session_id>/delete")
 @role_required(*RUN_EXPERTISE)
 def delete_session(session_id: int):
     session = db.get_or_404(ExpertSession, session_id)
-    try:
-        services.delete_session(session)
-    except ExpertiseError as error:
-        return _refused(error, url_for("expertise.session", session_id=session_id))
-    db.session.commit()
-    return _done(url_for("expertise.index"), "Сессия удалена.")
+    back = url_for("expertise.session", session_id=session_id)
+    return _change(lambda: services.delete_session(session), back, url_for("expertise.index"), "Сессия удалена.")
 
 
 def _session_context(data: services.SessionData, conclusion_form: ConclusionForm | None = None) -> dict:
@@ -555,12 +524,8 @@ def progress(session_id: int):
 def add_expert(session_id: int):
     session = db.get_or_404(ExpertSession, session_id)
     back = url_for("expertise.session", session_id=session_id, _anchor="experts")
-    try:
-        services.add_expert(session, request.form.get("person_id", type=int))
-    except ExpertiseError as error:
-        return _refused(error, back)
-    db.session.commit()
-    return _done(back, "Эксперт добавлен в сессию.")
+    return _change(lambda: services.add_expert(session, request.form.get("person_id", type=int)), back, back,
+                   "Эксперт добавлен в сессию.")
 
 
 @bp.post("/assessments/<int:assessment_id>/remove")
@@ -568,12 +533,7 @@ def add_expert(session_id: int):
 def remove_expert(assessment_id: int):
     assessment = db.get_or_404(Assessment, assessment_id)
     back = url_for("expertise.session", session_id=assessment.session_id, _anchor="experts")
-    try:
-        services.remove_expert(assessment)
-    except ExpertiseError as error:
-        return _refused(error, back)
-    db.session.commit()
-    return _done(back, "Эксперт исключён из сессии.")
+    return _change(lambda: services.remove_expert(assessment), back, back, "Эксперт исключён из сессии.")
 
 
 @bp.post("/sessions/<int:session_id>/conclusion")
@@ -715,12 +675,8 @@ def reopen(assessment_id: int):
                 return fragment("expertise/_reopen_form.html", 422, assessment=assessment, reopen_form=form,
                                 retarget="#reopen-block", reswap="outerHTML")
             return _assessment_page(data, assessment, 422, reopen_form=form)
-    try:
-        services.reopen(assessment, form.reason.data or "", current_user)
-    except ExpertiseError as error:
-        return _refused(error, back)
-    db.session.commit()
-    return _done(back, "Чек-лист возвращён эксперту на доработку.")
+    return _change(lambda: services.reopen(assessment, form.reason.data or "", current_user), back, back,
+                   "Чек-лист возвращён эксперту на доработку.")
 
 
 @bp.get("/assessments/<int:assessment_id>/checklist.docx")
