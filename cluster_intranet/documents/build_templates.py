@@ -1,4 +1,5 @@
-"""Build the default .docx templates in default_templates/ with python-docx.
+"""Build the default .docx templates of the meetings in default_templates/ with python-docx
+(the page set-up and the helpers every area's templates share are in docx_builder.py).
 
 Run:  .venv/bin/python -m cluster_intranet.documents.build_templates
 
@@ -90,31 +91,31 @@ instrumental, prepositional («{{ d.responsible[0].name|dative }}» → «Поя
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.shared import Mm, Pt
 
-OUTPUT_DIR = Path(__file__).with_name("default_templates")
-
-FONT = "Times New Roman"
-FONT_SIZE = 14
-TABLE_FONT_SIZE = 12
-PARAGRAPH_INDENT = Mm(12.5)  # ГОСТ Р 7.0.97-2016: абзацный отступ 1,25 см
-SECTION_GAP = Pt(12)
-
-CENTER = WD_ALIGN_PARAGRAPH.CENTER
-LEFT = WD_ALIGN_PARAGRAPH.LEFT
-RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
-JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
+from .docx_builder import (
+    CENTER,
+    LEFT,
+    OUTPUT_DIR,
+    SECTION_GAP,
+    borderless_table,
+    centered,
+    closing_paragraph,
+    fill_cell,
+    heading,
+    loop_table,
+    new_document,
+    para,
+    signature_line,
+    signature_widths,
+    tag,
+    text_width,
+    write_templates,
+)
 
 # Reused template fragments -------------------------------------------------------
 
@@ -134,132 +135,6 @@ VOTES_LINE = (
     "Голосовали: «за» – {{ d.votes.for }}, «против» – {{ d.votes.against }}, "
     "«воздержались» – {{ d.votes.abstained }}."
 )
-
-
-# Document scaffolding ------------------------------------------------------------
-
-
-def _set_fonts(rpr, size: int) -> None:
-    """Times New Roman for every script (Word picks the font per script) and Russian."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]  # theme fonts would win over the named ones
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
-    for tag in ("w:sz", "w:szCs"):
-        el = rpr.find(qn(tag))
-        if el is None:
-            el = OxmlElement(tag)
-            rpr.append(el)
-        el.set(qn("w:val"), str(size * 2))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), "ru-RU")
-    lang.set(qn("w:eastAsia"), "ru-RU")
-
-
-def new_document(title: str, landscape: bool = False) -> Document:
-    doc = Document()
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    _set_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), FONT_SIZE)
-    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
-    spacing.set(qn("w:after"), "0")
-    spacing.set(qn("w:line"), "240")  # single line spacing
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(FONT_SIZE)
-
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)  # A4, not Letter
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(297), Mm(210)
-    # ГОСТ Р 7.0.97-2016, п. 6.2: левое 30, правое 10, верхнее и нижнее 20 мм.
-    section.left_margin, section.right_margin = Mm(30), Mm(10)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.header_distance = section.footer_distance = Mm(10)
-    _page_numbers(section)
-
-    props = doc.core_properties
-    props.title = title
-    props.author = "Промышленный образовательно-отраслевой кластер"
-    props.language = "ru-RU"
-    props.created = props.modified = dt.datetime(2021, 10, 22)
-    props.last_modified_by = ""
-    props.revision = 1
-    return doc
-
-
-def _page_numbers(section) -> None:
-    """Page number centred at the top from the second page (ГОСТ Р 7.0.97-2016, п. 6.5)."""
-    section.different_first_page_header_footer = True
-    paragraph = section.header.paragraphs[0]
-    paragraph.alignment = CENTER
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-        else:
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = text
-        run._r.append(el)
-
-
-def text_width(doc) -> int:
-    section = doc.sections[-1]
-    return section.page_width - section.left_margin - section.right_margin
-
-
-def para(
-    doc,
-    text: str = "",
-    *,
-    align=JUSTIFY,
-    bold: bool = False,
-    indent: bool = True,
-    before=None,
-    keep_with_next: bool = False,
-    page_break_before: bool = False,
-    size: int | None = None,
-):
-    """One paragraph of body text (justified, with the paragraph indent by default)."""
-    paragraph = doc.add_paragraph()
-    fmt = paragraph.paragraph_format
-    paragraph.alignment = align
-    if indent and align in (JUSTIFY, LEFT):
-        fmt.first_line_indent = PARAGRAPH_INDENT
-    if before is not None:
-        fmt.space_before = before
-    fmt.keep_with_next = keep_with_next
-    fmt.page_break_before = page_break_before
-    fmt.widow_control = True
-    if text:
-        run = paragraph.add_run(text)
-        run.bold = bold or None
-        if size:
-            run.font.size = Pt(size)
-    return paragraph
-
-
-def heading(doc, text: str, *, before=SECTION_GAP, align=LEFT, indent=True):
-    """A bold section label that stays on the page with its first line."""
-    return para(doc, text, align=align, bold=True, indent=indent, before=before, keep_with_next=True)
-
-
-def tag(doc, statement: str):
-    """A docxtpl paragraph tag: the paragraph is removed from the rendered document."""
-    return doc.add_paragraph("{%p " + statement + " %}")
-
-
-def centered(doc, text: str, *, bold: bool = False, before=None):
-    return para(doc, text, align=CENTER, bold=bold, indent=False, before=before, keep_with_next=True)
 
 
 def person_list(doc, title: str, variable: str, *, title_text: str | None = None) -> None:
@@ -284,68 +159,6 @@ def decision_block(doc, number: str, *, votes: bool) -> None:
         tag(doc, "endif")
 
 
-def _insert_before(parent, element, successors: tuple[str, ...]) -> None:
-    """Word insists on the schema order of properties: put `element` before the first
-    of its `successors` that is present."""
-    for child in parent:
-        if child.tag in {qn(tag) for tag in successors}:
-            child.addprevious(element)
-            return
-    parent.append(element)
-
-
-def _layout_table(table) -> None:
-    """No borders and no cell padding: text lines up with the page margins."""
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    _insert_before(tbl_pr, borders, ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"))
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), "0")
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    _insert_before(tbl_pr, margins, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
-
-
-def _closing_paragraph(doc) -> None:
-    """Word wants a paragraph after a table that ends the document; keep it tiny so
-    that it never spills onto a page of its own."""
-    paragraph = para(doc, indent=False)
-    paragraph.paragraph_format.line_spacing = Pt(1)
-    mark = OxmlElement("w:rPr")  # the size of the paragraph mark itself
-    size = OxmlElement("w:sz")
-    size.set(qn("w:val"), "2")
-    mark.append(size)
-    paragraph._p.get_or_add_pPr().append(mark)
-
-
-def _set_widths(table, widths) -> None:
-    table.autofit = False
-    widths = [Emu(int(w)) for w in widths]  # arithmetic on Length gives plain ints
-    grid = table._tbl.tblGrid
-    for col, width in zip(grid.findall(qn("w:gridCol")), widths):
-        col.set(qn("w:w"), str(int(width.twips)))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
-
-
-def _cell(cell, text: str, *, align=LEFT, bold: bool = False, size: int | None = None):
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = align
-    if text:
-        run = paragraph.add_run(text)
-        run.bold = bold or None
-        if size:
-            run.font.size = Pt(size)
-    return paragraph
-
-
 def signatures(doc, people: list[tuple[str, str]], *, before=Pt(30)) -> None:
     """Signature lines: position on the left, room to sign, «И.О. Фамилия» on the right.
 
@@ -355,24 +168,12 @@ def signatures(doc, people: list[tuple[str, str]], *, before=Pt(30)) -> None:
     """
     tag(doc, "if " + " or ".join(condition for condition, _ in people))
     para(doc, before=before, indent=False, keep_with_next=True)
-    rows = []
+    rows = iter(borderless_table(doc, 3 * len(people), signature_widths(doc)).rows)
     for condition, variable in people:
-        rows += [("{%tr if " + condition + " %}",), (variable,), ("{%tr endif %}",)]
-    table = doc.add_table(rows=len(rows), cols=3)
-    _layout_table(table)
-    width = text_width(doc)
-    _set_widths(table, [Mm(95), Mm(35), width - Mm(95) - Mm(35)])
-    for row, spec in zip(table.rows, rows):
-        if len(spec) == 1 and spec[0].startswith("{%tr"):
-            _cell(row.cells[0], spec[0])
-            continue
-        variable = spec[0]
-        _cell(row.cells[0], "{{ " + variable + ".position }}")
-        _cell(row.cells[2], "{{ " + variable + ".short_name_reversed }}", align=RIGHT)
-        for cell in row.cells:
-            # Room for the signature itself between the rows.
-            cell.paragraphs[0].paragraph_format.space_before = Pt(18)
-    _closing_paragraph(doc)
+        fill_cell(next(rows).cells[0], "{%tr if " + condition + " %}")
+        signature_line(next(rows), "{{ " + variable + ".position }}", "{{ " + variable + ".short_name_reversed }}")
+        fill_cell(next(rows).cells[0], "{%tr endif %}")
+    closing_paragraph(doc)
     tag(doc, "endif")
 
 
@@ -422,6 +223,16 @@ def _protocol_header(doc, kind: str, *, number_on_date_line: bool = True) -> Non
     para(doc, "{{ meeting.city }}", align=LEFT, indent=False)
 
 
+def _chair_and_secretary(doc) -> None:
+    """«Председатель – И.О. Фамилия», «Секретарь – …»: each line left out when unknown."""
+    tag(doc, "if chair")
+    para(doc, "Председатель – {{ chair.short_name_reversed }}", before=SECTION_GAP, indent=False, align=LEFT)
+    tag(doc, "endif")
+    tag(doc, "if secretary")
+    para(doc, "Секретарь – {{ secretary.short_name_reversed }}", indent=False, align=LEFT)
+    tag(doc, "endif")
+
+
 def protocol_full() -> Document:
     """The full form of ГОСТ Р 7.0.97-2016: СЛУШАЛИ / ВЫСТУПИЛИ / РЕШИЛИ per item."""
     doc = new_document("Протокол заседания (полная форма)")
@@ -439,12 +250,7 @@ def protocol_full() -> Document:
     )
     tag(doc, "endif")
 
-    tag(doc, "if chair")
-    para(doc, "Председатель – {{ chair.short_name_reversed }}", before=SECTION_GAP, indent=False, align=LEFT)
-    tag(doc, "endif")
-    tag(doc, "if secretary")
-    para(doc, "Секретарь – {{ secretary.short_name_reversed }}", indent=False, align=LEFT)
-    tag(doc, "endif")
+    _chair_and_secretary(doc)
 
     tag(doc, "if attendees_as_count")
     para(doc, "Присутствовали: {{ attendees_total }} чел. (список прилагается)", before=SECTION_GAP, indent=False, align=LEFT)
@@ -509,12 +315,7 @@ def extract() -> Document:
     doc = new_document("Выписка из протокола заседания")
     _protocol_header(doc, "ВЫПИСКА ИЗ ПРОТОКОЛА № {{ meeting.number }}", number_on_date_line=False)
 
-    tag(doc, "if chair")
-    para(doc, "Председатель – {{ chair.short_name_reversed }}", before=SECTION_GAP, indent=False, align=LEFT)
-    tag(doc, "endif")
-    tag(doc, "if secretary")
-    para(doc, "Секретарь – {{ secretary.short_name_reversed }}", indent=False, align=LEFT)
-    tag(doc, "endif")
+    _chair_and_secretary(doc)
     tag(doc, "if attendees_total")
     para(doc, "Присутствовали: {{ attendees_total }} чел.", indent=False, align=LEFT)
     tag(doc, "endif")
@@ -527,27 +328,21 @@ def extract() -> Document:
     tag(doc, "endif")
 
     para(doc, "Верно", align=LEFT, indent=False, before=Pt(30), keep_with_next=True)
-    table = doc.add_table(rows=1, cols=3)
-    _layout_table(table)
-    width = text_width(doc)
-    _set_widths(table, [Mm(95), Mm(35), width - Mm(95) - Mm(35)])
-    _cell(table.rows[0].cells[0], "{{ certified.position }}")
-    _cell(table.rows[0].cells[2], "{{ certified.name }}", align=RIGHT)
-    for cell in table.rows[0].cells:
-        cell.paragraphs[0].paragraph_format.space_before = Pt(18)
+    table = borderless_table(doc, 1, signature_widths(doc))
+    signature_line(table.rows[0], "{{ certified.position }}", "{{ certified.name }}")
     para(doc, "{{ certified.date|ru_date }}", align=LEFT, indent=False, before=Pt(6))
     return doc
 
 
 REPORT_COLUMNS = [
-    ("№ п/п", Mm(11), "{{ loop.index }}"),
-    ("Решение", Mm(64), "{{ r.text }}"),
-    ("Заседание (протокол)", Mm(30), "№ {{ r.meeting_number }} от {{ r.meeting_date|deadline }}, п. {{ r.number }}"),
-    ("Ответственный", Mm(37), "{{ r.responsible|names }}"),
-    ("Срок", Mm(24), "{{ r.deadline|deadline }}"),
-    ("Статус", Mm(28), "{{ r.status_label }}"),
-    ("Отчёт об исполнении / дата", Mm(37), "{{ r.report_text }}{% if r.done_on %} ({{ r.done_on|deadline }}){% endif %}"),
-    ("Просрочка, дней", Mm(26), "{{ r.overdue_days or '' }}"),
+    ("№ п/п", Mm(11), "{{ loop.index }}", CENTER),
+    ("Решение", Mm(64), "{{ r.text }}", LEFT),
+    ("Заседание (протокол)", Mm(30), "№ {{ r.meeting_number }} от {{ r.meeting_date|deadline }}, п. {{ r.number }}", CENTER),
+    ("Ответственный", Mm(37), "{{ r.responsible|names }}", LEFT),
+    ("Срок", Mm(24), "{{ r.deadline|deadline }}", CENTER),
+    ("Статус", Mm(28), "{{ r.status_label }}", CENTER),
+    ("Отчёт об исполнении / дата", Mm(37), "{{ r.report_text }}{% if r.done_on %} ({{ r.done_on|deadline }}){% endif %}", LEFT),
+    ("Просрочка, дней", Mm(26), "{{ r.overdue_days or '' }}", CENTER),
 ]
 
 
@@ -560,18 +355,7 @@ def decisions_report() -> Document:
 
     tag(doc, "if rows")
     para(doc, before=SECTION_GAP, indent=False)
-    table = doc.add_table(rows=4, cols=len(REPORT_COLUMNS))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _set_widths(table, [width for _, width, _ in REPORT_COLUMNS])
-    header, loop_start, row, loop_end = table.rows
-    _repeat_header(header)
-    for cell, (title, _, value) in zip(header.cells, REPORT_COLUMNS):
-        _cell(cell, title, align=CENTER, bold=True, size=TABLE_FONT_SIZE)
-    _cell(loop_start.cells[0], "{%tr for r in rows %}", size=TABLE_FONT_SIZE)
-    for index, (cell, (_, _, value)) in enumerate(zip(row.cells, REPORT_COLUMNS)):
-        _cell(cell, value, align=LEFT if index in (1, 3, 6) else CENTER, size=TABLE_FONT_SIZE)
-    _cell(loop_end.cells[0], "{%tr endfor %}", size=TABLE_FONT_SIZE)
+    loop_table(doc, "for r in rows", REPORT_COLUMNS)
     tag(doc, "else")
     para(doc, "За указанный период решений нет.", before=SECTION_GAP)
     tag(doc, "endif")
@@ -585,14 +369,6 @@ def decisions_report() -> Document:
     return doc
 
 
-def _repeat_header(row) -> None:
-    """Repeat the table header on every page."""
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
-
-
 TEMPLATES = {
     "protocol_short.docx": protocol_short,
     "protocol_full.docx": protocol_full,
@@ -601,28 +377,8 @@ TEMPLATES = {
 }
 
 
-def save_reproducibly(document, path: Path) -> None:
-    """Save with fixed zip timestamps, so that rebuilding unchanged templates
-    leaves the committed files unchanged."""
-    raw = io.BytesIO()
-    document.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w") as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=(2021, 10, 22, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(item))
-    path.write_bytes(out.getvalue())
-
-
 def build(output_dir: Path = OUTPUT_DIR) -> list[Path]:
-    output_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for filename, make in TEMPLATES.items():
-        path = output_dir / filename
-        save_reproducibly(make(), path)
-        written.append(path)
-    return written
+    return write_templates(TEMPLATES, output_dir)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ documents/default_templates/.
 
 Run:  .venv/bin/python -m cluster_intranet.expertise.document_templates
 
-Page set-up, fonts and helpers are those of the protocols (documents/build_templates.py),
+Page set-up, fonts and helpers are those of the protocols (documents/docx_builder.py),
 so every document of the intranet looks alike. The context of each template is
 described in expertise/documents.py.
 """
@@ -12,28 +12,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Mm, Pt
 
-from ..documents.build_templates import (
+from ..documents.docx_builder import (
     CENTER,
     LEFT,
     OUTPUT_DIR,
-    RIGHT,
     SECTION_GAP,
     TABLE_FONT_SIZE,
-    _cell,
-    _closing_paragraph,
-    _layout_table,
-    _repeat_header,
-    _set_widths,
+    borderless_table,
     centered,
+    closing_paragraph,
+    fill_cell,
+    grid_table,
     heading,
     new_document,
     para,
-    save_reproducibly,
+    signature_line,
     tag,
     text_width,
+    write_templates,
 )
 
 CLUSTER = "Промышленного образовательно-отраслевого кластера"
@@ -64,21 +62,15 @@ def _results_table(doc, columns, section_row, criterion_row, total_rows) -> None
 
     ``columns`` are (title, width); the row specs are lists of (text, align, bold) per column.
     """
-    table = doc.add_table(rows=7 + len(total_rows), cols=len(columns))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _set_widths(table, [width for _, width in columns])
-    header, sections_start, section, criteria_start, criterion, criteria_end, sections_end, *totals = table.rows
-    _repeat_header(header)
-    for cell, (title, _) in zip(header.cells, columns):
-        _cell(cell, title, align=CENTER, bold=True, size=TABLE_FONT_SIZE)
+    table = grid_table(doc, columns, rows=6 + len(total_rows))
+    _, sections_start, section, criteria_start, criterion, criteria_end, sections_end, *totals = table.rows
     for row, text in ((sections_start, "{%tr for s in sections %}"), (criteria_start, "{%tr for c in s.criteria %}"),
                       (criteria_end, "{%tr endfor %}"), (sections_end, "{%tr endfor %}")):
-        _cell(row.cells[0], text, size=TABLE_FONT_SIZE)
+        fill_cell(row.cells[0], text, size=TABLE_FONT_SIZE)
     for row, spec in ((section, section_row), (criterion, criterion_row), *zip(totals, total_rows)):
         for cell, (text, align, bold) in zip(row.cells, spec):
             first, _, note = text.partition("\n")
-            _cell(cell, first, align=align, bold=bold, size=TABLE_FONT_SIZE)
+            fill_cell(cell, first, align=align, bold=bold, size=TABLE_FONT_SIZE)
             if note:  # a second, smaller line: the scale under a criterion's wording
                 run = cell.add_paragraph().add_run(note)
                 run.italic, run.font.size = True, Pt(NOTE_FONT_SIZE)
@@ -87,22 +79,14 @@ def _results_table(doc, columns, section_row, criterion_row, total_rows) -> None
 def _signature_rows(doc, loop: str, left: str, right: str, *, date_line: bool) -> None:
     """A borderless table of signature lines, one per item of ``loop``: who on the left,
     room to sign in the middle, «И.О. Фамилия» on the right (and a date line below)."""
-    rows = 4 if date_line else 3
-    table = doc.add_table(rows=rows, cols=3)
-    _layout_table(table)
-    width = text_width(doc)
-    _set_widths(table, [width - Mm(80), Mm(35), Mm(45)])
+    table = borderless_table(doc, 4 if date_line else 3, [text_width(doc) - Mm(80), Mm(35), Mm(45)])
     start, row, *rest = table.rows
-    _cell(start.cells[0], "{%tr for p in " + loop + " %}")
-    _cell(row.cells[0], left, align=LEFT)
-    _cell(row.cells[1], "____________", align=CENTER)
-    _cell(row.cells[2], right, align=RIGHT)
-    for cell in row.cells:
-        cell.paragraphs[0].paragraph_format.space_before = Pt(18)
+    fill_cell(start.cells[0], "{%tr for p in " + loop + " %}")
+    signature_line(row, left, right, line="____________")
     if date_line:
-        _cell(rest[0].cells[0], "«___» ____________ 20___ г.", align=LEFT)
-    _cell(rest[-1].cells[0], "{%tr endfor %}")
-    _closing_paragraph(doc)
+        fill_cell(rest[0].cells[0], "«___» ____________ 20___ г.")
+    fill_cell(rest[-1].cells[0], "{%tr endfor %}")
+    closing_paragraph(doc)
 
 
 def expert_checklist():
@@ -136,14 +120,9 @@ def expert_checklist():
     para(doc, "Чек-лист заполнен {{ submitted_on|ru_date }}", indent=False, before=Pt(6))
     tag(doc, "endif")
     para(doc, before=Pt(18), indent=False)
-    table = doc.add_table(rows=1, cols=3)
-    _layout_table(table)
-    _set_widths(table, [Mm(100), Mm(60), width - Mm(160)])
-    row = table.rows[0]
-    _cell(row.cells[0], "Эксперт", align=LEFT)
-    _cell(row.cells[1], "_______________", align=CENTER)
-    _cell(row.cells[2], "{{ expert.short_name_reversed }}", align=RIGHT)
-    _closing_paragraph(doc)
+    table = borderless_table(doc, 1, [Mm(100), Mm(60), width - Mm(160)])
+    signature_line(table.rows[0], "Эксперт", "{{ expert.short_name_reversed }}", line="_______________", room=None)
+    closing_paragraph(doc)
     return doc
 
 
@@ -229,12 +208,7 @@ TEMPLATES = {
 
 
 def build(output_dir: Path = OUTPUT_DIR) -> list[Path]:
-    written = []
-    for filename, make in TEMPLATES.items():
-        path = output_dir / filename
-        save_reproducibly(make(), path)
-        written.append(path)
-    return written
+    return write_templates(TEMPLATES, output_dir)
 
 
 if __name__ == "__main__":

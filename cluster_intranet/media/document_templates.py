@@ -4,7 +4,7 @@
 Run:  .venv/bin/python -m cluster_intranet.media.document_templates
 
 The page set-up, fonts and helpers are those of the protocols
-(documents/build_templates.py), so every document of the intranet looks alike.
+(documents/docx_builder.py), so every document of the intranet looks alike.
 
 Context contract (built in media/documents.py)
 ==============================================
@@ -41,25 +41,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Mm, Pt
 
-from ..documents.build_templates import (
+from ..documents.docx_builder import (
     CENTER,
     LEFT,
     OUTPUT_DIR,
     RIGHT,
     SECTION_GAP,
     TABLE_FONT_SIZE,
-    _cell,
-    _repeat_header,
-    _set_widths,
     centered,
     heading,
+    loop_table,
     new_document,
     para,
-    save_reproducibly,
     tag,
+    write_templates,
 )
 
 
@@ -104,14 +101,14 @@ def press_release():
 
 
 PLAN_COLUMNS = [
-    ("№", Mm(10), "{{ e.number }}"),
-    ("Мероприятие", Mm(70), "{{ e.title|quotes }}"),
-    ("Сроки", Mm(30), "{{ e.when }}"),
-    ("Формат", Mm(24), "{{ e.format }}"),
-    ("Организатор", Mm(45), "{{ e.organizer|quotes }}"),
-    ("Каналы", Mm(30), "{{ e.channels }}"),
-    ("Ответственный", Mm(28), "{{ e.responsible }}"),
-    ("Статус", Mm(20), "{{ e.status }}"),
+    ("№", Mm(10), "{{ e.number }}", CENTER),
+    ("Мероприятие", Mm(70), "{{ e.title|quotes }}", LEFT),
+    ("Сроки", Mm(30), "{{ e.when }}", CENTER),
+    ("Формат", Mm(24), "{{ e.format }}", LEFT),
+    ("Организатор", Mm(45), "{{ e.organizer|quotes }}", LEFT),
+    ("Каналы", Mm(30), "{{ e.channels }}", LEFT),
+    ("Ответственный", Mm(28), "{{ e.responsible }}", LEFT),
+    ("Статус", Mm(20), "{{ e.status }}", LEFT),
 ]
 
 
@@ -130,18 +127,7 @@ def media_plan():
 
     tag(doc, "if events")
     para(doc, before=SECTION_GAP, indent=False)
-    table = doc.add_table(rows=4, cols=len(PLAN_COLUMNS))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _set_widths(table, [width for _, width, _ in PLAN_COLUMNS])
-    header, loop_start, row, loop_end = table.rows
-    _repeat_header(header)
-    for cell, (title, _, _) in zip(header.cells, PLAN_COLUMNS):
-        _cell(cell, title, align=CENTER, bold=True, size=TABLE_FONT_SIZE)
-    _cell(loop_start.cells[0], "{%tr for e in events %}", size=TABLE_FONT_SIZE)
-    for index, (cell, (_, _, value)) in enumerate(zip(row.cells, PLAN_COLUMNS)):
-        _cell(cell, value, align=CENTER if index in (0, 2) else LEFT, size=TABLE_FONT_SIZE)
-    _cell(loop_end.cells[0], "{%tr endfor %}", size=TABLE_FONT_SIZE)
+    loop_table(doc, "for e in events", PLAN_COLUMNS)
     tag(doc, "else")
     para(doc, "В медиаплане пока нет мероприятий.", before=SECTION_GAP)
     tag(doc, "endif")
@@ -163,12 +149,7 @@ TEMPLATES = {"press_release.docx": press_release, "media_plan.docx": media_plan}
 
 
 def build(output_dir: Path = OUTPUT_DIR) -> list[Path]:
-    written = []
-    for filename, make in TEMPLATES.items():
-        path = output_dir / filename
-        save_reproducibly(make(), path)
-        written.append(path)
-    return written
+    return write_templates(TEMPLATES, output_dir)
 
 
 if __name__ == "__main__":
