@@ -125,6 +125,18 @@ def media_plan_docx(plan: MediaPlan) -> bytes:
 # --- demo contexts: every variable with a plausible value (template checks, the help page)
 
 
+def _demo_person() -> dict:
+    """The press officer, as ``_person`` gives a person (a fresh dict for every context)."""
+    return {
+        "name": "Кузнецова Н.В.",
+        "full_name": "Кузнецова Н. В.",
+        "position": "руководитель пресс-службы",
+        "organization": "ОГБПОУ «Томский экономико-промышленный колледж»",
+        "email": "press@tepk.tomsk.ru",
+        "phone": "+7 3822 00-00-00",
+    }
+
+
 def demo_press_release_context() -> dict:
     return {
         "cluster": CLUSTER,
@@ -151,14 +163,7 @@ def demo_press_release_context() -> dict:
             "status": "Материал готов",
         },
         "plan": {"title": "Медиаплан Промышленного образовательно-отраслевого кластера на 2021–2022 годы"},
-        "contact": {
-            "name": "Кузнецова Н.В.",
-            "full_name": "Кузнецова Н. В.",
-            "position": "руководитель пресс-службы",
-            "organization": "ОГБПОУ «Томский экономико-промышленный колледж»",
-            "email": "press@tepk.tomsk.ru",
-            "phone": "+7 3822 00-00-00",
-        },
+        "contact": _demo_person(),
         "today": date(2022, 2, 25),
     }
 
@@ -174,14 +179,7 @@ def demo_media_plan_context() -> dict:
             "approved": True,
             "approved_on": date(2021, 12, 1),
             "approved_by": "Беляев Е.В.",
-            "responsible": {
-                "name": "Кузнецова Н.В.",
-                "full_name": "Кузнецова Н. В.",
-                "position": "руководитель пресс-службы",
-                "organization": "ОГБПОУ «Томский экономико-промышленный колледж»",
-                "email": "press@tepk.tomsk.ru",
-                "phone": "+7 3822 00-00-00",
-            },
+            "responsible": _demo_person(),
         },
         "events": [
             {
