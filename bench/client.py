@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 @dataclass
@@ -74,13 +76,18 @@ class Session:
     def get(self, path: str, headers: dict | None = None) -> Response:
         return self.request("GET", path, headers=headers)
 
-    def login(self, email: str, password: str) -> None:
-        page = self.get("/login")
+    def csrf_token(self, path: str = "/") -> str:
+        """The CSRF token of a form on the page at ``path``, as a browser would post it back
+        (signed in, every page has one: the sign-out form)."""
+        page = self.get(path)
         token = CSRF_FIELD.search(page.body)
         if page.status != 200 or token is None:
-            raise RuntimeError(f"no login form at /login (HTTP {page.status})")
-        form = urllib.parse.urlencode({"csrf_token": token.group(1), "email": email, "password": password})
-        answer = self.request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
+            raise RuntimeError(f"no form with a CSRF token at {path} (HTTP {page.status})")
+        return token.group(1)
+
+    def login(self, email: str, password: str) -> None:
+        form = urllib.parse.urlencode({"csrf_token": self.csrf_token("/login"), "email": email, "password": password})
+        answer = self.request("POST", "/login", form, FORM)
         if answer.status != 303:
             errors = re.findall(r'class="invalid-feedback">([^<]*)', answer.body)
             raise RuntimeError(f"login as {email} failed: HTTP {answer.status} {' '.join(errors)}")
@@ -101,17 +108,36 @@ class LoadResult:
 
 
 def load(port: int, path: str, headers: dict[str, str], *, seconds: float, connections: int,
-         max_requests: int, loader: str = "python") -> LoadResult:
-    """Requests per second of ``path`` from a second process on 127.0.0.1."""
+         max_requests: int, loader: str = "python", method: str = "GET", body: str | None = None) -> LoadResult:
+    """Requests per second of ``path`` from a second process on 127.0.0.1 (``body``: sent
+    with every request, e.g. a POST's form)."""
     url = f"http://127.0.0.1:{port}{path}"
     header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
     if loader == "wrk":
-        command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", *header_args, url]
-        return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
-    command = [sys.executable, "-m", "bench.client", url, "--seconds", str(seconds),
-               "--connections", str(connections), "--max-requests", str(max_requests), *header_args]
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+            script.write(wrk_script(method, body))
+            script.flush()
+            command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", script.name,
+                       *header_args, url]
+            return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    command = [sys.executable, "-m", "bench.client", url, "--seconds", str(seconds), "--connections", str(connections),
+               "--max-requests", str(max_requests), "--method", method, *header_args]
+    if body is not None:
+        command += ["--data", body]
     output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     return LoadResult(**json.loads(output))
+
+
+def wrk_script(method: str, body: str | None) -> str:
+    """wrk's Lua set-up for the request's method and body (headers go on its command line)."""
+    lines = [f"wrk.method = {_lua_string(method)}"]
+    if body is not None:
+        lines.append(f"wrk.body = {_lua_string(body)}")
+    return "\n".join(lines) + "\n"
+
+
+def _lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def choose_loader(wanted: str) -> str:
@@ -134,12 +160,13 @@ def parse_wrk(output: str) -> LoadResult:
 
 # --- the pure-Python load generator (its own process) ----------------------------
 
-def _worker(host: str, port: int, path: str, headers: dict, deadline: float, tickets, results: list) -> None:
+def _worker(host: str, port: int, method: str, path: str, body: str | None, headers: dict, deadline: float, tickets,
+            results: list) -> None:
     conn = http.client.HTTPConnection(host, port, timeout=30)
     done = errors = 0
     while time.perf_counter() < deadline and next(tickets, None) is not None:
         try:
-            conn.request("GET", path, headers=headers)
+            conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
             if response.status != 200:
@@ -152,7 +179,8 @@ def _worker(host: str, port: int, path: str, headers: dict, deadline: float, tic
     results.append((done, errors))
 
 
-def run_python_load(url: str, headers: dict, seconds: float, connections: int, max_requests: int) -> LoadResult:
+def run_python_load(url: str, headers: dict, seconds: float, connections: int, max_requests: int,
+                    method: str = "GET", body: str | None = None) -> LoadResult:
     """``connections`` keep-alive connections in threads, for ``seconds`` or ``max_requests``."""
     parts = urllib.parse.urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -160,7 +188,8 @@ def run_python_load(url: str, headers: dict, seconds: float, connections: int, m
     results: list[tuple[int, int]] = []
     started = time.perf_counter()
     threads = [
-        threading.Thread(target=_worker, args=(parts.hostname, parts.port, path, headers, started + seconds, tickets, results))
+        threading.Thread(target=_worker, args=(parts.hostname, parts.port, method, path, body, headers, started + seconds,
+                                               tickets, results))
         for _ in range(connections)
     ]
     for thread in threads:
@@ -172,15 +201,17 @@ def run_python_load(url: str, headers: dict, seconds: float, connections: int, m
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.client", description="GET one URL under load; prints JSON.")
+    parser = argparse.ArgumentParser(prog="python -m bench.client", description="One URL under load; prints JSON.")
     parser.add_argument("url")
+    parser.add_argument("--method", default="GET")
+    parser.add_argument("--data", help="the body of every request (e.g. a POST's url-encoded form)")
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--max-requests", type=int, default=100_000)
     parser.add_argument("-H", "--header", action="append", default=[], help='"Name: value"')
     args = parser.parse_args(argv)
     headers = dict(h.split(": ", 1) for h in args.header)
-    result = run_python_load(args.url, headers, args.seconds, args.connections, args.max_requests)
+    result = run_python_load(args.url, headers, args.seconds, args.connections, args.max_requests, args.method, args.data)
     json.dump(result.__dict__, sys.stdout)
 
 

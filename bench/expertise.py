@@ -1,6 +1,7 @@
 """Filler for the expertise area: one published checklist of 60 criteria, programmes of the
 colleges, many past sessions with three experts each, and the measured session: 10 experts
-who answered all 60 criteria and submitted."""
+who answered all 60 criteria, all of whom submitted but the last (saving answers is measured
+on that one's checklist)."""
 from __future__ import annotations
 
 import random
@@ -108,7 +109,9 @@ def fill_expertise(counts: dict[str, int], rng: random.Random) -> dict:
                         verdict=Verdict.RECOMMEND.value, submitted_at=NOW)
                    for n, session_id in enumerate(session_ids[:-1]) for k in range(3)]
     assessments += [dict(session_id=measured, person_id=employers[k], position=k, verdict=Verdict.RECOMMEND.value,
-                         submitted_at=NOW) for k in range(MEASURED_EXPERTS)]
+                         submitted_at=NOW) for k in range(MEASURED_EXPERTS - 1)]
+    assessments.append(dict(session_id=measured, person_id=employers[MEASURED_EXPERTS - 1], position=MEASURED_EXPERTS - 1,
+                            verdict=None, submitted_at=None))
     bulk_insert(Assessment, assessments)
     assessment_ids = ids_of(Assessment)
     _answers(assessment_ids, criteria, rng)
@@ -116,5 +119,7 @@ def fill_expertise(counts: dict[str, int], rng: random.Random) -> dict:
     return {
         "expert_session_id": measured,
         "expert_assessment_id": measured_assessments[0],
+        "expert_open_assessment_id": measured_assessments[-1],
         "expert_criterion_id": criteria[0][0],
+        "expert_answer_value": criteria[0][1],  # the best answer: it needs no comment
     }

@@ -7,6 +7,10 @@ alternating small and large so that whatever else the machine does weighs on bot
 alike (first quartile), and reads X-Query-Count. Then it loads each page of the large one,
 and its bare route before and after each page, from a second process: requests
 per second, each page against the bare rate measured next to it.
+
+A POST scenario is sent as the browser sends its form: the fields url-encoded, with the
+CSRF token of the signed-in session (read from a page, as the sign-in reads it from the
+login form) in the ``csrf_token`` field and the X-CSRFToken header (HTMX sends both).
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from .client import Session, choose_loader, load
+from .client import FORM, Session, choose_loader, load
 from .scenarios import BARE, DATASETS, SCENARIOS, Scenario
 from .server import ROOT, Server
 
@@ -51,6 +55,8 @@ class Options:
 @dataclass
 class Measure:
     paths: dict[str, str] = field(default_factory=dict)  # size -> path
+    bodies: dict[str, str | None] = field(default_factory=dict)  # size -> a POST's form, url-encoded
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # size -> the scenario's, and a POST's
     statuses: set[int] = field(default_factory=set)
     queries: dict[str, int] = field(default_factory=dict)  # size -> most queries seen
     ms: dict[str, float] = field(default_factory=dict)  # size -> page time (first quartile)
@@ -111,13 +117,17 @@ def measure_all(options: Options, loader: str, scenarios: list[Scenario], urls: 
             for size in SIZES
         }
         sessions = {size: Session(server.port) for size, server in servers.items()}
+        tokens = {}
         for size, session in sessions.items():
             stack.callback(session.close)
             session.login(BENCH_EMAIL, password)
+            tokens[size] = session.csrf_token()
 
         for scenario in [BARE, *scenarios]:
             measure = measures[scenario.name]
-            measure.paths = {size: resolve_path(scenario.path, values[size]) for size in SIZES}
+            for size in SIZES:
+                measure.paths[size], measure.bodies[size], measure.headers[size] = resolve_request(
+                    scenario, values[size], tokens[size])
             time_page(sessions, scenario, measure, options.samples)
 
         large = servers["large"]
@@ -125,8 +135,9 @@ def measure_all(options: Options, loader: str, scenarios: list[Scenario], urls: 
 
         def rate_of(scenario: Scenario) -> float:
             measure = measures[scenario.name]
-            result = load(large.port, measure.paths["large"], {**scenario.headers, **cookie}, seconds=options.seconds,
-                          connections=options.connections, max_requests=options.max_requests, loader=loader)
+            result = load(large.port, measure.paths["large"], {**measure.headers["large"], **cookie},
+                          seconds=options.seconds, connections=options.connections, max_requests=options.max_requests,
+                          loader=loader, method=scenario.method, body=measure.bodies["large"])
             measure.load_errors += result.errors
             settle()
             return result.rate
@@ -165,6 +176,17 @@ def select_scenarios(only: list[str]) -> list[Scenario]:
 def resolve_path(template: str, values: dict) -> str:
     """The scenario's path with the fillers' values, percent-encoded for the request line."""
     return urllib.parse.quote(template.format(**values), safe="/?=&%:+,")
+
+
+def resolve_request(scenario: Scenario, values: dict, csrf_token: str) -> tuple[str, str | None, dict[str, str]]:
+    """The path, the body and the headers of the scenario's request with the fillers' values;
+    a POST carries its form with the session's CSRF token, in the form and in the header."""
+    path = resolve_path(scenario.path, values)
+    if scenario.method == "GET":
+        return path, None, dict(scenario.headers)
+    form = {"csrf_token": csrf_token, **{name: value.format(**values) for name, value in scenario.form.items()}}
+    headers = {**scenario.headers, **FORM, "X-CSRFToken": csrf_token}
+    return path, urllib.parse.urlencode(form), headers
 
 
 # --- the database ----------------------------------------------------------------
@@ -247,7 +269,7 @@ def time_page(sessions: dict[str, Session], scenario: Scenario, measure: Measure
     times: dict[str, list[float]] = {size: [] for size in sessions}
     for i in range(samples + 2):
         for size, session in sessions.items():
-            response = session.get(measure.paths[size], scenario.headers)
+            response = session.request(scenario.method, measure.paths[size], measure.bodies[size], measure.headers[size])
             measure.statuses.add(response.status)
             if response.query_count is not None:
                 measure.queries[size] = max(measure.queries.get(size, 0), response.query_count)
@@ -290,7 +312,7 @@ def report(scenarios: list[Scenario], measures: dict[str, Measure]) -> tuple[lis
         growth = m.ms["large"] / m.ms["small"] if m.ms.get("small") else None
         queries = max(m.queries.values()) if m.queries else None
         rows.append((
-            scenario.name, urllib.parse.unquote(m.paths["large"]),
+            scenario.name, ("" if scenario.method == "GET" else f"{scenario.method} ") + urllib.parse.unquote(m.paths["large"]),
             f"{m.rate:.0f}" if m.rate is not None else "—",
             f"{ratio:.2f}" if ratio is not None else "—",
             "/".join(str(m.queries[s]) for s in SIZES if s in m.queries) or "—",

@@ -24,7 +24,7 @@ class Dataset:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A page to measure and the targets it must meet."""
+    """A page (or a change: ``method="POST"``) to measure and the targets it must meet."""
 
     name: str
     path: str  # may use values returned by the fillers: "/directory/people?q={surname_part}"
@@ -32,6 +32,11 @@ class Scenario:
     max_queries: int | None = 6  # SQL queries per request, at either size
     min_ratio: float | None = 0.1  # requests per second, as a share of the bare route's
     max_growth: float | None = None  # page time at the large size / at the small size
+    method: str = "GET"
+    # A POST's form fields, values as in ``path``; the harness adds the signed-in session's
+    # CSRF token (field and X-CSRFToken header, as HTMX sends it). Repeated on every request:
+    # the change must leave the data as it found it (save the same value again).
+    form: dict[str, str] = field(default_factory=dict)
 
 
 # Filled in this order (later fillers may use earlier rows), for each size.
@@ -75,9 +80,11 @@ SCENARIOS: list[Scenario] = [
     # Expertise: a session with 10 experts x 60 criteria (at both sizes), one expert's checklist,
     # the secretary's live progress table, and the lists that grow with the data.
     # The session page shows all 600 answers: its target is the query count (issue 7).
-    # Saving one answer is a POST, which Scenario cannot express yet.
     Scenario("expert-session", "/expertise/sessions/{expert_session_id}", max_queries=8, min_ratio=None),
     Scenario("expert-checklist", "/expertise/assessments/{expert_assessment_id}", max_queries=8),
+    # One answer saved in place (HTMX) on the checklist of the expert still filling it in: the same answer each time.
+    Scenario("expert-answer-save", "/expertise/assessments/{expert_open_assessment_id}/answers/{expert_criterion_id}",
+             HTMX, max_queries=8, method="POST", form={"value": "{expert_answer_value}", "comment": ""}),
     Scenario("expert-progress", "/expertise/sessions/{expert_session_id}/progress", HTMX),
     Scenario("expert-sessions", "/expertise/", max_growth=1.5),
     Scenario("programmes", "/expertise/programmes", max_growth=1.5),

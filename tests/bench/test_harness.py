@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import logging
 import random
+import shutil
 import string
 import time
+import urllib.parse
 
 import pytest
 from sqlalchemy import func, select
 
-from bench import data, harness
-from bench.client import Session, load, parse_wrk
+from bench import data, expertise, harness
+from bench.client import Session, load, parse_wrk, wrk_script
 from bench.scenarios import DATASETS, HTMX, SCENARIOS, Dataset
 from bench.server import Server
 from cluster_intranet import config, create_app
+from cluster_intranet.auth.roles import Role
 from cluster_intranet.councils.models import Council, CouncilMember
 from cluster_intranet.directory import services
 from cluster_intranet.directory.models import Organization, Person
+from cluster_intranet.expertise.models import Answer
 from cluster_intranet.extensions import db
 from tests.conftest import PASSWORD, make_user
+
+ANSWER_SAVE = next(s for s in SCENARIOS if s.name == "expert-answer-save")
 
 
 def count(model) -> int:
@@ -42,15 +48,57 @@ def test_directory_filler_makes_the_requested_rows(app, ctx):
     assert len(services.search_people(values["surname_part"], limit=100)) >= 70 // 7
 
 
-def test_every_dataset_fills_at_its_small_size_and_every_path_resolves(app, ctx):
+def test_every_dataset_fills_at_its_small_size_and_every_path_resolves(app, ctx, login_as):
     values = {}
     rng = random.Random(1)
     for dataset in DATASETS:
         values.update(dataset.fill(dataset.small, rng) or {})
     db.session.commit()
+    routes = app.url_map.bind("intranet.test")
+    secretary = login_as(Role.SECRETARY)  # the bench user's role
+    token = secretary.csrf_token()
     for scenario in SCENARIOS:
-        path = harness.resolve_path(scenario.path, values)
+        path, body, headers = harness.resolve_request(scenario, values, token)
         assert path.startswith("/") and all(c in string.printable for c in path)
+        routes.match(urllib.parse.urlsplit(path).path, method=scenario.method)  # a route takes that method there
+        if scenario.method == "GET":
+            assert body is None and not scenario.form
+            continue
+        # A change is sent as its form is: every field filled in, the session's token in the form and the header.
+        form = urllib.parse.parse_qs(body, keep_blank_values=True)
+        assert form["csrf_token"] == [token] and headers["X-CSRFToken"] == token
+        assert "{" not in body and set(form) == {"csrf_token", *scenario.form}
+        # ... and answered as the page expects, again and again (the bench repeats it thousands of times).
+        for _ in range(2):
+            response = secretary.open(path, method=scenario.method, data=body, headers=headers, csrf=False)
+            assert response.status_code == 200, (scenario.name, response.get_data(as_text=True))
+
+
+def test_saving_the_same_answer_again_changes_nothing_but_the_time(app, ctx, login_as):
+    values = data.fill_directory({"organizations": 50, "people": 200}, random.Random(1))
+    values |= expertise.fill_expertise({"programmes": 3, "sessions": 2}, random.Random(1))
+    db.session.commit()
+    secretary = login_as(Role.SECRETARY)
+    path, body, headers = harness.resolve_request(ANSWER_SAVE, values, secretary.csrf_token())
+    answers = select(Answer.criterion_id, Answer.value, Answer.comment).where(
+        Answer.assessment_id == values["expert_open_assessment_id"]).order_by(Answer.criterion_id)
+
+    assert secretary.open(path, method="POST", data=body, headers=headers, csrf=False).status_code == 200
+    before = db.session.execute(answers).all()
+    response = secretary.open(path, method="POST", data=body, headers=headers, csrf=False)
+    assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)  # the status fragment
+    assert db.session.execute(answers).all() == before and len(before) == expertise.SECTIONS * expertise.PER_SECTION
+    saved = next(row for row in before if row.criterion_id == values["expert_criterion_id"])
+    assert (saved.value, saved.comment) == (values["expert_answer_value"], "")
+    # Without the token the change is refused, as a forged form would be.
+    forged = body.replace(urllib.parse.quote(headers["X-CSRFToken"]), "forged")
+    refused = secretary.open(path, method="POST", data=forged, headers={**headers, "X-CSRFToken": "forged"}, csrf=False)
+    assert refused.status_code == 400
+
+
+def test_wrk_script_sets_the_method_and_the_body():
+    assert wrk_script("GET", None) == 'wrk.method = "GET"\n'
+    assert wrk_script("POST", 'a=1&b="x"\\') == 'wrk.method = "POST"\nwrk.body = "a=1&b=\\"x\\"\\\\"\n'
 
 
 def test_query_counter_reports_each_request(app, database_url, ctx):
@@ -139,3 +187,41 @@ Transfer/sec:    248.37KB
     result = parse_wrk(output)
     assert (result.requests, result.errors, result.seconds) == (1385, 5, 1.0)
     assert result.rate == pytest.approx(1380)
+
+
+def test_a_post_scenario_is_measured_over_the_wire(tmp_path, monkeypatch, logging_kept):
+    """The answer save as the harness sends it to gunicorn: signed in, with the session's CSRF
+    token, timed and loaded (the Python generator, and wrk when installed) without errors."""
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setattr(harness, "DATASETS", [
+        Dataset("directory", data.fill_directory, large={}, small={"organizations": 50, "people": 200}),
+        Dataset("expertise", expertise.fill_expertise, large={}, small={"programmes": 3, "sessions": 2}),
+    ])
+    url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
+    values, _ = harness.build_database(url, "small", "bench-password-1", "bench-secret", random.Random(1))
+
+    with Server(url, secret_key="bench-secret", instance_path=tmp_path, log_path=tmp_path / "gunicorn.log") as server:
+        session = Session(server.port)
+        session.login(harness.BENCH_EMAIL, "bench-password-1")
+        path, body, headers = harness.resolve_request(ANSWER_SAVE, values, session.csrf_token())
+        for _ in range(2):
+            saved = session.request("POST", path, body, headers)
+            assert saved.status == 200 and "id=\"answered-count\"" in saved.body
+        forged = body.replace("csrf_token=", "csrf_token=x")
+        assert session.request("POST", path, forged, {**headers, "X-CSRFToken": "forged"}).status == 400
+
+        headers = {**headers, "Cookie": session.cookie_header}
+        loaders = ["python"] + (["wrk"] if shutil.which("wrk") else [])
+        for loader in loaders:
+            result = load(server.port, path, headers, seconds=1, connections=2, max_requests=20, loader=loader,
+                          method="POST", body=body)
+            assert result.requests > 0 and result.errors == 0, loader
+        session.close()
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret"})
+    with app.app_context():
+        answers = db.session.scalars(select(Answer).where(Answer.assessment_id == values["expert_open_assessment_id"])).all()
+        assert len(answers) == expertise.SECTIONS * expertise.PER_SECTION  # saved in place, never added
+        saved = next(a for a in answers if a.criterion_id == values["expert_criterion_id"])
+        assert saved.value == values["expert_answer_value"]
+        db.engine.dispose()
