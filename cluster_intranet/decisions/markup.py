@@ -8,8 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask import g, url_for
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from .forms import FormState
 from .models import Decision, DecisionStatus
 from .services import days
 
@@ -58,6 +60,26 @@ def meeting_link(decision: Decision) -> Markup:
     """«Протокол № 2 от 22.10.2021», a link to the meeting."""
     meeting = decision.meeting
     return Markup(f'<a href="{row_url("meetings.show", meeting_id=meeting.id)}">{escape(meeting.title)}</a>')
+
+
+def form_hidden(state: FormState, view: str) -> Markup:
+    """The hidden fields of a change form: CSRF, the version it was filled in on, where to answer."""
+    return Markup(
+        f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">\n'
+        f'<input type="hidden" name="{escape(state.name("version"))}" value="{escape(state.version)}">\n'
+        f'<input type="hidden" name="view" value="{escape(view)}">'
+    )
+
+
+def opener(decision: Decision, target: str, name: str, label: str, cls: str) -> Markup:
+    """A button that fetches a row of a list again with one of its forms open (``name``);
+    without JavaScript, the decision's page at that form."""
+    page = row_url("decisions.show", decision_id=decision.id)
+    row = row_url("decisions.row", decision_id=decision.id)
+    return Markup(
+        f'<a class="btn btn-sm {escape(cls)}" href="{page}#{escape(name)}-{decision.id}"\n'
+        f'   hx-get="{row}?form={escape(name)}" hx-target="{escape(target)}" hx-swap="outerHTML">{escape(label)}</a>'
+    )
 
 
 def row_url(endpoint: str, **value: int) -> str:

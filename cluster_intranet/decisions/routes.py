@@ -7,9 +7,10 @@ a row of «Мои поручения» (``view=row``) or the decision's panel on
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -43,6 +44,8 @@ bp.add_app_template_global(markup.deadline, "decision_deadline")
 bp.add_app_template_global(markup.responsible, "decision_responsible")
 bp.add_app_template_global(markup.meeting_link, "decision_meeting")
 bp.add_app_template_global(markup.row_url, "row_url")
+bp.add_app_template_global(markup.form_hidden, "decision_form_hidden")
+bp.add_app_template_global(markup.opener, "decision_opener")
 
 
 @bp.context_processor
@@ -144,12 +147,70 @@ def summary():
     )
 
 
+# «Мои поручения»: the titles of the groups, the rows of a group shown at once and per
+# «Показать ещё», and the groups shown at once (the others are counted, and shown on request).
+MY_TITLES = {"overdue": "Просрочены", "soon": "Срок в ближайшие 7 дней", "later": "Срок позже", "undated": "Без срока"}
+MY_PAGE = 25
+MY_OPEN = ("overdue", "soon")
+
+
+@dataclass
+class MyGroup:
+    key: str
+    title: str
+    count: int
+    rows: list[Decision]  # the rows to render: all shown, or one page of them (a fragment)
+    shown: int  # how many rows are on the page with these
+    more: str | None  # the URL of the group's next page, if any
+
+    @property
+    def left(self) -> int:
+        return self.count - self.shown
+
+    @property
+    def next_rows(self) -> int:
+        return min(self.left, MY_PAGE)
+
+
 @bp.get("/my")
 def my():
     """«Мои поручения»: the signed-in person's unfinished assignments; a secretary may
-    look at anyone's (``?person=``)."""
-    person_id = current_user.person_id
+    look at anyone's (``?person=``). Every group is counted; the overdue and due-soon rows
+    are shown at once, the rest a page at a time on request (``group``, ``page``): with
+    HTMX the rows of that page alone, without it the whole page opened up to there."""
     asked = request.args.get("person", type=int)
+    person = _my_person(asked)
+    today = clock.local_today()
+    group = request.args.get("group") if request.args.get("group") in services.MY_GROUPS else None
+    page = max(page_number(), 1)
+    ids = services.my_assignments(person.id, today) if person else {}
+    if group and wants_fragment():
+        if person is None:
+            abort(404)
+        start = (page - 1) * MY_PAGE
+        rows = services.decision_rows(ids[group][start : start + MY_PAGE])
+        response = fragment("decisions/_my_group.html", group=_my_group(group, ids[group], rows, page, asked),
+                            today=today, row_states={})
+        response.vary.add("HX-Request")
+        return response
+    pages = dict.fromkeys(MY_OPEN, 1)
+    if group:
+        pages[group] = max(pages.get(group, 0), page)
+    shown = {key: ids[key][: pages.get(key, 0) * MY_PAGE] for key in ids}
+    loaded = {d.id: d for d in services.decision_rows([i for key_ids in shown.values() for i in key_ids])}
+    groups = [_my_group(key, ids[key], [loaded[i] for i in shown[key] if i in loaded], pages.get(key, 0), asked)
+              for key in MY_TITLES if person]
+    response = make_response(render_template(
+        "decisions/my.html", person=person, groups=groups, today=today, own=asked in (None, current_user.person_id),
+        row_states={},
+    ))
+    response.vary.add("HX-Request")
+    return response
+
+
+def _my_person(asked: int | None) -> Person | None:
+    """Whose assignments: the signed-in user's person, or the one a secretary asked for."""
+    person_id = current_user.person_id
     if asked and asked != person_id:
         if not services.can_manage(current_user):
             abort(403)
@@ -157,30 +218,14 @@ def my():
     person = db.session.get(Person, person_id) if person_id else None
     if person_id and person is None:
         abort(404)
-    today = clock.local_today()
-    groups = services.my_decisions(person_id, today) if person else {}
-    return render_template(
-        "decisions/my.html", person=person, sections=_my_sections(person, groups, today), today=today,
-        own=person_id == current_user.person_id, row_states={},
-    )
+    return person
 
 
-def _my_sections(person: Person | None, groups: dict, today: date) -> list[tuple]:
-    """The groups of «Мои поручения»: (key, title, rows shown, the control list of all, rows).
-    A group shows its first rows; the rest are a click away in the control list."""
-    if person is None:
-        return []
-    week = today + timedelta(days=services.DUE_SOON_DAYS)
-
-    def listed(**args) -> str:
-        return url_for("decisions.index", person=person.id, **args)
-
-    return [
-        ("overdue", "Просрочены", 50, listed(overdue=1), groups["overdue"]),
-        ("soon", "Срок в ближайшие 7 дней", 50, listed(**{"from": today.isoformat(), "to": week.isoformat()}), groups["soon"]),
-        ("later", "Срок позже", 20, listed(**{"from": (week + timedelta(days=1)).isoformat()}), groups["later"]),
-        ("undated", "Без срока", 20, listed(sort="meeting"), groups["undated"]),
-    ]
+def _my_group(key: str, ids: list[int], rows: list[Decision], page: int, asked: int | None) -> MyGroup:
+    """A group of «Мои поручения» with ``rows`` shown up to its ``page`` (0: none yet)."""
+    shown = min(page * MY_PAGE, len(ids))
+    more = url_for("decisions.my", person=asked, group=key, page=page + 1) if shown < len(ids) else None
+    return MyGroup(key, MY_TITLES[key], len(ids), rows, shown, more)
 
 
 @bp.get("/<int:decision_id>")

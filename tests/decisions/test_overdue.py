@@ -35,8 +35,8 @@ def test_not_overdue_until_midnight_in_tomsk(world, deadline_today, monkeypatch)
     assert today == DEADLINE  # though in UTC (and in Moscow) it is still the afternoon
     assert deadline_today.overdue_days(today) == 0
     assert services.status_counts(services.Filters(today=today)).overdue == 0
-    groups = services.my_decisions(world.lead.id, today)
-    assert [d.id for d in groups["soon"]][0] == deadline_today.id and groups["overdue"] == []
+    groups = services.my_assignments(world.lead.id, today)
+    assert groups["soon"][0] == deadline_today.id and groups["overdue"] == []
 
 
 def test_overdue_by_one_day_from_midnight_in_tomsk(world, deadline_today, monkeypatch):
@@ -46,8 +46,8 @@ def test_overdue_by_one_day_from_midnight_in_tomsk(world, deadline_today, monkey
     assert deadline_today.overdue_days(today) == 1
     counts = services.status_counts(services.Filters(today=today))
     assert counts.overdue == 1 and counts.overdue_by_status == {"open": 0, "in_progress": 1}
-    groups = services.my_decisions(world.lead.id, today)
-    assert [d.id for d in groups["overdue"]] == [deadline_today.id]
+    groups = services.my_assignments(world.lead.id, today)
+    assert groups["overdue"] == [deadline_today.id]
 
 
 def test_the_pages_follow_the_clock(world, deadline_today, monkeypatch, signed_in):

@@ -125,20 +125,49 @@ def test_the_per_person_summary(world, register, secretary):
     assert total == 2 and [(p.name, p.done_late) for p in people] == [("Пояркова О.Н.", 1), ("Кузнецова Н.В.", 0)]
 
 
+def my_groups(page: str) -> dict[str, tuple[str, list[int]]]:
+    """The groups of «Мои поручения»: (the count in the header, the ids of the rows shown)."""
+    return {key: (re.search(r'<span class="badge[^"]*">(\d+)</span>', part).group(1), [int(n) for n in ROW.findall(part)])
+            for key, part in re.findall(r'<section class="mb-4" id="group-(\w+)">(.*?)</section>', page, re.S)}
+
+
 def test_my_assignments_are_grouped(world, register, signed_in):
-    page = signed_in(world.lead_user).get("/decisions/my").get_data(as_text=True)
-    groups = {key: [int(n) for n in ROW.findall(part)] for key, part in re.findall(
-        r'<section class="mb-4" id="group-(\w+)">(.*?)</section>', page, re.S)}
-    assert groups == {"overdue": [register["overdue"]], "soon": [register["soon"]], "later": [],
-                      "undated": [register["undated"]]}
+    client = signed_in(world.lead_user)
+    page = client.get("/decisions/my").get_data(as_text=True)
+    # Overdue and due soon shown at once; the rest counted, shown on request.
+    assert my_groups(page) == {"overdue": ("1", [register["overdue"]]), "soon": ("1", [register["soon"]]),
+                               "later": ("0", []), "undated": ("1", [])}
+    undated = re.search(r'id="group-undated">(.*?)</section>', page, re.S).group(1)
+    assert 'hx-get="/decisions/my?group=undated&amp;page=1"' in undated and ">Показать</a>" in undated
+    assert 'href="/decisions/my?group=undated&amp;page=1#group-undated"' in undated  # without JavaScript
+    # With HTMX the group's rows alone, in place of the button; without, the page with the group open.
+    response = client.hx("get", "/decisions/my?group=undated&page=1")
+    fragment = response.get_data(as_text=True)
+    assert "<html" not in fragment and "<section" not in fragment and rows(response) == [register["undated"]]
+    assert "Показать" not in fragment and "HX-Request" in response.headers["Vary"]
+    opened = my_groups(client.get("/decisions/my?group=undated").get_data(as_text=True))
+    assert opened["undated"] == ("1", [register["undated"]]) and opened["overdue"] == ("1", [register["overdue"]])
+
+
+def test_unknown_group_or_page_shows_the_page(world, register, signed_in):
+    client = signed_in(world.lead_user)
+    for query in ("group=nothing", "group=later&page=x", "group=overdue&page=-3", "group=soon&page=9"):
+        response = client.get(f"/decisions/my?{query}")
+        assert response.status_code == 200 and my_groups(response.get_data(as_text=True))["overdue"] == ("1", [register["overdue"]])
+    assert rows(client.hx("get", "/decisions/my?group=soon&page=9")) == []
 
 
 def test_someone_elses_assignments_are_for_secretaries(world, register, signed_in, secretary):
     assert signed_in(world.lead_user).get(f"/decisions/my?person={world.co.id}").status_code == 403
+    assert signed_in(world.lead_user).hx("get", f"/decisions/my?person={world.co.id}&group=later").status_code == 403
     page = secretary.get(f"/decisions/my?person={world.co.id}").get_data(as_text=True)
     assert "Поручения: Кузнецова Н.В." in page
-    assert set(ROW.findall(page)) == {str(register["soon"]), str(register["later"])}
+    assert set(ROW.findall(page)) == {str(register["soon"])}
+    assert f'hx-get="/decisions/my?person={world.co.id}&amp;group=later&amp;page=1"' in page
+    assert rows(secretary.hx("get", f"/decisions/my?person={world.co.id}&group=later&page=1")) == [register["later"]]
+    assert secretary.get("/decisions/my?person=999999").status_code == 404
     assert "не связана с сотрудником" in secretary.get("/decisions/my").get_data(as_text=True)
+    assert secretary.hx("get", "/decisions/my?group=later").status_code == 404  # nobody's groups
 
 
 def test_the_decision_page_shows_the_history(world, secretary):
@@ -271,18 +300,25 @@ def test_the_dashboard_panels(world, register, signed_in, viewer):
     assert "не связана с сотрудником" in viewer.get("/").get_data(as_text=True)
 
 
-def test_a_long_group_shows_its_first_rows_and_links_to_the_rest(world, signed_in):
-    for n in range(53):
-        support.decision(world.meeting, world.lead, deadline=date(2021, 11, 1))
+def test_a_long_group_shows_a_page_and_the_rest_on_request(world, signed_in):
+    made = [support.decision(world.meeting, world.lead, deadline=date(2021, 11, 1)).id for n in range(53)]
     db.session.commit()
-    page = signed_in(world.lead_user).get("/decisions/my").get_data(as_text=True)
+    client = signed_in(world.lead_user)
+    page = client.get("/decisions/my").get_data(as_text=True)
     overdue = re.search(r'id="group-overdue">(.*?)</section>', page, re.S).group(1)
-    assert len(ROW.findall(overdue)) == 50 and ">53</span>" in overdue
-    assert "Ещё 3 — в контроле поручений" in overdue and f"person={world.lead.id}" in overdue
+    assert my_groups(page)["overdue"] == ("53", made[:25])
+    assert "Показать ещё 25 из 28</a>" in overdue and 'hx-get="/decisions/my?group=overdue&amp;page=2"' in overdue
+    second = client.hx("get", "/decisions/my?group=overdue&page=2").get_data(as_text=True)
+    assert [int(n) for n in ROW.findall(second)] == made[25:50]
+    assert "Показать ещё 3</a>" in second and 'hx-get="/decisions/my?group=overdue&amp;page=3"' in second
+    third = client.hx("get", "/decisions/my?group=overdue&page=3").get_data(as_text=True)
+    assert [int(n) for n in ROW.findall(third)] == made[50:] and "Показать" not in third
+    # Without JavaScript the button opens the page with the group shown up to that page.
+    assert my_groups(client.get("/decisions/my?group=overdue&page=2").get_data(as_text=True))["overdue"] == ("53", made[:50])
 
 
 def test_a_row_opens_its_report_form_on_request(world, signed_in):
-    d = support.decision(world.meeting, world.lead, status="in_progress")
+    d = support.decision(world.meeting, world.lead, status="in_progress", deadline=date(2021, 11, 25))
     db.session.commit()
     client = signed_in(world.lead_user)
     listing = client.get("/decisions/my").get_data(as_text=True)
