@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import random
 
-from sqlalchemy import func, select
+from collections import defaultdict
+
+from sqlalchemy import bindparam, func, select, update
 
 from cluster_intranet.decisions.models import Decision
 from cluster_intranet.directory.models import Person
@@ -31,8 +33,27 @@ def fill_meetings(counts: dict[str, int], rng: random.Random) -> dict:
         items += [dict(meeting_id=meeting_id, position=n, text=f"Вопрос {n} повестки") for n in (1, 2, 3)]
     bulk_insert(Attendance, attendances)
     bulk_insert(AgendaItem, items)
+    _refresh_search_text()
     # The page measured: a meeting with as many decisions as any.
     busiest = db.session.execute(
         select(Decision.meeting_id).group_by(Decision.meeting_id).order_by(func.count().desc()).limit(1)
     ).scalar()
     return {"meeting_id": busiest}
+
+
+def _refresh_search_text() -> None:
+    """The meetings' search text as the app keeps it (agenda and decisions included):
+    the rows were inserted before their agenda and decisions, so searches found nothing."""
+    agenda, decisions = defaultdict(list), defaultdict(list)
+    for meeting_id, text in db.session.execute(select(AgendaItem.meeting_id, AgendaItem.text).order_by(AgendaItem.position)):
+        agenda[meeting_id].append(AgendaItem(text=text))
+    for meeting_id, text in db.session.execute(select(Decision.meeting_id, Decision.text).order_by(Decision.number)):
+        decisions[meeting_id].append(Decision(text=text))
+    rows = []
+    for meeting in db.session.execute(select(Meeting.id, Meeting.number, Meeting.place, Meeting.city)):
+        entry = Meeting(number=meeting.number, place=meeting.place, city=meeting.city,
+                        agenda_items=agenda[meeting.id], decisions=decisions[meeting.id])  # transient
+        entry.refresh_search_text()
+        rows.append({"meeting_id": meeting.id, "search_text": entry.search_text})
+    statement = update(Meeting.__table__).where(Meeting.__table__.c.id == bindparam("meeting_id"))
+    db.session.execute(statement.values(search_text=bindparam("search_text")), rows)

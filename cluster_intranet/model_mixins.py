@@ -64,10 +64,11 @@ class SearchableMixin:
     """Keeps ``search_text``: the casefolded words a list is searched by.
 
     SQLite's lower()/LIKE fold ASCII only, so Cyrillic search is done on this
-    column, filled in Python the same way on every database.
+    column, filled in Python the same way on every database; ``search.contains_text``
+    searches it through a trigram index.
     """
 
-    search_text: Mapped[str] = mapped_column(String(1000), default="", index=True)
+    search_text: Mapped[str] = mapped_column(String(1000), default="")
     search_text_limit: int | None = 1000
 
     def search_values(self) -> list[str | None]:
@@ -75,12 +76,6 @@ class SearchableMixin:
 
     def refresh_search_text(self) -> None:
         self.search_text = " ".join(v for v in self.search_values() if v).casefold()[: self.search_text_limit]
-
-
-def search_pattern(query: str) -> str:
-    """A LIKE pattern for ``search_text``; wildcards typed by the user match themselves."""
-    escaped = query.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 @event.listens_for(Session, "before_flush")

@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from cluster_intranet.search import include_name
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -88,6 +90,8 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The trigram search indexes differ per database and live in migration 0012 only.
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

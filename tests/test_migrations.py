@@ -5,11 +5,13 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from cluster_intranet.extensions import db
+from cluster_intranet.search import include_name
 
 
 def test_migrations_match_the_models(app, ctx):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diff = compare_metadata(context, db.metadata)
     assert diff == []
 
 

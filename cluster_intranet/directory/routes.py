@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from ..auth.access import role_required
 from ..auth.roles import EDIT_DIRECTORY
 from ..extensions import db
+from ..search import search_count_limit
 from ..web import fragment, message, page_or_fragment, paginate, wants_fragment
 from . import bp, services
 from .forms import OrganizationForm, PersonForm
@@ -30,7 +31,7 @@ def _form(kind: str, obj=None):
 @bp.get("/organizations")
 def organizations():
     q = request.args.get("q", "")
-    page = paginate(services.organizations_query(q))
+    page = paginate(services.organizations_query(q), count_limit=search_count_limit(q))
     return page_or_fragment(
         "directory/organizations.html", "directory/_organizations_results.html", page=page, q=q, kind="organizations"
     )
@@ -40,7 +41,7 @@ def organizations():
 def people():
     q = request.args.get("q", "")
     organization_id = request.args.get("organization", type=int)
-    page = paginate(services.people_ids_query(q, organization_id))
+    page = paginate(services.people_ids_query(q, organization_id), count_limit=search_count_limit(q))
     page.items = services.people_by_ids(page.items)  # one page of ids from the index, then their rows
     return page_or_fragment(
         "directory/people.html", "directory/_people_results.html", page=page, q=q, kind="people"

@@ -5,7 +5,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..model_mixins import search_pattern
+from ..search import contains_text
 from ..references import deletion_refusal
 from .models import Organization, Person
 
@@ -17,7 +17,7 @@ class DirectoryError(ValueError):
 def organizations_query(text: str = "") -> Select:
     stmt = select(Organization).order_by(Organization.short_name)
     if text.strip():
-        stmt = stmt.where(Organization.search_text.like(search_pattern(text), escape="\\"))
+        stmt = stmt.where(contains_text(Organization, text))
     return stmt
 
 
@@ -30,7 +30,7 @@ def people_ids_query(text: str = "", organization_id: int | None = None) -> Sele
     """
     stmt = select(Person.id).order_by(Person.surname, Person.first_name, Person.patronymic, Person.id)
     if text.strip():
-        stmt = stmt.where(Person.search_text.like(search_pattern(text), escape="\\"))
+        stmt = stmt.where(contains_text(Person, text))
     if organization_id:
         stmt = stmt.where(Person.organization_id == organization_id)
     return stmt

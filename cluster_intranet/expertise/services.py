@@ -21,7 +21,7 @@ from ..auth.models import User
 from ..auth.roles import RUN_EXPERTISE, Role
 from ..directory.models import Organization, OrganizationKind, Person
 from ..extensions import db
-from ..model_mixins import search_pattern
+from ..search import contains_text
 from ..references import deletion_refusal
 from .models import (
     Answer,
@@ -190,7 +190,7 @@ def programmes_query(text: str = "", status: str = "", college_id: int | None = 
         .order_by(Programme.code, Programme.intake_year.desc(), Programme.id)
     )
     if text.strip():
-        stmt = stmt.where(Programme.search_text.like(search_pattern(text), escape="\\"))
+        stmt = stmt.where(contains_text(Programme, text))
     if status in {s.value for s in ApprovalStatus}:
         stmt = stmt.where(Programme.approval_status == status)
     if college_id:

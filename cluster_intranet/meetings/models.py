@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -41,7 +41,12 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     """A council meeting and its protocol."""
 
     __tablename__ = "meetings"
-    __table_args__ = (UniqueConstraint("council_id", "year", "number"), {"info": {"label": "заседания"}})
+    __table_args__ = (
+        UniqueConstraint("council_id", "year", "number"),
+        # The list: meetings not deleted, newest first, read in index order.
+        Index("ix_meetings_list", "deleted_at", "date", "id"),
+        {"info": {"label": "заседания"}},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
@@ -62,8 +67,8 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     protocol_form: Mapped[str | None] = mapped_column(String(20))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    # Agenda and decisions make long text: no length limit (and no index, LIKE '%…%' cannot use one).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Agenda and decisions make long text: no length limit.
     search_text: Mapped[str] = mapped_column(Text, default="")
     search_text_limit = None
 

@@ -18,6 +18,7 @@ from ..decisions.models import Decision
 from ..directory.models import Person
 from ..extensions import db
 from ..forms import Form
+from ..search import search_count_limit
 from ..web import fragment, message, page_or_fragment, paginate, wants_fragment
 from . import bp, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
@@ -53,7 +54,7 @@ def index():
         "status": request.args.get("status") or None,
         "text": request.args.get("q", ""),
     }
-    page = paginate(services.meetings_query(**filters))
+    page = paginate(services.meetings_query(**filters), count_limit=search_count_limit(filters["text"]))
     return page_or_fragment(
         "meetings/index.html",
         "meetings/_results.html",

@@ -18,7 +18,7 @@ from ..database import lock_for_update
 from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..directory.models import Person
 from ..extensions import db
-from ..model_mixins import search_pattern
+from ..search import contains_text
 from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingStatus, ProtocolVersion
 
 PROGRESS_ITEM = "О ходе исполнения решений"
@@ -49,7 +49,7 @@ def meetings_query(council_id: int | None = None, year: int | None = None, statu
     stmt = (
         select(Meeting)
         .where(Meeting.deleted_at.is_(None))
-        .options(selectinload(Meeting.council))
+        .options(joinedload(Meeting.council))
         .order_by(Meeting.date.desc(), Meeting.id.desc())
     )
     if council_id:
@@ -59,7 +59,7 @@ def meetings_query(council_id: int | None = None, year: int | None = None, statu
     if status:
         stmt = stmt.where(Meeting.status == status)
     if text.strip():
-        stmt = stmt.where(Meeting.search_text.like(search_pattern(text), escape="\\"))
+        stmt = stmt.where(contains_text(Meeting, text))
     return stmt
 
 

@@ -1,0 +1,71 @@
+"""Text search in lists: does a row's ``search_text`` contain what the user typed?
+
+``search_text`` holds the casefolded words of a row (``SearchableMixin``). A plain
+``LIKE '%…%'`` reads every row, so each searchable table also has a trigram index,
+made by the migrations alone (0012) because it differs per database:
+
+- PostgreSQL: a pg_trgm GIN index on ``search_text``; the planner uses it for the
+  same ``LIKE`` by itself.
+- SQLite: an FTS5 table ``<table>_search`` with the trigram tokenizer over the
+  table's ``search_text``, kept current by triggers; it is asked directly (MATCH
+  of the typed text as one phrase, which is a substring match).
+
+An index pays when the text is rare. A word found in every other row is found
+sooner by reading the list in its own order, which stops once a page is full: on
+SQLite the FTS table is first asked whether it finds ``MANY`` rows (a cheap probe:
+it stops there), and such a query reads the list; PostgreSQL's planner makes the same
+choice from its statistics. Either way a search list counts its rows only up to
+``MANY`` («найдено более 200»), so no search costs in proportion to the table.
+Fewer than three characters make no trigram: such a query reads the list too.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import ColumnElement, column, func, literal_column, select, table
+
+from .extensions import db
+
+MIN_INDEXED_LENGTH = 3  # characters: a trigram index knows nothing shorter
+MANY = 200  # rows: more than this, and a search is not worth an index, nor an exact count
+SEARCH_TABLE_SUFFIX = "_search"
+# An FTS5 table and the shadow tables SQLite keeps beside it; the PostgreSQL index.
+_FTS_TABLE = re.compile(r".+_search(_(data|idx|docsize|config|content))?")
+_TRIGRAM_INDEX = re.compile(r"ix_.+_search_trgm")
+
+
+def search_pattern(query: str) -> str:
+    """A LIKE pattern for ``search_text``; wildcards typed by the user match themselves."""
+    escaped = query.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def contains_text(model, query: str) -> ColumnElement[bool]:
+    """The rows of ``model`` whose search text contains ``query``, in the way the
+    database's trigram index answers fastest."""
+    text = query.strip().casefold()
+    scan = model.search_text.like(search_pattern(text), escape="\\")
+    if len(text) < MIN_INDEXED_LENGTH or db.session.get_bind().dialect.name != "sqlite":
+        return scan
+    index = table(model.__tablename__ + SEARCH_TABLE_SUFFIX, column("rowid"))
+    phrase = '"' + text.replace('"', '""') + '"'  # FTS5 string syntax: the whole text, quotes doubled
+    matching = select(index.c.rowid).where(literal_column(index.name).op("MATCH")(phrase))
+    found = db.session.scalar(select(func.count()).select_from(matching.limit(MANY).subquery()))
+    return model.id.in_(matching) if found < MANY else scan
+
+
+def search_count_limit(query: str) -> int | None:
+    """How far a list counts its rows: to ``MANY`` when searched, else all of them."""
+    return MANY if query.strip() else None
+
+
+def is_search_index(name: str | None, type_: str, parent_names: dict) -> bool:
+    """The SQLite FTS5 tables (with their shadow tables) and the PostgreSQL trigram
+    indexes: made by a migration, not by the models, so schema comparisons skip them."""
+    pattern = {"table": _FTS_TABLE, "index": _TRIGRAM_INDEX}.get(type_)
+    return bool(name and pattern and pattern.fullmatch(name))
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's ``include_name`` hook: everything but the search indexes."""
+    return not is_search_index(name, type_, parent_names)

@@ -1,0 +1,93 @@
+"""Text search through the trigram indexes (FTS5 on SQLite, pg_trgm on PostgreSQL):
+the same answers as a substring search of ``search_text``, kept current as rows change."""
+import pytest
+from sqlalchemy import select, text
+
+from cluster_intranet.directory.models import Person
+from cluster_intranet.extensions import db
+from cluster_intranet.meetings.models import Meeting
+from cluster_intranet.search import MANY, contains_text, include_name
+
+from cluster_intranet.demo import seed
+
+from . import factories
+
+
+def found(query: str) -> list[str]:
+    stmt = select(Person.surname).where(contains_text(Person, query)).order_by(Person.surname)
+    return list(db.session.scalars(stmt))
+
+
+@pytest.fixture
+def people(ctx):
+    for surname in ("Кузнецова", "Кузнецов", "Пояркова", "Ёлкин", 'Дом "Кедр"', "Сто_процентов 100%"):
+        factories.person(surname=surname)
+    db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("узнец", ["Кузнецов", "Кузнецова"]),  # inside a word
+        ("КУЗНЕЦОВА", ["Кузнецова"]),  # case folded in Cyrillic
+        ("кузнецов иван", ["Кузнецов"]),  # across words: the text as typed, as one phrase
+        ("ёлк", ["Ёлкин"]),
+        ("по", ["Пояркова"]),  # under three characters: no trigram, a scan
+        ('"кедр"', ['Дом "Кедр"']),  # quotes are text, not query syntax
+        ("о_п", ["Сто_процентов 100%"]),  # LIKE wildcards match themselves
+        ("0%", ["Сто_процентов 100%"]),
+        ("ов_", []),
+        ("петров", []),
+    ],
+)
+def test_finds_what_a_substring_search_finds(people, query, expected):
+    assert found(query) == expected
+    everyone = db.session.execute(select(Person.surname, Person.search_text)).all()
+    assert expected == sorted(surname for surname, words in everyone if query.casefold() in words)
+
+
+def test_the_index_follows_changes_and_deletions(ctx):
+    person = factories.person(surname="Криволапов")
+    db.session.commit()
+    assert found("волап") == ["Криволапов"]
+    person.surname = "Беляев"
+    db.session.commit()
+    assert found("волап") == [] and found("беляе") == ["Беляев"]
+    db.session.delete(person)
+    db.session.commit()
+    assert found("беляе") == []
+
+
+def test_a_meeting_is_found_by_an_agenda_item_added_on_its_page(app, secretary, ctx):
+    seed()
+    db.session.commit()
+    draft = db.session.scalar(select(Meeting).where(Meeting.year == 2027))
+    wanted = "/meetings/%d" % draft.id
+    assert wanted not in secretary.hx("get", "/meetings/?q=гидропоник").get_data(as_text=True)
+    added = secretary.hx("post", f"{wanted}/agenda", data={"text": "О стажировках на предприятиях гидропоники"})
+    assert added.status_code == 200
+    assert wanted in secretary.hx("get", "/meetings/?q=гидропоник").get_data(as_text=True)
+
+
+def test_the_models_comparison_skips_exactly_the_search_indexes(app, ctx):
+    if db.engine.dialect.name == "sqlite":
+        kind, query = "table", "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%search%'"
+    else:
+        kind, query = "index", "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%search%'"
+    names = db.session.scalars(text(query)).all()
+    assert {"people_search", "ix_people_search_trgm"} & set(names)
+    assert [name for name in names if include_name(name, kind, {})] == []
+    assert include_name("people", "table", {}) and include_name("ix_meetings_list", "index", {})
+
+
+def test_a_common_word_is_counted_only_so_far(app, viewer, ctx):
+    db.session.add_all(Person(surname="Кузнецов", first_name="Иван", patronymic=f"№{n}") for n in range(MANY + 5))
+    db.session.add(Person(surname="Пояркова", first_name="Ольга"))
+    db.session.commit()
+    common = viewer.hx("get", "/directory/people?q=кузнец").get_data(as_text=True)
+    assert f"Найдено более {MANY}: уточните запрос" in common
+    assert common.count('id="people-row-') == app.config["PER_PAGE"]
+    assert f"page={MANY // app.config['PER_PAGE']}" in common  # the last page of those counted
+    rare = viewer.hx("get", "/directory/people?q=пояр").get_data(as_text=True)
+    assert "Всего: 1" in rare and "Найдено более" not in rare
+    assert f"Всего: {MANY + 6}" in viewer.get("/directory/people").get_data(as_text=True)  # the list is counted in full
