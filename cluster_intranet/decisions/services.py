@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from .. import clock
@@ -328,7 +329,7 @@ def overdue_condition(today: date, status=Decision.status):
     return and_(status.in_(ACTIVE_STATUSES), Decision.deadline < today)
 
 
-def responsible_condition(person_id: int):
+def responsible_condition(person_id: int | BindParameter[int]):
     """Decisions on ``person_id``, as lead or co-executor."""
     return Decision.id.in_(select(DecisionResponsible.decision_id).where(DecisionResponsible.person_id == person_id))
 
@@ -352,13 +353,8 @@ def my_assignments(person_id: int, today: date) -> dict[str, list[int]]:
     Ids and deadlines only: the page counts every group but shows only some of their
     rows (decision_rows), and building the ORM objects of the rest would cost more than
     the query."""
-    stmt = (
-        select(Decision.id, Decision.deadline)
-        .where(_not_deleted(), Decision.status.in_(ACTIVE_STATUSES), responsible_condition(person_id))
-        .order_by(Decision.deadline, Decision.meeting_id, Decision.number)
-    )
     groups: dict[str, list[int]] = {group: [] for group in MY_GROUPS}
-    for decision_id, deadline in db.session.execute(stmt):
+    for decision_id, deadline in db.session.execute(_my_statement(), {"person_id": person_id}):
         groups[my_group(deadline, today)].append(decision_id)
     return groups
 
@@ -367,9 +363,28 @@ def decision_rows(ids: list[int]) -> list[Decision]:
     """The decisions ``ids`` with what a row of a list shows, in that order."""
     if not ids:
         return []
-    rows = db.session.scalars(select(Decision).where(Decision.id.in_(ids)).options(*_list_options())).unique()
+    rows = db.session.scalars(_rows_statement(), {"ids": ids}).unique()
     by_id = {decision.id: decision for decision in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+# The statements of the two above, built once with parameters: building a statement with
+# its loader options, and its cache key, cost more than running it (a statement keeps its
+# cache key; SQLAlchemy statements are immutable, safe to share between threads).
+
+
+@cache
+def _my_statement() -> Select:
+    return (
+        select(Decision.id, Decision.deadline)
+        .where(_not_deleted(), Decision.status.in_(ACTIVE_STATUSES), responsible_condition(bindparam("person_id")))
+        .order_by(Decision.deadline, Decision.meeting_id, Decision.number)
+    )
+
+
+@cache
+def _rows_statement() -> Select:
+    return select(Decision).where(Decision.id.in_(bindparam("ids", expanding=True))).options(*_list_options())
 
 
 # The control list: filters, counts, per-person summary ----------------------------------
