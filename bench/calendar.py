@@ -228,6 +228,7 @@ def _measure(url: str, events: int, repeat: int, seed: int) -> int:
     from cluster_intranet import create_app
     from cluster_intranet.auth.models import User
     from cluster_intranet.calendar import feeds
+    from cluster_intranet.calendar.ical import build_calendar
     from cluster_intranet.extensions import db
 
     from . import data
@@ -268,7 +269,7 @@ def _measure(url: str, events: int, repeat: int, seed: int) -> int:
         scope = feeds.scope_for(feeds.ALL, user)
         items = feeds.feed_items(scope)  # the prepared values
         icalendar_s = median_seconds(lambda: icalendar_feed(items, name=scope.feed.name, tz=scope.tz), repeat)
-        build_s = median_seconds(lambda: feeds.build_calendar(items, name=scope.feed.name, tz=scope.tz), repeat)
+        build_s = median_seconds(lambda: build_calendar(items, name=scope.feed.name, tz=scope.tz), repeat)
         query_s = median_seconds(lambda: feeds.feed_items(scope), repeat)
         state_s = median_seconds(lambda: feeds.feed_state(scope), repeat * 10)
         db.session.remove()

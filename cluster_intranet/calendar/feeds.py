@@ -6,6 +6,12 @@ database with plain column queries: a feed of 5,000 events must build in a
 fraction of a second, and a conditional request must be answered from one
 small query without building anything.
 
+A full download reuses what did not change: the serialised events of a source
+(deadlines, media events) are kept per process by the scope and that source's
+part of the state (:data:`blocks`), so an edit of a meeting rebuilds the meetings
+only. Meetings are always built: an attendee renamed or moved in place leaves
+no trace in the state (see :func:`feed_state`), and a kept block would hide it.
+
 Who sees what: a feed shows what its owner may see in the intranet. Every
 active account, whatever its role, reads all meetings, decisions and media
 events (see tests/test_access.py), so :func:`visible_sources` grants all three;
@@ -15,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -25,12 +31,13 @@ from sqlalchemy import case, false, func, or_, select, true
 
 from .. import clock
 from ..auth.models import User
+from ..cache import FingerprintCache
 from ..councils.models import Council, CouncilMember
 from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..directory.models import Organization, Person
 from ..extensions import db
 from ..meetings.models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
-from .ical import CalendarItem, build_calendar, etag_for
+from .ical import CalendarItem, EventBlock, assemble, etag_for, serialise
 from .services import ALL_DAY_ALARM_MINUTES
 
 MEETINGS, MEDIA, DEADLINES = "meetings", "media", "deadlines"
@@ -213,6 +220,7 @@ class State:
     latest: datetime | None  # the newest change of anything the feed shows
     count: int  # events in the feed
     details: tuple  # counts and last ids of rows without timestamps, membership, ...
+    values: dict = field(default_factory=dict, compare=False)  # every column of the query, by label
 
     @property
     def last_modified(self) -> datetime | None:
@@ -289,7 +297,7 @@ def feed_state(scope: Scope) -> State:
         values = dict(db.session.execute(select(*columns).select_from(joined)).one()._mapping)
     stamps = [_aware(v) for v in values.values() if isinstance(v, datetime)]
     details = tuple(sorted((k, v) for k, v in values.items() if not isinstance(v, datetime)))
-    return State(max(stamps) if stamps else None, sum(values[name] or 0 for name in counts), details)
+    return State(max(stamps) if stamps else None, sum(values[name] or 0 for name in counts), details, values)
 
 
 def _aware(value: datetime) -> datetime:
@@ -308,21 +316,83 @@ def etag(scope: Scope, state: State) -> str:
 
 # --- building -----------------------------------------------------------------------
 
+# The sources whose blocks are kept, with the columns of the state their bytes depend on.
+# Everything a deadline or a media event shows has a timestamp or changes a count or a
+# last id there; meetings do not qualify (attendees are edited in place, see the module).
+KEPT_SOURCES = {
+    DEADLINES: ("councils_changed", "deadlines", "deadlines_changed", "their_meetings_changed",
+                "responsibles", "responsibles_last", "responsibles_changed"),
+    MEDIA: ("media", "media_changed", "organizers_changed"),
+}  # fmt: skip
+# A deadlines block of 10,000 events is about 10 MB; a key per window, address and reminder choice.
+blocks = FingerprintCache(size=12)
 
-def build_feed(scope: Scope) -> bytes:
-    return build_calendar(feed_items(scope), name=scope.feed.name, tz=scope.tz)
+
+class _Changed(Exception):
+    """The rows changed while a block was built: use it, do not keep it under the old state."""
+
+    def __init__(self, block: EventBlock):
+        self.block = block
+
+
+def build_feed(scope: Scope, state: State | None = None) -> bytes:
+    """The feed's bytes. With the request's ``state`` the kept blocks are used (and kept)."""
+    links = Links(scope.base_url)
+    parts = [_block(scope, source, state, links) for source in (MEETINGS, DEADLINES, MEDIA) if scope.shows(source)]
+    return assemble(parts, name=scope.feed.name, tz=scope.tz)
+
+
+def _block(scope: Scope, source: str, state: State | None, links: Links) -> EventBlock:
+    def build() -> EventBlock:
+        return serialise(source_items(scope, source, links), tz=scope.tz)
+
+    # «Mine» blocks are small and one per person: they would only push the shared ones out.
+    if state is None or source not in KEPT_SOURCES or scope.feed.mine:
+        return build()
+    key = _block_key(scope, source, state)
+
+    def build_unless_changed() -> EventBlock:
+        block = build()
+        # The state was read before the rows: if it moved meanwhile, the block may show the
+        # newer rows, and kept under the older state it would outlive a change undone later.
+        if _block_key(scope, source, feed_state(replace(scope, sources=frozenset({source})))) != key:
+            raise _Changed(block)
+        return block
+
+    try:
+        return blocks.get_or_build(key, build_unless_changed)
+    except _Changed as changed:
+        return changed.block
+
+
+def _block_key(scope: Scope, source: str, state: State) -> tuple:
+    """Everything the bytes of ``source``'s events depend on (besides the code; «mine» blocks are not kept)."""
+    alarm = scope.deadline_alarm if source == DEADLINES else scope.event_alarm
+    return (
+        source, scope.first_day, scope.last_day, scope.base_url, scope.tz, alarm,
+        tuple(state.values.get(name) for name in KEPT_SOURCES[source]),
+    )  # fmt: skip
 
 
 def feed_items(scope: Scope) -> list[CalendarItem]:
-    items: list[CalendarItem] = []
     links = Links(scope.base_url)
-    if scope.shows(MEETINGS):
-        items += meeting_items(scope, _meeting_filter(scope), links)
-    if scope.shows(DEADLINES):
-        items += deadline_items(scope, _decision_filter(scope), links)
-    if scope.shows(MEDIA):
-        items += media_items(scope, _media_filter(scope), links)
-    return items
+    return [item for source in (MEETINGS, DEADLINES, MEDIA) if scope.shows(source) for item in source_items(scope, source, links)]
+
+
+def source_items(scope: Scope, source: str, links: Links) -> list[CalendarItem]:
+    if source == MEETINGS:
+        return meeting_items(scope, _meeting_filter(scope), links)
+    if source == DEADLINES:
+        return deadline_items(scope, _decision_filter(scope), links)
+    if source == MEDIA:
+        return media_items(scope, _media_filter(scope), links)
+    raise ValueError(source)
+
+
+def _rows(statement) -> list:
+    """The rows of a column query, read through the Core: the ORM's row layer costs
+    three times as much for a plain column query of thousands of rows."""
+    return db.session.connection().execute(statement).all()
 
 
 class Links:
@@ -353,7 +423,7 @@ def _chunks(ids: list[int], size: int = 10_000):
 
 
 def meeting_items(scope: Scope, conditions: list, links: Links) -> list[CalendarItem]:
-    rows = db.session.execute(
+    rows = _rows(
         select(
             Meeting.id, Meeting.number, Meeting.date, Meeting.start_time, Meeting.end_time, Meeting.city,
             Meeting.place, Meeting.format, Meeting.connection_link, Meeting.status, Meeting.version,
@@ -362,17 +432,17 @@ def meeting_items(scope: Scope, conditions: list, links: Links) -> list[Calendar
         )
         .join(Council, Council.id == Meeting.council_id)
         .where(*conditions)
-    ).all()  # fmt: skip
+    )  # fmt: skip
     agenda = defaultdict(list)
     attendees = defaultdict(lambda: defaultdict(list))
     for ids in _chunks([row.id for row in rows]):
-        for meeting_id, text in db.session.execute(
+        for meeting_id, text in _rows(
             select(AgendaItem.meeting_id, AgendaItem.text)
             .where(AgendaItem.meeting_id.in_(ids))
             .order_by(AgendaItem.meeting_id, AgendaItem.position, AgendaItem.id)
         ):
             agenda[meeting_id].append(text)
-        for meeting_id, mode, name in db.session.execute(
+        for meeting_id, mode, name in _rows(
             select(Attendance.meeting_id, Attendance.mode, Attendance.name)
             .where(Attendance.meeting_id.in_(ids))
             .order_by(Attendance.meeting_id, Attendance.mode, Attendance.position, Attendance.id)
@@ -444,7 +514,7 @@ def _meeting_item(row, agenda: list[str], attendees: dict, scope: Scope, zone: Z
 
 
 def deadline_items(scope: Scope, conditions: list, links: Links) -> list[CalendarItem]:
-    rows = db.session.execute(
+    rows = _rows(
         select(
             Decision.id, Decision.number, Decision.text, Decision.deadline, Decision.status, Decision.version,
             Decision.updated_at, Meeting.id.label("meeting_id"), Meeting.number.label("protocol_number"),
@@ -454,10 +524,10 @@ def deadline_items(scope: Scope, conditions: list, links: Links) -> list[Calenda
         .join(Meeting, Meeting.id == Decision.meeting_id)
         .join(Council, Council.id == Meeting.council_id)
         .where(*conditions)
-    ).all()  # fmt: skip
+    )  # fmt: skip
     responsibles = defaultdict(list)
     for ids in _chunks([row.id for row in rows]):
-        for decision_id, surname, first_name, patronymic, updated_at in db.session.execute(
+        for decision_id, surname, first_name, patronymic, updated_at in _rows(
             select(DecisionResponsible.decision_id, Person.surname, Person.first_name, Person.patronymic, Person.updated_at)
             .join(Person, Person.id == DecisionResponsible.person_id)
             .where(DecisionResponsible.decision_id.in_(ids))
@@ -511,7 +581,7 @@ def media_items(scope: Scope, conditions: list, links: Links) -> list[CalendarIt
     """Media plan events (cluster_intranet.media): internal ones too, as in the intranet."""
     from ..media.models import EventFormat, EventStatus, MediaEvent
 
-    rows = db.session.execute(
+    rows = _rows(
         select(
             MediaEvent.id, MediaEvent.title, MediaEvent.description, MediaEvent.place, MediaEvent.starts_on,
             MediaEvent.ends_on, MediaEvent.start_time, MediaEvent.end_time, MediaEvent.format, MediaEvent.status,
@@ -520,7 +590,7 @@ def media_items(scope: Scope, conditions: list, links: Links) -> list[CalendarIt
         )
         .outerjoin(Organization, Organization.id == MediaEvent.organizer_id)
         .where(*conditions)
-    ).all()  # fmt: skip
+    )  # fmt: skip
     zone = scope.zone
     items = []
     for row in rows:

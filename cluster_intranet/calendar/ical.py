@@ -14,10 +14,16 @@ Why the VEVENTs are written by hand instead of through ``icalendar.Event``:
 
 icalendar is still used for what is hard to get right: the VTIMEZONE, built
 once per feed (and cached) only for the span of dates the feed covers.
+
+A feed is built in two steps, so that a caller can keep the expensive one:
+:func:`serialise` turns items into an :class:`EventBlock` (each VEVENT's bytes,
+sorted), :func:`assemble` merges blocks into a calendar (header, VTIMEZONE,
+events in order). The feeds cache the blocks of the sources that did not change.
 """
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,8 +38,11 @@ __all__ = [
     "DEFAULT_PRODID",
     "DEFAULT_TZ",
     "CalendarItem",
+    "EventBlock",
+    "assemble",
     "build_calendar",
     "etag_for",
+    "serialise",
     "single_event_calendar",
 ]
 
@@ -115,6 +124,71 @@ class CalendarItem:
             raise TypeError(f"{self.uid}: categories must be a tuple of strings")
 
 
+@dataclass(frozen=True, slots=True)
+class EventBlock:
+    """Serialised VEVENTs, sorted by start and UID: a part of a feed, ready to merge."""
+
+    events: tuple[tuple[str, str, bytes], ...]  # (DTSTART value, UID, the VEVENT's lines with their CRLFs)
+    first_day: date | None  # the local date span of the events (for the VTIMEZONE)
+    last_day: date | None
+
+
+def serialise(items: Iterable[CalendarItem], *, tz: str = DEFAULT_TZ) -> EventBlock:
+    """The VEVENTs of ``items`` in ``tz``, sorted by start and UID."""
+    zone = _zone(tz)
+    events: list[tuple[str, str, bytes]] = []
+    seen: set[str] = set()
+    first_day = last_day = None
+    for item in items:
+        if item.uid in seen:
+            # A client keeps only one event per UID, and which one is unpredictable.
+            raise ValueError(f"duplicate UID in one feed: {item.uid}")
+        seen.add(item.uid)
+        dtstart, lines, day0, day1 = _event(item, zone, tz)
+        events.append((dtstart, item.uid, _lines(lines)))
+        if first_day is None or day0 < first_day:
+            first_day = day0
+        if last_day is None or day1 > last_day:
+            last_day = day1
+    events.sort(key=_order)
+    return EventBlock(tuple(events), first_day, last_day)
+
+
+def assemble(blocks: Iterable[EventBlock], *, name: str | None, tz: str = DEFAULT_TZ, prodid: str = DEFAULT_PRODID) -> bytes:
+    """A calendar of the events of ``blocks``, merged in order (start, UID).
+
+    ``name`` None: a one-event download (see :func:`single_event_calendar`).
+    """
+    blocks = [block for block in blocks if block.events]
+    events = blocks[0].events if len(blocks) == 1 else list(heapq.merge(*(b.events for b in blocks), key=_order))
+    if len(blocks) > 1 and len({uid for _, uid, _ in events}) < len(events):
+        raise ValueError("duplicate UID in one feed")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:" + _text(prodid),
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
+    if name is not None:
+        lines += [
+            "NAME:" + _text(name),
+            "X-WR-CALNAME:" + _text(name),
+            "X-WR-TIMEZONE:" + tz,
+            f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
+            f"X-PUBLISHED-TTL:{REFRESH}",
+        ]
+    # Always present: it makes even an empty feed a valid calendar (RFC 5545
+    # wants at least one component), and every DTSTART;TZID refers to it.
+    if blocks:
+        first_day = min(block.first_day for block in blocks)
+        last_day = max(block.last_day for block in blocks)
+    else:
+        first_day = last_day = _EMPTY_FEED_DAY
+    lines += _vtimezone(tz, first_day, last_day + timedelta(days=1))
+    return b"".join([_lines(lines), *(event for _, _, event in events), b"END:VCALENDAR\r\n"])
+
+
 def build_calendar(
     items: Iterable[CalendarItem],
     *,
@@ -127,7 +201,7 @@ def build_calendar(
     Events are sorted by start and UID, so the bytes do not depend on the
     order the caller fetched them in. The same input always gives the same bytes.
     """
-    return _build(items, tz=tz, prodid=prodid, name=name)
+    return assemble([serialise(items, tz=tz)], name=name, tz=tz, prodid=prodid)
 
 
 def single_event_calendar(
@@ -145,7 +219,7 @@ def single_event_calendar(
     ``name`` is accepted for symmetry with :func:`build_calendar` and ignored.
     """
     del name  # see the docstring
-    return _build([item], tz=tz, prodid=prodid, name=None)
+    return assemble([serialise([item], tz=tz)], name=None, tz=tz, prodid=prodid)
 
 
 def etag_for(latest_change: datetime | None, count: int, *extra: str) -> str:
@@ -169,51 +243,8 @@ def etag_for(latest_change: datetime | None, count: int, *extra: str) -> str:
 # --- writing ---------------------------------------------------------------
 
 
-def _build(items: Iterable[CalendarItem], *, tz: str, prodid: str, name: str | None) -> bytes:
-    zone = _zone(tz)
-    events: list[tuple[str, str, list[str]]] = []
-    seen: set[str] = set()
-    first_day = last_day = None
-    for item in items:
-        if item.uid in seen:
-            # A client keeps only one event per UID, and which one is unpredictable.
-            raise ValueError(f"duplicate UID in one feed: {item.uid}")
-        seen.add(item.uid)
-        dtstart, lines, day0, day1 = _event(item, zone, tz)
-        events.append((dtstart, item.uid, lines))
-        if first_day is None or day0 < first_day:
-            first_day = day0
-        if last_day is None or day1 > last_day:
-            last_day = day1
-    events.sort(key=lambda e: (e[0], e[1]))
-
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:" + _text(prodid),
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-    ]
-    if name is not None:
-        lines += [
-            "NAME:" + _text(name),
-            "X-WR-CALNAME:" + _text(name),
-            "X-WR-TIMEZONE:" + tz,
-            f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
-            f"X-PUBLISHED-TTL:{REFRESH}",
-        ]
-    # Always present: it makes even an empty feed a valid calendar (RFC 5545
-    # wants at least one component), and every DTSTART;TZID refers to it.
-    if first_day is None:
-        first_day = last_day = _EMPTY_FEED_DAY
-    lines += _vtimezone(tz, first_day, last_day + timedelta(days=1))
-
-    out = [_content(line) for line in lines]
-    for _, _, event_lines in events:
-        out += [_content(line) for line in event_lines]
-    out.append(b"END:VCALENDAR")
-    out.append(b"")  # the last line ends with CRLF too
-    return b"\r\n".join(out)
+def _order(event: tuple[str, str, bytes]) -> tuple[str, str]:
+    return event[0], event[1]
 
 
 def _event(item: CalendarItem, zone: ZoneInfo, tz: str) -> tuple[str, list[str], date, date]:
@@ -282,6 +313,11 @@ def _text(value: str) -> str:
     if _CONTROL.search(value):
         value = _CONTROL.sub("", value)
     return value
+
+
+def _lines(lines: list[str]) -> bytes:
+    """Content lines, each folded and ended with CRLF, as UTF-8."""
+    return b"\r\n".join([_content(line) for line in lines]) + b"\r\n"
 
 
 def _content(line: str) -> bytes:

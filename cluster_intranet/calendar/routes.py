@@ -120,7 +120,7 @@ def feed(token: str, slug: str):
     state = feeds.feed_state(scope)
     etag = feeds.etag(scope, state)
     if is_resource_modified(request.environ, etag=etag, last_modified=state.last_modified):
-        response = Response(feeds.build_feed(scope), content_type=CALENDAR_MIMETYPE)
+        response = Response(feeds.build_feed(scope, state), content_type=CALENDAR_MIMETYPE)
         response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
     else:
         response = Response(status=304)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cluster_intranet.auth.models import User
 from cluster_intranet.calendar import feeds, services
+from cluster_intranet.calendar.ical import build_calendar
 from cluster_intranet.extensions import db
 
 from bench.calendar import icalendar_feed
@@ -15,7 +16,7 @@ def test_icalendar_yardstick_writes_the_same_events(world, app, parse_icaljs):
     with app.test_request_context():
         scope = feeds.scope_for(feeds.ALL, db.session.get(User, world.users["lead"]))
         items = feeds.feed_items(scope)
-        ours = parse_icaljs(feeds.build_calendar(items, name=scope.feed.name, tz=scope.tz))
+        ours = parse_icaljs(build_calendar(items, name=scope.feed.name, tz=scope.tz))
         theirs = parse_icaljs(icalendar_feed(items, name=scope.feed.name, tz=scope.tz))
     assert len(ours["events"]) == len(items) > 10
     key = lambda event: event["uid"]  # noqa: E731

@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 from cluster_intranet.calendar.ical import (
     CANCELLED_PREFIX,
     CalendarItem,
+    assemble,
     build_calendar,
     etag_for,
+    serialise,
     single_event_calendar,
 )
 
@@ -125,6 +127,20 @@ def test_header_read_by_both_parsers(parse_icalendar, parse_icaljs):
     assert props["x-wr-timezone"] == ["Asia/Tomsk"]
     assert props["refresh-interval"] == ["PT1H"]
     assert props["x-published-ttl"] == ["PT1H"]
+
+
+def test_blocks_merge_into_the_same_bytes():
+    """A feed assembled from blocks (as the feeds keep them per source) is byte for byte
+    the feed of all the items: events in order of start and UID across the blocks."""
+    first = [meeting(), all_day(), meeting("meeting-7@intranet.example", start=datetime(2025, 3, 3, 9, 0, tzinfo=TOMSK), end=None)]
+    second = [all_day("deadline-1@intranet.example", start=date(2025, 3, 10), end=None),
+              all_day("deadline-2@intranet.example", start=date(2025, 4, 1), end=None)]  # fmt: skip
+    whole = build_calendar(first + second, name=FEED_NAME)
+    assert assemble([serialise(first), serialise(second)], name=FEED_NAME) == whole
+    assert assemble([serialise(second), serialise([]), serialise(first)], name=FEED_NAME) == whole
+    assert assemble([], name=FEED_NAME) == build_calendar([], name=FEED_NAME)
+    with pytest.raises(ValueError, match="duplicate UID"):
+        assemble([serialise(first), serialise([meeting()])], name=FEED_NAME)
 
 
 def test_empty_feed_is_a_valid_calendar(parse_icalendar, parse_icaljs):
