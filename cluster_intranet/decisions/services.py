@@ -567,9 +567,13 @@ def _person_summary(filters: Filters, limit: int) -> tuple[list[PersonSummary], 
     def count_if(condition):
         return func.sum(case((condition, 1), else_=0))
 
+    # Grouped by an expression no index matches: else SQLite walks the person index and
+    # reads each decision out of order (1 s for 100,000 decisions); so it reads the
+    # responsibles in decision order with the decisions beside them (0.4 s, PostgreSQL 0.17).
+    person_id = (DecisionResponsible.person_id + 0).label("person_id")
     per_person = (
         select(
-            DecisionResponsible.person_id.label("person_id"),
+            person_id,
             count_if(Decision.status != CANCELLED.value).label("assigned"),
             count_if(on_time).label("done_on_time"),
             count_if(late).label("done_late"),
@@ -578,7 +582,7 @@ def _person_summary(filters: Filters, limit: int) -> tuple[list[PersonSummary], 
         )
         .join(Decision, Decision.id == DecisionResponsible.decision_id)
         .where(*filters.conditions())
-        .group_by(DecisionResponsible.person_id)
+        .group_by(person_id)
         .subquery()
     )
     stmt = (

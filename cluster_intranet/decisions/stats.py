@@ -2,9 +2,13 @@
 kept in each process until the data under them changes.
 
 Counting 100,000 decisions costs tens of milliseconds, every time, though decisions
-change a few times a day. So every transaction that changes a decision, a responsible
-person, a meeting or a person writes a new random stamp in ``decision_stats_stamp`` as
-it commits (in the same transaction: the stamp and the change are seen together). A
+change a few times a day. So every transaction that changes what the aggregates are
+computed from — a decision's status, deadline, report date or meeting, a responsible
+person, a meeting's council or deletion, a person's name (WATCHED), or adds or deletes
+such rows — writes a new random stamp in ``decision_stats_stamp`` as it commits (in the
+same transaction: the stamp and the change are seen together). Other changes of the same
+rows keep the stamp: a protocol's attendees change the meeting row (its version) all
+day long while a protocol is written, and every process would count again after each. A
 reader reads the stamp first — one tiny query — and reuses what this process computed
 for the same stamp, arguments and day. A stamp is random, not a counter, so a database
 emptied and refilled (the tests) never meets an old stamp again.
@@ -15,7 +19,7 @@ import secrets
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from ..cache import FingerprintCache
@@ -25,8 +29,17 @@ from ..meetings.models import Meeting
 from .models import Decision, DecisionResponsible, DecisionStatsStamp
 
 T = TypeVar("T")
-TRACKED = (Decision, DecisionResponsible, Meeting, Person)
-CHANGED = "decision_stats_changed"  # session.info flag: this transaction changed TRACKED rows
+# The attributes the aggregates read, per class (relationships too: a changed relationship
+# sets its foreign key only during the flush).
+WATCHED: dict[type, tuple[str, ...]] = {
+    Decision: ("status", "deadline", "report_date", "meeting_id", "meeting"),
+    DecisionResponsible: ("decision_id", "decision", "person_id", "person"),
+    Meeting: ("deleted_at", "council_id", "council"),
+    Person: ("surname", "first_name", "patronymic"),
+}
+TRACKED = tuple(WATCHED)
+CREATED = (Decision, DecisionResponsible)  # a new meeting or person has no decisions yet
+CHANGED = "decision_stats_changed"  # session.info flag: this transaction changed what the aggregates read
 _values = FingerprintCache(size=256)  # by (name, stamp, key)
 
 
@@ -42,7 +55,17 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def _has_pending_changes(session: Session) -> bool:
-    return any(isinstance(obj, TRACKED) for obj in (*session.new, *session.dirty, *session.deleted))
+    """Whether the session holds changes the aggregates read (before a flush, or in
+    after_flush: the flushed objects and their attribute history are still there)."""
+    if any(isinstance(obj, TRACKED) for obj in session.deleted) or any(isinstance(obj, CREATED) for obj in session.new):
+        return True
+    for obj in session.dirty:
+        names = next((names for cls, names in WATCHED.items() if isinstance(obj, cls)), ())
+        if names:
+            attrs = inspect(obj).attrs
+            if any(attrs[name].history.has_changes() for name in names):
+                return True
+    return False
 
 
 @event.listens_for(Session, "after_flush")

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from cluster_intranet.decisions import services
-from cluster_intranet.decisions.models import Decision, DecisionStatsStamp
+from cluster_intranet.decisions.models import Decision, DecisionResponsible, DecisionStatsStamp
 from cluster_intranet.directory.models import Person
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings import services as meetings
 from cluster_intranet.meetings.models import Meeting, MeetingStatus
+from tests import factories
 from tests.decisions import support
 
 
@@ -79,3 +80,45 @@ def test_uncommitted_changes_are_never_served_from_the_cache(counted):
     assert services.status_counts(services.Filters(today=today)).total == 2
     support.decision(counted.meeting, counted.lead)  # flushed, not committed
     assert services.status_counts(services.Filters(today=today)).total == 3
+
+
+def stamp() -> int | None:
+    return db.session.scalar(select(DecisionStatsStamp.value))
+
+
+def test_changes_outside_the_aggregates_keep_the_stamp(counted):
+    """Attendees of a protocol, the wording of a decision, a person's phone: the aggregates
+    stay (the load test adds and removes attendees all the time)."""
+    draft = support.meeting(counted.council, on=date(2021, 11, 15), status=MeetingStatus.DRAFT.value)
+    db.session.commit()
+    before = stamp()
+    attendance = meetings.add_attendee(db.session.get(Meeting, draft.id), counted.other.id, "in_person")
+    db.session.commit()
+    meetings.remove_attendee(attendance)
+    db.session.commit()
+    d = db.session.scalar(select(Decision).order_by(Decision.id))
+    d.text = "Другая формулировка."
+    db.session.get(Person, counted.lead.id).phone = "+7 3822 000000"
+    db.session.commit()
+    assert stamp() == before
+
+
+@pytest.mark.parametrize("change", [
+    lambda d, world: setattr(d, "deadline", date(2022, 1, 10)),
+    lambda d, world: setattr(d, "status", "done"),
+    lambda d, world: setattr(d, "report_date", date(2021, 11, 19)),
+    lambda d, world: d.responsibles.append(DecisionResponsible(person=world.other, position=1)),
+    lambda d, world: db.session.delete(d.responsibles[0]),
+    lambda d, world: setattr(d.responsibles[0], "person", world.other),
+    lambda d, world: setattr(d, "meeting", support.meeting(world.council, on=date(2021, 11, 1))),
+    lambda d, world: setattr(d.meeting, "deleted_at", support.NOW),
+    lambda d, world: setattr(d.meeting, "council", factories.council()),
+    lambda d, world: setattr(d.responsibles[0].person, "first_name", "Анна"),
+    lambda d, world: db.session.delete(d),
+])
+def test_changes_under_the_aggregates_write_a_new_stamp(counted, change):
+    before = stamp()
+    d = db.session.scalar(select(Decision).order_by(Decision.id))
+    change(d, counted)
+    db.session.commit()
+    assert stamp() != before
