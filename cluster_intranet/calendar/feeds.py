@@ -649,6 +649,26 @@ def ru_date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year} г."
 
 
+def days(n: int) -> str:
+    """«1 день», «3 дня», «60 дней»."""
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} день"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} дня"
+    return f"{n} дней"
+
+
+def window_text() -> str:
+    """What the feeds hold, for the «Календари» page: «за последние 60 дней и на 365 дней
+    вперёд (сейчас — с 31 декабря 2024 г. по 1 марта 2026 г.)»."""
+    scope = scope_for(ALL, None)
+    config = current_app.config
+    return (
+        f"за последние {days(config['CALENDAR_WINDOW_PAST_DAYS'])} и на {days(config['CALENDAR_WINDOW_FUTURE_DAYS'])} "
+        f"вперёд (сейчас — с {ru_date(scope.first_day)} по {ru_date(scope.last_day)})"
+    )
+
+
 def when_text(day: date, start: time | None, end: time | None, scope: Scope, zone: ZoneInfo) -> str:
     """«22 октября 2021 г., 14:00–16:00 (томское время, UTC+7)»: the time as the cluster reads it."""
     text = ru_date(day)

@@ -61,6 +61,7 @@ def _page(token: str | None = None, form: ReminderForm | None = None, status: in
         settings=settings,
         form=form or _reminder_form(),
         has_person=current_user.person_id is not None,
+        window=feeds.window_text(),
     )
     if token:
         # The token is in this page only: keep it out of every cache.

@@ -1,7 +1,7 @@
 """The token feeds over HTTP, read back with icalendar and with ical.js.
 
 «Today» is 1 March 2025 (tests/calendar/builders.py): the window runs from
-30 December 2024 to 1 March 2026.
+31 December 2024 to 1 March 2026.
 """
 from __future__ import annotations
 

@@ -34,6 +34,22 @@ def test_page_lists_every_feed_without_the_token(world, app):
     assert "Сбросить ссылку" in page
     for client_name in ("Outlook для Windows", "Новый Outlook и Outlook в браузере", "Google Календарь", "Apple Календарь"):
         assert client_name in page
+    # The window the feeds hold (CALENDAR_WINDOW_*), «today» being 1 March 2025.
+    assert ("В календарях — события за последние 60 дней и на 365 дней вперёд "
+            "(сейчас — с 31 декабря 2024 г. по 1 марта 2026 г.)") in " ".join(page.split())  # fmt: skip
+
+
+def test_window_text_follows_the_settings(world, app, monkeypatch):
+    from cluster_intranet.calendar.feeds import days, window_text
+
+    assert [days(n) for n in (1, 2, 5, 11, 12, 14, 21, 22, 25, 101, 111, 365)] == [
+        "1 день", "2 дня", "5 дней", "11 дней", "12 дней", "14 дней", "21 день", "22 дня", "25 дней", "101 день",
+        "111 дней", "365 дней",
+    ]  # fmt: skip
+    monkeypatch.setitem(app.config, "CALENDAR_WINDOW_PAST_DAYS", 365)
+    monkeypatch.setitem(app.config, "CALENDAR_WINDOW_FUTURE_DAYS", 731)
+    with app.test_request_context():
+        assert window_text() == "за последние 365 дней и на 731 день вперёд (сейчас — с 1 марта 2024 г. по 2 марта 2027 г.)"
 
 
 def test_issue_shows_working_links_once(world, app, fetch):
