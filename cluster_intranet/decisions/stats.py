@@ -1,17 +1,18 @@
 """The aggregates of the control pages (counts per status, the per-person summary),
 kept in each process until the data under them changes.
 
-Counting 100,000 decisions costs tens of milliseconds, every time, though decisions
-change a few times a day. So every transaction that changes what the aggregates are
-computed from — a decision's status, deadline, report date or meeting, a responsible
-person, a meeting's council or deletion, a person's name (WATCHED), or adds or deletes
-such rows — writes a new random stamp in ``decision_stats_stamp`` as it commits (in the
-same transaction: the stamp and the change are seen together). Other changes of the same
-rows keep the stamp: a protocol's attendees change the meeting row (its version) all
-day long while a protocol is written, and every process would count again after each. A
-reader reads the stamp first — one tiny query — and reuses what this process computed
-for the same stamp, arguments and day. A stamp is random, not a counter, so a database
-emptied and refilled (the tests) never meets an old stamp again.
+Counting 100,000 decisions costs tens of milliseconds (the per-person summary a few
+hundred), every time, though decisions change a few times a day. So every transaction
+that changes what the aggregates are computed from — a decision's status, deadline,
+report date or meeting, a responsible person, a meeting's council or deletion, a
+person's name (WATCHED), or adds or deletes such rows — writes a new random stamp in
+``decision_stats_stamp`` as it commits (in the same transaction: the stamp and the
+change are seen together). Other changes of the same rows keep the stamp: every
+attendee added to a protocol changes its meeting (in the session), all day long while a
+protocol is written, and every process would count again after each. A reader reads
+the stamp first — one tiny query — and reuses what this process computed for the same
+stamp, arguments and day. A stamp is random, not a counter, so a database emptied and
+refilled (the tests) never meets an old stamp again.
 """
 from __future__ import annotations
 
