@@ -42,6 +42,14 @@ def ensure_editable(meeting: Meeting) -> None:
         raise ProtocolLocked()
 
 
+def lock_editable(meeting: Meeting) -> None:
+    """Takes the meeting's write lock, then checks that the protocol is open. Changes of
+    one protocol take turns: positions and numbers are max + 1, moves swap neighbours,
+    and none lands in a protocol approved a moment before."""
+    lock_for_update(meeting)
+    ensure_editable(meeting)
+
+
 # Queries ---------------------------------------------------------------------------------
 
 
@@ -158,7 +166,7 @@ def save_meeting(meeting: Meeting, data: dict, version: int | None = None) -> Me
 
 def soft_delete(meeting: Meeting) -> None:
     """Deleted meetings are hidden, not destroyed: an admin can restore them."""
-    ensure_editable(meeting)
+    lock_editable(meeting)
     meeting.deleted_at = clock.utcnow()
     db.session.flush()
 
@@ -177,8 +185,7 @@ def _next_position(items) -> int:
 
 def add_attendee(meeting: Meeting, person_id: int, mode: AttendanceMode | str) -> Attendance:
     """Adds a person, copying name, position and organization from the directory."""
-    lock_for_update(meeting)  # positions are max + 1: concurrent writers of one meeting take turns
-    ensure_editable(meeting)
+    lock_editable(meeting)
     person = db.session.get(Person, person_id)
     if person is None:
         raise MeetingError("Такого сотрудника нет в справочнике.", "person_id")
@@ -199,7 +206,7 @@ def add_attendee(meeting: Meeting, person_id: int, mode: AttendanceMode | str) -
 
 
 def update_attendee(attendance: Attendance, data: dict) -> None:
-    ensure_editable(attendance.meeting)
+    lock_editable(attendance.meeting)
     for field in ("name", "job_title", "organization"):
         setattr(attendance, field, data[field])
     if data.get("mode") and data["mode"] != attendance.mode:
@@ -210,7 +217,7 @@ def update_attendee(attendance: Attendance, data: dict) -> None:
 
 
 def remove_attendee(attendance: Attendance) -> None:
-    ensure_editable(attendance.meeting)
+    lock_editable(attendance.meeting)
     attendance.meeting.attendances.remove(attendance)
     db.session.flush()
 
@@ -225,7 +232,7 @@ def move(item, siblings: list, step: int) -> None:
 
 
 def move_attendee(attendance: Attendance, step: int) -> None:
-    ensure_editable(attendance.meeting)
+    lock_editable(attendance.meeting)
     move(attendance, attendance.meeting.attendees(attendance.mode_enum), step)
 
 
@@ -245,9 +252,7 @@ AGENDA_FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discu
 
 
 def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict) -> AgendaItem:
-    if item is None:
-        lock_for_update(meeting)  # see add_attendee
-    ensure_editable(meeting)
+    lock_editable(meeting)
     if item is None:
         item = AgendaItem(position=_next_position(meeting.agenda_items))
         meeting.agenda_items.append(item)
@@ -266,14 +271,14 @@ def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict) -> A
 
 def remove_agenda_item(item: AgendaItem) -> None:
     meeting = item.meeting
-    ensure_editable(meeting)
+    lock_editable(meeting)
     meeting.agenda_items.remove(item)
     db.session.flush()
     meeting.refresh_search_text()
 
 
 def move_agenda_item(item: AgendaItem, step: int) -> None:
-    ensure_editable(item.meeting)
+    lock_editable(item.meeting)
     move(item, item.meeting.agenda_items, step)
 
 
@@ -293,11 +298,7 @@ def save_decision(
     ``version`` is the one the form was built from: an older one is refused."""
     if decision is not None:
         _current(decision, version)
-    if decision is None:
-        # Numbers are max + 1 (unique per meeting): without the lock two writers of one
-        # meeting could compute the same number, or update the meeting from a stale version.
-        lock_for_update(meeting)
-    ensure_editable(meeting)
+    lock_editable(meeting)
     people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(responsible_ids)))}
     missing = [pid for pid in responsible_ids if pid not in people]
     if missing:
@@ -327,8 +328,7 @@ def _next_decision_number(meeting: Meeting) -> int:
 
 def remove_decision(decision: Decision) -> None:
     meeting = decision.meeting
-    lock_for_update(meeting)  # renumbers: see save_decision
-    ensure_editable(meeting)
+    lock_editable(meeting)
     meeting.decisions.remove(decision)
     db.session.flush()
     _renumber(meeting.decisions)
@@ -337,8 +337,7 @@ def remove_decision(decision: Decision) -> None:
 
 def move_decision(decision: Decision, step: int) -> None:
     meeting = decision.meeting
-    lock_for_update(meeting)  # renumbers: see save_decision
-    ensure_editable(meeting)
+    lock_editable(meeting)
     decisions = list(meeting.decisions)
     index = decisions.index(decision)
     other = index + step
@@ -364,7 +363,7 @@ def _renumber(decisions: list[Decision]) -> None:
 
 def approve(meeting: Meeting, user: User) -> ProtocolVersion:
     """Locks the protocol and keeps this version of it for ever."""
-    ensure_editable(meeting)
+    lock_editable(meeting)
     if not meeting.decisions and not meeting.agenda_items:
         raise MeetingError("В протоколе нет ни вопросов, ни решений: утверждать нечего.")
     now = clock.utcnow()

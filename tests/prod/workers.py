@@ -28,7 +28,8 @@ def app_config(database_url: str) -> dict:
 
 
 def write_through_services(database_url, worker, meeting_ids, person_ids, start, results) -> None:
-    """For each meeting: a decision and an attendee per round, a commit per operation."""
+    """For each meeting: a decision and an attendee per round (every other one then
+    moved to the online list), a commit per operation."""
     errors = []
     app = create_app(app_config(database_url))
     with app.app_context():
@@ -40,8 +41,12 @@ def write_through_services(database_url, worker, meeting_ids, person_ids, start,
                     services.save_decision(meeting, None, {"text": f"Решение {worker}-{round_}"}, [person_id])
                     db.session.commit()
                     meeting = services.load_meeting(meeting_id)
-                    services.add_attendee(meeting, person_id, AttendanceMode.IN_PERSON)
+                    attendance = services.add_attendee(meeting, person_id, AttendanceMode.IN_PERSON)
                     db.session.commit()
+                    if round_ % 2:  # half of them join online: a new position at the end of that list
+                        fields = {"name": attendance.name, "job_title": "", "organization": "", "mode": AttendanceMode.ONLINE}
+                        services.update_attendee(attendance, fields)
+                        db.session.commit()
                 except Exception:  # reported to the test, which fails on any
                     db.session.rollback()
                     errors.append(traceback.format_exc())
