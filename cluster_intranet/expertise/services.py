@@ -619,6 +619,18 @@ class SessionData:
         return sum(1 for c in self.criteria if (a := self.answer(assessment, c)) and a.value is not None)
 
 
+def _experts_checklists(session_id: int) -> list[Assessment]:
+    """The session's checklists in the experts' order, each with its expert and organization."""
+    return list(
+        db.session.scalars(
+            select(Assessment)
+            .where(Assessment.session_id == session_id)
+            .options(joinedload(Assessment.person).joinedload(Person.organization))
+            .order_by(Assessment.position, Assessment.id)
+        )
+    )
+
+
 def load_session(session_id: int) -> SessionData | None:
     """The session, its programme and checklist, experts and all answers: four queries
     whatever the number of experts and criteria."""
@@ -642,14 +654,7 @@ def load_session(session_id: int) -> SessionData | None:
         ).unique()
     )
     set_committed_value(session.checklist_version, "sections", sections)
-    assessments = list(
-        db.session.scalars(
-            select(Assessment)
-            .where(Assessment.session_id == session.id)
-            .options(joinedload(Assessment.person).joinedload(Person.organization))
-            .order_by(Assessment.position, Assessment.id)
-        )
-    )
+    assessments = _experts_checklists(session.id)
     set_committed_value(session, "assessments", assessments)
     # Plain rows, not ORM objects: a page shows hundreds of answers and only reads them.
     answers = db.session.execute(
@@ -791,14 +796,7 @@ def progress(session: ExpertSession) -> list[Progress]:
         .join(Criterion.section)
         .where(ChecklistSection.version_id == session.checklist_version_id)
     )
-    assessments = list(
-        db.session.scalars(
-            select(Assessment)
-            .where(Assessment.session_id == session.id)
-            .options(joinedload(Assessment.person).joinedload(Person.organization))
-            .order_by(Assessment.position, Assessment.id)
-        )
-    )
+    assessments = _experts_checklists(session.id)
     counts = dict(
         db.session.execute(
             select(Answer.assessment_id, func.count(Answer.id))
