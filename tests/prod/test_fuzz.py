@@ -20,9 +20,10 @@ from urllib.parse import urlsplit
 import docx
 import icalendar
 import pytest
-from lxml import etree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
+from sqlalchemy import select
 
 from cluster_intranet import clock
 from cluster_intranet.auth.roles import Role
@@ -172,13 +173,36 @@ def admin_client(login_as):
     return login_as(Role.ADMIN, "fuzzer@cluster.test")
 
 
+def other_rows(ids: dict) -> dict:
+    """Rows in other states, whose pages show other forms: the approved seed protocol
+    (reopen), a decision still in work (move its deadline), a draft checklist (its editor)."""
+    from cluster_intranet.decisions.models import Decision, DecisionStatus
+    from cluster_intranet.expertise import services as expertise
+    from cluster_intranet.expertise.models import ChecklistVersion
+
+    draft = expertise.new_version(db.session.get(ChecklistVersion, ids["checklist_version"]))
+    db.session.commit()
+    working = select(Decision.id).where(Decision.status == DecisionStatus.OPEN.value).order_by(Decision.id)
+    return {
+        **ids,
+        "meeting": db.session.scalar(select(Meeting.id).where(Meeting.status == MeetingStatus.APPROVED.value)),
+        "decision": db.session.scalar(working),
+        "checklist_version": draft.id,
+        "checklist_section": draft.sections[0].id,
+        "criterion": draft.sections[0].criteria[0].id,
+    }
+
+
 @pytest.fixture
 def forms(app, ids, admin_client):
     found = find_forms(app, admin_client, ids)
+    walked = {(form["endpoint"], tuple(form["text"])) for form in found}
+    found += [form for form in find_forms(app, admin_client, other_rows(ids)) if (form["endpoint"], tuple(form["text"])) not in walked]
     endpoints = {form["endpoint"] for form in found}
     # The walk finds the forms it should: if a page stops showing one, this says so.
-    assert {"directory.create", "meetings.add_agenda_item", "meetings.add_decision", "meetings.edit_attendee"} <= endpoints
-    return found
+    assert {"directory.create", "meetings.add_agenda_item", "meetings.add_decision", "meetings.edit_attendee",
+            "meetings.reopen", "decisions.move_deadline", "expertise.add_criterion", "expertise.rename_checklist"} <= endpoints
+    return sorted(found, key=lambda form: form["endpoint"])
 
 
 @pytest.mark.slow
