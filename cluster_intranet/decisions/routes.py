@@ -201,7 +201,7 @@ def my():
     groups = [_my_group(key, ids[key], [loaded[i] for i in shown[key] if i in loaded], pages.get(key, 0), asked)
               for key in MY_TITLES if person]
     response = make_response(render_template(
-        "decisions/my.html", person=person, groups=groups, today=today, own=asked in (None, current_user.person_id),
+        "decisions/my.html", person=person, groups=groups, today=today, own=person is None or person.id == current_user.person_id,
         row_states={},
     ))
     response.vary.add("HX-Request")

@@ -151,7 +151,7 @@ def test_my_assignments_are_grouped(world, register, signed_in):
 
 def test_unknown_group_or_page_shows_the_page(world, register, signed_in):
     client = signed_in(world.lead_user)
-    for query in ("group=nothing", "group=later&page=x", "group=overdue&page=-3", "group=soon&page=9"):
+    for query in ("group=nothing", "group=later&page=x", "group=overdue&page=-3", "group=soon&page=9", "person=0"):
         response = client.get(f"/decisions/my?{query}")
         assert response.status_code == 200 and my_groups(response.get_data(as_text=True))["overdue"] == ("1", [register["overdue"]])
     assert rows(client.hx("get", "/decisions/my?group=soon&page=9")) == []
