@@ -1,0 +1,79 @@
+"""«Мои поручения» in a real browser (Playwright + Debian's chromium, headless): the
+groups shown on request and a long group's next page come in place, and a row brought
+in that way changes its status in place — all without a page load."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.live_server import CHROMIUM, browser_page, serve, sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+PASSWORD = "browser-password-1"
+
+
+def _prepare() -> int:
+    """The demo data, a secretary, and a person with 27 overdue and 2 undated assignments."""
+    from sqlalchemy import func, select
+
+    from cluster_intranet import clock
+    from cluster_intranet.auth.services import create_user
+    from cluster_intranet.decisions.models import Decision, DecisionResponsible
+    from cluster_intranet.demo import seed
+    from cluster_intranet.directory.models import Person
+    from cluster_intranet.extensions import db
+    from cluster_intranet.meetings.models import Meeting
+
+    seed()
+    create_user("secretary@cluster.local", PASSWORD, "secretary")
+    person = Person(surname="Исполнительная", first_name="Анна", patronymic="Петровна")
+    meeting = db.session.scalar(select(Meeting).order_by(Meeting.date))
+    number = db.session.scalar(select(func.max(Decision.number)).where(Decision.meeting_id == meeting.id)) or 0
+    overdue = clock.local_today() - timedelta(days=3)
+    for n in range(29):
+        db.session.add(Decision(
+            meeting=meeting, number=number + n + 1, text=f"Поручение браузерного теста {n + 1}.",
+            deadline=overdue if n < 27 else None, status="open",
+            responsibles=[DecisionResponsible(person=person, position=0)],
+        ))
+    db.session.flush()
+    return person.id
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("live"), _prepare) as served:
+        yield served
+
+
+@pytest.fixture
+def page(live, request):
+    with browser_page(request) as page:
+        sign_in(page, live[0], "secretary@cluster.local", PASSWORD)
+        yield page
+
+
+def test_groups_come_in_place_and_their_rows_change_in_place(live, page):
+    base, _, person_id = live
+    page.goto(f"{base}/decisions/my?person={person_id}")
+    page.evaluate("window.__noReload = true")  # survives HTMX swaps, not a page load
+    overdue = page.locator("#group-overdue li[id^=decision-row]")
+    expect(overdue).to_have_count(25)
+    page.click("#group-overdue a:has-text('Показать ещё 2')")
+    expect(overdue).to_have_count(27)
+    expect(page.locator("#group-overdue-more")).to_have_count(0)
+
+    undated = page.locator("#group-undated li[id^=decision-row]")
+    expect(undated).to_have_count(0)
+    page.click("#group-undated a:has-text('Показать')")
+    expect(undated).to_have_count(2)
+    row = undated.first
+    row.locator("button:has-text('Взять в работу')").click()
+    expect(row.locator(".badge")).to_have_text("В работе")
+    assert page.evaluate("window.__noReload === true")
