@@ -6,11 +6,12 @@ database with plain column queries: a feed of 5,000 events must build in a
 fraction of a second, and a conditional request must be answered from one
 small query without building anything.
 
-A full download reuses what did not change: the serialised events of a source
-(deadlines, media events) are kept per process by the scope and that source's
-part of the state (:data:`blocks`), so an edit of a meeting rebuilds the meetings
-only. Meetings are always built: an attendee renamed or moved in place leaves
-no trace in the state (see :func:`feed_state`), and a kept block would hide it.
+A full download reuses what did not change, per process: the serialised events
+of a source (deadlines, media events) are kept by the scope and that source's part
+of the state (:data:`blocks`), so an edit of a meeting rebuilds the meetings only.
+Meetings are always read, since an attendee renamed or moved in place leaves no
+trace in the state (see :func:`feed_state`), but each meeting's event is kept by
+everything it shows (:data:`meeting_events`): only the changed ones are written.
 
 Who sees what: a feed shows what its owner may see in the intranet. Every
 active account, whatever its role, reads all meetings, decisions and media
@@ -37,7 +38,7 @@ from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..directory.models import Organization, Person
 from ..extensions import db
 from ..meetings.models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
-from .ical import CalendarItem, EventBlock, assemble, etag_for, serialise
+from .ical import CalendarItem, EventBlock, Serialised, assemble, block_of, etag_for, serialise, serialise_event
 from .services import ALL_DAY_ALARM_MINUTES
 
 MEETINGS, MEDIA, DEADLINES = "meetings", "media", "deadlines"
@@ -326,6 +327,8 @@ KEPT_SOURCES = {
 }  # fmt: skip
 # A deadlines block of 10,000 events is about 10 MB; a key per window, address and reminder choice.
 blocks = FingerprintCache(size=12)
+# Serialised meetings by their content (about 1.5 KB each with its key), shared by every feed.
+meeting_events = FingerprintCache(size=10_000)
 
 
 class _Changed(Exception):
@@ -344,6 +347,8 @@ def build_feed(scope: Scope, state: State | None = None) -> bytes:
 
 def _block(scope: Scope, source: str, state: State | None, links: Links) -> EventBlock:
     def build() -> EventBlock:
+        if source == MEETINGS:
+            return _meetings_block(scope, links)
         return serialise(source_items(scope, source, links), tz=scope.tz)
 
     # «Mine» blocks are small and one per person: they would only push the shared ones out.
@@ -423,6 +428,29 @@ def _chunks(ids: list[int], size: int = 10_000):
 
 
 def meeting_items(scope: Scope, conditions: list, links: Links) -> list[CalendarItem]:
+    rows, agenda, attendees = _meeting_rows(conditions)
+    zone = scope.zone
+    return [_meeting_item(row, agenda[row.id], attendees[row.id], scope, zone, links) for row in rows]
+
+
+def _meetings_block(scope: Scope, links: Links) -> EventBlock:
+    """The meetings of the feed, each written only if what it shows is new to this process."""
+    rows, agenda, attendees = _meeting_rows(_meeting_filter(scope))
+    zone = scope.zone
+    settings = (scope.base_url, scope.tz, scope.event_alarm)
+
+    def event(row) -> Serialised:
+        texts, people = agenda[row.id], attendees[row.id]
+        key = (settings, tuple(row), tuple(texts), tuple((mode, tuple(names)) for mode, names in people.items()))
+        return meeting_events.get_or_build(
+            key, lambda: serialise_event(_meeting_item(row, texts, people, scope, zone, links), tz=scope.tz)
+        )
+
+    return block_of(event(row) for row in rows)
+
+
+def _meeting_rows(conditions: list) -> tuple[list, dict, dict]:
+    """The meetings' rows, and their agenda texts and attendee names by meeting id."""
     rows = _rows(
         select(
             Meeting.id, Meeting.number, Meeting.date, Meeting.start_time, Meeting.end_time, Meeting.city,
@@ -448,8 +476,7 @@ def meeting_items(scope: Scope, conditions: list, links: Links) -> list[Calendar
             .order_by(Attendance.meeting_id, Attendance.mode, Attendance.position, Attendance.id)
         ):
             attendees[meeting_id][mode].append(name)
-    zone = scope.zone
-    return [_meeting_item(row, agenda[row.id], attendees[row.id], scope, zone, links) for row in rows]
+    return rows, agenda, attendees
 
 
 def _meeting_item(row, agenda: list[str], attendees: dict, scope: Scope, zone: ZoneInfo, links: Links) -> CalendarItem:

@@ -15,10 +15,11 @@ Why the VEVENTs are written by hand instead of through ``icalendar.Event``:
 icalendar is still used for what is hard to get right: the VTIMEZONE, built
 once per feed (and cached) only for the span of dates the feed covers.
 
-A feed is built in two steps, so that a caller can keep the expensive one:
-:func:`serialise` turns items into an :class:`EventBlock` (each VEVENT's bytes,
-sorted), :func:`assemble` merges blocks into a calendar (header, VTIMEZONE,
-events in order). The feeds cache the blocks of the sources that did not change.
+A feed is built in steps, so that a caller can keep the expensive ones:
+:func:`serialise_event` writes one VEVENT, :func:`block_of` sorts serialised
+events into an :class:`EventBlock` (:func:`serialise` does both for a list of
+items), :func:`assemble` merges blocks into a calendar (header, VTIMEZONE, events
+in order). The feeds keep serialised meetings and the blocks of unchanged sources.
 """
 from __future__ import annotations
 
@@ -41,8 +42,10 @@ __all__ = [
     "EventBlock",
     "assemble",
     "build_calendar",
+    "block_of",
     "etag_for",
     "serialise",
+    "serialise_event",
     "single_event_calendar",
 ]
 
@@ -133,25 +136,37 @@ class EventBlock:
     last_day: date | None
 
 
-def serialise(items: Iterable[CalendarItem], *, tz: str = DEFAULT_TZ) -> EventBlock:
-    """The VEVENTs of ``items`` in ``tz``, sorted by start and UID."""
-    zone = _zone(tz)
-    events: list[tuple[str, str, bytes]] = []
+# One serialised VEVENT: its DTSTART value, UID, bytes, and the local dates it spans.
+Serialised = tuple[str, str, bytes, date, date]
+
+
+def serialise_event(item: CalendarItem, *, tz: str = DEFAULT_TZ) -> Serialised:
+    dtstart, lines, day0, day1 = _event(item, _zone(tz), tz)
+    return dtstart, item.uid, _lines(lines), day0, day1
+
+
+def block_of(events: Iterable[Serialised]) -> EventBlock:
+    """Serialised events, in any order, as a block: sorted by start and UID."""
+    ordered: list[tuple[str, str, bytes]] = []
     seen: set[str] = set()
     first_day = last_day = None
-    for item in items:
-        if item.uid in seen:
+    for dtstart, uid, data, day0, day1 in events:
+        if uid in seen:
             # A client keeps only one event per UID, and which one is unpredictable.
-            raise ValueError(f"duplicate UID in one feed: {item.uid}")
-        seen.add(item.uid)
-        dtstart, lines, day0, day1 = _event(item, zone, tz)
-        events.append((dtstart, item.uid, _lines(lines)))
+            raise ValueError(f"duplicate UID in one feed: {uid}")
+        seen.add(uid)
+        ordered.append((dtstart, uid, data))
         if first_day is None or day0 < first_day:
             first_day = day0
         if last_day is None or day1 > last_day:
             last_day = day1
-    events.sort(key=_order)
-    return EventBlock(tuple(events), first_day, last_day)
+    ordered.sort(key=_order)
+    return EventBlock(tuple(ordered), first_day, last_day)
+
+
+def serialise(items: Iterable[CalendarItem], *, tz: str = DEFAULT_TZ) -> EventBlock:
+    """The VEVENTs of ``items`` in ``tz``, sorted by start and UID."""
+    return block_of(serialise_event(item, tz=tz) for item in items)
 
 
 def assemble(blocks: Iterable[EventBlock], *, name: str | None, tz: str = DEFAULT_TZ, prodid: str = DEFAULT_PRODID) -> bytes:

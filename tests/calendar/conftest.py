@@ -80,14 +80,17 @@ def world(app, ctx, fixed_clock):
 
 
 @pytest.fixture(autouse=True)
-def _no_kept_blocks():
+def _nothing_kept():
     """Every test's database starts with the same ids and a fixed clock: a block kept
-    by an earlier test could match a later test's state with other rows behind it."""
+    by an earlier test could match a later test's state with other rows behind it, and
+    the tests that count what a download builds need empty caches."""
     from cluster_intranet.calendar import feeds
 
-    feeds.blocks.clear()
+    for cache in (feeds.blocks, feeds.meeting_events):
+        cache.clear()
     yield
-    feeds.blocks.clear()
+    for cache in (feeds.blocks, feeds.meeting_events):
+        cache.clear()
 
 
 @pytest.fixture
