@@ -70,6 +70,10 @@ class SearchableMixin:
 
     search_text: Mapped[str] = mapped_column(String(1000), default="")
     search_text_limit: int | None = 1000
+    # Short texts (a person, an organization) are found through the trigram index even
+    # when half the rows match; long ones (a meeting's agenda and decisions) cost it more
+    # than reading the list in order until a page is full, when the word is common.
+    search_text_is_short: bool = True
 
     def search_values(self) -> list[str | None]:
         raise NotImplementedError

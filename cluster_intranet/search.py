@@ -10,13 +10,14 @@ made by the migrations alone (0012) because it differs per database:
   table's ``search_text``, kept current by triggers; it is asked directly (MATCH
   of the typed text as one phrase, which is a substring match).
 
-An index pays when the text is rare. A word found in every other row is found
-sooner by reading the list in its own order, which stops once a page is full: on
-SQLite the FTS table is first asked whether it finds ``MANY`` rows (a cheap probe:
-it stops there), and such a query reads the list; PostgreSQL's planner makes the same
-choice from its statistics. Either way a search list counts its rows only up to
-``MANY`` («найдено более 200»), so no search costs in proportion to the table.
-Fewer than three characters make no trigram: such a query reads the list too.
+For short texts (people, organizations, programmes) the index is always the faster
+way. For long ones (meetings: their agenda and decisions) it pays only when the word
+is rare: a word in every other meeting is found sooner by reading the list in its own
+order, which stops once a page is full. So for those SQLite's FTS table is first asked
+whether it finds ``MANY`` rows (a cheap probe: it stops there); PostgreSQL's planner
+makes the same choice from its statistics. Either way a searched list counts its rows
+only up to ``MANY`` («Найдено более 200»), so no search costs in proportion to the
+table. Fewer than three characters make no trigram: such a query reads the list.
 """
 from __future__ import annotations
 
@@ -50,8 +51,11 @@ def contains_text(model, query: str) -> ColumnElement[bool]:
     index = table(model.__tablename__ + SEARCH_TABLE_SUFFIX, column("rowid"))
     phrase = '"' + text.replace('"', '""') + '"'  # FTS5 string syntax: the whole text, quotes doubled
     matching = select(index.c.rowid).where(literal_column(index.name).op("MATCH")(phrase))
-    found = db.session.scalar(select(func.count()).select_from(matching.limit(MANY).subquery()))
-    return model.id.in_(matching) if found < MANY else scan
+    if not model.search_text_is_short:
+        found = db.session.scalar(select(func.count()).select_from(matching.limit(MANY).subquery()))
+        if found >= MANY:
+            return scan
+    return model.id.in_(matching)
 
 
 def search_count_limit(query: str) -> int | None:

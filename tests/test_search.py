@@ -1,11 +1,14 @@
 """Text search through the trigram indexes (FTS5 on SQLite, pg_trgm on PostgreSQL):
 the same answers as a substring search of ``search_text``, kept current as rows change."""
+from datetime import date, timedelta
+
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from cluster_intranet.directory.models import Person
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings.models import Meeting
+from cluster_intranet.meetings.services import meetings_query
 from cluster_intranet.search import MANY, contains_text, include_name
 
 from cluster_intranet.demo import seed
@@ -91,3 +94,24 @@ def test_a_common_word_is_counted_only_so_far(app, viewer, ctx):
     rare = viewer.hx("get", "/directory/people?q=пояр").get_data(as_text=True)
     assert "Всего: 1" in rare and "Найдено более" not in rare
     assert f"Всего: {MANY + 6}" in viewer.get("/directory/people").get_data(as_text=True)  # the list is counted in full
+
+
+def test_a_common_word_in_long_texts_reads_the_list_in_order_on_sqlite(app, ctx):
+    """Meetings: the trigram index for a rare word; a word in more than MANY of them is
+    found sooner by reading the list in its index order, which stops at the page."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL picks its plan from statistics")
+    council = factories.council()
+    rows = [dict(council_id=council.id, number=n, year=2026, date=date(2026, 1, 1) + timedelta(days=n % 300),
+                 search_text=f"{n} о медиаплане кластера", version=1) for n in range(1, MANY + 1)]
+    db.session.execute(insert(Meeting), rows)
+    db.session.commit()
+
+    def plan(word: str) -> str:
+        stmt = meetings_query(text=word).limit(25)
+        sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        return " ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+
+    assert "meetings_search VIRTUAL TABLE" in plan("гидропоник")
+    common = plan("медиаплан")
+    assert "ix_meetings_list" in common and "VIRTUAL TABLE" not in common and "TEMP B-TREE" not in common, common

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..search import contains_text
@@ -36,10 +36,6 @@ def people_ids_query(text: str = "", organization_id: int | None = None) -> Sele
     return stmt
 
 
-def people_query(text: str = "", organization_id: int | None = None) -> Select:
-    return people_ids_query(text, organization_id).with_only_columns(Person).options(selectinload(Person.organization))
-
-
 def people_by_ids(ids: list[int]) -> list[Person]:
     """The people of ``ids`` in that order, with their organizations."""
     if not ids:
@@ -53,7 +49,7 @@ def search_people(text: str, limit: int = 10) -> list[Person]:
     """Suggestions for a «type part of the name» picker."""
     if not text.strip():
         return []
-    return list(db.session.scalars(people_query(text).limit(limit)))
+    return people_by_ids(list(db.session.scalars(people_ids_query(text).limit(limit))))
 
 
 def short_names(person_ids: list[int]) -> dict[int, str]:

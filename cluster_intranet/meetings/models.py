@@ -71,6 +71,7 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     # Agenda and decisions make long text: no length limit.
     search_text: Mapped[str] = mapped_column(Text, default="")
     search_text_limit = None
+    search_text_is_short = False
 
     council: Mapped[Council] = relationship()
     chair: Mapped[Person | None] = relationship(foreign_keys=[chair_id])

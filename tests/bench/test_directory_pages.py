@@ -6,9 +6,7 @@ import pytest
 from sqlalchemy import event, text
 
 from cluster_intranet.directory import services
-from cluster_intranet.directory.models import Person
 from cluster_intranet.extensions import db
-from cluster_intranet.search import MANY
 from tests import factories
 
 
@@ -64,14 +62,9 @@ def query_plan(stmt) -> str:
 
 
 def test_a_page_of_ids_is_read_from_an_index_on_sqlite(app, ctx):
-    """The whole list and a common word: the name index alone, however deep the page;
-    a rare word: the trigram index."""
+    """The whole list: the name index alone, however deep the page; a search: the trigram index."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL picks its plan from statistics")
-    in_name_order = "COVERING INDEX ix_people_name"
-    assert in_name_order in query_plan(services.people_ids_query("").limit(25).offset(9975))
+    plan = query_plan(services.people_ids_query("").limit(25).offset(9975))
+    assert "COVERING INDEX ix_people_name" in plan and "TEMP B-TREE" not in plan, plan
     assert "people_search VIRTUAL TABLE" in query_plan(services.people_ids_query("кузнец"))
-    db.session.add_all(Person(surname="Кузнецов", first_name="Иван") for _ in range(MANY))
-    db.session.commit()
-    plan = query_plan(services.people_ids_query("кузнец").limit(25).offset(175))
-    assert in_name_order in plan and "TEMP B-TREE" not in plan, plan
