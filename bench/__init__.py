@@ -62,7 +62,10 @@ A filler and a few lines in ``bench/scenarios.py``, the one registry:
        Scenario("decisions-search", "/decisions/?q=отчёт", HTMX, max_queries=4),
 
    ``path`` may use the values your filler returned; ``headers`` e.g. ``HTMX`` for a
-   fragment; targets: ``max_queries`` (default 6), ``min_ratio`` of the bare route's
+   fragment. A change is measured as ``method="POST"`` with ``form={...}`` (values may
+   use the fillers' too); the harness adds the CSRF token of its signed-in session, and
+   the same request is sent again and again, so it must save the same value each time
+   (``expert-answer-save``). Targets: ``max_queries`` (default 6), ``min_ratio`` of the bare route's
    rate (default 0.1), ``max_growth``: page time large/small (default: not checked;
    1.5 for lists whose size grows with the data). ``None`` switches a target off.
 
