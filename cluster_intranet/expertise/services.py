@@ -21,8 +21,8 @@ from ..auth.models import User
 from ..auth.roles import RUN_EXPERTISE, Role
 from ..directory.models import Organization, OrganizationKind, Person
 from ..extensions import db
-from ..search import contains_text
 from ..references import deletion_refusal
+from ..search import contains_text
 from .models import (
     Answer,
     ApprovalStatus,
