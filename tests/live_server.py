@@ -65,14 +65,17 @@ def serve(folder: Path, prepare):
 
 
 @contextlib.contextmanager
-def browser_page(request):
-    """A headless Debian chromium page; a screenshot in test-output/ if the test fails."""
+def browser_page(request, signed_in: tuple[str, str, str] | None = None):
+    """A headless Debian chromium page, signed in when given (base url, e-mail, password);
+    a screenshot in test-output/ if the test fails."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True)
         try:
+            if signed_in:
+                sign_in(page, *signed_in)
             yield page
         finally:
             report = getattr(request.node, "rep_call", None)

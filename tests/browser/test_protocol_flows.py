@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
-from tests.live_server import CHROMIUM, browser_page, serve, sign_in
+from tests.live_server import CHROMIUM, browser_page, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -44,9 +44,7 @@ def live(tmp_path_factory):
 
 @pytest.fixture
 def page(live, request):
-    base = live[0]
-    with browser_page(request) as page:
-        sign_in(page, base, "secretary@cluster.local", PASSWORD)
+    with browser_page(request, signed_in=(live[0], "secretary@cluster.local", PASSWORD)) as page:
         yield page
 
 

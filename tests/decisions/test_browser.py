@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import CHROMIUM, browser_page, serve, sign_in
+from tests.live_server import CHROMIUM, browser_page, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,8 +54,7 @@ def live(tmp_path_factory):
 
 @pytest.fixture
 def page(live, request):
-    with browser_page(request) as page:
-        sign_in(page, live[0], "secretary@cluster.local", PASSWORD)
+    with browser_page(request, signed_in=(live[0], "secretary@cluster.local", PASSWORD)) as page:
         yield page
 
 
