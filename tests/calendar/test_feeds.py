@@ -180,6 +180,9 @@ def test_new_attendee_changes_the_etag(world, fetch):
     assert "Приглашённые: Соколова А.П." in event_of_text(response, world.uid("meeting", "timed"))
 
 
+RENAMED = {"name": "Петров-Водкин П.И.", "job_title": "", "organization": ""}
+
+
 def _guest_attendance(world) -> Attendance:
     return db.session.scalar(
         select(Attendance).where(
@@ -194,7 +197,7 @@ def test_renamed_attendee_reaches_a_full_download(world, fetch, monkeypatch):
     meeting that changed is written again."""
     fetch(world.tokens["lead"], "all")
     built = _count_builds(monkeypatch)
-    meeting_services.update_attendee(_guest_attendance(world), {"name": "Петров-Водкин П.И.", "job_title": "", "organization": ""})
+    meeting_services.update_attendee(_guest_attendance(world), RENAMED)
     db.session.commit()
     text = event_of_text(fetch(world.tokens["lead"], "all"), world.uid("meeting", "timed"))
     assert "Участники (очно): Петров-Водкин П.И." in text
@@ -216,7 +219,7 @@ def test_agenda_moved_in_place_reaches_a_full_download(world, fetch):
 def test_renamed_attendee_changes_the_etag(world, fetch, monkeypatch):
     first = fetch(world.tokens["lead"], "meetings")
     monkeypatch.setattr(clock, "utcnow", lambda: NOW + timedelta(minutes=1))
-    meeting_services.update_attendee(_guest_attendance(world), {"name": "Петров-Водкин П.И.", "job_title": "", "organization": ""})
+    meeting_services.update_attendee(_guest_attendance(world), RENAMED)
     db.session.commit()
     response = fetch(world.tokens["lead"], "meetings", **{"If-None-Match": first.headers["ETag"]})
     assert response.status_code == 200

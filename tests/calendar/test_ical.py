@@ -132,7 +132,8 @@ def test_header_read_by_both_parsers(parse_icalendar, parse_icaljs):
 def test_blocks_merge_into_the_same_bytes():
     """A feed assembled from blocks (as the feeds keep them per source) is byte for byte
     the feed of all the items: events in order of start and UID across the blocks."""
-    first = [meeting(), all_day(), meeting("meeting-7@intranet.example", start=datetime(2025, 3, 3, 9, 0, tzinfo=TOMSK), end=None)]
+    early = datetime(2025, 3, 3, 9, 0, tzinfo=TOMSK)
+    first = [meeting(), all_day(), meeting("meeting-7@intranet.example", start=early, end=None)]
     second = [all_day("deadline-1@intranet.example", start=date(2025, 3, 10), end=None),
               all_day("deadline-2@intranet.example", start=date(2025, 4, 1), end=None)]  # fmt: skip
     whole = build_calendar(first + second, name=FEED_NAME)

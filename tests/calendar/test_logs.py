@@ -97,7 +97,7 @@ def test_gunicorn_access_log(world, app, tmp_path):
         "INSTANCE_PATH": str(tmp_path),
     }
     with socket.create_server(("127.0.0.1", 0)) as listener:
-        port = listener.getsockname()[1]
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/calendar/feed/{token}/all.ics"
         process = subprocess.Popen(
             [gunicorn, "-c", "deploy/gunicorn.conf.py", "--bind", f"fd://{listener.fileno()}", "--workers", "1",
              "--access-logfile", str(access), "--error-logfile", str(errors), "--no-control-socket", "wsgi:app"],
@@ -105,7 +105,7 @@ def test_gunicorn_access_log(world, app, tmp_path):
         )  # fmt: skip
         try:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/calendar/feed/{token}/all.ics", timeout=BOOT_SECONDS) as response:
+                with urllib.request.urlopen(url, timeout=BOOT_SECONDS) as response:
                     assert response.status == 200
                     assert response.read().startswith(b"BEGIN:VCALENDAR")
             except OSError as error:  # URLError, a timeout, a reset: say what gunicorn said
