@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from cluster_intranet import create_app
 from cluster_intranet.auth import services as user_services
 from cluster_intranet.auth.roles import Role
+from cluster_intranet.cache import FingerprintCache
 from cluster_intranet.extensions import db
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -100,11 +101,12 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(request):
-    """Every test starts with empty tables."""
+    """Every test starts with empty tables and empty caches."""
     yield
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    FingerprintCache.clear_all()
     with app.app_context():
         db.session.remove()
         existing = set(sa.inspect(db.engine).get_table_names())

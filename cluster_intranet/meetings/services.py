@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
@@ -43,11 +43,18 @@ def ensure_editable(meeting: Meeting) -> None:
 
 
 def lock_editable(meeting: Meeting) -> None:
-    """Takes the meeting's write lock, then checks that the protocol is open. Changes of
-    one protocol take turns: positions and numbers are max + 1, moves swap neighbours,
-    and none lands in a protocol approved a moment before."""
+    """Takes the meeting's write lock, checks that the protocol is open, and marks the
+    meeting changed. Changes of one protocol take turns: positions and numbers are
+    max + 1, moves swap neighbours, and none lands in a protocol approved a moment
+    before. ``updated_at`` moves with any change of the protocol (an attendee renamed
+    changes no column of the meeting, but its calendar event: the feeds' ETag reads it).
+    It is written by a Core UPDATE, which the ORM does not see: the meeting's ``version``
+    (which guards the meeting's own form) and the listeners of real changes to its
+    columns (audit, decision statistics) stay as they are."""
     lock_for_update(meeting)
     ensure_editable(meeting)
+    table = Meeting.__table__
+    db.session.connection().execute(update(table).where(table.c.id == meeting.id).values(updated_at=clock.utcnow()))
 
 
 # Queries ---------------------------------------------------------------------------------
