@@ -1,4 +1,6 @@
 """The directory: organizations and people, search, inline editing, deletion rules."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -132,3 +134,29 @@ def test_suggestions_for_the_person_picker(app, viewer, ctx):
     db.session.commit()
     body = viewer.get("/directory/people/suggest?q=жар").get_data(as_text=True)
     assert 'data-pick-label="Жарких Е.В."' in body
+
+
+def test_suggestions_put_the_surnames_that_begin_with_the_text_first(app, viewer, ctx):
+    for surname, first_name in [("Ковальская", "Анна"), ("Кузнецова", "Ольга"), ("Кузнецов", "Иван"),
+                                ("Бабкузнецов", "Пётр"), ("кузнецова", "Мария"), ("Иванов", "Кузнец")]:
+        factories.person(surname=surname, first_name=first_name, patronymic="")
+    db.session.commit()
+
+    def labels(query: str) -> list[str]:
+        body = viewer.get(f"/directory/people/suggest?q={query}").get_data(as_text=True)
+        return re.findall(r'data-pick-label="([^"]+)"', body)
+
+    # «Кузнецов…» in name order, then the other words containing the text, in name order
+    # (a surname written in small letters too): nothing twice.
+    assert labels("кузнец") == ["Кузнецов И.", "Кузнецова О.", "Бабкузнецов П.", "Иванов К.", "кузнецова М."]
+    assert labels("КУЗНЕЦОВА") == ["Кузнецова О.", "кузнецова М."]
+    assert labels("ова") == ["Ковальская А.", "Кузнецова О.", "кузнецова М."]  # no surname begins so
+
+
+def test_suggestions_stop_at_ten(app, viewer, ctx):
+    db.session.add_all(Person(surname="Кузнецов", first_name=f"Иван{n:02}") for n in range(12))
+    db.session.add(Person(surname="Бабкузнецов", first_name="Пётр"))
+    db.session.commit()
+    body = viewer.get("/directory/people/suggest?q=кузн").get_data(as_text=True)
+    found = re.findall(r'data-pick-label="([^"]+)"', body)
+    assert len(found) == 10 and all(label.startswith("Кузнецов ") for label in found)
