@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, column, func, literal_column, select, tabl
 from .extensions import db
 
 MIN_INDEXED_LENGTH = 3  # characters: a trigram index knows nothing shorter
-MANY = 200  # rows: more than this, and a search is not worth an index, nor an exact count
+MANY = 200  # rows: a searched list counts this far; a long text found more often is read in list order
 SEARCH_TABLE_SUFFIX = "_search"
 # An FTS5 table and the shadow tables SQLite keeps beside it; the PostgreSQL index.
 _FTS_TABLE = re.compile(r".+_search(_(data|idx|docsize|config|content))?")
@@ -63,13 +63,9 @@ def search_count_limit(query: str) -> int | None:
     return MANY if query.strip() else None
 
 
-def is_search_index(name: str | None, type_: str, parent_names: dict) -> bool:
-    """The SQLite FTS5 tables (with their shadow tables) and the PostgreSQL trigram
-    indexes: made by a migration, not by the models, so schema comparisons skip them."""
-    pattern = {"table": _FTS_TABLE, "index": _TRIGRAM_INDEX}.get(type_)
-    return bool(name and pattern and pattern.fullmatch(name))
-
-
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
-    """Alembic's ``include_name`` hook: everything but the search indexes."""
-    return not is_search_index(name, type_, parent_names)
+    """Alembic's ``include_name`` hook: everything but the search indexes (the SQLite
+    FTS5 tables with their shadow tables, the PostgreSQL trigram indexes), which a
+    migration makes per database, not the models."""
+    pattern = {"table": _FTS_TABLE, "index": _TRIGRAM_INDEX}.get(type_)
+    return not (name and pattern and pattern.fullmatch(name))

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 from htmx_flask import make_response
-
 from sqlalchemy import func, select
 
 from .extensions import db

@@ -20,6 +20,7 @@ from ..documents.library import KINDS, active_template
 from ..documents.rendering import TemplateError, content_disposition, render_document
 from ..extensions import db
 from ..main.errors import error_page
+from ..search import search_count_limit
 from ..web import fragment, message, page_or_fragment, paginate, wants_fragment
 from . import bp, documents, services
 from .forms import (
@@ -151,7 +152,7 @@ def index():
 def programmes():
     q = request.args.get("q", "")
     approval = request.args.get("status", "")
-    page = paginate(services.programmes_query(q, approval))
+    page = paginate(services.programmes_query(q, approval), count_limit=search_count_limit(q))
     return page_or_fragment(
         "expertise/programmes.html",
         "expertise/_programmes_results.html",
