@@ -5,9 +5,10 @@ the content of an approved protocol raises ProtocolLocked, whichever route asks.
 """
 from __future__ import annotations
 
+import functools
 from datetime import date
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
@@ -93,13 +94,13 @@ def meeting_years() -> list[int]:
     return list(db.session.scalars(select(Meeting.year).distinct().order_by(Meeting.year.desc())))
 
 
-def load_meeting(meeting_id: int) -> Meeting | None:
-    """A meeting with everything its page shows, in five queries whatever its size:
-    the meeting with its one-to-one rows and the council's members joined, then
-    attendees, agenda, decisions (responsibles and history joined) and versions."""
-    stmt = (
+@functools.cache
+def _meeting_page_statement() -> Select:
+    """Built once: SQLAlchemy keeps a statement's cache key on the statement, and this
+    one's many loader options took longer to key on every call than its queries take."""
+    return (
         select(Meeting)
-        .where(Meeting.id == meeting_id, Meeting.deleted_at.is_(None))
+        .where(Meeting.id == bindparam("meeting_id"), Meeting.deleted_at.is_(None))
         .options(
             joinedload(Meeting.council).joinedload(Council.members),
             joinedload(Meeting.chair),
@@ -114,7 +115,13 @@ def load_meeting(meeting_id: int) -> Meeting | None:
             selectinload(Meeting.versions).joinedload(ProtocolVersion.approved_by),
         )
     )
-    return db.session.scalars(stmt).unique().first()
+
+
+def load_meeting(meeting_id: int) -> Meeting | None:
+    """A meeting with everything its page shows, in five queries whatever its size:
+    the meeting with its one-to-one rows and the council's members joined, then
+    attendees, agenda, decisions (responsibles and history joined) and versions."""
+    return db.session.scalars(_meeting_page_statement(), {"meeting_id": meeting_id}).unique().first()
 
 
 def next_number(council_id: int, year: int) -> int:
