@@ -121,6 +121,36 @@ def _clean_database(request):
                     conn.execute(table.delete())
 
 
+class QueryCounter:
+    """The SQL statements sent while it is active (``with``)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __enter__(self):
+        sa.event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.engine, "before_cursor_execute", self._record)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter: ...``: the SQL statements sent meanwhile."""
+    with app.app_context():
+        engine = db.engine
+    return lambda: QueryCounter(engine)
+
+
 @pytest.fixture
 def ctx(app):
     """An application context for tests that use the models directly."""

@@ -3,7 +3,7 @@ from the index ix_people_name, then loads just that page's rows."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from cluster_intranet.directory import services
 from cluster_intranet.extensions import db
@@ -38,22 +38,15 @@ def test_people_by_ids_keeps_the_order_given(app, ctx):
 
 
 @pytest.mark.parametrize("rows", [3, 25])
-def test_the_people_page_makes_the_same_queries_for_any_number_of_rows(app, viewer, ctx, rows):
+def test_the_people_page_makes_the_same_queries_for_any_number_of_rows(app, viewer, ctx, rows, count_queries):
     org = factories.organization()
     for n in range(rows):
         factories.person(organization=org if n % 2 else factories.organization())
     db.session.commit()
-    statements = []
-    listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with count_queries() as counter:
         assert viewer.get("/directory/people").status_code == 200
-    finally:
-        with app.app_context():
-            event.remove(db.engine, "before_cursor_execute", listener)
     # the user, the count, a page of ids, those people with their organizations (one join)
-    assert len(statements) == 4, statements
+    assert counter.count == 4, counter.statements
 
 
 def query_plan(stmt) -> str:

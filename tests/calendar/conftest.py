@@ -101,32 +101,3 @@ def fetch(client):
         return client.get(f"/calendar/feed/{token}/{slug}.ics", headers=headers)
 
     return get
-
-
-@pytest.fixture
-def count_queries(app):
-    """``with count_queries() as counter: ...``: the SQL statements sent meanwhile."""
-    from sqlalchemy import event
-
-    from cluster_intranet.extensions import db
-
-    class Counter:
-        count = 0
-
-        def _count(self, *args):
-            self.count += 1
-
-        def __enter__(self):
-            event.listen(self.engine, "before_cursor_execute", self._count)
-            return self
-
-        def __exit__(self, *exc):
-            event.remove(self.engine, "before_cursor_execute", self._count)
-
-    def make():
-        counter = Counter()
-        with app.app_context():
-            counter.engine = db.engine
-        return counter
-
-    return make

@@ -4,7 +4,6 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime
 
-from sqlalchemy import event as sa_event
 
 from cluster_intranet.councils.models import Council
 from cluster_intranet.decisions.models import Decision, DecisionResponsible
@@ -53,20 +52,3 @@ def deadline_data(d: Decision, deadline: str, reason: str, version: int | None =
     return {prefix + "version": d.version if version is None else version, prefix + "deadline": deadline,
             prefix + "reason": reason}
 
-
-class QueryCounter:
-    """Counts the SQL statements sent while it is active."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.count = 0
-
-    def _count(self, *args):
-        self.count += 1
-
-    def __enter__(self):
-        sa_event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        sa_event.remove(self.engine, "before_cursor_execute", self._count)

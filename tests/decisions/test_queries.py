@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
 from cluster_intranet.decisions import services
 from cluster_intranet.decisions.models import Decision
 from cluster_intranet.extensions import db
@@ -47,13 +45,6 @@ def queries_per_page(world, client, count_queries) -> dict[str, int]:
         assert response.status_code == 200, url
         counts[page] = counter.count
     return counts
-
-
-@pytest.fixture
-def count_queries(app):
-    with app.app_context():
-        engine = db.engine
-    return lambda: support.QueryCounter(engine)
 
 
 def test_queries_do_not_grow_with_the_data(world, signed_in, count_queries):

@@ -31,12 +31,10 @@ def counts(client) -> dict[str, str]:
     return dict(re.findall(r'>\s*([А-Яа-я ]+?) <span class="badge[^"]*">(\d+)</span>', page))
 
 
-def test_counts_are_computed_once_per_state_of_the_data(counted, secretary, app):
-    with app.app_context():
-        engine = db.engine
-    with support.QueryCounter(engine) as first:
+def test_counts_are_computed_once_per_state_of_the_data(counted, secretary, count_queries):
+    with count_queries() as first:
         secretary.get("/decisions/summary")
-    with support.QueryCounter(engine) as second:
+    with count_queries() as second:
         secretary.get("/decisions/summary")
     assert second.count == first.count - 2  # neither the counts nor the summary again
 

@@ -5,7 +5,6 @@ import datetime as dt
 import itertools
 
 import pytest
-from sqlalchemy import event
 
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.directory.models import OrganizationKind
@@ -130,32 +129,3 @@ def sign_in(app):
     return signed_in
 
 
-class QueryCounter:
-    def __init__(self):
-        self.statements = []
-
-    def __call__(self, conn, cursor, statement, *args):
-        self.statements.append(statement)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-
-@pytest.fixture
-def count_queries(app):
-    """``with count_queries() as counter: ...``: SQL statements sent meanwhile."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def counting():
-        counter = QueryCounter()
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", counter)
-        try:
-            yield counter
-        finally:
-            event.remove(engine, "before_cursor_execute", counter)
-
-    return counting

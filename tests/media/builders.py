@@ -4,7 +4,6 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime
 
-from sqlalchemy import event as sa_event
 
 from cluster_intranet.extensions import db
 from cluster_intranet.media.models import (
@@ -65,20 +64,3 @@ def due(plan, **fields) -> MediaEvent:
 def approved_plan(**fields) -> MediaPlan:
     return make_plan(status=PlanStatus.APPROVED.value, approved_at=NOW, approved_by_name="Беляев Е.В.", **fields)
 
-
-class QueryCounter:
-    """Counts the SQL statements sent while it is active."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.count = 0
-
-    def _count(self, *args):
-        self.count += 1
-
-    def __enter__(self):
-        sa_event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        sa_event.remove(self.engine, "before_cursor_execute", self._count)

@@ -4,9 +4,8 @@ from __future__ import annotations
 import pytest
 
 from cluster_intranet import clock
-from cluster_intranet.extensions import db
 from cluster_intranet.media import feeds, routes
-from tests.media.builders import NOW, QueryCounter
+from tests.media.builders import NOW
 
 
 @pytest.fixture(autouse=True)
@@ -23,11 +22,3 @@ def _fresh_caches():
     routes.matrices.clear()
 
 
-@pytest.fixture
-def count_queries(app):
-    def counter():
-        with app.app_context():
-            engine = db.engine
-        return QueryCounter(engine)
-
-    return counter
