@@ -35,10 +35,11 @@ _FTS_TABLE = re.compile(r".+_search(_(data|idx|docsize|config|content))?")
 _TRIGRAM_INDEX = re.compile(r"ix_.+_search_trgm")
 
 
-def search_pattern(query: str) -> str:
-    """A LIKE pattern for ``search_text``; wildcards typed by the user match themselves."""
+def search_pattern(query: str, prefix: bool = False) -> str:
+    """A LIKE pattern for ``search_text`` containing ``query`` (or, with ``prefix``,
+    beginning with it); wildcards typed by the user match themselves."""
     escaped = query.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"{escaped}%" if prefix else f"%{escaped}%"
 
 
 def contains_text(model, query: str) -> ColumnElement[bool]:

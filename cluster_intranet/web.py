@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 from htmx_flask import make_response
-from sqlalchemy import func, select
+from sqlalchemy import Select
 
-from .extensions import db
+from .listing import ListPagination
 
 
 def wants_fragment() -> bool:
@@ -38,22 +38,14 @@ def page_number() -> int:
     return request.args.get("page", 1, type=int) or 1
 
 
-def paginate(stmt, per_page: int | None = None, count_limit: int | None = None):
-    """A page of ``stmt``; with ``count_limit`` the rows are counted only that far
-    (``page.more`` then says there are more), so a search that finds half the table
-    does not count it."""
-    page = db.paginate(
-        stmt,
+def paginate(*parts: Select, per_page: int | None = None, count_limit: int | None = None) -> ListPagination:
+    """The asked-for page of a list: of one statement, or of several read in turn
+    (``listing``); with ``count_limit`` the rows are counted only that far."""
+    return ListPagination(
         page=max(page_number(), 1),
         per_page=per_page or current_app.config["PER_PAGE"],
         max_per_page=200,
         error_out=False,
-        count=count_limit is None,
+        parts=list(parts),
+        count_limit=count_limit,
     )
-    page.more = False
-    if count_limit is not None:
-        counted = stmt.order_by(None).limit(count_limit + 1).subquery()
-        found = db.session.scalar(select(func.count()).select_from(counted))
-        page.total, page.more = min(found, count_limit), found > count_limit
-    return page
-

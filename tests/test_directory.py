@@ -45,6 +45,27 @@ def test_people_list_is_paginated(app, viewer, ctx):
     assert "Всего: 30" in first
 
 
+def test_a_searched_list_shows_the_surnames_that_begin_with_the_text_first(app, viewer, ctx):
+    college, plant = factories.organization(), factories.organization()
+    for n in range(27):
+        factories.person(surname="Кузнецов", first_name=f"Иван{n:02}", patronymic="", organization=college if n % 3 else plant)
+    factories.person(surname="Бабкузнецов", first_name="Пётр", patronymic="", organization=college)
+    factories.person(surname="Антонов", first_name="Кузнец", patronymic="", organization=plant)
+    db.session.commit()
+
+    def rows(url: str) -> list[str]:
+        body = viewer.get(url).get_data(as_text=True)
+        return re.findall(r'id="people-row-\d+">\s*<td>([^<]+)<div', body)
+
+    first, second = rows("/directory/people?q=кузнец"), rows("/directory/people?q=кузнец&page=2")
+    assert first == [f"Кузнецов Иван{n:02}" for n in range(25)]
+    assert second == ["Кузнецов Иван25", "Кузнецов Иван26", "Антонов Кузнец", "Бабкузнецов Пётр"]
+    body = viewer.get("/directory/people?q=кузнец").get_data(as_text=True)
+    assert "Всего: 29" in body and "Сначала те, чья фамилия начинается с «кузнец»" in body
+    in_plant = rows(f"/directory/people?q=кузнец&organization={plant.id}")
+    assert in_plant == [f"Кузнецов Иван{n:02}" for n in range(0, 27, 3)] + ["Антонов Кузнец"]
+
+
 def test_empty_states(app, viewer):
     assert "Справочник сотрудников пуст" in viewer.get("/directory/people").get_data(as_text=True)
     assert "Никого не нашлось" in viewer.get("/directory/people?q=zzz").get_data(as_text=True)

@@ -41,7 +41,7 @@ def organizations():
 def people():
     q = request.args.get("q", "")
     organization_id = request.args.get("organization", type=int)
-    page = paginate(services.people_ids_query(q, organization_id), count_limit=search_count_limit(q))
+    page = paginate(*services.people_list(q, organization_id), count_limit=search_count_limit(q))
     page.items = services.people_by_ids(page.items)  # one page of ids from the index, then their rows
     return page_or_fragment(
         "directory/people.html", "directory/_people_results.html", page=page, q=q, kind="people"

@@ -1,11 +1,12 @@
 """The directory of participants and people: queries and changes."""
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, not_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..search import contains_text
+from ..listing import rows_in_turn
+from ..search import contains_text, search_pattern
 from ..references import deletion_refusal
 from .models import Organization, Person
 
@@ -21,7 +22,7 @@ def organizations_query(text: str = "") -> Select:
     return stmt
 
 
-def people_ids_query(text: str = "", organization_id: int | None = None) -> Select:
+def people_ids_query(organization_id: int | None = None) -> Select:
     """The ids of the people list, in its order.
 
     The index ix_people_name holds all this needs, so a page of ids costs little even
@@ -29,11 +30,25 @@ def people_ids_query(text: str = "", organization_id: int | None = None) -> Sele
     ``people_by_ids`` then loads just that page.
     """
     stmt = select(Person.id).order_by(Person.surname, Person.first_name, Person.patronymic, Person.id)
-    if text.strip():
-        stmt = stmt.where(contains_text(Person, text))
     if organization_id:
         stmt = stmt.where(Person.organization_id == organization_id)
     return stmt
+
+
+def people_list(text: str = "", organization_id: int | None = None) -> list[Select]:
+    """The people list as parts read in turn (``listing``), each in name order: all
+    people; or, when searched, those whose surname begins with the text, then the
+    others whose words contain it.
+
+    The first part is a range of the name index, so its first page and its count up to
+    ``search.MANY`` cost the same however many Кузнецовы the directory holds; only a
+    text that begins few surnames costs a search of every word.
+    """
+    stmt = people_ids_query(organization_id)
+    if not text.strip():
+        return [stmt]
+    begins = _surname_begins_with(text)
+    return [stmt.where(begins), stmt.where(contains_text(Person, text), not_(begins))]
 
 
 def people_by_ids(ids: list[int]) -> list[Person]:
@@ -46,29 +61,22 @@ def people_by_ids(ids: list[int]) -> list[Person]:
 
 
 def search_people(text: str, limit: int = 10) -> list[Person]:
-    """Suggestions for a «type part of the name» picker: people whose surname begins
-    with the text first, then the others whose words contain it, each in name order.
-
-    The first are read from the name index in its order and stop at ``limit``, however
-    many Кузнецовы the directory holds; only a text that begins few surnames costs a
-    search of every word.
-    """
-    text = text.strip()
-    if not text:
+    """Suggestions for a «type part of the name» picker: the first people of the list
+    searched for ``text``."""
+    if not text.strip():
         return []
-    ids = list(db.session.scalars(people_ids_query().where(_surname_begins_with(text)).limit(limit)))
-    if len(ids) < limit:
-        others = people_ids_query(text).where(Person.id.not_in(ids)).limit(limit - len(ids))
-        ids += db.session.scalars(others)
-    return people_by_ids(ids)
+    return people_by_ids(rows_in_turn(people_list(text), 0, limit))
 
 
 def _surname_begins_with(text: str):
     """Surnames are written capitalised («Кузнецов»): the range of those beginning with
-    the text so written. Its upper end is the text with its last letter moved one on."""
+    the text so written (its upper end is the text with its last letter moved one on),
+    read from ix_people_name. The search text, also in that index, makes sure each
+    of them contains the text whatever the database's collation puts in the range."""
+    text = text.strip()
     start = text[:1].upper() + text[1:].lower()
     end = start[:-1] + chr(ord(start[-1]) + 1)
-    return and_(Person.surname >= start, Person.surname < end)
+    return and_(Person.surname >= start, Person.surname < end, Person.search_text.like(search_pattern(text, prefix=True), escape="\\"))
 
 
 def short_names(person_ids: list[int]) -> dict[int, str]:

@@ -130,7 +130,7 @@ def delete_plan(plan_id: int):
 def plan(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
     filters = services.EventFilters.from_args(request.args)
-    page = paginate(services.events_query(plan, filters), PLAN_PAGE_SIZE)
+    page = paginate(services.events_query(plan, filters), per_page=PLAN_PAGE_SIZE)
     if wants_fragment():
         people = organizers = []  # the filters are on the page, not in the fragment
     else:

@@ -114,8 +114,9 @@ def test_query_counter_reports_each_request(app, database_url, ctx):
         bare = client.get("/_bare")
         assert bare.get_data(as_text=True) == "ok" and bare.headers["X-Query-Count"] == "1"  # the user
         people = client.get("/directory/people")
-        # the user, the count, a page of ids: an empty directory loads no rows
-        assert people.headers["X-Query-Count"] == "3"
+        # the user, a page of ids: an empty directory loads no rows, and ended on the page
+        # needs no count
+        assert people.headers["X-Query-Count"] == "2"
     finally:
         with counting.app_context():
             db.engine.dispose()
