@@ -7,6 +7,7 @@ harness. It is bounded both in time and in the number of requests.
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import json
 import re
@@ -24,6 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# How long a request under load may take before it counts as failed, for either loader
+# (wrk's own default is 2 s).
+LOAD_TIMEOUT_S = 30
 
 
 @dataclass
@@ -101,6 +105,7 @@ class LoadResult:
     requests: int
     errors: int  # answers other than 200, and failed connections
     seconds: float
+    error_kinds: str = ""  # what the errors were, e.g. "HTTP 503: 1", for the report
 
     @property
     def rate(self) -> float:
@@ -117,7 +122,8 @@ def load(port: int, path: str, headers: dict[str, str], *, seconds: float, conne
         with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
             script.write(wrk_script(method, body))
             script.flush()
-            command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", script.name,
+            command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", f"--timeout={LOAD_TIMEOUT_S}s",
+                       "-s", script.name,
                        *header_args, url]
             return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
     command = [sys.executable, "-m", "bench.client", url, "--seconds", str(seconds), "--connections", str(connections),
@@ -151,28 +157,32 @@ def parse_wrk(output: str) -> LoadResult:
     if not done:
         raise RuntimeError(f"cannot read wrk's output:\n{output}")
     scale = {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60}[done.group(3)]
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
-    socket_errors = re.search(r"Socket errors:(.*)", output)
+    kinds = {"non-2xx": sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))}
+    socket_errors = re.search(r"Socket errors:(.*)", output)  # "connect 0, read 0, write 0, timeout 1"
     if socket_errors:
-        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
-    return LoadResult(int(done.group(1)), errors, float(done.group(2)) * scale)
+        kinds |= {kind: int(n) for kind, n in re.findall(r"(\w+) (\d+)", socket_errors.group(1))}
+    return LoadResult(int(done.group(1)), sum(kinds.values()), float(done.group(2)) * scale, _describe(kinds))
+
+
+def _describe(kinds: dict[str, int]) -> str:
+    return ", ".join(f"{kind}: {n}" for kind, n in kinds.items() if n)
 
 
 # --- the pure-Python load generator (its own process) ----------------------------
 
 def _worker(host: str, port: int, method: str, path: str, body: str | None, headers: dict, deadline: float, tickets,
             results: list) -> None:
-    conn = http.client.HTTPConnection(host, port, timeout=30)
-    done = errors = 0
+    conn = http.client.HTTPConnection(host, port, timeout=LOAD_TIMEOUT_S)
+    done, errors = 0, collections.Counter()
     while time.perf_counter() < deadline and next(tickets, None) is not None:
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
             if response.status != 200:
-                errors += 1
-        except (OSError, http.client.HTTPException):
-            errors += 1
+                errors[f"HTTP {response.status}"] += 1
+        except (OSError, http.client.HTTPException) as error:
+            errors[type(error).__name__] += 1
             conn.close()  # reconnects on the next request
         done += 1
     conn.close()
@@ -185,7 +195,7 @@ def run_python_load(url: str, headers: dict, seconds: float, connections: int, m
     parts = urllib.parse.urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     tickets = iter(range(max_requests))  # shared: next() on it is atomic under the GIL
-    results: list[tuple[int, int]] = []
+    results: list[tuple[int, collections.Counter]] = []
     started = time.perf_counter()
     threads = [
         threading.Thread(target=_worker, args=(parts.hostname, parts.port, method, path, body, headers, started + seconds,
@@ -197,7 +207,8 @@ def run_python_load(url: str, headers: dict, seconds: float, connections: int, m
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    return LoadResult(sum(r[0] for r in results), sum(r[1] for r in results), elapsed)
+    errors = sum((r[1] for r in results), collections.Counter())
+    return LoadResult(sum(r[0] for r in results), sum(errors.values()), elapsed, _describe(errors))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -39,6 +39,9 @@ SPECIALTIES = [
     ("09.02.07", "Информационные системы и программирование", "Программист"),
     ("22.02.06", "Сварочное производство", "Техник"),
 ]
+# A specialty only a few colleges teach: the same programmes at either size, so a search
+# for it shows the same rows over a table 30 times bigger.
+RARE_SPECIALTY, RARE_PROGRAMMES = ("15.02.09", "Аддитивные технологии", "Техник-технолог"), 4
 SCALES = [(Scale.CONFORMITY, None), (Scale.POINTS_2, None), (Scale.YES_NO, None), (Scale.POINTS_N, 5)]
 MEASURED_EXPERTS = 10
 SECTIONS, PER_SECTION = 6, 10  # 60 criteria
@@ -84,7 +87,9 @@ def fill_expertise(counts: dict[str, int], rng: random.Random) -> dict:
     bulk_insert(User, [dict(email=f"expert{n}@bench.test", password_hash="!", role=Role.EXPERT.value, person_id=person_id)
                        for n, person_id in enumerate(employers)])
 
-    programmes = []
+    programmes = [dict(code=RARE_SPECIALTY[0], name=RARE_SPECIALTY[1], qualification=RARE_SPECIALTY[2],
+                       college_id=colleges[n], intake_year=2020 + n, study_form="full_time", approval_status="approved")
+                  for n in range(RARE_PROGRAMMES)]
     for n in range(counts["programmes"]):
         code, name, qualification = SPECIALTIES[n % len(SPECIALTIES)]
         programmes.append(dict(code=code, name=name, qualification=qualification, college_id=colleges[n % len(colleges)],
@@ -117,6 +122,7 @@ def fill_expertise(counts: dict[str, int], rng: random.Random) -> dict:
     _answers(assessment_ids, criteria, rng)
     measured_assessments = assessment_ids[-MEASURED_EXPERTS:]
     return {
+        "rare_specialty_part": RARE_SPECIALTY[1].split()[0][:8].casefold(),  # «аддитивн»
         "expert_session_id": measured,
         "expert_assessment_id": measured_assessments[0],
         "expert_open_assessment_id": measured_assessments[-1],

@@ -63,6 +63,7 @@ class Measure:
     rate: float | None = None  # requests per second at the large size
     bare_rate: float | None = None  # the bare route's, measured just before and after this page
     load_errors: int = 0
+    load_error_kinds: list[str] = field(default_factory=list)
 
 
 def run(options: Options) -> int:
@@ -139,6 +140,7 @@ def measure_all(options: Options, loader: str, scenarios: list[Scenario], urls: 
                           seconds=options.seconds, connections=options.connections, max_requests=options.max_requests,
                           loader=loader, method=scenario.method, body=measure.bodies["large"])
             measure.load_errors += result.errors
+            measure.load_error_kinds += [result.error_kinds] if result.errors else []
             settle()
             return result.rate
 
@@ -322,7 +324,7 @@ def report(scenarios: list[Scenario], measures: dict[str, Measure]) -> tuple[lis
         if m.statuses != {200}:
             verdict(False, f"{scenario.name}: HTTP {', '.join(map(str, sorted(m.statuses)))} (want 200)")
         if m.load_errors:
-            verdict(False, f"{scenario.name}: {m.load_errors} failed requests under load")
+            verdict(False, f"{scenario.name}: {m.load_errors} failed requests under load ({'; '.join(m.load_error_kinds)})")
         if scenario.max_queries is not None:
             verdict(queries is not None and queries <= scenario.max_queries,
                     f"{scenario.name}: {queries} queries per request at most (target <= {scenario.max_queries})")

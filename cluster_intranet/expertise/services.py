@@ -183,10 +183,10 @@ def may_see_others(user: User, assessment: Assessment) -> bool:
 
 
 def programmes_query(text: str = "", status: str = "", college_id: int | None = None) -> Select:
-    # selectinload, not a join: the LIMIT applies before the colleges are fetched.
+    # The college joined: one query; a many-to-one join keeps one row per programme, so the LIMIT holds.
     stmt = (
         select(Programme)
-        .options(selectinload(Programme.college))
+        .options(joinedload(Programme.college))
         .order_by(Programme.code, Programme.intake_year.desc(), Programme.id)
     )
     if text.strip():

@@ -22,7 +22,9 @@ from cluster_intranet.councils.models import Council, CouncilMember
 from cluster_intranet.directory import services
 from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.expertise.models import Answer
+from cluster_intranet.expertise.services import programmes_query
 from cluster_intranet.extensions import db
+from cluster_intranet.listing import count_rows
 from tests.conftest import PASSWORD, make_user
 
 ANSWER_SAVE = next(s for s in SCENARIOS if s.name == "expert-answer-save")
@@ -54,6 +56,8 @@ def test_every_dataset_fills_at_its_small_size_and_every_path_resolves(app, ctx,
     for dataset in DATASETS:
         values.update(dataset.fill(dataset.small, rng) or {})
     db.session.commit()
+    # The rare specialty: a search that finds the same few programmes at either size.
+    assert count_rows(programmes_query(values["rare_specialty_part"])) == expertise.RARE_PROGRAMMES
     routes = app.url_map.bind("intranet.test")
     secretary = login_as(Role.SECRETARY)  # the bench user's role
     token = secretary.csrf_token()
@@ -170,6 +174,7 @@ def test_served_by_gunicorn_signed_in_and_loaded(tmp_path, monkeypatch, logging_
         assert result.requests == 40 and result.errors == 0 and result.rate > 0  # stopped by the count
         signed_out = load(server.port, "/_bare", {}, seconds=0.2, connections=1, max_requests=5, loader="python")
         assert signed_out.errors == signed_out.requests == 5  # a redirect is not a page
+        assert signed_out.error_kinds == "HTTP 302: 5"
         session.close()
 
 
@@ -187,6 +192,7 @@ Transfer/sec:    248.37KB
 """
     result = parse_wrk(output)
     assert (result.requests, result.errors, result.seconds) == (1385, 5, 1.0)
+    assert result.error_kinds == "non-2xx: 3, read: 2"
     assert result.rate == pytest.approx(1380)
 
 
