@@ -76,7 +76,8 @@ def _surname_begins_with(text: str):
     text = text.strip()
     start = text[:1].upper() + text[1:].lower()
     end = start[:-1] + chr(ord(start[-1]) + 1)
-    return and_(Person.surname >= start, Person.surname < end, Person.search_text.like(search_pattern(text, prefix=True), escape="\\"))
+    words_begin = Person.search_text.like(search_pattern(text, prefix=True), escape="\\")
+    return and_(Person.surname >= start, Person.surname < end, words_begin)
 
 
 def short_names(person_ids: list[int]) -> dict[int, str]:
