@@ -13,10 +13,10 @@ made by the migrations alone (0012) because it differs per database:
 For short texts (people, organizations, programmes) the index is always the faster
 way. For long ones (meetings: their agenda and decisions) it pays only when the word
 is rare: a word in every other meeting is found sooner by reading the list in its own
-order, which stops once a page is full. So for those SQLite's FTS table is first asked
-whether it finds ``MANY`` rows (a cheap probe: it stops there); PostgreSQL's planner
-makes the same choice from its statistics. Either way a searched list counts its rows
-only up to ``MANY`` («Найдено более 200»), so no search costs in proportion to the
+order, which stops once a page is full. So for those the index is first asked whether
+it finds ``MANY`` rows (a cheap probe: it stops there), and a word found so often is
+looked for in the rows as the list reads them. Either way a searched list counts its
+rows only up to ``MANY`` («Найдено более 200»), so no search costs in proportion to the
 table. Fewer than three characters make no trigram: such a query reads the list.
 """
 from __future__ import annotations
@@ -47,16 +47,32 @@ def contains_text(model, query: str) -> ColumnElement[bool]:
     database's trigram index answers fastest."""
     text = query.strip().casefold()
     scan = model.search_text.like(search_pattern(text), escape="\\")
-    if len(text) < MIN_INDEXED_LENGTH or db.session.get_bind().dialect.name != "sqlite":
+    if len(text) < MIN_INDEXED_LENGTH:
         return scan
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    indexed = _fts_match(model, text) if sqlite else scan  # PostgreSQL's planner takes its index for the LIKE
+    if model.search_text_is_short or not _finds_many(model, indexed):
+        return indexed
+    if sqlite:
+        return scan  # no index on the text: the list is read in its order
+    # PostgreSQL keeps no statistics of texts over 1 kB, so it takes the LIKE for a rare
+    # one and sorts every match. The same test as strpos() it cannot answer from the
+    # trigram index and guesses true of a third of the rows: it reads the list's index
+    # in order and stops at the page.
+    return func.strpos(model.search_text, text) > 0
+
+
+def _fts_match(model, text: str) -> ColumnElement[bool]:
+    """SQLite: the rows whose FTS5 trigram table matches ``text`` as one phrase."""
     index = table(model.__tablename__ + SEARCH_TABLE_SUFFIX, column("rowid"))
     phrase = '"' + text.replace('"', '""') + '"'  # FTS5 string syntax: the whole text, quotes doubled
-    matching = select(index.c.rowid).where(literal_column(index.name).op("MATCH")(phrase))
-    if not model.search_text_is_short:
-        found = db.session.scalar(select(func.count()).select_from(matching.limit(MANY).subquery()))
-        if found >= MANY:
-            return scan
-    return model.id.in_(matching)
+    return model.id.in_(select(index.c.rowid).where(literal_column(index.name).op("MATCH")(phrase)))
+
+
+def _finds_many(model, condition: ColumnElement[bool]) -> bool:
+    """A cheap probe through the index: does ``condition`` hold for ``MANY`` rows? (It stops there.)"""
+    found = select(model.id).where(condition).limit(MANY).subquery()
+    return db.session.scalar(select(func.count()).select_from(found)) >= MANY
 
 
 def search_count_limit(query: str) -> int | None:
