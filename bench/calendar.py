@@ -55,7 +55,9 @@ def fill_calendar(counts: dict[str, int], rng: random.Random) -> dict:
     agenda and attendees), 30 % decision deadlines, 10 % media events; a user with a
     feed token. Returns ``{"calendar_token": ...}`` for the scenario path."""
     from cluster_intranet.auth import services as users
+    from cluster_intranet.auth.models import User
     from cluster_intranet.calendar import services as calendar_services
+    from cluster_intranet.extensions import db
     from cluster_intranet.media.models import EventFormat, EventStatus, MediaEvent, MediaPlan
 
     today = clock.local_today()
@@ -126,7 +128,10 @@ def fill_calendar(counts: dict[str, int], rng: random.Random) -> dict:
         ))  # fmt: skip
     bulk_insert(MediaEvent, media)
 
-    user = users.find_user(BENCH_EMAIL) or users.create_user(BENCH_EMAIL, secrets.token_urlsafe(16), "viewer", people[0])
+    # The bench user is a person of the directory no other account (an expert's) is linked to.
+    linked = set(db.session.scalars(select(User.person_id).where(User.person_id.is_not(None))))
+    mine = next(p for p in people if p not in linked)
+    user = users.find_user(BENCH_EMAIL) or users.create_user(BENCH_EMAIL, secrets.token_urlsafe(16), "viewer", mine)
     token = calendar_services.issue_token(user)
     return {"calendar_token": token}
 

@@ -7,7 +7,6 @@ from sqlalchemy.orm import selectinload
 
 from .audit.models import AuditEntry
 from .extensions import db
-from .templating import local_datetime
 
 
 class StaleEdit(ValueError):
@@ -22,12 +21,15 @@ def changed_by_message(table: str, row_id: int) -> str:
         .order_by(AuditEntry.id.desc())
         .limit(1)
     )
+    from .templating import local_datetime  # late: the templates' helpers import the areas' services
+
     who = entry.user.display_name if entry and entry.user else "другой пользователь"
     when = f" {local_datetime(entry.at)}" if entry else ""
     return f"Запись уже изменил {who}{when}. Обновите страницу, чтобы увидеть изменения, и повторите."
 
 
-def ensure_current(obj, expected_version: int | None) -> None:
-    """Raises StaleEdit if ``obj`` is newer than the version the form was built from."""
+def ensure_current(obj, expected_version: int | None, error: type[Exception] = StaleEdit) -> None:
+    """Raises ``error`` (an area's own refusal, StaleEdit by default) if ``obj`` is newer
+    than the version the form was built from."""
     if expected_version is not None and obj.id is not None and expected_version != obj.version:
-        raise StaleEdit(changed_by_message(obj.__tablename__, obj.id))
+        raise error(changed_by_message(obj.__tablename__, obj.id))

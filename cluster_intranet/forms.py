@@ -3,7 +3,7 @@ import re
 
 import email_validator
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField
+from wtforms import Field, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 REQUIRED = "Заполните это поле."
@@ -30,6 +30,17 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 def _strip(value):
     return _CONTROL.sub("", value).strip() if isinstance(value, str) else value
+
+
+def id_or_none(value):
+    """A select's coerce for an optional id: the empty choice gives None."""
+    return int(value) if value not in (None, "", "None") else None
+
+
+def version_field() -> HiddenField:
+    """The row version the form was built from: a save based on an older one is refused
+    (concurrency.ensure_current), so two people editing one row do not overwrite each other."""
+    return HiddenField(filters=[lambda v: int(v) if v not in (None, "") and str(v).isdigit() else None])
 
 
 class IdListField(Field):

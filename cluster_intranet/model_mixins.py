@@ -8,6 +8,7 @@ from sqlalchemy import DateTime, Integer, String, TypeDecorator, event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from . import clock
+from .search import fold
 
 
 class LabeledEnum(StrEnum):
@@ -61,7 +62,7 @@ class VersionedMixin:
 
 
 class SearchableMixin:
-    """Keeps ``search_text``: the casefolded words a list is searched by.
+    """Keeps ``search_text``: the words a list is searched by, folded (``search.fold``).
 
     SQLite's lower()/LIKE fold ASCII only, so Cyrillic search is done on this
     column, filled in Python the same way on every database; ``search.contains_text``
@@ -79,7 +80,7 @@ class SearchableMixin:
         raise NotImplementedError
 
     def refresh_search_text(self) -> None:
-        self.search_text = " ".join(v for v in self.search_values() if v).casefold()[: self.search_text_limit]
+        self.search_text = fold(" ".join(v for v in self.search_values() if v))[: self.search_text_limit]
 
 
 @event.listens_for(Session, "before_flush")

@@ -31,4 +31,4 @@ def deletion_refusal(obj, what: str) -> str | None:
     if not refs:
         return None
     listed = ", ".join(f"{label} ({count})" for label, count in refs)
-    return f"Нельзя удалить {what}: на него ссылаются записи — {listed}."
+    return f"Нельзя удалить {what}: есть связанные записи — {listed}."

@@ -1,6 +1,6 @@
 """Text search in lists: does a row's ``search_text`` contain what the user typed?
 
-``search_text`` holds the casefolded words of a row (``SearchableMixin``). A plain
+``search_text`` holds the folded words of a row (``SearchableMixin``). A plain
 ``LIKE '%…%'`` reads every row, so each searchable table also has a trigram index,
 made by the migrations alone (0012) because it differs per database:
 
@@ -35,17 +35,22 @@ _FTS_TABLE = re.compile(r".+_search(_(data|idx|docsize|config|content))?")
 _TRIGRAM_INDEX = re.compile(r"ix_.+_search_trgm")
 
 
+def fold(text: str) -> str:
+    """Text as search compares it: case folded, «ё» as «е» (both are typed for one letter)."""
+    return text.casefold().replace("ё", "е")
+
+
 def search_pattern(query: str, prefix: bool = False) -> str:
     """A LIKE pattern for ``search_text`` containing ``query`` (or, with ``prefix``,
     beginning with it); wildcards typed by the user match themselves."""
-    escaped = query.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = fold(query.strip()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"{escaped}%" if prefix else f"%{escaped}%"
 
 
 def contains_text(model, query: str) -> ColumnElement[bool]:
     """The rows of ``model`` whose search text contains ``query``, in the way the
     database's trigram index answers fastest."""
-    text = query.strip().casefold()
+    text = fold(query.strip())
     scan = model.search_text.like(search_pattern(text), escape="\\")
     if len(text) < MIN_INDEXED_LENGTH:
         return scan

@@ -29,6 +29,12 @@ def fragment(template: str, /, status: int = 200, *, trigger=None, retarget=None
     return response
 
 
+def notice(text: str, category: str = "success") -> dict:
+    """An HX-Trigger event that shows ``text`` in the page's message area (static/js/app.js):
+    a change made in place says it was done."""
+    return {"showMessage": {"text": text, "category": category}}
+
+
 def message(text: str, status: int = 422, category: str = "danger"):
     """A refusal shown in the page's message area, whatever element asked."""
     return fragment("_message.html", status, retarget="#messages", reswap="innerHTML", text=text, category=category)

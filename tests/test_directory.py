@@ -1,4 +1,5 @@
 """The directory: organizations and people, search, inline editing, deletion rules."""
+import json
 import re
 
 import pytest
@@ -7,6 +8,7 @@ from sqlalchemy import func, select
 from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
 from tests import factories
+from tests.conftest import make_user
 
 
 def test_short_name_is_derived(ctx):
@@ -80,7 +82,11 @@ def test_secretary_adds_a_person_inline(app, secretary, ctx):
             "position": "заместитель директора", "email": "poyarkova@example.ru", "phone": ""}
     response = secretary.hx("post", "/directory/people/new", data=data)
     assert response.status_code == 200
-    assert "Пояркова О.Н." in response.get_data(as_text=True)
+    # the form row goes, the list reloads, and the page says what was added
+    assert response.get_data(as_text=True).strip() == ""
+    trigger = json.loads(response.headers["HX-Trigger"])
+    assert trigger == {"directoryChanged": True,
+                       "showMessage": {"text": "Сотрудник «Пояркова О.Н.» добавлен.", "category": "success"}}
     person = db.session.scalar(select(Person))
     assert person.surname == "Пояркова" and person.organization_id == org.id
 
@@ -130,9 +136,10 @@ def test_delete_person_and_organization_in_use(app, secretary, ctx):
     org_id, person_id, lonely_id = org.id, person.id, lonely.id
     refused = secretary.hx("post", f"/directory/organizations/{org.id}/delete")
     assert refused.status_code == 409
-    assert "Нельзя удалить организацию" in refused.get_data(as_text=True)
+    assert "Нельзя удалить организацию: есть связанные записи" in refused.get_data(as_text=True)
     assert "сотрудники (1)" in refused.get_data(as_text=True)
-    assert secretary.hx("post", f"/directory/people/{lonely_id}/delete").status_code == 200
+    deleted = secretary.hx("post", f"/directory/people/{lonely_id}/delete")
+    assert deleted.status_code == 200 and "удалён" in json.loads(deleted.headers["HX-Trigger"])["showMessage"]["text"]
     assert db.session.get(Person, lonely_id) is None
     assert db.session.get(Organization, org_id) is not None and db.session.get(Person, person_id) is not None
 
@@ -181,3 +188,52 @@ def test_suggestions_stop_at_ten(app, viewer, ctx):
     body = viewer.get("/directory/people/suggest?q=кузн").get_data(as_text=True)
     found = re.findall(r'data-pick-label="([^"]+)"', body)
     assert len(found) == 10 and all(label.startswith("Кузнецов ") for label in found)
+
+
+def test_a_person_with_an_account_is_not_deleted(app, secretary, ctx):
+    person = factories.person(surname="Беляев")
+    make_user("viewer", "belyaev@cluster.test", person.id)
+    person_id = person.id
+    refused = secretary.hx("post", f"/directory/people/{person_id}/delete")
+    assert refused.status_code == 409
+    assert "связана учётная запись belyaev@cluster.test" in refused.get_data(as_text=True)
+    assert db.session.get(Person, person_id) is not None
+
+
+def test_an_edit_based_on_an_older_version_is_refused(app, secretary, ctx):
+    person = factories.person(surname="Беляев", position="директор", phone="")
+    db.session.commit()
+    form = secretary.hx("get", f"/directory/people/{person.id}/edit").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
+    data = {"version": version, "surname": "Беляев", "first_name": person.first_name, "patronymic": person.patronymic,
+            "organization_id": "", "email": "", "position": "директор", "phone": ""}
+    first = secretary.hx("post", f"/directory/people/{person.id}/edit", data={**data, "position": "ректор"})
+    assert first.status_code == 200
+    second = secretary.hx("post", f"/directory/people/{person.id}/edit", data={**data, "phone": "+7 3822 000000"})
+    assert second.status_code == 422 and "Запись уже изменил" in second.get_data(as_text=True)
+    db.session.refresh(person)
+    assert (person.position, person.phone) == ("ректор", "")  # the first save stands, nothing of the second
+
+
+@pytest.mark.parametrize(("typed", "stored", "error"), [
+    ("tpu.ru", "https://tpu.ru", None),
+    ("http://college.local/about", "http://college.local/about", None),
+    ("просто текст", None, "Неверный адрес сайта"),
+    ("javascript:alert(document.domain)", None, "начинается с http:// или https://"),
+])
+def test_the_website_is_a_web_address(app, secretary, ctx, typed, stored, error):
+    response = secretary.hx("post", "/directory/organizations/new", data={
+        "short_name": "ТПУ", "full_name": "", "kind": "college", "website": typed, "city": "Томск"})
+    saved = db.session.scalar(select(Organization.website).where(Organization.short_name == "ТПУ"))
+    if error:
+        assert response.status_code == 422 and error in response.get_data(as_text=True) and saved is None
+    else:
+        assert response.status_code == 200 and saved == stored
+
+
+def test_a_page_past_the_end_says_so(app, viewer, ctx):
+    for n in range(3):
+        factories.person()
+    db.session.commit()
+    body = viewer.get("/directory/people?page=7").get_data(as_text=True)
+    assert "На странице 7 ничего нет: в списке 1 стр." in body and "page=1" in body

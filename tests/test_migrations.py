@@ -2,10 +2,11 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
+from cluster_intranet.directory.models import Person
 from cluster_intranet.extensions import db
-from cluster_intranet.search import include_name
+from cluster_intranet.search import contains_text, include_name
 
 
 def test_migrations_match_the_models(app, ctx):
@@ -20,3 +21,15 @@ def test_migrations_run_down_to_empty_and_up_again(app, ctx):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert {"users", "people", "organizations", "councils"} <= set(inspect(db.engine).get_table_names())
+
+
+def test_the_search_text_of_existing_rows_gets_e_for_yo(app, ctx):
+    """0013: rows written before it are found by «ковалев» too, through the trigram index."""
+    downgrade(revision="0012_search_indexes")
+    db.session.execute(text("INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
+                            "version, created_at, updated_at) VALUES ('Ковалёв', 'Пётр', '', '', '', '', "
+                            "'ковалёв пётр', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    db.session.commit()
+    upgrade()
+    assert db.session.scalar(select(Person.search_text)) == "ковалев петр"
+    assert db.session.scalars(select(Person.surname).where(contains_text(Person, "ковалев"))).all() == ["Ковалёв"]

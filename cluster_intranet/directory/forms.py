@@ -1,29 +1,40 @@
-from wtforms import EmailField, SelectField, StringField, URLField
-from wtforms.validators import Email, Optional
+import re
 
-from ..forms import Form, optional, required
+from wtforms import EmailField, SelectField, StringField, URLField
+from wtforms.validators import URL, Email, Optional, Regexp
+
+from ..forms import Form, id_or_none, optional, required, version_field
 from .models import OrganizationKind
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
-def _id_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
+
+def _with_scheme(value):
+    """«tpu.ru» as typed means https://tpu.ru."""
+    return f"https://{value}" if value and not _SCHEME.match(value) else value
 
 
 class OrganizationForm(Form):
     short_name = StringField("Краткое наименование", validators=required(300))
     full_name = StringField("Полное наименование", validators=optional(1000))
     kind = SelectField("Вид", choices=OrganizationKind.choices())
-    website = URLField("Официальный сайт", validators=optional(500))
+    version = version_field()
+    website = URLField("Официальный сайт", filters=[_with_scheme], validators=[
+        *optional(500),
+        Regexp(r"^https?://", re.IGNORECASE, "Адрес сайта начинается с http:// или https://."),
+        URL(message="Неверный адрес сайта. Пример: https://tpu.ru"),
+    ])
     city = StringField("Город", validators=optional(100))
 
     FIELDS = ("short_name", "full_name", "kind", "website", "city")
 
 
 class PersonForm(Form):
+    version = version_field()
     surname = StringField("Фамилия", validators=required(100))
     first_name = StringField("Имя", validators=required(100))
     patronymic = StringField("Отчество", validators=optional(100))
-    organization_id = SelectField("Организация", coerce=_id_or_none, validators=[Optional()])
+    organization_id = SelectField("Организация", coerce=id_or_none, validators=[Optional()])
     position = StringField("Должность", validators=optional(500))
     email = EmailField("Электронная почта", validators=[*optional(254), Email("Неверный адрес электронной почты.")])
     phone = StringField("Телефон", validators=optional(50))

@@ -9,15 +9,17 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_DIRECTORY
 from ..extensions import db
 from ..search import search_count_limit
-from ..web import fragment, message, page_or_fragment, paginate, wants_fragment
+from ..web import fragment, message, notice, page_or_fragment, paginate, wants_fragment
 from . import bp, services
 from .forms import OrganizationForm, PersonForm
 from .models import Organization, Person
 
 # What differs between the two kinds of entry; the views below are shared.
 KINDS = {
-    "organizations": dict(model=Organization, form=OrganizationForm, save=services.save_organization),
-    "people": dict(model=Person, form=PersonForm, save=services.save_person),
+    "organizations": dict(model=Organization, form=OrganizationForm, save=services.save_organization,
+                          added="Организация «{}» добавлена.", deleted="Организация «{}» удалена."),
+    "people": dict(model=Person, form=PersonForm, save=services.save_person,
+                   added="Сотрудник «{}» добавлен.", deleted="Сотрудник «{}» удалён."),
 }
 
 
@@ -66,9 +68,10 @@ def create(kind: str):
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            if wants_fragment():
-                return fragment(f"directory/_{kind}_row.html", entry=entry, trigger="directoryChanged")
-            flash("Запись добавлена.", "success")
+            added = KINDS[kind]["added"].format(entry.short_name)
+            if wants_fragment():  # the form row goes; the list, reloaded, may show the entry on another page
+                return fragment("_empty.html", trigger={"directoryChanged": True, **notice(added)})
+            flash(added, "success")
             return redirect(url_for(f"directory.{kind}"), 303)
     status = 422 if form.errors or form.form_errors else 200
     return _form_response(kind, form, None, status)
@@ -81,7 +84,7 @@ def edit(kind: str, entry_id: int):
     form = _form(kind, entry)
     if form.validate_on_submit():
         try:
-            KINDS[kind]["save"](entry, form.data_for(*form.FIELDS))
+            KINDS[kind]["save"](entry, form.data_for(*form.FIELDS), form.version.data)
         except services.DirectoryError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
@@ -115,9 +118,10 @@ def delete(kind: str, entry_id: int):
         flash(str(error), "danger")
         return redirect(url_for(f"directory.{kind}"), 303)
     db.session.commit()
+    deleted = KINDS[kind]["deleted"].format(entry.short_name)
     if wants_fragment():
-        return fragment("_empty.html", trigger="directoryChanged")
-    flash("Запись удалена.", "success")
+        return fragment("_empty.html", trigger={"directoryChanged": True, **notice(deleted)})
+    flash(deleted, "success")
     return redirect(url_for(f"directory.{kind}"), 303)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from sqlalchemy import Select, and_, not_, select
 from sqlalchemy.orm import joinedload
 
+from ..auth.models import User
+from ..concurrency import ensure_current
 from ..extensions import db
 from ..listing import rows_in_turn
 from ..search import contains_text, search_pattern
@@ -92,7 +94,9 @@ def organization_choices() -> list[tuple[int, str]]:
     return [(row.id, row.short_name) for row in rows]
 
 
-def save_organization(org: Organization, data: dict) -> Organization:
+def save_organization(org: Organization, data: dict, version: int | None = None) -> Organization:
+    """Creates or updates an organization; ``version`` is the one the form was built from."""
+    ensure_current(org, version, DirectoryError)
     duplicate = db.session.scalar(
         select(Organization.id).where(Organization.short_name == data["short_name"], Organization.id != org.id)
     )
@@ -105,7 +109,9 @@ def save_organization(org: Organization, data: dict) -> Organization:
     return org
 
 
-def save_person(person: Person, data: dict) -> Person:
+def save_person(person: Person, data: dict, version: int | None = None) -> Person:
+    """Creates or updates a person; ``version`` is the one the form was built from."""
+    ensure_current(person, version, DirectoryError)
     for field, value in data.items():
         setattr(person, field, value)
     db.session.add(person)
@@ -114,10 +120,15 @@ def save_person(person: Person, data: dict) -> Person:
 
 
 def delete_entry(entry: Organization | Person) -> None:
-    """Deletes an organization or a person unless a protocol or another record uses it."""
+    """Deletes an organization or a person unless a protocol or another record uses it,
+    or the person signs in: the account would lose its name and its tasks."""
     what = "организацию" if isinstance(entry, Organization) else "сотрудника"
     reason = deletion_refusal(entry, what)
     if reason:
         raise DirectoryError(reason)
+    account = db.session.scalar(select(User.email).where(User.person_id == entry.id)) if isinstance(entry, Person) else None
+    if account:
+        raise DirectoryError(f"Нельзя удалить сотрудника: с ним связана учётная запись {account}. "
+                             "Сначала отвяжите её в разделе «Пользователи».")
     db.session.delete(entry)
     db.session.flush()

@@ -1,12 +1,8 @@
 from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 
-from ..forms import REQUIRED, Form, optional, required
+from ..forms import REQUIRED, Form, id_or_none, optional, required
 from .models import Scale, StudyForm, Verdict
-
-
-def _id_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class DecimalCommaField(FloatField):
@@ -34,7 +30,7 @@ class ProgrammeForm(Form):
     )
     name = StringField("Наименование специальности", validators=required(300))
     qualification = StringField("Квалификация", validators=required(300))
-    college_id = SelectField("Колледж, техникум", coerce=_id_or_none, validators=[DataRequired("Выберите колледж или техникум.")])
+    college_id = SelectField("Колледж, техникум", coerce=id_or_none, validators=[DataRequired("Выберите колледж или техникум.")])
     study_form = SelectField("Форма обучения", choices=StudyForm.choices())
     intake_year = IntegerField(
         "Год набора",
@@ -70,8 +66,8 @@ class PublishForm(Form):
 
 
 class SessionForm(Form):
-    programme_id = SelectField("Образовательная программа", coerce=_id_or_none, validators=[DataRequired("Выберите программу.")])
-    checklist_version_id = SelectField("Чек-лист", coerce=_id_or_none, validators=[DataRequired("Выберите чек-лист.")])
+    programme_id = SelectField("Образовательная программа", coerce=id_or_none, validators=[DataRequired("Выберите программу.")])
+    checklist_version_id = SelectField("Чек-лист", coerce=id_or_none, validators=[DataRequired("Выберите чек-лист.")])
     held_on = DateField("Дата", validators=[InputRequired("Укажите дату сессии.")])
     place = StringField("Место проведения", validators=optional(500))
 
@@ -79,7 +75,7 @@ class SessionForm(Form):
 
 
 class ExpertForm(Form):
-    person_id = SelectField("Эксперт", coerce=_id_or_none, validators=[DataRequired("Выберите эксперта из списка.")])
+    person_id = SelectField("Эксперт", coerce=id_or_none, validators=[DataRequired("Выберите эксперта из списка.")])
 
 
 class AnswerForm(Form):

@@ -1,9 +1,9 @@
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import REQUIRED, Form, optional, required
+from ..forms import REQUIRED, Form, id_or_none, optional, required, version_field
 from .models import PUBLICATION_CHANNEL_LABELS, Channel, EventFormat, EventStatus
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]  # the date picker's, and typed by hand
@@ -41,19 +41,10 @@ class MediaForm(Form):
             return RUSSIAN
 
 
-def id_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 def person_id_field(label: str):
     """A person's id, chosen with the picker (templates/media/_person_field.html renders it;
     not a HiddenInput widget, or hidden_tag() would render a second copy)."""
     return IntegerField(label, validators=[Optional()])
-
-
-def version_field():
-    """The row version the form was built from (the lost-update check of concurrency.py)."""
-    return HiddenField(filters=[lambda v: int(v) if v not in (None, "") and str(v).isdigit() else None])
 
 
 class CheckboxesField(SelectMultipleField):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import clock
 from ..auth.models import User
 from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
+from ..concurrency import ensure_current
 from ..directory.models import Organization, Person
 from ..extensions import db
 from ..references import deletion_refusal
@@ -93,24 +94,13 @@ def plans_overview() -> list[tuple[MediaPlan, int]]:
     return [(plan, count) for plan, count in db.session.execute(stmt)]
 
 
-def _current(obj, version: int | None) -> None:
-    """Refuses a save based on an older version of the row than the one stored."""
-    # Late: concurrency imports the admin package, whose routes import the areas.
-    from ..concurrency import StaleEdit, ensure_current
-
-    try:
-        ensure_current(obj, version)
-    except StaleEdit as error:
-        raise MediaError(str(error)) from error
-
-
 def _check_person(data: dict) -> None:
     if data.get("responsible_id") and db.session.get(Person, data["responsible_id"]) is None:
         raise MediaError("Такого сотрудника нет в справочнике: выберите из подсказок.", "responsible_id")
 
 
 def save_plan(plan: MediaPlan, data: dict, version: int | None = None) -> MediaPlan:
-    _current(plan, version)
+    ensure_current(plan, version, MediaError)
     _check_person(data)
     if data["period_end"] < data["period_start"]:
         raise MediaError("Конец периода раньше его начала.", "period_end")
@@ -274,7 +264,7 @@ EVENT_FIELDS = (
 def save_event(event: MediaEvent, plan: MediaPlan, data: dict, channels: list[str], version: int | None = None) -> MediaEvent:
     """Creates or changes an event of ``plan``; the form has checked each field alone;
     ``version`` is the one the form was built from: an older one is refused."""
-    _current(event, version)
+    ensure_current(event, version, MediaError)
     _check_person(data)
     starts_on, ends_on = data["starts_on"], data.get("ends_on") or data["starts_on"]
     if starts_on < plan.period_start or ends_on > plan.period_end:

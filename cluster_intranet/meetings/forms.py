@@ -1,25 +1,16 @@
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from ..forms import REQUIRED, Form, IdListField, optional, required
+from ..forms import REQUIRED, Form, id_or_none, IdListField, optional, required, version_field
 from .models import AttendanceMode, MeetingFormat, MeetingStatus
-
-
-def _id_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 def _votes(label: str):
     return IntegerField(label, validators=[Optional(), NumberRange(0, 10000, "Число от 0 до 10 000.")])
 
 
-def _version_field():
-    """The row version the form was built from (lost-update check)."""
-    return HiddenField(filters=[lambda v: int(v) if v not in (None, "") and str(v).isdigit() else None])
-
-
 class MeetingForm(Form):
-    version = _version_field()
+    version = version_field()
     council_id = SelectField("Совет", coerce=int, validators=[DataRequired("Выберите совет.")])
     # InputRequired, not DataRequired: it keeps the "not a number/date" message of a bad value.
     number = IntegerField("Номер протокола", validators=[InputRequired(REQUIRED), NumberRange(1, 100000, "Номер от 1.")])
@@ -31,8 +22,8 @@ class MeetingForm(Form):
     format = SelectField("Формат", choices=MeetingFormat.choices())
     connection_link = URLField("Ссылка для подключения", validators=optional(500))
     status = SelectField("Статус", choices=[c for c in MeetingStatus.choices() if c[0] != MeetingStatus.APPROVED])
-    chair_id = SelectField("Председатель", coerce=_id_or_none, validators=[Optional()])
-    secretary_id = SelectField("Секретарь", coerce=_id_or_none, validators=[Optional()])
+    chair_id = SelectField("Председатель", coerce=id_or_none, validators=[Optional()])
+    secretary_id = SelectField("Секретарь", coerce=id_or_none, validators=[Optional()])
     protocol_form = SelectField(
         "Форма протокола",
         coerce=lambda v: v or None,
@@ -76,9 +67,9 @@ class AgendaItemForm(Form):
 
 
 class DecisionForm(Form):
-    version = _version_field()
+    version = version_field()
     text = TextAreaField("Решение", validators=required(10000))
-    agenda_item_id = SelectField("По вопросу повестки", coerce=_id_or_none, validators=[Optional()])
+    agenda_item_id = SelectField("По вопросу повестки", coerce=id_or_none, validators=[Optional()])
     responsible_ids = IdListField("Ответственные исполнители")
     deadline = DateField("Срок", validators=[Optional()])
     votes_for = _votes("«За»")

@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
-from ..concurrency import StaleEdit, ensure_current
+from ..concurrency import ensure_current
 from ..auth.models import User
 from ..councils.models import Council, MemberRole
 from ..database import lock_for_update
@@ -140,19 +140,12 @@ MEETING_FIELDS = (
 )
 
 
-def _current(obj, version: int | None) -> None:
-    try:
-        ensure_current(obj, version)
-    except StaleEdit as error:
-        raise MeetingError(str(error)) from error
-
-
 def save_meeting(meeting: Meeting, data: dict, version: int | None = None) -> Meeting:
     """Creates or updates a meeting from form data (the keys of MEETING_FIELDS);
     ``version`` is the one the form was built from: an older one is refused."""
     if meeting.id:
         ensure_editable(meeting)
-        _current(meeting, version)
+        ensure_current(meeting, version, MeetingError)
     if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
         raise MeetingError("Окончание должно быть позже начала.", "end_time")
     if data.get("status") == MeetingStatus.APPROVED and meeting.status != MeetingStatus.APPROVED:
@@ -311,7 +304,7 @@ def save_decision(
     """Creates or updates a decision; ``responsible_ids`` in order, the first leads;
     ``version`` is the one the form was built from: an older one is refused."""
     if decision is not None:
-        _current(decision, version)
+        ensure_current(decision, version, MeetingError)
     lock_editable(meeting)
     people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(responsible_ids)))}
     missing = [pid for pid in responsible_ids if pid not in people]

@@ -65,12 +65,12 @@ function addChip(picker, id, label) {
   chosen.append(chip);
 }
 
-// Errors of HTMX requests that are not swapped in: say so instead of failing silently.
-function showError(text) {
+// A message in the page's message area, as templates/_message.html writes one.
+function showMessage(text, category = "danger") {
   const box = document.getElementById("messages");
   if (!box) return;
   const alert = document.createElement("div");
-  alert.className = "alert alert-danger alert-dismissible fade show";
+  alert.className = `alert alert-${category} alert-dismissible fade show`;
   alert.setAttribute("role", "alert");
   alert.textContent = text;
   const close = document.createElement("button");
@@ -84,14 +84,16 @@ function showError(text) {
 
 document.addEventListener("htmx:responseError", (event) => {
   const status = event.detail.xhr.status;
-  if (status === 403) showError("У вас нет прав для этого действия.");
-  else if (status === 404) showError("Запись не найдена: возможно, её уже удалили. Обновите страницу.");
-  else if (status === 503) showError("База данных временно недоступна. Повторите попытку через минуту.");
-  else showError(`Не удалось выполнить действие (ошибка ${status}). Обновите страницу и попробуйте ещё раз.`);
+  if (status === 403) showMessage("У вас нет прав для этого действия.");
+  else if (status === 404) showMessage("Запись не найдена: возможно, её уже удалили. Обновите страницу.");
+  else if (status === 503) showMessage("База данных временно недоступна. Повторите попытку через минуту.");
+  else showMessage(`Не удалось выполнить действие (ошибка ${status}). Обновите страницу и попробуйте ещё раз.`);
 });
 document.addEventListener("htmx:sendError", () => {
-  showError("Нет связи с сервером. Проверьте подключение и повторите.");
+  showMessage("Нет связи с сервером. Проверьте подключение и повторите.");
 });
+// A change made in place says it was done (web.notice: HX-Trigger {"showMessage": {text, category}}).
+document.addEventListener("showMessage", (event) => showMessage(event.detail.text, event.detail.category));
 
 // ===== media =====
 // A select marked data-autosubmit sends its form at once (the «Что нам опубликовать» participant).
@@ -157,7 +159,7 @@ async function download(url, control) {
       const box = document.getElementById("messages");
       const text = await response.text();
       if (box && text.trim().startsWith("<div class=\"alert")) box.innerHTML = text;
-      else showError(`Не удалось подготовить файл (ошибка ${response.status}).`);
+      else showMessage(`Не удалось подготовить файл (ошибка ${response.status}).`);
       return;
     }
     const blob = await response.blob();
@@ -169,7 +171,7 @@ async function download(url, control) {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 60000);
   } catch {
-    showError("Нет связи с сервером. Проверьте подключение и повторите.");
+    showMessage("Нет связи с сервером. Проверьте подключение и повторите.");
   } finally {
     progress?.classList.remove("htmx-request");
     control.textContent = label;

@@ -25,6 +25,7 @@ from cluster_intranet.expertise.models import Answer
 from cluster_intranet.expertise.services import programmes_query
 from cluster_intranet.extensions import db
 from cluster_intranet.listing import count_rows
+from cluster_intranet.search import fold
 from tests.conftest import PASSWORD, make_user
 
 ANSWER_SAVE = next(s for s in SCENARIOS if s.name == "expert-answer-save")
@@ -45,7 +46,7 @@ def test_directory_filler_makes_the_requested_rows(app, ctx):
     for person in db.session.scalars(select(Person).limit(5)):
         stored = person.search_text
         person.refresh_search_text()
-        assert stored == person.search_text and person.surname.casefold() in stored
+        assert stored == person.search_text and fold(person.surname) in stored
     # One in seven is a Кузнецов or a Кузнецова, found by the live search.
     assert len(services.search_people(values["surname_part"], limit=100)) >= 70 // 7
 

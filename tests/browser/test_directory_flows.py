@@ -1,0 +1,68 @@
+"""The directory in a real browser (Playwright + Debian's chromium, headless): live
+search, inline add and delete — the list keeps the search the user is in, and each
+change says it was done, without a page load."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.live_server import CHROMIUM, browser_page, serve
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+PASSWORD = "browser-password-1"
+
+
+def _prepare():
+    from cluster_intranet.auth.services import create_user
+    from cluster_intranet.directory.models import Person
+    from cluster_intranet.extensions import db
+
+    create_user("secretary@cluster.local", PASSWORD, "secretary")
+    db.session.add_all(Person(surname="Кротов", first_name=f"Иван{n}", patronymic="") for n in range(3))
+    db.session.add_all(Person(surname=f"Сидоров{n:02}", first_name="Пётр", patronymic="") for n in range(30))
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("live"), _prepare) as served:
+        yield served
+
+
+@pytest.fixture
+def page(live, request):
+    with browser_page(request, signed_in=(live[0], "secretary@cluster.local", PASSWORD)) as page:
+        yield page
+
+
+def test_search_add_and_delete_keep_the_search(live, page):
+    base = live[0]
+    page.goto(f"{base}/directory/people")
+    page.evaluate("window.__noReload = true")
+    rows = page.locator("#people-rows tr")
+    expect(rows).to_have_count(25)
+
+    page.fill("input[name=q]", "кротов")
+    expect(rows).to_have_count(3)
+    assert page.url.endswith("q=%D0%BA%D1%80%D0%BE%D1%82%D0%BE%D0%B2")
+
+    page.once("dialog", lambda dialog: dialog.accept())  # «Удалить сотрудника …?»
+    rows.first.locator("button:has-text('Удалить')").click()
+    expect(page.locator("#messages")).to_contain_text("Сотрудник «Кротов И.» удалён.")
+    expect(rows).to_have_count(2)  # still the search, not the whole directory
+    expect(rows.first).to_contain_text("Кротов")
+
+    page.click("a:has-text('Добавить')")
+    page.click("a:has-text('Добавить')")  # a second click does not open a second form
+    expect(page.locator("#people-new form")).to_have_count(1)
+    page.fill("#people-new input[name=surname]", "Кротова")
+    page.fill("#people-new input[name=first_name]", "Анна")
+    page.click("#people-new button:has-text('Сохранить')")
+    expect(page.locator("#messages")).to_contain_text("Сотрудник «Кротова А.» добавлен.")
+    expect(rows).to_have_count(3)
+    expect(page.locator("#people-new form")).to_have_count(0)
+    assert page.evaluate("window.__noReload === true")
