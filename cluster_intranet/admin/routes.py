@@ -1,7 +1,8 @@
 """User management: an admin lists, creates, edits, deactivates users and resets passwords."""
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -33,6 +34,12 @@ def _person_choices():
     return [(0, "— не связан —")] + [(r.id, f"{r.surname} {r.first_name} {r.patronymic}".strip()) for r in rows]
 
 
+def _field_error(form, error: services.UserError) -> None:
+    """The service's refusal under the field it names (the form's top otherwise)."""
+    target = form[error.field] if error.field and error.field in form else None
+    (target.errors if target is not None else form.form_errors).append(str(error))
+
+
 @bp.get("/users")
 def users():
     page = paginate(select(User).options(selectinload(User.person)).order_by(User.email))
@@ -48,7 +55,7 @@ def create_user():
             services.create_user(form.email.data, form.password.data, form.role.data, form.person_id.data or None)
         except services.UserError as error:
             db.session.rollback()
-            form.email.errors.append(str(error))
+            _field_error(form, error)
         else:
             db.session.commit()
             flash("Пользователь создан.", "success")
@@ -63,10 +70,10 @@ def edit_user(user_id: int):
     form.person_id.choices = _person_choices()
     if form.validate_on_submit():
         try:
-            services.update_user(user, form.email.data, form.role.data, form.person_id.data or None)
+            services.update_user(user, form.email.data, form.role.data, form.person_id.data or None, acting=current_user)
         except services.UserError as error:
             db.session.rollback()
-            form.role.errors.append(str(error))
+            _field_error(form, error)
         else:
             db.session.commit()
             flash("Изменения сохранены.", "success")
@@ -77,15 +84,22 @@ def edit_user(user_id: int):
 
 @bp.post("/users/<int:user_id>/active")
 def toggle_active(user_id: int):
+    """Switches an account on (``?active=1``) or off (``?active=0``). The wanted state is
+    sent, not flipped: a second press or a page shown before cannot undo the first."""
     user = db.get_or_404(User, user_id)
+    wanted = request.args.get("active")
+    if wanted not in {"0", "1"}:
+        abort(400)
     try:
-        services.set_active(user, not user.active)
+        services.set_active(user, wanted == "1", acting=current_user)
     except services.UserError as error:
         db.session.rollback()
         flash(str(error), "danger")
     else:
         db.session.commit()
         flash("Учётная запись включена." if user.active else "Учётная запись отключена.", "success")
+    if request.args.get("back") == "edit":
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
     return redirect(url_for("admin.users"), 303)
 
 
@@ -94,10 +108,15 @@ def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.change_password(user, form.password.data)
-        db.session.commit()
-        flash(f"Пароль пользователя {user.email} изменён.", "success")
-        return redirect(url_for("admin.users"), 303)
+        try:
+            services.change_password(user, form.password.data)
+        except services.UserError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Пароль пользователя {user.email} изменён.", "success")
+            return redirect(url_for("admin.users"), 303)
     edit = UserForm(obj=user)
     edit.person_id.choices = _person_choices()
     return render_template("admin/user_form.html", form=edit, user=user, reset=form), 422

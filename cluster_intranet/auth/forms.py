@@ -1,9 +1,9 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from .roles import Role
-from .services import password_problem
+from .services import password_problem, password_rules
 
 REQUIRED = "Заполните это поле."
 
@@ -20,15 +20,34 @@ def strong_password(form, field):
         raise ValidationError(problem)
 
 
-class ChangePasswordForm(FlaskForm):
+# InputRequired, not DataRequired: a password of spaces is not "empty", it gets its own reason.
+NEW_PASSWORD = [InputRequired(REQUIRED), Length(max=200), strong_password]
+
+
+class _PasswordRulesForm(FlaskForm):
+    """Shows the rules (they read the configured minimum length) as the new password's description."""
+
+    new_password_field = "password"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self[self.new_password_field].description = password_rules()
+
+
+class ChangePasswordForm(_PasswordRulesForm):
+    new_password_field = "new_password"
+
     current_password = PasswordField("Текущий пароль", validators=[DataRequired(REQUIRED)])
-    new_password = PasswordField(
-        "Новый пароль", validators=[DataRequired(REQUIRED), Length(max=200), strong_password]
-    )
+    new_password = PasswordField("Новый пароль", validators=NEW_PASSWORD)
     confirm = PasswordField(
         "Повторите новый пароль",
-        validators=[DataRequired(REQUIRED), EqualTo("new_password", "Пароли не совпадают.")],
+        validators=[InputRequired(REQUIRED), EqualTo("new_password", "Пароли не совпадают.")],
     )
+
+    def validate_new_password(self, field):
+        # Compared with what was typed as the current one; the route checks that against the hash.
+        if field.data and field.data == self.current_password.data:
+            raise ValidationError("Новый пароль совпадает с текущим.")
 
 
 class UserForm(FlaskForm):
@@ -40,9 +59,9 @@ class UserForm(FlaskForm):
     person_id = SelectField("Сотрудник", coerce=int, validators=[Optional()])
 
 
-class NewUserForm(UserForm):
-    password = PasswordField("Пароль", validators=[DataRequired(REQUIRED), Length(max=200), strong_password])
+class NewUserForm(_PasswordRulesForm, UserForm):
+    password = PasswordField("Пароль", validators=NEW_PASSWORD)
 
 
-class ResetPasswordForm(FlaskForm):
-    password = PasswordField("Новый пароль", validators=[DataRequired(REQUIRED), Length(max=200), strong_password])
+class ResetPasswordForm(_PasswordRulesForm):
+    password = PasswordField("Новый пароль", validators=NEW_PASSWORD)

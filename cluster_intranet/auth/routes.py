@@ -51,6 +51,7 @@ def profile():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append("Текущий пароль введён неверно.")
         else:
+            # The form has checked the rule already; the service checks it again, for every caller.
             services.change_password(current_user, form.new_password.data)
             db.session.commit()
             login_user(current_user)  # keep this session: the generation changed

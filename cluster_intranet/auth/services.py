@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -13,7 +14,12 @@ from .roles import Role
 
 
 class UserError(ValueError):
-    """A change to users refused for a reason the user should read."""
+    """A change to users refused for a reason the user should read; ``field`` names
+    the form field the message belongs under."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def normalize_email(email: str) -> str:
@@ -24,14 +30,37 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
+def password_rules() -> str:
+    """The rule of password_problem() in words, shown under every password field."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    return (
+        f"Пароль не короче {minimum} символов: хотя бы одна буква и хотя бы одна цифра или знак; "
+        "пробел в начале или в конце не допускается."
+    )
+
+
 def password_problem(password: str) -> str | None:
-    """Why a password is too weak, in Russian, or None if it is acceptable."""
+    """Why a password is too weak, in Russian, or None if it is acceptable.
+    The one rule for every way a password is set: forms, services, the CLI."""
+    if not password.strip():
+        return "Пароль не может состоять из одних пробелов."
+    if password != password.strip():
+        return "Пароль не должен начинаться или заканчиваться пробелом."
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         return f"Пароль должен быть не короче {minimum} символов."
-    if password.isdigit() or password.isalpha():
+    # By Unicode category: letters (L); digits, punctuation and symbols (N, P, S). Whitespace,
+    # control characters and combining marks (the breve of a decomposed «й») are neither.
+    kinds = {unicodedata.category(char)[0] for char in password}
+    if "L" not in kinds or not kinds & {"N", "P", "S"}:
         return "Пароль должен содержать и буквы, и цифры или знаки."
     return None
+
+
+def _check_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise UserError(problem, "password")
 
 
 def hash_password(user: User, password: str) -> None:
@@ -40,7 +69,9 @@ def hash_password(user: User, password: str) -> None:
 
 def create_user(email: str, password: str, role: Role | str = Role.VIEWER, person_id: int | None = None) -> User:
     if find_user(email):
-        raise UserError("Пользователь с такой электронной почтой уже есть.")
+        raise UserError("Пользователь с такой электронной почтой уже есть.", "email")
+    _check_person_free(person_id, None)
+    _check_password(password)
     user = User(email=normalize_email(email), role=Role(role).value, person_id=person_id)
     hash_password(user, password)
     db.session.add(user)
@@ -59,22 +90,45 @@ def authenticate(email: str, password: str) -> User | None:
 
 def change_password(user: User, password: str) -> None:
     """Sets a new password and ends every other session of the user."""
+    _check_password(password)
     hash_password(user, password)
     user.session_generation += 1
 
 
-def update_user(user: User, email: str, role: Role | str, person_id: int | None) -> None:
+def update_user(user: User, email: str, role: Role | str, person_id: int | None, *, acting: User) -> None:
+    """``acting`` is the admin making the change: he may not take his own admin role away."""
     other = find_user(email)
     if other is not None and other.id != user.id:
-        raise UserError("Пользователь с такой электронной почтой уже есть.")
-    if user.role == Role.ADMIN and Role(role) != Role.ADMIN and _is_last_active_admin(user):
-        raise UserError("Нельзя лишить роли последнего администратора.")
+        raise UserError("Пользователь с такой электронной почтой уже есть.", "email")
+    if user.role == Role.ADMIN and Role(role) != Role.ADMIN:
+        if user.id == acting.id:
+            raise UserError("Нельзя снять роль администратора с самого себя.", "role")
+        if _is_last_active_admin(user):
+            raise UserError("Нельзя лишить роли последнего администратора.", "role")
+    _check_person_free(person_id, user)
     user.email = normalize_email(email)
     user.role = Role(role).value
     user.person_id = person_id
 
 
-def set_active(user: User, active: bool) -> None:
+def _check_person_free(person_id: int | None, user: User | None) -> None:
+    """A person of the directory has at most one account (no unique index yet: checked here)."""
+    if person_id is None:
+        return
+    query = select(User.email).where(User.person_id == person_id)
+    if user is not None:
+        query = query.where(User.id != user.id)
+    owner = db.session.scalar(query.limit(1))
+    if owner is not None:
+        raise UserError(f"Этот сотрудник уже связан с учётной записью {owner}.", "person_id")
+
+
+def set_active(user: User, active: bool, *, acting: User) -> None:
+    """Switches the account on or off; ``acting`` (the admin) may not switch himself off."""
+    if user.active == active:
+        return  # already so (a second press, a page shown before): nothing to change
+    if not active and user.id == acting.id:
+        raise UserError("Нельзя отключить свою учётную запись.")
     if not active and user.role == Role.ADMIN and _is_last_active_admin(user):
         raise UserError("Нельзя отключить последнего администратора.")
     user.active = active
@@ -89,7 +143,12 @@ def _is_last_active_admin(user: User) -> bool:
 
 
 def generate_password() -> str:
-    return secrets.token_urlsafe(12)
+    """A random password that keeps the rule (16 URL-safe characters: about one in 28
+    has no digit and no ``-``/``_``, so draw again)."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        if password_problem(password) is None:
+            return password
 
 
 def load_user(user_id: str) -> User | None:
