@@ -225,9 +225,10 @@ def test_a_deadline_move_without_a_reason_is_refused_on_the_page(world, secretar
 
 
 def test_changes_by_someone_else_or_a_viewer_are_forbidden(world, signed_in, login_as):
-    d = support.decision(world.meeting, world.lead)
+    watcher = factories.person()
+    d = support.decision(world.meeting, world.lead, watcher)
     db.session.commit()
-    viewer = login_as("viewer", "viewer@cluster.test", world.lead.id)  # responsible, but a viewer
+    viewer = login_as("viewer", "viewer@cluster.test", watcher.id)  # responsible, but a viewer
     for client in (signed_in(world.other_user), viewer):
         assert client.hx("post", f"/decisions/{d.id}/status", data=status_data(d, "in_progress")).status_code == 403
         assert client.post(f"/decisions/{d.id}/status", data=status_data(d, "in_progress")).status_code == 403

@@ -8,6 +8,7 @@ import pytest
 from cluster_intranet.decisions import services
 from cluster_intranet.decisions.models import DecisionEventKind, DecisionStatus
 from cluster_intranet.extensions import db
+from tests import factories
 from tests.conftest import make_user
 from tests.decisions import support
 from tests.decisions.support import TODAY
@@ -105,14 +106,15 @@ def test_correcting_the_report_of_a_done_decision_is_kept(world):
 
 
 def test_only_responsible_people_and_secretaries_may_change(world, app):
-    d = support.decision(world.meeting, world.lead, world.co)
+    watcher = factories.person()
+    d = support.decision(world.meeting, world.lead, world.co, watcher)
     # Someone else, responsible for other things: refused.
     with pytest.raises(services.DecisionForbidden):
         services.change_status(d, world.other_user, IN_PROGRESS)
     # A co-executor may.
     services.change_status(d, world.co_user, IN_PROGRESS)
     # A viewer may not, even if responsible; a user with no person neither.
-    viewer = make_user("viewer", "viewer@cluster.test", world.lead.id)
+    viewer = make_user("viewer", "viewer@cluster.test", watcher.id)
     nobody = make_user("editor", "editor@cluster.test")
     for user in (viewer, nobody):
         assert not services.can_control(user, d)
