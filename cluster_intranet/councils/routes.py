@@ -5,7 +5,7 @@ from ..auth.roles import EDIT_COUNCILS
 from ..extensions import db
 from ..web import fragment, message, wants_fragment
 from . import bp, services
-from .forms import CouncilForm, MemberForm
+from .forms import CouncilForm, MemberForm, MemberRoleForm
 from .models import Council, CouncilMember
 
 
@@ -40,17 +40,40 @@ def add_member(council_id: int):
     form = MemberForm()
     if form.validate_on_submit():
         try:
-            services.add_member(council, form.person_id.data, form.role.data)
+            member = services.add_member(council, form.person_id.data, form.role.data)
         except services.CouncilError as error:
             db.session.rollback()
             form.person_id.errors.append(str(error))
         else:
+            text = f"Член совета добавлен: {member.person.short_name}."
             db.session.commit()
-    if form.errors:
-        if wants_fragment():
-            return message(form.error_text())
-        flash(form.error_text(), "danger")
-    return _members_response(council)
+            return _members_changed(council, text)
+    if wants_fragment():
+        # Only the message: the form keeps what was picked, to correct it.
+        return message(form.error_text())
+    return _members_changed(council, form.error_text(), "danger")
+
+
+# Registered before remove_member: the access walk (tests/test_access.py) posts to
+# every route in this order with the same member, and a removed one would be a 404.
+@bp.post("/members/<int:member_id>/role")
+@role_required(*EDIT_COUNCILS)
+def change_role(member_id: int):
+    member = db.get_or_404(CouncilMember, member_id)
+    council = member.council
+    form = MemberRoleForm()
+    if form.validate_on_submit():
+        try:
+            services.change_role(member, form.role.data)
+        except services.CouncilError as error:
+            db.session.rollback()
+            form.role.errors.append(str(error))
+        else:
+            text = f"Роль изменена: {member.person.short_name} — {member.role_label}."
+            db.session.commit()
+            return _members_changed(council, text)
+    # The whole block, not just the message: the row's menu shows again the role kept.
+    return _members_changed(council, form.error_text(), "danger", 422)
 
 
 @bp.post("/members/<int:member_id>/delete")
@@ -58,12 +81,19 @@ def add_member(council_id: int):
 def remove_member(member_id: int):
     member = db.get_or_404(CouncilMember, member_id)
     council = member.council
+    text = f"Член совета исключён: {member.person.short_name}."
     services.remove_member(member)
     db.session.commit()
-    return _members_response(council)
+    return _members_changed(council, text)
 
 
-def _members_response(council: Council):
+def _members_changed(council: Council, text: str, category: str = "success", status: int = 200):
+    """After a change of the members: over HTMX the council's members block, with the
+    page's message area replaced out of band (a stale refusal must not stay beside the
+    result); without JavaScript a flash and back to the council."""
     if wants_fragment():
-        return fragment("councils/_members.html", council=council, member_form=MemberForm())
+        # formdata=None: the add form starts afresh (a plain member), not with the posted role.
+        return fragment("councils/_members_changed.html", status, council=council,
+                        member_form=MemberForm(formdata=None), text=text, category=category)
+    flash(text, category)
     return redirect(url_for("councils.index", _anchor=f"council-{council.id}"), 303)

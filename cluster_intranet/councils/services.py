@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..database import lock_for_update
 from ..directory.models import Person
 from ..extensions import db
 from .models import Council, CouncilMember, MemberRole
@@ -43,14 +44,52 @@ def save_council(council: Council, data: dict) -> Council:
     return council
 
 
+# Roles a council has one holder of at most; the refusal names the holder.
+SINGLE_ROLES = {
+    MemberRole.CHAIR: "Председатель совета уже назначен",
+    MemberRole.SECRETARY: "Секретарь совета уже назначен",
+}
+
+
+def _check_single_role(council: Council, role: MemberRole, member: CouncilMember | None = None) -> None:
+    """Refuses ``role`` if another member of ``council`` than ``member`` holds it and
+    only one may. Asked of the database, after the council is locked: a concurrent
+    change is seen, whatever the session's loaded members say."""
+    if role not in SINGLE_ROLES:
+        return
+    stmt = select(CouncilMember).where(CouncilMember.council_id == council.id, CouncilMember.role == role.value)
+    if member is not None:
+        stmt = stmt.where(CouncilMember.id != member.id)
+    holder = db.session.scalars(stmt.limit(1)).first()
+    if holder is not None:
+        raise CouncilError(
+            f"{SINGLE_ROLES[role]}: {holder.person.short_name}. Сначала исключите его или смените ему роль."
+        )
+
+
 def add_member(council: Council, person_id: int, role: MemberRole | str = MemberRole.MEMBER) -> CouncilMember:
+    role = MemberRole(role)
+    # One writer of the council's members at a time: two secretaries adding a chair
+    # each at once must not both pass the check below.
+    lock_for_update(council)
     if db.session.get(Person, person_id) is None:
         raise CouncilError("Такого сотрудника нет в справочнике.")
     if any(member.person_id == person_id for member in council.members):
         raise CouncilError("Этот сотрудник уже входит в совет.")
+    _check_single_role(council, role)
     last = db.session.scalar(select(func.max(CouncilMember.position)).where(CouncilMember.council_id == council.id))
-    member = CouncilMember(person_id=person_id, role=MemberRole(role).value, position=(last or 0) + 1)
+    member = CouncilMember(person_id=person_id, role=role.value, position=(last or 0) + 1)
     council.members.append(member)
+    db.session.flush()
+    return member
+
+
+def change_role(member: CouncilMember, role: MemberRole | str) -> CouncilMember:
+    """Gives a member another role in the same council, under the same rules as adding."""
+    role = MemberRole(role)
+    lock_for_update(member.council)
+    _check_single_role(member.council, role, member)
+    member.role = role.value
     db.session.flush()
     return member
 
