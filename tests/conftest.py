@@ -45,7 +45,10 @@ class Client(FlaskClient):
         return response
 
     def csrf_token(self) -> str:
-        page = super().open("/", follow_redirects=True).get_data(as_text=True)
+        # A context of its own, as every request here: in a test's context (``ctx``)
+        # Flask-WTF would keep the first client's token in the shared ``g``.
+        with self.application.app_context():
+            page = super().open("/", follow_redirects=True).get_data(as_text=True)
         return CSRF_META.search(page).group(1)
 
     def hx(self, method: str, url: str, **kwargs):

@@ -45,6 +45,7 @@ MATRIX: dict[str, dict[str, object]] = {
     "councils.index": {"GET": SIGNED_IN},
     "councils.edit": {"GET": EDIT_COUNCILS, "POST": EDIT_COUNCILS},
     "councils.add_member": {"POST": EDIT_COUNCILS},
+    "councils.change_role": {"POST": EDIT_COUNCILS},
     "councils.remove_member": {"POST": EDIT_COUNCILS},
     "meetings.index": {"GET": SIGNED_IN},
     "meetings.next_number": {"GET": SIGNED_IN},

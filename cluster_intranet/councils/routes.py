@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, url_for
 from ..auth.access import role_required
 from ..auth.roles import EDIT_COUNCILS
 from ..extensions import db
-from ..web import fragment, message, wants_fragment
+from ..web import fragment, message, notice, wants_fragment
 from . import bp, services
 from .forms import CouncilForm, MemberForm, MemberRoleForm
 from .models import Council, CouncilMember
@@ -45,7 +45,7 @@ def add_member(council_id: int):
             db.session.rollback()
             form.person_id.errors.append(str(error))
         else:
-            text = f"Член совета добавлен: {member.person.short_name}."
+            text = f"Член совета добавлен: {member.person.short_name}"  # the initials end it
             db.session.commit()
             return _members_changed(council, text)
     if wants_fragment():
@@ -81,19 +81,19 @@ def change_role(member_id: int):
 def remove_member(member_id: int):
     member = db.get_or_404(CouncilMember, member_id)
     council = member.council
-    text = f"Член совета исключён: {member.person.short_name}."
+    text = f"Член совета исключён: {member.person.short_name}"
     services.remove_member(member)
     db.session.commit()
     return _members_changed(council, text)
 
 
 def _members_changed(council: Council, text: str, category: str = "success", status: int = 200):
-    """After a change of the members: over HTMX the council's members block, with the
-    page's message area replaced out of band (a stale refusal must not stay beside the
-    result); without JavaScript a flash and back to the council."""
+    """After a change of the members: over HTMX the council's members block, ``text`` in
+    the page's message area in place of what it said before (a stale refusal must not
+    stay beside the result); without JavaScript a flash and back to the council."""
     if wants_fragment():
         # formdata=None: the add form starts afresh (a plain member), not with the posted role.
-        return fragment("councils/_members_changed.html", status, council=council,
-                        member_form=MemberForm(formdata=None), text=text, category=category)
+        return fragment("councils/_members.html", status, trigger=notice(text, category), council=council,
+                        member_form=MemberForm(formdata=None))
     flash(text, category)
     return redirect(url_for("councils.index", _anchor=f"council-{council.id}"), 303)
