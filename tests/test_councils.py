@@ -90,8 +90,8 @@ def test_a_member_added_without_a_role_is_a_plain_member(app, secretary, ctx):
 @pytest.mark.parametrize(
     "role, holder_role, message",
     [
-        (CHAIR, CHAIR, "Председатель совета уже назначен: {}. Сначала исключите его или смените ему роль."),
-        (SECRETARY, SECRETARY, "Секретарь совета уже назначен: {}. Сначала исключите его или смените ему роль."),
+        (CHAIR, CHAIR, "Председатель совета уже назначен: {}. Сначала смените роль этого члена совета или исключите его из совета."),
+        (SECRETARY, SECRETARY, "Секретарь совета уже назначен: {}. Сначала смените роль этого члена совета или исключите его из совета."),
     ],
     ids=[CHAIR, SECRETARY],
 )
@@ -329,7 +329,7 @@ def test_role_change_to_a_taken_single_role_is_refused(app, secretary, ctx, role
     response = secretary.hx("post", f"/councils/members/{member.id}/role", data={"role": role})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    message = f"{wording} совета уже назначен: {holder_name}. Сначала исключите его или смените ему роль."
+    message = f"{wording} совета уже назначен: {holder_name}. Сначала смените роль этого члена совета или исключите его из совета."
     assert shown(response) == ("danger", message)
     # The members block comes back too, so the row's menu shows the role that was kept.
     row_menu = re.search(rf'action="/councils/members/{member.id}/role".*?</select>', html, re.S).group(0)

@@ -2,11 +2,15 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
+import pytest
 from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
+from cluster_intranet.auth.models import User
 from cluster_intranet.directory.models import Person
 from cluster_intranet.extensions import db
 from cluster_intranet.search import contains_text, include_name
+from tests import factories
 
 
 def test_migrations_match_the_models(app, ctx):
@@ -33,3 +37,20 @@ def test_the_search_text_of_existing_rows_gets_e_for_yo(app, ctx):
     upgrade()
     assert db.session.scalar(select(Person.search_text)) == "ковалев петр"
     assert db.session.scalars(select(Person.surname).where(contains_text(Person, "ковалев"))).all() == ["Ковалёв"]
+
+
+def test_one_account_per_person(app, ctx):
+    """0014: of two accounts linked to one person the oldest keeps it; then the database refuses a second link."""
+    downgrade(revision="0013_search_yo")
+    person = factories.person()
+    first, second = (User(email=f"u{n}@cluster.test", password_hash="!", person_id=person.id) for n in (1, 2))
+    db.session.add_all([first, second])
+    db.session.commit()
+    first_id, second_id, person_id = first.id, second.id, person.id
+    upgrade()
+    db.session.expire_all()
+    assert db.session.get(User, first_id).person_id == person_id and db.session.get(User, second_id).person_id is None
+    db.session.get(User, second_id).person_id = person_id
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()

@@ -63,7 +63,7 @@ def _check_single_role(council: Council, role: MemberRole, member: CouncilMember
     holder = db.session.scalars(stmt.limit(1)).first()
     if holder is not None:
         raise CouncilError(
-            f"{SINGLE_ROLES[role]}: {holder.person.short_name}. Сначала исключите его или смените ему роль."
+            f"{SINGLE_ROLES[role]}: {holder.person.short_name}. Сначала смените роль этого члена совета или исключите его из совета."
         )
 
 
