@@ -1,4 +1,6 @@
 """The app factory, configuration, CLI and demo data."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -7,6 +9,7 @@ from cluster_intranet.auth.models import User
 from cluster_intranet.councils.models import Council
 from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
+from cluster_intranet.main.routes import greeting
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
@@ -89,3 +92,18 @@ def test_users_cli_prompts_for_password(app, runner, ctx):
     result = runner.invoke(args=["users", "create", "p@cluster.test"], input="prompted-pass-1\nprompted-pass-1\n")
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(User).where(User.email == "p@cluster.test")).check_password("prompted-pass-1")
+
+
+@pytest.mark.parametrize(("hour", "text"), [
+    (0, "Доброй ночи"), (4, "Доброй ночи"), (5, "Доброе утро"), (11, "Доброе утро"), (12, "Добрый день"),
+    (17, "Добрый день"), (18, "Добрый вечер"), (22, "Добрый вечер"), (23, "Доброй ночи"),
+])
+def test_the_home_page_greets_as_the_hour_asks(hour, text):
+    assert greeting(hour) == text
+
+
+def test_every_page_has_an_icon(app, viewer):
+    page = viewer.get("/").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page).group(1)
+    with viewer.get(icon) as answer:  # a static file: its response holds the file open
+        assert answer.status_code == 200 and answer.mimetype == "image/svg+xml" and b"<svg" in answer.data

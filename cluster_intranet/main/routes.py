@@ -12,9 +12,21 @@ def dashboard():
     """The home page: each area adds its panel as it lands."""
     return render_template(
         "main/dashboard.html",
+        greeting=greeting(clock.local_now().hour),
         councils=council_sizes(),
         **dashboard_panels(current_user, clock.local_today()),
     )
+
+
+def greeting(hour: int) -> str:
+    """As one greets at that hour of the cluster's day."""
+    if 5 <= hour < 12:
+        return "Доброе утро"
+    if 12 <= hour < 18:
+        return "Добрый день"
+    if 18 <= hour < 23:
+        return "Добрый вечер"
+    return "Доброй ночи"
 
 
 @bp.get("/_bare")
