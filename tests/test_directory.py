@@ -237,3 +237,12 @@ def test_a_page_past_the_end_says_so(app, viewer, ctx):
     db.session.commit()
     body = viewer.get("/directory/people?page=7").get_data(as_text=True)
     assert "На странице 7 ничего нет: в списке 1 стр." in body and "page=1" in body
+
+
+def test_a_name_of_initials_is_not_repeated_as_its_short_form(app, viewer, ctx):
+    factories.person(surname="Кузнецова", first_name="Н.", patronymic="В.")
+    factories.person(surname="Беляев", first_name="Евгений", patronymic="Викторович")
+    db.session.commit()
+    body = viewer.get("/directory/people").get_data(as_text=True)
+    assert body.count("Кузнецова Н.") == 1  # «Кузнецова Н. В.» alone
+    assert "Беляев Евгений Викторович" in body and '<div class="small text-muted">Беляев Е.В.</div>' in body
