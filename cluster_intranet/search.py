@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, column, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table
 
 from .extensions import db
 
@@ -55,8 +55,13 @@ def contains_text(model, query: str) -> ColumnElement[bool]:
     if len(text) < MIN_INDEXED_LENGTH:
         return scan
     sqlite = db.session.get_bind().dialect.name == "sqlite"
-    indexed = _fts_match(model, text) if sqlite else scan  # PostgreSQL's planner takes its index for the LIKE
-    if model.search_text_is_short or not _finds_many(model, indexed):
+    # The ids the index finds, and the test of a row that has it answered.
+    if sqlite:
+        matching = _fts_ids(model, text)
+        indexed = model.id.in_(matching)
+    else:  # PostgreSQL's planner takes the trigram index for the LIKE by itself
+        matching, indexed = select(model.id).where(scan), scan
+    if model.search_text_is_short or not _at_least_many(matching):
         return indexed
     if sqlite:
         return scan  # no index on the text: the list is read in its order
@@ -67,16 +72,16 @@ def contains_text(model, query: str) -> ColumnElement[bool]:
     return func.strpos(model.search_text, text) > 0
 
 
-def _fts_match(model, text: str) -> ColumnElement[bool]:
-    """SQLite: the rows whose FTS5 trigram table matches ``text`` as one phrase."""
+def _fts_ids(model, text: str) -> Select:
+    """SQLite: the ids of the rows whose FTS5 trigram table matches ``text`` as one phrase."""
     index = table(model.__tablename__ + SEARCH_TABLE_SUFFIX, column("rowid"))
     phrase = '"' + text.replace('"', '""') + '"'  # FTS5 string syntax: the whole text, quotes doubled
-    return model.id.in_(select(index.c.rowid).where(literal_column(index.name).op("MATCH")(phrase)))
+    return select(index.c.rowid).where(literal_column(index.name).op("MATCH")(phrase))
 
 
-def _finds_many(model, condition: ColumnElement[bool]) -> bool:
-    """A cheap probe through the index: does ``condition`` hold for ``MANY`` rows? (It stops there.)"""
-    found = select(model.id).where(condition).limit(MANY).subquery()
+def _at_least_many(ids: Select) -> bool:
+    """A cheap probe of the index: does it find ``MANY`` ids? (It stops there.)"""
+    found = ids.limit(MANY).subquery()
     return db.session.scalar(select(func.count()).select_from(found)) >= MANY
 
 
