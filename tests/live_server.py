@@ -11,10 +11,43 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 TEST_OUTPUT = REPO / "test-output"
 SETTINGS = {"SECRET_KEY": "browser-test", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+# A module of browser tests: ``pytestmark = BROWSER_TESTS``.
+BROWSER_TESTS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+SECRETARY = ("secretary@cluster.local", "browser-password-1")  # e-mail, password
+
+
+def secretary_fixtures(prepare):
+    """A module's fixtures ``live`` (its server, once per module, with the data of
+    ``prepare()`` and a secretary's account) and ``page`` (a browser signed in as that
+    secretary): ``live, page = secretary_fixtures(_prepare)``."""
+
+    def prepared():
+        from cluster_intranet.auth.services import create_user
+
+        data = prepare()
+        create_user(*SECRETARY, "secretary")
+        return data
+
+    @pytest.fixture(scope="module")
+    def live(tmp_path_factory):
+        with serve(tmp_path_factory.mktemp("live"), prepared) as served:
+            yield served
+
+    @pytest.fixture
+    def page(live, request):
+        with browser_page(request, signed_in=(live[0], *SECRETARY)) as page:
+            yield page
+
+    return live, page
 
 
 def free_port() -> int:

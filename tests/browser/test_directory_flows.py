@@ -3,40 +3,23 @@ search, inline add and delete — the list keeps the search the user is in, and 
 change says it was done, without a page load."""
 from __future__ import annotations
 
-import os
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import CHROMIUM, browser_page, serve
+from tests.live_server import BROWSER_TESTS, secretary_fixtures
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-PASSWORD = "browser-password-1"
+pytestmark = BROWSER_TESTS
 
 
 def _prepare():
-    from cluster_intranet.auth.services import create_user
     from cluster_intranet.directory.models import Person
     from cluster_intranet.extensions import db
 
-    create_user("secretary@cluster.local", PASSWORD, "secretary")
     db.session.add_all(Person(surname="Кротов", first_name=f"Иван{n}", patronymic="") for n in range(3))
     db.session.add_all(Person(surname=f"Сидоров{n:02}", first_name="Пётр", patronymic="") for n in range(30))
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with serve(tmp_path_factory.mktemp("live"), _prepare) as served:
-        yield served
-
-
-@pytest.fixture
-def page(live, request):
-    with browser_page(request, signed_in=(live[0], "secretary@cluster.local", PASSWORD)) as page:
-        yield page
+live, page = secretary_fixtures(_prepare)
 
 
 def test_search_add_and_delete_keep_the_search(live, page):

@@ -3,30 +3,22 @@ sign in, add an attendee by typing a name, add and reorder decisions, report a
 decision done, download the protocol — each without a full page reload."""
 from __future__ import annotations
 
-import os
 
-import pytest
 from docx import Document
 from playwright.sync_api import expect
 
-from tests.live_server import CHROMIUM, browser_page, serve
+from tests.live_server import BROWSER_TESTS, secretary_fixtures
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-PASSWORD = "browser-password-1"
+pytestmark = BROWSER_TESTS
 
 
 def _prepare():
     from sqlalchemy import select
 
-    from cluster_intranet.auth.services import create_user
     from cluster_intranet.demo import seed
     from cluster_intranet.meetings.models import Meeting
 
     seed()
-    create_user("secretary@cluster.local", PASSWORD, "secretary")
     return db_id(select(Meeting.id).where(Meeting.year == 2027))
 
 
@@ -36,16 +28,7 @@ def db_id(stmt):
     return db.session.scalar(stmt)
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with serve(tmp_path_factory.mktemp("live"), _prepare) as served:
-        yield served
-
-
-@pytest.fixture
-def page(live, request):
-    with browser_page(request, signed_in=(live[0], "secretary@cluster.local", PASSWORD)) as page:
-        yield page
+live, page = secretary_fixtures(_prepare)
 
 
 def _mark_page(page):

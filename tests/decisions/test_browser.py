@@ -3,19 +3,13 @@ groups shown on request and a long group's next page come in place, and a row br
 in that way changes its status in place — all without a page load."""
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import CHROMIUM, browser_page, serve
+from tests.live_server import BROWSER_TESTS, secretary_fixtures
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-PASSWORD = "browser-password-1"
+pytestmark = BROWSER_TESTS
 
 
 def _prepare() -> int:
@@ -23,7 +17,6 @@ def _prepare() -> int:
     from sqlalchemy import func, select
 
     from cluster_intranet import clock
-    from cluster_intranet.auth.services import create_user
     from cluster_intranet.decisions.models import Decision, DecisionResponsible
     from cluster_intranet.demo import seed
     from cluster_intranet.directory.models import Person
@@ -31,7 +24,6 @@ def _prepare() -> int:
     from cluster_intranet.meetings.models import Meeting
 
     seed()
-    create_user("secretary@cluster.local", PASSWORD, "secretary")
     person = Person(surname="Исполнительная", first_name="Анна", patronymic="Петровна")
     meeting = db.session.scalar(select(Meeting).order_by(Meeting.date))
     number = db.session.scalar(select(func.max(Decision.number)).where(Decision.meeting_id == meeting.id)) or 0
@@ -46,16 +38,7 @@ def _prepare() -> int:
     return person.id
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with serve(tmp_path_factory.mktemp("live"), _prepare) as served:
-        yield served
-
-
-@pytest.fixture
-def page(live, request):
-    with browser_page(request, signed_in=(live[0], "secretary@cluster.local", PASSWORD)) as page:
-        yield page
+live, page = secretary_fixtures(_prepare)
 
 
 def test_groups_come_in_place_and_their_rows_change_in_place(live, page):

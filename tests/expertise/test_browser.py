@@ -3,16 +3,12 @@ against a real server: answers are saved as they are clicked, kept across a relo
 a save lost to the network is retried, and the checklist is submitted."""
 from __future__ import annotations
 
-import os
 
 import pytest
 
-from tests.live_server import CHROMIUM, TEST_OUTPUT as OUTPUT, serve
+from tests.live_server import BROWSER_TESTS, CHROMIUM, TEST_OUTPUT as OUTPUT, serve
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TESTS
 
 
 def _prepare():
