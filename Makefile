@@ -4,13 +4,15 @@ PYTHON := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 PORT   ?= 5000
 
-.PHONY: setup run test test-fast bench load clean
+.PHONY: setup run test test-fast bench load lock clean
 
 setup: $(VENV)/.installed static/vendor/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions of requirements-dev.txt (made by `make lock`); a package newly
+# named in pyproject.toml and not yet locked still installs.
+$(VENV)/.installed: pyproject.toml requirements-dev.txt
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e '.[dev]'
 	touch $@
 
 static/vendor/.installed: package.json package-lock.json scripts/vendor.mjs
@@ -39,6 +41,13 @@ bench: setup
 
 load: setup
 	$(PYTHON) -m bench.load
+
+# Pin again, within pyproject.toml's ranges, the newest versions: requirements.txt for
+# production, requirements-dev.txt for the tests. Commit both.
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --upgrade
+lock: $(VENV)/.installed
+	$(PIP_COMPILE) --output-file=requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --output-file=requirements-dev.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -31,11 +31,15 @@ class Client(FlaskClient):
     database session with the requests it makes, and sees their writes after.
     """
 
+    _csrf_token: str | None = None
+    _csrf_session: str | None = None
+
     def open(self, *args, csrf: bool = True, **kwargs):
         method = (kwargs.get("method") or "GET").upper()
         if csrf and method not in {"GET", "HEAD", "OPTIONS"}:
             headers = dict(kwargs.pop("headers", None) or {})
-            headers.setdefault("X-CSRFToken", self.csrf_token())
+            if "X-CSRFToken" not in headers:
+                headers["X-CSRFToken"] = self.csrf_token()
             kwargs["headers"] = headers
         outer = has_app_context()
         with self.application.app_context():
@@ -45,11 +49,20 @@ class Client(FlaskClient):
         return response
 
     def csrf_token(self) -> str:
-        # A context of its own, as every request here: in a test's context (``ctx``)
-        # Flask-WTF would keep the first client's token in the shared ``g``.
-        with self.application.app_context():
-            page = super().open("/", follow_redirects=True).get_data(as_text=True)
-        return CSRF_META.search(page).group(1)
+        """The token a page would carry, fetched once per session cookie: the
+        token stays valid while the session keeps its secret, and a session that
+        changed (sign-in, sign-out) gets a new one."""
+        session = self.get_cookie("session", domain=self.application.config["SERVER_NAME"])
+        key = session.value if session else None
+        if self._csrf_session != key or self._csrf_token is None:
+            # A context of its own, as every request here: in a test's context (``ctx``)
+            # Flask-WTF would keep the first client's token in the shared ``g``.
+            with self.application.app_context():
+                page = super().open("/", follow_redirects=True).get_data(as_text=True)
+            self._csrf_token = CSRF_META.search(page).group(1)
+            session = self.get_cookie("session", domain=self.application.config["SERVER_NAME"])
+            self._csrf_session = session.value if session else None
+        return self._csrf_token
 
     def hx(self, method: str, url: str, **kwargs):
         """A request as HTMX sends it."""
