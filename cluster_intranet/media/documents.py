@@ -215,7 +215,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 PLAN_COLUMNS = [
     ("№", 5), ("Мероприятие", 50), ("Начало", 12), ("Окончание", 12), ("Время", 12), ("Формат", 14),
     ("Организатор", 36), ("Каналы", 28), ("Ответственный", 18), ("Статус", 16), ("Причина отмены", 24),
-    ("Публичное", 11), ("Охват, %", 10),
+    ("Публичное", 11), ("Охват, %", 10), ("Перенесено с", 12),
 ]  # fmt: skip
 
 
@@ -243,35 +243,66 @@ def media_plan_xlsx(plan: MediaPlan) -> bytes:
             number, e.title, e.starts_on, e.ends_on, time_text, e.format_label,
             e.organizer.short_name if e.organizer else "", ", ".join(e.channel_labels),
             e.responsible.short_name if e.responsible else "", e.status_label, e.cancel_reason,
-            "да" if e.is_public else "нет", coverage.get(e.id),
+            "да" if e.is_public else "нет", coverage.get(e.id), e.postponed_from,
         ]  # fmt: skip
         _row(sheet, 4 + number, values)
     sheet.freeze_panes = "C5"
     sheet.auto_filter.ref = f"A4:{get_column_letter(len(PLAN_COLUMNS))}{4 + max(len(events), 1)}"
+    _print_setup(sheet, header_row=4)
 
     grid = book.create_sheet("Охват")
     grid["A1"] = f"Охват мероприятий на сайтах участников: {_percent_text(matrix.percent)}"
     grid["A1"].font = Font(bold=True, size=14)
-    columns = [("Мероприятие", 50), ("Дата", 12)] + [(p.short_name, 16) for p in matrix.participants] + [("Охват, %", 10)]
+    grid["A2"] = "Считаются публикации на официальных сайтах; другие каналы указаны рядом и в охват не входят."
+    columns = [("Мероприятие", 50), ("Дата", 12)] + [(p.short_name, 24) for p in matrix.participants] + [("Охват, %", 10)]
     _header(grid, 3, columns)
     grid.row_dimensions[3].height = 90
     for index, row in enumerate(matrix.rows, start=4):
         _row(grid, index, [row.event.title, row.event.starts_on])
         for column, publications in enumerate(row.cells, start=3):
-            target = grid.cell(index, column, ", ".join(PUBLICATION_CHANNEL_LABELS[c] for _, c, _, _ in publications) or "—")
-            target.fill = _DONE_FILL if publications else _GAP_FILL
+            target = grid.cell(index, column, _publications_text(publications))
+            target.fill = _DONE_FILL if services.counts(publications) else _GAP_FILL
             target.border = _BOX
             target.alignment = _WRAP
+            site = next((url for _, c, url, _ in publications if c == services.COUNTED_CHANNEL and url), None)
+            if site:
+                target.hyperlink = site
         _row(grid, index, [row.percent], first_column=len(columns))
     totals = 4 + len(matrix.rows)
     grid.cell(totals, 1, "Охват участника, %").font = _HEADER
     for column, participant in enumerate(matrix.participants, start=3):
         grid.cell(totals, column, participant.percent).font = _HEADER
+    overall = grid.cell(totals, len(columns), matrix.percent)  # the plan's overall coverage
+    overall.font = _HEADER
+    grid.cell(totals + 1, 1, f"Итого: мероприятий {matrix.total_events}, участников {len(matrix.participants)}, "
+                             f"пробелов {matrix.gaps}, общий охват {_percent_text(matrix.percent)}").font = _HEADER  # fmt: skip
     grid.freeze_panes = "C4"
+    _print_setup(grid, header_row=3)
 
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _publications_text(publications) -> str:
+    """«Официальный сайт, 02.03.2022: https://…» per line; «—» for none."""
+    lines = []
+    for _, channel, url, day in publications:
+        line = f"{PUBLICATION_CHANNEL_LABELS[channel]}, {day:%d.%m.%Y}"
+        lines.append(f"{line}: {url}" if url else line)
+    return "\n".join(lines) or "—"
+
+
+def _print_setup(sheet, header_row: int) -> None:
+    """A4 landscape, as wide as one page, the header repeated on every printed page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_options.gridLines = False
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
 
 
 def _percent_text(value: int | None) -> str:

@@ -103,7 +103,23 @@ class EventForm(MediaForm):
 
 class StatusForm(MediaForm):
     status = SelectField("Статус", choices=EventStatus.choices())
-    reason = StringField("Причина отмены", validators=optional(1000))
+    reason = StringField("Причина", validators=optional(1000))
+
+
+class PostponeForm(MediaForm):
+    """«Перенести»: the new date and why; the history keeps the old one."""
+
+    starts_on = DateField("Новая дата", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
+    ends_on = DateField("Дата окончания", format=DATE_FORMATS, validators=[Optional()],
+                        description="Только для мероприятия на несколько дней; пусто — длительность прежняя")  # fmt: skip
+    start_time = TimeField("Начало", validators=[Optional()], description="Пусто — на весь день")
+    end_time = TimeField("Окончание", validators=[Optional()])
+    reason = StringField("Причина переноса", validators=required(1000))
+
+    FIELDS = ("starts_on", "ends_on", "start_time", "end_time", "reason")
+
+    validate_ends_on = EventForm.validate_ends_on
+    validate_end_time = EventForm.validate_end_time
 
 
 class PublicationForm(MediaForm):

@@ -2,7 +2,8 @@
 holds 50 events x 30 participants = 1,500 cells, and a template loop over them costs
 several times the rest of the page.
 
-A cell is ``<td class="done|gap[ may]">`` with its publications as links. It carries no
+A cell is ``<td class="done|gap[ may]">`` (done: published on the participant's
+website; publications on other channels show in a gap too, they do not count) with its publications as links. It carries no
 ids or URLs: the column's organization is on its header (``th[data-org]``), the row's
 URL on the row (``tr[data-slot-url]``), and static/js/app.js puts them together when
 a cell the user may fill (``may``) is clicked.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from .models import CHANNEL_SHORT
-from .services import CoverageRow
+from .services import CoverageRow, counts
 
 
 def _publication(channel: str, url: str, day) -> str:
@@ -26,7 +27,8 @@ def matrix_cells(row: CoverageRow, may: list[bool]) -> Markup:
     """The row's cells, one per participant; ``may[i]``: the user may record for participant i."""
     parts = []
     for publications, may_here in zip(row.cells, may):
-        state = "done" if publications else "gap"
+        # Only the official website covers; other channels show beside, in a gap's colour.
+        state = "done" if counts(publications) else "gap"
         links = "".join(_publication(channel, url, day) for _, channel, url, day in publications)
         parts.append(f'<td class="{state}{" may" if may_here else ""}">{links}</td>')
     return Markup("".join(parts))

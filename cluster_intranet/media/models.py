@@ -34,9 +34,11 @@ S = EventStatus
 TRANSITIONS: dict[EventStatus, tuple[EventStatus, ...]] = {
     S.PLANNED: (S.MATERIAL_READY, S.CANCELLED),
     S.MATERIAL_READY: (S.PUBLISHED, S.PLANNED, S.CANCELLED),
-    S.PUBLISHED: (),  # it is out: nothing to take back
+    S.PUBLISHED: (S.MATERIAL_READY, S.CANCELLED),  # corrections: only with a reason (CORRECTIONS)
     S.CANCELLED: (S.PLANNED,),  # back into the plan
 }
+# Changes that take back what was announced as done: the editor says why, the history keeps it.
+CORRECTIONS = {(S.PUBLISHED, S.MATERIAL_READY), (S.PUBLISHED, S.CANCELLED)}
 
 
 class EventFormat(LabeledEnum):
@@ -69,8 +71,11 @@ CHANNEL_SHORT = {
 PUBLICATION_CHANNEL_LABELS = {**{c: c.label for c in Channel}, Channel.WEBSITES: "Официальный сайт"}
 
 
-def when_text(starts_on: date, ends_on: date | None, start_time: time | None, end_time: time | None) -> str:
-    """When an event takes place, one way for pages, feeds and documents."""
+def when_text(
+    starts_on: date, ends_on: date | None, start_time: time | None, end_time: time | None, postponed_from: date | None = None
+) -> str:
+    """When an event takes place, one way for pages, feeds and documents; a postponed
+    event says from when («16.03.2023 (перенесено с 16.02.2023)»)."""
     day = starts_on.strftime("%d.%m.%Y")
     if ends_on and ends_on > starts_on:
         text = f"{day} – {ends_on.strftime('%d.%m.%Y')}"
@@ -80,6 +85,8 @@ def when_text(starts_on: date, ends_on: date | None, start_time: time | None, en
         text += ", " + start_time.strftime("%H:%M")
         if end_time:
             text += "–" + end_time.strftime("%H:%M")
+    if postponed_from and postponed_from != starts_on:
+        text += f" (перенесено с {postponed_from:%d.%m.%Y})"
     return text
 
 
@@ -136,6 +143,8 @@ class MediaEvent(VersionedMixin, TimestampMixin, db.Model):
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.PLANNED.value, index=True)
     cancel_reason: Mapped[str] = mapped_column(String(1000), default="")
+    # The date it was to take place before the latest «Перенести» (the history keeps every one).
+    postponed_from: Mapped[date | None] = mapped_column(Date)
     # Internal events (working meetings and the like) never reach the public feeds.
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     # The uniform wording every participant publishes (the press release).
@@ -148,6 +157,10 @@ class MediaEvent(VersionedMixin, TimestampMixin, db.Model):
     channel_rows: Mapped[list[MediaEventChannel]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="MediaEventChannel.channel"
     )
+    changes: Mapped[list[MediaEventChange]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="MediaEventChange.id",
+    )  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<MediaEvent {self.title}>"
@@ -174,6 +187,12 @@ class MediaEvent(VersionedMixin, TimestampMixin, db.Model):
         return TRANSITIONS[EventStatus(self.status)]
 
     @property
+    def corrections(self) -> list[EventStatus]:
+        """The next statuses that take back a published event (a reason is asked)."""
+        current = EventStatus(self.status)
+        return [new for new in self.next_statuses if (current, new) in CORRECTIONS]
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
 
@@ -183,8 +202,47 @@ class MediaEvent(VersionedMixin, TimestampMixin, db.Model):
 
     @property
     def when(self) -> str:
-        """«22.10.2021, 10:00–12:00», «22.10.2021», «01.11.2021 – 03.11.2021»."""
-        return when_text(self.starts_on, self.ends_on, self.start_time, self.end_time)
+        """«22.10.2021, 10:00–12:00», «22.10.2021», «01.11.2021 – 03.11.2021»,
+        «16.03.2023 (перенесено с 16.02.2023)»."""
+        return when_text(self.starts_on, self.ends_on, self.start_time, self.end_time, self.postponed_from)
+
+
+class ChangeKind(LabeledEnum):
+    STATUS = "status", "Смена статуса"
+    CORRECTION = "correction", "Исправление статуса"
+    POSTPONED = "postponed", "Перенос"
+
+
+class MediaEventChange(db.Model):
+    """One change of an event's status or date: kept for ever, never edited."""
+
+    __tablename__ = "media_event_changes"
+    __table_args__ = {"info": {"label": "история мероприятий медиаплана"}}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("media_events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(String(200), default="")  # as it was: the account may go
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
+    kind: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    old_when: Mapped[str] = mapped_column(String(100), default="")
+    new_when: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+
+    event: Mapped[MediaEvent] = relationship(back_populates="changes")
+
+    @property
+    def kind_label(self) -> str:
+        return ChangeKind(self.kind).label
+
+    @property
+    def text(self) -> str:
+        """«Материал готов → Опубликовано», «16.02.2023 → 16.03.2023»."""
+        if self.kind == ChangeKind.POSTPONED:
+            return f"{self.old_when} → {self.new_when}"
+        return f"{EventStatus(self.from_status).label} → {EventStatus(self.to_status).label}"
 
 
 class MediaEventChannel(db.Model):

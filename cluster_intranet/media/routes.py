@@ -23,7 +23,7 @@ from ..extensions import db
 from ..web import fragment, message, page_or_fragment, page_number, paginate, wants_fragment
 from . import bp, documents, services
 from .markup import matrix_cells
-from .forms import EventForm, PlanForm, PublicationForm, StatusForm
+from .forms import EventForm, PlanForm, PostponeForm, PublicationForm, StatusForm
 from .models import (
     CHANNEL_SHORT,
     PUBLICATION_CHANNEL_LABELS,
@@ -155,6 +155,9 @@ def _event_form(event: MediaEvent | None = None) -> EventForm:
     form = EventForm(obj=event)
     if event is not None and request.method == "GET":
         form.channels.data = event.channels
+        if not event.several_days:
+            # A one-day event has no end date: a changed start must not leave the old one behind.
+            form.ends_on.data = None
     return form.with_organizations(organization_choices())
 
 
@@ -238,7 +241,7 @@ def change_status(event_id: int):
         refusal = services.MediaError(form.error_text() or "Выберите статус.")
     else:
         try:
-            services.change_status(event, form.status.data, form.reason.data)
+            services.change_status(event, form.status.data, form.reason.data, current_user)
             refusal = None
         except services.MediaError as error:
             refusal = error
@@ -250,6 +253,27 @@ def change_status(event_id: int):
         return fragment("media/_event_row.html", event=event, trigger="mediaEventsChanged")
     flash(f"Статус: {event.status_label}.", "success")
     return redirect(url_for("media.event", event_id=event.id), 303)
+
+
+@bp.route("/events/<int:event_id>/postpone", methods=["GET", "POST"])
+@role_required(*EDIT_MEDIA)
+def postpone_event(event_id: int):
+    event = services.get_event(event_id) or abort(404)
+    form = PostponeForm(obj=event if request.method == "GET" else None)
+    if request.method == "GET":
+        form.ends_on.data = event.ends_on if event.several_days else None
+    if form.validate_on_submit():
+        try:
+            services.postpone_event(event, current_user, form.data_for(*form.FIELDS))
+        except services.MediaError as error:
+            db.session.rollback()
+            _refused(error, form)
+        else:
+            db.session.commit()
+            flash(f"Мероприятие перенесено: {event.when}.", "success")
+            return redirect(url_for("media.event", event_id=event.id), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("media/postpone.html", form=form, event=event), status
 
 
 @bp.post("/events/<int:event_id>/delete")

@@ -24,9 +24,12 @@ from ..directory.models import Organization, Person
 from ..extensions import db
 from ..references import deletion_refusal
 from .models import (
+    CORRECTIONS,
+    ChangeKind,
     Channel,
     EventStatus,
     MediaEvent,
+    MediaEventChange,
     MediaEventChannel,
     MediaParticipant,
     MediaPlan,
@@ -43,7 +46,13 @@ DUE_STATUSES = (S.MATERIAL_READY.value, S.PUBLISHED.value)
 MATRIX_PAGE_SIZE = 20  # events per page of the matrix: x 30 participants, 600 cells
 MATRIX_EVENT_COLUMNS = (
     MediaEvent.id, MediaEvent.title, MediaEvent.starts_on, MediaEvent.ends_on, MediaEvent.start_time, MediaEvent.end_time,
-)
+    MediaEvent.postponed_from,
+)  # fmt: skip
+# The matrix and its percentages count the participants' official websites (decision 2 of
+# the seed protocol); publications on other channels are shown beside, not counted.
+COUNTED_CHANNEL = Channel.WEBSITES.value
+# A publication dated earlier than this before the event is taken for a typo in the year.
+EARLIEST_PUBLICATION = timedelta(days=31)
 
 class MediaError(ValueError):
     """A change refused for a reason the user should read; ``field`` is where to show it."""
@@ -288,7 +297,26 @@ def set_channels(event: MediaEvent, channels: list[str]) -> None:
     ]
 
 
-def change_status(event: MediaEvent, new_status: str, reason: str = "") -> None:
+def _reason(reason: str, missing: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise MediaError(missing, "reason")
+    if len(reason) > 1000:
+        raise MediaError("Причина — не длиннее 1000 символов.", "reason")
+    return reason
+
+
+def _record_change(event: MediaEvent, user: User | None, kind: ChangeKind, **values) -> None:
+    event.changes.append(
+        MediaEventChange(
+            kind=kind.value, user_id=user.id if user else None, user_name=user.display_name if user else "", **values
+        )
+    )
+
+
+def change_status(event: MediaEvent, new_status: str, reason: str = "", user: User | None = None) -> None:
+    """Moves the event on (TRANSITIONS). Cancelling needs a reason; so does a correction
+    (CORRECTIONS: taking back «Опубликовано»). Every change is kept in the event's history."""
     try:
         new = EventStatus(new_status)
     except ValueError:
@@ -296,14 +324,45 @@ def change_status(event: MediaEvent, new_status: str, reason: str = "") -> None:
     current = EventStatus(event.status)
     if new not in TRANSITIONS[current]:
         raise MediaError(f"Нельзя перевести мероприятие из статуса «{current.label}» в «{new.label}».", "status")
-    reason = (reason or "").strip()
+    correction = (current, new) in CORRECTIONS
     if new == S.CANCELLED:
-        if not reason:
-            raise MediaError("Укажите причину отмены.", "reason")
-        if len(reason) > 1000:
-            raise MediaError("Причина — не длиннее 1000 символов.", "reason")
+        reason = _reason(reason, "Укажите причину отмены.")
+    elif correction:
+        reason = _reason(reason, "Укажите причину исправления статуса: она останется в истории мероприятия.")
+    else:
+        reason = (reason or "").strip()[:1000]
+    kind = ChangeKind.CORRECTION if correction else ChangeKind.STATUS
+    _record_change(event, user, kind, from_status=current.value, to_status=new.value, reason=reason)
     event.status = new.value
     event.cancel_reason = reason if new == S.CANCELLED else ""
+    db.session.flush()
+
+
+def postpone_event(event: MediaEvent, user: User | None, data: dict) -> None:
+    """«Перенести»: a new date (a several-day event keeps its length unless a new end is
+    given), maybe new times, and a reason; the history keeps the old date, and the event
+    says «перенесено с …» wherever its date is shown."""
+    if event.is_cancelled:
+        raise MediaError("Мероприятие отменено: верните его в план, чтобы перенести.")
+    reason = _reason(data.get("reason", ""), "Укажите причину переноса.")
+    starts_on = data["starts_on"]
+    ends_on = data.get("ends_on") or starts_on + (event.ends_on - event.starts_on)
+    if ends_on < starts_on:
+        raise MediaError("Дата окончания раньше даты начала.", "ends_on")
+    start_time = data.get("start_time", event.start_time)
+    end_time = data.get("end_time", event.end_time) if start_time else None
+    if (starts_on, ends_on, start_time, end_time) == (event.starts_on, event.ends_on, event.start_time, event.end_time):
+        raise MediaError("Новая дата совпадает с прежней.", "starts_on")
+    plan = event.plan
+    if starts_on < plan.period_start or ends_on > plan.period_end:
+        period = f"{plan.period_start:%d.%m.%Y} – {plan.period_end:%d.%m.%Y}"
+        raise MediaError(f"Дата вне периода медиаплана ({period}).", "starts_on")
+    old_when = when_text(event.starts_on, event.ends_on, event.start_time, event.end_time)
+    new_when = when_text(starts_on, ends_on, start_time, end_time)
+    _record_change(event, user, ChangeKind.POSTPONED, old_when=old_when, new_when=new_when, reason=reason)
+    if starts_on != event.starts_on:
+        event.postponed_from = event.starts_on
+    event.starts_on, event.ends_on, event.start_time, event.end_time = starts_on, ends_on, start_time, end_time
     db.session.flush()
 
 
@@ -401,8 +460,17 @@ def record_publication(event: MediaEvent, user: User, data: dict) -> Publication
     url = (data.get("url") or "").strip()
     if channel in (Channel.WEBSITES, Channel.VK, Channel.TELEGRAM) and not url:
         raise MediaError("Укажите адрес публикации.", "url")
+    if event.status == S.PLANNED:
+        raise MediaError(
+            "Мероприятие ещё в плане: публикации отмечают, когда материал готов. Сначала смените статус на «Материал готов»."
+        )
     if data["published_on"] > clock.local_today():
         raise MediaError("Дата публикации ещё не наступила.", "published_on")
+    if data["published_on"] < event.starts_on - EARLIEST_PUBLICATION:
+        raise MediaError(
+            f"Дата публикации больше чем за месяц до мероприятия ({event.starts_on:%d.%m.%Y}): проверьте год и месяц.",
+            "published_on",
+        )
     if not is_participant(organization_id):
         raise MediaError("Эта организация не участвует в освещении мероприятий кластера.", "organization_id")
     publication = db.session.scalar(
@@ -444,6 +512,11 @@ class Participant:
         return short_label(self.short_name)
 
 
+def counts(publications) -> bool:
+    """Whether a participant's publications of an event cover it: one on its official website."""
+    return any(pub[1] == COUNTED_CHANNEL for pub in publications)
+
+
 @dataclass
 class Cell:
     organization_id: int
@@ -451,7 +524,7 @@ class Cell:
 
     @property
     def covered(self) -> bool:
-        return bool(self.publications)
+        return counts(self.publications)
 
 
 class MatrixEvent(NamedTuple):
@@ -463,10 +536,11 @@ class MatrixEvent(NamedTuple):
     ends_on: date
     start_time: time | None
     end_time: time | None
+    postponed_from: date | None
 
     @property
     def when(self) -> str:
-        return when_text(self.starts_on, self.ends_on, self.start_time, self.end_time)
+        return when_text(self.starts_on, self.ends_on, self.start_time, self.end_time, self.postponed_from)
 
 
 class KnownPage(Pagination):
@@ -519,7 +593,7 @@ def coverage_matrix(
         filters.apply(
             select(Publication.organization_id, func.count(distinct(Publication.event_id)).label("covered"))
             .join(MediaEvent, MediaEvent.id == Publication.event_id)
-            .where(MediaEvent.plan_id == plan.id, due_clause())
+            .where(MediaEvent.plan_id == plan.id, due_clause(), Publication.channel == COUNTED_CHANNEL)
         )
         .group_by(Publication.organization_id)
         .subquery()
@@ -570,7 +644,7 @@ def coverage_matrix(
     for event in items:
         published = found.get(event.id, nothing)
         cells = [published.get(pid, ()) for pid in participant_ids]
-        covered = sum(1 for cell in cells if cell)
+        covered = sum(1 for cell in cells if counts(cell))
         rows.append(CoverageRow(event, cells, covered, percent(covered, len(participants))))
     covered_total = sum(p.covered for p in participants)
     return CoverageMatrix(
@@ -632,8 +706,12 @@ def is_due(event: MediaEvent) -> bool:
 
 
 def still_to_publish(organization_id: int) -> list[MediaEvent]:
-    """Due events the organization has not published anywhere yet, the oldest first."""
-    published = exists().where(Publication.event_id == MediaEvent.id, Publication.organization_id == organization_id)
+    """Due events the organization has not published on its website yet, the oldest first."""
+    published = exists().where(
+        Publication.event_id == MediaEvent.id,
+        Publication.organization_id == organization_id,
+        Publication.channel == COUNTED_CHANNEL,
+    )
     stmt = (
         select(MediaEvent)
         .join(MediaPlan, MediaPlan.id == MediaEvent.plan_id)

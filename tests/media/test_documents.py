@@ -114,23 +114,31 @@ def test_the_media_plan_xlsx(viewer, plan_case):
     assert sheet["A1"].value == "Медиаплан кластера на 2021–2022 годы"
     assert "Статус: Утверждён 10.03.2022, Беляев Е.В." in sheet["A2"].value
     header = [cell.value for cell in sheet[4]]
-    assert header[:4] == ["№", "Мероприятие", "Начало", "Окончание"] and header[-1] == "Охват, %"
+    assert header[:4] == ["№", "Мероприятие", "Начало", "Окончание"] and header[-2:] == ["Охват, %", "Перенесено с"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)]
     assert [row[1] for row in rows] == ['Чемпионат "Профессионалы"', "Ярмарка вакансий", "Отменённая акция"]
     champ_row, fair_row, cancelled_row = rows
     assert champ_row[2].date() == date(2022, 3, 1) and champ_row[3].date() == date(2022, 3, 3)
     assert sheet.cell(5, 3).number_format == "DD.MM.YYYY"
     assert fair_row[4] == "12:00–16:00" and fair_row[9] == "Опубликовано"
-    assert (champ_row[12], fair_row[12], cancelled_row[12]) == (50, 100, None)  # coverage of 2 participants
+    # Coverage of 2 participants on their websites: the fair's VK post beside, not counted.
+    assert (champ_row[12], fair_row[12], cancelled_row[12]) == (50, 50, None)
     assert (cancelled_row[9], cancelled_row[10]) == ("Отменено", "Перенесено")
 
     grid = book["Охват"]
-    assert grid["A1"].value == "Охват мероприятий на сайтах участников: 75 %"
+    assert grid["A1"].value == "Охват мероприятий на сайтах участников: 50 %"
     assert [cell.value for cell in grid[3]] == ["Мероприятие", "Дата", "ОГБПОУ «Северский промышленный колледж»",
                                               "ОГБПОУ «Томский индустриальный техникум»", "Охват, %"]  # fmt: skip
-    assert [cell.value for cell in grid[4]][2:] == ["—", "Официальный сайт", 50]
-    assert [cell.value for cell in grid[5]][2:] == ["ВКонтакте", "Официальный сайт", 100]
-    assert [cell.value for cell in grid[6]][:4] == ["Охват участника, %", None, 50, 100]
+    champ_cells, fair_cells = [cell.value for cell in grid[4]][2:], [cell.value for cell in grid[5]][2:]
+    assert champ_cells[0] == "—" and champ_cells[1].startswith("Официальный сайт, ") and champ_cells[2] == 50
+    assert fair_cells[0].startswith("ВКонтакте, ") and fair_cells[1].startswith("Официальный сайт, ") and fair_cells[2] == 50
+    assert "https://" in champ_cells[1] and grid.cell(4, 4).hyperlink.target.startswith("https://")
+    assert grid.cell(5, 3).fill.fgColor.rgb.endswith("F8D7DA")  # a VK post only: still a gap
+    assert [cell.value for cell in grid[6]] == ["Охват участника, %", None, 0, 100, 50]  # the overall total too
+    assert grid["A7"].value == "Итого: мероприятий 2, участников 2, пробелов 2, общий охват 50 %"
+    for ws in (sheet, grid):
+        assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows
 
 
 def test_the_kinds_are_in_the_library_and_their_templates_are_current(tmp_path):

@@ -27,7 +27,23 @@ def test_an_event_goes_planned_material_ready_published(ctx):
     services.change_status(event, "material_ready")
     services.change_status(event, "published")
     assert event.status == S.PUBLISHED
-    assert event.next_statuses == ()
+    assert event.next_statuses == (S.MATERIAL_READY, S.CANCELLED)  # corrections, with a reason
+    assert event.corrections == [S.MATERIAL_READY, S.CANCELLED]
+    assert [(c.kind, c.from_status, c.to_status) for c in event.changes] == [
+        ("status", "planned", "material_ready"), ("status", "material_ready", "published"),
+    ]  # fmt: skip
+
+
+def test_a_published_event_is_corrected_only_with_a_reason_kept_in_the_history(ctx):
+    event = make_event(make_plan(), status=S.PUBLISHED.value)
+    with pytest.raises(MediaError, match="Укажите причину исправления статуса"):
+        services.change_status(event, "material_ready", reason=" ")
+    assert event.status == S.PUBLISHED and event.changes == []
+    services.change_status(event, "cancelled", reason="Опубликовано по ошибке: мероприятие не состоялось")
+    assert event.status == S.CANCELLED and event.cancel_reason.startswith("Опубликовано по ошибке")
+    (change,) = event.changes
+    assert (change.kind, change.kind_label, change.text) == ("correction", "Исправление статуса", "Опубликовано → Отменено")
+    assert change.reason == "Опубликовано по ошибке: мероприятие не состоялось"
 
 
 @pytest.mark.parametrize(
@@ -35,7 +51,6 @@ def test_an_event_goes_planned_material_ready_published(ctx):
     [
         (S.PLANNED, S.PUBLISHED),  # no material yet
         (S.PLANNED, S.PLANNED),
-        (S.PUBLISHED, S.CANCELLED),  # it is out already
         (S.PUBLISHED, S.PLANNED),
         (S.CANCELLED, S.PUBLISHED),
         (S.CANCELLED, S.MATERIAL_READY),
