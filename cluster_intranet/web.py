@@ -1,7 +1,10 @@
 """Response helpers shared by the routes of every area."""
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+import re
+from urllib.parse import quote
+
+from flask import Response, current_app, render_template, request
 from htmx_flask import make_response
 from sqlalchemy import Select
 
@@ -55,3 +58,75 @@ def paginate(*parts: Select, per_page: int | None = None, count_limit: int | Non
         parts=list(parts),
         count_limit=count_limit,
     )
+
+
+# --- downloads: one path for the files of every area ------------------------------
+
+MAX_FILENAME_BYTES = 255  # what Linux, macOS and Windows file systems allow, in UTF-8
+_FORBIDDEN = re.compile(r'[\\/*?"<>|\x00-\x1f]+')
+
+
+def download_name(kind: str | None, title: str, extension: str) -> str:
+    """«Пресс-релиз — Итоги чемпионата. Томск.docx»: the document's kind, then its title —
+    the kind once (a title that begins with it is not prefixed again), «:» read as a
+    dash, no character a file system refuses, at most 255 bytes of UTF-8 (a long title
+    is shortened on a word boundary, with «…»)."""
+    title = re.sub(r"\s+", " ", title or "").strip()
+    if kind:
+        head = re.match(re.escape(kind) + r"\s*[:.,—–-]+\s*", title, re.IGNORECASE)
+        if head:  # «Пресс-релиз: итоги…»
+            title = f"{kind} — {title[head.end():]}" if title[head.end():] else kind
+        elif title.lower().startswith(kind.lower()):  # «Медиаплан кластера на 2023 год»
+            pass
+        else:
+            title = f"{kind} — {title}" if title else kind
+    title = re.sub(r"\s*:\s*", " — ", title)
+    title = re.sub(r'"([^"]*)"', r"«\1»", title)  # straight quotes are refused by Windows
+    title = _FORBIDDEN.sub(" ", title.replace("/", "-"))
+    title = re.sub(r"\s+", " ", title).strip(" .") or "Документ"
+    suffix = "." + extension
+    room = MAX_FILENAME_BYTES - len(suffix.encode())
+    if len(title.encode()) > room:
+        room -= len("…".encode())
+        cut = title.encode()[:room].decode(errors="ignore")
+        if " " in cut:
+            cut = cut.rsplit(" ", 1)[0]
+        title = cut.rstrip(" ,.;:—–-") + "…"
+    return title + suffix
+
+
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y  e iu ia".split(" "),
+    )
+)
+_TRANSLIT.update({"№": "No", "«": "", "»": "", "–": "-", "—": "-"})
+
+
+def _ascii_fallback(filename: str) -> str:
+    out = []
+    for char in filename:
+        lower = char.lower()
+        if lower in _TRANSLIT:
+            latin = _TRANSLIT[lower]
+            out.append(latin.capitalize() if char != lower else latin)
+        elif char.isascii() and char.isprintable() and char not in '"\\':
+            out.append(char)
+        else:
+            out.append("_")
+    fallback = re.sub(r"\s+", " ", "".join(out)).strip()
+    return fallback or "document"
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` header value with an ASCII fallback and the UTF-8 name (RFC 6266/5987)."""
+    encoded = quote(filename, safe="!#$&+-.^_`|~")  # RFC 5987 attr-char stays as is
+    return f"attachment; filename=\"{_ascii_fallback(filename)}\"; filename*=UTF-8''{encoded}"
+
+
+def attachment(body: bytes, filename: str, mimetype: str) -> Response:
+    """A file to download under ``filename`` (build it with ``download_name``)."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    return response

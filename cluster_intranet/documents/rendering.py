@@ -12,7 +12,6 @@ import io
 import re
 import zipfile
 from functools import cache, lru_cache
-from urllib.parse import quote
 
 import jinja2
 from babel.dates import format_date
@@ -415,33 +414,6 @@ def validate_template(template_bytes: bytes, demo_context: dict) -> None:
     _render(template_bytes, demo_context, strict=True)
 
 
-# --- downloads -------------------------------------------------------------------
+# --- downloads: the header is written once, in web.py (one download path) -----------
 
-_TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y  e iu ia".split(" "),
-    )
-)
-_TRANSLIT.update({"№": "No", "«": "", "»": "", "–": "-", "—": "-"})
-
-
-def _ascii_fallback(filename: str) -> str:
-    out = []
-    for char in filename:
-        lower = char.lower()
-        if lower in _TRANSLIT:
-            latin = _TRANSLIT[lower]
-            out.append(latin.capitalize() if char != lower else latin)
-        elif char.isascii() and char.isprintable() and char not in '"\\':
-            out.append(char)
-        else:
-            out.append("_")
-    fallback = re.sub(r"\s+", " ", "".join(out)).strip()
-    return fallback or "document"
-
-
-def content_disposition(filename: str) -> str:
-    """`attachment` header value with an ASCII fallback and the UTF-8 name (RFC 6266/5987)."""
-    encoded = quote(filename, safe="!#$&+-.^_`|~")  # RFC 5987 attr-char stays as is
-    return f"attachment; filename=\"{_ascii_fallback(filename)}\"; filename*=UTF-8''{encoded}"
+from ..web import content_disposition  # noqa: E402,F401  (kept importable from here)

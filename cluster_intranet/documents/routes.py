@@ -2,7 +2,7 @@
 template library. The documents themselves are built in services.py."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,12 +15,12 @@ from ..extensions import db
 from ..main.errors import error_page
 from ..meetings.models import Meeting
 from ..meetings.services import load_meeting
-from ..web import message, wants_fragment
+from ..web import attachment, download_name, message, wants_fragment
 from . import bp, contexts, reference, services
 from .forms import ReportForm, UploadForm
 from .library import KINDS, default_template
 from .pdf import ConversionError, convert_to_pdf, soffice_path
-from .rendering import TemplateError, content_disposition
+from .rendering import TemplateError
 
 EXT = "<any(docx, pdf):ext>"
 PDF_MIMETYPE = "application/pdf"
@@ -53,8 +53,7 @@ def _send(build, ext: str):
         except ConversionError as error:
             return error_page(503, f"PDF не удалось подготовить. {error} Скачайте документ в формате .docx.")
         mimetype, filename = PDF_MIMETYPE, document.as_pdf_name()
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = content_disposition(filename)
+    response = attachment(body, filename, mimetype)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -202,21 +201,18 @@ def download_template(document_kind: str, number: int):
     template = services.get_version(_kind_or_404(document_kind), number)
     if template is None:
         abort(404)
-    name = f"{KINDS[document_kind]}, версия {number}.docx"
-    return _file(template.content, name)
+    return _file(template.content, download_name(None, f"{KINDS[document_kind]}, версия {number}", "docx"))
 
 
 @bp.get("/templates/<document_kind>/default.docx")
 @role_required(*EDIT_TEMPLATES)
 def download_default(document_kind: str):
     kind = _kind_or_404(document_kind)
-    return _file(default_template(kind), f"{KINDS[kind]}, стандартный шаблон.docx")
+    return _file(default_template(kind), download_name(None, f"{KINDS[kind]}, стандартный шаблон", "docx"))
 
 
 def _file(content: bytes, filename: str):
-    response = Response(content, mimetype=services.DOCX_MIMETYPE)
-    response.headers["Content-Disposition"] = content_disposition(filename)
-    return response
+    return attachment(content, filename, services.DOCX_MIMETYPE)
 
 
 @bp.post("/templates/<document_kind>/<int:number>/activate")

@@ -25,6 +25,7 @@ from ..meetings.models import Meeting, ProtocolVersion
 from . import contexts
 from .library import KINDS, active_template
 from .models import DocumentTemplate
+from ..web import download_name
 from .rendering import TemplateError, render_document, validate_template
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -80,14 +81,14 @@ def protocol_document(meeting: Meeting, version: ProtocolVersion | None = None) 
     else:
         context = contexts.protocol_context_from_snapshot(version.snapshot)
         name = f"Протокол №{meeting.number} от {meeting.date:%d.%m.%Y} (редакция {version.number})"
-    return Document(render_document(active_template(protocol_kind(meeting)), context), name + ".docx")
+    return Document(render_document(active_template(protocol_kind(meeting)), context), download_name(None, name, "docx"))
 
 
 def extract_document(meeting: Meeting, decision_ids: Iterable[int], certified_by: User) -> Document:
     context = contexts.extract_context(meeting, decision_ids, certified_by)
     numbers = ", ".join(str(d["number"]) for d in context["decisions"])
-    name = f"Выписка из протокола №{meeting.number} от {meeting.date:%d.%m.%Y} (п. {numbers}).docx"
-    return Document(render_document(active_template("extract"), context), name)
+    name = f"Выписка из протокола №{meeting.number} от {meeting.date:%d.%m.%Y} (п. {numbers})"
+    return Document(render_document(active_template("extract"), context), download_name(None, name, "docx"))
 
 
 def decisions_report_document(
@@ -100,8 +101,8 @@ def decisions_report_document(
 ) -> Document:
     """The report over any list of decisions (the decisions area passes its filtered list)."""
     context = contexts.decisions_report_context(council, period_start, period_end, decisions, today=today)
-    name = f"Отчёт об исполнении решений {period_start:%d.%m.%Y}–{period_end:%d.%m.%Y}.docx"
-    return Document(render_document(active_template("decisions_report"), context), name)
+    name = f"Отчёт об исполнении решений {period_start:%d.%m.%Y}–{period_end:%d.%m.%Y}"
+    return Document(render_document(active_template("decisions_report"), context), download_name(None, name, "docx"))
 
 
 def decisions_of_period(council: Council | None, period_start: dt.date, period_end: dt.date) -> list[Decision]:

@@ -53,6 +53,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..directory.models import Person
+from ..web import download_name
 from . import services
 from .models import Assessment, Programme, Verdict
 from .services import Score, SessionData, format_number, format_percent
@@ -200,15 +201,15 @@ def approval_sheet_context(data: SessionData) -> dict:
 
 
 def checklist_filename(data: SessionData, assessment: Assessment) -> str:
-    return f"Чек-лист эксперта {assessment.person.short_name} — {data.session.programme.code}.docx"
+    return download_name(f"Чек-лист эксперта {assessment.person.short_name}", data.session.programme.code, "docx")
 
 
 def conclusion_filename(data: SessionData) -> str:
-    return f"Экспертное заключение — {data.session.programme.title}.docx"
+    return download_name("Экспертное заключение", data.session.programme.title, "docx")
 
 
 def approval_sheet_filename(data: SessionData) -> str:
-    return f"Лист согласования — {data.session.programme.title}.docx"
+    return download_name("Лист согласования", data.session.programme.title, "docx")
 
 
 # --- demo contexts: the reference page of the template library and upload checks ----------

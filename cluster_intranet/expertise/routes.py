@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from htmx_flask import make_response
 from sqlalchemy import select
@@ -17,11 +17,11 @@ from sqlalchemy.orm import joinedload
 from ..auth.access import role_required
 from ..auth.roles import RUN_EXPERTISE, Role
 from ..documents.library import KINDS, active_template
-from ..documents.rendering import TemplateError, content_disposition, render_document
+from ..documents.rendering import TemplateError, render_document
 from ..extensions import db
 from ..main.errors import error_page
 from ..search import search_count_limit
-from ..web import fragment, message, page_or_fragment, paginate, wants_fragment
+from ..web import attachment, fragment, message, page_or_fragment, paginate, wants_fragment
 from . import bp, documents, services
 from .forms import (
     AnswerForm,
@@ -108,9 +108,7 @@ def _docx(kind: str, context: dict, filename: str):
         body = render_document(active_template(kind), context)
     except TemplateError as error:
         return error_page(500, f"Шаблон «{KINDS[kind]}» не удалось заполнить: {error.message}")
-    response = Response(body, mimetype=DOCX)
-    response.headers["Content-Disposition"] = content_disposition(filename)
-    return response
+    return attachment(body, filename, DOCX)
 
 
 def _session_data(session_id: int) -> services.SessionData:

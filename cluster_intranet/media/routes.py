@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -18,9 +18,9 @@ from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
 from ..cache import FingerprintCache
 from ..directory.models import Person
 from ..directory.services import organization_choices
-from ..documents.rendering import TemplateError, content_disposition
+from ..documents.rendering import TemplateError
 from ..extensions import db
-from ..web import fragment, message, page_or_fragment, page_number, paginate, wants_fragment
+from ..web import attachment, download_name, fragment, message, page_or_fragment, page_number, paginate, wants_fragment
 from . import bp, documents, services
 from .markup import matrix_cells
 from .forms import EventForm, PlanForm, PostponeForm, PublicationForm, StatusForm
@@ -460,38 +460,35 @@ def calendar():
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _download(build, name: str, extension: str, mimetype: str, back: str):
+def _download(build, kind: str, title: str, extension: str, mimetype: str, back: str):
     """The file built by ``build()``; a broken uploaded template sends the user back with its message."""
     try:
         data = build()
     except TemplateError as error:
         flash(error.message, "danger")
         return redirect(back, 303)
-    safe = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)[:150].strip()
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = content_disposition(f"{safe}.{extension}")
-    return response
+    return attachment(data, download_name(kind, title, extension), mimetype)
 
 
 @bp.get("/events/<int:event_id>/press-release.docx")
 def press_release(event_id: int):
     event = services.get_event(event_id) or abort(404)
     back = url_for("media.event", event_id=event.id)
-    return _download(lambda: documents.press_release_docx(event), f"Пресс-релиз — {event.title}", "docx", DOCX_MIME, back)
+    return _download(lambda: documents.press_release_docx(event), "Пресс-релиз", event.title, "docx", DOCX_MIME, back)
 
 
 @bp.get("/plans/<int:plan_id>/media-plan.docx")
 def plan_docx(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
     back = url_for("media.plan", plan_id=plan.id)
-    return _download(lambda: documents.media_plan_docx(plan), f"Медиаплан — {plan.title}", "docx", DOCX_MIME, back)
+    return _download(lambda: documents.media_plan_docx(plan), "Медиаплан", plan.title, "docx", DOCX_MIME, back)
 
 
 @bp.get("/plans/<int:plan_id>/media-plan.xlsx")
 def plan_xlsx(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
     back = url_for("media.plan", plan_id=plan.id)
-    return _download(lambda: documents.media_plan_xlsx(plan), f"Медиаплан — {plan.title}", "xlsx", documents.XLSX_MIME, back)
+    return _download(lambda: documents.media_plan_xlsx(plan), "Медиаплан", plan.title, "xlsx", documents.XLSX_MIME, back)
 
 
 EMBED_SCRIPT = """<div id="cluster-events">Мероприятия кластера загружаются…</div>

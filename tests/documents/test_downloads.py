@@ -299,3 +299,31 @@ def test_demo_protocol_from_the_database_reads_like_the_seed_file(viewer, demo, 
 def test_every_signed_in_role_downloads(login_as, demo, role):
     client = login_as(role)
     assert client.get(protocol_url(demo)).status_code == 200
+
+
+# --- download names: one function for every area (web.download_name) -----------------
+
+from cluster_intranet.web import MAX_FILENAME_BYTES, download_name  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "kind, title, expected",
+    [
+        ("Пресс-релиз", "Пресс-релиз: итоги чемпионата", "Пресс-релиз — итоги чемпионата.docx"),
+        ("Пресс-релиз", "Итоги: чемпионат 2023", "Пресс-релиз — Итоги — чемпионат 2023.docx"),
+        ("Медиаплан", "Медиаплан кластера на 2023 год", "Медиаплан кластера на 2023 год.docx"),
+        ("Медиаплан", "План на 2022/2023 «основной»", "Медиаплан — План на 2022-2023 «основной».docx"),
+        (None, 'Протокол №2 от 22.10.2021 "черновик"?', "Протокол №2 от 22.10.2021 «черновик».docx"),
+    ],
+)
+def test_download_names_say_the_kind_once_and_nothing_a_file_system_refuses(kind, title, expected):
+    assert download_name(kind, title, "docx") == expected
+
+
+def test_a_long_download_name_is_cut_on_a_word_to_255_bytes():
+    title = "15.02.08 Технология машиностроения, " + "углублённая подготовка по программе " * 8
+    name = download_name("Экспертное заключение", title, "docx")
+    assert len(name.encode()) <= MAX_FILENAME_BYTES < len(f"Экспертное заключение — {title}.docx".encode())
+    assert name.endswith("….docx") and name.startswith("Экспертное заключение — 15.02.08")
+    stem = name.removesuffix("….docx")
+    assert title.startswith(stem.removeprefix("Экспертное заключение — ")) and title[len(stem) - 24] == " "

@@ -52,7 +52,7 @@ def test_the_press_release_docx(viewer, plan_case):
     _, champ, _ = plan_case
     response = viewer.get(f"/media/events/{champ.id}/press-release.docx")
     assert response.status_code == 200 and response.mimetype == DOCX
-    assert f"filename*=UTF-8''{quote('Пресс-релиз — Чемпионат _Профессионалы_.docx')}" in response.headers["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote('Пресс-релиз — Чемпионат «Профессионалы».docx')}" in response.headers["Content-Disposition"]
     text = text_of(response.data)
     assert "ПРЕСС-РЕЛИЗ" in text
     assert "10 марта 2022 г." in text  # today (the frozen clock)
