@@ -11,6 +11,7 @@ from . import clock
 from .auth import roles
 from .auth.access import can
 from .directory.services import short_names
+from .documents import grammar
 
 
 def _as_date(value):
@@ -51,4 +52,5 @@ def init_app(app: Flask) -> None:
     if app.testing:
         app.jinja_env.undefined = StrictUndefined  # a typo in a template fails a test
     app.jinja_env.filters.update(ru_date=ru_date, short_date=short_date, local_datetime=local_datetime)
+    app.jinja_env.filters.update(points=grammar.points, of_points=grammar.of_points)  # «25,25 балла», «из 21 балла»
     app.jinja_env.globals.update(can=can, roles=roles, url_with=url_with, short_names=short_names)

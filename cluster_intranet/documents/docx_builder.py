@@ -239,6 +239,16 @@ def _repeat_header(row) -> None:
     tr_pr.append(el)
 
 
+def keep_rows_whole(table) -> None:
+    """No row breaks across pages (w:cantSplit): a row the page cannot hold moves to the
+    next one whole; the rows a template repeats ({%tr for %}) copy it."""
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        el = OxmlElement("w:cantSplit")
+        el.set(qn("w:val"), "true")
+        tr_pr.insert(0, el)  # the schema puts cantSplit before tblHeader
+
+
 def grid_table(doc, columns: list[tuple[str, int]], rows: int):
     """A bordered table, centred: a header of the ``columns``' titles (repeated on every
     page) and ``rows`` empty rows below it. ``columns`` are (title, width)."""
@@ -246,6 +256,7 @@ def grid_table(doc, columns: list[tuple[str, int]], rows: int):
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_widths(table, [width for _, width in columns])
+    keep_rows_whole(table)
     header = table.rows[0]
     _repeat_header(header)
     for cell, (title, _) in zip(header.cells, columns):
@@ -270,6 +281,7 @@ def borderless_table(doc, rows: int, widths):
     table = doc.add_table(rows=rows, cols=len(widths))
     _layout_table(table)
     set_widths(table, widths)
+    keep_rows_whole(table)
     return table
 
 
@@ -286,8 +298,10 @@ def signature_line(row, who: str, name: str, *, line: str = "", room=SIGNATURE_R
     if line:
         fill_cell(row.cells[1], line, align=CENTER)
     fill_cell(row.cells[2], name, align=RIGHT)
-    if room is not None:
-        for cell in row.cells:
+    for cell in row.cells:
+        # A signature stays on the page of what introduces it and of its date line below.
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
+        if room is not None:
             cell.paragraphs[0].paragraph_format.space_before = room
 
 

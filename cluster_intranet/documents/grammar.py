@@ -263,8 +263,84 @@ accusative = _filter("accusative")
 instrumental = _filter("instrumental")
 prepositional = _filter("prepositional")
 
+# --- organizations --------------------------------------------------------------
+
+
+def organization_genitive(name: str | None) -> str:
+    """«Департамент промышленности … Томской области» → «Департамента промышленности …»,
+    «Томский политехнический университет» → «Томского политехнического университета»:
+    the leading adjectives and the first noun go to the genitive, the rest already
+    depends on them. An abbreviated or quoted name («ОГБПОУ «…»», «ООО «…»») stays."""
+    if not name:
+        return ""
+    parts = re.split(r"(\s+)", name.strip())
+    words = parts[::2]
+    for index, word in enumerate(words):
+        if not re.fullmatch(r"[А-Яа-яЁё-]+", word) or (len(word) > 1 and word.isupper()):
+            break  # a quote, an abbreviation, a number: what follows is not declined
+        parses = [p for p in morph().parse(word) if "nomn" in p.tag and {"NOUN", "ADJF", "PRTF"} & {p.tag.POS}]
+        if not parses:
+            break
+        parse = parses[0]
+        inflected = parse.inflect({"gent"})
+        if inflected is None:
+            break
+        words[index] = _restore_spelling(word, inflected.word)
+        if parse.tag.POS == "NOUN":
+            break
+    parts[::2] = words
+    return "".join(parts)
+
+
+# --- numbers and the word after them ---------------------------------------------
+
+_LAST_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)\s*$")
+
+
+def _form(number) -> str | None:
+    """«one», «few», «many» or «fraction» for the last number in ``number`` (None: no number)."""
+    match = _LAST_NUMBER.search(str(number).replace("\u00a0", " ").strip())
+    if not match:
+        return None
+    text = match.group(1).replace(",", ".")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+        if "." in text:
+            return "fraction"
+    n = int(text)
+    if n % 10 == 1 and n % 100 != 11:
+        return "one"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "few"
+    return "many"
+
+
+def plural(number, one: str, few: str, many: str) -> str:
+    """The word for a count: «1 балл», «3 балла», «5 баллов»; a fraction takes «few»
+    («25,25 балла»), a range agrees with its last number («0–3 балла»)."""
+    return {"one": one, "few": few, "fraction": few}.get(_form(number), many)
+
+
+def plural_of(number, genitive_one: str, genitive_many: str) -> str:
+    """The word after «из N» (the genitive): «из 21 балла», «из 2,5 балла», «из 36 баллов»."""
+    return genitive_one if _form(number) in ("one", "fraction") else genitive_many
+
+
+def points(number) -> str:
+    """Jinja filter: «25,25 балла», «0–3 балла», «5 баллов»."""
+    return f"{number} {plural(number, 'балл', 'балла', 'баллов')}"
+
+
+def of_points(number) -> str:
+    """Jinja filter, after «из»: «21 балла», «36 баллов»."""
+    return f"{number} {plural_of(number, 'балла', 'баллов')}"
+
+
 # Registered in the template environment by rendering.py.
 FILTERS = {
+    "organization_genitive": organization_genitive,
+    "points": points,
+    "of_points": of_points,
     "genitive": genitive,
     "dative": dative,
     "accusative": accusative,

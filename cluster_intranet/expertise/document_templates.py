@@ -136,7 +136,7 @@ def expert_conclusion():
     heading(doc, "Эксперты:", indent=False)
     tag(doc, "for e in experts")
     para(doc, "{{ e.number }}. {{ e.name }}{% if e.position %}, {{ e.position }}{% endif %}"
-         "{% if e.organization %}, {{ e.organization|quotes }}{% endif %} — {{ e.points }} из {{ e.maximum }} баллов "
+         "{% if e.organization %}, {{ e.organization|quotes }}{% endif %} — {{ e.points }} из {{ e.maximum|of_points }} "
          "({{ e.percent }}); рекомендация: {{ e.verdict|lower }}{{ '.' if loop.last else ';' }}", align=LEFT)
     tag(doc, "endfor")
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .. import clock
 from ..auth.models import User
 from ..directory.models import Organization, Person
+from ..documents.grammar import points
 from ..extensions import db
 from ..model_mixins import LabeledEnum, SearchableMixin, TimestampMixin, UTCDateTime
 
@@ -238,7 +239,7 @@ class Criterion(db.Model):
     @property
     def scale_label(self) -> str:
         if self.scale == Scale.POINTS_N:
-            return f"0–{self.max_points} баллов"
+            return points(f"0–{self.max_points}")
         return self.scale_enum.label
 
     @property

@@ -18,9 +18,10 @@ press_release.docx::
         starts_on, ends_on: date, start_time, end_time: time | None, several_days: bool,
         organizer: {short_name, full_name, website} | None,
         channels: [str],               # «Официальные сайты», «ВКонтакте», …
+        cancelled: bool, cancel_reason: str, postponed_from: date | None,
     }
-    plan: {title: str}
-    contact: {name, full_name, position, organization, email, phone} | None   # the responsible person
+    plan: {title, reference: str}      # reference: «медиаплану кластера на 2023 год»
+    contact: {name, full_name, position, organization, organization_genitive, email, phone} | None
     today: date
 
 media_plan.docx::
@@ -28,12 +29,12 @@ media_plan.docx::
     cluster: str
     plan: {
         title: str, period_start, period_end: date, status: str,
-        approved: bool, approved_on: date | None, approved_by: str,
+        approved: bool, approved_on: date | None, approved_by, approved_position: str,
         responsible: {name, full_name, position, organization, email, phone} | None,
     }
-    events: [                          # cancelled events are left out
-        {number: int, title, when, format, organizer, channels, responsible, status: str,
-         starts_on, ends_on: date},
+    events: [                          # cancelled ones too, marked cancelled
+        {number: int, title, when, format, organizer, channels, responsible, status, cancel_reason: str,
+         cancelled: bool, starts_on, ends_on: date},
     ]
     today: date
 """
@@ -49,6 +50,7 @@ from ..documents.docx_builder import (
     OUTPUT_DIR,
     RIGHT,
     SECTION_GAP,
+    SIGNATURE_ROOM,
     TABLE_FONT_SIZE,
     centered,
     heading,
@@ -67,6 +69,11 @@ def press_release():
     centered(doc, "{{ cluster }}")
     para(doc, "{{ today|ru_date }}", align=RIGHT, indent=False, before=SECTION_GAP)
 
+    tag(doc, "if event.cancelled")
+    centered(doc, "ОТМЕНЕНО", bold=True, before=SECTION_GAP)
+    centered(doc, "Мероприятие отменено{% if event.cancel_reason %}: {{ event.cancel_reason|quotes }}{% endif %}. "
+                  "Материал не публикуется.")  # fmt: skip
+    tag(doc, "endif")
     centered(doc, "{{ event.title|quotes }}", bold=True, before=SECTION_GAP)
     para(doc, "Когда: {{ event.when }}", align=LEFT, indent=False, before=SECTION_GAP)
     tag(doc, "if event.place")
@@ -84,14 +91,14 @@ def press_release():
     tag(doc, "if contact")
     heading(doc, "Контактное лицо:")
     para(doc, "{{ contact.name }}{% if contact.position %}, {{ contact.position }}{% endif %}"
-              "{% if contact.organization %} {{ contact.organization|quotes }}{% endif %}"
+              "{% if contact.organization %} {{ contact.organization_genitive|quotes }}{% endif %}"
               "{% if contact.phone %}, тел. {{ contact.phone }}{% endif %}"
               "{% if contact.email %}, {{ contact.email }}{% endif %}.", indent=False)  # fmt: skip
     tag(doc, "endif")
 
     note = para(
         doc,
-        "Материал подготовлен по медиаплану «{{ plan.title|quotes }}» для единообразной публикации "
+        "Материал подготовлен по {{ plan.reference|quotes }} для единообразной публикации "
         "на официальных сайтах всех участников кластера (решение № 2 Координационного совета от 22.10.2021).",
         before=Pt(24),
         size=TABLE_FONT_SIZE,
@@ -100,15 +107,18 @@ def press_release():
     return doc
 
 
+# Widths that hold the longest word of each column at 12 pt («Ответственный», «Опубликовано»,
+# «Официальные»): 257 mm, the landscape page's text width.
 PLAN_COLUMNS = [
     ("№", Mm(10), "{{ e.number }}", CENTER),
-    ("Мероприятие", Mm(70), "{{ e.title|quotes }}", LEFT),
+    ("Мероприятие", Mm(50), "{{ e.title|quotes }}", LEFT),
     ("Сроки", Mm(30), "{{ e.when }}", CENTER),
-    ("Формат", Mm(24), "{{ e.format }}", LEFT),
-    ("Организатор", Mm(45), "{{ e.organizer|quotes }}", LEFT),
-    ("Каналы", Mm(30), "{{ e.channels }}", LEFT),
-    ("Ответственный", Mm(28), "{{ e.responsible }}", LEFT),
-    ("Статус", Mm(20), "{{ e.status }}", LEFT),
+    ("Формат", Mm(26), "{{ e.format }}", LEFT),
+    ("Организатор", Mm(36), "{{ e.organizer|quotes }}", LEFT),
+    ("Каналы", Mm(31), "{{ e.channels }}", LEFT),
+    ("Ответственный", Mm(38), "{{ e.responsible }}", LEFT),
+    ("Статус", Mm(36), "{% if e.cancelled %}ОТМЕНЕНО{% if e.cancel_reason %}: {{ e.cancel_reason|quotes }}{% endif %}"
+                       "{% else %}{{ e.status }}{% endif %}", LEFT),
 ]
 
 
@@ -116,8 +126,11 @@ def media_plan():
     """The plan as a table, with «УТВЕРЖДАЮ» once it is approved."""
     doc = new_document("Медиаплан", landscape=True)
     tag(doc, "if plan.approved")
-    para(doc, "УТВЕРЖДАЮ", align=RIGHT, indent=False, bold=True)
-    para(doc, "{{ plan.approved_by }}", align=RIGHT, indent=False)
+    para(doc, "УТВЕРЖДАЮ", align=RIGHT, indent=False, bold=True, keep_with_next=True)
+    tag(doc, "if plan.approved_position")
+    para(doc, "{{ plan.approved_position }}", align=RIGHT, indent=False, keep_with_next=True)
+    tag(doc, "endif")
+    para(doc, "______________ {{ plan.approved_by }}", align=RIGHT, indent=False, before=SIGNATURE_ROOM, keep_with_next=True)
     para(doc, "{{ plan.approved_on|ru_date }}", align=RIGHT, indent=False)
     tag(doc, "endif")
 

@@ -15,11 +15,12 @@ from openpyxl.utils import get_column_letter
 
 from .. import clock
 from ..directory.models import Organization, Person
+from ..documents.grammar import organization_genitive
 from ..documents.library import active_template
 from ..documents.rendering import render_document
 from ..extensions import db
 from . import services
-from .models import PUBLICATION_CHANNEL_LABELS, EventStatus, MediaEvent, MediaPlan
+from .models import PUBLICATION_CHANNEL_LABELS, MediaEvent, MediaPlan
 
 CLUSTER = "Промышленный образовательно-отраслевой кластер"
 
@@ -32,6 +33,8 @@ def _person(person: Person | None) -> dict | None:
         "full_name": person.full_name,
         "position": person.position,
         "organization": person.organization.short_name if person.organization else "",
+        # «главный специалист Департамента …»: the organization after a position
+        "organization_genitive": organization_genitive(person.organization.short_name) if person.organization else "",
         "email": person.email,
         "phone": person.phone,
     }
@@ -66,23 +69,37 @@ def event_context(event: MediaEvent) -> dict:
         "organizer": _organization(event.organizer),
         "channels": event.channel_labels,
         "status": event.status_label,
+        "cancelled": event.is_cancelled,
+        "cancel_reason": event.cancel_reason,
+        "postponed_from": event.postponed_from,
     }
 
 
-def press_release_context(event: MediaEvent) -> dict:
-    """The same text for every participant to publish: the uniform wording."""
+def _plan_reference(title: str) -> str:
+    """«по медиаплану кластера на 2023 год» for «Медиаплан кластера на 2023 год» (the word
+    once), «по медиаплану «План работы»» for another title."""
+    head, _, rest = title.strip().partition(" ")
+    if head.lower() == "медиаплан" and rest:
+        return f"медиаплану {rest}"
+    return f"медиаплану «{title.strip()}»"
+
+
+def press_release_context(event: MediaEvent, on: date | None = None) -> dict:
+    """The same text for every participant to publish: the uniform wording, dated ``on``
+    (today by default)."""
     return {
         "cluster": CLUSTER,
         "event": event_context(event),
-        "plan": {"title": event.plan.title},
+        "plan": {"title": event.plan.title, "reference": _plan_reference(event.plan.title)},
         "contact": _person(event.responsible),
-        "today": clock.local_today(),
+        "today": on or clock.local_today(),
     }
 
 
 def media_plan_context(plan: MediaPlan) -> dict:
-    """The plan as approved: its events in order; cancelled ones are left out of the document."""
-    events = [e for e in db.session.scalars(services.events_query(plan)) if e.status != EventStatus.CANCELLED]
+    """The plan as approved: its events in order, cancelled ones marked as such."""
+    events = list(db.session.scalars(services.events_query(plan)))
+    approver = plan.approved_by.person if plan.approved_by and plan.approved_by.person else None
     return {
         "cluster": CLUSTER,
         "plan": {
@@ -93,6 +110,7 @@ def media_plan_context(plan: MediaPlan) -> dict:
             "approved": plan.is_approved,
             "approved_on": plan.approved_at.astimezone(clock.local_zone()).date() if plan.approved_at else None,
             "approved_by": plan.approved_by_name,
+            "approved_position": approver.position if approver else "",
             "responsible": _person(plan.responsible),
         },
         "events": [
@@ -107,6 +125,8 @@ def media_plan_context(plan: MediaPlan) -> dict:
                 "channels": ", ".join(e.channel_labels),
                 "responsible": e.responsible.short_name if e.responsible else "",
                 "status": e.status_label,
+                "cancelled": e.is_cancelled,
+                "cancel_reason": e.cancel_reason,
             }
             for number, e in enumerate(events, start=1)
         ],
@@ -114,8 +134,8 @@ def media_plan_context(plan: MediaPlan) -> dict:
     }
 
 
-def press_release_docx(event: MediaEvent) -> bytes:
-    return render_document(active_template("press_release"), press_release_context(event))
+def press_release_docx(event: MediaEvent, on: date | None = None) -> bytes:
+    return render_document(active_template("press_release"), press_release_context(event, on))
 
 
 def media_plan_docx(plan: MediaPlan) -> bytes:
@@ -132,6 +152,7 @@ def _demo_person() -> dict:
         "full_name": "Кузнецова Н. В.",
         "position": "руководитель пресс-службы",
         "organization": "ОГБПОУ «Томский экономико-промышленный колледж»",
+        "organization_genitive": "ОГБПОУ «Томский экономико-промышленный колледж»",
         "email": "press@tepk.tomsk.ru",
         "phone": "+7 3822 00-00-00",
     }
@@ -161,8 +182,14 @@ def demo_press_release_context() -> dict:
             },
             "channels": ["Официальные сайты", "ВКонтакте"],
             "status": "Материал готов",
+            "cancelled": False,
+            "cancel_reason": "",
+            "postponed_from": date(2022, 2, 15),
         },
-        "plan": {"title": "Медиаплан Промышленного образовательно-отраслевого кластера на 2021–2022 годы"},
+        "plan": {
+            "title": "Медиаплан Промышленного образовательно-отраслевого кластера на 2021–2022 годы",
+            "reference": "медиаплану Промышленного образовательно-отраслевого кластера на 2021–2022 годы",
+        },
         "contact": _demo_person(),
         "today": date(2022, 2, 25),
     }
@@ -179,6 +206,7 @@ def demo_media_plan_context() -> dict:
             "approved": True,
             "approved_on": date(2021, 12, 1),
             "approved_by": "Беляев Е.В.",
+            "approved_position": "Председатель Координационного совета",
             "responsible": _demo_person(),
         },
         "events": [
@@ -193,6 +221,8 @@ def demo_media_plan_context() -> dict:
                 "channels": "Официальные сайты, Telegram",
                 "responsible": "Жарких Е.В.",
                 "status": "Опубликовано",
+                "cancelled": False,
+                "cancel_reason": "",
             }
         ],
         "today": date(2021, 12, 1),

@@ -228,7 +228,8 @@ def event_row(event_id: int):
 def event(event_id: int):
     event = services.get_event(event_id) or abort(404)
     return render_template(
-        "media/event.html", event=event, coverage=services.event_coverage(event), rights=_rights(), status_form=StatusForm()
+        "media/event.html", event=event, coverage=services.event_coverage(event), rights=_rights(), status_form=StatusForm(),
+        today=clock.local_today(),
     )
 
 
@@ -474,7 +475,8 @@ def _download(build, kind: str, title: str, extension: str, mimetype: str, back:
 def press_release(event_id: int):
     event = services.get_event(event_id) or abort(404)
     back = url_for("media.event", event_id=event.id)
-    return _download(lambda: documents.press_release_docx(event), "Пресс-релиз", event.title, "docx", DOCX_MIME, back)
+    on = services.parse_day(request.args.get("date"))  # the release's date, today if not given
+    return _download(lambda: documents.press_release_docx(event, on), "Пресс-релиз", event.title, "docx", DOCX_MIME, back)
 
 
 @bp.get("/plans/<int:plan_id>/media-plan.docx")

@@ -83,3 +83,27 @@ def test_unknown_case_is_an_error():
 
 def test_the_analyzer_is_created_once():
     assert grammar.morph() is grammar.morph()
+
+
+@pytest.mark.parametrize(
+    "number, word, after_of",
+    [("1", "1 балл", "1 балла"), ("3", "3 балла", "3 баллов"), ("5", "5 баллов", "5 баллов"), ("11", "11 баллов", "11 баллов"),
+     ("21", "21 балл", "21 балла"), ("25,25", "25,25 балла", "25,25 балла"), ("0–3", "0–3 балла", "0–3 баллов"),
+     ("0–5", "0–5 баллов", "0–5 баллов"), ("12,5", "12,5 балла", "12,5 балла")],
+)  # fmt: skip
+def test_points_agree_with_fractions_and_ranges(number, word, after_of):
+    assert grammar.points(number) == word and grammar.of_points(number) == after_of
+
+
+@pytest.mark.parametrize(
+    "name, genitive",
+    [
+        ("Департамент промышленности и энергетики Администрации Томской области",
+         "Департамента промышленности и энергетики Администрации Томской области"),
+        ("Томский политехнический университет", "Томского политехнического университета"),
+        ("ОГБПОУ «Томский индустриальный техникум»", "ОГБПОУ «Томский индустриальный техникум»"),
+        ("АО «Сибирский химический комбинат»", "АО «Сибирский химический комбинат»"),
+    ],
+)
+def test_an_organization_in_the_genitive(name, genitive):
+    assert grammar.organization_genitive(name) == genitive

@@ -7,6 +7,7 @@ from datetime import date, time
 from urllib.parse import quote
 
 import docx
+from docx.oxml.ns import qn
 import openpyxl
 import pytest
 
@@ -65,6 +66,21 @@ def test_the_press_release_docx(viewer, plan_case):
     assert ("Кузнецова Н.В., руководитель пресс-службы ОГБПОУ «Томский индустриальный техникум», "
             "тел. +7 3822 00-00-00, press@tit.tomsk.ru.") in paragraphs  # fmt: skip
     assert "{{" not in text and "{%" not in text
+    assert "Материал подготовлен по медиаплану кластера на 2021–2022 годы для" in text  # «медиаплан» once
+    assert "ОТМЕНЕНО" not in text
+    dated = viewer.get(f"/media/events/{champ.id}/press-release.docx?date=2022-02-25")
+    assert "25 февраля 2022 г." in text_of(dated.data)
+
+
+def test_a_cancelled_events_press_release_says_so_and_the_contact_reads_in_the_genitive(viewer, app, ctx):
+    department = factories.organization(short_name="Департамент промышленности и энергетики Администрации Томской области")
+    person = factories.person(surname="Жарких", first_name="Елена", patronymic="Викторовна", organization_id=department.id,
+                              position="главный специалист")  # fmt: skip
+    event = make_event(approved_plan(), title="Форум", status="cancelled", cancel_reason="Карантин", responsible_id=person.id)
+    db.session.commit()
+    text = text_of(viewer.get(f"/media/events/{event.id}/press-release.docx").data)
+    assert "ОТМЕНЕНО\nМероприятие отменено: Карантин. Материал не публикуется." in text
+    assert "главный специалист Департамента промышленности и энергетики Администрации Томской области" in text
 
 
 def test_the_press_release_falls_back_to_the_description_and_skips_empty_parts(viewer, app, ctx):
@@ -75,7 +91,7 @@ def test_the_press_release_falls_back_to_the_description_and_skips_empty_parts(v
     assert "Где:" not in text and "Организатор:" not in text and "Контактное лицо" not in text
 
 
-def test_the_media_plan_docx_is_a_table_without_cancelled_events(viewer, plan_case):
+def test_the_media_plan_docx_is_a_table_with_cancelled_events_marked(viewer, plan_case):
     plan, champ, fair = plan_case
     response = viewer.get(f"/media/plans/{plan.id}/media-plan.docx")
     assert response.status_code == 200 and response.mimetype == DOCX
@@ -91,7 +107,10 @@ def test_the_media_plan_docx_is_a_table_without_cancelled_events(viewer, plan_ca
                        "ОГБПОУ «Томский индустриальный техникум»", "Официальные сайты, ВКонтакте", "Кузнецова Н.В.",
                        "Материал готов"]  # fmt: skip
     assert rows[2][:3] == ["2", "Ярмарка вакансий", "23.03.2022, 12:00–16:00"]
-    assert len(rows) == 3  # the cancelled event is not in the document
+    assert rows[3][:2] == ["3", "Отменённая акция"] and rows[3][-1] == "ОТМЕНЕНО: Перенесено"
+    assert len(rows) == 4
+    for row in table.rows:  # no row breaks across pages
+        assert row._tr.trPr.find(qn("w:cantSplit")) is not None
 
 
 def test_a_draft_plan_has_no_approval_block(viewer, app, ctx):
