@@ -452,6 +452,8 @@ def edit_session(session_id: int | None = None):
     if session_id and session.checklist_version not in versions:
         versions.append(session.checklist_version)
     form.checklist_version_id.choices = [(v.id, v.label) for v in versions]
+    if not session_id:  # a new session: the secretary picks, nothing is preselected
+        form.checklist_version_id.choices.insert(0, (None, "— выберите —"))
     if session_id:
         form.programme_id.choices = [(session.programme_id, session.programme.title)]
         form.programme_id.data = session.programme_id
@@ -546,6 +548,8 @@ def confirm_conclusion(session_id: int):
     try:
         if not form.validate_on_submit():
             raise ExpertiseError(form.error_text())
+        if current_user.person is None:  # the documents sign with a name, never an e-mail
+            raise ExpertiseError(services.UNLINKED_CONFIRMER)
         services.confirm_conclusion(data, form.verdict.data, form.text.data or "", current_user)
     except ExpertiseError as error:
         db.session.rollback()

@@ -935,6 +935,12 @@ def conclusion_problems(data: SessionData) -> list[str]:
     return problems
 
 
+UNLINKED_CONFIRMER = (
+    "Ваша учётная запись не связана с сотрудником справочника: заключение некому подписать. "
+    "Попросите администратора связать её с вашей карточкой сотрудника («Пользователи»)."
+)
+
+
 def confirm_conclusion(data: SessionData, verdict: str | None, text: str, user: User | None) -> None:
     """Completes the session and sets the programme's approval status."""
     if data.session.is_completed:
@@ -945,6 +951,8 @@ def confirm_conclusion(data: SessionData, verdict: str | None, text: str, user: 
     if verdict not in {v.value for v in Verdict}:
         raise ExpertiseError("Выберите заключение.")
     session = data.session
+    if clock.local_today() < session.held_on:
+        raise ExpertiseError(f"Заключение утверждают не раньше экспертной сессии ({session.held_on:%d.%m.%Y}).")
     session.status = SessionStatus.COMPLETED.value
     session.conclusion = Verdict(verdict).value
     session.conclusion_text = text

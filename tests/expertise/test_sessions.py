@@ -143,7 +143,10 @@ def test_results_apply_weights_and_skip_unanswered_optional_criteria(app, ctx):
     assert result.proposal is not None
 
 
-def test_the_conclusion_needs_enough_submitted_experts(app, secretary, ctx):
+def test_the_conclusion_needs_enough_submitted_experts(app, login_as, ctx):
+    person = factories.person()
+    db.session.commit()
+    secretary = login_as(Role.SECRETARY, person_id=person.id)  # the conclusion is signed by a name
     session, assigned = build_session(experts=2)
     for assessment, _ in assigned:
         answer_all(assessment, session.checklist_version)
@@ -224,3 +227,37 @@ def test_a_completed_session_cannot_be_edited(app, secretary, ctx):
     refused = secretary.hx("post", url, data={"checklist_version_id": session.checklist_version_id, "held_on": "2030-01-01"})
     assert refused.status_code == 409 and "Сессия завершена" in refused.get_data(as_text=True)
     assert db.session.get(ExpertSession, session.id).held_on == dt.date(2021, 12, 3)
+
+
+def test_the_conclusion_is_confirmed_by_a_person_and_not_before_the_session(app, login_as, ctx):
+    session, assigned = build_session(experts=3)
+    for assessment, _ in assigned:
+        answer_all(assessment, session.checklist_version)
+    submit_all(session)
+    db.session.commit()
+    url = f"/expertise/sessions/{session.id}/conclusion"
+    unlinked = login_as(Role.SECRETARY)
+    refused = unlinked.hx("post", url, data={"verdict": "recommend", "text": ""})
+    assert refused.status_code == 422 and "не связана с сотрудником справочника" in refused.get_data(as_text=True)
+    session = db.session.get(ExpertSession, session.id)
+    session.held_on = dt.date.today() + dt.timedelta(days=3)
+    person = factories.person()
+    db.session.commit()
+    linked = login_as(Role.SECRETARY, "linked@eval.test", person_id=person.id)
+    early = linked.hx("post", url, data={"verdict": "recommend", "text": ""})
+    assert early.status_code == 422 and "Заключение утверждают не раньше экспертной сессии" in early.get_data(as_text=True)
+    assert db.session.get(ExpertSession, session.id).status == "open"
+
+
+def test_a_new_sessions_checklist_is_chosen_not_preselected(secretary, app, ctx):
+    build_checklist([("Раздел", [("Критерий", Scale.POINTS_2, None, 1, True)])])
+    db.session.commit()
+    form = secretary.get("/expertise/sessions/new").get_data(as_text=True)
+    select = form[form.index('name="checklist_version_id"'):]
+    select = select[:select.index("</select>")]
+    assert '<option selected value="None">— выберите —</option>' in select  # the placeholder, not a checklist
+
+
+def test_an_expert_without_a_person_is_told_what_to_do(login_as, app, ctx):
+    page = login_as(Role.EXPERT).get("/expertise/").get_data(as_text=True)
+    assert "не связана с сотрудником справочника" in page and "Когда секретарь включит вас" not in page
