@@ -91,6 +91,8 @@ MATRIX: dict[str, dict[str, object]] = {
     "media.event": {"GET": SIGNED_IN},
     "media.change_status": {"POST": EDIT_MEDIA},
     "media.postpone_event": {"GET": EDIT_MEDIA, "POST": EDIT_MEDIA},
+    "media.duplicate_event": {"POST": EDIT_MEDIA},
+    "media.copy_plan": {"POST": EDIT_MEDIA},
     "media.delete_event": {"POST": EDIT_MEDIA},
     "media.coverage": {"GET": SIGNED_IN},
     "media.slot": {"GET": SIGNED_IN},

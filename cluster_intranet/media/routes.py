@@ -112,6 +112,24 @@ def _plan_action(plan_id: int, action, done: str):
     return redirect(url_for("media.plan", plan_id=plan_id), 303)
 
 
+@bp.post("/plans/<int:plan_id>/copy")
+@role_required(*EDIT_MEDIA)
+def copy_plan(plan_id: int):
+    new = services.copy_to_next_year(db.get_or_404(MediaPlan, plan_id))
+    db.session.commit()
+    flash("Медиаплан скопирован на следующий год: проверьте даты мероприятий.", "success")
+    return redirect(url_for("media.plan", plan_id=new.id), 303)
+
+
+@bp.post("/events/<int:event_id>/duplicate")
+@role_required(*EDIT_MEDIA)
+def duplicate_event(event_id: int):
+    copy = services.duplicate_event(services.get_event(event_id) or abort(404))
+    db.session.commit()
+    flash("Копия мероприятия добавлена в медиаплан: измените её.", "success")
+    return redirect(url_for("media.edit_event", event_id=copy.id), 303)
+
+
 @bp.post("/plans/<int:plan_id>/delete")
 @role_required(*EDIT_MEDIA)
 def delete_plan(plan_id: int):
@@ -433,11 +451,13 @@ def todo():
     if rights.all or not organization_id:
         organization_id = request.args.get("organization", type=int) or organization_id
     participant = services.is_participant(organization_id)
-    events = services.still_to_publish(organization_id) if participant else []
+    plan_id = request.args.get("plan", type=int)
+    events = services.still_to_publish(organization_id, plan_id) if participant else []
     recent = services.recent_publications(organization_id) if participant else []
     return render_template(
         "media/todo.html", events=events, recent=recent, organization_id=organization_id, rights=rights,
-        participant=participant, organizations=services.participant_choices(),
+        participant=participant, organizations=services.participant_choices(), plan_id=plan_id,
+        plans=[plan for plan, _ in services.plans_overview()],
     )  # fmt: skip
 
 
@@ -446,13 +466,24 @@ def todo():
 
 @bp.get("/calendar")
 def calendar():
+    """The month as a grid, or as an agenda (``view=agenda``: the days that have something,
+    in a list); filtered by channel, organizer and status of the media events."""
     month = services.parse_month(request.args.get("month")) or clock.local_today().replace(day=1)
     first, last = services.month_bounds(month)
     weeks = services.month_weeks(month)
-    entries = services.calendar_entries(weeks[0][0], weeks[-1][-1])
+    filters = services.EventFilters.from_args(request.args)
+    filters.month = filters.responsible_id = None
+    agenda = request.args.get("view") == "agenda"
+    start, end = (first, last) if agenda else (weeks[0][0], weeks[-1][-1])
+    entries = services.calendar_entries(start, end, filters)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    agenda_days = [(day, [e for e in entries if e.on(day)]) for day in days] if agenda else []
+    keep = {**filters.as_args(), **({"view": "agenda"} if agenda else {})}  # what the arrows keep
     return page_or_fragment(
-        "media/calendar.html", "media/_calendar.html", month=month, weeks=weeks, entries=entries,
-        previous=(first - timedelta(days=1)).replace(day=1), following=last + timedelta(days=1), today=clock.local_today(),
+        "media/calendar.html", "media/_calendar.html", month=month, weeks=weeks, entries=entries, filters=filters,
+        agenda=agenda, agenda_days=[(day, found) for day, found in agenda_days if found], keep=keep,
+        organizers=[] if wants_fragment() else services.plan_organizers(None), statuses=EventStatus.choices(),
+        channels=Channel.choices(), previous=(first - timedelta(days=1)).replace(day=1), following=last + timedelta(days=1), today=clock.local_today(),
     )  # fmt: skip
 
 

@@ -6,13 +6,14 @@ the routes, the CLI, the feeds and the documents share them.
 from __future__ import annotations
 
 import calendar as pycalendar
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, distinct, exists, func, or_, select
+from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -151,6 +152,53 @@ def return_to_draft(plan: MediaPlan) -> None:
     db.session.flush()
 
 
+def _next_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _copy_event(event: MediaEvent, plan: MediaPlan, shift=lambda day: day, title: str | None = None) -> MediaEvent:
+    """A fresh, planned copy of ``event`` in ``plan``: its wording, format, organizer,
+    responsible and channels; no status history, publications or postponement."""
+    copy = MediaEvent(
+        plan=plan, title=title or event.title, starts_on=shift(event.starts_on), ends_on=shift(event.ends_on),
+        status=S.PLANNED.value,
+        **{name: getattr(event, name) for name in (
+            "description", "place", "start_time", "end_time", "organizer_id", "format", "responsible_id",
+            "is_public", "release_text", "internal_note")},
+        channel_rows=[MediaEventChannel(channel=c) for c in event.channels],
+    )  # fmt: skip
+    db.session.add(copy)
+    return copy
+
+
+def copy_to_next_year(plan: MediaPlan) -> MediaPlan:
+    """The plan a year on, as a draft: the period and every event not cancelled moved by a
+    year, the years in its title too («… на 2023 год» → «… на 2024 год»)."""
+    title = re.sub(r"(?<!\d)(20\d\d)(?!\d)", lambda m: str(int(m.group(1)) + 1), plan.title)
+    if title == plan.title:
+        title = f"{plan.title} (копия)"
+    new = MediaPlan(
+        title=title, period_start=_next_year(plan.period_start), period_end=_next_year(plan.period_end),
+        responsible_id=plan.responsible_id,
+    )  # fmt: skip
+    db.session.add(new)
+    for event in db.session.scalars(events_query(plan)):
+        if not event.is_cancelled:
+            _copy_event(event, new, _next_year)
+    db.session.flush()
+    return new
+
+
+def duplicate_event(event: MediaEvent) -> MediaEvent:
+    """A planned copy of the event in its plan, «(копия)» in its title, to be edited."""
+    copy = _copy_event(event, event.plan, title=f"{event.title} (копия)"[:500])
+    db.session.flush()
+    return copy
+
+
 def delete_plan(plan: MediaPlan) -> None:
     reason = deletion_refusal(plan, "медиаплан")
     if reason:
@@ -254,11 +302,14 @@ def plan_responsibles(plan: MediaPlan) -> list[tuple[int, str]]:
     return [(row.id, Person.short_name.fget(row)) for row in people]
 
 
-def plan_organizers(plan: MediaPlan) -> list[tuple[int, str]]:
-    """The organizations that organize events of the plan (a filter's choices)."""
+def plan_organizers(plan: MediaPlan | None) -> list[tuple[int, str]]:
+    """The organizations that organize events of the plan, or of any plan (a filter's choices)."""
+    organizers = select(MediaEvent.organizer_id)
+    if plan is not None:
+        organizers = organizers.where(MediaEvent.plan_id == plan.id)
     rows = db.session.execute(
         select(Organization.id, Organization.short_name)
-        .where(Organization.id.in_(select(MediaEvent.organizer_id).where(MediaEvent.plan_id == plan.id)))
+        .where(Organization.id.in_(organizers))
         .order_by(Organization.short_name)
     )
     return [(row.id, row.short_name) for row in rows]
@@ -705,20 +756,26 @@ def is_due(event: MediaEvent) -> bool:
     return event.is_public and event.status in DUE_STATUSES
 
 
-def still_to_publish(organization_id: int) -> list[MediaEvent]:
-    """Due events the organization has not published on its website yet, the oldest first."""
+def still_to_publish(organization_id: int, plan_id: int | None = None) -> list[MediaEvent]:
+    """Due events the organization has not published on its website yet: those of the
+    current plan (its period holds today) first, then the newer plans', each plan's
+    oldest first; only ``plan_id``'s when given."""
     published = exists().where(
         Publication.event_id == MediaEvent.id,
         Publication.organization_id == organization_id,
         Publication.channel == COUNTED_CHANNEL,
     )
+    today = clock.local_today()
+    current = case((and_(MediaPlan.period_start <= today, MediaPlan.period_end >= today), 0), else_=1)
     stmt = (
         select(MediaEvent)
         .join(MediaPlan, MediaPlan.id == MediaEvent.plan_id)
         .where(due_clause(), ~published)
         .options(selectinload(MediaEvent.organizer), selectinload(MediaEvent.plan))
-        .order_by(MediaEvent.starts_on, MediaEvent.id)
+        .order_by(current, MediaPlan.period_start.desc(), MediaPlan.id, MediaEvent.starts_on, MediaEvent.id)
     )
+    if plan_id:
+        stmt = stmt.where(MediaEvent.plan_id == plan_id)
     return list(db.session.scalars(stmt))
 
 
@@ -753,19 +810,22 @@ class CalendarEntry:
         return self.starts_on <= day <= self.ends_on
 
 
-def calendar_entries(month_start: date, month_end: date) -> list[CalendarEntry]:
-    """Media events, council meetings and decision deadlines that touch the given days, in order."""
+def calendar_entries(month_start: date, month_end: date, filters: EventFilters | None = None) -> list[CalendarEntry]:
+    """Media events, council meetings and decision deadlines that touch the given days, in
+    order; with ``filters`` (channel, organizer, status) only the media events they match."""
+    media = select(MediaEvent).where(MediaEvent.starts_on <= month_end, MediaEvent.ends_on >= month_start)
+    if filters is not None:
+        media = filters.apply(media)
     entries = [
         CalendarEntry(
             "media", e.id, e.title, e.starts_on, e.ends_on, e.start_time, e.status, e.status_label,
             "media.event", {"event_id": e.id},
         )  # fmt: skip
-        for e in db.session.scalars(
-            select(MediaEvent).where(MediaEvent.starts_on <= month_end, MediaEvent.ends_on >= month_start)
-        )
+        for e in db.session.scalars(media)
     ]
-    entries += _meeting_entries(month_start, month_end)
-    entries += _deadline_entries(month_start, month_end)
+    if filters is None or not filters.active:  # meetings and deadlines have no channel, organizer or media status
+        entries += _meeting_entries(month_start, month_end)
+        entries += _deadline_entries(month_start, month_end)
     return sorted(entries, key=lambda e: (e.starts_on, e.start_time or time.min, e.kind, e.id))
 
 

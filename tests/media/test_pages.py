@@ -468,3 +468,63 @@ def test_no_publication_on_a_planned_event_and_no_gaps_on_a_cancelled_one(login_
     page = editor.get(f"/media/events/{cancelled.id}").get_data(as_text=True)
     assert "Мероприятие отменено: публиковать нечего." in page and "slot-gap" not in page and "из 2" not in page
     assert f'id="slot-{cancelled.id}-{other.id}"' in page  # what was published before stays visible
+
+
+def test_what_we_still_have_to_publish_puts_the_current_plan_first_and_filters_by_plan(login_as, coverage_case):
+    current, event, own, _, person, _ = coverage_case  # the current plan: 2021–2022, «today» is 10.03.2022
+    old = make_plan(title="Медиаплан 2020 года", period_start=date(2020, 1, 1), period_end=date(2020, 12, 31))
+    old_event = due(old, title="Старое мероприятие", starts_on=date(2020, 5, 5))
+    db.session.commit()
+    editor = login_as(Role.EDITOR, person_id=person.id)
+    html = editor.get("/media/todo").get_data(as_text=True)
+    assert html.index(f'id="todo-row-{event.id}"') < html.index(f'id="todo-row-{old_event.id}"')
+    only_old = editor.get(f"/media/todo?plan={old.id}").get_data(as_text=True)
+    assert f'id="todo-row-{old_event.id}"' in only_old and f'id="todo-row-{event.id}"' not in only_old
+    assert f'<option value="{old.id}" selected>' in only_old
+
+
+def test_a_plan_is_copied_to_the_next_year_and_an_event_duplicated(login_as, plan_case):
+    plan, events, _, person = plan_case
+    plan.title = "Медиаплан кластера на 2021–2022 годы"
+    events["tv"].status, events["tv"].cancel_reason = "cancelled", "Не состоялось"
+    db.session.commit()
+    editor = login_as(Role.EDITOR)
+    response = editor.post(f"/media/plans/{plan.id}/copy")
+    assert response.status_code == 303
+    new = db.session.scalar(select(MediaPlan).where(MediaPlan.id != plan.id))
+    assert (new.title, new.period_start, new.period_end, new.status) == (
+        "Медиаплан кластера на 2022–2023 годы", date(2022, 11, 1), date(2023, 12, 31), "draft")
+    copied = db.session.scalars(select(MediaEvent).where(MediaEvent.plan_id == new.id).order_by(MediaEvent.starts_on)).all()
+    assert [(e.title, e.starts_on, e.ends_on, e.status) for e in copied] == [
+        ("Чемпионат", date(2023, 2, 28), date(2023, 3, 2), "planned"),
+        ("Ярмарка вакансий", date(2023, 3, 23), date(2023, 3, 23), "planned"),
+    ]  # the cancelled interview stays behind
+    assert copied[1].channels == ["websites", "vk"] and copied[1].responsible_id == person.id
+
+    fair = events["fair"]
+    duplicated = editor.post(f"/media/events/{fair.id}/duplicate")
+    assert duplicated.status_code == 303 and duplicated.headers["Location"].endswith("/edit")
+    copy = db.session.scalar(select(MediaEvent).where(MediaEvent.title == "Ярмарка вакансий (копия)"))
+    assert (copy.plan_id, copy.starts_on, copy.status, copy.channels) == (plan.id, fair.starts_on, "planned", ["websites", "vk"])
+
+
+def test_the_calendar_filters_media_events_and_lists_an_agenda(viewer, plan_case):
+    _, events, (org_a, org_b), _ = plan_case
+    council = factories.council(name="Координационный совет", name_genitive="Координационного совета")
+    db.session.add(Meeting(council=council, number=3, year=2022, date=date(2022, 3, 9), start_time=time(10)))
+    db.session.commit()
+    page = viewer.get("/media/calendar?month=2022-03").get_data(as_text=True)
+    assert ">Ярмарка вакансий</a>" in page and ">Чемпионат</a>" in page and "Заседание Координационного совета" in page
+    only_vk = viewer.hx("get", "/media/calendar?month=2022-03&channel=vk").get_data(as_text=True)
+    assert ">Ярмарка вакансий</a>" in only_vk and ">Чемпионат</a>" not in only_vk
+    assert "Заседание Координационного совета" not in only_vk  # a meeting has no channel
+    assert "channel=vk" in only_vk and "month=2022-04" in only_vk  # the arrows keep the filter
+    by_organizer = viewer.hx("get", f"/media/calendar?month=2022-03&organizer={org_b.id}").get_data(as_text=True)
+    assert ">Чемпионат</a>" in by_organizer and ">Ярмарка вакансий</a>" not in by_organizer
+    by_status = viewer.hx("get", "/media/calendar?month=2022-03&status=material_ready").get_data(as_text=True)
+    assert ">Чемпионат</a>" in by_status and ">Ярмарка вакансий</a>" not in by_status
+
+    agenda = viewer.hx("get", "/media/calendar?month=2022-03&view=agenda").get_data(as_text=True)
+    assert 'class="calendar-agenda"' in agenda and "calendar-grid" not in agenda
+    days = re.findall(r'<h3 class="h6 mb-1">([^<]+)</h3>', agenda)
+    assert days == ["1 марта, вторник", "2 марта, среда", "9 марта, среда", "23 марта, среда"]
