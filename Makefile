@@ -37,6 +37,7 @@ bench: setup
 	$(PYTHON) -m bench || status=1; \
 	$(PYTHON) -m bench.documents || status=1; \
 	$(PYTHON) -m bench.calendar || status=1; \
+	$(PYTHON) -m bench.pdf || status=1; \
 	exit $$status
 
 load: setup

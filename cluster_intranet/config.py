@@ -26,6 +26,8 @@ ENV_SETTINGS: dict[str, type] = {
     "MAIL_SENDER": str,
     "RATELIMIT_STORAGE_URI": str,
     "SOFFICE_PATH": str,
+    "DOCUMENTS_PDF_SERVER": bool,
+    "DOCUMENTS_PDF_PYTHON": str,
     "TRUSTED_PROXIES": int,
     "BENCH_ROUTES": bool,
     "COUNT_QUERIES": bool,
@@ -65,6 +67,10 @@ class Defaults:
     CALENDAR_WINDOW_PAST_DAYS = 60
     CALENDAR_WINDOW_FUTURE_DAYS = 365
     DOCUMENTS_PDF_TIMEOUT = 60  # seconds LibreOffice may take to make a PDF
+    # PDFs through a long-lived LibreOffice (unoserver, documents/office.py), started on
+    # first use in each app process; off, or when it cannot start: a cold soffice per PDF.
+    DOCUMENTS_PDF_SERVER = True
+    DOCUMENTS_PDF_PYTHON: str | None = None  # a Python with LibreOffice's uno; None: /usr/bin/python3
     # The full protocol lists up to this many attendees; above it, it gives the count
     # and attaches the list (ГОСТ Р 7.0.97-2016).
     DOCUMENTS_ATTENDEES_LIST_THRESHOLD = 25

@@ -19,7 +19,8 @@ from ..web import attachment, download_name, message, wants_fragment
 from . import bp, contexts, reference, services
 from .forms import ReportForm, UploadForm
 from .library import KINDS, default_template
-from .pdf import ConversionError, convert_to_pdf, soffice_path
+from .office import convert_to_pdf
+from .pdf import ConversionError, soffice_path
 from .rendering import TemplateError
 
 EXT = "<any(docx, pdf):ext>"
@@ -47,8 +48,10 @@ def _send(build, ext: str):
     body, mimetype, filename = document.content, services.DOCX_MIMETYPE, document.filename
     if ext == "pdf":
         try:
+            config = current_app.config
             body = convert_to_pdf(
-                body, timeout=current_app.config["DOCUMENTS_PDF_TIMEOUT"], soffice=current_app.config["SOFFICE_PATH"]
+                body, timeout=config["DOCUMENTS_PDF_TIMEOUT"], soffice=config["SOFFICE_PATH"],
+                python=config["DOCUMENTS_PDF_PYTHON"], warm=config["DOCUMENTS_PDF_SERVER"],
             )
         except ConversionError as error:
             return error_page(503, f"PDF не удалось подготовить. {error} Скачайте документ в формате .docx.")

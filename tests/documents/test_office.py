@@ -1,0 +1,123 @@
+"""The warm LibreOffice (office.py): converts, restarts when killed, stops at the
+timeout, and falls back to the cold soffice run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import pytest
+
+from cluster_intranet.documents import office, pdf
+from cluster_intranet.documents.rendering import render_document
+
+from .support import full_context, read_template, requires_soffice
+
+requires_uno = pytest.mark.skipif(
+    office._python_with_uno(None) is None, reason="no Python with LibreOffice's uno (Debian: python3-uno)"
+)
+
+
+@pytest.fixture(scope="module")
+def full_protocol() -> bytes:
+    return render_document(read_template("protocol_full.docx"), full_context())
+
+
+@pytest.fixture(scope="module")
+def warm():
+    converter = office.WarmConverter()
+    yield converter
+    converter.stop()
+
+
+@pytest.fixture
+def cold_runs(monkeypatch) -> list[bytes]:
+    """Counts the cold conversions (pdf.convert_to_pdf), which still run."""
+    runs: list[bytes] = []
+    cold = pdf.convert_to_pdf
+
+    def counted(docx_bytes, **kwargs):
+        runs.append(docx_bytes)
+        return cold(docx_bytes, **kwargs)
+
+    monkeypatch.setattr(pdf, "convert_to_pdf", counted)
+    return runs
+
+
+def assert_pdf(data: bytes) -> None:
+    assert data.startswith(b"%PDF-")
+    assert b"%%EOF" in data[-1024:]
+    assert len(data) > 5000
+
+
+@requires_soffice
+@requires_uno
+def test_warm_server_converts_and_stays(warm, full_protocol):
+    assert_pdf(warm.convert_to_pdf(full_protocol, timeout=60))
+    assert warm.alive() and warm.starts == 1
+    server_pid = warm.process.pid
+    assert_pdf(warm.convert_to_pdf(full_protocol, timeout=60))
+    assert warm.starts == 1 and warm.process.pid == server_pid  # the same LibreOffice
+
+
+@requires_soffice
+@requires_uno
+def test_killed_server_is_restarted(warm, full_protocol):
+    warm.convert_to_pdf(full_protocol, timeout=60)
+    starts = warm.starts
+    os.killpg(warm.process.pid, signal.SIGKILL)  # the server and its LibreOffice
+    warm.process.wait()
+    assert not warm.alive()
+    assert_pdf(warm.convert_to_pdf(full_protocol, timeout=60))
+    assert warm.starts == starts + 1 and warm.alive()
+
+
+@requires_soffice
+@requires_uno
+def test_timeout_answers_the_error_and_kills_the_server(warm, full_protocol):
+    warm.convert_to_pdf(full_protocol, timeout=60)  # started: the timeout is the conversion's
+    with pytest.raises(pdf.ConversionError, match="LibreOffice не успел преобразовать документ за 0.01 с"):
+        warm.convert_to_pdf(full_protocol, timeout=0.01)
+    assert not warm.alive()
+    assert_pdf(warm.convert_to_pdf(full_protocol, timeout=60))  # a new one
+
+
+@requires_soffice
+@requires_uno
+def test_office_convert_uses_the_warm_server(monkeypatch, full_protocol, cold_runs):
+    monkeypatch.setattr(office, "_converters", {})
+    try:
+        assert_pdf(office.convert_to_pdf(full_protocol))
+        assert cold_runs == []
+        assert office.converter().alive()
+    finally:
+        office.converter().stop()
+
+
+@requires_soffice
+def test_no_python_with_uno_falls_back_to_the_cold_run(monkeypatch, full_protocol, cold_runs):
+    monkeypatch.setattr(office, "_converters", {})
+    # The app's own interpreter (a virtualenv) has no uno: the server cannot start.
+    assert_pdf(office.convert_to_pdf(full_protocol, python=sys.executable))
+    assert cold_runs == [full_protocol]
+    warm = office.converter(None, sys.executable)
+    assert warm.process is None and warm.unavailable_until > 0
+    # Within the retry pause the next PDF goes cold at once, without trying to start.
+    office.convert_to_pdf(full_protocol, python=sys.executable)
+    assert len(cold_runs) == 2 and warm.starts == 0
+
+
+def test_warm_off_converts_cold(monkeypatch, full_protocol):
+    calls = []
+    monkeypatch.setattr(pdf, "convert_to_pdf", lambda body, **kwargs: calls.append(kwargs) or b"%PDF-cold")
+    monkeypatch.setattr(office, "converter", lambda *a: pytest.fail("the warm server was asked"))
+    assert office.convert_to_pdf(full_protocol, timeout=5, soffice="soffice", warm=False) == b"%PDF-cold"
+    assert calls == [{"timeout": 5, "soffice": "soffice"}]
+
+
+def test_missing_libreoffice_is_a_clear_error_through_the_warm_path(monkeypatch, full_protocol):
+    monkeypatch.setattr(office, "_converters", {})
+    monkeypatch.setattr(pdf, "soffice_path", lambda configured=None: None)
+    with pytest.raises(pdf.ConversionError, match="не установлен LibreOffice"):
+        office.convert_to_pdf(full_protocol)
