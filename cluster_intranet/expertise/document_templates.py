@@ -108,11 +108,13 @@ def expert_checklist():
         criterion_row=[("{{ c.number }}", CENTER, False),
                        ("{{ c.wording }}\nШкала: {{ c.scale }}{% if not c.required %}; необязательный{% endif %}", LEFT, False),
                        ("{{ c.answer }}", CENTER, False), ("{{ c.weight }}", CENTER, False),
-                       ("{{ c.points }}", CENTER, False), ("{{ c.comment }}", LEFT, False)],
+                       ("{{ c.points }}", CENTER, False),
+                       ("{{ c.comment }}{% if c.changed_by %} (изменено не экспертом: {{ c.changed_by }}){% endif %}", LEFT, False)],
         total_rows=[[("", CENTER, False), ("Итого", LEFT, True), ("", LEFT, False), ("", LEFT, False),
                      ("{{ total.points }} из {{ total.maximum }} ({{ total.percent }})", CENTER, True), ("", LEFT, False)]],
     )
-    heading(doc, "Итоговая рекомендация эксперта: {{ verdict or 'не указана' }}.", indent=False)
+    heading(doc, "Итоговая рекомендация эксперта: {{ verdict or 'не указана' }}"
+                 "{% if submitted_by %} (внесена не экспертом: {{ submitted_by }}){% endif %}.", indent=False)
     tag(doc, "if remarks")
     para(doc, "Замечания и предложения: {{ remarks }}", indent=False)
     tag(doc, "endif")
@@ -137,7 +139,8 @@ def expert_conclusion():
     tag(doc, "for e in experts")
     para(doc, "{{ e.number }}. {{ e.name }}{% if e.position %}, {{ e.position }}{% endif %}"
          "{% if e.organization %}, {{ e.organization|quotes }}{% endif %} — {{ e.points }} из {{ e.maximum|of_points }} "
-         "({{ e.percent }}); рекомендация: {{ e.verdict|lower }}{{ '.' if loop.last else ';' }}", align=LEFT)
+         "({{ e.percent }}); рекомендация: {{ e.verdict|lower }}{% if e.submitted_by %} (внесена не экспертом: "
+         "{{ e.submitted_by }}){% endif %}{{ '.' if loop.last else ';' }}", align=LEFT)
     tag(doc, "endfor")
 
     heading(doc, "Результаты оценки по критериям:", indent=False)

@@ -107,6 +107,7 @@ def _expert(data: SessionData, assessment: Assessment, number: int = 1) -> dict:
         "number": number,
         **_person(assessment.person),
         "verdict": assessment.verdict_label,
+        "submitted_by": assessment.submitted_by_name,
         **_score(services.assessment_score(data, assessment)),
     }
 
@@ -130,6 +131,7 @@ def checklist_context(data: SessionData, assessment: Assessment) -> dict:
                     "points": format_number(score.points) if value is not None else "—",
                     "maximum": format_number(criterion.max_value * criterion.weight),
                     "comment": answer.comment if answer else "",
+                    "changed_by": answer.changed_by_name if answer else "",
                     "required": criterion.required,
                 }
             )
@@ -144,6 +146,7 @@ def checklist_context(data: SessionData, assessment: Assessment) -> dict:
         "sections": sections,
         "total": _score(services.assessment_score(data, assessment)),
         "verdict": assessment.verdict_label,
+        "submitted_by": assessment.submitted_by_name,
         "remarks": assessment.remarks,
         "submitted_on": assessment.submitted_at.date() if assessment.submitted_at else None,
     }
@@ -239,10 +242,11 @@ _DEMO_SESSION = {
 _DEMO_EXPERTS = [
     {"number": 1, "name": "Соколов А.В.", "full_name": "Соколов Андрей Викторович", "short_name_reversed": "А.В. Соколов",
      "position": "начальник отдела подготовки персонала", "organization": "ООО «Томскнефтехим»",
-     "verdict": "Рекомендовать к согласованию", "points": "52", "maximum": "55,5", "percent": "93,7\u00a0%"},
+     "verdict": "Рекомендовать к согласованию", "points": "52", "maximum": "55,5", "percent": "93,7\u00a0%", "submitted_by": ""},
     {"number": 2, "name": "Иванова М.С.", "full_name": "Иванова Марина Сергеевна", "short_name_reversed": "М.С. Иванова",
      "position": "заместитель генерального директора по персоналу", "organization": "АО «Томский электромеханический завод»",
-     "verdict": "Рекомендовать к согласованию после доработки", "points": "45", "maximum": "55,5", "percent": "81,1\u00a0%"},
+     "verdict": "Рекомендовать к согласованию после доработки", "points": "45", "maximum": "55,5", "percent": "81,1\u00a0%",
+     "submitted_by": "секретарь Кузнецова Н.В."},
 ]
 
 
@@ -256,14 +260,17 @@ def demo_checklist_context() -> dict:
              "criteria": [
                  {"number": "1.1", "wording": "Структура и объём программы соответствуют требованиям ФГОС СПО",
                   "hint": "Учебный план, календарный учебный график.", "scale": "соответствует / частично / не соответствует",
-                  "answer": "соответствует", "weight": "1,5", "points": "3", "maximum": "3", "comment": "", "required": True},
+                  "answer": "соответствует", "weight": "1,5", "points": "3", "maximum": "3", "comment": "", "required": True,
+                  "changed_by": ""},
                  {"number": "1.2", "wording": "Вариативная часть использована по запросам работодателей", "hint": "",
                   "scale": "0–2 балла", "answer": "1", "weight": "1", "points": "1", "maximum": "2",
-                  "comment": "Рекомендуем расширить перечень предприятий — баз практики.", "required": False},
+                  "comment": "Рекомендуем расширить перечень предприятий — баз практики.", "required": False,
+                  "changed_by": "секретарь Кузнецова Н.В."},
              ]},
         ],
         "total": {"points": "5,5", "maximum": "6", "percent": "91,7\u00a0%"},
         "verdict": "Рекомендовать к согласованию",
+        "submitted_by": "",
         "remarks": "Программа соответствует требованиям предприятий.",
         "submitted_on": dt.date(2021, 12, 3),
     }

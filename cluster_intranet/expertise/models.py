@@ -315,6 +315,9 @@ class Assessment(TimestampMixin, db.Model):
     reopen_reason: Mapped[str] = mapped_column(Text, default="")
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # «секретарь Петрова А.А.» when the secretary sent it for the expert (a paper checklist,
+    # or a correction after it was returned); "" when the expert did.
+    submitted_by_name: Mapped[str] = mapped_column(String(200), default="")
 
     session: Mapped[ExpertSession] = relationship(back_populates="assessments")
     person: Mapped[Person] = relationship()
@@ -340,5 +343,7 @@ class Answer(db.Model):
     value: Mapped[int | None] = mapped_column(Integer)  # None: only a comment so far
     comment: Mapped[str] = mapped_column(Text, default="")
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
+    # Who entered it when not the expert («секретарь Петрова А.А.»); the expert's own save clears it.
+    changed_by_name: Mapped[str] = mapped_column(String(200), default="")
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")

@@ -483,7 +483,7 @@ def _session_context(data: services.SessionData, conclusion_form: ConclusionForm
         data=data,
         session=data.session,
         results=result,
-        progress=[services.Progress(a, data.answered_count(a), len(data.criteria)) for a in data.assessments],
+        progress=[services.Progress(a, *data.counted(a)) for a in data.assessments],
         problems=services.conclusion_problems(data),
         conclusion_form=conclusion_form,
         min_experts=services.min_experts(),
@@ -590,7 +590,7 @@ def _assessment_page(data, assessment, status=200, submit_form=None, reopen_form
         and not assessment.is_submitted
         and not data.session.is_completed,
         on_behalf=not services.is_own(current_user, assessment),
-        answered=data.answered_count(assessment),
+        answered=data.counted(assessment),
         results=services.results(data) if show_others else None,
         own_score=services.assessment_score(data, assessment),
         submit_form=submit_form or SubmitForm(formdata=None, verdict=assessment.verdict or "", remarks=assessment.remarks),
@@ -627,7 +627,8 @@ def save_answer(assessment_id: int, criterion_id: int):
     try:
         if not form.validate_on_submit():
             raise ExpertiseError(form.error_text())
-        answer = services.save_answer(assessment, criterion, form.value.data, form.comment.data or "")
+        by = services.on_behalf_name(current_user, assessment)
+        answer = services.save_answer(assessment, criterion, form.value.data, form.comment.data or "", by)
     except ExpertiseError as error:
         db.session.rollback()
         if wants_fragment():
@@ -652,7 +653,7 @@ def submit(assessment_id: int):
     try:
         if not form.validate_on_submit():
             raise services.SubmitRefused([form.error_text()])
-        services.submit(data, assessment, form.verdict.data, form.remarks.data or "")
+        services.submit(data, assessment, form.verdict.data, form.remarks.data or "", services.on_behalf_name(current_user, assessment))
     except services.SubmitRefused as error:
         db.session.rollback()
         if wants_fragment():

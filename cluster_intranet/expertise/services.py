@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -158,6 +158,14 @@ def may_run(user: User) -> bool:
 
 def is_own(user: User, assessment: Assessment) -> bool:
     return user.person_id is not None and user.person_id == assessment.person_id
+
+
+def on_behalf_name(user: User, assessment: Assessment) -> str:
+    """«секретарь Петрова А.А.» when ``user`` fills the checklist for its expert; "" for the expert."""
+    if is_own(user, assessment):
+        return ""
+    role = "секретарь" if user.role == Role.SECRETARY else "администратор"
+    return f"{role} {user.person.short_name}" if user.person else role
 
 
 def may_fill(user: User, assessment: Assessment) -> bool:
@@ -595,6 +603,7 @@ class AnswerRow(Protocol):
     value: int | None
     comment: str
     saved_at: datetime
+    changed_by_name: str
 
 
 @dataclass
@@ -617,6 +626,13 @@ class SessionData:
 
     def answered_count(self, assessment: Assessment) -> int:
         return sum(1 for c in self.criteria if (a := self.answer(assessment, c)) and a.value is not None)
+
+    def counted(self, assessment: Assessment) -> tuple[int, int]:
+        """(answered, out of): the required criteria and the optional ones answered — an
+        optional criterion left unscored is not missing («8 из 8», not «7 из 8»)."""
+        answered = [c for c in self.criteria if (a := self.answer(assessment, c)) and a.value is not None]
+        total = sum(1 for c in self.criteria if c.required) + sum(1 for c in answered if not c.required)
+        return len(answered), total
 
 
 def _experts_checklists(session_id: int) -> list[Assessment]:
@@ -658,7 +674,7 @@ def load_session(session_id: int) -> SessionData | None:
     set_committed_value(session, "assessments", assessments)
     # Plain rows, not ORM objects: a page shows hundreds of answers and only reads them.
     answers = db.session.execute(
-        select(Answer.assessment_id, Answer.criterion_id, Answer.value, Answer.comment, Answer.saved_at)
+        select(Answer.assessment_id, Answer.criterion_id, Answer.value, Answer.comment, Answer.saved_at, Answer.changed_by_name)
         .join(Answer.assessment)
         .where(Assessment.session_id == session.id)
     ).all()
@@ -790,22 +806,29 @@ class Progress:
 
 
 def progress(session: ExpertSession) -> list[Progress]:
-    """Each expert's answered count: three queries, for the secretary's live table."""
-    criteria_count = db.session.scalar(
+    """Each expert's answered count out of the criteria that count (SessionData.counted):
+    three queries, for the secretary's live table."""
+    required = db.session.scalar(
         select(func.count(Criterion.id))
         .join(Criterion.section)
-        .where(ChecklistSection.version_id == session.checklist_version_id)
+        .where(ChecklistSection.version_id == session.checklist_version_id, Criterion.required.is_(True))
     )
     assessments = _experts_checklists(session.id)
-    counts = dict(
-        db.session.execute(
-            select(Answer.assessment_id, func.count(Answer.id))
+    counts = {
+        row[0]: (row[1], row[2])
+        for row in db.session.execute(
+            select(Answer.assessment_id, func.count(Answer.id), func.count(case((Criterion.required.is_(False), 1))))
             .join(Answer.assessment)
+            .join(Criterion, Criterion.id == Answer.criterion_id)
             .where(Assessment.session_id == session.id, Answer.value.is_not(None))
             .group_by(Answer.assessment_id)
-        ).all()
-    )
-    return [Progress(a, counts.get(a.id, 0), criteria_count or 0) for a in assessments]
+        )
+    }
+    progress = []
+    for a in assessments:
+        answered, optional = counts.get(a.id, (0, 0))
+        progress.append(Progress(a, answered, (required or 0) + optional))
+    return progress
 
 
 # --- answering -----------------------------------------------------------------------
@@ -839,8 +862,11 @@ def parse_value(criterion: Criterion, raw: str | None) -> int | None:
     return int(raw)
 
 
-def save_answer(assessment: Assessment, criterion: Criterion, raw_value: str | None, comment: str) -> Answer:
-    """Saves one answer and its comment. Cheap: one guarded update, one select, one write."""
+def save_answer(
+    assessment: Assessment, criterion: Criterion, raw_value: str | None, comment: str, by: str = ""
+) -> Answer:
+    """Saves one answer and its comment; ``by`` names who entered it when not the expert
+    (on_behalf_name). Cheap: one guarded update, one select, one write."""
     value = parse_value(criterion, raw_value)
     if len(comment) > 2000:
         raise ExpertiseError("Комментарий не длиннее 2000 символов.")
@@ -862,6 +888,10 @@ def save_answer(assessment: Assessment, criterion: Criterion, raw_value: str | N
     if answer is None:
         answer = Answer(assessment_id=assessment.id, criterion_id=criterion.id)
         db.session.add(answer)
+    if not by:
+        answer.changed_by_name = ""  # the expert's own answer
+    elif answer.id is None or (answer.value, answer.comment) != (value, comment):
+        answer.changed_by_name = by[:200]
     answer.value = value
     answer.comment = comment
     answer.saved_at = now
@@ -869,10 +899,20 @@ def save_answer(assessment: Assessment, criterion: Criterion, raw_value: str | N
     return answer
 
 
-def answered_count(assessment: Assessment) -> int:
-    return db.session.scalar(
-        select(func.count(Answer.id)).where(Answer.assessment_id == assessment.id, Answer.value.is_not(None))
+def answered_count(assessment: Assessment) -> tuple[int, int]:
+    """(answered, out of) for one checklist, as SessionData.counted gives it."""
+    required = (
+        select(func.count(Criterion.id))
+        .join(Criterion.section)
+        .where(ChecklistSection.version_id == assessment.session.checklist_version_id, Criterion.required.is_(True))
+        .scalar_subquery()
     )
+    answered, optional, required = db.session.execute(  # one query: the answer's save counts its queries
+        select(func.count(Answer.id), func.count(case((Criterion.required.is_(False), 1))), required)
+        .join(Criterion, Criterion.id == Answer.criterion_id)
+        .where(Answer.assessment_id == assessment.id, Answer.value.is_not(None))
+    ).one()
+    return answered, (required or 0) + optional
 
 
 def needs_comment(criterion: Criterion, answer: Answer | None) -> bool:
@@ -880,7 +920,8 @@ def needs_comment(criterion: Criterion, answer: Answer | None) -> bool:
     return bool(answer and answer.value is not None and answer.value < criterion.max_value and not answer.comment.strip())
 
 
-def submit(data: SessionData, assessment: Assessment, verdict: str | None, remarks: str) -> None:
+def submit(data: SessionData, assessment: Assessment, verdict: str | None, remarks: str, by: str = "") -> None:
+    """Sends the checklist; ``by`` names who did when not the expert (on_behalf_name)."""
     _ensure_open(assessment)
     problems = []
     numbered = [(number, c) for _, _, criteria in numbered_sections(data.sections) for number, c in criteria]
@@ -897,6 +938,7 @@ def submit(data: SessionData, assessment: Assessment, verdict: str | None, remar
     assessment.verdict = Verdict(verdict).value
     assessment.remarks = remarks
     assessment.submitted_at = clock.utcnow()
+    assessment.submitted_by_name = by
     db.session.flush()
 
 

@@ -1,10 +1,15 @@
 """An expert's checklist: answers saved one by one, submitting, locking and reopening, who sees what."""
+import io
+
+import docx
 import pytest
 from sqlalchemy import func, select
 
 from cluster_intranet.expertise import services
 from cluster_intranet.expertise.models import Answer, Assessment, ExpertSession
+from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
+from tests import factories
 
 from .conftest import answer_all, build_checklist, build_expert, build_session, submit_all
 
@@ -245,3 +250,56 @@ def test_the_save_request_is_cheap(setup, sign_in, count_queries):
     # The user, the checklist with its session, the criterion, the guarded touch, the answer
     # (read and write), the answered count.
     assert counter.count <= 8, "\n".join(counter.statements)
+
+
+def test_an_optional_criterion_left_unscored_is_not_counted_as_missing(setup, secretary, sign_in):
+    session, assigned, criteria = setup
+    optional = [c for c in criteria if not c.required]
+    assert optional, "the checklist of the fixtures has an optional criterion"
+    assessment, email = assigned[0]
+    answer_all(assessment, session.checklist_version, value=lambda c: c.max_value if c.required else None)
+    db.session.commit()
+    required = len(criteria) - len(optional)
+    page = sign_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    assert f'<strong id="answered-count" >{required}</strong> из <span id="answered-total" >{required}</span>' in page
+    progress = secretary.get(f"/expertise/sessions/{session.id}").get_data(as_text=True)
+    assert f"{required} из {required}</div>" in progress and f'value="{required}" max="{required}"' in progress
+    saved = sign_in(email).hx("post", save_url(assessment, optional[0]), data={"value": "1", "comment": "Частично"})
+    body = saved.get_data(as_text=True)  # answered now, it counts: both numbers grow
+    assert f'hx-swap-oob="true">{required + 1}</strong> из <span id="answered-total" hx-swap-oob="true">{required + 1}</span>' in body
+
+
+def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, login_as, sign_in, viewer):
+    session, assigned, criteria = setup
+    for each, _ in assigned:
+        answer_all(each, session.checklist_version)
+    submit_all(session)
+    person = factories.person(surname="Петрова", first_name="Анна", patronymic="Андреевна")
+    db.session.commit()
+    secretary = login_as(Role.SECRETARY, person_id=person.id)
+    assessment, email = assigned[0]
+    secretary.hx("post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "Бумажный чек-лист исправлен"})
+    same = secretary.hx("post", save_url(assessment, criteria[1]), data={"value": "1", "comment": ""})
+    assert same.status_code == 200  # saved unchanged: still the expert's answer
+    changed = secretary.hx("post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "Со слов эксперта"})
+    assert changed.status_code == 200
+    sent = secretary.hx("post", f"/expertise/assessments/{assessment.id}/submit", data={"verdict": "revise", "remarks": ""})
+    assert sent.status_code in (200, 303), sent.get_data(as_text=True)
+    names = dict(db.session.execute(select(Answer.criterion_id, Answer.changed_by_name).where(Answer.assessment_id == assessment.id)).all())
+    assert names[criteria[0].id] == "секретарь Петрова А.А." and names[criteria[1].id] == ""
+    assert db.session.get(Assessment, assessment.id).submitted_by_name == "секретарь Петрова А.А."
+
+    page = sign_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    assert page.count("Изменено не экспертом: секретарь Петрова А.А.") == 1
+    assert "(внесена и отправлена не экспертом: секретарь Петрова А.А.)" in page
+    progress = secretary.get(f"/expertise/sessions/{session.id}").get_data(as_text=True)
+    assert "отправил не эксперт: секретарь Петрова А.А." in progress
+    checklist = secretary.get(f"/expertise/assessments/{assessment.id}/checklist.docx")
+    text = "\n".join(c.text for t in docx.Document(io.BytesIO(checklist.data)).tables for r in t.rows for c in r.cells)
+    assert "Со слов эксперта (изменено не экспертом: секретарь Петрова А.А.)" in text
+
+    # Returned again, the expert's own save makes the answer the expert's again.
+    secretary.hx("post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "Проверьте сами"})
+    sign_in(email).hx("post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "Согласен"})
+    assert db.session.scalar(select(Answer.changed_by_name).where(Answer.criterion_id == criteria[0].id,
+                                                                  Answer.assessment_id == assessment.id)) == ""
