@@ -97,6 +97,7 @@ def _session(data: SessionData) -> dict:
     version = data.session.checklist_version
     return {
         "date": data.session.held_on,
+        "deadline": data.session.deadline,
         "place": data.session.place,
         "checklist": {"title": version.title, "number": version.number, "protocol_ref": version.protocol_ref},
     }
@@ -232,6 +233,7 @@ _DEMO_PROGRAMME = {
 }
 _DEMO_SESSION = {
     "date": dt.date(2021, 12, 3),
+    "deadline": dt.date(2021, 12, 1),
     "place": "ОГБПОУ «Томский индустриальный техникум», ауд. 210",
     "checklist": {
         "title": "Экспертный чек-лист оценки основной профессиональной образовательной программы СПО",

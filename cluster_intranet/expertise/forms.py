@@ -1,5 +1,5 @@
 from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp, ValidationError
 
 from ..forms import REQUIRED, Form, id_or_none, optional, required
 from .models import Scale, StudyForm, Verdict
@@ -68,10 +68,16 @@ class PublishForm(Form):
 class SessionForm(Form):
     programme_id = SelectField("Образовательная программа", coerce=id_or_none, validators=[DataRequired("Выберите программу.")])
     checklist_version_id = SelectField("Чек-лист", coerce=id_or_none, validators=[DataRequired("Выберите чек-лист.")])
-    held_on = DateField("Дата", validators=[InputRequired("Укажите дату сессии.")])
+    held_on = DateField("Дата заседания", validators=[InputRequired("Укажите дату сессии.")])
+    deadline = DateField("Срок для экспертов", validators=[Optional()],
+                         description="До этого дня эксперты отправляют чек-листы")  # fmt: skip
     place = StringField("Место проведения", validators=optional(500))
 
-    FIELDS = ("programme_id", "checklist_version_id", "held_on", "place")
+    FIELDS = ("programme_id", "checklist_version_id", "held_on", "deadline", "place")
+
+    def validate_deadline(self, field):
+        if field.data and self.held_on.data and field.data > self.held_on.data:
+            raise ValidationError("Срок для экспертов — не позже даты заседания.")
 
 
 class ExpertForm(Form):

@@ -267,7 +267,8 @@ class ExpertSession(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     checklist_version_id: Mapped[int] = mapped_column(ForeignKey("checklist_versions.id"), index=True)
-    held_on: Mapped[date] = mapped_column(Date)
+    held_on: Mapped[date] = mapped_column(Date)  # the meeting of the session
+    deadline: Mapped[date | None] = mapped_column(Date)  # the experts send their checklists by then
     place: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[str] = mapped_column(String(20), default=SessionStatus.OPEN.value)
     conclusion: Mapped[str | None] = mapped_column(String(20))  # a Verdict, once confirmed

@@ -515,6 +515,9 @@ def save_session(session: ExpertSession, data: dict) -> ExpertSession:
         raise Locked("Эксперты уже отвечают по текущей версии чек-листа: сменить её нельзя.")
     session.checklist_version = version
     session.held_on = data["held_on"]
+    session.deadline = data.get("deadline")
+    if session.deadline and session.deadline > session.held_on:
+        raise ExpertiseError("Срок для экспертов — не позже даты заседания.")
     session.place = data["place"]
     db.session.add(session)
     db.session.flush()
@@ -928,9 +931,11 @@ def submit(data: SessionData, assessment: Assessment, verdict: str | None, remar
     unanswered = [n for n, c in numbered if c.required and not ((a := data.answer(assessment, c)) and a.value is not None)]
     uncommented = [n for n, c in numbered if needs_comment(c, data.answer(assessment, c))]
     if unanswered:
-        problems.append(f"не отвечены обязательные критерии {', '.join(unanswered)}.")
+        problems.append(f"не {'отвечены обязательные критерии' if len(unanswered) > 1 else 'отвечен обязательный критерий'} "
+                        f"{', '.join(unanswered)}.")
     if uncommented:
-        problems.append(f"нет комментария к оценке ниже максимальной: критерии {', '.join(uncommented)}.")
+        problems.append(f"нет комментария к оценке ниже максимальной: {'критерии' if len(uncommented) > 1 else 'критерий'} "
+                        f"{', '.join(uncommented)}.")
     if verdict not in {v.value for v in Verdict}:
         problems.append("не выбрана итоговая рекомендация.")
     if problems:

@@ -108,7 +108,7 @@ def test_submitting_needs_required_answers_comments_and_a_verdict(setup, sign_in
         expert.hx("post", save_url(assessment, criterion), data={"value": value, "comment": ""})
     refused = expert.hx("post", url, data={"verdict": "recommend"})
     assert refused.status_code == 422
-    assert "Нет комментария к оценке ниже максимальной: критерии 1.2." in refused.get_data(as_text=True)
+    assert "Нет комментария к оценке ниже максимальной: критерий 1.2." in refused.get_data(as_text=True)
     assert db.session.get(Assessment, assessment.id).submitted_at is None
 
     expert.hx("post", save_url(assessment, criteria[1]), data={"value": "0", "comment": "Рабочих программ нет"})

@@ -76,6 +76,20 @@ def test_a_session_puts_the_programme_in_evaluation_and_needs_a_published_checkl
     assert second.status_code == 422 and "уже идёт экспертная сессия" in second.get_data(as_text=True)
 
 
+def test_a_session_has_a_meeting_date_and_a_deadline_for_the_experts(app, secretary, ctx):
+    programme, published = build_programme(), build_checklist()
+    db.session.commit()
+    form = {"programme_id": programme.id, "checklist_version_id": published.id, "held_on": "2021-12-03", "place": ""}
+    late = secretary.post("/expertise/sessions/new", data={**form, "deadline": "2021-12-05"})
+    assert late.status_code == 422 and "Срок для экспертов — не позже даты заседания." in late.get_data(as_text=True)
+    done = secretary.post("/expertise/sessions/new", data={**form, "deadline": "2021-12-01"})
+    assert done.status_code == 303
+    session = db.session.scalar(select(ExpertSession))
+    assert (session.held_on, session.deadline) == (dt.date(2021, 12, 3), dt.date(2021, 12, 1))
+    page = secretary.get(f"/expertise/sessions/{session.id}").get_data(as_text=True)
+    assert "Заседание 3 декабря 2021 г." in page and "чек-листы до 01.12.2021" in page
+
+
 def test_experts_are_employers_people_with_an_expert_account(app, secretary, ctx):
     session, _ = build_session(experts=0)
     college_person = factories.person(organization=factories.organization(kind=OrganizationKind.COLLEGE.value))
