@@ -87,22 +87,27 @@ def protocol_context_from_snapshot(snapshot: dict, *, list_threshold: int | None
 
 _DATE_KEYS = {"date", "deadline"}
 _TIME_KEYS = {"start_time", "end_time"}
+json_safe = meetings.json_safe  # the one encoder of snapshots: dates and times as ISO strings
 
 
-def _revive(value, key: str | None = None):
+def revive(value, date_keys=_DATE_KEYS, time_keys=_TIME_KEYS, key: str | None = None):
+    """A snapshot's ISO strings under ``date_keys``/``time_keys`` back into dates and times."""
     if isinstance(value, dict):
-        return {k: _revive(v, k) for k, v in value.items()}
+        return {k: revive(v, date_keys, time_keys, k) for k, v in value.items()}
     if isinstance(value, list):
-        return [_revive(item) for item in value]
+        return [revive(item, date_keys, time_keys) for item in value]
     if isinstance(value, str) and value:
         try:
-            if key in _DATE_KEYS:
+            if key in date_keys:
                 return dt.date.fromisoformat(value)
-            if key in _TIME_KEYS:
+            if key in time_keys:
                 return dt.time.fromisoformat(value)
         except ValueError:
             return value
     return value
+
+
+_revive = revive
 
 
 def complete_protocol(data: dict, *, list_threshold: int | None = None) -> dict:

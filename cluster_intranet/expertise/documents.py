@@ -53,6 +53,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..directory.models import Person
+from ..documents.contexts import json_safe, revive
 from ..web import download_name
 from . import services
 from .models import Assessment, Programme, Verdict
@@ -199,6 +200,36 @@ def approval_sheet_context(data: SessionData) -> dict:
         "decided_on": session.concluded_on,
         "signatures": [_person(a.person) for a in data.submitted],
     }
+
+
+# --- the documents of a confirmed conclusion, frozen -----------------------------------
+
+_SNAPSHOT_DATES = {"date", "deadline", "decided_on", "concluded_on", "submitted_on"}
+
+
+def freeze(data: SessionData) -> dict:
+    """The conclusion, the approval sheet and every submitted checklist as they are at the
+    confirmation (contexts and file names), to be kept on the session: editing the
+    programme later does not rewrite approved documents."""
+    return json_safe({
+        "conclusion": [conclusion_context(data), conclusion_filename(data)],
+        "approval_sheet": [approval_sheet_context(data), approval_sheet_filename(data)],
+        "checklists": {str(a.id): [checklist_context(data, a), checklist_filename(data, a)] for a in data.submitted},
+    })  # fmt: skip
+
+
+def document(data: SessionData, kind: str, assessment: Assessment | None = None) -> tuple[dict, str]:
+    """(context, file name) of a session's document — «conclusion», «approval_sheet» or
+    «checklist»: as frozen at the confirmation when it was, else built from the data now."""
+    snapshot = data.session.documents_snapshot or {}
+    entry = snapshot.get("checklists", {}).get(str(assessment.id)) if assessment else snapshot.get(kind)
+    if entry:
+        return revive(entry[0], _SNAPSHOT_DATES), entry[1]
+    if kind == "conclusion":
+        return conclusion_context(data), conclusion_filename(data)
+    if kind == "approval_sheet":
+        return approval_sheet_context(data), approval_sheet_filename(data)
+    return checklist_context(data, assessment), checklist_filename(data, assessment)
 
 
 # --- file names -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -275,6 +275,9 @@ class ExpertSession(TimestampMixin, db.Model):
     conclusion_text: Mapped[str] = mapped_column(Text, default="")
     concluded_on: Mapped[date | None] = mapped_column(Date)
     concluded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The conclusion's documents as confirmed (contexts and file names, expertise/documents.py
+    # freeze): a programme edited later does not rewrite them, like an approved protocol's versions.
+    documents_snapshot: Mapped[dict | None] = mapped_column(JSON)
 
     programme: Mapped[Programme] = relationship(foreign_keys=[programme_id])
     checklist_version: Mapped[ChecklistVersion] = relationship()

@@ -165,7 +165,8 @@ def programmes():
 def programme(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     sessions = [s for s in services.programme_sessions(programme) if services.may_see_results(current_user, s)]
-    return render_template("expertise/programme.html", programme=programme, sessions=sessions)
+    history = services.programme_history(programme) if services.may_run(current_user) else []
+    return render_template("expertise/programme.html", programme=programme, sessions=sessions, history=history)
 
 
 @bp.route("/programmes/new", methods=["GET", "POST"])
@@ -201,7 +202,7 @@ def approval_sheet(programme_id: int):
             url_for("expertise.programme", programme_id=programme_id),
         )
     data = _session_data(session.id)
-    return _docx("approval_sheet", documents.approval_sheet_context(data), documents.approval_sheet_filename(data))
+    return _docx("approval_sheet", *documents.document(data, "approval_sheet"))
 
 
 # --- checklist templates ---------------------------------------------------------------
@@ -573,7 +574,7 @@ def conclusion_document(session_id: int):
             services.Locked("Экспертное заключение формируется после утверждения заключения сессии."),
             url_for("expertise.session", session_id=session_id),
         )
-    return _docx("expert_conclusion", documents.conclusion_context(data), documents.conclusion_filename(data))
+    return _docx("expert_conclusion", *documents.document(data, "conclusion"))
 
 
 # --- an expert's checklist ---------------------------------------------------------------
@@ -686,6 +687,4 @@ def reopen(assessment_id: int):
 @bp.get("/assessments/<int:assessment_id>/checklist.docx")
 def checklist_document(assessment_id: int):
     data, assessment = _assessment_data(assessment_id)
-    return _docx(
-        "expert_checklist", documents.checklist_context(data, assessment), documents.checklist_filename(data, assessment)
-    )
+    return _docx("expert_checklist", *documents.document(data, "checklist", assessment))

@@ -36,6 +36,7 @@ from .models import (
     Programme,
     Scale,
     SessionStatus,
+    StudyForm,
     Verdict,
 )
 
@@ -188,6 +189,31 @@ def may_see_others(user: User, assessment: Assessment) -> bool:
 
 
 # --- programmes --------------------------------------------------------------------
+
+
+PROGRAMME_FIELDS = {
+    "code": "Код", "name": "Название", "qualification": "Квалификация", "college_id": "Колледж",
+    "study_form": "Форма обучения", "intake_year": "Год набора", "approval_status": "Статус",
+}  # fmt: skip
+
+
+def programme_history(programme: Programme) -> list[tuple]:
+    """What changed in the programme, newest first, from the audit log: (when, who,
+    [(field, old, new)]) — its approved documents keep what it was (freeze)."""
+    from ..audit.services import audit_query
+
+    names = {str(s.value): s.label for s in ApprovalStatus} | {str(f.value): f.label for f in StudyForm}
+    colleges = dict(college_choices())
+    history = []
+    for entry in db.session.scalars(audit_query(table="programmes", row_id=programme.id).limit(50)):
+        changes = [
+            (label, *(colleges.get(v, v) if key == "college_id" else names.get(str(v), v) for v in entry.changes[key]))
+            for key, label in PROGRAMME_FIELDS.items() if key in entry.changes and entry.action == "update"
+        ]  # fmt: skip
+        if changes:
+            who = entry.user.person.short_name if entry.user and entry.user.person else ("—" if not entry.user else "")
+            history.append((entry.at, who, changes))
+    return history
 
 
 def programmes_query(text: str = "", status: str = "", college_id: int | None = None) -> Select:
@@ -1004,9 +1030,12 @@ def confirm_conclusion(data: SessionData, verdict: str | None, text: str, user: 
     session.conclusion = Verdict(verdict).value
     session.conclusion_text = text
     session.concluded_on = clock.local_today()
-    session.concluded_by_id = user.id if user else None  # None: demo data, imports
+    session.concluded_by = user  # None: demo data, imports
     programme = session.programme
     programme.approval_status = Verdict(verdict).approval_status.value
     programme.decided_on = session.concluded_on
     programme.decided_by_session = session
+    from .documents import freeze  # the documents build on these services
+
+    session.documents_snapshot = freeze(data)
     db.session.flush()

@@ -166,3 +166,29 @@ def test_committed_templates_match_the_build_script(tmp_path):
                 assert built.read(member) == committed.read(member), (
                     f"{name}/{member} is out of date: run python -m cluster_intranet.expertise.document_templates"
                 )
+
+
+def test_the_documents_of_a_confirmed_conclusion_are_frozen_and_the_programme_keeps_its_history(completed, secretary):
+    session, assigned = completed
+    programme = session.programme
+    before = {
+        "sheet": texts(secretary.get(f"/expertise/programmes/{programme.id}/approval-sheet.docx").data),
+        "conclusion": texts(secretary.get(f"/expertise/sessions/{session.id}/conclusion.docx").data),
+        "checklist": texts(secretary.get(f"/expertise/assessments/{assigned[0][0].id}/checklist.docx").data),
+    }
+    old_title = programme.title
+    form = {"code": programme.code, "name": "Новое название программы", "qualification": "Старший техник",
+            "college_id": programme.college_id, "study_form": "extramural", "intake_year": "2024"}  # fmt: skip
+    assert secretary.post(f"/expertise/programmes/{programme.id}/edit", data=form).status_code == 303
+    sheet = secretary.get(f"/expertise/programmes/{programme.id}/approval-sheet.docx")
+    after = {
+        "sheet": texts(sheet.data),
+        "conclusion": texts(secretary.get(f"/expertise/sessions/{session.id}/conclusion.docx").data),
+        "checklist": texts(secretary.get(f"/expertise/assessments/{assigned[0][0].id}/checklist.docx").data),
+    }
+    assert after == before  # word for word, as confirmed
+    assert not any("Старший техник" in t or "2024" in t or "Новое название" in t for t in after["sheet"])
+    assert filename(sheet) == f"Лист согласования — {old_title}.docx"
+    page = secretary.get(f"/expertise/programmes/{programme.id}").get_data(as_text=True)
+    assert "История изменений" in page and "Квалификация:" in page and "→ Старший техник" in page
+    assert "Форма обучения: очная → заочная" in page and "Год набора: " in page and "→ 2024" in page
