@@ -1,0 +1,145 @@
+"""An expert evaluation run through the pages in chromium, as an expert council does:
+three employers' checklists (an optional criterion left unscored), one returned to its
+expert and corrected by the secretary from the paper copy, the conclusion confirmed;
+then every document downloaded and read back as LibreOffice reads it."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.live_server import BROWSER_TESTS, browser_page, serve
+
+pytestmark = BROWSER_TESTS
+
+SECRETARY = ("petrova@cluster.local", "browser-password-1")
+# Long enough that «Экспертное заключение — 13.02.11 …» would pass the 255 bytes a file name may have.
+NAME = ("Техническая эксплуатация и обслуживание электрического и электромеханического оборудования "
+        "(по отраслям) с углублённой подготовкой по программам наставничества предприятий кластера")  # fmt: skip
+
+
+def _prepare():
+    from cluster_intranet import clock
+    from cluster_intranet.auth.services import create_user
+    from cluster_intranet.directory.models import Person
+    from cluster_intranet.expertise import services
+    from cluster_intranet.expertise.models import Scale
+    from cluster_intranet.extensions import db
+    from tests.expertise.conftest import answer_all, build_checklist, build_programme, build_session
+
+    spec = [
+        ("Соответствие ФГОС СПО", [("Структура программы соответствует ФГОС", Scale.CONFORMITY, None, 1.5, True),
+                                   ("Рабочие программы есть по всем дисциплинам", Scale.YES_NO, None, 1, True)]),
+        ("Практическая подготовка", [("Оснащение мастерских", Scale.POINTS_N, 3, 1, True),
+                                     ("Дуальное обучение", Scale.POINTS_2, None, 1, False)]),
+    ]  # fmt: skip
+    version = build_checklist(spec)
+    programme = build_programme(code="13.02.11", name=NAME, qualification="Техник")
+    session, assigned = build_session(experts=3, version=version, programme=programme)
+    today = clock.local_today()
+    session.held_on, session.deadline = today - dt.timedelta(days=1), today - dt.timedelta(days=3)
+    for assessment, _ in assigned:  # everything but the optional criterion, at the maximum
+        answer_all(assessment, version, value=lambda c: c.max_value if c.required else None)
+    data = services.load_session(session.id)
+    for assessment in data.assessments:
+        services.submit(data, assessment, "recommend", "")
+    secretary = Person(surname="Петрова", first_name="Анна", patronymic="Андреевна", position="секретарь Экспертного совета")
+    db.session.add(secretary)
+    db.session.flush()
+    create_user(*SECRETARY, "secretary", secretary.id)
+    first = assigned[0][0]
+    return {
+        "session": session.id, "programme": programme.id, "assessment": first.id, "expert": first.person.short_name,
+        "criteria": [c.id for c in version.criteria], "held_on": session.held_on, "today": today,
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("expertise"), _prepare) as served:
+        yield served
+
+
+def _download(page, name: str) -> tuple[str, bytes]:
+    with page.expect_download() as info:
+        page.get_by_role("link", name=name).click()
+    download = info.value
+    with open(download.path(), "rb") as file:
+        return download.suggested_filename, file.read()
+
+
+def test_an_evaluation_with_a_returned_checklist_from_the_pages_to_the_documents(live, request):
+    from cluster_intranet.documents.pdf import convert_to_text
+    from cluster_intranet.web import MAX_FILENAME_BYTES
+
+    base, _, data = live
+    conformity = data["criteria"][0]
+    with browser_page(request, signed_in=(base, *SECRETARY)) as page:
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("dialog", lambda dialog: dialog.accept())
+
+        # The optional criterion left unscored is not missing: 3 of 3.
+        page.goto(f"{base}/expertise/sessions/{data['session']}")
+        expect(page.locator(f"#expert-row-{data['assessment']}")).to_contain_text("3 из 3")
+
+        # Returned to the expert, then corrected by the secretary from the paper copy and sent.
+        page.goto(f"{base}/expertise/assessments/{data['assessment']}")
+        page.fill("#reopen-block textarea[name=reason]", "На бумаге эксперт оценил структуру как «частично»")
+        page.get_by_role("button", name="Вернуть на доработку").click()
+        expect(page.locator(".alert-warning")).to_contain_text("возвращён на доработку")
+        page.click(f"label[for=v-{conformity}-1]")
+        page.fill(f"#criterion-{conformity} textarea", "Нет календарного графика")
+        expect(page.locator(f"#answer-status-{conformity}")).to_contain_text("Сохранено")
+        expect(page.locator(f"#answer-status-{conformity}")).not_to_contain_text("поясните", timeout=5000)
+        page.select_option("#submit-block select[name=verdict]", "revise")
+        page.click("#submit-block button[type=submit]")
+        expect(page.locator("#submitted-note")).to_contain_text("внесена и отправлена не экспертом: секретарь Петрова А.А.")
+
+        page.goto(f"{base}/expertise/sessions/{data['session']}")
+        expect(page.locator(f"#expert-row-{data['assessment']}")).to_contain_text("отправил не эксперт: секретарь Петрова А.А.")
+        page.get_by_role("button", name="Утвердить заключение").click()
+        expect(page.locator("#conclusion")).to_contain_text("Утверждено")
+        expect(page.locator("#conclusion")).to_contain_text("(Петрова А.А.)")
+        expect(page.locator("#conclusion")).not_to_contain_text("@")
+
+        conclusion_name, conclusion = _download(page, "Экспертное заключение (.docx)")
+        sheet_name, sheet = _download(page, "Лист согласования (.docx)")
+        page.goto(f"{base}/expertise/assessments/{data['assessment']}")
+        checklist_name, checklist = _download(page, "Скачать .docx")
+        assert errors == []
+
+    for name in (conclusion_name, sheet_name, checklist_name):
+        assert len(name.encode()) <= MAX_FILENAME_BYTES and name.endswith(".docx"), name
+    assert conclusion_name.startswith("Экспертное заключение — 13.02.11 Техническая") and conclusion_name.endswith("….docx")
+    assert conclusion_name.count("Экспертное заключение") == 1
+    assert checklist_name == f"Чек-лист эксперта {data['expert']} — 13.02.11.docx"
+
+    held_on, today = data["held_on"], data["today"]
+    months = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"]
+
+    def ru(day):
+        return f"{day.day} {months[day.month - 1]} {day.year} г."
+
+    text = re.sub(r"\s+", " ", convert_to_text(conclusion))
+    assert f"Дата заключения: {ru(today)}" in text and f"Экспертная сессия: {ru(held_on)}" in text
+    assert "(внесена не экспертом: секретарь Петрова А.А.)" in text
+    assert "Секретарь экспертной сессии ______________ А.А. Петрова" in text
+    assert re.search(r"— [\d,]+ из [\d,]+ балл(а|ов) \(", text)
+    for points in re.findall(r"из ([\d,]+) (балла|баллов)", text):  # «из 21 балла», «из 6,5 балла», «из 8 баллов»
+        number, word = points
+        whole = number.split(",")[0]
+        genitive_one = "," in number or (int(whole) % 10 == 1 and int(whole) % 100 != 11)
+        assert word == ("балла" if genitive_one else "баллов"), points
+    assert "@" not in text and ".." not in text.replace("...", "") and "—:" not in text
+
+    sheet_text = re.sub(r"\s+", " ", convert_to_text(sheet))
+    assert f"рассмотрена на экспертной сессии работодателей" in sheet_text and ru(held_on) in sheet_text
+    assert f"Заключение экспертной сессии от {ru(today)}" in sheet_text and "Квалификация: Техник" in sheet_text
+
+    checklist_text = re.sub(r"\s+", " ", convert_to_text(checklist))
+    assert "Нет календарного графика (изменено не экспертом: секретарь Петрова А.А.)" in checklist_text
+    assert "0–3 балла" in checklist_text  # the scale of the 0–N criterion
+    assert "(внесена не экспертом: секретарь Петрова А.А.)" in checklist_text

@@ -1,0 +1,161 @@
+"""A 2023 media plan run through the pages in chromium, as a press office does: an event
+postponed, one cancelled, one over several days, a publication recorded, the plan
+approved; then every download read back — Word files as LibreOffice reads them, the
+spreadsheet's cells through openpyxl."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.live_server import BROWSER_TESTS, browser_page, serve
+
+pytestmark = BROWSER_TESTS
+
+EDITOR = ("press@cluster.local", "browser-password-1")
+
+
+def _prepare():
+    from cluster_intranet.auth.services import create_user
+    from cluster_intranet.directory.models import Organization, Person
+    from cluster_intranet.extensions import db
+    from cluster_intranet.media.models import Channel, MediaEvent, MediaEventChannel, MediaParticipant, MediaPlan
+
+    def org(name):
+        organization = Organization(short_name=name, city="Томск", website="https://example.ru")
+        db.session.add(organization)
+        return organization
+
+    department = org("Департамент промышленности и энергетики Администрации Томской области")
+    college = org("ОГБПОУ «Томский индустриальный техникум»")
+    db.session.flush()
+    for participant in (department, college):
+        db.session.add(MediaParticipant(organization_id=participant.id))
+    officer = Person(surname="Жарких", first_name="Елена", patronymic="Викторовна", position="главный специалист",
+                     organization_id=department.id)  # fmt: skip
+    db.session.add(officer)
+    db.session.flush()
+    create_user(*EDITOR, "secretary", officer.id)  # the press office records for every participant
+    plan = MediaPlan(title="Медиаплан кластера на 2023 год", period_start=date(2023, 1, 1), period_end=date(2023, 12, 31),
+                     responsible_id=officer.id)  # fmt: skip
+
+    def event(title, starts_on, ends_on=None, **fields):
+        found = MediaEvent(plan=plan, title=title, starts_on=starts_on, ends_on=ends_on or starts_on, organizer_id=department.id,
+                           responsible_id=officer.id, release_text=f"{title}: текст пресс-релиза.",
+                           channel_rows=[MediaEventChannel(channel=Channel.WEBSITES.value)], **fields)  # fmt: skip
+        db.session.add(found)
+        db.session.flush()
+        return found.id
+
+    return {
+        "plan": plan,
+        "council": event("Заседание Координационного совета", date(2023, 2, 16), start_time=time(10), end_time=time(12)),
+        "forum": event("Форум «Кадры для промышленности»", date(2023, 4, 10), date(2023, 4, 12), status="material_ready"),
+        "tour": event("Экскурсия на ТЭМЗ", date(2023, 5, 18)),
+        "college": college.id,
+    }
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    def prepared():
+        data = _prepare()
+        data["plan"] = data["plan"].id
+        return data
+
+    with serve(tmp_path_factory.mktemp("media"), prepared) as served:
+        yield served
+
+
+def _download(page, click) -> tuple[str, bytes]:
+    with page.expect_download() as info:
+        click()
+    download = info.value
+    with open(download.path(), "rb") as file:
+        return download.suggested_filename, file.read()
+
+
+def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
+    import openpyxl
+
+    from cluster_intranet.documents.pdf import convert_to_text
+
+    base, _, data = live
+    with browser_page(request, signed_in=(base, *EDITOR)) as page:
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("dialog", lambda dialog: dialog.accept())
+
+        # The one-day council meeting: its edit form has no end date; «Перенести» with a reason.
+        page.goto(f"{base}/media/events/{data['council']}/edit")
+        expect(page.locator("input[name=ends_on]")).to_have_value("")
+        page.goto(f"{base}/media/events/{data['council']}")
+        page.get_by_role("link", name="Перенести…").click()
+        page.fill("input[name=starts_on]", "2023-03-16")
+        page.fill("input[name=reason]", "Совпадение с областной коллегией")
+        page.get_by_role("button", name="Перенести").click()
+        expect(page.locator(".event-details")).to_contain_text("16.03.2023, 10:00–12:00 (перенесено с 16.02.2023)")
+        expect(page.locator(".event-history")).to_contain_text("Совпадение с областной коллегией")
+        page.get_by_role("button", name="Материал готов").click()
+        expect(page.locator("body")).to_contain_text("Статус: Материал готов.")
+
+        # A publication on the college's website, recorded from the event's page.
+        page.goto(f"{base}/media/events/{data['council']}/publications?organization={data['college']}")
+        page.select_option("select[name=organization_id]", str(data["college"]))
+        page.fill("input[name=url]", "https://tit.tomsk.ru/news/council-2023")
+        page.fill("input[name=published_on]", "2023-03-17")
+        page.locator("form.publication-form button[type=submit]").click()
+        expect(page.locator("#coverage")).to_contain_text("Опубликовали на своих сайтах 1 из 2")
+
+        # The excursion is cancelled with a reason: its page shows no gaps.
+        page.goto(f"{base}/media/events/{data['tour']}")
+        page.locator("summary", has_text="Отменить…").click()
+        page.fill(f"#reason-{data['tour']}", "Завод закрыт на карантин")
+        page.get_by_role("button", name="Отменить мероприятие").click()
+        expect(page.locator("#coverage")).to_contain_text("Мероприятие отменено: публиковать нечего.")
+        expect(page.locator(".slot-gap")).to_have_count(0)
+
+        # The plan approved; the agenda of March lists the postponed meeting on its new day.
+        page.goto(f"{base}/media/plans/{data['plan']}")
+        page.get_by_role("button", name="Утвердить").click()
+        expect(page.locator("#plan-header")).to_contain_text("Утвердил Жарких Е.В.")
+        page.goto(f"{base}/media/calendar?month=2023-03&view=agenda")
+        expect(page.locator(".calendar-agenda")).to_contain_text("16 марта")
+
+        page.goto(f"{base}/media/plans/{data['plan']}")
+        docx_name, plan_docx = _download(page, lambda: page.get_by_role("link", name="Скачать .docx").click())
+        xlsx_name, plan_xlsx = _download(page, lambda: page.get_by_role("link", name="Скачать .xlsx").click())
+        page.goto(f"{base}/media/events/{data['tour']}")
+        page.fill("#release-date", "2023-05-15")
+        release_name, release = _download(page, lambda: page.locator("form[action$='press-release.docx'] button").click())
+        assert errors == []
+
+    assert (docx_name, xlsx_name) == ("Медиаплан кластера на 2023 год.docx", "Медиаплан кластера на 2023 год.xlsx")
+    assert release_name == "Пресс-релиз — Экскурсия на ТЭМЗ.docx"
+
+    text = re.sub(r"\s+", " ", convert_to_text(plan_docx))
+    assert "УТВЕРЖДАЮ главный специалист ______________ Жарких Е.В." in text
+    assert "16.03.2023, 10:00–12:00 (перенесено с 16.02.2023)" in text
+    assert "10.04.2023 – 12.04.2023" in text  # several days
+    assert "Экскурсия на ТЭМЗ" in text and "ОТМЕНЕНО: Завод закрыт на карантин" in text
+
+    release_text = re.sub(r"\s+", " ", convert_to_text(release))
+    assert "15 мая 2023 г. ОТМЕНЕНО Мероприятие отменено: Завод закрыт на карантин. Материал не публикуется." in release_text
+    assert "главный специалист Департамента промышленности и энергетики Администрации Томской области" in release_text
+    assert "по медиаплану кластера на 2023 год для" in release_text
+
+    book = openpyxl.load_workbook(io.BytesIO(plan_xlsx))
+    rows = {row[1]: row for row in book["Медиаплан"].iter_rows(min_row=5, values_only=True)}
+    council = rows["Заседание Координационного совета"]
+    assert council[2].date() == date(2023, 3, 16) and council[-1].date() == date(2023, 2, 16)  # «Перенесено с»
+    assert rows["Экскурсия на ТЭМЗ"][9:11] == ("Отменено", "Завод закрыт на карантин")
+    grid = book["Охват"]
+    cells = {row[0].value: row for row in grid.iter_rows(min_row=4)}
+    covered = cells["Заседание Координационного совета"]
+    assert covered[3].value.startswith("Официальный сайт, 17.03.2023: https://tit.tomsk.ru/news/council-2023")
+    assert covered[3].hyperlink.target == "https://tit.tomsk.ru/news/council-2023"
+    assert [c.value for c in cells["Охват участника, %"]][2:] == [0, 50, 25]  # and the plan's overall total
+    assert grid.print_title_rows and grid.page_setup.orientation == "landscape"
