@@ -16,6 +16,15 @@ if TYPE_CHECKING:
     from ..directory.models import Person
 
 
+
+# Documents sign with a person's name, never an account's e-mail: said to a user whose
+# account has no person when the user is about to approve or confirm one.
+NO_PERSON_TO_SIGN = (
+    "Ваша учётная запись не связана с сотрудником справочника: документ некому подписать. "
+    "Попросите администратора связать её с вашей карточкой сотрудника («Пользователи»)."
+)
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
 
@@ -50,6 +59,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def display_name(self) -> str:
         return self.person.short_name if self.person else self.email
+
 
     def has_role(self, *roles: Role) -> bool:
         return self.role == Role.ADMIN or self.role in roles

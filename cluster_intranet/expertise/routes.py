@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth.access import role_required
+from ..auth.models import NO_PERSON_TO_SIGN
 from ..auth.roles import RUN_EXPERTISE, Role
 from ..documents.library import KINDS, active_template
 from ..documents.rendering import TemplateError, render_document
@@ -550,7 +551,7 @@ def confirm_conclusion(session_id: int):
         if not form.validate_on_submit():
             raise ExpertiseError(form.error_text())
         if current_user.person is None:  # the documents sign with a name, never an e-mail
-            raise ExpertiseError(services.UNLINKED_CONFIRMER)
+            raise ExpertiseError(NO_PERSON_TO_SIGN)
         services.confirm_conclusion(data, form.verdict.data, form.text.data or "", current_user)
     except ExpertiseError as error:
         db.session.rollback()

@@ -1008,12 +1008,6 @@ def conclusion_problems(data: SessionData) -> list[str]:
     return problems
 
 
-UNLINKED_CONFIRMER = (
-    "Ваша учётная запись не связана с сотрудником справочника: заключение некому подписать. "
-    "Попросите администратора связать её с вашей карточкой сотрудника («Пользователи»)."
-)
-
-
 def confirm_conclusion(data: SessionData, verdict: str | None, text: str, user: User | None) -> None:
     """Completes the session and sets the programme's approval status."""
     if data.session.is_completed:

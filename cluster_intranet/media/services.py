@@ -18,7 +18,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
-from ..auth.models import User
+from ..auth.models import NO_PERSON_TO_SIGN, User
 from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
 from ..concurrency import ensure_current
 from ..directory.models import Organization, Person
@@ -135,6 +135,8 @@ def approve_plan(plan: MediaPlan, user: User) -> None:
         raise MediaError("Медиаплан уже утверждён.")
     if not db.session.scalar(select(exists().where(MediaEvent.plan_id == plan.id))):
         raise MediaError("В медиаплане нет ни одного мероприятия: утверждать нечего.")
+    if user.person is None:  # «УТВЕРЖДАЮ» is signed with a name, never an e-mail
+        raise MediaError(NO_PERSON_TO_SIGN)
     plan.status = PlanStatus.APPROVED.value
     plan.approved_at = clock.utcnow()
     plan.approved_by = user

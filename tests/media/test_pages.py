@@ -163,12 +163,15 @@ def test_viewers_read_but_do_not_change(viewer, plan_case):
 
 
 def test_approving_the_plan_swaps_its_header(login_as, plan_case):
-    plan, _, _, _ = plan_case
-    secretary = login_as(Role.SECRETARY)
+    plan, _, _, person = plan_case
+    unlinked = login_as(Role.SECRETARY, "unlinked@cluster.test")
+    refused = unlinked.hx("post", f"/media/plans/{plan.id}/approve")
+    assert refused.status_code == 409 and "не связана с сотрудником справочника" in refused.get_data(as_text=True)
+    secretary = login_as(Role.SECRETARY, person_id=person.id)
     response = secretary.hx("post", f"/media/plans/{plan.id}/approve")
     assert response.status_code == 200 and 'id="plan-header"' in response.get_data(as_text=True)
     assert "Вернуть в черновики" in response.get_data(as_text=True)
-    assert db.session.get(MediaPlan, plan.id).is_approved
+    assert db.session.get(MediaPlan, plan.id).is_approved and "Утвердил Кузнецова Н.В." in response.get_data(as_text=True)
     again = secretary.hx("post", f"/media/plans/{plan.id}/approve")
     assert again.status_code == 409 and "уже утверждён" in again.get_data(as_text=True)
 
