@@ -9,12 +9,15 @@ Shared pieces::
                 college_full: str, study_form: str,         # «очная»
                 intake_year: int, status: str,              # «Согласована»
                 decided_on: date | None}
-    session:   {date: date, place: str,
+    session:   {date: date,                                 # the meeting of the session
+                deadline: date | None,                      # the experts send their checklists by then
+                place: str,
                 checklist: {title: str, number: int, protocol_ref: str}}
     expert:    {name: str,                                   # «Соколов А.В.»
                 full_name: str, short_name_reversed: str,   # «А.В. Соколов» (signatures)
                 position: str, organization: str,
-                verdict: str, points: str, maximum: str, percent: str}   # «83,3 %»
+                verdict: str, points: str, maximum: str, percent: str,   # «83,3 %»
+                submitted_by: str}   # «секретарь Петрова А.А.» when not the expert sent it, else ""
 
 expert_checklist.docx — one expert's filled checklist::
 
@@ -24,9 +27,13 @@ expert_checklist.docx — one expert's filled checklist::
                             wording: str, hint: str, scale: str,
                             answer: str,                     # «частично соответствует», «2», «—»
                             weight: str, points: str, maximum: str, comment: str,
-                            required: bool}]}]
+                            required: bool,
+                            changed_by: str}]}]      # who changed the expert's answer, "" if nobody
     total: {points: str, maximum: str, percent: str}
-    verdict: str, remarks: str, submitted_on: date | None
+    verdict: str, submitted_by: str, remarks: str, submitted_on: date | None
+
+Once a conclusion is confirmed, these contexts (and file names) are kept on the session
+(``freeze``) and its documents are rendered from them ever after.
 
 expert_conclusion.docx — the session's conclusion with the table of results::
 
