@@ -95,11 +95,13 @@ def _name_parses(word: str, grammeme: str):
 
 
 def _gender_of_surname(surname: str) -> str:
-    lower = surname.lower().split("-")[-1]
-    if lower.endswith(_FEMININE_SUFFIXES):
+    parts = surname.lower().split("-")
+    # A double-barrelled surname: the part with a Russian suffix tells («Мельникова-Гросс»).
+    if any(part.endswith(_FEMININE_SUFFIXES) for part in parts):
         return "femn"
-    if lower.endswith(_MASCULINE_SUFFIXES):
+    if any(part.endswith(_MASCULINE_SUFFIXES) for part in parts):
         return "masc"
+    lower = parts[-1]
     genders = {p.tag.gender for p in _name_parses(lower, "Surn")}
     if genders == {"femn"}:
         return "femn"
@@ -155,7 +157,8 @@ def decline_surname(surname: str, case: str, gender: str) -> str:
 
     # 1. The dictionary knows the surname (Беляев, Кузнецова, Достоевский, Дюма).
     for parse in _name_parses(lower, "Surn"):
-        if parse.tag.gender in (gender, "ms-f"):
+        # "ms-f" (common gender) is a grammeme of the tag, not a value of tag.gender.
+        if parse.tag.gender == gender or "ms-f" in parse.tag:
             form = parse.inflect({case}) if "Fixd" in parse.tag else parse.inflect({case, gender})
             if form is not None:
                 return _restore_spelling(surname, form.word)

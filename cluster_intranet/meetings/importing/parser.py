@@ -1,0 +1,540 @@
+"""The protocol parser: lines of text in, a ``ParsedProtocol`` out.
+
+Pure: no Flask, no database. It reads both forms the intranet writes (the short form
+of the seed protocol and the full form of ГОСТ Р 7.0.97-2016 with СЛУШАЛИ /
+ВЫСТУПИЛИ / РЕШИЛИ per item) and the usual variants secretaries type: «Повестка
+дня» for «Обсуждаемые вопросы», «ПОСТАНОВИЛИ» for «РЕШИЛИ», «Ответственные –» for
+«Ответственный исполнитель –», «до 1 декабря 2021 г.» for «срок до 01.12.2021»,
+names with sloppy initials («Криков А. Н.», «Матвеев Д..М.»).
+
+A line is one paragraph (a .docx paragraph, or a line of a text file); Word's own
+numbering arrives as text («1. »), put there by the reader. Every line the parser
+cannot place is kept verbatim in ``unrecognised``, so nothing of the original is lost.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, time
+
+from . import names
+from .structure import AgendaItem, Attendee, Decision, ParsedProtocol, Speech, Votes
+
+MONTHS = {
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6,
+    "июля": 7, "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+}
+DASH = r"\s*[–—-]\s*"
+_DASH_SPLIT = re.compile(r"\s+[–—-]\s+|\s*[–—]\s*")  # «Имя – текст»: a dash with spaces (or a long one)
+_NUMBER = re.compile(r"^(?P<label>\d{1,3}(?:\.\d{1,3})*)(?:[.)]\s*|\s+)(?=\S)(?P<text>.*)$")
+_RU_DATE = re.compile(r"«?(\d{1,2})»?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\s*(?:г\.?|года)?", re.IGNORECASE)
+_NUM_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_DATE_LINE = re.compile(
+    r"^(?:дата(?: проведения)?\s*:?\s*)?(?P<date>«?\d{1,2}»?\s+\w+\s+\d{4}\s*(?:г\.?|года)?|\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.)?)"
+    r"(?:\s*№\s*(?P<number>\d+))?$",
+    re.IGNORECASE,
+)
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
+_CITY = re.compile(r"^(?:г|гор|с|п|пос|пгт|рп|д|дер|ст)\.\s*[А-ЯЁ][\w\- ]{1,60}$")
+_TITLE = re.compile(r"^(?P<extract>выписка\s+из\s+)?протокол(?:а)?\b(?:\s+заседания\b)?\s*(?P<rest>.*)$", re.IGNORECASE)
+_RESPONSIBLE = re.compile(r"^(?:ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|исполнител\w*)\s*(?:[–—:-]\s*)?(?P<rest>.+)$", re.IGNORECASE)
+_INLINE_RESPONSIBLE = re.compile(r"\s+(?=(?:Ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|Исполнител\w*)\s*[–—:-])")
+_DEADLINE_ONLY = re.compile(r"^(?:срок\b|до\s+«?\d)", re.IGNORECASE)
+_DEADLINE = re.compile(
+    r"(?:,|;)?\s*(?:срок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?)?(?:до\s+)?(?P<date>«?\d{1,2}»?\s+(?:"
+    + "|".join(MONTHS)
+    + r")\s+\d{4}\s*(?:г\.?|года)?|\d{1,2}\.\d{1,2}\.\d{4}(?:\s*г\.)?)\s*\.?$",
+    re.IGNORECASE,
+)
+_TERM = re.compile(r"(?:,|;)?\s*срок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?(?P<term>[^,;]+?)\s*\.?$", re.IGNORECASE)
+_VOTE_COUNT = {
+    "for_": re.compile(r"«?\bза»?\s*[–—:-]?\s*(\d+)", re.IGNORECASE),
+    "against": re.compile(r"«?\bпротив»?\s*[–—:-]?\s*(\d+)", re.IGNORECASE),
+    "abstained": re.compile(r"«?\bвоздерж\w*»?\s*[–—:-]?\s*(\d+)", re.IGNORECASE),
+}
+
+# Section headings: (pattern of the whole line, section). Checked in order.
+_SECTIONS = [
+    (r"присутствовали\s*:?\s*(?P<count>\d+)\s*(?:чел\.?|человек).*", "count"),
+    (r"(?:присутствовали(?:\s+на\s+заседании)?\s+)?очно\s*:?", "in_person"),
+    (r"присутствовали(?:\s+на\s+заседании)?(?:\s+члены\s+совета)?\s*:?", "in_person"),
+    (r"(?:онлайн[\s-]*подключени[ея]|присутствовали\s+(?:онлайн|дистанционно)|дистанционно|онлайн|"
+     r"в\s+режиме\s+(?:видео-?конференц(?:ии|связи)|онлайн)|подключились\s+онлайн)\s*:?", "online"),
+    (r"приглаш[её]нн?ые(?:\s+лица)?\s*:?|приглашены\s*:?|присутствовали\s+приглаш[её]нные\s*:?", "invited"),
+    (r"(?:обсуждаемые\s+вопросы|повестка(?:\s+дня|\s+заседания)?|вопросы\s+повестки(?:\s+дня)?)\s*:?", "agenda"),
+    (r"(?:по\s+результатам\s+заседания\s+(?:были\s+)?приняты\s+решения|по\s+итогам\s+заседания\s+(?:решили|постановили)|"
+     r"приняты\s+решения|решения\s+заседания)\s*:?", "general"),
+    (r"список\s+присутствовавших|приложение|к\s+протоколу|от\s+\d{1,2}\.\d{1,2}\.\d{4}\s*№\s*\d+", "appendix"),
+]
+_SECTIONS = [(re.compile(pattern + r"$", re.IGNORECASE), name) for pattern, name in _SECTIONS]
+_HEARD = re.compile(r"^(?:(?P<number>\d{1,3})[.)]?\s*)?слушали\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_SPOKE = re.compile(r"^выступил[аи]?\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_DECIDED = re.compile(r"^(?:(?P<number>\d{1,3})[.)]?\s*)?(?:решили|постановили|решение|решения)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_VOTED = re.compile(r"^(?:голосовали|итоги\s+голосования|результаты\s+голосования)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_ROLE_LINE = re.compile(r"^(?P<role>председатель(?:ствующий)?|секретарь)(?:\s+заседания)?\s*[–—:-]\s*(?P<name>.+?)\.?$", re.IGNORECASE)
+_SIGNATURE = re.compile(r"^(?P<role>председатель(?:ствующий)?|секретарь)\b(?P<rest>[^–—:]*)$", re.IGNORECASE)
+_PLACE = re.compile(r"^место\s+(?:проведения|заседания)\s*:?\s*(?P<place>.+)$", re.IGNORECASE)
+_TIMES = re.compile(r"^время\s+(?:проведения|заседания)\s*:?\s*(?P<times>.+)$", re.IGNORECASE)
+_SPEAKER = re.compile(r"[\s.;,]*\(?\s*докладчик(?:и)?\s*[–—:-]?\s*(?P<name>[^()]+?)\s*\)?\s*\.?$", re.IGNORECASE)
+_STEM_WORD = re.compile(r"[а-яёa-z]{4,}", re.IGNORECASE)
+
+
+def lines_from_text(text: str) -> list[str]:
+    """A pasted or .txt protocol: one line per paragraph, blank lines dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").lstrip("\ufeff")
+    return [line for line in (raw.strip() for raw in text.split("\n")) if line]
+
+
+def parse_text(text: str) -> ParsedProtocol:
+    return parse(lines_from_text(text))
+
+
+def parse_date(text: str) -> date | None:
+    match = _RU_DATE.search(text)
+    try:
+        if match:
+            return date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
+        match = _NUM_DATE.search(text)
+        if match:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_votes(text: str) -> Votes:
+    if re.search(r"единогласно", text, re.IGNORECASE):
+        return Votes(unanimous=True)
+    counts = {}
+    for field, pattern in _VOTE_COUNT.items():
+        match = pattern.search(text)
+        counts[field] = int(match.group(1)) if match else None
+    return Votes(**counts)
+
+
+def split_position(text: str) -> tuple[str, str]:
+    """«директор ООО «Гарантийный фонд»» → («директор», «ООО «Гарантийный фонд»»).
+
+    Positions are written in lower case; the organisation begins at the first word
+    after it that starts with a capital letter or a quote (an abbreviation such as
+    ОГБПОУ, or «Департамента …» in the genitive).
+    """
+    words = text.split(" ")
+    for index, word in enumerate(words):
+        if index and word and (word[0].isupper() or word[0] in "«\"“„"):
+            return " ".join(words[:index]).strip(), " ".join(words[index:]).strip()
+    return text.strip(), ""
+
+
+def _strip_item_end(text: str) -> str:
+    return text[:-1] if text.endswith((";", ".")) else text
+
+
+def _stems(text: str) -> set[str]:
+    return {word.lower().replace("ё", "е")[:5] for word in _STEM_WORD.findall(text)}
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self.result = ParsedProtocol()
+        self.section = "header"
+        self.item: AgendaItem | None = None  # the item of СЛУШАЛИ/РЕШИЛИ being read
+        self.mode = ""  # within an item: heard, spoke, decided
+        self.decision: Decision | None = None
+        self.decision_closed = False  # its responsible/deadline line was read
+        self.decision_numbered = False
+        self.expect_genitive = False
+        self.signature_role: str | None = None
+        self.signature_title = ""
+        self.full_markers = 0
+
+    # helpers ------------------------------------------------------------------------
+
+    def unrecognised(self, line: str) -> None:
+        self.result.unrecognised.append(line)
+
+    def _item_for(self, number: int) -> AgendaItem:
+        item = self.result.item(number)
+        if item is None:
+            item = AgendaItem(number=number, text="")
+            self.result.agenda.append(item)
+            self.result.agenda.sort(key=lambda i: i.number)
+        return item
+
+    def _people_list(self, section: str) -> list[Attendee]:
+        return {
+            "in_person": self.result.attendees_in_person,
+            "online": self.result.attendees_online,
+            "invited": self.result.invited,
+        }[section]
+
+    # the line dispatcher ------------------------------------------------------------
+
+    def feed(self, line: str) -> None:
+        text = " ".join(line.split())  # tabs, no-break and repeated spaces: one space
+        if not text:
+            return
+        if self.signature_role:
+            role, self.signature_role = self.signature_role, None
+            if names.looks_like_name(text):
+                self._set_role(role, text, self.signature_title)
+                return
+            self.unrecognised(self.signature_title)
+        if self.expect_genitive:
+            self.expect_genitive = False
+            if not self.result.council_genitive and "совет" in text.lower():
+                self.result.council_genitive = text
+                return
+        if self._heading(text) or self._role(text):
+            return
+        handler = getattr(self, f"_in_{self.section}")
+        handler(text)
+
+    def _heading(self, text: str) -> bool:
+        for pattern, section in _SECTIONS:
+            match = pattern.match(text)
+            if not match:
+                continue
+            if section == "count":
+                self.result.attendees_count = int(match.group("count"))
+                self.section = "header"
+            elif section == "appendix":
+                self.section = "appendix"
+            else:
+                self.section = section
+                self.item, self.mode, self.decision = None, "", None
+            return True
+        match = _HEARD.match(text)
+        if match:
+            number = int(match.group("number")) if match.group("number") else (self.item.number + 1 if self.item else 1)
+            self.item, self.mode, self.decision, self.section = self._item_for(number), "heard", None, "item"
+            self.full_markers += 1
+            if match.group("rest"):
+                self._in_item(match.group("rest"))
+            return True
+        match = _SPOKE.match(text)
+        if match and self.section == "item":
+            self.mode = "spoke"
+            if match.group("rest"):
+                self._in_item(match.group("rest"))
+            return True
+        match = _DECIDED.match(text)
+        if match:
+            if match.group("number"):
+                self.item, self.section = self._item_for(int(match.group("number"))), "item"
+            if self.section == "item":
+                self.mode = "decided"
+                self.full_markers += 1
+            else:
+                self.section = "general"
+            self.decision = None
+            if match.group("rest"):
+                self.feed(match.group("rest"))
+            return True
+        match = _VOTED.match(text)
+        if match and self.section in ("item", "general"):
+            votes = parse_votes(match.group("rest"))
+            if self.decision is not None:
+                self.decision.votes = votes
+            elif self.item is not None:
+                self.item.votes = votes
+            else:
+                self.unrecognised(text)
+            return True
+        return False
+
+    def _set_role(self, role: str, name: str, title: str = "") -> None:
+        name = names.normalise(name)
+        attribute = "chair" if role.lower().startswith("председател") else "secretary"
+        if title and not getattr(self.result, f"{attribute}_title"):
+            setattr(self.result, f"{attribute}_title", title)
+        current = getattr(self.result, attribute)
+        if current and names.key(current) != names.key(name):
+            self.result.uncertain.append(
+                f"{'Председатель' if attribute == 'chair' else 'Секретарь'} в подписи ({name}) "
+                f"не совпадает с указанным в начале ({current})."
+            )
+        elif not current:
+            setattr(self.result, attribute, name)
+
+    def _role(self, text: str) -> bool:
+        """«Председатель – О.Н. Пояркова», or a signature: «Секретарь Координационного
+        совета» with the name after a tab or on the next line."""
+        match = _ROLE_LINE.match(text)
+        if match and names.looks_like_name(match.group("name")):
+            self._set_role(match.group("role"), match.group("name"))
+            self.full_markers += 1
+            return True
+        match = _SIGNATURE.match(text)
+        if match:
+            # «Секретарь Координационного совета<tab>Е.В. Жарких»: the name at the end.
+            words = match.group("rest").split()
+            tail = " ".join(words[-2:]) if len(words) >= 2 else ""
+            if tail and names.looks_like_name(tail):
+                self._set_role(match.group("role"), tail, " ".join(text.split()[: -2]))
+            else:
+                self.signature_role, self.signature_title = match.group("role"), text
+            self.section = "signatures"
+            return True
+        return False
+
+    # sections -----------------------------------------------------------------------
+
+    def _in_header(self, text: str) -> None:
+        result = self.result
+        plain = text
+        match = _TITLE.match(plain)
+        if match:
+            if match.group("extract"):
+                result.kind = "extract"
+            number = re.search(r"№\s*(\d+)", plain)
+            if number:
+                result.number = int(number.group(1))
+            rest = re.sub(r"\s*№\s*\d+", "", plain[match.start("rest"):]).strip()
+            if rest and "совет" in rest.lower() and not rest.lower().startswith("заседания"):
+                result.council_genitive = rest
+            elif rest:
+                self._in_header(rest)
+            return
+        if plain.lower() == "заседания":
+            self.expect_genitive = True
+            return
+        if plain.lower().startswith("заседания "):
+            result.council_genitive = plain[len("заседания "):].strip()
+            return
+        match = _DATE_LINE.match(plain)
+        if match and parse_date(match.group("date")):
+            result.date = parse_date(match.group("date"))
+            if match.group("number"):
+                result.number = int(match.group("number"))
+            return
+        match = re.fullmatch(r"№\s*(\d+)", plain)
+        if match:
+            result.number = int(match.group(1))
+            return
+        if _CITY.match(plain) and not result.city:
+            result.city = plain
+            return
+        match = _PLACE.match(plain)
+        if match:
+            result.place = match.group("place").strip()
+            self.full_markers += 1
+            return
+        match = _TIMES.match(plain)
+        if match:
+            found = _TIME.findall(match.group("times"))
+            if found:
+                result.start_time = time(int(found[0][0]), int(found[0][1]))
+            if len(found) > 1:
+                result.end_time = time(int(found[1][0]), int(found[1][1]))
+            return
+        if "совет" in plain.lower() and not result.council and result.number is None and not result.date:
+            result.council = plain
+            return
+        self.unrecognised(text)
+
+    def _attendee_line(self, text: str) -> Attendee | None:
+        match = _NUMBER.match(text)
+        body = match.group("text") if match else text
+        if " | " in body:  # a row of an attendee table: name | position | organization
+            cells = [cell.strip() for cell in body.split(" | ")]
+            if names.looks_like_name(cells[0]):
+                position, organization = (cells[1], " ".join(cells[2:])) if len(cells) > 2 else split_position(cells[1])
+                return Attendee(name=cells[0], position=position, organization=organization)
+            return None
+        if body.endswith(";") or (body.endswith(".") and "," in body):
+            body = body[:-1].rstrip()
+        name, _, rest = body.partition(",")
+        if not names.looks_like_name(name):
+            return None
+        position, organization = split_position(" ".join(rest.split()))
+        return Attendee(name=" ".join(name.split()), position=position, organization=organization)
+
+    def _in_people(self, text: str) -> None:
+        attendee = self._attendee_line(text)
+        if attendee is None:
+            self.unrecognised(text)
+        else:
+            self._people_list(self.section).append(attendee)
+
+    _in_in_person = _in_online = _in_invited = _in_people
+
+    def _in_appendix(self, text: str) -> None:
+        self.unrecognised(text)
+
+    def _in_agenda(self, text: str) -> None:
+        match = _NUMBER.match(text)
+        speaker = ""
+        body = match.group("text") if match else text
+        found = _SPEAKER.search(body)
+        if found and names.looks_like_name(found.group("name")):
+            speaker, body = names.normalise(found.group("name")), body[: found.start()].rstrip()
+            if not body.endswith((".", "?", "!", ";")) and body:
+                body += "."
+        if match and "." not in match.group("label"):
+            item = self._item_for(int(match.group("label")))
+            item.text, item.speaker = body, speaker or item.speaker
+        elif self.result.agenda and not body and speaker:
+            self.result.agenda[-1].speaker = speaker
+        elif self.result.agenda and body:
+            last = self.result.agenda[-1]
+            last.text = f"{last.text} {body}".strip()
+            last.speaker = speaker or last.speaker
+        elif body:
+            self.result.agenda.append(AgendaItem(number=len(self.result.agenda) + 1, text=body, speaker=speaker))
+        else:
+            self.unrecognised(text)
+
+    def _in_item(self, text: str) -> None:
+        item = self.item
+        if self.mode in ("heard", "spoke"):
+            parts = _DASH_SPLIT.split(text, maxsplit=1)
+            who = parts[0] if len(parts) == 2 and names.looks_like_name(parts[0]) else ""
+            if not who and names.looks_like_name(text):
+                who, parts = text, [text, ""]
+            summary = parts[1].strip() if who else text
+            target = item.heard if self.mode == "heard" else item.spoke
+            if self.mode == "heard" and not who and not target and (summary == item.text or not item.text):
+                if not item.text:
+                    item.text = summary  # «СЛУШАЛИ:» gives the item's wording when nobody reported
+                return
+            target.append(Speech(name=who, summary=summary, written=who))
+            return
+        if self.mode == "decided":
+            self._decision_line(text, item.number)
+            return
+        self.unrecognised(text)
+
+    def _in_general(self, text: str) -> None:
+        self._decision_line(text, None)
+
+    def _in_signatures(self, text: str) -> None:
+        self.unrecognised(text)
+
+    # decisions ----------------------------------------------------------------------
+
+    def _decision_line(self, text: str, item_number: int | None) -> None:
+        match = _RESPONSIBLE.match(text)
+        if match and self.decision is not None and text.lower().startswith(("ответствен", "исполнител")):
+            self._responsible(self.decision, match.group("rest"))
+            return
+        if _DEADLINE_ONLY.match(text) and self.decision is not None:
+            self._deadline(self.decision, text)
+            return
+        match = _NUMBER.match(text)
+        if match:
+            label, body = match.group("label"), match.group("text")
+        elif self.decision is not None and not self.decision_closed:
+            self.decision.text = f"{self.decision.text} {text}"
+            return
+        elif self.decision is not None and self.decision_numbered:
+            self.unrecognised(text)  # after numbered decisions, a loose line is not one
+            return
+        else:
+            label, body = str(len(self.result.item_decisions(item_number)) + 1), text
+            if item_number is not None:
+                label = f"{item_number}.{label}"
+        if item_number is None and "." in label:  # «1.2.» under a common heading: the item is in the number
+            item_number = int(label.split(".")[0])
+            self._item_for(item_number)
+        inline = _INLINE_RESPONSIBLE.split(body, maxsplit=1)
+        decision = Decision(number=label, text=inline[0].strip(), item_number=item_number)
+        self.result.decisions.append(decision)
+        self.decision, self.decision_closed, self.decision_numbered = decision, False, bool(match)
+        if len(inline) == 2:
+            self._responsible(decision, _RESPONSIBLE.match(inline[1]).group("rest"))
+
+    def _deadline(self, decision: Decision, text: str) -> str:
+        """Reads the deadline at the end of ``text`` into ``decision``; returns the rest."""
+        match = _DEADLINE.search(text)
+        if match:
+            decision.deadline = parse_date(match.group("date"))
+            self.decision_closed = True
+            return text[: match.start()]
+        match = _TERM.search(text)
+        if match:
+            decision.term = match.group("term").strip()
+            self.decision_closed = True
+            return text[: match.start()]
+        return text
+
+    def _responsible(self, decision: Decision, text: str) -> None:
+        rest = self._deadline(decision, text.strip())
+        people = [names.normalise(p) if names.looks_like_name(p) else p.strip() for p in re.split(r",|;|\sи\s", rest)]
+        decision.responsible = [p for p in (p.strip().rstrip(".") if not names.looks_like_name(p) else p for p in people) if p]
+        self.decision_closed = True
+
+    # after the last line ------------------------------------------------------------
+
+    def finish(self) -> ParsedProtocol:
+        result = self.result
+        result.form = "full" if self.full_markers else "short"
+        known = self._known_names()
+        for item in result.agenda:
+            for speech in item.heard:
+                if speech.name:
+                    speech.name = names.nominative(speech.written, known)
+            if not item.speaker and len(item.heard) == 1 and item.heard[0].name:
+                item.speaker = item.heard[0].name
+            self._item_vote(item)
+        self._guess_items()
+        for decision in result.decisions:
+            if decision.item_number is not None and "." not in decision.number:
+                decision.number = str(decision.number)
+        if result.kind == "extract":
+            result.uncertain.append("Это выписка из протокола, а не протокол: в ней только выбранные решения.")
+        return result
+
+    def _known_names(self) -> list[str]:
+        result = self.result
+        known = [a.name for a in result.attendees] + [result.chair, result.secretary]
+        known += [item.speaker for item in result.agenda]
+        known += [name for d in result.decisions for name in d.responsible]
+        return list(dict.fromkeys(name for name in known if name))
+
+    def _item_vote(self, item: AgendaItem) -> None:
+        """One «Голосовали» after an item's decisions is the item's vote; a vote under
+        each of them (or under some) stays with its decision."""
+        decisions = self.result.item_decisions(item.number)
+        voted = [d for d in decisions if d.votes is not None]
+        if item.votes is None and len(voted) == 1 and voted[0] is decisions[-1]:
+            item.votes, decisions[-1].votes = decisions[-1].votes, None
+
+    def _guess_items(self) -> None:
+        """The short form lists decisions after the whole agenda: each is linked to
+        the item whose wording it shares most, keeping the agenda's order."""
+        result = self.result
+        loose = [d for d in result.decisions if d.item_number is None]
+        if result.form != "short" or not loose or not result.agenda or len(loose) != len(result.decisions):
+            return
+        items = [_stems(item.text) for item in result.agenda]
+        scores = [[len(_stems(d.text) & stems) for stems in items] for d in loose]
+        if not any(any(row) for row in scores):
+            return
+        # best[k][i]: the best total of decisions 0..k with decision k on item i (orders kept)
+        best = [scores[0][:]]
+        back: list[list[int]] = [[0] * len(items)]
+        for k in range(1, len(loose)):
+            row, links, top, top_at = [], [], -1, 0
+            for i in range(len(items)):
+                if best[k - 1][i] > top:
+                    top, top_at = best[k - 1][i], i
+                row.append(top + scores[k][i])
+                links.append(top_at)
+            best.append(row)
+            back.append(links)
+        i = max(range(len(items)), key=lambda j: best[-1][j])
+        for k in range(len(loose) - 1, -1, -1):
+            loose[k].item_number, loose[k].item_guessed = result.agenda[i].number, True
+            i = back[k][i]
+        result.uncertain.append(
+            "Вопросы повестки, к которым относятся решения, определены по тексту: проверьте их."
+        )
+
+
+def parse(lines: Iterable[str]) -> ParsedProtocol:
+    """The protocol in ``lines`` (one paragraph each)."""
+    parser = _Parser()
+    for line in lines:
+        parser.feed(line)
+    return parser.finish()

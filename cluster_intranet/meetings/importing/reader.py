@@ -1,0 +1,254 @@
+"""A protocol file into lines for the parser: .docx read with python-docx, .txt
+decoded, .doc/.rtf/.odt converted to .docx by LibreOffice first.
+
+Word's own numbering becomes text («1. », «1.1. »), as the page shows it; a soft line
+break splits a paragraph into lines; a table of attendees («№ | ФИО | должность |
+организация») gives one line per person, its cells kept apart by `` | `` so the parser
+needs no guess where the position ends. Anything that is not a readable protocol file
+is refused with a Russian message (``ImportFileError``) before any parsing.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import PurePath
+
+from . import names
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # the upload itself (nginx allows 10 MB too)
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all members of a .docx together
+MAX_TEXT_CHARS = 1_000_000  # a protocol of 200 decisions is ~100,000 characters
+CELL_SEPARATOR = " | "
+CONVERTED = {".doc", ".rtf", ".odt"}
+ACCEPTED = (".docx", ".txt", *sorted(CONVERTED))
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_HEADER_CELLS = re.compile(r"^(№|№\s*п/п|п/п|ф\.?\s*и\.?\s*о\.?|фио|фамилия.*|должность|организация|место работы.*|подпись)$", re.IGNORECASE)
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be imported; the message is shown to the user as is."""
+
+
+def _too_big(size: int) -> ImportFileError:
+    return ImportFileError(
+        f"Файл слишком большой: {size / 1024 / 1024:.1f} МБ (допускается не более "
+        f"{MAX_FILE_BYTES // 1024 // 1024} МБ). Протокол такого размера — скорее всего не протокол: "
+        "проверьте, тот ли файл выбран."
+    )
+
+
+# Text -----------------------------------------------------------------------------
+
+
+def text_of(data: bytes) -> str:
+    """A .txt file: UTF-8 (with or without BOM), else Windows-1251 (Notepad's Russian)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big(len(data))
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1251 decodes any byte but 0x98
+        raise ImportFileError("Не удалось прочитать текст файла: неизвестная кодировка.")
+    return check_text(text)
+
+
+def check_text(text: str) -> str:
+    if "\x00" in text:
+        raise ImportFileError("Это не текстовый файл: загрузите протокол в формате .docx, .doc, .rtf, .odt или .txt.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ImportFileError(
+            f"Текст слишком длинный: {len(text):,} знаков (допускается не более {MAX_TEXT_CHARS:,}).".replace(",", " ")
+        )
+    if not text.strip():
+        raise ImportFileError("Файл пустой: в нём нет текста.")
+    return text
+
+
+# .docx -----------------------------------------------------------------------------
+
+
+def _check_package(data: bytes) -> None:
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big(len(data))
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        # An OLE container as .docx: Word's encrypted documents are stored so.
+        raise ImportFileError(
+            "Документ защищён паролем (или это старый формат .doc с другим расширением). "
+            "Снимите защиту в Word («Файл» → «Сведения» → «Защита документа») и загрузите его снова."
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise ImportFileError("Файл повреждён или это не документ Word (.docx).") from None
+    if not any(m.filename == "word/document.xml" for m in members):
+        raise ImportFileError("В файле нет текста документа Word (word/document.xml): это не .docx.")
+    # The sizes in the zip's directory bound what unpacking produces (zipfile stops at
+    # the declared size): a zip bomb is refused here, before anything is unpacked.
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            f"Документ в распакованном виде слишком большой ({unpacked / 1024 / 1024:.0f} МБ, "
+            f"допускается не более {MAX_UNPACKED_BYTES // 1024 // 1024} МБ): возможно, это не протокол."
+        )
+
+
+class _Numbering:
+    """Word's automatic numbering: the label of each numbered paragraph, counted as Word does."""
+
+    def __init__(self, document) -> None:
+        self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            part = document.part.numbering_part
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        root = part.element
+        abstract = {}
+        for node in root.findall(f"{_W}abstractNum"):
+            levels = {}
+            for level in node.findall(f"{_W}lvl"):
+                ilvl = int(level.get(f"{_W}ilvl", "0"))
+                fmt = level.find(f"{_W}numFmt")
+                text = level.find(f"{_W}lvlText")
+                start = level.find(f"{_W}start")
+                levels[ilvl] = (
+                    fmt.get(f"{_W}val") if fmt is not None else "decimal",
+                    text.get(f"{_W}val") if text is not None else "",
+                    int(start.get(f"{_W}val")) if start is not None else 1,
+                )
+            abstract[node.get(f"{_W}abstractNumId")] = levels
+        for num in root.findall(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            levels = abstract.get(ref.get(f"{_W}val")) if ref is not None else None
+            for ilvl, value in (levels or {}).items():
+                self.formats[(num.get(f"{_W}numId"), ilvl)] = value
+
+    def label(self, paragraph) -> str:
+        ppr = paragraph._p.pPr
+        numpr = ppr.numPr if ppr is not None else None
+        if numpr is None and paragraph.style is not None:
+            style_ppr = paragraph.style.element.pPr
+            numpr = style_ppr.numPr if style_ppr is not None else None
+        if numpr is None or numpr.numId is None:
+            return ""
+        num_id = str(numpr.numId.val)
+        ilvl = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+        fmt = self.formats.get((num_id, ilvl))
+        if fmt is None or num_id == "0":
+            return ""
+        counters = self.counters.setdefault(num_id, [0] * 9)
+        counters[ilvl] += 1
+        for deeper in range(ilvl + 1, 9):
+            counters[deeper] = 0
+        kind, text, _ = fmt
+        if kind not in ("decimal", "decimalZero"):
+            return ""  # bullets and letters: no number to read
+        for level in range(ilvl + 1):
+            start = self.formats.get((num_id, level), ("", "", 1))[2]
+            value = counters[level] + start - 1 if counters[level] else start
+            text = text.replace(f"%{level + 1}", str(value))
+        return text.strip() + " "
+
+
+def _cell_texts(row) -> list[str]:
+    seen, cells = set(), []
+    for cell in row.cells:
+        if id(cell._tc) in seen:  # a merged cell appears once per grid column
+            continue
+        seen.add(id(cell._tc))
+        text = " ".join(" ".join(p.text for p in cell.paragraphs).split())
+        if text:
+            cells.append(text)
+    return cells
+
+
+def _table_lines(table) -> Iterator[str]:
+    for row in table.rows:
+        cells = _cell_texts(row)
+        if not cells or all(_HEADER_CELLS.match(cell) for cell in cells):
+            continue
+        number = ""
+        if re.fullmatch(r"\d{1,3}\.?", cells[0]) and len(cells) > 1:
+            number, cells = cells[0].rstrip(".") + ". ", cells[1:]
+        if len(cells) >= 2 and names.looks_like_name(cells[0].rstrip(",")):
+            yield number + CELL_SEPARATOR.join(cell.rstrip(",;") for cell in cells)
+        else:
+            yield number + "\t".join(cells)
+
+
+def docx_lines(data: bytes) -> list[str]:
+    """The paragraphs of a .docx, tables included, in document order."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    _check_package(data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds on a broken package
+        raise ImportFileError("Не удалось открыть документ Word: файл повреждён.") from exc
+    numbering = _Numbering(document)
+    lines: list[str] = []
+    for element in document.element.body.iterchildren():
+        if element.tag == f"{_W}p":
+            paragraph = Paragraph(element, document)
+            label = numbering.label(paragraph)
+            for number, part in enumerate(paragraph.text.split("\n")):
+                if part.strip():
+                    lines.append((label if number == 0 else "") + part.strip())
+        elif element.tag == f"{_W}tbl":
+            lines.extend(_table_lines(Table(element, document)))
+    if sum(len(line) for line in lines) > MAX_TEXT_CHARS:
+        check_text("x" * (MAX_TEXT_CHARS + 1))
+    if not lines:
+        has_pictures = bool(document.inline_shapes) or b"<w:drawing" in _document_xml(data) or b"<w:pict" in _document_xml(data)
+        if has_pictures:
+            raise ImportFileError(
+                "В документе только изображения, текста нет (например, отсканированный протокол). "
+                "Распознайте текст (OCR) или наберите протокол и загрузите снова."
+            )
+        raise ImportFileError("Документ пустой: в нём нет текста.")
+    return lines
+
+
+def _document_xml(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return package.read("word/document.xml")
+
+
+# Any accepted file ------------------------------------------------------------------
+
+
+def suffix_of(filename: str) -> str:
+    return PurePath(filename or "").suffix.lower()
+
+
+def file_lines(filename: str, data: bytes, *, convert=None) -> list[str]:
+    """The lines of an uploaded file. ``convert(data, suffix) -> docx bytes`` turns
+    .doc/.rtf/.odt into .docx (LibreOffice, see ``conversion``)."""
+    from .parser import lines_from_text
+
+    suffix = suffix_of(filename)
+    if not data:
+        raise ImportFileError("Файл пустой.")
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big(len(data))
+    if suffix == ".txt":
+        return lines_from_text(text_of(data))
+    if suffix in CONVERTED:
+        if convert is None:
+            raise ImportFileError("Преобразование .doc, .rtf и .odt недоступно.")
+        return docx_lines(convert(data, suffix))
+    if suffix == ".docx":
+        return docx_lines(data)
+    raise ImportFileError(
+        f"Формат «{suffix or filename}» не поддерживается: загрузите протокол в формате "
+        + ", ".join(ACCEPTED) + "."
+    )
