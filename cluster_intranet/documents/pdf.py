@@ -22,14 +22,16 @@ def soffice_path(configured: str | None = None) -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _convert(docx_bytes: bytes, convert_to: str, extension: str, timeout: float, soffice_setting: str | None) -> bytes:
+def _convert(
+    docx_bytes: bytes, convert_to: str, extension: str, timeout: float, soffice_setting: str | None, source_suffix: str = ".docx"
+) -> bytes:
     soffice = soffice_path(soffice_setting)
     if soffice is None:
         raise ConversionError("Преобразование недоступно: на сервере не установлен LibreOffice.")
     # A killed LibreOffice may still hold files for a moment: do not fail on cleanup.
     with tempfile.TemporaryDirectory(prefix="docx-convert-", ignore_cleanup_errors=True) as tmp:
         workdir = Path(tmp)
-        source = workdir / "document.docx"
+        source = workdir / f"source{source_suffix}"
         source.write_bytes(docx_bytes)
         # Each run gets its own profile: LibreOffice locks its profile directory, so
         # two conversions sharing one would wait for or break each other.
@@ -59,7 +61,7 @@ def _convert(docx_bytes: bytes, convert_to: str, extension: str, timeout: float,
             raise ConversionError(
                 f"LibreOffice не успел преобразовать документ за {timeout:g} с."
             ) from None
-        result = workdir / f"document.{extension}"
+        result = workdir / f"source.{extension}"
         if process.returncode != 0 or not result.exists():
             detail = stderr.decode("utf-8", "replace").strip()[-500:]
             raise ConversionError(
@@ -78,3 +80,8 @@ def convert_to_text(docx_bytes: bytes, timeout: float = 60, soffice: str | None 
     """The .docx as plain text, one paragraph per line (as Writer saves it)."""
     data = _convert(docx_bytes, "txt:Text (encoded):UTF8", "txt", timeout, soffice)
     return data.decode("utf-8-sig")
+
+
+def convert_to_docx(data: bytes, suffix: str, timeout: float = 60, soffice: str | None = None) -> bytes:
+    """A .doc, .rtf or .odt file (``suffix``) as .docx bytes."""
+    return _convert(data, "docx:MS Word 2007 XML", "docx", timeout, soffice, source_suffix=suffix)

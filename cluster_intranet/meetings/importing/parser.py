@@ -31,7 +31,7 @@ _RU_DATE = re.compile(r"«?(\d{1,2})»?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\
 _NUM_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _DATE_LINE = re.compile(
     r"^(?:дата(?: проведения)?\s*:?\s*)?(?P<date>«?\d{1,2}»?\s+\w+\s+\d{4}\s*(?:г\.?|года)?|\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.)?)"
-    r"(?:\s*№\s*(?P<number>\d+))?$",
+    r"(?:\s*№\s*(?P<number>\d+))?(?:\s+(?P<city>(?:г|с|п|пгт|рп|д)\.\s*[А-ЯЁ].{1,60}))?$",
     re.IGNORECASE,
 )
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
@@ -44,6 +44,11 @@ _DEADLINE = re.compile(
     r"(?:,|;)?\s*(?:срок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?)?(?:до\s+)?(?P<date>«?\d{1,2}»?\s+(?:"
     + "|".join(MONTHS)
     + r")\s+\d{4}\s*(?:г\.?|года)?|\d{1,2}\.\d{1,2}\.\d{4}(?:\s*г\.)?)\s*\.?$",
+    re.IGNORECASE,
+)
+_INLINE_DEADLINE = re.compile(
+    r"\b(?:срок\w*\s*[–—:-]?\s*)?до\s+(?P<date>«?\d{1,2}»?\s+(?:" + "|".join(MONTHS) + r")\s+\d{4}\s*(?:г\.?|года)?"
+    r"|\d{1,2}\.\d{1,2}\.\d{4}(?:\s*г\.)?)\s*[.;]?$",
     re.IGNORECASE,
 )
 _TERM = re.compile(r"(?:,|;)?\s*срок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?(?P<term>[^,;]+?)\s*\.?$", re.IGNORECASE)
@@ -307,6 +312,8 @@ class _Parser:
             result.date = parse_date(match.group("date"))
             if match.group("number"):
                 result.number = int(match.group("number"))
+            if match.group("city"):
+                result.city = match.group("city")
             return
         match = re.fullmatch(r"№\s*(\d+)", plain)
         if match:
@@ -443,6 +450,11 @@ class _Parser:
         self.decision, self.decision_closed, self.decision_numbered = decision, False, bool(match)
         if len(inline) == 2:
             self._responsible(decision, _RESPONSIBLE.match(inline[1]).group("rest"))
+        else:
+            # «… до 1 сентября 2022 г.»: the wording keeps its term, the deadline is read from it.
+            found = _INLINE_DEADLINE.search(decision.text)
+            if found:
+                decision.deadline = parse_date(found.group("date"))
 
     def _deadline(self, decision: Decision, text: str) -> str:
         """Reads the deadline at the end of ``text`` into ``decision``; returns the rest."""

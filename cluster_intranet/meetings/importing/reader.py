@@ -106,10 +106,15 @@ class _Numbering:
         self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.counters: dict[str, list[int]] = {}
         try:
-            part = document.part.numbering_part
+            root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
+            root = None
+        self._read_numbering(root)
+        self._read_styles(document)
+
+    def _read_numbering(self, root) -> None:
+        if root is None:
             return
-        root = part.element
         abstract = {}
         for node in root.findall(f"{_W}abstractNum"):
             levels = {}
@@ -130,16 +135,32 @@ class _Numbering:
             for ilvl, value in (levels or {}).items():
                 self.formats[(num.get(f"{_W}numId"), ilvl)] = value
 
+    def _read_styles(self, document) -> None:
+        # Styles that number their paragraphs («Нумерованный список»): style id -> (numId, ilvl).
+        # Read once: python-docx's paragraph.style looks the default style up anew each time.
+        self.styles: dict[str, tuple[str, int]] = {}
+        try:
+            styles = document.part.styles.element
+        except (KeyError, NotImplementedError, AttributeError):
+            styles = None
+        for style in styles.findall(f"{_W}style") if styles is not None else []:
+            numpr = style.find(f"{_W}pPr/{_W}numPr")
+            if numpr is not None and numpr.find(f"{_W}numId") is not None:
+                ilvl = numpr.find(f"{_W}ilvl")
+                self.styles[style.get(f"{_W}styleId")] = (
+                    numpr.find(f"{_W}numId").get(f"{_W}val"), int(ilvl.get(f"{_W}val")) if ilvl is not None else 0
+                )
+
     def label(self, paragraph) -> str:
         ppr = paragraph._p.pPr
         numpr = ppr.numPr if ppr is not None else None
-        if numpr is None and paragraph.style is not None:
-            style_ppr = paragraph.style.element.pPr
-            numpr = style_ppr.numPr if style_ppr is not None else None
-        if numpr is None or numpr.numId is None:
+        if numpr is not None and numpr.numId is not None:
+            num_id = str(numpr.numId.val)
+            ilvl = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+        elif ppr is not None and ppr.pStyle is not None and ppr.pStyle.val in self.styles:
+            num_id, ilvl = self.styles[ppr.pStyle.val]
+        else:
             return ""
-        num_id = str(numpr.numId.val)
-        ilvl = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
         fmt = self.formats.get((num_id, ilvl))
         if fmt is None or num_id == "0":
             return ""
@@ -252,3 +273,21 @@ def file_lines(filename: str, data: bytes, *, convert=None) -> list[str]:
         f"Формат «{suffix or filename}» не поддерживается: загрузите протокол в формате "
         + ", ".join(ACCEPTED) + "."
     )
+
+
+def libreoffice(timeout: float = 60, soffice: str | None = None):
+    """The ``convert`` of ``file_lines``: LibreOffice headless, its failures in Russian."""
+    from ...documents.pdf import ConversionError, convert_to_docx
+
+    def convert(data: bytes, suffix: str) -> bytes:
+        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and suffix != ".doc":
+            raise ImportFileError(f"Файл «{suffix}» на самом деле документ другого формата или защищён паролем.")
+        try:
+            return convert_to_docx(data, suffix, timeout=timeout, soffice=soffice)
+        except ConversionError as exc:
+            raise ImportFileError(
+                f"Не удалось преобразовать файл {suffix}: {exc} Если документ защищён паролем, "
+                "снимите защиту; иначе сохраните его в Word как .docx и загрузите снова."
+            ) from None
+
+    return convert

@@ -1,0 +1,134 @@
+"""Protocol files as people type them in Word, .doc and .rtf through LibreOffice, and
+files that are not protocols at all: each refused with a Russian message."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import zipfile
+
+import docx
+import pytest
+from docx.enum.text import WD_BREAK
+
+from cluster_intranet.documents.pdf import _convert
+from cluster_intranet.meetings.importing import reader
+from cluster_intranet.meetings.importing.parser import parse
+from cluster_intranet.meetings.importing.reader import ImportFileError, docx_lines, file_lines
+from tests.documents.support import requires_soffice
+
+
+def _save(document) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def typed_protocol() -> bytes:
+    """A protocol typed in Word: bold headings, Word's numbering, manual numbers, tabs,
+    a line break inside a paragraph, the attendees in a table."""
+    document = docx.Document()
+    title = document.add_paragraph()
+    title.add_run("ПРОТОКОЛ № 3").bold = True
+    document.add_paragraph("заседания")
+    document.add_paragraph().add_run("Координационного совета Промышленного образовательно-отраслевого кластера").bold = True
+    document.add_paragraph("12 мая 2022 г.\t\t\tг. Томск")
+    document.add_paragraph().add_run("Присутствовали очно:").bold = True
+    table = document.add_table(rows=3, cols=4)
+    rows = [("№", "ФИО", "Должность", "Организация"),
+            ("1", "Беляев Е.В.", "директор", "ООО «Гарантийный фонд Томской области»"),
+            ("2", "Королева О.М.", "консультант", "Департамента промышленности и энергетики Администрации Томской области")]
+    for row, values in zip(table.rows, rows):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    document.add_paragraph().add_run("Онлайн подключение:").bold = True
+    document.add_paragraph("1.\tКускова Е.В., директор ОГБПОУ «Томский аграрный колледж».")
+    document.add_paragraph().add_run("Повестка дня:").bold = True
+    document.add_paragraph("О медиаплане кластера на 2022 год", style="List Number")
+    document.add_paragraph("О согласовании программ СПО", style="List Number")
+    document.add_paragraph().add_run("РЕШИЛИ:").bold = True
+    decision = document.add_paragraph("Утвердить медиаплан кластера на 2022 год.", style="List Number 2")
+    decision.add_run().add_break(WD_BREAK.LINE)
+    decision.add_run("Ответственный исполнитель – Кузнецова Н.В., срок до 01.06.2022.")
+    document.add_paragraph("2) Согласовать программы СПО с работодателями до 1 сентября 2022 г.")
+    document.add_paragraph("Секретарь Координационного совета\t\t\tЕ.В. Жарких")
+    return _save(document)
+
+
+def test_a_protocol_typed_in_word():
+    lines = docx_lines(typed_protocol())
+    assert "1. Беляев Е.В. | директор | ООО «Гарантийный фонд Томской области»" in lines
+    assert "1. О медиаплане кластера на 2022 год" in lines  # Word's numbering read as text
+    parsed = parse(lines)
+    assert (parsed.number, parsed.date) == (3, dt.date(2022, 5, 12))
+    assert [(a.name, a.position, a.organization) for a in parsed.attendees_in_person] == [
+        ("Беляев Е.В.", "директор", "ООО «Гарантийный фонд Томской области»"),
+        ("Королева О.М.", "консультант", "Департамента промышленности и энергетики Администрации Томской области"),
+    ]
+    assert [a.name for a in parsed.attendees_online] == ["Кускова Е.В."]
+    assert [item.text for item in parsed.agenda] == ["О медиаплане кластера на 2022 год", "О согласовании программ СПО"]
+    first, second = parsed.decisions
+    assert (first.text, first.responsible, first.deadline) == (
+        "Утвердить медиаплан кластера на 2022 год.", ["Кузнецова Н.В."], dt.date(2022, 6, 1)
+    )
+    assert second.text == "Согласовать программы СПО с работодателями до 1 сентября 2022 г."
+    assert second.deadline == dt.date(2022, 9, 1)
+    assert parsed.secretary == "Жарких Е.В."
+    assert parsed.city == "г. Томск" and parsed.unrecognised == []
+
+
+@requires_soffice
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".doc", ".rtf", ".odt"])
+def test_doc_rtf_odt_through_libreoffice(suffix):
+    converted = _convert(typed_protocol(), {".doc": "doc:MS Word 97", ".rtf": "rtf", ".odt": "odt"}[suffix], suffix[1:], 60, None)
+    lines = file_lines(f"протокол{suffix}", converted, convert=reader.libreoffice())
+    parsed = parse(lines)
+    assert parsed.number == 3
+    assert [a.name for a in parsed.attendees] == ["Беляев Е.В.", "Королева О.М.", "Кускова Е.В."]
+    assert [d.deadline for d in parsed.decisions] == [dt.date(2022, 6, 1), dt.date(2022, 9, 1)]
+
+
+def test_text_files_in_either_encoding(seed_text):
+    assert parse(file_lines("p.txt", seed_text.encode("cp1251"))).number == 2
+    assert parse(file_lines("p.txt", b"\xef\xbb\xbf" + seed_text.encode())).number == 2
+
+
+def _zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", b"<" + b"a" * (60 * 1024 * 1024) + b"/>")
+    return out.getvalue()
+
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def _pictures_only() -> bytes:
+    document = docx.Document()
+    document.add_picture(io.BytesIO(PNG))
+    return _save(document)
+
+
+@pytest.mark.parametrize(
+    "filename, data, message",
+    [
+        ("протокол.docx", lambda: b"", "Файл пустой"),
+        ("протокол.txt", lambda: b"   \n\n ", "Файл пустой"),
+        ("протокол.docx", lambda: _save(docx.Document()), "Документ пустой"),
+        ("скан.docx", _pictures_only, "только изображения"),
+        ("протокол.txt", lambda: "ПРОТОКОЛ № 1\n".encode() * 900_000, "слишком большой"),
+        ("протокол.txt", lambda: "ПРОТОКОЛ № 1\n".encode() * 90_000, "Текст слишком длинный"),
+        ("бомба.docx", _zip_bomb, "в распакованном виде слишком большой"),
+        ("защищён.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000, "защищён паролем"),
+        ("протокол.docx", lambda: b"PK\x03\x04 not really a zip", "повреждён"),
+        ("таблица.xlsx", lambda: b"PK", "не поддерживается"),
+        ("картинка.txt", lambda: PNG, "не текстовый файл"),
+    ],
+)
+def test_bad_files_are_refused_in_russian(filename, data, message):
+    with pytest.raises(ImportFileError, match=message):
+        file_lines(filename, data(), convert=reader.libreoffice())
