@@ -38,6 +38,7 @@ bench: setup
 	$(PYTHON) -m bench.documents || status=1; \
 	$(PYTHON) -m bench.calendar || status=1; \
 	$(PYTHON) -m bench.pdf || status=1; \
+	$(PYTHON) -m bench.importing || status=1; \
 	exit $$status
 
 load: setup

@@ -1,0 +1,177 @@
+"""The parsed protocol against the directory: each person and organisation it names
+matched exactly, by surname and initials, or proposed as new; the council by name.
+
+People are read in one query by surname (the name index ix_people_name leads with
+the surname), whatever the size of the directory; organisations and councils are
+few and read whole. Nothing is written here: ``saving`` creates what the secretary
+confirmed.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, or_, select
+
+from ...councils.models import Council
+from ...directory.models import Organization, Person
+from ...extensions import db
+from ...search import fold
+from . import names
+from .structure import ParsedProtocol
+
+EXACT, INITIALS, NEW = "exact", "initials", "new"
+LABELS = {EXACT: "найден", INITIALS: "по фамилии и инициалам — проверьте", NEW: "новый"}
+
+
+@dataclass
+class OrganizationMatch:
+    written: str
+    kind: str  # exact (the short name, any case), similar (the same words in another case), new
+    organization_id: int | None = None
+    label: str = ""  # the directory's short name
+
+
+@dataclass
+class PersonMatch:
+    written: str  # the first spelling met in the protocol
+    kind: str  # EXACT, INITIALS or NEW
+    person_id: int | None = None
+    label: str = ""  # «Пояркова О.Н., ОГБПОУ «Томский индустриальный техникум»»
+    candidates: list[tuple[int, str]] = field(default_factory=list)
+    # What a new person would be created with:
+    surname: str = ""
+    first_name: str = ""
+    patronymic: str = ""
+    position: str = ""
+    organization: str = ""
+
+
+@dataclass
+class Matches:
+    council_id: int | None
+    people: dict[str, PersonMatch]  # by names.key
+    organizations: dict[str, OrganizationMatch]  # by fold(written)
+
+    def person(self, written: str) -> PersonMatch | None:
+        return self.people.get(names.key(written))
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    """Words cut to five letters: «Департамента промышленности» ~ «Департамент промышленности»."""
+    return tuple(word[:5] for word in re.findall(r"[\wё]+", fold(text)))
+
+
+def _surname_spellings(surname: str) -> set[str]:
+    """The surname as written and with each «е» possibly an «ё» (the directory may write either)."""
+    plain = surname.replace("ё", "е").replace("Ё", "Е")
+    spots = [i for i, char in enumerate(plain) if char in "еЕ"][:3]
+    out = {surname, plain}
+    for chosen in itertools.product((False, True), repeat=len(spots)):
+        chars = list(plain)
+        for spot, yo in zip(spots, chosen):
+            if yo:
+                chars[spot] = "ё" if chars[spot] == "е" else "Ё"
+        out.add("".join(chars))
+    return out
+
+
+def match_council(parsed: ParsedProtocol) -> int | None:
+    wanted = {fold(parsed.council), fold(parsed.council_genitive)} - {""}
+    for council in db.session.scalars(select(Council)):
+        if {fold(council.name), fold(council.name_genitive)} & wanted:
+            return council.id
+    return None
+
+
+def match_organizations(written: list[str]) -> dict[str, OrganizationMatch]:
+    rows = db.session.execute(select(Organization.id, Organization.short_name, Organization.full_name)).all()
+    exact = {fold(row.short_name): row for row in rows}
+    exact.update({fold(row.full_name): row for row in rows if row.full_name and fold(row.full_name) not in exact})
+    similar = {_stems(row.short_name): row for row in rows}
+    out = {}
+    for text in written:
+        if not text or fold(text) in out:
+            continue
+        row = exact.get(fold(text))
+        if row is not None:
+            out[fold(text)] = OrganizationMatch(text, EXACT, row.id, row.short_name)
+        elif (row := similar.get(_stems(text))) is not None:
+            out[fold(text)] = OrganizationMatch(text, "similar", row.id, row.short_name)
+        else:
+            out[fold(text)] = OrganizationMatch(text, NEW)
+    return out
+
+
+def _label(row) -> str:
+    """«Пояркова О.Н., заместитель директора ОГБПОУ «Томский индустриальный техникум»»"""
+    initials = "".join(f"{part[0]}." for part in (row.first_name, row.patronymic) if part)
+    return f"{row.surname} {initials}, {row.position} {row.organization or ''}".strip(" ,")
+
+
+def match_people(mentions: list[tuple[str, str, str]], organizations: dict[str, OrganizationMatch]) -> dict[str, PersonMatch]:
+    """``mentions``: (name as written, position, organisation) — the attendees first,
+    then names without a position (speakers, responsibles, chair, secretary)."""
+    parsed = {}
+    for written, position, organization in mentions:
+        name = names.parse_name(written)
+        if name is not None and name.key not in parsed:
+            parsed[name.key] = (written, name, position, organization)
+        elif name is not None and not parsed[name.key][3] and organization:
+            parsed[name.key] = (parsed[name.key][0], name, position, organization)
+    # One query: for each name its surname (any «ё» spelling) and its initials as ranges of
+    # the name index (surname, first_name, patronymic), so namesakes with other initials
+    # are never read.
+    terms = []
+    for _, name, _, _ in parsed.values():
+        condition = [Person.surname.in_(sorted(_surname_spellings(name.surname)))]
+        for column, part in ((Person.first_name, name.first), (Person.patronymic, name.patronymic)):
+            if part:
+                condition += [column >= part[0], column < chr(ord(part[0]) + 1)]
+        terms.append(and_(*condition))
+    found: dict[str, list] = {}
+    if terms:
+        stmt = (
+            select(Person.id, Person.surname, Person.first_name, Person.patronymic, Person.position,
+                   Person.organization_id, Organization.short_name.label("organization"))
+            .outerjoin(Organization, Person.organization_id == Organization.id)
+            .where(or_(*terms))
+            .order_by(Person.surname, Person.first_name, Person.id)
+        )  # fmt: skip
+        for row in db.session.execute(stmt):
+            initials = "".join(f"{part[0]}." for part in (row.first_name, row.patronymic) if part)
+            found.setdefault(fold(f"{row.surname} {initials}"), []).append(row)
+    out = {}
+    for key, (written, name, position, organization) in parsed.items():
+        same_initials = [
+            row for row in found.get(fold(name.short), [])
+            if len(name.first) < 3 or fold(row.first_name) in (fold(name.first), fold(name.first[:1] + "."))
+        ]
+        org_match = organizations.get(fold(organization)) if organization else None
+        in_org = [p for p in same_initials if org_match and org_match.organization_id == p.organization_id]
+        match = PersonMatch(
+            written, NEW, surname=name.surname, first_name=name.first, patronymic=name.patronymic,
+            position=position, organization=organization,
+            candidates=[(row.id, _label(row)) for row in same_initials],
+        )
+        chosen = in_org[0] if len(in_org) == 1 else (same_initials[0] if same_initials else None)
+        if chosen is not None:
+            exact = len(same_initials) == 1 or len(in_org) == 1
+            match.kind, match.person_id, match.label = (EXACT if exact else INITIALS), chosen.id, _label(chosen)
+        out[key] = match
+    return out
+
+
+def mentions_of(parsed: ParsedProtocol) -> list[tuple[str, str, str]]:
+    mentions = [(a.name, a.position, a.organization) for a in parsed.attendees]
+    others = [parsed.chair, parsed.secretary]
+    for item in parsed.agenda:
+        others += [item.speaker, *(s.name for s in item.heard), *(s.name for s in item.spoke)]
+    others += [name for decision in parsed.decisions for name in decision.responsible]
+    return mentions + [(name, "", "") for name in others if name]
+
+
+def match(parsed: ParsedProtocol) -> Matches:
+    organizations = match_organizations([a.organization for a in parsed.attendees])
+    return Matches(match_council(parsed), match_people(mentions_of(parsed), organizations), organizations)
