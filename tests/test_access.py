@@ -68,6 +68,11 @@ MATRIX: dict[str, dict[str, object]] = {
     "meetings.reopen": {"POST": EDIT_MEETINGS},
     "meetings.copy": {"POST": EDIT_MEETINGS},
     "meetings.delete": {"POST": EDIT_MEETINGS},
+    "meetings.import_protocol": {"GET": EDIT_MEETINGS, "POST": EDIT_MEETINGS},
+    "meetings.review_import": {"GET": EDIT_MEETINGS, "POST": EDIT_MEETINGS},
+    "meetings.discard_import": {"POST": EDIT_MEETINGS},
+    # The original of an imported protocol (the walk's is confirmed) is seen with its meeting.
+    "meetings.import_original": {"GET": SIGNED_IN},
     # A responsible person may change their own decisions (tested in tests/decisions): the
     # walkers are nobody's, so only secretaries pass here.
     "decisions.index": {"GET": SIGNED_IN},
@@ -213,6 +218,7 @@ def url_arguments(ids: dict) -> dict[str, object]:
         "assessment_id": ids["assessment"],
         "token": ids["calendar_token"],
         "slug": "all",
+        "import_id": ids["protocol_import"],
     }
 
 
@@ -274,6 +280,13 @@ def ids(app, ctx):
     from cluster_intranet.calendar import services as calendar_services
 
     found["calendar_token"] = calendar_services.issue_token(approver)
+    # The original file of an imported protocol, kept with the draft meeting.
+    from cluster_intranet.meetings.models import ProtocolImport
+
+    kept = ProtocolImport(filename="протокол.txt", size=9, content="ПРОТОКОЛ".encode(), lines=["ПРОТОКОЛ"], meeting=draft)
+    db.session.add(kept)
+    db.session.flush()
+    found["protocol_import"] = kept.id
     db.session.commit()
     return found
 

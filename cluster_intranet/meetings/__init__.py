@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
-from . import routes  # noqa: E402,F401
+from . import import_routes, routes  # noqa: E402,F401

@@ -276,3 +276,20 @@ document.addEventListener("search", (event) => {
   event.target.closest("[data-submit-on-pick]")?.closest("form")?.requestSubmit();
 }, true);
 // ===== end of decisions =====
+
+// ===== meetings: protocol import =====
+// An upload form with [data-upload-progress] shows how much of its files has been sent
+// (htmx reports the request's upload progress) in its <progress>, and which file is read.
+document.addEventListener("htmx:xhr:progress", (event) => {
+  const bar = event.target.closest?.("form[data-upload-progress]")?.querySelector("progress");
+  if (bar && event.detail.lengthComputable) {
+    bar.hidden = false;
+    bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+    bar.textContent = `${bar.value}%`;
+  }
+});
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const bar = event.target.closest?.("form[data-upload-progress]")?.querySelector("progress");
+  if (bar) { bar.hidden = false; bar.value = 0; }
+});
+// ===== end of meetings: protocol import =====

@@ -1,0 +1,152 @@
+"""«Импорт протокола»: upload Word files or paste text, review, confirm.
+
+Thin: the work is in ``importing.saving``. An upload is kept for review (nothing else
+is written); the review page posts the secretary's choices, and the confirmation
+creates the meeting in one transaction or refuses with a message next to the field.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import MultipleFileField, TextAreaField
+
+from ..auth.access import role_required
+from ..auth.roles import EDIT_MEETINGS
+from ..documents.rendering import content_disposition
+from ..extensions import db
+from ..forms import Form
+from . import bp
+from .importing import reader, saving
+from .models import ProtocolImport
+
+
+class UploadForm(Form):
+    files = MultipleFileField("Файлы протоколов")
+    text = TextAreaField("или вставьте текст протокола")
+
+
+def _import_or_404(import_id: int) -> ProtocolImport:
+    row = db.session.get(ProtocolImport, import_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*EDIT_MEETINGS)
+def import_protocol():
+    form = UploadForm()
+    results = []  # (filename, the kept upload or None, the refusal or None)
+    if form.validate_on_submit():
+        files = [f for f in request.files.getlist("files") if f and f.filename]
+        for upload in files:
+            try:
+                row = saving.upload(upload.filename, upload.read(), current_user, soffice=current_app.config["SOFFICE_PATH"],
+                                    timeout=current_app.config["DOCUMENTS_PDF_TIMEOUT"])  # fmt: skip
+            except reader.ImportFileError as error:
+                results.append((upload.filename, None, str(error)))
+            else:
+                results.append((upload.filename, row, None))
+        if form.text.data:
+            try:
+                results.append((saving.PASTED, saving.paste(form.text.data, current_user), None))
+            except reader.ImportFileError as error:
+                form.text.errors.append(str(error))
+        if not files and not form.text.data:
+            form.files.errors.append("Выберите файлы протоколов или вставьте текст.")
+        db.session.commit()
+        kept = [row for _, row, _ in results if row is not None]
+        if len(kept) == 1 and len(results) == 1 and not form.text.errors:
+            target = url_for("meetings.review_import", import_id=kept[0].id)
+            if request.htmx:  # the whole page goes to the review, not a fragment of it
+                response = current_app.response_class(status=204)
+                response.headers["HX-Redirect"] = target
+                return response
+            return redirect(target, 303)
+    failed = form.errors or any(error for _, _, error in results)
+    status = 422 if failed and not any(row for _, row, _ in results) else 200
+    template = "meetings/_import_results.html" if request.htmx and request.method == "POST" else "meetings/import.html"
+    return render_template(template, form=form, results=results, pending=saving.pending(current_user),
+                           accepted=", ".join(reader.ACCEPTED)), status  # fmt: skip
+
+
+def _choices(review: saving.Review) -> saving.Choices:
+    form = request.form
+
+    def number(name):
+        value = form.get(name, "").strip()
+        return int(value) if value.isdigit() else None
+
+    try:
+        on = date.fromisoformat(form.get("date", ""))
+    except ValueError:
+        on = None
+    archive = form.get("archive") == "1"
+    return saving.Choices(
+        council_id=number("council_id"),
+        number=number("number"),
+        date=on,
+        archive=archive,
+        mark_done=archive and form.get("mark_done") == "1",
+        # A choice left out of the form keeps the proposal (the match, or a new person).
+        people={key: form[f"person-{i}"] for i, (key, _) in enumerate(review.people) if f"person-{i}" in form},
+        organizations={key: form.get(f"organization-{i}", "") for i, (key, _) in enumerate(review.new_organizations)},
+        items={index: number(f"item-{index}") for index, d in enumerate(review.parsed.decisions) if d.item_guessed},
+    )
+
+
+@bp.route("/import/<int:import_id>", methods=["GET", "POST"])
+@role_required(*EDIT_MEETINGS)
+def review_import(import_id: int):
+    row = _import_or_404(import_id)
+    if row.meeting_id is not None:
+        return redirect(url_for("meetings.show", meeting_id=row.meeting_id), 303)
+    review = saving.review(row)
+    error = None
+    if request.method == "POST":
+        if not Form().validate_on_submit():
+            abort(400)
+        choices = _choices(review)
+        try:
+            meeting = saving.confirm(row, current_user, choices)
+        except (saving.ImportRefused, ValueError) as refusal:
+            db.session.rollback()
+            error = refusal
+            review = saving.review(_import_or_404(import_id))
+        else:
+            db.session.commit()
+            flash(f"Протокол импортирован: {meeting.title}.", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id), 303)
+    return render_template("meetings/import_review.html", review=review, form=Form(), error=error,
+                           values=request.form if request.method == "POST" else None), 422 if error else 200  # fmt: skip
+
+
+@bp.post("/import/<int:import_id>/discard")
+@role_required(*EDIT_MEETINGS)
+def discard_import(import_id: int):
+    row = _import_or_404(import_id)
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        saving.discard(row)
+    except saving.ImportRefused as refusal:
+        flash(str(refusal), "danger")
+    else:
+        db.session.commit()
+        flash(f"Загрузка «{row.filename}» удалена.", "success")
+    return redirect(url_for("meetings.import_protocol"), 303)
+
+
+@bp.get("/import/<int:import_id>/original")
+def import_original(import_id: int):
+    """The file as uploaded: of a protocol under review (its uploader and the
+    secretaries), or the original of an imported one (whoever sees the meeting)."""
+    row = _import_or_404(import_id)
+    if row.meeting_id is None and not current_user.has_role(*EDIT_MEETINGS):
+        abort(404)
+    response = current_app.response_class(row.content, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = content_disposition(row.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,283 @@
+"""Uploads kept for review, and the reviewed protocol created as a meeting.
+
+``upload`` reads a file (or pasted text) and keeps it with the lines read from it;
+nothing else is written, and a file that is not a protocol is refused before that.
+``review`` is what the review page shows: the parsed protocol and its matches.
+``confirm`` creates, in the caller's one transaction, the meeting (a draft, or an
+approved archive copy), the new organisations and people, the attendee snapshots as
+written, the agenda, and the decisions with their responsibles and deadlines; the
+upload stays attached to the meeting as its original. Functions flush; the route commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import delete, select
+
+from ... import clock
+from ...auth.models import User
+from ...councils.models import Council
+from ...decisions import services as decisions
+from ...decisions.models import Decision, DecisionResponsible, DecisionStatus
+from ...directory.models import Organization, Person
+from ...extensions import db
+from ...search import fold
+from .. import services as meetings
+from ..models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus, ProtocolImport
+from . import matcher, names, reader
+from .parser import lines_from_text, parse
+from .structure import ParsedProtocol
+
+PASTED = "Вставленный текст.txt"
+KEEP_PENDING = timedelta(days=7)  # an upload never confirmed is removed after a week
+DONE_REPORT = "Отмечено исполненным при импорте архивного протокола."
+NOT_A_PROTOCOL = (
+    "В файле не найден протокол: нет ни номера, ни даты, ни участников, ни повестки, ни решений. "
+    "Проверьте, тот ли файл выбран."
+)
+
+
+class ImportRefused(ValueError):
+    """The confirmation refused; ``field`` names the form field, ``meeting_id`` the
+    protocol that is already in the intranet."""
+
+    def __init__(self, message: str, field: str | None = None, meeting_id: int | None = None):
+        super().__init__(message)
+        self.field = field
+        self.meeting_id = meeting_id
+
+
+# Upload ------------------------------------------------------------------------------
+
+
+def upload(filename: str, data: bytes, user: User, *, soffice: str | None = None, timeout: float = 60) -> ProtocolImport:
+    """Reads and keeps an uploaded file; raises ``reader.ImportFileError`` (nothing kept)."""
+    lines = reader.file_lines(filename, data, convert=reader.libreoffice(timeout, soffice))
+    return _keep(filename, data, lines, user)
+
+
+def paste(text: str, user: User) -> ProtocolImport:
+    text = reader.check_text(text)
+    return _keep(PASTED, text.encode("utf-8"), lines_from_text(text), user)
+
+
+def _keep(filename: str, data: bytes, lines: list[str], user: User) -> ProtocolImport:
+    if parse(lines).is_empty:
+        raise reader.ImportFileError(NOT_A_PROTOCOL)
+    stale = clock.utcnow() - KEEP_PENDING
+    db.session.execute(delete(ProtocolImport).where(ProtocolImport.meeting_id.is_(None), ProtocolImport.created_at < stale))
+    row = ProtocolImport(filename=filename[:300], size=len(data), content=data, lines=lines, created_by=user)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def pending(user: User) -> list[ProtocolImport]:
+    stmt = select(ProtocolImport).where(ProtocolImport.meeting_id.is_(None), ProtocolImport.created_by_id == user.id)
+    return list(db.session.scalars(stmt.order_by(ProtocolImport.id)))
+
+
+def discard(row: ProtocolImport) -> None:
+    if row.meeting_id is not None:
+        raise ImportRefused("Протокол уже импортирован: файл хранится при заседании.")
+    db.session.delete(row)
+    db.session.flush()
+
+
+# Review ------------------------------------------------------------------------------
+
+
+@dataclass
+class Review:
+    row: ProtocolImport
+    parsed: ParsedProtocol
+    matches: matcher.Matches
+    people: list[tuple[str, matcher.PersonMatch]]  # (key, match), attendees first
+    new_organizations: list[tuple[str, matcher.OrganizationMatch]]
+    councils: list[tuple[int, str]]
+    existing_id: int | None  # the same council, number and year already in the intranet
+    notes: list[str] = field(default_factory=list)
+
+    def person(self, name: str) -> matcher.PersonMatch | None:
+        return self.matches.person(name)
+
+
+def review(row: ProtocolImport) -> Review:
+    parsed = parse(row.lines)
+    found = matcher.match(parsed)
+    councils = [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
+    notes = list(parsed.uncertain)
+    if found.council_id is None:
+        notes.append("Совет не распознан: выберите его.")
+    if parsed.number is None:
+        notes.append("Номер протокола не найден: укажите его.")
+    if parsed.date is None:
+        notes.append("Дата заседания не найдена: укажите её.")
+    return Review(
+        row=row,
+        parsed=parsed,
+        matches=found,
+        people=list(found.people.items()),
+        new_organizations=[(k, m) for k, m in found.organizations.items() if m.kind == matcher.NEW],
+        councils=councils,
+        existing_id=existing_meeting(found.council_id, parsed.number, parsed.date.year if parsed.date else None),
+        notes=notes,
+    )
+
+
+def existing_meeting(council_id: int | None, number: int | None, year: int | None) -> int | None:
+    if not (council_id and number and year):
+        return None
+    return db.session.scalar(
+        select(Meeting.id).where(Meeting.council_id == council_id, Meeting.number == number, Meeting.year == year)
+    )
+
+
+# Confirm -----------------------------------------------------------------------------
+
+
+@dataclass
+class Choices:
+    """What the secretary set on the review page."""
+
+    council_id: int | None
+    number: int | None
+    date: date | None
+    archive: bool = False  # an approved copy of an old protocol, not a draft
+    mark_done: bool = False  # archive only: its decisions done
+    people: dict[str, str] = field(default_factory=dict)  # key -> person id, "new" or "" (no link)
+    organizations: dict[str, str] = field(default_factory=dict)  # new organisation's key -> its short name
+    items: dict[int, int | None] = field(default_factory=dict)  # decision index -> agenda item number
+
+
+def confirm(row: ProtocolImport, user: User, choices: Choices) -> Meeting:
+    if row.meeting_id is not None:
+        raise ImportRefused("Этот протокол уже импортирован.", meeting_id=row.meeting_id)
+    if not choices.council_id or db.session.get(Council, choices.council_id) is None:
+        raise ImportRefused("Выберите совет.", "council_id")
+    if not choices.number or choices.number < 1:
+        raise ImportRefused("Укажите номер протокола.", "number")
+    if choices.date is None:
+        raise ImportRefused("Укажите дату заседания.", "date")
+    existing = existing_meeting(choices.council_id, choices.number, choices.date.year)
+    if existing:
+        raise ImportRefused(
+            f"Протокол № {choices.number} за {choices.date.year} год этого совета уже есть в интранете.",
+            "number", meeting_id=existing,
+        )
+    parsed = parse(row.lines)
+    found = matcher.match(parsed)
+    people = _people(parsed, found, choices)
+
+    def person(name: str) -> Person | None:
+        return people.get(names.key(name)) if name else None
+
+    council = db.session.get(Council, choices.council_id)
+    modes = {AttendanceMode.IN_PERSON: parsed.attendees_in_person, AttendanceMode.ONLINE: parsed.attendees_online,
+             AttendanceMode.INVITED: parsed.invited}  # fmt: skip
+    fmt = MeetingFormat.IN_PERSON
+    if parsed.attendees_online:
+        fmt = MeetingFormat.MIXED if parsed.attendees_in_person else MeetingFormat.ONLINE
+    meeting = Meeting(
+        council=council, number=choices.number, year=choices.date.year, date=choices.date,
+        start_time=parsed.start_time, end_time=parsed.end_time if parsed.start_time else None,
+        city=parsed.city or "г. Томск", place=parsed.place[:500], format=fmt.value,
+        status=MeetingStatus.DRAFT.value, chair=person(parsed.chair), secretary=person(parsed.secretary),
+        protocol_form=parsed.form if parsed.form != council.protocol_form else None,
+    )  # fmt: skip
+    meeting.attendances = [
+        Attendance(person=person(a.name), mode=mode.value, position=index, name=a.name[:200],
+                   job_title=a.position[:500], organization=a.organization[:1000])
+        for mode, rows in modes.items()
+        for index, a in enumerate(rows, start=1)
+    ]  # fmt: skip
+    items = {}
+    for position, parsed_item in enumerate(parsed.agenda, start=1):
+        heard = parsed_item.heard
+        speaker = parsed_item.speaker or (heard[0].name if heard else "")
+        spoke = [f"{s.name} – {s.summary}" if s.name else s.summary for s in [*heard[1:], *parsed_item.spoke]]
+        items[parsed_item.number] = AgendaItem(
+            position=position, text=parsed_item.text or f"Вопрос {parsed_item.number}", speaker=person(speaker),
+            speaker_name=names.normalise(speaker)[:200] if speaker else "", speaker_summary=heard[0].summary if heard else "",
+            discussion="\n".join(spoke),
+        )  # fmt: skip
+    meeting.agenda_items = list(items.values())
+    present = len(parsed.attendees_in_person) + len(parsed.attendees_online)
+    for number, parsed_decision in enumerate(parsed.decisions, start=1):
+        item_number = choices.items.get(number - 1, parsed_decision.item_number)
+        votes = parsed.effective_votes(parsed_decision)
+        counts = votes.as_counts(present) if votes else (None, None, None)
+        text = parsed_decision.text
+        if parsed_decision.term and parsed_decision.deadline is None:
+            text = f"{text} Срок – {parsed_decision.term}."  # no field for a term yet: kept in the wording
+        responsible = list(dict.fromkeys(p for p in (person(n) for n in parsed_decision.responsible) if p is not None))
+        meeting.decisions.append(Decision(
+            number=number, text=text, agenda_item=items.get(item_number), deadline=parsed_decision.deadline,
+            votes_for=counts[0], votes_against=counts[1], votes_abstained=counts[2], status=DecisionStatus.OPEN.value,
+            responsibles=[DecisionResponsible(person=p, position=i) for i, p in enumerate(responsible)],
+        ))  # fmt: skip
+    db.session.add(meeting)
+    db.session.flush()
+    meeting.refresh_search_text()
+    row.meeting, row.confirmed_at = meeting, clock.utcnow()
+    db.session.flush()
+    if choices.archive:
+        if choices.mark_done:
+            for decision in meeting.decisions:
+                # Reported on the deadline (or the meeting's day): not later than anything known.
+                report_date = min(decision.deadline or meeting.date, clock.local_today())
+                decisions.change_status(decision, user, DecisionStatus.IN_PROGRESS)  # the only way to done
+                decisions.change_status(decision, user, DecisionStatus.DONE, report_text=DONE_REPORT, report_date=report_date)
+        meetings.approve(meeting, user)
+    return meeting
+
+
+def _people(parsed: ParsedProtocol, found: matcher.Matches, choices: Choices) -> dict[str, Person]:
+    """The people of the protocol by name key: chosen from the directory or created."""
+    responsible = {names.key(n) for d in parsed.decisions for n in d.responsible}
+    organizations: dict[str, Organization] = {}
+    chosen = {
+        key: choices.people.get(key, str(match.person_id) if match.person_id else "new")
+        for key, match in found.people.items()
+    }
+    wanted = {int(v) for v in chosen.values() if v.isdigit()}
+    existing = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(wanted)))} if wanted else {}
+    out = {}
+    for key, match in found.people.items():
+        choice = chosen[key]
+        if choice.isdigit():
+            if int(choice) not in existing:
+                raise ImportRefused(f"{match.written}: такого сотрудника нет в справочнике.", f"person-{key}")
+            out[key] = existing[int(choice)]
+        elif choice == "new":
+            out[key] = _new_person(match, found, choices, organizations)
+        elif key in responsible:
+            raise ImportRefused(
+                f"{match.written} — ответственный исполнитель: выберите сотрудника из справочника или создайте нового.",
+                f"person-{key}",
+            )
+    return out
+
+
+def _new_person(match: matcher.PersonMatch, found: matcher.Matches, choices: Choices,
+                organizations: dict[str, Organization]) -> Person:  # fmt: skip
+    organization = None
+    if match.organization:
+        org_key = fold(match.organization)
+        org_match = found.organizations.get(org_key)
+        if org_match and org_match.organization_id:
+            organization = db.session.get(Organization, org_match.organization_id)
+        elif org_key in organizations:
+            organization = organizations[org_key]
+        else:
+            short_name = (choices.organizations.get(org_key) or match.organization).strip()[:300]
+            organization = db.session.scalar(select(Organization).where(Organization.short_name == short_name))
+            if organization is None:
+                organization = Organization(short_name=short_name, full_name="")
+                db.session.add(organization)
+            organizations[org_key] = organization
+    person = Person(surname=match.surname, first_name=match.first_name or "", patronymic=match.patronymic or "",
+                    position=match.position[:500], organization=organization)  # fmt: skip
+    db.session.add(person)
+    return person

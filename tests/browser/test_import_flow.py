@@ -1,0 +1,63 @@
+"""Protocol import in a real browser: two files uploaded at once (with the progress
+bar), one reviewed — a match corrected, the number changed — and confirmed."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.live_server import BROWSER_TESTS, secretary_fixtures
+from tests.meetings.test_import_reader import typed_protocol
+
+pytestmark = BROWSER_TESTS
+FULL_TEXT = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "protocol-2021-11-17-expert-council.txt"
+
+
+def _prepare():
+    from cluster_intranet.demo import seed
+
+    seed()
+
+
+live, page = secretary_fixtures(_prepare)
+
+
+def test_upload_review_confirm(live, page, tmp_path):
+    base = live[0]
+    typed = tmp_path / "протокол 12.05.2022.docx"
+    typed.write_bytes(typed_protocol())
+    page.goto(f"{base}/meetings/")
+    page.click("text=Импорт протокола")
+    page.set_input_files("input[name=files]", [str(FULL_TEXT), str(typed)])
+    page.click("button:has-text('Загрузить и распознать')")
+    uploads = page.locator("#import-uploads li")
+    expect(uploads).to_have_count(2)
+    assert page.locator("progress.import-progress").get_attribute("hidden") is None  # the bar was shown
+    uploads.filter(has_text=FULL_TEXT.name).locator("text=Проверить и сохранить").click()
+
+    expect(page.locator("h1")).to_have_text("Проверка импорта")
+    # The demo already holds the Expert Council's protocol No. 1 of 2021: warned before confirming.
+    expect(page.locator(".alert-warning", has_text="уже есть")).to_be_visible()
+    expect(page.locator("#import-unrecognised")).to_have_text("Всё распознано.")
+    guest = page.locator("#import-people tr", has_text="Мельникова-Гросс Ю.А.")
+    expect(guest.locator(".badge")).to_have_text("новый")
+    # Елисеев is in the directory; the secretary decides not to link him after all.
+    page.select_option("#import-people tr:has-text('Елисеев В.А.') select", "")
+    page.fill("#number", "3")
+    page.click("button:has-text('Создать заседание')")
+
+    expect(page.locator("h1")).to_contain_text("Протокол № 3 от 17.11.2021")
+    expect(page.locator("body")).to_contain_text("Мельникова-Гросс Ю.А.")
+    expect(page.locator("body")).to_contain_text("Протокол импортирован")
+
+    # The other upload waits for review on the import page.
+    page.goto(f"{base}/meetings/import")
+    expect(page.locator("#import-results", has_text="Ожидают проверки")).to_contain_text(typed.name)
+
+
+def test_one_file_goes_straight_to_its_review(live, page):
+    page.goto(f"{live[0]}/meetings/import")
+    page.set_input_files("input[name=files]", [str(FULL_TEXT)])
+    page.click("button:has-text('Загрузить и распознать')")
+    expect(page.locator("h1")).to_have_text("Проверка импорта")
+    page.screenshot(path=str(Path(__file__).resolve().parents[2] / "test-output" / "import-review.png"), full_page=True)

@@ -1,0 +1,113 @@
+"""«Импорт протокола»: upload, review, confirm — on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from cluster_intranet.decisions.models import Decision, DecisionStatus
+from cluster_intranet.directory.models import Organization, Person
+from cluster_intranet.extensions import db
+from cluster_intranet.meetings.models import Attendance, Meeting, MeetingStatus, ProtocolImport
+
+FULL_TEXT = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "protocol-2021-11-17-expert-council.txt"
+
+
+def _upload(client, name: str, data: bytes, **headers):
+    return client.post("/meetings/import", data={"files": [(io.BytesIO(data), name)], "text": ""},
+                       content_type="multipart/form-data", headers=headers)
+
+
+def _counts():
+    return [db.session.scalar(select(func.count()).select_from(model)) for model in (Meeting, Person, Organization, Decision)]
+
+
+def test_the_seed_protocol_is_refused_as_already_present(secretary, demo, seed_text, ctx):
+    page = secretary.get("/meetings/")
+    assert "Импорт протокола" in page.get_data(as_text=True)
+    upload = _upload(secretary, "протокол 22.10.2021.txt", seed_text.encode())
+    assert upload.status_code == 303
+    review = secretary.get(upload.headers["Location"])
+    text = review.get_data(as_text=True)
+    assert review.status_code == 200
+    assert "Матвеев Д..М." in text and "Все распознано" not in text and "Всё распознано" in text
+    assert "уже есть" in text  # warned before confirming
+    before = _counts()
+    refused = secretary.post(upload.headers["Location"], data={"council_id": demo.council_id, "number": "2", "date": "2021-10-22"})
+    assert refused.status_code == 422
+    assert f'href="/meetings/{demo.id}"' in refused.get_data(as_text=True)
+    assert _counts() == before
+
+
+def test_full_protocol_becomes_a_draft_with_new_people(secretary, demo, ctx):
+    upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    review = secretary.get(upload.headers["Location"])
+    assert "Мельникова-Гросс Ю.А." in review.get_data(as_text=True)
+    import_id = int(upload.headers["Location"].rsplit("/", 1)[1])
+    # The demo holds an Expert Council protocol No. 1 of 2021: this one is saved as No. 3.
+    confirmed = secretary.post(upload.headers["Location"], data={"council_id": "2", "number": "3", "date": "2021-11-17"})
+    assert confirmed.status_code == 303, confirmed.get_data(as_text=True)
+    meeting = db.session.scalar(select(Meeting).where(Meeting.number == 3, Meeting.year == 2021))
+    assert meeting.status == MeetingStatus.DRAFT and meeting.date == dt.date(2021, 11, 17)
+    assert meeting.place == "ОГБПОУ «Томский индустриальный техникум», ауд. 210"
+    assert (meeting.chair.surname, meeting.secretary.surname) == ("Пояркова", "Кузнецова")
+    invited = [a for a in meeting.attendances if a.mode == "invited"]
+    guest = invited[1]
+    assert (guest.name, guest.job_title, guest.organization) == (
+        "Мельникова-Гросс Ю.А.", "методист", "ОГБУ «Региональный центр развития профессионального образования»"
+    )
+    assert guest.person.organization.short_name == "ОГБУ «Региональный центр развития профессионального образования»"
+    assert invited[0].person.surname == "Королева"  # matched, not created again
+    assert [a.person_id is not None for a in meeting.attendances] == [True] * 8
+    first, second = meeting.agenda_items
+    assert (first.speaker_name, second.speaker_name) == ("Пояркова О.Н.", "Соколов А.В.")
+    assert first.discussion.startswith("Иванова М.С. – предложила")
+    decisions = meeting.decisions
+    assert [d.agenda_item.position for d in decisions] == [1, 1, 2, 2]
+    assert [p.short_name for p in decisions[1].responsible_people] == ["Иванова М.С.", "Мельникова-Гросс Ю.А."]
+    assert decisions[2].deadline is None and "постоянно" in decisions[2].text
+    assert (decisions[0].votes_for, decisions[0].votes_against) == (6, 0)
+    kept = db.session.get(ProtocolImport, import_id)
+    assert kept.meeting_id == meeting.id and kept.content == FULL_TEXT.read_bytes()
+    original = secretary.get(f"/meetings/import/{import_id}/original")
+    assert original.status_code == 200 and original.data == FULL_TEXT.read_bytes()
+    # Confirmed once: the review now leads to the meeting.
+    assert secretary.get(f"/meetings/import/{import_id}").headers["Location"].endswith(f"/meetings/{meeting.id}")
+
+
+def test_archive_copy_is_approved_with_decisions_done(secretary, demo, ctx):
+    upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    answer = secretary.post(upload.headers["Location"], data={"council_id": "2", "number": "4", "date": "2021-11-17",
+                                                              "archive": "1", "mark_done": "1"})
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    meeting = db.session.scalar(select(Meeting).where(Meeting.number == 4, Meeting.year == 2021))
+    assert meeting.status == MeetingStatus.APPROVED and len(meeting.versions) == 1
+    assert {d.status for d in meeting.decisions} == {DecisionStatus.DONE}
+
+
+def test_bad_files_save_nothing(secretary, demo, ctx):
+    before = _counts() + [db.session.scalar(select(func.count()).select_from(ProtocolImport))]
+    for name, data in (("пусто.docx", b""), ("покупки.txt", "молоко\nхлеб".encode()), ("x.xlsx", b"PK")):
+        answer = _upload(secretary, name, data, **{"HX-Request": "true"})
+        assert answer.status_code == 422
+        assert "text-danger" in answer.get_data(as_text=True)
+    assert _counts() + [db.session.scalar(select(func.count()).select_from(ProtocolImport))] == before
+
+
+def test_only_secretaries_import(viewer, demo):
+    assert viewer.get("/meetings/import").status_code == 403
+    assert _upload(viewer, "p.txt", b"x").status_code == 403
+
+
+def test_a_responsible_must_be_linked(secretary, demo, ctx):
+    upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    review = secretary.get(upload.headers["Location"]).get_data(as_text=True)
+    # Every person is chosen as «not linked»: the responsibles refuse, nothing is created.
+    people = review.count('name="person-')
+    before = _counts()
+    refused = secretary.post(upload.headers["Location"], data={"council_id": "2", "number": "5", "date": "2021-11-17",
+                                                               **{f"person-{i}": "" for i in range(people)}})
+    assert refused.status_code == 422 and "ответственный исполнитель" in refused.get_data(as_text=True)
+    assert _counts() == before
