@@ -14,9 +14,9 @@ from wtforms import MultipleFileField, TextAreaField
 
 from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
-from ..documents.rendering import content_disposition
 from ..extensions import db
 from ..forms import Form
+from ..web import attachment
 from . import bp
 from .importing import reader, saving
 from .models import ProtocolImport
@@ -146,7 +146,6 @@ def import_original(import_id: int):
     row = _import_or_404(import_id)
     if row.meeting_id is None and not current_user.has_role(*EDIT_MEETINGS):
         abort(404)
-    response = current_app.response_class(row.content, mimetype="application/octet-stream")
-    response.headers["Content-Disposition"] = content_disposition(row.filename)
+    response = attachment(row.content, row.filename, "application/octet-stream")
     response.headers["Cache-Control"] = "private, no-store"
     return response

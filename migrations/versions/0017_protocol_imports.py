@@ -1,14 +1,14 @@
 """meetings: uploaded protocols under review, and the originals of imported ones
 
-Revision ID: 0015_protocol_imports
-Revises: 0014_one_account_per_person
+Revision ID: 0017_protocol_imports
+Revises: 0016_expertise_on_behalf
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0015_protocol_imports"
-down_revision = "0014_one_account_per_person"
+revision = "0017_protocol_imports"
+down_revision = "0016_expertise_on_behalf"
 branch_labels = None
 depends_on = None
 
