@@ -1,0 +1,46 @@
+"""Every demo meeting the intranet holds, generated in both forms by its own default
+templates, imports back to the data it was generated from."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from cluster_intranet.documents.contexts import protocol_context
+from cluster_intranet.documents.rendering import render_document
+from cluster_intranet.extensions import db
+from cluster_intranet.meetings.importing.parser import parse
+from cluster_intranet.meetings.importing.reader import docx_lines
+from cluster_intranet.meetings.importing.structure import protocol_data
+from cluster_intranet.meetings.models import Meeting
+from tests.documents.support import read_template
+from tests.meetings.test_import_roundtrip import _decision, _people
+
+
+@pytest.mark.parametrize("form", ["short", "full"])
+def test_demo_meetings_import_back(demo, form):
+    meetings = list(db.session.scalars(select(Meeting).order_by(Meeting.id)))
+    assert len(meetings) >= 4
+    for meeting in meetings:
+        context = protocol_context(meeting)
+        parsed = parse(docx_lines(render_document(read_template(f"protocol_{form}.docx"), context)))
+        got = protocol_data(parsed)
+        assert parsed.unrecognised == [], meeting
+        for key in ("number", "date", "city"):
+            assert got["meeting"][key] == context["meeting"][key]
+        assert got["meeting"]["council"]["name_genitive"] == context["meeting"]["council"]["name_genitive"]
+        assert got["secretary"] == context["secretary"]
+        for key in ("attendees_in_person", "attendees_online"):
+            assert _people(got[key]) == _people(context[key])
+        assert [item["text"] for item in got["agenda"]] == [item["text"] for item in context["agenda"]]
+        if form == "short":
+            assert [_decision(d) for d in got["decisions"]] == [_decision(d) for d in context["decisions"]]
+            continue
+        assert got["meeting"] == context["meeting"]
+        assert got["chair"] == context["chair"]
+        assert _people(got["invited"]) == _people(context["invited"])
+        for mine, theirs in zip(got["agenda"], context["agenda"]):
+            assert mine["speakers"] == theirs["speakers"]
+            assert [_decision(d, True) for d in mine["decisions"]] == [_decision(d, True) for d in theirs["decisions"]]
+        assert [_decision(d, True) for d in got["decisions_without_item"]] == [
+            _decision(d, True) for d in context["decisions_without_item"]
+        ]
