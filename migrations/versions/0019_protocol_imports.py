@@ -1,14 +1,14 @@
 """meetings: uploaded protocols under review, and the originals of imported ones
 
-Revision ID: 0017_protocol_imports
-Revises: 0016_expertise_on_behalf
+Revision ID: 0019_protocol_imports
+Revises: 0018_expertise_frozen_documents
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0017_protocol_imports"
-down_revision = "0016_expertise_on_behalf"
+revision = "0019_protocol_imports"
+down_revision = "0018_expertise_frozen_documents"
 branch_labels = None
 depends_on = None
 
