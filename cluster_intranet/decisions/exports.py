@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from ..councils.models import Council
 from ..extensions import db
+from ..web import download_name
 from . import services
 from .models import Decision
 
@@ -25,7 +26,7 @@ def decisions_for_export(filters: services.Filters) -> list[Decision] | None:
 
 
 def filename(filters: services.Filters, extension: str) -> str:
-    return f"Контроль поручений {filters.today:%d.%m.%Y}.{extension}"
+    return download_name(None, f"Контроль поручений {filters.today:%d.%m.%Y}", extension)
 
 
 COLUMNS = [  # title, width

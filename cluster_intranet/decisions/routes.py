@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,7 +18,7 @@ from .. import clock
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..web import fragment, message, page_number, page_or_fragment, wants_fragment
+from ..web import attachment, fragment, message, page_number, page_or_fragment, wants_fragment
 from . import bp, exports, markup, services
 from .forms import DeadlineForm, FormState, StatusForm, deadline_prefix, fresh_deadline, fresh_status, status_prefix
 from .models import Decision, DecisionStatus
@@ -357,9 +357,9 @@ def export_xlsx():
     decisions = exports.decisions_for_export(filters)
     if decisions is None:
         return _too_many()
-    return send_file(
-        exports.to_xlsx(decisions, filters.today), as_attachment=True, download_name=exports.filename(filters, "xlsx"),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return attachment(
+        exports.to_xlsx(decisions, filters.today).getvalue(), exports.filename(filters, "xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 
@@ -369,9 +369,9 @@ def export_docx():
     decisions = exports.decisions_for_export(filters)
     if decisions is None:
         return _too_many()
-    return send_file(
-        exports.to_docx(decisions, filters), as_attachment=True, download_name=exports.filename(filters, "docx"),
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    return attachment(
+        exports.to_docx(decisions, filters).getvalue(), exports.filename(filters, "docx"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
 
 
