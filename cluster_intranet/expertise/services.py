@@ -722,6 +722,7 @@ class Cell:
     below: bool  # below the criterion's maximum
     comment: str
     expert: str  # «Соколов А.В.», to sign the comment
+    changed_by: str = ""  # «секретарь Петрова А.А.» when not the expert entered it
 
 
 @dataclass
@@ -784,7 +785,7 @@ def results(data: SessionData, columns: list[Assessment] | None = None) -> Resul
                     points[column] += value * weight
                     maxima[column] += top * weight
                 cells.append(Cell(value, labels.get(value, "нет ответа"), value is not None and value < top,
-                                  answer.comment if answer else "", names[column]))
+                                  answer.comment if answer else "", names[column], answer.changed_by_name if answer else ""))
             average = mean(cell.value for cell in cells)
             rows.append(CriterionResult(criterion, f"{number}.{index}", cells, average, criterion_score(average, top, weight)))
         sections.append(SectionResult(section, number, rows, total(row.score for row in rows)))

@@ -100,6 +100,7 @@ def test_an_evaluation_with_a_returned_checklist_from_the_pages_to_the_documents
 
         page.goto(f"{base}/expertise/sessions/{data['session']}")
         expect(page.locator(f"#expert-row-{data['assessment']}")).to_contain_text("отправил не эксперт: секретарь Петрова А.А.")
+        expect(page.locator(f"#result-{conformity}")).to_contain_text("(изменено не экспертом: секретарь Петрова А.А.)")
         page.get_by_role("button", name="Утвердить заключение").click()
         expect(page.locator("#conclusion")).to_contain_text("Утверждено")
         expect(page.locator("#conclusion")).to_contain_text(", Петрова А.А.")
