@@ -44,10 +44,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(require_login)
 
     from . import admin, auth, calendar, cli, councils, decisions, directory, documents, expertise, main, media, meetings
+    from . import invitations, mail, materials
 
-    for area in (main, auth, directory, councils, meetings, decisions, documents, media, expertise, calendar, admin):
+    for area in (main, auth, directory, councils, meetings, materials, invitations, decisions, documents, media,
+                 expertise, calendar, admin):  # fmt: skip
         app.register_blueprint(area.bp)
     cli.init_app(app)
+    mail.init_app(app)
     return app
 
 

@@ -5,9 +5,16 @@ one consistent snapshot even while the app is writing (WAL), and a restore write
 through SQLite's locks, so running workers read the restored data on their next
 transaction instead of a file deleted under them. PostgreSQL has pg_dump and
 pg_restore for this; the commands say so.
+
+Materials of meetings are in the database unless MATERIALS_DIR is set; then their files
+(named by their SHA-256, never changed) are copied into ``PATH.materials/`` beside the
+copy (hard links where the file system allows: a nightly copy costs only the new files),
+and a restore puts back those missing from MATERIALS_DIR.
 """
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -38,6 +45,8 @@ def _sqlite_path() -> Path:
             f"  pg_dump --format=custom --file=cluster.dump {url.database}\n"
             "восстановление (в пустую базу, приложение остановлено):\n"
             f"  pg_restore --clean --if-exists --dbname={url.database} cluster.dump"
+            + (f"\nФайлы материалов ({current_app.config['MATERIALS_DIR']}) копируйте отдельно, например rsync."
+               if current_app.config.get("MATERIALS_DIR") else "")
         )
     if not url.database or url.database == ":memory:":
         raise click.ClickException("База данных SQLite в памяти: копировать нечего.")
@@ -74,6 +83,35 @@ def backup(path: Path) -> None:
         raise click.ClickException(f"Копия не прошла проверку: {problem}")
     partial.replace(path)  # the file at PATH is always a whole copy
     click.echo(f"Резервная копия записана: {path} ({path.stat().st_size // 1024} КБ).")
+    materials = _materials_dir()
+    if materials is not None and materials.is_dir():
+        target = path.with_name(path.name + ".materials")
+        copied = copy_files(materials, target)
+        click.echo(f"Файлы материалов скопированы: {target} (новых: {copied}).")
+
+
+def _materials_dir() -> Path | None:
+    directory = current_app.config.get("MATERIALS_DIR")
+    return Path(directory) if directory else None
+
+
+def copy_files(source: Path, target: Path) -> int:
+    """Copies the files of ``source`` missing from ``target`` (a hard link where it can);
+    the number copied. Half-written uploads (``.upload-*``) are left out."""
+    copied = 0
+    for file in sorted(source.rglob("*")):
+        if not file.is_file() or file.name.startswith("."):
+            continue
+        destination = target / file.relative_to(source)
+        if destination.exists():
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(file, destination)
+        except OSError:
+            shutil.copy2(file, destination)
+        copied += 1
+    return copied
 
 
 def check_backup(path: Path) -> str | None:
@@ -126,6 +164,9 @@ def restore(path: Path, yes: bool) -> None:
     db.engine.dispose()  # this process's own connections must not outlive the old content
     _copy(path, live, standalone=False)  # the live database stays in WAL mode
     click.echo(f"База данных восстановлена из {path}.")
+    materials, files = _materials_dir(), path.with_name(path.name + ".materials")
+    if materials is not None and files.is_dir():
+        click.echo(f"Файлы материалов восстановлены: {copy_files(files, materials)}.")
     with closing(sqlite3.connect(live)) as conn:
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     if revision != _migration_scripts().get_current_head():

@@ -24,6 +24,8 @@ ENV_SETTINGS: dict[str, type] = {
     "MAIL_PASSWORD": str,
     "MAIL_USE_TLS": bool,
     "MAIL_SENDER": str,
+    "MAIL_SEND_IN_BACKGROUND": bool,
+    "MATERIALS_DIR": str,
     "RATELIMIT_STORAGE_URI": str,
     "SOFFICE_PATH": str,
     "DOCUMENTS_PDF_SERVER": bool,
@@ -57,6 +59,16 @@ class Defaults:
     MAIL_PASSWORD: str | None = None
     MAIL_USE_TLS = False
     MAIL_SENDER = "intranet@cluster.local"
+    # Outgoing mail (mail.py): tries of one message (across runs) before it is left failed,
+    # a factor of the pauses between tries within a run (tests: 0), and whether a request
+    # that queued messages sends them from a thread of its process (off: `flask send-mail`).
+    MAIL_MAX_ATTEMPTS = 5
+    MAIL_RETRY_PAUSE_SCALE = 1.0
+    MAIL_SEND_IN_BACKGROUND = True
+    # Materials of meetings: the largest file, and where files are kept (None: in the
+    # database, so one backup holds everything; a directory: files named by their SHA-256).
+    MATERIALS_MAX_SIZE = 50 * 1024 * 1024
+    MATERIALS_DIR: str | None = None
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "10 per minute"
     SOFFICE_PATH: str | None = None  # None: look for soffice on PATH

@@ -2,16 +2,20 @@
 TEST_DATABASE_URL is set), clients signed in per role, HTMX and CSRF helpers."""
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 from pathlib import Path
 import re
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 
-from cluster_intranet import create_app
+from bench.server import free_port
+from cluster_intranet import create_app, mail
 from cluster_intranet.auth import services as user_services
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.cache import FingerprintCache
@@ -223,6 +227,43 @@ def viewer(login_as) -> Client:
 
 
 SEED_PROTOCOL = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "protocol-2021-10-22.txt"
+
+
+# Mail -----------------------------------------------------------------------------
+
+
+class Mailbox:
+    """An SMTP handler that keeps what it receives; refuses addresses with «bounce»."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.recipients: list[list[str]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if "bounce" in address:
+            return "550 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.recipients.append(list(envelope.rcpt_tos))
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def mailbox(app, monkeypatch):
+    """A real SMTP server (aiosmtpd) on a free port that the app sends to."""
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
+    monkeypatch.setitem(app.config, "MAIL_SENDER", "intranet@cluster.test")
+    monkeypatch.setitem(app.config, "MAIL_RETRY_PAUSE_SCALE", 0)  # retries without waiting
+    yield box
+    mail.wait_for_background()  # a sender thread of the test's requests
+    controller.stop()
 
 
 @pytest.fixture(scope="session")

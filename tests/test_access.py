@@ -73,6 +73,16 @@ MATRIX: dict[str, dict[str, object]] = {
     "meetings.discard_import": {"POST": EDIT_MEETINGS},
     # The original of an imported protocol (the walk's is confirmed) is seen with its meeting.
     "meetings.import_original": {"GET": SIGNED_IN},
+    "materials.section": {"GET": SIGNED_IN},
+    "materials.download": {"GET": SIGNED_IN},
+    "materials.download_version": {"GET": SIGNED_IN},
+    "materials.add": {"POST": EDIT_MEETINGS},
+    "materials.add_version": {"POST": EDIT_MEETINGS},
+    "materials.edit": {"POST": EDIT_MEETINGS},
+    "materials.move": {"POST": EDIT_MEETINGS},
+    "materials.delete": {"POST": EDIT_MEETINGS},
+    "invitations.section": {"GET": SIGNED_IN},
+    "invitations.send": {"POST": EDIT_MEETINGS},
     # A responsible person may change their own decisions (tested in tests/decisions): the
     # walkers are nobody's, so only secretaries pass here.
     "decisions.index": {"GET": SIGNED_IN},
@@ -202,6 +212,7 @@ def url_arguments(ids: dict) -> dict[str, object]:
         "attendance_id": ids["attendance"],
         "item_id": ids["agenda_item"],
         "decision_id": ids["decision"],
+        "material_id": ids["material"],
         "direction": "down",
         "ext": "docx",  # the PDF variants convert with LibreOffice: tests/documents walks them
         "document_kind": "protocol_short",
@@ -287,6 +298,13 @@ def ids(app, ctx):
     db.session.add(kept)
     db.session.flush()
     found["protocol_import"] = kept.id
+    # A material of the walked meeting (deleted by the walk's last route of the area).
+    from cluster_intranet.materials import services as material_services
+
+    found["material"] = material_services.add_material(
+        draft, title="Справка", agenda_item_id=None, filename="Справка.pdf", data=b"%PDF-1.4\n%%EOF\n",
+        user=approver, max_size=1024, directory=None,
+    ).id
     db.session.commit()
     return found
 

@@ -23,7 +23,7 @@ AUDITED_TABLES = {
     "programmes", "checklist_templates", "checklist_versions", "checklist_sections", "checklist_criteria",
     "expert_sessions", "expert_assessments", "expert_answers",
     "media_plans", "media_events", "media_participants", "media_publications",
-    "document_templates",
+    "document_templates", "materials",
 }
 # Columns that say nothing to a reader, or must not be copied anywhere.
 SKIPPED = {"created_at", "updated_at", "version", "search_text"}

@@ -1,13 +1,11 @@
 """`flask --app wsgi remind`: the daily e-mail digest of assignments (cron or a systemd timer)."""
 from __future__ import annotations
 
-import smtplib
-
 import click
 from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from .. import clock, mail
 from ..extensions import db
 from . import bp, reminders
 
@@ -33,21 +31,26 @@ def remind(within_days: int, dry_run: bool) -> None:
         def link(endpoint: str, values: dict) -> str:
             return url_for(endpoint, _external=True, **values)
 
-        sent = 0
-        with reminders.smtp_connection() as smtp:
-            for digest in digests:
-                message = reminders.build_message(digest, today, within_days, link)
-                try:
-                    # Recorded before sending, committed after: a failed send is retried on
-                    # the next run, a sent digest is never sent again the same day.
-                    reminders.record_digest(digest, today)
-                    smtp.send_message(message)
-                    db.session.commit()
-                except IntegrityError:  # another run sent it meanwhile
-                    db.session.rollback()
-                except smtplib.SMTPRecipientsRefused:
-                    db.session.rollback()
-                    click.echo(f"Адрес отклонён сервером: {digest.person.short_name} <{digest.person.email}>", err=True)
-                else:
-                    sent += 1
-    click.echo(f"Отправлено писем: {sent}.")
+        queued = {}
+        for digest in digests:
+            message = reminders.build_message(digest, today, within_days, link)
+            try:
+                # Recorded and queued together: a digest is queued once a day, and the
+                # queue sends each message once (mail.py).
+                row = reminders.record_digest(digest, today, message)
+                db.session.commit()
+            except IntegrityError:  # another run queued it meanwhile
+                db.session.rollback()
+            else:
+                if row is not None:
+                    queued[row.id] = digest.person
+    report = mail.send_queued(list(queued))
+    for message_id in report.refused:
+        person = queued[message_id]
+        reminders.forget_digest(person.id, today)
+        db.session.commit()
+        click.echo(f"Адрес отклонён сервером: {person.short_name} <{person.email}>", err=True)
+    for message_id in report.failed:
+        person = queued[message_id]
+        click.echo(f"Не удалось отправить: {person.short_name} <{person.email}> (повторит flask send-mail)", err=True)
+    click.echo(f"Отправлено писем: {len(report.sent)}.")

@@ -2,13 +2,13 @@
 assignments and those due within N days, with links to them.
 
 ``pending_digests`` finds who is due a digest today; ``build_message`` writes it
-(a pure function); ``record_digest`` marks it sent. The CLI command (cli.py) sends
-them through the configured SMTP server and commits after each one, so a failure
-halfway never makes anyone get the same digest twice.
+(a pure function); ``record_digest`` marks it due no more and queues it in the outgoing
+mail (mail.py), in one transaction. The CLI command (cli.py) then sends the queue: each
+message is claimed and marked sent in transactions of their own, so a failure halfway
+never makes anyone get the same digest twice.
 """
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,10 +17,10 @@ from email.headerregistry import Address
 from email.utils import format_datetime, make_msgid
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import clock
+from .. import clock, mail
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -127,21 +127,20 @@ def build_message(digest: Digest, today: date, within_days: int, link: Callable[
     return message
 
 
-def record_digest(digest: Digest, today: date) -> None:
-    """Marks today's digest of the person sent; the unique (person, day) refuses a second."""
+def record_digest(digest: Digest, today: date, message: EmailMessage) -> mail.OutgoingMessage | None:
+    """Marks today's digest of the person due no more (the unique (person, day) refuses a
+    second) and queues its message; flushes, the caller commits both together."""
     db.session.add(ReminderDigest(
         person_id=digest.person.id, sent_on=today, sent_at=clock.utcnow(),
         email=digest.person.email.strip(), decision_count=digest.count,
     ))
     db.session.flush()
+    return mail.queue(message, key=f"digest:{digest.person.id}:{today.isoformat()}", kind="digest",
+                      person_id=digest.person.id)  # fmt: skip
 
 
-def smtp_connection() -> smtplib.SMTP:
-    """A connection to the configured SMTP server (MAIL_* settings)."""
-    config = current_app.config
-    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
-    if config["MAIL_USE_TLS"]:
-        smtp.starttls()
-    if config["MAIL_USERNAME"]:
-        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-    return smtp
+def forget_digest(person_id: int, today: date) -> None:
+    """The digest's address was refused: the person is due one again (once the directory
+    has a working address)."""
+    db.session.execute(delete(ReminderDigest).where(ReminderDigest.person_id == person_id, ReminderDigest.sent_on == today))
+    db.session.flush()

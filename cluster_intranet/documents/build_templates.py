@@ -53,6 +53,10 @@ protocol_short.docx, protocol_full.docx, extract.docx::
     decisions: [decision, ...]        # all decisions of the meeting, in order;
                                       # in an extract: only the chosen ones
     decisions_without_item: [decision, ...]
+    appendices: [                     # full form: «Приложения:», the meeting's materials
+        {number: int, title: str, filename: str,
+         item_number: int | None},    # the agenda item it belongs to
+    ]
     certified: {position: str, name: str, date: date}   # extract only: «Верно»
 
     decision = {
@@ -292,6 +296,15 @@ def protocol_full() -> Document:
     heading(doc, "ПО ИТОГАМ ЗАСЕДАНИЯ РЕШИЛИ:", before=Pt(18))
     tag(doc, "for d in decisions_without_item")
     decision_block(doc, "{{ d.number }}.", votes=True)
+    tag(doc, "endfor")
+    tag(doc, "endif")
+
+    # ГОСТ Р 7.0.97-2016, 5.25: the appendices named after the text, before the signatures.
+    tag(doc, "if appendices")
+    para(doc, "Приложения:", before=SECTION_GAP, indent=False, align=LEFT)
+    tag(doc, "for a in appendices")
+    para(doc, "{{ a.number }}. {{ a.title }}{% if a.item_number %} (к вопросу {{ a.item_number }}){% endif %}.",
+         indent=False, align=LEFT)  # fmt: skip
     tag(doc, "endfor")
     tag(doc, "endif")
 

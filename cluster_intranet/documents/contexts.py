@@ -122,7 +122,8 @@ def complete_protocol(data: dict, *, list_threshold: int | None = None) -> dict:
             data[role]["position"] = data[role]["position"].strip()
         else:
             data[role] = None
-    for key in ("attendees_in_person", "attendees_online", "invited", "agenda", "decisions", "decisions_without_item"):
+    for key in ("attendees_in_person", "attendees_online", "invited", "agenda", "decisions", "decisions_without_item",
+                "appendices"):
         data[key] = data.get(key) or []
     total = len(data["attendees_in_person"]) + len(data["attendees_online"])
     data["attendees_total"] = total
@@ -337,6 +338,10 @@ def demo_protocol_context() -> dict:
         ],
         "decisions": decisions,
         "decisions_without_item": [decisions[2]],
+        "appendices": [
+            {"number": 1, "title": "Порядок согласования образовательных программ с работодателями",
+             "filename": "Порядок согласования.docx", "item_number": 1},
+        ],
     }
 
 

@@ -3,12 +3,9 @@ SMTP server (aiosmtpd on a free port), read back."""
 from __future__ import annotations
 
 import email
-import email.policy
-import socket
 from datetime import UTC, date, datetime
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from cluster_intranet import clock
@@ -16,43 +13,6 @@ from cluster_intranet.decisions.models import ReminderDigest
 from cluster_intranet.extensions import db
 from tests import factories
 from tests.decisions import support
-
-
-class Mailbox:
-    """An SMTP handler that keeps what it receives; refuses addresses with «bounce»."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if "bounce" in address:
-            return "550 No such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.recipients.append(list(envelope.rcpt_tos))
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def mailbox(app, monkeypatch):
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
-    monkeypatch.setitem(app.config, "MAIL_SENDER", "intranet@cluster.test")
-    yield box
-    controller.stop()
 
 
 @pytest.fixture

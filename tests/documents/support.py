@@ -179,6 +179,10 @@ def full_context() -> dict:
         }
     ]
     context["decisions"].append(context["decisions_without_item"][0])
+    context["appendices"] = [
+        {"number": 1, "title": "Порядок согласования программ", "filename": "Порядок.docx", "item_number": 1},
+        {"number": 2, "title": "Медиаплан кластера", "filename": "Медиаплан.xlsx", "item_number": None},
+    ]
     return context
 
 

@@ -50,6 +50,7 @@ def fill_optional(context: dict) -> dict:
     for decision in (context["decisions"][0], context["agenda"][0]["decisions"][0]):  # copies in a snapshot
         decision["votes"] = {"for": 1, "against": 0, "abstained": 0}
     context["decisions_without_item"] = context["decisions"][:1]
+    context["appendices"] = [{"number": 1, "title": "Смета", "filename": "Смета.xlsx", "item_number": 1}]
     return context
 
 

@@ -1,0 +1,67 @@
+"""«Разослать приглашения»: the request only decides who is due what and queues the
+messages; a thread of the process sends them (mail.send_in_background), and the section
+shows the progress, refreshing itself while messages wait."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, url_for
+from flask_login import current_user
+
+from .. import mail
+from ..auth.access import role_required
+from ..auth.roles import EDIT_MEETINGS
+from ..extensions import db
+from ..forms import Form
+from ..materials.routes import meeting_or_404
+from ..meetings.models import Meeting
+from ..web import fragment, message, page_or_fragment, wants_fragment
+from . import bp, services
+
+
+def _context(meeting: Meeting) -> dict:
+    messages = services.history(meeting.id)
+    entries, without_email = services.due(meeting)
+    return {
+        "meeting": meeting,
+        "messages": messages,
+        "progress": services.progress(messages),
+        "due": entries,
+        "without_email": without_email,
+        "status_of": mail.status_of,
+        "status_labels": mail.STATUS_LABELS,
+        "method_labels": services.METHOD_LABELS,
+        "may_send": current_user.has_role(*EDIT_MEETINGS) and meeting.status in services.SENDABLE,
+        "form": Form(),
+    }
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def section(meeting_id: int):
+    """Who was sent what and when: the section the meeting page loads, or a page."""
+    meeting = meeting_or_404(meeting_id)
+    return page_or_fragment("invitations/meeting.html", "invitations/_section.html", **_context(meeting))
+
+
+@bp.post("/meetings/<int:meeting_id>")
+@role_required(*EDIT_MEETINGS)
+def send(meeting_id: int):
+    meeting = meeting_or_404(meeting_id)
+    form = Form()
+    if not form.validate_on_submit():
+        return message("Форма устарела: обновите страницу.", 400)
+    try:
+        ids, _ = services.queue_invitations(meeting)
+    except services.InvitationError as error:
+        db.session.rollback()
+        if wants_fragment():
+            return message(str(error), 409)
+        flash(str(error), "danger")
+        return redirect(url_for("meetings.show", meeting_id=meeting_id), 303)
+    db.session.commit()
+    mail.send_in_background(current_app._get_current_object(), ids)
+    done = f"Писем к отправке: {len(ids)}." if ids else "Новых приглашений нет: все участники получили последние сведения."
+    if not wants_fragment():
+        flash(done, "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="invitations"), 303)
+    db.session.expire_all()
+    return fragment("invitations/_section.html", trigger={"showMessage": {"text": done, "category": "success"}},
+                    retarget="#invitations", reswap="outerHTML", **_context(meeting_or_404(meeting_id)))  # fmt: skip

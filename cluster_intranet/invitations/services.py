@@ -1,0 +1,264 @@
+"""Who is due which invitation, and the messages themselves.
+
+What each attendee was last sent is read from the mail queue (mail.OutgoingMessage,
+kind "invitation", its details: method, sequence, the meeting's fingerprint); a message
+the server refused does not count. From that and the meeting as it is now:
+
+- an attendee never invited (or whose last message was a cancellation) gets a REQUEST;
+- one invited before a change of date, time, place, format or link gets a REQUEST with
+  a higher SEQUENCE (an update: Outlook moves the meeting it has);
+- a cancelled meeting sends CANCEL to everyone invited; an attendee removed from the
+  meeting gets a CANCEL too;
+- nothing else: pressing «Разослать приглашения» again sends nothing twice.
+
+SEQUENCE is the meeting's row version (what the calendar feeds write), and never lower
+than one more than the last sent to that person when something changed.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from .. import clock, mail
+from ..calendar import feeds
+from ..councils.models import MemberRole
+from ..directory.models import Person
+from ..extensions import db
+from ..mail import OutgoingMessage
+from ..materials.services import meeting_materials
+from ..meetings.models import Meeting, MeetingStatus
+from . import imip
+from .agenda import agenda_docx
+
+DOCX_MIMETYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+KIND = "invitation"
+SENDABLE = (MeetingStatus.PLANNED, MeetingStatus.CANCELLED)
+METHOD_LABELS = {imip.REQUEST: "приглашение", imip.CANCEL: "отмена"}
+
+
+class InvitationError(ValueError):
+    """A refusal for the user."""
+
+
+@dataclass
+class Due:
+    person: Person
+    method: str  # imip.REQUEST or imip.CANCEL
+    sequence: int
+    update: bool  # a REQUEST after an earlier one: «изменение»
+
+
+def fingerprint(meeting: Meeting) -> str:
+    """What an invitation must follow: when, where, how (not the agenda)."""
+    facts = [meeting.date, meeting.start_time, meeting.end_time, meeting.city, meeting.place,
+             meeting.format, meeting.connection_link]  # fmt: skip
+    return hashlib.sha256(repr(facts).encode()).hexdigest()[:16]
+
+
+def organizer(meeting: Meeting) -> tuple[str, str]:
+    """The council's secretary (or the meeting's), as (name, e-mail); the intranet's
+    sender address when neither has an e-mail."""
+    people = [m.person for m in meeting.council.members if m.role == MemberRole.SECRETARY] + [meeting.secretary]
+    for person in people:
+        if person is not None and person.email.strip():
+            return person.short_name, person.email.strip()
+    return "Интранет кластера", current_app.config["MAIL_SENDER"]
+
+
+def attendees(meeting: Meeting) -> list[Person]:
+    """The people of the meeting's attendance list, each once, in the list's order."""
+    seen, people = set(), []
+    for attendance in meeting.attendances:
+        if attendance.person is not None and attendance.person_id not in seen:
+            seen.add(attendance.person_id)
+            people.append(attendance.person)
+    return people
+
+
+def last_sent(meeting_id: int) -> dict[int, OutgoingMessage]:
+    """Per person, the latest invitation message that counts (not refused)."""
+    rows = db.session.scalars(
+        select(OutgoingMessage)
+        .where(OutgoingMessage.meeting_id == meeting_id, OutgoingMessage.kind == KIND,
+               OutgoingMessage.status != mail.REFUSED, OutgoingMessage.person_id.is_not(None))
+        .order_by(OutgoingMessage.id)
+    )  # fmt: skip
+    return {row.person_id: row for row in rows}
+
+
+def due(meeting: Meeting) -> tuple[list[Due], list[Person]]:
+    """The messages due now, and the attendees who have no e-mail."""
+    now = fingerprint(meeting)
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    previous = last_sent(meeting.id)
+    people = attendees(meeting)
+    result, without_email = [], []
+    for person in people:
+        if not person.email.strip():
+            without_email.append(person)
+            continue
+        last = previous.get(person.id)
+        last_method = last.details.get("method") if last else None
+        last_sequence = last.details.get("sequence", -1) if last else -1
+        if cancelled:
+            if last_method == imip.REQUEST:
+                result.append(Due(person, imip.CANCEL, max(meeting.version, last_sequence + 1), False))
+        elif last_method != imip.REQUEST:
+            result.append(Due(person, imip.REQUEST, max(meeting.version, last_sequence + 1), False))
+        elif last.details.get("fingerprint") != now or last.recipient != person.email.strip():
+            result.append(Due(person, imip.REQUEST, max(meeting.version, last_sequence + 1), True))
+    # Removed from the meeting: their calendars lose it.
+    present = {p.id for p in people}
+    for person_id, last in previous.items():
+        if person_id not in present and last.details.get("method") == imip.REQUEST:
+            person = db.session.get(Person, person_id)
+            if person is not None and person.email.strip():
+                result.append(Due(person, imip.CANCEL, max(meeting.version, last.details.get("sequence", 0) + 1), False))
+    return result, without_email
+
+
+def _link(endpoint: str, **values) -> str:
+    """An absolute link where users reach the intranet (PUBLIC_BASE_URL), from any context."""
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+def _when(meeting: Meeting) -> str:
+    from ..documents.rendering import ru_date
+
+    text = ru_date(meeting.date)
+    if meeting.start_time:
+        text += f", {meeting.start_time:%H:%M}" + (f"–{meeting.end_time:%H:%M}" if meeting.end_time else "")
+    return text
+
+
+def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda: bytes | None) -> EmailMessage:
+    """One attendee's message: the text in Russian, the iMIP part, the agenda attached."""
+    council = meeting.council
+    name = council.name_genitive or council.name
+    greeting = " ".join(p for p in (entry.person.first_name, entry.person.patronymic) if p) or entry.person.short_name
+    place = ", ".join(p for p in (meeting.city, meeting.place) if p)
+    removed = entry.method == imip.CANCEL and meeting.status != MeetingStatus.CANCELLED
+    if entry.method == imip.CANCEL:
+        subject = f"{'Отменено' if not removed else 'Вы исключены из списка участников'}: заседание {name}, {_when(meeting)}"
+    else:
+        subject = f"{'Изменение: ' if entry.update else 'Приглашение: '}заседание {name}, {_when(meeting)}"
+    lines = [f"Здравствуйте, {greeting}!", ""]
+    if entry.method == imip.CANCEL:
+        lines.append(f"Заседание {name} {_when(meeting)} отменено." if not removed
+                     else f"Вы больше не в списке участников заседания {name} {_when(meeting)}.")  # fmt: skip
+        lines.append("Событие будет удалено из вашего календаря.")
+    else:
+        lines.append(("Изменились сведения о заседании " if entry.update else "Приглашаем вас на заседание ") + f"{name}.")
+        lines += ["", f"Когда: {_when(meeting)}"]
+        if place and meeting.format != "online":
+            lines.append(f"Где: {place}")
+        lines.append(f"Формат: {meeting.format_enum.label}")
+        if meeting.connection_link:
+            lines.append(f"Подключение: {meeting.connection_link}")
+        if meeting.agenda_items:
+            lines += ["", "Повестка:"]
+            for number, agenda_item in enumerate(meeting.agenda_items, start=1):
+                lines.append(f"{number}. {agenda_item.text}")
+                if agenda_item.speaker_name:
+                    lines.append(f"   Докладчик: {agenda_item.speaker_name}")
+                for material in (m for m in materials if m.agenda_item_id == agenda_item.id):
+                    lines.append(f"   Материал «{material.title}»: {_link('materials.download', material_id=material.id)}")
+        general = [m for m in materials if m.agenda_item_id is None]
+        if general:
+            lines += ["", "Материалы заседания:"]
+            lines += [f"- {m.title}: {_link('materials.download', material_id=m.id)}" for m in general]
+        lines += ["", "Приглашение можно принять в Outlook: заседание появится в вашем календаре.",
+                  "Повестка приложена к письму (.docx)."]  # fmt: skip
+    lines += ["", f"Страница заседания: {_link('meetings.show', meeting_id=meeting.id)}", "",
+              "Письмо отправлено интранетом кластера."]  # fmt: skip
+
+    organizer_name, organizer_email = organizer(meeting)
+    sender = current_app.config["MAIL_SENDER"]
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = Address(display_name=organizer_name, addr_spec=sender)
+    message["Reply-To"] = Address(display_name=organizer_name, addr_spec=organizer_email)
+    message["To"] = Address(display_name=entry.person.short_name, addr_spec=entry.person.email.strip())
+    message["Date"] = format_datetime(clock.utcnow())
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content("\n".join(lines))
+    calendar = imip.invitation(
+        item, method=entry.method, sequence=entry.sequence, organizer=(organizer_name, organizer_email),
+        attendee=(entry.person.short_name, entry.person.email.strip()), tz=current_app.config["TIMEZONE"],
+    )  # fmt: skip
+    # Outlook shows a meeting request from the text/calendar alternative with its method.
+    message.add_alternative(calendar.decode("utf-8"), subtype="calendar", params={"method": entry.method})
+    if agenda is not None and entry.method == imip.REQUEST:
+        message.add_attachment(agenda, maintype=DOCX_MIMETYPE[0], subtype=DOCX_MIMETYPE[1],
+                               filename=f"Повестка {meeting.date:%d.%m.%Y}.docx")  # fmt: skip
+    return message
+
+
+def meeting_event(meeting: Meeting):
+    """The meeting's event as the calendar feeds write it (its UID, times, text)."""
+    scope = feeds.scope_for(feeds.MEETINGS_FEED, None)
+    items = list(feeds.single_items(feeds.MEETINGS, meeting.id, scope))
+    if not items:
+        raise InvitationError("Заседание удалено: приглашать некуда.")
+    return items[0]
+
+
+def queue_invitations(meeting: Meeting) -> tuple[list[int], list[Person]]:
+    """Queues every message due now (flushes; the caller commits); returns their ids
+    and the attendees without an e-mail."""
+    if meeting.status not in SENDABLE:
+        raise InvitationError("Приглашения рассылаются до заседания (статус «Запланировано») и при его отмене.")
+    entries, without_email = due(meeting)
+    if not entries:
+        return [], without_email
+    item = meeting_event(meeting)
+    materials = meeting_materials(meeting.id)
+    agenda = agenda_docx(meeting, materials, lambda m: _link("materials.download", material_id=m.id))
+    now = fingerprint(meeting)
+    ids = []
+    for entry in entries:
+        message = build_message(meeting, item, entry, materials=materials, agenda=agenda)
+        key = f"{KIND}:{meeting.id}:{entry.person.id}:{entry.method}:{entry.sequence}:{now}:{entry.person.email.strip()}"
+        row = mail.queue(message, key=key, kind=KIND, person_id=entry.person.id, meeting_id=meeting.id,
+                         details={"method": entry.method, "sequence": entry.sequence, "fingerprint": now,
+                                  "update": entry.update})  # fmt: skip
+        if row is not None:
+            ids.append(row.id)
+    return ids, without_email
+
+
+@dataclass
+class Progress:
+    total: int
+    sent: int
+    waiting: int  # queued or being sent
+    failed: int
+
+    @property
+    def running(self) -> bool:
+        return self.waiting > 0
+
+
+def history(meeting_id: int) -> list[OutgoingMessage]:
+    """Every invitation message of the meeting, newest first, with its person."""
+    from sqlalchemy.orm import joinedload
+
+    return list(db.session.scalars(
+        select(OutgoingMessage).where(OutgoingMessage.meeting_id == meeting_id, OutgoingMessage.kind == KIND)
+        .options(joinedload(OutgoingMessage.person)).order_by(OutgoingMessage.id.desc())
+    ))  # fmt: skip
+
+
+def progress(messages: list[OutgoingMessage]) -> Progress:
+    statuses = [mail.status_of(m) for m in messages]
+    return Progress(
+        total=len(statuses), sent=statuses.count(mail.SENT),
+        waiting=sum(s in (mail.QUEUED, mail.SENDING) for s in statuses), failed=statuses.count(mail.FAILED),
+    )  # fmt: skip

@@ -1,0 +1,223 @@
+"""Materials of a meeting: a section the meeting page loads (and a page of its own
+without JavaScript), uploads, versions, order, deletion, downloads.
+
+Anyone signed in sees a meeting, so anyone signed in may download its materials; the
+changes are the secretary's (EDIT_MEETINGS). An upload may be up to MATERIALS_MAX_SIZE:
+the request limit is raised for these routes only, a little above it, so a file just
+over the limit gets the message next to the field and a much bigger one the 413 page.
+"""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..auth.access import role_required
+from ..auth.roles import EDIT_MEETINGS
+from ..extensions import db
+from ..main.errors import error_page
+from ..meetings.models import Meeting
+from ..meetings.services import load_meeting
+from ..web import attachment, fragment, message, page_or_fragment, wants_fragment
+from . import bp, services
+from .forms import EditMaterialForm, MaterialForm, VersionForm
+from .models import Material, MaterialVersion
+
+FORM_OVERHEAD = 1024 * 1024  # the other fields and the multipart framing
+UPLOADS = {"materials.add", "materials.add_version"}
+
+
+def _raise_upload_limit() -> None:
+    if request.endpoint in UPLOADS:
+        request.max_content_length = current_app.config["MATERIALS_MAX_SIZE"] + FORM_OVERHEAD
+
+
+@bp.record_once
+def _first_before_request(state) -> None:
+    # Before every other before_request: CSRFProtect reads the form (a 413 at the app's
+    # 10 MB) before the view could raise the limit for itself.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_upload_limit)
+
+
+def meeting_or_404(meeting_id: int) -> Meeting:
+    """A meeting not deleted, loaded as its page shows it (the invitations use it too)."""
+    meeting = load_meeting(meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _material_or_404(material_id: int) -> Material:
+    material = db.session.get(Material, material_id)
+    if material is None or material.meeting.deleted_at is not None:
+        abort(404)
+    return material
+
+
+def _context(meeting: Meeting, material_form: MaterialForm | None = None) -> dict:
+    materials = services.meeting_materials(meeting.id)
+    return {
+        "meeting": meeting,
+        "groups": services.grouped(meeting, materials),
+        "count": len(materials),
+        # A fresh form is empty: Flask-WTF would fill it from the request just handled.
+        "material_form": material_form or MaterialForm(formdata=None).with_agenda(meeting.agenda_items),
+        "editable": not meeting.is_locked and current_user.has_role(*EDIT_MEETINGS),
+        "accept": services.ACCEPT,
+        "max_mb": current_app.config["MATERIALS_MAX_SIZE"] // services.MB,
+    }
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def section(meeting_id: int):
+    """The materials of a meeting: the section the meeting page loads, or a page."""
+    meeting = meeting_or_404(meeting_id)
+    return page_or_fragment("materials/meeting.html", "materials/_section.html", **_context(meeting))
+
+
+def _answer(meeting_id: int, status: int = 200, done: str | None = None, material_form: MaterialForm | None = None):
+    """After a change: the section again for HTMX, the meeting page without JavaScript."""
+    if not wants_fragment():
+        if material_form is not None and material_form.errors:
+            flash(material_form.error_text(), "danger")
+        if done:
+            flash(done, "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="materials"), 303)
+    db.session.expire_all()
+    meeting = meeting_or_404(meeting_id)
+    trigger = {"showMessage": {"text": done, "category": "success"}} if done else None
+    return fragment("materials/_section.html", status, trigger=trigger, retarget="#materials",
+                    reswap="outerHTML", **_context(meeting, material_form))  # fmt: skip
+
+
+def _refused(meeting_id: int, error: services.MaterialError, form: MaterialForm | None = None):
+    """A refusal: next to its field in the add form (422), or in the page's message area."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if form is not None and error.field else None
+    if field is None:
+        if wants_fragment():
+            return message(str(error), 409)
+        flash(str(error), "danger")
+        return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="materials"), 303)
+    field.errors.append(str(error))
+    return _answer(meeting_id, 422, material_form=form)
+
+
+def _upload() -> tuple[str, bytes]:
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return "", b""
+    return file.filename, file.read()
+
+
+def _send(version: MaterialVersion) -> Response:
+    try:
+        body = services.read_content(version, current_app.config["MATERIALS_DIR"])
+    except services.MaterialError as error:
+        return error_page(404, str(error))
+    response = attachment(body, version.filename, services.KINDS[version.kind].mimetype)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:material_id>/file")
+def download(material_id: int):
+    """The material's current version."""
+    return _send(_material_or_404(material_id).current)
+
+
+@bp.get("/<int:material_id>/versions/<int:number>/file")
+def download_version(material_id: int, number: int):
+    material = _material_or_404(material_id)
+    version = next((v for v in material.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    return _send(version)
+
+
+@bp.post("/meetings/<int:meeting_id>")
+@role_required(*EDIT_MEETINGS)
+def add(meeting_id: int):
+    meeting = meeting_or_404(meeting_id)
+    form = MaterialForm().with_agenda(meeting.agenda_items)
+    if not form.validate_on_submit():
+        return _answer(meeting_id, 422, material_form=form)
+    filename, data = _upload()
+    try:
+        material = services.add_material(
+            meeting, title=form.title.data or "", agenda_item_id=form.agenda_item_id.data, filename=filename,
+            data=data, user=current_user, max_size=current_app.config["MATERIALS_MAX_SIZE"],
+            directory=current_app.config["MATERIALS_DIR"],
+        )  # fmt: skip
+    except services.MaterialError as error:
+        return _refused(meeting_id, error, form)
+    db.session.commit()
+    return _answer(meeting_id, done=f"Материал «{material.title}» загружен.")
+
+
+@bp.post("/<int:material_id>/versions")
+@role_required(*EDIT_MEETINGS)
+def add_version(material_id: int):
+    material = _material_or_404(material_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        return _refused(material.meeting_id, services.MaterialError(form.error_text() or "Форма устарела."))
+    filename, data = _upload()
+    try:
+        version = services.add_version(
+            material, filename=filename, data=data, user=current_user,
+            max_size=current_app.config["MATERIALS_MAX_SIZE"], directory=current_app.config["MATERIALS_DIR"],
+        )  # fmt: skip
+    except services.MaterialError as error:
+        return _refused(material.meeting_id, error)  # the row's small form: in the message area
+    db.session.commit()
+    return _answer(material.meeting_id, done=f"Загружена версия {version.number} материала «{material.title}».")
+
+
+@bp.post("/<int:material_id>/edit")
+@role_required(*EDIT_MEETINGS)
+def edit(material_id: int):
+    material = _material_or_404(material_id)
+    form = EditMaterialForm().with_agenda(material.meeting.agenda_items)
+    if not form.validate_on_submit():
+        return _refused(material.meeting_id, services.MaterialError(form.error_text() or "Форма устарела."))
+    try:
+        services.update_material(material, title=form.title.data or "", agenda_item_id=form.agenda_item_id.data)
+    except services.MaterialError as error:
+        return _refused(material.meeting_id, error)
+    db.session.commit()
+    return _answer(material.meeting_id, done="Материал изменён.")
+
+
+@bp.post("/<int:material_id>/move/<any(up, down):direction>")
+@role_required(*EDIT_MEETINGS)
+def move(material_id: int, direction: str):
+    material = _material_or_404(material_id)
+    try:
+        services.move_material(material, -1 if direction == "up" else 1)
+    except services.MaterialError as error:
+        return _refused(material.meeting_id, error)
+    db.session.commit()
+    return _answer(material.meeting_id)
+
+
+@bp.post("/<int:material_id>/delete")
+@role_required(*EDIT_MEETINGS)
+def delete(material_id: int):
+    material = _material_or_404(material_id)
+    meeting_id, title = material.meeting_id, material.title
+    try:
+        services.delete_material(material)
+    except services.MaterialError as error:
+        return _refused(meeting_id, error)
+    db.session.commit()
+    return _answer(meeting_id, done=f"Материал «{title}» удалён.")
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    limit = current_app.config["MATERIALS_MAX_SIZE"] // services.MB
+    return error_page(
+        413, f"Файл больше {limit} МБ: такой материал загрузить нельзя. Уменьшите его (сожмите картинки, "
+        "сохраните презентацию в PDF) или загрузите частями.")  # fmt: skip

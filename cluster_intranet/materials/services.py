@@ -1,0 +1,247 @@
+"""Materials of a meeting: upload, new versions, titles, order, deletion, reading back.
+
+What a file is comes from its bytes, not its name: a .docx must be a ZIP holding a Word
+document, a .pdf must begin as a PDF does, and so on; the name's extension must say the
+same. Files are kept in the database by default (one backup holds everything) or, with
+MATERIALS_DIR set, in that directory under their SHA-256 (written before the row is
+committed: a failed commit leaves at most an unreferenced file, never a row without one).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..auth.models import User
+from ..extensions import db
+from ..meetings.models import AgendaItem, Meeting
+from .models import Material, MaterialVersion
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    mimetype: str
+    extensions: tuple[str, ...]
+
+
+KINDS = {
+    "docx": Kind("документ Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
+    "xlsx": Kind("таблица Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
+    "pptx": Kind("презентация PowerPoint", "application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",)),
+    "pdf": Kind("документ PDF", "application/pdf", (".pdf",)),
+    "png": Kind("изображение PNG", "image/png", (".png",)),
+    "jpeg": Kind("изображение JPEG", "image/jpeg", (".jpg", ".jpeg")),
+    "gif": Kind("изображение GIF", "image/gif", (".gif",)),
+    "webp": Kind("изображение WebP", "image/webp", (".webp",)),
+}  # fmt: skip
+EXTENSION_KINDS = {ext: name for name, kind in KINDS.items() for ext in kind.extensions}
+ACCEPT = ",".join(EXTENSION_KINDS)  # the file input's accept attribute
+ALLOWED_TEXT = "Можно загрузить .docx, .xlsx, .pptx, .pdf или изображение (.png, .jpg, .gif, .webp)."
+# The part of an Office file's ZIP that tells which application's it is.
+OFFICE_MAIN_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
+
+
+class MaterialError(ValueError):
+    """A refusal for the user; ``field`` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def detect_kind(data: bytes) -> str | None:
+    """The kind of file ``data`` is, read from its bytes, or None."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError):
+            return None
+        if "[Content_Types].xml" in names:
+            for kind, part in OFFICE_MAIN_PARTS.items():
+                if part in names:
+                    return kind
+    return None
+
+
+def check_file(filename: str, data: bytes, max_size: int) -> str:
+    """The kind of an upload, or MaterialError saying why it is refused."""
+    if not filename or not data:
+        raise MaterialError("Выберите файл: пустой файл загрузить нельзя.", "file")
+    if len(data) > max_size:
+        raise MaterialError(
+            f"Файл больше {max_size // MB} МБ ({len(data) / MB:.1f} МБ): загрузите его частями "
+            "или уменьшите (сожмите картинки, сохраните презентацию в PDF).", "file")  # fmt: skip
+    expected = EXTENSION_KINDS.get(PurePath(filename).suffix.lower())
+    if expected is None:
+        raise MaterialError(f"Файл «{filename}» такого типа не принимается. {ALLOWED_TEXT}", "file")
+    found = detect_kind(data)
+    if found != expected:
+        what = f"это {KINDS[found].label}" if found else "это не документ и не изображение известного типа"
+        raise MaterialError(
+            f"Содержимое файла «{filename}» не соответствует расширению ({KINDS[expected].label} ожидался, "
+            f"а {what}). Сохраните файл заново в нужном формате.", "file")  # fmt: skip
+    return expected
+
+
+# Storage ---------------------------------------------------------------------------------
+
+
+def _path(directory: str, sha256: str) -> Path:
+    return Path(directory) / sha256[:2] / sha256
+
+
+def _store(data: bytes, directory: str | None) -> tuple[str, bytes | None]:
+    """The file's SHA-256, and the bytes to keep in the row (None: written to ``directory``)."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    if not directory:
+        return sha256, data
+    path = _path(directory, sha256)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under another name, then renamed: a reader never sees half a file.
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".upload-", delete=False) as tmp:
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp.name, path)
+    return sha256, None
+
+
+def read_content(version: MaterialVersion, directory: str | None) -> bytes:
+    """The bytes of a version, wherever they are kept."""
+    if version.content is not None:
+        return version.content
+    if directory:
+        try:
+            return _path(directory, version.sha256).read_bytes()
+        except FileNotFoundError:
+            pass
+    raise MaterialError("Файл не найден в хранилище материалов: обратитесь к администратору.")
+
+
+# Reading ---------------------------------------------------------------------------------
+
+
+def meeting_materials(meeting_id: int) -> list[Material]:
+    """The materials of a meeting in order, their versions and uploaders loaded."""
+    return list(db.session.scalars(
+        select(Material).where(Material.meeting_id == meeting_id)
+        .options(selectinload(Material.versions).selectinload(MaterialVersion.uploaded_by))
+        .order_by(Material.position, Material.id)
+    ))  # fmt: skip
+
+
+def grouped(meeting: Meeting, materials: list[Material]) -> list[tuple[AgendaItem | None, list[Material]]]:
+    """The materials of the whole meeting first, then each agenda item's, in the agenda's order."""
+    groups: list[tuple[AgendaItem | None, list[Material]]] = [(None, [m for m in materials if m.agenda_item_id is None])]
+    for item in meeting.agenda_items:
+        groups.append((item, [m for m in materials if m.agenda_item_id == item.id]))
+    return groups
+
+
+# Changes ---------------------------------------------------------------------------------
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.is_locked:
+        raise MaterialError("Протокол утверждён: его материалы не меняются. Откройте протокол заново, чтобы изменить их.")
+
+
+def _agenda_item(meeting: Meeting, agenda_item_id: int | None) -> int | None:
+    if agenda_item_id is None:
+        return None
+    if agenda_item_id not in {item.id for item in meeting.agenda_items}:
+        raise MaterialError("Такого вопроса нет в повестке этого заседания.", "agenda_item_id")
+    return agenda_item_id
+
+
+def _title(title: str, filename: str) -> str:
+    title = (title or "").strip() or PurePath(filename).stem.strip() or "Материал"
+    return title[:500]
+
+
+def add_material(
+    meeting: Meeting, *, title: str, agenda_item_id: int | None, filename: str, data: bytes,
+    user: User | None, max_size: int, directory: str | None,
+) -> Material:  # fmt: skip
+    """A new material of the meeting (or of one of its agenda items), its first version."""
+    _check_open(meeting)
+    kind = check_file(filename, data, max_size)
+    item_id = _agenda_item(meeting, agenda_item_id)
+    last = db.session.scalar(select(func.max(Material.position)).where(Material.meeting_id == meeting.id))
+    material = Material(meeting_id=meeting.id, agenda_item_id=item_id, title=_title(title, filename), position=(last or 0) + 1)
+    db.session.add(material)
+    _add_version(material, 1, filename, kind, data, user, directory)
+    db.session.flush()
+    return material
+
+
+def add_version(material: Material, *, filename: str, data: bytes, user: User | None, max_size: int, directory: str | None) -> MaterialVersion:
+    """A new version of the material's file; the older ones are kept."""
+    _check_open(material.meeting)
+    kind = check_file(filename, data, max_size)
+    version = _add_version(material, material.current.number + 1, filename, kind, data, user, directory)
+    db.session.flush()
+    return version
+
+
+def _add_version(material, number, filename, kind, data, user, directory) -> MaterialVersion:
+    sha256, content = _store(data, directory)
+    version = MaterialVersion(
+        number=number, filename=PurePath(filename).name[:255], kind=kind, size=len(data), sha256=sha256,
+        content=content, uploaded_by_id=user.id if user else None,
+    )  # fmt: skip
+    material.versions.append(version)
+    return version
+
+
+def update_material(material: Material, *, title: str, agenda_item_id: int | None) -> None:
+    _check_open(material.meeting)
+    if not (title or "").strip():
+        raise MaterialError("Укажите название материала.", "title")
+    material.title = title.strip()[:500]
+    material.agenda_item_id = _agenda_item(material.meeting, agenda_item_id)
+    db.session.flush()
+
+
+def move_material(material: Material, step: int) -> None:
+    """Swaps the material with its neighbour within its group (the meeting's, or its item's)."""
+    _check_open(material.meeting)
+    group = [m for m in meeting_materials(material.meeting_id) if m.agenda_item_id == material.agenda_item_id]
+    index = next(i for i, m in enumerate(group) if m.id == material.id)
+    other = index + step
+    if 0 <= other < len(group):
+        neighbour = group[other]
+        material.position, neighbour.position = neighbour.position, material.position
+        if material.position == neighbour.position:  # equal positions: make them distinct
+            material.position += step
+        db.session.flush()
+
+
+def delete_material(material: Material) -> None:
+    """Deletes the material and all its versions (files kept in MATERIALS_DIR stay:
+    another version or a backup may share them)."""
+    _check_open(material.meeting)
+    db.session.delete(material)
+    db.session.flush()

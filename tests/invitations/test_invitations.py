@@ -1,0 +1,274 @@
+"""Invitations to a meeting through a real SMTP server (aiosmtpd), read back with
+Python's email and icalendar (and ical.js): requests, updates, cancellations, added
+and removed attendees, retries, and no message sent twice after a crash."""
+from __future__ import annotations
+
+import email.policy
+import json
+import shutil
+import smtplib
+import subprocess
+from datetime import date, time
+from pathlib import Path
+
+import icalendar
+import pytest
+from sqlalchemy import select
+
+from cluster_intranet import mail
+from cluster_intranet.councils.models import CouncilMember
+from cluster_intranet.extensions import db
+from cluster_intranet.invitations import services
+from cluster_intranet.mail import OutgoingMessage
+from cluster_intranet.meetings.models import AgendaItem, Attendance, Meeting
+from tests import factories
+from bench.server import free_port
+from tests.documents.support import docx_paragraphs
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def world(app, ctx):
+    """A planned meeting of a council whose secretary has an e-mail; three attendees
+    from the directory (one without an e-mail) and one written in by hand."""
+    council = factories.council()
+    secretary = factories.person(surname="Жарких", first_name="Елена", patronymic="Викторовна", email="zharkikh@cluster.test")
+    db.session.add(CouncilMember(council=council, person=secretary, role="secretary", position=1))
+    people = [
+        factories.person(surname="Беляев", first_name="Евгений", patronymic="Викторович", email="belyaev@cluster.test"),
+        factories.person(surname="Кускова", first_name="Елена", patronymic="Владимировна", email="kuskova@cluster.test"),
+        factories.person(surname="Безадресный", email=""),
+    ]
+    meeting = Meeting(council=council, number=3, year=2027, date=date(2027, 3, 18), start_time=time(14, 0),
+                      end_time=time(15, 30), city="г. Томск", place="пр. Кирова, 41", status="planned")  # fmt: skip
+    meeting.attendances = [Attendance(person=p, name=p.short_name, position=i) for i, p in enumerate(people)]
+    meeting.attendances.append(Attendance(person=None, name="Гость Г.Г.", position=9))
+    meeting.agenda_items = [
+        AgendaItem(position=1, text="О плане работы кластера на 2027 год", speaker_name="Беляев Е.В."),
+        AgendaItem(position=2, text="О медиаплане"),
+    ]
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def notice(response) -> str:
+    return json.loads(response.headers["HX-Trigger"])["showMessage"]["text"]
+
+
+def press(client, meeting_id: int):
+    response = client.hx("post", f"/invitations/meetings/{meeting_id}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    mail.wait_for_background()
+    return response
+
+
+def calendar_part(message) -> tuple[str, icalendar.Calendar, bytes]:
+    [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_content_charset() == "utf-8"
+    raw = part.get_payload(decode=True)
+    return part.get_param("method"), icalendar.Calendar.from_ical(raw), raw
+
+
+def event_of(calendar: icalendar.Calendar):
+    [event] = calendar.walk("VEVENT")
+    return event
+
+
+def by_recipient(mailbox) -> dict[str, list]:
+    result: dict[str, list] = {}
+    for message in mailbox.messages:
+        result.setdefault(message["To"].addresses[0].addr_spec, []).append(message)
+    return result
+
+
+def test_each_attendee_with_an_email_gets_one_invitation(world, mailbox, secretary):
+    response = press(secretary, world.id)
+    assert "Писем к отправке: 2." in notice(response)
+    assert "Нет e-mail в справочнике" in response.get_data(as_text=True) and "Безадресный" in response.get_data(as_text=True)
+    mail_to = by_recipient(mailbox)
+    assert set(mail_to) == {"belyaev@cluster.test", "kuskova@cluster.test"}
+    message = mail_to["kuskova@cluster.test"][0]
+    assert message["Subject"] == f"Приглашение: заседание {world.council.name_genitive}, 18 марта 2027 г., 14:00–15:30"
+    assert message["From"].addresses[0].addr_spec == "intranet@cluster.test"
+    assert message["Reply-To"].addresses[0].addr_spec == "zharkikh@cluster.test"
+    text = message.get_body(("plain",)).get_content()
+    assert text.startswith("Здравствуйте, Елена Владимировна!")
+    assert "1. О плане работы кластера на 2027 год\n   Докладчик: Беляев Е.В.\n2. О медиаплане" in text
+    assert f"Страница заседания: http://intranet.test/meetings/{world.id}" in text
+
+    method, calendar, _ = calendar_part(message)
+    assert method == "REQUEST" and calendar["METHOD"] == "REQUEST"
+    event = event_of(calendar)
+    assert str(event["UID"]) == f"meeting-{world.id}@intranet.test"  # the calendar feeds' UID
+    assert int(event["SEQUENCE"]) == world.version
+    assert str(event["ORGANIZER"]) == "mailto:zharkikh@cluster.test" and event["ORGANIZER"].params["CN"] == "Жарких Е.В."
+    attendee = event["ATTENDEE"]
+    assert str(attendee) == "mailto:kuskova@cluster.test"
+    assert (attendee.params["RSVP"], attendee.params["PARTSTAT"], attendee.params["CN"]) == ("TRUE", "NEEDS-ACTION", "Кускова Е.В.")
+    start = event.decoded("DTSTART")
+    assert (start.isoformat(), str(start.tzinfo)) == ("2027-03-18T14:00:00+07:00", "Asia/Tomsk")
+    assert event["DTSTART"].params["TZID"] == "Asia/Tomsk" and calendar.walk("VTIMEZONE")
+    assert "VALARM" not in [c.name for c in event.subcomponents]
+
+    [agenda] = [p for p in message.iter_attachments() if p.get_filename() == "Повестка 18.03.2027.docx"]
+    lines = docx_paragraphs(agenda.get_content())
+    assert "ПОВЕСТКА" in lines and "1. О плане работы кластера на 2027 год" in lines and "Докладчик: Беляев Е.В." in lines
+
+    page = secretary.get(f"/invitations/meetings/{world.id}").get_data(as_text=True)
+    assert page.count("отправлено") >= 2 and "kuskova@cluster.test" in page
+
+
+def test_pressing_again_sends_nothing_twice(world, mailbox, secretary):
+    press(secretary, world.id)
+    response = press(secretary, world.id)
+    assert "Новых приглашений нет" in notice(response)
+    assert len(mailbox.messages) == 2
+
+
+def test_a_change_of_time_sends_an_update_with_a_higher_sequence(world, mailbox, secretary):
+    press(secretary, world.id)
+    first = {m["To"].addresses[0].addr_spec: int(event_of(calendar_part(m)[1])["SEQUENCE"]) for m in mailbox.messages}
+    world.agenda_items[1].text = "О медиаплане на весну"  # the agenda alone: no update
+    db.session.commit()
+    press(secretary, world.id)
+    assert len(mailbox.messages) == 2
+    world.start_time = time(15, 0)
+    world.end_time = time(16, 0)
+    db.session.commit()
+    press(secretary, world.id)
+    updates = mailbox.messages[2:]
+    assert len(updates) == 2
+    for message in updates:
+        assert message["Subject"].startswith("Изменение: заседание")
+        method, calendar, _ = calendar_part(message)
+        event = event_of(calendar)
+        assert method == "REQUEST" and str(event["UID"]) == f"meeting-{world.id}@intranet.test"
+        assert int(event["SEQUENCE"]) > first[message["To"].addresses[0].addr_spec]
+        assert event.decoded("DTSTART").isoformat() == "2027-03-18T15:00:00+07:00"
+    press(secretary, world.id)
+    assert len(mailbox.messages) == 4
+
+
+def test_added_attendees_are_invited_and_removed_ones_cancelled(world, mailbox, secretary):
+    press(secretary, world.id)
+    newcomer = factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна", email="poyarkova@cluster.test")
+    removed = next(a for a in world.attendances if a.person and a.person.email == "belyaev@cluster.test")
+    world.attendances.remove(removed)
+    world.attendances.append(Attendance(person=newcomer, name=newcomer.short_name, position=5))
+    db.session.commit()
+    press(secretary, world.id)
+    later = by_recipient(type("Box", (), {"messages": mailbox.messages[2:]}))
+    assert set(later) == {"poyarkova@cluster.test", "belyaev@cluster.test"}
+    assert calendar_part(later["poyarkova@cluster.test"][0])[0] == "REQUEST"
+    method, calendar, _ = calendar_part(later["belyaev@cluster.test"][0])
+    assert method == "CANCEL" and calendar["METHOD"] == "CANCEL"
+    first_sequence = int(event_of(calendar_part(mailbox.messages[0])[1])["SEQUENCE"])
+    assert int(event_of(calendar)["SEQUENCE"]) > first_sequence or int(event_of(calendar)["SEQUENCE"]) >= world.version
+    assert later["belyaev@cluster.test"][0]["Subject"].startswith("Вы исключены из списка участников")
+    assert not list(later["belyaev@cluster.test"][0].iter_attachments())
+
+
+def test_a_cancelled_meeting_sends_cancel_to_everyone_invited(world, mailbox, secretary):
+    press(secretary, world.id)
+    world.status = "cancelled"
+    db.session.commit()
+    press(secretary, world.id)
+    cancels = mailbox.messages[2:]
+    assert {m["To"].addresses[0].addr_spec for m in cancels} == {"belyaev@cluster.test", "kuskova@cluster.test"}
+    for message in cancels:
+        method, calendar, _ = calendar_part(message)
+        event = event_of(calendar)
+        assert method == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+        assert str(event["UID"]) == f"meeting-{world.id}@intranet.test" and int(event["SEQUENCE"]) == world.version
+        assert message["Subject"].startswith("Отменено: заседание")
+    press(secretary, world.id)
+    assert len(mailbox.messages) == 4
+
+
+def test_a_crash_between_two_recipients_sends_nobody_twice(world, mailbox, secretary, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SEND_IN_BACKGROUND", False)
+    press(secretary, world.id)  # queued, not sent
+    assert mailbox.messages == []
+    calls = {"n": 0}
+    real_send = mail._Connection.send
+
+    def crash_on_second(self, *args):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # the process dies here: not an SMTP error
+        return real_send(self, *args)
+
+    monkeypatch.setattr(mail._Connection, "send", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        mail.send_queued()
+    db.session.rollback()
+    assert len(mailbox.messages) == 1
+    statuses = sorted(db.session.scalars(select(OutgoingMessage.status)))
+    assert statuses == ["sending", "sent"]  # the second was claimed when the process died
+    # A later run sends neither again: the sent one is sent, the other's fate is unknown.
+    monkeypatch.setattr(mail._Connection, "send", real_send)
+    report = mail.send_queued()
+    assert report.sent == [] and len(mailbox.messages) == 1
+    # A crash before the claim (between two recipients) leaves the next one queued: sent once.
+    db.session.execute(OutgoingMessage.__table__.update().where(OutgoingMessage.status == "sending").values(status="queued"))
+    db.session.commit()
+    mail.send_queued()
+    mail.send_queued()
+    assert len(mailbox.messages) == 2
+    assert len({m["To"].addresses[0].addr_spec for m in mailbox.messages}) == 2
+
+
+def test_a_failed_send_is_retried(world, mailbox, secretary, app, monkeypatch):
+    real_send = mail._Connection.send
+    calls = {"n": 0}
+
+    def flaky(self, *args):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise smtplib.SMTPServerDisconnected("connection lost")
+        return real_send(self, *args)
+
+    monkeypatch.setattr(mail._Connection, "send", flaky)
+    press(secretary, world.id)
+    assert len(mailbox.messages) == 2
+    rows = db.session.scalars(select(OutgoingMessage).order_by(OutgoingMessage.id)).all()
+    assert [r.status for r in rows] == ["sent", "sent"] and rows[0].attempts == 2
+
+
+def test_a_server_down_leaves_them_queued_for_the_next_run(world, mailbox, secretary, app, monkeypatch, runner):
+    port = app.config["MAIL_PORT"]
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens there
+    press(secretary, world.id)
+    assert mailbox.messages == []
+    rows = db.session.scalars(select(OutgoingMessage)).all()
+    assert {r.status for r in rows} == {"failed"} and "ConnectionRefusedError" in rows[0].error
+    page = secretary.get(f"/invitations/meetings/{world.id}").get_data(as_text=True)
+    assert "не удалось отправить" in page
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)  # the server is back
+    result = runner.invoke(args=["send-mail"])
+    assert "Отправлено писем: 2" in result.output, result.output
+    assert len(mailbox.messages) == 2
+
+
+@pytest.mark.parametrize("role", ["viewer", "expert", "editor"])
+def test_only_secretaries_send(world, mailbox, login_as, role):
+    client = login_as(role, f"{role}-inviter@cluster.test")
+    assert client.hx("post", f"/invitations/meetings/{world.id}").status_code == 403
+    assert client.get(f"/invitations/meetings/{world.id}").status_code == 200
+    assert db.session.scalars(select(OutgoingMessage)).all() == []
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not (REPO / "node_modules/ical.js").exists(), reason="node with ical.js")
+def test_icaljs_reads_the_invitation(world, mailbox, secretary, tmp_path):
+    press(secretary, world.id)
+    _, _, raw = calendar_part(mailbox.messages[0])
+    path = tmp_path / "invite.ics"
+    path.write_bytes(raw)
+    done = subprocess.run(["node", "tests/calendar/icaljs_parse.mjs", str(path)], cwd=REPO, capture_output=True, text=True, check=True)
+    parsed = json.loads(done.stdout)
+    [event] = parsed["events"]
+    assert event["uid"] == f"meeting-{world.id}@intranet.test"
+    assert event["start"]["tzid"] == "Asia/Tomsk" and event["start"]["utc"] == "2027-03-18T07:00:00Z"
+    assert event["sequence"] == world.version
