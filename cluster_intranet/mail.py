@@ -179,40 +179,54 @@ def send_queued(message_ids: list[int] | None = None, *, progress=None) -> Repor
     report, connection = Report(), _Connection()
     try:
         for done, message_id in enumerate(ids, start=1):
-            _send_one(message_id, connection, report, config)
+            unreachable = _send_one(message_id, connection, report, config)
             if progress is not None:
                 progress(done, len(ids))
+            if unreachable:
+                # The server is down: the others wait for the next run instead of each
+                # taking its own retries now.
+                rest = ids[done:]
+                db.session.execute(
+                    update(OutgoingMessage).where(OutgoingMessage.id.in_(rest), OutgoingMessage.status.in_(DUE))
+                    .values(status=FAILED, error=unreachable)
+                )  # fmt: skip
+                db.session.commit()
+                report.failed.extend(rest)
+                break
     finally:
         connection.close()
     return report
 
 
-def _send_one(message_id: int, connection: _Connection, report: Report, config) -> None:
+def _send_one(message_id: int, connection: _Connection, report: Report, config) -> str:
+    """Sends one message, retrying a failure; the error if the server could not be
+    reached at all (the run stops there), else ""."""
     if not _claim(message_id):
-        return
+        return ""
     row = db.session.get(OutgoingMessage, message_id)
     sender, recipient, content, attempts = config["MAIL_SENDER"], row.recipient, row.content, row.attempts
     db.session.commit()
-    error = ""
+    error, unreachable = "", False
     for pause in (*RETRY_PAUSE_S, None):
         try:
             connection.send(sender, recipient, content)
         except smtplib.SMTPRecipientsRefused as refusal:
             code, text = next(iter(refusal.recipients.values()), (550, b""))
             if 400 <= code < 500:  # a temporary refusal: greylisting, a full mailbox
-                error = f"{code} {text.decode('utf-8', 'replace')}"
+                error, unreachable = f"{code} {text.decode('utf-8', 'replace')}", False
             else:
                 # The key is freed: once the address is corrected the message may be queued again.
                 _finish(message_id, status=REFUSED, error=f"{code} {text.decode('utf-8', 'replace')}"[:2000],
                         key=f"{row.key}#refused-{message_id}"[:300])  # fmt: skip
                 report.refused.append(message_id)
-                return
+                return ""
         except (smtplib.SMTPException, OSError) as failure:
             error = f"{type(failure).__name__}: {failure}"
+            unreachable = isinstance(failure, (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected))
         else:
             _finish(message_id, status=SENT, sent_at=clock.utcnow(), error="")
             report.sent.append(message_id)
-            return
+            return ""
         if pause is None or attempts >= config["MAIL_MAX_ATTEMPTS"]:
             break
         time.sleep(pause * config["MAIL_RETRY_PAUSE_SCALE"])
@@ -221,6 +235,7 @@ def _send_one(message_id: int, connection: _Connection, report: Report, config) 
         db.session.commit()
     _finish(message_id, status=FAILED, error=error[:2000])
     report.failed.append(message_id)
+    return error[:2000] if unreachable else ""
 
 
 # In the background: after a request queued messages ------------------------------------------

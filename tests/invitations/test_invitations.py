@@ -244,6 +244,8 @@ def test_a_server_down_leaves_them_queued_for_the_next_run(world, mailbox, secre
     assert mailbox.messages == []
     rows = db.session.scalars(select(OutgoingMessage)).all()
     assert {r.status for r in rows} == {"failed"} and "ConnectionRefusedError" in rows[0].error
+    # The first was tried three times; the server down, the second waits for the next run.
+    assert sorted(r.attempts for r in rows) == [0, 3] and "ConnectionRefusedError" in rows[1].error
     page = secretary.get(f"/invitations/meetings/{world.id}").get_data(as_text=True)
     assert "не удалось отправить" in page
     monkeypatch.setitem(app.config, "MAIL_PORT", port)  # the server is back
