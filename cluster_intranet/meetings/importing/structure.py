@@ -176,4 +176,5 @@ def protocol_data(parsed: ParsedProtocol) -> dict:
         ],
         "decisions": decisions,
         "decisions_without_item": [d for d in decisions if d["item_number"] is None],
+        "appendices": [],  # the materials are uploaded to the meeting, not read from its text
     }
