@@ -40,6 +40,23 @@ RETRY_START_AFTER_S = 60  # after a failed start, cold conversions for this long
 PYTHON_CANDIDATES = ("/usr/bin/python3", "python3")
 
 
+# Runs unoserver's server under the interpreter with ``uno``, watching the app process
+# that started it: if that one dies without stopping it (SIGKILL, SIGTERM to a process
+# that does not run its exit handlers), the server and its LibreOffice go too.
+LAUNCHER = """
+import os, runpy, signal, sys, threading, time
+owner = int(sys.argv.pop(1))
+def watch():
+    while True:
+        time.sleep(1)
+        if os.getppid() != owner:
+            os.killpg(0, signal.SIGKILL)
+threading.Thread(target=watch, daemon=True).start()
+sys.argv[0] = "unoserver"
+runpy.run_module("unoserver.server", run_name="__main__", alter_sys=True)
+"""
+
+
 class ServerUnavailable(RuntimeError):
     """The warm server cannot be started here: convert cold instead."""
 
@@ -120,7 +137,7 @@ class WarmConverter:
         shim = _unoserver_path(work / "lib")
         self.port, uno_port = _free_port(), _free_port()
         command = [
-            python, "-m", "unoserver.server",
+            python, "-c", LAUNCHER, str(os.getpid()),
             "--interface", "127.0.0.1", "--port", str(self.port), "--uno-port", str(uno_port),
             "--executable", soffice, "--user-installation", str(work / "profile"), "--quiet",
         ]  # fmt: skip

@@ -121,3 +121,39 @@ def test_missing_libreoffice_is_a_clear_error_through_the_warm_path(monkeypatch,
     monkeypatch.setattr(pdf, "soffice_path", lambda configured=None: None)
     with pytest.raises(pdf.ConversionError, match="не установлен LibreOffice"):
         office.convert_to_pdf(full_protocol)
+
+
+ORPHAN_SCRIPT = """
+import os, sys
+from cluster_intranet.documents import office
+from cluster_intranet.documents.rendering import render_document
+from tests.documents.support import full_context, read_template
+warm = office.WarmConverter()
+warm.convert_to_pdf(render_document(read_template("protocol_full.docx"), full_context()), timeout=120)
+print(warm.process.pid, flush=True)
+os._exit(0)  # dies without its exit handlers, as a killed worker does
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return any(line.split() == ["State:", "Z", "(zombie)"] for line in status)
+    except FileNotFoundError:
+        return True
+
+
+@requires_soffice
+@requires_uno
+def test_the_server_does_not_outlive_its_app_process():
+    import subprocess
+    import time
+
+    done = subprocess.run([sys.executable, "-c", ORPHAN_SCRIPT], capture_output=True, text=True, check=True,
+                          cwd=office.Path(__file__).resolve().parents[2], timeout=180)  # fmt: skip
+    server = int(done.stdout.split()[-1])
+    for _ in range(60):  # the watcher looks every second
+        if _gone(server):
+            break
+        time.sleep(0.5)
+    assert _gone(server)
