@@ -613,11 +613,8 @@ def cluster_counts(today: date) -> StatusCounts:
     return status_counts(Filters(today=today))
 
 
-def dashboard_panels(user: User, today: date) -> dict:
-    """The home page's panels: my overdue and due-soon assignments, the next meetings,
-    the cluster's decisions per status."""
-    from ..meetings.services import upcoming_meetings
-
+def my_deadlines(user: User, today: date) -> tuple[list[Decision], list[Decision]]:
+    """The user's unfinished assignments: overdue, and due within DUE_SOON_DAYS, by deadline."""
     overdue, soon = [], []
     if user.person_id:
         stmt = (
@@ -633,11 +630,11 @@ def dashboard_panels(user: User, today: date) -> dict:
         )
         for decision in db.session.scalars(stmt):
             (overdue if decision.deadline < today else soon).append(decision)
-    return {
-        "my_overdue": overdue,
-        "my_due_soon": soon,
-        "has_person": bool(user.person_id),
-        "next_meetings": upcoming_meetings(today),
-        "cluster_counts": cluster_counts(today),
-        "today": today,
-    }
+    return overdue, soon
+
+
+def cluster_panels(today: date) -> dict:
+    """The home page's summary of the cluster: the next meetings, the decisions per status."""
+    from ..meetings.services import upcoming_meetings
+
+    return {"next_meetings": upcoming_meetings(today), "cluster_counts": cluster_counts(today), "today": today}

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import Select, case, func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
@@ -512,6 +512,27 @@ def my_assessments(user: User) -> list[Assessment]:
         .options(joinedload(Assessment.session).joinedload(ExpertSession.programme).joinedload(Programme.college))
         .join(Assessment.session)
         .order_by(ExpertSession.held_on.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def checklists_to_fill(user: User) -> list[Assessment]:
+    """The expert's checklists not yet sent, of sessions still open: the oldest session first."""
+    if user.person_id is None:
+        return []
+    stmt = (
+        select(Assessment)
+        .join(Assessment.session)
+        .where(
+            Assessment.person_id == user.person_id,
+            Assessment.submitted_at.is_(None),
+            ExpertSession.status == SessionStatus.OPEN.value,
+        )
+        .options(
+            contains_eager(Assessment.session).joinedload(ExpertSession.programme),
+            load_only(Assessment.id, Assessment.session_id, Assessment.last_answer_at),
+        )
+        .order_by(ExpertSession.held_on, ExpertSession.id)
     )
     return list(db.session.scalars(stmt))
 

@@ -3,18 +3,21 @@ from flask_login import current_user
 
 from .. import clock
 from ..councils.services import council_sizes
-from ..decisions.services import dashboard_panels
+from ..decisions.services import cluster_panels
 from . import bp
+from .inbox import inbox
 
 
 @bp.get("/")
 def dashboard():
-    """The home page: each area adds its panel as it lands."""
+    """The home page: what this person must do next (main/inbox.py), then the cluster's summary."""
+    today = clock.local_today()
     return render_template(
         "main/dashboard.html",
         greeting=greeting(clock.local_now().hour),
+        inbox=inbox(current_user, today),
         councils=council_sizes(),
-        **dashboard_panels(current_user, clock.local_today()),
+        **cluster_panels(today),
     )
 
 

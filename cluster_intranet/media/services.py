@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from .. import clock
 from ..auth.models import NO_PERSON_TO_SIGN, User
@@ -758,10 +758,7 @@ def is_due(event: MediaEvent) -> bool:
     return event.is_public and event.status in DUE_STATUSES
 
 
-def still_to_publish(organization_id: int, plan_id: int | None = None) -> list[MediaEvent]:
-    """Due events the organization has not published on its website yet: those of the
-    current plan (its period holds today) first, then the newer plans', each plan's
-    oldest first; only ``plan_id``'s when given."""
+def _still_to_publish_statement(organization_id: int, plan_id: int | None = None) -> Select:
     published = exists().where(
         Publication.event_id == MediaEvent.id,
         Publication.organization_id == organization_id,
@@ -773,11 +770,49 @@ def still_to_publish(organization_id: int, plan_id: int | None = None) -> list[M
         select(MediaEvent)
         .join(MediaPlan, MediaPlan.id == MediaEvent.plan_id)
         .where(due_clause(), ~published)
-        .options(selectinload(MediaEvent.organizer), selectinload(MediaEvent.plan))
         .order_by(current, MediaPlan.period_start.desc(), MediaPlan.id, MediaEvent.starts_on, MediaEvent.id)
     )
     if plan_id:
         stmt = stmt.where(MediaEvent.plan_id == plan_id)
+    return stmt
+
+
+def still_to_publish(organization_id: int, plan_id: int | None = None) -> list[MediaEvent]:
+    """Due events the organization has not published on its website yet: those of the
+    current plan (its period holds today) first, then the newer plans', each plan's
+    oldest first; only ``plan_id``'s when given."""
+    stmt = _still_to_publish_statement(organization_id, plan_id).options(
+        selectinload(MediaEvent.organizer), selectinload(MediaEvent.plan)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def coverage_gaps(user: User) -> list[MediaEvent] | None:
+    """The home page's «not yet on our site»: the due events the organization of the user
+    has not published, for those who record its publications (None: not this user's
+    concern — no organization, not a participant, or no right to record)."""
+    organization_id = user_organization_id(user)
+    if not organization_id or not user.has_role(*EDIT_MEDIA) or not is_participant(organization_id):
+        return None
+    stmt = _still_to_publish_statement(organization_id).options(
+        load_only(MediaEvent.id, MediaEvent.title, MediaEvent.starts_on, MediaEvent.ends_on, MediaEvent.start_time,
+                  MediaEvent.end_time)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def my_events(person_id: int | None) -> list[MediaEvent]:
+    """Events of the media plan the person is responsible for and that are not out yet
+    (planned or material ready), in date order."""
+    if person_id is None:
+        return []
+    stmt = (
+        select(MediaEvent)
+        .where(MediaEvent.responsible_id == person_id, MediaEvent.status.in_((S.PLANNED.value, S.MATERIAL_READY.value)))
+        .options(load_only(MediaEvent.id, MediaEvent.title, MediaEvent.status, MediaEvent.starts_on, MediaEvent.ends_on,
+                           MediaEvent.start_time, MediaEvent.end_time))
+        .order_by(MediaEvent.starts_on, MediaEvent.id)
+    )
     return list(db.session.scalars(stmt))
 
 

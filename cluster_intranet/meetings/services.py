@@ -6,9 +6,9 @@ the content of an approved protocol raises ProtocolLocked, whichever route asks.
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, bindparam, case, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
@@ -88,6 +88,45 @@ def upcoming_meetings(today: date, limit: int = 5) -> list[Meeting]:
         .limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+PREPARE_DAYS = 14  # a meeting this close without an agenda is the secretary's next task
+DRAFT_PROTOCOLS, WITHOUT_AGENDA = "draft", "no_agenda"
+
+
+def meetings_to_prepare(today: date, limit: int = 5) -> dict[str, tuple[list[Meeting], int]]:
+    """The secretary's work on the home page, in one query: protocols not yet approved
+    (a held meeting, a draft), the oldest first, and meetings of the next two weeks
+    without an agenda, the nearest first; of each the first ``limit`` and the count."""
+    unapproved = Meeting.status.in_((MeetingStatus.HELD.value, MeetingStatus.DRAFT.value))
+    no_agenda = ~select(AgendaItem.id).where(AgendaItem.meeting_id == Meeting.id).exists()
+    soon = (
+        (Meeting.status == MeetingStatus.PLANNED.value)
+        & Meeting.date.between(today, today + timedelta(days=PREPARE_DAYS))
+        & no_agenda
+    )
+    kind = case((unapproved, DRAFT_PROTOCOLS), else_=WITHOUT_AGENDA).label("kind")
+    order = (Meeting.date, Meeting.start_time, Meeting.id)
+    ranked = (
+        select(
+            Meeting.id, kind,
+            func.row_number().over(partition_by=kind, order_by=order).label("n"),
+            func.count().over(partition_by=kind).label("total"),
+        )
+        .where(Meeting.deleted_at.is_(None), unapproved | soon)
+        .subquery()
+    )
+    stmt = (
+        select(Meeting, ranked.c.kind, ranked.c.total)
+        .join(ranked, ranked.c.id == Meeting.id)
+        .where(ranked.c.n <= limit)
+        .options(joinedload(Meeting.council))
+        .order_by(*order)
+    )
+    found: dict[str, tuple[list[Meeting], int]] = {DRAFT_PROTOCOLS: ([], 0), WITHOUT_AGENDA: ([], 0)}
+    for meeting, group, total in db.session.execute(stmt):
+        found[group] = (found[group][0] + [meeting], total)
+    return found
 
 
 def meeting_years() -> list[int]:

@@ -293,7 +293,7 @@ def test_fragments_for_htmx(world, register, secretary):
 
 def test_the_dashboard_panels(world, register, signed_in, viewer):
     page = signed_in(world.lead_user).get("/").get_data(as_text=True)
-    assert "Мои поручения" in page and f'id="dashboard-decision-{register["overdue"]}"' in page
+    assert "Просроченные поручения" in page and f'id="dashboard-decision-{register["overdue"]}"' in page
     assert f'id="dashboard-decision-{register["soon"]}"' in page
     assert f'id="dashboard-decision-{register["later"]}"' not in page  # not due within 7 days
     assert "Поручения кластера" in page and "Всего решений: 7." in page
