@@ -1,4 +1,5 @@
 """The audit log records who changed what, old and new values; deleted protocols come back."""
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -67,3 +68,31 @@ def test_admin_restores_a_deleted_protocol(app, admin, ctx):
     assert admin.get(f"/meetings/{meeting.id}").status_code == 200
     actions = [(e.action, e.changes.get("deleted_at", [None, None])[1] is None) for e in _entries("meetings")]
     assert actions[-2][0] == "update" and actions[-1] == ("update", True)
+
+
+def test_the_log_reads_as_the_pages_do_and_hides_sign_ins(app, login_as, ctx):
+    """Russian names of tables and fields, values as pages show them, Tomsk time, «было → стало»,
+    the author by name; sign-ins only on request."""
+    from cluster_intranet.auth.services import create_user
+    from tests.decisions import support
+
+    person = factories.person(surname="Жарких", first_name="Елена", patronymic="Викторовна")
+    create_user("zh@cluster.test", "test-password-1", Role.SECRETARY, person.id)
+    meeting = support.meeting(status="planned")
+    decision = support.decision(meeting, person, deadline=date(2021, 12, 1))
+    db.session.commit()
+    client = app.test_client()
+    client.login("zh@cluster.test")
+    client.hx("post", f"/decisions/{decision.id}/status",
+              data={**support.status_data(decision, "in_progress"), "comment": ""})
+    admin = login_as(Role.ADMIN, "root@cluster.test")
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    entry = next(e for e in page.split('class="audit-entry')[1:] if "изменение: решения" in e)
+    assert "Жарких Е.В." in entry and "zh@cluster.test" not in entry
+    assert "изменение: решения № " in entry
+    assert "<dt>статус</dt>" in entry and "<del>Открыто</del> → <span class=\"text-muted\">стало</span> В работе" in entry
+    assert "last_login_at" not in page and "последний вход" not in page  # the sign-ins are hidden
+    with_logins = admin.get("/admin/audit?logins=1").get_data(as_text=True)
+    assert "<dt>последний вход</dt>" in with_logins
+    assert re.search(r"стало</span> \d\d\.\d\d\.\d{4} \d\d:\d\d</dd>", with_logins)  # not ISO, not UTC
+    assert "password_hash" not in with_logins and "&lt;User" not in with_logins

@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from cluster_intranet import create_app
+from cluster_intranet import clock, create_app
 from cluster_intranet.auth.models import User
 from cluster_intranet.councils.models import Council
 from cluster_intranet.directory.models import Organization, Person
@@ -107,3 +107,18 @@ def test_every_page_has_an_icon(app, viewer):
     icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page).group(1)
     with viewer.get(icon) as answer:  # a static file: its response holds the file open
         assert answer.status_code == 200 and answer.mimetype == "image/svg+xml" and b"<svg" in answer.data
+
+
+def test_demo_protocols_are_approved_by_their_secretary_on_their_own_day(app, runner, ctx, login_as):
+    from cluster_intranet.meetings.models import Meeting, MeetingStatus
+
+    runner.invoke(args=["seed-demo"])
+    approved = db.session.scalars(select(Meeting).where(Meeting.status == MeetingStatus.APPROVED.value)).all()
+    assert len(approved) == 2
+    for meeting in approved:
+        assert meeting.approved_by.person == meeting.secretary
+        assert meeting.approved_at.astimezone(clock.local_zone()).date() == meeting.date
+        assert meeting.versions[-1].approved_at == meeting.approved_at
+    seed = next(m for m in approved if m.date.isoformat() == "2021-10-22")
+    page = login_as("viewer").get(f"/meetings/{seed.id}").get_data(as_text=True)
+    assert "Протокол утверждён 22.10.2021 17:00, Жарких Е.В." in page and "@cluster.local" not in page

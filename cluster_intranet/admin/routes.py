@@ -11,6 +11,7 @@ from ..auth.access import role_required
 from ..auth.forms import NewUserForm, ResetPasswordForm, UserForm
 from ..auth.models import User
 from ..audit.listeners import ACTION_LABELS, AUDITED_TABLES
+from ..audit import readable
 from ..audit.services import audit_query
 from ..auth.roles import MANAGE_USERS
 from ..directory.models import Person
@@ -134,11 +135,13 @@ def audit():
         "row_id": request.args.get("row", type=int),
         "date_from": _date_arg("from"),
         "date_to": _date_arg("to"),
+        "logins": bool(request.args.get("logins")),
     }
     page = paginate(audit_query(**filters), per_page=50)
     return page_or_fragment(
         "admin/audit.html", "admin/_audit_results.html", page=page, filters=filters,
-        tables=sorted(AUDITED_TABLES), actions=ACTION_LABELS, users=db.session.scalars(select(User).order_by(User.email)).all(),
+        tables=sorted(((t, readable.table_label(t)) for t in AUDITED_TABLES), key=lambda pair: pair[1]),
+        actions=ACTION_LABELS, readable=readable, users=db.session.scalars(select(User).options(selectinload(User.person)).order_by(User.email)).all(),
     )
 
 

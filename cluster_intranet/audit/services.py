@@ -2,11 +2,22 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Text, and_, cast, select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
+from ..auth.models import User
 from .models import AuditEntry
+
+
+def is_login():
+    """An entry that only records a sign-in. The changes are JSON written by json.dumps (kept
+    as that text by SQLite and by PostgreSQL's json type): exactly one key, last_login_at."""
+    text = cast(AuditEntry.changes, Text)
+    return and_(
+        AuditEntry.table_name == "users", AuditEntry.action == "update",
+        text.like('{"last_login_at": [%]}'), text.not_like('%], "%'),
+    )
 
 
 def audit_query(
@@ -16,9 +27,17 @@ def audit_query(
     row_id: int | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    logins: bool = False,
 ) -> Select:
-    """Audit entries, newest first, filtered; dates are days in the cluster's time zone."""
-    stmt = select(AuditEntry).options(selectinload(AuditEntry.user)).order_by(AuditEntry.id.desc())
+    """Audit entries, newest first, filtered; dates are days in the cluster's time zone.
+    Sign-ins (an update of a user's last_login_at only) are left out unless ``logins``."""
+    stmt = (
+        select(AuditEntry)
+        .options(selectinload(AuditEntry.user).selectinload(User.person))
+        .order_by(AuditEntry.id.desc())
+    )
+    if not logins:
+        stmt = stmt.where(~is_login())
     if table:
         stmt = stmt.where(AuditEntry.table_name == table)
     if action:

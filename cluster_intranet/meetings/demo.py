@@ -2,7 +2,7 @@
 and a few other meetings, past and planned, so the lists are not empty."""
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from ..councils.models import Council
 from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..directory.models import Person
 from ..extensions import db
+from .. import clock
 from . import services
 from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
 
@@ -70,7 +71,9 @@ def _key(name: str) -> str:
     return name.replace(" ", "").replace("..", ".")
 
 
-def seed(people: dict[str, Person], councils: dict[str, Council], approver: User) -> None:
+def seed(people: dict[str, Person], councils: dict[str, Council], secretaries: dict[str, User]) -> None:
+    """The seed protocol and three more meetings; the held ones approved by their secretary
+    on the day they were held (not on the day the demo is loaded)."""
     coordination, expert = councils[COORDINATION], councils[EXPERT]
     by_key = {_key(short): person for short, person in people.items()}
     if db.session.scalar(select(Meeting.id).where(Meeting.council_id == coordination.id, Meeting.year == 2021, Meeting.number == 2)):
@@ -130,4 +133,6 @@ def seed(people: dict[str, Person], councils: dict[str, Council], approver: User
         meeting.refresh_search_text()
     db.session.flush()
     for meeting in (protocol, expert_meeting):
-        services.approve(meeting, approver)
+        version = services.approve(meeting, secretaries[meeting.secretary.short_name])
+        approved_at = datetime.combine(meeting.date, time(17, 0), clock.local_zone())
+        meeting.approved_at = version.approved_at = approved_at

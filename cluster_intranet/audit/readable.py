@@ -1,0 +1,135 @@
+"""The audit log as a person reads it: Russian names of tables and fields, values as the
+pages show them (dates «01.12.2021», times in the cluster's zone, statuses by their
+labels, yes/no), «было → стало»."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .. import clock
+from ..extensions import db
+
+TABLE_LABELS = {
+    "users": "пользователи", "organizations": "организации", "councils": "советы",
+    "media_participants": "участники медиаплана", "media_plans": "медиапланы", "agenda_items": "вопросы повестки",
+    "checklist_templates": "экспертные чек-листы", "checklist_sections": "разделы чек-листов",
+    "expert_answers": "ответы экспертов", "decision_responsibles": "ответственные исполнители",
+}
+FIELD_LABELS = {
+    "email": "почта", "password_hash": "пароль", "role": "роль", "active": "активен", "person_id": "сотрудник",
+    "session_generation": "поколение сессий", "last_login_at": "последний вход",
+    "short_name": "краткое название", "full_name": "полное название", "kind": "вид", "website": "сайт", "city": "город",
+    "name": "название", "name_genitive": "название в родительном падеже", "short_genitive": "краткое в родительном",
+    "quorum_percent": "кворум, %", "protocol_form": "форма протокола",
+    "surname": "фамилия", "first_name": "имя", "patronymic": "отчество", "organization_id": "организация",
+    "position": "порядок", "phone": "телефон", "council_id": "совет",
+    "number": "номер", "year": "год", "date": "дата", "start_time": "начало", "end_time": "окончание", "place": "место",
+    "format": "формат", "connection_link": "ссылка для подключения", "status": "статус", "chair_id": "председатель",
+    "secretary_id": "секретарь", "approved_at": "утверждено", "approved_by_id": "утвердил",
+    "approved_by_name": "утвердил", "deleted_at": "удалено", "meeting_id": "заседание", "mode": "участие",
+    "job_title": "должность", "organization": "организация", "text": "текст", "speaker_id": "докладчик",
+    "speaker_name": "докладчик", "speaker_summary": "доклад", "discussion": "обсуждение", "recurring": "повторяется",
+    "agenda_item_id": "вопрос повестки", "deadline": "срок", "votes_for": "за", "votes_against": "против",
+    "votes_abstained": "воздержались", "report_text": "отчёт об исполнении", "report_date": "дата исполнения",
+    "report_link": "ссылка на отчёт", "cancel_reason": "причина отмены", "decision_id": "решение",
+    "code": "код", "qualification": "квалификация", "college_id": "колледж", "study_form": "форма обучения",
+    "intake_year": "год набора", "approval_status": "согласование", "decided_on": "решено",
+    "decided_by_session_id": "по итогам сессии", "template_id": "чек-лист", "title": "название",
+    "protocol_ref": "протокол утверждения", "published_at": "опубликовано", "published_by_id": "опубликовал",
+    "version_id": "версия", "section_id": "раздел", "wording": "формулировка", "hint": "подсказка", "scale": "шкала",
+    "max_points": "наибольший балл", "weight": "вес", "required": "обязательный", "programme_id": "программа",
+    "checklist_version_id": "версия чек-листа", "held_on": "дата сессии", "conclusion": "заключение",
+    "conclusion_text": "текст заключения", "concluded_on": "дата заключения", "concluded_by_id": "утвердил заключение",
+    "session_id": "сессия", "verdict": "вывод эксперта", "remarks": "замечания", "submitted_at": "отправлен",
+    "last_answer_at": "последний ответ", "reopen_reason": "причина возврата", "reopened_at": "возвращён",
+    "reopened_by_id": "вернул", "assessment_id": "чек-лист эксперта", "criterion_id": "критерий", "value": "ответ",
+    "comment": "комментарий", "saved_at": "сохранён", "content": "файл", "size": "размер", "filename": "имя файла",
+    "uploaded_by_id": "загрузил", "uploaded_at": "загружен", "is_active": "действующий", "plan_id": "медиаплан",
+    "description": "описание", "starts_on": "начало", "ends_on": "окончание", "organizer_id": "организатор",
+    "responsible_id": "ответственный", "is_public": "публичное", "release_text": "текст пресс-релиза",
+    "internal_note": "служебная заметка", "period_start": "начало периода", "period_end": "конец периода",
+    "added_at": "добавлен", "event_id": "мероприятие", "channel": "канал", "url": "ссылка",
+    "published_on": "дата публикации", "recorded_by_id": "записал",
+}
+LOGIN_FIELDS = {"last_login_at"}  # an update of only these is a sign-in, hidden by default
+_ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+_ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_REPR = re.compile(r"^<\w+ (.*)>$", re.S)
+
+
+@dataclass
+class Change:
+    label: str
+    old: str | None  # None: there was nothing (a new row)
+    new: str | None  # None: nothing is left (a deleted row)
+
+
+def table_label(table: str) -> str:
+    if table in TABLE_LABELS:
+        return TABLE_LABELS[table]
+    found = db.metadata.tables.get(table)
+    return (found.info.get("label") if found is not None else None) or table
+
+
+@functools.cache
+def _enum_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """(table, field) -> the labels of its values, from the models' LabeledEnums."""
+    from ..auth.roles import Role
+    from ..councils.models import MemberRole
+    from ..decisions.models import DecisionStatus
+    from ..directory.models import OrganizationKind
+    from ..expertise.models import ApprovalStatus, ChecklistStatus, Scale, SessionStatus, StudyForm, Verdict
+    from ..media.models import Channel, EventFormat, EventStatus, PlanStatus
+    from ..meetings.models import AttendanceMode, MeetingFormat, MeetingStatus
+
+    enums = {
+        ("users", "role"): Role, ("meetings", "status"): MeetingStatus, ("meetings", "format"): MeetingFormat,
+        ("attendances", "mode"): AttendanceMode, ("decisions", "status"): DecisionStatus,
+        ("media_events", "status"): EventStatus, ("media_events", "format"): EventFormat,
+        ("media_publications", "channel"): Channel, ("media_plans", "status"): PlanStatus,
+        ("expert_sessions", "status"): SessionStatus, ("expert_sessions", "conclusion"): Verdict,
+        ("expert_assessments", "verdict"): Verdict, ("checklist_versions", "status"): ChecklistStatus,
+        ("programmes", "approval_status"): ApprovalStatus, ("programmes", "study_form"): StudyForm,
+        ("organizations", "kind"): OrganizationKind, ("council_members", "role"): MemberRole,
+        ("checklist_criteria", "scale"): Scale,
+    }
+    return {key: {member.value: member.label for member in enum} for key, enum in enums.items()}
+
+
+def show_value(value, choices: dict[str, str]) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, str):
+        if value in choices:
+            return choices[value]
+        if _ISO_DATETIME.match(value):
+            moment = datetime.fromisoformat(value)
+            return moment.astimezone(clock.local_zone()).strftime("%d.%m.%Y %H:%M")
+        if _ISO_DATE.match(value):
+            return date.fromisoformat(value).strftime("%d.%m.%Y")
+    return str(value)
+
+
+def changes(table: str, values: dict, action: str) -> list[Change]:
+    """The entry's fields as «было → стало»; a new row lists its filled fields only."""
+    rows = []
+    for field, (old, new) in values.items():
+        if field == "id" or (action == "create" and new in (None, "", False)):
+            continue
+        choices = _enum_labels().get((table, field), {})
+        rows.append(Change(
+            FIELD_LABELS.get(field, field),
+            None if action == "create" else show_value(old, choices),
+            None if action == "delete" else show_value(new, choices),
+        ))
+    return rows
+
+
+def summary(text: str) -> str:
+    """«<Person Пояркова О.Н.>» reads «Пояркова О.Н.»."""
+    found = _REPR.match(text or "")
+    return found.group(1) if found else text
