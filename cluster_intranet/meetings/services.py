@@ -8,8 +8,8 @@ from __future__ import annotations
 import functools
 from datetime import date, timedelta
 
-from sqlalchemy import Select, bindparam, case, func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, bindparam, func, literal, select, union_all, update
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from .. import clock
 from ..concurrency import ensure_current
@@ -95,38 +95,43 @@ DRAFT_PROTOCOLS, WITHOUT_AGENDA = "draft", "no_agenda"
 
 
 def meetings_to_prepare(today: date, limit: int = 5) -> dict[str, tuple[list[Meeting], int]]:
-    """The secretary's work on the home page, in one query: protocols not yet approved
+    """The secretary's work on the home page, in one statement: protocols not yet approved
     (a held meeting, a draft), the oldest first, and meetings of the next two weeks
-    without an agenda, the nearest first; of each the first ``limit`` and the count."""
-    unapproved = Meeting.status.in_((MeetingStatus.HELD.value, MeetingStatus.DRAFT.value))
+    without an agenda, the nearest first; of each the first ``limit`` and the count.
+    Each part is read through its own index (status; date): a scan of the meetings would
+    read their long search texts."""
+    live = Meeting.deleted_at.is_(None)
+    unapproved = and_(live, Meeting.status.in_((MeetingStatus.HELD.value, MeetingStatus.DRAFT.value)))
     no_agenda = ~select(AgendaItem.id).where(AgendaItem.meeting_id == Meeting.id).exists()
-    soon = (
-        (Meeting.status == MeetingStatus.PLANNED.value)
-        & Meeting.date.between(today, today + timedelta(days=PREPARE_DAYS))
-        & no_agenda
+    soon = and_(
+        live, Meeting.date.between(today, today + timedelta(days=PREPARE_DAYS)),
+        Meeting.status == MeetingStatus.PLANNED.value, no_agenda,
     )
-    kind = case((unapproved, DRAFT_PROTOCOLS), else_=WITHOUT_AGENDA).label("kind")
-    order = (Meeting.date, Meeting.start_time, Meeting.id)
-    ranked = (
-        select(
-            Meeting.id, kind,
-            func.row_number().over(partition_by=kind, order_by=order).label("n"),
-            func.count().over(partition_by=kind).label("total"),
-        )
-        .where(Meeting.deleted_at.is_(None), unapproved | soon)
-        .subquery()
-    )
+    def first(condition) -> Select:
+        return select(Meeting.id).where(condition).order_by(Meeting.date, Meeting.id).limit(limit).subquery()
+
+    def count(condition):
+        return select(func.count(Meeting.id)).where(condition).scalar_subquery()
+
+    drafts, bare = first(unapproved), first(soon)
+    ids = union_all(
+        select(drafts.c.id, literal(DRAFT_PROTOCOLS).label("kind")),
+        select(bare.c.id, literal(WITHOUT_AGENDA).label("kind")),
+    ).subquery()
     stmt = (
-        select(Meeting, ranked.c.kind, ranked.c.total)
-        .join(ranked, ranked.c.id == Meeting.id)
-        .where(ranked.c.n <= limit)
-        .options(joinedload(Meeting.council))
-        .order_by(*order)
+        select(Meeting, ids.c.kind, count(unapproved), count(soon))
+        .join(ids, ids.c.id == Meeting.id)
+        .options(
+            load_only(Meeting.id, Meeting.council_id, Meeting.date, Meeting.start_time, Meeting.status),
+            joinedload(Meeting.council).load_only(Council.id, Council.name),
+        )
+        .order_by(Meeting.date, Meeting.start_time, Meeting.id)
     )
-    found: dict[str, tuple[list[Meeting], int]] = {DRAFT_PROTOCOLS: ([], 0), WITHOUT_AGENDA: ([], 0)}
-    for meeting, group, total in db.session.execute(stmt):
-        found[group] = (found[group][0] + [meeting], total)
-    return found
+    found: dict[str, list[Meeting]] = {DRAFT_PROTOCOLS: [], WITHOUT_AGENDA: []}
+    totals = {DRAFT_PROTOCOLS: 0, WITHOUT_AGENDA: 0}
+    for meeting, kind, totals[DRAFT_PROTOCOLS], totals[WITHOUT_AGENDA] in db.session.execute(stmt):
+        found[kind].append(meeting)
+    return {kind: (found[kind], totals[kind]) for kind in found}
 
 
 def meeting_years() -> list[int]:

@@ -1,0 +1,153 @@
+"""Every page reachable from the navigation, as each role, on a phone (390×844) and a laptop
+(1366×768): no horizontal overflow, no error in the console, and no axe-core violation of
+impact «serious» or «critical» (axe-core from the npm registry, node_modules/, injected by
+Playwright into each page). Screenshots of every page go to test-output/pages/ (git-ignored):
+look at them after a change of layout.
+
+One browser for the module, one context per role, one page reused for all its visits.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.live_server import BROWSER_TESTS, CHROMIUM, REPO, TEST_OUTPUT, serve, sign_in
+
+pytestmark = BROWSER_TESTS
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = TEST_OUTPUT / "pages"
+PASSWORD = "browser-password-1"
+WIDTHS = {"phone": (390, 844), "laptop": (1366, 768)}
+# The demo's people, one account per role (the demo makes the secretary's and the experts').
+ACCOUNTS = {
+    "admin": ("admin@cluster.local", None),
+    "secretary": ("zharkikh@cluster.local", None),
+    "editor": ("poyarkova@cluster.local", "Пояркова"),
+    "expert": ("ivanova@cluster.local", None),
+    "viewer": ("belyaev@cluster.local", "Беляев"),
+}
+# Pages the navigation leads to that a role may see besides those in its menus: a record of
+# each kind (the demo's), so the detail pages are checked too.
+DETAILS = ["/meetings/{meeting}", "/decisions/{decision}", "/media/events/{event}", "/expertise/sessions/{session}"]
+
+
+def _prepare():
+    from sqlalchemy import select
+
+    from cluster_intranet.auth.models import User
+    from cluster_intranet.auth.services import create_user
+    from cluster_intranet.decisions.models import Decision
+    from cluster_intranet.demo import seed
+    from cluster_intranet.directory.models import Person
+    from cluster_intranet.expertise.models import ExpertSession
+    from cluster_intranet.extensions import db
+    from cluster_intranet.media.models import MediaEvent
+    from cluster_intranet.meetings.models import Meeting
+
+    seed()
+    for role, (email, surname) in ACCOUNTS.items():
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            person = db.session.scalar(select(Person).where(Person.surname == surname))
+            user = create_user(email, PASSWORD, role, person.id)
+        user.set_password(PASSWORD, "pbkdf2:sha256:1000")
+    db.session.flush()
+    return {
+        "meeting": db.session.scalar(select(Meeting.id).where(Meeting.year == 2021, Meeting.number == 2)),
+        "decision": db.session.scalar(select(Decision.id).order_by(Decision.id)),
+        "event": db.session.scalar(select(MediaEvent.id).order_by(MediaEvent.id)),
+        "session": db.session.scalar(select(ExpertSession.id).order_by(ExpertSession.id)),
+    }
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run `make setup` (npm ci)")
+    with serve(tmp_path_factory.mktemp("live"), _prepare) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+def _nav_links(page, base: str) -> list[str]:
+    """The pages the navigation bar leads to (menus included), in order, without the sign-out."""
+    hrefs = page.eval_on_selector_all(
+        "nav.navbar a[href]", "links => links.map(a => a.getAttribute('href'))"
+    )
+    paths = []
+    for href in hrefs:
+        if href.startswith("#") or href.startswith("http") and not href.startswith(base):
+            continue
+        path = href.removeprefix(base)
+        if path not in paths:
+            paths.append(path)
+    return paths
+
+
+def _check(page, path: str, width: str, errors: list[str]) -> list[str]:
+    problems = []
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    if overflow > 0:
+        wide = page.evaluate("""() => {
+            const limit = document.documentElement.clientWidth;
+            return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > limit + 1)
+              .slice(-3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.'));
+        }""")
+        problems.append(f"{overflow} px wider than the screen: {wide}")
+    problems += [f"console: {text}" for text in errors]
+    violations = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+          .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+    }""")
+    problems += [f"axe {v}" for v in violations]
+    return [f"{width} {path}: {p}" for p in problems]
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^\w]+", "-", path).strip("-") or "home"
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_every_page_fits_a_phone_and_passes_axe(live, browser, role):
+    base, _, ids = live
+    email, _ = ACCOUNTS[role]
+    context = browser.new_context(viewport=dict(zip(("width", "height"), WIDTHS["laptop"])))
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        sign_in(page, base, email, PASSWORD)
+        paths = _nav_links(page, base) + [detail.format(**ids) for detail in DETAILS]
+        assert "/" in paths and len(paths) > 8, paths
+        problems = []
+        for width, (w, h) in WIDTHS.items():
+            page.set_viewport_size({"width": w, "height": h})
+            for path in paths:
+                errors.clear()
+                response = page.goto(base + path)
+                if response.status == 403:
+                    continue  # a detail page this role may not open: the navigation does not offer it
+                assert response.status == 200, f"{path}: {response.status}"
+                problems += _check(page, path, width, list(errors))
+                page.screenshot(path=str(SHOTS / f"{role}-{width}-{_slug(path)}.png"), full_page=True)
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
