@@ -101,7 +101,13 @@ def meetings_to_prepare(today: date, limit: int = 5) -> dict[str, tuple[list[Mee
     Each part is read through its own index (status; date): a scan of the meetings would
     read their long search texts."""
     live = Meeting.deleted_at.is_(None)
-    unapproved = and_(live, Meeting.status.in_((MeetingStatus.HELD.value, MeetingStatus.DRAFT.value)))
+    # Found through the status index: SQLite, without statistics, would rather read every
+    # live meeting through the list's index (deleted_at, date), so «not deleted» is written
+    # as an expression no index answers.
+    unapproved = and_(
+        func.coalesce(Meeting.deleted_at, None).is_(None),
+        Meeting.status.in_((MeetingStatus.HELD.value, MeetingStatus.DRAFT.value)),
+    )
     no_agenda = ~select(AgendaItem.id).where(AgendaItem.meeting_id == Meeting.id).exists()
     soon = and_(
         live, Meeting.date.between(today, today + timedelta(days=PREPARE_DAYS)),
