@@ -95,6 +95,16 @@ document.addEventListener("htmx:sendError", () => {
 // A change made in place says it was done (web.notice: HX-Trigger {"showMessage": {text, category}}).
 document.addEventListener("showMessage", (event) => showMessage(event.detail.text, event.detail.category));
 
+// A region that scrolls sideways (a wide table) can be scrolled from the keyboard.
+function focusableScrollers(root = document) {
+  root.querySelectorAll?.(".table-responsive, .matrix-wrap, .results").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) box.tabIndex = 0;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => focusableScrollers());
+window.addEventListener("resize", () => focusableScrollers());
+document.addEventListener("htmx:afterSettle", (event) => focusableScrollers(event.target.parentElement || document));
+
 // ===== media =====
 // A select marked data-autosubmit sends its form at once (the «Что нам опубликовать» participant).
 document.addEventListener("change", (event) => {

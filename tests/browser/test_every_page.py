@@ -129,6 +129,7 @@ def test_every_page_fits_a_phone_and_passes_axe(live, browser, role):
     context = browser.new_context(viewport=dict(zip(("width", "height"), WIDTHS["laptop"])))
     context.add_init_script(path=str(AXE))
     page = context.new_page()
+    page.set_default_navigation_timeout(90_000)  # a loaded CI machine
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
