@@ -75,9 +75,12 @@ def serve(folder: Path, prepare):
 
     port = free_port()
     env = {**os.environ, **SETTINGS, "DATABASE_URL": database, "INSTANCE_PATH": str(folder)}
+    # The server's log (a line per request) goes to a file: a pipe nobody reads fills up
+    # after some hundreds of requests and the server stops, blocked on writing its log.
+    log = open(folder / "server.log", "wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -89,12 +92,12 @@ def serve(folder: Path, prepare):
             except OSError:
                 time.sleep(0.2)
         else:
-            raise RuntimeError("the server did not start: " + server.stderr.read1().decode(errors="replace"))
+            raise RuntimeError("the server did not start: " + (folder / "server.log").read_text(errors="replace")[-4000:])
         yield base, database, prepared
     finally:
         server.terminate()
         server.wait(10)
-        server.stderr.close()
+        log.close()
 
 
 @contextlib.contextmanager
