@@ -132,3 +132,24 @@ def _pictures_only() -> bytes:
 def test_bad_files_are_refused_in_russian(filename, data, message):
     with pytest.raises(ImportFileError, match=message):
         file_lines(filename, data(), convert=reader.libreoffice())
+
+
+def test_decisions_in_a_table():
+    document = docx.Document()
+    document.add_paragraph("ПРОТОКОЛ № 4")
+    document.add_paragraph("РЕШИЛИ:")
+    rows = [("№", "Содержание решения", "Ответственный", "Срок"),
+            ("1", "Утвердить план работы.", "Кузнецова Н.В.", "01.06.2022"),
+            ("2", "Проводить заседания ежеквартально.", "Жарких Е.В.", "постоянно"),
+            ("3", "Принять к сведению.", "", "")]
+    table = document.add_table(rows=len(rows), cols=4)
+    for row, values in zip(table.rows, rows):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    parsed = parse(docx_lines(_save(document)))
+    assert [(d.text, d.responsible, d.deadline, d.term) for d in parsed.decisions] == [
+        ("Утвердить план работы.", ["Кузнецова Н.В."], dt.date(2022, 6, 1), ""),
+        ("Проводить заседания ежеквартально.", ["Жарких Е.В."], None, "постоянно"),
+        ("Принять к сведению.", [], None, ""),
+    ]
+    assert parsed.unrecognised == []

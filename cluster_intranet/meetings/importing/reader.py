@@ -190,8 +190,46 @@ def _cell_texts(row) -> list[str]:
     return cells
 
 
+_DECISION_COLUMNS = {
+    "text": re.compile(r"решени|поручени|содержание|мероприяти", re.IGNORECASE),
+    "responsible": re.compile(r"ответствен|исполнител", re.IGNORECASE),
+    "deadline": re.compile(r"срок", re.IGNORECASE),
+}
+
+
+def _decision_columns(header: list[str]) -> dict[str, int] | None:
+    """A table of decisions («№ | Решение | Ответственный | Срок»): its columns, or None."""
+    found = {}
+    for kind, pattern in _DECISION_COLUMNS.items():
+        index = next((i for i, cell in enumerate(header) if pattern.search(cell) and i not in found.values()), None)
+        if index is not None:
+            found[kind] = index
+    return found if "text" in found and len(found) > 1 else None
+
+
+def _decision_rows(table, columns: dict[str, int]) -> Iterator[str]:
+    """Each row as the text form writes it: «N. текст» and «Ответственный исполнитель – …, срок до …»."""
+    for number, row in enumerate(table.rows[1:], start=1):
+        cells = [" ".join(cell.text.split()) for cell in row.cells]
+        get = lambda kind: cells[columns[kind]] if kind in columns and columns[kind] < len(cells) else ""  # noqa: E731
+        if not get("text"):
+            continue
+        yield f"{number}. {get('text')}"
+        who, term = get("responsible"), get("deadline")
+        term = (f"срок до {term}" if re.match(r"\d", term) else f"срок – {term}") if term else ""
+        if who:
+            yield f"Ответственный исполнитель – {who}" + (f", {term}" if term else "")
+        elif term:
+            yield term[:1].upper() + term[1:]
+
+
 def _table_lines(table) -> Iterator[str]:
-    for row in table.rows:
+    rows = list(table.rows)
+    columns = _decision_columns(_cell_texts(rows[0])) if rows else None
+    if columns:
+        yield from _decision_rows(table, columns)
+        return
+    for row in rows:
         cells = _cell_texts(row)
         if not cells or all(_HEADER_CELLS.match(cell) for cell in cells):
             continue
