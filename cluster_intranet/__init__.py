@@ -19,6 +19,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder="../static",
     )
     _configure(app, config or {})
+    from .web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]

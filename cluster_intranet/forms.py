@@ -3,8 +3,8 @@ import re
 
 import email_validator
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import Field, HiddenField, StringField, URLField
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 REQUIRED = "Заполните это поле."
 
@@ -28,19 +28,63 @@ def optional(max_length: int):
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-def _strip(value):
-    return _CONTROL.sub("", value).strip() if isinstance(value, str) else value
+# The range of the databases' BIGINT: a larger number is no id, count or page of this
+# app, and the drivers refuse to bind it (OverflowError).
+LARGEST_INT = 2**63 - 1
+TOO_LARGE = "Слишком большое число."
+
+
+def db_int(value) -> int:
+    """``int(value)`` within the databases' integer range, else ValueError: the ``type`` of
+    every number read from a request (``request.args.get("page", type=db_int)`` gives the
+    default for a huge one) and the check every form applies to its numbers."""
+    number = int(value)
+    if not -LARGEST_INT <= number <= LARGEST_INT:
+        raise ValueError(TOO_LARGE)
+    return number
+
+
+def _clean(value):
+    """Every form field's first filter: text without control characters and outer white
+    space; numbers (and lists of them: pickers) within the databases' range."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value).strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return db_int(value)
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, int) and not isinstance(item, bool):
+                db_int(item)
+    return value
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def _with_scheme(value):
+    """«tpu.ru» as typed means https://tpu.ru."""
+    return f"https://{value}" if value and not _SCHEME.match(value) else value
+
+
+def web_link(label: str, max_length: int, what: str, invalid: str) -> URLField:
+    """An optional link to a web page: http(s) only (never ``javascript:`` and the like);
+    typed without a scheme it gets https://. ``what`` names it, ``invalid`` refuses a bad one."""
+    return URLField(label, filters=[_with_scheme], validators=[
+        *optional(max_length),
+        Regexp(r"^https?://", re.IGNORECASE, f"{what} начинается с http:// или https://."),
+        URL(message=invalid),
+    ])  # fmt: skip
 
 
 def id_or_none(value):
     """A select's coerce for an optional id: the empty choice gives None."""
-    return int(value) if value not in (None, "", "None") else None
+    return db_int(value) if value not in (None, "", "None") else None
 
 
 def version_field() -> HiddenField:
     """The row version the form was built from: a save based on an older one is refused
     (concurrency.ensure_current), so two people editing one row do not overwrite each other."""
-    return HiddenField(filters=[lambda v: int(v) if v not in (None, "") and str(v).isdigit() else None])
+    return HiddenField(filters=[lambda v: db_int(v) if v not in (None, "") and str(v).isdigit() else None])
 
 
 class IdListField(Field):
@@ -51,7 +95,7 @@ class IdListField(Field):
 
     def process_formdata(self, valuelist):
         try:
-            self.data = [int(value) for value in valuelist if str(value).strip()]
+            self.data = [db_int(value) for value in valuelist if str(value).strip()]
         except ValueError as error:
             self.data = []
             raise ValueError("Неверный выбор.") from error
@@ -69,8 +113,16 @@ class Form(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             # The unbound field is shared by every form built from the class: add the
             # filter to this binding only, never to its kwargs.
-            filters = [_strip, *unbound_field.kwargs.get("filters", ())]
+            filters = [_clean, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        # A number out of range is refused by _clean, but the field keeps it: no validator
+        # (nor a lookup by id) may see it.
+        for field in self:
+            if TOO_LARGE in field.process_errors:
+                field.data = [] if isinstance(field.data, list) else None
+        return super().validate(extra_validators)
 
     def data_for(self, *names: str) -> dict:
         """The named fields' data for a service; an empty text field gives ''."""

@@ -48,9 +48,16 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def is_web_link(value) -> bool:
+    """``{% if x is web_link %}``: a stored link shown as a link only if it is http(s)
+    (one saved before the forms checked it may be ``javascript:``)."""
+    return isinstance(value, str) and value[:8].lower().startswith(("http://", "https://"))
+
+
 def init_app(app: Flask) -> None:
     if app.testing:
         app.jinja_env.undefined = StrictUndefined  # a typo in a template fails a test
     app.jinja_env.filters.update(ru_date=ru_date, short_date=short_date, local_datetime=local_datetime)
     app.jinja_env.filters.update(points=grammar.points, of_points=grammar.of_points)  # «25,25 балла», «из 21 балла»
+    app.jinja_env.tests["web_link"] = is_web_link
     app.jinja_env.globals.update(can=can, roles=roles, url_with=url_with, short_names=short_names)

@@ -7,7 +7,9 @@ from urllib.parse import quote
 from flask import Response, current_app, render_template, request
 from htmx_flask import make_response
 from sqlalchemy import Select
+from werkzeug.routing import IntegerConverter
 
+from .forms import LARGEST_INT, db_int
 from .listing import ListPagination
 
 
@@ -44,7 +46,7 @@ def message(text: str, status: int = 422, category: str = "danger"):
 
 
 def page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return request.args.get("page", 1, type=db_int) or 1
 
 
 def paginate(*parts: Select, per_page: int | None = None, count_limit: int | None = None) -> ListPagination:
@@ -130,3 +132,11 @@ def attachment(body: bytes, filename: str, mimetype: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+class IdConverter(IntegerConverter):
+    """The ``int`` of every route: a number beyond the databases' integer range is no
+    row of theirs, so the URL answers 404 before any query."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_INT, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)

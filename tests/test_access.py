@@ -355,3 +355,55 @@ def test_role_matrix(app, ids, login_as, role):
     finally:
         app.config["BENCH_ROUTES"] = False
     assert failures == []
+
+
+# --- hostile values in every path segment and query argument -----------------------------
+
+HUGE_ID = str(2**64 + 7)  # above BIGINT: no driver may be asked to bind it
+HOSTILE = [HUGE_ID, "-" + HUGE_ID, "a\x00b", "1\r\n2", "\t1", "1%0d%0a"]
+
+
+def query_names() -> list[str]:
+    """Every query argument the app reads (found in its code, so a new one is covered)."""
+    import re
+    from pathlib import Path
+
+    import cluster_intranet
+
+    names = {"page", "q", "next"}
+    for path in Path(cluster_intranet.__file__).parent.rglob("*.py"):
+        names |= set(re.findall(r"""args\.get(?:list)?\(\s*["'](\w+)["']""", path.read_text(encoding="utf-8")))
+        names |= set(re.findall(r"""number\(\s*["'](\w+)["']\)""", path.read_text(encoding="utf-8")))
+    return sorted(names)
+
+
+def _hostile_urls(app, ids):
+    """(method, url) for every route: each path segment in turn replaced by each hostile
+    value, and every query argument the app reads set to each hostile value."""
+    from urllib.parse import quote, urlencode
+
+    arguments = url_arguments(ids)
+    names = query_names()
+    for rule, method in routes(app):
+        if rule.endpoint in {"static", "auth.logout"}:
+            continue
+        url = app.url_for(rule.endpoint, **{k: v for k, v in arguments.items() if k in rule.arguments})
+        segments = url.split("/")
+        for index in range(1, len(segments)):
+            for value in HOSTILE:
+                yield method, "/".join([*segments[:index], quote(value, safe="%"), *segments[index + 1 :]])
+        if method == "GET":
+            for value in HOSTILE:
+                yield method, url + "?" + urlencode({name: value for name in names})
+
+
+@pytest.mark.parametrize("role", [None, Role.ADMIN], ids=["anonymous", "admin"])
+def test_hostile_values_never_answer_5xx(app, ids, login_as, role):
+    client = login_as(role, "hostile@cluster.test") if role else app.test_client()
+    failures = []
+    for method, url in _hostile_urls(app, ids):
+        response = client.open(url, method=method, data={})
+        response.close()
+        if response.status_code >= 500:
+            failures.append(f"{method} {url}: {response.status_code}")
+    assert failures == []

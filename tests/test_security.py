@@ -55,3 +55,17 @@ def test_login_is_rate_limited(limited_app, app, ctx):
     assert statuses == [422, 422, 422, 429]
     blocked = client.post("/login", data={"email": "v@cluster.test", "password": PASSWORD})
     assert blocked.status_code == 429 and "Слишком много попыток" in blocked.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/directory/people/suggest?q=a%00b", "/directory/people?q=%00", "/meetings/%00",
+                                 "/directory/people?a%00=1"])
+def test_nul_bytes_are_refused_not_taken_for_an_outage(app, viewer, url):
+    response = viewer.get(url)
+    assert response.status_code in {400, 404}
+    assert "База данных не отвечает" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/meetings/99999999999999999999999", "/meetings/?page=99999999999999999999999",
+                                 "/decisions/?person=99999999999999999999999", "/calendar/meetings/18446744073709551616.ics"])
+def test_ids_above_bigint_answer_404_or_the_page(app, viewer, url):
+    assert viewer.get(url).status_code in {200, 404}

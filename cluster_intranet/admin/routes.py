@@ -14,11 +14,13 @@ from ..audit.listeners import ACTION_LABELS, AUDITED_TABLES
 from ..audit import readable
 from ..audit.services import audit_query
 from ..auth.roles import MANAGE_USERS
+from ..calendar import services as calendar_services
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings import services as meeting_services
 from ..meetings.models import Meeting
 from ..web import page_or_fragment, paginate
+from ..forms import db_int
 from . import bp
 
 
@@ -93,6 +95,10 @@ def toggle_active(user_id: int):
         abort(400)
     try:
         services.set_active(user, wanted == "1", acting=current_user)
+        if not user.active:
+            # Its feed links die with it, and stay dead if the account comes back: a new
+            # link is issued on «Календари» then.
+            calendar_services.revoke_token(user)
     except services.UserError as error:
         db.session.rollback()
         flash(str(error), "danger")
@@ -131,8 +137,8 @@ def audit():
     filters = {
         "table": request.args.get("table") or None,
         "action": request.args.get("action") or None,
-        "user_id": request.args.get("user", type=int),
-        "row_id": request.args.get("row", type=int),
+        "user_id": request.args.get("user", type=db_int),
+        "row_id": request.args.get("row", type=db_int),
         "date_from": _date_arg("from"),
         "date_to": _date_arg("to"),
         "logins": bool(request.args.get("logins")),

@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from ..forms import db_int
 from .roles import Role
 from .services import password_problem, password_rules
 
@@ -56,7 +57,7 @@ class UserForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Email("Неверный адрес электронной почты."), Length(max=254)],
     )
     role = SelectField("Роль", choices=Role.choices())
-    person_id = SelectField("Сотрудник", coerce=int, validators=[Optional()])
+    person_id = SelectField("Сотрудник", coerce=db_int, validators=[Optional()])
 
 
 class NewUserForm(_PasswordRulesForm, UserForm):

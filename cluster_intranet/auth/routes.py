@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -8,10 +10,19 @@ from .forms import ChangePasswordForm, LoginForm
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never redirect to another host after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Only a path on this site: never redirect to another host after login.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so
+    ``/\t/evil.example`` would reach another host: any of them (or a space, or another
+    control character) sends the user home, as does anything with a scheme or a host."""
+    if target and target.startswith("/") and not any(char in target for char in _NOT_IN_NEXT):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
     return url_for("main.dashboard")
+
+
+_NOT_IN_NEXT = frozenset("\\ \x7f" + "".join(map(chr, range(32))))
 
 
 def _login_limit() -> str:
@@ -38,6 +49,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    # Ends the session on the server: a copy of the session or remember cookie, replayed
+    # later, names a session generation that no longer exists (services.load_user).
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash("Вы вышли из интранета.", "info")
     return redirect(url_for("auth.login"), 303)

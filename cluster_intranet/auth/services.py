@@ -1,11 +1,13 @@
 """Users: creation, authentication, roles. The CLI and the admin pages share these."""
 from __future__ import annotations
 
+import functools
 import secrets
 import unicodedata
 
 from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock
 from ..extensions import db
@@ -80,19 +82,36 @@ def create_user(email: str, password: str, role: Role | str = Role.VIEWER, perso
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user if the password is right and the account active, else None."""
+    """The user if the password is right and the account active, else None.
+
+    An unknown address costs the same hashing as a wrong password: the time of the
+    answer does not tell which addresses have accounts."""
     user = find_user(email)
-    if user is None or not user.check_password(password) or not user.active:
+    if user is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = clock.utcnow()
     return user
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def end_sessions(user: User) -> None:
+    """Signing out: every session and remember cookie issued to ``user`` so far stops
+    working (sessions are signed cookies; the generation they carry is checked on load)."""
+    user.session_generation += 1
 
 
 def change_password(user: User, password: str) -> None:
     """Sets a new password and ends every other session of the user."""
     _check_password(password)
     hash_password(user, password)
-    user.session_generation += 1
+    end_sessions(user)
 
 
 def update_user(user: User, email: str, role: Role | str, person_id: int | None, *, acting: User) -> None:

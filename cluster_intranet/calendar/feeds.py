@@ -37,6 +37,7 @@ from ..councils.models import Council, CouncilMember
 from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..directory.models import Organization, Person
 from ..extensions import db
+from ..forms import LARGEST_INT
 from ..meetings.models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
 from .ical import CalendarItem, EventBlock, Serialised, assemble, block_of, etag_for, serialise, serialise_event
 from .services import ALL_DAY_ALARM_MINUTES
@@ -102,8 +103,8 @@ def find_feed(slug: str) -> Feed | None:
     if slug in FIXED_FEEDS:
         return FIXED_FEEDS[slug]
     prefix, _, number = slug.partition("-")
-    if prefix == "council" and number.isdigit() and not number.startswith("0"):
-        council = db.session.get(Council, int(number))
+    if prefix == "council" and number.isascii() and number.isdigit() and not number.startswith("0"):
+        council = db.session.get(Council, int(number)) if int(number) <= LARGEST_INT else None
         return council_feed(council) if council else None
     return None
 

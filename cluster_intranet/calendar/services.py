@@ -68,6 +68,14 @@ def issue_token(user: User) -> str:
     return token
 
 
+def revoke_token(user: User) -> None:
+    """No feed link of ``user`` works any more (until a new one is issued)."""
+    settings = settings_of(user)
+    if settings is not None and settings.token_hash is not None:
+        settings.token_hash = None
+        db.session.flush()
+
+
 def settings_for_token(token: str) -> CalendarSettings | None:
     """The settings (with their user) a feed token belongs to, if the user is active."""
     if not TOKEN_SHAPE.fullmatch(token):

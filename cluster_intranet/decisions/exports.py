@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..councils.models import Council
+from ..spreadsheets import save
 from ..extensions import db
 from ..web import download_name
 from . import services
@@ -75,10 +76,7 @@ def to_xlsx(decisions: list[Decision], today: date) -> io.BytesIO:
                 sheet.cell(row, column).font = OVERDUE_FONT
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(sheet.max_row, 1)}"
-    output = io.BytesIO()
-    book.save(output)
-    output.seek(0)
-    return output
+    return io.BytesIO(save(book))
 
 
 def to_docx(decisions: list[Decision], filters: services.Filters) -> io.BytesIO:

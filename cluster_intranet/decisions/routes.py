@@ -19,6 +19,7 @@ from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..web import attachment, fragment, message, page_number, page_or_fragment, wants_fragment
+from ..forms import db_int
 from . import bp, exports, markup, services
 from .forms import DeadlineForm, FormState, StatusForm, deadline_prefix, fresh_deadline, fresh_status, status_prefix
 from .models import Decision, DecisionStatus
@@ -94,9 +95,9 @@ def _filters(default_status: str | None = services.ACTIVE) -> services.Filters:
     status = args.get("status", default_status)
     known = {services.ACTIVE, *(s.value for s in DecisionStatus)}
     return services.Filters(
-        council_id=args.get("council", type=int),
-        meeting_id=args.get("meeting", type=int),
-        person_id=args.get("person", type=int),
+        council_id=args.get("council", type=db_int),
+        meeting_id=args.get("meeting", type=db_int),
+        person_id=args.get("person", type=db_int),
         status=status if status in known else None,  # "all": every status
         overdue=args.get("overdue") == "1",
         deadline_from=day("from"),
@@ -178,7 +179,7 @@ def my():
     look at anyone's (``?person=``). Every group is counted; the overdue and due-soon rows
     are shown at once, the rest a page at a time on request (``group``, ``page``): with
     HTMX the rows of that page alone, without it the whole page opened up to there."""
-    asked = request.args.get("person", type=int)
+    asked = request.args.get("person", type=db_int)
     person = _my_person(asked)
     today = clock.local_today()
     group = request.args.get("group") if request.args.get("group") in services.MY_GROUPS else None

@@ -1,17 +1,8 @@
-import re
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import Email, Optional
 
-from wtforms import EmailField, SelectField, StringField, URLField
-from wtforms.validators import URL, Email, Optional, Regexp
-
-from ..forms import Form, id_or_none, optional, required, version_field
+from ..forms import Form, id_or_none, optional, required, version_field, web_link
 from .models import OrganizationKind
-
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-
-
-def _with_scheme(value):
-    """«tpu.ru» as typed means https://tpu.ru."""
-    return f"https://{value}" if value and not _SCHEME.match(value) else value
 
 
 class OrganizationForm(Form):
@@ -19,11 +10,7 @@ class OrganizationForm(Form):
     full_name = StringField("Полное наименование", validators=optional(1000))
     kind = SelectField("Вид", choices=OrganizationKind.choices())
     version = version_field()
-    website = URLField("Официальный сайт", filters=[_with_scheme], validators=[
-        *optional(500),
-        Regexp(r"^https?://", re.IGNORECASE, "Адрес сайта начинается с http:// или https://."),
-        URL(message="Неверный адрес сайта. Пример: https://tpu.ru"),
-    ])
+    website = web_link("Официальный сайт", 500, "Адрес сайта", "Неверный адрес сайта. Пример: https://tpu.ru")
     city = StringField("Город", validators=optional(100))
 
     FIELDS = ("short_name", "full_name", "kind", "website", "city")

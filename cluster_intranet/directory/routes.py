@@ -10,6 +10,7 @@ from ..auth.roles import EDIT_DIRECTORY
 from ..extensions import db
 from ..search import search_count_limit
 from ..web import fragment, message, notice, page_or_fragment, paginate, wants_fragment
+from ..forms import db_int
 from . import bp, services
 from .forms import OrganizationForm, PersonForm
 from .models import Organization, Person
@@ -42,7 +43,7 @@ def organizations():
 @bp.get("/people")
 def people():
     q = request.args.get("q", "")
-    organization_id = request.args.get("organization", type=int)
+    organization_id = request.args.get("organization", type=db_int)
     page = paginate(*services.people_list(q, organization_id), count_limit=search_count_limit(q))
     page.items = services.people_by_ids(page.items)  # one page of ids from the index, then their rows
     return page_or_fragment(

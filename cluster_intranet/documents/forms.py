@@ -2,7 +2,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
-from ..forms import Form
+from ..forms import Form, db_int
 
 
 class ReportForm(Form):
@@ -11,7 +11,7 @@ class ReportForm(Form):
     class Meta:
         csrf = False
 
-    council = SelectField("Совет", coerce=int)
+    council = SelectField("Совет", coerce=db_int)
     start = DateField("С", validators=[InputRequired("Укажите начало периода.")])
     end = DateField("По", validators=[InputRequired("Укажите конец периода.")])
 

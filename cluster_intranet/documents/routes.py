@@ -16,6 +16,7 @@ from ..main.errors import error_page
 from ..meetings.models import Meeting
 from ..meetings.services import load_meeting
 from ..web import attachment, download_name, message, wants_fragment
+from ..forms import db_int
 from . import bp, contexts, reference, services
 from .forms import ReportForm, UploadForm
 from .library import KINDS, default_template
@@ -96,7 +97,7 @@ def extract_form(meeting_id: int):
 @bp.get(f"/meetings/<int:meeting_id>/extract.{EXT}")
 def extract(meeting_id: int, ext: str):
     meeting = _meeting_or_404(meeting_id, load_meeting)  # the form again, if nothing is ticked
-    chosen = set(request.args.getlist("decision", type=int)) & {d.id for d in meeting.decisions}
+    chosen = set(request.args.getlist("decision", type=db_int)) & {d.id for d in meeting.decisions}
     if not chosen:
         error = "Отметьте решения, которые войдут в выписку."
         if wants_fragment():  # the download script shows the message in place

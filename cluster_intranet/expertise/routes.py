@@ -23,6 +23,7 @@ from ..extensions import db
 from ..main.errors import error_page
 from ..search import search_count_limit
 from ..web import attachment, fragment, message, page_or_fragment, paginate, wants_fragment
+from ..forms import db_int
 from . import bp, documents, services
 from .forms import (
     AnswerForm,
@@ -449,7 +450,7 @@ def edit_session(session_id: int | None = None):
                         url_for("expertise.session", session_id=session_id))
     form = SessionForm(obj=session if session_id else None)
     if not session_id and request.method == "GET":
-        form.programme_id.data = request.args.get("programme", type=int)
+        form.programme_id.data = request.args.get("programme", type=db_int)
     versions = services.published_versions()
     if session_id and session.checklist_version not in versions:
         versions.append(session.checklist_version)
@@ -516,7 +517,7 @@ def progress(session_id: int):
     session = db.get_or_404(ExpertSession, session_id)
     rows = services.progress(session)
     submitted = sum(1 for row in rows if row.assessment.is_submitted)
-    known = request.args.get("known", type=int)
+    known = request.args.get("known", type=db_int)
     changed = known is not None and known != submitted
     return fragment("expertise/_progress.html", session=session, progress=rows,
                     trigger="assessmentsChanged" if changed else None)
@@ -527,7 +528,7 @@ def progress(session_id: int):
 def add_expert(session_id: int):
     session = db.get_or_404(ExpertSession, session_id)
     back = url_for("expertise.session", session_id=session_id, _anchor="experts")
-    return _change(lambda: services.add_expert(session, request.form.get("person_id", type=int)), back, back,
+    return _change(lambda: services.add_expert(session, request.form.get("person_id", type=db_int)), back, back,
                    "Эксперт добавлен в сессию.")
 
 

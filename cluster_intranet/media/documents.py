@@ -6,14 +6,13 @@ document_templates.py, next to the default templates that use them.
 """
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .. import clock
+from .. import clock, spreadsheets
 from ..directory.models import Organization, Person
 from ..documents.grammar import organization_genitive
 from ..documents.library import active_template
@@ -309,9 +308,7 @@ def media_plan_xlsx(plan: MediaPlan) -> bytes:
     grid.freeze_panes = "C4"
     _print_setup(grid, header_row=3)
 
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.save(book)
 
 
 def _publications_text(publications) -> str:

@@ -22,6 +22,7 @@ from .. import clock
 from ..auth.access import public
 from ..cache import FingerprintCache
 from ..security import embeddable
+from ..forms import db_int
 from . import bp, services
 from .models import EventStatus, MediaEvent
 
@@ -182,7 +183,7 @@ def json_feed():
 @embeddable
 def upcoming_snippet():
     """Upcoming events as bare HTML with class names and no styles: the host site styles it."""
-    limit = min(max(request.args.get("limit", 5, type=int), 1), 20)
+    limit = min(max(request.args.get("limit", 5, type=db_int), 1), 20)
     today = clock.local_today()
 
     def build() -> bytes:

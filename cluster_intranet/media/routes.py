@@ -21,6 +21,7 @@ from ..directory.services import organization_choices
 from ..documents.rendering import TemplateError
 from ..extensions import db
 from ..web import attachment, download_name, fragment, message, page_or_fragment, page_number, paginate, wants_fragment
+from ..forms import db_int
 from . import bp, documents, services
 from .markup import matrix_cells
 from .forms import EventForm, PlanForm, PostponeForm, PublicationForm, StatusForm
@@ -360,12 +361,12 @@ def slot(event_id: int, organization_id: int):
 @role_required(*EDIT_MEDIA)
 def record_publication(event_id: int):
     event = db.get_or_404(MediaEvent, event_id)
-    requested = request.form.get("organization_id", type=int)
+    requested = request.form.get("organization_id", type=db_int)
     if requested and not services.may_record(current_user, requested):
         abort(403)  # an editor speaks for the own organization only
     form = PublicationForm().with_organizations(services.recordable_organizations(current_user))
     if request.method == "GET":
-        form.organization_id.data = request.args.get("organization", type=int) or services.user_organization_id(current_user)
+        form.organization_id.data = request.args.get("organization", type=db_int) or services.user_organization_id(current_user)
         form.published_on.data = clock.local_today()
     if form.validate_on_submit():
         try:
@@ -420,7 +421,7 @@ def participants():
 @bp.post("/participants")
 @role_required(*EDIT_ALL_COVERAGE)
 def add_participant():
-    organization_id = request.form.get("organization_id", type=int)
+    organization_id = request.form.get("organization_id", type=db_int)
     try:
         if not organization_id:
             raise services.MediaError("Выберите организацию из списка.")
@@ -449,7 +450,7 @@ def todo():
     rights = _rights()
     organization_id = services.user_organization_id(current_user)
     if rights.all or not organization_id:
-        organization_id = request.args.get("organization", type=int) or organization_id
+        organization_id = request.args.get("organization", type=db_int) or organization_id
     participant = services.is_participant(organization_id)
     plan_id = request.args.get("plan", type=int)
     events = services.still_to_publish(organization_id, plan_id) if participant else []

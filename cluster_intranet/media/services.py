@@ -23,6 +23,7 @@ from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
 from ..concurrency import ensure_current
 from ..directory.models import Organization, Person
 from ..extensions import db
+from ..forms import db_int
 from ..references import deletion_refusal
 from .models import (
     CORRECTIONS,
@@ -225,8 +226,10 @@ class EventFilters:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> EventFilters:
         def number(name: str) -> int | None:
-            value = args.get(name, "")
-            return int(value) if value.isdigit() else None
+            try:
+                return db_int(args.get(name, ""))
+            except ValueError:
+                return None
 
         status = args.get("status") or None
         channel = args.get("channel") or None

@@ -1,7 +1,7 @@
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from ..forms import REQUIRED, Form, id_or_none, IdListField, optional, required, version_field
+from ..forms import REQUIRED, Form, IdListField, db_int, id_or_none, optional, required, version_field, web_link
 from .models import AttendanceMode, MeetingFormat, MeetingStatus
 
 
@@ -11,7 +11,7 @@ def _votes(label: str):
 
 class MeetingForm(Form):
     version = version_field()
-    council_id = SelectField("Совет", coerce=int, validators=[DataRequired("Выберите совет.")])
+    council_id = SelectField("Совет", coerce=db_int, validators=[DataRequired("Выберите совет.")])
     # InputRequired, not DataRequired: it keeps the "not a number/date" message of a bad value.
     number = IntegerField("Номер протокола", validators=[InputRequired(REQUIRED), NumberRange(1, 100000, "Номер от 1.")])
     date = DateField("Дата", validators=[InputRequired("Укажите дату заседания.")])
@@ -20,7 +20,9 @@ class MeetingForm(Form):
     city = StringField("Город", default="г. Томск", validators=required(100))
     place = StringField("Место, адрес", validators=optional(500))
     format = SelectField("Формат", choices=MeetingFormat.choices())
-    connection_link = URLField("Ссылка для подключения", validators=optional(500))
+    connection_link = web_link(
+        "Ссылка для подключения", 500, "Ссылка", "Неверная ссылка. Пример: https://telemost.yandex.ru/j/123"
+    )
     status = SelectField("Статус", choices=[c for c in MeetingStatus.choices() if c[0] != MeetingStatus.APPROVED])
     chair_id = SelectField("Председатель", coerce=id_or_none, validators=[Optional()])
     secretary_id = SelectField("Секретарь", coerce=id_or_none, validators=[Optional()])

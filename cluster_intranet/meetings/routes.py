@@ -17,7 +17,7 @@ from ..councils.models import Council
 from ..decisions.models import Decision
 from ..directory.models import Person
 from ..extensions import db
-from ..forms import Form
+from ..forms import Form, db_int
 from ..search import search_count_limit
 from ..web import fragment, message, page_or_fragment, paginate, wants_fragment
 from . import bp, services
@@ -49,8 +49,8 @@ def _people_choices():
 @bp.get("/")
 def index():
     filters = {
-        "council_id": request.args.get("council", type=int),
-        "year": request.args.get("year", type=int),
+        "council_id": request.args.get("council", type=db_int),
+        "year": request.args.get("year", type=db_int),
         "status": request.args.get("status") or None,
         "text": request.args.get("q", ""),
     }
@@ -69,7 +69,7 @@ def index():
 @bp.get("/next-number")
 def next_number():
     """The proposed protocol number for the council and date chosen in the form."""
-    council_id = request.args.get("council_id", type=int)
+    council_id = request.args.get("council_id", type=db_int)
     date = request.args.get("date", "")
     year = int(date[:4]) if date[:4].isdigit() else clock.local_today().year
     number = services.next_number(council_id, year) if council_id else 1

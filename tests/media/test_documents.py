@@ -171,3 +171,20 @@ def test_the_kinds_are_in_the_library_and_their_templates_are_current(tmp_path):
 def test_the_default_templates_use_only_the_documented_variables(kind):
     # Strict: a variable missing from the demo context (the documented contract) fails.
     validate_template(default_template(kind), documents.DEMO_CONTEXTS[kind]())
+
+
+def test_the_media_plan_xlsx_writes_formula_looking_text_as_text(viewer, plan_case):
+    from tests.decisions.test_exports import FORMULAS, assert_no_formula
+
+    plan, champ, fair = plan_case
+    plan.title = FORMULAS[0]
+    champ.title = FORMULAS[1]
+    champ.organizer.short_name = FORMULAS[2]
+    champ.responsible.surname = FORMULAS[3]
+    fair.organizer.short_name = FORMULAS[4]
+    cancelled = make_event(plan, title=FORMULAS[5], starts_on=date(2022, 5, 20), status="cancelled", cancel_reason=FORMULAS[6])
+    db.session.commit()
+    assert cancelled.id
+    response = viewer.get(f"/media/plans/{plan.id}/media-plan.xlsx")
+    assert response.status_code == 200
+    assert_no_formula(openpyxl.load_workbook(io.BytesIO(response.data)), FORMULAS)

@@ -228,3 +228,26 @@ def test_deleted_meeting_disappears_and_can_be_restored(app, secretary, draft, c
     services.restore(db.session.get(Meeting, draft.id))
     db.session.commit()
     assert secretary.get(f"/meetings/{draft.id}").status_code == 200
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "ftp://files.example/x"])
+def test_connection_link_is_http_only(app, secretary, ctx, link):
+    council = factories.council()
+    db.session.commit()
+    refused = secretary.post("/meetings/new", data=_meeting_form(council.id, format="online", connection_link=link))
+    assert refused.status_code == 422 and "Ссылка начинается с http:// или https://." in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
+    # One stored before the form checked it is shown as text, never as a link.
+    meeting = Meeting(council=council, number=1, year=2026, date=date(2026, 12, 1), connection_link=link)
+    db.session.add(meeting)
+    db.session.commit()
+    page = secretary.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert f'href="{link}' not in page
+
+
+def test_connection_link_typed_without_scheme_gets_https(app, secretary, ctx):
+    council = factories.council()
+    db.session.commit()
+    response = secretary.post("/meetings/new", data=_meeting_form(council.id, connection_link="telemost.yandex.ru/j/1"))
+    assert response.status_code == 303
+    assert db.session.scalar(select(Meeting.connection_link)) == "https://telemost.yandex.ru/j/1"
