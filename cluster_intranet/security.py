@@ -51,10 +51,12 @@ def _set_headers(response):
 
 
 def refuse_nul() -> None:
-    """A NUL byte in the path or the query is no text of this site (PostgreSQL cannot
-    even compare one): 400, before a lookup could take it for an outage. Forms strip it
-    with the other control characters (forms.Form)."""
-    if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+    """A NUL byte is no text of this site (PostgreSQL cannot even compare one): a path
+    with one is no page (404), a query with one is refused (400), before a lookup could
+    take it for an outage. Forms strip it with the other control characters (forms.Form)."""
+    if "\x00" in request.path:
+        abort(404)
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
         abort(400)
 
 

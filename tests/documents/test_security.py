@@ -181,3 +181,60 @@ def test_a_kept_compiled_template_is_still_sandboxed(seed_context):
     second = docx_paragraphs(render_document(good, seed_context))
     assert compiled.cache_info().hits > hits
     assert first[0] == "ПРОТОКОЛ № 2" and second[0] == "ПРОТОКОЛ № 7" and first[1:] == second[1:]
+
+
+# The penetration test's templates: each held a worker until gunicorn killed it.
+HOSTILE_TEMPLATES = [
+    "{{ ('x'*99999)|replace('x','x'*99999)|length }}",
+    "{{ ''|center(200000000) }}",
+    "{{ lipsum(200000) }}",
+    "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}",
+]
+REFUSALS = ("слишком долго", "не хватило памяти")
+
+
+@pytest.fixture
+def quick_bounds(monkeypatch):
+    from cluster_intranet.documents import rendering
+
+    monkeypatch.setattr(rendering, "RENDER_SECONDS", 3)
+    monkeypatch.setattr(rendering, "RENDER_MEMORY", 256 * 1024 * 1024)
+
+
+@pytest.mark.parametrize("payload", HOSTILE_TEMPLATES)
+def test_hostile_templates_are_refused_within_bounds(payload, seed_context, quick_bounds):
+    template = make_docx("Протокол", payload)
+    for render in (validate_template, render_document):
+        with pytest.raises(TemplateError) as refused:
+            render(template, seed_context)
+        assert any(reason in refused.value.message for reason in REFUSALS), refused.value.message
+
+
+@pytest.mark.parametrize("payload", HOSTILE_TEMPLATES)
+def test_the_server_answers_while_a_hostile_template_renders(app, login_as, quick_bounds, payload):
+    """An upload is checked by rendering it: meanwhile other requests are answered."""
+    import multiprocessing
+    import threading
+
+    from cluster_intranet.auth.roles import Role
+
+    uploader, reader = login_as(Role.SECRETARY), login_as(Role.VIEWER, "reader@cluster.test")
+    answers = []
+
+    def upload():
+        answers.append(uploader.post(
+            "/documents/templates/protocol_short", data={"file": (io.BytesIO(make_docx("Протокол", payload)), "t.docx")},
+            content_type="multipart/form-data",
+        ))  # fmt: skip
+
+    thread = threading.Thread(target=upload)
+    thread.start()
+    while thread.is_alive() and not multiprocessing.active_children():
+        thread.join(0.01)  # until the rendering process runs
+    assert thread.is_alive(), "the template was refused before it rendered"
+    assert reader.get("/").status_code == 200
+    assert thread.is_alive()  # answered while the template was still rendering
+    thread.join()
+    (refused,) = answers
+    assert refused.status_code == 422
+    assert any(reason in refused.get_data(as_text=True) for reason in REFUSALS)
