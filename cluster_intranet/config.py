@@ -69,8 +69,12 @@ class Defaults:
     # database, so one backup holds everything; a directory: files named by their SHA-256).
     MATERIALS_MAX_SIZE = 50 * 1024 * 1024
     MATERIALS_DIR: str | None = None
+    # Where login attempts are counted: memory:// counts in each process apart, so with
+    # several gunicorn workers it must be shared (Redis); deploy/gunicorn.conf.py refuses it.
     RATELIMIT_STORAGE_URI = "memory://"
-    LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    LOGIN_RATE_LIMIT = "10 per minute"  # attempts for one account
+    LOGIN_IP_RATE_LIMIT = "60 per minute"  # attempts from one address (an office behind NAT)
     SOFFICE_PATH: str | None = None  # None: look for soffice on PATH
     # Proxies in front of the app (nginx: 1): the client address and scheme come from their
     # X-Forwarded-* headers, so the login limit counts each client, not the proxy.

@@ -5,6 +5,7 @@ the logger class below writes them as /calendar/feed/[redacted]/... in the acces
 and error logs. Everything here may be overridden on the command line.
 """
 import os
+import sys
 
 from cluster_intranet.calendar.redaction import GunicornLogger
 
@@ -31,3 +32,20 @@ max_requests = 2000
 max_requests_jitter = 200
 # nginx on the same machine: its X-Forwarded-Proto says the request came over https.
 forwarded_allow_ips = "127.0.0.1"
+
+
+# --- the login limit needs shared counters ----------------------------------------------
+def post_worker_init(worker):
+    """Several workers counting login attempts each in its own memory would let through
+    as many times more guesses: with memory:// and more than one worker, refuse to start
+    (set RATELIMIT_STORAGE_URI=redis://…, README «Deployment»)."""
+    app = worker.wsgi
+    config = getattr(app, "config", {})
+    storage = config.get("RATELIMIT_STORAGE_URI", "memory://")
+    if worker.cfg.workers > 1 and storage.startswith("memory://") and config.get("RATELIMIT_ENABLED", True):
+        worker.log.error(
+            "RATELIMIT_STORAGE_URI is %s with %d workers: each would count login attempts apart. "
+            "Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 or run one worker.",
+            storage, worker.cfg.workers,
+        )
+        sys.exit(3)  # gunicorn's WORKER_BOOT_ERROR: the arbiter stops instead of retrying

@@ -69,3 +69,48 @@ def test_nul_bytes_are_refused_not_taken_for_an_outage(app, viewer, url):
                                  "/decisions/?person=99999999999999999999999", "/calendar/meetings/18446744073709551616.ics"])
 def test_ids_above_bigint_answer_404_or_the_page(app, viewer, url):
     assert viewer.get(url).status_code in {200, 404}
+
+
+def test_login_limit_counts_per_account_and_says_when_to_retry(limited_app, app, ctx):
+    """The same account from two addresses shares its count; a colleague behind the same
+    address is not locked out by one account's attempts."""
+    make_user(Role.VIEWER, "v@cluster.test")
+    make_user(Role.VIEWER, "colleague@cluster.test")
+    client = limited_app.test_client()
+    for n, address in enumerate(["10.0.0.1", "10.0.0.2", "10.0.0.3"]):
+        response = client.post("/login", data={"email": "V@cluster.test ", "password": "wrong"},
+                               environ_base={"REMOTE_ADDR": address})
+        assert response.status_code == 422, n
+    blocked = client.post("/login", data={"email": "v@cluster.test", "password": "wrong"},
+                          environ_base={"REMOTE_ADDR": "10.0.0.4"})
+    assert blocked.status_code == 429 and 0 < int(blocked.headers["Retry-After"]) <= 60
+    colleague = client.post("/login", data={"email": "colleague@cluster.test", "password": PASSWORD},
+                            environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert colleague.status_code == 303
+
+
+def test_login_limit_per_address_stops_trying_many_accounts(limited_app, app, ctx):
+    limited_app.config["LOGIN_IP_RATE_LIMIT"] = "5 per minute"
+    client = limited_app.test_client()
+    statuses = [client.post("/login", data={"email": f"u{n}@cluster.test", "password": "wrong"}).status_code for n in range(6)]
+    assert statuses == [422] * 5 + [429]
+
+
+def test_gunicorn_config_refuses_memory_counters_with_several_workers(limited_app):
+    import logging
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    config = runpy.run_path(str(Path(__file__).resolve().parents[1] / "deploy" / "gunicorn.conf.py"))
+    check = config["post_worker_init"]
+
+    def worker(workers: int, storage: str):
+        limited_app.config["RATELIMIT_STORAGE_URI"] = storage
+        return SimpleNamespace(wsgi=limited_app, cfg=SimpleNamespace(workers=workers), log=logging.getLogger("test"))
+
+    with pytest.raises(SystemExit) as refused:
+        check(worker(4, "memory://"))
+    assert refused.value.code == 3
+    check(worker(1, "memory://"))  # one process counts alone: allowed
+    check(worker(4, "redis://127.0.0.1:6379/0"))

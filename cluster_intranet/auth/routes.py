@@ -29,9 +29,22 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_ip_limit() -> str:
+    return current_app.config["LOGIN_IP_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    """The account a login attempt is for, whatever address it comes from."""
+    return "account:" + services.normalize_email(request.form.get("email", ""))[:254]
+
+
+# Attempts are counted per account (guessing one password from many addresses) and, more
+# loosely, per address (trying many accounts from one): a colleague behind the same NAT is
+# locked out only by a flood. The 429 carries Retry-After (RATELIMIT_HEADERS_ENABLED).
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key)
+@limiter.limit(_login_ip_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
