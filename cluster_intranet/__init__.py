@@ -34,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
-    from . import audit, database, security, templating  # noqa: F401  (audit: session listeners)
+    from . import audit, changes, database, security, templating  # noqa: F401  (audit, changes: session listeners)
     from .auth.access import require_login
     from .auth.services import load_user
 

@@ -1,12 +1,16 @@
 """Response helpers shared by the routes of every area."""
 from __future__ import annotations
 
+import gzip
 import re
+from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import quote
 
 from flask import Response, current_app, render_template, request
 from htmx_flask import make_response
 from sqlalchemy import Select
+from werkzeug.http import is_resource_modified
 from werkzeug.routing import IntegerConverter
 
 from .forms import LARGEST_INT, db_int
@@ -140,3 +144,37 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_INT, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
+
+
+def conditional(
+    build: Callable[[], tuple[bytes, bool]], *, etag: str, last_modified: datetime | None, content_type: str
+) -> Response:
+    """A feed's answer, named by ``etag`` (strong, quoted) and ``last_modified`` without
+    building it: 304 when the client's copy is current, headers alone for HEAD, else the
+    body ``build()`` gives, gzipped when the client accepts it (the gzip bytes have an
+    ETag of their own, so one ETag never names two bodies). ``build()`` also says whether
+    the data were still those of the ETag when it was done: if not, the body (maybe newer)
+    goes without validators, and the client's next request fetches it again."""
+    compress = request.accept_encodings.quality("gzip") > 0
+    if compress:
+        etag = etag[:-1] + '-gzip"'
+    if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
+        response = Response(status=304)
+    elif request.method == "HEAD":
+        response = Response(content_type=content_type)
+        response.automatically_set_content_length = False
+    else:
+        body, current = build()
+        if compress:
+            body = gzip.compress(body, compresslevel=6, mtime=0)  # mtime 0: the same bytes every time
+        response = Response(body, content_type=content_type)
+        if not current:
+            etag, last_modified = None, None
+    if compress and response.status_code == 200:
+        response.headers["Content-Encoding"] = "gzip"
+    if etag:
+        response.headers["ETag"] = etag
+    if last_modified:
+        response.last_modified = last_modified
+    response.vary.add("Accept-Encoding")
+    return response

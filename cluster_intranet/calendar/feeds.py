@@ -7,10 +7,9 @@ fraction of a second, and a conditional request must be answered from one
 small query without building anything.
 
 A full download reuses what did not change, per process: the serialised events
-of a source (deadlines, media events) are kept by the scope and that source's part
-of the state (:data:`blocks`), so an edit of a meeting rebuilds the meetings only.
-Meetings are always read, since an attendee renamed or moved in place leaves no
-trace in the state (see :func:`feed_state`), but each meeting's event is kept by
+of a source (deadlines, media events) are kept by the scope and that source's stamp
+(:data:`blocks`, :mod:`cluster_intranet.changes`), so an edit of a meeting rebuilds the
+meetings only. Meetings are always read, but each meeting's event is kept by
 everything it shows (:data:`meeting_events`): only the changed ones are written.
 
 Who sees what: a feed shows what its owner may see in the intranet. Every
@@ -28,9 +27,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
-from sqlalchemy import case, false, func, or_, select, true
+from sqlalchemy import false, or_, select
 
-from .. import clock
+from .. import changes, clock
 from ..auth.models import User
 from ..cache import FingerprintCache
 from ..councils.models import Council, CouncilMember
@@ -42,10 +41,10 @@ from ..meetings.models import AgendaItem, Attendance, AttendanceMode, Meeting, M
 from .ical import CalendarItem, EventBlock, Serialised, assemble, block_of, etag_for, serialise, serialise_event
 from .services import ALL_DAY_ALARM_MINUTES
 
-MEETINGS, MEDIA, DEADLINES = "meetings", "media", "deadlines"
+MEETINGS, MEDIA, DEADLINES = changes.MEETINGS, changes.MEDIA, changes.DEADLINES
 ALL_SOURCES = frozenset({MEETINGS, MEDIA, DEADLINES})
 # Bump when the same data gives other bytes (wording of descriptions etc.).
-CONTENT_VERSION = "feeds-1"
+CONTENT_VERSION = "feeds-2"
 SUMMARY_TEXT_LENGTH = 80  # characters of a decision's text in a deadline's title
 
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
@@ -136,10 +135,13 @@ class Scope:
     tz: str
     event_alarm: int | None = None
     deadline_alarm: int | None = None
+    today: date | None = None  # the day the window is counted from (None: first_day)
     host: str = field(init=False)
 
     def __post_init__(self):
         object.__setattr__(self, "host", urlsplit(self.base_url).hostname or "localhost")
+        if self.today is None:
+            object.__setattr__(self, "today", self.first_day)
 
     def shows(self, source: str) -> bool:
         return source in self.sources
@@ -164,6 +166,7 @@ def scope_for(feed: Feed, user: User | None, *, event_alarm=None, deadline_alarm
         tz=config["TIMEZONE"],
         event_alarm=event_alarm,
         deadline_alarm=deadline_alarm,
+        today=today,
     )
 
 
@@ -214,118 +217,48 @@ def _media_filter(scope: Scope) -> list:
     return [MediaEvent.starts_on <= scope.last_day, MediaEvent.ends_on >= scope.first_day]
 
 
-# --- the cheap state: latest change and counts -------------------------------------
+# --- the cheap state: the stamps of the sources (changes.py) ------------------------
 
 
 @dataclass(frozen=True)
 class State:
-    latest: datetime | None  # the newest change of anything the feed shows
-    count: int  # events in the feed
-    details: tuple  # counts and last ids of rows without timestamps, membership, ...
-    values: dict = field(default_factory=dict, compare=False)  # every column of the query, by label
+    stamps: tuple[tuple[str, int], ...]  # (source, stamp of its last change) for each source shown
+    last_modified: datetime  # the last change of a source shown, or the window's last move
 
-    @property
-    def last_modified(self) -> datetime | None:
-        return self.latest.replace(microsecond=0) if self.latest else None
+    def stamp(self, source: str) -> int | None:
+        return dict(self.stamps).get(source)
 
 
 def feed_state(scope: Scope) -> State:
-    """One query for what the ETag and Last-Modified need.
-
-    Each part is one aggregate pass over the rows a source shows: the number of
-    events, the latest change of them and of what their text shows (council
-    names, people's names), and for rows without timestamps (agenda items,
-    attendees, responsibles, memberships) their number and last id.
-    """
-    counts: list[str] = []  # the columns that count events
-    parts: list = []
-    if scope.shows(MEETINGS) or scope.shows(DEADLINES):
-        parts.append(select(func.max(Council.updated_at).label("councils_changed")))
-    if scope.shows(MEETINGS):
-        counts.append("meetings")
-        parts += [
-            # Deleted meetings count for the latest change: deleting one moves Last-Modified on.
-            select(
-                func.count(case((Meeting.deleted_at.is_(None), Meeting.id))).label("meetings"),
-                func.max(Meeting.updated_at).label("meetings_changed"),
-            ).where(*_meeting_filter(scope, with_deleted=True)),
-            # Agenda items and attendees of all meetings, not only the feed's: a scan of the
-            # index is cheaper than joining it with the window's meetings, and an edit of
-            # another meeting's list costs a client one full download, no more.
-            select(func.count(AgendaItem.id).label("agenda"), func.max(AgendaItem.id).label("agenda_last")),
-            select(func.count(Attendance.id).label("attendees"), func.max(Attendance.id).label("attendees_last")),
-        ]
-    if scope.shows(DEADLINES):
-        shown = select(Decision.id).join(Meeting, Meeting.id == Decision.meeting_id).where(*_decision_filter(scope))
-        counts.append("deadlines")
-        parts += [
-            select(
-                func.count(Decision.id).label("deadlines"),
-                func.max(Decision.updated_at).label("deadlines_changed"),
-                func.max(Meeting.updated_at).label("their_meetings_changed"),
-            ).join(Meeting, Meeting.id == Decision.meeting_id).where(*_decision_filter(scope)),
-            select(
-                func.count(DecisionResponsible.id).label("responsibles"),
-                func.max(DecisionResponsible.id).label("responsibles_last"),
-                func.max(Person.updated_at).label("responsibles_changed"),
-            ).join(Person, Person.id == DecisionResponsible.person_id).where(DecisionResponsible.decision_id.in_(shown)),
-        ]  # fmt: skip
-    if scope.shows(MEDIA):
-        from ..media.models import MediaEvent
-
-        counts.append("media")
-        parts.append(
-            select(
-                func.count(MediaEvent.id).label("media"),
-                func.max(MediaEvent.updated_at).label("media_changed"),
-                func.max(Organization.updated_at).label("organizers_changed"),
-            )
-            .outerjoin(Organization, Organization.id == MediaEvent.organizer_id)
-            .where(*_media_filter(scope))
-        )
-    if scope.feed.mine and scope.person_id is not None:
-        # Joining or leaving a council leaves no timestamp: the number and last id of the memberships.
-        parts.append(
-            select(func.count(CouncilMember.id).label("memberships"), func.max(CouncilMember.id).label("memberships_last"))
-            .where(CouncilMember.person_id == scope.person_id)
-        )
-    values: dict = {}
-    if parts:
-        subqueries = [part.subquery() for part in parts]
-        joined = subqueries[0]
-        for subquery in subqueries[1:]:  # one-row aggregates side by side
-            joined = joined.join(subquery, true())
-        columns = [column for subquery in subqueries for column in subquery.c]
-        values = dict(db.session.execute(select(*columns).select_from(joined)).one()._mapping)
-    stamps = [_aware(v) for v in values.values() if isinstance(v, datetime)]
-    details = tuple(sorted((k, v) for k, v in values.items() if not isinstance(v, datetime)))
-    return State(max(stamps) if stamps else None, sum(values[name] or 0 for name in counts), details, values)
-
-
-def _aware(value: datetime) -> datetime:
-    """Aggregates bypass UTCDateTime: SQLite gives naive UTC (or even text), PostgreSQL naive UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """One small query for what the ETag and Last-Modified need: the stamps of the feed's
+    sources. Every committed change of what a source shows writes a new one (changes.py),
+    so an unchanged stamp means unchanged rows. The body also changes when the window moves
+    at midnight: Last-Modified is never before that midnight."""
+    found = changes.state(scope.sources)
+    midnight = datetime.combine(scope.today, time(0), scope.zone).astimezone(UTC)
+    moments = [changed for _, changed in found.values()] + [midnight]
+    return State(tuple((source, stamp) for source, (stamp, _) in found.items()), max(moments))
 
 
 def etag(scope: Scope, state: State) -> str:
     extras = (
         CONTENT_VERSION, scope.feed.slug, ",".join(sorted(scope.sources)), scope.first_day.isoformat(),
         scope.last_day.isoformat(), scope.base_url, scope.tz, str(scope.person_id), str(scope.event_alarm),
-        str(scope.deadline_alarm), repr(state.details),
+        str(scope.deadline_alarm), repr(state.stamps),
     )  # fmt: skip
-    return etag_for(state.latest, state.count, *extras)
+    return etag_for(state.last_modified, 0, *extras)
+
+
+def _aware(value: datetime) -> datetime:
+    """Columns read through the Core bypass UTCDateTime: SQLite gives naive UTC (or even text), PostgreSQL naive UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # --- building -----------------------------------------------------------------------
 
-# The sources whose blocks are kept, with the columns of the state their bytes depend on.
-# Everything a deadline or a media event shows has a timestamp or changes a count or a
-# last id there; meetings do not qualify (attendees are edited in place, see the module).
-KEPT_SOURCES = {
-    DEADLINES: ("councils_changed", "deadlines", "deadlines_changed", "their_meetings_changed",
-                "responsibles", "responsibles_last", "responsibles_changed"),
-    MEDIA: ("media", "media_changed", "organizers_changed"),
-}  # fmt: skip
+# The sources whose blocks are kept while their stamp holds; meetings are not kept as a
+# block (each meeting's event is, see the module).
+KEPT_SOURCES = frozenset({DEADLINES, MEDIA})
 # A deadlines block of 10,000 events is about 10 MB; a key per window, address and reminder choice.
 blocks = FingerprintCache(size=12)
 # Serialised meetings by their content, shared by every feed: a few KB each with its key,
@@ -375,10 +308,7 @@ def _block(scope: Scope, source: str, state: State | None, links: Links) -> Even
 def _block_key(scope: Scope, source: str, state: State) -> tuple:
     """Everything the bytes of ``source``'s events depend on (besides the code; «mine» blocks are not kept)."""
     alarm = scope.deadline_alarm if source == DEADLINES else scope.event_alarm
-    return (
-        source, scope.first_day, scope.last_day, scope.base_url, scope.tz, alarm,
-        tuple(state.values.get(name) for name in KEPT_SOURCES[source]),
-    )  # fmt: skip
+    return source, scope.first_day, scope.last_day, scope.base_url, scope.tz, alarm, state.stamp(source)
 
 
 def feed_items(scope: Scope) -> list[CalendarItem]:
@@ -665,6 +595,9 @@ def media_items(scope: Scope, conditions: list, links: Links) -> list[CalendarIt
                 url=url,
                 categories=("Медиаплан", format_label),
                 cancelled=cancelled,
+                # A day (or days) of a media event is marked, not blocked: a forum over three
+                # days, a news item of a day; an event with a time is someone's busy time.
+                transparent=not isinstance(start, datetime),
                 alarm_minutes=alarm,
             )
         )

@@ -57,7 +57,7 @@ DEFAULT_DURATION = timedelta(hours=1)
 # How often subscribed clients should poll (RFC 7986 and the Outlook/Google extension).
 REFRESH = "PT1H"
 # Bump when the bytes for the same input change, so that cached ETags go stale.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 # An empty feed has no dates to take the VTIMEZONE span from; any fixed day
 # after Asia/Tomsk's last change (2016) gives the same one-observance zone.
 _EMPTY_FEED_DAY = date(2025, 1, 1)
@@ -87,8 +87,8 @@ class CalendarItem:
     description: str = ""
     url: str = ""
     categories: tuple[str, ...] = ()
-    cancelled: bool = False  # STATUS:CANCELLED and the «ОТМЕНЕНО: » prefix
-    transparent: bool = False  # TRANSP:TRANSPARENT, does not block time (deadlines)
+    cancelled: bool = False  # STATUS:CANCELLED, TRANSP:TRANSPARENT and the «ОТМЕНЕНО: » prefix
+    transparent: bool = False  # TRANSP:TRANSPARENT, does not block time (deadlines, days of media events)
     alarm_minutes: int | None = None  # one display reminder this many minutes before
 
     def __post_init__(self) -> None:
@@ -283,7 +283,8 @@ def _event(item: CalendarItem, zone: ZoneInfo, tz: str) -> tuple[str, list[str],
         prop_end = "DTEND;VALUE=DATE:" + _day(last + timedelta(days=1))
         day0, day1 = start, last
 
-    summary = _text(CANCELLED_PREFIX + item.summary if item.cancelled else item.summary)
+    title = " ".join(item.summary.split())  # one line: calendars show a title, not a text
+    summary = _text(CANCELLED_PREFIX + title if item.cancelled else title)
     stamp = _utc(item.last_modified)
     lines = [
         "BEGIN:VEVENT",
@@ -304,7 +305,8 @@ def _event(item: CalendarItem, zone: ZoneInfo, tz: str) -> tuple[str, list[str],
     if categories:
         lines.append("CATEGORIES:" + ",".join(categories))
     lines.append("STATUS:CANCELLED" if item.cancelled else "STATUS:CONFIRMED")
-    lines.append("TRANSP:TRANSPARENT" if item.transparent else "TRANSP:OPAQUE")
+    # A cancelled event makes nobody busy (Outlook would show it so).
+    lines.append("TRANSP:TRANSPARENT" if item.transparent or item.cancelled else "TRANSP:OPAQUE")
     lines.append("LAST-MODIFIED:" + stamp)
     # No reminder for a cancelled event: it would ring for nothing.
     if item.alarm_minutes is not None and not item.cancelled:

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.http import is_resource_modified
 
 from ..auth.access import public
 from ..extensions import db
-from ..web import page_or_fragment, wants_fragment
+from ..web import conditional, page_or_fragment, wants_fragment
 from . import bp, feeds, services
 from .forms import ReminderForm
 from .ical import single_event_calendar
@@ -119,15 +118,15 @@ def feed(token: str, slug: str):
         feed, settings.user, event_alarm=settings.event_alarm_minutes, deadline_alarm=settings.deadline_alarm_minutes
     )
     state = feeds.feed_state(scope)
-    etag = feeds.etag(scope, state)
-    if is_resource_modified(request.environ, etag=etag, last_modified=state.last_modified):
-        response = Response(feeds.build_feed(scope, state), content_type=CALENDAR_MIMETYPE)
+    response = conditional(
+        # Left to right: the state is read again once the feed is built.
+        lambda: (feeds.build_feed(scope, state), feeds.feed_state(scope) == state),
+        etag=feeds.etag(scope, state),
+        last_modified=state.last_modified,
+        content_type=CALENDAR_MIMETYPE,
+    )
+    if response.status_code == 200:
         response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
-    else:
-        response = Response(status=304)
-    response.headers["ETag"] = etag  # etag_for gives it quoted already
-    if state.last_modified:
-        response.last_modified = state.last_modified
     response.headers["Cache-Control"] = FEED_CACHE_CONTROL
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -149,6 +148,8 @@ def _single(kind: str, object_id: int, filename: str) -> Response:
         abort(404)
     response = Response(single_event_calendar(items[0], tz=scope.tz), content_type=CALENDAR_MIMETYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The user's own copy of an event that may change: never from a shared cache, always fresh.
+    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 

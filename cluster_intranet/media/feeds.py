@@ -1,55 +1,76 @@
 """Public feeds for the participants' websites: Atom, RSS, JSON Feed and an HTML
-snippet of upcoming events. No login; only the public fields of published or
-announced events (services.public_clause); cancelled and internal ones never.
+snippet of upcoming events. No login; only the public fields of the events
+services.public_clause lets out (published, announced, cancelled after announcement).
 
-Each answer carries an ETag and Last-Modified computed from one cheap query
-(services.feed_state) before anything else is read, so a conditional request is
-answered 304 at the cost of that query; the body built for an ETag is kept in a
-small per-process cache, since the same ETag always means the same bytes.
+Each answer is named (ETag, Last-Modified) by the media stamp of changes.py and the
+day before anything else is read, so a conditional request is answered 304 at the cost
+of that one query (web.conditional); the body built for an ETag is kept in a small
+per-process cache, since the same ETag always means the same bytes.
+
+Everything a reader keeps is built from PUBLIC_BASE_URL, as the .ics UIDs are: ids,
+links, the self link. A feed reached under two host names is still one feed.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
-from flask import Response, render_template, request, url_for
-from werkzeug.http import is_resource_modified
+from flask import current_app, render_template, request, url_for
 
-from .. import clock
+from .. import changes, clock
 from ..auth.access import public
 from ..cache import FingerprintCache
-from ..security import embeddable
 from ..forms import db_int
+from ..security import embeddable
+from ..web import conditional
 from . import bp, services
-from .models import EventStatus, MediaEvent
+from .models import Channel, EventStatus, MediaEvent, Publication
 
-FORMAT_VERSION = "1"  # bump when the bytes for the same data change
+FORMAT_VERSION = "2"  # bump when the bytes for the same data change
 FEED_SIZE = 50
 TITLE = "Мероприятия Промышленного образовательно-отраслевого кластера"
 SUBTITLE = "Анонсы и новости кластера для сайтов его участников"
+AUTHOR = "Промышленный образовательно-отраслевой кластер Томской области"
+CANCELLED_PREFIX = "ОТМЕНЕНО: "
 MAX_AGE = 300  # seconds a browser or proxy may reuse an answer without asking
 
 
 bodies = FingerprintCache()  # built bodies by ETag: the same ETag always means the same bytes
 
 
-def conditional(kind: str, mimetype: str, build: Callable[[], bytes], *, variant: tuple = ()) -> Response:
+class _Changed(Exception):
+    """The events changed while a body was built."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+
+
+def _answer(kind: str, content_type: str, build: Callable[[], bytes], *, variant: tuple = ()):
     """The feed ``kind``: 304 if the client's copy is current, else its (cached) body."""
-    state = services.feed_state()
-    changes = [moment for moment in state[:3] if moment is not None]
-    last_modified = max(changes).replace(microsecond=0) if changes else None
-    # Everything the bytes depend on: the data, the variant (limit, day) and the host in the links.
-    fingerprint = repr((FORMAT_VERSION, kind, variant, request.host_url, state))
-    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
-    if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
-        response = Response(status=304)
-    else:
-        response = Response(bodies.get_or_build(etag, build), mimetype=mimetype)
-    response.set_etag(etag)
-    response.last_modified = last_modified
+    today = clock.local_today()
+    ((stamp, changed),) = changes.state({changes.MEDIA}).values()
+    # The feeds change at midnight too (what is upcoming, what is still announced).
+    midnight = datetime.combine(today, time(0), clock.local_zone()).astimezone(UTC)
+    fingerprint = repr((FORMAT_VERSION, kind, variant, today, _base(), stamp))
+    etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
+
+    def build_current() -> bytes:
+        body = build()
+        if changes.state({changes.MEDIA})[changes.MEDIA][0] != stamp:
+            raise _Changed(body)  # newer than the ETag: not kept under it
+        return body
+
+    def body() -> tuple[bytes, bool]:
+        try:
+            return bodies.get_or_build(etag, build_current), True
+        except _Changed as changed:
+            return changed.body, False
+
+    response = conditional(body, etag=etag, last_modified=max(changed, midnight), content_type=content_type)
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
     # Public data: any participant's site may fetch it (@embeddable sends the CORS header).
@@ -57,15 +78,37 @@ def conditional(kind: str, mimetype: str, build: Callable[[], bytes], *, variant
     return response
 
 
+def public_events(limit: int = FEED_SIZE, upcoming: bool = False) -> list[MediaEvent]:
+    past_days = current_app.config["CALENDAR_WINDOW_PAST_DAYS"]
+    return services.public_events(clock.local_today(), past_days, limit, upcoming)
+
+
 # --- what an event shows to the public --------------------------------------------
 
 
+def _base() -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+
+
+def _external(endpoint: str, **values) -> str:
+    return _base() + url_for(endpoint, **values)
+
+
 def public_state(event: MediaEvent) -> str:
-    return "published" if event.status == EventStatus.PUBLISHED else "announced"
+    if event.status == EventStatus.PUBLISHED:
+        return "published"
+    return "cancelled" if event.is_cancelled else "announced"
+
+
+def public_title(event: MediaEvent) -> str:
+    """One line; a cancelled event says so first."""
+    title = " ".join(event.title.split())
+    return CANCELLED_PREFIX + title if event.is_cancelled else title
 
 
 def public_summary(event: MediaEvent) -> str:
-    parts = [event.when]
+    parts = ["Мероприятие отменено"] if event.is_cancelled else []
+    parts.append(event.when)
     if event.place:
         parts.append(event.place)
     if event.organizer:
@@ -74,55 +117,85 @@ def public_summary(event: MediaEvent) -> str:
     return f"{text}\n\n{event.description}" if event.description else text
 
 
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), clock.local_zone())
+
+
+def published_at(event: MediaEvent, publications: list[Publication]) -> datetime:
+    """When the public learnt of the event: its first publication, else the plan's
+    approval (the announcement), never the day the row was typed in."""
+    if publications:
+        return _midnight(publications[0].published_on)
+    if event.plan.approved_at:
+        return min(event.plan.approved_at, _midnight(event.starts_on))
+    return min(event.created_at, _midnight(event.starts_on))
+
+
+def link_of(event: MediaEvent, publications: list[Publication]) -> str:
+    """The organiser's publication of the event (its website first), else the event's page."""
+    own = [p for p in publications if p.organization_id == event.organizer_id and p.url]
+    own.sort(key=lambda p: p.channel != Channel.WEBSITES)
+    return own[0].url if own else _external("media.event", event_id=event.id)
+
+
 def _entry_id(event: MediaEvent) -> str:
-    return f"tag:{request.host.split(':')[0]},2021:media-event-{event.id}"
+    return f"tag:{urlsplit(_base()).hostname or 'localhost'},2021:media-event-{event.id}"
 
 
-def _feed(events: list[MediaEvent]) -> FeedGenerator:
+def _feed(events: list[MediaEvent], endpoint: str, mimetype: str) -> FeedGenerator:
+    publications = services.publications_of(events)
     feed = FeedGenerator()
-    feed.id(url_for("media.atom_feed", _external=True))
+    feed.id(f"tag:{urlsplit(_base()).hostname or 'localhost'},2021:media-events")
     feed.title(TITLE)
     feed.subtitle(SUBTITLE)
     feed.language("ru")
-    feed.link(href=url_for("media.upcoming_snippet", _external=True), rel="alternate")
+    feed.author(name=AUTHOR, uri=_base() + "/")
+    # The self link first: feedgen makes the last link the RSS channel's <link>, the site.
+    feed.link(href=_external(endpoint), rel="self", type=mimetype)
+    feed.link(href=_base() + "/", rel="alternate")
     feed.updated(max((e.updated_at for e in events), default=datetime(2021, 1, 1, tzinfo=UTC)))
     feed.generator("Интранет кластера")
     for event in events:
+        shown = publications[event.id]
+        published = published_at(event, shown)
         entry = feed.add_entry(order="append")
         entry.id(_entry_id(event))
         entry.guid(_entry_id(event), permalink=False)
-        entry.title(event.title)
+        entry.title(public_title(event))
+        # The one link of an entry: feedgen 1.0 drops a link's rel in Atom, and a link
+        # without one is the alternate (RFC 4287, 4.2.7.2); the organizer is in the summary.
+        entry.link(href=link_of(event, shown), rel="alternate")
         entry.description(public_summary(event))  # Atom <summary>, RSS <description>
-        entry.published(event.created_at)
-        entry.updated(event.updated_at)
+        entry.published(published)
+        entry.updated(max(published, event.updated_at))
         entry.category(term=event.format, label=event.format_label)
-        if event.organizer and event.organizer.website:
-            entry.link(href=event.organizer.website, rel="related", title=event.organizer.short_name)
     return feed
 
 
 def build_atom(events: list[MediaEvent]) -> bytes:
-    return _feed(events).atom_str(pretty=True)
+    return _feed(events, "media.atom_feed", "application/atom+xml").atom_str(pretty=True)
 
 
 def build_rss(events: list[MediaEvent]) -> bytes:
-    feed = _feed(events)
-    feed.link(href=url_for("media.rss_feed", _external=True), rel="self")
-    return feed.rss_str(pretty=True)
+    return _feed(events, "media.rss_feed", "application/rss+xml").rss_str(pretty=True)
 
 
 def build_json(events: list[MediaEvent]) -> bytes:
     """A JSON Feed 1.1 (jsonfeed.org); the event's dates and place under ``_event``."""
+    publications = services.publications_of(events)
     items = []
     for event in events:
+        shown = publications[event.id]
+        published = published_at(event, shown)
         items.append(
             {
-                "id": f"media-event-{event.id}",
-                "title": event.title,
+                "id": _entry_id(event),
+                "url": link_of(event, shown),
+                "title": public_title(event),
                 "content_text": public_summary(event),
                 "summary": event.when,
-                "date_published": event.created_at.isoformat(),
-                "date_modified": event.updated_at.isoformat(),
+                "date_published": published.isoformat(),
+                "date_modified": max(published, event.updated_at).isoformat(),
                 "tags": [event.format_label],
                 "_event": {
                     "state": public_state(event),
@@ -147,8 +220,9 @@ def build_json(events: list[MediaEvent]) -> bytes:
         "title": TITLE,
         "description": SUBTITLE,
         "language": "ru",
-        "home_page_url": url_for("media.upcoming_snippet", _external=True),
-        "feed_url": url_for("media.json_feed", _external=True),
+        "authors": [{"name": AUTHOR, "url": _base() + "/"}],
+        "home_page_url": _base() + "/",
+        "feed_url": _external("media.json_feed"),
         "items": items,
     }
     return json.dumps(feed, ensure_ascii=False, indent=1).encode()
@@ -161,21 +235,21 @@ def build_json(events: list[MediaEvent]) -> bytes:
 @public
 @embeddable
 def atom_feed():
-    return conditional("atom", "application/atom+xml", lambda: build_atom(services.public_events(FEED_SIZE)))
+    return _answer("atom", "application/atom+xml; charset=utf-8", lambda: build_atom(public_events()))
 
 
 @bp.get("/public/events.rss")
 @public
 @embeddable
 def rss_feed():
-    return conditional("rss", "application/rss+xml", lambda: build_rss(services.public_events(FEED_SIZE)))
+    return _answer("rss", "application/rss+xml; charset=utf-8", lambda: build_rss(public_events()))
 
 
 @bp.get("/public/events.json")
 @public
 @embeddable
 def json_feed():
-    return conditional("json", "application/feed+json", lambda: build_json(services.public_events(FEED_SIZE)))
+    return _answer("json", "application/feed+json; charset=utf-8", lambda: build_json(public_events()))
 
 
 @bp.get("/public/upcoming.html")
@@ -184,10 +258,8 @@ def json_feed():
 def upcoming_snippet():
     """Upcoming events as bare HTML with class names and no styles: the host site styles it."""
     limit = min(max(request.args.get("limit", 5, type=db_int), 1), 20)
-    today = clock.local_today()
 
     def build() -> bytes:
-        events = services.public_events(limit, upcoming_from=today)
-        return render_template("media/_upcoming_snippet.html", events=events).encode()
+        return render_template("media/_upcoming_snippet.html", events=public_events(limit, upcoming=True)).encode()
 
-    return conditional("snippet", "text/html", build, variant=(limit, today))
+    return _answer("snippet", "text/html; charset=utf-8", build, variant=(limit,))

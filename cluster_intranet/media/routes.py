@@ -23,6 +23,7 @@ from ..extensions import db
 from ..web import attachment, download_name, fragment, message, page_or_fragment, page_number, paginate, wants_fragment
 from ..forms import db_int
 from . import bp, documents, services
+from . import feeds as public_feeds
 from .markup import matrix_cells
 from .forms import EventForm, PlanForm, PostponeForm, PublicationForm, StatusForm
 from .models import (
@@ -528,10 +529,16 @@ def plan_xlsx(plan_id: int):
 EMBED_SCRIPT = """<div id="cluster-events">Мероприятия кластера загружаются…</div>
 <script>
   fetch("{url}")
-    .then(function (response) {{ return response.text(); }})
-    .then(function (html) {{ document.getElementById("cluster-events").innerHTML = html; }});
+    .then(function (response) {{ if (!response.ok) throw new Error(response.status); return response.text(); }})
+    .then(function (html) {{ document.getElementById("cluster-events").innerHTML = html; }})
+    .catch(function () {{
+      document.getElementById("cluster-events").textContent = "Не удалось загрузить мероприятия кластера. Попробуйте обновить страницу позже.";
+    }});
 </script>"""
-EMBED_PHP = '<?php echo file_get_contents("{url}"); ?>'
+EMBED_PHP = """<?php
+$events = @file_get_contents("{url}");
+echo $events !== false ? $events : "<p>Не удалось загрузить мероприятия кластера.</p>";
+?>"""
 EMBED_CSS = """.cluster-events__list {{ list-style: none; padding: 0; }}
 .cluster-events__item {{ margin-bottom: 1em; }}
 .cluster-events__date {{ display: block; font-weight: bold; }}
@@ -546,6 +553,6 @@ def embed():
     feeds = {name: base + url_for(f"media.{name}") for name in ("atom_feed", "rss_feed", "json_feed", "upcoming_snippet")}
     snippet = feeds["upcoming_snippet"] + "?limit=5"
     return render_template(
-        "media/embed.html", feeds=feeds, upcoming=services.public_events(5, clock.local_today()),
+        "media/embed.html", feeds=feeds, upcoming=public_feeds.public_events(5, upcoming=True),
         script_code=EMBED_SCRIPT.format(url=snippet), php_code=EMBED_PHP.format(url=snippet), css_code=EMBED_CSS.format(),
     )  # fmt: skip

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from .. import clock
 from ..auth.models import NO_PERSON_TO_SIGN, User
@@ -919,46 +919,47 @@ def month_weeks(month_start: date) -> list[list[date]]:
 # --- the public feeds ------------------------------------------------------------
 
 
-def public_clause():
-    """What the public feeds may show: public, not cancelled, and published — or
-    announced, that is still ahead in a plan that has been approved."""
+def public_clause(today: date, past_days: int):
+    """What the public feeds may show of the public events of approved plans (and the
+    published ones of any plan): a published event; an announced one until it ends (a
+    past event never stays «announced»); a cancelled announced one, marked so, while it
+    is within the calendars' window (``past_days`` back), as the .ics feeds keep it."""
+    announced = MediaPlan.status == PlanStatus.APPROVED.value
     return and_(
         MediaEvent.is_public.is_(True),
-        MediaEvent.status != S.CANCELLED.value,
-        or_(MediaEvent.status == S.PUBLISHED.value, MediaPlan.status == PlanStatus.APPROVED.value),
+        or_(
+            MediaEvent.status == S.PUBLISHED.value,
+            and_(announced, MediaEvent.status.in_([S.PLANNED.value, S.MATERIAL_READY.value]), MediaEvent.ends_on >= today),
+            and_(announced, MediaEvent.status == S.CANCELLED.value, MediaEvent.ends_on >= today - timedelta(days=past_days)),
+        ),
     )
 
 
-def public_events(limit: int = 50, upcoming_from: date | None = None) -> list[MediaEvent]:
-    """The public events: the latest ``limit`` by date, or those from ``upcoming_from`` on, soonest first."""
+def public_events(today: date, past_days: int, limit: int = 50, upcoming: bool = False) -> list[MediaEvent]:
+    """The public events: the latest ``limit`` by date, or (``upcoming``) those from
+    ``today`` on, soonest first; with their plan, organizer and publications."""
     stmt = (
         select(MediaEvent)
         .join(MediaPlan, MediaPlan.id == MediaEvent.plan_id)
-        .where(public_clause())
-        .options(selectinload(MediaEvent.organizer))
+        .where(public_clause(today, past_days))
+        .options(selectinload(MediaEvent.organizer), contains_eager(MediaEvent.plan))
         .limit(limit)
     )
-    if upcoming_from:
-        stmt = stmt.where(MediaEvent.ends_on >= upcoming_from).order_by(MediaEvent.starts_on, MediaEvent.start_time, MediaEvent.id)
+    if upcoming:
+        stmt = stmt.where(MediaEvent.ends_on >= today).order_by(MediaEvent.starts_on, MediaEvent.start_time, MediaEvent.id)
     else:
         stmt = stmt.order_by(MediaEvent.starts_on.desc(), MediaEvent.start_time.desc(), MediaEvent.id.desc())
     return list(db.session.scalars(stmt))
 
 
-def feed_state() -> tuple:
-    """A cheap fingerprint of everything the public feeds show, in one query: the
-    latest change, the count and the sum of row versions (every update bumps one) of
-    events, plans and organizations (their names). The first three values are the
-    latest changes, for Last-Modified."""
-    row = db.session.execute(
-        select(
-            select(func.max(MediaEvent.updated_at)).scalar_subquery(),
-            select(func.max(MediaPlan.updated_at)).scalar_subquery(),
-            select(func.max(Organization.updated_at)).scalar_subquery(),
-            select(func.count(MediaEvent.id)).scalar_subquery(),
-            select(func.sum(MediaEvent.version)).scalar_subquery(),
-            select(func.sum(MediaPlan.version)).scalar_subquery(),
-            select(func.sum(Organization.version)).scalar_subquery(),
-        )
-    ).one()
-    return tuple(row)
+def publications_of(events: list[MediaEvent]) -> dict[int, list[Publication]]:
+    """The events' publications by event id, the earliest first."""
+    found: dict[int, list[Publication]] = defaultdict(list)
+    if events:
+        for publication in db.session.scalars(
+            select(Publication)
+            .where(Publication.event_id.in_([e.id for e in events]))
+            .order_by(Publication.published_on, Publication.id)
+        ):
+            found[publication.event_id].append(publication)
+    return found

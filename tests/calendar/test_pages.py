@@ -138,6 +138,7 @@ def test_add_meeting_to_calendar(world, app, parse_icaljs):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert response.headers["Content-Disposition"] == f'attachment; filename="meeting-{meeting.id}.ics"'
+    assert response.headers["Cache-Control"] == "private, no-cache"  # a signed-in user's, and it changes
     assert b"X-WR-CALNAME" not in response.data  # an event to import, not a calendar to subscribe to
     (event,) = parse_icaljs(response.data)["events"]
     assert event["uid"] == world.uid("meeting", "timed")  # the same event as in the feeds

@@ -1,5 +1,6 @@
-"""The public feeds: no login, only public fields of published or announced events,
-conditional requests answered 304, a fixed number of queries."""
+"""The public feeds: no login, only public fields of published, announced or cancelled
+announced events, ids and links from PUBLIC_BASE_URL, items dated by their announcement or
+publication, conditional requests answered 304, a fixed number of queries."""
 from __future__ import annotations
 
 import json
@@ -33,12 +34,15 @@ def feed_case(app, ctx):
         "announced": make_event(approved, title="Анонс чемпионата", starts_on=date(2022, 3, 15), ends_on=date(2022, 3, 17), **common),
         "timed": make_event(approved, title="Ярмарка", starts_on=date(2022, 3, 23), start_time=time(12), end_time=time(16),
                             status="material_ready", **common),
+        # Announced, then cancelled: it stays, marked, for the calendars' window; the reason is internal.
+        "cancelled": make_event(approved, title="Отменённая акция", starts_on=date(2022, 3, 21), status="cancelled",
+                                cancel_reason=SECRET_REASON, **common),
     }  # fmt: skip
     hidden = {
         "internal": make_event(approved, title="Внутренняя встреча", starts_on=date(2022, 3, 20), is_public=False, **common),
-        "cancelled": make_event(approved, title="Отменённая акция", starts_on=date(2022, 3, 21), status="cancelled",
-                                cancel_reason=SECRET_REASON, **common),
         "draft": make_event(draft, title="Черновой план", starts_on=date(2022, 3, 22), **common),
+        # Announced, never published, and over (today is 10 March): no longer «announced».
+        "long_past": make_event(approved, title="Прошедший анонс", starts_on=date(2022, 2, 20), **common),
         "internal_published": make_event(draft, title="Внутреннее опубликованное", starts_on=date(2022, 1, 5),
                                          status="published", is_public=False, **common),
     }  # fmt: skip
@@ -66,7 +70,9 @@ def test_atom_and_rss_hold_only_public_events(client, feed_case, url):
     body = client.get(url).get_data(as_text=True)
     parsed = feedparser.parse(body)
     assert not parsed.bozo, parsed.get("bozo_exception")
-    assert [entry.title for entry in parsed.entries] == ["Ярмарка", "Анонс чемпионата", "Опубликованное"]
+    assert [entry.title for entry in parsed.entries] == [
+        "Ярмарка", "ОТМЕНЕНО: Отменённая акция", "Анонс чемпионата", "Опубликованное"]  # fmt: skip
+    assert "Мероприятие отменено" in parsed.entries[1].summary
     published = parsed.entries[-1]
     assert "01.02.2022. ул. Смирнова, 42. Организатор: ОГБПОУ «Томский индустриальный техникум»." in published.summary
     assert "Описание для сайтов" in published.summary
@@ -81,7 +87,8 @@ def test_json_feed_has_the_public_fields_and_nothing_else(client, feed_case):
     feed = json.loads(response.get_data(as_text=True))
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     items = {item["title"]: item for item in feed["items"]}
-    assert set(items) == {"Ярмарка", "Анонс чемпионата", "Опубликованное"}
+    assert set(items) == {"Ярмарка", "ОТМЕНЕНО: Отменённая акция", "Анонс чемпионата", "Опубликованное"}
+    assert items["ОТМЕНЕНО: Отменённая акция"]["_event"]["state"] == "cancelled"
     timed = items["Ярмарка"]["_event"]
     assert timed == {
         "state": "announced", "starts_on": "2022-03-23", "ends_on": "2022-03-23", "start_time": "12:00",
@@ -91,7 +98,8 @@ def test_json_feed_has_the_public_fields_and_nothing_else(client, feed_case):
     }  # fmt: skip
     assert items["Опубликованное"]["_event"]["state"] == "published"
     assert items["Анонс чемпионата"]["_event"]["all_day"] is True
-    assert set(items["Ярмарка"]) == {"id", "title", "content_text", "summary", "date_published", "date_modified", "tags", "_event"}
+    assert set(items["Ярмарка"]) == {"id", "url", "title", "content_text", "summary", "date_published", "date_modified",
+                                     "tags", "_event"}  # fmt: skip
     _assert_no_leak(response.get_data(as_text=True), hidden)
 
 
@@ -103,6 +111,8 @@ def test_the_snippet_lists_upcoming_public_events_soonest_first(client, feed_cas
     assert html.index("Анонс чемпионата") < html.index("Ярмарка")
     assert "Опубликованное" not in html
     assert "15 марта 2022 г. – 17 марта 2022 г." in html and 'datetime="2022-03-23T12:00"' in html
+    assert "23 марта 2022 г., 12:00–16:00" in html  # the end time too
+    assert html.index("Отменено") < html.index("Отменённая акция")
     _assert_no_leak(html, hidden)
     one = client.get("/media/public/upcoming.html?limit=1").get_data(as_text=True)
     assert "Анонс чемпионата" in one and "Ярмарка" not in one
@@ -140,10 +150,89 @@ def test_approving_or_cancelling_changes_the_etag(client, feed_case):
     url = "/media/public/events.json"
     etag = client.get(url).headers["ETag"]
     with client.application.app_context():
-        db.session.get(MediaEvent, shown["timed"].id).status = "cancelled"  # the clock is frozen: only the version moves
+        db.session.get(MediaEvent, shown["timed"].id).status = "cancelled"  # the clock is frozen
         db.session.commit()
     response = client.get(url, headers={"If-None-Match": etag})
-    assert response.status_code == 200 and "Ярмарка" not in response.get_data(as_text=True)
+    assert response.status_code == 200 and "ОТМЕНЕНО: Ярмарка" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_conditional_requests_after_a_deletion_and_two_changes_in_a_second(client, feed_case, url):
+    """The clock stands still: Last-Modified still moves forward with every change."""
+    from email.utils import parsedate_to_datetime
+
+    shown, _ = feed_case
+    first = client.get(url)
+    with client.application.app_context():
+        db.session.delete(db.session.get(MediaEvent, shown["timed"].id))
+        db.session.commit()
+    for headers in ({"If-None-Match": first.headers["ETag"]}, {"If-Modified-Since": first.headers["Last-Modified"]}):
+        second = client.get(url, headers=headers)
+        assert second.status_code == 200 and "Ярмарка" not in second.get_data(as_text=True), headers
+    assert parsedate_to_datetime(second.headers["Last-Modified"]) > parsedate_to_datetime(first.headers["Last-Modified"])
+    with client.application.app_context():
+        db.session.get(MediaEvent, shown["announced"].id).place = "ТИТ, корпус 2"
+        db.session.commit()
+    third = client.get(url, headers={"If-Modified-Since": second.headers["Last-Modified"]})
+    assert third.status_code == 200
+    assert parsedate_to_datetime(third.headers["Last-Modified"]) > parsedate_to_datetime(second.headers["Last-Modified"])
+
+
+def test_atom_meets_rfc_4287_and_names_come_from_the_public_address(client, feed_case):
+    """author, id, updated, a self link (4.1.1, 4.2.7.2), each entry with id, title, updated
+    and an alternate link (4.1.2); ids and links the same whatever Host the request used."""
+    from lxml import etree
+
+    shown, _ = feed_case
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    answers = [client.get("/media/public/events.atom", base_url=f"http://{host}") for host in ("intranet.test", "other.example:8080")]
+    root = etree.fromstring(answers[0].data)
+    assert etree.fromstring(answers[1].data).xpath("//a:id/text()", namespaces=atom) == root.xpath("//a:id/text()", namespaces=atom)
+    assert root.xpath("a:author/a:name/text()", namespaces=atom)
+    assert root.xpath("a:id/text()", namespaces=atom)[0].startswith("tag:intranet.test,")
+    assert root.xpath("a:updated/text()", namespaces=atom) and root.xpath("a:title/text()", namespaces=atom)
+    assert root.xpath("a:link[@rel='self']/@href", namespaces=atom) == ["http://intranet.test/media/public/events.atom"]
+    entries = root.xpath("a:entry", namespaces=atom)
+    assert len(entries) == 4
+    for entry in entries:
+        for element in ("a:id", "a:title", "a:updated", "a:published"):
+            assert entry.xpath(f"{element}/text()", namespaces=atom), element
+        assert entry.xpath("a:id/text()", namespaces=atom)[0].startswith("tag:intranet.test,2021:media-event-")
+        # One link, without rel: the alternate (4.2.7.2).
+        assert len(entry.xpath("a:link[not(@rel) or @rel='alternate']/@href", namespaces=atom)) == 1
+        assert "\n" not in entry.xpath("a:title/text()", namespaces=atom)[0]
+    assert "other.example" not in answers[1].get_data(as_text=True)
+
+
+def test_items_are_dated_by_announcement_or_publication_and_link_to_the_event(client, feed_case):
+    from tests.media.builders import make_publication
+
+    shown, _ = feed_case
+    with client.application.app_context():
+        published = db.session.get(MediaEvent, shown["published"].id)
+        organizer = published.organizer
+        make_publication(published, factories.organization(), published_on=date(2022, 1, 28), url="https://other.example/news")
+        make_publication(published, organizer, published_on=date(2022, 2, 2), url="https://tit.tomsk.ru/news/42")
+        db.session.get(MediaEvent, shown["timed"].id).title = "Ярмарка\r\nвакансий"
+        db.session.commit()
+    feed = json.loads(client.get("/media/public/events.json").get_data(as_text=True))
+    items = {item["id"].rsplit("-", 1)[1]: item for item in feed["items"]}
+    item = items[str(shown["published"].id)]
+    assert item["url"] == "https://tit.tomsk.ru/news/42"  # the organiser's publication
+    assert item["date_published"].startswith("2022-01-28")  # its first publication, not the row's creation
+    announced = items[str(shown["announced"].id)]
+    assert announced["date_published"].startswith("2022-03-10")  # the plan's approval: the announcement
+    assert announced["url"] == f"http://intranet.test/media/events/{shown['announced'].id}"
+    assert items[str(shown["timed"].id)]["title"] == "Ярмарка вакансий"  # one line
+    rss = feedparser.parse(client.get("/media/public/events.rss").get_data(as_text=True))
+    assert rss.feed.link == "http://intranet.test/"  # the site, not the feed
+    assert all(entry.link for entry in rss.entries)
+    assert {entry.published_parsed[:3] for entry in rss.entries if entry.link == "https://tit.tomsk.ru/news/42"} == {(2022, 1, 28)}
+
+
+def test_the_embed_code_says_when_the_snippet_cannot_load(app, login_as):
+    page = login_as("viewer").get("/media/embed").get_data(as_text=True)
+    assert "Не удалось загрузить мероприятия кластера" in page
 
 
 @pytest.mark.parametrize("url", FEEDS)
@@ -154,7 +243,8 @@ def test_a_feed_takes_a_few_queries_whatever_the_data(client, app, ctx, count_qu
     db.session.commit()
     with count_queries() as counter:
         assert client.get(url).status_code == 200
-    assert counter.count <= 3  # the fingerprint, the events, their organizers
+    # The stamp, the events with their plans, their organizers and publications, the stamp again.
+    assert counter.count <= 5
     with count_queries() as counter:
         assert client.get(url, headers={"If-None-Match": client.get(url).headers["ETag"]}).status_code == 304
-    assert counter.count <= 2  # the second GET builds nothing (cached body); the 304 reads only the fingerprint
+    assert counter.count <= 2  # the second GET builds nothing (cached body); the 304 reads only the stamp
