@@ -189,7 +189,7 @@ def icalendar_feed(items, *, name: str, tz: str) -> bytes:
         if item.categories:
             event.add("categories", list(item.categories))
         event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
-        event.add("transp", "TRANSPARENT" if item.transparent else "OPAQUE")
+        event.add("transp", "TRANSPARENT" if item.transparent or item.cancelled else "OPAQUE")
         event.add("last-modified", item.last_modified)
         if item.alarm_minutes is not None and not item.cancelled:
             alarm = Alarm()

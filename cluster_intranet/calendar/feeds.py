@@ -585,7 +585,7 @@ def media_items(scope: Scope, conditions: list, links: Links) -> list[CalendarIt
         items.append(
             CalendarItem(
                 uid=f"media-event-{row.id}@{scope.host}",
-                summary=row.title,
+                summary=" ".join(row.title.split()),  # one line: a calendar shows a title, not a text
                 start=start,
                 end=end,
                 last_modified=max(changes),

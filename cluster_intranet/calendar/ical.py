@@ -283,8 +283,7 @@ def _event(item: CalendarItem, zone: ZoneInfo, tz: str) -> tuple[str, list[str],
         prop_end = "DTEND;VALUE=DATE:" + _day(last + timedelta(days=1))
         day0, day1 = start, last
 
-    title = " ".join(item.summary.split())  # one line: calendars show a title, not a text
-    summary = _text(CANCELLED_PREFIX + title if item.cancelled else title)
+    summary = _text(CANCELLED_PREFIX + item.summary if item.cancelled else item.summary)
     stamp = _utc(item.last_modified)
     lines = [
         "BEGIN:VEVENT",

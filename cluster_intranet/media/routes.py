@@ -453,7 +453,7 @@ def todo():
     if rights.all or not organization_id:
         organization_id = request.args.get("organization", type=db_int) or organization_id
     participant = services.is_participant(organization_id)
-    plan_id = request.args.get("plan", type=int)
+    plan_id = request.args.get("plan", type=db_int)
     events = services.still_to_publish(organization_id, plan_id) if participant else []
     recent = services.recent_publications(organization_id) if participant else []
     return render_template(

@@ -637,14 +637,19 @@ def test_a_save_that_waited_on_a_lock_changes_the_feed(world, app, fetch, monkey
 
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite has one writer: no row lock to wait on")
-    event_id = world.events["timed"].id
+    locked, saved = world.events["timed"].id, world.events["multi"].id
     holder, waiter = Session(db.engine), Session(db.engine)
-    held = holder.get(MediaEvent, event_id, with_for_update=True)
+    held = holder.get(MediaEvent, locked, with_for_update=True)
     monkeypatch.setattr(clock, "utcnow", lambda: NOW + timedelta(minutes=1))  # the waiting save's time: earlier
 
     def save_waiting():
-        waiter.get(MediaEvent, event_id).description = "Изменение, ждавшее блокировки"
+        waiter.get(MediaEvent, saved).description = "Изменение после ожидания блокировки"
+        waiter.flush()  # its updated_at: a minute past NOW
+        waiter.execute(select(MediaEvent.id).where(MediaEvent.id == locked).with_for_update())  # waits for the holder
+        go.wait()  # the test reads the feed between the two commits
         waiter.commit()
+
+    go = threading.Event()
 
     thread = threading.Thread(target=save_waiting)
     thread.start()
@@ -656,13 +661,14 @@ def test_a_save_that_waited_on_a_lock_changes_the_feed(world, app, fetch, monkey
     holder.commit()  # the later time, committed first
     between = fetch(world.tokens["lead"], "media")
     assert "Новое название" in unfolded(between)
+    go.set()
     thread.join()
     holder.close()
     waiter.close()
     for headers in ({"If-None-Match": between.headers["ETag"]}, {"If-Modified-Since": between.headers["Last-Modified"]}):
         after = fetch(world.tokens["lead"], "media", **headers)
         assert after.status_code == 200, headers
-        assert "Изменение, ждавшее блокировки" in unfolded(after)
+        assert "Изменение после ожидания блокировки" in unfolded(after)
 
 
 @pytest.mark.parametrize("slug", ["media", "deadlines", "all"])
