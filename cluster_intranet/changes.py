@@ -57,7 +57,7 @@ WATCHED: dict[str, dict[type, tuple[str, ...] | None]] = {
     MEDIA: {
         MediaEvent: ANY,
         MediaEventChannel: ANY,
-        MediaPlan: ("status", "title"),
+        MediaPlan: ("status", "approved_at"),  # what is announced, and since when
         Publication: ANY,  # the public feeds link an event to its organiser's publication
         Organization: ("short_name", "website"),
     },

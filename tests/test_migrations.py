@@ -42,11 +42,19 @@ def test_the_search_text_of_existing_rows_gets_e_for_yo(app, ctx):
 def test_one_account_per_person(app, ctx):
     """0014: of two accounts linked to one person the oldest keeps it; then the database refuses a second link."""
     downgrade(revision="0013_search_yo")
-    person = factories.person()
-    first, second = (User(email=f"u{n}@cluster.test", password_hash="!", person_id=person.id) for n in (1, 2))
-    db.session.add_all([first, second])
+    # Rows of the old schema written as SQL: the session's listeners write tables of today's
+    # (feed_changes), which that schema does not have.
+    db.session.execute(text("INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
+                            "version, created_at, updated_at) VALUES ('Иванов', 'Иван', '', '', '', '', 'иванов иван', "
+                            "1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    person_id = db.session.scalar(text("SELECT max(id) FROM people"))
+    for n in (1, 2):
+        db.session.execute(text("INSERT INTO users (email, password_hash, role, active, person_id, session_generation, "
+                                "created_at, updated_at) VALUES (:email, '!', 'viewer', :active, :person, 1, "
+                                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                           {"email": f"u{n}@cluster.test", "active": True, "person": person_id})
     db.session.commit()
-    first_id, second_id, person_id = first.id, second.id, person.id
+    first_id, second_id = db.session.scalars(text("SELECT id FROM users ORDER BY id")).all()
     upgrade()
     db.session.expire_all()
     assert db.session.get(User, first_id).person_id == person_id and db.session.get(User, second_id).person_id is None
