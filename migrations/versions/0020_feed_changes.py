@@ -1,15 +1,15 @@
 """feeds: the stamp of each source's last change (changes.py)
 
-Revision ID: 0019_feed_changes
-Revises: 0018_expertise_frozen_documents
+Revision ID: 0020_feed_changes
+Revises: 0019_protocol_imports
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0019_feed_changes"
-down_revision = "0018_expertise_frozen_documents"
+revision = "0020_feed_changes"
+down_revision = "0019_protocol_imports"
 branch_labels = None
 depends_on = None
 
