@@ -1,15 +1,15 @@
 """feeds: the stamp of each source's last change (changes.py)
 
-Revision ID: 0020_feed_changes
-Revises: 0019_protocol_imports
+Revision ID: 0022_feed_changes
+Revises: 0021_outgoing_messages
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0020_feed_changes"
-down_revision = "0019_protocol_imports"
+revision = "0022_feed_changes"
+down_revision = "0021_outgoing_messages"
 branch_labels = None
 depends_on = None
 
