@@ -124,6 +124,14 @@ class Form(FlaskForm):
                 field.data = [] if isinstance(field.data, list) else None
         return super().validate(extra_validators)
 
+    def keyed(self, key: str):
+        """Ids of its own for each field («agenda-new-text»): several forms of one page
+        (an add form, rows edited in place) have fields of one name, and a label must
+        focus its own field. The names sent stay the fields' names."""
+        for field in self:
+            field.id = field.label.field_id = f"{key}-{field.short_name}"
+        return self
+
     def data_for(self, *names: str) -> dict:
         """The named fields' data for a service; an empty text field gives ''."""
         result = {}

@@ -10,7 +10,7 @@ from jinja2 import StrictUndefined
 from . import clock
 from .auth import roles
 from .auth.access import can
-from .directory.services import short_names
+from .directory.services import picked_people, short_names
 from .documents import grammar
 
 
@@ -60,4 +60,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(ru_date=ru_date, short_date=short_date, local_datetime=local_datetime)
     app.jinja_env.filters.update(points=grammar.points, of_points=grammar.of_points)  # «25,25 балла», «из 21 балла»
     app.jinja_env.tests["web_link"] = is_web_link
-    app.jinja_env.globals.update(can=can, roles=roles, url_with=url_with, short_names=short_names)
+    app.jinja_env.globals.update(can=can, roles=roles, url_with=url_with, short_names=short_names, picked_people=picked_people)

@@ -40,6 +40,7 @@ MATRIX: dict[str, dict[str, object]] = {
     "directory.suggest_people": {"GET": SIGNED_IN},
     "directory.row": {"GET": SIGNED_IN},
     "directory.create": {"GET": EDIT_DIRECTORY, "POST": EDIT_DIRECTORY},
+    "directory.new_person": {"GET": EDIT_DIRECTORY, "POST": EDIT_DIRECTORY},
     "directory.edit": {"GET": EDIT_DIRECTORY, "POST": EDIT_DIRECTORY},
     "directory.delete": {"POST": EDIT_DIRECTORY},
     "councils.index": {"GET": SIGNED_IN},

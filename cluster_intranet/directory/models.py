@@ -23,6 +23,8 @@ class Organization(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     short_name: Mapped[str] = mapped_column(String(300), unique=True)
+    # «консультант Департамента …»: attendees are written position + organisation.
+    name_genitive: Mapped[str] = mapped_column(String(300), default="", server_default="")
     full_name: Mapped[str] = mapped_column(String(1000), default="")
     kind: Mapped[str] = mapped_column(String(30), default=OrganizationKind.COLLEGE.value)
     website: Mapped[str] = mapped_column(String(500), default="")
@@ -34,6 +36,11 @@ class Organization(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     @property
     def kind_label(self) -> str:
         return OrganizationKind(self.kind).label
+
+    @property
+    def genitive(self) -> str:
+        """The short name as it follows a position («консультант Департамента …»)."""
+        return self.name_genitive or self.short_name
 
     def search_values(self):
         return [self.short_name, self.full_name, self.city, self.website]

@@ -4,6 +4,7 @@ Each list answers the whole page, or for HTMX just its results; a row is edited 
 place: the edit button swaps the row for a form row, saving swaps it back.
 """
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..auth.access import role_required
 from ..auth.roles import EDIT_DIRECTORY
@@ -12,7 +13,7 @@ from ..search import search_count_limit
 from ..web import fragment, message, notice, page_or_fragment, paginate, wants_fragment
 from ..forms import db_int
 from . import bp, services
-from .forms import OrganizationForm, PersonForm
+from .forms import NewPersonForm, OrganizationForm, PersonForm
 from .models import Organization, Person
 
 # What differs between the two kinds of entry; the views below are shared.
@@ -54,8 +55,38 @@ def people():
 @bp.get("/people/suggest")
 def suggest_people():
     """Suggestions for pickers that find a person by part of the name."""
-    people = services.search_people(request.args.get("q", ""))
-    return render_template("directory/_person_suggestions.html", people=people)
+    q = request.args.get("q", "")
+    offer_new = bool(request.args.get("new")) and current_user.has_role(*EDIT_DIRECTORY)
+    return render_template("directory/_person_suggestions.html", people=services.search_people(q), q=q, offer_new=offer_new)
+
+
+@bp.route("/people/new-in-place", methods=["GET", "POST"])
+@role_required(*EDIT_DIRECTORY)
+def new_person():
+    """«+ Новый сотрудник» of a person picker: the form in the page's dialog; the person
+    created is announced (personCreated) to the picker, which picks them."""
+    form = NewPersonForm().with_organizations(services.organization_choices()).keyed("new-person")
+    if request.method == "GET":
+        form.surname.data = request.args.get("surname", "").strip()[:100]
+    if form.validate_on_submit():
+        try:
+            person = services.add_person_in_place(
+                form.data_for(*form.PERSON_FIELDS), form.organization_id.data, form.new_organization_data()
+            )
+        except services.DirectoryError as error:
+            db.session.rollback()
+            field = {"short_name": "new_organization"}.get(error.field, error.field)
+            (getattr(form, field).errors if field else form.form_errors).append(str(error))
+        else:
+            db.session.commit()
+            added = f"Сотрудник «{person.short_name}» добавлен в справочник."
+            if wants_fragment():
+                created = {"personCreated": {"id": person.id, "label": person.short_name}}
+                return fragment("_empty.html", trigger={**created, **notice(added)})
+            flash(added, "success")
+            return redirect(url_for("directory.people", q=person.surname), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return page_or_fragment("directory/new_person.html", "directory/_new_person_form.html", status, form=form)
 
 
 @bp.route("/<any(organizations, people):kind>/new", methods=["GET", "POST"])

@@ -1,6 +1,8 @@
 """The directory of participants and people: queries and changes."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Select, and_, not_, select
 from sqlalchemy.orm import joinedload
 
@@ -14,7 +16,11 @@ from .models import Organization, Person
 
 
 class DirectoryError(ValueError):
-    """A change refused for a reason the user should read."""
+    """A change refused for a reason the user should read; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def organizations_query(text: str = "") -> Select:
@@ -89,6 +95,14 @@ def short_names(person_ids: list[int]) -> dict[int, str]:
     return {p.id: p.short_name for p in db.session.scalars(select(Person).where(Person.id.in_(person_ids)))}
 
 
+def picked_people(person_ids) -> list[tuple[int, str]]:
+    """(id, «Фамилия И.О.») of the people chosen in a picker, in their order; ids that
+    are not a person's (an empty or a mistyped value) are left out."""
+    ids = [i for i in (person_ids or []) if isinstance(i, int)]
+    names = short_names(ids)
+    return [(i, names[i]) for i in dict.fromkeys(ids) if i in names]
+
+
 def organization_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(select(Organization.id, Organization.short_name).order_by(Organization.short_name))
     return [(row.id, row.short_name) for row in rows]
@@ -101,9 +115,13 @@ def save_organization(org: Organization, data: dict, version: int | None = None)
         select(Organization.id).where(Organization.short_name == data["short_name"], Organization.id != org.id)
     )
     if duplicate:
-        raise DirectoryError("Организация с таким кратким наименованием уже есть.")
+        raise DirectoryError("Организация с таким кратким наименованием уже есть.", "short_name")
     for field, value in data.items():
         setattr(org, field, value)
+    if not org.name_genitive:  # proposed; the organisation's form shows it for correction
+        from ..documents.grammar import organization_genitive  # late: the documents' package imports the areas
+
+        org.name_genitive = organization_genitive(org.short_name)
     db.session.add(org)
     db.session.flush()
     return org
@@ -117,6 +135,27 @@ def save_person(person: Person, data: dict, version: int | None = None) -> Perso
     db.session.add(person)
     db.session.flush()
     return person
+
+
+def add_person_in_place(data: dict, organization_id: int | None, new_organization: dict | None) -> Person:
+    """A person created from a picker: with the organisation picked (``organization_id``)
+    or, with ``new_organization`` (short_name, full_name, kind), one created with them.
+    Initials typed together («Ю.А.» as the first name) are split into name and patronymic."""
+    if organization_id and new_organization:
+        raise DirectoryError("Выберите организацию из списка или впишите новую — не обе сразу.", "new_organization")
+    first, patronymic = data["first_name"], data.get("patronymic", "")
+    initials = _TWO_INITIALS.match(first)
+    if initials and not patronymic:
+        first, patronymic = f"{initials[1]}.", f"{initials[2]}."
+    if organization_id and db.session.get(Organization, organization_id) is None:
+        raise DirectoryError("Такой организации нет в справочнике.", "organization_id")
+    if new_organization:
+        organization_id = save_organization(Organization(), new_organization).id
+    fields = {**data, "first_name": first, "patronymic": patronymic, "organization_id": organization_id}
+    return save_person(Person(), fields)
+
+
+_TWO_INITIALS = re.compile(r"^\s*([А-ЯЁA-Z])\.\s*([А-ЯЁA-Z])\.?\s*$")
 
 
 def delete_entry(entry: Organization | Person) -> None:

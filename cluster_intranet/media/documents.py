@@ -14,7 +14,6 @@ from openpyxl.utils import get_column_letter
 
 from .. import clock, spreadsheets
 from ..directory.models import Organization, Person
-from ..documents.grammar import organization_genitive
 from ..documents.library import active_template
 from ..documents.rendering import render_document
 from ..extensions import db
@@ -33,7 +32,7 @@ def _person(person: Person | None) -> dict | None:
         "position": person.position,
         "organization": person.organization.short_name if person.organization else "",
         # «главный специалист Департамента …»: the organization after a position
-        "organization_genitive": organization_genitive(person.organization.short_name) if person.organization else "",
+        "organization_genitive": person.organization.genitive if person.organization else "",
         "email": person.email,
         "phone": person.phone,
     }

@@ -42,7 +42,7 @@ class MediaForm(Form):
 
 
 def person_id_field(label: str):
-    """A person's id, chosen with the picker (templates/media/_person_field.html renders it;
+    """A person's id, chosen with the picker (directory/_person_picker.html's field_picker renders it;
     not a HiddenInput widget, or hidden_tag() would render a second copy)."""
     return IntegerField(label, validators=[Optional()])
 

@@ -85,7 +85,7 @@ def edit_plan(plan_id: int | None = None):
             flash("Медиаплан сохранён.", "success")
             return redirect(url_for("media.plan", plan_id=plan.id), 303)
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("media/plan_form.html", form=form, plan=plan, responsible_name=_person_name(form)), status
+    return render_template("media/plan_form.html", form=form, plan=plan), status
 
 
 @bp.post("/plans/<int:plan_id>/approve")
@@ -228,14 +228,7 @@ def _event_form_response(form: EventForm, plan: MediaPlan | None, event: MediaEv
     status = 422 if form.errors or form.form_errors else 200
     return page_or_fragment(
         "media/event_form.html", "media/_event_form_row.html", status, form=form, plan=plan or event.plan, event=event,
-        responsible_name=_person_name(form),
-    )  # fmt: skip
-
-
-def _person_name(form) -> str:
-    """The name the person picker shows for the form's current responsible person."""
-    person = db.session.get(Person, form.responsible_id.data) if isinstance(form.responsible_id.data, int) else None
-    return person.short_name if person else ""
+    )
 
 
 @bp.get("/events/<int:event_id>/row")

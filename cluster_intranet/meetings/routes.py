@@ -125,13 +125,18 @@ def _page_context(meeting: Meeting, **forms) -> dict:
     return {
         "meeting": meeting,
         "quorum": services.quorum(meeting),
-        "attendee_form": forms.get("attendees") or AttendeeForm(),
-        "agenda_form": forms.get("agenda") or AgendaItemForm(),
-        "decision_form": forms.get("decisions") or DecisionForm().with_agenda(meeting.agenda_items),
-        "reason_form": ReasonForm(),
-        "copy_form": CopyForm(),
+        # formdata=None: after a change the add forms start empty, not with what was posted.
+        "attendee_form": forms.get("attendees") or AttendeeForm(formdata=None).keyed("attendee"),
+        "agenda_form": forms.get("agenda") or AgendaItemForm(formdata=None).keyed("agenda-new"),
+        "decision_form": forms.get("decisions") or _new_decision_form(meeting, formdata=None),
+        "reason_form": ReasonForm(formdata=None).keyed("reopen"),
+        "copy_form": CopyForm(formdata=None).keyed("copy"),
         "editable": not meeting.is_locked and current_user.has_role(*EDIT_MEETINGS),
     }
+
+
+def _new_decision_form(meeting: Meeting, **kwargs) -> DecisionForm:
+    return DecisionForm(**kwargs).with_agenda(meeting.agenda_items).keyed("decision-new")
 
 
 def _section(meeting_id: int, name: str, status: int = 200, **forms):
@@ -201,7 +206,7 @@ def _step(direction: str) -> int:
 @role_required(*EDIT_MEETINGS)
 def add_attendee(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    form = AttendeeForm()
+    form = AttendeeForm().keyed("attendee")
     return _apply(meeting_id, "attendees", form, lambda: services.add_attendee(meeting, form.person_id.data, form.mode.data))
 
 
@@ -209,7 +214,7 @@ def add_attendee(meeting_id: int):
 @role_required(*EDIT_MEETINGS)
 def edit_attendee(attendance_id: int):
     attendance = db.get_or_404(Attendance, attendance_id)
-    form = AttendeeEditForm(obj=attendance)
+    form = AttendeeEditForm(obj=attendance).keyed(f"attendee-{attendance.id}")
     change = lambda: services.update_attendee(attendance, form.data_for(*form.FIELDS))  # noqa: E731
     return _edit_in_place(
         attendance.meeting_id, "attendees", form, "meetings/_attendee_form.html", change, attendance=attendance
@@ -236,7 +241,7 @@ def move_attendee(attendance_id: int, direction: str):
 @role_required(*EDIT_MEETINGS)
 def add_agenda_item(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    form = AgendaItemForm()
+    form = AgendaItemForm().keyed("agenda-new")
     return _apply(meeting_id, "agenda", form, lambda: services.save_agenda_item(meeting, None, form.data_for(*form.FIELDS)))
 
 
@@ -244,7 +249,7 @@ def add_agenda_item(meeting_id: int):
 @role_required(*EDIT_MEETINGS)
 def edit_agenda_item(item_id: int):
     item = db.get_or_404(AgendaItem, item_id)
-    form = AgendaItemForm(obj=item)
+    form = AgendaItemForm(obj=item).keyed(f"agenda-{item.id}")
     change = lambda: services.save_agenda_item(item.meeting, item, form.data_for(*form.FIELDS))  # noqa: E731
     return _edit_in_place(
         item.meeting_id, "agenda", form, "meetings/_agenda_item_form.html", change,
@@ -272,7 +277,7 @@ def move_agenda_item(item_id: int, direction: str):
 @role_required(*EDIT_MEETINGS)
 def add_decision(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    form = DecisionForm().with_agenda(meeting.agenda_items)
+    form = _new_decision_form(meeting)
     change = lambda: services.save_decision(meeting, None, form.data_for(*form.FIELDS), form.responsible_ids.data)  # noqa: E731
     return _apply(meeting_id, "decisions", form, change)
 
@@ -283,7 +288,7 @@ def edit_decision(decision_id: int):
     decision = db.get_or_404(Decision, decision_id)
     meeting = decision.meeting
     form = DecisionForm(obj=decision, responsible_ids=[r.person_id for r in decision.responsibles])
-    form.with_agenda(meeting.agenda_items)
+    form.with_agenda(meeting.agenda_items).keyed(f"decision-{decision.id}")
 
     def change():
         data = form.data_for(*form.FIELDS)

@@ -240,6 +240,13 @@ def _next_position(items) -> int:
     return max((item.position for item in items), default=0) + 1
 
 
+def snapshot(person: Person) -> dict:
+    """An attendee as the protocol writes the person now: «Фамилия И.О.», and the
+    position followed by the organisation in the genitive («консультант Департамента …»)."""
+    organization = person.organization.genitive if person.organization else ""
+    return {"name": person.short_name, "job_title": person.position, "organization": organization}
+
+
 def add_attendee(meeting: Meeting, person_id: int, mode: AttendanceMode | str) -> Attendance:
     """Adds a person, copying name, position and organization from the directory."""
     lock_editable(meeting)
@@ -249,14 +256,7 @@ def add_attendee(meeting: Meeting, person_id: int, mode: AttendanceMode | str) -
     if any(a.person_id == person_id for a in meeting.attendances):
         raise MeetingError(f"{person.short_name} уже в списке участников.", "person_id")
     mode = AttendanceMode(mode)
-    attendance = Attendance(
-        person=person,
-        mode=mode.value,
-        position=_next_position(meeting.attendees(mode)),
-        name=person.short_name,
-        job_title=person.position,
-        organization=person.organization.short_name if person.organization else "",
-    )
+    attendance = Attendance(person=person, mode=mode.value, position=_next_position(meeting.attendees(mode)), **snapshot(person))
     meeting.attendances.append(attendance)
     db.session.flush()
     return attendance
@@ -310,14 +310,15 @@ AGENDA_FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discu
 
 def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict) -> AgendaItem:
     lock_editable(meeting)
-    if item is None:
-        item = AgendaItem(position=_next_position(meeting.agenda_items))
-        meeting.agenda_items.append(item)
+    # Checked before a new item joins the session: a query would flush it half-filled.
     if data.get("speaker_id"):
         speaker = db.session.get(Person, data["speaker_id"])
         if speaker is None:
             raise MeetingError("Такого сотрудника нет в справочнике.", "speaker_id")
         data = {**data, "speaker_name": data.get("speaker_name") or speaker.short_name}
+    if item is None:
+        item = AgendaItem(position=_next_position(meeting.agenda_items))
+        meeting.agenda_items.append(item)
     for field in AGENDA_FIELDS:
         if field in data:
             setattr(item, field, data[field])
@@ -368,14 +369,24 @@ def save_decision(
     for field in DECISION_FIELDS:
         if field in data:
             setattr(decision, field, data[field])
-    unique_ids = list(dict.fromkeys(responsible_ids))
-    if [r.person_id for r in decision.responsibles] != unique_ids:
-        decision.responsibles = [
-            DecisionResponsible(person=people[pid], position=index) for index, pid in enumerate(unique_ids)
-        ]
+    _set_responsibles(decision, [people[pid] for pid in dict.fromkeys(responsible_ids)])
     db.session.flush()
     meeting.refresh_search_text()
     return decision
+
+
+def _set_responsibles(decision: Decision, people: list[Person]) -> None:
+    """The list changed in place: the rows of people kept stay (with their new
+    position), the others go, new ones come. Replacing every row instead would insert
+    a kept person's new row before deleting the old one (unique decision, person)."""
+    kept = {r.person_id: r for r in decision.responsibles}
+    wanted = []
+    for index, person in enumerate(people):
+        row = kept.pop(person.id, None) or DecisionResponsible(person=person)
+        row.position = index
+        wanted.append(row)
+    if wanted != decision.responsibles:
+        decision.responsibles = wanted
 
 
 def _next_decision_number(meeting: Meeting) -> int:
@@ -477,14 +488,7 @@ def copy_as_next(meeting: Meeting, on_date: date) -> Meeting:
     db.session.add(new)
     members = [m for m in council.members if m.role != MemberRole.SECRETARY]
     new.attendances = [
-        Attendance(
-            person=m.person,
-            mode=AttendanceMode.IN_PERSON.value,
-            position=index,
-            name=m.person.short_name,
-            job_title=m.person.position,
-            organization=m.person.organization.short_name if m.person.organization else "",
-        )
+        Attendance(person=m.person, mode=AttendanceMode.IN_PERSON.value, position=index, **snapshot(m.person))
         for index, m in enumerate(members, start=1)
     ]
     items = [AgendaItem(text=item.text, recurring=True) for item in meeting.agenda_items if item.recurring]

@@ -16,27 +16,6 @@ document.addEventListener("click", (event) => {
     remover.closest(remover.dataset.removeClosest)?.remove();
     return;
   }
-  // A person picked from suggestions: a single picker fills its hidden id and the
-  // visible name; a multiple one (data-multiple) adds a removable chip.
-  const pick = event.target.closest("[data-pick-person]");
-  if (pick) {
-    const picker = pick.closest("[data-person-picker]");
-    const search = picker.querySelector("input[type=search]");
-    if (picker.hasAttribute("data-multiple")) {
-      addChip(picker, pick.dataset.pickPerson, pick.dataset.pickLabel);
-      search.value = "";
-    } else {
-      picker.querySelector("input[type=hidden]").value = pick.dataset.pickPerson;
-      search.value = pick.dataset.pickLabel;
-    }
-    picker.querySelector("[data-suggestions]").replaceChildren();
-    return;
-  }
-  const unpick = event.target.closest("[data-unpick]");
-  if (unpick) {
-    unpick.closest("[data-chip]").remove();
-    return;
-  }
   // Copy buttons (calendar links).
   const copy = event.target.closest("[data-copy]");
   if (copy) {
@@ -46,24 +25,153 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// ===== the person picker (templates/directory/_person_picker.html) =====
+// Suggestions come by HTMX as the user types; a click, or ↓ ↑ and Enter, picks one: a
+// single picker fills its hidden id and shows the name, a multiple one (data-multiple)
+// adds a removable chip. Esc closes the suggestions; Backspace in an empty box of a
+// multiple picker removes the last chip. A pick is announced by a «personPicked» event.
+function pickerSuggestions(picker) {
+  return picker.querySelector("[data-suggestions]");
+}
+
+function closeSuggestions(picker) {
+  pickerSuggestions(picker)?.replaceChildren();
+  picker.querySelector("[data-picker-search]")?.setAttribute("aria-expanded", "false");
+}
+
 function addChip(picker, id, label) {
   const chosen = picker.querySelector("[data-chosen]");
-  if (chosen.querySelector(`input[value="${CSS.escape(id)}"]`)) return;
+  if ([...chosen.querySelectorAll("input")].some((input) => input.value === String(id))) return;
   const chip = document.createElement("span");
-  chip.className = "badge text-bg-primary d-inline-flex align-items-center gap-1";
+  chip.className = "badge text-bg-primary picker-chip";
   chip.dataset.chip = "";
   const input = document.createElement("input");
   input.type = "hidden";
-  input.name = "responsible_ids";
+  input.name = picker.dataset.field;
   input.value = id;
   const remove = document.createElement("button");
   remove.type = "button";
-  remove.className = "btn-close btn-close-white btn-sm";
+  remove.className = "btn-close btn-close-white";
   remove.dataset.unpick = "";
-  remove.setAttribute("aria-label", "Убрать");
+  remove.setAttribute("aria-label", `Убрать ${label}`);
   chip.append(label, input, remove);
   chosen.append(chip);
 }
+
+function pickPerson(picker, id, label) {
+  const search = picker.querySelector("[data-picker-search]");
+  if (picker.hasAttribute("data-multiple")) {
+    addChip(picker, id, label);
+    search.value = "";
+  } else {
+    picker.querySelector("[data-picked]").value = id;
+    search.value = label;
+  }
+  search.classList.remove("is-invalid");
+  closeSuggestions(picker);
+  search.focus();
+  picker.dispatchEvent(new CustomEvent("personPicked", { bubbles: true, detail: { id, label } }));
+}
+
+function moveActive(picker, step) {
+  const options = [...pickerSuggestions(picker).querySelectorAll("[data-pick-person], [data-new-person]")];
+  if (!options.length) return;
+  const current = options.findIndex((option) => option.classList.contains("active"));
+  const next = current < 0 ? (step > 0 ? 0 : options.length - 1) : (current + step + options.length) % options.length;
+  options.forEach((option, index) => {
+    option.classList.toggle("active", index === next);
+    option.setAttribute("aria-selected", index === next ? "true" : "false");
+  });
+  options[next].scrollIntoView({ block: "nearest" });
+}
+
+document.addEventListener("click", (event) => {
+  const pick = event.target.closest("[data-pick-person]");
+  if (pick) {
+    pickPerson(pick.closest("[data-person-picker]"), pick.dataset.pickPerson, pick.dataset.pickLabel);
+    return;
+  }
+  const unpick = event.target.closest("[data-unpick]");
+  if (unpick) {
+    const picker = unpick.closest("[data-person-picker]");
+    unpick.closest("[data-chip]").remove();
+    picker?.querySelector("[data-picker-search]")?.focus();
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  const search = event.target.closest("[data-picker-search]");
+  if (!search) return;
+  const picker = search.closest("[data-person-picker]");
+  const open = pickerSuggestions(picker).querySelector("[data-pick-person], [data-new-person]");
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    moveActive(picker, event.key === "ArrowDown" ? 1 : -1);
+  } else if (event.key === "Enter" && open) {
+    event.preventDefault();
+    const active = pickerSuggestions(picker).querySelector(".active") || open;
+    active.click();
+  } else if (event.key === "Escape" && open) {
+    event.preventDefault();
+    closeSuggestions(picker);
+  } else if (event.key === "Backspace" && !search.value && picker.hasAttribute("data-multiple")) {
+    picker.querySelector("[data-chosen] [data-chip]:last-child")?.remove();
+  }
+});
+
+// A single picker whose text is cleared forgets the chosen person.
+document.addEventListener("input", (event) => {
+  const search = event.target.closest("[data-picker-search]");
+  const picked = search?.closest("[data-person-picker]").querySelector("[data-picked]");
+  if (picked && !search.value.trim()) picked.value = "";
+});
+
+document.addEventListener("htmx:afterSwap", (event) => {
+  const box = event.detail.target;
+  if (!box.matches?.("[data-suggestions]")) return;
+  box.closest("[data-person-picker]").querySelector("[data-picker-search]")
+    .setAttribute("aria-expanded", box.children.length ? "true" : "false");
+});
+
+// Suggestions close when the focus leaves the picker (a click elsewhere, Tab).
+document.addEventListener("focusout", (event) => {
+  const picker = event.target.closest("[data-person-picker]");
+  if (!picker || picker.contains(event.relatedTarget)) return;
+  setTimeout(() => { if (!picker.contains(document.activeElement)) closeSuggestions(picker); }, 150);
+});
+
+// «+ Новый сотрудник»: the directory's quick form in the page's dialog (base.html); the
+// person created is picked by the picker that asked (the «personCreated» event), and the
+// form around the picker keeps what was typed in it.
+let personDialogPicker = null;
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-new-person]");
+  if (!link || !window.htmx) return;
+  event.preventDefault();
+  const picker = link.closest("[data-person-picker]");
+  const dialog = document.getElementById("person-dialog");
+  personDialogPicker = picker;
+  const typed = picker.querySelector("[data-picker-search]").value.trim();
+  closeSuggestions(picker);
+  const url = `${link.dataset.newPerson}?surname=${encodeURIComponent(typed)}`;
+  window.htmx.ajax("GET", url, { target: "#person-dialog-body", swap: "innerHTML" }).then(() => {
+    dialog.showModal();
+    dialog.querySelector("input:not([type=hidden])")?.focus();
+  });
+});
+
+document.addEventListener("personCreated", (event) => {
+  const dialog = document.getElementById("person-dialog");
+  dialog?.close();
+  if (personDialogPicker?.isConnected) pickPerson(personDialogPicker, String(event.detail.id), event.detail.label);
+  personDialogPicker = null;
+});
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-close-dialog]")) event.target.closest("dialog")?.close();
+});
+// ===== end of the person picker =====
 
 // A message in the page's message area, as templates/_message.html writes one.
 function showMessage(text, category = "danger") {
@@ -105,6 +213,20 @@ document.addEventListener("DOMContentLoaded", () => focusableScrollers());
 window.addEventListener("resize", () => focusableScrollers());
 document.addEventListener("htmx:afterSettle", (event) => focusableScrollers(event.target.parentElement || document));
 
+// ===== meetings =====
+// «По вопросу повестки» follows the agenda at once: the agenda section brings its choices
+// (#agenda-choices), and every decision form's select takes them, keeping what it had chosen.
+document.addEventListener("htmx:afterSettle", () => {
+  const choices = document.getElementById("agenda-choices");
+  if (!choices) return;
+  document.querySelectorAll("select[data-agenda-choices]").forEach((select) => {
+    const chosen = select.value;
+    select.replaceChildren(choices.content.cloneNode(true));
+    if ([...select.options].some((option) => option.value === chosen)) select.value = chosen;
+  });
+});
+// ===== end of meetings =====
+
 // ===== media =====
 // A select marked data-autosubmit sends its form at once (the «Что нам опубликовать» participant).
 document.addEventListener("change", (event) => {
@@ -113,11 +235,6 @@ document.addEventListener("change", (event) => {
 // A status change or a cancellation submitted from an open <details> closes it.
 document.addEventListener("submit", (event) => {
   event.target.closest("details.cancel-event")?.removeAttribute("open");
-});
-// A person picker whose text is cleared forgets the chosen person.
-document.addEventListener("input", (event) => {
-  const search = event.target.closest("[data-picker-search]");
-  if (search && !search.value.trim()) search.closest("[data-person-picker]").querySelector("input[type=hidden]").value = "";
 });
 // A cell of the coverage matrix the user may fill opens its form in place (the cells carry
 // no links of their own: a matrix has 1,500 of them).
@@ -270,13 +387,10 @@ document.addEventListener("submit", (event) => {
 // ===== end of expertise =====
 
 // ===== decisions: the control list's filters =====
-// A person picked in a filter ([data-submit-on-pick]) applies the filter at once: after the
-// picker above has filled the hidden id (it also removes the suggestion that was clicked).
-document.addEventListener("click", (event) => {
-  const pick = event.target.closest("[data-submit-on-pick] [data-pick-person]");
-  const form = pick?.closest("form");
-  if (form) setTimeout(() => form.requestSubmit());
-}, true);
+// A person picked in a filter ([data-submit-on-pick]) applies the filter at once.
+document.addEventListener("personPicked", (event) => {
+  if (event.target.matches("[data-submit-on-pick]")) event.target.closest("form")?.requestSubmit();
+});
 // Typing a name is not a filter change; Enter or the clear button of the box is
 // (a cleared box has forgotten the person: data-picker-search).
 document.addEventListener("change", (event) => {

@@ -1,0 +1,223 @@
+"""The one person picker in every form that picks people, in a real browser (Playwright +
+Debian's chromium, headless): suggestions by typing, picking by click and by keyboard,
+chips in the decision forms (add and edit), «+ Новый сотрудник» in place; and the
+meeting page's forms: empty after an add, the agenda's choices at once, no shared ids."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.live_server import BROWSER_TESTS, secretary_fixtures
+
+pytestmark = BROWSER_TESTS
+
+
+def _prepare() -> dict:
+    from sqlalchemy import select
+
+    from cluster_intranet.demo import seed
+    from cluster_intranet.extensions import db
+    from cluster_intranet.media.models import MediaPlan
+    from cluster_intranet.meetings.models import Meeting
+
+    seed()
+    return {
+        "meeting": db.session.scalar(select(Meeting.id).where(Meeting.year == 2027)),
+        "plan": db.session.scalar(select(MediaPlan.id)),
+    }
+
+
+live, page = secretary_fixtures(_prepare)
+
+
+def _watch(page) -> list[str]:
+    """The page's script errors and failed requests, collected while the test runs; and a
+    flag that survives HTMX swaps but not a page load."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 500 else None)
+    page.evaluate("window.__noReload = true")
+    return errors
+
+
+def _not_reloaded(page) -> bool:
+    return page.evaluate("window.__noReload === true")
+
+
+def _open_meeting(page, live) -> list[str]:
+    base, _, data = live
+    page.goto(f"{base}/meetings/{data['meeting']}")
+    return _watch(page)
+
+
+def _suggestions_of(picker):
+    return picker.locator("[data-suggestions] [data-pick-person]")
+
+
+def test_decision_add_and_edit_pick_responsibles(live, page):
+    errors = _open_meeting(page, live)
+    form = page.locator("#decisions form[action$='/decisions']")
+    page.click("#decisions summary:has-text('Добавить решение')")
+    form.locator("textarea[name=text]").fill("Подготовить методические рекомендации")
+    picker = form.locator("[data-person-picker]")
+    search = picker.locator("[data-picker-search]")
+    search.fill("Поярк")
+    expect(_suggestions_of(picker)).to_have_count(1)
+    search.press("ArrowDown")
+    search.press("Enter")  # picks, does not submit the form
+    search.fill("Кузн")
+    picker.locator("[data-pick-label='Кузнецова Н.В.']").click()
+    search.fill("Елисе")
+    expect(_suggestions_of(picker).first).to_be_visible()
+    search.press("Enter")  # the first suggestion
+    chips = picker.locator("[data-chip]")
+    expect(chips).to_have_count(3)
+    chips.nth(2).locator("[data-unpick]").click()
+    expect(chips).to_have_count(2)
+    form.locator("button:has-text('Добавить решение')").click()
+    row = page.locator("#decisions li[id^=decision-row]:has-text('Подготовить методические рекомендации')")
+    expect(row).to_contain_text("Пояркова О.Н., Кузнецова Н.В.")
+
+    # The edit form: its chips, its own suggestions (under its box, styled as a list), a click adds.
+    row.locator("a[title='Изменить']").click()
+    edit = page.locator("#decisions li form[action*='/meetings/decisions/']")
+    picker = edit.locator("[data-person-picker]")
+    expect(picker.locator("[data-chip]")).to_have_count(2)
+    picker.locator("[data-picker-search]").fill("Елисе")
+    suggestion = _suggestions_of(picker).first
+    expect(suggestion).to_be_visible()
+    assert suggestion.evaluate("e => getComputedStyle(e.parentElement).position") == "absolute"
+    assert picker.locator("[data-chosen]").count() == 1  # the chips are still there
+    suggestion.click()
+    expect(picker.locator("[data-chip]")).to_have_count(3)
+    picker.locator("[data-chip]").first.locator("[data-unpick]").click()  # Пояркова goes: Кузнецова leads
+    edit.locator("button:has-text('Сохранить')").click()
+    row = page.locator("#decisions li[id^=decision-row]:has-text('Подготовить методические рекомендации')")
+    expect(row).to_contain_text("Кузнецова Н.В., Елисеев В.А.")
+    assert not errors and _not_reloaded(page)
+
+
+def test_attendee_and_speaker_are_picked_by_keyboard(live, page):
+    errors = _open_meeting(page, live)
+    search = page.locator("#picker-attendee")
+    search.fill("Петренко")
+    expect(_suggestions_of(page.locator("#attendees [data-person-picker]"))).to_have_count(1)
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(search).to_have_value("Петренко О.И.")
+    page.click("#attendees button:has-text('Добавить')")
+    expect(page.locator("#attendees li:has-text('Петренко О.И.')")).to_be_visible()
+    expect(page.locator("#picker-attendee")).to_have_value("")  # the form starts afresh
+
+    page.click("#agenda summary:has-text('Добавить вопрос')")
+    page.fill("#agenda-new-text", "О структуре экспертного чек-листа")
+    speaker = page.locator("#picker-agenda-new")
+    speaker.fill("Поярк")
+    expect(_suggestions_of(page.locator("#agenda [data-person-picker]"))).to_have_count(1)
+    speaker.press("ArrowDown")
+    speaker.press("Escape")  # closes the suggestions, picks nobody
+    expect(_suggestions_of(page.locator("#agenda [data-person-picker]"))).to_have_count(0)
+    speaker.fill("Поярко")
+    page.locator("#agenda [data-pick-label='Пояркова О.Н.']").click()
+    page.click("#agenda button:has-text('Добавить вопрос')")
+    expect(page.locator("#agenda li:has-text('О структуре экспертного чек-листа')")).to_contain_text("Пояркова О.Н.")
+    # The new item is a choice of «По вопросу повестки» at once.
+    page.click("#decisions summary:has-text('Добавить решение')")
+    expect(page.locator("#decision-new-agenda_item_id option:has-text('О структуре экспертного чек-листа')")).to_have_count(1)
+    assert not errors and _not_reloaded(page)
+
+
+def test_add_decision_opened_again_is_empty(live, page):
+    errors = _open_meeting(page, live)
+    page.click("#decisions summary:has-text('Добавить решение')")
+    page.fill("#decision-new-text", "Провести экспертную сессию")
+    page.fill("#picker-decision-new", "Соколов")
+    page.locator("#decisions [data-pick-label='Соколов А.В.']").click()
+    page.fill("#decision-new-deadline", "2027-04-01")
+    page.fill("#decision-new-votes_for", "6")
+    page.click("#decisions button:has-text('Добавить решение')")
+    expect(page.locator("#decisions li:has-text('Провести экспертную сессию')")).to_be_visible()
+    page.click("#decisions summary:has-text('Добавить решение')")
+    expect(page.locator("#decision-new-text")).to_have_value("")
+    expect(page.locator("#decision-new-deadline")).to_have_value("")
+    expect(page.locator("#decision-new-votes_for")).to_have_value("")
+    expect(page.locator("#decisions form[action$='/decisions'] [data-chip]")).to_have_count(0)
+    assert not errors and _not_reloaded(page)
+
+
+def test_a_new_person_is_created_in_place_and_picked(live, page):
+    errors = _open_meeting(page, live)
+    page.click("#decisions summary:has-text('Добавить решение')")
+    page.fill("#decision-new-text", "Подготовить рекомендации для экспертов")
+    page.fill("#decision-new-deadline", "2027-05-01")
+    page.fill("#picker-decision-new", "Мельникова-Гросс")
+    page.locator("#decisions [data-suggestions] [data-new-person]").click()
+    dialog = page.locator("#person-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#new-person-surname")).to_have_value("Мельникова-Гросс")
+    dialog.locator("#new-person-first_name").fill("Юлия")
+    dialog.locator("#new-person-patronymic").fill("Андреевна")
+    dialog.locator("#new-person-new_organization").fill("ОГБУ «Региональный центр развития профессионального образования»")
+    dialog.locator("#new-person-position").fill("методист")
+    dialog.locator("button:has-text('Добавить и выбрать')").click()
+    expect(dialog).to_be_hidden()
+    chips = page.locator("#decisions form[action$='/decisions'] [data-chip]")
+    expect(chips).to_have_text(["Мельникова-Гросс Ю.А."])
+    expect(page.locator("#decision-new-text")).to_have_value("Подготовить рекомендации для экспертов")  # kept
+    expect(page.locator("#decision-new-deadline")).to_have_value("2027-05-01")
+
+    # A refusal stays in the dialog, next to its field; «Отмена» closes it.
+    page.fill("#picker-attendee", "Новиков")
+    page.locator("#attendees [data-suggestions] [data-new-person]").click()
+    expect(dialog).to_be_visible()
+    dialog.locator("#new-person-first_name").fill("")
+    dialog.locator("button:has-text('Добавить и выбрать')").click()
+    expect(dialog.locator(".invalid-feedback")).to_contain_text("Заполните это поле.")
+    dialog.locator("button:has-text('Отмена')").click()
+    expect(dialog).to_be_hidden()
+    assert not errors and _not_reloaded(page)
+
+
+def test_no_two_elements_share_an_id_with_every_form_open(live, page):
+    errors = _open_meeting(page, live)
+    page.click("#attendees a[title='Изменить'] >> nth=0")
+    page.click("#agenda a[title='Изменить'] >> nth=0")
+    page.click("#agenda summary:has-text('Добавить вопрос')")
+    page.click("#decisions summary:has-text('Добавить решение')")
+    if page.locator("#decisions a[title='Изменить']").count():
+        page.click("#decisions a[title='Изменить'] >> nth=0")
+    expect(page.locator("#attendees li form:has(button:has-text('Сохранить'))")).to_have_count(1)
+    expect(page.locator("#agenda li form:has(button:has-text('Сохранить'))")).to_have_count(1)
+    page.fill("#picker-attendee", "Поярк")
+    page.locator("#attendees [data-suggestions] [data-new-person]").click()
+    expect(page.locator("#person-dialog")).to_be_visible()
+    repeated = page.evaluate("""() => {
+        const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+        return ids.filter((id, index) => ids.indexOf(id) !== index);
+    }""")
+    assert repeated == []
+    # The label «Решение» focuses the decision's text, not the agenda's.
+    page.keyboard.press("Escape")
+    page.click("label[for=decision-new-text]")
+    assert page.evaluate("document.activeElement.id") == "decision-new-text"
+    assert not errors
+
+
+def test_media_plan_inline_event_picks_its_responsible(live, page):
+    base, _, data = live
+    page.goto(f"{base}/media/plans/{data['plan']}")
+    errors = _watch(page)
+    rows_before = page.locator("#event-rows > tr").count()
+    page.click("a:has-text('Добавить мероприятие')")
+    form = page.locator("#event-rows form.event-form")
+    expect(form).to_be_visible()
+    search = form.locator("[data-picker-search]")
+    search.fill("Кузн")
+    expect(_suggestions_of(form.locator("[data-person-picker]")).first).to_be_visible()
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(search).to_have_value(re.compile("Кузнецова"))
+    assert form.locator("[data-picked]").input_value().isdigit()
+    assert page.locator("#event-rows > tr").count() == rows_before + 1  # the list is not replaced
+    assert not errors and _not_reloaded(page)

@@ -1,0 +1,215 @@
+"""The secretary's path through a protocol: edits of a decision's responsible people,
+refusals of bad or repeated input, stale saves of the protocol's parts (issue 14)."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from cluster_intranet.decisions.models import Decision
+from cluster_intranet.directory.models import Organization, Person
+from cluster_intranet.extensions import db
+from cluster_intranet.meetings.models import AgendaItem
+from tests import factories
+
+
+def _decision(secretary, meeting, responsible_ids, text="Подготовить план работы"):
+    response = secretary.hx("post", f"/meetings/{meeting.id}/decisions", data={
+        "text": text, "agenda_item_id": "", "responsible_ids": responsible_ids})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return db.session.scalar(select(Decision).where(Decision.meeting_id == meeting.id, Decision.text == text))
+
+
+@pytest.mark.parametrize("change", [
+    lambda a, b, c: [a, c],
+    lambda a, b, c: [a, b, c, 0],  # 0: the new person
+    lambda a, b, c: [c, a, b],  # another leads
+    lambda a, b, c: [b, 0],
+    lambda a, b, c: [],
+], ids=["removed", "added", "reordered", "removed-kept-added", "emptied"])
+def test_responsible_people_are_edited_in_place(app, secretary, draft, ctx, change):
+    people = [factories.person() for _ in range(4)]
+    db.session.commit()
+    a, b, c, new = (p.id for p in people)
+    decision = _decision(secretary, draft, [a, b, c])
+    wanted = [pid or new for pid in change(a, b, c)]
+    response = secretary.hx("post", f"/meetings/decisions/{decision.id}", data={
+        "text": decision.text, "agenda_item_id": "", "responsible_ids": wanted, "version": decision.version})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [r.person_id for r in db.session.get(Decision, decision.id).responsibles] == wanted
+    page = secretary.get(f"/meetings/{draft.id}").get_data(as_text=True)  # the whole page shows them too
+    names = [p.short_name for p in people if p.id in wanted]
+    assert all(name in page for name in names)
+
+
+def test_a_speaker_not_in_the_directory_is_refused(app, secretary, draft, ctx):
+    before = db.session.scalar(select(func.count()).select_from(AgendaItem))
+    for send in (secretary.hx, lambda method, url, **kw: secretary.open(url, method=method.upper(), **kw)):
+        response = send("post", f"/meetings/{draft.id}/agenda", data={"text": "Новый вопрос", "speaker_id": 999999})
+        if response.status_code == 303:  # without JavaScript: back to the page, the message flashed
+            response = secretary.get(response.headers["Location"])
+            assert "Такого сотрудника нет в справочнике" in response.get_data(as_text=True)
+        else:
+            assert response.status_code == 422
+            assert "Такого сотрудника нет в справочнике" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AgendaItem)) == before
+
+
+# Organisations in the genitive ---------------------------------------------------------------
+
+DEPARTMENT = "Департамент промышленности и энергетики Администрации Томской области"
+
+
+def test_an_organisation_gets_its_genitive_proposed_and_editable(app, secretary, ctx):
+    response = secretary.post("/directory/organizations/new", data={"short_name": DEPARTMENT, "kind": "authority"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    org = db.session.scalar(select(Organization).where(Organization.short_name == DEPARTMENT))
+    assert org.name_genitive == "Департамента промышленности и энергетики Администрации Томской области"
+    form = secretary.get(f"/directory/organizations/{org.id}/edit").get_data(as_text=True)
+    assert 'value="Департамента промышленности' in form  # on the form, to be corrected
+    corrected = secretary.post(f"/directory/organizations/{org.id}/edit", data={
+        "short_name": DEPARTMENT, "name_genitive": "Департамента промышленности", "kind": "authority", "version": org.version})
+    assert corrected.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Organization, org.id).name_genitive == "Департамента промышленности"
+
+
+def test_an_attendee_from_the_directory_is_written_with_the_genitive(app, secretary, draft, ctx):
+    org = db.session.scalar(select(Organization).where(Organization.short_name == DEPARTMENT))  # the demo's
+    person = factories.person(surname="Королева", first_name="Ольга", patronymic="Михайловна", position="консультант",
+                              organization_id=org.id)
+    db.session.commit()
+    response = secretary.hx("post", f"/meetings/{draft.id}/attendees", data={"person_id": person.id, "mode": "invited"})
+    assert response.status_code == 200
+    wanted = "консультант Департамента промышленности и энергетики Администрации Томской области"
+    assert wanted in " ".join(response.get_data(as_text=True).split())
+    assert wanted in " ".join(secretary.get(f"/meetings/{draft.id}").get_data(as_text=True).split())
+
+
+def test_the_migration_gives_existing_organisations_their_genitive(app, ctx):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    downgrade(revision="0022_feed_changes")
+    db.session.execute(text("INSERT INTO organizations (short_name, full_name, kind, website, city, search_text, version, "
+                            "created_at, updated_at) VALUES (:name, '', 'authority', '', '', '', 1, CURRENT_TIMESTAMP, "
+                            "CURRENT_TIMESTAMP), ('ОГБПОУ «Томский индустриальный техникум»', '', 'college', '', '', '', 1, "
+                            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"name": DEPARTMENT})
+    db.session.commit()
+    upgrade()
+    rows = dict(db.session.execute(select(Organization.short_name, Organization.name_genitive)).all())
+    assert rows == {DEPARTMENT: "Департамента промышленности и энергетики Администрации Томской области",
+                    "ОГБПОУ «Томский индустриальный техникум»": "ОГБПОУ «Томский индустриальный техникум»"}
+
+
+# «+ Новый сотрудник» -------------------------------------------------------------------------
+
+NEW_PERSON = {"surname": "Мельникова-Гросс", "first_name": "Юлия", "patronymic": "Андреевна", "organization_id": "",
+              "new_organization": "ОГБУ «Региональный центр развития профессионального образования»",
+              "new_organization_full": "Областное государственное бюджетное учреждение «Региональный центр развития "
+                                       "профессионального образования»",
+              "new_organization_kind": "authority", "position": "методист"}
+
+
+def test_the_new_person_form_as_fragment_and_page(app, secretary, viewer, ctx):
+    fragment = secretary.hx("get", "/directory/people/new-in-place?surname=Мельникова")
+    body = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in body and 'value="Мельникова"' in body
+    page = secretary.get("/directory/people/new-in-place").get_data(as_text=True)
+    assert "<html" in page and "Новый сотрудник" in page
+    assert viewer.hx("get", "/directory/people/new-in-place").status_code == 403
+
+
+def test_a_new_person_with_a_new_organisation_is_created_in_place(app, secretary, ctx):
+    response = secretary.hx("post", "/directory/people/new-in-place", data=NEW_PERSON)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    person = db.session.scalar(select(Person).where(Person.surname == "Мельникова-Гросс"))
+    assert person.short_name == "Мельникова-Гросс Ю.А." and person.position == "методист"
+    assert person.organization.short_name == NEW_PERSON["new_organization"]
+    assert person.organization.name_genitive == NEW_PERSON["new_organization"]  # quoted: as it is
+    created = json.loads(response.headers["HX-Trigger"])["personCreated"]
+    assert created == {"id": person.id, "label": "Мельникова-Гросс Ю.А."}
+    # Without JavaScript: the directory, the person found there.
+    org_id = person.organization_id
+    plain = secretary.post("/directory/people/new-in-place", data={
+        "surname": "Королева", "first_name": "О.М.", "organization_id": org_id, "position": "консультант"})
+    assert plain.status_code == 303
+    second = db.session.scalar(select(Person).where(Person.surname == "Королева"))
+    assert (second.first_name, second.patronymic, second.organization_id) == ("О.", "М.", org_id)  # initials split
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"surname": ""}, "surname", "Заполните это поле."),
+    ({"organization_id": "ORG"}, "new_organization", "не обе сразу"),
+    ({"new_organization": "EXISTING"}, "new_organization", "уже есть"),
+])
+def test_a_refused_new_person_saves_nothing(app, secretary, ctx, changes, field, message):
+    existing = factories.organization()
+    db.session.commit()
+    values = {"ORG": str(existing.id), "EXISTING": existing.short_name}
+    data = {**NEW_PERSON, **{k: values.get(v, v) for k, v in changes.items()}}
+    response = secretary.hx("post", "/directory/people/new-in-place", data=data)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert message in body and f'id="new-person-{field}"' in body
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Organization)) == 1
+
+
+# The meeting page's forms ----------------------------------------------------------------------
+
+IDS = re.compile(r'\sid="([^"]+)"')
+
+
+def test_add_decision_form_is_empty_after_a_successful_add(app, secretary, draft, ctx):
+    person = factories.person()
+    db.session.commit()
+    data = {"text": "Подготовить план работы на 2027 год", "agenda_item_id": str(draft.agenda_items[0].id),
+            "responsible_ids": [person.id], "deadline": "2027-03-01", "votes_for": "7", "votes_against": "1"}
+    response = secretary.hx("post", f"/meetings/{draft.id}/decisions", data=data)
+    assert response.status_code == 200
+    form = response.get_data(as_text=True).split('action="/meetings/%d/decisions"' % draft.id)[1]
+    assert "Подготовить план" not in form and person.short_name not in form
+    assert "2027-03-01" not in form and 'value="7"' not in form
+    assert form.count("selected") == 1 and 'selected value="None"' in form  # «без привязки к вопросу»
+
+
+def test_a_new_agenda_item_comes_with_the_decision_forms_choices(app, secretary, draft, ctx):
+    number = len(draft.agenda_items) + 1
+    response = secretary.hx("post", f"/meetings/{draft.id}/agenda", data={"text": "О новом вопросе повестки"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    choices = re.search(r'<template id="agenda-choices">(.*?)</template>', body, re.S).group(1)
+    assert f"{number}. О новом вопросе повестки" in choices
+    page = secretary.get(f"/meetings/{draft.id}").get_data(as_text=True)
+    assert "data-agenda-choices" in page and "О новом вопросе повестки</option>" in page
+
+
+def test_no_two_elements_of_the_meeting_page_share_an_id(app, secretary, draft, ctx):
+    """The page with every form open: its add forms, a row of each section edited in place,
+    the new person's dialog."""
+    person = factories.person()
+    db.session.commit()
+    secretary.hx("post", f"/meetings/{draft.id}/attendees", data={"person_id": person.id, "mode": "in_person"})
+    secretary.hx("post", f"/meetings/{draft.id}/decisions", data={"text": "Решение", "agenda_item_id": "",
+                                                                 "responsible_ids": [person.id]})
+    db.session.expire_all()
+    draft = db.session.get(type(draft), draft.id)
+    parts = [
+        secretary.get(f"/meetings/{draft.id}").get_data(as_text=True),
+        secretary.hx("get", f"/meetings/attendees/{draft.attendances[0].id}").get_data(as_text=True),
+        secretary.hx("get", f"/meetings/agenda/{draft.agenda_items[0].id}").get_data(as_text=True),
+        secretary.hx("get", f"/meetings/decisions/{draft.decisions[0].id}").get_data(as_text=True),
+        secretary.hx("get", "/directory/people/new-in-place").get_data(as_text=True),
+    ]
+    ids = [i for part in parts for i in IDS.findall(part)]
+    # A row edited in place replaces its display row: that one id is meant to come twice.
+    replaced = {f"attendee-{draft.attendances[0].id}", f"agenda-item-{draft.agenda_items[0].id}",
+                f"decision-row-{draft.decisions[0].id}"}
+    repeated = {i for i in ids if ids.count(i) > (2 if i in replaced else 1)}
+    assert not repeated
+    for label_for in re.findall(r'<label[^>]*for="([^"]+)"', "".join(parts)):
+        assert label_for in ids, label_for  # every label focuses a field of its own
