@@ -10,7 +10,6 @@ from cluster_intranet.auth.models import User
 from cluster_intranet.directory.models import Person
 from cluster_intranet.extensions import db
 from cluster_intranet.search import contains_text, include_name
-from tests import factories
 
 
 def test_migrations_match_the_models(app, ctx):

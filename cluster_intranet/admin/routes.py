@@ -15,7 +15,7 @@ from ..audit import readable
 from ..audit.services import audit_query
 from ..auth.roles import MANAGE_USERS
 from ..calendar import services as calendar_services
-from ..directory.models import Person
+from ..directory.models import NAME_ORDER, Person
 from ..extensions import db
 from ..meetings import services as meeting_services
 from ..meetings.models import Meeting
@@ -32,7 +32,7 @@ def only_admins():
 
 def _person_choices():
     rows = db.session.execute(
-        select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(Person.surname)
+        select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(*NAME_ORDER)
     )
     return [(0, "— не связан —")] + [(r.id, f"{r.surname} {r.first_name} {r.patronymic}".strip()) for r in rows]
 

@@ -1,7 +1,7 @@
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from ..forms import Form, REQUIRED, required
+from ..forms import Form, REQUIRED, required, version_field
 from .models import MemberRole
 
 PROTOCOL_FORMS = [("short", "Краткая (как протокол № 2 от 22.10.2021)"), ("full", "Полная (ГОСТ Р 7.0.97-2016)")]
@@ -23,6 +23,7 @@ class WholeNumberField(IntegerField):
 
 
 class CouncilForm(Form):
+    version = version_field()
     name = StringField("Название", validators=required(300))
     name_genitive = StringField("Название в родительном падеже («заседания …»)", validators=required(300))
     short_genitive = StringField("Краткое название в родительном падеже («Секретарь …»)", validators=required(300))
@@ -46,4 +47,5 @@ class MemberForm(Form):
 
 
 class MemberRoleForm(Form):
+    version = version_field()
     role = SelectField("Роль в совете", choices=MemberRole.choices())

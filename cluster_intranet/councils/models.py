@@ -44,7 +44,7 @@ class Council(VersionedMixin, TimestampMixin, db.Model):
         return members_present >= self.quorum_needed(member_count)
 
 
-class CouncilMember(db.Model):
+class CouncilMember(VersionedMixin, db.Model):
     __tablename__ = "council_members"
     __table_args__ = (UniqueConstraint("council_id", "person_id"), {"info": {"label": "члены советов"}})
 

@@ -22,10 +22,10 @@ def edit(council_id: int | None = None):
     form = CouncilForm(obj=council if council_id else None)
     if form.validate_on_submit():
         try:
-            services.save_council(council, form.data_for(*form.FIELDS))
+            services.save_council(council, form.data_for(*form.FIELDS), form.version.data)
         except services.CouncilError as error:
             db.session.rollback()
-            form.name.errors.append(str(error))
+            (getattr(form, error.field).errors if error.field else form.form_errors).append(str(error))
         else:
             db.session.commit()
             flash("Совет сохранён.", "success")
@@ -64,7 +64,7 @@ def change_role(member_id: int):
     form = MemberRoleForm()
     if form.validate_on_submit():
         try:
-            services.change_role(member, form.role.data)
+            services.change_role(member, form.role.data, form.version.data)
         except services.CouncilError as error:
             db.session.rollback()
             form.role.errors.append(str(error))

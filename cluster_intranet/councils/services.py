@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..concurrency import ensure_current
 from ..database import lock_for_update
 from ..directory.models import Person
 from ..extensions import db
@@ -10,7 +11,11 @@ from .models import Council, CouncilMember, MemberRole
 
 
 class CouncilError(ValueError):
-    """A change refused for a reason the user should read."""
+    """A change refused for a reason the user should read; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def councils_with_members() -> list[Council]:
@@ -33,10 +38,12 @@ def council_sizes() -> list:
     return list(db.session.execute(stmt))
 
 
-def save_council(council: Council, data: dict) -> Council:
+def save_council(council: Council, data: dict, version: int | None = None) -> Council:
+    """Creates or updates a council; ``version`` is the one the form was built from."""
+    ensure_current(council, version, CouncilError)
     duplicate = db.session.scalar(select(Council.id).where(Council.name == data["name"], Council.id != council.id))
     if duplicate:
-        raise CouncilError("Совет с таким названием уже есть.")
+        raise CouncilError("Совет с таким названием уже есть.", "name")
     for field, value in data.items():
         setattr(council, field, value)
     db.session.add(council)
@@ -84,8 +91,10 @@ def add_member(council: Council, person_id: int, role: MemberRole | str = Member
     return member
 
 
-def change_role(member: CouncilMember, role: MemberRole | str) -> CouncilMember:
-    """Gives a member another role in the same council, under the same rules as adding."""
+def change_role(member: CouncilMember, role: MemberRole | str, version: int | None = None) -> CouncilMember:
+    """Gives a member another role in the same council, under the same rules as adding;
+    ``version`` is the member's as the page showed it."""
+    ensure_current(member, version, CouncilError)
     role = MemberRole(role)
     lock_for_update(member.council)
     _check_single_role(member.council, role, member)

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..model_mixins import LabeledEnum, SearchableMixin, TimestampMixin, VersionedMixin
+from ..search import fold
 
 
 class OrganizationKind(LabeledEnum):
@@ -53,7 +54,7 @@ class Person(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     __table_args__ = (
         # The list's order, then search_text: a page of ids, searched or not, is read from
         # this index alone (directory.services.people_ids_query), however deep the page.
-        Index("ix_people_name", "surname", "first_name", "patronymic", "id", "search_text"),
+        Index("ix_people_name", "sort_name", "id", "search_text"),
         {"info": {"label": "сотрудники"}},
     )
 
@@ -65,6 +66,9 @@ class Person(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     position: Mapped[str] = mapped_column(String(500), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
+    # The name as lists sort it: folded as search folds it («Ёлкин» between «Егоров» and
+    # «Жуков», whatever the database's collation); kept with search_text.
+    sort_name: Mapped[str] = mapped_column(String(310), default="")
 
     organization: Mapped[Organization | None] = relationship()
 
@@ -83,3 +87,11 @@ class Person(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
 
     def search_values(self):
         return [self.surname, self.first_name, self.patronymic, self.email, self.position]
+
+    def refresh_search_text(self) -> None:
+        super().refresh_search_text()
+        self.sort_name = fold(self.full_name)
+
+
+# People in name order, «ё» as «е» (Person.sort_name), on every database.
+NAME_ORDER = (Person.sort_name, Person.id)

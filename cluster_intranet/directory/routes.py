@@ -93,11 +93,14 @@ def new_person():
 @role_required(*EDIT_DIRECTORY)
 def create(kind: str):
     form = _form(kind)
+    status = 200
     if form.validate_on_submit():
         try:
             entry = KINDS[kind]["save"](KINDS[kind]["model"](), form.data_for(*form.FIELDS))
         except services.DirectoryError as error:
+            db.session.rollback()
             form.form_errors.append(str(error))
+            status = 409 if error.field == "short_name" else 422  # one of that name exists: perhaps sent twice
         else:
             db.session.commit()
             added = KINDS[kind]["added"].format(entry.short_name)
@@ -105,7 +108,8 @@ def create(kind: str):
                 return fragment("_empty.html", trigger={"directoryChanged": True, **notice(added)})
             flash(added, "success")
             return redirect(url_for(f"directory.{kind}"), 303)
-    status = 422 if form.errors or form.form_errors else 200
+    if status == 200 and form.errors:
+        status = 422
     return _form_response(kind, form, None, status)
 
 

@@ -10,9 +10,9 @@ from ..auth.models import User
 from ..concurrency import ensure_current
 from ..extensions import db
 from ..listing import rows_in_turn
-from ..search import contains_text, search_pattern
+from ..search import contains_text, fold, search_pattern
 from ..references import deletion_refusal
-from .models import Organization, Person
+from .models import NAME_ORDER, Organization, Person
 
 
 class DirectoryError(ValueError):
@@ -37,7 +37,7 @@ def people_ids_query(organization_id: int | None = None) -> Select:
     400 pages deep (a page of whole rows would read every row before it on PostgreSQL);
     ``people_by_ids`` then loads just that page.
     """
-    stmt = select(Person.id).order_by(Person.surname, Person.first_name, Person.patronymic, Person.id)
+    stmt = select(Person.id).order_by(*NAME_ORDER)
     if organization_id:
         stmt = stmt.where(Person.organization_id == organization_id)
     return stmt
@@ -77,15 +77,14 @@ def search_people(text: str, limit: int = 10) -> list[Person]:
 
 
 def _surname_begins_with(text: str):
-    """Surnames are written capitalised («Кузнецов»): the range of those beginning with
-    the text so written (its upper end is the text with its last letter moved one on),
-    read from ix_people_name. The search text, also in that index, makes sure each
-    of them contains the text whatever the database's collation puts in the range."""
-    text = text.strip()
-    start = text[:1].upper() + text[1:].lower()
+    """The range of sort names (folded, surname first) beginning with the text folded
+    alike (its upper end is the text with its last letter moved one on), read from
+    ix_people_name. The search text, also in that index, makes sure each of them
+    contains the text whatever the database's collation puts in the range."""
+    start = fold(text.strip())
     end = start[:-1] + chr(ord(start[-1]) + 1)
     words_begin = Person.search_text.like(search_pattern(text, prefix=True), escape="\\")
-    return and_(Person.surname >= start, Person.surname < end, words_begin)
+    return and_(Person.sort_name >= start, Person.sort_name < end, words_begin)
 
 
 def short_names(person_ids: list[int]) -> dict[int, str]:

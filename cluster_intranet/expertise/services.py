@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import clock
 from ..auth.models import User
 from ..auth.roles import RUN_EXPERTISE, Role
-from ..directory.models import Organization, OrganizationKind, Person
+from ..directory.models import NAME_ORDER, Organization, OrganizationKind, Person
 from ..extensions import db
 from ..references import deletion_refusal
 from ..search import contains_text
@@ -607,7 +607,7 @@ def eligible_experts(session: ExpertSession) -> list[Person]:
             User.active.is_(True),
         )
         .options(joinedload(Person.organization))
-        .order_by(Person.surname, Person.first_name)
+        .order_by(*NAME_ORDER)
         .distinct()
     )
     return [person for person in db.session.scalars(stmt) if person.id not in assigned]

@@ -1,7 +1,7 @@
 """Error pages in Russian, in the intranet's style; HTMX gets a message fragment."""
 from flask import make_response, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -22,12 +22,13 @@ MESSAGES = {
 }
 
 
-def error_page(status: int, detail: str | None = None):
+def error_page(status: int, detail: str | None = None, link: tuple[str, str] | None = None):
+    """The error page (``link``: a URL and its text, besides «На главную»); HTMX gets the message."""
     title, text = MESSAGES.get(status, MESSAGES[500])
     if wants_fragment():
         return message(detail or text, status)
     try:
-        return render_template("error.html", status=status, title=title, text=detail or text), status
+        return render_template("error.html", status=status, title=title, text=detail or text, link=link), status
     except DBAPIError as error:  # the page shows the signed-in user, and the database is down
         return database_unavailable(error)
 
@@ -62,6 +63,22 @@ def database_unavailable(error: DBAPIError):
     response = make_response(error_page(503, DATABASE_BUSY if locked else None))
     response.headers["Retry-After"] = "5"
     return response
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """A row refused by a unique index (PostgreSQL's SQLSTATE 23505, SQLite's message)."""
+    return getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error.orig)
+
+
+@bp.app_errorhandler(IntegrityError)
+def duplicate_row(error: IntegrityError):
+    """Two requests creating the same thing at once (a double click): the unique index let
+    only the first through, after the second had checked. Any other integrity error is a bug."""
+    if not is_unique_violation(error):
+        raise error
+    db.session.rollback()
+    return error_page(409, "Такая запись уже есть: её только что сохранили (возможно, форма была отправлена дважды). "
+                           "Обновите страницу.")
 
 
 @bp.app_errorhandler(StaleDataError)

@@ -21,7 +21,7 @@ from .. import clock
 from ..auth.models import NO_PERSON_TO_SIGN, User
 from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
 from ..concurrency import ensure_current
-from ..directory.models import Organization, Person
+from ..directory.models import NAME_ORDER, Organization, Person
 from ..extensions import db
 from ..forms import db_int
 from ..references import deletion_refusal
@@ -301,7 +301,7 @@ def plan_responsibles(plan: MediaPlan) -> list[tuple[int, str]]:
     people = db.session.execute(
         select(Person.id, Person.surname, Person.first_name, Person.patronymic)
         .where(Person.id.in_(select(MediaEvent.responsible_id).where(MediaEvent.plan_id == plan.id)))
-        .order_by(Person.surname, Person.first_name)
+        .order_by(*NAME_ORDER)
     )
     # Person.short_name read off plain rows: loading hundreds of Person objects costs more than the page.
     return [(row.id, Person.short_name.fget(row)) for row in people]

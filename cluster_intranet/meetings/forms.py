@@ -49,6 +49,7 @@ class AttendeeForm(Form):
 
 
 class AttendeeEditForm(Form):
+    version = version_field()
     name = StringField("Фамилия И.О.", validators=required(200))
     job_title = StringField("Должность", validators=optional(500))
     organization = StringField("Организация", validators=optional(1000))
@@ -58,6 +59,7 @@ class AttendeeEditForm(Form):
 
 
 class AgendaItemForm(Form):
+    version = version_field()
     text = TextAreaField("Вопрос", validators=required(5000))
     speaker_id = IntegerField("Докладчик", validators=[Optional()])
     speaker_name = StringField("СЛУШАЛИ: докладчик", validators=optional(200))

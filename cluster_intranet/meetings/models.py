@@ -129,7 +129,7 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
         return [str(self.number), self.place, self.city, *texts]
 
 
-class Attendance(db.Model):
+class Attendance(VersionedMixin, db.Model):
     """A person at a meeting, with position and organization as written in this
     protocol: a snapshot, since people change jobs and protocols do not."""
 
@@ -153,7 +153,7 @@ class Attendance(db.Model):
         return AttendanceMode(self.mode)
 
 
-class AgendaItem(db.Model):
+class AgendaItem(VersionedMixin, db.Model):
     __tablename__ = "agenda_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)

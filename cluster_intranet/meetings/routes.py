@@ -15,9 +15,10 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..councils.models import Council
 from ..decisions.models import Decision
-from ..directory.models import Person
+from ..directory.models import NAME_ORDER, Person
 from ..extensions import db
 from ..forms import Form, db_int
+from ..main.errors import error_page
 from ..search import search_count_limit
 from ..web import fragment, message, page_or_fragment, paginate, wants_fragment
 from . import bp, services
@@ -39,7 +40,7 @@ def _council_choices():
 
 
 def _people_choices():
-    rows = db.session.execute(select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(Person.surname))
+    rows = db.session.execute(select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(*NAME_ORDER))
     return [(r.id, Person(surname=r.surname, first_name=r.first_name, patronymic=r.patronymic).short_name) for r in rows]
 
 
@@ -215,7 +216,7 @@ def add_attendee(meeting_id: int):
 def edit_attendee(attendance_id: int):
     attendance = db.get_or_404(Attendance, attendance_id)
     form = AttendeeEditForm(obj=attendance).keyed(f"attendee-{attendance.id}")
-    change = lambda: services.update_attendee(attendance, form.data_for(*form.FIELDS))  # noqa: E731
+    change = lambda: services.update_attendee(attendance, form.data_for(*form.FIELDS), form.version.data)  # noqa: E731
     return _edit_in_place(
         attendance.meeting_id, "attendees", form, "meetings/_attendee_form.html", change, attendance=attendance
     )
@@ -250,7 +251,7 @@ def add_agenda_item(meeting_id: int):
 def edit_agenda_item(item_id: int):
     item = db.get_or_404(AgendaItem, item_id)
     form = AgendaItemForm(obj=item).keyed(f"agenda-{item.id}")
-    change = lambda: services.save_agenda_item(item.meeting, item, form.data_for(*form.FIELDS))  # noqa: E731
+    change = lambda: services.save_agenda_item(item.meeting, item, form.data_for(*form.FIELDS), form.version.data)  # noqa: E731
     return _edit_in_place(
         item.meeting_id, "agenda", form, "meetings/_agenda_item_form.html", change,
         item=item, number=services.agenda_number(item),
@@ -322,6 +323,10 @@ def _lifecycle(meeting_id: int, form, change, done: str):
     if form.validate_on_submit():
         try:
             result = change()
+        except services.AlreadyDone as error:  # sent twice: the second answer says what the first did
+            db.session.rollback()
+            existing = url_for("meetings.show", meeting_id=error.existing.id)
+            return error_page(409, str(error), link=(existing, f"Открыть: {error.existing.title}"))
         except services.MeetingError as error:
             db.session.rollback()
             flash(str(error), "danger")

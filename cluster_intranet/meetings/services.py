@@ -33,6 +33,14 @@ class MeetingError(ValueError):
         self.field = field
 
 
+class AlreadyDone(MeetingError):
+    """The same thing was just created (a form sent twice): ``existing`` is what it made."""
+
+    def __init__(self, message: str, existing=None):
+        super().__init__(message)
+        self.existing = existing
+
+
 class ProtocolLocked(MeetingError):
     def __init__(self):
         super().__init__("Протокол утверждён и закрыт для изменений. Чтобы исправить его, откройте протокол заново.")
@@ -262,7 +270,9 @@ def add_attendee(meeting: Meeting, person_id: int, mode: AttendanceMode | str) -
     return attendance
 
 
-def update_attendee(attendance: Attendance, data: dict) -> None:
+def update_attendee(attendance: Attendance, data: dict, version: int | None = None) -> None:
+    """``version`` is the one the form was built from: an older one is refused."""
+    ensure_current(attendance, version, MeetingError)
     lock_editable(attendance.meeting)
     for field in ("name", "job_title", "organization"):
         setattr(attendance, field, data[field])
@@ -308,7 +318,10 @@ def quorum(meeting: Meeting) -> dict:
 AGENDA_FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discussion", "recurring")
 
 
-def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict) -> AgendaItem:
+def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict, version: int | None = None) -> AgendaItem:
+    """Creates or updates an agenda item; ``version`` is the one the form was built from."""
+    if item is not None:
+        ensure_current(item, version, MeetingError)
     lock_editable(meeting)
     # Checked before a new item joins the session: a query would flush it half-filled.
     if data.get("speaker_id"):
@@ -317,6 +330,8 @@ def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict) -> A
             raise MeetingError("Такого сотрудника нет в справочнике.", "speaker_id")
         data = {**data, "speaker_name": data.get("speaker_name") or speaker.short_name}
     if item is None:
+        _refuse_repeated(meeting.agenda_items, data, "Такой вопрос уже есть в повестке: № {}.",
+                         lambda i: meeting.agenda_items.index(i) + 1)
         item = AgendaItem(position=_next_position(meeting.agenda_items))
         meeting.agenda_items.append(item)
     for field in AGENDA_FIELDS:
@@ -325,6 +340,15 @@ def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict) -> A
     db.session.flush()
     meeting.refresh_search_text()
     return item
+
+
+def _refuse_repeated(rows: list, data: dict, message: str, number) -> None:
+    """A new agenda item or decision the same as one the protocol has (the same text, and
+    for a decision the same item): a form sent twice, by a double click. Read under the
+    meeting's lock, so the second of two sent at once sees the first."""
+    for row in rows:
+        if row.text == data["text"] and getattr(row, "agenda_item_id", None) == data.get("agenda_item_id"):
+            raise AlreadyDone(message.format(number(row)) + " Возможно, форма была отправлена дважды.", row)
 
 
 def remove_agenda_item(item: AgendaItem) -> None:
@@ -364,6 +388,7 @@ def save_decision(
     if data.get("agenda_item_id") and data["agenda_item_id"] not in {i.id for i in meeting.agenda_items}:
         raise MeetingError("Такого вопроса нет в повестке этого заседания.", "agenda_item_id")
     if decision is None:
+        _refuse_repeated(meeting.decisions, data, "Такое решение уже есть в протоколе: № {}.", lambda d: d.number)
         decision = Decision(number=_next_decision_number(meeting))
         meeting.decisions.append(decision)
     for field in DECISION_FIELDS:
@@ -468,6 +493,14 @@ def copy_as_next(meeting: Meeting, on_date: date) -> Meeting:
     """The next meeting of the series: same council and place, the members as
     attendees, the recurring agenda items, and the open decisions carried into an
     item «О ходе исполнения решений»."""
+    # Two copies of one meeting take turns, and the second finds the first's.
+    lock_for_update(meeting)
+    existing = db.session.scalar(
+        select(Meeting).where(Meeting.council_id == meeting.council_id, Meeting.date == on_date, Meeting.deleted_at.is_(None))
+    )
+    if existing is not None:
+        raise AlreadyDone(f"Заседание этого совета на {on_date:%d.%m.%Y} уже есть: {existing.title}. "
+                          "Возможно, форма была отправлена дважды.", existing)
     council = meeting.council
     new = Meeting(
         council=council,

@@ -64,5 +64,5 @@ def test_a_page_of_ids_is_read_from_an_index_on_sqlite(app, ctx):
     assert "COVERING INDEX ix_people_name" in plan and "TEMP B-TREE" not in plan, plan
     begins, others = services.people_list("кузнец")
     plan = query_plan(begins.limit(25))
-    assert "COVERING INDEX ix_people_name (surname>? AND surname<?)" in plan and "TEMP B-TREE" not in plan, plan
+    assert "COVERING INDEX ix_people_name (sort_name>? AND sort_name<?)" in plan and "TEMP B-TREE" not in plan, plan
     assert "people_search VIRTUAL TABLE" in query_plan(others)

@@ -2,16 +2,21 @@
 refusals of bad or repeated input, stale saves of the protocol's parts (issue 14)."""
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 import json
 import re
+import threading
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
+from cluster_intranet.auth.roles import Role
+from cluster_intranet.councils.models import Council, CouncilMember
 from cluster_intranet.decisions.models import Decision
 from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
-from cluster_intranet.meetings.models import AgendaItem
+from cluster_intranet.meetings.models import AgendaItem, Attendance, Meeting
 from tests import factories
 
 
@@ -213,3 +218,184 @@ def test_no_two_elements_of_the_meeting_page_share_an_id(app, secretary, draft, 
     assert not repeated
     for label_for in re.findall(r'<label[^>]*for="([^"]+)"', "".join(parts)):
         assert label_for in ids, label_for  # every label focuses a field of its own
+
+
+# Stale saves of the protocol's parts and of councils --------------------------------------------
+
+
+def _version_of(html: str) -> str:
+    return re.search(r'name="version" type="hidden" value="(\d+)"|type="hidden" value="(\d+)" name="version"|'
+                     r'name="version" value="(\d+)"', html).group(0).split('value="')[1].rstrip('"')
+
+
+@pytest.mark.parametrize("part", ["agenda", "attendee"])
+def test_a_stale_save_of_an_agenda_item_or_attendee_is_refused(app, login_as, draft, ctx, part):
+    first = login_as(Role.SECRETARY, "first@cluster.local")
+    second = login_as(Role.SECRETARY, "second@cluster.local")
+    person = factories.person()
+    db.session.commit()
+    first.hx("post", f"/meetings/{draft.id}/attendees", data={"person_id": person.id, "mode": "in_person"})
+    db.session.expire_all()
+    if part == "agenda":
+        row = db.session.get(AgendaItem, draft.agenda_items[0].id)
+        url, data = f"/meetings/agenda/{row.id}", {"speaker_name": "", "speaker_summary": "", "discussion": ""}
+        field, theirs, mine = "text", "Правка второго", "Правка первого"
+    else:
+        row = db.session.scalar(select(Attendance).where(Attendance.person_id == person.id))
+        url, data = f"/meetings/attendees/{row.id}", {"name": row.name, "organization": "", "mode": "in_person"}
+        field, theirs, mine = "job_title", "главный инженер", "ведущий инженер"
+    version = _version_of(first.hx("get", url).get_data(as_text=True))  # the first opens the form
+    assert second.hx("post", url, data={**data, field: theirs, "version": version}).status_code == 200
+    refused = first.hx("post", url, data={**data, field: mine, "version": version})
+    assert refused.status_code == 409
+    assert "Запись уже изменил" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert getattr(db.session.get(type(row), row.id), field) == theirs
+    # Without JavaScript: back to the page, the refusal shown there.
+    plain = first.post(url, data={**data, field: mine, "version": version}, follow_redirects=True)
+    assert "Запись уже изменил" in plain.get_data(as_text=True)
+
+
+def test_a_stale_save_of_a_council_is_refused(app, login_as, ctx):
+    council = factories.council(members=2)
+    db.session.commit()
+    first = login_as(Role.SECRETARY, "first@cluster.local")
+    second = login_as(Role.SECRETARY, "second@cluster.local")
+    url = f"/councils/{council.id}/edit"
+    version = _version_of(first.get(url).get_data(as_text=True))
+    data = {"name": council.name, "name_genitive": council.name_genitive, "short_genitive": "совета",
+            "quorum_percent": "50", "protocol_form": "short", "version": version}
+    assert second.post(url, data={**data, "quorum_percent": "60"}).status_code == 303
+    refused = first.post(url, data={**data, "quorum_percent": "70"})
+    assert refused.status_code == 422 and "Запись уже изменил" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Council, council.id).quorum_percent == 60
+
+    member = council.members[0]
+    page = first.get("/councils/").get_data(as_text=True)
+    member_version = re.search(rf'/councils/members/{member.id}/role".*?name="version" value="(\d+)"', page, re.S).group(1)
+    assert second.hx("post", f"/councils/members/{member.id}/role", data={"role": "deputy", "version": member_version}).status_code == 200
+    stale = first.hx("post", f"/councils/members/{member.id}/role", data={"role": "chair", "version": member_version})
+    assert stale.status_code == 422 and "Запись уже изменил" in json.loads(stale.headers["HX-Trigger"])["showMessage"]["text"]
+    db.session.expire_all()
+    assert db.session.get(CouncilMember, member.id).role == "deputy"
+
+
+# Forms sent twice ------------------------------------------------------------------------------------
+
+
+def test_a_decision_or_agenda_item_sent_twice_is_created_once(app, secretary, draft, ctx):
+    person = factories.person()
+    db.session.commit()
+    decision = {"text": "Провести экспертную сессию", "agenda_item_id": str(draft.agenda_items[0].id),
+                "responsible_ids": [person.id]}
+    item = {"text": "О порядке проведения экспертных сессий"}
+    for url, data, what in ((f"/meetings/{draft.id}/decisions", decision, Decision),
+                            (f"/meetings/{draft.id}/agenda", item, AgendaItem)):
+        assert secretary.hx("post", url, data=data).status_code == 200
+        twice = secretary.hx("post", url, data=data)
+        assert twice.status_code == 409 and "Возможно, форма была отправлена дважды" in twice.get_data(as_text=True)
+        assert db.session.scalar(select(func.count()).select_from(what).where(what.text == data["text"])) == 1
+        plain = secretary.post(url, data=data, follow_redirects=True)  # without JavaScript: the page says so
+        assert "Возможно, форма была отправлена дважды" in plain.get_data(as_text=True)
+        assert db.session.scalar(select(func.count()).select_from(what).where(what.text == data["text"])) == 1
+    # The same text under another agenda item is another decision.
+    other = secretary.hx("post", f"/meetings/{draft.id}/decisions",
+                         data={**decision, "agenda_item_id": str(draft.agenda_items[1].id)})
+    assert other.status_code == 200
+
+
+def test_decisions_sent_at_once_are_created_once(app, login_as, draft, ctx):
+    """Two requests of a double click, on two threads: the meeting's lock makes them take
+    turns, and the second finds the first's decision."""
+    clients = [login_as(Role.SECRETARY, f"s{n}@cluster.local") for n in range(2)]
+    start = threading.Barrier(2)
+    statuses = []
+
+    def send(client):
+        with app.app_context():
+            client.csrf_token()  # fetched before the start: only the two posts race
+            start.wait()
+            statuses.append(client.hx("post", f"/meetings/{draft.id}/decisions",
+                                      data={"text": "Одно решение", "agenda_item_id": ""}).status_code)
+
+    threads = [threading.Thread(target=send, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 409]
+    assert db.session.scalar(select(func.count()).select_from(Decision).where(Decision.text == "Одно решение")) == 1
+
+
+def test_create_next_meeting_sent_twice_is_created_once(app, secretary, demo, ctx):
+    assert secretary.post(f"/meetings/{demo.id}/copy", data={"date": "2021-12-10"}).status_code == 303
+    twice = secretary.post(f"/meetings/{demo.id}/copy", data={"date": "2021-12-10"})
+    assert twice.status_code == 409
+    body = twice.get_data(as_text=True)
+    new = db.session.scalar(select(Meeting).where(Meeting.date == date(2021, 12, 10)))
+    assert "Заседание этого совета на 10.12.2021 уже есть: Протокол № 3" in body and f'href="/meetings/{new.id}"' in body
+    assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.council_id == demo.council_id,
+                                                                               Meeting.date == date(2021, 12, 10))) == 1
+
+
+def test_an_organisation_created_at_once_by_another_request_answers_409(app, secretary, ctx):
+    """The other request of a double click commits its row between this one's check and its
+    INSERT: the unique index refuses it, and the answer is a 409 in Russian, not a 500."""
+    name = "ОГБПОУ «Томский техникум информационных технологий»"
+    with db.engine.connect() as probe:
+        inserted = []
+
+        def other_request_first(conn, cursor, statement, *args):
+            if statement.startswith("INSERT INTO organizations") and not inserted and conn is not probe:
+                inserted.append(True)
+                probe.execute(Organization.__table__.insert().values(
+                    short_name=name, full_name="", kind="college", website="", city="", name_genitive=name,
+                    search_text="", version=1, created_at=datetime.now(UTC), updated_at=datetime.now(UTC)))
+                probe.commit()
+
+        sa.event.listen(db.engine, "before_cursor_execute", other_request_first)
+        try:
+            response = secretary.post("/directory/organizations/new", data={"short_name": name, "kind": "college"})
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", other_request_first)
+    assert inserted and response.status_code == 409
+    assert "отправлена дважды" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Organization).where(Organization.short_name == name)) == 1
+    fragment = secretary.hx("post", "/directory/organizations/new", data={"short_name": name, "kind": "college"})
+    assert fragment.status_code == 409 and "уже есть" in fragment.get_data(as_text=True)
+
+
+# «ё» sorts as «е» ----------------------------------------------------------------------------------
+
+YO_ORDER = ["Абрамов", "Беляев", "Егоров", "Ёлкин", "Ершов", "Жуков"]
+
+
+def test_names_with_yo_sort_as_e_everywhere(app, secretary, ctx):
+    for surname in ("Жуков", "Ёлкин", "Беляев", "Ершов", "Абрамов", "Егоров"):
+        factories.person(surname=surname, first_name="Пётр", patronymic="Ильич")
+    db.session.commit()
+
+    def order(html: str) -> list[str]:
+        return sorted((s for s in YO_ORDER if s in html), key=html.index)
+
+    assert order(secretary.get("/directory/people").get_data(as_text=True)) == YO_ORDER  # the directory
+    assert order(secretary.hx("get", "/directory/people").get_data(as_text=True)) == YO_ORDER  # its fragment
+    assert order(secretary.get("/directory/people/suggest?q=петр").get_data(as_text=True)) == YO_ORDER  # a picker
+    assert order(secretary.get("/meetings/new").get_data(as_text=True)) == YO_ORDER  # chair and secretary
+    # A surname typed with «е» or «ё» begins the same names (then come names that contain it: Беляев).
+    assert order(secretary.get("/directory/people/suggest?q=Ел").get_data(as_text=True)) == ["Ёлкин", "Беляев"]
+    assert order(secretary.get("/directory/people/suggest?q=ёл").get_data(as_text=True)) == ["Ёлкин", "Беляев"]
+
+
+def test_the_migration_gives_existing_people_their_sort_name(app, ctx):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    downgrade(revision="0024_protocol_parts_versions")
+    db.session.execute(text("INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
+                            "version, created_at, updated_at) VALUES ('Ёлкин', 'Пётр', 'Ильич', '', '', '', "
+                            "'елкин петр ильич', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    db.session.commit()
+    upgrade()
+    assert db.session.scalar(select(Person.sort_name)) == "елкин петр ильич"
