@@ -49,14 +49,11 @@ PEOPLE = [
 
 def seed() -> dict[str, Person]:
     """Creates what is missing; returns people by short name for the other seeders."""
-    from ..documents.grammar import organization_genitive  # late: the documents' package imports the areas
-
     orgs = []
     for short_name, full_name, kind, website in ORGANIZATIONS:
         org = db.session.scalar(select(Organization).where(Organization.short_name == short_name))
         if org is None:
-            org = Organization(short_name=short_name, full_name=full_name, kind=kind.value, website=website, city="Томск",
-                               name_genitive=organization_genitive(short_name))
+            org = Organization(short_name=short_name, full_name=full_name, kind=kind.value, website=website, city="Томск")
             db.session.add(org)
         orgs.append(org)
     db.session.flush()

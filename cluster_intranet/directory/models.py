@@ -8,6 +8,13 @@ from ..model_mixins import LabeledEnum, SearchableMixin, TimestampMixin, Version
 from ..search import fold
 
 
+def proposed_genitive(short_name: str) -> str:
+    """An organisation's name in the genitive as pymorphy3 proposes it (documents.grammar)."""
+    from ..documents.grammar import organization_genitive  # late: the documents' package imports the areas
+
+    return organization_genitive(short_name)
+
+
 class OrganizationKind(LabeledEnum):
     COLLEGE = "college", "Колледж"
     TECHNICAL_SCHOOL = "technical_school", "Техникум"
@@ -24,8 +31,10 @@ class Organization(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     short_name: Mapped[str] = mapped_column(String(300), unique=True)
-    # «консультант Департамента …»: attendees are written position + organisation.
-    name_genitive: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # «консультант Департамента …»: attendees are written position + organisation. Proposed
+    # when a row is inserted without one (services.save_organization for the forms).
+    name_genitive: Mapped[str] = mapped_column(String(300), default=lambda context: proposed_genitive(
+        context.get_current_parameters()["short_name"]), server_default="")
     full_name: Mapped[str] = mapped_column(String(1000), default="")
     kind: Mapped[str] = mapped_column(String(30), default=OrganizationKind.COLLEGE.value)
     website: Mapped[str] = mapped_column(String(500), default="")

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..listing import rows_in_turn
 from ..search import contains_text, fold, search_pattern
 from ..references import deletion_refusal
-from .models import NAME_ORDER, Organization, Person
+from .models import NAME_ORDER, Organization, Person, proposed_genitive
 
 
 class DirectoryError(ValueError):
@@ -118,9 +118,7 @@ def save_organization(org: Organization, data: dict, version: int | None = None)
     for field, value in data.items():
         setattr(org, field, value)
     if not org.name_genitive:  # proposed; the organisation's form shows it for correction
-        from ..documents.grammar import organization_genitive  # late: the documents' package imports the areas
-
-        org.name_genitive = organization_genitive(org.short_name)
+        org.name_genitive = proposed_genitive(org.short_name)
     db.session.add(org)
     db.session.flush()
     return org
