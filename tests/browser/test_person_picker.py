@@ -221,3 +221,37 @@ def test_media_plan_inline_event_picks_its_responsible(live, page):
     assert form.locator("[data-picked]").input_value().isdigit()
     assert page.locator("#event-rows > tr").count() == rows_before + 1  # the list is not replaced
     assert not errors and _not_reloaded(page)
+
+
+def test_the_control_list_filter_applies_the_person_picked_by_keyboard(live, page):
+    base = live[0]
+    page.goto(f"{base}/decisions/")
+    errors = _watch(page)
+    search = page.locator("#picker-filter-person")
+    search.fill("Кузнец")
+    expect(_suggestions_of(page.locator(".decision-filters [data-person-picker]")).first).to_be_visible()
+    search.press("ArrowDown")
+    search.press("Enter")  # picked: the filter applies at once
+    page.wait_for_url(re.compile(r"person=\d+"))
+    expect(search).to_have_value("Кузнецова Н.В.")
+    assert not errors and _not_reloaded(page)
+
+
+def test_the_media_plan_form_and_a_council_pick_by_click(live, page):
+    base, _, data = live
+    page.goto(f"{base}/media/plans/{data['plan']}/edit")
+    search = page.locator("#picker-plan")
+    search.fill("Кузнец")
+    page.locator("[data-pick-label='Кузнецова Н.В.']").click()
+    expect(search).to_have_value("Кузнецова Н.В.")
+    page.click("button:has-text('Сохранить')")
+    page.wait_for_url(re.compile(rf"/media/plans/{data['plan']}$"))
+
+    page.goto(f"{base}/councils/")
+    errors = _watch(page)
+    box = page.locator("[id^=council-members-]").first
+    box.locator("[data-picker-search]").fill("Петренко")
+    box.locator("[data-pick-label='Петренко О.И.']").click()
+    box.locator("button:has-text('Добавить в совет')").click()
+    expect(box).to_contain_text("Петренко О.И.")
+    assert not errors and _not_reloaded(page)
