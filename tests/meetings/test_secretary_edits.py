@@ -399,3 +399,12 @@ def test_the_migration_gives_existing_people_their_sort_name(app, ctx):
     db.session.commit()
     upgrade()
     assert db.session.scalar(select(Person.sort_name)) == "елкин петр ильич"
+
+
+def test_the_pickers_and_forms_add_no_query_to_the_meeting_page(app, secretary, draft, ctx, count_queries):
+    """The page a secretary lives on: the user, the meeting and its parts (services.load_meeting);
+    the pickers of its add forms, empty, and the new person's dialog ask nothing more."""
+    with count_queries() as counter:
+        page = secretary.get(f"/meetings/{draft.id}")
+    assert page.status_code == 200 and "data-person-picker" in page.get_data(as_text=True)
+    assert counter.count == 6, counter.statements
