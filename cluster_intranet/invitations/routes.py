@@ -30,7 +30,7 @@ def _context(meeting: Meeting) -> dict:
         "status_labels": mail.STATUS_LABELS,
         "method_labels": services.METHOD_LABELS,
         "may_send": current_user.has_role(*EDIT_MEETINGS) and meeting.status in services.SENDABLE,
-        "form": Form(),
+        "form": Form().keyed("invitations"),  # ids of its own on the meeting page
     }
 
 

@@ -61,7 +61,7 @@ def _context(meeting: Meeting, material_form: MaterialForm | None = None) -> dic
         "groups": services.grouped(meeting, materials),
         "count": len(materials),
         # A fresh form is empty: Flask-WTF would fill it from the request just handled.
-        "material_form": material_form or MaterialForm(formdata=None).with_agenda(meeting.agenda_items),
+        "material_form": material_form or MaterialForm(formdata=None).with_agenda(meeting.agenda_items).keyed("material-new"),
         "editable": not meeting.is_locked and current_user.has_role(*EDIT_MEETINGS),
         "accept": services.ACCEPT,
         "max_mb": current_app.config["MATERIALS_MAX_SIZE"] // services.MB,
@@ -140,7 +140,7 @@ def download_version(material_id: int, number: int):
 @role_required(*EDIT_MEETINGS)
 def add(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
-    form = MaterialForm().with_agenda(meeting.agenda_items)
+    form = MaterialForm().with_agenda(meeting.agenda_items).keyed("material-new")
     if not form.validate_on_submit():
         return _answer(meeting_id, 422, material_form=form)
     filename, data = _upload()
