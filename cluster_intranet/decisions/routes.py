@@ -18,7 +18,7 @@ from .. import clock
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..web import attachment, fragment, message, page_number, page_or_fragment, wants_fragment
+from ..web import attachment, fragment, message, notice, page_number, page_or_fragment, wants_fragment
 from ..forms import db_int
 from . import bp, exports, markup, services
 from .forms import DeadlineForm, FormState, StatusForm, deadline_prefix, fresh_deadline, fresh_status, status_prefix
@@ -257,7 +257,7 @@ def _detail_context(decision: Decision, status: FormState | None = None, deadlin
     }
 
 
-def _answer(decision_id: int, view: str, status: int = 200, **states: FormState):
+def _answer(decision_id: int, view: str, status: int = 200, done: str | None = None, **states: FormState):
     """The changed region for HTMX (the row, or the decision's panel), or the page
     again (with the errors, 422) or a redirect back (303) without JavaScript."""
     if status == 200 and not wants_fragment():
@@ -270,17 +270,20 @@ def _answer(decision_id: int, view: str, status: int = 200, **states: FormState)
         return render_template("decisions/show.html", **context), status
     if view == "row":  # a row offers what the list rendered it with: no deadline moves
         context.update(row_states={decision.id: context["status_state"]})
-        return fragment("decisions/_my_row.html", status, trigger=_changed(status), **context)
-    return fragment("decisions/_detail.html", status, trigger=_changed(status), **context)
+        return fragment("decisions/_my_row.html", status, trigger=_changed(status, done), **context)
+    return fragment("decisions/_detail.html", status, trigger=_changed(status, done), **context)
 
 
 def _back(decision_id: int, view: str) -> str:
     return url_for("decisions.my") if view == "row" else url_for("decisions.show", decision_id=decision_id)
 
 
-def _changed(status: int) -> str | None:
-    """Other regions (counts, lists) listen for this event after a successful change."""
-    return "decisionsChanged" if status == 200 else None
+def _changed(status: int, done: str | None = None) -> dict | None:
+    """Other regions (counts, lists) listen for decisionsChanged after a successful change;
+    the message area says what was done."""
+    if status != 200:
+        return None
+    return {"decisionsChanged": True, **(notice(done) if done else {})}
 
 
 def _apply(decision: Decision, form, change, done: str):
@@ -314,7 +317,7 @@ def _apply(decision: Decision, form, change, done: str):
         return _answer(decision.id, view, 422, **{kind: FormState.of(form)})
     if not wants_fragment():
         flash(done, "success")
-    return _answer(decision.id, view)
+    return _answer(decision.id, view, done=done)
 
 
 def _refuse(decision_id: int, view: str, text: str, status: int):

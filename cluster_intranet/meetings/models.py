@@ -99,6 +99,17 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
         return f"Протокол № {self.number} от {self.date:%d.%m.%Y}"
 
     @property
+    def has_protocol(self) -> bool:
+        """A planned (or cancelled) meeting has no protocol yet: it is named by its day and council."""
+        return self.status not in (MeetingStatus.PLANNED.value, MeetingStatus.CANCELLED.value)
+
+    @property
+    def heading(self) -> str:
+        """How the pages name the meeting: its protocol once there is one, else «Заседание 18.02.2027»
+        (the council is shown beside it)."""
+        return self.title if self.has_protocol else f"Заседание {self.date:%d.%m.%Y}"
+
+    @property
     def status_enum(self) -> MeetingStatus:
         return MeetingStatus(self.status)
 

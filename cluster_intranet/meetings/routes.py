@@ -20,7 +20,7 @@ from ..extensions import db
 from ..forms import Form, db_int
 from ..main.errors import error_page
 from ..search import search_count_limit
-from ..web import fragment, message, page_or_fragment, paginate, wants_fragment
+from ..web import fragment, message, notice, page_or_fragment, paginate, wants_fragment
 from . import bp, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
@@ -140,8 +140,12 @@ def _new_decision_form(meeting: Meeting, **kwargs) -> DecisionForm:
     return DecisionForm(**kwargs).with_agenda(meeting.agenda_items).keyed("decision-new")
 
 
+SAVED = {"attendees": "Список участников изменён.", "agenda": "Повестка изменена.", "decisions": "Решения изменены."}
+
+
 def _section(meeting_id: int, name: str, status: int = 200, **forms):
-    """After a change: the section for HTMX, or the page again without JavaScript."""
+    """After a change: the section for HTMX (the message area says what changed), or the
+    page again without JavaScript."""
     if not wants_fragment():
         for form in forms.values():
             flash(form.error_text(), "danger")
@@ -150,9 +154,8 @@ def _section(meeting_id: int, name: str, status: int = 200, **forms):
     meeting = _meeting_or_404(meeting_id)
     context = _page_context(meeting, **forms)
     # Whatever element asked (a row, a form), the whole section is replaced.
-    return fragment(
-        f"meetings/_{name}.html", status, trigger="protocolChanged", retarget=f"#{name}", reswap="outerHTML", **context
-    )
+    trigger = {"protocolChanged": True, **notice(SAVED[name])} if status == 200 and name in SAVED else "protocolChanged"
+    return fragment(f"meetings/_{name}.html", status, trigger=trigger, retarget=f"#{name}", reswap="outerHTML", **context)
 
 
 def _apply(meeting_id: int, name: str, form, change, invalid=None):

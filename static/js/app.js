@@ -200,8 +200,24 @@ document.addEventListener("htmx:responseError", (event) => {
 document.addEventListener("htmx:sendError", () => {
   showMessage("Нет связи с сервером. Проверьте подключение и повторите.");
 });
-// A change made in place says it was done (web.notice: HX-Trigger {"showMessage": {text, category}}).
-document.addEventListener("showMessage", (event) => showMessage(event.detail.text, event.detail.category));
+// A change made in place says it was done (web.notice: HX-Trigger {"showMessage": {text, category}})
+// in the one message area, and the focus moves to the part that changed (not to the page's body,
+// where a keyboard or screen-reader user would have to find the place again).
+let focusChanged = false;
+document.addEventListener("showMessage", (event) => {
+  showMessage(event.detail.text, event.detail.category);
+  focusChanged = true;
+});
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (!focusChanged) return;
+  focusChanged = false;
+  const target = event.detail.target;
+  // An outerHTML swap replaced the target: the new element has its id.
+  const part = (target?.isConnected && target) || (target?.id && document.getElementById(target.id))
+    || document.getElementById("messages");
+  if (!part.matches("a, button, input, select, textarea, [tabindex]")) part.setAttribute("tabindex", "-1");
+  part.focus();
+});
 
 // A region that scrolls sideways (a wide table) can be scrolled from the keyboard.
 function focusableScrollers(root = document) {

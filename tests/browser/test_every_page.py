@@ -60,6 +60,7 @@ def _prepare():
         "decision": db.session.scalar(select(Decision.id).order_by(Decision.id)),
         "event": db.session.scalar(select(MediaEvent.id).order_by(MediaEvent.id)),
         "session": db.session.scalar(select(ExpertSession.id).order_by(ExpertSession.id)),
+        "planned": db.session.scalar(select(Meeting.id).where(Meeting.year == 2027)),
     }
 
 
@@ -150,5 +151,27 @@ def test_every_page_fits_a_phone_and_passes_axe(live, browser, role):
                 problems += _check(page, path, width, list(errors))
                 page.screenshot(path=str(SHOTS / f"{role}-{width}-{_slug(path)}.png"), full_page=True)
         assert not problems, "\n".join(problems)
+    finally:
+        context.close()
+
+
+def test_an_in_place_change_says_so_and_moves_the_focus_to_what_changed(live, browser):
+    """A change made without a reload confirms itself in the one message area (read out:
+    aria-live) and puts the focus on the part it changed, not on the page's body."""
+    base, _, ids = live
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, base, ACCOUNTS["secretary"][0], PASSWORD)
+        page.goto(f"{base}/meetings/{ids['planned']}")
+        first = page.locator("#agenda li").first.inner_text().split("\n")[1]  # after its number
+        page.evaluate("window.__noReload = true")
+        page.locator("#agenda").get_by_role("button", name="Переместить ниже").first.click()
+        page.wait_for_selector("#messages .alert-success")
+        assert "Повестка изменена." in page.inner_text("#messages")
+        assert page.get_attribute("#messages", "aria-live") == "polite"
+        assert page.evaluate("document.activeElement.id") == "agenda"
+        assert page.locator("#agenda li").nth(1).inner_text().split("\n")[1] == first  # moved down, in place
+        assert page.evaluate("window.__noReload === true")
     finally:
         context.close()

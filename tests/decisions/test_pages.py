@@ -2,6 +2,7 @@
 changes in place (HTMX), the decision page, and the refusals."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -190,7 +191,8 @@ def test_a_status_change_in_place(world, signed_in):
     assert response.status_code == 200
     assert "<html" not in body and body.lstrip().startswith(f'<li class="list-group-item decision-row " id="decision-row-{d.id}"')
     assert "В работе" in body and "Отчитаться об исполнении" in body
-    assert response.headers["HX-Trigger"] == "decisionsChanged"
+    assert json.loads(response.headers["HX-Trigger"]) == {
+        "decisionsChanged": True, "showMessage": {"text": "Статус поручения изменён.", "category": "success"}}
     assert db.session.get(Decision, d.id).status == "in_progress"
 
 
