@@ -44,6 +44,7 @@ MATRIX: dict[str, dict[str, object]] = {
     "directory.edit": {"GET": EDIT_DIRECTORY, "POST": EDIT_DIRECTORY},
     "directory.delete": {"POST": EDIT_DIRECTORY},
     "councils.index": {"GET": SIGNED_IN},
+    "councils.members": {"GET": SIGNED_IN},
     "councils.edit": {"GET": EDIT_COUNCILS, "POST": EDIT_COUNCILS},
     "councils.add_member": {"POST": EDIT_COUNCILS},
     "councils.change_role": {"POST": EDIT_COUNCILS},

@@ -60,7 +60,7 @@ def _selected_role(html: str, council_id: int) -> str:
 
 def test_add_form_defaults_to_a_plain_member(app, secretary, ctx):
     council = _council_with()
-    assert _selected_role(secretary.get("/councils/").get_data(as_text=True), council.id) == MEMBER
+    assert _selected_role(secretary.get(f"/councils/?edit={council.id}").get_data(as_text=True), council.id) == MEMBER
 
 
 def test_add_form_goes_back_to_member_after_an_add(app, secretary, ctx):
@@ -233,7 +233,7 @@ def test_without_javascript_a_flash_confirms_after_the_redirect(app, secretary, 
     person = factories.person(surname="Орлов", first_name="Игорь", patronymic="Сергеевич")
     db.session.commit()
     response = secretary.post(f"/councils/{council.id}/members", data={"person_id": person.id, "role": MEMBER})
-    assert response.status_code == 303 and response.location.endswith(f"/councils/#council-{council.id}")
+    assert response.status_code == 303 and response.location.endswith(f"/councils/?edit={council.id}#council-{council.id}")
     page = secretary.get(response.location).get_data(as_text=True)
     assert "alert-success" in page and "Член совета добавлен: Орлов И.С." in page
     member_id = db.session.scalar(select(CouncilMember.id).where(CouncilMember.person_id == person.id))
@@ -309,11 +309,11 @@ def test_role_change_without_javascript(app, secretary, ctx):
     council = _council_with(MEMBER)
     member = council.members[0]
     response = secretary.post(f"/councils/members/{member.id}/role", data={"role": SECRETARY})
-    assert response.status_code == 303 and response.location.endswith(f"/councils/#council-{council.id}")
+    assert response.status_code == 303 and response.location.endswith(f"/councils/?edit={council.id}#council-{council.id}")
     assert "Роль изменена" in secretary.get(response.location).get_data(as_text=True)
     assert _roles(council.id) == [SECRETARY]
     # The page offers the form with a submit button for browsers without JavaScript.
-    page = secretary.get("/councils/").get_data(as_text=True)
+    page = secretary.get(f"/councils/?edit={council.id}").get_data(as_text=True)
     form = re.search(rf'<form method="post" action="/councils/members/{member.id}/role".*?</form>', page, re.S).group(0)
     assert 'name="csrf_token"' in form and 'hx-trigger="change"' in form
     assert re.search(r"<noscript>\s*<button[^>]*type=\"submit\"", form)
@@ -432,6 +432,9 @@ def test_in_a_browser_on_a_phone(tmp_path, request):
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
             page.evaluate("window.__noReload = true")
             box = page.locator(f"#council-members-{council_id}")
+            # Read first: no role menus, no «Исключить» until the editing is asked for.
+            expect(box.locator("select")).to_have_count(0)
+            box.get_by_role("link", name="Изменить состав").click()
             # The add form offers a plain member.
             expect(box.locator(f"#role-{council_id}")).to_have_value(MEMBER)
             # Try to add a second chair: refused in the message area.
@@ -461,3 +464,19 @@ def test_in_a_browser_on_a_phone(tmp_path, request):
             expect(box.locator("tr", has_text="Пояркова О.Н.").locator("select")).to_have_value(MEMBER)
             assert page.evaluate("window.__noReload === true")
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_councils_page_reads_and_edits_on_request(app, secretary, viewer, ctx):
+    council = _council_with(CHAIR, MEMBER)
+    page = secretary.get("/councils/").get_data(as_text=True)
+    block = page[page.index(f'id="council-members-{council.id}"'):]
+    assert "<select" not in block and "Исключить" not in block and "Добавить в совет" not in block
+    assert f'hx-get="/councils/{council.id}/members?edit=1"' in block and "Изменить состав" in block
+    editing = secretary.hx("get", f"/councils/{council.id}/members?edit=1").get_data(as_text=True)
+    assert editing.count("<select") == 3 and editing.count(">Исключить<") == 2 and "Готово" in editing
+    # A change keeps the block in edit mode; a viewer never gets the controls.
+    member = council.members[1]
+    changed = secretary.hx("post", f"/councils/members/{member.id}/role", data={"role": DEPUTY}).get_data(as_text=True)
+    assert "Готово" in changed and "<select" in changed
+    assert "Изменить состав" not in viewer.get("/councils/").get_data(as_text=True)
+    assert "<select" not in viewer.hx("get", f"/councils/{council.id}/members?edit=1").get_data(as_text=True)

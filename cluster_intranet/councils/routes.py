@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..auth.access import role_required
 from ..auth.roles import EDIT_COUNCILS
@@ -11,7 +11,22 @@ from .models import Council, CouncilMember
 
 @bp.get("/")
 def index():
-    return render_template("councils/index.html", councils=services.councils_with_members(), member_form=MemberForm())
+    """The councils to read; one council's members in edit mode on request (``edit``: its id)."""
+    return render_template(
+        "councils/index.html", councils=services.councils_with_members(), member_form=MemberForm(),
+        edit=request.args.get("edit", type=int),
+    )
+
+
+@bp.get("/<int:council_id>/members")
+def members(council_id: int):
+    """A council's members in place: to read, or (``edit=1``) with the editing controls."""
+    council = db.get_or_404(Council, council_id)
+    editing = bool(request.args.get("edit"))
+    if not wants_fragment():
+        return render_template("councils/index.html", councils=services.councils_with_members(), member_form=MemberForm(),
+                               edit=council.id if editing else None)
+    return fragment("councils/_members.html", council=council, member_form=MemberForm(), editing=editing)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -94,6 +109,6 @@ def _members_changed(council: Council, text: str, category: str = "success", sta
     if wants_fragment():
         # formdata=None: the add form starts afresh (a plain member), not with the posted role.
         return fragment("councils/_members.html", status, trigger=notice(text, category), council=council,
-                        member_form=MemberForm(formdata=None))
+                        member_form=MemberForm(formdata=None), editing=True)
     flash(text, category)
-    return redirect(url_for("councils.index", _anchor=f"council-{council.id}"), 303)
+    return redirect(url_for("councils.index", edit=council.id, _anchor=f"council-{council.id}"), 303)
