@@ -18,7 +18,7 @@ ACTIVE = re.compile(r'<a class="nav-link[^"]*\bactive\b[^"]*"[^>]*>([^<]+)</a>')
 
 @pytest.mark.parametrize("path, item", [
     ("/", "Главная"), ("/media/", "Медиаплан"), ("/media/calendar", "Календари"), ("/calendar/", "Календари"),
-    ("/documents/", "Документы и отчёты"), ("/directory/people", "Справочники"), ("/councils/", "Справочники"),
+    ("/documents/", "Документы"), ("/directory/people", "Справочники"), ("/councils/", "Справочники"),
 ])
 def test_one_item_of_the_navigation_is_active(app, ctx, viewer, path, item):
     page = viewer.get(path).get_data(as_text=True)
@@ -29,7 +29,7 @@ def test_documents_are_not_a_directory(app, ctx, viewer):
     page = viewer.get("/").get_data(as_text=True)
     menu = page[page.index(">Справочники<"):]
     menu = menu[:menu.index("</ul>")]
-    assert "/documents/" not in menu and 'href="/documents/">Документы и отчёты</a>' in page
+    assert "/documents/" not in menu and 'href="/documents/">Документы</a>' in page
 
 
 def test_feeds_for_sites_only_for_those_who_publish(app, ctx, login_as):
