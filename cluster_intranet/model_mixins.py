@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Integer, String, TypeDecorator, event
+from sqlalchemy import Boolean, DateTime, Integer, String, TypeDecorator, event, false
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from . import clock
@@ -59,6 +59,46 @@ class VersionedMixin:
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.__table__.c.version}
+
+
+class VotesMixin:
+    """A vote [Голосовали]: counts, or «единогласно». An agenda item carries the vote
+    taken on its decisions; a decision carries one only when voted on separately."""
+
+    votes_for: Mapped[int | None] = mapped_column(Integer)
+    votes_against: Mapped[int | None] = mapped_column(Integer)
+    votes_abstained: Mapped[int | None] = mapped_column(Integer)
+    votes_unanimous: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstained", "votes_unanimous")
+
+    @property
+    def has_votes(self) -> bool:
+        return bool(self.votes_unanimous) or any(
+            v is not None for v in (self.votes_for, self.votes_against, self.votes_abstained)
+        )
+
+    @property
+    def votes(self) -> dict | None:
+        """The vote as the documents read it: {for, against, abstained, unanimous}, or None."""
+        if not self.has_votes:
+            return None
+        return {
+            "for": self.votes_for or 0,
+            "against": self.votes_against or 0,
+            "abstained": self.votes_abstained or 0,
+            "unanimous": bool(self.votes_unanimous),
+        }
+
+
+def votes_text(votes: dict | None) -> str:
+    """«Голосовали: «за» – 6, «против» – 0, «воздержались» – 0.» or «Голосовали: единогласно.»
+    ("" without a vote): the page's line; the templates write the same (build_templates.VOTES_LINE)."""
+    if not votes:
+        return ""
+    if votes.get("unanimous"):
+        return "Голосовали: единогласно."
+    return f"Голосовали: «за» – {votes['for']}, «против» – {votes['against']}, «воздержались» – {votes['abstained']}."
 
 
 class SearchableMixin:

@@ -12,6 +12,7 @@ from .auth import roles
 from .auth.access import can
 from .directory.services import picked_people, short_names
 from .documents import grammar
+from .model_mixins import votes_text
 
 
 def _as_date(value):
@@ -57,7 +58,9 @@ def is_web_link(value) -> bool:
 def init_app(app: Flask) -> None:
     if app.testing:
         app.jinja_env.undefined = StrictUndefined  # a typo in a template fails a test
-    app.jinja_env.filters.update(ru_date=ru_date, short_date=short_date, local_datetime=local_datetime)
+    app.jinja_env.filters.update(
+        ru_date=ru_date, short_date=short_date, local_datetime=local_datetime, votes_text=votes_text
+    )
     app.jinja_env.filters.update(points=grammar.points, of_points=grammar.of_points)  # «25,25 балла», «из 21 балла»
     app.jinja_env.tests["web_link"] = is_web_link
     app.jinja_env.globals.update(can=can, roles=roles, url_with=url_with, short_names=short_names, picked_people=picked_people)

@@ -476,7 +476,7 @@ def _meeting_item(row, agenda: list[str], attendees: dict, scope: Scope, zone: Z
 def deadline_items(scope: Scope, conditions: list, links: Links) -> list[CalendarItem]:
     rows = _rows(
         select(
-            Decision.id, Decision.number, Decision.text, Decision.deadline, Decision.status, Decision.version,
+            Decision.id, Decision.number, Decision.label, Decision.text, Decision.deadline, Decision.status, Decision.version,
             Decision.updated_at, Meeting.id.label("meeting_id"), Meeting.number.label("protocol_number"),
             Meeting.date.label("meeting_date"), Meeting.updated_at.label("meeting_updated_at"),
             Council.name.label("council_name"), Council.name_genitive, Council.updated_at.label("council_updated_at"),
@@ -512,7 +512,7 @@ def _deadline_item(row, responsibles: list[tuple[str, datetime]], scope: Scope, 
         f"Срок: {row.deadline:%d.%m.%Y}",
         "Ответственные: " + (", ".join(names) if names else "не назначены"),
         f"Статус: {DECISION_STATUS_LABELS.get(row.status, row.status)}",
-        f"Решение № {row.number} заседания {council} (протокол № {row.protocol_number} от {row.meeting_date:%d.%m.%Y})",
+        f"Решение № {row.label or row.number} заседания {council} (протокол № {row.protocol_number} от {row.meeting_date:%d.%m.%Y})",
         "",
         f"Страница поручения: {url}",
     ]

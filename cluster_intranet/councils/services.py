@@ -44,10 +44,15 @@ def save_council(council: Council, data: dict, version: int | None = None) -> Co
     duplicate = db.session.scalar(select(Council.id).where(Council.name == data["name"], Council.id != council.id))
     if duplicate:
         raise CouncilError("Совет с таким названием уже есть.", "name")
+    form_changed = council.id is not None and data.get("protocol_form", council.protocol_form) != council.protocol_form
     for field, value in data.items():
         setattr(council, field, value)
     db.session.add(council)
     db.session.flush()
+    if form_changed:  # the numbering of decisions follows the council's form
+        from ..meetings.services import renumber_council  # meetings build on councils, not the reverse
+
+        renumber_council(council)
     return council
 
 

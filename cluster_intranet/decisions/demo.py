@@ -30,9 +30,9 @@ def seed(admin: User) -> None:
         _at(services.change_status(
             first, admin, DecisionStatus.DONE,
             report_text="Экспертный чек-лист оценки ООП СПО разработан и утверждён Экспертным советом "
-                        "(протокол № 1 от 15.11.2021); экспертные сессии проводятся по нему.",
-            report_date=date(2021, 11, 15),
-        ), 2021, 11, 16)
+                        "(протокол № 1 от 17.11.2021); экспертные сессии проводятся по нему.",
+            report_date=date(2021, 11, 17),
+        ), 2021, 11, 18)
     if third.status == DecisionStatus.OPEN and third.deadline == date(2021, 12, 1):
         _at(services.change_status(third, admin, DecisionStatus.IN_PROGRESS), 2021, 10, 27)
         _at(services.move_deadline(

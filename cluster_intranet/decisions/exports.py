@@ -54,7 +54,7 @@ def to_xlsx(decisions: list[Decision], today: date) -> io.BytesIO:
         overdue = decision.overdue_days(today)
         sheet.append([
             decision.meeting.title,
-            decision.number,
+            decision.numbered,
             decision.text,
             ", ".join(p.short_name for p in decision.responsible_people),
             decision.deadline,

@@ -32,6 +32,9 @@ def status_badge(decision: Decision) -> Markup:
 def deadline(decision: Decision, today: date, inline: bool = False) -> Markup:
     """The deadline; overdue in red with the days late; a late execution noted."""
     if decision.deadline is None:
+        if decision.term:
+            return Markup(f'<span class="badge text-bg-info">постоянный контроль</span>'
+                          f'<span class="small text-muted{"" if inline else " d-block"}">срок – {escape(decision.term)}</span>')
         return Markup('<span class="text-muted">без срока</span>')
     late = decision.overdue_days(today)
     block = "" if inline else " d-block"

@@ -10,7 +10,7 @@ from .. import clock
 from ..auth.models import User
 from ..directory.models import Person
 from ..extensions import db
-from ..model_mixins import LabeledEnum, TimestampMixin, UTCDateTime, VersionedMixin
+from ..model_mixins import LabeledEnum, TimestampMixin, UTCDateTime, VersionedMixin, VotesMixin
 
 if TYPE_CHECKING:
     from ..meetings.models import AgendaItem, Meeting
@@ -27,7 +27,7 @@ class DecisionStatus(LabeledEnum):
 ACTIVE_STATUSES = (DecisionStatus.OPEN.value, DecisionStatus.IN_PROGRESS.value)
 
 
-class Decision(VersionedMixin, TimestampMixin, db.Model):
+class Decision(VotesMixin, VersionedMixin, TimestampMixin, db.Model):
     """A decision of a meeting; with responsible persons it is an assignment [поручение]."""
 
     __tablename__ = "decisions"
@@ -41,13 +41,16 @@ class Decision(VersionedMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int] = mapped_column(Integer)  # within the meeting, gap-free
+    number: Mapped[int] = mapped_column(Integer)  # within the meeting, gap-free, in protocol order
+    # The number as the protocol prints it, «1.2» or «3» (numbering.py; kept by
+    # meetings.services.renumber), so that lists of many meetings' decisions show it as read.
+    label: Mapped[str] = mapped_column(String(20), default="", server_default="")
     text: Mapped[str] = mapped_column(Text)
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"))
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
-    votes_for: Mapped[int | None] = mapped_column(Integer)
-    votes_against: Mapped[int | None] = mapped_column(Integer)
-    votes_abstained: Mapped[int | None] = mapped_column(Integer)
+    # A term that is not a date, «постоянно», «ежемесячно до 5 числа»: printed as decided;
+    # such a decision has no deadline — under permanent control, never overdue, no calendar event.
+    term: Mapped[str] = mapped_column(String(200), default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default=DecisionStatus.OPEN.value, index=True)
     # The execution report [отчёт об исполнении], required to mark a decision done.
     report_text: Mapped[str] = mapped_column(Text, default="")
@@ -68,12 +71,18 @@ class Decision(VersionedMixin, TimestampMixin, db.Model):
         return f"<Decision {self.meeting_id}.{self.number}>"
 
     @property
-    def status_enum(self) -> DecisionStatus:
-        return DecisionStatus(self.status)
+    def permanent(self) -> bool:
+        """Under permanent control [постоянный контроль]: a term in words, no date."""
+        return bool(self.term) and self.deadline is None
 
     @property
-    def has_votes(self) -> bool:
-        return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstained))
+    def numbered(self) -> str:
+        """The number as the protocol prints it: «1.2» or «3» (numbering.py)."""
+        return self.label or str(self.number)
+
+    @property
+    def status_enum(self) -> DecisionStatus:
+        return DecisionStatus(self.status)
 
     @property
     def responsible_people(self) -> list[Person]:

@@ -101,7 +101,7 @@ def build_message(digest: Digest, today: date, within_days: int, link: Callable[
                 "срок сегодня" if decision.deadline == today else f"осталось {days((decision.deadline - today).days)}")
             lines.extend([
                 f"{number}. {decision.text}",
-                f"   {decision.meeting.title}, решение № {decision.number}. "
+                f"   {decision.meeting.title}, решение № {decision.numbered}. "
                 f"Срок: {decision.deadline:%d.%m.%Y} — {when}. Статус: {decision.status_enum.label}.",
                 f"   {link('decisions.show', {'decision_id': decision.id})}",
             ])

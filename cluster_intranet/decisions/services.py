@@ -274,7 +274,7 @@ def _list_options():
     responsible people joined too: for a page of rows (1–3 people each) one query costs
     less than a second round (selectinload), and the ORM's work is most of a page's."""
     return (
-        load_only(Decision.id, Decision.meeting_id, Decision.number, Decision.text, Decision.deadline,
+        load_only(Decision.id, Decision.meeting_id, Decision.number, Decision.label, Decision.text, Decision.deadline, Decision.term,
                   Decision.status, Decision.report_text, Decision.report_date, Decision.report_link, Decision.version),
         joinedload(Decision.meeting).load_only(Meeting.id, Meeting.council_id, Meeting.number, Meeting.date)
         .joinedload(Meeting.council).load_only(Council.id, Council.name),

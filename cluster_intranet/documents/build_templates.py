@@ -44,11 +44,13 @@ protocol_short.docx, protocol_full.docx, extract.docx::
     attendees_total: int
     agenda: [
         {number: int, text: str,
+         speaker: str,                               # «Докладчик – …» ("" if none)
          speakers: [{name: str, summary: str}],      # СЛУШАЛИ (name in nominative;
                                                      #  the template declines it)
          discussion: [{name: str, summary: str}],    # ВЫСТУПИЛИ (name may be "":
                                                      #  the discussion as one text)
-         decisions: [decision, ...]},                # decisions on this item
+         decisions: [decision, ...],                 # decisions on this item
+         votes: votes | None},                       # «Голосовали» after РЕШИЛИ
     ]
     decisions: [decision, ...]        # all decisions of the meeting, in order;
                                       # in an extract: only the chosen ones
@@ -60,13 +62,21 @@ protocol_short.docx, protocol_full.docx, extract.docx::
     certified: {position: str, name: str, date: date}   # extract only: «Верно»
 
     decision = {
-        number: int,                  # number within the meeting
+        number: int,                  # number within the meeting, in protocol order
+        label: str,                   # the number as printed: «1.2» (full form, by
+                                      # agenda item) or «3» (short form)
         text: str,
         responsible: [{name: str}],   # the first one leads
         deadline: date | None,
-        votes: {for: int, against: int, abstained: int} | None,
+        term: str,                    # a term in words instead of a date: «постоянно»
+                                      # («срок – постоянно»); "" when none
+        votes: votes | None,          # its own vote, when voted on separately
+        item_votes: votes | None,     # the vote of its item, on the item's last
+                                      # decision only (the short form's flat list)
         item_number: int | None,      # the agenda item it answers
     }
+    votes = {for: int, against: int, abstained: int,
+             unanimous: bool}         # «Голосовали: единогласно.» when true
 
 decisions_report.docx::
 
@@ -74,10 +84,12 @@ decisions_report.docx::
     period_start: date, period_end: date
     rows: [
         {number: int,                 # decision number within its meeting
+         label: str,                  # as its protocol prints it: «1.2», «3»
          text: str,
          meeting_number: int, meeting_date: date,
          responsible: str | [{name: str}],
          deadline: date | None,
+         term: str,                   # a term in words, printed when there is no date
          status_label: str,           # «Выполнено», «Просрочено», …
          report_text: str,            # execution report ("" if none)
          done_on: date | None,
@@ -132,13 +144,23 @@ RESPONSIBLE_LINE = (
     "{% filter sentence %}{% if d.responsible %}"
     "{% if d.responsible|length > 1 %}Ответственные исполнители"
     "{% else %}Ответственный исполнитель{% endif %} – {{ d.responsible|names }}"
-    "{% if d.deadline %}, срок до {{ d.deadline|deadline }}{% endif %}"
-    "{% else %}Срок до {{ d.deadline|deadline }}{% endif %}{% endfilter %}"
+    "{% if d.deadline %}, срок до {{ d.deadline|deadline }}{% elif d.term %}, срок – {{ d.term }}{% endif %}"
+    "{% elif d.deadline %}Срок до {{ d.deadline|deadline }}{% else %}Срок – {{ d.term }}{% endif %}{% endfilter %}"
 )
-VOTES_LINE = (
-    "Голосовали: «за» – {{ d.votes.for }}, «против» – {{ d.votes.against }}, "
-    "«воздержались» – {{ d.votes.abstained }}."
-)
+
+
+def votes_line(votes: str) -> str:
+    """«Голосовали: …» of a vote dict (model_mixins.votes_text writes the same for the page)."""
+    return (
+        "Голосовали: {% if " + votes + ".unanimous %}единогласно.{% else %}«за» – {{ " + votes + ".for }}, "
+        "«против» – {{ " + votes + ".against }}, «воздержались» – {{ " + votes + ".abstained }}.{% endif %}"
+    )
+
+
+def votes_paragraph(doc, votes: str) -> None:
+    tag(doc, f"if {votes}")
+    para(doc, votes_line(votes), before=Pt(6))
+    tag(doc, "endif")
 
 
 def person_list(doc, title: str, variable: str, *, title_text: str | None = None) -> None:
@@ -151,16 +173,16 @@ def person_list(doc, title: str, variable: str, *, title_text: str | None = None
     tag(doc, "endif")
 
 
-def decision_block(doc, number: str, *, votes: bool) -> None:
-    """A decision `d`, its responsible/deadline line and (optionally) the vote."""
+def decision_block(doc, number: str, *, item_votes: bool = False) -> None:
+    """A decision `d`, its responsible/deadline line, its own vote (voted on separately)
+    and, in the flat list of the short form, its item's vote after the item's last decision."""
     para(doc, number + " {{ d.text }}", before=Pt(6))
-    tag(doc, "if d.responsible or d.deadline")
+    tag(doc, "if d.responsible or d.deadline or d.term")
     para(doc, RESPONSIBLE_LINE)
     tag(doc, "endif")
-    if votes:
-        tag(doc, "if d.votes")
-        para(doc, VOTES_LINE)
-        tag(doc, "endif")
+    votes_paragraph(doc, "d.votes")
+    if item_votes:
+        votes_paragraph(doc, "d.item_votes")
 
 
 def signatures(doc, people: list[tuple[str, str]], *, before=Pt(30)) -> None:
@@ -195,6 +217,7 @@ def protocol_short() -> Document:
 
     person_list(doc, "Присутствовали очно:", "attendees_in_person")
     person_list(doc, "Онлайн подключение:", "attendees_online")
+    person_list(doc, "Приглашённые:", "invited")
 
     tag(doc, "if agenda")
     heading(doc, "Обсуждаемые вопросы:")
@@ -206,7 +229,7 @@ def protocol_short() -> Document:
     tag(doc, "if decisions")
     heading(doc, "По результатам заседания были приняты решения:")
     tag(doc, "for d in decisions")
-    decision_block(doc, "{{ d.number }}.", votes=False)
+    decision_block(doc, "{{ d.label }}.", item_votes=True)
     tag(doc, "endfor")
     tag(doc, "endif")
 
@@ -259,7 +282,7 @@ def protocol_full() -> Document:
     tag(doc, "if attendees_as_count")
     para(doc, "Присутствовали: {{ attendees_total }} чел. (список прилагается)", before=SECTION_GAP, indent=False, align=LEFT)
     tag(doc, "else")
-    person_list(doc, "Присутствовали:", "attendees_in_person")
+    person_list(doc, "Присутствовали очно:", "attendees_in_person")
     person_list(doc, "Онлайн подключение:", "attendees_online")
     tag(doc, "endif")
     person_list(doc, "Приглашённые:", "invited")
@@ -267,7 +290,11 @@ def protocol_full() -> Document:
     tag(doc, "if agenda")
     heading(doc, "ПОВЕСТКА ДНЯ:", align=CENTER, indent=False)
     tag(doc, "for item in agenda")
-    para(doc, "{{ item.number }}. {{ item.text }}")
+    para(
+        doc,
+        "{{ item.number }}. {% if item.speaker %}{% filter sentence %}{{ item.text }}{% endfilter %}"
+        " Докладчик – {{ item.speaker }}{% else %}{{ item.text }}{% endif %}",
+    )
     tag(doc, "endfor")
 
     tag(doc, "for item in agenda")
@@ -286,16 +313,17 @@ def protocol_full() -> Document:
     tag(doc, "if item.decisions")
     heading(doc, "РЕШИЛИ:", before=Pt(6))
     tag(doc, "for d in item.decisions")
-    decision_block(doc, "{{ item.number }}.{{ loop.index }}.", votes=True)
+    decision_block(doc, "{{ d.label }}.")
     tag(doc, "endfor")
     tag(doc, "endif")
+    votes_paragraph(doc, "item.votes")
     tag(doc, "endfor")
     tag(doc, "endif")
 
     tag(doc, "if decisions_without_item")
     heading(doc, "ПО ИТОГАМ ЗАСЕДАНИЯ РЕШИЛИ:", before=Pt(18))
     tag(doc, "for d in decisions_without_item")
-    decision_block(doc, "{{ d.number }}.", votes=True)
+    decision_block(doc, "{{ d.label }}.")
     tag(doc, "endfor")
     tag(doc, "endif")
 
@@ -336,7 +364,7 @@ def extract() -> Document:
     tag(doc, "if decisions")
     heading(doc, "ПОСТАНОВИЛИ:")
     tag(doc, "for d in decisions")
-    decision_block(doc, "{{ d.number }}.", votes=True)
+    decision_block(doc, "{{ d.label }}.")
     tag(doc, "endfor")
     tag(doc, "endif")
 
@@ -350,9 +378,9 @@ def extract() -> Document:
 REPORT_COLUMNS = [
     ("№ п/п", Mm(11), "{{ loop.index }}", CENTER),
     ("Решение", Mm(64), "{{ r.text }}", LEFT),
-    ("Заседание (протокол)", Mm(30), "№ {{ r.meeting_number }} от {{ r.meeting_date|deadline }}, п. {{ r.number }}", CENTER),
+    ("Заседание (протокол)", Mm(30), "№ {{ r.meeting_number }} от {{ r.meeting_date|deadline }}, п. {{ r.label }}", CENTER),
     ("Ответственный", Mm(37), "{{ r.responsible|names }}", LEFT),
-    ("Срок", Mm(24), "{{ r.deadline|deadline }}", CENTER),
+    ("Срок", Mm(24), "{% if r.deadline %}{{ r.deadline|deadline }}{% else %}{{ r.term }}{% endif %}", CENTER),
     ("Статус", Mm(28), "{{ r.status_label }}", CENTER),
     ("Отчёт об исполнении / дата", Mm(37), "{{ r.report_text }}{% if r.done_on %} ({{ r.done_on|deadline }}){% endif %}", LEFT),
     ("Просрочка, дней", Mm(26), "{{ r.overdue_days or '' }}", CENTER),

@@ -22,6 +22,7 @@ from .. import clock
 from ..auth.models import User
 from ..councils.models import Council, MemberRole
 from ..decisions.models import Decision, DecisionStatus
+from ..decisions.numbering import decision_labels
 from ..directory.models import Person
 from ..meetings import services as meetings
 from ..meetings.models import Meeting
@@ -72,17 +73,21 @@ def protocol_context(meeting: Meeting, *, list_threshold: int | None = None) -> 
     reads as it is now.
     """
     if meeting.is_locked and meeting.versions:
-        return protocol_context_from_snapshot(meeting.versions[-1].snapshot, list_threshold=list_threshold)
+        return protocol_context_from_snapshot(
+            meeting.versions[-1].snapshot, list_threshold=list_threshold, council_form=meeting.council.protocol_form
+        )
     return complete_protocol(meetings.protocol_data(meeting), list_threshold=list_threshold)
 
 
-def protocol_context_from_snapshot(snapshot: dict, *, list_threshold: int | None = None) -> dict:
+def protocol_context_from_snapshot(
+    snapshot: dict, *, list_threshold: int | None = None, council_form: str = "short"
+) -> dict:
     """An approved version of the protocol, as it was approved.
 
     The snapshot is ``json_safe(protocol_data)``: dates and times are ISO strings,
     turned back into values here so that the date filters work.
     """
-    return complete_protocol(_revive(snapshot), list_threshold=list_threshold)
+    return complete_protocol(_revive(snapshot), list_threshold=list_threshold, council_form=council_form)
 
 
 _DATE_KEYS = {"date", "deadline"}
@@ -110,7 +115,7 @@ def revive(value, date_keys=_DATE_KEYS, time_keys=_TIME_KEYS, key: str | None = 
 _revive = revive
 
 
-def complete_protocol(data: dict, *, list_threshold: int | None = None) -> dict:
+def complete_protocol(data: dict, *, list_threshold: int | None = None, council_form: str = "short") -> dict:
     """``meetings.services.protocol_data`` (or a snapshot of it) → the template contract."""
     if list_threshold is None:
         list_threshold = current_app.config["DOCUMENTS_ATTENDEES_LIST_THRESHOLD"]
@@ -125,6 +130,22 @@ def complete_protocol(data: dict, *, list_threshold: int | None = None) -> dict:
     for key in ("attendees_in_person", "attendees_online", "invited", "agenda", "decisions", "decisions_without_item",
                 "appendices"):
         data[key] = data.get(key) or []
+    # Versions approved before votes belonged to items (and «единогласно») lack these keys,
+    # and those approved before the numbering was one their decisions' labels.
+    for item in data["agenda"]:
+        item.setdefault("votes", None)
+        item.setdefault("speaker", item["speakers"][0]["name"] if item.get("speakers") else "")
+    flat = data["decisions"]
+    if any("label" not in d for d in flat):
+        labels = decision_labels(council_form, [d.get("item_number") for d in flat], len(data["agenda"]))
+        by_number = {d["number"]: label for d, label in zip(flat, labels)}
+    for decision in [*flat, *data["decisions_without_item"], *(d for item in data["agenda"] for d in item["decisions"])]:
+        decision.setdefault("item_votes", None)
+        decision.setdefault("term", "")
+        if "label" not in decision:
+            decision["label"] = by_number.get(decision["number"], str(decision["number"]))
+        if decision.get("votes"):
+            decision["votes"].setdefault("unanimous", False)
     total = len(data["attendees_in_person"]) + len(data["attendees_online"])
     data["attendees_total"] = total
     # ГОСТ Р 7.0.97-2016: with many attendees the protocol gives the count and attaches the list.
@@ -217,11 +238,13 @@ def decisions_report_context(
         rows.append(
             {
                 "number": decision.number,
+                "label": decision.numbered,
                 "text": decision.text,
                 "meeting_number": decision.meeting.number,
                 "meeting_date": decision.meeting.date,
                 "responsible": [{"name": p.short_name} for p in decision.responsible_people],
                 "deadline": decision.deadline,
+                "term": decision.term,
                 "status_label": status_label(decision, today),
                 # A cancelled decision reports why it was cancelled.
                 "report_text": decision.report_text or (decision.cancel_reason if cancelled else ""),
@@ -260,27 +283,36 @@ def _demo_decisions() -> list[dict]:
     return [
         {
             "number": 1,
+            "label": "1.1",
             "text": "Поручить Экспертному совету Промышленного образовательно-отраслевого кластера разработку "
             "экспертных чек-листов с критериями оценки основных образовательных программ СПО.",
             "responsible": [{"name": "Пояркова О.Н."}],
             "deadline": dt.date(2021, 12, 1),
-            "votes": {"for": 11, "against": 0, "abstained": 0},
+            "term": "постоянно",
+            "votes": {"for": 11, "against": 0, "abstained": 0, "unanimous": False},
+            "item_votes": {"for": 11, "against": 0, "abstained": 0, "unanimous": True},
             "item_number": 1,
         },
         {
             "number": 2,
+            "label": "2.1",
             "text": "Разработать медиаплан Промышленного образовательно-отраслевого кластера на 2021 - 2022 годы.",
             "responsible": [{"name": "Кузнецова Н.В."}, {"name": "Жарких Е.В."}],
             "deadline": dt.date(2021, 12, 1),
-            "votes": {"for": 10, "against": 0, "abstained": 1},
+            "term": "ежеквартально",
+            "votes": {"for": 10, "against": 0, "abstained": 1, "unanimous": False},
+            "item_votes": {"for": 10, "against": 0, "abstained": 1, "unanimous": False},
             "item_number": 2,
         },
         {
             "number": 3,
+            "label": "3.1",
             "text": "Провести следующее заседание Координационного совета в декабре 2021 года.",
             "responsible": [{"name": "Жарких Е.В."}],
             "deadline": dt.date(2021, 12, 20),
-            "votes": {"for": 11, "against": 0, "abstained": 0},
+            "term": "ежемесячно до 5 числа",
+            "votes": {"for": 11, "against": 0, "abstained": 0, "unanimous": False},
+            "item_votes": None,
             "item_number": None,
         },
     ]
@@ -322,18 +354,22 @@ def demo_protocol_context() -> dict:
         "agenda": [
             {
                 "number": 1,
+                "speaker": "Пояркова О.Н.",
                 "text": "Процедурные вопросы согласования основных образовательных программ СПО "
                 "со стороны предприятий-работодателей;",
                 "speakers": [{"name": "Пояркова О.Н.", "summary": "о порядке согласования программ СПО с работодателями."}],
                 "discussion": [{"name": "Елисеев В.А.", "summary": "предложил проводить экспертные сессии."}],
                 "decisions": [decisions[0]],
+                "votes": {"for": 11, "against": 0, "abstained": 0, "unanimous": True},
             },
             {
                 "number": 2,
+                "speaker": "Беляев Е.В.",
                 "text": "Единообразие подходов участников кластера к освещению знаковых мероприятий и событий.",
                 "speakers": [{"name": "Беляев Е.В.", "summary": "об освещении событий кластера."}],
                 "discussion": [{"name": "Кускова Е.В.", "summary": "предложила единый медиаплан."}],
                 "decisions": [decisions[1]],
+                "votes": {"for": 10, "against": 0, "abstained": 1, "unanimous": False},
             },
         ],
         "decisions": decisions,
@@ -364,11 +400,13 @@ def demo_decisions_report_context() -> dict:
         "rows": [
             {
                 "number": 1,
+                "label": "1",
                 "text": "Поручить Экспертному совету разработку экспертных чек-листов.",
                 "meeting_number": 2,
                 "meeting_date": meeting_date,
                 "responsible": [{"name": "Пояркова О.Н."}],
                 "deadline": dt.date(2021, 12, 1),
+                "term": "постоянно",
                 "status_label": DecisionStatus.DONE.label,
                 "report_text": "Чек-листы утверждены Экспертным советом.",
                 "done_on": dt.date(2021, 11, 25),

@@ -34,6 +34,7 @@ def pdf_available() -> bool:
 
 
 bp.add_app_template_global(pdf_available)
+bp.add_app_template_global(services.FORM_LABELS, "protocol_form_labels")
 
 
 def _send(build, ext: str):
@@ -72,10 +73,19 @@ def _meeting_or_404(meeting_id: int, load=services.load_for_documents) -> Meetin
 # Documents of a meeting -------------------------------------------------------------------
 
 
+def _protocol_form() -> str | None:
+    """``?form=short|full``: the form chosen at download (none: the council's)."""
+    form = request.args.get("form") or None
+    if form is not None and form not in services.PROTOCOL_FORMS:
+        abort(404)
+    return form
+
+
 @bp.get(f"/meetings/<int:meeting_id>/protocol.{EXT}")
 def protocol(meeting_id: int, ext: str):
     meeting = _meeting_or_404(meeting_id)
-    return _send(lambda: services.protocol_document(meeting), ext)
+    form = _protocol_form()
+    return _send(lambda: services.protocol_document(meeting, form=form), ext)
 
 
 @bp.get(f"/meetings/<int:meeting_id>/versions/<int:number>/protocol.{EXT}")
@@ -85,7 +95,8 @@ def protocol_version(meeting_id: int, number: int, ext: str):
     version = next((v for v in meeting.versions if v.number == number), None)
     if version is None:
         abort(404)
-    return _send(lambda: services.protocol_document(meeting, version), ext)
+    form = _protocol_form()
+    return _send(lambda: services.protocol_document(meeting, version, form), ext)
 
 
 @bp.get("/meetings/<int:meeting_id>/extract")

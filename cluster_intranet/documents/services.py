@@ -30,6 +30,7 @@ from .rendering import TemplateError, render_document, validate_template
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PROTOCOL_FORMS = {"short": "protocol_short", "full": "protocol_full"}
+FORM_LABELS = {"short": "краткая форма", "full": "полная форма"}
 
 
 @dataclass(frozen=True)
@@ -68,25 +69,26 @@ def load_for_documents(meeting_id: int) -> Meeting | None:
     return meeting
 
 
-def protocol_kind(meeting: Meeting) -> str:
-    """The council's form of protocol, unless the meeting chose another."""
-    return PROTOCOL_FORMS.get(meeting.effective_protocol_form, "protocol_short")
+def protocol_kind(meeting: Meeting, form: str | None = None) -> str:
+    """The form asked for at download («short», «full»), else the council's form."""
+    return PROTOCOL_FORMS.get(form or meeting.council.protocol_form, "protocol_short")
 
 
-def protocol_document(meeting: Meeting, version: ProtocolVersion | None = None) -> Document:
-    """The protocol as it is now, or an approved ``version`` of it as it was approved."""
+def protocol_document(meeting: Meeting, version: ProtocolVersion | None = None, form: str | None = None) -> Document:
+    """The protocol as it is now, or an approved ``version`` of it as it was approved;
+    in the ``form`` asked for (None: the council's)."""
     if version is None:
         context = contexts.protocol_context(meeting)
         name = f"Протокол №{meeting.number} от {meeting.date:%d.%m.%Y}"
     else:
-        context = contexts.protocol_context_from_snapshot(version.snapshot)
+        context = contexts.protocol_context_from_snapshot(version.snapshot, council_form=meeting.council.protocol_form)
         name = f"Протокол №{meeting.number} от {meeting.date:%d.%m.%Y} (редакция {version.number})"
-    return Document(render_document(active_template(protocol_kind(meeting)), context), download_name(None, name, "docx"))
+    return Document(render_document(active_template(protocol_kind(meeting, form)), context), download_name(None, name, "docx"))
 
 
 def extract_document(meeting: Meeting, decision_ids: Iterable[int], certified_by: User) -> Document:
     context = contexts.extract_context(meeting, decision_ids, certified_by)
-    numbers = ", ".join(str(d["number"]) for d in context["decisions"])
+    numbers = ", ".join(d["label"] for d in context["decisions"])
     name = f"Выписка из протокола №{meeting.number} от {meeting.date:%d.%m.%Y} (п. {numbers})"
     return Document(render_document(active_template("extract"), context), download_name(None, name, "docx"))
 

@@ -41,7 +41,7 @@ EXPERTS = {
 }
 
 CHECKLIST_TITLE = "Экспертный чек-лист оценки основной профессиональной образовательной программы СПО"
-PROTOCOL = "Протокол заседания Экспертного совета № 1 от 15.11.2021"
+PROTOCOL = "Протокол заседания Экспертного совета № 1 от 17.11.2021"
 
 Y, P2, N, C = Scale.YES_NO, Scale.POINTS_2, Scale.POINTS_N, Scale.CONFORMITY
 # section -> [(wording, hint, scale, max points for 0–N, weight, required)]
@@ -144,7 +144,7 @@ def _checklist(admin: User | None) -> ChecklistVersion:
         number=1,
         status=ChecklistStatus.PUBLISHED.value,
         protocol_ref=PROTOCOL,
-        published_at=dt.datetime(2021, 11, 15, 7, 0, tzinfo=dt.UTC),
+        published_at=dt.datetime(2021, 11, 17, 9, 0, tzinfo=dt.UTC),
         published_by=admin,
         sections=[
             ChecklistSection(

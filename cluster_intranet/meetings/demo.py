@@ -1,5 +1,7 @@
-"""Demo meetings: Protocol No. 2 of 22 October 2021 exactly as the seed file,
-and a few other meetings, past and planned, so the lists are not empty."""
+"""Demo meetings: Protocol No. 2 of 22 October 2021 exactly as the seed file, the
+Expert Council's Protocol No. 1 of 17 November 2021 (full form) exactly as
+protocol-2021-11-17-expert-council.txt, and a few other meetings, past and planned,
+so the lists are not empty."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -74,6 +76,7 @@ def _key(name: str) -> str:
 def seed(people: dict[str, Person], councils: dict[str, Council], secretaries: dict[str, User]) -> None:
     """The seed protocol and three more meetings; the held ones approved by their secretary
     on the day they were held (not on the day the demo is loaded)."""
+    seed_expert_protocol(people, councils[EXPERT], secretaries)
     coordination, expert = councils[COORDINATION], councils[EXPERT]
     by_key = {_key(short): person for short, person in people.items()}
     if db.session.scalar(select(Meeting.id).where(Meeting.council_id == coordination.id, Meeting.year == 2021, Meeting.number == 2)):
@@ -110,29 +113,110 @@ def seed(people: dict[str, Person], councils: dict[str, Council], secretaries: d
         AgendaItem(position=1, text="О ходе исполнения решений Координационного совета", recurring=True),
         AgendaItem(position=2, text="О плане работы кластера на 2027 год"),
     ]
-    expert_meeting = Meeting(
-        council=expert, number=1, year=2021, date=date(2021, 11, 15), start_time=time(10, 0), end_time=time(12, 0),
-        city="г. Томск", place="ОГБПОУ «Томский индустриальный техникум», ауд. 204", format=MeetingFormat.IN_PERSON.value,
-        status=MeetingStatus.DRAFT.value, chair=by_key[_key("Пояркова О.Н.")], secretary=by_key[_key("Кузнецова Н.В.")],
-    )
-    expert_meeting.agenda_items = [AgendaItem(position=1, text="Об утверждении экспертного чек-листа оценки ООП СПО")]
-    expert_meeting.decisions = [
-        Decision(number=1, text="Утвердить экспертный чек-лист оценки основных образовательных программ СПО.",
-                 agenda_item=expert_meeting.agenda_items[0], status=DecisionStatus.DONE.value,
-                 report_text="Чек-лист утверждён и опубликован в интранете.", report_date=date(2021, 11, 15)),
-    ]
     next_expert = Meeting(
         council=expert, number=1, year=2026, date=date(2026, 12, 10), start_time=time(10, 0), end_time=time(12, 0),
         city="г. Томск", place="ОГБПОУ «Томский индустриальный техникум», ауд. 204", format=MeetingFormat.IN_PERSON.value,
         status=MeetingStatus.PLANNED.value, chair=by_key[_key("Пояркова О.Н.")], secretary=by_key[_key("Кузнецова Н.В.")],
     )
     next_expert.agenda_items = [AgendaItem(position=1, text="Об итогах экспертных сессий 2026 года")]
-    db.session.add_all([planned, expert_meeting, next_expert])
+    db.session.add_all([planned, next_expert])
     db.session.flush()
-    for meeting in (protocol, planned, expert_meeting, next_expert):
+    for meeting in (protocol, planned, next_expert):
+        services.renumber(meeting)
         meeting.refresh_search_text()
     db.session.flush()
-    for meeting in (protocol, expert_meeting):
-        version = services.approve(meeting, secretaries[meeting.secretary.short_name])
-        approved_at = datetime.combine(meeting.date, time(17, 0), clock.local_zone())
-        meeting.approved_at = version.approved_at = approved_at
+    version = services.approve(protocol, secretaries[protocol.secretary.short_name])
+    protocol.approved_at = version.approved_at = _on_the_day(protocol)
+
+
+def _on_the_day(meeting: Meeting) -> datetime:
+    """Approved on the day it was held, not on the day the demo is loaded."""
+    return datetime.combine(meeting.date, time(17, 0), clock.local_zone())
+
+
+# The Expert Council, 17.11.2021: the secretary's notes of
+# ../shared/seed/protocol-2021-11-17-expert-council.md, as data.
+EXPERT_IN_PERSON = ["Пояркова О.Н.", "Соколов А.В.", "Иванова М.С.", "Кузнецова Н.В.", "Елисеев В.А."]
+EXPERT_ONLINE = ["Петренко О.И."]
+EXPERT_INVITED = [
+    ("Королева О.М.", "консультант", "Департамента промышленности и энергетики Администрации Томской области"),
+    ("Мельникова-Гросс Ю.А.", "методист", "ОГБУ «Региональный центр развития профессионального образования»"),
+]
+# text, speaker, what the speaker reported, the discussion (a line each), the vote
+EXPERT_AGENDA = [
+    (
+        "О структуре экспертного чек-листа оценки основных образовательных программ СПО",
+        "Пояркова О.Н.",
+        "о проекте экспертного чек-листа из пяти разделов: цели и результаты программы, содержание и учебный "
+        "план, практическая подготовка, материально-техническое обеспечение, кадровое обеспечение.",
+        "Иванова М.С. – предложила оценивать практическую подготовку по шкале от 0 до 2 баллов.\n"
+        "Петренко О.И. – о включении в чек-лист критерия участия работодателей в государственной итоговой аттестации.",
+        {"votes_for": 6, "votes_against": 0, "votes_abstained": 0},
+    ),
+    (
+        "О порядке проведения экспертных сессий с участием работодателей",
+        "Соколов А.В.",
+        "о порядке проведения экспертных сессий: состав экспертов, сроки, оформление результатов.",
+        "",
+        {"votes_unanimous": True},
+    ),
+]
+# item, text, responsible people, deadline, term in words
+EXPERT_DECISIONS = [
+    (1, "Одобрить структуру экспертного чек-листа с учётом высказанных предложений.", ["Пояркова О.Н."],
+     date(2021, 11, 24), ""),
+    (1, "Подготовить методические рекомендации для экспертов по заполнению чек-листа.",
+     ["Иванова М.С.", "Мельникова-Гросс Ю.А."], date(2021, 12, 1), ""),
+    (2, "Проводить экспертные сессии не реже одного раза в квартал с участием не менее трёх экспертов от "
+        "работодателей.", ["Соколов А.В."], None, "постоянно"),
+    (2, "Информировать участников кластера о датах экспертных сессий через медиаплан кластера.", ["Кузнецова Н.В."],
+     date(2021, 12, 15), ""),
+]
+
+
+def seed_expert_protocol(people: dict[str, Person], expert: Council, secretaries: dict[str, User]) -> Meeting | None:
+    """The Expert Council's Protocol No. 1 of 17.11.2021, approved on its day (None if the
+    council already has a protocol No. 1 of 2021)."""
+    if db.session.scalar(select(Meeting.id).where(Meeting.council_id == expert.id, Meeting.year == 2021, Meeting.number == 1)):
+        return None
+    by_key = {_key(short): person for short, person in people.items()}
+
+    def attendee(name: str, mode: AttendanceMode, position: int, job: str | None = None, org: str | None = None):
+        person = by_key[_key(name)]
+        return Attendance(
+            person=person, mode=mode.value, position=position, name=person.short_name,
+            job_title=person.position if job is None else job,
+            organization=(person.organization.short_name if person.organization else "") if org is None else org,
+        )
+
+    meeting = Meeting(
+        council=expert, number=1, year=2021, date=date(2021, 11, 17), start_time=time(14, 0), end_time=time(16, 0),
+        city="г. Томск", place="ОГБПОУ «Томский индустриальный техникум», ауд. 210", format=MeetingFormat.MIXED.value,
+        status=MeetingStatus.HELD.value, chair=by_key[_key("Пояркова О.Н.")], secretary=by_key[_key("Кузнецова Н.В.")],
+    )
+    meeting.attendances = [
+        *(attendee(name, AttendanceMode.IN_PERSON, n) for n, name in enumerate(EXPERT_IN_PERSON, start=1)),
+        *(attendee(name, AttendanceMode.ONLINE, n) for n, name in enumerate(EXPERT_ONLINE, start=1)),
+        *(attendee(name, AttendanceMode.INVITED, n, job, org) for n, (name, job, org) in enumerate(EXPERT_INVITED, start=1)),
+    ]
+    meeting.agenda_items = [
+        AgendaItem(position=n, text=text, speaker=by_key[_key(speaker)], speaker_name=speaker, speaker_summary=summary,
+                   discussion=discussion, **votes)
+        for n, (text, speaker, summary, discussion, votes) in enumerate(EXPERT_AGENDA, start=1)
+    ]
+    meeting.decisions = [
+        Decision(
+            number=n, text=text, agenda_item=meeting.agenda_items[item - 1], deadline=deadline, term=term,
+            status=DecisionStatus.OPEN.value,
+            responsibles=[DecisionResponsible(person=by_key[_key(who)], position=p) for p, who in enumerate(names)],
+        )
+        for n, (item, text, names, deadline, term) in enumerate(EXPERT_DECISIONS, start=1)
+    ]
+    db.session.add(meeting)
+    db.session.flush()
+    services.renumber(meeting)
+    meeting.refresh_search_text()
+    version = services.approve(meeting, secretaries[meeting.secretary.short_name])
+    meeting.approved_at = version.approved_at = _on_the_day(meeting)
+    db.session.flush()
+    return meeting

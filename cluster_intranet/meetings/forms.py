@@ -26,14 +26,9 @@ class MeetingForm(Form):
     status = SelectField("Статус", choices=[c for c in MeetingStatus.choices() if c[0] != MeetingStatus.APPROVED])
     chair_id = SelectField("Председатель", coerce=id_or_none, validators=[Optional()])
     secretary_id = SelectField("Секретарь", coerce=id_or_none, validators=[Optional()])
-    protocol_form = SelectField(
-        "Форма протокола",
-        coerce=lambda v: v or None,
-        choices=[("", "Как принято в совете"), ("short", "Краткая"), ("full", "Полная (ГОСТ Р 7.0.97-2016)")],
-    )
 
     FIELDS = ("council_id", "number", "date", "start_time", "end_time", "city", "place", "format",
-              "connection_link", "status", "chair_id", "secretary_id", "protocol_form")
+              "connection_link", "status", "chair_id", "secretary_id")
 
     def with_choices(self, councils: list[tuple[int, str]], people: list[tuple[int, str]]) -> "MeetingForm":
         self.council_id.choices = councils
@@ -58,6 +53,9 @@ class AttendeeEditForm(Form):
     FIELDS = ("name", "job_title", "organization", "mode")
 
 
+VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstained", "votes_unanimous")
+
+
 class AgendaItemForm(Form):
     version = version_field()
     text = TextAreaField("Вопрос", validators=required(5000))
@@ -66,8 +64,12 @@ class AgendaItemForm(Form):
     speaker_summary = TextAreaField("Кратко о докладе", validators=optional(20000))
     discussion = TextAreaField("ВЫСТУПИЛИ", validators=optional(20000))
     recurring = BooleanField("Повторять в следующих заседаниях")
+    votes_for = _votes("«За»")
+    votes_against = _votes("«Против»")
+    votes_abstained = _votes("«Воздержались»")
+    votes_unanimous = BooleanField("Единогласно")
 
-    FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discussion", "recurring")
+    FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discussion", "recurring", *VOTE_FIELDS)
 
 
 class DecisionForm(Form):
@@ -76,11 +78,13 @@ class DecisionForm(Form):
     agenda_item_id = SelectField("По вопросу повестки", coerce=id_or_none, validators=[Optional()])
     responsible_ids = IdListField("Ответственные исполнители")
     deadline = DateField("Срок", validators=[Optional()])
+    term = StringField("…или срок словами", validators=optional(200))
     votes_for = _votes("«За»")
     votes_against = _votes("«Против»")
     votes_abstained = _votes("«Воздержались»")
+    votes_unanimous = BooleanField("Единогласно")
 
-    FIELDS = ("text", "agenda_item_id", "deadline", "votes_for", "votes_against", "votes_abstained")
+    FIELDS = ("text", "agenda_item_id", "deadline", "term", *VOTE_FIELDS)
 
     def with_agenda(self, items) -> "DecisionForm":
         self.agenda_item_id.choices = [(None, "— без привязки к вопросу —")] + [

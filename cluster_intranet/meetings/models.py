@@ -12,7 +12,7 @@ from ..councils.models import Council
 from ..directory.models import Person
 from .. import clock
 from ..extensions import db
-from ..model_mixins import LabeledEnum, SearchableMixin, TimestampMixin, UTCDateTime, VersionedMixin
+from ..model_mixins import LabeledEnum, SearchableMixin, TimestampMixin, UTCDateTime, VersionedMixin, VotesMixin
 
 if TYPE_CHECKING:
     from ..decisions.models import Decision
@@ -64,8 +64,6 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.PLANNED.value, index=True)
     chair_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     secretary_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    # None: the council's default form ("short" or "full").
-    protocol_form: Mapped[str | None] = mapped_column(String(20))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -122,10 +120,6 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
         """An approved protocol is read-only until a secretary reopens it."""
         return self.status == MeetingStatus.APPROVED
 
-    @property
-    def effective_protocol_form(self) -> str:
-        return self.protocol_form or self.council.protocol_form
-
     def starts_at(self, zone: ZoneInfo) -> datetime | None:
         return datetime.combine(self.date, self.start_time, zone) if self.start_time else None
 
@@ -164,7 +158,7 @@ class Attendance(VersionedMixin, db.Model):
         return AttendanceMode(self.mode)
 
 
-class AgendaItem(VersionedMixin, db.Model):
+class AgendaItem(VotesMixin, VersionedMixin, db.Model):
     __tablename__ = "agenda_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)

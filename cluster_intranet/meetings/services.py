@@ -14,9 +14,10 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from .. import clock
 from ..concurrency import ensure_current
 from ..auth.models import User
-from ..councils.models import Council, MemberRole
+from ..councils.models import Council
 from ..database import lock_for_update
 from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
+from ..decisions.numbering import decision_labels, numbered_by_item, protocol_order_key
 from ..directory.models import Person
 from ..extensions import db
 from ..search import contains_text
@@ -194,7 +195,7 @@ def next_number(council_id: int, year: int) -> int:
 
 MEETING_FIELDS = (
     "council_id", "number", "date", "start_time", "end_time", "city", "place",
-    "format", "connection_link", "status", "chair_id", "secretary_id", "protocol_form",
+    "format", "connection_link", "status", "chair_id", "secretary_id",
 )
 
 
@@ -303,25 +304,41 @@ def move_attendee(attendance: Attendance, step: int) -> None:
     move(attendance, attendance.meeting.attendees(attendance.mode_enum), step)
 
 
-def quorum(meeting: Meeting) -> dict:
-    """Council members present (in person or online) against the council's rule."""
+def quorum(meeting: Meeting, today: date | None = None) -> dict:
+    """Council members present (in person or online, and the meeting's chair and secretary,
+    who are there though not listed as attendees) against the council's rule. ``marked``:
+    whether attendance is recorded at all; ``early``: the meeting's day has not come, so a
+    quorum not reached is no alarm yet."""
     member_ids = {m.person_id for m in meeting.council.members}
-    present = {
-        a.person_id for a in meeting.attendances if a.mode != AttendanceMode.INVITED and a.person_id in member_ids
-    }
+    attending = {a.person_id for a in meeting.attendances if a.mode != AttendanceMode.INVITED}
+    present = (attending | {meeting.chair_id, meeting.secretary_id}) & member_ids if attending else set()
     needed = meeting.council.quorum_needed(len(member_ids))
-    return {"members": len(member_ids), "present": len(present), "needed": needed, "reached": len(present) >= needed}
+    today = today or clock.local_today()
+    return {
+        "members": len(member_ids), "present": len(present), "needed": needed, "reached": len(present) >= needed,
+        "marked": bool(attending), "early": meeting.date > today,
+    }
 
 
 # Agenda ----------------------------------------------------------------------------------
 
-AGENDA_FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discussion", "recurring")
+VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstained", "votes_unanimous")
+AGENDA_FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discussion", "recurring", *VOTE_FIELDS)
+
+
+def check_votes(data: dict) -> None:
+    """«Единогласно» leaves no one against or abstaining."""
+    if data.get("votes_unanimous"):
+        for field in ("votes_against", "votes_abstained"):
+            if data.get(field):
+                raise MeetingError("При голосовании единогласно «против» и «воздержались» не бывает.", field)
 
 
 def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict, version: int | None = None) -> AgendaItem:
     """Creates or updates an agenda item; ``version`` is the one the form was built from."""
     if item is not None:
         ensure_current(item, version, MeetingError)
+    check_votes(data)
     lock_editable(meeting)
     # Checked before a new item joins the session: a query would flush it half-filled.
     if data.get("speaker_id"):
@@ -329,6 +346,7 @@ def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict, vers
         if speaker is None:
             raise MeetingError("Такого сотрудника нет в справочнике.", "speaker_id")
         data = {**data, "speaker_name": data.get("speaker_name") or speaker.short_name}
+    created = item is None
     if item is None:
         _refuse_repeated(meeting.agenda_items, data, "Такой вопрос уже есть в повестке: № {}.",
                          lambda i: meeting.agenda_items.index(i) + 1)
@@ -338,6 +356,8 @@ def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict, vers
         if field in data:
             setattr(item, field, data[field])
     db.session.flush()
+    if created:  # decisions tied to no item are numbered after the items
+        renumber(meeting)
     meeting.refresh_search_text()
     return item
 
@@ -356,12 +376,14 @@ def remove_agenda_item(item: AgendaItem) -> None:
     lock_editable(meeting)
     meeting.agenda_items.remove(item)
     db.session.flush()
+    renumber(meeting)
     meeting.refresh_search_text()
 
 
 def move_agenda_item(item: AgendaItem, step: int) -> None:
     lock_editable(item.meeting)
     move(item, item.meeting.agenda_items, step)
+    renumber(item.meeting)
 
 
 def agenda_number(item: AgendaItem) -> int:
@@ -370,7 +392,7 @@ def agenda_number(item: AgendaItem) -> int:
 
 # Decisions -------------------------------------------------------------------------------
 
-DECISION_FIELDS = ("text", "agenda_item_id", "deadline", "votes_for", "votes_against", "votes_abstained")
+DECISION_FIELDS = ("text", "agenda_item_id", "deadline", "term", *VOTE_FIELDS)
 
 
 def save_decision(
@@ -380,6 +402,9 @@ def save_decision(
     ``version`` is the one the form was built from: an older one is refused."""
     if decision is not None:
         ensure_current(decision, version, MeetingError)
+    check_votes(data)
+    if data.get("deadline") and data.get("term"):
+        raise MeetingError("Укажите либо дату, либо срок словами («постоянно»), не то и другое.", "term")
     lock_editable(meeting)
     people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(responsible_ids)))}
     missing = [pid for pid in responsible_ids if pid not in people]
@@ -388,14 +413,15 @@ def save_decision(
     if data.get("agenda_item_id") and data["agenda_item_id"] not in {i.id for i in meeting.agenda_items}:
         raise MeetingError("Такого вопроса нет в повестке этого заседания.", "agenda_item_id")
     if decision is None:
-        _refuse_repeated(meeting.decisions, data, "Такое решение уже есть в протоколе: № {}.", lambda d: d.number)
-        decision = Decision(number=_next_decision_number(meeting))
+        _refuse_repeated(meeting.decisions, data, "Такое решение уже есть в протоколе: № {}.", lambda d: d.numbered)
+        decision = Decision(number=_next_decision_number(meeting), label="")
         meeting.decisions.append(decision)
     for field in DECISION_FIELDS:
         if field in data:
             setattr(decision, field, data[field])
     _set_responsibles(decision, [people[pid] for pid in dict.fromkeys(responsible_ids)])
     db.session.flush()
+    renumber(meeting)
     meeting.refresh_search_text()
     return decision
 
@@ -424,23 +450,71 @@ def remove_decision(decision: Decision) -> None:
     lock_editable(meeting)
     meeting.decisions.remove(decision)
     db.session.flush()
-    _renumber(meeting.decisions)
+    renumber(meeting)
     meeting.refresh_search_text()
 
 
 def move_decision(decision: Decision, step: int) -> None:
+    """Up or down in the protocol; in the full form, within its agenda item."""
     meeting = decision.meeting
     lock_editable(meeting)
-    decisions = list(meeting.decisions)
+    decisions = _in_protocol_order(meeting)
     index = decisions.index(decision)
     other = index + step
-    if 0 <= other < len(decisions):
-        decisions[index], decisions[other] = decisions[other], decisions[index]
-        _renumber(decisions)
+    if not 0 <= other < len(decisions):
+        return
+    by_item = numbered_by_item(meeting.council.protocol_form, len(meeting.agenda_items))
+    if by_item and decisions[other].agenda_item_id != decision.agenda_item_id:
+        return  # another item's decisions: the item is changed in the decision's form
+    decisions[index], decisions[other] = decisions[other], decisions[index]
+    _number(decisions)
+    _label(meeting, decisions)
 
 
-def _renumber(decisions: list[Decision]) -> None:
+def _in_protocol_order(meeting: Meeting) -> list[Decision]:
+    items = {item.id: n for n, item in enumerate(sorted(meeting.agenda_items, key=lambda i: i.position), start=1)}
+    form = meeting.council.protocol_form
+    return sorted(
+        meeting.decisions,
+        key=lambda d: protocol_order_key(form, len(items), items.get(d.agenda_item_id), d.number),
+    )
+
+
+def renumber(meeting: Meeting) -> None:
+    """After any change of the agenda or the decisions: numbers 1..n in protocol order
+    (in the full form, by agenda item) and the labels the protocol prints (numbering.py)."""
+    decisions = _in_protocol_order(meeting)
+    _number(decisions)
+    _label(meeting, decisions)
+
+
+def renumber_council(council: Council) -> None:
+    """The council's protocol form changed: its open protocols are numbered anew (an
+    approved one keeps the numbers it was approved with, as its kept version prints them)."""
+    stmt = (
+        select(Meeting)
+        .where(Meeting.council_id == council.id, Meeting.status != MeetingStatus.APPROVED.value)
+        .options(selectinload(Meeting.agenda_items), selectinload(Meeting.decisions))
+    )
+    for meeting in db.session.scalars(stmt):
+        renumber(meeting)
+
+
+def _label(meeting: Meeting, decisions: list[Decision]) -> None:
+    items = {item.id: n for n, item in enumerate(sorted(meeting.agenda_items, key=lambda i: i.position), start=1)}
+    labels = decision_labels(
+        meeting.council.protocol_form, [items.get(d.agenda_item_id) for d in decisions], len(items)
+    )
+    for decision, label in zip(decisions, labels):
+        if decision.label != label:
+            decision.label = label
+    db.session.flush()
+
+
+def _number(decisions: list[Decision]) -> None:
     """Numbers 1..n in list order; through negatives so the unique (meeting, number) holds."""
+    if [d.number for d in decisions] == list(range(1, len(decisions) + 1)):
+        return
     for decision in decisions:
         decision.number = -decision.number if decision.number > 0 else decision.number
     db.session.flush()
@@ -490,9 +564,9 @@ def reopen(meeting: Meeting, user: User, reason: str) -> None:
 
 
 def copy_as_next(meeting: Meeting, on_date: date) -> Meeting:
-    """The next meeting of the series: same council and place, the members as
-    attendees, the recurring agenda items, and the open decisions carried into an
-    item «О ходе исполнения решений»."""
+    """The next meeting of the series: same council, place, chair and secretary, the
+    recurring agenda items, and the open decisions carried into an item «О ходе
+    исполнения решений»; its attendance is not marked yet."""
     # Two copies of one meeting take turns, and the second finds the first's.
     lock_for_update(meeting)
     existing = db.session.scalar(
@@ -516,19 +590,16 @@ def copy_as_next(meeting: Meeting, on_date: date) -> Meeting:
         status=MeetingStatus.PLANNED.value,
         chair_id=meeting.chair_id,
         secretary_id=meeting.secretary_id,
-        protocol_form=meeting.protocol_form,
     )
     db.session.add(new)
-    members = [m for m in council.members if m.role != MemberRole.SECRETARY]
-    new.attendances = [
-        Attendance(person=m.person, mode=AttendanceMode.IN_PERSON.value, position=index, **snapshot(m.person))
-        for index, m in enumerate(members, start=1)
-    ]
+    # Nobody is marked present at a meeting that has not happened: the secretary records
+    # attendance on the day.
     items = [AgendaItem(text=item.text, recurring=True) for item in meeting.agenda_items if item.recurring]
     open_decisions = [d for d in meeting.decisions if d.status in (DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS)]
     if open_decisions:
-        listed = "; ".join(f"{d.number}. {d.text}" for d in open_decisions)
-        items.append(AgendaItem(text=f"{PROGRESS_ITEM} (протокол № {meeting.number} от {meeting.date:%d.%m.%Y}): {listed}"))
+        # «1.2. Text; 2.1. Text.»: each text without its own closing punctuation.
+        listed = "; ".join(f"{d.label or d.number}. {d.text.rstrip(' .;,')}" for d in open_decisions)
+        items.append(AgendaItem(text=f"{PROGRESS_ITEM} (протокол № {meeting.number} от {meeting.date:%d.%m.%Y}): {listed}."))
     for position, item in enumerate(items, start=1):
         item.position = position
     new.agenda_items = items
@@ -558,22 +629,41 @@ def protocol_data(meeting: Meeting) -> dict:
         return {"name": a.name, "position": a.job_title, "organization": a.organization}
 
     agenda_numbers = {item.id: number for number, item in enumerate(meeting.agenda_items, start=1)}
+    ordered = _in_protocol_order(meeting)
+    labels = dict(zip(ordered, decision_labels(
+        meeting.council.protocol_form, [agenda_numbers.get(d.agenda_item_id) for d in ordered], len(agenda_numbers)
+    )))
 
     def decision_data(d: Decision) -> dict:
-        votes = None
-        if d.has_votes:
-            votes = {"for": d.votes_for or 0, "against": d.votes_against or 0, "abstained": d.votes_abstained or 0}
         return {
             "number": d.number,
+            "label": labels[d],
             "text": d.text,
             "responsible": [{"name": p.short_name} for p in d.responsible_people],
             # The protocol records the deadline as decided, whatever moves came later.
             "deadline": d.original_deadline,
-            "votes": votes,
+            "term": d.term,
+            "votes": d.votes,
+            "item_votes": None,
             "item_number": agenda_numbers.get(d.agenda_item_id),
         }
 
-    decisions = [decision_data(d) for d in meeting.decisions]
+    decisions = [decision_data(d) for d in ordered]
+    agenda = []
+    for number, item in enumerate(meeting.agenda_items, start=1):
+        item_decisions = [d for d in decisions if d["item_number"] == number]
+        if item_decisions:  # the short form prints the item's vote after its last decision
+            item_decisions[-1]["item_votes"] = item.votes
+        agenda.append({
+            "number": number,
+            "text": item.text,
+            "speaker": item.speaker_name,
+            "speakers": [{"name": item.speaker_name, "summary": item.speaker_summary}] if item.speaker_name else [],
+            # ВЫСТУПИЛИ: each line of the record its own paragraph («Иванова М.С. – предложила …»).
+            "discussion": [{"name": "", "summary": line.strip()} for line in item.discussion.splitlines() if line.strip()],
+            "decisions": item_decisions,
+            "votes": item.votes,
+        })
     council = meeting.council
     attendees = [a for a in meeting.attendances if a.mode != AttendanceMode.INVITED]
     return {
@@ -592,16 +682,7 @@ def protocol_data(meeting: Meeting) -> dict:
         "attendees_online": [attendee(a) for a in meeting.attendees(AttendanceMode.ONLINE)],
         "invited": [attendee(a) for a in meeting.attendees(AttendanceMode.INVITED)],
         "attendees_total": len(attendees),
-        "agenda": [
-            {
-                "number": number,
-                "text": item.text,
-                "speakers": [{"name": item.speaker_name, "summary": item.speaker_summary}] if item.speaker_name else [],
-                "discussion": [{"name": "", "summary": item.discussion}] if item.discussion else [],
-                "decisions": [d for d in decisions if d["item_number"] == number],
-            }
-            for number, item in enumerate(meeting.agenda_items, start=1)
-        ],
+        "agenda": agenda,
         "decisions": decisions,
         "decisions_without_item": [d for d in decisions if d["item_number"] is None],
         # The meeting's materials (Meeting.materials is declared by the materials area).

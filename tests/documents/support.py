@@ -37,6 +37,7 @@ def _seed_protocol_context() -> dict:
     """The protocol of 22.10.2021 (seed/protocol-2021-10-22.txt), typed in by hand."""
     decision_1 = {
         "number": 1,
+        "label": "1",
         "text": "Поручить Экспертному совету Промышленного образовательно-отраслевого "
         "кластера разработку экспертных чек-листов с критериями оценки основных "
         "образовательных программ СПО. Согласование работодателями программ СПО "
@@ -44,26 +45,34 @@ def _seed_protocol_context() -> dict:
         "экспертных чек-листов.",
         "responsible": [{"name": "Пояркова О.Н."}],
         "deadline": dt.date(2021, 12, 1),
+        "term": "",
         "votes": None,
+        "item_votes": None,
         "item_number": 1,
     }
     decision_2 = {
         "number": 2,
+        "label": "2",
         "text": "Применять принцип единообразия в подходах к освещению мероприятий и "
         "событий в рамках деятельности Промышленного образовательно-отраслевого "
         "кластера на официальных сайтах всех участников кластера.",
         "responsible": [],
         "deadline": None,
+        "term": "",
         "votes": None,
+        "item_votes": None,
         "item_number": 2,
     }
     decision_3 = {
         "number": 3,
+        "label": "3",
         "text": "Разработать медиаплан Промышленного образовательно-отраслевого кластера "
         "на 2021 - 2022 годы для рекламно-информационных целей о деятельности кластера.",
         "responsible": [{"name": "Кузнецова Н.В."}],
         "deadline": dt.date(2021, 12, 1),
+        "term": "",
         "votes": None,
+        "item_votes": None,
         "item_number": 2,
     }
     in_person = [
@@ -115,9 +124,11 @@ def _seed_protocol_context() -> dict:
                 "number": 1,
                 "text": "Процедурные вопросы согласования основных образовательных "
                 "программ СПО со стороны предприятий-работодателей;",
+                "speaker": "",
                 "speakers": [],
                 "discussion": [],
                 "decisions": [decision_1],
+                "votes": None,
             },
             {
                 "number": 2,
@@ -125,9 +136,11 @@ def _seed_protocol_context() -> dict:
                 "мероприятий и событий в рамках деятельности кластера, а также механизмы "
                 "использования средств массовой информации для продвижения идей кластера "
                 "для всех заинтересованных лиц.",
+                "speaker": "",
                 "speakers": [],
                 "discussion": [],
                 "decisions": [decision_2, decision_3],
+                "votes": None,
             },
         ],
         "decisions": [decision_1, decision_2, decision_3],
@@ -166,15 +179,20 @@ def full_context() -> dict:
     first["speakers"] = [{"name": "Пояркова О.Н.", "summary": "о порядке согласования программ СПО с работодателями."}]
     first["discussion"] = [{"name": "Елисеев В.А.", "summary": "предложил проводить экспертные сессии."}]
     second["speakers"] = [{"name": "Беляев Е.В.", "summary": "об освещении событий кластера."}]
-    for decision in context["decisions"]:
-        decision["votes"] = {"for": 11, "against": 0, "abstained": 0}
+    # numbered as a council of the full form numbers them: by agenda item (numbering.py)
+    for decision, label in zip(context["decisions"], ("1.1", "2.1", "2.2")):
+        decision["votes"] = {"for": 11, "against": 0, "abstained": 0, "unanimous": False}
+        decision["label"] = label
     context["decisions_without_item"] = [
         {
             "number": 4,
+            "label": "3.1",
             "text": "Провести следующее заседание в декабре 2021 года.",
             "responsible": [{"name": "Жарких Е.В."}],
             "deadline": dt.date(2021, 12, 20),
-            "votes": {"for": 10, "against": 0, "abstained": 1},
+            "term": "",
+            "votes": {"for": 10, "against": 0, "abstained": 1, "unanimous": False},
+            "item_votes": None,
             "item_number": None,
         }
     ]
@@ -192,11 +210,13 @@ def report_context() -> dict:
     rows = [
         {
             "number": 1,
+            "label": "1",
             "text": "Разработать экспертные чек-листы.",
             "meeting_number": 2,
             "meeting_date": meeting_date,
             "responsible": [{"name": "Пояркова О.Н."}],
             "deadline": dt.date(2021, 12, 1),
+            "term": "",
             "status_label": "Выполнено",
             "report_text": "Чек-листы утверждены Экспертным советом.",
             "done_on": dt.date(2021, 11, 25),
@@ -204,11 +224,13 @@ def report_context() -> dict:
         },
         {
             "number": 2,
+            "label": "2",
             "text": "Применять принцип единообразия.",
             "meeting_number": 2,
             "meeting_date": meeting_date,
             "responsible": [],
             "deadline": None,
+            "term": "",
             "status_label": "В работе",
             "report_text": "",
             "done_on": None,
@@ -216,11 +238,13 @@ def report_context() -> dict:
         },
         {
             "number": 3,
+            "label": "3",
             "text": "Разработать медиаплан кластера на 2021 - 2022 годы.",
             "meeting_number": 2,
             "meeting_date": meeting_date,
             "responsible": "Кузнецова Н.В.",
             "deadline": dt.date(2021, 12, 1),
+            "term": "",
             "status_label": "Просрочено",
             "report_text": "",
             "done_on": None,

@@ -47,9 +47,11 @@ def fill_optional(context: dict) -> dict:
     context["invited"] = context["attendees_online"][:1]
     context["agenda"][0]["speakers"] = [{"name": "Пояркова О.Н.", "summary": "доклад"}]
     context["agenda"][0]["discussion"] = [{"name": "", "summary": "обсуждение"}]
+    vote = {"for": 1, "against": 0, "abstained": 0, "unanimous": False}
     for decision in (context["decisions"][0], context["agenda"][0]["decisions"][0]):  # copies in a snapshot
-        decision["votes"] = {"for": 1, "against": 0, "abstained": 0}
-    context["decisions_without_item"] = context["decisions"][:1]
+        decision["votes"] = decision["item_votes"] = dict(vote)
+    context["agenda"][0]["votes"] = dict(vote)
+    context["decisions_without_item"] = [dict(context["decisions"][0], item_votes=None)]
     context["appendices"] = [{"number": 1, "title": "Смета", "filename": "Смета.xlsx", "item_number": 1}]
     return context
 

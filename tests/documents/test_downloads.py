@@ -97,27 +97,30 @@ def test_protocol_of_200_decisions(secretary, demo):
     assert lines.count("Срок до 31.01.2022.") == 100
 
 
-def test_full_form_chosen_by_the_meeting(secretary, demo, app):
+def test_full_form_chosen_at_download(secretary, demo, app):
     meetings.reopen(demo, db.session.scalar(select(User)), "полная форма")
-    demo.protocol_form = "full"
     demo.chair = demo.council.members[0].person
     demo.decisions[0].votes_for, demo.decisions[0].votes_against, demo.decisions[0].votes_abstained = 11, 0, 0
     db.session.commit()
-    lines = download(secretary, protocol_url(demo))
+    assert download(secretary, protocol_url(demo))[0] == "ПРОТОКОЛ № 2"  # the council's (short) form
+    assert secretary.get(protocol_url(demo) + "?form=long").status_code == 404
+    lines = download(secretary, protocol_url(demo) + "?form=full")
     assert lines[:3] == [
         "Координационный совет Промышленного образовательно-отраслевого кластера",
         "ПРОТОКОЛ",
         "заседания Координационного совета Промышленного образовательно-отраслевого кластера",
     ]
     assert "Председатель – Е.В. Беляев" in lines and "Секретарь – Е.В. Жарких" in lines
-    assert "Присутствовали:" in lines
-    assert [line for line in lines if line.startswith(("1.1.", "2.1.", "2.2."))][0].startswith("1.1. Поручить Экспертному совету")
+    assert "Присутствовали очно:" in lines
+    # the numbers of the council's (short) form, one numbering everywhere
+    assert lines[lines.index("РЕШИЛИ:") + 1].startswith("1. Поручить Экспертному совету")
+    assert not [line for line in lines if line.startswith(("1.1.", "2.1.", "2.2."))]
     assert "Голосовали: «за» – 11, «против» – 0, «воздержались» – 0." in lines
     assert lines.index("ПОВЕСТКА ДНЯ:") < lines.index("1. СЛУШАЛИ:") < lines.index("РЕШИЛИ:")
 
     app.config["DOCUMENTS_ATTENDEES_LIST_THRESHOLD"] = 10
     try:
-        lines = download(secretary, protocol_url(demo))
+        lines = download(secretary, protocol_url(demo) + "?form=full")
     finally:
         app.config["DOCUMENTS_ATTENDEES_LIST_THRESHOLD"] = 25
     assert "Присутствовали: 11 чел. (список прилагается)" in lines
@@ -145,7 +148,8 @@ def test_approved_version_downloads_as_it_was_approved(secretary, demo):
 
 def test_meeting_page_links_the_documents(viewer, demo, monkeypatch):
     page = viewer.get(f"/meetings/{demo.id}").get_data(as_text=True)
-    assert f'href="/documents/meetings/{demo.id}/protocol.docx"' in page
+    short, full = (f'href="/documents/meetings/{demo.id}/protocol.docx?form={form}"' for form in ("short", "full"))
+    assert short in page and full in page and page.index(short) < page.index(full)  # the council's form first
     assert f"/documents/meetings/{demo.id}/versions/1/protocol.docx" in page
     assert f"/documents/meetings/{demo.id}/extract" in page
     monkeypatch.setattr(document_routes, "soffice_path", lambda configured=None: None)
@@ -222,7 +226,7 @@ def test_report_for_a_period(viewer, demo):
     assert len(rows) == 4  # header + three decisions
     assert rows[1][2] == "№ 2 от 22.10.2021, п. 1" and rows[1][3] == "Пояркова О.Н." and rows[1][4] == "01.12.2021"
     # The demo's execution control: decision 1 done, decision 3's deadline moved to 28.02.2022 and missed.
-    assert rows[1][5] == "Исполнено" and rows[1][6].endswith("(15.11.2021)") and rows[1][7] == ""
+    assert rows[1][5] == "Исполнено" and rows[1][6].endswith("(17.11.2021)") and rows[1][7] == ""
     assert rows[2][5] == "Открыто" and rows[2][4] == ""
     assert rows[3][4] == "28.02.2022" and rows[3][5] == "Просрочено" and int(rows[3][7]) > 300
     assert "Всего решений – 3" in lines
@@ -241,7 +245,7 @@ def test_report_over_every_council(viewer, demo):
     response = viewer.get("/documents/reports/decisions.docx?council=0&start=2021-01-01&end=2021-12-31")
     lines = docx_paragraphs(response.data)
     assert lines[1] == "советов Промышленного образовательно-отраслевого кластера"
-    assert "Всего решений – 4" in lines  # the Coordination Council's three and the Expert Council's one
+    assert "Всего решений – 7" in lines  # the Coordination Council's three and the Expert Council's four
 
 
 # PDF -----------------------------------------------------------------------------------------

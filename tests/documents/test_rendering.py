@@ -214,10 +214,13 @@ def test_a_protocol_with_200_decisions_renders(seed_context):
     seed_context["decisions"] = [
         {
             "number": n,
+            "label": str(n),
             "text": f"Решение номер {n}.",
             "responsible": [{"name": "Пояркова О.Н."}],
             "deadline": dt.date(2022, 1, 1) + dt.timedelta(days=n),
+            "term": "",
             "votes": None,
+            "item_votes": None,
             "item_number": None,
         }
         for n in range(1, 201)
@@ -246,7 +249,7 @@ def test_full_form_content_and_order():
             "Время проведения: 10:00 – 11:30",
             "Председатель – Е.В. Беляев",
             "Секретарь – Е.В. Жарких",
-            "Присутствовали:",
+            "Присутствовали очно:",
             "1. Беляев Е.В., директор",
             "Онлайн подключение:",
             "Приглашённые:",
@@ -268,7 +271,7 @@ def test_full_form_content_and_order():
             "2.1. Применять принцип",
             "2.2. Разработать медиаплан",
             "ПО ИТОГАМ ЗАСЕДАНИЯ РЕШИЛИ:",
-            "4. Провести следующее заседание",
+            "3.1. Провести следующее заседание",
             "Ответственный исполнитель – Жарких Е.В., срок до 20.12.2021.",
             "Голосовали: «за» – 10, «против» – 0, «воздержались» – 1.",
             "Приложения:",
@@ -289,8 +292,9 @@ def test_full_form_without_votes_speakers_or_extras(seed_context):
     for absent in ("Голосовали", "ВЫСТУПИЛИ", "Приглашённые", "ПО ИТОГАМ", "Место проведения", "Время", "Председатель",
                    "Приложения"):
         assert absent not in text
-    # No speakers: the item is heard by its wording.
-    assert_in_order(paragraphs, ["1. СЛУШАЛИ:", "Процедурные вопросы", "РЕШИЛИ:", "1.1. Поручить"])
+    # No speakers: the item is heard by its wording. The decisions keep their numbers of
+    # the short form's council (one numbering everywhere).
+    assert_in_order(paragraphs, ["1. СЛУШАЛИ:", "Процедурные вопросы", "РЕШИЛИ:", "1. Поручить"])
 
 
 def test_full_form_attendees_as_count_moves_the_list_to_an_appendix():
@@ -334,10 +338,10 @@ def test_extract_of_chosen_decisions():
             "Секретарь – Е.В. Жарких",
             "Присутствовали: 11 чел.",
             "ПОСТАНОВИЛИ:",
-            "1. Поручить Экспертному совету",
+            "1.1. Поручить Экспертному совету",
             "Ответственный исполнитель – Пояркова О.Н., срок до 01.12.2021.",
             "Голосовали: «за» – 11",
-            "3. Разработать медиаплан",  # the decision keeps its number in the protocol
+            "2.2. Разработать медиаплан",  # the decision keeps its number in the protocol
             "Ответственный исполнитель – Кузнецова Н.В., срок до 01.12.2021.",
             "Верно",
             "Секретарь Координационного совета",

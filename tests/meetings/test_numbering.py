@@ -1,0 +1,142 @@
+"""Issue 14, part B: one numbering everywhere, following the council's protocol form —
+1.1, 1.2, 2.1 … in a council of the full form, 1, 2, 3 in one of the short form."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from cluster_intranet.councils import services as councils
+from cluster_intranet.decisions.models import Decision
+from cluster_intranet.decisions.numbering import decision_labels
+from cluster_intranet.documents import services as documents
+from cluster_intranet.extensions import db
+from cluster_intranet.meetings import services
+from cluster_intranet.meetings.models import Meeting
+from tests import factories
+from tests.documents.support import docx_paragraphs
+
+
+@pytest.mark.parametrize(
+    "form, items, count, labels",
+    [
+        ("full", [1, 1, 2], 2, ["1.1", "1.2", "2.1"]),
+        ("full", [1, None, 2, None], 2, ["1.1", "3.1", "2.1", "3.2"]),  # no item: after the items
+        ("full", [None, None], 0, ["1", "2"]),  # no agenda at all
+        ("short", [1, 1, 2], 2, ["1", "2", "3"]),
+    ],
+)
+def test_decision_labels(form, items, count, labels):
+    assert decision_labels(form, items, count) == labels
+
+
+def _meeting(form: str) -> Meeting:
+    meeting = Meeting(council=factories.council(protocol_form=form), number=1, year=2021, date=date(2021, 11, 17))
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def _labels(meeting) -> list[tuple[str, str]]:
+    rows = db.session.execute(select(Decision.label, Decision.text).where(Decision.meeting_id == meeting.id).order_by(Decision.number))
+    return [tuple(row) for row in rows]
+
+
+def test_full_form_numbers_by_item_whatever_the_order_of_entry(app, secretary, ctx):
+    meeting = _meeting("full")
+    first = services.save_agenda_item(meeting, None, {"text": "О чек-листе"})
+    second = services.save_agenda_item(meeting, None, {"text": "О сессиях"})
+    db.session.commit()
+    for text, item in (("Проводить", second), ("Одобрить", first), ("Итог", None), ("Подготовить", first)):
+        response = secretary.hx("post", f"/meetings/{meeting.id}/decisions", data={"text": text, "agenda_item_id": item.id if item else ""})
+        assert response.status_code == 200
+    assert _labels(meeting) == [("1.1", "Одобрить"), ("1.2", "Подготовить"), ("2.1", "Проводить"), ("3.1", "Итог")]
+    page = secretary.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert page.index("1.1.</span>") < page.index("1.2.</span>") < page.index("2.1.</span>") < page.index("3.1.</span>")
+
+    # a decision moves within its item, not into another's
+    one_two = db.session.scalar(select(Decision).where(Decision.text == "Подготовить"))
+    assert secretary.hx("post", f"/meetings/decisions/{one_two.id}/move/down").status_code == 200
+    assert _labels(meeting)[1:3] == [("1.2", "Подготовить"), ("2.1", "Проводить")]
+    assert secretary.hx("post", f"/meetings/decisions/{one_two.id}/move/up").status_code == 200
+    assert _labels(meeting)[:2] == [("1.1", "Подготовить"), ("1.2", "Одобрить")]
+    # the agenda reordered: the numbers follow
+    assert secretary.hx("post", f"/meetings/agenda/{second.id}/move/up").status_code == 200
+    assert _labels(meeting) == [("1.1", "Проводить"), ("2.1", "Подготовить"), ("2.2", "Одобрить"), ("3.1", "Итог")]
+    # one more item: the loose decision comes after it
+    services.save_agenda_item(meeting, None, {"text": "Разное"})
+    db.session.commit()
+    assert _labels(meeting)[-1] == ("4.1", "Итог")
+
+
+def test_short_form_numbers_in_order_and_a_changed_form_renumbers(app, secretary, ctx):
+    meeting = _meeting("short")
+    item = services.save_agenda_item(meeting, None, {"text": "Вопрос"})
+    for text in ("Первое", "Второе"):
+        services.save_decision(meeting, None, {"text": text, "agenda_item_id": item.id}, [])
+    db.session.commit()
+    assert _labels(meeting) == [("1", "Первое"), ("2", "Второе")]
+    council = meeting.council
+    councils.save_council(council, {"name": council.name, "protocol_form": "full"})
+    db.session.commit()
+    assert _labels(meeting) == [("1.1", "Первое"), ("1.2", "Второе")]
+
+
+def test_every_place_prints_the_protocols_number(app, secretary, ctx):
+    """The documents, the control pages, the report, the calendar, the e-mails: «1.2»."""
+    from cluster_intranet.calendar import feeds
+    from cluster_intranet.decisions import reminders
+
+    meeting = _meeting("full")
+    item = services.save_agenda_item(meeting, None, {"text": "О чек-листе"})
+    lead = factories.person(surname="Иванова", email="ivanova@example.test")
+    services.save_decision(meeting, None, {"text": "Одобрить структуру.", "agenda_item_id": item.id}, [])
+    second = services.save_decision(meeting, None, {"text": "Подготовить рекомендации.", "agenda_item_id": item.id,
+                                                    "deadline": date(2021, 12, 1)}, [lead.id])
+    db.session.commit()
+    for form in ("full", "short"):
+        lines = docx_paragraphs(documents.protocol_document(meeting, form=form).content)
+        assert "1.2. Подготовить рекомендации." in lines
+    report = docx_paragraphs(documents.decisions_report_document(
+        meeting.council, date(2021, 1, 1), date(2021, 12, 31), [second]).content)
+    assert any(line.endswith("п. 1.2") for line in report)
+    control = secretary.get("/decisions/?status=all").get_data(as_text=True)
+    assert '<td class="text-end">1.2</td>' in control
+    assert secretary.get(f"/decisions/{second.id}").get_data(as_text=True).count("Решение № 1.2") >= 1
+    message = reminders.build_message(reminders.Digest(lead, [second], []), date(2021, 12, 5), 7, lambda *a: "http://x/")
+    assert "решение № 1.2." in message.get_body().get_content()
+    with app.test_request_context():
+        scope = feeds.Scope(feed=feeds.ALL, sources=frozenset({feeds.DEADLINES}), first_day=date(2021, 1, 1),
+                            last_day=date(2022, 1, 1), person_id=None, base_url="http://x", tz="Asia/Tomsk")
+        [event] = feeds.deadline_items(scope, [Decision.id == second.id], feeds.Links("http://x"))
+    assert "Решение № 1.2 заседания" in event.description
+
+
+def test_next_meeting_carries_the_open_decisions_without_doubled_punctuation(app, secretary, demo, ctx):
+    response = secretary.post(f"/meetings/{demo.id}/copy", data={"date": "2021-12-10"})
+    assert response.status_code == 303
+    new = db.session.scalar(select(Meeting).where(Meeting.date == date(2021, 12, 10)))
+    carried = new.agenda_items[-1].text
+    assert ".;" not in carried and ";;" not in carried and not carried.endswith("..")
+    assert "участников кластера; 3. Разработать медиаплан" in carried  # was «кластера.; 3.»
+    assert carried.endswith("о деятельности кластера.")
+
+
+def test_quorum_counts_the_secretary_and_a_planned_meeting_is_not_alarmed(app, secretary, ctx):
+    council = factories.council(members=4)
+    secretary_person = council.members[3].person
+    meeting = Meeting(council=council, number=1, year=2030, date=date(2030, 3, 1), secretary=secretary_person)
+    db.session.add(meeting)
+    db.session.commit()
+    # planned, nobody marked: no count and no alarm
+    assert services.quorum(meeting, today=date(2030, 2, 1))["marked"] is False
+    page = secretary.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Присутствие не отмечено" in page and "Кворум не набран" not in page
+    services.add_attendee(meeting, council.members[0].person_id, "in_person")
+    db.session.commit()
+    counted = services.quorum(meeting, today=date(2030, 2, 1))
+    assert counted["present"] == 2  # the secretary, a member, is there though not listed
+    assert counted["needed"] == 3 and not counted["reached"] and counted["early"]
+    page = secretary.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Кворум пока не набран" in page and "text-bg-danger" not in page.split('id="quorum"')[0][-200:]
+    services.add_attendee(meeting, council.members[1].person_id, "online")
+    assert services.quorum(meeting, today=date(2030, 3, 1))["reached"] is True
