@@ -157,11 +157,12 @@ def complete_protocol(data: dict, *, list_threshold: int | None = None, council_
 
 
 def extract_context(
-    meeting: Meeting, decision_ids: Iterable[int], certified_by: User, *, today: dt.date | None = None
+    meeting: Meeting, decision_ids: Iterable[int], certified_by: User, *, signer: Person | None = None,
+    today: dt.date | None = None,
 ) -> dict:
     """«Выписка из протокола»: the protocol's header and only the chosen decisions,
-    certified «Верно» by ``certified_by`` on ``today``. Ids of other meetings'
-    decisions are ignored."""
+    certified «Верно» by ``signer`` (by default the council's secretary, see
+    ``default_signer``) on ``today``. Ids of other meetings' decisions are ignored."""
     chosen = set(decision_ids)
     numbers = {d.number for d in meeting.decisions if d.id in chosen}
     context = protocol_context(meeting)
@@ -174,15 +175,30 @@ def extract_context(
     context["agenda"] = [
         {**item, "decisions": keep(item["decisions"])} for item in context["agenda"] if keep(item["decisions"])
     ]
-    context["certified"] = certification(meeting, certified_by, today or clock.local_today())
+    person = signer or default_signer(meeting, certified_by)
+    context["certified"] = certification(meeting, person, today or clock.local_today())
     return context
 
 
-def certification(meeting: Meeting, user: User, on: dt.date) -> dict:
+def default_signer(meeting: Meeting, user: User) -> Person | None:
+    """Who certifies an extract unless the user picks another: the council's secretary
+    in the directory, else the meeting's secretary, else the user's own person."""
+    secretary = next((m.person for m in meeting.council.members if m.role == MemberRole.SECRETARY), None)
+    return secretary or meeting.secretary or user.person
+
+
+def signer_choices(meeting: Meeting, user: User) -> list[Person]:
+    """Whom the extract form offers to certify it: the default first, then the meeting's
+    secretary and chair, the council's members and the user's own person."""
+    people = [default_signer(meeting, user), meeting.secretary, meeting.chair,
+              *(m.person for m in meeting.council.members), user.person]
+    return list({p.id: p for p in people if p is not None}.values())
+
+
+def certification(meeting: Meeting, person: Person | None, on: dt.date) -> dict:
     """Who certifies an extract: position (their role in the council when they have
     one, else their job), «И.О. Фамилия», the date."""
-    person = user.person
-    if person is None:  # an account without a person: a blank line to sign by hand
+    if person is None:  # nobody known: a blank line to sign by hand
         return {"position": "", "name": "", "date": on}
     council = meeting.council
     role = None

@@ -102,19 +102,29 @@ def protocol_version(meeting_id: int, number: int, ext: str):
 @bp.get("/meetings/<int:meeting_id>/extract")
 def extract_form(meeting_id: int):
     meeting = _meeting_or_404(meeting_id, load_meeting)
-    return render_template("documents/extract.html", meeting=meeting, chosen=set(), error=None)
+    return _extract_page(meeting, set(), None)
+
+
+def _extract_page(meeting: Meeting, chosen: set, error: str | None, signer_id: int | None = None):
+    signers = contexts.signer_choices(meeting, current_user)
+    return render_template(
+        "documents/extract.html", meeting=meeting, chosen=chosen, error=error, signers=signers,
+        signer_id=signer_id or (signers[0].id if signers else None),
+    )
 
 
 @bp.get(f"/meetings/<int:meeting_id>/extract.{EXT}")
 def extract(meeting_id: int, ext: str):
     meeting = _meeting_or_404(meeting_id, load_meeting)  # the form again, if nothing is ticked
     chosen = set(request.args.getlist("decision", type=db_int)) & {d.id for d in meeting.decisions}
+    signer_id = request.args.get("signer", type=db_int)
+    signer = next((p for p in contexts.signer_choices(meeting, current_user) if p.id == signer_id), None)
     if not chosen:
         error = "Отметьте решения, которые войдут в выписку."
         if wants_fragment():  # the download script shows the message in place
             return message(error)
-        return render_template("documents/extract.html", meeting=meeting, chosen=chosen, error=error), 422
-    return _send(lambda: services.extract_document(meeting, chosen, current_user), ext)
+        return _extract_page(meeting, chosen, error, signer_id), 422
+    return _send(lambda: services.extract_document(meeting, chosen, current_user, signer), ext)
 
 
 # The report on the execution of decisions -------------------------------------------------

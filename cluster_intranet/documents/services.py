@@ -20,6 +20,7 @@ from .. import clock
 from ..auth.models import User
 from ..councils.models import Council
 from ..decisions.models import Decision, DecisionResponsible
+from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting, ProtocolVersion
 from . import contexts
@@ -86,8 +87,10 @@ def protocol_document(meeting: Meeting, version: ProtocolVersion | None = None, 
     return Document(render_document(active_template(protocol_kind(meeting, form)), context), download_name(None, name, "docx"))
 
 
-def extract_document(meeting: Meeting, decision_ids: Iterable[int], certified_by: User) -> Document:
-    context = contexts.extract_context(meeting, decision_ids, certified_by)
+def extract_document(
+    meeting: Meeting, decision_ids: Iterable[int], certified_by: User, signer: Person | None = None
+) -> Document:
+    context = contexts.extract_context(meeting, decision_ids, certified_by, signer=signer)
     numbers = ", ".join(d["label"] for d in context["decisions"])
     name = f"Выписка из протокола №{meeting.number} от {meeting.date:%d.%m.%Y} (п. {numbers})"
     return Document(render_document(active_template("extract"), context), download_name(None, name, "docx"))

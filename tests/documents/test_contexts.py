@@ -151,14 +151,26 @@ def test_extract_keeps_only_the_chosen_decisions(demo):
 
 
 def test_extract_certified_by_someone_outside_the_council(demo):
-    user = User(email="x@cluster.test", role="viewer", person=Person(surname="Сидорова", first_name="Анна", patronymic="Петровна", position="методист"))
-    assert contexts.certification(demo, user, dt.date(2021, 11, 1)) == {
+    outsider = Person(surname="Сидорова", first_name="Анна", patronymic="Петровна", position="методист")
+    assert contexts.certification(demo, outsider, dt.date(2021, 11, 1)) == {
         "position": "Методист",
         "name": "А.П. Сидорова",
         "date": dt.date(2021, 11, 1),
     }
+    assert contexts.certification(demo, None, dt.date(2021, 11, 1)) == {"position": "", "name": "", "date": dt.date(2021, 11, 1)}
+
+
+def test_extract_is_certified_by_the_council_secretary_unless_another_is_picked(demo):
+    """An account linked to nobody (the demo admin) no longer gives a blank «Верно»."""
     nobody = User(email="admin@cluster.test", role="admin")
-    assert contexts.certification(demo, nobody, dt.date(2021, 11, 1)) == {"position": "", "name": "", "date": dt.date(2021, 11, 1)}
+    first = demo.decisions[0]
+    context = contexts.extract_context(demo, [first.id], nobody, today=dt.date(2021, 10, 25))
+    assert context["certified"]["position"] == "Секретарь Координационного совета"
+    assert context["certified"]["name"] == "Е.В. Жарких"
+    chair = person("Беляев")
+    picked = contexts.extract_context(demo, [first.id], nobody, signer=chair, today=dt.date(2021, 10, 25))
+    assert picked["certified"]["name"] == "Е.В. Беляев"
+    assert [p.surname for p in contexts.signer_choices(demo, nobody)][0] == "Жарких"
 
 
 def test_report_statuses_overdue_and_totals(demo):

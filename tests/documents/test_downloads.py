@@ -338,3 +338,19 @@ def test_a_long_download_name_is_cut_on_a_word_to_255_bytes():
     assert name.endswith("….docx") and name.startswith("Экспертное заключение — 15.02.08")
     stem = name.removesuffix("….docx")
     assert title.startswith(stem.removeprefix("Экспертное заключение — ")) and title[len(stem) - 24] == " "
+
+
+def test_extract_signer_is_picked_on_the_form(admin, demo):
+    """The admin's account is linked to nobody: the council's secretary signs by default, or whom the form picks."""
+    first = demo.decisions[0]
+    page = admin.get(f"/documents/meetings/{demo.id}/extract").get_data(as_text=True)
+    assert 'name="signer"' in page and "Жарких Е.В." in page
+    lines = download(admin, f"/documents/meetings/{demo.id}/extract.docx?decision={first.id}")
+    assert "Е.В. Жарких" in lines and "Секретарь Координационного совета" in lines
+    chair = db.session.scalar(select(Person).where(Person.surname == "Беляев"))
+    lines = download(admin, f"/documents/meetings/{demo.id}/extract.docx?decision={first.id}&signer={chair.id}")
+    assert "Е.В. Беляев" in lines
+
+
+def test_profile_tells_how_to_link_the_account(admin, demo):
+    assert "Учётная запись не связана с сотрудником справочника" in admin.get("/profile").get_data(as_text=True)
