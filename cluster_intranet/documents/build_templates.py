@@ -53,7 +53,9 @@ protocol_short.docx, protocol_full.docx, extract.docx::
          votes: votes | None},                       # «Голосовали» after РЕШИЛИ
     ]
     decisions: [decision, ...]        # all decisions of the meeting, in order;
-                                      # in an extract: only the chosen ones
+                                      # in an extract: only the chosen ones (and
+                                      # ``agenda`` only the items they answer and
+                                      # the items chosen whole)
     decisions_without_item: [decision, ...]
     appendices: [                     # full form: «Приложения:», the meeting's materials
         {number: int, title: str, filename: str,
@@ -260,6 +262,42 @@ def _chair_and_secretary(doc) -> None:
     tag(doc, "endif")
 
 
+def items_heard_and_decided(doc, *, discussion: bool) -> None:
+    """Each agenda item: «N. СЛУШАЛИ:», (``discussion``) «ВЫСТУПИЛИ:», «РЕШИЛИ:» with its
+    decisions numbered as in the protocol, and its vote — the full form and the extract."""
+    tag(doc, "for item in agenda")
+    heading(doc, "{{ item.number }}. СЛУШАЛИ:", before=Pt(18))
+    tag(doc, "for s in item.speakers")
+    para(doc, "{{ s.name|accusative }}{% if s.summary %} – {{ s.summary }}{% endif %}")
+    tag(doc, "else")
+    para(doc, "{{ item.text }}")
+    tag(doc, "endfor")
+    if discussion:
+        tag(doc, "if item.discussion")
+        heading(doc, "ВЫСТУПИЛИ:", before=Pt(6))
+        tag(doc, "for s in item.discussion")
+        para(doc, "{% if s.name %}{{ s.name }} – {% endif %}{{ s.summary }}")
+        tag(doc, "endfor")
+        tag(doc, "endif")
+    tag(doc, "if item.decisions")
+    heading(doc, "РЕШИЛИ:", before=Pt(6))
+    tag(doc, "for d in item.decisions")
+    decision_block(doc, "{{ d.label }}.")
+    tag(doc, "endfor")
+    tag(doc, "endif")
+    votes_paragraph(doc, "item.votes")
+    tag(doc, "endfor")
+
+
+def decisions_after_the_items(doc) -> None:
+    tag(doc, "if decisions_without_item")
+    heading(doc, "ПО ИТОГАМ ЗАСЕДАНИЯ РЕШИЛИ:", before=Pt(18))
+    tag(doc, "for d in decisions_without_item")
+    decision_block(doc, "{{ d.label }}.")
+    tag(doc, "endfor")
+    tag(doc, "endif")
+
+
 def protocol_full() -> Document:
     """The full form of ГОСТ Р 7.0.97-2016: СЛУШАЛИ / ВЫСТУПИЛИ / РЕШИЛИ per item."""
     doc = new_document("Протокол заседания (полная форма)")
@@ -297,35 +335,9 @@ def protocol_full() -> Document:
     )
     tag(doc, "endfor")
 
-    tag(doc, "for item in agenda")
-    heading(doc, "{{ item.number }}. СЛУШАЛИ:", before=Pt(18))
-    tag(doc, "for s in item.speakers")
-    para(doc, "{{ s.name|accusative }}{% if s.summary %} – {{ s.summary }}{% endif %}")
-    tag(doc, "else")
-    para(doc, "{{ item.text }}")
-    tag(doc, "endfor")
-    tag(doc, "if item.discussion")
-    heading(doc, "ВЫСТУПИЛИ:", before=Pt(6))
-    tag(doc, "for s in item.discussion")
-    para(doc, "{% if s.name %}{{ s.name }} – {% endif %}{{ s.summary }}")
-    tag(doc, "endfor")
+    items_heard_and_decided(doc, discussion=True)
     tag(doc, "endif")
-    tag(doc, "if item.decisions")
-    heading(doc, "РЕШИЛИ:", before=Pt(6))
-    tag(doc, "for d in item.decisions")
-    decision_block(doc, "{{ d.label }}.")
-    tag(doc, "endfor")
-    tag(doc, "endif")
-    votes_paragraph(doc, "item.votes")
-    tag(doc, "endfor")
-    tag(doc, "endif")
-
-    tag(doc, "if decisions_without_item")
-    heading(doc, "ПО ИТОГАМ ЗАСЕДАНИЯ РЕШИЛИ:", before=Pt(18))
-    tag(doc, "for d in decisions_without_item")
-    decision_block(doc, "{{ d.label }}.")
-    tag(doc, "endfor")
-    tag(doc, "endif")
+    decisions_after_the_items(doc)
 
     # ГОСТ Р 7.0.97-2016, 5.25: the appendices named after the text, before the signatures.
     tag(doc, "if appendices")
@@ -352,7 +364,8 @@ def protocol_full() -> Document:
 
 
 def extract() -> Document:
-    """«ВЫПИСКА ИЗ ПРОТОКОЛА»: the chosen decisions, certified «Верно»."""
+    """«ВЫПИСКА ИЗ ПРОТОКОЛА»: the chosen agenda items (СЛУШАЛИ, РЕШИЛИ, the vote) and
+    decisions, numbered as in the protocol, certified «Верно»."""
     doc = new_document("Выписка из протокола заседания")
     _protocol_header(doc, "ВЫПИСКА ИЗ ПРОТОКОЛА № {{ meeting.number }}", number_on_date_line=False)
 
@@ -361,12 +374,8 @@ def extract() -> Document:
     para(doc, "Присутствовали: {{ attendees_total }} чел.", indent=False, align=LEFT)
     tag(doc, "endif")
 
-    tag(doc, "if decisions")
-    heading(doc, "ПОСТАНОВИЛИ:")
-    tag(doc, "for d in decisions")
-    decision_block(doc, "{{ d.label }}.")
-    tag(doc, "endfor")
-    tag(doc, "endif")
+    items_heard_and_decided(doc, discussion=False)
+    decisions_after_the_items(doc)
 
     para(doc, "Верно", align=LEFT, indent=False, before=Pt(30), keep_with_next=True)
     table = borderless_table(doc, 1, signature_widths(doc))

@@ -157,15 +157,18 @@ def complete_protocol(data: dict, *, list_threshold: int | None = None, council_
 
 
 def extract_context(
-    meeting: Meeting, decision_ids: Iterable[int], certified_by: User, *, signer: Person | None = None,
-    today: dt.date | None = None,
+    meeting: Meeting, decision_ids: Iterable[int], certified_by: User, *, item_ids: Iterable[int] = (),
+    signer: Person | None = None, today: dt.date | None = None,
 ) -> dict:
-    """«Выписка из протокола»: the protocol's header and only the chosen decisions,
-    certified «Верно» by ``signer`` (by default the council's secretary, see
-    ``default_signer``) on ``today``. Ids of other meetings' decisions are ignored."""
+    """«Выписка из протокола»: the protocol's header, the chosen agenda items whole (their
+    СЛУШАЛИ and every decision) and the chosen single decisions (with their item's
+    СЛУШАЛИ), certified «Верно» by ``signer`` (by default the council's secretary, see
+    ``default_signer``) on ``today``. Ids of other meetings' items and decisions are ignored."""
+    item_numbers = {n for n, item in enumerate(meeting.agenda_items, start=1) if item.id in set(item_ids)}
     chosen = set(decision_ids)
     numbers = {d.number for d in meeting.decisions if d.id in chosen}
     context = protocol_context(meeting)
+    numbers |= {d["number"] for d in context["decisions"] if d["item_number"] in item_numbers}
 
     def keep(decisions: list[dict]) -> list[dict]:
         return [d for d in decisions if d["number"] in numbers]
@@ -173,7 +176,9 @@ def extract_context(
     context["decisions"] = keep(context["decisions"])
     context["decisions_without_item"] = keep(context["decisions_without_item"])
     context["agenda"] = [
-        {**item, "decisions": keep(item["decisions"])} for item in context["agenda"] if keep(item["decisions"])
+        {**item, "decisions": keep(item["decisions"])}
+        for item in context["agenda"]
+        if item["number"] in item_numbers or keep(item["decisions"])
     ]
     person = signer or default_signer(meeting, certified_by)
     context["certified"] = certification(meeting, person, today or clock.local_today())

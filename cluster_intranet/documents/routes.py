@@ -117,14 +117,15 @@ def _extract_page(meeting: Meeting, chosen: set, error: str | None, signer_id: i
 def extract(meeting_id: int, ext: str):
     meeting = _meeting_or_404(meeting_id, load_meeting)  # the form again, if nothing is ticked
     chosen = set(request.args.getlist("decision", type=db_int)) & {d.id for d in meeting.decisions}
+    items = set(request.args.getlist("item", type=db_int)) & {item.id for item in meeting.agenda_items}
     signer_id = request.args.get("signer", type=db_int)
     signer = next((p for p in contexts.signer_choices(meeting, current_user) if p.id == signer_id), None)
-    if not chosen:
-        error = "Отметьте решения, которые войдут в выписку."
+    if not chosen and not items:
+        error = "Отметьте вопросы повестки или решения, которые войдут в выписку."
         if wants_fragment():  # the download script shows the message in place
             return message(error)
         return _extract_page(meeting, chosen, error, signer_id), 422
-    return _send(lambda: services.extract_document(meeting, chosen, current_user, signer), ext)
+    return _send(lambda: services.extract_document(meeting, chosen, current_user, signer, items), ext)
 
 
 # The report on the execution of decisions -------------------------------------------------

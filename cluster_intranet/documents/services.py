@@ -88,10 +88,13 @@ def protocol_document(meeting: Meeting, version: ProtocolVersion | None = None, 
 
 
 def extract_document(
-    meeting: Meeting, decision_ids: Iterable[int], certified_by: User, signer: Person | None = None
+    meeting: Meeting, decision_ids: Iterable[int], certified_by: User, signer: Person | None = None,
+    item_ids: Iterable[int] = (),
 ) -> Document:
-    context = contexts.extract_context(meeting, decision_ids, certified_by, signer=signer)
-    numbers = ", ".join(d["label"] for d in context["decisions"])
+    context = contexts.extract_context(meeting, decision_ids, certified_by, item_ids=item_ids, signer=signer)
+    numbers = ", ".join(d["label"] for d in context["decisions"]) or "вопрос " + ", ".join(
+        str(item["number"]) for item in context["agenda"]
+    )
     name = f"Выписка из протокола №{meeting.number} от {meeting.date:%d.%m.%Y} (п. {numbers})"
     return Document(render_document(active_template("extract"), context), download_name(None, name, "docx"))
 

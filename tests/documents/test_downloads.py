@@ -185,9 +185,10 @@ def test_extract_with_the_ticked_decisions_only(app, demo):
     lines = docx_paragraphs(response.data)
     assert lines[1] == "ВЫПИСКА ИЗ ПРОТОКОЛА № 2"
     assert "Присутствовали: 11 чел." in lines
-    decisions = [line for line in lines if re.match(r"^\d\. ", line)]
+    decisions = [line for line in lines if re.match(r"^\d\. ", line) and "СЛУШАЛИ" not in line]
     assert [d[:2] for d in decisions] == ["1.", "3."]
     assert not any("Применять принцип единообразия" in line for line in lines)
+    assert lines.index("1. СЛУШАЛИ:") < lines.index(decisions[0]) < lines.index("2. СЛУШАЛИ:") < lines.index(decisions[1])
     assert lines[-4:] == ["Верно", "Секретарь Координационного совета", "Е.В. Жарких", lines[-1]]
     assert re.fullmatch(r"\d{1,2} [а-я]+ \d{4} г\.", lines[-1])
 
@@ -195,11 +196,11 @@ def test_extract_with_the_ticked_decisions_only(app, demo):
 def test_extract_without_ticks_is_refused(viewer, demo):
     response = viewer.get(f"/documents/meetings/{demo.id}/extract.docx")
     assert response.status_code == 422
-    assert "Отметьте решения" in response.get_data(as_text=True)
+    assert "Отметьте вопросы повестки или решения" in response.get_data(as_text=True)
     # The download script (HX-Request) gets the message to show in place.
     response = viewer.get(f"/documents/meetings/{demo.id}/extract.pdf", headers={"HX-Request": "true"})
     assert response.status_code == 422
-    assert response.get_data(as_text=True).lstrip().startswith('<div class="alert') and "Отметьте решения" in response.get_data(as_text=True)
+    assert response.get_data(as_text=True).lstrip().startswith('<div class="alert') and "Отметьте вопросы повестки или решения" in response.get_data(as_text=True)
     other = db.session.scalar(select(Meeting).where(Meeting.year == 2021, Meeting.number == 1))
     # A decision of another meeting does not count.
     response = viewer.get(f"/documents/meetings/{demo.id}/extract.docx?decision={other.decisions[0].id}")

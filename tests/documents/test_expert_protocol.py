@@ -57,3 +57,35 @@ def test_the_full_form_reads_like_the_second_protocol(viewer, demo, approved):
     response = viewer.get(f"/documents/meetings/{meeting.id}/protocol.docx?form=full")
     assert response.status_code == 200
     assert_same_lines(normalized_lines(convert_to_text(response.data)), expected_lines())
+
+
+def test_an_extract_of_an_agenda_item_prints_it_whole(viewer, demo):
+    """Item 2 chosen whole and decision 1.2 alone: each item with its СЛУШАЛИ and the
+    decisions, numbered as in the protocol, and its vote; certified by the council's secretary."""
+    from .support import docx_paragraphs
+
+    meeting = expert_meeting()
+    item_2 = meeting.agenda_items[1]
+    one_two = next(d for d in meeting.decisions if d.label == "1.2")
+    page = viewer.get(f"/documents/meetings/{meeting.id}/extract").get_data(as_text=True)
+    assert f'name="item" value="{item_2.id}"' in page and "1.2.</strong>" in page
+    response = viewer.get(f"/documents/meetings/{meeting.id}/extract.docx?item={item_2.id}&decision={one_two.id}")
+    assert response.status_code == 200
+    from urllib.parse import unquote
+
+    assert "(п. 1.2, 2.1, 2.2)" in unquote(response.headers["Content-Disposition"])
+    lines = docx_paragraphs(response.data)
+    start = lines.index("1. СЛУШАЛИ:")
+    assert lines[start:start + 2] == ["1. СЛУШАЛИ:", "Пояркову О.Н. – о проекте экспертного чек-листа из пяти разделов: "
+                                      "цели и результаты программы, содержание и учебный план, практическая подготовка, "
+                                      "материально-техническое обеспечение, кадровое обеспечение."]
+    assert [line for line in lines if line[:4] in ("1.1.", "1.2.", "2.1.", "2.2.")] == [
+        "1.2. Подготовить методические рекомендации для экспертов по заполнению чек-листа.",
+        "2.1. Проводить экспертные сессии не реже одного раза в квартал с участием не менее трёх экспертов от работодателей.",
+        "2.2. Информировать участников кластера о датах экспертных сессий через медиаплан кластера.",
+    ]
+    assert "Соколова А.В. – о порядке проведения экспертных сессий: состав экспертов, сроки, оформление результатов." in lines
+    assert "Ответственный исполнитель – Соколов А.В., срок – постоянно." in lines
+    assert lines.count("Голосовали: единогласно.") == 1 and "ВЫСТУПИЛИ:" not in lines
+    assert lines[-3:-1] == ["Секретарь Экспертного совета", "Н.В. Кузнецова"]
+    assert viewer.get(f"/documents/meetings/{meeting.id}/extract.docx?item=999999").status_code == 422

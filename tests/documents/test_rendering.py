@@ -324,7 +324,11 @@ def test_full_form_without_chair_and_secretary_has_no_signature_block(seed_conte
 
 def test_extract_of_chosen_decisions():
     context = full_context()
-    context["decisions"] = [context["decisions"][0], context["decisions"][2]]
+    first, second, third, loose = context["decisions"]
+    context["decisions"] = [first, third]
+    item_1, item_2 = context["agenda"]
+    context["agenda"] = [item_1, {**item_2, "decisions": [third]}]
+    context["decisions_without_item"] = []
     paragraphs = render("extract.docx", context)
     assert_in_order(
         paragraphs,
@@ -337,10 +341,14 @@ def test_extract_of_chosen_decisions():
             "Председатель – Е.В. Беляев",
             "Секретарь – Е.В. Жарких",
             "Присутствовали: 11 чел.",
-            "ПОСТАНОВИЛИ:",
+            "1. СЛУШАЛИ:",
+            "Пояркову О.Н. – о порядке согласования",
+            "РЕШИЛИ:",
             "1.1. Поручить Экспертному совету",
             "Ответственный исполнитель – Пояркова О.Н., срок до 01.12.2021.",
             "Голосовали: «за» – 11",
+            "2. СЛУШАЛИ:",
+            "РЕШИЛИ:",
             "2.2. Разработать медиаплан",  # the decision keeps its number in the protocol
             "Ответственный исполнитель – Кузнецова Н.В., срок до 01.12.2021.",
             "Верно",
@@ -349,7 +357,8 @@ def test_extract_of_chosen_decisions():
             "25 октября 2021 г.",
         ],
     )
-    assert not any(p.startswith("2. Применять") for p in paragraphs)
+    assert "ВЫСТУПИЛИ:" not in paragraphs and "ПО ИТОГАМ ЗАСЕДАНИЯ РЕШИЛИ:" not in paragraphs
+    assert not any(p.startswith(("2. Применять", "2.1. Применять")) for p in paragraphs)
 
 
 def test_decisions_report_table_and_totals():
