@@ -140,3 +140,29 @@ def test_quorum_counts_the_secretary_and_a_planned_meeting_is_not_alarmed(app, s
     assert "Кворум пока не набран" in page and "text-bg-danger" not in page.split('id="quorum"')[0][-200:]
     services.add_attendee(meeting, council.members[1].person_id, "online")
     assert services.quorum(meeting, today=date(2030, 3, 1))["reached"] is True
+
+
+def test_a_version_approved_before_the_labels_still_reads(app, secretary, ctx):
+    """Snapshots kept before this change have no «label», «term», item votes or speaker:
+    the version page and its document number them as the council's form does."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    from cluster_intranet.auth.models import User
+
+    meeting = _meeting("full")
+    item = services.save_agenda_item(meeting, None, {"text": "О чек-листе"})
+    services.save_decision(meeting, None, {"text": "Одобрить.", "agenda_item_id": item.id}, [])
+    approver = User(email="old@cluster.test", role="admin", password_hash="!")
+    db.session.add(approver)
+    version = services.approve(meeting, approver)
+    for decision in [*version.snapshot["decisions"], *version.snapshot["agenda"][0]["decisions"]]:
+        for key in ("label", "term", "item_votes"):
+            decision.pop(key, None)
+    for agenda_item in version.snapshot["agenda"]:
+        agenda_item.pop("votes"), agenda_item.pop("speaker")
+    flag_modified(version, "snapshot")
+    db.session.commit()
+    page = secretary.get(f"/meetings/{meeting.id}/versions/1")
+    assert page.status_code == 200 and "Одобрить." in page.get_data(as_text=True)
+    response = secretary.get(f"/documents/meetings/{meeting.id}/versions/1/protocol.docx")
+    assert response.status_code == 200 and "1.1. Одобрить." in docx_paragraphs(response.data)
