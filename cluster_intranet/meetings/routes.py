@@ -21,11 +21,13 @@ from ..forms import Form, db_int
 from ..main.errors import error_page
 from ..search import search_count_limit
 from ..web import fragment, message, notice, page_or_fragment, paginate, wants_fragment
-from . import bp, services
+from . import bp, markup, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
 
 SECTIONS = ("attendees", "agenda", "decisions")
+
+bp.add_app_template_global(markup.row_buttons, "meeting_row_buttons")
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
