@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, bindparam, func, literal, select, union_all, update
 from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..concurrency import ensure_current
@@ -154,25 +155,33 @@ def meeting_years() -> list[int]:
 
 
 @functools.cache
-def _meeting_page_statement() -> Select:
-    """Built once: SQLAlchemy keeps a statement's cache key on the statement, and this
-    one's many loader options took longer to key on every call than its queries take."""
+def _meeting_page_statements() -> tuple[Select, ...]:
+    """Built once: SQLAlchemy keeps a statement's cache key on the statement. The page's
+    collections are read by statements of their own rather than by selectinload, whose
+    statements are built and keyed anew on every call (that keying was a fifth of the page)."""
+    meeting_id = bindparam("meeting_id")
     return (
         select(Meeting)
-        .where(Meeting.id == bindparam("meeting_id"), Meeting.deleted_at.is_(None))
+        .where(Meeting.id == meeting_id, Meeting.deleted_at.is_(None))
         .options(
             joinedload(Meeting.council).joinedload(Council.members),
             joinedload(Meeting.chair),
             joinedload(Meeting.secretary),
             joinedload(Meeting.approved_by).joinedload(User.person),
-            selectinload(Meeting.attendances),
-            selectinload(Meeting.agenda_items),
-            selectinload(Meeting.decisions).options(
-                joinedload(Decision.responsibles).joinedload(DecisionResponsible.person),
-                joinedload(Decision.events),
-            ),
-            selectinload(Meeting.versions).joinedload(ProtocolVersion.approved_by),
+        ),
+        select(Attendance).where(Attendance.meeting_id == meeting_id).order_by(Attendance.mode, Attendance.position),
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position),
+        select(Decision)
+        .where(Decision.meeting_id == meeting_id)
+        .options(
+            joinedload(Decision.responsibles).joinedload(DecisionResponsible.person),
+            joinedload(Decision.events),
         )
+        .order_by(Decision.number),
+        select(ProtocolVersion)
+        .where(ProtocolVersion.meeting_id == meeting_id)
+        .options(joinedload(ProtocolVersion.approved_by))
+        .order_by(ProtocolVersion.number),
     )
 
 
@@ -180,7 +189,14 @@ def load_meeting(meeting_id: int) -> Meeting | None:
     """A meeting with everything its page shows, in five queries whatever its size:
     the meeting with its one-to-one rows and the council's members joined, then
     attendees, agenda, decisions (responsibles and history joined) and versions."""
-    return db.session.scalars(_meeting_page_statement(), {"meeting_id": meeting_id}).unique().first()
+    meeting_stmt, *collections = _meeting_page_statements()
+    params = {"meeting_id": meeting_id}
+    meeting = db.session.scalars(meeting_stmt, params).unique().first()
+    if meeting is None:
+        return None
+    for name, stmt in zip(("attendances", "agenda_items", "decisions", "versions"), collections):
+        set_committed_value(meeting, name, list(db.session.scalars(stmt, params).unique()))
+    return meeting
 
 
 def next_number(council_id: int, year: int) -> int:

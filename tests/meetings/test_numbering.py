@@ -166,3 +166,29 @@ def test_a_version_approved_before_the_labels_still_reads(app, secretary, ctx):
     assert page.status_code == 200 and "Одобрить." in page.get_data(as_text=True)
     response = secretary.get(f"/documents/meetings/{meeting.id}/versions/1/protocol.docx")
     assert response.status_code == 200 and "1.1. Одобрить." in docx_paragraphs(response.data)
+
+
+def test_the_meeting_page_reads_the_same_few_queries_whatever_its_size(app, secretary, ctx, count_queries):
+    """Issue 14's bench target: the page a secretary lives on stays at ≤ 6 queries."""
+    meeting = _meeting("full")
+    people = [factories.person() for _ in range(12)]
+    item = services.save_agenda_item(meeting, None, {"text": "Вопрос", "votes_unanimous": True})
+    db.session.commit()
+
+    url = f"/meetings/{meeting.id}"
+
+    def page_queries() -> int:
+        with count_queries() as counter:
+            response = secretary.get(url)
+        assert response.status_code == 200
+        return counter.count
+
+    secretary.get(url)
+    small = page_queries()
+    for n, person in enumerate(people):
+        services.add_attendee(meeting, person.id, "in_person")
+        services.save_decision(meeting, None, {"text": f"Решение {n}", "agenda_item_id": item.id,
+                                               "deadline": date(2021, 12, 1)}, [person.id, people[-1 - n].id])
+    db.session.commit()
+    large = page_queries()
+    assert small == large <= 6  # the account, the meeting (council, members, chair, secretary), 4 lists
