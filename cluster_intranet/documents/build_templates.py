@@ -330,8 +330,7 @@ def protocol_full() -> Document:
     tag(doc, "for item in agenda")
     para(
         doc,
-        "{{ item.number }}. {% if item.speaker %}{% filter sentence %}{{ item.text }}{% endfilter %}"
-        " Докладчик – {{ item.speaker }}{% else %}{{ item.text }}{% endif %}",
+        "{{ item.number }}. {{ item.text }}{% if item.speaker %} Докладчик – {{ item.speaker }}{% endif %}",
     )
     tag(doc, "endfor")
 

@@ -40,7 +40,9 @@ def test_demo_meetings_import_back(demo, form):
         assert _people(got["invited"]) == _people(context["invited"])
         for mine, theirs in zip(got["agenda"], context["agenda"]):
             assert mine["speakers"] == theirs["speakers"]
-            assert [_decision(d, True) for d in mine["decisions"]] == [_decision(d, True) for d in theirs["decisions"]]
+            assert [_decision(d, True, mine) for d in mine["decisions"]] == [
+                _decision(d, True, theirs) for d in theirs["decisions"]
+            ]
         assert [_decision(d, True) for d in got["decisions_without_item"]] == [
             _decision(d, True) for d in context["decisions_without_item"]
         ]

@@ -25,7 +25,7 @@ def test_seed_protocol_matches_the_demo_directory(demo, seed_text):
     assert all(m.kind in (matcher.EXACT, "similar") for m in found.organizations.values())
 
 
-def test_new_people_and_organisations_are_proposed(demo):
+def test_new_people_and_organisations_are_proposed(demo_before_the_second_protocol):
     parsed = parse_text(FULL_TEXT.read_text(encoding="utf-8"))
     found = matcher.match(parsed)
     guest = found.person("Мельникова-Гросс Ю.А.")

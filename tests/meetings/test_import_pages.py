@@ -67,8 +67,10 @@ def test_full_protocol_becomes_a_draft_with_new_people(secretary, demo, ctx):
     decisions = meeting.decisions
     assert [d.agenda_item.position for d in decisions] == [1, 1, 2, 2]
     assert [p.short_name for p in decisions[1].responsible_people] == ["Иванова М.С.", "Мельникова-Гросс Ю.А."]
-    assert decisions[2].deadline is None and "постоянно" in decisions[2].text
-    assert (decisions[0].votes_for, decisions[0].votes_against) == (6, 0)
+    assert decisions[2].deadline is None and decisions[2].term == "постоянно"
+    assert [d.label for d in decisions] == ["1.1", "1.2", "2.1", "2.2"]
+    assert first.votes == {"for": 6, "against": 0, "abstained": 0, "unanimous": False} and not decisions[0].has_votes
+    assert second.votes["unanimous"] is True
     kept = db.session.get(ProtocolImport, import_id)
     assert kept.meeting_id == meeting.id and kept.content == FULL_TEXT.read_bytes()
     original = secretary.get(f"/meetings/import/{import_id}/original")

@@ -111,7 +111,7 @@ def test_variants_secretaries_type():
     assert (parsed.chair, parsed.secretary) == ("Беляев Е.В.", "Жарких Е.В.")
     assert [a.name for a in parsed.attendees_in_person] == ["Беляев Е.В.", "Кускова Е.В."]
     assert [(i.number, i.text, i.speaker) for i in parsed.agenda] == [
-        (1, "О плане работы на 2022 год.", "Беляев Е.В."), (2, "Разное", "")
+        (1, "О плане работы на 2022 год", "Беляев Е.В."), (2, "Разное", "")  # the wording as written
     ]
     assert parsed.agenda[0].heard[0].name == "Беляев Е.В."
     first, second = parsed.decisions

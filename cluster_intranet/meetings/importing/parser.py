@@ -80,7 +80,7 @@ _ROLE_LINE = re.compile(r"^(?P<role>председатель(?:ствующий)
 _SIGNATURE = re.compile(r"^(?P<role>председатель(?:ствующий)?|секретарь)\b(?P<rest>[^–—:]*)$", re.IGNORECASE)
 _PLACE = re.compile(r"^место\s+(?:проведения|заседания)\s*:?\s*(?P<place>.+)$", re.IGNORECASE)
 _TIMES = re.compile(r"^время\s+(?:проведения|заседания)\s*:?\s*(?P<times>.+)$", re.IGNORECASE)
-_SPEAKER = re.compile(r"[\s.;,]*\(?\s*докладчик(?:и)?\s*[–—:-]?\s*(?P<name>[^()]+?)\s*\)?\s*\.?$", re.IGNORECASE)
+_SPEAKER = re.compile(r"\s*\(?\s*докладчик(?:и)?\s*[–—:-]?\s*(?P<name>[^()]+?)\s*\)?\s*\.?$", re.IGNORECASE)
 _STEM_WORD = re.compile(r"[а-яёa-z]{4,}", re.IGNORECASE)
 
 
@@ -375,9 +375,8 @@ class _Parser:
         body = match.group("text") if match else text
         found = _SPEAKER.search(body)
         if found and names.looks_like_name(found.group("name")):
+            # the wording as written, its own full stop included («… СПО. Докладчик – …»)
             speaker, body = names.normalise(found.group("name")), body[: found.start()].rstrip()
-            if not body.endswith((".", "?", "!", ";")) and body:
-                body += "."
         if match and "." not in match.group("label"):
             item = self._item_for(int(match.group("label")))
             item.text, item.speaker = body, speaker or item.speaker

@@ -151,6 +151,15 @@ class Choices:
     items: dict[int, int | None] = field(default_factory=dict)  # decision index -> agenda item number
 
 
+
+def _votes(votes) -> dict:
+    """A parsed vote as the model's columns (VotesMixin): «единогласно» as such."""
+    if votes is None:
+        return {}
+    if votes.unanimous:
+        return {"votes_unanimous": True}
+    return {"votes_for": votes.for_, "votes_against": votes.against, "votes_abstained": votes.abstained}
+
 def confirm(row: ProtocolImport, user: User, choices: Choices) -> Meeting:
     if row.meeting_id is not None:
         raise ImportRefused("Этот протокол уже импортирован.", meeting_id=row.meeting_id)
@@ -184,7 +193,6 @@ def confirm(row: ProtocolImport, user: User, choices: Choices) -> Meeting:
         start_time=parsed.start_time, end_time=parsed.end_time if parsed.start_time else None,
         city=parsed.city or "г. Томск", place=parsed.place[:500], format=fmt.value,
         status=MeetingStatus.DRAFT.value, chair=person(parsed.chair), secretary=person(parsed.secretary),
-        protocol_form=parsed.form if parsed.form != council.protocol_form else None,
     )  # fmt: skip
     meeting.attendances = [
         Attendance(person=person(a.name), mode=mode.value, position=index, name=a.name[:200],
@@ -200,25 +208,22 @@ def confirm(row: ProtocolImport, user: User, choices: Choices) -> Meeting:
         items[parsed_item.number] = AgendaItem(
             position=position, text=parsed_item.text or f"Вопрос {parsed_item.number}", speaker=person(speaker),
             speaker_name=names.normalise(speaker)[:200] if speaker else "", speaker_summary=heard[0].summary if heard else "",
-            discussion="\n".join(spoke),
+            discussion="\n".join(spoke), **_votes(parsed_item.votes),
         )  # fmt: skip
     meeting.agenda_items = list(items.values())
-    present = len(parsed.attendees_in_person) + len(parsed.attendees_online)
     for number, parsed_decision in enumerate(parsed.decisions, start=1):
         item_number = choices.items.get(number - 1, parsed_decision.item_number)
-        votes = parsed.effective_votes(parsed_decision)
-        counts = votes.as_counts(present) if votes else (None, None, None)
         text = parsed_decision.text
-        if parsed_decision.term and parsed_decision.deadline is None:
-            text = f"{text} Срок – {parsed_decision.term}."  # no field for a term yet: kept in the wording
+        term = parsed_decision.term[:200] if parsed_decision.deadline is None else ""
         responsible = list(dict.fromkeys(p for p in (person(n) for n in parsed_decision.responsible) if p is not None))
         meeting.decisions.append(Decision(
-            number=number, text=text, agenda_item=items.get(item_number), deadline=parsed_decision.deadline,
-            votes_for=counts[0], votes_against=counts[1], votes_abstained=counts[2], status=DecisionStatus.OPEN.value,
+            number=number, label="", text=text, agenda_item=items.get(item_number), deadline=parsed_decision.deadline,
+            term=term, **_votes(parsed_decision.votes), status=DecisionStatus.OPEN.value,
             responsibles=[DecisionResponsible(person=p, position=i) for i, p in enumerate(responsible)],
         ))  # fmt: skip
     db.session.add(meeting)
     db.session.flush()
+    meetings.renumber(meeting)  # protocol order and the labels of the council's form
     meeting.refresh_search_text()
     row.meeting, row.confirmed_at = meeting, clock.utcnow()
     db.session.flush()

@@ -115,11 +115,13 @@ class ParsedProtocol:
         return not (self.number or self.date or self.attendees or self.agenda or self.decisions)
 
 
-def _votes_data(votes: Votes | None, present: int) -> dict | None:
+def _votes_data(votes: Votes | None) -> dict | None:
+    """As the intranet keeps a vote (model_mixins.VotesMixin.votes): «единогласно» as such."""
     if votes is None:
         return None
-    for_, against, abstained = votes.as_counts(present)
-    return {"for": for_, "against": against, "abstained": abstained}
+    if votes.unanimous:
+        return {"for": 0, "against": 0, "abstained": 0, "unanimous": True}
+    return {"for": votes.for_ or 0, "against": votes.against or 0, "abstained": votes.abstained or 0, "unanimous": False}
 
 
 def protocol_data(parsed: ParsedProtocol) -> dict:
@@ -140,14 +142,21 @@ def protocol_data(parsed: ParsedProtocol) -> dict:
     def decision(number: int, d: Decision) -> dict:
         return {
             "number": number,
+            "label": d.number,
             "text": d.text,
             "responsible": [{"name": name} for name in d.responsible],
             "deadline": d.deadline,
-            "votes": _votes_data(parsed.effective_votes(d), present),
+            "term": d.term,
+            "votes": _votes_data(d.votes),
+            "item_votes": None,
             "item_number": d.item_number,
         }
 
     decisions = [decision(number, d) for number, d in enumerate(parsed.decisions, start=1)]
+    for item in parsed.agenda:  # as the intranet's context: the item's vote on its last decision too
+        mine = [d for d in decisions if d["item_number"] == item.number]
+        if mine:
+            mine[-1]["item_votes"] = _votes_data(item.votes)
     return {
         "meeting": {
             "number": parsed.number,
@@ -168,9 +177,11 @@ def protocol_data(parsed: ParsedProtocol) -> dict:
             {
                 "number": item.number,
                 "text": item.text,
+                "speaker": item.speaker,
                 "speakers": [{"name": s.name, "summary": s.summary} for s in item.heard],
                 "discussion": [{"name": s.name, "summary": s.summary} for s in item.spoke],
                 "decisions": [d for d in decisions if d["item_number"] == item.number],
+                "votes": _votes_data(item.votes),
             }
             for item in parsed.agenda
         ],
