@@ -118,6 +118,13 @@ def test_the_snippet_lists_upcoming_public_events_soonest_first(client, feed_cas
     assert "Анонс чемпионата" in one and "Ярмарка" not in one
 
 
+def test_the_snippet_says_a_postponed_event_was_moved(client, app, ctx):
+    make_event(approved_plan(), title="Перенесённый форум", starts_on=date(2022, 3, 25), postponed_from=date(2022, 3, 18))
+    db.session.commit()
+    html = client.get("/media/public/upcoming.html").get_data(as_text=True)
+    assert "25 марта 2022 г." in html and "перенесено с 18 марта 2022 г." in html
+
+
 def test_an_empty_snippet_says_so(client, app):
     assert "Ближайших мероприятий пока нет." in client.get("/media/public/upcoming.html").get_data(as_text=True)
 
