@@ -270,8 +270,6 @@ def test_full_protocol_lists_the_materials_as_appendices(secretary, meeting):
     item = meeting.agenda_items[0]
     upload(secretary, meeting.id, "Смета.xlsx", xlsx_bytes(), title="Смета расходов", agenda_item_id=str(item.id))
     upload(secretary, meeting.id, "Положение.docx", make_docx("x"), title="Положение о кластере")
-    db.session.get(Meeting, meeting.id).protocol_form = "full"
-    db.session.commit()
-    lines = docx_paragraphs(secretary.get(f"/documents/meetings/{meeting.id}/protocol.docx").data)
+    lines = docx_paragraphs(secretary.get(f"/documents/meetings/{meeting.id}/protocol.docx?form=full").data)
     at = lines.index("Приложения:")
     assert lines[at + 1 : at + 3] == ["1. Положение о кластере.", "2. Смета расходов (к вопросу 1)."]
