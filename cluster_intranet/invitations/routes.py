@@ -29,6 +29,7 @@ def _context(meeting: Meeting) -> dict:
         "status_of": mail.status_of,
         "status_labels": mail.STATUS_LABELS,
         "method_labels": services.METHOD_LABELS,
+        "sendable": meeting.status in services.SENDABLE,
         "may_send": current_user.has_role(*EDIT_MEETINGS) and meeting.status in services.SENDABLE,
         "form": Form().keyed("invitations"),  # ids of its own on the meeting page
     }

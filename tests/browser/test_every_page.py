@@ -123,8 +123,6 @@ def _slug(path: str) -> str:
     return re.sub(r"[^\w]+", "-", path).strip("-") or "home"
 
 
-@pytest.mark.xfail(reason="the meeting page's document buttons (form chosen at download) landed after this test; "
-                          "they wrap now (flex-wrap), to be confirmed on every page", strict=False)
 @pytest.mark.parametrize("role", list(ACCOUNTS))
 def test_every_page_fits_a_phone_and_passes_axe(live, browser, role):
     base, _, ids = live

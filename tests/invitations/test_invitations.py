@@ -254,6 +254,25 @@ def test_a_server_down_leaves_them_queued_for_the_next_run(world, mailbox, secre
     assert len(mailbox.messages) == 2
 
 
+def test_the_section_says_why_there_is_nobody_to_invite(world, secretary):
+    def section() -> str:
+        db.session.commit()
+        return secretary.hx("get", f"/invitations/meetings/{world.id}").get_data(as_text=True)
+
+    assert "К отправке:" in section() and "Безадресный" in section()
+    # It follows the attendance list: the meeting page reloads it on «protocolChanged».
+    assert 'hx-trigger="protocolChanged from:body"' in section()
+    world.attendances = [a for a in world.attendances if a.person is None]
+    assert "в списке участников нет никого из справочника" in section()
+    world.attendances = []
+    assert "Участников пока нет" in section()
+    # A meeting held is past inviting: nothing due, no one reproached for a missing e-mail.
+    world.attendances = [Attendance(person=factories.person(email=""), name="Без Адреса", position=1)]
+    world.status = "held"
+    held = section()
+    assert "пока заседание запланировано" in held and "К отправке:" not in held and "Нет e-mail" not in held
+
+
 @pytest.mark.parametrize("role", ["viewer", "expert", "editor"])
 def test_only_secretaries_send(world, mailbox, login_as, role):
     client = login_as(role, f"{role}-inviter@cluster.test")
