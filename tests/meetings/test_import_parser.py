@@ -9,7 +9,7 @@ import pytest
 
 from cluster_intranet.meetings.importing import names
 from cluster_intranet.meetings.importing.parser import parse, parse_text, split_position
-from cluster_intranet.meetings.importing.structure import Votes, protocol_data
+from cluster_intranet.meetings.importing.structure import Votes, protocol_data, settle_votes
 from cluster_intranet.meetings.services import protocol_data as meeting_data
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed"
@@ -165,3 +165,109 @@ def test_split_position():
     )
     assert split_position("консультант Департамента промышленности") == ("консультант", "Департамента промышленности")
     assert split_position("методист") == ("методист", "")
+
+
+# The seed protocol's decisions as a secretary records the votes in the short form: the
+# first item voted once (after its only decision), decision 2 voted on separately, and
+# decision 3 voted on separately too before the vote on its item, the second.
+SHORT_VOTES = {
+    "1. Поручить Экспертному совету": "Голосовали: «за» – 11, «против» – 0, «воздержались» – 0.",
+    "2. Применять принцип единообразия": "Голосовали: «за» – 9, «против» – 1, «воздержались» – 1.",
+    "Ответственный исполнитель – Кузнецова Н.В.": "Голосовали: «за» – 10, «против» – 0, «воздержались» – 1.\n"
+                                                  "Голосовали: единогласно.",
+}
+
+
+def _with_votes(text: str, votes: dict[str, str]) -> str:
+    lines = []
+    for line in text.splitlines():
+        lines.append(line)
+        lines += [vote for start, vote in votes.items() if line.startswith(start)]
+    return "\n".join(lines)
+
+
+def test_short_form_vote_after_an_items_last_decision_is_the_items(seed_text):
+    parsed = parse_text(_with_votes(seed_text, SHORT_VOTES))
+    assert parsed.unrecognised == [] and parsed.form == "short"
+    assert [d.item_number for d in parsed.decisions] == [1, 2, 2]
+    first, second = parsed.agenda
+    assert first.votes == Votes(11, 0, 0)  # not decision 1's own: the item's, printed after its last decision
+    assert second.votes == Votes(unanimous=True)
+    assert [d.votes for d in parsed.decisions] == [None, Votes(9, 1, 1), Votes(10, 0, 1)]
+    data = protocol_data(parsed)
+    assert [d["item_votes"] for d in data["decisions"]] == [
+        {"for": 11, "against": 0, "abstained": 0, "unanimous": False}, None,
+        {"for": 0, "against": 0, "abstained": 0, "unanimous": True},
+    ]
+
+
+def test_short_form_votes_follow_the_items_as_corrected(seed_text):
+    """The review page corrects an inferred item: the vote after decision 2 is then the
+    last of item 1's decisions, so it is item 1's vote, and decision 1 has none of its own."""
+    parsed = parse_text(_with_votes(seed_text, SHORT_VOTES))
+    parsed.decisions[1].item_number = 1
+    settle_votes(parsed)
+    assert [item.votes for item in parsed.agenda] == [Votes(9, 1, 1), Votes(unanimous=True)]
+    assert [d.votes for d in parsed.decisions] == [Votes(11, 0, 0), None, Votes(10, 0, 1)]
+
+
+def test_short_form_decision_with_two_votes_ends_its_item():
+    """Wording alone would put both decisions on item 1; the two votes under the first
+    (its own, then its item's) say it is item 1's last."""
+    parsed = parse_text("""ПРОТОКОЛ № 4
+заседания
+Координационного совета Промышленного образовательно-отраслевого кластера
+3 марта 2022 г.
+г. Томск
+Обсуждаемые вопросы:
+1. О плане работы кластера на 2022 год.
+2. О медиаплане.
+По результатам заседания были приняты решения:
+1. Утвердить план работы кластера на 2022 год.
+Голосовали: «за» – 7, «против» – 1, «воздержались» – 0.
+Голосовали: единогласно.
+2. Дополнить план работы кластера публикациями.
+Голосовали: «за» – 8, «против» – 0, «воздержались» – 0.
+""")
+    assert [d.item_number for d in parsed.decisions] == [1, 2]
+    assert [item.votes for item in parsed.agenda] == [Votes(unanimous=True), Votes(8, 0, 0)]
+    assert [d.votes for d in parsed.decisions] == [Votes(7, 1, 0), None]
+
+
+def test_full_form_votes_under_a_decision_are_its_own(full_text):
+    """The 17.11.2021 protocol with decision 1.1 voted on separately, and 2.2 too, its own
+    vote printed before item 2's."""
+    text = full_text.replace(
+        "Ответственный исполнитель – Пояркова О.Н., срок до 24.11.2021.\n",
+        "Ответственный исполнитель – Пояркова О.Н., срок до 24.11.2021.\n"
+        "Голосовали: «за» – 5, «против» – 1, «воздержались» – 0.\n",
+    ).replace(
+        "Ответственный исполнитель – Кузнецова Н.В., срок до 15.12.2021.\n",
+        "Ответственный исполнитель – Кузнецова Н.В., срок до 15.12.2021.\n"
+        "Голосовали: «за» – 4, «против» – 0, «воздержались» – 2.\n",
+    )
+    assert text.count("Голосовали") == 4
+    parsed = parse_text(text)
+    assert parsed.unrecognised == [] and parsed.form == "full"
+    assert [item.votes for item in parsed.agenda] == [Votes(6, 0, 0), Votes(unanimous=True)]
+    assert [d.votes for d in parsed.decisions] == [Votes(5, 1, 0), None, None, Votes(4, 0, 2)]
+    # The full form says which item a decision answers: nothing is inferred.
+    assert not any(d.item_guessed for d in parsed.decisions)
+
+
+def test_full_form_one_vote_after_an_items_only_decision_is_the_items():
+    parsed = parse_text("""ПРОТОКОЛ
+заседания Экспертного совета Промышленного образовательно-отраслевого кластера
+1 декабря 2021 г.\t№ 2
+г. Томск
+Председатель – О.Н. Пояркова
+ПОВЕСТКА ДНЯ:
+1. О чек-листе.
+1. СЛУШАЛИ:
+О чек-листе.
+РЕШИЛИ:
+1.1. Утвердить чек-лист.
+Голосовали: единогласно.
+""")
+    assert parsed.unrecognised == []
+    assert parsed.agenda[0].votes == Votes(unanimous=True) and parsed.decisions[0].votes is None

@@ -13,7 +13,7 @@ from cluster_intranet.documents.rendering import render_document
 from cluster_intranet.meetings.importing.names import normalise
 from cluster_intranet.meetings.importing.parser import parse
 from cluster_intranet.meetings.importing.reader import docx_lines
-from cluster_intranet.meetings.importing.structure import protocol_data
+from cluster_intranet.meetings.importing.structure import protocol_data, settle_votes
 from tests.documents.support import read_template
 
 CAPITALS = "АБВГДЕЁЖЗИКЛМНОПРСТУФХЦЧШЭЮЯ"
@@ -71,8 +71,9 @@ attendees = st.builds(
     st.lists(st.sampled_from(POSITION_WORDS), min_size=1, max_size=4).map(" ".join),
     st.just("") | organizations,
 )
-votes = st.none() | st.builds(lambda f, a, b: {"for": f, "against": a, "abstained": b},
-                              st.integers(0, 30), st.integers(0, 5), st.integers(0, 5))
+votes = st.none() | st.just({"for": 0, "against": 0, "abstained": 0, "unanimous": True}) | st.builds(
+    lambda f, a, b: {"for": f, "against": a, "abstained": b}, st.integers(0, 30), st.integers(0, 5), st.integers(0, 5)
+)
 decisions = st.builds(
     lambda text, responsible, deadline, vote: {"text": text, "responsible": [{"name": n} for n in responsible],
                                                 "deadline": deadline, "votes": vote},
@@ -105,12 +106,10 @@ def protocols(draw) -> dict:
                                           "position": f"{title} {short}"}
 
     agenda = draw(st.lists(items, max_size=6))
-    for item in agenda:  # an item's decisions are voted on each, or the item once (printed after its last)
-        item["votes"] = None
-        if len(item["decisions"]) > 1 and any(d["votes"] for d in item["decisions"]):
-            item["votes"] = draw(votes.filter(bool))
-            for decision in item["decisions"]:
-                decision["votes"] = None
+    for item in agenda:  # the item voted on once, some of its decisions separately, or both
+        item["votes"] = draw(votes)
+        if item["decisions"]:  # as protocol_data: the short form prints it after the item's last decision
+            item["decisions"][-1]["item_votes"] = item["votes"]
     loose = draw(st.lists(decisions, max_size=2))
     ordered = [d for item in agenda for d in item["decisions"]] + loose
     for number, decision in enumerate(ordered, start=1):
@@ -158,13 +157,39 @@ def _people(rows):
     return [(r["name"], r["position"], r["organization"]) for r in rows]
 
 
-def _decision(d, votes=False, item=None):
-    """What a decision reads as; ``votes``: with the vote it was taken by, its own or its
-    ``item``'s (a single decision's own vote and its item's print alike)."""
-    vote = d["votes"] or (item or {}).get("votes")
-    if vote:  # as the intranet keeps a vote: «единогласно» a flag of its own
-        vote = {"unanimous": False, **vote}
-    return (d["text"], [r["name"] for r in d["responsible"]], d["deadline"]) + ((vote,) if votes else ())
+def _decision(d):
+    """What a decision reads as, but for its vote (``_settled_votes``)."""
+    return d["text"], [r["name"] for r in d["responsible"]], d["deadline"]
+
+
+def _vote(v):
+    return None if v is None else {"unanimous": False, **v}
+
+
+def _settled_votes(data: dict, form: str):
+    """The votes as the protocol's text tells them: per item its vote and its decisions'
+    own, then the loose decisions' own. A decision's own vote printed where its item's
+    would be (after the item's last decision, the item having none) reads as the item's;
+    the short form prints no vote of an item without decisions."""
+    items = []
+    for item in data["agenda"]:
+        own = [_vote(d["votes"]) for d in item["decisions"]]
+        vote = _vote(item["votes"]) if item["decisions"] or form == "full" else None
+        if vote is None and own and own[-1] is not None:
+            vote, own[-1] = own[-1], None
+        items.append((vote, own))
+    return items, [_vote(d["votes"]) for d in data["decisions_without_item"]]
+
+
+def _parsed_votes(parsed, context: dict, form: str):
+    """``_settled_votes`` of what was read. The short form does not print the decisions'
+    items: they are set as the context has them, as the secretary corrects the inferred
+    ones on the review page, and the votes settled again."""
+    if form == "short":
+        for decision, theirs in zip(parsed.decisions, context["decisions"], strict=True):
+            decision.item_number = theirs["item_number"]
+        settle_votes(parsed)
+    return _settled_votes(protocol_data(parsed), form)
 
 
 # Without shrinking: each example renders a .docx, and shrinking one took minutes.
@@ -185,6 +210,7 @@ def test_short_form_round_trip(context):
     assert _people(got["attendees_online"]) == _people(context["attendees_online"])
     assert [item["text"] for item in got["agenda"]] == [item["text"] for item in context["agenda"]]
     assert [_decision(d) for d in got["decisions"]] == [_decision(d) for d in context["decisions"]]
+    assert _parsed_votes(parsed, context, "short") == _settled_votes(context, "short")
 
 
 @ROUND_TRIP
@@ -203,6 +229,6 @@ def test_full_form_round_trip(context):
         assert (mine["number"], mine["text"]) == (theirs["number"], theirs["text"])
         assert mine["speakers"] == theirs["speakers"]
         assert mine["discussion"] == theirs["discussion"]
-        assert [_decision(d, True, mine) for d in mine["decisions"]] == [_decision(d, True, theirs) for d in theirs["decisions"]]
-    loose = [_decision(d, True) for d in got["decisions_without_item"]]
-    assert loose == [_decision(d, True) for d in context["decisions_without_item"]]
+        assert [_decision(d) for d in mine["decisions"]] == [_decision(d) for d in theirs["decisions"]]
+    assert [_decision(d) for d in got["decisions_without_item"]] == [_decision(d) for d in context["decisions_without_item"]]
+    assert _parsed_votes(parsed, context, "full") == _settled_votes(context, "full")

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date, time
 
 from . import names
-from .structure import AgendaItem, Attendee, Decision, ParsedProtocol, Speech, Votes
+from .structure import AgendaItem, Attendee, Decision, ParsedProtocol, Speech, Votes, settle_votes
 
 MONTHS = {
     "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6,
@@ -240,9 +240,9 @@ class _Parser:
         if match and self.section in ("item", "general"):
             votes = parse_votes(match.group("rest"))
             if self.decision is not None:
-                self.decision.votes = votes
-            elif self.item is not None:
-                self.item.votes = votes
+                self.decision.votes_printed.append(votes)  # its own or its item's: settle_votes
+            elif self.item is not None and self.item.votes_printed is None:
+                self.item.votes_printed = votes
             else:
                 self.unrecognised(text)
             return True
@@ -487,8 +487,8 @@ class _Parser:
                     speech.name = names.nominative(speech.written, known)
             if not item.speaker and len(item.heard) == 1 and item.heard[0].name:
                 item.speaker = item.heard[0].name
-            self._item_vote(item)
         self._guess_items()
+        settle_votes(result)
         for decision in result.decisions:
             if decision.item_number is not None and "." not in decision.number:
                 decision.number = str(decision.number)
@@ -503,44 +503,57 @@ class _Parser:
         known += [name for d in result.decisions for name in d.responsible]
         return list(dict.fromkeys(name for name in known if name))
 
-    def _item_vote(self, item: AgendaItem) -> None:
-        """One «Голосовали» after an item's decisions is the item's vote; a vote under
-        each of them (or under some) stays with its decision."""
-        decisions = self.result.item_decisions(item.number)
-        voted = [d for d in decisions if d.votes is not None]
-        if item.votes is None and len(voted) == 1 and voted[0] is decisions[-1]:
-            item.votes, decisions[-1].votes = decisions[-1].votes, None
-
     def _guess_items(self) -> None:
         """The short form lists decisions after the whole agenda: each is linked to
-        the item whose wording it shares most, keeping the agenda's order."""
+        the item whose wording it shares most, keeping the agenda's order. A decision
+        with two votes under it (its own, then its item's) is its item's last."""
         result = self.result
         loose = [d for d in result.decisions if d.item_number is None]
         if result.form != "short" or not loose or not result.agenda or len(loose) != len(result.decisions):
             return
         items = [_stems(item.text) for item in result.agenda]
         scores = [[len(_stems(d.text) & stems) for stems in items] for d in loose]
+        for decision in loose:
+            decision.item_guessed = True  # the review page asks for the item, guessed or not
         if not any(any(row) for row in scores):
+            result.uncertain.append("Вопросы повестки, к которым относятся решения, в протоколе не указаны: выберите их.")
             return
-        # best[k][i]: the best total of decisions 0..k with decision k on item i (orders kept)
-        best = [scores[0][:]]
-        back: list[list[int]] = [[0] * len(items)]
-        for k in range(1, len(loose)):
-            row, links, top, top_at = [], [], -1, 0
-            for i in range(len(items)):
-                if best[k - 1][i] > top:
-                    top, top_at = best[k - 1][i], i
-                row.append(top + scores[k][i])
-                links.append(top_at)
-            best.append(row)
-            back.append(links)
-        i = max(range(len(items)), key=lambda j: best[-1][j])
-        for k in range(len(loose) - 1, -1, -1):
-            loose[k].item_number, loose[k].item_guessed = result.agenda[i].number, True
-            i = back[k][i]
+        last = [len(d.votes_printed) > 1 for d in loose]
+        path = _ordered_assignment(scores, last) or _ordered_assignment(scores, [False] * len(loose))
+        for decision, i in zip(loose, path):
+            decision.item_number = result.agenda[i].number
         result.uncertain.append(
             "Вопросы повестки, к которым относятся решения, определены по тексту: проверьте их."
         )
+
+
+def _ordered_assignment(scores: list[list[int]], last: list[bool]) -> list[int] | None:
+    """The items (indexes) of decisions 0..n in order, never going back, with the most
+    shared words in total; a decision marked ``last`` ends its item (the next is on a
+    later one). None when no assignment keeps to that."""
+    impossible = -(10**9)
+    # best[k][i]: the best total of decisions 0..k with decision k on item i
+    best = [scores[0][:]]
+    back: list[list[int]] = [[0] * len(scores[0])]
+    for k in range(1, len(scores)):
+        row, links, top, top_at = [], [], impossible, 0
+        for i in range(len(scores[k])):
+            if not last[k - 1] and best[k - 1][i] > top:
+                top, top_at = best[k - 1][i], i
+            row.append(top + scores[k][i])
+            links.append(top_at)
+            if last[k - 1] and best[k - 1][i] > top:
+                top, top_at = best[k - 1][i], i
+        best.append(row)
+        back.append(links)
+    i = max(range(len(best[-1])), key=lambda j: best[-1][j])
+    if best[-1][i] < 0:
+        return None
+    path = []
+    for k in range(len(scores) - 1, -1, -1):
+        path.append(i)
+        i = back[k][i]
+    return path[::-1]
 
 
 def parse(lines: Iterable[str]) -> ParsedProtocol:

@@ -27,7 +27,7 @@ from .. import services as meetings
 from ..models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus, ProtocolImport
 from . import matcher, names, reader
 from .parser import lines_from_text, parse
-from .structure import ParsedProtocol
+from .structure import ParsedProtocol, settle_votes
 
 PASTED = "Вставленный текст.txt"
 KEEP_PENDING = timedelta(days=7)  # an upload never confirmed is removed after a week
@@ -176,6 +176,9 @@ def confirm(row: ProtocolImport, user: User, choices: Choices) -> Meeting:
             "number", meeting_id=existing,
         )
     parsed = parse(row.lines)
+    for index, item_number in choices.items.items():  # the inferred items as corrected
+        parsed.decisions[index].item_number = item_number
+    settle_votes(parsed)  # an item's vote is printed after its last decision: which one is it now
     found = matcher.match(parsed)
     people = _people(parsed, found, choices)
 
@@ -212,7 +215,7 @@ def confirm(row: ProtocolImport, user: User, choices: Choices) -> Meeting:
         )  # fmt: skip
     meeting.agenda_items = list(items.values())
     for number, parsed_decision in enumerate(parsed.decisions, start=1):
-        item_number = choices.items.get(number - 1, parsed_decision.item_number)
+        item_number = parsed_decision.item_number
         text = parsed_decision.text
         term = parsed_decision.term[:200] if parsed_decision.deadline is None else ""
         responsible = list(dict.fromkeys(p for p in (person(n) for n in parsed_decision.responsible) if p is not None))

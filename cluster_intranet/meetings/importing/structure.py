@@ -54,6 +54,9 @@ class Decision:
     term: str = ""  # a term that is not a date: «постоянно», «ежеквартально»
     votes: Votes | None = None  # the decision's own vote, when the council voted on it alone
     item_number: int | None = None  # the agenda item it answers
+    # The «Голосовали» lines printed after it, in order: ``settle_votes`` tells its own
+    # vote from its item's once the item is known (the short form infers it).
+    votes_printed: list[Votes] = field(default_factory=list)
     item_guessed: bool = False  # the item was inferred from the wording (short form): check it
 
 
@@ -65,6 +68,7 @@ class AgendaItem:
     heard: list[Speech] = field(default_factory=list)  # СЛУШАЛИ
     spoke: list[Speech] = field(default_factory=list)  # ВЫСТУПИЛИ
     votes: Votes | None = None  # the item's one vote after its decisions
+    votes_printed: Votes | None = None  # a «Голосовали» under the item before any decision
 
 
 @dataclass
@@ -113,6 +117,32 @@ class ParsedProtocol:
     def is_empty(self) -> bool:
         """Nothing that makes a protocol: no number, date, people, agenda or decisions."""
         return not (self.number or self.date or self.attendees or self.agenda or self.decisions)
+
+
+def settle_votes(parsed: ParsedProtocol) -> None:
+    """Whose vote each printed «Голосовали» is, given the decisions' agenda items.
+
+    Both forms print an item's vote after its last decision (the short form in its flat
+    list, the full form at the end of РЕШИЛИ) and a decision's own vote, when it was
+    voted on separately, right under it — before its item's when it is the last. So the
+    last vote after an item's last decision is the item's; a decision has a vote of its
+    own only when the text shows one apart from that: under a decision that is not its
+    item's last, or a first of two under the last. Run again when the items change (the
+    secretary corrects the short form's inferred items on the review page).
+    """
+    last: dict[int, Decision] = {}
+    for decision in parsed.decisions:
+        decision.votes = None
+        if decision.item_number is not None:
+            last[decision.item_number] = decision
+    for item in parsed.agenda:
+        item.votes = item.votes_printed
+    for decision in parsed.decisions:
+        printed = decision.votes_printed
+        item = parsed.item(decision.item_number)
+        if printed and item is not None and item.votes is None and last.get(item.number) is decision:
+            item.votes, printed = printed[-1], printed[:-1]
+        decision.votes = printed[0] if printed else None
 
 
 def _votes_data(votes: Votes | None) -> dict | None:
