@@ -2,8 +2,9 @@
 save based on an older version is refused, naming who changed the row and when."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .audit.models import AuditEntry
 from .extensions import db
@@ -33,3 +34,20 @@ def ensure_current(obj, expected_version: int | None, error: type[Exception] = S
     than the version the form was built from."""
     if expected_version is not None and obj.id is not None and expected_version != obj.version:
         raise error(changed_by_message(obj.__tablename__, obj.id))
+
+
+def set_place(obj, **values) -> None:
+    """Changes where a versioned row stands (its position, number, label) without a new
+    version: the version counts edits of the row's content, so a form opened before a
+    move of the row or of its neighbours still saves. Written at once, past the ORM."""
+    changed = {key: value for key, value in values.items() if getattr(obj, key) != value}
+    if not changed:
+        return
+    if inspect(obj).persistent:
+        table = type(obj).__table__
+        db.session.execute(update(table).where(table.c.id == obj.id).values(**changed))
+        for key, value in changed.items():
+            set_committed_value(obj, key, value)
+    else:  # not yet in the database: its insert carries the place
+        for key, value in changed.items():
+            setattr(obj, key, value)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
-from ..concurrency import ensure_current
+from ..concurrency import ensure_current, set_place
 from ..auth.models import User
 from ..councils.models import Council
 from ..database import lock_for_update
@@ -311,8 +311,10 @@ def move(item, siblings: list, step: int) -> None:
     index = siblings.index(item)
     other = index + step
     if 0 <= other < len(siblings):
-        siblings[index].position, siblings[other].position = siblings[other].position, siblings[index].position
-    db.session.flush()
+        first, second = siblings[index], siblings[other]
+        first_position, second_position = first.position, second.position
+        set_place(first, position=second_position)
+        set_place(second, position=first_position)
 
 
 def move_attendee(attendance: Attendance, step: int) -> None:
@@ -350,6 +352,15 @@ def check_votes(data: dict) -> None:
                 raise MeetingError("При голосовании единогласно «против» и «воздержались» не бывает.", field)
 
 
+def _speaker_name(item: AgendaItem | None, speaker: Person, typed: str) -> str:
+    """СЛУШАЛИ names the speaker picked, unless the secretary wrote the name otherwise: an
+    empty box, or the previous speaker's own name left in it, follows the new pick."""
+    previous = item.speaker if item is not None else None
+    if not typed.strip() or (previous is not None and previous.id != speaker.id and typed.strip() == previous.short_name):
+        return speaker.short_name
+    return typed
+
+
 def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict, version: int | None = None) -> AgendaItem:
     """Creates or updates an agenda item; ``version`` is the one the form was built from."""
     if item is not None:
@@ -361,7 +372,7 @@ def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict, vers
         speaker = db.session.get(Person, data["speaker_id"])
         if speaker is None:
             raise MeetingError("Такого сотрудника нет в справочнике.", "speaker_id")
-        data = {**data, "speaker_name": data.get("speaker_name") or speaker.short_name}
+        data = {**data, "speaker_name": _speaker_name(item, speaker, data.get("speaker_name") or "")}
     created = item is None
     if item is None:
         _refuse_repeated(meeting.agenda_items, data, "Такой вопрос уже есть в повестке: № {}.",
@@ -522,21 +533,18 @@ def _label(meeting: Meeting, decisions: list[Decision]) -> None:
         meeting.council.protocol_form, [items.get(d.agenda_item_id) for d in decisions], len(items)
     )
     for decision, label in zip(decisions, labels):
-        if decision.label != label:
-            decision.label = label
-    db.session.flush()
+        set_place(decision, label=label)
 
 
 def _number(decisions: list[Decision]) -> None:
     """Numbers 1..n in list order; through negatives so the unique (meeting, number) holds."""
     if [d.number for d in decisions] == list(range(1, len(decisions) + 1)):
         return
+    db.session.flush()
     for decision in decisions:
-        decision.number = -decision.number if decision.number > 0 else decision.number
-    db.session.flush()
+        set_place(decision, number=-abs(decision.number))
     for index, decision in enumerate(decisions, start=1):
-        decision.number = index
-    db.session.flush()
+        set_place(decision, number=index)
     if decisions:
         decisions[0].meeting.decisions.sort(key=lambda d: d.number)
 

@@ -137,6 +137,8 @@ def test_the_second_protocol_entered_through_the_pages(live, page, tmp_path: Pat
                 page.fill(f"#agenda input[name={name}]", value)
         page.click("#agenda button:has-text('Добавить вопрос')")
         page.wait_for_selector(f"#agenda li:has-text('{item['text']}')")
+    # ВЫСТУПИЛИ: each speaker on a line of their own, as in the protocol.
+    expect(page.locator(f"#agenda li:has-text('{AGENDA[0]['text']}') ul > li")).to_have_text(AGENDA[0]["discussion"].split("\n"))
 
     # The decisions, each on its item.
     for item, text, people, deadline, term in DECISIONS:

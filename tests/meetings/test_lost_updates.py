@@ -47,3 +47,41 @@ def test_second_save_of_a_decision_is_refused(app, login_as, draft, ctx):
     assert "Запись уже изменил" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Decision, decision.id).text == "Правка второго"
+
+
+def test_an_edit_form_opened_before_a_move_still_saves(app, secretary, draft, ctx):
+    """A move changes where rows stand, not what they say: no form becomes stale by it."""
+    draft.council.protocol_form = "full"  # decisions numbered by item: an item's move renumbers them
+    db.session.commit()
+    for text in ("Первый вопрос", "Второй вопрос"):
+        assert secretary.hx("post", f"/meetings/{draft.id}/agenda", data={"text": text}).status_code == 200
+    db.session.expire_all()
+    first, second = [item for item in sorted(draft.agenda_items, key=lambda item: item.position)
+                     if item.text in ("Первый вопрос", "Второй вопрос")]  # fmt: skip
+    for item, text in ((first, "Решение по первому"), (second, "Решение по второму")):
+        data = {"text": text, "agenda_item_id": item.id}
+        assert secretary.hx("post", f"/meetings/{draft.id}/decisions", data=data).status_code == 200
+    db.session.expire_all()
+    versions = {d.id: d.version for d in db.session.scalars(select(Decision).where(Decision.meeting_id == draft.id))}
+    labels = {d.text: d.label for d in db.session.scalars(select(Decision).where(Decision.meeting_id == draft.id))}
+    item_version = first.version
+
+    assert secretary.hx("post", f"/meetings/agenda/{first.id}/move/down").status_code == 200
+    db.session.expire_all()
+    # The decisions renumbered with their items, their versions kept.
+    moved = db.session.scalars(select(Decision).where(Decision.meeting_id == draft.id)).all()
+    assert {d.text: d.label for d in moved if d.text.startswith("Решение по")} == {
+        "Решение по первому": labels["Решение по второму"], "Решение по второму": labels["Решение по первому"]}
+    assert {d.id: d.version for d in moved} == versions
+    edited = secretary.hx("post", f"/meetings/agenda/{first.id}",
+                          data={"text": "Первый вопрос, уточнённый", "version": item_version})  # fmt: skip
+    assert edited.status_code == 200, edited.get_data(as_text=True)
+    decision = next(d for d in moved if d.text == "Решение по первому")
+    saved = secretary.hx("post", f"/meetings/decisions/{decision.id}",
+                         data={"text": "Решение по первому, уточнённое", "agenda_item_id": first.id, "version": versions[decision.id]})  # fmt: skip
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Decision, decision.id).text == "Решение по первому, уточнённое"
+    # A real edit still counts: the form opened before it is refused.
+    stale = secretary.hx("post", f"/meetings/agenda/{first.id}", data={"text": "Третья правка", "version": item_version})
+    assert stale.status_code in (409, 422) and "Запись уже изменил" in stale.get_data(as_text=True)

@@ -63,6 +63,26 @@ def test_a_speaker_not_in_the_directory_is_refused(app, secretary, draft, ctx):
     assert db.session.scalar(select(func.count()).select_from(AgendaItem)) == before
 
 
+def test_another_speaker_picked_replaces_the_previous_ones_name(app, secretary, draft, ctx):
+    poyarkova, sokolov = factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна"), \
+        factories.person(surname="Соколов", first_name="Андрей", patronymic="Викторович")
+    db.session.commit()
+    assert secretary.hx("post", f"/meetings/{draft.id}/agenda", data={"text": "О чек-листе", "speaker_id": poyarkova.id}).status_code == 200
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == draft.id, AgendaItem.text == "О чек-листе"))
+    assert item.speaker_name == "Пояркова О.Н."
+
+    def edit(**data):
+        response = secretary.hx("post", f"/meetings/agenda/{item.id}", data={"text": "О чек-листе", **data})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        db.session.expire_all()
+        return db.session.get(AgendaItem, item.id).speaker_name
+
+    # The form still holds the old name: the new pick's name replaces it.
+    assert edit(speaker_id=sokolov.id, speaker_name="Пояркова О.Н.") == "Соколов А.В."
+    # A name the secretary wrote herself stays as written.
+    assert edit(speaker_id=poyarkova.id, speaker_name="Пояркова О.Н., проректор") == "Пояркова О.Н., проректор"
+
+
 # Organisations in the genitive ---------------------------------------------------------------
 
 DEPARTMENT = "Департамент промышленности и энергетики Администрации Томской области"
