@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 PORT   ?= 5000
 
-.PHONY: setup run test test-fast bench load lock clean
+.PHONY: setup run lint test test-fast bench load lock clean
 
 setup: $(VENV)/.installed static/vendor/.installed
 
@@ -25,7 +25,11 @@ run: setup
 	$(FLASK) seed-demo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup
+# The linter's rules are in pyproject.toml ([tool.ruff]).
+lint: setup
+	$(VENV)/bin/ruff check .
+
+test: setup lint
 	$(PYTHON) -m pytest
 
 test-fast: setup

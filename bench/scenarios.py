@@ -5,7 +5,7 @@ See the docstring of ``bench/__init__.py`` for how an area adds its own lines.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from . import calendar, data, decisions, expertise, media, meetings
 

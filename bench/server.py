@@ -41,7 +41,7 @@ class Server:
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         env = {
             **os.environ,
             "DATABASE_URL": self.database_url,

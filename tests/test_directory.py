@@ -232,7 +232,7 @@ def test_the_website_is_a_web_address(app, secretary, ctx, typed, stored, error)
 
 
 def test_a_page_past_the_end_says_so(app, viewer, ctx):
-    for n in range(3):
+    for _ in range(3):
         factories.person()
     db.session.commit()
     body = viewer.get("/directory/people?page=7").get_data(as_text=True)

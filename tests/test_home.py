@@ -172,7 +172,7 @@ def test_the_home_page_reads_each_part_once(ctx, app, count_queries):
     for n in range(10):
         support.decision(meeting, person, deadline=date(2021, 11, 10) + timedelta(days=n))
     plan = media.approved_plan()
-    for n in range(10):
+    for _ in range(10):
         media.due(plan, responsible_id=person.id)
     db.session.commit()
     client = app.test_client()

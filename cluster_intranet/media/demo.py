@@ -142,7 +142,7 @@ def seed(people: dict[str, Person], approver: User | None = None) -> MediaPlan:
     for event in events:
         if not event.is_public or event.status not in (S.MATERIAL_READY, S.PUBLISHED):
             continue
-        for index, org in enumerate(orgs):
+        for org in orgs:
             likely = 1.0 if org.id == event.organizer_id else (0.75 if org.kind in ("college", "technical_school") else 0.3)
             if event.status == S.MATERIAL_READY:
                 likely /= 2  # the material is fresh: fewer have published yet

@@ -16,7 +16,6 @@ from .. import clock
 from ..auth.access import role_required
 from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
 from ..cache import FingerprintCache
-from ..directory.models import Person
 from ..directory.services import organization_choices
 from ..documents.rendering import TemplateError
 from ..extensions import db

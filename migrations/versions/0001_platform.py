@@ -1,7 +1,7 @@
 """platform: users, directory, councils
 
 Revision ID: f8aab66a856f
-Revises: 
+Revises:
 Create Date: 2026-11-26 11:41:34.182912
 
 """

@@ -9,7 +9,6 @@ One browser for the module, one context per role, one page reused for all its vi
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

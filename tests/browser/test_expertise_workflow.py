@@ -138,7 +138,7 @@ def test_an_evaluation_with_a_returned_checklist_from_the_pages_to_the_documents
     assert "@" not in text and ".." not in text.replace("...", "") and "—:" not in text
 
     sheet_text = re.sub(r"\s+", " ", convert_to_text(sheet))
-    assert f"рассмотрена на экспертной сессии работодателей" in sheet_text and ru(held_on) in sheet_text
+    assert "рассмотрена на экспертной сессии работодателей" in sheet_text and ru(held_on) in sheet_text
     assert f"Заключение экспертной сессии от {ru(today)}" in sheet_text and "Квалификация: Техник" in sheet_text
 
     checklist_text = re.sub(r"\s+", " ", convert_to_text(checklist))

@@ -13,7 +13,6 @@ from cluster_intranet.decisions import services
 from cluster_intranet.decisions.models import Decision
 from cluster_intranet.extensions import db
 from tests import factories
-from tests.conftest import make_user
 from tests.decisions import support
 from tests.decisions.support import TODAY, deadline_data, status_data
 

@@ -32,7 +32,7 @@ def test_the_demo_is_complete_and_idempotent(app, ctx, monkeypatch):
 
     experts = {u.email: u for u in db.session.scalars(select(User).where(User.role == "expert"))}
     assert set(experts) == set(demo.EXPERTS.values())
-    for email, user in experts.items():
+    for user in experts.values():
         assert user.person.organization.kind == "employer"
         assert sum(user.check_password(password) for password in generated) == 1  # a fresh random one each
     assert {u.person.short_name for u in experts.values()} == set(demo.EXPERTS)

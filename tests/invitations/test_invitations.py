@@ -3,7 +3,6 @@ Python's email and icalendar (and ical.js): requests, updates, cancellations, ad
 and removed attendees, retries, and no message sent twice after a crash."""
 from __future__ import annotations
 
-import email.policy
 import json
 import shutil
 import smtplib
@@ -18,7 +17,6 @@ from sqlalchemy import select
 from cluster_intranet import mail
 from cluster_intranet.councils.models import CouncilMember
 from cluster_intranet.extensions import db
-from cluster_intranet.invitations import services
 from cluster_intranet.mail import OutgoingMessage
 from cluster_intranet.meetings.models import AgendaItem, Attendance, Meeting
 from tests import factories

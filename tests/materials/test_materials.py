@@ -5,9 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path
 
-import docx
 import openpyxl
 import pytest
 from sqlalchemy import select

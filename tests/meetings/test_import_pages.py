@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from cluster_intranet.decisions.models import Decision, DecisionStatus
 from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
-from cluster_intranet.meetings.models import Attendance, Meeting, MeetingStatus, ProtocolImport
+from cluster_intranet.meetings.models import Meeting, MeetingStatus, ProtocolImport
 
 FULL_TEXT = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "protocol-2021-11-17-expert-council.txt"
 
