@@ -8,6 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .audit.models import AuditEntry
 from .extensions import db
+from .text import local_datetime
 
 
 class StaleEdit(ValueError):
@@ -22,8 +23,6 @@ def changed_by_message(table: str, row_id: int) -> str:
         .order_by(AuditEntry.id.desc())
         .limit(1)
     )
-    from .templating import local_datetime  # late: the templates' helpers import the areas' services
-
     who = entry.user.display_name if entry and entry.user else "другой пользователь"
     when = f" {local_datetime(entry.at)}" if entry else ""
     return f"Запись уже изменил {who}{when}. Обновите страницу, чтобы увидеть изменения, и повторите."

@@ -6,10 +6,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from .. import clock
 from ..extensions import db
+from ..text import local_datetime, short_date
 
 TABLE_LABELS = {
     "users": "пользователи", "organizations": "организации", "councils": "советы",
@@ -107,10 +107,9 @@ def show_value(value, choices: dict[str, str]) -> str:
         if value in choices:
             return choices[value]
         if _ISO_DATETIME.match(value):
-            moment = datetime.fromisoformat(value)
-            return moment.astimezone(clock.local_zone()).strftime("%d.%m.%Y %H:%M")
+            return local_datetime(datetime.fromisoformat(value))
         if _ISO_DATE.match(value):
-            return date.fromisoformat(value).strftime("%d.%m.%Y")
+            return short_date(value)
     return str(value)
 
 

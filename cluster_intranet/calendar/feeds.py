@@ -38,6 +38,7 @@ from ..directory.models import Organization, Person
 from ..extensions import db
 from ..forms import LARGEST_INT
 from ..meetings.models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
+from ..text import date_range, days, ru_date, short_date, short_name
 from .ical import CalendarItem, EventBlock, Serialised, assemble, block_of, etag_for, serialise, serialise_event
 from .services import ALL_DAY_ALARM_MINUTES
 
@@ -47,8 +48,6 @@ ALL_SOURCES = frozenset({MEETINGS, MEDIA, DEADLINES})
 CONTENT_VERSION = "feeds-2"
 SUMMARY_TEXT_LENGTH = 80  # characters of a decision's text in a deadline's title
 
-MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-          "сентября", "октября", "ноября", "декабря")  # fmt: skip
 ZONE_NAMES = {"Asia/Tomsk": "томское время"}
 FORMAT_LABELS = {f.value: f.label for f in MeetingFormat}
 MEETING_STATUS_LABELS = {s.value: s.label for s in MeetingStatus}
@@ -509,10 +508,10 @@ def _deadline_item(row, responsibles: list[tuple[str, datetime]], scope: Scope, 
     council = row.name_genitive or row.council_name
     lines = [
         f"Поручение: {row.text}",
-        f"Срок: {row.deadline:%d.%m.%Y}",
+        f"Срок: {short_date(row.deadline)}",
         "Ответственные: " + (", ".join(names) if names else "не назначены"),
         f"Статус: {DECISION_STATUS_LABELS.get(row.status, row.status)}",
-        f"Решение № {row.label or row.number} заседания {council} (протокол № {row.protocol_number} от {row.meeting_date:%d.%m.%Y})",
+        f"Решение № {row.label or row.number} заседания {council} (протокол № {row.protocol_number} от {short_date(row.meeting_date)})",
         "",
         f"Страница поручения: {url}",
     ]
@@ -569,7 +568,7 @@ def media_items(scope: Scope, conditions: list, links: Links) -> list[CalendarIt
         if cancelled:
             lines.append("Мероприятие отменено." + (f" Причина: {row.cancel_reason}" if row.cancel_reason else ""))
         if several_days:
-            lines.append(f"Когда: {row.starts_on:%d.%m.%Y} – {row.ends_on:%d.%m.%Y}")
+            lines.append(f"Когда: {date_range(row.starts_on, row.ends_on)}")
         else:
             lines.append("Когда: " + when_text(row.starts_on, row.start_time, row.end_time, scope, zone))
         if row.place:
@@ -607,20 +606,6 @@ def media_items(scope: Scope, conditions: list, links: Links) -> list[CalendarIt
 # --- text helpers -------------------------------------------------------------------------
 
 
-def ru_date(day: date) -> str:
-    """«22 октября 2021 г.» (Babel is slower, and a feed formats thousands)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year} г."
-
-
-def days(n: int) -> str:
-    """«1 день», «3 дня», «60 дней»."""
-    if n % 10 == 1 and n % 100 != 11:
-        return f"{n} день"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return f"{n} дня"
-    return f"{n} дней"
-
-
 def window_text() -> str:
     """What the feeds hold, for the «Календари» page: «за последние 60 дней и на 365 дней
     вперёд (сейчас — с 31 декабря 2024 г. по 1 марта 2026 г.)»."""
@@ -642,12 +627,6 @@ def when_text(day: date, start: time | None, end: time | None, scope: Scope, zon
     hours, rest = divmod(int(offset.total_seconds()) // 60, 60)
     utc = f"UTC{'+' if offset >= timedelta(0) else '-'}{abs(hours)}" + (f":{rest:02d}" if rest else "")
     return f"{text} ({ZONE_NAMES.get(scope.tz, scope.tz)}, {utc})"
-
-
-def short_name(surname: str, first_name: str, patronymic: str) -> str:
-    """As Person.short_name, from the columns: «Беляев Е.В.»."""
-    initials = "".join(f"{part[0]}." for part in (first_name, patronymic) if part)
-    return f"{surname} {initials}".strip()
 
 
 def shorten(text: str, limit: int) -> str:

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from ..councils.models import Council
 from ..spreadsheets import save
 from ..extensions import db
+from ..text import short_date
 from ..web import download_name
 from . import services
 from .models import Decision
@@ -27,7 +28,7 @@ def decisions_for_export(filters: services.Filters) -> list[Decision] | None:
 
 
 def filename(filters: services.Filters, extension: str) -> str:
-    return download_name(None, f"Контроль поручений {filters.today:%d.%m.%Y}", extension)
+    return download_name(None, f"Контроль поручений {short_date(filters.today)}", extension)
 
 
 COLUMNS = [  # title, width

@@ -11,9 +11,9 @@ from flask import g, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from ..text import days
 from .forms import FormState
 from .models import Decision, DecisionStatus
-from .services import days
 
 SENTINEL = 918273645  # an id no URL holds by chance
 

@@ -24,8 +24,8 @@ from .. import clock, mail
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting
+from ..text import days, short_date
 from .models import ACTIVE_STATUSES, Decision, DecisionResponsible, ReminderDigest
-from .services import days
 
 
 @dataclass
@@ -88,7 +88,7 @@ def build_message(digest: Digest, today: date, within_days: int, link: Callable[
     lines = [
         f"Здравствуйте, {greeting}!",
         "",
-        f"Напоминание интранета кластера о ваших поручениях на {today:%d.%m.%Y}.",
+        f"Напоминание интранета кластера о ваших поручениях на {short_date(today)}.",
     ]
 
     def section(title: str, decisions: list[Decision]) -> None:
@@ -102,7 +102,7 @@ def build_message(digest: Digest, today: date, within_days: int, link: Callable[
             lines.extend([
                 f"{number}. {decision.text}",
                 f"   {decision.meeting.title}, решение № {decision.numbered}. "
-                f"Срок: {decision.deadline:%d.%m.%Y} — {when}. Статус: {decision.status_enum.label}.",
+                f"Срок: {short_date(decision.deadline)} — {when}. Статус: {decision.status_enum.label}.",
                 f"   {link('decisions.show', {'decision_id': decision.id})}",
             ])
 

@@ -35,11 +35,6 @@ def _decision_or_404(decision_id: int) -> Decision:
 # Reading --------------------------------------------------------------------------------
 
 
-@bp.app_template_filter("days")
-def days_filter(n: int) -> str:
-    return services.days(n)
-
-
 bp.add_app_template_global(markup.status_badge, "decision_status")
 bp.add_app_template_global(markup.deadline, "decision_deadline")
 bp.add_app_template_global(markup.responsible, "decision_responsible")

@@ -23,6 +23,7 @@ from ..councils.models import Council
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting
+from ..text import short_date
 from . import stats
 from .models import (
     ACTIVE_STATUSES,
@@ -48,17 +49,6 @@ MANAGER_ONLY = {CANCELLED, (DONE, IN_PROGRESS), (CANCELLED, OPEN)}
 NEEDS_COMMENT = {(DONE, IN_PROGRESS), (CANCELLED, OPEN)}
 
 DUE_SOON_DAYS = 7
-
-
-def days(n: int) -> str:
-    """«1 день», «3 дня», «11 дней»."""
-    if n % 10 == 1 and n % 100 != 11:
-        word = "день"
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        word = "дня"
-    else:
-        word = "дней"
-    return f"{n} {word}"
 
 
 class DecisionError(ValueError):
@@ -214,7 +204,7 @@ def _check_report(decision: Decision, text: str, on: date | None, link: str) -> 
     if on > clock.local_today():
         raise DecisionError("Дата исполнения не может быть в будущем.", "report_date")
     if on < decision.meeting.date:
-        raise DecisionError(f"Дата исполнения раньше заседания ({decision.meeting.date:%d.%m.%Y}).", "report_date")
+        raise DecisionError(f"Дата исполнения раньше заседания ({short_date(decision.meeting.date)}).", "report_date")
     if link and not link.startswith(("http://", "https://")):
         raise DecisionError("Ссылка должна начинаться с http:// или https://.", "report_link")
 
@@ -224,7 +214,7 @@ def _set_report(decision: Decision, text: str, on: date | None, link: str) -> No
 
 
 def _report_summary(text: str, on: date | None, link: str) -> str:
-    parts = [text, f"Дата исполнения: {on:%d.%m.%Y}." if on else "", link]
+    parts = [text, f"Дата исполнения: {short_date(on)}." if on else "", link]
     return "\n".join(part for part in parts if part)
 
 
@@ -243,7 +233,7 @@ def move_deadline(
     if new_deadline == decision.deadline:
         raise DecisionError("Новый срок совпадает с нынешним.", "deadline")
     if new_deadline < decision.meeting.date:
-        raise DecisionError(f"Срок раньше даты заседания ({decision.meeting.date:%d.%m.%Y}).", "deadline")
+        raise DecisionError(f"Срок раньше даты заседания ({short_date(decision.meeting.date)}).", "deadline")
     if not reason:
         raise DecisionError("Укажите причину переноса срока.", "reason")
     event = _record(decision, user, DecisionEventKind.DEADLINE, old_deadline=decision.deadline,

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..model_mixins import LabeledEnum, SearchableMixin, TimestampMixin, VersionedMixin
 from ..search import fold
+from ..text import short_name
 
 
 def proposed_genitive(short_name: str) -> str:
@@ -87,8 +88,7 @@ class Person(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     @property
     def short_name(self) -> str:
         """«Беляев Е.В.»: surname and initials, as protocols write names."""
-        initials = "".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
-        return f"{self.surname} {initials}".strip()
+        return short_name(self.surname, self.first_name, self.patronymic)
 
     @property
     def full_name(self) -> str:

@@ -18,6 +18,8 @@ from functools import cache, lru_cache
 
 import pymorphy3
 
+from ..text import plural_form
+
 # Filter name -> pymorphy3 case grammeme.
 CASES = {
     "nominative": "nomn",
@@ -310,12 +312,7 @@ def _form(number) -> str | None:
         text = text.rstrip("0").rstrip(".")
         if "." in text:
             return "fraction"
-    n = int(text)
-    if n % 10 == 1 and n % 100 != 11:
-        return "one"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return "few"
-    return "many"
+    return plural_form(int(text))
 
 
 def plural(number, one: str, few: str, many: str) -> str:

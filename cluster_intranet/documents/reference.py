@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..text import ru_date, short_date
 from . import rendering
 
 # Loop variables the default templates use; anything else loops as «x».
@@ -136,7 +137,7 @@ def _kind_and_example(value) -> tuple[str, str]:
     if isinstance(value, dt.datetime | dt.time):
         return "время", rendering.ru_time(value)
     if isinstance(value, dt.date):
-        return "дата", f"{rendering.deadline(value)}; с фильтром ru_date: {rendering.ru_date(value)}"
+        return "дата", f"{short_date(value)}; с фильтром ru_date: {ru_date(value)}"
     text = str(value)
     return "текст", text if len(text) <= 160 else text[:157] + "…"
 
@@ -178,8 +179,8 @@ def describe(context: dict, notes: dict[str, str] | None = None, prefix: str = "
 
 
 FILTER_EXAMPLES = [
-    ("ru_date", "{{ meeting.date|ru_date }}", lambda: rendering.ru_date(dt.date(2021, 10, 22))),
-    ("deadline", "{{ d.deadline|deadline }}", lambda: rendering.deadline(dt.date(2021, 12, 1))),
+    ("ru_date", "{{ meeting.date|ru_date }}", lambda: ru_date(dt.date(2021, 10, 22))),
+    ("deadline", "{{ d.deadline|deadline }}", lambda: short_date(dt.date(2021, 12, 1))),
     ("ru_time", "{{ meeting.start_time|ru_time }}", lambda: rendering.ru_time(dt.time(14, 0))),
     ("quotes", '{{ p.organization|quotes }}  (ОГБПОУ "Томский индустриальный техникум")',
      lambda: rendering.quotes('ОГБПОУ "Томский индустриальный техникум"')),

@@ -17,11 +17,11 @@ import zipfile
 from functools import cache, lru_cache
 
 import jinja2
-from babel.dates import format_date
 from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from ..text import ru_date, short_date
 from . import grammar
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024  # the uploaded file itself
@@ -39,26 +39,6 @@ class TemplateError(ValueError):
 
 
 # --- filters ---------------------------------------------------------------------
-
-
-def ru_date(value) -> str:
-    """date → «22 октября 2021 г.»"""
-    if not value:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        return str(value)
-    return format_date(value, "d MMMM y 'г.'", locale="ru")
-
-
-def deadline(value) -> str:
-    """date → «01.12.2021»"""
-    if not value:
-        return ""
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
 
 
 def ru_time(value) -> str:
@@ -110,8 +90,8 @@ def names(value) -> str:
 
 
 FILTERS = {
-    "ru_date": ru_date,
-    "deadline": deadline,
+    "ru_date": ru_date,  # «22 октября 2021 г.»
+    "deadline": short_date,  # «01.12.2021»
     "ru_time": ru_time,
     "quotes": quotes,
     "sentence": sentence,

@@ -23,6 +23,7 @@ from ..decisions.models import Decision, DecisionResponsible
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting, ProtocolVersion
+from ..text import short_date
 from . import contexts
 from .library import KINDS, active_template
 from .models import DocumentTemplate
@@ -80,10 +81,10 @@ def protocol_document(meeting: Meeting, version: ProtocolVersion | None = None, 
     in the ``form`` asked for (None: the council's)."""
     if version is None:
         context = contexts.protocol_context(meeting)
-        name = f"Протокол №{meeting.number} от {meeting.date:%d.%m.%Y}"
+        name = f"Протокол №{meeting.number} от {short_date(meeting.date)}"
     else:
         context = contexts.protocol_context_from_snapshot(version.snapshot, council_form=meeting.council.protocol_form)
-        name = f"Протокол №{meeting.number} от {meeting.date:%d.%m.%Y} (редакция {version.number})"
+        name = f"Протокол №{meeting.number} от {short_date(meeting.date)} (редакция {version.number})"
     return Document(render_document(active_template(protocol_kind(meeting, form)), context), download_name(None, name, "docx"))
 
 
@@ -95,7 +96,7 @@ def extract_document(
     numbers = ", ".join(d["label"] for d in context["decisions"]) or "вопрос " + ", ".join(
         str(item["number"]) for item in context["agenda"]
     )
-    name = f"Выписка из протокола №{meeting.number} от {meeting.date:%d.%m.%Y} (п. {numbers})"
+    name = f"Выписка из протокола №{meeting.number} от {short_date(meeting.date)} (п. {numbers})"
     return Document(render_document(active_template("extract"), context), download_name(None, name, "docx"))
 
 
@@ -109,7 +110,7 @@ def decisions_report_document(
 ) -> Document:
     """The report over any list of decisions (the decisions area passes its filtered list)."""
     context = contexts.decisions_report_context(council, period_start, period_end, decisions, today=today)
-    name = f"Отчёт об исполнении решений {period_start:%d.%m.%Y}–{period_end:%d.%m.%Y}"
+    name = f"Отчёт об исполнении решений {short_date(period_start)}–{short_date(period_end)}"
     return Document(render_document(active_template("decisions_report"), context), download_name(None, name, "docx"))
 
 

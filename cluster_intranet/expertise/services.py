@@ -23,6 +23,7 @@ from ..directory.models import NAME_ORDER, Organization, OrganizationKind, Perso
 from ..extensions import db
 from ..references import deletion_refusal
 from ..search import contains_text
+from ..text import short_date
 from .models import (
     Answer,
     ApprovalStatus,
@@ -1041,7 +1042,7 @@ def confirm_conclusion(data: SessionData, verdict: str | None, text: str, user: 
         raise ExpertiseError("Выберите заключение.")
     session = data.session
     if clock.local_today() < session.held_on:
-        raise ExpertiseError(f"Заключение утверждают не раньше экспертной сессии ({session.held_on:%d.%m.%Y}).")
+        raise ExpertiseError(f"Заключение утверждают не раньше экспертной сессии ({short_date(session.held_on)}).")
     session.status = SessionStatus.COMPLETED.value
     session.conclusion = Verdict(verdict).value
     session.conclusion_text = text

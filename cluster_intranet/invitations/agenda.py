@@ -6,7 +6,7 @@ import io
 
 from ..documents.contexts import settlement
 from ..documents.docx_builder import CENTER, LEFT, centered, heading, new_document, para
-from ..documents.rendering import ru_date
+from ..text import ru_date
 from ..meetings.models import Meeting
 
 

@@ -33,6 +33,7 @@ from ..extensions import db
 from ..mail import OutgoingMessage
 from ..materials.services import meeting_materials
 from ..meetings.models import Meeting, MeetingStatus
+from ..text import ru_date, short_date
 from . import imip
 from .agenda import agenda_docx
 
@@ -130,8 +131,6 @@ def _link(endpoint: str, **values) -> str:
 
 
 def _when(meeting: Meeting) -> str:
-    from ..documents.rendering import ru_date
-
     text = ru_date(meeting.date)
     if meeting.start_time:
         text += f", {meeting.start_time:%H:%M}" + (f"–{meeting.end_time:%H:%M}" if meeting.end_time else "")
@@ -197,7 +196,7 @@ def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda
     message.add_alternative(calendar.decode("utf-8"), subtype="calendar", params={"method": entry.method})
     if agenda is not None and entry.method == imip.REQUEST:
         message.add_attachment(agenda, maintype=DOCX_MIMETYPE[0], subtype=DOCX_MIMETYPE[1],
-                               filename=f"Повестка {meeting.date:%d.%m.%Y}.docx")  # fmt: skip
+                               filename=f"Повестка {short_date(meeting.date)}.docx")  # fmt: skip
     return message
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..directory.models import Organization, Person
 from ..extensions import db
+from ..text import short_date
 from .models import (
     Channel,
     EventFormat,
@@ -129,7 +130,7 @@ def seed(people: dict[str, Person], approver: User | None = None) -> MediaPlan:
             start_time=start_time, end_time=end_time, organizer=organization(organizer), format=fmt.value,
             responsible=people.get(responsible), status=status.value, is_public=public,
             cancel_reason=CANCEL_REASON if status == S.CANCELLED else "",
-            release_text=RELEASE.format(day=f"{starts:%d.%m.%Y}", title_lc=title) if status != S.PLANNED else "",
+            release_text=RELEASE.format(day=short_date(starts), title_lc=title) if status != S.PLANNED else "",
             channel_rows=[MediaEventChannel(channel=c.value) for c in channels],
         )  # fmt: skip
         db.session.add(event)

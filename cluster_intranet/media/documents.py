@@ -17,6 +17,7 @@ from ..directory.models import Organization, Person
 from ..documents.library import active_template
 from ..documents.rendering import render_document
 from ..extensions import db
+from ..text import date_range, short_date
 from . import services
 from .models import PUBLICATION_CHANNEL_LABELS, MediaEvent, MediaPlan
 
@@ -260,10 +261,10 @@ def media_plan_xlsx(plan: MediaPlan) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     status = plan.status_label
     if plan.is_approved and plan.approved_at:
-        status += f" {plan.approved_at.astimezone(clock.local_zone()):%d.%m.%Y}"
+        status += f" {short_date(plan.approved_at)}"
         if plan.approved_by_name:
             status += f", {plan.approved_by_name}"
-    sheet["A2"] = f"Период: {plan.period_start:%d.%m.%Y} – {plan.period_end:%d.%m.%Y}. Статус: {status}."
+    sheet["A2"] = f"Период: {date_range(plan.period_start, plan.period_end)}. Статус: {status}."
     _header(sheet, 4, PLAN_COLUMNS)
     for number, e in enumerate(events, start=1):
         time_text = e.start_time.strftime("%H:%M") + (e.end_time.strftime("–%H:%M") if e.end_time else "") if e.start_time else ""
@@ -314,7 +315,7 @@ def _publications_text(publications) -> str:
     """«Официальный сайт, 02.03.2022: https://…» per line; «—» for none."""
     lines = []
     for _, channel, url, day in publications:
-        line = f"{PUBLICATION_CHANNEL_LABELS[channel]}, {day:%d.%m.%Y}"
+        line = f"{PUBLICATION_CHANNEL_LABELS[channel]}, {short_date(day)}"
         lines.append(f"{line}: {url}" if url else line)
     return "\n".join(lines) or "—"
 

@@ -12,6 +12,7 @@ from .. import clock
 from ..directory.models import Organization, Person
 from ..extensions import db
 from ..model_mixins import LabeledEnum, TimestampMixin, UTCDateTime, VersionedMixin
+from ..text import date_range, short_date
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -76,17 +77,13 @@ def when_text(
 ) -> str:
     """When an event takes place, one way for pages, feeds and documents; a postponed
     event says from when («16.03.2023 (перенесено с 16.02.2023)»)."""
-    day = starts_on.strftime("%d.%m.%Y")
-    if ends_on and ends_on > starts_on:
-        text = f"{day} – {ends_on.strftime('%d.%m.%Y')}"
-    else:
-        text = day
+    text = date_range(starts_on, ends_on)
     if start_time:
         text += ", " + start_time.strftime("%H:%M")
         if end_time:
             text += "–" + end_time.strftime("%H:%M")
     if postponed_from and postponed_from != starts_on:
-        text += f" (перенесено с {postponed_from:%d.%m.%Y})"
+        text += f" (перенесено с {short_date(postponed_from)})"
     return text
 
 

@@ -25,6 +25,7 @@ from ..directory.models import NAME_ORDER, Organization, Person
 from ..extensions import db
 from ..forms import db_int
 from ..references import deletion_refusal
+from ..text import date_range, short_date
 from .models import (
     CORRECTIONS,
     ChangeKind,
@@ -333,7 +334,7 @@ def save_event(event: MediaEvent, plan: MediaPlan, data: dict, channels: list[st
     _check_person(data)
     starts_on, ends_on = data["starts_on"], data.get("ends_on") or data["starts_on"]
     if starts_on < plan.period_start or ends_on > plan.period_end:
-        period = f"{plan.period_start:%d.%m.%Y} – {plan.period_end:%d.%m.%Y}"
+        period = date_range(plan.period_start, plan.period_end)
         raise MediaError(f"Дата вне периода медиаплана ({period}).", "starts_on")
     for name in EVENT_FIELDS:
         if name in data:
@@ -411,7 +412,7 @@ def postpone_event(event: MediaEvent, user: User | None, data: dict) -> None:
         raise MediaError("Новая дата совпадает с прежней.", "starts_on")
     plan = event.plan
     if starts_on < plan.period_start or ends_on > plan.period_end:
-        period = f"{plan.period_start:%d.%m.%Y} – {plan.period_end:%d.%m.%Y}"
+        period = date_range(plan.period_start, plan.period_end)
         raise MediaError(f"Дата вне периода медиаплана ({period}).", "starts_on")
     old_when = when_text(event.starts_on, event.ends_on, event.start_time, event.end_time)
     new_when = when_text(starts_on, ends_on, start_time, end_time)
@@ -524,7 +525,7 @@ def record_publication(event: MediaEvent, user: User, data: dict) -> Publication
         raise MediaError("Дата публикации ещё не наступила.", "published_on")
     if data["published_on"] < event.starts_on - EARLIEST_PUBLICATION:
         raise MediaError(
-            f"Дата публикации больше чем за месяц до мероприятия ({event.starts_on:%d.%m.%Y}): проверьте год и месяц.",
+            f"Дата публикации больше чем за месяц до мероприятия ({short_date(event.starts_on)}): проверьте год и месяц.",
             "published_on",
         )
     if not is_participant(organization_id):

@@ -13,6 +13,7 @@ from ..directory.models import Person
 from .. import clock
 from ..extensions import db
 from ..model_mixins import LabeledEnum, SearchableMixin, TimestampMixin, UTCDateTime, VersionedMixin, VotesMixin
+from ..text import short_date
 
 if TYPE_CHECKING:
     from ..decisions.models import Decision
@@ -94,7 +95,7 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
 
     @property
     def title(self) -> str:
-        return f"Протокол № {self.number} от {self.date:%d.%m.%Y}"
+        return f"Протокол № {self.number} от {short_date(self.date)}"
 
     @property
     def has_protocol(self) -> bool:
@@ -105,7 +106,7 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     def heading(self) -> str:
         """How the pages name the meeting: its protocol once there is one, else «Заседание 18.02.2027»
         (the council is shown beside it)."""
-        return self.title if self.has_protocol else f"Заседание {self.date:%d.%m.%Y}"
+        return self.title if self.has_protocol else f"Заседание {short_date(self.date)}"
 
     @property
     def status_enum(self) -> MeetingStatus:

@@ -22,6 +22,7 @@ from ..decisions.numbering import decision_labels, numbered_by_item, protocol_or
 from ..directory.models import Person
 from ..extensions import db
 from ..search import contains_text
+from ..text import short_date
 from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingStatus, ProtocolVersion
 
 PROGRESS_ITEM = "О ходе исполнения решений"
@@ -597,7 +598,7 @@ def copy_as_next(meeting: Meeting, on_date: date) -> Meeting:
         select(Meeting).where(Meeting.council_id == meeting.council_id, Meeting.date == on_date, Meeting.deleted_at.is_(None))
     )
     if existing is not None:
-        raise AlreadyDone(f"Заседание этого совета на {on_date:%d.%m.%Y} уже есть: {existing.title}. "
+        raise AlreadyDone(f"Заседание этого совета на {short_date(on_date)} уже есть: {existing.title}. "
                           "Возможно, форма была отправлена дважды.", existing)
     council = meeting.council
     new = Meeting(
@@ -623,7 +624,7 @@ def copy_as_next(meeting: Meeting, on_date: date) -> Meeting:
     if open_decisions:
         # «1.2. Text; 2.1. Text.»: each text without its own closing punctuation.
         listed = "; ".join(f"{d.label or d.number}. {d.text.rstrip(' .;,')}" for d in open_decisions)
-        items.append(AgendaItem(text=f"{PROGRESS_ITEM} (протокол № {meeting.number} от {meeting.date:%d.%m.%Y}): {listed}."))
+        items.append(AgendaItem(text=f"{PROGRESS_ITEM} (протокол № {meeting.number} от {short_date(meeting.date)}): {listed}."))
     for position, item in enumerate(items, start=1):
         item.position = position
     new.agenda_items = items

@@ -63,12 +63,6 @@ def test_the_pages_follow_the_clock(world, deadline_today, monkeypatch, signed_i
     assert "просрочено на 6 дней" in listing
 
 
-@pytest.mark.parametrize("n, text", [(1, "1 день"), (2, "2 дня"), (5, "5 дней"), (11, "11 дней"), (21, "21 день"),
-                                     (22, "22 дня"), (112, "112 дней"), (1821, "1821 день")])
-def test_days_read_the_russian_way(n, text):
-    assert services.days(n) == text
-
-
 def test_done_and_cancelled_are_never_overdue(world, monkeypatch):
     at(monkeypatch, MIDNIGHT)
     done = support.decision(world.meeting, world.lead, deadline=DEADLINE, status="done",

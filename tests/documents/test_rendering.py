@@ -13,11 +13,9 @@ from docx.shared import Pt
 from cluster_intranet.documents import build_templates
 from cluster_intranet.documents.rendering import (
     content_disposition,
-    deadline,
     names,
     quotes,
     render_document,
-    ru_date,
     ru_time,
     validate_template,
 )
@@ -48,14 +46,10 @@ def assert_in_order(paragraphs: list[str], expected: list[str]) -> None:
 # --- filters ---------------------------------------------------------------------
 
 
-def test_russian_dates_and_deadlines():
-    assert ru_date(dt.date(2021, 10, 22)) == "22 октября 2021 г."
-    assert ru_date(dt.date(2022, 5, 1)) == "1 мая 2022 г."
-    assert ru_date(dt.datetime(2021, 10, 22, 15, 30)) == "22 октября 2021 г."
-    assert deadline(dt.date(2021, 12, 1)) == "01.12.2021"
+def test_times():
     assert ru_time(dt.time(9, 5)) == "09:05"
     for empty in (None, ""):
-        assert ru_date(empty) == deadline(empty) == ru_time(empty) == ""
+        assert ru_time(empty) == ""
 
 
 @pytest.mark.parametrize(
