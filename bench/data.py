@@ -23,14 +23,16 @@ CHUNK = 5000  # rows per executemany
 def bulk_insert(model, rows: list[dict]) -> None:
     """INSERTs ``rows`` (plain dicts) with executemany.
 
-    ``search_text`` is filled by the model's own ``refresh_search_text`` on a
-    transient instance, so the benchmark searches exactly what the app would store.
+    ``search_text`` (and a person's ``sort_name``, the name index's key) are filled by
+    the model's own ``refresh_search_text`` on a transient instance, so the benchmark
+    searches and sorts exactly what the app would store.
     """
     if issubclass(model, SearchableMixin):
+        derived = [column for column in ("search_text", "sort_name") if hasattr(model, column)]
         for row in rows:
             entry = model(**row)  # transient: never added to the session
             entry.refresh_search_text()
-            row["search_text"] = entry.search_text
+            row.update({column: getattr(entry, column) for column in derived})
     for start in range(0, len(rows), CHUNK):
         db.session.execute(insert(model), rows[start : start + CHUNK])
 

@@ -33,9 +33,9 @@ def test_new_people_and_organisations_are_proposed(demo_before_the_second_protoc
     assert (guest.surname, guest.first_name, guest.patronymic, guest.position) == ("Мельникова-Гросс", "Ю.", "А.", "методист")
     new_org = found.organizations[matcher.fold("ОГБУ «Региональный центр развития профессионального образования»")]
     assert new_org.kind == matcher.NEW
-    # The genitive of the directory's «Департамент промышленности …» is the same organisation.
+    # «консультант Департамента промышленности …»: the directory's genitive of «Департамент промышленности …».
     department = found.organizations[matcher.fold("Департамента промышленности и энергетики Администрации Томской области")]
-    assert department.kind == "similar" and department.label.startswith("Департамент промышленности")
+    assert department.kind == matcher.EXACT and department.label.startswith("Департамент промышленности")
     assert found.person("Соколов А.В.").kind == matcher.EXACT  # Андрей Викторович in the directory
 
 
@@ -50,3 +50,38 @@ def test_namesakes_are_told_apart_by_organisation_or_flagged(demo):
     assert "Департамент" in person.label
     alone = matcher.match(parse_text("Присутствовали:\n1. Королева О.М., консультант ООО «Третья»."))
     assert alone.person("Королева О.М.").kind == matcher.INITIALS
+
+
+def test_organisations_are_found_by_their_stored_genitive(app, ctx):
+    """«Дома» is not «Дом» cut to five letters: only the genitive the directory keeps finds it."""
+    house = Organization(short_name="Дом учёных ТНЦ СО РАН", full_name="", name_genitive="Дома учёных ТНЦ СО РАН")
+    elkin = Person(surname="Ёлкин", first_name="Андрей", patronymic="Борисович", organization=house)
+    db.session.add_all([house, elkin])
+    db.session.commit()
+    found = matcher.match(parse_text("Присутствовали:\n1. Елкин А.Б., научный сотрудник Дома ученых ТНЦ СО РАН."))
+    organization = found.organizations[matcher.fold("Дома ученых ТНЦ СО РАН")]
+    assert (organization.kind, organization.organization_id) == (matcher.EXACT, house.id)
+    person = found.person("Елкин А.Б.")  # «ё» written as «е»
+    assert (person.kind, person.person_id) == (matcher.EXACT, elkin.id)
+
+
+def test_people_are_read_as_ranges_of_the_sort_name(app, ctx, count_queries):
+    """One statement, ranges of people.sort_name (the name index): each surname with its
+    first initial, «ё» as «е»; longer surnames and other first initials are no candidates."""
+    db.session.add_all([
+        Person(surname="Королёва", first_name="Ольга", patronymic="Михайловна", position="консультант"),
+        Person(surname="Королева", first_name="Оксана", patronymic="Николаевна"),
+        Person(surname="Королева", first_name="Анна", patronymic="Михайловна"),
+        Person(surname="Королевская", first_name="Ольга", patronymic="Михайловна"),
+        Person(surname="Пояркова", first_name="О.", patronymic="Н."),
+    ])
+    db.session.commit()
+    mentions = [("Королева О.М.", "", ""), ("Пояркова О.Н.", "", ""), ("Королевская О.М.", "", "")]
+    with count_queries() as counted:
+        found = matcher.match_people(mentions, {})
+    assert counted.count == 1 and "sort_name >=" in counted.statements[0] and "surname IN" not in counted.statements[0]
+    olga = found[matcher.names.key("Королева О.М.")]
+    assert (olga.kind, olga.label) == (matcher.EXACT, "Королёва О.М., консультант")  # Оксана Николаевна is not О.М.
+    assert [label for _, label in olga.candidates] == ["Королёва О.М., консультант"]
+    assert found[matcher.names.key("Пояркова О.Н.")].kind == matcher.EXACT  # kept with initials only
+    assert [label for _, label in found[matcher.names.key("Королевская О.М.")].candidates] == ["Королевская О.М."]

@@ -1,21 +1,21 @@
 """The parsed protocol against the directory: each person and organisation it names
 matched exactly, by surname and initials, or proposed as new; the council by name.
 
-People are read in one query by surname (the name index ix_people_name leads with
-the surname), whatever the size of the directory; organisations and councils are
-few and read whole. Nothing is written here: ``saving`` creates what the secretary
+People are read in one query as ranges of the name index (ix_people_name, on
+``people.sort_name``), whatever the size of the directory; organisations (by their
+short, full or genitive name: a protocol writes «консультант Департамента …») and
+councils are few and read whole. Nothing is written here: ``saving`` creates what the secretary
 confirmed.
 """
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import String, and_, column, or_, select, text
 
 from ...councils.models import Council
-from ...directory.models import Organization, Person
+from ...directory.models import NAME_ORDER, Organization, Person
 from ...extensions import db
 from ...search import fold
 from . import names
@@ -28,7 +28,7 @@ LABELS = {EXACT: "найден", INITIALS: "по фамилии и инициа�
 @dataclass
 class OrganizationMatch:
     written: str
-    kind: str  # exact (the short name, any case), similar (the same words in another case), new
+    kind: str  # exact (the short, genitive or full name, any case), similar (the same words in another case), new
     organization_id: int | None = None
     label: str = ""  # the directory's short name
 
@@ -63,18 +63,17 @@ def _stems(text: str) -> tuple[str, ...]:
     return tuple(word[:5] for word in re.findall(r"[\wё]+", fold(text)))
 
 
-def _surname_spellings(surname: str) -> set[str]:
-    """The surname as written and with each «е» possibly an «ё» (the directory may write either)."""
-    plain = surname.replace("ё", "е").replace("Ё", "Е")
-    spots = [i for i, char in enumerate(plain) if char in "еЕ"][:3]
-    out = {surname, plain}
-    for chosen in itertools.product((False, True), repeat=len(spots)):
-        chars = list(plain)
-        for spot, yo in zip(spots, chosen):
-            if yo:
-                chars[spot] = "ё" if chars[spot] == "е" else "Ё"
-        out.add("".join(chars))
-    return out
+def _next(text: str) -> str:
+    """The first text after all those that begin with ``text``: its last letter moved one on."""
+    return text[:-1] + chr(ord(text[-1]) + 1)
+
+
+def _name_range(name: names.Name) -> tuple[str, str, str]:
+    """Who may be ``name``: the range of sort names (``Person.sort_name``, the full name
+    folded) of its surname and first initial, and the initial of its patronymic ("" if
+    none written) as the directory writes it, a capital."""
+    low = f"{fold(name.surname)} {fold(name.first[0])}"
+    return low, _next(low), name.patronymic[:1].upper()
 
 
 def match_council(parsed: ParsedProtocol) -> int | None:
@@ -86,9 +85,14 @@ def match_council(parsed: ParsedProtocol) -> int | None:
 
 
 def match_organizations(written: list[str]) -> dict[str, OrganizationMatch]:
-    rows = db.session.execute(select(Organization.id, Organization.short_name, Organization.full_name)).all()
-    exact = {fold(row.short_name): row for row in rows}
-    exact.update({fold(row.full_name): row for row in rows if row.full_name and fold(row.full_name) not in exact})
+    rows = db.session.execute(
+        select(Organization.id, Organization.short_name, Organization.full_name, Organization.name_genitive)
+    ).all()
+    exact = {}
+    for column in ("short_name", "name_genitive", "full_name"):  # the short name first, when two rows share a name
+        for row in rows:
+            exact.setdefault(fold(getattr(row, column)), row)
+    exact.pop("", None)
     similar = {_stems(row.short_name): row for row in rows}
     out = {}
     for text in written:
@@ -120,33 +124,46 @@ def match_people(mentions: list[tuple[str, str, str]], organizations: dict[str, 
             parsed[name.key] = (written, name, position, organization)
         elif name is not None and not parsed[name.key][3] and organization:
             parsed[name.key] = (parsed[name.key][0], name, position, organization)
-    # One query: for each name its surname (any «ё» spelling) and its initials as ranges of
-    # the name index (surname, first_name, patronymic), so namesakes with other initials
-    # are never read.
-    terms = []
-    for _, name, _, _ in parsed.values():
-        condition = [Person.surname.in_(sorted(_surname_spellings(name.surname)))]
-        for column, part in ((Person.first_name, name.first), (Person.patronymic, name.patronymic)):
-            if part:
-                condition += [column >= part[0], column < chr(ord(part[0]) + 1)]
-        terms.append(and_(*condition))
+    # One query: for each name the range of sort names (folded, «ё» as «е», surname first)
+    # that begin with its surname and first initial, searched in the name index on
+    # people.sort_name, and of those the ones whose patronymic has its initial. The ranges
+    # are a VALUES list joined to people: one index search per name, where an OR of them
+    # all would be tested against every row found. Written as text: SQLAlchemy's values()
+    # is compiled anew each time, its rows one by one, slower than the query itself.
+    ranges = sorted({_name_range(name) for _, name, _, _ in parsed.values()})
     found: dict[str, list] = {}
-    if terms:
+    if ranges:
+        params = {}
+        for n, (low, high, patronymic) in enumerate(ranges):
+            params.update({f"l{n}": low, f"h{n}": high, f"p{n}": patronymic, f"a{n}": _next(patronymic) if patronymic else ""})
+        rows = ", ".join(f"(:l{n}, :h{n}, :p{n}, :a{n})" for n in range(len(ranges)))
+        # VALUES names its columns column1… on SQLite and PostgreSQL alike.
+        wanted = text(f"VALUES {rows}").bindparams(**params).columns(
+            *(column(f"column{n}", String) for n in range(1, 5))
+        ).subquery("wanted")
+        low, high, patronymic, after = (wanted.c[f"column{n}"] for n in range(1, 5))
+        patronymic_fits = or_(patronymic == "", and_(Person.patronymic >= patronymic, Person.patronymic < after))
         stmt = (
             select(Person.id, Person.surname, Person.first_name, Person.patronymic, Person.position,
                    Person.organization_id, Organization.short_name.label("organization"))
+            .select_from(wanted)
+            .join(Person, and_(Person.sort_name >= low, Person.sort_name < high, patronymic_fits))
             .outerjoin(Organization, Person.organization_id == Organization.id)
-            .where(or_(*terms))
-            .order_by(Person.surname, Person.first_name, Person.id)
+            .order_by(*NAME_ORDER)
         )  # fmt: skip
+        seen = set()  # a person in two ranges (the same initials, one without a patronymic's)
         for row in db.session.execute(stmt):
+            if row.id in seen:
+                continue
+            seen.add(row.id)
             initials = "".join(f"{part[0]}." for part in (row.first_name, row.patronymic) if part)
             found.setdefault(fold(f"{row.surname} {initials}"), []).append(row)
     out = {}
     for key, (written, name, position, organization) in parsed.items():
+        first_names = (fold(name.first), fold(name.first[:1] + "."))  # a full first name: that name or its initial
         same_initials = [
             row for row in found.get(fold(name.short), [])
-            if len(name.first) < 3 or fold(row.first_name) in (fold(name.first), fold(name.first[:1] + "."))
+            if len(name.first) < 3 or fold(row.first_name) in first_names
         ]
         org_match = organizations.get(fold(organization)) if organization else None
         in_org = [p for p in same_initials if org_match and org_match.organization_id == p.organization_id]

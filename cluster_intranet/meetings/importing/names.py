@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...documents import grammar
 
@@ -53,6 +54,7 @@ def _initials(text: str) -> tuple[str, str]:
     return (letters[0] + "." if letters else ""), (letters[1] + "." if len(letters) > 1 else "")
 
 
+@lru_cache(maxsize=4096)  # a protocol names its people again and again (a Name is frozen)
 def parse_name(text: str) -> Name | None:
     """The name in ``text`` (the whole text must be the name), or None."""
     text = " ".join(text.replace("\u00a0", " ").split()).strip(" ,;")

@@ -242,6 +242,27 @@ def _table_lines(table) -> Iterator[str]:
             yield number + "\t".join(cells)
 
 
+_XPATHS: dict[str, object] = {}
+
+
+def _xpath(path: str):
+    """An XPath compiled once: python-docx compiles its own anew on every call, which was
+    a third of reading a long protocol."""
+    if path not in _XPATHS:
+        from lxml import etree
+
+        _XPATHS[path] = etree.XPath(path, namespaces={"w": _W.strip("{}")})
+    return _XPATHS[path]
+
+
+def _paragraph_text(element) -> str:
+    """``Paragraph.text`` of python-docx (runs and hyperlinks' runs; tabs, breaks and
+    non-breaking hyphens as text), with compiled XPaths."""
+    runs = _xpath("w:r | w:hyperlink/w:r")(element)
+    parts = _xpath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab")
+    return "".join(str(part) for run in runs for part in parts(run))
+
+
 def docx_lines(data: bytes) -> list[str]:
     """The paragraphs of a .docx, tables included, in document order."""
     import docx
@@ -259,7 +280,7 @@ def docx_lines(data: bytes) -> list[str]:
         if element.tag == f"{_W}p":
             paragraph = Paragraph(element, document)
             label = numbering.label(paragraph)
-            for number, part in enumerate(paragraph.text.split("\n")):
+            for number, part in enumerate(_paragraph_text(element).split("\n")):
                 if part.strip():
                     lines.append((label if number == 0 else "") + part.strip())
         elif element.tag == f"{_W}tbl":
