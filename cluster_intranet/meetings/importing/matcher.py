@@ -89,22 +89,22 @@ def match_organizations(written: list[str]) -> dict[str, OrganizationMatch]:
         select(Organization.id, Organization.short_name, Organization.full_name, Organization.name_genitive)
     ).all()
     exact = {}
-    for column in ("short_name", "name_genitive", "full_name"):  # the short name first, when two rows share a name
+    for field_name in ("short_name", "name_genitive", "full_name"):  # the short name first, when two rows share a name
         for row in rows:
-            exact.setdefault(fold(getattr(row, column)), row)
+            exact.setdefault(fold(getattr(row, field_name)), row)
     exact.pop("", None)
     similar = {_stems(row.short_name): row for row in rows}
     out = {}
-    for text in written:
-        if not text or fold(text) in out:
+    for name in written:
+        if not name or fold(name) in out:
             continue
-        row = exact.get(fold(text))
+        row = exact.get(fold(name))
         if row is not None:
-            out[fold(text)] = OrganizationMatch(text, EXACT, row.id, row.short_name)
-        elif (row := similar.get(_stems(text))) is not None:
-            out[fold(text)] = OrganizationMatch(text, "similar", row.id, row.short_name)
+            out[fold(name)] = OrganizationMatch(name, EXACT, row.id, row.short_name)
+        elif (row := similar.get(_stems(name))) is not None:
+            out[fold(name)] = OrganizationMatch(name, "similar", row.id, row.short_name)
         else:
-            out[fold(text)] = OrganizationMatch(text, NEW)
+            out[fold(name)] = OrganizationMatch(name, NEW)
     return out
 
 
