@@ -14,7 +14,7 @@ from ..auth.models import User
 from ..auth.roles import EDIT_MEETINGS
 from ..decisions.services import DUE_SOON_DAYS, my_deadlines
 from ..expertise.services import checklists_to_fill
-from ..media import services as media
+from ..media import coverage as media_coverage
 from ..meetings.services import DRAFT_PROTOCOLS, PREPARE_DAYS, WITHOUT_AGENDA, meetings_to_prepare
 
 SHOWN = 5  # items of a group on the home page; the group's link leads to the rest
@@ -64,8 +64,8 @@ def inbox(user: User, today: date) -> Inbox:
         groups.append(Group("agenda", f"Заседания ближайших {PREPARE_DAYS} дней без повестки", *meetings[WITHOUT_AGENDA]))
     if user.person_id:
         groups.append(_group("due", f"Срок в ближайшие {DUE_SOON_DAYS} дней", due_soon))
-        groups.append(_group("media", "Мои материалы медиаплана", media.my_events(user.person_id)))
-    gaps = media.coverage_gaps(user)
+        groups.append(_group("media", "Мои материалы медиаплана", media_coverage.my_events(user.person_id)))
+    gaps = media_coverage.coverage_gaps(user)
     if gaps is not None:
         groups.append(_group("coverage", "Не опубликовано на сайте моей организации", gaps))
     return Inbox(groups, today)

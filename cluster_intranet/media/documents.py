@@ -18,7 +18,7 @@ from ..documents.library import active_template
 from ..documents.rendering import render_document
 from ..extensions import db
 from ..text import date_range, short_date
-from . import services
+from . import coverage, services
 from .models import PUBLICATION_CHANNEL_LABELS, MediaEvent, MediaPlan
 
 CLUSTER = "Промышленный образовательно-отраслевой кластер"
@@ -250,8 +250,8 @@ PLAN_COLUMNS = [
 
 def media_plan_xlsx(plan: MediaPlan) -> bytes:
     """The plan (every event, cancelled ones too, with coverage) and the coverage matrix, as .xlsx."""
-    matrix = services.coverage_matrix(plan, per_page=None)
-    coverage = {row.event.id: row.percent for row in matrix.rows}
+    matrix = coverage.coverage_matrix(plan, per_page=None)
+    percent_by_event = {row.event.id: row.percent for row in matrix.rows}
     events = list(db.session.scalars(services.events_query(plan)))
 
     book = Workbook()
@@ -272,7 +272,7 @@ def media_plan_xlsx(plan: MediaPlan) -> bytes:
             number, e.title, e.starts_on, e.ends_on, time_text, e.format_label,
             e.organizer.short_name if e.organizer else "", ", ".join(e.channel_labels),
             e.responsible.short_name if e.responsible else "", e.status_label, e.cancel_reason,
-            "да" if e.is_public else "нет", coverage.get(e.id), e.postponed_from,
+            "да" if e.is_public else "нет", percent_by_event.get(e.id), e.postponed_from,
         ]  # fmt: skip
         _row(sheet, 4 + number, values)
     sheet.freeze_panes = "C5"
@@ -290,10 +290,10 @@ def media_plan_xlsx(plan: MediaPlan) -> bytes:
         _row(grid, index, [row.event.title, row.event.starts_on])
         for column, publications in enumerate(row.cells, start=3):
             target = grid.cell(index, column, _publications_text(publications))
-            target.fill = _DONE_FILL if services.counts(publications) else _GAP_FILL
+            target.fill = _DONE_FILL if coverage.counts(publications) else _GAP_FILL
             target.border = _BOX
             target.alignment = _WRAP
-            site = next((url for _, c, url, _ in publications if c == services.COUNTED_CHANNEL and url), None)
+            site = next((url for _, c, url, _ in publications if c == coverage.COUNTED_CHANNEL and url), None)
             if site:
                 target.hyperlink = site
         _row(grid, index, [row.percent], first_column=len(columns))

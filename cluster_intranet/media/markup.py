@@ -13,7 +13,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from .models import CHANNEL_SHORT
-from .services import CoverageRow, counts
+from .coverage import CoverageRow, counts
 
 
 def _publication(channel: str, url: str, day) -> str:

@@ -21,7 +21,8 @@ from ..documents.rendering import TemplateError
 from ..extensions import db
 from ..web import attachment, download_name, fragment, message, page_or_fragment, page_number, paginate, wants_fragment
 from ..forms import db_int
-from . import bp, documents, services
+from ..calendar import month
+from . import bp, coverage, documents, services
 from . import feeds as public_feeds
 from .markup import matrix_cells
 from .forms import EventForm, PlanForm, PostponeForm, PublicationForm, StatusForm
@@ -240,7 +241,7 @@ def event_row(event_id: int):
 def event(event_id: int):
     event = services.get_event(event_id) or abort(404)
     return render_template(
-        "media/event.html", event=event, coverage=services.event_coverage(event), rights=_rights(), status_form=StatusForm(),
+        "media/event.html", event=event, coverage=coverage.event_coverage(event), rights=_rights(), status_form=StatusForm(),
         today=clock.local_today(),
     )
 
@@ -323,18 +324,18 @@ class Rights:
 def _rights() -> Rights:
     if not current_user.has_role(*EDIT_MEDIA):
         return Rights(False, None)
-    return Rights(current_user.has_role(*EDIT_ALL_COVERAGE), services.user_organization_id(current_user))
+    return Rights(current_user.has_role(*EDIT_ALL_COVERAGE), coverage.user_organization_id(current_user))
 
 
-@bp.get("/plans/<int:plan_id>/coverage")
-def coverage(plan_id: int):
+@bp.get("/plans/<int:plan_id>/coverage", endpoint="coverage")
+def coverage_page(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
     filters = services.EventFilters.from_args(request.args)
     filters.status = filters.channel = filters.responsible_id = None  # the matrix filters by month and organizer
     # The matrix is read far more often than publications are recorded: it is built once
-    # per state of the data (services.coverage_state, one cheap query) and reused.
-    key = (plan.id, tuple(sorted(filters.as_args().items())), page_number(), services.coverage_state(plan.id))
-    matrix = matrices.get_or_build(key, lambda: services.coverage_matrix(plan, filters, page_number()))
+    # per state of the data (coverage.coverage_state, one cheap query) and reused.
+    key = (plan.id, tuple(sorted(filters.as_args().items())), page_number(), coverage.coverage_state(plan.id))
+    matrix = matrices.get_or_build(key, lambda: coverage.coverage_matrix(plan, filters, page_number()))
     organizers = [] if wants_fragment() else services.plan_organizers(plan)  # only the page has the filters
     rights = _rights()
     return page_or_fragment(
@@ -347,7 +348,7 @@ def coverage(plan_id: int):
 def slot(event_id: int, organization_id: int):
     """One participant's publications of one event (a cell of the matrix); the «cancel» of its form."""
     event = db.get_or_404(MediaEvent, event_id)
-    return fragment("media/_slot.html", event=event, cell=services.matrix_cell(event, organization_id), rights=_rights())
+    return fragment("media/_slot.html", event=event, cell=coverage.matrix_cell(event, organization_id), rights=_rights())
 
 
 @bp.route("/events/<int:event_id>/publications", methods=["GET", "POST"])
@@ -355,15 +356,15 @@ def slot(event_id: int, organization_id: int):
 def record_publication(event_id: int):
     event = db.get_or_404(MediaEvent, event_id)
     requested = request.form.get("organization_id", type=db_int)
-    if requested and not services.may_record(current_user, requested):
+    if requested and not coverage.may_record(current_user, requested):
         abort(403)  # an editor speaks for the own organization only
-    form = PublicationForm().with_organizations(services.recordable_organizations(current_user))
+    form = PublicationForm().with_organizations(coverage.recordable_organizations(current_user))
     if request.method == "GET":
-        form.organization_id.data = request.args.get("organization", type=db_int) or services.user_organization_id(current_user)
+        form.organization_id.data = request.args.get("organization", type=db_int) or coverage.user_organization_id(current_user)
         form.published_on.data = clock.local_today()
     if form.validate_on_submit():
         try:
-            services.record_publication(event, current_user, form.data_for("organization_id", "channel", "url", "published_on"))
+            coverage.record_publication(event, current_user, form.data_for("organization_id", "channel", "url", "published_on"))
         except PermissionError:
             db.session.rollback()
             abort(403)
@@ -373,13 +374,13 @@ def record_publication(event_id: int):
         else:
             db.session.commit()
             if wants_fragment():
-                cell = services.matrix_cell(event, form.organization_id.data)
+                cell = coverage.matrix_cell(event, form.organization_id.data)
                 return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(), trigger="coverageChanged")
             flash("Публикация отмечена.", "success")
             return redirect(url_for("media.event", event_id=event.id, _anchor="coverage"), 303)
     status = 422 if form.errors or form.form_errors else 200
     slot_org = form.organization_id.data if isinstance(form.organization_id.data, int) else None
-    cell = services.matrix_cell(event, slot_org) if slot_org and _rights().may(slot_org) else None
+    cell = coverage.matrix_cell(event, slot_org) if slot_org and _rights().may(slot_org) else None
     return page_or_fragment(
         "media/publication_form.html", "media/_slot_form.html", status, form=form, event=event, cell=cell, slot_org=slot_org
     )
@@ -391,12 +392,12 @@ def delete_publication(publication_id: int):
     publication = db.get_or_404(Publication, publication_id)
     event, organization_id = publication.event, publication.organization_id
     try:
-        services.delete_publication(publication, current_user)
+        coverage.delete_publication(publication, current_user)
     except PermissionError:
         abort(403)
     db.session.commit()
     if wants_fragment():
-        cell = services.matrix_cell(event, organization_id)
+        cell = coverage.matrix_cell(event, organization_id)
         return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(), trigger="coverageChanged")
     flash("Отметка о публикации удалена.", "success")
     return redirect(url_for("media.event", event_id=event.id, _anchor="coverage"), 303)
@@ -405,9 +406,9 @@ def delete_publication(publication_id: int):
 @bp.get("/participants")
 def participants():
     return render_template(
-        "media/participants.html", participants=db.session.scalars(services.participants_query()).all(),
+        "media/participants.html", participants=db.session.scalars(coverage.participants_query()).all(),
         records={p.organization_id: p for p in db.session.scalars(select(MediaParticipant))},
-        choices=services.non_participant_choices(),
+        choices=coverage.non_participant_choices(),
     )  # fmt: skip
 
 
@@ -418,7 +419,7 @@ def add_participant():
     try:
         if not organization_id:
             raise services.MediaError("Выберите организацию из списка.")
-        services.add_participant(organization_id)
+        coverage.add_participant(organization_id)
     except services.MediaError as error:
         db.session.rollback()
         flash(str(error), "danger")
@@ -431,7 +432,7 @@ def add_participant():
 @bp.post("/participants/<int:participant_id>/delete")
 @role_required(*EDIT_ALL_COVERAGE)
 def remove_participant(participant_id: int):
-    services.remove_participant(db.get_or_404(MediaParticipant, participant_id))
+    coverage.remove_participant(db.get_or_404(MediaParticipant, participant_id))
     db.session.commit()
     flash("Организация больше не участвует в освещении; её прежние публикации сохранены.", "success")
     return redirect(url_for("media.participants"), 303)
@@ -441,16 +442,16 @@ def remove_participant(participant_id: int):
 def todo():
     """«What we still have to publish»: for the user's organization, or the one a secretary picks."""
     rights = _rights()
-    organization_id = services.user_organization_id(current_user)
+    organization_id = coverage.user_organization_id(current_user)
     if rights.all or not organization_id:
         organization_id = request.args.get("organization", type=db_int) or organization_id
-    participant = services.is_participant(organization_id)
+    participant = coverage.is_participant(organization_id)
     plan_id = request.args.get("plan", type=db_int)
-    events = services.still_to_publish(organization_id, plan_id) if participant else []
-    recent = services.recent_publications(organization_id) if participant else []
+    events = coverage.still_to_publish(organization_id, plan_id) if participant else []
+    recent = coverage.recent_publications(organization_id) if participant else []
     return render_template(
         "media/todo.html", events=events, recent=recent, organization_id=organization_id, rights=rights,
-        participant=participant, organizations=services.participant_choices(), plan_id=plan_id,
+        participant=participant, organizations=coverage.participant_choices(), plan_id=plan_id,
         plans=[plan for plan, _ in services.plans_overview()],
     )  # fmt: skip
 
@@ -462,19 +463,19 @@ def todo():
 def calendar():
     """The month as a grid, or as an agenda (``view=agenda``: the days that have something,
     in a list); filtered by channel, organizer and status of the media events."""
-    month = services.parse_month(request.args.get("month")) or clock.local_today().replace(day=1)
-    first, last = services.month_bounds(month)
-    weeks = services.month_weeks(month)
+    month_start = services.parse_month(request.args.get("month")) or clock.local_today().replace(day=1)
+    first, last = services.month_bounds(month_start)
+    weeks = month.month_weeks(month_start)
     filters = services.EventFilters.from_args(request.args)
     filters.month = filters.responsible_id = None
     agenda = request.args.get("view") == "agenda"
     start, end = (first, last) if agenda else (weeks[0][0], weeks[-1][-1])
-    entries = services.calendar_entries(start, end, filters)
+    entries = month.calendar_entries(start, end, filters)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     agenda_days = [(day, [e for e in entries if e.on(day)]) for day in days] if agenda else []
     keep = {**filters.as_args(), **({"view": "agenda"} if agenda else {})}  # what the arrows keep
     return page_or_fragment(
-        "media/calendar.html", "media/_calendar.html", month=month, weeks=weeks, entries=entries, filters=filters,
+        "media/calendar.html", "media/_calendar.html", month=month_start, weeks=weeks, entries=entries, filters=filters,
         agenda=agenda, agenda_days=[(day, found) for day, found in agenda_days if found], keep=keep,
         organizers=[] if wants_fragment() else services.plan_organizers(None), statuses=EventStatus.choices(),
         channels=Channel.choices(), previous=(first - timedelta(days=1)).replace(day=1), following=last + timedelta(days=1), today=clock.local_today(),

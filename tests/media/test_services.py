@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
-from cluster_intranet.media import services
+from cluster_intranet.calendar import month
+from cluster_intranet.media import coverage, services
 from cluster_intranet.media.models import Channel, EventStatus, MediaEvent, MediaParticipant, Publication
 from cluster_intranet.media.services import EventFilters, MediaError
 from cluster_intranet.meetings.models import Meeting, MeetingStatus
@@ -162,7 +163,7 @@ def test_an_event_someone_published_cannot_be_deleted(ctx):
     "covered, total, expected", [(0, 0, None), (0, 3, 0), (1, 3, 33), (2, 3, 66), (3, 3, 100), (199, 200, 99)]
 )
 def test_percent_rounds_down_so_that_100_means_complete(covered, total, expected):
-    assert services.percent(covered, total) == expected
+    assert coverage.percent(covered, total) == expected
 
 
 @pytest.fixture
@@ -188,7 +189,7 @@ def coverage_case(ctx):
 
 def test_the_matrix_counts_per_event_per_participant_and_in_total(coverage_case):
     plan, (a, b, c), (first, second) = coverage_case
-    matrix = services.coverage_matrix(plan, EventFilters())
+    matrix = coverage.coverage_matrix(plan, EventFilters())
     assert [row.event.id for row in matrix.rows] == [first.id, second.id]
     assert [(p.short_name, p.covered, p.percent) for p in matrix.participants] == [
         ("ОГБПОУ «А»", 2, 100), ("ОГБПОУ «Б»", 1, 50), ("ОГБПОУ «В»", 0, 0),
@@ -203,7 +204,7 @@ def test_a_participant_added_later_joins_the_matrix_with_its_gaps(coverage_case)
     plan, _, _ = coverage_case
     participant(factories.organization(short_name="ООО «Новый участник»"))
     db.session.commit()
-    matrix = services.coverage_matrix(plan, EventFilters())
+    matrix = coverage.coverage_matrix(plan, EventFilters())
     newcomer = matrix.participants[-1]
     assert (newcomer.short_name, newcomer.covered, newcomer.percent) == ("ООО «Новый участник»", 0, 0)
     assert [(row.covered, row.percent) for row in matrix.rows] == [(2, 50), (1, 25)]
@@ -213,7 +214,7 @@ def test_a_participant_added_later_joins_the_matrix_with_its_gaps(coverage_case)
 
 def test_the_matrix_pages_events_but_counts_participants_over_all(coverage_case):
     plan, _, (first, second) = coverage_case
-    matrix = services.coverage_matrix(plan, EventFilters(), page=2, per_page=1)
+    matrix = coverage.coverage_matrix(plan, EventFilters(), page=2, per_page=1)
     assert [row.event.id for row in matrix.rows] == [second.id]
     assert [p.covered for p in matrix.participants] == [2, 1, 0]
     assert matrix.total_events == 2
@@ -221,7 +222,7 @@ def test_the_matrix_pages_events_but_counts_participants_over_all(coverage_case)
 
 def test_the_matrix_follows_the_month_filter(coverage_case):
     plan, _, (first, second) = coverage_case
-    matrix = services.coverage_matrix(plan, EventFilters(month=date(2022, 4, 1)))
+    matrix = coverage.coverage_matrix(plan, EventFilters(month=date(2022, 4, 1)))
     assert [row.event.id for row in matrix.rows] == [second.id]
     assert [p.percent for p in matrix.participants] == [100, 0, 0]
 
@@ -236,7 +237,7 @@ def test_the_matrix_takes_the_same_queries_whatever_its_size(app, ctx, count_que
                 make_publication(event, org)
         db.session.commit()
         with count_queries() as counter:
-            matrix = services.coverage_matrix(plan, EventFilters())
+            matrix = coverage.coverage_matrix(plan, EventFilters())
             [bool(cell) for row in matrix.rows for cell in row.cells]
         return counter.count
 
@@ -247,9 +248,9 @@ def test_the_matrix_takes_the_same_queries_whatever_its_size(app, ctx, count_que
 
 def test_still_to_publish_lists_the_due_events_the_participant_has_not_covered(coverage_case):
     _, (a, b, c), (first, second) = coverage_case
-    assert services.still_to_publish(a.id) == []
-    assert services.still_to_publish(b.id) == [second]
-    assert services.still_to_publish(c.id) == [first, second]
+    assert coverage.still_to_publish(a.id) == []
+    assert coverage.still_to_publish(b.id) == [second]
+    assert coverage.still_to_publish(c.id) == [first, second]
 
 
 # --- recording publications -------------------------------------------------------
@@ -271,22 +272,22 @@ def _data(org, **fields):
 
 def test_an_editor_records_for_the_own_organization_only(editor_case):
     editor, own, other, event = editor_case
-    pub = services.record_publication(event, editor, _data(own))
+    pub = coverage.record_publication(event, editor, _data(own))
     assert (pub.organization_id, pub.recorded_by_id) == (own.id, editor.id)
     with pytest.raises(PermissionError):
-        services.record_publication(event, editor, _data(other))
+        coverage.record_publication(event, editor, _data(other))
     with pytest.raises(PermissionError):
-        services.delete_publication(make_publication(event, other), editor)
+        coverage.delete_publication(make_publication(event, other), editor)
     secretary = make_user(Role.SECRETARY)
-    assert services.record_publication(event, secretary, _data(other, channel="vk")).organization_id == other.id
+    assert coverage.record_publication(event, secretary, _data(other, channel="vk")).organization_id == other.id
     viewer = make_user(Role.VIEWER)
-    assert not services.may_record(viewer, own.id)
+    assert not coverage.may_record(viewer, own.id)
 
 
 def test_recording_the_same_channel_again_corrects_it(editor_case):
     editor, own, _, event = editor_case
-    services.record_publication(event, editor, _data(own))
-    services.record_publication(event, editor, _data(own, url="https://a.ru/n/2", published_on=date(2022, 3, 5)))
+    coverage.record_publication(event, editor, _data(own))
+    coverage.record_publication(event, editor, _data(own, url="https://a.ru/n/2", published_on=date(2022, 3, 5)))
     pubs = db.session.scalars(select(Publication)).all()
     assert [(p.url, p.published_on) for p in pubs] == [("https://a.ru/n/2", date(2022, 3, 5))]
 
@@ -301,27 +302,27 @@ def test_recording_the_same_channel_again_corrects_it(editor_case):
 def test_bad_publications_are_refused(editor_case, change, message):
     editor, own, _, event = editor_case
     with pytest.raises(MediaError, match=message):
-        services.record_publication(event, editor, _data(own, **change))
+        coverage.record_publication(event, editor, _data(own, **change))
 
 
 def test_tv_needs_no_url_but_cancelled_and_internal_events_take_no_publications(editor_case):
     editor, own, _, event = editor_case
-    assert services.record_publication(event, editor, _data(own, channel="tv", url="")).url == ""
+    assert coverage.record_publication(event, editor, _data(own, channel="tv", url="")).url == ""
     cancelled = make_event(event.plan, status="cancelled", cancel_reason="нет")
     with pytest.raises(MediaError, match="отменено"):
-        services.record_publication(cancelled, editor, _data(own))
+        coverage.record_publication(cancelled, editor, _data(own))
     internal = due(event.plan, is_public=False)
     with pytest.raises(MediaError, match="внутреннее"):
-        services.record_publication(internal, editor, _data(own))
+        coverage.record_publication(internal, editor, _data(own))
 
 
 # --- the month calendar -----------------------------------------------------------
 
 
 def test_month_weeks_start_on_monday_and_cover_the_month():
-    weeks = services.month_weeks(date(2021, 11, 1))
+    weeks = month.month_weeks(date(2021, 11, 1))
     assert weeks[0][0] == date(2021, 11, 1) and weeks[-1][-1] == date(2021, 12, 5)
-    weeks = services.month_weeks(date(2022, 5, 1))  # 1 May 2022 was a Sunday
+    weeks = month.month_weeks(date(2022, 5, 1))  # 1 May 2022 was a Sunday
     assert weeks[0][0] == date(2022, 4, 25) and weeks[-1][-1] == date(2022, 6, 5)
 
 
@@ -334,7 +335,7 @@ def test_calendar_entries_hold_media_events_and_meetings_of_the_days(ctx):
     db.session.add_all([meeting, deleted])
     db.session.commit()
 
-    entries = services.calendar_entries(date(2021, 11, 1), date(2021, 11, 30))
+    entries = month.calendar_entries(date(2021, 11, 1), date(2021, 11, 30))
     assert [(e.kind, e.id) for e in entries] == [("media", spanning.id), ("meeting", meeting.id)]
     assert entries[0].on(date(2021, 11, 2)) and not entries[0].on(date(2021, 11, 3))
     assert entries[1].title.startswith("Заседание Совета") and entries[1].status_label == MeetingStatus.PLANNED.label
@@ -357,15 +358,15 @@ def test_only_participants_take_publications_and_leaving_keeps_them(editor_case)
     outsider = factories.organization(short_name="ООО «Не участник»")
     secretary = make_user(Role.SECRETARY)
     with pytest.raises(MediaError, match="не участвует в освещении"):
-        services.record_publication(event, secretary, _data(outsider))
-    assert [name for _, name in services.recordable_organizations(secretary)] == ["ОГБПОУ «Свой»", "ОГБПОУ «Чужой»"]
-    assert [name for _, name in services.recordable_organizations(editor)] == ["ОГБПОУ «Свой»"]
-    assert ("ООО «Не участник»" in dict(services.non_participant_choices()).values())
+        coverage.record_publication(event, secretary, _data(outsider))
+    assert [name for _, name in coverage.recordable_organizations(secretary)] == ["ОГБПОУ «Свой»", "ОГБПОУ «Чужой»"]
+    assert [name for _, name in coverage.recordable_organizations(editor)] == ["ОГБПОУ «Свой»"]
+    assert ("ООО «Не участник»" in dict(coverage.non_participant_choices()).values())
 
-    services.record_publication(event, editor, _data(own))
+    coverage.record_publication(event, editor, _data(own))
     leaving = db.session.scalar(select(MediaParticipant).where(MediaParticipant.organization_id == own.id))
-    services.remove_participant(leaving)
-    assert [p.short_name for p in services.coverage_matrix(event.plan).participants] == ["ОГБПОУ «Чужой»"]
+    coverage.remove_participant(leaving)
+    assert [p.short_name for p in coverage.coverage_matrix(event.plan).participants] == ["ОГБПОУ «Чужой»"]
     assert db.session.scalar(select(func.count(Publication.id))) == 1
     with pytest.raises(MediaError, match="уже участвует"):
-        services.add_participant(other.id)
+        coverage.add_participant(other.id)
