@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, Integer, String, TypeDecorator, event, false
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, TypeDecorator, event, false
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from . import clock
@@ -49,6 +49,19 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=lambda: clock.utcnow(), onupdate=lambda: clock.utcnow()
     )
+
+
+class ChangeRecordMixin:
+    """A row of a history (a decision's execution control, a media event's statuses and
+    dates): who changed it, when, what kind of change, from which status to which. Kept
+    for ever, never edited; the area adds its row's key and what else it records."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
+    kind: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
 
 
 class VersionedMixin:

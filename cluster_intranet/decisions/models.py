@@ -10,7 +10,7 @@ from .. import clock
 from ..auth.models import User
 from ..directory.models import Person
 from ..extensions import db
-from ..model_mixins import LabeledEnum, TimestampMixin, UTCDateTime, VersionedMixin, VotesMixin
+from ..model_mixins import ChangeRecordMixin, LabeledEnum, TimestampMixin, UTCDateTime, VersionedMixin, VotesMixin
 
 if TYPE_CHECKING:
     from ..meetings.models import AgendaItem, Meeting
@@ -138,19 +138,13 @@ class DecisionEventKind(LabeledEnum):
     REPORT = "report", "Исправление отчёта"
 
 
-class DecisionEvent(db.Model):
-    """One change in the execution control of a decision: kept for ever, never edited."""
+class DecisionEvent(ChangeRecordMixin, db.Model):
+    """One change in the execution control of a decision."""
 
     __tablename__ = "decision_events"
     __table_args__ = {"info": {"label": "история поручений"}}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
-    kind: Mapped[str] = mapped_column(String(20))
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str | None] = mapped_column(String(20))
     old_deadline: Mapped[date | None] = mapped_column(Date)
     new_deadline: Mapped[date | None] = mapped_column(Date)
     comment: Mapped[str] = mapped_column(Text, default="")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .. import clock
 from ..directory.models import Organization, Person
 from ..extensions import db
-from ..model_mixins import LabeledEnum, TimestampMixin, UTCDateTime, VersionedMixin
+from ..model_mixins import ChangeRecordMixin, LabeledEnum, TimestampMixin, UTCDateTime, VersionedMixin
 from ..text import date_range, short_date
 
 if TYPE_CHECKING:
@@ -210,20 +210,14 @@ class ChangeKind(LabeledEnum):
     POSTPONED = "postponed", "Перенос"
 
 
-class MediaEventChange(db.Model):
-    """One change of an event's status or date: kept for ever, never edited."""
+class MediaEventChange(ChangeRecordMixin, db.Model):
+    """One change of an event's status or date."""
 
     __tablename__ = "media_event_changes"
     __table_args__ = {"info": {"label": "история мероприятий медиаплана"}}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("media_events.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     user_name: Mapped[str] = mapped_column(String(200), default="")  # as it was: the account may go
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
-    kind: Mapped[str] = mapped_column(String(20))
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str | None] = mapped_column(String(20))
     old_when: Mapped[str] = mapped_column(String(100), default="")
     new_when: Mapped[str] = mapped_column(String(100), default="")
     reason: Mapped[str] = mapped_column(String(1000), default="")
