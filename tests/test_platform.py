@@ -122,3 +122,18 @@ def test_demo_protocols_are_approved_by_their_secretary_on_their_own_day(app, ru
     seed = next(m for m in approved if m.date.isoformat() == "2021-10-22")
     page = login_as("viewer").get(f"/meetings/{seed.id}").get_data(as_text=True)
     assert "Протокол утверждён 22.10.2021 17:00, Жарких Е.В." in page and "@cluster.local" not in page
+
+
+def test_the_app_starts_in_a_fresh_interpreter_as_gunicorn_loads_it(tmp_path):
+    """wsgi.py imported first, as the server does: an import cycle between the areas
+    shows here even when the suite's own imports happen to hide it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "fresh-interpreter", "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
+    started = subprocess.run([sys.executable, "-c", "from wsgi import app; print(app.name)"], cwd=root, env=env,
+                             capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert started.returncode == 0, started.stderr[-3000:]
+    assert started.stdout.strip() == "cluster_intranet"

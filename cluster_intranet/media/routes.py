@@ -21,7 +21,6 @@ from ..documents.rendering import TemplateError
 from ..extensions import db
 from ..web import attachment, download_name, fragment, message, page_or_fragment, page_number, paginate, wants_fragment
 from ..forms import db_int
-from ..calendar import month
 from . import bp, coverage, documents, services
 from . import feeds as public_feeds
 from .markup import matrix_cells
@@ -463,6 +462,8 @@ def todo():
 def calendar():
     """The month as a grid, or as an agenda (``view=agenda``: the days that have something,
     in a list); filtered by channel, organizer and status of the media events."""
+    from ..calendar import month  # late until the areas' packages stop importing their routes (issue 18)
+
     month_start = services.parse_month(request.args.get("month")) or clock.local_today().replace(day=1)
     first, last = services.month_bounds(month_start)
     weeks = month.month_weeks(month_start)
