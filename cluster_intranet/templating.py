@@ -1,6 +1,8 @@
 """Jinja settings, globals and filters for the HTML pages."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask, request, url_for
 from jinja2 import StrictUndefined
 
@@ -19,6 +21,43 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def url_without(*names: str) -> str:
+    """The current URL without some query arguments (a filter's «×»), from the first page."""
+    args = {k: v for k, v in request.args.items() if k not in names and k != "page"}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def filter_chips(spec: dict) -> list[tuple[str, str]]:
+    """The active filters of a list as chips: (label, the URL without that filter).
+    ``spec`` maps a query argument to (its title, its choices) or (title, choices, default):
+    choices are (value, label) pairs or a dict of them, objects with ``value`` and ``label``
+    (enums), "date" (an ISO date, shown «01.12.2021»), "month" («2021-12», shown «декабрь
+    2021 г.»), "text" (a search, shown «in quotes») or None (shown as typed). An argument that is empty, equal
+    to its default, or not one of its choices (the list ignores it too) makes no chip."""
+    chips = []
+    for name, (title, choices, *default) in spec.items():
+        value = request.args.get(name, "").strip()
+        if not value or default and value == default[0]:
+            continue
+        if choices in ("date", "month"):
+            try:
+                day = date.fromisoformat(value if choices == "date" else f"{value}-01")
+            except ValueError:
+                continue
+            value = text.short_date(day) if choices == "date" else text.ru_date(day, "LLLL y 'г.'")
+        elif choices == "text":
+            value = f"«{value}»"
+        elif choices is not None:
+            pairs = choices.items() if isinstance(choices, dict) else (
+                (c.value, c.label) if hasattr(c, "label") else c for c in choices)
+            labels = {str(choice): label for choice, label in pairs}
+            if value not in labels:
+                continue
+            value = labels[value]
+        chips.append((f"{title}: {value}" if title else value, url_without(name)))
+    return chips
+
+
 def is_web_link(value) -> bool:
     """``{% if x is web_link %}``: a stored link shown as a link only if it is http(s)
     (one saved before the forms checked it may be ``javascript:``)."""
@@ -34,4 +73,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["votes_text"] = votes_text
     app.jinja_env.filters.update(points=grammar.points, of_points=grammar.of_points)  # «25,25 балла», «из 21 балла»
     app.jinja_env.tests["web_link"] = is_web_link
-    app.jinja_env.globals.update(can=can, roles=roles, url_with=url_with, short_names=short_names, picked_people=picked_people)
+    app.jinja_env.globals.update(can=can, roles=roles, url_with=url_with, url_without=url_without, filter_chips=filter_chips, short_names=short_names, picked_people=picked_people)

@@ -52,7 +52,6 @@ def control_helpers() -> dict:
         "next_statuses": lambda decision: [s.value for s in services.next_statuses(user, decision)],
         "may_control": lambda decision: services.can_control(user, decision),
         "may_manage": services.can_manage(user),
-        "url_without": url_without,
         "fresh_status": fresh_status,
         "COMMENTED": COMMENTED,
     }
@@ -68,12 +67,6 @@ COMMENTED = {
     "cancelled": ("open", "Восстановить поручение", "Почему поручение восстанавливается", "Восстановить",
                   "btn-outline-secondary"),
 }
-
-
-def url_without(*names: str) -> str:
-    """The current URL without some query arguments (a filter's «×»), from the first page."""
-    args = {k: v for k, v in request.args.items() if k not in names and k != "page"}
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 def _filters(default_status: str | None = services.ACTIVE) -> services.Filters:

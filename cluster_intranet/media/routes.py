@@ -150,10 +150,10 @@ def plan(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
     filters = services.EventFilters.from_args(request.args)
     page = paginate(services.events_query(plan, filters), per_page=PLAN_PAGE_SIZE)
-    if wants_fragment():
-        people = organizers = []  # the filters are on the page, not in the fragment
-    else:
-        people, organizers = services.plan_responsibles(plan), services.plan_organizers(plan)
+    # The filters are on the page; the fragment names only the chosen ones (its filter chips).
+    page_too = not wants_fragment()
+    people = services.plan_responsibles(plan) if page_too or filters.responsible_id else []
+    organizers = services.plan_organizers(plan) if page_too or filters.organizer_id else []
     return page_or_fragment(
         "media/plan.html",
         "media/_events.html",
@@ -335,7 +335,8 @@ def coverage_page(plan_id: int):
     # per state of the data (coverage.coverage_state, one cheap query) and reused.
     key = (plan.id, tuple(sorted(filters.as_args().items())), page_number(), coverage.coverage_state(plan.id))
     matrix = matrices.get_or_build(key, lambda: coverage.coverage_matrix(plan, filters, page_number()))
-    organizers = [] if wants_fragment() else services.plan_organizers(plan)  # only the page has the filters
+    # Only the page has the filters; the fragment names the chosen organizer (its filter chip).
+    organizers = services.plan_organizers(plan) if not wants_fragment() or filters.organizer_id else []
     rights = _rights()
     return page_or_fragment(
         "media/coverage.html", "media/_matrix.html", plan=plan, matrix=matrix, filters=filters, rights=rights,
@@ -478,7 +479,7 @@ def calendar():
     return page_or_fragment(
         "media/calendar.html", "media/_calendar.html", month=month_start, weeks=weeks, entries=entries, filters=filters,
         agenda=agenda, agenda_days=[(day, found) for day, found in agenda_days if found], keep=keep,
-        organizers=[] if wants_fragment() else services.plan_organizers(None), statuses=EventStatus.choices(),
+        organizers=services.plan_organizers(None) if not wants_fragment() or filters.organizer_id else [], statuses=EventStatus.choices(),
         channels=Channel.choices(), previous=(first - timedelta(days=1)).replace(day=1), following=last + timedelta(days=1), today=clock.local_today(),
     )  # fmt: skip
 

@@ -43,7 +43,7 @@ def _prepare():
     from cluster_intranet.directory.models import Person
     from cluster_intranet.expertise.models import ExpertSession
     from cluster_intranet.extensions import db
-    from cluster_intranet.media.models import MediaEvent
+    from cluster_intranet.media.models import MediaEvent, MediaPlan
     from cluster_intranet.meetings.models import Meeting
 
     seed()
@@ -60,6 +60,7 @@ def _prepare():
         "event": db.session.scalar(select(MediaEvent.id).order_by(MediaEvent.id)),
         "session": db.session.scalar(select(ExpertSession.id).order_by(ExpertSession.id)),
         "planned": db.session.scalar(select(Meeting.id).where(Meeting.year == 2027)),
+        "plan": db.session.scalar(select(MediaPlan.id).order_by(MediaPlan.id)),
     }
 
 
@@ -172,5 +173,54 @@ def test_an_in_place_change_says_so_and_moves_the_focus_to_what_changed(live, br
         assert page.evaluate("document.activeElement.id") == "agenda"
         assert page.locator("#agenda li").nth(1).inner_text().split("\n")[1] == first  # moved down, in place
         assert page.evaluate("window.__noReload === true")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/decisions/?status=all", "/meetings/", "/media/plans/{plan}", "/expertise/",
+                                  "/expertise/programmes", "/councils/"])
+def test_on_a_phone_each_list_row_is_a_card_with_its_status_first(live, browser, path):
+    """Below 576 px a list's table becomes cards: no column is hidden in a sideways scroll, and
+    each card begins with the cells marked `card-lead` (status, deadline, date)."""
+    base, _, ids = live
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, base, ACCOUNTS["secretary"][0], PASSWORD)
+        page.goto(base + path.format(**ids))
+        tables = page.locator("table.table-cards")
+        assert tables.count() >= 1
+        for table in tables.all():
+            assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+            assert not table.locator("thead").is_visible()
+            row = table.locator("tbody > tr").first
+            cells = row.evaluate("""tr => [...tr.children].filter(td => td.offsetParent)
+                .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top
+                             || a.getBoundingClientRect().left - b.getBoundingClientRect().left)
+                .map(td => td.className)""")
+            leads = [i for i, c in enumerate(cells) if "card-lead" in c]
+            assert leads and leads == list(range(len(leads))), cells
+    finally:
+        context.close()
+
+
+def test_filters_fold_behind_a_button_on_a_phone_only(live, browser):
+    base, _, _ = live
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, base, ACCOUNTS["secretary"][0], PASSWORD)
+        page.goto(base + "/meetings/?year=2021")
+        form = page.locator(".filters-fold form")
+        assert not form.is_visible()
+        page.get_by_text("Фильтры", exact=True).click()
+        assert form.is_visible()
+        page.get_by_role("link", name="Убрать фильтр Год: 2021").click()
+        page.wait_for_url(base + "/meetings/")
+        assert page.locator(".filter-chip").count() == 0
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.goto(base + "/meetings/")
+        assert page.locator(".filters-fold form").is_visible()
+        assert not page.get_by_text("Фильтры", exact=True).is_visible()
     finally:
         context.close()

@@ -100,7 +100,7 @@ def test_every_place_prints_the_protocols_number(app, secretary, ctx):
         meeting.council, date(2021, 1, 1), date(2021, 12, 31), [second]).content)
     assert any(line.endswith("п. 1.2") for line in report)
     control = secretary.get("/decisions/?status=all").get_data(as_text=True)
-    assert '<td class="text-end">1.2</td>' in control
+    assert '<td class="text-end" data-label="Решение №">1.2</td>' in control
     assert secretary.get(f"/decisions/{second.id}").get_data(as_text=True).count("Решение № 1.2") >= 1
     message = reminders.build_message(reminders.Digest(lead, [second], []), date(2021, 12, 5), 7, lambda *a: "http://x/")
     assert "решение № 1.2." in message.get_body().get_content()
