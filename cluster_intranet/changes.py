@@ -27,14 +27,18 @@ from sqlalchemy import BigInteger, String, event, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import clock
-from .councils.models import Council, CouncilMember
-from .decisions.models import Decision, DecisionResponsible
-from .directory.models import Organization, Person
-from .extensions import db
-from .media.models import MediaEvent, MediaEventChannel, MediaPlan, Publication
-from .meetings.models import AgendaItem, Attendance, Meeting
 
+# Defined before the models are imported: importing them imports the areas' packages, and
+# calendar.feeds reads these names while this module is still being imported.
 MEETINGS, MEDIA, DEADLINES = "meetings", "media", "deadlines"
+
+from .councils.models import Council, CouncilMember  # noqa: E402
+from .decisions.models import Decision, DecisionResponsible  # noqa: E402
+from .directory.models import Organization, Person  # noqa: E402
+from .extensions import db  # noqa: E402
+from .media.models import MediaEvent, MediaEventChannel, MediaPlan, Publication  # noqa: E402
+from .meetings.models import AgendaItem, Attendance, Meeting  # noqa: E402
+
 ANY = None  # every column of the class
 
 # What each source shows: class -> the attributes read (ANY: all of them). Relationships
