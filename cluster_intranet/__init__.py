@@ -1,6 +1,7 @@
 """The intranet of the Tomsk region's industrial educational-sectoral cluster."""
 from __future__ import annotations
 
+import importlib
 import os
 
 from flask import Flask
@@ -8,6 +9,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
 from .extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+# The modules that attach views, error handlers and commands to the areas' blueprints.
+# An area's package holds only its blueprint, so any module may import an area's
+# services or models without loading its routes (and, through them, half the app).
+VIEW_MODULES = (
+    "main.routes", "main.errors", "auth.routes", "auth.cli", "directory.routes", "councils.routes",
+    "meetings.routes", "meetings.import_routes", "materials.routes", "invitations.routes", "decisions.routes",
+    "decisions.cli", "documents.routes", "media.routes", "media.feeds", "expertise.routes", "calendar.routes",
+    "admin.routes",
+)  # fmt: skip
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -49,6 +60,8 @@ def create_app(config: dict | None = None) -> Flask:
     from . import admin, auth, calendar, cli, councils, decisions, directory, documents, expertise, main, media, meetings
     from . import invitations, mail, materials
 
+    for name in VIEW_MODULES:
+        importlib.import_module(f"{__name__}.{name}")
     for area in (main, auth, directory, councils, meetings, materials, invitations, decisions, documents, media,
                  expertise, calendar, admin):  # fmt: skip
         app.register_blueprint(area.bp)

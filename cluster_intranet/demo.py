@@ -6,20 +6,19 @@ from sqlalchemy import select
 from .auth import services as users
 from .auth.models import User
 from .auth.roles import Role
+from .councils import demo as councils_demo
+from .decisions import demo as decisions_demo
+from .directory import demo as directory_demo
+from .expertise import demo as expertise_demo
 from .extensions import db
+from .media import demo as media_demo
+from .meetings import demo as meetings_demo
 
 DEMO_ADMIN = "admin@cluster.local"
 
 
 def seed() -> str | None:
     """Seeds every area; returns the generated admin password if the admin was created now."""
-    from .councils import demo as councils_demo
-    from .decisions import demo as decisions_demo
-    from .directory import demo as directory_demo
-    from .expertise import demo as expertise_demo
-    from .media import demo as media_demo
-    from .meetings import demo as meetings_demo
-
     password = _seed_admin()
     admin = db.session.scalar(select(User).where(User.email == DEMO_ADMIN))
     people = directory_demo.seed()

@@ -10,9 +10,11 @@ from urllib.parse import quote
 from flask import Response, current_app, render_template, request
 from htmx_flask import make_response
 from sqlalchemy import Select
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.http import is_resource_modified
 from werkzeug.routing import IntegerConverter
 
+from .extensions import db, login_manager
 from .forms import LARGEST_INT, db_int
 from .listing import ListPagination
 
@@ -177,4 +179,51 @@ def conditional(
     if last_modified:
         response.last_modified = last_modified
     response.vary.add("Accept-Encoding")
+    return response
+
+
+# --- error pages (main/errors.py registers them for every error) ---------------------
+
+MESSAGES = {
+    400: ("Неверный запрос", "Запрос не удалось обработать. Обновите страницу и попробуйте ещё раз."),
+    403: ("Доступ запрещён", "У вас нет прав для этого действия. Обратитесь к администратору интранета."),
+    404: ("Страница не найдена", "Такой страницы или записи нет. Возможно, её удалили."),
+    405: ("Действие недоступно", "Этот адрес не поддерживает такое действие."),
+    413: ("Файл слишком большой", "Размер загружаемого файла превышает допустимый."),
+    409: ("Запись изменена", "Запись изменил другой пользователь. Обновите страницу и повторите."),
+    429: ("Слишком много попыток", "Подождите минуту и попробуйте снова."),
+    500: ("Ошибка сервера", "Что-то пошло не так. Мы уже знаем об этом; попробуйте позже."),
+    503: ("Сервис временно недоступен", "База данных не отвечает. Страница заработает, как только связь восстановится."),
+}
+
+
+def error_page(status: int, detail: str | None = None, link: tuple[str, str] | None = None):
+    """The error page (``link``: a URL and its text, besides «На главную»); HTMX gets the message."""
+    title, text = MESSAGES.get(status, MESSAGES[500])
+    if wants_fragment():
+        return message(detail or text, status)
+    try:
+        return render_template("error.html", status=status, title=title, text=detail or text, link=link), status
+    except DBAPIError as error:  # the page shows the signed-in user, and the database is down
+        return database_unavailable(error)
+
+
+DATABASE_BUSY = "База данных занята сохранением других изменений. Повторите действие через несколько секунд."
+
+
+def database_unavailable(error: DBAPIError):
+    """The database is unreachable (down, restarting, connection lost) or, for SQLite,
+    still locked by another writer after the busy timeout: a 503 page asking to retry.
+    Also when it happens while loading the signed-in user, before the view runs."""
+    if not isinstance(error, OperationalError) and not error.connection_invalidated:
+        raise error  # a bug, not an outage: the 500 page
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        pass  # the connection is gone; the pool replaces it (pool_pre_ping)
+    # The page is drawn for an anonymous user: base.html must not ask the database for the user.
+    login_manager._update_request_context_with_user()
+    locked = "database is locked" in str(error.orig)
+    response = make_response(error_page(503, DATABASE_BUSY if locked else None))
+    response.headers["Retry-After"] = "5"
     return response

@@ -8,7 +8,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..auth.roles import Role
+from ..councils.models import MemberRole
+from ..decisions.models import DecisionStatus
+from ..directory.models import OrganizationKind
+from ..expertise.models import ApprovalStatus, ChecklistStatus, Scale, SessionStatus, StudyForm, Verdict
 from ..extensions import db
+from ..media.models import Channel, EventFormat, EventStatus, PlanStatus
+from ..meetings.models import AttendanceMode, MeetingFormat, MeetingStatus
 from ..text import local_datetime, short_date
 
 TABLE_LABELS = {
@@ -76,14 +83,6 @@ def table_label(table: str) -> str:
 @functools.cache
 def _enum_labels() -> dict[tuple[str, str], dict[str, str]]:
     """(table, field) -> the labels of its values, from the models' LabeledEnums."""
-    from ..auth.roles import Role
-    from ..councils.models import MemberRole
-    from ..decisions.models import DecisionStatus
-    from ..directory.models import OrganizationKind
-    from ..expertise.models import ApprovalStatus, ChecklistStatus, Scale, SessionStatus, StudyForm, Verdict
-    from ..media.models import Channel, EventFormat, EventStatus, PlanStatus
-    from ..meetings.models import AttendanceMode, MeetingFormat, MeetingStatus
-
     enums = {
         ("users", "role"): Role, ("meetings", "status"): MeetingStatus, ("meetings", "format"): MeetingFormat,
         ("attendances", "mode"): AttendanceMode, ("decisions", "status"): DecisionStatus,

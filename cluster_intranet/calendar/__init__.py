@@ -2,14 +2,11 @@
 «Добавить в календарь» downloads, and the page that hands out the links."""
 from flask import Blueprint
 
+from . import redaction
+
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 
 @bp.record_once
 def _hide_tokens_in_logs(state):
-    from . import redaction
-
     redaction.install(state.app)
-
-
-from . import routes  # noqa: E402,F401

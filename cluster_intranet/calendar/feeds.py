@@ -37,6 +37,7 @@ from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..directory.models import Organization, Person
 from ..extensions import db
 from ..forms import LARGEST_INT
+from ..media.models import EventFormat, EventStatus, MediaEvent
 from ..meetings.models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
 from ..text import date_range, days, ru_date, short_date, short_name
 from .ical import CalendarItem, EventBlock, Serialised, assemble, block_of, etag_for, serialise, serialise_event
@@ -211,8 +212,6 @@ def _decision_filter(scope: Scope) -> list:
 
 
 def _media_filter(scope: Scope) -> list:
-    from ..media.models import MediaEvent
-
     return [MediaEvent.starts_on <= scope.last_day, MediaEvent.ends_on >= scope.first_day]
 
 
@@ -538,8 +537,6 @@ def _deadline_item(row, responsibles: list[tuple[str, datetime]], scope: Scope, 
 
 def media_items(scope: Scope, conditions: list, links: Links) -> list[CalendarItem]:
     """Media plan events (cluster_intranet.media): internal ones too, as in the intranet."""
-    from ..media.models import EventFormat, EventStatus, MediaEvent
-
     rows = _rows(
         select(
             MediaEvent.id, MediaEvent.title, MediaEvent.description, MediaEvent.place, MediaEvent.starts_on,
@@ -642,8 +639,6 @@ def single_items(kind: str, object_id: int, scope: Scope) -> Iterable[CalendarIt
     if kind == MEETINGS:
         return meeting_items(scope, [Meeting.id == object_id, Meeting.deleted_at.is_(None)], links)
     if kind == MEDIA:
-        from ..media.models import MediaEvent
-
         return media_items(scope, [MediaEvent.id == object_id], links)
     if kind == DEADLINES:
         return deadline_items(

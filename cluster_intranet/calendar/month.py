@@ -8,9 +8,11 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..extensions import db
 from ..media.models import EventStatus, MediaEvent
 from ..media.services import EventFilters, month_bounds
+from ..meetings.models import Meeting
 
 S = EventStatus
 
@@ -52,8 +54,6 @@ def calendar_entries(month_start: date, month_end: date, filters: EventFilters |
 
 
 def _meeting_entries(month_start: date, month_end: date) -> list[CalendarEntry]:
-    from ..meetings.models import Meeting  # the meetings area is optional to this one
-
     meetings = db.session.scalars(
         select(Meeting)
         .where(Meeting.date >= month_start, Meeting.date <= month_end, Meeting.deleted_at.is_(None))
@@ -70,9 +70,6 @@ def _meeting_entries(month_start: date, month_end: date) -> list[CalendarEntry]:
 
 def _deadline_entries(month_start: date, month_end: date) -> list[CalendarEntry]:
     """Decision deadlines of meetings not deleted, one day each (the calendar area's colour)."""
-    from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
-    from ..meetings.models import Meeting
-
     decisions = db.session.scalars(
         select(Decision)
         .join(Meeting, Meeting.id == Decision.meeting_id)

@@ -7,6 +7,7 @@ from ..concurrency import ensure_current
 from ..database import lock_for_update
 from ..directory.models import Person
 from ..extensions import db
+from ..meetings.services import renumber_council
 from .models import Council, CouncilMember, MemberRole
 
 
@@ -50,8 +51,6 @@ def save_council(council: Council, data: dict, version: int | None = None) -> Co
     db.session.add(council)
     db.session.flush()
     if form_changed:  # the numbering of decisions follows the council's form
-        from ..meetings.services import renumber_council  # meetings build on councils, not the reverse
-
         renumber_council(council)
     return council
 

@@ -3,5 +3,3 @@ from flask import Blueprint
 
 # cli_group=None: `flask remind`, not `flask decisions remind`.
 bp = Blueprint("decisions", __name__, url_prefix="/decisions", cli_group=None)
-
-from . import cli, routes  # noqa: E402,F401

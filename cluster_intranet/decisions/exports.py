@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from ..councils.models import Council
 from ..spreadsheets import save
+from ..documents.services import decisions_report_document
 from ..extensions import db
 from ..text import short_date
 from ..web import download_name
@@ -84,8 +85,6 @@ def to_docx(decisions: list[Decision], filters: services.Filters) -> io.BytesIO:
     """«Отчёт об исполнении решений» of the documents area over the filtered list.
 
     The period is the deadline range of the filter, else the span of the meetings."""
-    from ..documents.services import decisions_report_document
-
     council = db.session.get(Council, filters.council_id) if filters.council_id else None
     meeting_dates = [d.meeting.date for d in decisions]
     start = filters.deadline_from or (min(meeting_dates) if meeting_dates else filters.today)

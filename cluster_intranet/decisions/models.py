@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,10 +9,8 @@ from .. import clock
 from ..auth.models import User
 from ..directory.models import Person
 from ..extensions import db
+from ..meetings.models import AgendaItem, Meeting  # a decision belongs to a meeting: mapped after it
 from ..model_mixins import ChangeRecordMixin, LabeledEnum, TimestampMixin, UTCDateTime, VersionedMixin, VotesMixin
-
-if TYPE_CHECKING:
-    from ..meetings.models import AgendaItem, Meeting
 
 
 class DecisionStatus(LabeledEnum):

@@ -622,9 +622,3 @@ def my_deadlines(user: User, today: date) -> tuple[list[Decision], list[Decision
             (overdue if decision.deadline < today else soon).append(decision)
     return overdue, soon
 
-
-def cluster_panels(today: date) -> dict:
-    """The home page's summary of the cluster: the next meetings, the decisions per status."""
-    from ..meetings.services import upcoming_meetings
-
-    return {"next_meetings": upcoming_meetings(today), "cluster_counts": cluster_counts(today), "today": today}

@@ -1,5 +1,3 @@
 from flask import Blueprint
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
-
-from . import routes  # noqa: E402,F401

@@ -3,17 +3,11 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..documents.grammar import organization_genitive
 from ..extensions import db
 from ..model_mixins import LabeledEnum, SearchableMixin, TimestampMixin, VersionedMixin
 from ..search import fold
 from ..text import short_name
-
-
-def proposed_genitive(short_name: str) -> str:
-    """An organisation's name in the genitive as pymorphy3 proposes it (documents.grammar)."""
-    from ..documents.grammar import organization_genitive  # late: the documents' package imports the areas
-
-    return organization_genitive(short_name)
 
 
 class OrganizationKind(LabeledEnum):
@@ -34,7 +28,7 @@ class Organization(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     short_name: Mapped[str] = mapped_column(String(300), unique=True)
     # «консультант Департамента …»: attendees are written position + organisation. Proposed
     # when a row is inserted without one (services.save_organization for the forms).
-    name_genitive: Mapped[str] = mapped_column(String(300), default=lambda context: proposed_genitive(
+    name_genitive: Mapped[str] = mapped_column(String(300), default=lambda context: organization_genitive(
         context.get_current_parameters()["short_name"]), server_default="")
     full_name: Mapped[str] = mapped_column(String(1000), default="")
     kind: Mapped[str] = mapped_column(String(30), default=OrganizationKind.COLLEGE.value)

@@ -8,11 +8,12 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..concurrency import ensure_current
+from ..documents.grammar import organization_genitive
 from ..extensions import db
 from ..listing import rows_in_turn
 from ..search import contains_text, fold, search_pattern
 from ..references import deletion_refusal
-from .models import NAME_ORDER, Organization, Person, proposed_genitive
+from .models import NAME_ORDER, Organization, Person
 
 
 class DirectoryError(ValueError):
@@ -118,7 +119,7 @@ def save_organization(org: Organization, data: dict, version: int | None = None)
     for field, value in data.items():
         setattr(org, field, value)
     if not org.name_genitive:  # proposed; the organisation's form shows it for correction
-        org.name_genitive = proposed_genitive(org.short_name)
+        org.name_genitive = organization_genitive(org.short_name)
     db.session.add(org)
     db.session.flush()
     return org

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
-
-from . import routes  # noqa: E402,F401

@@ -7,6 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from ..extensions import db
+from .models import DocumentTemplate
+
 DEFAULT_TEMPLATES = Path(__file__).parent / "default_templates"
 
 # kind -> Russian name; each kind has default_templates/<kind>.docx
@@ -31,9 +37,14 @@ def default_template(kind: str) -> bytes:
 
 def active_template(kind: str) -> bytes:
     """The template to render ``kind`` with: the active uploaded version, else the default."""
-    from .services import active_upload  # late: areas import this module before the models exist
-
     if kind not in KINDS:
         raise KeyError(f"unknown document kind: {kind}")
     upload = active_upload(kind)
     return upload.content if upload is not None else default_template(kind)
+
+
+def active_upload(kind: str) -> DocumentTemplate | None:
+    stmt = select(DocumentTemplate).where(DocumentTemplate.kind == kind, DocumentTemplate.is_active).options(
+        undefer(DocumentTemplate.content)
+    )
+    return db.session.scalar(stmt)

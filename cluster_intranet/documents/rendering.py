@@ -13,6 +13,7 @@ import io
 import multiprocessing
 import os
 import re
+import resource
 import zipfile
 from functools import cache, lru_cache
 
@@ -23,6 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..text import ru_date, short_date
 from . import grammar
+from .library import DEFAULT_TEMPLATES
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024  # the uploaded file itself
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all members of the zip together
@@ -409,8 +411,6 @@ _processes.set_forkserver_preload(["__main__", __name__])
 
 
 def _render_in_child(pipe, template_bytes: bytes, context: dict, strict: bool, memory: int, seconds: int) -> None:
-    import resource
-
     used = _address_space()
     resource.setrlimit(resource.RLIMIT_AS, (used + memory, used + memory))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds + 1, seconds + 1))
@@ -433,8 +433,6 @@ def _address_space() -> int:
 @cache
 def _shipped() -> frozenset[str]:
     """The SHA-256 of every template shipped in default_templates/."""
-    from .library import DEFAULT_TEMPLATES
-
     return frozenset(hashlib.sha256(path.read_bytes()).hexdigest() for path in DEFAULT_TEMPLATES.glob("*.docx"))
 
 

@@ -12,10 +12,9 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_TEMPLATES
 from ..councils.models import Council
 from ..extensions import db
-from ..main.errors import error_page
 from ..meetings.models import Meeting
 from ..meetings.services import load_meeting
-from ..web import attachment, download_name, message, wants_fragment
+from ..web import attachment, download_name, error_page, message, wants_fragment
 from ..forms import db_int
 from . import bp, contexts, reference, services
 from .forms import ReportForm, UploadForm

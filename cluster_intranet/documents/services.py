@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+import cluster_intranet
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload, undefer
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..auth.models import User
@@ -160,13 +161,6 @@ def active_versions() -> dict[str, DocumentTemplate]:
     return {t.kind: t for t in db.session.scalars(stmt)}
 
 
-def active_upload(kind: str) -> DocumentTemplate | None:
-    stmt = select(DocumentTemplate).where(DocumentTemplate.kind == kind, DocumentTemplate.is_active).options(
-        undefer(DocumentTemplate.content)
-    )
-    return db.session.scalar(stmt)
-
-
 def get_version(kind: str, number: int) -> DocumentTemplate | None:
     stmt = select(DocumentTemplate).where(DocumentTemplate.kind == kind, DocumentTemplate.number == number)
     return db.session.scalar(stmt)
@@ -176,8 +170,6 @@ def get_version(kind: str, number: int) -> DocumentTemplate | None:
 def _demo_factories() -> dict:
     """kind -> demo context factory: ours, and ``DEMO_CONTEXTS`` of every area's
     ``documents`` module (``cluster_intranet/<area>/documents.py``)."""
-    import cluster_intranet
-
     factories = dict(contexts.DEMO_CONTEXTS)
     for area in pkgutil.iter_modules(cluster_intranet.__path__):
         name = f"cluster_intranet.{area.name}.documents"

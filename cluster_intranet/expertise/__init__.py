@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("expertise", __name__, url_prefix="/expertise")
-
-from . import routes  # noqa: E402,F401

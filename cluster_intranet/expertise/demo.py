@@ -17,7 +17,7 @@ from ..auth.models import User
 from ..auth.roles import Role
 from ..directory.models import Organization, Person
 from ..extensions import db
-from . import services
+from . import documents, services
 from .models import (
     Answer,
     Assessment,
@@ -207,7 +207,7 @@ def _sessions(version: ChecklistVersion, programmes: dict[str, Programme], peopl
     db.session.flush()
     data = services.load_session(done.id)
     proposal = services.results(data).proposal or Verdict.RECOMMEND
-    services.confirm_conclusion(data, proposal.value, "Программа рекомендована к согласованию работодателями — участниками кластера.", admin)
+    documents.confirm_conclusion(data, proposal.value, "Программа рекомендована к согласованию работодателями — участниками кластера.", admin)
     done.concluded_on = done.programme.decided_on = dt.date(2021, 12, 3)  # a record of the past
 
     # A session in progress: one expert submitted, one halfway, one has not started.

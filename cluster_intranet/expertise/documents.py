@@ -59,8 +59,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..auth.models import User
 from ..directory.models import Person
 from ..documents.contexts import json_safe, revive
+from ..extensions import db
 from ..web import download_name
 from . import services
 from .models import Assessment, Programme, Verdict
@@ -212,6 +214,14 @@ def approval_sheet_context(data: SessionData) -> dict:
 # --- the documents of a confirmed conclusion, frozen -----------------------------------
 
 _SNAPSHOT_DATES = {"date", "deadline", "decided_on", "concluded_on", "submitted_on"}
+
+
+def confirm_conclusion(data: SessionData, verdict: str | None, text: str, user: User | None) -> None:
+    """Confirms the session's conclusion (services.confirm_conclusion) and keeps its
+    documents as they read at that moment."""
+    services.confirm_conclusion(data, verdict, text, user)
+    data.session.documents_snapshot = freeze(data)
+    db.session.flush()
 
 
 def freeze(data: SessionData) -> dict:

@@ -20,9 +20,8 @@ from ..auth.roles import RUN_EXPERTISE, Role
 from ..documents.library import KINDS, active_template
 from ..documents.rendering import TemplateError, render_document
 from ..extensions import db
-from ..main.errors import error_page
 from ..search import search_count_limit
-from ..web import attachment, fragment, message, page_or_fragment, paginate, wants_fragment
+from ..web import attachment, error_page, fragment, message, page_or_fragment, paginate, wants_fragment
 from ..forms import db_int
 from . import bp, documents, services
 from .forms import (
@@ -553,7 +552,7 @@ def confirm_conclusion(session_id: int):
             raise ExpertiseError(form.error_text())
         if current_user.person is None:  # the documents sign with a name, never an e-mail
             raise ExpertiseError(NO_PERSON_TO_SIGN)
-        services.confirm_conclusion(data, form.verdict.data, form.text.data or "", current_user)
+        documents.confirm_conclusion(data, form.verdict.data, form.text.data or "", current_user)
     except ExpertiseError as error:
         db.session.rollback()
         form.form_errors.append(str(error))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
+from ..audit.services import audit_query
 from ..auth.models import User
 from ..auth.roles import RUN_EXPERTISE, Role
 from ..directory.models import NAME_ORDER, Organization, OrganizationKind, Person
@@ -201,8 +202,6 @@ PROGRAMME_FIELDS = {
 def programme_history(programme: Programme) -> list[tuple]:
     """What changed in the programme, newest first, from the audit log: (when, who,
     [(field, old, new)]) — its approved documents keep what it was (freeze)."""
-    from ..audit.services import audit_query
-
     names = {str(s.value): s.label for s in ApprovalStatus} | {str(f.value): f.label for f in StudyForm}
     colleges = dict(college_choices())
     history = []
@@ -1052,7 +1051,4 @@ def confirm_conclusion(data: SessionData, verdict: str | None, text: str, user: 
     programme.approval_status = Verdict(verdict).approval_status.value
     programme.decided_on = session.concluded_on
     programme.decided_by_session = session
-    from .documents import freeze  # the documents build on these services
-
-    session.documents_snapshot = freeze(data)
     db.session.flush()

@@ -3,5 +3,3 @@ invitation that Outlook puts in the calendar, updates and cancellations."""
 from flask import Blueprint
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
-
-from . import routes  # noqa: E402,F401

@@ -24,6 +24,7 @@ from email.utils import format_datetime, make_msgid
 
 from flask import current_app, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import clock, mail
 from ..calendar import feeds
@@ -247,8 +248,6 @@ class Progress:
 
 def history(meeting_id: int) -> list[OutgoingMessage]:
     """Every invitation message of the meeting, newest first, with its person."""
-    from sqlalchemy.orm import joinedload
-
     return list(db.session.scalars(
         select(OutgoingMessage).where(OutgoingMessage.meeting_id == meeting_id, OutgoingMessage.kind == KIND)
         .options(joinedload(OutgoingMessage.person)).order_by(OutgoingMessage.id.desc())

@@ -3,21 +3,25 @@ from flask_login import current_user
 
 from .. import clock
 from ..councils.services import council_sizes
-from ..decisions.services import cluster_panels
+from ..decisions.services import cluster_counts
+from ..meetings.services import upcoming_meetings
 from . import bp
 from .inbox import inbox
 
 
 @bp.get("/")
 def dashboard():
-    """The home page: what this person must do next (main/inbox.py), then the cluster's summary."""
+    """The home page: what this person must do next (main/inbox.py), then the cluster's
+    summary: its councils, the next meetings, the decisions per status."""
     today = clock.local_today()
     return render_template(
         "main/dashboard.html",
         greeting=greeting(clock.local_now().hour),
         inbox=inbox(current_user, today),
         councils=council_sizes(),
-        **cluster_panels(today),
+        next_meetings=upcoming_meetings(today),
+        cluster_counts=cluster_counts(today),
+        today=today,
     )
 
 

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("materials", __name__, url_prefix="/materials")
-
-from . import routes  # noqa: E402,F401

@@ -15,10 +15,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
-from ..main.errors import error_page
 from ..meetings.models import Meeting
 from ..meetings.services import load_meeting
-from ..web import attachment, fragment, message, page_or_fragment, wants_fragment
+from ..web import attachment, error_page, fragment, message, page_or_fragment, wants_fragment
 from . import bp, services
 from .forms import EditMaterialForm, MaterialForm, VersionForm
 from .models import Material, MaterialVersion

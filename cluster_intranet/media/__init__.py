@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("media", __name__, url_prefix="/media")
-
-from . import feeds, routes  # noqa: E402,F401

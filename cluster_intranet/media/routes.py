@@ -16,6 +16,7 @@ from .. import clock
 from ..auth.access import role_required
 from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
 from ..cache import FingerprintCache
+from ..calendar import month
 from ..directory.services import organization_choices
 from ..documents.rendering import TemplateError
 from ..extensions import db
@@ -463,8 +464,6 @@ def todo():
 def calendar():
     """The month as a grid, or as an agenda (``view=agenda``: the days that have something,
     in a list); filtered by channel, organizer and status of the media events."""
-    from ..calendar import month  # late until the areas' packages stop importing their routes (issue 18)
-
     month_start = services.parse_month(request.args.get("month")) or clock.local_today().replace(day=1)
     first, last = services.month_bounds(month_start)
     weeks = month.month_weeks(month_start)

@@ -18,9 +18,8 @@ from ..decisions.models import Decision
 from ..directory.models import NAME_ORDER, Person
 from ..extensions import db
 from ..forms import Form, db_int
-from ..main.errors import error_page
 from ..search import search_count_limit
-from ..web import fragment, message, notice, page_or_fragment, paginate, wants_fragment
+from ..web import error_page, fragment, message, notice, page_or_fragment, paginate, wants_fragment
 from . import bp, markup, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion

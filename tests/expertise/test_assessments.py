@@ -5,7 +5,7 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
-from cluster_intranet.expertise import services
+from cluster_intranet.expertise import documents, services
 from cluster_intranet.expertise.models import Answer, Assessment, ExpertSession
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
@@ -155,7 +155,7 @@ def test_a_completed_session_is_locked_for_everyone(setup, secretary, app):
     for assessment, _ in assigned:
         answer_all(assessment, session.checklist_version)
     submit_all(session)
-    services.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
+    documents.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
     db.session.commit()
     assessment = assigned[0][0]
     assert secretary.hx("post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "поздно"}).status_code == 409
@@ -219,7 +219,7 @@ def test_viewers_see_results_only_after_completion(setup, viewer):
     db.session.commit()
     assert viewer.get(f"/expertise/sessions/{session.id}").status_code == 403
     assert viewer.get(f"/expertise/assessments/{assigned[0][0].id}").status_code == 403
-    services.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
+    documents.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
     db.session.commit()
     page = viewer.get(f"/expertise/sessions/{session.id}")
     assert page.status_code == 200 and "Результаты экспертизы" in page.get_data(as_text=True)

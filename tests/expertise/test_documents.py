@@ -50,7 +50,7 @@ def completed(app, ctx):
         answer_all(assessment, version)
     submit_all(session)
     secretary = make_user(Role.SECRETARY, "kuznetsova@cluster.test", factories.person(surname="Кузнецова").id)
-    services.confirm_conclusion(services.load_session(session.id), "recommend", "Программа соответствует требованиям.", secretary)
+    documents.confirm_conclusion(services.load_session(session.id), "recommend", "Программа соответствует требованиям.", secretary)
     db.session.commit()
     return session, assigned
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.directory.models import OrganizationKind
-from cluster_intranet.expertise import services
+from cluster_intranet.expertise import documents, services
 from cluster_intranet.expertise.models import Assessment, ExpertSession, Programme, Scale
 from cluster_intranet.extensions import db
 from tests import factories
@@ -235,7 +235,7 @@ def test_a_completed_session_cannot_be_edited(app, secretary, ctx):
     for assessment, _ in assigned:
         answer_all(assessment, session.checklist_version)
     submit_all(session)
-    services.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
+    documents.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
     db.session.commit()
     url = f"/expertise/sessions/{session.id}/edit"
     assert secretary.get(url).status_code == 303

@@ -12,7 +12,7 @@ import pytest
 from docx.enum.text import WD_BREAK
 
 from cluster_intranet.documents.pdf import _convert
-from cluster_intranet.meetings.importing import reader
+from cluster_intranet.meetings.importing import saving
 from cluster_intranet.meetings.importing.parser import parse
 from cluster_intranet.meetings.importing.reader import ImportFileError, docx_lines, file_lines
 from tests.documents.support import requires_soffice
@@ -82,7 +82,7 @@ def test_a_protocol_typed_in_word():
 @pytest.mark.parametrize("suffix", [".doc", ".rtf", ".odt"])
 def test_doc_rtf_odt_through_libreoffice(suffix):
     converted = _convert(typed_protocol(), {".doc": "doc:MS Word 97", ".rtf": "rtf", ".odt": "odt"}[suffix], suffix[1:], 60, None)
-    lines = file_lines(f"протокол{suffix}", converted, convert=reader.libreoffice())
+    lines = file_lines(f"протокол{suffix}", converted, convert=saving.libreoffice())
     parsed = parse(lines)
     assert parsed.number == 3
     assert [a.name for a in parsed.attendees] == ["Беляев Е.В.", "Королева О.М.", "Кускова Е.В."]
@@ -131,7 +131,7 @@ def _pictures_only() -> bytes:
 )
 def test_bad_files_are_refused_in_russian(filename, data, message):
     with pytest.raises(ImportFileError, match=message):
-        file_lines(filename, data(), convert=reader.libreoffice())
+        file_lines(filename, data(), convert=saving.libreoffice())
 
 
 def test_decisions_in_a_table():

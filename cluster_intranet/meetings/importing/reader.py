@@ -15,7 +15,13 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import PurePath
 
+import docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
 from . import names
+from .parser import lines_from_text
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the upload itself (nginx allows 10 MB too)
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all members of a .docx together
@@ -249,8 +255,6 @@ def _xpath(path: str):
     """An XPath compiled once: python-docx compiles its own anew on every call, which was
     a third of reading a long protocol."""
     if path not in _XPATHS:
-        from lxml import etree
-
         _XPATHS[path] = etree.XPath(path, namespaces={"w": _W.strip("{}")})
     return _XPATHS[path]
 
@@ -265,10 +269,6 @@ def _paragraph_text(element) -> str:
 
 def docx_lines(data: bytes) -> list[str]:
     """The paragraphs of a .docx, tables included, in document order."""
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
     _check_package(data)
     try:
         document = docx.Document(io.BytesIO(data))
@@ -313,8 +313,6 @@ def suffix_of(filename: str) -> str:
 def file_lines(filename: str, data: bytes, *, convert=None) -> list[str]:
     """The lines of an uploaded file. ``convert(data, suffix) -> docx bytes`` turns
     .doc/.rtf/.odt into .docx (LibreOffice, see ``conversion``)."""
-    from .parser import lines_from_text
-
     suffix = suffix_of(filename)
     if not data:
         raise ImportFileError("Файл пустой.")
@@ -332,21 +330,3 @@ def file_lines(filename: str, data: bytes, *, convert=None) -> list[str]:
         f"Формат «{suffix or filename}» не поддерживается: загрузите протокол в формате "
         + ", ".join(ACCEPTED) + "."
     )
-
-
-def libreoffice(timeout: float = 60, soffice: str | None = None):
-    """The ``convert`` of ``file_lines``: LibreOffice headless, its failures in Russian."""
-    from ...documents.pdf import ConversionError, convert_to_docx
-
-    def convert(data: bytes, suffix: str) -> bytes:
-        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and suffix != ".doc":
-            raise ImportFileError(f"Файл «{suffix}» на самом деле документ другого формата или защищён паролем.")
-        try:
-            return convert_to_docx(data, suffix, timeout=timeout, soffice=soffice)
-        except ConversionError as exc:
-            raise ImportFileError(
-                f"Не удалось преобразовать файл {suffix}: {exc} Если документ защищён паролем, "
-                "снимите защиту; иначе сохраните его в Word как .docx и загрузите снова."
-            ) from None
-
-    return convert

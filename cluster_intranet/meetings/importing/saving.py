@@ -21,6 +21,7 @@ from ...councils.models import Council
 from ...decisions import services as decisions
 from ...decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ...directory.models import Organization, Person
+from ...documents.pdf import ConversionError, convert_to_docx
 from ...extensions import db
 from ...search import fold
 from .. import services as meetings
@@ -53,7 +54,7 @@ class ImportRefused(ValueError):
 
 def upload(filename: str, data: bytes, user: User, *, soffice: str | None = None, timeout: float = 60) -> ProtocolImport:
     """Reads and keeps an uploaded file; raises ``reader.ImportFileError`` (nothing kept)."""
-    lines = reader.file_lines(filename, data, convert=reader.libreoffice(timeout, soffice))
+    lines = reader.file_lines(filename, data, convert=libreoffice(timeout, soffice))
     return _keep(filename, data, lines, user)
 
 
@@ -289,3 +290,21 @@ def _new_person(match: matcher.PersonMatch, found: matcher.Matches, choices: Cho
                     position=match.position[:500], organization=organization)  # fmt: skip
     db.session.add(person)
     return person
+
+
+def libreoffice(timeout: float = 60, soffice: str | None = None):
+    """The ``convert`` of ``reader.file_lines``: LibreOffice headless (documents.pdf), its
+    failures in Russian."""
+
+    def convert(data: bytes, suffix: str) -> bytes:
+        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and suffix != ".doc":
+            raise reader.ImportFileError(f"Файл «{suffix}» на самом деле документ другого формата или защищён паролем.")
+        try:
+            return convert_to_docx(data, suffix, timeout=timeout, soffice=soffice)
+        except ConversionError as exc:
+            raise reader.ImportFileError(
+                f"Не удалось преобразовать файл {suffix}: {exc} Если документ защищён паролем, "
+                "снимите защиту; иначе сохраните его в Word как .docx и загрузите снова."
+            ) from None
+
+    return convert
