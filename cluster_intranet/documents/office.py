@@ -78,7 +78,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _python_with_uno(configured: str | None) -> str | None:
+def python_with_uno(configured: str | None) -> str | None:
     """An interpreter that can import ``uno``: the configured one, or the system's."""
     candidates = (configured,) if configured else PYTHON_CANDIDATES
     for candidate in candidates:
@@ -129,7 +129,7 @@ class WarmConverter:
         soffice = pdf.soffice_path(self.soffice_setting)
         if soffice is None:
             raise ServerUnavailable("LibreOffice is not installed")
-        python = _python_with_uno(self.python_setting)
+        python = python_with_uno(self.python_setting)
         if python is None:
             raise ServerUnavailable("no Python with LibreOffice's uno module (Debian: python3-uno)")
         self.workdir = tempfile.TemporaryDirectory(prefix="unoserver-", ignore_cleanup_errors=True)

@@ -22,9 +22,11 @@ def soffice_path(configured: str | None = None) -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _convert(
+def convert(
     docx_bytes: bytes, convert_to: str, extension: str, timeout: float, soffice_setting: str | None, source_suffix: str = ".docx"
 ) -> bytes:
+    """``docx_bytes`` (a file of ``source_suffix``) converted by LibreOffice headless with
+    its ``--convert-to`` filter ``convert_to``, the result read from ``*.extension``."""
     soffice = soffice_path(soffice_setting)
     if soffice is None:
         raise ConversionError("Преобразование недоступно: на сервере не установлен LibreOffice.")
@@ -73,15 +75,15 @@ def _convert(
 
 def convert_to_pdf(docx_bytes: bytes, timeout: float = 60, soffice: str | None = None) -> bytes:
     """The .docx as PDF bytes."""
-    return _convert(docx_bytes, "pdf:writer_pdf_Export", "pdf", timeout, soffice)
+    return convert(docx_bytes, "pdf:writer_pdf_Export", "pdf", timeout, soffice)
 
 
 def convert_to_text(docx_bytes: bytes, timeout: float = 60, soffice: str | None = None) -> str:
     """The .docx as plain text, one paragraph per line (as Writer saves it)."""
-    data = _convert(docx_bytes, "txt:Text (encoded):UTF8", "txt", timeout, soffice)
+    data = convert(docx_bytes, "txt:Text (encoded):UTF8", "txt", timeout, soffice)
     return data.decode("utf-8-sig")
 
 
 def convert_to_docx(data: bytes, suffix: str, timeout: float = 60, soffice: str | None = None) -> bytes:
     """A .doc, .rtf or .odt file (``suffix``) as .docx bytes."""
-    return _convert(data, "docx:MS Word 2007 XML", "docx", timeout, soffice, source_suffix=suffix)
+    return convert(data, "docx:MS Word 2007 XML", "docx", timeout, soffice, source_suffix=suffix)

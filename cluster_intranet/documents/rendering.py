@@ -133,11 +133,11 @@ class _DocumentSandbox(ImmutableSandboxedEnvironment):
         # compiles it anew; the same template renders again and again, so the compiled
         # ones are kept (bounded; the sandbox checks run when a template renders, not
         # when it compiles, so a kept template is exactly as safe).
-        self._compiled = lru_cache(maxsize=64)(lambda source: jinja2.Environment.from_string(self, source))
+        self.compiled = lru_cache(maxsize=64)(lambda source: jinja2.Environment.from_string(self, source))
 
     def from_string(self, source, globals=None, template_class=None):
         if globals is None and template_class is None and isinstance(source, str):
-            return self._compiled(source)
+            return self.compiled(source)
         return super().from_string(source, globals, template_class)
 
     def unsafe_undefined(self, obj, attribute):
@@ -161,7 +161,9 @@ class _DocumentSandbox(ImmutableSandboxedEnvironment):
 
 
 @cache
-def _environment(strict: bool) -> jinja2.Environment:
+def environment(strict: bool) -> jinja2.Environment:
+    """The sandbox documents render in, one per strictness, kept for the process (with
+    its compiled templates, ``environment(strict).compiled``)."""
     # Undefined values: uploaded templates are rendered with ChainableUndefined, so a
     # missing optional value (no chair, an attribute of None, a key that an older
     # template still uses) prints as nothing instead of making the document
@@ -372,7 +374,7 @@ def _as_template_error(exc: Exception, template: DocxTemplate) -> TemplateError:
 def _render_here(template_bytes: bytes, context: dict, strict: bool) -> bytes:
     template = _open(template_bytes)
     try:
-        template.render(context, jinja_env=_environment(strict))
+        template.render(context, jinja_env=environment(strict))
         out = io.BytesIO()
         template.save(out)
     except TemplateError:

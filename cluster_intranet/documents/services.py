@@ -184,7 +184,7 @@ def demo_context(kind: str) -> dict | None:
     return factory() if factory else None
 
 
-def _variants(context: dict) -> list[dict]:
+def variants(context: dict) -> list[dict]:
     """The demo context, and one copy per yes/no value with that value flipped, so that
     both branches of an ``{% if %}`` on it are checked."""
     found: list[tuple] = []
@@ -219,7 +219,7 @@ def check_template(kind: str, content: bytes) -> None:
     if demo is None:
         raise LibraryError("Для этого вида документа нет демонстрационных данных: шаблон нельзя проверить, загрузка недоступна.")
     try:
-        for context in _variants(demo):
+        for context in variants(demo):
             validate_template(content, context)
     except TemplateError as error:
         raise LibraryError(error.message, error.tag) from error

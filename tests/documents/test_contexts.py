@@ -229,7 +229,7 @@ def test_every_demo_context_fills_its_default_template(app, ctx):
         demo_context = services.demo_context(kind)
         if demo_context is None:
             continue
-        for variant in services._variants(demo_context):
+        for variant in services.variants(demo_context):
             validate_template(library.default_template(kind), variant)
         checked.append(kind)
     assert {"protocol_short", "protocol_full", "extract", "decisions_report"} <= set(checked)

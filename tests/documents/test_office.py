@@ -15,7 +15,7 @@ from cluster_intranet.documents.rendering import render_document
 from .support import full_context, read_template, requires_soffice
 
 requires_uno = pytest.mark.skipif(
-    office._python_with_uno(None) is None, reason="no Python with LibreOffice's uno (Debian: python3-uno)"
+    office.python_with_uno(None) is None, reason="no Python with LibreOffice's uno (Debian: python3-uno)"
 )
 
 

@@ -11,6 +11,7 @@ import pytest
 from cluster_intranet.documents.rendering import (
     MAX_TEMPLATE_BYTES,
     TemplateError,
+    environment,
     render_document,
     validate_template,
 )
@@ -167,9 +168,7 @@ def test_oversized_upload_is_refused(seed_context):
 def test_a_kept_compiled_template_is_still_sandboxed(seed_context):
     """Compiled templates are kept between renders: the second render of a probing
     template is refused just like the first, and a good one renders the same."""
-    from cluster_intranet.documents.rendering import _environment
-
-    compiled = _environment(False)._compiled
+    compiled = environment(False).compiled
     probe = make_docx("Протокол", "{{ meeting.date.__class__ }}")
     for _ in range(2):
         with pytest.raises(TemplateError, match="внутренним объектам Python"):

@@ -11,7 +11,7 @@ import docx
 import pytest
 from docx.enum.text import WD_BREAK
 
-from cluster_intranet.documents.pdf import _convert
+from cluster_intranet.documents.pdf import convert
 from cluster_intranet.meetings.importing import saving
 from cluster_intranet.meetings.importing.parser import parse
 from cluster_intranet.meetings.importing.reader import ImportFileError, docx_lines, file_lines
@@ -81,7 +81,7 @@ def test_a_protocol_typed_in_word():
 @pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".doc", ".rtf", ".odt"])
 def test_doc_rtf_odt_through_libreoffice(suffix):
-    converted = _convert(typed_protocol(), {".doc": "doc:MS Word 97", ".rtf": "rtf", ".odt": "odt"}[suffix], suffix[1:], 60, None)
+    converted = convert(typed_protocol(), {".doc": "doc:MS Word 97", ".rtf": "rtf", ".odt": "odt"}[suffix], suffix[1:], 60, None)
     lines = file_lines(f"протокол{suffix}", converted, convert=saving.libreoffice())
     parsed = parse(lines)
     assert parsed.number == 3
