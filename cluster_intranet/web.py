@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, flash, redirect, render_template, request
 from htmx_flask import make_response
 from sqlalchemy import Select
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -49,6 +49,76 @@ def notice(text: str, category: str = "success") -> dict:
 def message(text: str, status: int = 422, category: str = "danger"):
     """A refusal shown in the page's message area, whatever element asked."""
     return fragment("_message.html", status, retarget="#messages", reswap="innerHTML", text=text, category=category)
+
+
+# --- the request flow: validate → service → commit or roll back → answer -------------
+
+
+def refusal(error: Exception, back: str, status: int | None = None):
+    """A refusal not shown in a form: in the message area for HTMX (the error's own
+    ``status`` if it has one, else 409), a flash and a 303 back to ``back`` otherwise.
+    Nothing of the refused change is kept."""
+    db.session.rollback()
+    status = status or getattr(error, "status", 409)
+    if wants_fragment():
+        return message(str(error), status)
+    flash(str(error), "danger")
+    return redirect(back, 303)
+
+
+def show_in_form(form, error: Exception) -> bool:
+    """Puts a refusal next to its field (``error.field``, when the form has it); False
+    if the error names no field of the form."""
+    name = getattr(error, "field", None)
+    if not name or name not in form:
+        return False
+    form[name].errors = [*form[name].errors, str(error)]
+    return True
+
+
+def apply_change(
+    form,
+    change: Callable[[], object],
+    refused_by: type[Exception] | tuple[type[Exception], ...],
+    *,
+    done: Callable[[object], Response],
+    invalid: Callable[[], Response] | None = None,
+    back: str | Callable[[Exception], Response] | None = None,
+):
+    """The request flow of every change, once: validate ``form`` (None: nothing to
+    validate), call the service (``change()``), commit and answer ``done(result)`` — a
+    303 for a page, the fragment for HTMX.
+
+    Invalid input, or a refusal (``refused_by``) that names one of the form's fields,
+    rolls back and answers ``invalid()``: the form again with the reasons, 422. Any
+    other refusal rolls back and goes to ``back``: a URL (the message area for HTMX, 409
+    for a stale version or a locked record, else a flash and a 303 there), a function of
+    the error, or None to show it among the form's own errors through ``invalid()``.
+    """
+    if form is not None and not form.validate_on_submit():
+        return invalid()
+    try:
+        result = change()
+    except refused_by as error:
+        db.session.rollback()
+        if form is not None and show_in_form(form, error):
+            return invalid()
+        if back is None:
+            form.form_errors.append(str(error))
+            return invalid()
+        return back(error) if callable(back) else refusal(error, back)
+    db.session.commit()
+    return done(result)
+
+
+def after_change(url: str, text: str | None = None):
+    """After a change that ends on another page: a flash saying so, then ``url`` (HTMX
+    follows HX-Redirect, a plain form a 303)."""
+    if text:
+        flash(text, "success")
+    if wants_fragment():
+        return make_response("", 200, redirect=url)
+    return redirect(url, 303)
 
 
 def page_number() -> int:

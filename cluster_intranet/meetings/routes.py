@@ -19,7 +19,7 @@ from ..directory.models import NAME_ORDER, Person
 from ..extensions import db
 from ..forms import Form, db_int
 from ..search import search_count_limit
-from ..web import error_page, fragment, message, notice, page_or_fragment, paginate, wants_fragment
+from ..web import after_change, apply_change, error_page, fragment, notice, page_or_fragment, paginate, wants_fragment
 from . import bp, markup, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
@@ -89,18 +89,16 @@ def edit(meeting_id: int | None = None):
         if form.council_id.choices:
             form.council_id.data = form.council_id.choices[0][0]
             form.number.data = services.next_number(form.council_id.data, form.date.data.year)
-    if form.validate_on_submit():
-        try:
-            services.save_meeting(meeting, form.data_for(*form.FIELDS), form.version.data)
-        except services.MeetingError as error:
-            db.session.rollback()
-            (getattr(form, error.field).errors if error.field else form.form_errors).append(str(error))
-        else:
-            db.session.commit()
-            flash("Заседание сохранено.", "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id), 303)
-    status = 422 if form.errors else 200
-    return render_template("meetings/edit.html", form=form, meeting=meeting if meeting_id else None), status
+
+    def page(status: int = 422):
+        return render_template("meetings/edit.html", form=form, meeting=meeting if meeting_id else None), status
+
+    if request.method == "GET":
+        return page(200)
+    return apply_change(
+        form, lambda: services.save_meeting(meeting, form.data_for(*form.FIELDS), form.version.data), services.MeetingError,
+        done=lambda _: after_change(url_for("meetings.show", meeting_id=meeting.id), "Заседание сохранено."), invalid=page,
+    )  # fmt: skip
 
 
 @bp.get("/<int:meeting_id>")
@@ -172,22 +170,10 @@ def _apply(meeting_id: int, name: str, form, change, invalid=None):
             return invalid(form)
         return _section(meeting_id, name, 422, **{name: form})
 
-    if not form.validate_on_submit():
-        return refuse()
-    try:
-        change()
-    except services.MeetingError as error:
-        db.session.rollback()
-        field = getattr(form, error.field, None) if error.field else None
-        if field is None:
-            if wants_fragment():
-                return message(str(error), 409)
-            flash(str(error), "danger")
-            return redirect(url_for("meetings.show", meeting_id=meeting_id), 303)
-        field.errors.append(str(error))
-        return refuse()
-    db.session.commit()
-    return _section(meeting_id, name)
+    return apply_change(
+        form, change, services.MeetingError, done=lambda _: _section(meeting_id, name), invalid=refuse,
+        back=url_for("meetings.show", meeting_id=meeting_id),
+    )
 
 
 def _edit_in_place(meeting_id: int, name: str, form, template: str, change, **context):
@@ -324,24 +310,22 @@ def move_decision(decision_id: int, direction: str):
 def _lifecycle(meeting_id: int, form, change, done: str):
     """Approve, reopen, copy, delete: whole-page changes that end in a redirect."""
     target = url_for("meetings.show", meeting_id=meeting_id)
-    if form.validate_on_submit():
-        try:
-            result = change()
-        except services.AlreadyDone as error:  # sent twice: the second answer says what the first did
-            db.session.rollback()
+
+    def invalid():
+        flash(form.error_text(), "danger")
+        return redirect(target, 303)
+
+    def refused(error: services.MeetingError):
+        if isinstance(error, services.AlreadyDone):  # sent twice: the second answer says what the first did
             existing = url_for("meetings.show", meeting_id=error.existing.id)
             return error_page(409, str(error), link=(existing, f"Открыть: {error.existing.title}"))
-        except services.MeetingError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(done, "success")
-            if isinstance(result, str):
-                target = result
-    else:
-        flash(form.error_text(), "danger")
-    return redirect(target, 303)
+        flash(str(error), "danger")
+        return redirect(target, 303)
+
+    return apply_change(
+        form, change, services.MeetingError, invalid=invalid, back=refused,
+        done=lambda result: after_change(result if isinstance(result, str) else target, done),
+    )  # fmt: skip
 
 
 @bp.post("/<int:meeting_id>/approve")
