@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from htmx_flask import make_response
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -21,7 +20,17 @@ from ..documents.library import KINDS, active_template
 from ..documents.rendering import TemplateError, render_document
 from ..extensions import db
 from ..search import search_count_limit
-from ..web import attachment, error_page, fragment, message, page_or_fragment, paginate, wants_fragment
+from ..web import (
+    after_change,
+    apply_change,
+    attachment,
+    error_page,
+    fragment,
+    page_or_fragment,
+    paginate,
+    refusal,
+    wants_fragment,
+)
 from ..forms import db_int
 from . import bp, documents, services
 from .forms import (
@@ -57,50 +66,21 @@ bp.add_app_template_filter(services.format_percent, "score_percent")
 # --- helpers --------------------------------------------------------------------------
 
 
-def _refused(error: ExpertiseError, back: str):
-    """A refusal: a message for HTMX, a flash and the page again otherwise."""
-    db.session.rollback()
-    if wants_fragment():
-        return message(str(error), error.status)
-    flash(str(error), "danger")
-    return redirect(back, 303)
-
-
-def _done(url: str, text: str | None = None):
-    """After a change: the next page (HTMX follows HX-Redirect, a plain form a 303)."""
-    if text:
-        flash(text, "success")
-    if wants_fragment():
-        return make_response("", 200, redirect=url)
-    return redirect(url, 303)
-
-
 def _change(change: Callable[[], object], back: str, then: str, text: str):
     """Run one service change and commit it, then go on to ``then``; a refusal goes back."""
-    try:
-        change()
-    except ExpertiseError as error:
-        return _refused(error, back)
-    db.session.commit()
-    return _done(then, text)
+    return apply_change(None, change, ExpertiseError, done=lambda _: after_change(then, text), back=back)
 
 
 def _form_page(form, save: Callable[[dict], object], then: Callable[[], str], text: str, template: str, **context):
     """A registry form (programme, session): saved, a flash and 303 to ``then()`` (called
     after the commit: a new object has its id by then); invalid or refused, the form
     again with the reason, 422."""
-    if form.validate_on_submit():
-        try:
-            save(form.data_for(*form.FIELDS))
-        except ExpertiseError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(text, "success")
-            return redirect(then(), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(template, form=form, **context), status
+    if request.method == "GET":
+        return render_template(template, form=form, **context)
+    return apply_change(
+        form, lambda: save(form.data_for(*form.FIELDS)), ExpertiseError, done=lambda _: after_change(then(), text),
+        invalid=lambda: (render_template(template, form=form, **context), 422),
+    )
 
 
 def _docx(kind: str, context: dict, filename: str):
@@ -198,7 +178,7 @@ def approval_sheet(programme_id: int):
     if not services.may_run(current_user) and not (session and services.may_see_results(current_user, session)):
         abort(403)
     if session is None:
-        return _refused(
+        return refusal(
             services.Locked("Лист согласования появится, когда по программе будет утверждено заключение экспертной сессии."),
             url_for("expertise.programme", programme_id=programme_id),
         )
@@ -253,12 +233,10 @@ def _back_to(version: ChecklistVersion, anchor: str | None = None) -> str:
 def _edited(version: ChecklistVersion, change: Callable[[], object], anchor: str | None = None):
     """A change in the checklist editor, committed: the editor's body again for HTMX,
     otherwise the page at ``anchor``; a refusal goes back to the page."""
-    try:
-        change()
-    except ExpertiseError as error:
-        return _refused(error, _back_to(version))
-    db.session.commit()
-    return _editor(version) if wants_fragment() else redirect(_back_to(version, anchor), 303)
+    return apply_change(
+        None, change, ExpertiseError, back=_back_to(version),
+        done=lambda _: _editor(version) if wants_fragment() else redirect(_back_to(version, anchor), 303),
+    )  # fmt: skip
 
 
 @bp.get("/checklists/<int:version_id>")
@@ -272,7 +250,7 @@ def rename_checklist(version_id: int):
     version = _version_or_404(version_id)
     form = TitleForm()
     if not form.validate_on_submit():
-        return _refused(ExpertiseError(form.error_text()), _back_to(version))
+        return refusal(ExpertiseError(form.error_text()), _back_to(version))
     back = _back_to(version)
     return _change(lambda: services.rename_checklist(version, form.title.data), back, back, "Название сохранено.")
 
@@ -291,7 +269,7 @@ def add_section(version_id: int):
     try:
         section = services.add_section(version, form.title.data)
     except ExpertiseError as error:
-        return _refused(error, _back_to(version))
+        return refusal(error, _back_to(version))
     db.session.commit()
     if wants_fragment():
         return _editor(version)
@@ -313,7 +291,7 @@ def edit_section(section_id: int):
     if request.method == "POST" and form.validate_on_submit():
         return _edited(version, lambda: services.save_section(section, form.title.data), f"section-{section.id}")
     if version.is_published:
-        return _refused(services.frozen(version), _back_to(version))
+        return refusal(services.frozen(version), _back_to(version))
     status = 422 if form.errors else 200
     return page_or_fragment("expertise/section_form.html", "expertise/_section_form.html", status,
                             form=form, section=section, version=version)
@@ -342,13 +320,13 @@ def _criterion_form(section: ChecklistSection, criterion: Criterion | None, save
     to the form, 422."""
     version = section.version
     if version.is_published:
-        return _refused(services.frozen(version), _back_to(version))
+        return refusal(services.frozen(version), _back_to(version))
     form = CriterionForm(obj=criterion)
     if form.validate_on_submit():
         try:
             saved = save(form.data_for(*form.FIELDS))
         except services.Locked as error:
-            return _refused(error, _back_to(version))
+            return refusal(error, _back_to(version))
         except ExpertiseError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
@@ -407,7 +385,7 @@ def publish_checklist(version_id: int):
     version = _version_or_404(version_id)
     form = PublishForm()
     if version.is_published:
-        return _refused(services.frozen(version), _back_to(version))
+        return refusal(services.frozen(version), _back_to(version))
     if not form.validate_on_submit():
         db.session.rollback()
         if wants_fragment():
@@ -425,7 +403,7 @@ def new_version(version_id: int):
     version = _version_or_404(version_id)
     draft = services.new_version(version)
     db.session.commit()
-    return _done(_back_to(draft), f"Черновик версии {draft.number}: правьте его, затем опубликуйте.")
+    return after_change(_back_to(draft), f"Черновик версии {draft.number}: правьте его, затем опубликуйте.")
 
 
 @bp.post("/checklists/<int:version_id>/delete")
@@ -445,7 +423,7 @@ def delete_checklist(version_id: int):
 def edit_session(session_id: int | None = None):
     session = db.get_or_404(ExpertSession, session_id) if session_id else ExpertSession()
     if session.is_completed:
-        return _refused(services.Locked("Сессия завершена: её данные не изменяются."),
+        return refusal(services.Locked("Сессия завершена: её данные не изменяются."),
                         url_for("expertise.session", session_id=session_id))
     form = SessionForm(obj=session if session_id else None)
     if not session_id and request.method == "GET":
@@ -545,7 +523,7 @@ def confirm_conclusion(session_id: int):
     data = _session_data(session_id)
     back = url_for("expertise.session", session_id=session_id)
     if data.session.is_completed:
-        return _refused(services.Locked("Заключение уже утверждено."), back)
+        return refusal(services.Locked("Заключение уже утверждено."), back)
     form = ConclusionForm()
     try:
         if not form.validate_on_submit():
@@ -562,7 +540,7 @@ def confirm_conclusion(session_id: int):
         flash(str(error), "danger")
         return redirect(back + "#conclusion", 303)
     db.session.commit()
-    return _done(back, "Заключение утверждено, статус программы обновлён.")
+    return after_change(back, "Заключение утверждено, статус программы обновлён.")
 
 
 @bp.get("/sessions/<int:session_id>/conclusion.docx")
@@ -571,7 +549,7 @@ def conclusion_document(session_id: int):
     if not services.may_see_results(current_user, data.session):
         abort(403)
     if not data.session.is_completed:
-        return _refused(
+        return refusal(
             services.Locked("Экспертное заключение формируется после утверждения заключения сессии."),
             url_for("expertise.session", session_id=session_id),
         )
@@ -663,9 +641,9 @@ def submit(assessment_id: int):
                             problems=error.problems, retarget="#submit-block", reswap="outerHTML")
         return _assessment_page(data, assessment, 422, submit_form=form, problems=error.problems)
     except ExpertiseError as error:
-        return _refused(error, back)
+        return refusal(error, back)
     db.session.commit()
-    return _done(back, "Чек-лист отправлен. Теперь вам видны оценки других экспертов.")
+    return after_change(back, "Чек-лист отправлен. Теперь вам видны оценки других экспертов.")
 
 
 @bp.post("/assessments/<int:assessment_id>/reopen")
