@@ -20,7 +20,18 @@ from ..calendar import month
 from ..directory.services import organization_choices
 from ..documents.rendering import TemplateError
 from ..extensions import db
-from ..web import attachment, download_name, fragment, message, page_or_fragment, page_number, paginate, wants_fragment
+from ..web import (
+    after_change,
+    apply_change,
+    attachment,
+    download_name,
+    fragment,
+    page_or_fragment,
+    page_number,
+    paginate,
+    refusal,
+    wants_fragment,
+)
 from ..forms import db_int
 from . import bp, coverage, documents, services
 from . import feeds as public_feeds
@@ -46,20 +57,6 @@ def _labels():
     return {"channel_short": CHANNEL_SHORT, "channel_labels": PUBLICATION_CHANNEL_LABELS}
 
 
-def _refused(error: services.MediaError, form=None, status: int = 422):
-    """A refusal next to its field when the form has it, else in the message area."""
-    if form is not None and error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, str(error)]
-        return None
-    if form is not None:
-        form.form_errors.append(str(error))
-        return None
-    if wants_fragment():
-        return message(str(error), status)
-    flash(str(error), "danger")
-    return None
-
-
 # --- plans -----------------------------------------------------------------------
 
 
@@ -74,18 +71,16 @@ def index():
 def edit_plan(plan_id: int | None = None):
     plan = db.get_or_404(MediaPlan, plan_id) if plan_id else MediaPlan()
     form = PlanForm(obj=plan if plan_id else None)
-    if form.validate_on_submit():
-        try:
-            services.save_plan(plan, form.data_for(*form.FIELDS), form.version.data)
-        except services.MediaError as error:
-            db.session.rollback()
-            _refused(error, form)
-        else:
-            db.session.commit()
-            flash("Медиаплан сохранён.", "success")
-            return redirect(url_for("media.plan", plan_id=plan.id), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("media/plan_form.html", form=form, plan=plan), status
+
+    def page(status: int = 422):
+        return render_template("media/plan_form.html", form=form, plan=plan), status
+
+    if request.method == "GET":
+        return page(200)
+    return apply_change(
+        form, lambda: services.save_plan(plan, form.data_for(*form.FIELDS), form.version.data), services.MediaError,
+        done=lambda _: after_change(url_for("media.plan", plan_id=plan.id), "Медиаплан сохранён."), invalid=page,
+    )
 
 
 @bp.post("/plans/<int:plan_id>/approve")
@@ -102,48 +97,42 @@ def draft_plan(plan_id: int):
 
 def _plan_action(plan_id: int, action, done: str):
     plan = db.get_or_404(MediaPlan, plan_id)
-    try:
-        action(plan)
-    except services.MediaError as error:
-        db.session.rollback()
-        return _refused(error, status=409) or redirect(url_for("media.plan", plan_id=plan_id), 303)
-    db.session.commit()
-    if wants_fragment():
-        return fragment("media/_plan_header.html", plan=plan)
-    flash(done, "success")
-    return redirect(url_for("media.plan", plan_id=plan_id), 303)
+    back = url_for("media.plan", plan_id=plan_id)
+
+    def answer(_):
+        return fragment("media/_plan_header.html", plan=plan) if wants_fragment() else after_change(back, done)
+
+    return apply_change(None, lambda: action(plan), services.MediaError, done=answer, back=back)
 
 
 @bp.post("/plans/<int:plan_id>/copy")
 @role_required(*EDIT_MEDIA)
 def copy_plan(plan_id: int):
-    new = services.copy_to_next_year(db.get_or_404(MediaPlan, plan_id))
-    db.session.commit()
-    flash("Медиаплан скопирован на следующий год: проверьте даты мероприятий.", "success")
-    return redirect(url_for("media.plan", plan_id=new.id), 303)
+    plan = db.get_or_404(MediaPlan, plan_id)
+    return apply_change(
+        None, lambda: services.copy_to_next_year(plan), services.MediaError, back=url_for("media.plan", plan_id=plan_id),
+        done=lambda new: after_change(url_for("media.plan", plan_id=new.id), "Медиаплан скопирован на следующий год: проверьте даты мероприятий."),
+    )  # fmt: skip
 
 
 @bp.post("/events/<int:event_id>/duplicate")
 @role_required(*EDIT_MEDIA)
 def duplicate_event(event_id: int):
-    copy = services.duplicate_event(services.get_event(event_id) or abort(404))
-    db.session.commit()
-    flash("Копия мероприятия добавлена в медиаплан: измените её.", "success")
-    return redirect(url_for("media.edit_event", event_id=copy.id), 303)
+    event = services.get_event(event_id) or abort(404)
+    return apply_change(
+        None, lambda: services.duplicate_event(event), services.MediaError, back=url_for("media.event", event_id=event_id),
+        done=lambda copy: after_change(url_for("media.edit_event", event_id=copy.id), "Копия мероприятия добавлена в медиаплан: измените её."),
+    )  # fmt: skip
 
 
 @bp.post("/plans/<int:plan_id>/delete")
 @role_required(*EDIT_MEDIA)
 def delete_plan(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
-    try:
-        services.delete_plan(plan)
-    except services.MediaError as error:
-        db.session.rollback()
-        return _refused(error, status=409) or redirect(url_for("media.plan", plan_id=plan_id), 303)
-    db.session.commit()
-    flash("Медиаплан удалён.", "success")
-    return redirect(url_for("media.index"), 303)
+    return apply_change(
+        None, lambda: services.delete_plan(plan), services.MediaError, back=url_for("media.plan", plan_id=plan_id),
+        done=lambda _: after_change(url_for("media.index"), "Медиаплан удалён."),
+    )
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -188,20 +177,19 @@ def create_event(plan_id: int):
     form = _event_form()
     if request.method == "GET" and request.args.get("on"):
         form.starts_on.data = services.parse_day(request.args["on"])
-    if form.validate_on_submit():
-        event = MediaEvent()
-        try:
-            services.save_event(event, plan, form.data_for(*form.FIELDS), form.channels.data or [])
-        except services.MediaError as error:
-            db.session.rollback()
-            _refused(error, form)
-        else:
-            db.session.commit()
-            if wants_fragment():
-                return fragment("media/_event_row.html", event=services.get_event(event.id), trigger="mediaEventsChanged")
-            flash("Мероприятие добавлено в медиаплан.", "success")
-            return redirect(url_for("media.plan", plan_id=plan.id), 303)
-    return _event_form_response(form, plan, None)
+    if request.method == "GET":
+        return _event_form_response(form, plan, None)
+    event = MediaEvent()
+
+    def added(_):
+        if wants_fragment():
+            return fragment("media/_event_row.html", event=services.get_event(event.id), trigger="mediaEventsChanged")
+        return after_change(url_for("media.plan", plan_id=plan.id), "Мероприятие добавлено в медиаплан.")
+
+    return apply_change(
+        form, lambda: services.save_event(event, plan, form.data_for(*form.FIELDS), form.channels.data or []),
+        services.MediaError, done=added, invalid=lambda: _event_form_response(form, plan, None),
+    )
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -209,19 +197,19 @@ def create_event(plan_id: int):
 def edit_event(event_id: int):
     event = services.get_event(event_id) or abort(404)
     form = _event_form(event)
-    if form.validate_on_submit():
-        try:
-            services.save_event(event, event.plan, form.data_for(*form.FIELDS), form.channels.data or [], form.version.data)
-        except services.MediaError as error:
-            db.session.rollback()
-            _refused(error, form)
-        else:
-            db.session.commit()
-            if wants_fragment():
-                return fragment("media/_event_row.html", event=services.get_event(event.id))
-            flash("Изменения сохранены.", "success")
-            return redirect(url_for("media.event", event_id=event.id), 303)
-    return _event_form_response(form, event.plan if event.id else None, event)
+    if request.method == "GET":
+        return _event_form_response(form, event.plan, event)
+
+    def saved(_):
+        if wants_fragment():
+            return fragment("media/_event_row.html", event=services.get_event(event.id))
+        return after_change(url_for("media.event", event_id=event.id), "Изменения сохранены.")
+
+    return apply_change(
+        form,
+        lambda: services.save_event(event, event.plan, form.data_for(*form.FIELDS), form.channels.data or [], form.version.data),
+        services.MediaError, done=saved, invalid=lambda: _event_form_response(form, event.plan if event.id else None, event),
+    )  # fmt: skip
 
 
 def _event_form_response(form: EventForm, plan: MediaPlan | None, event: MediaEvent | None):
@@ -251,22 +239,19 @@ def event(event_id: int):
 def change_status(event_id: int):
     event = services.get_event(event_id) or abort(404)
     form = StatusForm()
+    back = request.referrer or url_for("media.event", event_id=event_id)
     if not form.validate_on_submit():
-        refusal = services.MediaError(form.error_text() or "Выберите статус.")
-    else:
-        try:
-            services.change_status(event, form.status.data, form.reason.data, current_user)
-            refusal = None
-        except services.MediaError as error:
-            refusal = error
-    if refusal:
-        db.session.rollback()
-        return _refused(refusal, status=422) or redirect(request.referrer or url_for("media.event", event_id=event_id), 303)
-    db.session.commit()
-    if wants_fragment():
-        return fragment("media/_event_row.html", event=event, trigger="mediaEventsChanged")
-    flash(f"Статус: {event.status_label}.", "success")
-    return redirect(url_for("media.event", event_id=event.id), 303)
+        return refusal(services.MediaError(form.error_text() or "Выберите статус."), back, 422)
+
+    def changed(_):
+        if wants_fragment():
+            return fragment("media/_event_row.html", event=event, trigger="mediaEventsChanged")
+        return after_change(url_for("media.event", event_id=event.id), f"Статус: {event.status_label}.")
+
+    return apply_change(
+        None, lambda: services.change_status(event, form.status.data, form.reason.data, current_user), services.MediaError,
+        done=changed, back=lambda error: refusal(error, back, 422),
+    )
 
 
 @bp.route("/events/<int:event_id>/postpone", methods=["GET", "POST"])
@@ -276,18 +261,17 @@ def postpone_event(event_id: int):
     form = PostponeForm(obj=event if request.method == "GET" else None)
     if request.method == "GET":
         form.ends_on.data = event.ends_on if event.several_days else None
-    if form.validate_on_submit():
-        try:
-            services.postpone_event(event, current_user, form.data_for(*form.FIELDS))
-        except services.MediaError as error:
-            db.session.rollback()
-            _refused(error, form)
-        else:
-            db.session.commit()
-            flash(f"Мероприятие перенесено: {event.when}.", "success")
-            return redirect(url_for("media.event", event_id=event.id), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("media/postpone.html", form=form, event=event), status
+
+    def page(status: int = 422):
+        return render_template("media/postpone.html", form=form, event=event), status
+
+    if request.method == "GET":
+        return page(200)
+    return apply_change(
+        form, lambda: services.postpone_event(event, current_user, form.data_for(*form.FIELDS)), services.MediaError,
+        done=lambda _: after_change(url_for("media.event", event_id=event.id), f"Мероприятие перенесено: {event.when}."),
+        invalid=page,
+    )  # fmt: skip
 
 
 @bp.post("/events/<int:event_id>/delete")
@@ -295,16 +279,16 @@ def postpone_event(event_id: int):
 def delete_event(event_id: int):
     event = db.get_or_404(MediaEvent, event_id)
     plan_id = event.plan_id
-    try:
-        services.delete_event(event)
-    except services.MediaError as error:
-        db.session.rollback()
-        return _refused(error, status=409) or redirect(url_for("media.event", event_id=event_id), 303)
-    db.session.commit()
-    if wants_fragment():
-        return fragment("_empty.html", trigger="mediaEventsChanged")
-    flash("Мероприятие удалено.", "success")
-    return redirect(url_for("media.plan", plan_id=plan_id), 303)
+
+    def deleted(_):
+        if wants_fragment():
+            return fragment("_empty.html", trigger="mediaEventsChanged")
+        return after_change(url_for("media.plan", plan_id=plan_id), "Мероприятие удалено.")
+
+    return apply_change(
+        None, lambda: services.delete_event(event), services.MediaError, done=deleted,
+        back=url_for("media.event", event_id=event_id),
+    )
 
 
 # --- coverage --------------------------------------------------------------------
@@ -363,28 +347,32 @@ def record_publication(event_id: int):
     if request.method == "GET":
         form.organization_id.data = request.args.get("organization", type=db_int) or coverage.user_organization_id(current_user)
         form.published_on.data = clock.local_today()
-    if form.validate_on_submit():
-        try:
-            coverage.record_publication(event, current_user, form.data_for("organization_id", "channel", "url", "published_on"))
-        except PermissionError:
-            db.session.rollback()
+
+    def page(status: int = 422):
+        slot_org = form.organization_id.data if isinstance(form.organization_id.data, int) else None
+        cell = coverage.matrix_cell(event, slot_org) if slot_org and _rights().may(slot_org) else None
+        return page_or_fragment(
+            "media/publication_form.html", "media/_slot_form.html", status, form=form, event=event, cell=cell, slot_org=slot_org
+        )
+
+    def recorded(_):
+        if wants_fragment():
+            cell = coverage.matrix_cell(event, form.organization_id.data)
+            return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(), trigger="coverageChanged")
+        return after_change(url_for("media.event", event_id=event.id, _anchor="coverage"), "Публикация отмечена.")
+
+    def refused(error: Exception):
+        if isinstance(error, PermissionError):
             abort(403)
-        except services.MediaError as error:
-            db.session.rollback()
-            _refused(error, form)
-        else:
-            db.session.commit()
-            if wants_fragment():
-                cell = coverage.matrix_cell(event, form.organization_id.data)
-                return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(), trigger="coverageChanged")
-            flash("Публикация отмечена.", "success")
-            return redirect(url_for("media.event", event_id=event.id, _anchor="coverage"), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    slot_org = form.organization_id.data if isinstance(form.organization_id.data, int) else None
-    cell = coverage.matrix_cell(event, slot_org) if slot_org and _rights().may(slot_org) else None
-    return page_or_fragment(
-        "media/publication_form.html", "media/_slot_form.html", status, form=form, event=event, cell=cell, slot_org=slot_org
-    )
+        form.form_errors.append(str(error))
+        return page()
+
+    if request.method == "GET":
+        return page(200)
+    return apply_change(
+        form, lambda: coverage.record_publication(event, current_user, form.data_for("organization_id", "channel", "url", "published_on")),
+        (services.MediaError, PermissionError), done=recorded, invalid=page, back=refused,
+    )  # fmt: skip
 
 
 @bp.post("/publications/<int:publication_id>/delete")
@@ -392,16 +380,17 @@ def record_publication(event_id: int):
 def delete_publication(publication_id: int):
     publication = db.get_or_404(Publication, publication_id)
     event, organization_id = publication.event, publication.organization_id
-    try:
-        coverage.delete_publication(publication, current_user)
-    except PermissionError:
-        abort(403)
-    db.session.commit()
-    if wants_fragment():
-        cell = coverage.matrix_cell(event, organization_id)
-        return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(), trigger="coverageChanged")
-    flash("Отметка о публикации удалена.", "success")
-    return redirect(url_for("media.event", event_id=event.id, _anchor="coverage"), 303)
+
+    def deleted(_):
+        if wants_fragment():
+            cell = coverage.matrix_cell(event, organization_id)
+            return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(), trigger="coverageChanged")
+        return after_change(url_for("media.event", event_id=event.id, _anchor="coverage"), "Отметка о публикации удалена.")
+
+    return apply_change(
+        None, lambda: coverage.delete_publication(publication, current_user), PermissionError, done=deleted,
+        back=lambda _: abort(403),
+    )
 
 
 @bp.get("/participants")
@@ -417,26 +406,23 @@ def participants():
 @role_required(*EDIT_ALL_COVERAGE)
 def add_participant():
     organization_id = request.form.get("organization_id", type=db_int)
-    try:
-        if not organization_id:
-            raise services.MediaError("Выберите организацию из списка.")
-        coverage.add_participant(organization_id)
-    except services.MediaError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("media.participants"), 303)
-    db.session.commit()
-    flash("Организация добавлена в участники освещения.", "success")
-    return redirect(url_for("media.participants"), 303)
+    back = url_for("media.participants")
+    if not organization_id:
+        return refusal(services.MediaError("Выберите организацию из списка."), back)
+    return apply_change(
+        None, lambda: coverage.add_participant(organization_id), services.MediaError, back=back,
+        done=lambda _: after_change(back, "Организация добавлена в участники освещения."),
+    )
 
 
 @bp.post("/participants/<int:participant_id>/delete")
 @role_required(*EDIT_ALL_COVERAGE)
 def remove_participant(participant_id: int):
-    coverage.remove_participant(db.get_or_404(MediaParticipant, participant_id))
-    db.session.commit()
-    flash("Организация больше не участвует в освещении; её прежние публикации сохранены.", "success")
-    return redirect(url_for("media.participants"), 303)
+    participant = db.get_or_404(MediaParticipant, participant_id)
+    return apply_change(
+        None, lambda: coverage.remove_participant(participant), services.MediaError, back=url_for("media.participants"),
+        done=lambda _: after_change(url_for("media.participants"), "Организация больше не участвует в освещении; её прежние публикации сохранены."),
+    )  # fmt: skip
 
 
 @bp.get("/todo")
