@@ -3,14 +3,14 @@
 Each list answers the whole page, or for HTMX just its results; a row is edited in
 place: the edit button swaps the row for a form row, saving swaps it back.
 """
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.access import role_required
 from ..auth.roles import EDIT_DIRECTORY
 from ..extensions import db
 from ..search import search_count_limit
-from ..web import fragment, message, notice, page_or_fragment, paginate, wants_fragment
+from ..web import after_change, apply_change, fragment, notice, page_or_fragment, paginate, wants_fragment
 from ..forms import db_int
 from . import bp, services
 from .forms import NewPersonForm, OrganizationForm, PersonForm
@@ -68,49 +68,58 @@ def new_person():
     form = NewPersonForm().with_organizations(services.organization_choices()).keyed("new-person")
     if request.method == "GET":
         form.surname.data = request.args.get("surname", "").strip()[:100]
-    if form.validate_on_submit():
-        try:
-            person = services.add_person_in_place(
-                form.data_for(*form.PERSON_FIELDS), form.organization_id.data, form.new_organization_data()
-            )
-        except services.DirectoryError as error:
-            db.session.rollback()
-            field = {"short_name": "new_organization"}.get(error.field, error.field)
-            (getattr(form, field).errors if field else form.form_errors).append(str(error))
-        else:
-            db.session.commit()
-            added = f"Сотрудник «{person.short_name}» добавлен в справочник."
-            if wants_fragment():
-                created = {"personCreated": {"id": person.id, "label": person.short_name}}
-                return fragment("_empty.html", trigger={**created, **notice(added)})
-            flash(added, "success")
-            return redirect(url_for("directory.people", q=person.surname), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return page_or_fragment("directory/new_person.html", "directory/_new_person_form.html", status, form=form)
+
+    def page(status: int = 422):
+        return page_or_fragment("directory/new_person.html", "directory/_new_person_form.html", status, form=form)
+
+    def refused(error: services.DirectoryError):
+        field = {"short_name": "new_organization"}.get(error.field, error.field)  # the organization typed anew
+        (getattr(form, field).errors if field else form.form_errors).append(str(error))
+        return page()
+
+    def added(person):
+        added = f"Сотрудник «{person.short_name}» добавлен в справочник."
+        if wants_fragment():
+            created = {"personCreated": {"id": person.id, "label": person.short_name}}
+            return fragment("_empty.html", trigger={**created, **notice(added)})
+        return after_change(url_for("directory.people", q=person.surname), added)
+
+    if request.method == "GET":
+        return page(200)
+    if not form.validate_on_submit():
+        return page()
+    return apply_change(
+        None, lambda: services.add_person_in_place(
+            form.data_for(*form.PERSON_FIELDS), form.organization_id.data, form.new_organization_data()
+        ), services.DirectoryError, done=added, back=refused,
+    )  # fmt: skip
 
 
 @bp.route("/<any(organizations, people):kind>/new", methods=["GET", "POST"])
 @role_required(*EDIT_DIRECTORY)
 def create(kind: str):
     form = _form(kind)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            entry = KINDS[kind]["save"](KINDS[kind]["model"](), form.data_for(*form.FIELDS))
-        except services.DirectoryError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-            status = 409 if error.field == "short_name" else 422  # one of that name exists: perhaps sent twice
-        else:
-            db.session.commit()
-            added = KINDS[kind]["added"].format(entry.short_name)
-            if wants_fragment():  # the form row goes; the list, reloaded, may show the entry on another page
-                return fragment("_empty.html", trigger={"directoryChanged": True, **notice(added)})
-            flash(added, "success")
-            return redirect(url_for(f"directory.{kind}"), 303)
-    if status == 200 and form.errors:
-        status = 422
-    return _form_response(kind, form, None, status)
+    entry = KINDS[kind]["model"]()
+
+    def refused(error: services.DirectoryError):
+        form.form_errors.append(str(error))
+        status = 409 if error.field == "short_name" else 422  # one of that name exists: perhaps sent twice
+        return _form_response(kind, form, None, status)
+
+    def added(_):
+        added = KINDS[kind]["added"].format(entry.short_name)
+        if wants_fragment():  # the form row goes; the list, reloaded, may show the entry on another page
+            return fragment("_empty.html", trigger={"directoryChanged": True, **notice(added)})
+        return after_change(url_for(f"directory.{kind}"), added)
+
+    if request.method == "GET":
+        return _form_response(kind, form, None, 200)
+    if not form.validate_on_submit():
+        return _form_response(kind, form, None, 422)
+    return apply_change(
+        None, lambda: KINDS[kind]["save"](entry, form.data_for(*form.FIELDS)), services.DirectoryError, done=added,
+        back=refused,
+    )
 
 
 @bp.route("/<any(organizations, people):kind>/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -118,20 +127,24 @@ def create(kind: str):
 def edit(kind: str, entry_id: int):
     entry = db.get_or_404(KINDS[kind]["model"], entry_id)
     form = _form(kind, entry)
-    if form.validate_on_submit():
-        try:
-            KINDS[kind]["save"](entry, form.data_for(*form.FIELDS), form.version.data)
-        except services.DirectoryError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            if wants_fragment():
-                return fragment(f"directory/_{kind}_row.html", entry=entry)
-            flash("Изменения сохранены.", "success")
-            return redirect(url_for(f"directory.{kind}"), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return _form_response(kind, form, entry, status)
+
+    def refused(error: services.DirectoryError):
+        form.form_errors.append(str(error))
+        return _form_response(kind, form, entry, 422)
+
+    def saved(_):
+        if wants_fragment():
+            return fragment(f"directory/_{kind}_row.html", entry=entry)
+        return after_change(url_for(f"directory.{kind}"), "Изменения сохранены.")
+
+    if request.method == "GET":
+        return _form_response(kind, form, entry, 200)
+    if not form.validate_on_submit():
+        return _form_response(kind, form, entry, 422)
+    return apply_change(
+        None, lambda: KINDS[kind]["save"](entry, form.data_for(*form.FIELDS), form.version.data), services.DirectoryError,
+        done=saved, back=refused,
+    )  # fmt: skip
 
 
 @bp.get("/<any(organizations, people):kind>/<int:entry_id>/row")
@@ -145,20 +158,16 @@ def row(kind: str, entry_id: int):
 @role_required(*EDIT_DIRECTORY)
 def delete(kind: str, entry_id: int):
     entry = db.get_or_404(KINDS[kind]["model"], entry_id)
-    try:
-        services.delete_entry(entry)
-    except services.DirectoryError as error:
-        db.session.rollback()
+
+    def deleted(_):
+        deleted = KINDS[kind]["deleted"].format(entry.short_name)
         if wants_fragment():
-            return message(str(error), 409)
-        flash(str(error), "danger")
-        return redirect(url_for(f"directory.{kind}"), 303)
-    db.session.commit()
-    deleted = KINDS[kind]["deleted"].format(entry.short_name)
-    if wants_fragment():
-        return fragment("_empty.html", trigger={"directoryChanged": True, **notice(deleted)})
-    flash(deleted, "success")
-    return redirect(url_for(f"directory.{kind}"), 303)
+            return fragment("_empty.html", trigger={"directoryChanged": True, **notice(deleted)})
+        return after_change(url_for(f"directory.{kind}"), deleted)
+
+    return apply_change(
+        None, lambda: services.delete_entry(entry), services.DirectoryError, done=deleted, back=url_for(f"directory.{kind}"),
+    )
 
 
 def _form_response(kind: str, form, entry, status: int):
