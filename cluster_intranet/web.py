@@ -99,6 +99,7 @@ def apply_change(
         return invalid()
     try:
         result = change()
+        db.session.commit()  # a version counter may refuse only here (StaleDataError)
     except refused_by as error:
         db.session.rollback()
         if form is not None and show_in_form(form, error):
@@ -107,7 +108,6 @@ def apply_change(
             form.form_errors.append(str(error))
             return invalid()
         return back(error) if callable(back) else refusal(error, back)
-    db.session.commit()
     return done(result)
 
 

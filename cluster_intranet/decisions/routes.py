@@ -18,7 +18,7 @@ from .. import clock
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..web import attachment, fragment, message, notice, page_number, page_or_fragment, wants_fragment
+from ..web import apply_change, attachment, fragment, notice, page_number, page_or_fragment, refusal, wants_fragment
 from ..forms import db_int
 from . import bp, exports, markup, services
 from .forms import DeadlineForm, FormState, StatusForm, deadline_prefix, fresh_deadline, fresh_status, status_prefix
@@ -281,38 +281,33 @@ def _apply(decision: Decision, form, change, done: str):
     kind = "status_state" if isinstance(form, StatusForm) else "deadline_state"
     if not services.can_control(current_user, decision):
         abort(403)
-    if not form.validate_on_submit():
-        return _answer(decision.id, view, 422, **{kind: FormState.of(form)})
-    try:
-        change()
-        db.session.commit()
-    except services.StaleDecision as error:
-        db.session.rollback()
-        return _refuse(decision.id, view, str(error), 409)
-    except StaleDataError:
-        # Saved by someone else between our read and our write.
-        db.session.rollback()
-        return _refuse(decision.id, view, services.stale_message(_decision_or_404(decision.id)), 409)
-    except services.DecisionForbidden:
-        db.session.rollback()
-        abort(403)
-    except services.DecisionError as error:
-        db.session.rollback()
-        field = getattr(form, error.field, None) if error.field else None
-        if field is None or error.field == "status":
-            return _refuse(decision.id, view, str(error), 409)
-        field.errors = [*field.errors, str(error)]
-        return _answer(decision.id, view, 422, **{kind: FormState.of(form)})
-    if not wants_fragment():
-        flash(done, "success")
-    return _answer(decision.id, view, done=done)
 
+    def invalid():
+        return _answer(decision.id, view, 422, **{kind: FormState.of(form)})
 
-def _refuse(decision_id: int, view: str, text: str, status: int):
-    if wants_fragment():
-        return message(text, status)
-    flash(text, "danger")
-    return redirect(_back(decision_id, view), 303)
+    def checked_change():
+        try:
+            return change()
+        except services.DecisionError as error:
+            if error.field == "status":  # a refused transition reads in the message area, not under the select
+                error.field = None
+            raise
+
+    def refused(error: Exception):
+        if isinstance(error, services.DecisionForbidden):
+            abort(403)
+        if isinstance(error, StaleDataError):  # saved by someone else between our read and our write
+            error = services.StaleDecision(services.stale_message(_decision_or_404(decision.id)))
+        return refusal(error, _back(decision.id, view), 409)
+
+    def changed(_):
+        if not wants_fragment():
+            flash(done, "success")
+        return _answer(decision.id, view, done=done)
+
+    return apply_change(
+        form, checked_change, (services.DecisionError, StaleDataError), done=changed, invalid=invalid, back=refused,
+    )
 
 
 @bp.post("/<int:decision_id>/status")
