@@ -1,7 +1,7 @@
 """User management: an admin lists, creates, edits, deactivates users and resets passwords."""
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,7 +19,7 @@ from ..directory.models import NAME_ORDER, Person
 from ..extensions import db
 from ..meetings import services as meeting_services
 from ..meetings.models import Meeting
-from ..web import page_or_fragment, paginate
+from ..web import after_change, apply_change, page_or_fragment, paginate
 from ..forms import db_int
 from . import bp
 
@@ -37,12 +37,6 @@ def _person_choices():
     return [(0, "— не связан —")] + [(r.id, f"{r.surname} {r.first_name} {r.patronymic}".strip()) for r in rows]
 
 
-def _field_error(form, error: services.UserError) -> None:
-    """The service's refusal under the field it names (the form's top otherwise)."""
-    target = form[error.field] if error.field and error.field in form else None
-    (target.errors if target is not None else form.form_errors).append(str(error))
-
-
 @bp.get("/users")
 def users():
     page = paginate(select(User).options(selectinload(User.person)).order_by(User.email))
@@ -53,17 +47,16 @@ def users():
 def create_user():
     form = NewUserForm()
     form.person_id.choices = _person_choices()
-    if form.validate_on_submit():
-        try:
-            services.create_user(form.email.data, form.password.data, form.role.data, form.person_id.data or None)
-        except services.UserError as error:
-            db.session.rollback()
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            flash("Пользователь создан.", "success")
-            return redirect(url_for("admin.users"), 303)
-    return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+
+    def page(status: int = 422):
+        return render_template("admin/user_form.html", form=form, user=None), status
+
+    if request.method == "GET":
+        return page(200)
+    return apply_change(
+        form, lambda: services.create_user(form.email.data, form.password.data, form.role.data, form.person_id.data or None),
+        services.UserError, done=lambda _: after_change(url_for("admin.users"), "Пользователь создан."), invalid=page,
+    )  # fmt: skip
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -71,18 +64,16 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     form.person_id.choices = _person_choices()
-    if form.validate_on_submit():
-        try:
-            services.update_user(user, form.email.data, form.role.data, form.person_id.data or None, acting=current_user)
-        except services.UserError as error:
-            db.session.rollback()
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            flash("Изменения сохранены.", "success")
-            return redirect(url_for("admin.users"), 303)
-    reset = ResetPasswordForm()
-    return render_template("admin/user_form.html", form=form, user=user, reset=reset), 422 if form.errors else 200
+
+    def page(status: int = 422):
+        return render_template("admin/user_form.html", form=form, user=user, reset=ResetPasswordForm()), status
+
+    if request.method == "GET":
+        return page(200)
+    return apply_change(
+        form, lambda: services.update_user(user, form.email.data, form.role.data, form.person_id.data or None, acting=current_user),
+        services.UserError, done=lambda _: after_change(url_for("admin.users"), "Изменения сохранены."), invalid=page,
+    )  # fmt: skip
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -93,40 +84,35 @@ def toggle_active(user_id: int):
     wanted = request.args.get("active")
     if wanted not in {"0", "1"}:
         abort(400)
-    try:
+    back = url_for("admin.edit_user", user_id=user.id) if request.args.get("back") == "edit" else url_for("admin.users")
+
+    def switch():
         services.set_active(user, wanted == "1", acting=current_user)
         if not user.active:
             # Its feed links die with it, and stay dead if the account comes back: a new
             # link is issued on «Календари» then.
             calendar_services.revoke_token(user)
-    except services.UserError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash("Учётная запись включена." if user.active else "Учётная запись отключена.", "success")
-    if request.args.get("back") == "edit":
-        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
-    return redirect(url_for("admin.users"), 303)
+
+    return apply_change(
+        None, switch, services.UserError, back=back,
+        done=lambda _: after_change(back, "Учётная запись включена." if user.active else "Учётная запись отключена."),
+    )  # fmt: skip
 
 
 @bp.post("/users/<int:user_id>/password")
 def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(user, form.password.data)
-        except services.UserError as error:
-            db.session.rollback()
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Пароль пользователя {user.email} изменён.", "success")
-            return redirect(url_for("admin.users"), 303)
-    edit = UserForm(obj=user)
-    edit.person_id.choices = _person_choices()
-    return render_template("admin/user_form.html", form=edit, user=user, reset=form), 422
+
+    def page():
+        edit = UserForm(obj=user)
+        edit.person_id.choices = _person_choices()
+        return render_template("admin/user_form.html", form=edit, user=user, reset=form), 422
+
+    return apply_change(
+        form, lambda: services.change_password(user, form.password.data), services.UserError, invalid=page,
+        done=lambda _: after_change(url_for("admin.users"), f"Пароль пользователя {user.email} изменён."),
+    )
 
 
 # The audit log and deleted protocols ------------------------------------------------------
@@ -169,7 +155,7 @@ def deleted_meetings():
 @bp.post("/deleted-meetings/<int:meeting_id>/restore")
 def restore_meeting(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
-    meeting_services.restore(meeting)
-    db.session.commit()
-    flash(f"{meeting.title} восстановлен.", "success")
-    return redirect(url_for("meetings.show", meeting_id=meeting.id), 303)
+    return apply_change(
+        None, lambda: meeting_services.restore(meeting), meeting_services.MeetingError, back=url_for("admin.deleted_meetings"),
+        done=lambda _: after_change(url_for("meetings.show", meeting_id=meeting.id), f"{meeting.title} восстановлен."),
+    )  # fmt: skip
