@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from ..auth.access import role_required
 from ..auth.roles import EDIT_COUNCILS
 from ..extensions import db
-from ..web import fragment, message, notice, wants_fragment
+from ..web import after_change, apply_change, fragment, message, notice, wants_fragment
 from . import bp, services
 from .forms import CouncilForm, MemberForm, MemberRoleForm
 from .models import Council, CouncilMember
@@ -35,17 +35,16 @@ def members(council_id: int):
 def edit(council_id: int | None = None):
     council = db.get_or_404(Council, council_id) if council_id else Council()
     form = CouncilForm(obj=council if council_id else None)
-    if form.validate_on_submit():
-        try:
-            services.save_council(council, form.data_for(*form.FIELDS), form.version.data)
-        except services.CouncilError as error:
-            db.session.rollback()
-            (getattr(form, error.field).errors if error.field else form.form_errors).append(str(error))
-        else:
-            db.session.commit()
-            flash("Совет сохранён.", "success")
-            return redirect(url_for("councils.index"), 303)
-    return render_template("councils/edit.html", form=form, council=council), 422 if form.errors else 200
+
+    def page(status: int = 422):
+        return render_template("councils/edit.html", form=form, council=council), status
+
+    if request.method == "GET":
+        return page(200)
+    return apply_change(
+        form, lambda: services.save_council(council, form.data_for(*form.FIELDS), form.version.data), services.CouncilError,
+        done=lambda _: after_change(url_for("councils.index"), "Совет сохранён."), invalid=page,
+    )
 
 
 @bp.post("/<int:council_id>/members")
@@ -53,20 +52,22 @@ def edit(council_id: int | None = None):
 def add_member(council_id: int):
     council = db.get_or_404(Council, council_id)
     form = MemberForm()
-    if form.validate_on_submit():
-        try:
-            member = services.add_member(council, form.person_id.data, form.role.data)
-        except services.CouncilError as error:
-            db.session.rollback()
-            form.person_id.errors.append(str(error))
-        else:
-            text = f"Член совета добавлен: {member.person.short_name}"  # the initials end it
-            db.session.commit()
-            return _members_changed(council, text)
-    if wants_fragment():
-        # Only the message: the form keeps what was picked, to correct it.
-        return message(form.error_text())
-    return _members_changed(council, form.error_text(), "danger")
+
+    def invalid():
+        if wants_fragment():
+            # Only the message: the form keeps what was picked, to correct it.
+            return message(form.error_text())
+        return _members_changed(council, form.error_text(), "danger")
+
+    def refused(error: services.CouncilError):
+        form.person_id.errors.append(str(error))
+        return invalid()
+
+    return apply_change(
+        form, lambda: services.add_member(council, form.person_id.data, form.role.data), services.CouncilError,
+        done=lambda member: _members_changed(council, f"Член совета добавлен: {member.person.short_name}"),  # the initials end it
+        invalid=invalid, back=refused,
+    )  # fmt: skip
 
 
 # Registered before remove_member: the access walk (tests/test_access.py) posts to
@@ -77,18 +78,20 @@ def change_role(member_id: int):
     member = db.get_or_404(CouncilMember, member_id)
     council = member.council
     form = MemberRoleForm()
-    if form.validate_on_submit():
-        try:
-            services.change_role(member, form.role.data, form.version.data)
-        except services.CouncilError as error:
-            db.session.rollback()
-            form.role.errors.append(str(error))
-        else:
-            text = f"Роль изменена: {member.person.short_name} — {member.role_label}."
-            db.session.commit()
-            return _members_changed(council, text)
-    # The whole block, not just the message: the row's menu shows again the role kept.
-    return _members_changed(council, form.error_text(), "danger", 422)
+
+    def invalid():
+        # The whole block, not just the message: the row's menu shows again the role kept.
+        return _members_changed(council, form.error_text(), "danger", 422)
+
+    def refused(error: services.CouncilError):
+        form.role.errors.append(str(error))
+        return invalid()
+
+    return apply_change(
+        form, lambda: services.change_role(member, form.role.data, form.version.data), services.CouncilError,
+        done=lambda _: _members_changed(council, f"Роль изменена: {member.person.short_name} — {member.role_label}."),
+        invalid=invalid, back=refused,
+    )  # fmt: skip
 
 
 @bp.post("/members/<int:member_id>/delete")
@@ -97,9 +100,10 @@ def remove_member(member_id: int):
     member = db.get_or_404(CouncilMember, member_id)
     council = member.council
     text = f"Член совета исключён: {member.person.short_name}"
-    services.remove_member(member)
-    db.session.commit()
-    return _members_changed(council, text)
+    return apply_change(
+        None, lambda: services.remove_member(member), services.CouncilError, done=lambda _: _members_changed(council, text),
+        back=url_for("councils.index", edit=council.id, _anchor=f"council-{council.id}"),
+    )
 
 
 def _members_changed(council: Council, text: str, category: str = "success", status: int = 200):
