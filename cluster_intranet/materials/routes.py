@@ -17,7 +17,7 @@ from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.services import load_meeting
-from ..web import attachment, error_page, fragment, message, page_or_fragment, wants_fragment
+from ..web import apply_change, attachment, error_page, fragment, page_or_fragment, refusal, wants_fragment
 from . import bp, services
 from .forms import EditMaterialForm, MaterialForm, VersionForm
 from .models import Material, MaterialVersion
@@ -81,7 +81,7 @@ def _answer(meeting_id: int, status: int = 200, done: str | None = None, materia
             flash(material_form.error_text(), "danger")
         if done:
             flash(done, "success")
-        return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="materials"), 303)
+        return redirect(_back(meeting_id), 303)
     db.session.expire_all()
     meeting = meeting_or_404(meeting_id)
     trigger = {"showMessage": {"text": done, "category": "success"}} if done else None
@@ -89,17 +89,8 @@ def _answer(meeting_id: int, status: int = 200, done: str | None = None, materia
                     reswap="outerHTML", **_context(meeting, material_form))  # fmt: skip
 
 
-def _refused(meeting_id: int, error: services.MaterialError, form: MaterialForm | None = None):
-    """A refusal: next to its field in the add form (422), or in the page's message area."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if form is not None and error.field else None
-    if field is None:
-        if wants_fragment():
-            return message(str(error), 409)
-        flash(str(error), "danger")
-        return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="materials"), 303)
-    field.errors.append(str(error))
-    return _answer(meeting_id, 422, material_form=form)
+def _back(meeting_id: int) -> str:
+    return url_for("meetings.show", meeting_id=meeting_id, _anchor="materials")
 
 
 def _upload() -> tuple[str, bytes]:
@@ -140,19 +131,20 @@ def download_version(material_id: int, number: int):
 def add(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
     form = MaterialForm().with_agenda(meeting.agenda_items).keyed("material-new")
-    if not form.validate_on_submit():
-        return _answer(meeting_id, 422, material_form=form)
-    filename, data = _upload()
-    try:
-        material = services.add_material(
+
+    def add_material():
+        filename, data = _upload()
+        return services.add_material(
             meeting, title=form.title.data or "", agenda_item_id=form.agenda_item_id.data, filename=filename,
             data=data, user=current_user, max_size=current_app.config["MATERIALS_MAX_SIZE"],
             directory=current_app.config["MATERIALS_DIR"],
         )  # fmt: skip
-    except services.MaterialError as error:
-        return _refused(meeting_id, error, form)
-    db.session.commit()
-    return _answer(meeting_id, done=f"Материал «{material.title}» загружен.")
+
+    return apply_change(
+        form, add_material, services.MaterialError, back=_back(meeting_id),
+        done=lambda material: _answer(meeting_id, done=f"Материал «{material.title}» загружен."),
+        invalid=lambda: _answer(meeting_id, 422, material_form=form),
+    )  # fmt: skip
 
 
 @bp.post("/<int:material_id>/versions")
@@ -160,18 +152,21 @@ def add(meeting_id: int):
 def add_version(material_id: int):
     material = _material_or_404(material_id)
     form = VersionForm()
+    back = _back(material.meeting_id)
     if not form.validate_on_submit():
-        return _refused(material.meeting_id, services.MaterialError(form.error_text() or "Форма устарела."))
-    filename, data = _upload()
-    try:
-        version = services.add_version(
+        return refusal(services.MaterialError(form.error_text() or "Форма устарела."), back)
+
+    def add_version():
+        filename, data = _upload()
+        return services.add_version(
             material, filename=filename, data=data, user=current_user,
             max_size=current_app.config["MATERIALS_MAX_SIZE"], directory=current_app.config["MATERIALS_DIR"],
         )  # fmt: skip
-    except services.MaterialError as error:
-        return _refused(material.meeting_id, error)  # the row's small form: in the message area
-    db.session.commit()
-    return _answer(material.meeting_id, done=f"Загружена версия {version.number} материала «{material.title}».")
+
+    return apply_change(
+        None, add_version, services.MaterialError, back=back,  # the row's small form: in the message area
+        done=lambda version: _answer(material.meeting_id, done=f"Загружена версия {version.number} материала «{material.title}»."),
+    )  # fmt: skip
 
 
 @bp.post("/<int:material_id>/edit")
@@ -179,26 +174,23 @@ def add_version(material_id: int):
 def edit(material_id: int):
     material = _material_or_404(material_id)
     form = EditMaterialForm().with_agenda(material.meeting.agenda_items)
+    back = _back(material.meeting_id)
     if not form.validate_on_submit():
-        return _refused(material.meeting_id, services.MaterialError(form.error_text() or "Форма устарела."))
-    try:
-        services.update_material(material, title=form.title.data or "", agenda_item_id=form.agenda_item_id.data)
-    except services.MaterialError as error:
-        return _refused(material.meeting_id, error)
-    db.session.commit()
-    return _answer(material.meeting_id, done="Материал изменён.")
+        return refusal(services.MaterialError(form.error_text() or "Форма устарела."), back)
+    return apply_change(
+        None, lambda: services.update_material(material, title=form.title.data or "", agenda_item_id=form.agenda_item_id.data),
+        services.MaterialError, back=back, done=lambda _: _answer(material.meeting_id, done="Материал изменён."),
+    )  # fmt: skip
 
 
 @bp.post("/<int:material_id>/move/<any(up, down):direction>")
 @role_required(*EDIT_MEETINGS)
 def move(material_id: int, direction: str):
     material = _material_or_404(material_id)
-    try:
-        services.move_material(material, -1 if direction == "up" else 1)
-    except services.MaterialError as error:
-        return _refused(material.meeting_id, error)
-    db.session.commit()
-    return _answer(material.meeting_id)
+    return apply_change(
+        None, lambda: services.move_material(material, -1 if direction == "up" else 1), services.MaterialError,
+        back=_back(material.meeting_id), done=lambda _: _answer(material.meeting_id),
+    )
 
 
 @bp.post("/<int:material_id>/delete")
@@ -206,12 +198,10 @@ def move(material_id: int, direction: str):
 def delete(material_id: int):
     material = _material_or_404(material_id)
     meeting_id, title = material.meeting_id, material.title
-    try:
-        services.delete_material(material)
-    except services.MaterialError as error:
-        return _refused(meeting_id, error)
-    db.session.commit()
-    return _answer(meeting_id, done=f"Материал «{title}» удалён.")
+    return apply_change(
+        None, lambda: services.delete_material(material), services.MaterialError, back=_back(meeting_id),
+        done=lambda _: _answer(meeting_id, done=f"Материал «{title}» удалён."),
+    )
 
 
 @bp.errorhandler(RequestEntityTooLarge)
