@@ -3,7 +3,7 @@ messages; a thread of the process sends them (mail.send_in_background), and the 
 shows the progress, refreshing itself while messages wait."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, url_for
+from flask import current_app, url_for
 from flask_login import current_user
 
 from .. import mail
@@ -13,7 +13,7 @@ from ..extensions import db
 from ..forms import Form
 from ..materials.routes import meeting_or_404
 from ..meetings.models import Meeting
-from ..web import fragment, message, page_or_fragment, wants_fragment
+from ..web import after_change, apply_change, fragment, message, notice, page_or_fragment, wants_fragment
 from . import bp, services
 
 
@@ -49,20 +49,18 @@ def send(meeting_id: int):
     form = Form()
     if not form.validate_on_submit():
         return message("Форма устарела: обновите страницу.", 400)
-    try:
-        ids, _ = services.queue_invitations(meeting)
-    except services.InvitationError as error:
-        db.session.rollback()
-        if wants_fragment():
-            return message(str(error), 409)
-        flash(str(error), "danger")
-        return redirect(url_for("meetings.show", meeting_id=meeting_id), 303)
-    db.session.commit()
-    mail.send_in_background(current_app._get_current_object(), ids)
-    done = f"Писем к отправке: {len(ids)}." if ids else "Новых приглашений нет: все участники получили последние сведения."
-    if not wants_fragment():
-        flash(done, "success")
-        return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="invitations"), 303)
-    db.session.expire_all()
-    return fragment("invitations/_section.html", trigger={"showMessage": {"text": done, "category": "success"}},
-                    retarget="#invitations", reswap="outerHTML", **_context(meeting_or_404(meeting_id)))  # fmt: skip
+
+    def queued(result):
+        ids, _ = result
+        mail.send_in_background(current_app._get_current_object(), ids)
+        done = f"Писем к отправке: {len(ids)}." if ids else "Новых приглашений нет: все участники получили последние сведения."
+        if not wants_fragment():
+            return after_change(url_for("meetings.show", meeting_id=meeting_id, _anchor="invitations"), done)
+        db.session.expire_all()
+        return fragment("invitations/_section.html", trigger=notice(done), retarget="#invitations", reswap="outerHTML",
+                        **_context(meeting_or_404(meeting_id)))  # fmt: skip
+
+    return apply_change(
+        None, lambda: services.queue_invitations(meeting), services.InvitationError, done=queued,
+        back=url_for("meetings.show", meeting_id=meeting_id),
+    )
