@@ -19,7 +19,7 @@ from ..directory.models import NAME_ORDER, Person
 from ..extensions import db
 from ..meetings import services as meeting_services
 from ..meetings.models import Meeting
-from ..web import after_change, apply_change, page_or_fragment, paginate
+from ..web import after_change, apply_change, form_page, page_or_fragment, paginate
 from ..forms import db_int
 from . import bp
 
@@ -47,15 +47,10 @@ def users():
 def create_user():
     form = NewUserForm()
     form.person_id.choices = _person_choices()
-
-    def page(status: int = 422):
-        return render_template("admin/user_form.html", form=form, user=None), status
-
-    if request.method == "GET":
-        return page(200)
-    return apply_change(
-        form, lambda: services.create_user(form.email.data, form.password.data, form.role.data, form.person_id.data or None),
-        services.UserError, done=lambda _: after_change(url_for("admin.users"), "Пользователь создан."), invalid=page,
+    return form_page(
+        "admin/user_form.html", form,
+        lambda: services.create_user(form.email.data, form.password.data, form.role.data, form.person_id.data or None),
+        services.UserError, then=lambda _: url_for("admin.users"), text="Пользователь создан.", user=None,
     )  # fmt: skip
 
 
@@ -64,15 +59,11 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     form.person_id.choices = _person_choices()
-
-    def page(status: int = 422):
-        return render_template("admin/user_form.html", form=form, user=user, reset=ResetPasswordForm()), status
-
-    if request.method == "GET":
-        return page(200)
-    return apply_change(
-        form, lambda: services.update_user(user, form.email.data, form.role.data, form.person_id.data or None, acting=current_user),
-        services.UserError, done=lambda _: after_change(url_for("admin.users"), "Изменения сохранены."), invalid=page,
+    return form_page(
+        "admin/user_form.html", form,
+        lambda: services.update_user(user, form.email.data, form.role.data, form.person_id.data or None, acting=current_user),
+        services.UserError, then=lambda _: url_for("admin.users"), text="Изменения сохранены.", user=user,
+        reset=ResetPasswordForm(),
     )  # fmt: skip
 
 

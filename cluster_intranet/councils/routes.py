@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from ..auth.access import role_required
 from ..auth.roles import EDIT_COUNCILS
 from ..extensions import db
-from ..web import after_change, apply_change, fragment, message, notice, wants_fragment
+from ..web import apply_change, form_page, fragment, message, notice, wants_fragment
 from . import bp, services
 from .forms import CouncilForm, MemberForm, MemberRoleForm
 from .models import Council, CouncilMember
@@ -35,15 +35,9 @@ def members(council_id: int):
 def edit(council_id: int | None = None):
     council = db.get_or_404(Council, council_id) if council_id else Council()
     form = CouncilForm(obj=council if council_id else None)
-
-    def page(status: int = 422):
-        return render_template("councils/edit.html", form=form, council=council), status
-
-    if request.method == "GET":
-        return page(200)
-    return apply_change(
-        form, lambda: services.save_council(council, form.data_for(*form.FIELDS), form.version.data), services.CouncilError,
-        done=lambda _: after_change(url_for("councils.index"), "Совет сохранён."), invalid=page,
+    return form_page(
+        "councils/edit.html", form, lambda: services.save_council(council, form.data_for(*form.FIELDS), form.version.data),
+        services.CouncilError, then=lambda _: url_for("councils.index"), text="Совет сохранён.", council=council,
     )
 
 

@@ -25,6 +25,7 @@ from ..web import (
     apply_change,
     attachment,
     error_page,
+    form_page,
     fragment,
     page_or_fragment,
     paginate,
@@ -75,12 +76,8 @@ def _form_page(form, save: Callable[[dict], object], then: Callable[[], str], te
     """A registry form (programme, session): saved, a flash and 303 to ``then()`` (called
     after the commit: a new object has its id by then); invalid or refused, the form
     again with the reason, 422."""
-    if request.method == "GET":
-        return render_template(template, form=form, **context)
-    return apply_change(
-        form, lambda: save(form.data_for(*form.FIELDS)), ExpertiseError, done=lambda _: after_change(then(), text),
-        invalid=lambda: (render_template(template, form=form, **context), 422),
-    )
+    return form_page(template, form, lambda: save(form.data_for(*form.FIELDS)), ExpertiseError, then=lambda _: then(),
+                     text=text, **context)
 
 
 def _docx(kind: str, context: dict, filename: str):

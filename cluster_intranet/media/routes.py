@@ -25,6 +25,7 @@ from ..web import (
     apply_change,
     attachment,
     download_name,
+    form_page,
     fragment,
     page_or_fragment,
     page_number,
@@ -71,15 +72,9 @@ def index():
 def edit_plan(plan_id: int | None = None):
     plan = db.get_or_404(MediaPlan, plan_id) if plan_id else MediaPlan()
     form = PlanForm(obj=plan if plan_id else None)
-
-    def page(status: int = 422):
-        return render_template("media/plan_form.html", form=form, plan=plan), status
-
-    if request.method == "GET":
-        return page(200)
-    return apply_change(
-        form, lambda: services.save_plan(plan, form.data_for(*form.FIELDS), form.version.data), services.MediaError,
-        done=lambda _: after_change(url_for("media.plan", plan_id=plan.id), "Медиаплан сохранён."), invalid=page,
+    return form_page(
+        "media/plan_form.html", form, lambda: services.save_plan(plan, form.data_for(*form.FIELDS), form.version.data),
+        services.MediaError, then=lambda _: url_for("media.plan", plan_id=plan.id), text="Медиаплан сохранён.", plan=plan,
     )
 
 

@@ -19,7 +19,7 @@ from ..directory.models import NAME_ORDER, Person
 from ..extensions import db
 from ..forms import Form, db_int
 from ..search import search_count_limit
-from ..web import after_change, apply_change, error_page, fragment, notice, page_or_fragment, paginate, wants_fragment
+from ..web import after_change, apply_change, error_page, form_page, fragment, notice, page_or_fragment, paginate, wants_fragment
 from . import bp, markup, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
@@ -89,15 +89,10 @@ def edit(meeting_id: int | None = None):
         if form.council_id.choices:
             form.council_id.data = form.council_id.choices[0][0]
             form.number.data = services.next_number(form.council_id.data, form.date.data.year)
-
-    def page(status: int = 422):
-        return render_template("meetings/edit.html", form=form, meeting=meeting if meeting_id else None), status
-
-    if request.method == "GET":
-        return page(200)
-    return apply_change(
-        form, lambda: services.save_meeting(meeting, form.data_for(*form.FIELDS), form.version.data), services.MeetingError,
-        done=lambda _: after_change(url_for("meetings.show", meeting_id=meeting.id), "Заседание сохранено."), invalid=page,
+    return form_page(
+        "meetings/edit.html", form, lambda: services.save_meeting(meeting, form.data_for(*form.FIELDS), form.version.data),
+        services.MeetingError, then=lambda _: url_for("meetings.show", meeting_id=meeting.id), text="Заседание сохранено.",
+        meeting=meeting if meeting_id else None,
     )  # fmt: skip
 
 
