@@ -2,7 +2,7 @@
 template library. The documents themselves are built in services.py."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +14,7 @@ from ..councils.models import Council
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.services import load_meeting
-from ..web import attachment, download_name, error_page, message, wants_fragment
+from ..web import after_change, apply_change, attachment, download_name, error_page, message, wants_fragment
 from ..forms import db_int
 from . import bp, contexts, reference, services
 from .forms import ReportForm, UploadForm
@@ -200,18 +200,21 @@ def upload_template(document_kind: str):
     if not form.validate_on_submit():
         return _template_page(kind, form, 422)
     upload = form.file.data
-    try:
-        template = services.upload_template(kind, upload.filename, upload.read(), current_user)
-        db.session.commit()
-    except services.LibraryError as error:
-        db.session.rollback()
+
+    def refused(error: Exception):
+        if isinstance(error, IntegrityError):  # another version was uploaded at the same moment
+            error = services.LibraryError("Одновременно загружен другой шаблон этого вида. Обновите страницу и повторите.")
+            return _template_page(kind, form, 409, error)
         return _template_page(kind, form, 422, error)
-    except IntegrityError:  # another version was uploaded at the same moment
-        db.session.rollback()
-        error = services.LibraryError("Одновременно загружен другой шаблон этого вида. Обновите страницу и повторите.")
-        return _template_page(kind, form, 409, error)
-    flash(f"Шаблон «{KINDS[kind]}» загружен как версия {template.number} и используется для новых документов.", "success")
-    return redirect(url_for("documents.template_kind", document_kind=kind), 303)
+
+    def uploaded(template):
+        text = f"Шаблон «{KINDS[kind]}» загружен как версия {template.number} и используется для новых документов."
+        return after_change(url_for("documents.template_kind", document_kind=kind), text)
+
+    return apply_change(
+        None, lambda: services.upload_template(kind, upload.filename, upload.read(), current_user),
+        (services.LibraryError, IntegrityError), done=uploaded, back=refused,
+    )
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -246,19 +249,22 @@ def activate_template(document_kind: str, number: int):
     template = services.get_version(_kind_or_404(document_kind), number)
     if template is None:
         abort(404)
-    services.activate(template)
-    db.session.commit()
-    flash(f"Для новых документов используется версия {number}.", "success")
-    return redirect(url_for("documents.template_kind", document_kind=document_kind), 303)
+    back = url_for("documents.template_kind", document_kind=document_kind)
+    return apply_change(
+        None, lambda: services.activate(template), services.LibraryError, back=back,
+        done=lambda _: after_change(back, f"Для новых документов используется версия {number}."),
+    )
 
 
 @bp.post("/templates/<document_kind>/default/activate")
 @role_required(*EDIT_TEMPLATES)
 def use_default(document_kind: str):
-    services.use_default(_kind_or_404(document_kind))
-    db.session.commit()
-    flash("Для новых документов используется стандартный шаблон.", "success")
-    return redirect(url_for("documents.template_kind", document_kind=document_kind), 303)
+    kind = _kind_or_404(document_kind)
+    back = url_for("documents.template_kind", document_kind=kind)
+    return apply_change(
+        None, lambda: services.use_default(kind), services.LibraryError, back=back,
+        done=lambda _: after_change(back, "Для новых документов используется стандартный шаблон."),
+    )
 
 
 @bp.get("/templates/<document_kind>/reference")
