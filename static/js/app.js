@@ -25,6 +25,20 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// ===== inline add forms =====
+// An «Добавить» that opens a form in the page ([data-open-once]: the selector of that form)
+// does not open a second one over what is being typed: pressed again, it focuses the form
+// (and hx-sync="this:drop" ignores a second press while the first is loading).
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest("[data-open-once]");
+  const open = opener && document.querySelector(opener.dataset.openOnce);
+  if (!open) return;
+  event.preventDefault();
+  event.stopPropagation();
+  open.querySelector("input:not([type=hidden]), select, textarea")?.focus();
+}, true);
+// ===== end of inline add forms =====
+
 // ===== the person picker (templates/directory/_person_picker.html) =====
 // Suggestions come by HTMX as the user types; a click, or ↓ ↑ and Enter, picks one: a
 // single picker fills its hidden id and shows the name, a multiple one (data-multiple)

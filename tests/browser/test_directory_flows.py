@@ -43,6 +43,9 @@ def test_search_add_and_delete_keep_the_search(live, page):
     page.click("a:has-text('Добавить')")  # a second click does not open a second form
     expect(page.locator("#people-new form")).to_have_count(1)
     page.fill("#people-new input[name=surname]", "Кротова")
+    page.click("a:has-text('Добавить')")  # pressed again while typing: the form and its text stay
+    expect(page.locator("#people-new input[name=surname]")).to_have_value("Кротова")
+    expect(page.locator("#people-new input[name=surname]")).to_be_focused()
     page.fill("#people-new input[name=first_name]", "Анна")
     page.click("#people-new button:has-text('Сохранить')")
     expect(page.locator("#messages")).to_contain_text("Сотрудник «Кротова А.» добавлен.")

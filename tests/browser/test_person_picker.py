@@ -221,6 +221,8 @@ def test_media_plan_inline_event_picks_its_responsible(live, page):
     page.click("a:has-text('Добавить мероприятие')")
     form = page.locator("#event-rows form.event-form")
     expect(form).to_be_visible()
+    page.click("a:has-text('Добавить мероприятие')")  # a second press opens no second form
+    expect(form).to_have_count(1)
     search = form.locator("[data-picker-search]")
     search.fill("Кузн")
     expect(_suggestions_of(form.locator("[data-person-picker]")).first).to_be_visible()
