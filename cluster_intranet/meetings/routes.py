@@ -127,6 +127,7 @@ def _page_context(meeting: Meeting, **forms) -> dict:
         "reason_form": ReasonForm(formdata=None).keyed("reopen"),
         "copy_form": CopyForm(formdata=None).keyed("copy"),
         "editable": not meeting.is_locked and current_user.has_role(*EDIT_MEETINGS),
+        "held": meeting.date <= clock.local_today(),  # approval, attendees and documents after the day
     }
 
 
@@ -327,7 +328,8 @@ def _lifecycle(meeting_id: int, form, change, done: str):
 @role_required(*EDIT_MEETINGS)
 def approve(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    return _lifecycle(meeting_id, Form(), lambda: services.approve(meeting, current_user), "Протокол утверждён.")
+    change = lambda: services.approve_held(meeting, current_user, clock.local_today())  # noqa: E731
+    return _lifecycle(meeting_id, Form(), change, "Протокол утверждён.")
 
 
 @bp.post("/<int:meeting_id>/reopen")

@@ -573,6 +573,16 @@ def approve(meeting: Meeting, user: User) -> ProtocolVersion:
     return version
 
 
+def approve_held(meeting: Meeting, user: User, today: date) -> ProtocolVersion:
+    """Approval from the meeting's page: on the meeting's day or later, never before — a
+    protocol records a meeting that took place. (The demo and the import record past ones
+    through ``approve``.)"""
+    if meeting.date > today:
+        raise MeetingError(f"Заседание ещё не прошло: утвердить протокол можно в день заседания, "
+                           f"{short_date(meeting.date)}, или позже.")
+    return approve(meeting, user)
+
+
 def reopen(meeting: Meeting, user: User, reason: str) -> None:
     if not meeting.is_locked:
         raise MeetingError("Протокол не утверждён: он и так открыт для изменений.")
