@@ -298,15 +298,13 @@ def ids(app, ctx):
     from cluster_intranet.calendar import services as calendar_services
 
     found["calendar_token"] = calendar_services.issue_token(approver)
-    # The original file of an imported protocol, kept with the draft meeting.
-    from cluster_intranet.meetings.models import ProtocolImport
+    # The original file of an imported protocol, a material of the draft meeting.
+    from cluster_intranet.materials import services as material_services
 
-    kept = ProtocolImport(filename="протокол.txt", size=9, content="ПРОТОКОЛ".encode(), lines=["ПРОТОКОЛ"], meeting=draft)
-    db.session.add(kept)
-    db.session.flush()
+    kept = material_services.keep_protocol("протокол.txt", "ПРОТОКОЛ".encode(), ["ПРОТОКОЛ"], approver, None)
+    material_services.attach_protocol(kept, draft)
     found["protocol_import"] = kept.id
     # A material of the walked meeting (deleted by the walk's last route of the area).
-    from cluster_intranet.materials import services as material_services
 
     found["material"] = material_services.add_material(
         draft, title="Справка", agenda_item_id=None, filename="Справка.pdf", data=b"%PDF-1.4\n%%EOF\n",

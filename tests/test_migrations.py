@@ -61,3 +61,40 @@ def test_one_account_per_person(app, ctx):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_protocol_imports_move_into_the_materials_storage(app, ctx):
+    """0030: an upload under review becomes a version of no material, its lines kept; the
+    original of an imported protocol its meeting's material «Исходный файл протокола»;
+    protocol_imports is dropped. Down again, both come back."""
+    from datetime import date
+
+    from cluster_intranet.materials.models import Material, MaterialVersion
+    from cluster_intranet.meetings.models import Meeting
+    from tests import factories
+
+    downgrade(revision="0029_decision_term")
+    meeting = Meeting(council=factories.council(), number=1, year=2021, date=date(2021, 11, 17))  # meetings as in 0029
+    db.session.add(meeting)
+    db.session.commit()
+    meeting_id = meeting.id
+    insert = text("INSERT INTO protocol_imports (created_at, filename, size, content, lines, meeting_id, confirmed_at) "
+                  "VALUES (CURRENT_TIMESTAMP, :filename, :size, :content, :lines, :meeting, :confirmed)")
+    for filename, meeting, confirmed in (("на проверке.docx", None, None), ("протокол.rtf", meeting_id, "2021-11-20 10:00:00")):
+        db.session.execute(insert, {"filename": filename, "size": 3, "content": b"abc", "lines": '["ПРОТОКОЛ № 1"]',
+                                    "meeting": meeting, "confirmed": confirmed})
+    db.session.commit()
+    upgrade()
+    db.session.expire_all()
+    assert "protocol_imports" not in inspect(db.engine).get_table_names()
+    pending, original = db.session.scalars(select(MaterialVersion).order_by(MaterialVersion.id)).all()
+    assert (pending.material_id, pending.filename, pending.kind, pending.lines) == (None, "на проверке.docx", "docx", ["ПРОТОКОЛ № 1"])
+    assert (original.meeting_id, original.kind, original.content, original.size) == (meeting_id, "rtf", b"abc", 3)
+    material = db.session.get(Material, original.material_id)
+    assert (material.title, material.protocol_original, material.meeting_id) == ("Исходный файл протокола", True, meeting_id)
+
+    downgrade(revision="0029_decision_term")
+    rows = db.session.execute(text("SELECT filename, meeting_id, content FROM protocol_imports ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [("на проверке.docx", None, b"abc"), ("протокол.rtf", meeting_id, b"abc")]
+    assert db.session.scalar(text("SELECT count(*) FROM materials")) == 0
+    upgrade()

@@ -1,12 +1,16 @@
 """A material is a titled paper of a meeting (or of one of its agenda items); each
 upload of it is a version, and the newest version is the material's file. The bytes
 live in the database (``content``) or, when MATERIALS_DIR is set, in that directory
-under their SHA-256 (``content`` is then NULL): either way one row says what the file is."""
+under their SHA-256 (``content`` is then NULL): either way one row says what the file is.
+
+A protocol uploaded for import is kept here too: a version of no material while the
+secretary reviews it (with the lines the importer read from it), then the first version
+of the meeting's material «Исходный файл протокола» once the import is confirmed."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from .. import clock
@@ -26,6 +30,9 @@ class Material(db.Model):
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(500))
     position: Mapped[int] = mapped_column(Integer, default=0)  # order within the meeting
+    # The original of an imported protocol: the meeting's own record, not one of its
+    # papers (not an appendix of the protocol).
+    protocol_original: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
 
     # The meeting reads its materials (the protocol's «Приложения») without importing this area.
@@ -48,7 +55,8 @@ class MaterialVersion(db.Model):
     __table_args__ = (UniqueConstraint("material_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"), index=True)
+    # None: a protocol uploaded for import, under review (``lines`` says so).
+    material_id: Mapped[int | None] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, … within the material
     filename: Mapped[str] = mapped_column(String(255))  # as uploaded
     kind: Mapped[str] = mapped_column(String(10))  # docx, xlsx, pptx, pdf, png, jpeg, gif, webp: read from the bytes
@@ -58,6 +66,14 @@ class MaterialVersion(db.Model):
     content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
+    # A protocol uploaded for import: the paragraphs the importer read from the file, so
+    # the review page parses them again without LibreOffice. None for any other file.
+    lines: Mapped[list | None] = mapped_column(JSON, deferred=True)
 
-    material: Mapped[Material] = relationship(back_populates="versions")
+    material: Mapped[Material | None] = relationship(back_populates="versions")
     uploaded_by: Mapped[User | None] = relationship()
+
+    @property
+    def meeting_id(self) -> int | None:
+        """The meeting whose material this is (None: an import under review)."""
+        return self.material.meeting_id if self.material is not None else None

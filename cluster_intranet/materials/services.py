@@ -34,7 +34,7 @@ class Kind:
     extensions: tuple[str, ...]
 
 
-KINDS = {
+UPLOADED_KINDS = {
     "docx": Kind("документ Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
     "xlsx": Kind("таблица Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
     "pptx": Kind("презентация PowerPoint", "application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",)),
@@ -44,7 +44,16 @@ KINDS = {
     "gif": Kind("изображение GIF", "image/gif", (".gif",)),
     "webp": Kind("изображение WebP", "image/webp", (".webp",)),
 }  # fmt: skip
-EXTENSION_KINDS = {ext: name for name, kind in KINDS.items() for ext in kind.extensions}
+# What else an imported protocol's original may be (the importer reads it; never a material upload).
+PROTOCOL_KINDS = {
+    "txt": Kind("текст", "text/plain; charset=utf-8", (".txt",)),
+    "doc": Kind("документ Word 97–2003", "application/msword", (".doc",)),
+    "rtf": Kind("документ RTF", "application/rtf", (".rtf",)),
+    "odt": Kind("документ OpenDocument", "application/vnd.oasis.opendocument.text", (".odt",)),
+}  # fmt: skip
+KINDS = {**UPLOADED_KINDS, **PROTOCOL_KINDS}
+EXTENSION_KINDS = {ext: name for name, kind in UPLOADED_KINDS.items() for ext in kind.extensions}
+PROTOCOL_ORIGINAL = "Исходный файл протокола"
 ACCEPT = ",".join(EXTENSION_KINDS)  # the file input's accept attribute
 ALLOWED_TEXT = "Можно загрузить .docx, .xlsx, .pptx, .pdf или изображение (.png, .jpg, .gif, .webp)."
 # The part of an Office file's ZIP that tells which application's it is.
@@ -214,6 +223,35 @@ def _add_version(material, number, filename, kind, data, user, directory) -> Mat
     )  # fmt: skip
     material.versions.append(version)
     return version
+
+
+# Protocols uploaded for import -----------------------------------------------------------
+
+
+def keep_protocol(filename: str, data: bytes, lines: list[str], user: User | None, directory: str | None) -> MaterialVersion:
+    """An uploaded protocol kept for review: a version of no material yet, with the
+    lines the importer read from it. The importer has checked the file already."""
+    suffix = PurePath(filename).suffix.lower()
+    kind = next((name for name, kind in KINDS.items() if suffix in kind.extensions), "txt")
+    sha256, content = _store(data, directory)
+    version = MaterialVersion(
+        number=1, filename=PurePath(filename).name[:255], kind=kind, size=len(data), sha256=sha256, content=content,
+        uploaded_by_id=user.id if user else None, lines=lines,
+    )  # fmt: skip
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def attach_protocol(version: MaterialVersion, meeting: Meeting) -> Material:
+    """The reviewed protocol's file becomes the material «Исходный файл протокола» of the
+    meeting the import created."""
+    last = db.session.scalar(select(func.max(Material.position)).where(Material.meeting_id == meeting.id))
+    material = Material(meeting=meeting, title=PROTOCOL_ORIGINAL, position=(last or 0) + 1, protocol_original=True)
+    material.versions.append(version)
+    db.session.add(material)
+    db.session.flush()
+    return material
 
 
 def update_material(material: Material, *, title: str, agenda_item_id: int | None) -> None:

@@ -16,10 +16,12 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..forms import Form
+from ..materials import services as materials
+from ..materials.models import MaterialVersion
+from ..main.errors import error_page
 from ..web import attachment
 from . import bp
 from .importing import reader, saving
-from .models import ProtocolImport
 
 
 class UploadForm(Form):
@@ -27,8 +29,8 @@ class UploadForm(Form):
     text = TextAreaField("или вставьте текст протокола")
 
 
-def _import_or_404(import_id: int) -> ProtocolImport:
-    row = db.session.get(ProtocolImport, import_id)
+def _import_or_404(import_id: int) -> MaterialVersion:
+    row = saving.get_upload(import_id)
     if row is None:
         abort(404)
     return row
@@ -44,14 +46,15 @@ def import_protocol():
         for upload in files:
             try:
                 row = saving.upload(upload.filename, upload.read(), current_user, soffice=current_app.config["SOFFICE_PATH"],
-                                    timeout=current_app.config["DOCUMENTS_PDF_TIMEOUT"])  # fmt: skip
+                                    timeout=current_app.config["DOCUMENTS_PDF_TIMEOUT"],
+                                    directory=current_app.config["MATERIALS_DIR"])  # fmt: skip
             except reader.ImportFileError as error:
                 results.append((upload.filename, None, str(error)))
             else:
                 results.append((upload.filename, row, None))
         if form.text.data:
             try:
-                results.append((saving.PASTED, saving.paste(form.text.data, current_user), None))
+                results.append((saving.PASTED, saving.paste(form.text.data, current_user, current_app.config["MATERIALS_DIR"]), None))
             except reader.ImportFileError as error:
                 form.text.errors.append(str(error))
         if not files and not form.text.data:
@@ -146,6 +149,11 @@ def import_original(import_id: int):
     row = _import_or_404(import_id)
     if row.meeting_id is None and not current_user.has_role(*EDIT_MEETINGS):
         abort(404)
-    response = attachment(row.content, row.filename, "application/octet-stream")
+    try:
+        body = materials.read_content(row, current_app.config["MATERIALS_DIR"])
+    except materials.MaterialError as error:
+        return error_page(404, str(error))
+    response = attachment(body, row.filename, materials.KINDS[row.kind].mimetype)
+    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

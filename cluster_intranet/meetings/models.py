@@ -4,13 +4,12 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..councils.models import Council
 from ..directory.models import Person
-from .. import clock
 from ..extensions import db
 from ..model_mixins import LabeledEnum, SearchableMixin, TimestampMixin, UTCDateTime, VersionedMixin, VotesMixin
 from ..text import short_date
@@ -196,29 +195,3 @@ class ProtocolVersion(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="versions")
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     reopened_by: Mapped[User | None] = relationship(foreign_keys=[reopened_by_id])
-
-
-class ProtocolImport(db.Model):
-    """An uploaded protocol (a Word file or pasted text) on its way to becoming a meeting.
-
-    Kept while the secretary reviews it; once confirmed it stays attached to the meeting
-    it became, as the original of the imported protocol (issue 19's meeting materials
-    may absorb this table). Its ``lines`` are what the reader took from the file, so
-    the review page re-parses them without LibreOffice.
-    """
-
-    __tablename__ = "protocol_imports"
-    __table_args__ = {"info": {"label": "импортированные протоколы"}}
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    filename: Mapped[str] = mapped_column(String(300))
-    size: Mapped[int] = mapped_column(Integer, default=0)
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    lines: Mapped[list] = mapped_column(JSON)
-    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    meeting: Mapped[Meeting | None] = relationship()
-    created_by: Mapped[User | None] = relationship()

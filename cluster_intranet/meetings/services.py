@@ -720,10 +720,12 @@ def protocol_data(meeting: Meeting) -> dict:
         "agenda": agenda,
         "decisions": decisions,
         "decisions_without_item": [d for d in decisions if d["item_number"] is None],
-        # The meeting's materials (Meeting.materials is declared by the materials area).
+        # The meeting's materials (Meeting.materials is declared by the materials area), but
+        # the original of an imported protocol: the protocol itself, not a paper attached to it.
         "appendices": [
             {"number": n, "title": m.title, "filename": m.versions[-1].filename, "item_number": agenda_numbers.get(m.agenda_item_id)}
-            for n, m in enumerate(sorted(getattr(meeting, "materials", []), key=lambda m: (agenda_numbers.get(m.agenda_item_id, 0), m.position)), start=1)
+            for n, m in enumerate(sorted((m for m in getattr(meeting, "materials", []) if not m.protocol_original),
+                                         key=lambda m: (agenda_numbers.get(m.agenda_item_id, 0), m.position)), start=1)
         ],
     }
 

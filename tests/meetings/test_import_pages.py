@@ -10,7 +10,10 @@ from sqlalchemy import func, select
 from cluster_intranet.decisions.models import Decision, DecisionStatus
 from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
-from cluster_intranet.meetings.models import Meeting, MeetingStatus, ProtocolImport
+from cluster_intranet.meetings import services
+from cluster_intranet.materials.models import MaterialVersion
+from cluster_intranet.materials.services import PROTOCOL_ORIGINAL
+from cluster_intranet.meetings.models import Meeting, MeetingStatus
 
 FULL_TEXT = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "protocol-2021-11-17-expert-council.txt"
 
@@ -71,8 +74,13 @@ def test_full_protocol_becomes_a_draft_with_new_people(secretary, demo, ctx):
     assert [d.label for d in decisions] == ["1.1", "1.2", "2.1", "2.2"]
     assert first.votes == {"for": 6, "against": 0, "abstained": 0, "unanimous": False} and not decisions[0].has_votes
     assert second.votes["unanimous"] is True
-    kept = db.session.get(ProtocolImport, import_id)
-    assert kept.meeting_id == meeting.id and kept.content == FULL_TEXT.read_bytes()
+    # The original is the meeting's material now, not an appendix of its protocol.
+    kept = db.session.get(MaterialVersion, import_id)
+    assert kept.meeting_id == meeting.id and kept.content == FULL_TEXT.read_bytes() and kept.kind == "txt"
+    assert [(m.title, m.protocol_original) for m in meeting.materials] == [(PROTOCOL_ORIGINAL, True)]
+    assert services.protocol_data(meeting)["appendices"] == []
+    assert PROTOCOL_ORIGINAL in secretary.get(f"/materials/meetings/{meeting.id}").get_data(as_text=True)
+    assert secretary.get(f"/materials/{kept.material_id}/file").data == FULL_TEXT.read_bytes()
     original = secretary.get(f"/meetings/import/{import_id}/original")
     assert original.status_code == 200 and original.data == FULL_TEXT.read_bytes()
     # Confirmed once: the review now leads to the meeting.
@@ -90,12 +98,12 @@ def test_archive_copy_is_approved_with_decisions_done(secretary, demo, ctx):
 
 
 def test_bad_files_save_nothing(secretary, demo, ctx):
-    before = _counts() + [db.session.scalar(select(func.count()).select_from(ProtocolImport))]
+    before = _counts() + [db.session.scalar(select(func.count()).select_from(MaterialVersion))]
     for name, data in (("пусто.docx", b""), ("покупки.txt", "молоко\nхлеб".encode()), ("x.xlsx", b"PK")):
         answer = _upload(secretary, name, data, **{"HX-Request": "true"})
         assert answer.status_code == 422
         assert "text-danger" in answer.get_data(as_text=True)
-    assert _counts() + [db.session.scalar(select(func.count()).select_from(ProtocolImport))] == before
+    assert _counts() + [db.session.scalar(select(func.count()).select_from(MaterialVersion))] == before
 
 
 def test_only_secretaries_import(viewer, demo):

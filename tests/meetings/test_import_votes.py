@@ -13,7 +13,7 @@ from cluster_intranet.documents import services as documents
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings import services
 from cluster_intranet.meetings.importing import saving
-from cluster_intranet.meetings.models import Meeting, ProtocolImport
+from cluster_intranet.meetings.models import Meeting
 from tests import factories
 
 
@@ -52,7 +52,7 @@ def test_votes_round_trip_through_word(secretary, ctx, council_form, form):
     upload = secretary.post("/meetings/import", data={"files": [(io.BytesIO(word), "протокол.docx")], "text": ""},
                             content_type="multipart/form-data")
     assert upload.status_code == 303, upload.get_data(as_text=True)
-    row = db.session.get(ProtocolImport, int(upload.headers["Location"].rsplit("/", 1)[1]))
+    row = saving.get_upload(int(upload.headers["Location"].rsplit("/", 1)[1]))
     review = saving.review(row)
     assert review.parsed.unrecognised == []
     # The page proposes the inferred items (the short form's plain numbers); they are posted as proposed.

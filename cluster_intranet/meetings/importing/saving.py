@@ -6,7 +6,9 @@ nothing else is written, and a file that is not a protocol is refused before tha
 ``confirm`` creates, in the caller's one transaction, the meeting (a draft, or an
 approved archive copy), the new organisations and people, the attendee snapshots as
 written, the agenda, and the decisions with their responsibles and deadlines; the
-upload stays attached to the meeting as its original. Functions flush; the route commits.
+upload becomes the meeting's material «Исходный файл протокола». Uploads live in the
+materials' file storage (``MaterialVersion`` with ``lines``: in the database, or in
+MATERIALS_DIR when set). Functions flush; the route commits.
 """
 from __future__ import annotations
 
@@ -25,7 +27,9 @@ from ...documents.pdf import ConversionError, convert_to_docx
 from ...extensions import db
 from ...search import fold
 from .. import services as meetings
-from ..models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus, ProtocolImport
+from ...materials import services as materials
+from ...materials.models import MaterialVersion
+from ..models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
 from . import matcher, names, reader
 from .parser import lines_from_text, parse
 from .structure import ParsedProtocol, settle_votes
@@ -52,34 +56,43 @@ class ImportRefused(ValueError):
 # Upload ------------------------------------------------------------------------------
 
 
-def upload(filename: str, data: bytes, user: User, *, soffice: str | None = None, timeout: float = 60) -> ProtocolImport:
-    """Reads and keeps an uploaded file; raises ``reader.ImportFileError`` (nothing kept)."""
+def upload(filename: str, data: bytes, user: User, *, soffice: str | None = None, timeout: float = 60,
+           directory: str | None = None) -> MaterialVersion:  # fmt: skip
+    """Reads and keeps an uploaded file (``directory``: MATERIALS_DIR); raises
+    ``reader.ImportFileError`` (nothing kept)."""
     lines = reader.file_lines(filename, data, convert=libreoffice(timeout, soffice))
-    return _keep(filename, data, lines, user)
+    return _keep(filename, data, lines, user, directory)
 
 
-def paste(text: str, user: User) -> ProtocolImport:
+def paste(text: str, user: User, directory: str | None = None) -> MaterialVersion:
     text = reader.check_text(text)
-    return _keep(PASTED, text.encode("utf-8"), lines_from_text(text), user)
+    return _keep(PASTED, text.encode("utf-8"), lines_from_text(text), user, directory)
 
 
-def _keep(filename: str, data: bytes, lines: list[str], user: User) -> ProtocolImport:
+def _keep(filename: str, data: bytes, lines: list[str], user: User, directory: str | None) -> MaterialVersion:
     if parse(lines).is_empty:
         raise reader.ImportFileError(NOT_A_PROTOCOL)
     stale = clock.utcnow() - KEEP_PENDING
-    db.session.execute(delete(ProtocolImport).where(ProtocolImport.meeting_id.is_(None), ProtocolImport.created_at < stale))
-    row = ProtocolImport(filename=filename[:300], size=len(data), content=data, lines=lines, created_by=user)
-    db.session.add(row)
-    db.session.flush()
-    return row
+    db.session.execute(delete(MaterialVersion).where(_under_review(), MaterialVersion.uploaded_at < stale))
+    return materials.keep_protocol(filename, data, lines, user, directory)
 
 
-def pending(user: User) -> list[ProtocolImport]:
-    stmt = select(ProtocolImport).where(ProtocolImport.meeting_id.is_(None), ProtocolImport.created_by_id == user.id)
-    return list(db.session.scalars(stmt.order_by(ProtocolImport.id)))
+def _under_review():
+    return MaterialVersion.material_id.is_(None) & MaterialVersion.lines.is_not(None)
 
 
-def discard(row: ProtocolImport) -> None:
+def get_upload(upload_id: int) -> MaterialVersion | None:
+    """A protocol uploaded for import, under review or imported; None for any other file."""
+    row = db.session.get(MaterialVersion, upload_id)
+    return row if row is not None and row.lines is not None else None
+
+
+def pending(user: User) -> list[MaterialVersion]:
+    stmt = select(MaterialVersion).where(_under_review(), MaterialVersion.uploaded_by_id == user.id)
+    return list(db.session.scalars(stmt.order_by(MaterialVersion.id)))
+
+
+def discard(row: MaterialVersion) -> None:
     if row.meeting_id is not None:
         raise ImportRefused("Протокол уже импортирован: файл хранится при заседании.")
     db.session.delete(row)
@@ -91,7 +104,7 @@ def discard(row: ProtocolImport) -> None:
 
 @dataclass
 class Review:
-    row: ProtocolImport
+    row: MaterialVersion
     parsed: ParsedProtocol
     matches: matcher.Matches
     people: list[tuple[str, matcher.PersonMatch]]  # (key, match), attendees first
@@ -104,7 +117,7 @@ class Review:
         return self.matches.person(name)
 
 
-def review(row: ProtocolImport) -> Review:
+def review(row: MaterialVersion) -> Review:
     parsed = parse(row.lines)
     found = matcher.match(parsed)
     councils = [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
@@ -161,7 +174,7 @@ def _votes(votes) -> dict:
         return {"votes_unanimous": True}
     return {"votes_for": votes.for_, "votes_against": votes.against, "votes_abstained": votes.abstained}
 
-def confirm(row: ProtocolImport, user: User, choices: Choices) -> Meeting:
+def confirm(row: MaterialVersion, user: User, choices: Choices) -> Meeting:
     if row.meeting_id is not None:
         raise ImportRefused("Этот протокол уже импортирован.", meeting_id=row.meeting_id)
     if not choices.council_id or db.session.get(Council, choices.council_id) is None:
@@ -229,8 +242,7 @@ def confirm(row: ProtocolImport, user: User, choices: Choices) -> Meeting:
     db.session.flush()
     meetings.renumber(meeting)  # protocol order and the labels of the council's form
     meeting.refresh_search_text()
-    row.meeting, row.confirmed_at = meeting, clock.utcnow()
-    db.session.flush()
+    materials.attach_protocol(row, meeting)
     if choices.archive:
         if choices.mark_done:
             for decision in meeting.decisions:
