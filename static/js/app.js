@@ -233,6 +233,15 @@ document.addEventListener("htmx:afterSettle", (event) => {
   part.focus();
 });
 
+// A form refused in place (422, swapped back with its messages) puts the focus on its first
+// invalid field, so the user types the fix where it is needed.
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (event.detail.xhr?.status !== 422) return;
+  const target = event.detail.target;
+  const root = (target?.isConnected && target) || (target?.id && document.getElementById(target.id)) || document;
+  root.querySelector(".is-invalid")?.focus();
+});
+
 // A region that scrolls sideways (a wide table) can be scrolled from the keyboard.
 function focusableScrollers(root = document) {
   root.querySelectorAll?.(".table-responsive, .matrix-wrap, .results").forEach((box) => {

@@ -224,3 +224,23 @@ def test_filters_fold_behind_a_button_on_a_phone_only(live, browser):
         assert not page.get_by_text("Фильтры", exact=True).is_visible()
     finally:
         context.close()
+
+
+def test_a_refused_in_place_form_keeps_its_buttons_and_focuses_the_invalid_field(live, browser):
+    base, _, ids = live
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, base, ACCOUNTS["secretary"][0], PASSWORD)
+        page.goto(f"{base}/meetings/{ids['planned']}")
+        page.evaluate("window.__noReload = true")
+        agenda = page.locator("#agenda")
+        agenda.locator("summary", has_text="Добавить вопрос").click()
+        agenda.locator("form").get_by_role("button", name="Добавить вопрос").click()
+        page.wait_for_selector("#agenda .is-invalid")
+        assert page.evaluate("document.activeElement.classList.contains('is-invalid')")
+        assert page.evaluate("document.activeElement.closest('#agenda') !== null")
+        assert agenda.locator("form").get_by_role("button", name="Добавить вопрос").is_visible()
+        assert page.evaluate("window.__noReload === true")
+    finally:
+        context.close()
