@@ -92,9 +92,11 @@ def test_protocol_imports_move_into_the_materials_storage(app, ctx):
     assert (original.meeting_id, original.kind, original.content, original.size) == (meeting_id, "rtf", b"abc", 3)
     material = db.session.get(Material, original.material_id)
     assert (material.title, material.protocol_original, material.meeting_id) == ("Исходный файл протокола", True, meeting_id)
+    db.session.rollback()  # the reads' transaction ends: PostgreSQL's ALTER TABLE waits for it
 
     downgrade(revision="0029_decision_term")
     rows = db.session.execute(text("SELECT filename, meeting_id, content FROM protocol_imports ORDER BY id")).all()
     assert [tuple(r) for r in rows] == [("на проверке.docx", None, b"abc"), ("протокол.rtf", meeting_id, b"abc")]
     assert db.session.scalar(text("SELECT count(*) FROM materials")) == 0
+    db.session.rollback()
     upgrade()
