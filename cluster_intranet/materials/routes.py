@@ -100,7 +100,8 @@ def _upload() -> tuple[str, bytes]:
     return file.filename, file.read()
 
 
-def _send(version: MaterialVersion) -> Response:
+def send_version(version: MaterialVersion) -> Response:
+    """A stored file as a download (a material's version, or an uploaded protocol's original)."""
     try:
         body = services.read_content(version, current_app.config["MATERIALS_DIR"])
     except services.MaterialError as error:
@@ -114,7 +115,7 @@ def _send(version: MaterialVersion) -> Response:
 @bp.get("/<int:material_id>/file")
 def download(material_id: int):
     """The material's current version."""
-    return _send(_material_or_404(material_id).current)
+    return send_version(_material_or_404(material_id).current)
 
 
 @bp.get("/<int:material_id>/versions/<int:number>/file")
@@ -123,7 +124,7 @@ def download_version(material_id: int, number: int):
     version = next((v for v in material.versions if v.number == number), None)
     if version is None:
         abort(404)
-    return _send(version)
+    return send_version(version)
 
 
 @bp.post("/meetings/<int:meeting_id>")

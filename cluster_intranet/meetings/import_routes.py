@@ -16,10 +16,8 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..forms import Form
-from ..materials import services as materials
 from ..materials.models import MaterialVersion
-from ..main.errors import error_page
-from ..web import attachment
+from ..materials.routes import send_version
 from . import bp
 from .importing import reader, saving
 
@@ -149,11 +147,4 @@ def import_original(import_id: int):
     row = _import_or_404(import_id)
     if row.meeting_id is None and not current_user.has_role(*EDIT_MEETINGS):
         abort(404)
-    try:
-        body = materials.read_content(row, current_app.config["MATERIALS_DIR"])
-    except materials.MaterialError as error:
-        return error_page(404, str(error))
-    response = attachment(body, row.filename, materials.KINDS[row.kind].mimetype)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_version(row)

@@ -82,6 +82,18 @@ def browser():
         browser.close()
 
 
+@pytest.fixture
+def page(live, browser):
+    """A phone-sized page (390 × 844) signed in as the secretary."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, live[0], ACCOUNTS["secretary"][0], PASSWORD)
+        yield page
+    finally:
+        context.close()
+
+
 def _nav_links(page, base: str) -> list[str]:
     """The pages the navigation bar leads to (menus included), in order, without the sign-out."""
     hrefs = page.eval_on_selector_all(
@@ -155,92 +167,68 @@ def test_every_page_fits_a_phone_and_passes_axe(live, browser, role):
         context.close()
 
 
-def test_an_in_place_change_says_so_and_moves_the_focus_to_what_changed(live, browser):
+def test_an_in_place_change_says_so_and_moves_the_focus_to_what_changed(live, page):
     """A change made without a reload confirms itself in the one message area (read out:
     aria-live) and puts the focus on the part it changed, not on the page's body."""
     base, _, ids = live
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    try:
-        sign_in(page, base, ACCOUNTS["secretary"][0], PASSWORD)
-        page.goto(f"{base}/meetings/{ids['planned']}")
-        first = page.locator("#agenda li").first.inner_text().split("\n")[1]  # after its number
-        page.evaluate("window.__noReload = true")
-        page.locator("#agenda").get_by_role("button", name="Переместить ниже").first.click()
-        page.wait_for_selector("#messages .alert-success")
-        assert "Повестка изменена." in page.inner_text("#messages")
-        assert page.get_attribute("#messages", "aria-live") == "polite"
-        assert page.evaluate("document.activeElement.id") == "agenda"
-        assert page.locator("#agenda li").nth(1).inner_text().split("\n")[1] == first  # moved down, in place
-        assert page.evaluate("window.__noReload === true")
-    finally:
-        context.close()
+    page.goto(f"{base}/meetings/{ids['planned']}")
+    first = page.locator("#agenda li").first.inner_text().split("\n")[1]  # after its number
+    page.evaluate("window.__noReload = true")
+    page.locator("#agenda").get_by_role("button", name="Переместить ниже").first.click()
+    page.wait_for_selector("#messages .alert-success")
+    assert "Повестка изменена." in page.inner_text("#messages")
+    assert page.get_attribute("#messages", "aria-live") == "polite"
+    assert page.evaluate("document.activeElement.id") == "agenda"
+    assert page.locator("#agenda li").nth(1).inner_text().split("\n")[1] == first  # moved down, in place
+    assert page.evaluate("window.__noReload === true")
 
 
 @pytest.mark.parametrize("path", ["/decisions/?status=all", "/meetings/", "/media/plans/{plan}", "/expertise/",
                                   "/expertise/programmes", "/councils/"])
-def test_on_a_phone_each_list_row_is_a_card_with_its_status_first(live, browser, path):
+def test_on_a_phone_each_list_row_is_a_card_with_its_status_first(live, page, path):
     """Below 576 px a list's table becomes cards: no column is hidden in a sideways scroll, and
     each card begins with the cells marked `card-lead` (status, deadline, date)."""
     base, _, ids = live
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    try:
-        sign_in(page, base, ACCOUNTS["secretary"][0], PASSWORD)
-        page.goto(base + path.format(**ids))
-        tables = page.locator("table.table-cards")
-        assert tables.count() >= 1
-        for table in tables.all():
-            assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
-            assert not table.locator("thead").is_visible()
-            row = table.locator("tbody > tr").first
-            cells = row.evaluate("""tr => [...tr.children].filter(td => td.offsetParent)
-                .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top
-                             || a.getBoundingClientRect().left - b.getBoundingClientRect().left)
-                .map(td => td.className)""")
-            leads = [i for i, c in enumerate(cells) if "card-lead" in c]
-            assert leads and leads == list(range(len(leads))), cells
-    finally:
-        context.close()
+    page.goto(base + path.format(**ids))
+    tables = page.locator("table.table-cards")
+    assert tables.count() >= 1
+    for table in tables.all():
+        assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+        assert not table.locator("thead").is_visible()
+        row = table.locator("tbody > tr").first
+        cells = row.evaluate("""tr => [...tr.children].filter(td => td.offsetParent)
+            .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top
+                         || a.getBoundingClientRect().left - b.getBoundingClientRect().left)
+            .map(td => td.className)""")
+        leads = [i for i, c in enumerate(cells) if "card-lead" in c]
+        assert leads and leads == list(range(len(leads))), cells
 
 
-def test_filters_fold_behind_a_button_on_a_phone_only(live, browser):
+def test_filters_fold_behind_a_button_on_a_phone_only(live, page):
     base, _, _ = live
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    try:
-        sign_in(page, base, ACCOUNTS["secretary"][0], PASSWORD)
-        page.goto(base + "/meetings/?year=2021")
-        form = page.locator(".filters-fold form")
-        assert not form.is_visible()
-        page.get_by_text("Фильтры", exact=True).click()
-        assert form.is_visible()
-        page.get_by_role("link", name="Убрать фильтр Год: 2021").click()
-        page.wait_for_url(base + "/meetings/")
-        assert page.locator(".filter-chip").count() == 0
-        page.set_viewport_size({"width": 1366, "height": 768})
-        page.goto(base + "/meetings/")
-        assert page.locator(".filters-fold form").is_visible()
-        assert not page.get_by_text("Фильтры", exact=True).is_visible()
-    finally:
-        context.close()
+    page.goto(base + "/meetings/?year=2021")
+    form = page.locator(".filters-fold form")
+    assert not form.is_visible()
+    page.get_by_text("Фильтры", exact=True).click()
+    assert form.is_visible()
+    page.get_by_role("link", name="Убрать фильтр Год: 2021").click()
+    page.wait_for_url(base + "/meetings/")
+    assert page.locator(".filter-chip").count() == 0
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(base + "/meetings/")
+    assert page.locator(".filters-fold form").is_visible()
+    assert not page.get_by_text("Фильтры", exact=True).is_visible()
 
 
-def test_a_refused_in_place_form_keeps_its_buttons_and_focuses_the_invalid_field(live, browser):
+def test_a_refused_in_place_form_keeps_its_buttons_and_focuses_the_invalid_field(live, page):
     base, _, ids = live
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    try:
-        sign_in(page, base, ACCOUNTS["secretary"][0], PASSWORD)
-        page.goto(f"{base}/meetings/{ids['planned']}")
-        page.evaluate("window.__noReload = true")
-        agenda = page.locator("#agenda")
-        agenda.locator("summary", has_text="Добавить вопрос").click()
-        agenda.locator("form").get_by_role("button", name="Добавить вопрос").click()
-        page.wait_for_selector("#agenda .is-invalid")
-        assert page.evaluate("document.activeElement.classList.contains('is-invalid')")
-        assert page.evaluate("document.activeElement.closest('#agenda') !== null")
-        assert agenda.locator("form").get_by_role("button", name="Добавить вопрос").is_visible()
-        assert page.evaluate("window.__noReload === true")
-    finally:
-        context.close()
+    page.goto(f"{base}/meetings/{ids['planned']}")
+    page.evaluate("window.__noReload = true")
+    agenda = page.locator("#agenda")
+    agenda.locator("summary", has_text="Добавить вопрос").click()
+    agenda.locator("form").get_by_role("button", name="Добавить вопрос").click()
+    page.wait_for_selector("#agenda .is-invalid")
+    assert page.evaluate("document.activeElement.classList.contains('is-invalid')")
+    assert page.evaluate("document.activeElement.closest('#agenda') !== null")
+    assert agenda.locator("form").get_by_role("button", name="Добавить вопрос").is_visible()
+    assert page.evaluate("window.__noReload === true")
