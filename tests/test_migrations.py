@@ -54,6 +54,7 @@ def test_one_account_per_person(app, ctx):
                            {"email": f"u{n}@cluster.test", "active": True, "person": person_id})
     db.session.commit()
     first_id, second_id = db.session.scalars(text("SELECT id FROM users ORDER BY id")).all()
+    db.session.rollback()  # the read's transaction ends: PostgreSQL's DROP TABLE (0030) waits on users for it
     upgrade()
     db.session.expire_all()
     assert db.session.get(User, first_id).person_id == person_id and db.session.get(User, second_id).person_id is None
