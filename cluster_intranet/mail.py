@@ -12,8 +12,11 @@ command, or a background thread started after a request queued messages):
   nobody twice. A crash in the instant between the server's acceptance and the second
   commit leaves the message ``sending``; it is never sent again by itself (the page
   shows it as «не известно»), since a duplicate is what this module exists to prevent;
-- a failed send (connection refused, timeout, a 4xx answer) is tried again, a few times
-  at once and then on each later run, up to MAIL_MAX_ATTEMPTS;
+- a failed send (a 4xx answer, a connection lost under it) is tried again, a few times
+  at once and then on each later run, up to MAIL_MAX_ATTEMPTS; a server that cannot be
+  reached at all (refused, timed out, TLS or login failed) stops the run and costs the
+  messages none of their attempts: an outage of any length loses nothing, each later
+  run (``flask send-mail``, every 10 minutes by deploy/systemd's timer) tries again;
 - an address the server refuses (5xx) is ``refused``: not tried again, and its key is
   freed, so the same message may be queued again once the address is corrected.
 """
@@ -141,6 +144,11 @@ def _finish(message_id: int, **values) -> None:
     db.session.commit()
 
 
+class Unreachable(Exception):
+    """No connection to the SMTP server (refused, timed out, TLS or login failed): no
+    fault of the message being sent."""
+
+
 class _Connection:
     """One SMTP connection for a run, opened when first needed and again after a failure."""
 
@@ -149,7 +157,10 @@ class _Connection:
 
     def send(self, sender: str, recipient: str, content: bytes) -> None:
         if self.smtp is None:
-            self.smtp = smtp_connection()
+            try:
+                self.smtp = smtp_connection()
+            except (smtplib.SMTPException, OSError) as failure:
+                raise Unreachable(f"{type(failure).__name__}: {failure}") from failure
         try:
             self.smtp.sendmail(sender, [recipient], content)
         except (smtplib.SMTPServerDisconnected, OSError):
@@ -205,15 +216,18 @@ def _send_one(message_id: int, connection: _Connection, report: Report, config) 
         return ""
     row = db.session.get(OutgoingMessage, message_id)
     sender, recipient, content, attempts = config["MAIL_SENDER"], row.recipient, row.content, row.attempts
+    earlier_attempts = attempts - 1  # before the claim counted this run's first
     db.session.commit()
-    error, unreachable = "", False
+    error, unreachable, no_server = "", False, False
     for pause in (*RETRY_PAUSE_S, None):
         try:
             connection.send(sender, recipient, content)
+        except Unreachable as failure:
+            error, unreachable, no_server = str(failure), True, True
         except smtplib.SMTPRecipientsRefused as refusal:
             code, text = next(iter(refusal.recipients.values()), (550, b""))
             if 400 <= code < 500:  # a temporary refusal: greylisting, a full mailbox
-                error, unreachable = f"{code} {text.decode('utf-8', 'replace')}", False
+                error, unreachable, no_server = f"{code} {text.decode('utf-8', 'replace')}", False, False
             else:
                 # The key is freed: once the address is corrected the message may be queued again.
                 _finish(message_id, status=REFUSED, error=f"{code} {text.decode('utf-8', 'replace')}"[:2000],
@@ -221,7 +235,7 @@ def _send_one(message_id: int, connection: _Connection, report: Report, config) 
                 report.refused.append(message_id)
                 return ""
         except (smtplib.SMTPException, OSError) as failure:
-            error = f"{type(failure).__name__}: {failure}"
+            error, no_server = f"{type(failure).__name__}: {failure}", False
             unreachable = isinstance(failure, (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected))
         else:
             _finish(message_id, status=SENT, sent_at=clock.utcnow(), error="")
@@ -233,7 +247,8 @@ def _send_one(message_id: int, connection: _Connection, report: Report, config) 
         attempts += 1
         db.session.execute(update(OutgoingMessage).where(OutgoingMessage.id == message_id).values(attempts=attempts))
         db.session.commit()
-    _finish(message_id, status=FAILED, error=error[:2000])
+    # No server to send to: this run's tries are not the message's (it keeps its attempts).
+    _finish(message_id, status=FAILED, error=error[:2000], **({"attempts": earlier_attempts} if no_server else {}))
     report.failed.append(message_id)
     return error[:2000] if unreachable else ""
 

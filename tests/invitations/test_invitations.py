@@ -242,14 +242,48 @@ def test_a_server_down_leaves_them_queued_for_the_next_run(world, mailbox, secre
     assert mailbox.messages == []
     rows = db.session.scalars(select(OutgoingMessage)).all()
     assert {r.status for r in rows} == {"failed"} and "ConnectionRefusedError" in rows[0].error
-    # The first was tried three times; the server down, the second waits for the next run.
-    assert sorted(r.attempts for r in rows) == [0, 3] and "ConnectionRefusedError" in rows[1].error
+    # The first was tried three times, the second waits for the next run; a server down
+    # costs neither of them an attempt.
+    assert [r.attempts for r in rows] == [0, 0] and "ConnectionRefusedError" in rows[1].error
     page = secretary.get(f"/invitations/meetings/{world.id}").get_data(as_text=True)
     assert "не удалось отправить" in page
     monkeypatch.setitem(app.config, "MAIL_PORT", port)  # the server is back
     result = runner.invoke(args=["send-mail"])
     assert "Отправлено писем: 2" in result.output, result.output
     assert len(mailbox.messages) == 2
+
+
+def test_an_outage_longer_than_the_attempts_loses_no_invitation(world, mailbox, secretary, app, monkeypatch, runner):
+    port = app.config["MAIL_PORT"]
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # the server is down…
+    press(secretary, world.id)
+    for _ in range(app.config["MAIL_MAX_ATTEMPTS"]):  # …for more runs of the timer than a message has attempts
+        assert "Отправлено писем: 0; не удалось: 2" in runner.invoke(args=["send-mail"]).output
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    result = runner.invoke(args=["send-mail"])
+    assert "Отправлено писем: 2" in result.output, result.output
+    assert sorted(m["To"].addresses[0].addr_spec for m in mailbox.messages) == ["belyaev@cluster.test", "kuskova@cluster.test"]
+
+
+def test_a_message_the_server_keeps_failing_is_given_up(world, mailbox, secretary, app, monkeypatch, runner):
+    """A failure of the message itself (the server answers, and refuses it for now) spends
+    its attempts: after MAIL_MAX_ATTEMPTS it is no longer tried; the others are sent."""
+    real_send = mail._Connection.send
+
+    def busy_for_kuskova(self, sender, recipient, content):
+        if recipient == "kuskova@cluster.test":
+            raise smtplib.SMTPRecipientsRefused({recipient: (452, b"4.2.2 Mailbox full")})
+        return real_send(self, sender, recipient, content)
+
+    monkeypatch.setattr(mail._Connection, "send", busy_for_kuskova)
+    press(secretary, world.id)
+    for _ in range(3):
+        runner.invoke(args=["send-mail"])
+    rows = {r.recipient: r for r in db.session.scalars(select(OutgoingMessage))}
+    assert rows["belyaev@cluster.test"].status == "sent"
+    full = rows["kuskova@cluster.test"]
+    assert (full.status, full.attempts) == ("failed", app.config["MAIL_MAX_ATTEMPTS"]) and "Mailbox full" in full.error
+    assert [m["To"].addresses[0].addr_spec for m in mailbox.messages] == ["belyaev@cluster.test"]
 
 
 def test_the_section_says_why_there_is_nobody_to_invite(world, secretary):
