@@ -107,17 +107,19 @@ def press_release():
     return doc
 
 
-# Widths that hold the longest word of each column at 12 pt («Ответственный», «Опубликовано»,
-# «Официальные»): 257 mm, the landscape page's text width.
+# Widths that hold the longest word of each column at 12 pt with the cells' 2 × 1.9 mm
+# margins («08.12.2021 –» 22 mm, «Мероприятие» 24.4 mm, «Официальные» 25.5 mm, «Ответственный»
+# in bold 32.5 mm, «Опубликовано» 26.4 mm; an organizer's «промышленности» 32 mm,
+# «Томскнефтехима»» 35 mm): 257 mm, the landscape page's text width.
 PLAN_COLUMNS = [
     ("№", Mm(10), "{{ e.number }}", CENTER),
-    ("Мероприятие", Mm(50), "{{ e.title|quotes }}", LEFT),
-    ("Сроки", Mm(30), "{{ e.when }}", CENTER),
-    ("Формат", Mm(26), "{{ e.format }}", LEFT),
-    ("Организатор", Mm(36), "{{ e.organizer|quotes }}", LEFT),
+    ("Мероприятие", Mm(49), "{{ e.title|quotes }}", LEFT),
+    ("Сроки", Mm(27), "{{ e.when }}", CENTER),
+    ("Формат", Mm(29), "{{ e.format }}", LEFT),
+    ("Организатор", Mm(39), "{{ e.organizer|quotes }}", LEFT),
     ("Каналы", Mm(31), "{{ e.channels }}", LEFT),
     ("Ответственный", Mm(38), "{{ e.responsible }}", LEFT),
-    ("Статус", Mm(36), "{% if e.cancelled %}ОТМЕНЕНО{% if e.cancel_reason %}: {{ e.cancel_reason|quotes }}{% endif %}"
+    ("Статус", Mm(34), "{% if e.cancelled %}ОТМЕНЕНО{% if e.cancel_reason %}: {{ e.cancel_reason|quotes }}{% endif %}"
                        "{% else %}{{ e.status }}{% endif %}", LEFT),
 ]
 

@@ -17,6 +17,16 @@ from .support import seed_context_copy
 
 
 @pytest.fixture
+def demo_app(tmp_path):
+    """An app for the demo contexts (no database is read): once, not per database backend."""
+    from cluster_intranet import create_app
+
+    app = create_app({"SECRET_KEY": "demo-contexts", "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite'}"})
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
 def seed_context() -> dict:
     """A fresh copy of the seed protocol context (tests may change it)."""
     return seed_context_copy()
