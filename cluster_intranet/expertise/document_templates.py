@@ -119,9 +119,10 @@ def expert_checklist():
     para(doc, "Замечания и предложения: {{ remarks }}", indent=False)
     tag(doc, "endif")
     tag(doc, "if submitted_on")
-    para(doc, "Чек-лист заполнен {{ submitted_on|ru_date }}", indent=False, before=Pt(6))
+    # The date stays on the page of the expert's signature below it.
+    para(doc, "Чек-лист заполнен {{ submitted_on|ru_date }}", indent=False, before=Pt(6), keep_with_next=True)
     tag(doc, "endif")
-    para(doc, before=Pt(18), indent=False)
+    para(doc, before=Pt(18), indent=False, keep_with_next=True)
     table = borderless_table(doc, 1, [Mm(100), Mm(60), width - Mm(160)])
     signature_line(table.rows[0], "Эксперт", "{{ expert.short_name_reversed }}", line="_______________", room=None)
     closing_paragraph(doc)

@@ -44,6 +44,7 @@ BLOCKS = {
     "extract": (_last_decision_padded, "Верно", "Е.В. Жарких", {}),
     "expert_conclusion": (_pad("conclusion_text"), "Эксперты:", "А.В. Соколов", {"concluded_on": None, "secretary": None}),
     "approval_sheet": (_pad("decision"), "СОГЛАСОВАНО:", "«___»", {}),
+    "expert_checklist": (_pad("remarks"), "Чек-лист заполнен", "А.В. Соколов", {}),
 }
 
 
@@ -88,16 +89,6 @@ def _lines_left(pdf: Path, marker: str) -> int:
     assert found, f"{marker!r} is not in the document"
     y, bottom = found
     return int((bottom - y) / 16.1)  # 14 pt, single spacing
-
-
-@pytest.fixture
-def demo_app(tmp_path):
-    """An app for the demo contexts (no database is read): once, not per database backend."""
-    from cluster_intranet import create_app
-
-    app = create_app({"SECRET_KEY": "signature-pages", "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite'}"})
-    with app.app_context():
-        yield app
 
 
 def test_no_signature_block_starts_on_a_page_without_its_first_signature(demo_app, tmp_path):
