@@ -71,8 +71,9 @@ def press_release():
 
     tag(doc, "if event.cancelled")
     centered(doc, "ОТМЕНЕНО", bold=True, before=SECTION_GAP)
-    centered(doc, "Мероприятие отменено{% if event.cancel_reason %}: {{ event.cancel_reason|quotes }}{% endif %}. "
-                  "Материал не публикуется.")  # fmt: skip
+    # One full stop after a reason that ends with one («… на октябрь 2022 г.»).
+    centered(doc, "{% filter sentence %}Мероприятие отменено{% if event.cancel_reason %}: {{ event.cancel_reason|quotes }}"
+                  "{% endif %}{% endfilter %} Материал не публикуется.")  # fmt: skip
     tag(doc, "endif")
     centered(doc, "{{ event.title|quotes }}", bold=True, before=SECTION_GAP)
     para(doc, "Когда: {{ event.when }}", align=LEFT, indent=False, before=SECTION_GAP)

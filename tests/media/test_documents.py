@@ -77,9 +77,12 @@ def test_a_cancelled_events_press_release_says_so_and_the_contact_reads_in_the_g
     person = factories.person(surname="Жарких", first_name="Елена", patronymic="Викторовна", organization_id=department.id,
                               position="главный специалист")  # fmt: skip
     event = make_event(approved_plan(), title="Форум", status="cancelled", cancel_reason="Карантин", responsible_id=person.id)
+    moved = make_event(approved_plan(), title="Акция", status="cancelled", cancel_reason="Перенесено на октябрь 2022 г.")
     db.session.commit()
     text = text_of(viewer.get(f"/media/events/{event.id}/press-release.docx").data)
     assert "ОТМЕНЕНО\nМероприятие отменено: Карантин. Материал не публикуется." in text
+    moved_text = text_of(viewer.get(f"/media/events/{moved.id}/press-release.docx").data)
+    assert "Мероприятие отменено: Перенесено на октябрь 2022 г. Материал не публикуется." in moved_text  # not «г..»
     assert "главный специалист Департамента промышленности и энергетики Администрации Томской области" in text
 
 
