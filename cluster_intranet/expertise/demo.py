@@ -209,6 +209,7 @@ def _sessions(version: ChecklistVersion, programmes: dict[str, Programme], peopl
     proposal = services.results(data).proposal or Verdict.RECOMMEND
     documents.confirm_conclusion(data, proposal.value, "Программа рекомендована к согласованию работодателями — участниками кластера.", admin)
     done.concluded_on = done.programme.decided_on = dt.date(2021, 12, 3)  # a record of the past
+    done.documents_snapshot = documents.freeze(data)  # its documents dated so too, not the day of loading
 
     # A session in progress: one expert submitted, one halfway, one has not started.
     current = services.save_session(ExpertSession(), {
