@@ -9,14 +9,16 @@ pg_restore for this; the commands say so.
 Materials of meetings are in the database unless MATERIALS_DIR is set; then their files
 (named by their SHA-256, never changed) are copied into ``PATH.materials/`` beside the
 copy (hard links where the file system allows: a nightly copy costs only the new files),
-and a restore puts back those missing from MATERIALS_DIR.
+and a restore puts back those missing from MATERIALS_DIR. Both hold the directory's lock
+from the database's snapshot to the last file, so no sweep of unreferenced files
+(materials.services.sweep_files) removes one in between.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import sqlite3
-from contextlib import closing
+from contextlib import AbstractContextManager, closing, nullcontext
 from pathlib import Path
 
 import click
@@ -26,6 +28,7 @@ from flask.cli import with_appcontext
 
 from . import clock
 from .extensions import db
+from .materials.services import directory_lock
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30  # how long a copy waits for a writer to finish
@@ -76,23 +79,32 @@ def backup(path: Path) -> None:
         raise click.ClickException("Копия не может заменить саму базу данных: укажите другой файл.")
     partial = path.with_name(path.name + ".part")
     partial.unlink(missing_ok=True)
-    _copy(live, partial)
-    problem = check_backup(partial)
-    if problem:
-        partial.unlink(missing_ok=True)
-        raise click.ClickException(f"Копия не прошла проверку: {problem}")
-    partial.replace(path)  # the file at PATH is always a whole copy
-    click.echo(f"Резервная копия записана: {path} ({path.stat().st_size // 1024} КБ).")
     materials = _materials_dir()
-    if materials is not None and materials.is_dir():
-        target = path.with_name(path.name + ".materials")
-        copied = copy_files(materials, target)
-        click.echo(f"Файлы материалов скопированы: {target} (новых: {copied}).")
+    with _materials_locked(materials):
+        _copy(live, partial)
+        problem = check_backup(partial)
+        if problem:
+            partial.unlink(missing_ok=True)
+            raise click.ClickException(f"Копия не прошла проверку: {problem}")
+        partial.replace(path)  # the file at PATH is always a whole copy
+        click.echo(f"Резервная копия записана: {path} ({path.stat().st_size // 1024} КБ).")
+        if materials is not None:
+            target = path.with_name(path.name + ".materials")
+            copied = copy_files(materials, target)
+            click.echo(f"Файлы материалов скопированы: {target} (новых: {copied}).")
 
 
 def _materials_dir() -> Path | None:
     directory = current_app.config.get("MATERIALS_DIR")
     return Path(directory) if directory else None
+
+
+def _materials_locked(materials: Path | None) -> AbstractContextManager:
+    """MATERIALS_DIR's lock, while a copy is taken or put back."""
+    if materials is None:
+        return nullcontext()
+    materials.mkdir(parents=True, exist_ok=True)
+    return directory_lock(materials)
 
 
 def copy_files(source: Path, target: Path) -> int:
@@ -162,11 +174,12 @@ def restore(path: Path, yes: bool) -> None:
         _copy(live, kept)
         click.echo(f"Прежняя база данных сохранена: {kept}")
     db.engine.dispose()  # this process's own connections must not outlive the old content
-    _copy(path, live, standalone=False)  # the live database stays in WAL mode
-    click.echo(f"База данных восстановлена из {path}.")
     materials, files = _materials_dir(), path.with_name(path.name + ".materials")
-    if materials is not None and files.is_dir():
-        click.echo(f"Файлы материалов восстановлены: {copy_files(files, materials)}.")
+    with _materials_locked(materials if files.is_dir() else None):
+        _copy(path, live, standalone=False)  # the live database stays in WAL mode
+        click.echo(f"База данных восстановлена из {path}.")
+        if materials is not None and files.is_dir():
+            click.echo(f"Файлы материалов восстановлены: {copy_files(files, materials)}.")
     with closing(sqlite3.connect(live)) as conn:
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     if revision != _migration_scripts().get_current_head():

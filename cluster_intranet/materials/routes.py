@@ -199,9 +199,13 @@ def move(material_id: int, direction: str):
 def delete(material_id: int):
     material = _material_or_404(material_id)
     meeting_id, title = material.meeting_id, material.title
+
+    def deleted(_):
+        services.sweep_files(current_app.config["MATERIALS_DIR"])  # committed: its files go too
+        return _answer(meeting_id, done=f"Материал «{title}» удалён.")
+
     return apply_change(
-        None, lambda: services.delete_material(material), services.MaterialError, back=_back(meeting_id),
-        done=lambda _: _answer(meeting_id, done=f"Материал «{title}» удалён."),
+        None, lambda: services.delete_material(material), services.MaterialError, back=_back(meeting_id), done=deleted,
     )
 
 

@@ -5,14 +5,22 @@ document, a .pdf must begin as a PDF does, and so on; the name's extension must 
 same. Files are kept in the database by default (one backup holds everything) or, with
 MATERIALS_DIR set, in that directory under their SHA-256 (written before the row is
 committed: a failed commit leaves at most an unreferenced file, never a row without one).
+Files no version refers to any more are removed by ``sweep_files`` after the commit that
+dropped them (a material deleted, a protocol upload discarded or expired).
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
+import re
+import secrets
 import tempfile
+import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -126,15 +134,78 @@ def _store(data: bytes, directory: str | None) -> tuple[str, bytes | None]:
     if not directory:
         return sha256, data
     path = _path(directory, sha256)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written whole under another name, then renamed: a reader never sees half a file.
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".upload-", delete=False) as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp.name, path)
+    try:
+        os.utime(path)  # kept already: touched, so a sweep before this row's commit leaves it
+        return sha256, None
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole under another name, then renamed: a reader never sees half a file.
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".upload-", delete=False) as tmp:
+        tmp.write(data)
+        tmp.flush()
+        os.fsync(tmp.fileno())
+    os.replace(tmp.name, path)
     return sha256, None
+
+
+SWEEP_GRACE_S = 3600  # a file written or touched this recently may be an upload not committed yet
+STORED_NAME = re.compile(r"[0-9a-f]{64}")
+
+
+@contextmanager
+def directory_lock(directory: str | Path, *, wait: bool = True) -> Iterator[bool]:
+    """Holds MATERIALS_DIR's lock (a backup copying it, a sweep removing from it); yields
+    False when ``wait`` is off and another process holds it."""
+    with open(Path(directory) / ".lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def sweep_files(directory: str | None) -> int:
+    """Removes from ``directory`` (MATERIALS_DIR) the files no version refers to — a
+    deleted material's, a discarded or expired protocol upload's, an upload whose commit
+    failed — and what interrupted writes left; call it after the commit that dropped
+    them. The number of files removed (none while a backup is copying the directory).
+
+    An upload of the same bytes may be on its way meanwhile: ``_store`` touches the file
+    before its row is committed, so a file touched within SWEEP_GRACE_S stays. A file is
+    moved aside before its age is read: an upload that touched it just before gets it
+    back, one that comes just after finds it gone and writes it again."""
+    if not directory or not Path(directory).is_dir():
+        return 0
+    with directory_lock(directory, wait=False) as locked:
+        if not locked:
+            return 0
+        referenced = set(db.session.scalars(select(MaterialVersion.sha256).distinct()))
+        cutoff = time.time() - SWEEP_GRACE_S
+        removed = 0
+        for path in Path(directory).glob("??/*"):
+            if path.name.startswith("."):  # an interrupted upload's or sweep's temporary file
+                with suppress(FileNotFoundError):
+                    if path.stat().st_mtime < cutoff:
+                        path.unlink()
+                continue
+            if path.name in referenced or not STORED_NAME.fullmatch(path.name):
+                continue
+            aside = path.with_name(f".sweep-{secrets.token_hex(4)}-{path.name}")
+            try:
+                os.rename(path, aside)
+            except FileNotFoundError:
+                continue
+            if aside.stat().st_mtime >= cutoff:
+                os.replace(aside, path)  # an upload of these bytes is on its way
+            else:
+                aside.unlink()
+                removed += 1
+        return removed
 
 
 def read_content(version: MaterialVersion, directory: str | None) -> bytes:
@@ -278,8 +349,8 @@ def move_material(material: Material, step: int) -> None:
 
 
 def delete_material(material: Material) -> None:
-    """Deletes the material and all its versions (files kept in MATERIALS_DIR stay:
-    another version or a backup may share them)."""
+    """Deletes the material and all its versions (files kept in MATERIALS_DIR go with
+    ``sweep_files`` after the commit, unless another version has the same bytes)."""
     _check_open(material.meeting)
     db.session.delete(material)
     db.session.flush()

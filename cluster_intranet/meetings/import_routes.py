@@ -16,6 +16,7 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..forms import Form
+from ..materials import services as materials
 from ..materials.models import MaterialVersion
 from ..materials.routes import send_version
 from . import bp
@@ -58,6 +59,7 @@ def import_protocol():
         if not files and not form.text.data:
             form.files.errors.append("Выберите файлы протоколов или вставьте текст.")
         db.session.commit()
+        materials.sweep_files(current_app.config["MATERIALS_DIR"])  # uploads expired meanwhile
         kept = [row for _, row, _ in results if row is not None]
         if len(kept) == 1 and len(results) == 1 and not form.text.errors:
             target = url_for("meetings.review_import", import_id=kept[0].id)
@@ -136,6 +138,7 @@ def discard_import(import_id: int):
         flash(str(refusal), "danger")
     else:
         db.session.commit()
+        materials.sweep_files(current_app.config["MATERIALS_DIR"])
         flash(f"Загрузка «{row.filename}» удалена.", "success")
     return redirect(url_for("meetings.import_protocol"), 303)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import time
 import zipfile
 
 import openpyxl
@@ -271,3 +273,57 @@ def test_full_protocol_lists_the_materials_as_appendices(secretary, meeting):
     lines = docx_paragraphs(secretary.get(f"/documents/meetings/{meeting.id}/protocol.docx?form=full").data)
     at = lines.index("Приложения:")
     assert lines[at + 1 : at + 3] == ["1. Положение о кластере.", "2. Смета расходов (к вопросу 1)."]
+
+
+def stored_files(directory) -> list[str]:
+    return sorted(p.name for p in directory.rglob("*") if p.is_file() and p.name != ".lock")
+
+
+def age(directory, hours: float = 2) -> None:
+    """Makes every stored file look written ``hours`` ago (older than the sweep's grace)."""
+    then = time.time() - hours * 3600
+    for path in directory.rglob("*"):
+        if path.is_file():
+            os.utime(path, (then, then))
+
+
+def test_a_deleted_materials_file_leaves_the_directory(app, secretary, meeting, tmp_path, monkeypatch):
+    directory = tmp_path / "materials"
+    monkeypatch.setitem(app.config, "MATERIALS_DIR", str(directory))
+    upload(secretary, meeting.id, "Справка.docx", make_docx("Справка"))
+    upload(secretary, meeting.id, "Смета.pdf", PDF)
+    upload(secretary, meeting.id, "Смета (копия).pdf", PDF)  # the same bytes: one file for two materials
+    note, sheet, copy = materials_of(meeting.id)
+    age(directory)
+    interrupted = directory / note.current.sha256[:2] / ".upload-crashed"
+    interrupted.write_bytes(b"half a file")
+    os.utime(interrupted, (time.time() - 7200,) * 2)
+    assert secretary.hx("post", f"/materials/{note.id}/delete").status_code == 200
+    assert stored_files(directory) == [sheet.current.sha256]  # and what the interrupted upload left is gone
+    # A file another material still has stays; with the last one it goes.
+    assert secretary.hx("post", f"/materials/{sheet.id}/delete").status_code == 200
+    assert stored_files(directory) == [copy.current.sha256]
+    assert secretary.get(f"/materials/{copy.id}/file").data == PDF
+    assert secretary.hx("post", f"/materials/{copy.id}/delete").status_code == 200
+    assert stored_files(directory) == []
+
+
+def test_a_sweep_leaves_the_file_of_an_upload_on_its_way(app, secretary, meeting, tmp_path, monkeypatch):
+    """Deleted, then the same bytes uploaded again before the sweep: the upload has touched
+    the file before its commit, so the sweep leaves it; an unreferenced file written just
+    now (an upload not committed yet) stays too, and nothing goes while a backup holds the
+    directory."""
+    directory = tmp_path / "materials"
+    monkeypatch.setitem(app.config, "MATERIALS_DIR", str(directory))
+    upload(secretary, meeting.id, "Смета.pdf", PDF)
+    [sheet] = materials_of(meeting.id)
+    age(directory)
+    services.delete_material(sheet)
+    db.session.commit()
+    sha256, content = services._store(PDF, str(directory))  # an upload of the same file, not committed yet
+    assert content is None and services.sweep_files(str(directory)) == 0
+    assert stored_files(directory) == [sha256]
+    age(directory)
+    with services.directory_lock(str(directory)):
+        assert services.sweep_files(str(directory)) == 0
+    assert services.sweep_files(str(directory)) == 1 and stored_files(directory) == []

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import time
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from cluster_intranet import clock
 from cluster_intranet.decisions.models import Decision, DecisionStatus
 from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
@@ -121,3 +124,38 @@ def test_a_responsible_must_be_linked(secretary, demo, ctx):
                                                                **{f"person-{i}": "" for i in range(people)}})
     assert refused.status_code == 422 and "ответственный исполнитель" in refused.get_data(as_text=True)
     assert _counts() == before
+
+
+def test_a_discarded_or_expired_uploads_file_leaves_the_directory(app, secretary, demo, ctx, tmp_path, monkeypatch):
+    directory = tmp_path / "materials"
+    monkeypatch.setitem(app.config, "MATERIALS_DIR", str(directory))
+
+    def stored() -> set[str]:
+        return {p.name for p in directory.rglob("*") if p.is_file() and not p.name.startswith(".")}
+
+    def uploads() -> list[MaterialVersion]:
+        db.session.rollback()  # a fresh read
+        return list(db.session.scalars(select(MaterialVersion).where(MaterialVersion.lines.is_not(None)).order_by(MaterialVersion.id)))
+
+    def aged(days: int) -> None:  # the uploads and their files as of ``days`` ago
+        db.session.execute(MaterialVersion.__table__.update().values(uploaded_at=clock.utcnow() - dt.timedelta(days=days)))
+        db.session.commit()
+        for path in directory.rglob("*"):
+            os.utime(path, (time.time() - days * 86400,) * 2)
+
+    first = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    first_id = int(first.headers["Location"].rsplit("/", 1)[1])
+    first_file = db.session.get(MaterialVersion, first_id).sha256
+    assert stored() == {first_file}
+    aged(days=1)
+    assert secretary.post(f"/meetings/import/{first_id}/discard").status_code == 303
+    assert uploads() == [] and stored() == set()
+    # An upload never confirmed goes after a week (at the next upload), its file with it.
+    second = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes().replace(b"2021", b"2020"))
+    second_id = int(second.headers["Location"].rsplit("/", 1)[1])
+    second_file = db.session.get(MaterialVersion, second_id).sha256
+    aged(days=8)
+    third = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    third_id = int(third.headers["Location"].rsplit("/", 1)[1])
+    assert [row.id for row in uploads()] == [third_id] and second_file not in stored()
+    assert stored() == {uploads()[0].sha256}
