@@ -28,9 +28,11 @@ def optional(max_length: int):
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-# The range of the databases' BIGINT: a larger number is no id, count or page of this
-# app, and the drivers refuse to bind it (OverflowError).
-LARGEST_INT = 2**63 - 1
+# The range of the databases' INTEGER (PostgreSQL's is 32 bits; every id and number column
+# of this app is one): a larger number is no id, count or page of this app, PostgreSQL
+# refuses to compare a column with it ("integer out of range") and, above 2^63, the
+# drivers refuse to bind it (OverflowError).
+LARGEST_INT = 2**31 - 1
 TOO_LARGE = "Слишком большое число."
 
 
@@ -42,6 +44,16 @@ def db_int(value) -> int:
     if not -LARGEST_INT <= number <= LARGEST_INT:
         raise ValueError(TOO_LARGE)
     return number
+
+
+def parse_id(text: str) -> int | None:
+    """The id written in a request's text (ASCII digits within the range), else None: for
+    values read without a form (``"²".isdigit()`` is true, but ``int("²")`` fails)."""
+    if text.isascii() and text.isdigit():
+        number = int(text)
+        if number <= LARGEST_INT:
+            return number
+    return None
 
 
 def _clean(value):

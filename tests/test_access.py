@@ -365,7 +365,8 @@ def test_role_matrix(app, ids, login_as, role):
 # --- hostile values in every path segment and query argument -----------------------------
 
 HUGE_ID = str(2**64 + 7)  # above BIGINT: no driver may be asked to bind it
-HOSTILE = [HUGE_ID, "-" + HUGE_ID, "a\x00b", "1\r\n2", "\t1", "1%0d%0a"]
+BEYOND_INTEGER = str(2**31)  # above PostgreSQL's INTEGER, the type of every id: "integer out of range"
+HOSTILE = [HUGE_ID, "-" + HUGE_ID, BEYOND_INTEGER, "²", "a\x00b", "1\r\n2", "\t1", "1%0d%0a"]  # "²".isdigit(), int("²") fails
 
 
 def query_names() -> list[str]:

@@ -65,10 +65,11 @@ def test_nul_bytes_are_refused_not_taken_for_an_outage(app, viewer, url):
     assert "База данных не отвечает" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url", ["/meetings/99999999999999999999999", "/meetings/?page=99999999999999999999999",
-                                 "/decisions/?person=99999999999999999999999", "/calendar/meetings/18446744073709551616.ics"])
-def test_ids_above_bigint_answer_404_or_the_page(app, viewer, url):
-    assert viewer.get(url).status_code in {200, 404}
+@pytest.mark.parametrize("number", ["99999999999999999999999", "2147483648"])  # above BIGINT; above PostgreSQL's INTEGER
+@pytest.mark.parametrize("url", ["/meetings/{}", "/meetings/?page={}", "/decisions/?person={}", "/calendar/meetings/{}.ics",
+                                 "/directory/people/{}", "/meetings/next-number?council_id={}"])
+def test_ids_out_of_the_integer_range_answer_404_or_the_page(app, viewer, url, number):
+    assert viewer.get(url.format(number)).status_code in {200, 404}
 
 
 def test_login_limit_counts_per_account_and_says_when_to_retry(limited_app, app, ctx):

@@ -36,7 +36,7 @@ from ..councils.models import Council, CouncilMember
 from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..directory.models import Organization, Person
 from ..extensions import db
-from ..forms import LARGEST_INT
+from ..forms import parse_id
 from ..media.models import EventFormat, EventStatus, MediaEvent
 from ..meetings.models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
 from ..text import date_range, days, ru_date, short_date, short_name
@@ -102,8 +102,8 @@ def find_feed(slug: str) -> Feed | None:
     if slug in FIXED_FEEDS:
         return FIXED_FEEDS[slug]
     prefix, _, number = slug.partition("-")
-    if prefix == "council" and number.isascii() and number.isdigit() and not number.startswith("0"):
-        council = db.session.get(Council, int(number)) if int(number) <= LARGEST_INT else None
+    if prefix == "council" and parse_id(number) and not number.startswith("0"):
+        council = db.session.get(Council, parse_id(number))
         return council_feed(council) if council else None
     return None
 

@@ -908,7 +908,7 @@ def parse_value(criterion: Criterion, raw: str | None) -> int | None:
     if raw == "":
         return None
     allowed = {value for value, _ in criterion.options}
-    if not raw.lstrip("-").isdigit() or int(raw) not in allowed:
+    if not (raw.isascii() and raw.lstrip("-").isdigit()) or int(raw) not in allowed:
         raise ExpertiseError("Выберите один из предложенных вариантов ответа.")
     return int(raw)
 

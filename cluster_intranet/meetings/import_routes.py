@@ -15,7 +15,7 @@ from wtforms import MultipleFileField, TextAreaField
 from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
-from ..forms import Form
+from ..forms import Form, parse_id
 from ..materials import services as materials
 from ..materials.models import MaterialVersion
 from ..materials.routes import send_version
@@ -79,8 +79,7 @@ def _choices(review: saving.Review) -> saving.Choices:
     form = request.form
 
     def number(name):
-        value = form.get(name, "").strip()
-        return int(value) if value.isdigit() else None
+        return parse_id(form.get(name, "").strip())
 
     try:
         on = date.fromisoformat(form.get("date", ""))

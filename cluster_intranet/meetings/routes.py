@@ -17,7 +17,7 @@ from ..councils.models import Council
 from ..decisions.models import Decision
 from ..directory.models import NAME_ORDER, Person
 from ..extensions import db
-from ..forms import Form, db_int
+from ..forms import Form, db_int, parse_id
 from ..search import search_count_limit
 from ..web import after_change, apply_change, error_page, form_page, fragment, notice, page_or_fragment, paginate, wants_fragment
 from . import bp, markup, services
@@ -73,7 +73,7 @@ def next_number():
     """The proposed protocol number for the council and date chosen in the form."""
     council_id = request.args.get("council_id", type=db_int)
     date = request.args.get("date", "")
-    year = int(date[:4]) if date[:4].isdigit() else clock.local_today().year
+    year = parse_id(date[:4]) or clock.local_today().year
     number = services.next_number(council_id, year) if council_id else 1
     return render_template("meetings/_number_input.html", number=number)
 

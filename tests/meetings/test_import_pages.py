@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import time
 from pathlib import Path
 
@@ -159,3 +160,31 @@ def test_a_discarded_or_expired_uploads_file_leaves_the_directory(app, secretary
     third_id = int(third.headers["Location"].rsplit("/", 1)[1])
     assert [row.id for row in uploads()] == [third_id] and second_file not in stored()
     assert stored() == {uploads()[0].sha256}
+
+
+# An id beyond BIGINT, one beyond PostgreSQL's INTEGER, a digit int() refuses, NUL, a line break.
+HOSTILE_CHOICES = [str(2**64 + 7), str(2**31), "²", "a\x00b", "1\r\n2"]
+
+
+def test_hostile_review_choices_are_refused_never_a_500(secretary, demo, ctx):
+    """The review form is read without a form class: each of its fields in turn (council,
+    number, date, every person, new organisation and decision's item) with each hostile
+    value, the others as proposed, is refused with a reason or imported, never a 5xx."""
+    # The guest's organisation renamed: a new one, so the form has a field for it too.
+    text = FULL_TEXT.read_text(encoding="utf-8").replace("Региональный центр", "Областной центр").encode()
+    page = secretary.get(_upload(secretary, "эксперты.txt", text).headers["Location"])
+    names = sorted(set(re.findall(r'name="((?:person|organization|item)-\d+|council_id|number|date)"', page.get_data(as_text=True))))
+    assert {"council_id", "number", "date", "person-0", "organization-0"} <= set(names), names
+    statuses = {}
+    for n, (name, value) in enumerate((name, value) for name in names for value in HOSTILE_CHOICES):
+        upload = _upload(secretary, "эксперты.txt", text)
+        # A number of its own each time: an import that goes through leaves the next one free.
+        data = {"council_id": "2", "number": str(10 + n), "date": "2021-11-17", name: value}
+        answer = secretary.post(upload.headers["Location"], data=data)
+        statuses[name, value] = answer.status_code
+        assert answer.status_code in {303, 422}, (name, value, answer.status_code)
+    # No council, no number, no such person: refused with the reason, as any wrong choice.
+    for value in HOSTILE_CHOICES:
+        assert statuses["council_id", value] == statuses["number", value] == 422, value
+    for value in HOSTILE_CHOICES[:3]:
+        assert statuses["person-0", value] == 422, value

@@ -25,6 +25,7 @@ from ...decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ...directory.models import Organization, Person
 from ...documents.pdf import ConversionError, convert_to_docx
 from ...extensions import db
+from ...forms import parse_id
 from ...search import fold
 from .. import services as meetings
 from ...materials import services as materials
@@ -262,15 +263,16 @@ def _people(parsed: ParsedProtocol, found: matcher.Matches, choices: Choices) ->
         key: choices.people.get(key, str(match.person_id) if match.person_id else "new")
         for key, match in found.people.items()
     }
-    wanted = {int(v) for v in chosen.values() if v.isdigit()}
+    wanted = {parse_id(v) for v in chosen.values()} - {None}
     existing = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(wanted)))} if wanted else {}
     out = {}
     for key, match in found.people.items():
         choice = chosen[key]
         if choice.isdigit():
-            if int(choice) not in existing:
+            person = existing.get(parse_id(choice))
+            if person is None:
                 raise ImportRefused(f"{match.written}: такого сотрудника нет в справочнике.", f"person-{key}")
-            out[key] = existing[int(choice)]
+            out[key] = person
         elif choice == "new":
             out[key] = _new_person(match, found, choices, organizations)
         elif key in responsible:
