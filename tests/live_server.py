@@ -127,3 +127,34 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
+
+
+# The words of the page's elements matched by a selector that the browser printed on two
+# lines («Опублик/овано», «1./1»); a hyphenated word may break after its hyphen.
+_BROKEN_WORDS = """selector => {
+    const broken = [];
+    for (const element of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const word of node.data.matchAll(/[^\\s\\-–—]+/g)) {
+                const range = document.createRange();
+                range.setStart(node, word.index);
+                range.setEnd(node, word.index + word[0].length);
+                const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+                if (lines.size > 1) broken.push(word[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+def broken_words(page, selector: str) -> list[str]:
+    """The words in ``selector``'s elements broken across lines, at phone and desktop widths."""
+    broken = []
+    size = page.viewport_size
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        broken += page.evaluate(_BROKEN_WORDS, selector)
+    page.set_viewport_size(size)
+    return broken

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import BROWSER_TESTS, browser_page, serve
+from tests.live_server import BROWSER_TESTS, broken_words, browser_page, serve
 
 pytestmark = BROWSER_TESTS
 
@@ -106,6 +106,7 @@ def test_an_evaluation_with_a_returned_checklist_from_the_pages_to_the_documents
         expect(page.locator("#conclusion")).to_contain_text(", Петрова А.А.")
         expect(page.locator("#conclusion")).not_to_contain_text("г..")
         expect(page.locator("#conclusion")).not_to_contain_text("@")
+        assert broken_words(page, ".results-table td, .results-table th") == []  # «1.1» and words whole
 
         conclusion_name, conclusion = _download(page, "Экспертное заключение (.docx)")
         sheet_name, sheet = _download(page, "Лист согласования (.docx)")

@@ -11,7 +11,7 @@ from datetime import date, time
 import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import BROWSER_TESTS, browser_page, serve
+from tests.live_server import BROWSER_TESTS, broken_words, browser_page, serve
 
 pytestmark = BROWSER_TESTS
 
@@ -126,6 +126,7 @@ def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
         expect(page.locator(".calendar-agenda")).to_contain_text("16 марта")
 
         page.goto(f"{base}/media/plans/{data['plan']}")
+        assert broken_words(page, ".media-events td, .media-events th") == []  # «Опубликовано» whole
         docx_name, plan_docx = _download(page, lambda: page.get_by_role("link", name="Скачать .docx").click())
         xlsx_name, plan_xlsx = _download(page, lambda: page.get_by_role("link", name="Скачать .xlsx").click())
         page.goto(f"{base}/media/events/{data['tour']}")
