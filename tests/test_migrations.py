@@ -101,3 +101,26 @@ def test_protocol_imports_move_into_the_materials_storage(app, ctx):
     assert db.session.scalar(text("SELECT count(*) FROM materials")) == 0
     db.session.rollback()
     upgrade()
+
+
+def test_an_approved_media_plan_keeps_its_approvers_position(app, ctx):
+    """0031: a plan approved before it gets the approver's position of that day; «УТВЕРЖДАЮ» keeps it from then on."""
+    from cluster_intranet.media.models import MediaPlan
+
+    downgrade(revision="0030_imports_in_materials")
+    db.session.execute(text("INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
+                            "version, created_at, updated_at) VALUES ('Беляев', 'Евгений', '', 'Председатель совета', '', "
+                            "'', 'беляев евгений', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    db.session.execute(text("INSERT INTO users (email, password_hash, role, active, person_id, session_generation, "
+                            "created_at, updated_at) VALUES ('chair@cluster.test', '!', 'secretary', :active, "
+                            "(SELECT max(id) FROM people), 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"active": True})
+    for title, approver in (("Утверждённый", "(SELECT max(id) FROM users)"), ("Черновик", "NULL")):
+        db.session.execute(text("INSERT INTO media_plans (title, period_start, period_end, status, approved_by_id, "
+                                "approved_by_name, version, created_at, updated_at) VALUES (:title, '2023-01-01', "
+                                f"'2023-12-31', 'approved', {approver}, 'Беляев Е.', 1, CURRENT_TIMESTAMP, "
+                                "CURRENT_TIMESTAMP)"), {"title": title})  # fmt: skip
+    db.session.commit()
+    upgrade()
+    db.session.expire_all()
+    positions = dict(db.session.execute(select(MediaPlan.title, MediaPlan.approved_by_position)).all())
+    assert positions == {"Утверждённый": "Председатель совета", "Черновик": ""}

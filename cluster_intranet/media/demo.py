@@ -110,6 +110,7 @@ def seed(people: dict[str, Person], approver: User | None = None) -> MediaPlan:
         approved_at=datetime(2021, 12, 1, 4, 0, tzinfo=UTC),
         approved_by=approver,
         approved_by_name="Беляев Е.В.",  # the chair of the Coordination Council signs it
+        approved_by_position="Председатель Координационного совета",
     )
     db.session.add(plan)
     orgs = list(db.session.scalars(select(Organization).order_by(Organization.id)))

@@ -98,7 +98,6 @@ def press_release_context(event: MediaEvent, on: date | None = None) -> dict:
 def media_plan_context(plan: MediaPlan) -> dict:
     """The plan as approved: its events in order, cancelled ones marked as such."""
     events = list(db.session.scalars(services.events_query(plan)))
-    approver = plan.approved_by.person if plan.approved_by and plan.approved_by.person else None
     return {
         "cluster": CLUSTER,
         "plan": {
@@ -109,7 +108,7 @@ def media_plan_context(plan: MediaPlan) -> dict:
             "approved": plan.is_approved,
             "approved_on": plan.approved_at.astimezone(clock.local_zone()).date() if plan.approved_at else None,
             "approved_by": plan.approved_by_name,
-            "approved_position": approver.position if approver else "",
+            "approved_position": plan.approved_by_position,
             "responsible": _person(plan.responsible),
         },
         "events": [

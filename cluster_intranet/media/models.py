@@ -98,8 +98,10 @@ class MediaPlan(VersionedMixin, TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20), default=PlanStatus.DRAFT.value)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # The approver's name as it was: documents keep it even if the account goes.
+    # The approver's name and position as they were: «УТВЕРЖДАЮ» keeps them even if the
+    # account goes or the person moves to another post.
     approved_by_name: Mapped[str] = mapped_column(String(200), default="")
+    approved_by_position: Mapped[str] = mapped_column(String(500), default="")
 
     responsible: Mapped[Person | None] = relationship()
     approved_by: Mapped[User | None] = relationship()

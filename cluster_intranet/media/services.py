@@ -121,6 +121,7 @@ def approve_plan(plan: MediaPlan, user: User) -> None:
     plan.approved_at = clock.utcnow()
     plan.approved_by = user
     plan.approved_by_name = user.display_name
+    plan.approved_by_position = user.person.position
     db.session.flush()
 
 
@@ -130,7 +131,7 @@ def return_to_draft(plan: MediaPlan) -> None:
     plan.status = PlanStatus.DRAFT.value
     plan.approved_at = None
     plan.approved_by = None
-    plan.approved_by_name = ""
+    plan.approved_by_name = plan.approved_by_position = ""
     db.session.flush()
 
 

@@ -10,6 +10,7 @@ import docx
 from docx.oxml.ns import qn
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from cluster_intranet.documents.library import KINDS, default_template
 from cluster_intranet.documents.rendering import validate_template
@@ -123,6 +124,17 @@ def test_a_draft_plan_has_no_approval_block(viewer, app, ctx):
     db.session.commit()
     text = text_of(viewer.get(f"/media/plans/{plan.id}/media-plan.docx").data)
     assert "УТВЕРЖДАЮ" not in text and "В медиаплане пока нет мероприятий." in text
+
+
+def test_the_demo_plan_is_approved_with_the_chairs_position(viewer, app, ctx):
+    from cluster_intranet.demo import seed
+    from cluster_intranet.media.models import MediaPlan
+
+    seed()
+    db.session.commit()
+    plan = db.session.scalar(select(MediaPlan))
+    text = text_of(viewer.get(f"/media/plans/{plan.id}/media-plan.docx").data)
+    assert "УТВЕРЖДАЮ\nПредседатель Координационного совета\n______________ Беляев Е.В.\n1 декабря 2021 г." in text
 
 
 def test_the_media_plan_xlsx(viewer, plan_case):

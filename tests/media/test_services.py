@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
 from cluster_intranet.calendar import month
-from cluster_intranet.media import coverage, services
+from cluster_intranet.media import coverage, documents, services
 from cluster_intranet.media.models import Channel, EventStatus, MediaEvent, MediaParticipant, Publication
 from cluster_intranet.media.services import EventFilters, MediaError
 from cluster_intranet.meetings.models import Meeting, MeetingStatus
@@ -128,7 +128,8 @@ def test_shrinking_the_period_away_from_events_is_refused(ctx):
 
 
 def test_approval_records_who_and_when_and_can_be_undone(ctx):
-    person = factories.person(surname="Беляев", first_name="Евгений", patronymic="Викторович")
+    person = factories.person(surname="Беляев", first_name="Евгений", patronymic="Викторович",
+                              position="Председатель Координационного совета")  # fmt: skip
     user = make_user(Role.SECRETARY, person_id=person.id)
     plan = make_plan()
     with pytest.raises(MediaError, match="нет ни одного мероприятия"):
@@ -136,10 +137,12 @@ def test_approval_records_who_and_when_and_can_be_undone(ctx):
     make_event(plan)
     services.approve_plan(plan, user)
     assert (plan.status, plan.approved_at, plan.approved_by, plan.approved_by_name) == ("approved", NOW, user, "Беляев Е.В.")
+    person.position = "консультант"  # «УТВЕРЖДАЮ» keeps the position of the approval
+    assert documents.media_plan_context(plan)["plan"]["approved_position"] == "Председатель Координационного совета"
     with pytest.raises(MediaError, match="уже утверждён"):
         services.approve_plan(plan, user)
     services.return_to_draft(plan)
-    assert (plan.status, plan.approved_at, plan.approved_by_name) == ("draft", None, "")
+    assert (plan.status, plan.approved_at, plan.approved_by_name, plan.approved_by_position) == ("draft", None, "", "")
 
 
 def test_a_plan_with_events_cannot_be_deleted(ctx):
