@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, default
 
 import click
 from flask import Flask, current_app
@@ -87,6 +87,14 @@ RETRY_PAUSE_S = (1, 3)  # pauses between the attempts of one run
 # encoded words with the space between two words outside them, where readers drop it
 # («заседаниеСовета»).
 WIRE = SMTP.clone(max_line_length=998)
+# Bodies are encoded 7-bit (base64 or quoted-printable, never raw UTF-8): a relay without
+# 8BITMIME passes the message unchanged, the iMIP part included.
+SEVEN_BIT = default.clone(cte_type="7bit")
+
+
+def new_message() -> EmailMessage:
+    """An empty message for ``queue``: every body part added to it is encoded 7-bit."""
+    return EmailMessage(policy=SEVEN_BIT)
 
 
 def init_app(app: Flask) -> None:

@@ -116,7 +116,7 @@ def build_message(digest: Digest, today: date, within_days: int, link: Callable[
         "Письмо отправлено автоматически, отвечать на него не нужно.",
     ])
 
-    message = EmailMessage()
+    message = mail.new_message()
     message["Subject"] = "Поручения: " + ", ".join(parts)
     message["From"] = current_app.config["MAIL_SENDER"]
     # The short name fits one encoded word: a folded display name reads badly in some clients.

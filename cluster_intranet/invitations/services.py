@@ -181,7 +181,7 @@ def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda
 
     organizer_name, organizer_email = organizer(meeting)
     sender = current_app.config["MAIL_SENDER"]
-    message = EmailMessage()
+    message = mail.new_message()
     message["Subject"] = subject
     message["From"] = Address(display_name=organizer_name, addr_spec=sender)
     message["Reply-To"] = Address(display_name=organizer_name, addr_spec=organizer_email)
@@ -193,8 +193,9 @@ def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda
         item, method=entry.method, sequence=entry.sequence, organizer=(organizer_name, organizer_email),
         attendee=(entry.person.short_name, entry.person.email.strip()), tz=current_app.config["TIMEZONE"],
     )  # fmt: skip
-    # Outlook shows a meeting request from the text/calendar alternative with its method.
-    message.add_alternative(calendar.decode("utf-8"), subtype="calendar", params={"method": entry.method})
+    # Outlook shows a meeting request from the text/calendar alternative with its method
+    # (base64, as Exchange itself sends it).
+    message.add_alternative(calendar.decode("utf-8"), subtype="calendar", params={"method": entry.method}, cte="base64")
     if agenda is not None and entry.method == imip.REQUEST:
         message.add_attachment(agenda, maintype=DOCX_MIMETYPE[0], subtype=DOCX_MIMETYPE[1],
                                filename=f"Повестка {short_date(meeting.date)}.docx")  # fmt: skip

@@ -62,7 +62,14 @@ const events = vcalendar.getAllSubcomponents("vevent").map((vevent) => {
     dtstamp: vevent.getFirstPropertyValue("dtstamp")?.toString() ?? null,
     lastModified: vevent.getFirstPropertyValue("last-modified")?.toString() ?? null,
     attendees: event.attendees.length,
+    attendeeList: event.attendees.map((prop) => ({
+      value: prop.getFirstValue(),
+      cn: prop.getParameter("cn") ?? null,
+      partstat: prop.getParameter("partstat") ?? null,
+      rsvp: prop.getParameter("rsvp") ?? null,
+    })),
     organizer: event.organizer ?? null,
+    organizerCn: vevent.getFirstProperty("organizer")?.getParameter("cn") ?? null,
     alarms: vevent.getAllSubcomponents("valarm").map((valarm) => ({
       action: valarm.getFirstPropertyValue("action"),
       trigger: valarm.getFirstPropertyValue("trigger")?.toString() ?? null,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from cluster_intranet import clock
 from cluster_intranet.decisions.models import ReminderDigest
 from cluster_intranet.extensions import db
+from cluster_intranet.mail import OutgoingMessage
 from tests import factories
 from tests.decisions import support
 
@@ -68,6 +69,8 @@ def test_one_digest_per_person_with_links(world, assignments, mailbox, runner):
     co = mail["kuznetsova@cluster.test"]
     assert co["Subject"] == "Поручения: срок в ближайшие 7 дней: 1"
     assert "Просрочены" not in co.get_content()
+    # 7-bit, so a relay without 8BITMIME passes it unchanged.
+    assert all(content.isascii() for content in db.session.scalars(select(OutgoingMessage.content)))
 
 
 def test_never_twice_the_same_day(world, assignments, mailbox, runner, monkeypatch):

@@ -18,6 +18,8 @@ from cluster_intranet import mail
 from cluster_intranet.councils.models import CouncilMember
 from cluster_intranet.extensions import db
 from cluster_intranet.mail import OutgoingMessage
+from cluster_intranet.materials import services as materials
+from cluster_intranet.materials.models import Material
 from cluster_intranet.meetings.models import AgendaItem, Attendance, Meeting
 from tests import factories
 from bench.server import free_port
@@ -116,6 +118,40 @@ def test_each_attendee_with_an_email_gets_one_invitation(world, mailbox, secreta
 
     page = secretary.get(f"/invitations/meetings/{world.id}").get_data(as_text=True)
     assert page.count("отправлено") >= 2 and "kuskova@cluster.test" in page
+
+
+def test_the_message_names_the_materials_and_is_7bit_clean(world, mailbox, secretary, app):
+    """The links to the materials (of the meeting and of an agenda item) in the text and the
+    attached agenda; the whole message 7-bit (base64 parts), so any relay passes it as is."""
+    for title, item in (("Проект плана", world.agenda_items[0]), ("Справка о кластере", None)):
+        materials.add_material(world, title=title, agenda_item_id=item.id if item else None, filename=f"{title}.pdf",
+                               data=b"%PDF-1.4\n%%EOF\n", user=None, max_size=app.config["MATERIALS_MAX_SIZE"], directory=None)  # fmt: skip
+    db.session.commit()
+    plan, note = sorted(db.session.scalars(select(Material).where(Material.meeting_id == world.id)), key=lambda m: m.id)
+    press(secretary, world.id)
+    message = by_recipient(mailbox)["kuskova@cluster.test"][0]
+    text = message.get_body(("plain",)).get_content()
+    plan_link, note_link = (f"http://intranet.test/materials/{m.id}/file" for m in (plan, note))
+    assert f"   Докладчик: Беляев Е.В.\n   Материал «Проект плана»: {plan_link}\n2. О медиаплане" in text
+    assert f"Материалы заседания:\n- Справка о кластере: {note_link}" in text
+    [agenda] = [p for p in message.iter_attachments() if p.get_filename().endswith(".docx")]
+    lines = docx_paragraphs(agenda.get_content())
+    assert f"Материал: Проект плана — {plan_link}" in lines and f"Справка о кластере — {note_link}" in lines
+    for row in db.session.scalars(select(OutgoingMessage)):
+        assert row.content.isascii() and max(len(line) for line in row.content.split(b"\r\n")) <= 998
+    [calendar] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert calendar["Content-Transfer-Encoding"] == "base64"
+
+
+def test_the_section_shows_the_progress_while_sending(world, mailbox, secretary, app, monkeypatch, runner):
+    monkeypatch.setitem(app.config, "MAIL_SEND_IN_BACKGROUND", False)  # queued: sent by flask send-mail
+    press(secretary, world.id)
+    section = secretary.hx("get", f"/invitations/meetings/{world.id}").get_data(as_text=True)
+    assert "Отправка: 0 из 2…" in section and 'hx-trigger="protocolChanged from:body, every 2s"' in section
+    assert section.count("в очереди") == 2
+    assert "Отправлено писем: 2" in runner.invoke(args=["send-mail"]).output
+    section = secretary.hx("get", f"/invitations/meetings/{world.id}").get_data(as_text=True)
+    assert "Отправка:" not in section and "every 2s" not in section and section.count("отправлено") == 2
 
 
 def test_pressing_again_sends_nothing_twice(world, mailbox, secretary):
@@ -321,7 +357,12 @@ def test_icaljs_reads_the_invitation(world, mailbox, secretary, tmp_path):
     path.write_bytes(raw)
     done = subprocess.run(["node", "tests/calendar/icaljs_parse.mjs", str(path)], cwd=REPO, capture_output=True, text=True, check=True)
     parsed = json.loads(done.stdout)
+    assert parsed["calendar"]["method"] == ["REQUEST"]
     [event] = parsed["events"]
     assert event["uid"] == f"meeting-{world.id}@intranet.test"
     assert event["start"]["tzid"] == "Asia/Tomsk" and event["start"]["utc"] == "2027-03-18T07:00:00Z"
     assert event["sequence"] == world.version
+    assert (event["organizer"], event["organizerCn"]) == ("mailto:zharkikh@cluster.test", "Жарких Е.В.")
+    [attendee] = event["attendeeList"]
+    recipient = mailbox.messages[0]["To"].addresses[0]
+    assert attendee == {"value": f"mailto:{recipient.addr_spec}", "cn": recipient.display_name, "partstat": "NEEDS-ACTION", "rsvp": "TRUE"}
