@@ -1,6 +1,7 @@
 """The one person picker in every form that picks people, in a real browser (Playwright +
 Debian's chromium, headless): suggestions by typing, picking by click and by keyboard,
-chips in the decision forms (add and edit), «+ Новый сотрудник» in place; and the
+chips in the decision forms (add and edit), a media plan's event added and edited in its
+row, «+ Новый сотрудник» in place; and the
 meeting page's forms: empty after an add, the agenda's choices at once, no shared ids."""
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def _prepare() -> dict:
 
     from cluster_intranet.demo import seed
     from cluster_intranet.extensions import db
-    from cluster_intranet.media.models import MediaPlan
+    from cluster_intranet.media.models import MediaEvent, MediaPlan
     from cluster_intranet.meetings.models import Meeting
     from tests.factories import demo_without_the_second_protocol
 
@@ -27,6 +28,7 @@ def _prepare() -> dict:
     return {
         "meeting": db.session.scalar(select(Meeting.id).where(Meeting.year == 2027)),
         "plan": db.session.scalar(select(MediaPlan.id)),
+        "press_meeting": db.session.scalar(select(MediaEvent.id).where(MediaEvent.title.startswith("Рабочая встреча пресс-служб"))),
     }
 
 
@@ -231,6 +233,26 @@ def test_media_plan_inline_event_picks_its_responsible(live, page):
     expect(search).to_have_value(re.compile("Кузнецова"))
     assert form.locator("[data-picked]").input_value().isdigit()
     assert page.locator("#event-rows > tr").count() == rows_before + 1  # the list is not replaced
+    assert not errors and _not_reloaded(page)
+
+
+def test_media_plan_event_edited_in_its_row_picks_another_responsible(live, page):
+    base, _, data = live
+    page.goto(f"{base}/media/plans/{data['plan']}")
+    errors = _watch(page)
+    row = page.locator(f"#event-row-{data['press_meeting']}")
+    expect(row).to_contain_text("Кузнецова Н.В.")
+    row.get_by_role("link", name="Изменить").click()
+    form = row.locator("form.event-form")
+    search = form.locator("[data-picker-search]")
+    expect(search).to_have_value("Кузнецова Н.В.")
+    search.fill("Жарк")
+    expect(_suggestions_of(form.locator("[data-person-picker]")).first).to_be_visible()
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(search).to_have_value("Жарких Е.В.")
+    form.get_by_role("button", name="Сохранить").click()
+    expect(row.locator("td[data-label='Ответственный:']")).to_have_text("Жарких Е.В.")
     assert not errors and _not_reloaded(page)
 
 
