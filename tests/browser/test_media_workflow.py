@@ -1,6 +1,6 @@
 """A 2023 media plan run through the pages in chromium, as a press office does: an event
-postponed, one cancelled, one over several days, a publication recorded, the plan
-approved; then every download read back — Word files as LibreOffice reads them, the
+postponed, one cancelled, one over several days added in the plan's table (its responsible
+from the person picker), a publication recorded, the plan approved; then every download read back — Word files as LibreOffice reads them, the
 spreadsheet's cells through openpyxl."""
 from __future__ import annotations
 
@@ -53,9 +53,9 @@ def _prepare():
     return {
         "plan": plan,
         "council": event("Заседание Координационного совета", date(2023, 2, 16), start_time=time(10), end_time=time(12)),
-        "forum": event("Форум «Кадры для промышленности»", date(2023, 4, 10), date(2023, 4, 12), status="material_ready"),
         "tour": event("Экскурсия на ТЭМЗ", date(2023, 5, 18)),
         "college": college.id,
+        "department": department.id,
     }
 
 
@@ -117,6 +117,29 @@ def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
         page.get_by_role("button", name="Отменить мероприятие").click()
         expect(page.locator("#coverage")).to_contain_text("Мероприятие отменено: публиковать нечего.")
         expect(page.locator(".slot-gap")).to_have_count(0)
+
+        # The forum over three days, added in the plan's table: its responsible from the picker.
+        page.goto(f"{base}/media/plans/{data['plan']}")
+        page.click("a:has-text('Добавить мероприятие')")
+        form = page.locator("#event-rows form.event-form")
+        form.locator("input[name=title]").fill("Форум «Кадры для промышленности»")
+        form.locator("input[name=starts_on]").fill("2023-04-10")
+        form.locator("input[name=ends_on]").fill("2023-04-12")
+        form.locator("select[name=organizer_id]").select_option(str(data["department"]))
+        search = form.locator("[data-picker-search]")
+        search.fill("Жарк")
+        expect(form.locator("[data-suggestions] [data-pick-person]").first).to_be_visible()
+        search.press("ArrowDown")
+        search.press("Enter")
+        expect(search).to_have_value("Жарких Е.В.")
+        form.locator("input[name=channels][value=websites]").check()
+        form.locator("textarea[name=release_text]").fill("Форум: текст пресс-релиза.")
+        form.get_by_role("button", name="Сохранить").click()
+        forum = page.locator("#event-rows > tr", has_text="Форум «Кадры для промышленности»")
+        expect(forum).to_contain_text("10.04.2023 – 12.04.2023")
+        expect(forum).to_contain_text("Жарких Е.В.")
+        forum.get_by_role("button", name="Материал готов").click()
+        expect(forum.locator(".status-cell")).to_contain_text("Материал готов")
 
         # The plan approved; the agenda of March lists the postponed meeting on its new day.
         page.goto(f"{base}/media/plans/{data['plan']}")
