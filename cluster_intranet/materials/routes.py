@@ -64,6 +64,9 @@ def _context(meeting: Meeting, material_form: MaterialForm | None = None) -> dic
         "editable": not meeting.is_locked and current_user.has_role(*EDIT_MEETINGS),
         "accept": services.ACCEPT,
         "max_mb": current_app.config["MATERIALS_MAX_SIZE"] // services.MB,
+        # The file inputs' limit: the page refuses a bigger file before sending it.
+        "max_size": current_app.config["MATERIALS_MAX_SIZE"],
+        "too_big": services.too_big(current_app.config["MATERIALS_MAX_SIZE"]),
     }
 
 
@@ -211,7 +214,4 @@ def delete(material_id: int):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):
-    limit = current_app.config["MATERIALS_MAX_SIZE"] // services.MB
-    return error_page(
-        413, f"Файл больше {limit} МБ: такой материал загрузить нельзя. Уменьшите его (сожмите картинки, "
-        "сохраните презентацию в PDF) или загрузите частями.")  # fmt: skip
+    return error_page(413, services.too_big(current_app.config["MATERIALS_MAX_SIZE"]))

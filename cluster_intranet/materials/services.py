@@ -101,6 +101,13 @@ def detect_kind(data: bytes) -> str | None:
     return None
 
 
+def too_big(max_size: int) -> str:
+    """What a file over the limit is told, before it is sent (the page checks its size)
+    or when the request itself is too big."""
+    return (f"Файл больше {max_size // MB} МБ: такой материал загрузить нельзя. Уменьшите его (сожмите картинки, "
+            "сохраните презентацию в PDF) или загрузите частями.")  # fmt: skip
+
+
 def check_file(filename: str, data: bytes, max_size: int) -> str:
     """The kind of an upload, or MaterialError saying why it is refused."""
     if not filename or not data:

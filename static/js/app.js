@@ -209,7 +209,25 @@ document.addEventListener("htmx:responseError", (event) => {
   if (status === 403) showMessage("У вас нет прав для этого действия.");
   else if (status === 404) showMessage("Запись не найдена: возможно, её уже удалили. Обновите страницу.");
   else if (status === 503) showMessage("База данных временно недоступна. Повторите попытку через минуту.");
+  else if (status === 413) showMessage("Файл слишком большой: такой загрузить нельзя. Уменьшите его или загрузите частями.");
   else showMessage(`Не удалось выполнить действие (ошибка ${status}). Обновите страницу и попробуйте ещё раз.`);
+});
+// A file over its input's limit (data-max-size, bytes) is refused before it is sent, in the
+// server's words (data-too-big): uploading 200 MB only to hear it is too big takes minutes.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt.closest("form");
+  for (const input of form?.querySelectorAll("input[type=file][data-max-size]") ?? []) {
+    if ([...input.files].some((file) => file.size > Number(input.dataset.maxSize))) {
+      event.preventDefault();
+      input.classList.add("is-invalid");
+      showMessage(input.dataset.tooBig);
+      input.focus();
+      return;
+    }
+  }
+});
+document.addEventListener("change", (event) => {
+  if (event.target.matches("input[type=file][data-max-size]")) event.target.classList.remove("is-invalid");
 });
 document.addEventListener("htmx:sendError", () => {
   showMessage("Нет связи с сервером. Проверьте подключение и повторите.");

@@ -3,6 +3,7 @@ file uploads through HTMX (multipart) without a page reload, a wrong file is ref
 next to the field, a new version replaces the file, deletion asks first."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -59,3 +60,29 @@ def test_upload_replace_and_delete_a_material(live, page, tmp_path):
     page.locator("#materials li:has-text('Смета расходов') button:has-text('×')").click()
     expect(page.locator("#materials")).to_contain_text("Материалов пока нет")
     assert page.evaluate("window.__noReload === true")
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_sent(live, page, tmp_path):
+    base, _, meeting_id = live
+    big = tmp_path / "Доклад.docx"
+    big.write_bytes(make_docx("Доклад"))
+    page.goto(f"{base}/meetings/{meeting_id}")
+    add = f"#materials form[action='/materials/meetings/{meeting_id}']"
+    page.click("#materials summary:has-text('Загрузить материал')")
+    field = page.locator(f"{add} input[type=file]")
+    assert field.get_attribute("data-max-size") == str(50 * 1024 * 1024)
+    # A limit below this file's size (the page's check is the same at 50 MB).
+    field.evaluate("input => { input.dataset.maxSize = '1000'; }")
+    uploads = []
+    page.on("request", lambda request: uploads.append(request.url) if request.method == "POST" else None)
+    field.set_input_files(str(big))
+    page.click(f"{add} button[type=submit]")
+    expect(page.locator("#messages")).to_contain_text("Файл больше 50 МБ: такой материал загрузить нельзя.")
+    expect(field).to_have_class(re.compile("is-invalid"))
+    assert uploads == []
+    # Too big for the server (its 413, or the proxy's): said in Russian, not «ошибка 413».
+    field.evaluate("input => { input.dataset.maxSize = String(50 * 1024 * 1024); }")
+    page.route(f"{base}/materials/meetings/{meeting_id}", lambda route: route.fulfill(status=413, body="Request Entity Too Large"))
+    page.click(f"{add} button[type=submit]")
+    expect(page.locator("#messages")).to_contain_text("Файл слишком большой: такой загрузить нельзя.")
+    expect(page.locator("#materials")).to_contain_text("Материалов пока нет")

@@ -151,6 +151,10 @@ def test_size_limit_message_and_the_request_limit(app, secretary, meeting, monke
     big = PDF + b"0" * (12 * services.MB)
     assert upload(secretary, meeting.id, "скан.pdf", big).status_code == 200
     assert materials_of(meeting.id)[0].current.size == len(big)
+    # The page's file inputs carry the limit and these words: it refuses a bigger file before sending it.
+    section = secretary.get(f"/materials/meetings/{meeting.id}").get_data(as_text=True)
+    assert section.count(f'data-max-size="{50 * services.MB}"') == 2  # the new material's, the new version's
+    assert section.count('data-too-big="Файл больше 50 МБ: такой материал загрузить нельзя.') == 2
 
 
 def test_new_version_keeps_the_old_ones(secretary, viewer, meeting):
