@@ -541,7 +541,7 @@ def media_items(scope: Scope, conditions: list, links: Links) -> list[CalendarIt
         select(
             MediaEvent.id, MediaEvent.title, MediaEvent.description, MediaEvent.place, MediaEvent.starts_on,
             MediaEvent.ends_on, MediaEvent.start_time, MediaEvent.end_time, MediaEvent.format, MediaEvent.status,
-            MediaEvent.cancel_reason, MediaEvent.version, MediaEvent.updated_at,
+            MediaEvent.cancel_reason, MediaEvent.postponed_from, MediaEvent.version, MediaEvent.updated_at,
             Organization.short_name.label("organizer"), Organization.updated_at.label("organizer_updated_at"),
         )
         .outerjoin(Organization, Organization.id == MediaEvent.organizer_id)
@@ -568,6 +568,8 @@ def media_items(scope: Scope, conditions: list, links: Links) -> list[CalendarIt
             lines.append(f"Когда: {date_range(row.starts_on, row.ends_on)}")
         else:
             lines.append("Когда: " + when_text(row.starts_on, row.start_time, row.end_time, scope, zone))
+        if row.postponed_from and row.postponed_from != row.starts_on:  # as the pages and documents say it
+            lines.append(f"Перенесено с {ru_date(row.postponed_from)}")
         if row.place:
             lines.append(f"Где: {row.place}")
         lines.append(f"Формат: {format_label}")

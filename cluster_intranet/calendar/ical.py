@@ -57,7 +57,7 @@ DEFAULT_DURATION = timedelta(hours=1)
 # How often subscribed clients should poll (RFC 7986 and the Outlook/Google extension).
 REFRESH = "PT1H"
 # Bump when the bytes for the same input change, so that cached ETags go stale.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 # An empty feed has no dates to take the VTIMEZONE span from; any fixed day
 # after Asia/Tomsk's last change (2016) gives the same one-observance zone.
 _EMPTY_FEED_DAY = date(2025, 1, 1)

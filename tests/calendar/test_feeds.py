@@ -446,6 +446,15 @@ def test_media_events(world, fetch, parse_icaljs):
     assert "Причина: перенос" in cancelled["description"]
 
 
+def test_a_postponed_media_event_says_from_when(world, fetch, parse_icaljs):
+    db.session.get(MediaEvent, world.events["multi"].id).postponed_from = date(2025, 3, 3)
+    db.session.commit()
+    parsed = parse_icaljs(fetch(world.tokens["lead"], "media").data)
+    lines = event_of(parsed, world.uid("media-event", "multi"))["description"].splitlines()
+    assert lines[lines.index("Перенесено с 3 марта 2025 г.") - 1].startswith("Когда: ")
+    assert "Перенесено" not in event_of(parsed, world.uid("media-event", "timed"))["description"]
+
+
 def test_titles_are_one_line(world, fetch, parse_icaljs):
     db.session.get(MediaEvent, world.events["timed"].id).title = "Ярмарка\r\nвакансий\n\tи  практик"
     db.session.commit()
