@@ -2,10 +2,14 @@
 import statistics
 import time
 
-import pytest
-from sqlalchemy import select
+from datetime import UTC, datetime, timedelta
 
-from cluster_intranet.auth.models import User
+import pytest
+from sqlalchemy import func, select
+
+from cluster_intranet import clock
+from cluster_intranet.audit.models import AuditEntry
+from cluster_intranet.auth.models import User, UserSession
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
 from tests.conftest import PASSWORD, make_user
@@ -115,6 +119,41 @@ def test_cookies_replayed_after_logout_open_nothing(app, client, ctx):
             thief.set_cookie(name, kept[name], domain="intranet.test")
         assert thief.get("/").status_code == 302, names
         assert thief.get("/meetings/").status_code == 302, names
+
+
+def test_signing_out_ends_this_session_only(app, login_as, ctx):
+    """The phone signs out; the desktop stays signed in. Signing out writes nothing about
+    the account (no audit entry, no change of its row)."""
+    phone = login_as(Role.SECRETARY, "s@cluster.test")
+    desktop = app.test_client()
+    assert desktop.login("s@cluster.test").status_code == 303
+    account = db.session.scalar(select(User).where(User.email == "s@cluster.test"))
+    changed = account.updated_at
+    audited = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.table_name == "users"))
+    assert phone.post("/logout").status_code == 303
+    assert phone.get("/").status_code == 302
+    assert desktop.get("/").status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.table_name == "users")) == audited
+    db.session.refresh(account)
+    assert account.updated_at == changed
+    # Deactivating the account ends every session, and they stay ended when it is switched on again.
+    admin = login_as(Role.ADMIN, "a@cluster.test")
+    assert admin.post(f"/admin/users/{account.id}/active?active=0").status_code == 303
+    assert desktop.get("/").status_code == 302
+    assert admin.post(f"/admin/users/{account.id}/active?active=1").status_code == 303
+    assert desktop.get("/").status_code == 302
+
+
+def test_sessions_nobody_signed_out_of_are_forgotten_with_their_cookies(app, client, ctx, monkeypatch):
+    """A session lives as long as its «remember me» cookie: a sign-in forgets older ones."""
+    make_user(Role.VIEWER, "v@cluster.test")
+    old = app.test_client()
+    assert old.login("v@cluster.test").status_code == 303
+    later = datetime.now(UTC) + app.config["REMEMBER_COOKIE_DURATION"] + timedelta(minutes=1)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    assert client.login("v@cluster.test").status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(UserSession)) == 1
+    assert old.get("/").status_code == 302 and client.get("/").status_code == 200
 
 
 def _login_seconds(client, email: str) -> float:

@@ -4,10 +4,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import clock
 from ..extensions import db
 from ..model_mixins import TimestampMixin, UTCDateTime
 from .roles import Role
@@ -35,8 +36,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # One account per person (auth.services checks it first, to say so in Russian).
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True, unique=True)
-    # Bumped on a password change: sessions signed with an older value end.
-    session_generation: Mapped[int] = mapped_column(Integer, default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person | None] = relationship()
@@ -49,8 +48,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    # The key of the signed-in session this object was loaded for or signed in with
+    # (services.start_session, services.load_user); not a column.
+    session_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_generation}"
+        """What the session and «remember me» cookies carry: the account and its session."""
+        return f"{self.id}:{self.session_key}"
 
     @property
     def role_enum(self) -> Role:
@@ -69,3 +73,17 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Its session and «remember me» cookies name this row by a random
+    key (only the key's SHA-256 is stored); signing out there deletes the row, so a copy of
+    either cookie opens nothing afterwards, while the account's other devices stay signed in.
+    A password change or a deactivation deletes the account's other (or all) rows."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())

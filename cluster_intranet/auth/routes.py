@@ -54,6 +54,7 @@ def login():
         if user is None:
             form.password.errors.append("Неверная почта или пароль, либо учётная запись отключена.")
         else:
+            services.start_session(user)
             login_user(user, remember=form.remember.data)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")), 303)
@@ -62,9 +63,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    # Ends the session on the server: a copy of the session or remember cookie, replayed
-    # later, names a session generation that no longer exists (services.load_user).
-    services.end_sessions(current_user)
+    # Ends this session on the server: a copy of its session or remember cookie, replayed
+    # later, names a session that no longer exists (services.load_user). The account's
+    # other devices stay signed in.
+    if current_user.is_authenticated:
+        services.end_session(current_user)
     db.session.commit()
     logout_user()
     flash("Вы вышли из интранета.", "info")
@@ -80,9 +83,8 @@ def profile():
             form.current_password.errors.append("Текущий пароль введён неверно.")
         else:
             # The form has checked the rule already; the service checks it again, for every caller.
-            services.change_password(current_user, form.new_password.data)
+            services.change_password(current_user, form.new_password.data, keep_session=current_user.session_key)
             db.session.commit()
-            login_user(current_user)  # keep this session: the generation changed
             flash("Пароль изменён. Другие сеансы завершены.", "success")
             return redirect(url_for("auth.profile"), 303)
     return render_template("auth/profile.html", form=form), 422 if form.errors else 200

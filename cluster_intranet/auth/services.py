@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import secrets
 import unicodedata
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock
 from ..extensions import db
-from .models import User
+from ..forms import parse_id
+from .models import User, UserSession
 from .roles import Role
 
 
@@ -101,17 +103,41 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
-def end_sessions(user: User) -> None:
-    """Signing out: every session and remember cookie issued to ``user`` so far stops
-    working (sessions are signed cookies; the generation they carry is checked on load)."""
-    user.session_generation += 1
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
-def change_password(user: User, password: str) -> None:
-    """Sets a new password and ends every other session of the user."""
+def start_session(user: User) -> None:
+    """Signing in: a new session of ``user``, whose key its cookies will carry (User.get_id).
+    Sessions older than the «remember me» cookie, that nobody signed out of, are forgotten:
+    no cookie can name them any more."""
+    oldest = clock.utcnow() - current_app.config["REMEMBER_COOKIE_DURATION"]
+    db.session.execute(delete(UserSession).where(UserSession.started_at < oldest))
+    user.session_key = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, key_hash=_key_hash(user.session_key)))
+
+
+def end_session(user: User) -> None:
+    """Signing out: the session ``user`` was loaded for ends on the server, so a copy of its
+    session or «remember me» cookie opens nothing; the account's other sessions go on."""
+    if user.session_key:
+        db.session.execute(delete(UserSession).where(UserSession.key_hash == _key_hash(user.session_key)))
+
+
+def end_sessions(user: User, keep: str | None = None) -> None:
+    """Every session of ``user`` ends, but the one of key ``keep`` (the one making the change)."""
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep:
+        query = query.where(UserSession.key_hash != _key_hash(keep))
+    db.session.execute(query)
+
+
+def change_password(user: User, password: str, keep_session: str | None = None) -> None:
+    """Sets a new password and ends the user's sessions, all but ``keep_session`` (the key
+    of the session the user changes it from)."""
     _check_password(password)
     hash_password(user, password)
-    end_sessions(user)
+    end_sessions(user, keep=keep_session)
 
 
 def update_user(user: User, email: str, role: Role | str, person_id: int | None, *, acting: User) -> None:
@@ -151,7 +177,8 @@ def set_active(user: User, active: bool, *, acting: User) -> None:
     if not active and user.role == Role.ADMIN and _is_last_active_admin(user):
         raise UserError("Нельзя отключить последнего администратора.")
     user.active = active
-    user.session_generation += 1
+    if not active:
+        end_sessions(user)
 
 
 def _is_last_active_admin(user: User) -> bool:
@@ -171,11 +198,16 @@ def generate_password() -> str:
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: ``id:generation``, so a password change ends old sessions."""
-    ident, _, generation = user_id.partition(":")
-    if not ident.isdigit() or not generation.isdigit():
+    """Flask-Login's loader: ``id:key`` from the session or «remember me» cookie, the user
+    only while that session lasts (not signed out of, no password change since)."""
+    ident, _, key = user_id.partition(":")
+    if parse_id(ident) is None or not key:
         return None
-    user = db.session.get(User, int(ident))
-    if user is None or not user.active or user.session_generation != int(generation):
+    user = db.session.scalar(
+        select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == parse_id(ident), UserSession.key_hash == _key_hash(key))
+    )  # fmt: skip
+    if user is None or not user.active:
         return None
+    user.session_key = key
     return user
