@@ -118,11 +118,15 @@ def test_the_snippet_lists_upcoming_public_events_soonest_first(client, feed_cas
     assert "Анонс чемпионата" in one and "Ярмарка" not in one
 
 
-def test_the_snippet_says_a_postponed_event_was_moved(client, app, ctx):
+def test_the_snippet_and_the_feeds_say_a_postponed_event_was_moved(client, app, ctx):
     make_event(approved_plan(), title="Перенесённый форум", starts_on=date(2022, 3, 25), postponed_from=date(2022, 3, 18))
     db.session.commit()
     html = client.get("/media/public/upcoming.html").get_data(as_text=True)
     assert "25 марта 2022 г." in html and "перенесено с 18 марта 2022 г." in html
+    (item,) = json.loads(client.get("/media/public/events.json").get_data(as_text=True))["items"]
+    assert item["summary"] == "25.03.2022 (перенесено с 18.03.2022)" and item["summary"] in item["content_text"]
+    (entry,) = feedparser.parse(client.get("/media/public/events.atom").get_data(as_text=True)).entries
+    assert "25.03.2022 (перенесено с 18.03.2022)" in entry.summary
 
 
 def test_an_empty_snippet_says_so(client, app):
