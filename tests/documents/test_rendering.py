@@ -8,9 +8,11 @@ import zipfile
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from cluster_intranet.documents import build_templates
+from cluster_intranet.documents.library import KINDS, default_template
 from cluster_intranet.documents.rendering import (
     content_disposition,
     names,
@@ -104,6 +106,15 @@ def test_templates_are_official_looking(name):
     title = next(p for p in document.paragraphs if p.text.strip())
     assert title.alignment == build_templates.CENTER
     assert all(run.bold for run in title.runs)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_table_rows_never_break_across_pages_and_headers_repeat(kind):
+    tables = docx.Document(io.BytesIO(default_template(kind))).tables
+    for table in tables:
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+        if table.style.name == "Table Grid":  # a bordered table of data; signature lines have no header
+            assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 
 
 def test_committed_templates_match_the_build_script(tmp_path):
