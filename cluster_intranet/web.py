@@ -111,18 +111,21 @@ def apply_change(
     return done(result)
 
 
-def form_page(template: str, form, change: Callable[[], object], refused_by, *, then: Callable[[object], str], text: str,
-              **context):  # fmt: skip
+def form_page(template: str, form, change: Callable[[], object], refused_by, *, then: Callable[[object], str],
+              text: str | Callable[[object], str], **context):  # fmt: skip
     """A page with one form: GET shows it; POST runs ``apply_change`` and, done, flashes
-    ``text`` and goes to ``then(result)`` (called after the commit: a new row has its id);
-    invalid or refused, the page again with the reasons, 422."""
+    ``text`` (or ``text(result)``) and goes to ``then(result)`` (both called after the
+    commit: a new row has its id); invalid or refused, the page again with the reasons, 422."""
 
     def page(status: int = 422):
         return render_template(template, form=form, **context), status
 
+    def done(result):
+        return after_change(then(result), text(result) if callable(text) else text)
+
     if request.method == "GET":
         return page(200)
-    return apply_change(form, change, refused_by, done=lambda result: after_change(then(result), text), invalid=page)
+    return apply_change(form, change, refused_by, done=done, invalid=page)
 
 
 def after_change(url: str, text: str | None = None):

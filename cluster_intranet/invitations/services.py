@@ -125,6 +125,19 @@ def due(meeting: Meeting) -> tuple[list[Due], list[Person]]:
     return result, without_email
 
 
+def follow_up_note(meeting: Meeting) -> str | None:
+    """After the meeting was changed: what its invited attendees are now due (an update,
+    a cancellation), as a reminder to send it; None when nobody invited is due anything."""
+    if meeting.status not in SENDABLE or not last_sent(meeting.id):
+        return None
+    entries, _ = due(meeting)
+    if not any(entry.update or entry.method == imip.CANCEL for entry in entries):
+        return None
+    what = "отмену" if meeting.status == MeetingStatus.CANCELLED else "изменения"
+    return (f"Участники уже получили приглашение: разошлите им {what} кнопкой «Разослать приглашения» "
+            f"(писем к отправке: {len(entries)}).")  # fmt: skip
+
+
 def _link(endpoint: str, **values) -> str:
     """An absolute link where users reach the intranet (PUBLIC_BASE_URL), from any context."""
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):

@@ -18,6 +18,7 @@ from ..decisions.models import Decision
 from ..directory.models import NAME_ORDER, Person
 from ..extensions import db
 from ..forms import Form, db_int, parse_id
+from ..invitations import services as invitations
 from ..search import search_count_limit
 from ..web import after_change, apply_change, error_page, form_page, fragment, notice, page_or_fragment, paginate, wants_fragment
 from . import bp, markup, services
@@ -91,7 +92,8 @@ def edit(meeting_id: int | None = None):
             form.number.data = services.next_number(form.council_id.data, form.date.data.year)
     return form_page(
         "meetings/edit.html", form, lambda: services.save_meeting(meeting, form.data_for(*form.FIELDS), form.version.data),
-        services.MeetingError, then=lambda _: url_for("meetings.show", meeting_id=meeting.id), text="Заседание сохранено.",
+        services.MeetingError, then=lambda _: url_for("meetings.show", meeting_id=meeting.id),
+        text=lambda _: " ".join(filter(None, ["Заседание сохранено.", invitations.follow_up_note(meeting)])),
         meeting=meeting if meeting_id else None,
     )  # fmt: skip
 

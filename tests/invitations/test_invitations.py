@@ -185,6 +185,33 @@ def test_a_change_of_time_sends_an_update_with_a_higher_sequence(world, mailbox,
     assert len(mailbox.messages) == 4
 
 
+def test_saving_a_changed_meeting_says_the_invited_are_due_an_update(world, mailbox, secretary):
+    """Updates and cancellations go when «Разослать приглашения» is pressed again: saving
+    the meeting's form says so once someone invited is due one."""
+
+    form = {"council_id": world.council_id, "number": "3", "date": "2027-03-18", "start_time": "14:00",
+            "end_time": "15:30", "city": "г. Томск", "place": "пр. Кирова, 41", "format": "in_person",
+            "connection_link": "", "status": "planned", "chair_id": "", "secretary_id": ""}  # fmt: skip
+
+    def save(**changes) -> str:
+        form.update(changes)
+        response = secretary.post(f"/meetings/{world.id}/edit", data={**form, "version": str(world.version)})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        page = secretary.get(response.location).get_data(as_text=True)
+        assert "Заседание сохранено." in page
+        return page
+
+    assert "разошлите" not in save(start_time="13:00")  # nobody invited yet
+    press(secretary, world.id)
+    assert "разошлите" not in save()  # nothing an invitation says has changed
+    assert ("Участники уже получили приглашение: разошлите им изменения кнопкой «Разослать приглашения» "
+            "(писем к отправке: 2).") in save(place="ауд. 210")  # fmt: skip
+    press(secretary, world.id)
+    assert "разошлите им отмену кнопкой «Разослать приглашения» (писем к отправке: 2)" in save(status="cancelled")
+    press(secretary, world.id)
+    assert [calendar_part(m)[0] for m in mailbox.messages] == ["REQUEST"] * 4 + ["CANCEL"] * 2
+
+
 def test_added_attendees_are_invited_and_removed_ones_cancelled(world, mailbox, secretary):
     press(secretary, world.id)
     newcomer = factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна", email="poyarkova@cluster.test")
