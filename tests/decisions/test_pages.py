@@ -181,6 +181,15 @@ def test_the_decision_page_shows_the_history(world, secretary):
     assert "20.11.2021 10:00" in page  # when, in Tomsk time
 
 
+@pytest.mark.parametrize("link", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x"])
+def test_a_stored_report_link_that_is_not_http_is_shown_as_text(world, secretary, link):
+    """The service takes http(s) links only; one stored otherwise (before it checked) is no link."""
+    d = support.decision(world.meeting, world.lead, status="done", report_text="Сделано.", report_date=TODAY, report_link=link)
+    db.session.commit()
+    page = secretary.get(f"/decisions/{d.id}").get_data(as_text=True)
+    assert link.strip() in page and 'href="' + link.strip() not in page and 'href="' + link not in page
+
+
 def test_a_status_change_in_place(world, signed_in):
     d = support.decision(world.meeting, world.lead, deadline=date(2021, 12, 1))
     db.session.commit()
