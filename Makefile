@@ -29,8 +29,10 @@ run: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 
+# A worker per core (pytest-xdist); a module's browser tests stay on one worker
+# (tests/conftest.py groups them), each worker has its own databases.
 test: setup lint
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n auto --dist loadgroup
 
 test-fast: setup
 	$(PYTHON) -m pytest -x -q -m "not browser"

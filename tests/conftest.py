@@ -22,6 +22,10 @@ from cluster_intranet.cache import FingerprintCache
 from cluster_intranet.extensions import db
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+# Under pytest-xdist (``make test`` runs a worker per core) each worker, "gw0", "gw1", …,
+# gets a PostgreSQL database and a Redis database of its own: each empties its tables
+# after every test, and the workers run at once.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 PASSWORD = "test-password-1"
 CSRF_META = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
@@ -77,6 +81,30 @@ class Client(FlaskClient):
         return self.post("/login", data={"email": email, "password": password})
 
 
+def worker_postgres_url(url: str) -> str:
+    """TEST_DATABASE_URL's database for this worker: itself, or a sibling named
+    after the worker (``test_gw1``), created on first use."""
+    if not WORKER:
+        return url
+    base = sa.make_url(url)
+    name = f"{base.database}_{WORKER}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.scalar(sa.text("SELECT count(*) FROM pg_database WHERE datname = :name"), {"name": name}) == 0:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def worker_redis_url(url: str) -> str:
+    """TEST_REDIS_URL for this worker: the databases below the given one, a worker each
+    (``redis://host/15`` → 15 for gw0, 14 for gw1)."""
+    if not WORKER or url.startswith("memory://"):
+        return url
+    server, _, number = url.rpartition("/")
+    return f"{server}/{int(number or 0) - int(WORKER.removeprefix('gw'))}"
+
+
 def _reset_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
@@ -89,7 +117,7 @@ def _reset_postgres(url: str) -> None:
 def database_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-    url = os.environ["TEST_DATABASE_URL"]
+    url = worker_postgres_url(os.environ["TEST_DATABASE_URL"])
     _reset_postgres(url)
     return url
 
@@ -271,6 +299,14 @@ def seed_text() -> str:
     if not SEED_PROTOCOL.exists():
         pytest.skip(f"the seed protocol is not beside the repository ({SEED_PROTOCOL})")
     return SEED_PROTOCOL.read_text(encoding="utf-8")
+
+
+def pytest_collection_modifyitems(items):
+    """A module's browser tests share its live server (a module fixture): under
+    pytest-xdist (``--dist loadgroup``) they all run on one worker."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

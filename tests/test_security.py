@@ -6,7 +6,7 @@ import pytest
 from cluster_intranet import create_app
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import limiter
-from tests.conftest import PASSWORD, Client, make_user
+from tests.conftest import PASSWORD, Client, make_user, worker_redis_url
 
 
 def test_pages_carry_security_headers(app, viewer):
@@ -35,7 +35,7 @@ def test_htmx_post_without_csrf_header_is_refused(app, secretary):
 @pytest.fixture
 def limited_app(tmp_path, database_url):
     """An app with the login rate limit on: Redis when TEST_REDIS_URL is set (CI), else memory."""
-    storage = os.environ.get("TEST_REDIS_URL", "memory://")
+    storage = worker_redis_url(os.environ.get("TEST_REDIS_URL", "memory://"))
     app = create_app({
         "TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": database_url, "SERVER_NAME": "intranet.test",
         "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": storage, "LOGIN_RATE_LIMIT": "3 per minute",
