@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from cluster_intranet.councils.models import Council
 from cluster_intranet.demo import seed
-from cluster_intranet.directory.models import Organization
+from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
+from cluster_intranet.media.coverage import participant_choices
 from cluster_intranet.media.models import MediaEvent, MediaPlan
 
 CHIP = re.compile(r'<a class="filter-chip" href="([^"]+)"[^>]*><span class="visually-hidden">Убрать фильтр </span>([^<]+) <span')
@@ -67,3 +68,25 @@ def test_the_media_plan_names_the_chosen_organizer_in_its_fragment(demo, viewer)
                 "Месяц: декабрь 2021 г.": {"organizer": [str(organizer.id)]}}
     assert chips(viewer.get(url).get_data(as_text=True)) == expected
     assert chips(viewer.hx("get", url).get_data(as_text=True)) == expected
+
+
+@pytest.mark.parametrize("path", ["/directory/people", "/directory/organizations"])
+def test_a_directory_search_shows_as_a_chip_in_its_live_results_too(demo, viewer, path):
+    expected = {"Поиск: «Томск»": {}}
+    assert chips(viewer.get(f"{path}?q=Томск").get_data(as_text=True)) == expected
+    assert chips(viewer.hx("get", f"{path}?q=Томск").get_data(as_text=True)) == expected
+    assert chips(viewer.get(path).get_data(as_text=True)) == {}
+
+
+def test_what_to_publish_names_the_chosen_plan_and_participant(demo, secretary, login_as):
+    plan = db.session.scalar(select(MediaPlan).order_by(MediaPlan.id))
+    (organization_id, name), (other_id, _) = participant_choices()[:2]
+    url = f"/media/todo?organization={organization_id}&plan={plan.id}"
+    assert chips(secretary.get(url).get_data(as_text=True)) == {
+        f"Участник: {name}": {"plan": [str(plan.id)]}, f"Медиаплан: {plan.title}": {"organization": [str(organization_id)]},
+    }
+    # A viewer of another participant sees their own organization's list: no choice, no chip for it.
+    colleague = db.session.scalar(select(Person.id).where(Person.organization_id == other_id).limit(1))
+    page = login_as("viewer", "colleague@cluster.test", colleague).get(url).get_data(as_text=True)
+    assert list(chips(page)) == [f"Медиаплан: {plan.title}"]
+    assert 'id="todo-organization"' not in page

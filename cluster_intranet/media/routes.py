@@ -424,17 +424,17 @@ def remove_participant(participant_id: int):
 def todo():
     """«What we still have to publish»: for the user's organization, or the one a secretary picks."""
     rights = _rights()
-    organization_id = coverage.user_organization_id(current_user)
-    if rights.all or not organization_id:
-        organization_id = request.args.get("organization", type=db_int) or organization_id
+    own = coverage.user_organization_id(current_user)
+    may_choose = rights.all or not own  # those who record for the cluster, or not for their own organization
+    organization_id = (may_choose and request.args.get("organization", type=db_int)) or own
     participant = coverage.is_participant(organization_id)
     plan_id = request.args.get("plan", type=db_int)
     events = coverage.still_to_publish(organization_id, plan_id) if participant else []
     recent = coverage.recent_publications(organization_id) if participant else []
     return render_template(
-        "media/todo.html", events=events, recent=recent, organization_id=organization_id, rights=rights,
+        "media/todo.html", events=events, recent=recent, organization_id=organization_id, rights=rights, may_choose=may_choose,
         participant=participant, organizations=coverage.participant_choices(), plan_id=plan_id,
-        plans=[plan for plan, _ in services.plans_overview()],
+        plans=[(plan.id, plan.title) for plan, _ in services.plans_overview()],
     )  # fmt: skip
 
 

@@ -474,3 +474,26 @@ document.addEventListener("htmx:beforeRequest", (event) => {
   if (bar) { bar.hidden = false; bar.value = 0; }
 });
 // ===== end of meetings: protocol import =====
+
+// ===== menus and filters made of <details> =====
+// The meeting page's «Ещё» closes like a menu: on a click outside it, or on Esc (the focus
+// goes back to its button).
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("details.more-menu[open]")) {
+    if (!menu.contains(event.target)) menu.open = false;
+  }
+});
+document.addEventListener("keydown", (event) => {
+  const menu = event.key === "Escape" && event.target.closest?.("details.more-menu[open]");
+  if (!menu) return;
+  menu.open = false;
+  menu.querySelector("summary").focus();
+});
+// A list's filters fold away only on a phone. Where the CSS cannot unfold them on a wider
+// screen (a browser without ::details-content), they are opened here.
+if (!CSS.supports("selector(::details-content)") && window.matchMedia("(min-width: 576px)").matches) {
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("details.filters-fold").forEach((fold) => { fold.open = true; });
+  });
+}
+// ===== end of menus and filters =====

@@ -43,7 +43,8 @@ def _prepare():
     from cluster_intranet.directory.models import Person
     from cluster_intranet.expertise.models import ExpertSession
     from cluster_intranet.extensions import db
-    from cluster_intranet.media.models import MediaEvent, MediaPlan
+    from cluster_intranet.media.coverage import still_to_publish
+    from cluster_intranet.media.models import MediaEvent, MediaParticipant, MediaPlan
     from cluster_intranet.meetings.models import Meeting
 
     seed()
@@ -61,6 +62,7 @@ def _prepare():
         "session": db.session.scalar(select(ExpertSession.id).order_by(ExpertSession.id)),
         "planned": db.session.scalar(select(Meeting.id).where(Meeting.year == 2027)),
         "plan": db.session.scalar(select(MediaPlan.id).order_by(MediaPlan.id)),
+        "participant": next(org for org in db.session.scalars(select(MediaParticipant.organization_id)) if still_to_publish(org)),
     }
 
 
@@ -183,8 +185,9 @@ def test_an_in_place_change_says_so_and_moves_the_focus_to_what_changed(live, pa
     assert page.evaluate("window.__noReload === true")
 
 
-@pytest.mark.parametrize("path", ["/decisions/?status=all", "/meetings/", "/media/plans/{plan}", "/expertise/",
-                                  "/expertise/programmes", "/councils/"])
+@pytest.mark.parametrize("path", ["/decisions/?status=all", "/decisions/summary", "/meetings/", "/media/plans/{plan}",
+                                  "/media/todo?organization={participant}", "/expertise/", "/expertise/programmes",
+                                  "/councils/"])
 def test_on_a_phone_each_list_row_is_a_card_with_its_status_first(live, page, path):
     """Below 576 px a list's table becomes cards: no column is hidden in a sideways scroll, and
     each card begins with the cells marked `card-lead` (status, deadline, date)."""
@@ -232,3 +235,17 @@ def test_a_refused_in_place_form_keeps_its_buttons_and_focuses_the_invalid_field
     assert page.evaluate("document.activeElement.closest('#agenda') !== null")
     assert agenda.locator("form").get_by_role("button", name="Добавить вопрос").is_visible()
     assert page.evaluate("window.__noReload === true")
+
+
+def test_the_more_menu_closes_on_a_click_outside_and_on_escape(live, page):
+    base, _, ids = live
+    page.goto(f"{base}/meetings/{ids['meeting']}")
+    menu = page.locator("details.more-menu")
+    menu.locator("summary").click()
+    assert menu.evaluate("d => d.open")
+    page.locator("h1").click()
+    assert not menu.evaluate("d => d.open")
+    menu.locator("summary").click()
+    page.keyboard.press("Escape")
+    assert not menu.evaluate("d => d.open")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
