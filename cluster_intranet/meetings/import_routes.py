@@ -111,16 +111,18 @@ def review_import(import_id: int):
         if not Form().validate_on_submit():
             abort(400)
         choices = _choices(review)
-        try:
-            meeting = saving.confirm(row, current_user, choices)
-        except (saving.ImportRefused, ValueError) as refusal:
-            db.session.rollback()
-            error = refusal
-            review = saving.review(_import_or_404(import_id))
-        else:
-            db.session.commit()
-            flash(f"Протокол импортирован: {meeting.title}.", "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id), 303)
+        if not request.form.get("preview"):  # a preview shows the votes for the items chosen so far
+            try:
+                meeting = saving.confirm(row, current_user, choices)
+            except (saving.ImportRefused, ValueError) as refusal:
+                db.session.rollback()
+                error = refusal
+                review = saving.review(_import_or_404(import_id))
+            else:
+                db.session.commit()
+                flash(f"Протокол импортирован: {meeting.title}.", "success")
+                return redirect(url_for("meetings.show", meeting_id=meeting.id), 303)
+        review.parsed.assign_items(choices.items)
     return render_template("meetings/import_review.html", review=review, form=Form(), error=error,
                            values=request.form if request.method == "POST" else None), 422 if error else 200  # fmt: skip
 

@@ -14,9 +14,14 @@ FULL_TEXT = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "pr
 
 
 def _prepare():
+    """The demo, and a short-form protocol (.docx) whose decisions' items are inferred."""
     from cluster_intranet.demo import seed
+    from cluster_intranet.documents import services as documents
+    from tests import factories
+    from tests.meetings.test_import_votes import _meeting
 
     seed()
+    return documents.protocol_document(_meeting(factories.council(protocol_form="short")), form="short").content
 
 
 live, page = secretary_fixtures(_prepare)
@@ -62,3 +67,21 @@ def test_one_file_goes_straight_to_its_review(live, page):
     page.click("button:has-text('Загрузить и распознать')")
     expect(page.locator("h1")).to_have_text("Проверка импорта")
     page.screenshot(path=str(Path(__file__).resolve().parents[2] / "test-output" / "import-review.png"), full_page=True)
+
+
+def test_changing_a_decisions_item_shows_whose_vote_is_whose_at_once(live, page, tmp_path):
+    base, _, word = live
+    protocol = tmp_path / "краткий.docx"
+    protocol.write_bytes(word)
+    page.goto(f"{base}/meetings/import")
+    page.set_input_files("input[name=files]", [str(protocol)])
+    page.click("button:has-text('Загрузить и распознать')")
+    first_item = page.locator("#import-agenda > li").first
+    expect(first_item).to_contain_text("«за» – 6")
+    page.evaluate("window.__noReload = true")
+    page.focus("#item-1")  # as a user's click does (select_option alone does not focus)
+    page.select_option("#item-1", "2")  # decision 2 goes to the second item
+    expect(first_item).not_to_contain_text("Голосовали")
+    expect(page.locator("#item-1")).to_have_value("2")
+    assert page.evaluate("document.activeElement.id") == "item-1"
+    assert page.evaluate("window.__noReload === true")

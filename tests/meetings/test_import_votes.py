@@ -7,7 +7,8 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+import lxml.html
+from sqlalchemy import func, select
 
 from cluster_intranet.documents import services as documents
 from cluster_intranet.extensions import db
@@ -63,3 +64,36 @@ def test_votes_round_trip_through_word(secretary, ctx, council_form, form):
     assert confirmed.status_code == 303, confirmed.get_data(as_text=True)
     imported = db.session.scalar(select(Meeting).where(Meeting.council_id == council.id, Meeting.number == 2))
     assert _votes(imported) == expected
+
+
+def _shown_votes(page: str) -> tuple[list[str], list[str]]:
+    """The review page's votes: each agenda item's line, each decision's own ("" for none)."""
+    structure = lxml.html.fromstring(page).get_element_by_id("import-structure")
+
+    def line(element, path):
+        found = element.xpath(path)
+        return found[0].text_content().strip() if found else ""
+
+    return ([line(li, "./div[starts-with(normalize-space(), 'Голосовали')]") for li in structure.xpath(".//ol[@id='import-agenda']/li")],
+            [line(tr, "./td[2]/div") for tr in structure.xpath(".//table[@id='import-decisions']/tbody/tr")])
+
+
+def test_the_review_shows_whose_vote_is_whose_again_when_a_decision_changes_its_item(secretary, ctx):
+    meeting = _meeting(factories.council(protocol_form="short"))
+    word = documents.protocol_document(meeting, form="short").content
+    upload = secretary.post("/meetings/import", data={"files": [(io.BytesIO(word), "протокол.docx")], "text": ""},
+                            content_type="multipart/form-data")
+    review_url = upload.headers["Location"]
+    plan_vote, unanimous = "Голосовали: «за» – 6, «против» – 0, «воздержались» – 0.", "Голосовали: единогласно."
+    assert _shown_votes(secretary.get(review_url).get_data(as_text=True)) == (
+        [plan_vote, unanimous], ["", "Голосовали: «за» – 5, «против» – 0, «воздержались» – 1.",
+                                 "Голосовали: «за» – 5, «против» – 1, «воздержались» – 0."])
+    # Decision 2 moved to the second item: the first item's vote, printed under decision 2, is no
+    # longer after its item's last decision; both lines under decision 2 are now decision 2's,
+    # and the page shows its first as it will be saved.
+    preview = secretary.hx("post", review_url, data={"preview": "1", "item-0": "1", "item-1": "2", "item-2": "2"})
+    assert preview.status_code == 200
+    assert _shown_votes(preview.get_data(as_text=True)) == (
+        ["", unanimous], ["", "Голосовали: «за» – 5, «против» – 0, «воздержались» – 1.",
+                          "Голосовали: «за» – 5, «против» – 1, «воздержались» – 0."])
+    assert db.session.scalar(select(func.count(Meeting.id))) == 1  # a preview saves nothing

@@ -33,7 +33,7 @@ from ...materials.models import MaterialVersion
 from ..models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
 from . import matcher, names, reader
 from .parser import lines_from_text, parse
-from .structure import ParsedProtocol, settle_votes
+from .structure import ParsedProtocol
 
 PASTED = "Вставленный текст.txt"
 KEEP_PENDING = timedelta(days=7)  # an upload never confirmed is removed after a week
@@ -191,9 +191,7 @@ def confirm(row: MaterialVersion, user: User, choices: Choices) -> Meeting:
             "number", meeting_id=existing,
         )
     parsed = parse(row.lines)
-    for index, item_number in choices.items.items():  # the inferred items as corrected
-        parsed.decisions[index].item_number = item_number
-    settle_votes(parsed)  # an item's vote is printed after its last decision: which one is it now
+    parsed.assign_items(choices.items)
     found = matcher.match(parsed)
     people = _people(parsed, found, choices)
 

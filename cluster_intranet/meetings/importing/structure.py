@@ -19,6 +19,12 @@ class Votes:
     abstained: int | None = None
     unanimous: bool = False
 
+    def as_dict(self) -> dict:
+        """As the intranet keeps a vote (model_mixins.VotesMixin.votes): «единогласно» as such."""
+        if self.unanimous:
+            return {"for": 0, "against": 0, "abstained": 0, "unanimous": True}
+        return {"for": self.for_ or 0, "against": self.against or 0, "abstained": self.abstained or 0, "unanimous": False}
+
     def as_counts(self, present: int) -> tuple[int, int, int]:
         """(for, against, abstained); «единогласно» counts everyone present as «за»."""
         if self.unanimous:
@@ -100,6 +106,13 @@ class ParsedProtocol:
     def attendees(self) -> list[Attendee]:
         return [*self.attendees_in_person, *self.attendees_online, *self.invited]
 
+    def assign_items(self, items: dict[int, int | None]) -> None:
+        """The decisions' agenda items as the secretary corrected them (decision index →
+        item number), and the votes settled again for them."""
+        for index, number in items.items():
+            self.decisions[index].item_number = number
+        settle_votes(self)
+
     def item(self, number: int | None) -> AgendaItem | None:
         return next((item for item in self.agenda if item.number == number), None)
 
@@ -145,15 +158,6 @@ def settle_votes(parsed: ParsedProtocol) -> None:
         decision.votes = printed[0] if printed else None
 
 
-def _votes_data(votes: Votes | None) -> dict | None:
-    """As the intranet keeps a vote (model_mixins.VotesMixin.votes): «единогласно» as such."""
-    if votes is None:
-        return None
-    if votes.unanimous:
-        return {"for": 0, "against": 0, "abstained": 0, "unanimous": True}
-    return {"for": votes.for_ or 0, "against": votes.against or 0, "abstained": votes.abstained or 0, "unanimous": False}
-
-
 def protocol_data(parsed: ParsedProtocol) -> dict:
     """The parsed protocol in the shape of ``meetings.services.protocol_data`` (the
     documents' context): what the protocol will read like once saved, and what the
@@ -177,7 +181,7 @@ def protocol_data(parsed: ParsedProtocol) -> dict:
             "responsible": [{"name": name} for name in d.responsible],
             "deadline": d.deadline,
             "term": d.term,
-            "votes": _votes_data(d.votes),
+            "votes": d.votes and d.votes.as_dict(),
             "item_votes": None,
             "item_number": d.item_number,
         }
@@ -186,7 +190,7 @@ def protocol_data(parsed: ParsedProtocol) -> dict:
     for item in parsed.agenda:  # as the intranet's context: the item's vote on its last decision too
         mine = [d for d in decisions if d["item_number"] == item.number]
         if mine:
-            mine[-1]["item_votes"] = _votes_data(item.votes)
+            mine[-1]["item_votes"] = item.votes and item.votes.as_dict()
     return {
         "meeting": {
             "number": parsed.number,
@@ -211,7 +215,7 @@ def protocol_data(parsed: ParsedProtocol) -> dict:
                 "speakers": [{"name": s.name, "summary": s.summary} for s in item.heard],
                 "discussion": [{"name": s.name, "summary": s.summary} for s in item.spoke],
                 "decisions": [d for d in decisions if d["item_number"] == item.number],
-                "votes": _votes_data(item.votes),
+                "votes": item.votes and item.votes.as_dict(),
             }
             for item in parsed.agenda
         ],
