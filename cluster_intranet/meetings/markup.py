@@ -9,14 +9,11 @@ from markupsafe import Markup, escape
 
 SENTINEL = 918273645  # an id no URL holds by chance
 
-# kind -> (id argument, move endpoint, edit endpoint, delete endpoint, the section it swaps, the row's id)
+# kind -> (the section it is in: the URL's and the element's, its edit endpoint and id argument, the row's id)
 ROWS = {
-    "attendee": ("attendance_id", "meetings.move_attendee", "meetings.edit_attendee", "meetings.remove_attendee",
-                 "#attendees", "attendee-"),
-    "agenda": ("item_id", "meetings.move_agenda_item", "meetings.edit_agenda_item", "meetings.remove_agenda_item",
-               "#agenda", "agenda-item-"),
-    "decision": ("decision_id", "meetings.move_decision", "meetings.edit_decision", "meetings.remove_decision",
-                 "#decisions", "decision-row-"),
+    "attendee": ("attendees", "meetings.edit_attendee", "attendance_id", "attendee-"),
+    "agenda": ("agenda", "meetings.edit_agenda_item", "item_id", "agenda-item-"),
+    "decision": ("decisions", "meetings.edit_decision", "decision_id", "decision-row-"),
 }
 
 
@@ -24,12 +21,12 @@ def _patterns(kind: str) -> tuple[str, str, str, str]:
     """The four URLs of a kind of row, with SENTINEL for the id: url_for once per request."""
     patterns = g.setdefault("meeting_row_patterns", {})
     if kind not in patterns:
-        argument, move, edit, delete = ROWS[kind][:4]
+        section, edit, argument = ROWS[kind][:3]
         patterns[kind] = (
-            url_for(move, **{argument: SENTINEL}, direction="up"),
-            url_for(move, **{argument: SENTINEL}, direction="down"),
+            url_for("meetings.move_row", section=section, row_id=SENTINEL, direction="up"),
+            url_for("meetings.move_row", section=section, row_id=SENTINEL, direction="down"),
             url_for(edit, **{argument: SENTINEL}),
-            url_for(delete, **{argument: SENTINEL}),
+            url_for("meetings.remove_row", section=section, row_id=SENTINEL),
         )
     return patterns[kind]
 
@@ -58,7 +55,8 @@ def _post(action: str, text: str, cls: str, target: str, confirm: str | None = N
 
 def row_buttons(kind: str, row_id: int, confirm: str) -> Markup:
     """↑ ↓ (move in the section), ✎ (the row's form in place), × (delete, asking ``confirm``)."""
-    target, row = ROWS[kind][4:]
+    section, row = ROWS[kind][0], ROWS[kind][3]
+    target = f"#{section}"
     up, down, edit, delete = (p.replace(str(SENTINEL), str(int(row_id))) for p in _patterns(kind))
     move = "btn btn-sm btn-outline-secondary"
     return Markup(

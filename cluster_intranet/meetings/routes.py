@@ -185,10 +185,6 @@ def _edit_in_place(meeting_id: int, name: str, form, template: str, change, **co
     return _apply(meeting_id, name, form, change, row_form)
 
 
-def _step(direction: str) -> int:
-    return -1 if direction == "up" else 1
-
-
 # Attendees
 
 @bp.post("/<int:meeting_id>/attendees")
@@ -208,20 +204,6 @@ def edit_attendee(attendance_id: int):
     return _edit_in_place(
         attendance.meeting_id, "attendees", form, "meetings/_attendee_form.html", change, attendance=attendance
     )
-
-
-@bp.post("/attendees/<int:attendance_id>/delete")
-@role_required(*EDIT_MEETINGS)
-def remove_attendee(attendance_id: int):
-    attendance = db.get_or_404(Attendance, attendance_id)
-    return _apply(attendance.meeting_id, "attendees", Form(), lambda: services.remove_attendee(attendance))
-
-
-@bp.post("/attendees/<int:attendance_id>/move/<any(up, down):direction>")
-@role_required(*EDIT_MEETINGS)
-def move_attendee(attendance_id: int, direction: str):
-    attendance = db.get_or_404(Attendance, attendance_id)
-    return _apply(attendance.meeting_id, "attendees", Form(), lambda: services.move_attendee(attendance, _step(direction)))
 
 
 # Agenda
@@ -244,20 +226,6 @@ def edit_agenda_item(item_id: int):
         item.meeting_id, "agenda", form, "meetings/_agenda_item_form.html", change,
         item=item, number=services.agenda_number(item),
     )
-
-
-@bp.post("/agenda/<int:item_id>/delete")
-@role_required(*EDIT_MEETINGS)
-def remove_agenda_item(item_id: int):
-    item = db.get_or_404(AgendaItem, item_id)
-    return _apply(item.meeting_id, "agenda", Form(), lambda: services.remove_agenda_item(item))
-
-
-@bp.post("/agenda/<int:item_id>/move/<any(up, down):direction>")
-@role_required(*EDIT_MEETINGS)
-def move_agenda_item(item_id: int, direction: str):
-    item = db.get_or_404(AgendaItem, item_id)
-    return _apply(item.meeting_id, "agenda", Form(), lambda: services.move_agenda_item(item, _step(direction)))
 
 
 # Decisions
@@ -288,18 +256,31 @@ def edit_decision(decision_id: int):
     )
 
 
-@bp.post("/decisions/<int:decision_id>/delete")
-@role_required(*EDIT_MEETINGS)
-def remove_decision(decision_id: int):
-    decision = db.get_or_404(Decision, decision_id)
-    return _apply(decision.meeting_id, "decisions", Form(), lambda: services.remove_decision(decision))
+# Removing and moving a row of any section
+
+# The rows of the page's ordered sections, removed and moved the same way: the section
+# (its URL and template), the row's model, and the services that remove and move a row.
+SECTIONS = {
+    "attendees": (Attendance, services.remove_attendee, services.move_attendee),
+    "agenda": (AgendaItem, services.remove_agenda_item, services.move_agenda_item),
+    "decisions": (Decision, services.remove_decision, services.move_decision),
+}
 
 
-@bp.post("/decisions/<int:decision_id>/move/<any(up, down):direction>")
+@bp.post("/<any(attendees, agenda, decisions):section>/<int:row_id>/delete")
 @role_required(*EDIT_MEETINGS)
-def move_decision(decision_id: int, direction: str):
-    decision = db.get_or_404(Decision, decision_id)
-    return _apply(decision.meeting_id, "decisions", Form(), lambda: services.move_decision(decision, _step(direction)))
+def remove_row(section: str, row_id: int):
+    model, remove, _ = SECTIONS[section]
+    row = db.get_or_404(model, row_id)
+    return _apply(row.meeting_id, section, Form(), lambda: remove(row))
+
+
+@bp.post("/<any(attendees, agenda, decisions):section>/<int:row_id>/move/<any(up, down):direction>")
+@role_required(*EDIT_MEETINGS)
+def move_row(section: str, row_id: int, direction: str):
+    model, _, move = SECTIONS[section]
+    row = db.get_or_404(model, row_id)
+    return _apply(row.meeting_id, section, Form(), lambda: move(row, -1 if direction == "up" else 1))
 
 
 # Lifecycle ------------------------------------------------------------------------------
