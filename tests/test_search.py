@@ -8,7 +8,7 @@ from sqlalchemy import insert, select, text
 from cluster_intranet.directory.models import Person
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings.models import Meeting
-from cluster_intranet.meetings.services import meetings_query
+from cluster_intranet.meetings.queries import meetings_query
 from cluster_intranet.search import MANY, contains_text, fold, include_name
 
 from cluster_intranet.demo import seed

@@ -24,7 +24,7 @@ from ..councils.models import Council, MemberRole
 from ..decisions.models import Decision, DecisionStatus
 from ..decisions.numbering import decision_labels
 from ..directory.models import Person
-from ..meetings import services as meetings
+from ..meetings import protocol
 from ..meetings.models import Meeting
 
 CLUSTER_GENITIVE = "Промышленного образовательно-отраслевого кластера"
@@ -76,7 +76,7 @@ def protocol_context(meeting: Meeting, *, list_threshold: int | None = None) -> 
         return protocol_context_from_snapshot(
             meeting.versions[-1].snapshot, list_threshold=list_threshold, council_form=meeting.council.protocol_form
         )
-    return complete_protocol(meetings.protocol_data(meeting), list_threshold=list_threshold)
+    return complete_protocol(protocol.protocol_data(meeting), list_threshold=list_threshold)
 
 
 def protocol_context_from_snapshot(
@@ -92,7 +92,7 @@ def protocol_context_from_snapshot(
 
 _DATE_KEYS = {"date", "deadline"}
 _TIME_KEYS = {"start_time", "end_time"}
-json_safe = meetings.json_safe  # the one encoder of snapshots: dates and times as ISO strings
+json_safe = protocol.json_safe  # the one encoder of snapshots: dates and times as ISO strings
 
 
 def revive(value, date_keys=_DATE_KEYS, time_keys=_TIME_KEYS, key: str | None = None):
@@ -116,7 +116,7 @@ _revive = revive
 
 
 def complete_protocol(data: dict, *, list_threshold: int | None = None, council_form: str = "short") -> dict:
-    """``meetings.services.protocol_data`` (or a snapshot of it) → the template contract."""
+    """``meetings.protocol.protocol_data`` (or a snapshot of it) → the template contract."""
     if list_threshold is None:
         list_threshold = current_app.config["DOCUMENTS_ATTENDEES_LIST_THRESHOLD"]
     meeting = data["meeting"]

@@ -13,7 +13,7 @@ from ..auth.roles import EDIT_TEMPLATES
 from ..councils.models import Council
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..meetings.services import load_meeting
+from ..meetings.queries import load_meeting
 from ..web import after_change, apply_change, attachment, download_name, error_page, message, wants_fragment
 from ..forms import db_int
 from . import bp, contexts, reference, services

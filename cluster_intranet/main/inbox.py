@@ -15,7 +15,7 @@ from ..auth.roles import EDIT_MEETINGS
 from ..decisions.services import DUE_SOON_DAYS, my_deadlines
 from ..expertise.services import checklists_to_fill
 from ..media import coverage as media_coverage
-from ..meetings.services import DRAFT_PROTOCOLS, PREPARE_DAYS, WITHOUT_AGENDA, meetings_to_prepare
+from ..meetings.queries import DRAFT_PROTOCOLS, PREPARE_DAYS, WITHOUT_AGENDA, meetings_to_prepare
 
 SHOWN = 5  # items of a group on the home page; the group's link leads to the rest
 

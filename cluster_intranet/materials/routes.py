@@ -16,7 +16,7 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..meetings.services import load_meeting
+from ..meetings.queries import load_meeting
 from ..web import apply_change, attachment, error_page, fragment, page_or_fragment, refusal, wants_fragment
 from . import bp, services
 from .forms import EditMaterialForm, MaterialForm, VersionForm

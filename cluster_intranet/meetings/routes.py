@@ -21,7 +21,7 @@ from ..forms import Form, db_int, parse_id
 from ..invitations import services as invitations
 from ..search import search_count_limit
 from ..web import after_change, apply_change, error_page, form_page, fragment, notice, page_or_fragment, paginate, wants_fragment
-from . import bp, markup, services
+from . import bp, markup, queries, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
 
@@ -31,7 +31,7 @@ bp.add_app_template_global(markup.row_buttons, "meeting_row_buttons")
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = services.load_meeting(meeting_id)
+    meeting = queries.load_meeting(meeting_id)
     if meeting is None:
         abort(404)
     return meeting
@@ -57,14 +57,14 @@ def index():
         "status": request.args.get("status") or None,
         "text": request.args.get("q", ""),
     }
-    page = paginate(services.meetings_query(**filters), count_limit=search_count_limit(filters["text"]))
+    page = paginate(queries.meetings_query(**filters), count_limit=search_count_limit(filters["text"]))
     return page_or_fragment(
         "meetings/index.html",
         "meetings/_results.html",
         page=page,
         filters=filters,
         councils=_council_choices(),
-        years=services.meeting_years(),
+        years=queries.meeting_years(),
         statuses=MeetingStatus,
     )
 
@@ -75,7 +75,7 @@ def next_number():
     council_id = request.args.get("council_id", type=db_int)
     date = request.args.get("date", "")
     year = parse_id(date[:4]) or clock.local_today().year
-    number = services.next_number(council_id, year) if council_id else 1
+    number = queries.next_number(council_id, year) if council_id else 1
     return render_template("meetings/_number_input.html", number=number)
 
 
@@ -89,7 +89,7 @@ def edit(meeting_id: int | None = None):
         form.date.data = clock.local_today()
         if form.council_id.choices:
             form.council_id.data = form.council_id.choices[0][0]
-            form.number.data = services.next_number(form.council_id.data, form.date.data.year)
+            form.number.data = queries.next_number(form.council_id.data, form.date.data.year)
     return form_page(
         "meetings/edit.html", form, lambda: services.save_meeting(meeting, form.data_for(*form.FIELDS), form.version.data),
         services.MeetingError, then=lambda _: url_for("meetings.show", meeting_id=meeting.id),

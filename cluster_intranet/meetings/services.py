@@ -5,12 +5,10 @@ the content of an approved protocol raises ProtocolLocked, whichever route asks.
 """
 from __future__ import annotations
 
-import functools
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import Select, and_, bindparam, func, literal, select, union_all, update
-from sqlalchemy.orm import joinedload, load_only, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..concurrency import ensure_current, set_place
@@ -18,12 +16,13 @@ from ..auth.models import User
 from ..councils.models import Council
 from ..database import lock_for_update
 from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
-from ..decisions.numbering import decision_labels, numbered_by_item, protocol_order_key
+from ..decisions.numbering import decision_labels, numbered_by_item
 from ..directory.models import Person
 from ..extensions import db
-from ..search import contains_text
 from ..text import short_date
 from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingStatus, ProtocolVersion
+from .protocol import in_protocol_order, json_safe, protocol_data
+from .queries import next_number
 
 PROGRESS_ITEM = "О ходе исполнения решений"
 
@@ -67,145 +66,6 @@ def lock_editable(meeting: Meeting) -> None:
     ensure_editable(meeting)
     table = Meeting.__table__
     db.session.connection().execute(update(table).where(table.c.id == meeting.id).values(updated_at=clock.utcnow()))
-
-
-# Queries ---------------------------------------------------------------------------------
-
-
-def meetings_query(council_id: int | None = None, year: int | None = None, status: str | None = None, text: str = "") -> Select:
-    stmt = (
-        select(Meeting)
-        .where(Meeting.deleted_at.is_(None))
-        .options(joinedload(Meeting.council))
-        .order_by(Meeting.date.desc(), Meeting.id.desc())
-    )
-    if council_id:
-        stmt = stmt.where(Meeting.council_id == council_id)
-    if year:
-        stmt = stmt.where(Meeting.year == year)
-    if status:
-        stmt = stmt.where(Meeting.status == status)
-    if text.strip():
-        stmt = stmt.where(contains_text(Meeting, text))
-    return stmt
-
-
-def upcoming_meetings(today: date, limit: int = 5) -> list[Meeting]:
-    stmt = (
-        select(Meeting)
-        .where(Meeting.deleted_at.is_(None), Meeting.date >= today, Meeting.status != MeetingStatus.CANCELLED.value)
-        .options(selectinload(Meeting.council))
-        .order_by(Meeting.date, Meeting.start_time)
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt))
-
-
-PREPARE_DAYS = 14  # a meeting this close without an agenda is the secretary's next task
-DRAFT_PROTOCOLS, WITHOUT_AGENDA = "draft", "no_agenda"
-
-
-def meetings_to_prepare(today: date, limit: int = 5) -> dict[str, tuple[list[Meeting], int]]:
-    """The secretary's work on the home page, in one statement: protocols not yet approved
-    (a held meeting, a draft), the oldest first, and meetings of the next two weeks
-    without an agenda, the nearest first; of each the first ``limit`` and the count.
-    Each part is read through its own index (status; date): a scan of the meetings would
-    read their long search texts."""
-    live = Meeting.deleted_at.is_(None)
-    # Found through the status index: SQLite, without statistics, would rather read every
-    # live meeting through the list's index (deleted_at, date), so «not deleted» is written
-    # as an expression no index answers.
-    unapproved = and_(
-        func.coalesce(Meeting.deleted_at, None).is_(None),
-        Meeting.status.in_((MeetingStatus.HELD.value, MeetingStatus.DRAFT.value)),
-    )
-    no_agenda = ~select(AgendaItem.id).where(AgendaItem.meeting_id == Meeting.id).exists()
-    soon = and_(
-        live, Meeting.date.between(today, today + timedelta(days=PREPARE_DAYS)),
-        Meeting.status == MeetingStatus.PLANNED.value, no_agenda,
-    )
-    def first(condition) -> Select:
-        return select(Meeting.id).where(condition).order_by(Meeting.date, Meeting.id).limit(limit).subquery()
-
-    def count(condition):
-        return select(func.count(Meeting.id)).where(condition).scalar_subquery()
-
-    drafts, bare = first(unapproved), first(soon)
-    ids = union_all(
-        select(drafts.c.id, literal(DRAFT_PROTOCOLS).label("kind")),
-        select(bare.c.id, literal(WITHOUT_AGENDA).label("kind")),
-    ).subquery()
-    stmt = (
-        select(Meeting, ids.c.kind, count(unapproved), count(soon))
-        .join(ids, ids.c.id == Meeting.id)
-        .options(
-            load_only(Meeting.id, Meeting.council_id, Meeting.date, Meeting.start_time, Meeting.status),
-            joinedload(Meeting.council).load_only(Council.id, Council.name),
-        )
-        .order_by(Meeting.date, Meeting.start_time, Meeting.id)
-    )
-    found: dict[str, list[Meeting]] = {DRAFT_PROTOCOLS: [], WITHOUT_AGENDA: []}
-    totals = {DRAFT_PROTOCOLS: 0, WITHOUT_AGENDA: 0}
-    for meeting, kind, totals[DRAFT_PROTOCOLS], totals[WITHOUT_AGENDA] in db.session.execute(stmt):
-        found[kind].append(meeting)
-    return {kind: (found[kind], totals[kind]) for kind in found}
-
-
-def meeting_years() -> list[int]:
-    return list(db.session.scalars(select(Meeting.year).distinct().order_by(Meeting.year.desc())))
-
-
-@functools.cache
-def _meeting_page_statements() -> tuple[Select, ...]:
-    """Built once: SQLAlchemy keeps a statement's cache key on the statement. The page's
-    collections are read by statements of their own rather than by selectinload, whose
-    statements are built and keyed anew on every call (that keying was a fifth of the page)."""
-    meeting_id = bindparam("meeting_id")
-    return (
-        select(Meeting)
-        .where(Meeting.id == meeting_id, Meeting.deleted_at.is_(None))
-        .options(
-            joinedload(Meeting.council).joinedload(Council.members),
-            joinedload(Meeting.chair),
-            joinedload(Meeting.secretary),
-            joinedload(Meeting.approved_by).joinedload(User.person),
-        ),
-        select(Attendance).where(Attendance.meeting_id == meeting_id).order_by(Attendance.mode, Attendance.position),
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position),
-        select(Decision)
-        .where(Decision.meeting_id == meeting_id)
-        .options(
-            joinedload(Decision.responsibles).joinedload(DecisionResponsible.person),
-            joinedload(Decision.events),
-        )
-        .order_by(Decision.number),
-        select(ProtocolVersion)
-        .where(ProtocolVersion.meeting_id == meeting_id)
-        .options(joinedload(ProtocolVersion.approved_by))
-        .order_by(ProtocolVersion.number),
-    )
-
-
-def load_meeting(meeting_id: int) -> Meeting | None:
-    """A meeting with everything its page shows, in five queries whatever its size:
-    the meeting with its one-to-one rows and the council's members joined, then
-    attendees, agenda, decisions (responsibles and history joined) and versions."""
-    meeting_stmt, *collections = _meeting_page_statements()
-    params = {"meeting_id": meeting_id}
-    meeting = db.session.scalars(meeting_stmt, params).unique().first()
-    if meeting is None:
-        return None
-    for name, stmt in zip(("attendances", "agenda_items", "decisions", "versions"), collections):
-        set_committed_value(meeting, name, list(db.session.scalars(stmt, params).unique()))
-    return meeting
-
-
-def next_number(council_id: int, year: int) -> int:
-    """The next free protocol number of a council in a year."""
-    last = db.session.scalar(
-        select(func.max(Meeting.number)).where(Meeting.council_id == council_id, Meeting.year == year)
-    )
-    return (last or 0) + 1
 
 
 # The meeting itself ----------------------------------------------------------------------
@@ -486,7 +346,7 @@ def move_decision(decision: Decision, step: int) -> None:
     """Up or down in the protocol; in the full form, within its agenda item."""
     meeting = decision.meeting
     lock_editable(meeting)
-    decisions = _in_protocol_order(meeting)
+    decisions = in_protocol_order(meeting)
     index = decisions.index(decision)
     other = index + step
     if not 0 <= other < len(decisions):
@@ -499,19 +359,10 @@ def move_decision(decision: Decision, step: int) -> None:
     _label(meeting, decisions)
 
 
-def _in_protocol_order(meeting: Meeting) -> list[Decision]:
-    items = {item.id: n for n, item in enumerate(sorted(meeting.agenda_items, key=lambda i: i.position), start=1)}
-    form = meeting.council.protocol_form
-    return sorted(
-        meeting.decisions,
-        key=lambda d: protocol_order_key(form, len(items), items.get(d.agenda_item_id), d.number),
-    )
-
-
 def renumber(meeting: Meeting) -> None:
     """After any change of the agenda or the decisions: numbers 1..n in protocol order
     (in the full form, by agenda item) and the labels the protocol prints (numbering.py)."""
-    decisions = _in_protocol_order(meeting)
+    decisions = in_protocol_order(meeting)
     _number(decisions)
     _label(meeting, decisions)
 
@@ -641,101 +492,3 @@ def copy_as_next(meeting: Meeting, on_date: date) -> Meeting:
     db.session.flush()
     new.refresh_search_text()
     return new
-
-
-# The protocol as data: for the page of an approved version and for the documents --------
-
-
-def protocol_data(meeting: Meeting) -> dict:
-    """The protocol as plain values: the context of the .docx templates, and the
-    snapshot kept when a protocol is approved."""
-
-    def person_data(person: Person | None, role_title: str) -> dict | None:
-        if person is None:
-            return None
-        initials = person.short_name.removeprefix(person.surname).strip()
-        return {
-            "short_name": person.short_name,
-            "short_name_reversed": f"{initials} {person.surname}".strip(),
-            "position": role_title,
-        }
-
-    def attendee(a: Attendance) -> dict:
-        return {"name": a.name, "position": a.job_title, "organization": a.organization}
-
-    agenda_numbers = {item.id: number for number, item in enumerate(meeting.agenda_items, start=1)}
-    ordered = _in_protocol_order(meeting)
-    labels = dict(zip(ordered, decision_labels(
-        meeting.council.protocol_form, [agenda_numbers.get(d.agenda_item_id) for d in ordered], len(agenda_numbers)
-    )))
-
-    def decision_data(d: Decision) -> dict:
-        return {
-            "number": d.number,
-            "label": labels[d],
-            "text": d.text,
-            "responsible": [{"name": p.short_name} for p in d.responsible_people],
-            # The protocol records the deadline as decided, whatever moves came later.
-            "deadline": d.original_deadline,
-            "term": d.term,
-            "votes": d.votes,
-            "item_votes": None,
-            "item_number": agenda_numbers.get(d.agenda_item_id),
-        }
-
-    decisions = [decision_data(d) for d in ordered]
-    agenda = []
-    for number, item in enumerate(meeting.agenda_items, start=1):
-        item_decisions = [d for d in decisions if d["item_number"] == number]
-        if item_decisions:  # the short form prints the item's vote after its last decision
-            item_decisions[-1]["item_votes"] = item.votes
-        agenda.append({
-            "number": number,
-            "text": item.text,
-            "speaker": item.speaker_name,
-            "speakers": [{"name": item.speaker_name, "summary": item.speaker_summary}] if item.speaker_name else [],
-            # ВЫСТУПИЛИ: each line of the record its own paragraph («Иванова М.С. – предложила …»).
-            "discussion": [{"name": "", "summary": line.strip()} for line in item.discussion.splitlines() if line.strip()],
-            "decisions": item_decisions,
-            "votes": item.votes,
-        })
-    council = meeting.council
-    attendees = [a for a in meeting.attendances if a.mode != AttendanceMode.INVITED]
-    return {
-        "meeting": {
-            "number": meeting.number,
-            "date": meeting.date,
-            "city": meeting.city,
-            "place": meeting.place,
-            "start_time": meeting.start_time,
-            "end_time": meeting.end_time,
-            "council": {"name": council.name, "name_genitive": council.name_genitive},
-        },
-        "chair": person_data(meeting.chair, f"Председатель {council.short_genitive}"),
-        "secretary": person_data(meeting.secretary, f"Секретарь {council.short_genitive}"),
-        "attendees_in_person": [attendee(a) for a in meeting.attendees(AttendanceMode.IN_PERSON)],
-        "attendees_online": [attendee(a) for a in meeting.attendees(AttendanceMode.ONLINE)],
-        "invited": [attendee(a) for a in meeting.attendees(AttendanceMode.INVITED)],
-        "attendees_total": len(attendees),
-        "agenda": agenda,
-        "decisions": decisions,
-        "decisions_without_item": [d for d in decisions if d["item_number"] is None],
-        # The meeting's materials (Meeting.materials is declared by the materials area), but
-        # the original of an imported protocol: the protocol itself, not a paper attached to it.
-        "appendices": [
-            {"number": n, "title": m.title, "filename": m.versions[-1].filename, "item_number": agenda_numbers.get(m.agenda_item_id)}
-            for n, m in enumerate(sorted((m for m in getattr(meeting, "materials", []) if not m.protocol_original),
-                                         key=lambda m: (agenda_numbers.get(m.agenda_item_id, 0), m.position)), start=1)
-        ],
-    }
-
-
-def json_safe(value):
-    """Dates and times as ISO strings, so a snapshot can be stored as JSON."""
-    if isinstance(value, dict):
-        return {key: json_safe(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [json_safe(item) for item in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value

@@ -13,7 +13,7 @@ from cluster_intranet.directory.models import Person
 from cluster_intranet.documents import contexts, library, services
 from cluster_intranet.documents.rendering import render_document, validate_template
 from cluster_intranet.extensions import db
-from cluster_intranet.meetings import services as meetings
+from cluster_intranet.meetings.protocol import protocol_data
 
 from .conftest import add_attendee, make_meeting
 from .support import docx_paragraphs, docx_text
@@ -127,7 +127,7 @@ def test_an_approved_protocol_reads_as_approved(demo):
     assert third.deadline == dt.date(2022, 2, 28)
     third.text = "Изменённый текст."
     db.session.flush()
-    live = contexts.complete_protocol(meetings.protocol_data(demo))
+    live = contexts.complete_protocol(protocol_data(demo))
     assert live["decisions"][2]["text"] == "Изменённый текст."
     context = contexts.protocol_context(demo)
     assert context["decisions"][2]["deadline"] == dt.date(2021, 12, 1)

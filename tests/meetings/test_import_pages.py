@@ -14,7 +14,7 @@ from cluster_intranet import clock
 from cluster_intranet.decisions.models import Decision, DecisionStatus
 from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
-from cluster_intranet.meetings import services
+from cluster_intranet.meetings.protocol import protocol_data
 from cluster_intranet.materials.models import MaterialVersion
 from cluster_intranet.materials.services import PROTOCOL_ORIGINAL
 from cluster_intranet.meetings.models import Meeting, MeetingStatus
@@ -82,7 +82,7 @@ def test_full_protocol_becomes_a_draft_with_new_people(secretary, demo, ctx):
     kept = db.session.get(MaterialVersion, import_id)
     assert kept.meeting_id == meeting.id and kept.content == FULL_TEXT.read_bytes() and kept.kind == "txt"
     assert [(m.title, m.protocol_original) for m in meeting.materials] == [(PROTOCOL_ORIGINAL, True)]
-    assert services.protocol_data(meeting)["appendices"] == []
+    assert protocol_data(meeting)["appendices"] == []
     assert PROTOCOL_ORIGINAL in secretary.get(f"/materials/meetings/{meeting.id}").get_data(as_text=True)
     assert secretary.get(f"/materials/{kept.material_id}/file").data == FULL_TEXT.read_bytes()
     original = secretary.get(f"/meetings/import/{import_id}/original")

@@ -10,7 +10,7 @@ import pytest
 from cluster_intranet.meetings.importing import names
 from cluster_intranet.meetings.importing.parser import parse, parse_text, split_position
 from cluster_intranet.meetings.importing.structure import Votes, protocol_data, settle_votes
-from cluster_intranet.meetings.services import protocol_data as meeting_data
+from cluster_intranet.meetings.protocol import protocol_data as meeting_data
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed"
 FULL_TEXT = SEED / "protocol-2021-11-17-expert-council.txt"

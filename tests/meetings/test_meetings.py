@@ -8,6 +8,7 @@ from cluster_intranet.decisions.models import Decision, DecisionStatus
 from cluster_intranet.directory.models import Person
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings import services
+from cluster_intranet.meetings.protocol import protocol_data
 from cluster_intranet.meetings.models import Attendance, Meeting, MeetingStatus
 from tests import factories
 
@@ -163,7 +164,7 @@ def test_approved_protocol_refuses_every_change(app, secretary, demo, ctx):
         (f"/meetings/decisions/{decision.id}/delete", {}),
         (f"/meetings/decisions/{decision.id}/move/down", {}),
     ]
-    snapshot = services.protocol_data(demo)
+    snapshot = protocol_data(demo)
     for url, data in changes:
         response = secretary.hx("post", url, data=data)
         assert response.status_code == 409, url
@@ -171,7 +172,7 @@ def test_approved_protocol_refuses_every_change(app, secretary, demo, ctx):
     edit = secretary.post(f"/meetings/{demo.id}/edit", data=_meeting_form(demo.council_id, number=2, date="2021-10-22"))
     assert edit.status_code == 422
     db.session.expire_all()
-    assert services.protocol_data(db.session.get(Meeting, demo.id)) == snapshot
+    assert protocol_data(db.session.get(Meeting, demo.id)) == snapshot
 
 
 def test_reopen_needs_a_reason_and_keeps_the_version(app, secretary, demo, ctx):

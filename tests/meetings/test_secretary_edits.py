@@ -422,7 +422,7 @@ def test_the_migration_gives_existing_people_their_sort_name(app, ctx):
 
 
 def test_the_pickers_and_forms_add_no_query_to_the_meeting_page(app, secretary, draft, ctx, count_queries):
-    """The page a secretary lives on: the user, the meeting and its parts (services.load_meeting);
+    """The page a secretary lives on: the user, the meeting and its parts (queries.load_meeting);
     the pickers of its add forms, empty, and the new person's dialog ask nothing more."""
     with count_queries() as counter:
         page = secretary.get(f"/meetings/{draft.id}")

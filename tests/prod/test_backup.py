@@ -82,9 +82,9 @@ def test_restore_puts_the_copy_back_and_keeps_the_old_database(live, tmp_path):
     copy = tmp_path / "copy.sqlite"
     assert runner.invoke(args=["backup", str(copy)]).exit_code == 0
     with app.app_context():
-        from cluster_intranet.meetings import services
+        from cluster_intranet.meetings import queries, services
 
-        services.save_decision(services.load_meeting(meeting_id), None, {"text": "После копии"}, [])
+        services.save_decision(queries.load_meeting(meeting_id), None, {"text": "После копии"}, [])
         db.session.commit()
     assert _decision_count(app) == 1
     # A connection open across the restore, as a running worker's is.
@@ -137,10 +137,10 @@ def test_restore_refuses_what_is_not_a_good_copy(live, tmp_path, make, message):
     bad = tmp_path / "bad.sqlite"
     if make == "corrupt":
         with app.app_context():
-            from cluster_intranet.meetings import services
+            from cluster_intranet.meetings import queries, services
 
             for n in range(60):  # enough rows for pages past the schema
-                services.save_agenda_item(services.load_meeting(meeting_id), None, {"text": f"Вопрос {n} " + "текст " * 100})
+                services.save_agenda_item(queries.load_meeting(meeting_id), None, {"text": f"Вопрос {n} " + "текст " * 100})
             db.session.commit()
         assert runner.invoke(args=["backup", str(bad)]).exit_code == 0
         _corrupt(bad)

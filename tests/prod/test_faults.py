@@ -51,9 +51,9 @@ def test_a_worker_killed_while_saving_leaves_the_protocol_whole(app, database_ur
     # Three writes in one transaction: none of them, or all of them.
     assert _protocol_rows(meeting.id) == ((1, 1, 1) if commit else before)
     # The protocol still takes changes: the dead writer left no lock behind.
-    from cluster_intranet.meetings import services
+    from cluster_intranet.meetings import queries, services
 
-    services.save_decision(services.load_meeting(meeting.id), None, {"text": "После сбоя"}, [])
+    services.save_decision(queries.load_meeting(meeting.id), None, {"text": "После сбоя"}, [])
     db.session.commit()
     assert _protocol_rows(meeting.id)[1] == (2 if commit else 1)
 

@@ -8,7 +8,7 @@ import traceback
 
 from cluster_intranet import create_app
 from cluster_intranet.extensions import db
-from cluster_intranet.meetings import services
+from cluster_intranet.meetings import queries, services
 from cluster_intranet.meetings.models import AttendanceMode
 from tests.conftest import CSRF_META
 # Seconds the writers wait for each other to be ready (imports are slow on a busy machine).
@@ -37,10 +37,10 @@ def write_through_services(database_url, worker, meeting_ids, person_ids, start,
         for round_, person_id in enumerate(person_ids):
             for meeting_id in meeting_ids:
                 try:
-                    meeting = services.load_meeting(meeting_id)
+                    meeting = queries.load_meeting(meeting_id)
                     services.save_decision(meeting, None, {"text": f"Решение {worker}-{round_}"}, [person_id])
                     db.session.commit()
-                    meeting = services.load_meeting(meeting_id)
+                    meeting = queries.load_meeting(meeting_id)
                     attendance = services.add_attendee(meeting, person_id, AttendanceMode.IN_PERSON)
                     db.session.commit()
                     if round_ % 2:  # half of them join online: a new position at the end of that list
@@ -85,7 +85,7 @@ def save_protocol_and_die(database_url, meeting_id, person_id, commit: bool) -> 
     at once (no cleanup, no rollback), before or after its commit."""
     app = create_app(app_config(database_url))
     with app.app_context():
-        meeting = services.load_meeting(meeting_id)
+        meeting = queries.load_meeting(meeting_id)
         services.save_agenda_item(meeting, None, {"text": "Вопрос, сохранённый перед сбоем"})
         services.save_decision(meeting, None, {"text": "Решение, сохранённое перед сбоем"}, [person_id])
         services.add_attendee(meeting, person_id, AttendanceMode.ONLINE)
@@ -102,7 +102,7 @@ def write_until_stopped(database_url, meeting_id, ready, stop, results) -> None:
     written = 0
     with app.app_context():
         while not stop.is_set():
-            meeting = services.load_meeting(meeting_id)
+            meeting = queries.load_meeting(meeting_id)
             services.save_agenda_item(meeting, None, {"text": f"Вопрос {written + 1}"})
             services.save_decision(meeting, None, {"text": f"Решение {written + 1}"}, [])
             db.session.commit()

@@ -159,7 +159,7 @@ def settle_votes(parsed: ParsedProtocol) -> None:
 
 
 def protocol_data(parsed: ParsedProtocol) -> dict:
-    """The parsed protocol in the shape of ``meetings.services.protocol_data`` (the
+    """The parsed protocol in the shape of ``meetings.protocol.protocol_data`` (the
     documents' context): what the protocol will read like once saved, and what the
     round-trip tests compare with the context it was generated from."""
     present = len(parsed.attendees_in_person) + len(parsed.attendees_online)
