@@ -48,12 +48,19 @@ def _sqlite_path() -> Path:
             f"  pg_dump --format=custom --file=cluster.dump {url.database}\n"
             "восстановление (в пустую базу, приложение остановлено):\n"
             f"  pg_restore --clean --if-exists --dbname={url.database} cluster.dump"
-            + (f"\nФайлы материалов ({current_app.config['MATERIALS_DIR']}) копируйте отдельно, например rsync."
-               if current_app.config.get("MATERIALS_DIR") else "")
+            + (_pg_materials_hint(current_app.config["MATERIALS_DIR"]) if current_app.config.get("MATERIALS_DIR") else "")
         )
     if not url.database or url.database == ":memory:":
         raise click.ClickException("База данных SQLite в памяти: копировать нечего.")
     return Path(url.database).resolve()
+
+
+def _pg_materials_hint(directory: str) -> str:
+    """How to copy MATERIALS_DIR with a PostgreSQL dump: under the directory's lock (flock(1)
+    takes the lock directory_lock takes), so no file the dump refers to is swept in between."""
+    return (f"\nФайлы материалов ({directory}) копируйте вместе с базой, под их блокировкой:\n"
+            f"  flock {directory}/.lock sh -c 'pg_dump --format=custom --file=cluster.dump cluster && "
+            f"rsync -a --exclude=.lock {directory}/ cluster.materials/'")  # fmt: skip
 
 
 def _copy(source: Path, target: Path, standalone: bool = True) -> None:

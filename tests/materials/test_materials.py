@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
+import subprocess
 import time
 import zipfile
 
@@ -330,4 +332,7 @@ def test_a_sweep_leaves_the_file_of_an_upload_on_its_way(app, secretary, meeting
     age(directory)
     with services.directory_lock(str(directory)):
         assert services.sweep_files(str(directory)) == 0
+        # The same lock as flock(1)'s, which the copy of a PostgreSQL deployment takes (README).
+        if shutil.which("flock"):
+            assert subprocess.run(["flock", "--nonblock", str(directory / ".lock"), "true"]).returncode == 1
     assert services.sweep_files(str(directory)) == 1 and stored_files(directory) == []

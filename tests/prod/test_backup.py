@@ -169,3 +169,7 @@ def test_postgresql_is_pointed_to_pg_dump():
         result = runner.invoke(args=args)
         assert result.exit_code == 1
         assert "pg_dump" in result.output and "pg_restore" in result.output
+    # With MATERIALS_DIR: its files are copied with the dump, under the lock a sweep takes.
+    app.config["MATERIALS_DIR"] = "/srv/materials"
+    result = runner.invoke(args=["backup", "/tmp/never-written.sqlite"])
+    assert "flock /srv/materials/.lock sh -c 'pg_dump" in result.output and "rsync -a --exclude=.lock /srv/materials/" in result.output
