@@ -141,6 +141,12 @@ def test_the_message_names_the_materials_and_is_7bit_clean(world, mailbox, secre
         assert row.content.isascii() and max(len(line) for line in row.content.split(b"\r\n")) <= 998
     [calendar] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
     assert calendar["Content-Transfer-Encoding"] == "base64"
+    # The shape Outlook reads as a meeting request: the text and the iMIP part as alternatives
+    # of one body, the agenda attached beside it.
+    assert [p.get_content_type() for p in message.walk()] == [
+        "multipart/mixed", "multipart/alternative", "text/plain", "text/calendar",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ]  # fmt: skip
 
 
 def test_the_section_shows_the_progress_while_sending(world, mailbox, secretary, app, monkeypatch, runner):
