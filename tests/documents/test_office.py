@@ -157,3 +157,16 @@ def test_the_server_does_not_outlive_its_app_process():
             break
         time.sleep(0.5)
     assert _gone(server)
+
+
+def test_one_conversion_at_a_time(monkeypatch, full_protocol):
+    """While a conversion holds the server, another waits for it (up to its timeout) and
+    never reaches the server meanwhile."""
+    converter = office.WarmConverter()
+    reached = []
+    monkeypatch.setattr(converter, "_proxy", lambda timeout: reached.append(timeout))
+    monkeypatch.setattr(converter, "_start", lambda: reached.append("start"))
+    with converter.lock:  # a conversion under way
+        with pytest.raises(pdf.ConversionError, match="не успел преобразовать документ за 0.2 с"):
+            converter.convert_to_pdf(full_protocol, timeout=0.2)
+    assert reached == []
