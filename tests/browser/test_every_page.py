@@ -249,3 +249,19 @@ def test_the_more_menu_closes_on_a_click_outside_and_on_escape(live, page):
     page.keyboard.press("Escape")
     assert not menu.evaluate("d => d.open")
     assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_navigation_bar_stays_on_the_page_between_phone_and_laptop(live, browser, width):
+    """An admin's bar, the longest, at widths the every-page walk does not visit: it fits one
+    line from 1280 px, and wraps rather than runs off the page below that."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        sign_in(page, live[0], ACCOUNTS["admin"][0], PASSWORD)
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        links = page.locator("nav.navbar .navbar-nav.me-auto > .nav-item")
+        rows = {round(box["y"]) for box in (item.bounding_box() for item in links.all())}
+        assert len(rows) == (1 if width >= 1280 else 2), rows
+    finally:
+        context.close()
