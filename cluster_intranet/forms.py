@@ -56,11 +56,16 @@ def parse_id(text: str) -> int | None:
     return None
 
 
+def strip_controls(text: str) -> str:
+    """``text`` without the control characters no text here may hold, nor outer white space."""
+    return _CONTROL.sub("", text).strip()
+
+
 def _clean(value):
     """Every form field's first filter: text without control characters and outer white
     space; numbers (and lists of them: pickers) within the databases' range."""
     if isinstance(value, str):
-        return _CONTROL.sub("", value).strip()
+        return strip_controls(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return db_int(value)
     if isinstance(value, list):

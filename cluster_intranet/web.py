@@ -15,7 +15,7 @@ from werkzeug.http import is_resource_modified
 from werkzeug.routing import IntegerConverter
 
 from .extensions import db, login_manager
-from .forms import LARGEST_INT, db_int
+from .forms import LARGEST_INT, db_int, strip_controls
 from .listing import ListPagination
 
 
@@ -225,6 +225,12 @@ def attachment(body: bytes, filename: str, mimetype: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+def file_name(upload) -> str:
+    """The name of an uploaded file (a FileStorage) as the services take it: without control
+    characters (a NUL in it reached PostgreSQL, which refuses it) or outer spaces."""
+    return strip_controls(upload.filename or "")
 
 
 class IdConverter(IntegerConverter):

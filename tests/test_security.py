@@ -115,3 +115,37 @@ def test_gunicorn_config_refuses_memory_counters_with_several_workers(limited_ap
     assert refused.value.code == 3
     check(worker(1, "memory://"))  # one process counts alone: allowed
     check(worker(4, "redis://127.0.0.1:6379/0"))
+
+
+@pytest.mark.parametrize("name", ["Спра\x00вка", "\tСпра\x1fвка\x7f"])
+def test_control_characters_in_an_uploaded_files_name_are_dropped(app, admin, ctx, name):
+    """A file's name is input too: NUL (PostgreSQL refuses it) and the other control
+    characters are dropped from it wherever files are uploaded (a material, a protocol to
+    import, a template)."""
+    import io
+
+    from sqlalchemy import select
+
+    from cluster_intranet.demo import seed
+    from cluster_intranet.documents.library import DEFAULT_TEMPLATES
+    from cluster_intranet.documents.models import DocumentTemplate
+    from cluster_intranet.extensions import db
+    from cluster_intranet.materials.models import Material, MaterialVersion
+    from cluster_intranet.meetings.models import Meeting
+    from tests.materials.test_materials import PDF, upload
+
+    seed()
+    db.session.commit()
+    meeting = db.session.scalar(select(Meeting).where(Meeting.year == 2027))
+    assert upload(admin, meeting.id, name + ".pdf", PDF, hx=False, title="").status_code == 303
+    material = db.session.scalar(select(Material).where(Material.meeting_id == meeting.id).order_by(Material.id.desc()))
+    assert (material.title, material.current.filename) == ("Справка", "Справка.pdf")
+    imported = admin.post("/meetings/import", data={"files": [(io.BytesIO("ПРОТОКОЛ № 1".encode()), name + ".txt")], "text": ""},
+                          content_type="multipart/form-data")
+    assert imported.status_code in {200, 303, 422}
+    assert "Справка.txt" in set(db.session.scalars(select(MaterialVersion.filename)))
+    template = (DEFAULT_TEMPLATES / "protocol_short.docx").read_bytes()
+    uploaded = admin.post("/documents/templates/protocol_short", data={"file": (io.BytesIO(template), name + ".docx")},
+                          content_type="multipart/form-data")
+    assert uploaded.status_code in {303, 422}
+    assert "Справка.docx" in set(db.session.scalars(select(DocumentTemplate.filename)))

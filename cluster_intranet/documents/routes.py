@@ -14,7 +14,7 @@ from ..councils.models import Council
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.queries import load_meeting
-from ..web import after_change, apply_change, attachment, download_name, error_page, message, wants_fragment
+from ..web import after_change, apply_change, attachment, download_name, error_page, file_name, message, wants_fragment
 from ..forms import db_int
 from . import bp, contexts, reference, services
 from .forms import ReportForm, UploadForm
@@ -212,7 +212,7 @@ def upload_template(document_kind: str):
         return after_change(url_for("documents.template_kind", document_kind=kind), text)
 
     return apply_change(
-        None, lambda: services.upload_template(kind, upload.filename, upload.read(), current_user),
+        None, lambda: services.upload_template(kind, file_name(upload), upload.read(), current_user),
         (services.LibraryError, IntegrityError), done=uploaded, back=refused,
     )
 

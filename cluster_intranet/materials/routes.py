@@ -17,7 +17,7 @@ from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.queries import load_meeting
-from ..web import apply_change, attachment, error_page, fragment, page_or_fragment, refusal, wants_fragment
+from ..web import apply_change, attachment, error_page, file_name, fragment, page_or_fragment, refusal, wants_fragment
 from . import bp, services
 from .forms import EditMaterialForm, MaterialForm, VersionForm
 from .models import Material, MaterialVersion
@@ -100,7 +100,7 @@ def _upload() -> tuple[str, bytes]:
     file = request.files.get("file")
     if file is None or not file.filename:
         return "", b""
-    return file.filename, file.read()
+    return file_name(file), file.read()
 
 
 def send_version(version: MaterialVersion) -> Response:

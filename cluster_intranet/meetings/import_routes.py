@@ -16,6 +16,7 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..forms import Form, parse_id
+from ..web import file_name
 from ..materials import services as materials
 from ..materials.models import MaterialVersion
 from ..materials.routes import send_version
@@ -44,7 +45,7 @@ def import_protocol():
         files = [f for f in request.files.getlist("files") if f and f.filename]
         for upload in files:
             try:
-                row = saving.upload(upload.filename, upload.read(), current_user, soffice=current_app.config["SOFFICE_PATH"],
+                row = saving.upload(file_name(upload), upload.read(), current_user, soffice=current_app.config["SOFFICE_PATH"],
                                     timeout=current_app.config["DOCUMENTS_PDF_TIMEOUT"],
                                     directory=current_app.config["MATERIALS_DIR"])  # fmt: skip
             except reader.ImportFileError as error:
