@@ -64,10 +64,11 @@ def test_one_account_per_person(app, ctx):
     db.session.rollback()
 
 
-def test_protocol_imports_move_into_the_materials_storage(app, ctx):
+def test_protocol_imports_move_into_the_materials_storage(app, ctx, tmp_path, monkeypatch):
     """0030: an upload under review becomes a version of no material, its lines kept; the
     original of an imported protocol its meeting's material «Исходный файл протокола»;
-    protocol_imports is dropped. Down again, both come back."""
+    protocol_imports is dropped. Down again, both come back — a file kept in MATERIALS_DIR
+    by then with its bytes read from there."""
     from datetime import date
 
     from cluster_intranet.materials.models import Material, MaterialVersion
@@ -93,11 +94,17 @@ def test_protocol_imports_move_into_the_materials_storage(app, ctx):
     assert (original.meeting_id, original.kind, original.content, original.size) == (meeting_id, "rtf", b"abc", 3)
     material = db.session.get(Material, original.material_id)
     assert (material.title, material.protocol_original, material.meeting_id) == ("Исходный файл протокола", True, meeting_id)
-    db.session.rollback()  # the reads' transaction ends: PostgreSQL's ALTER TABLE waits for it
+    # The pending upload's file moves to MATERIALS_DIR, as the storage writes it there.
+    stored = tmp_path / pending.sha256[:2] / pending.sha256
+    stored.parent.mkdir()
+    stored.write_bytes(b"from the directory")
+    monkeypatch.setitem(app.config, "MATERIALS_DIR", str(tmp_path))
+    db.session.execute(text("UPDATE material_versions SET content = NULL WHERE id = :id"), {"id": pending.id})
+    db.session.commit()  # the reads' transaction ends too: PostgreSQL's ALTER TABLE waits for it
 
     downgrade(revision="0029_decision_term")
     rows = db.session.execute(text("SELECT filename, meeting_id, content FROM protocol_imports ORDER BY id")).all()
-    assert [tuple(r) for r in rows] == [("на проверке.docx", None, b"abc"), ("протокол.rtf", meeting_id, b"abc")]
+    assert [tuple(r) for r in rows] == [("на проверке.docx", None, b"from the directory"), ("протокол.rtf", meeting_id, b"abc")]
     assert db.session.scalar(text("SELECT count(*) FROM materials")) == 0
     db.session.rollback()
     upgrade()

@@ -9,9 +9,10 @@ Revision ID: 0030_imports_in_materials
 Revises: 0029_decision_term
 """
 import hashlib
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from alembic import op
+from flask import current_app, has_app_context
 import sqlalchemy as sa
 
 
@@ -69,6 +70,17 @@ def upgrade():
     op.drop_table("protocol_imports")
 
 
+def _stored_bytes(row) -> bytes:
+    """A version's bytes: its row's, or, for a file kept in MATERIALS_DIR (content NULL),
+    read back from there (named by its SHA-256 under its first two digits, as
+    materials/services.py writes it); b"" when the directory no longer has it."""
+    if row.content is not None:
+        return row.content
+    directory = current_app.config.get("MATERIALS_DIR") if has_app_context() else None
+    path = Path(directory) / row.sha256[:2] / row.sha256 if directory else None
+    return path.read_bytes() if path is not None and path.is_file() else b""
+
+
 def downgrade():
     op.create_table(
         "protocol_imports",
@@ -88,7 +100,7 @@ def downgrade():
     op.create_index(op.f("ix_protocol_imports_meeting_id"), "protocol_imports", ["meeting_id"], unique=False)
 
     connection = op.get_bind()
-    # A file kept in MATERIALS_DIR (content NULL) comes back empty: the old table kept bytes only.
+    # The old table kept the bytes themselves: a file kept in MATERIALS_DIR comes back from there.
     kept = connection.execute(
         sa.select(versions, materials.c.meeting_id, materials.c.created_at.label("attached_at"))
         .select_from(versions.outerjoin(materials, versions.c.material_id == materials.c.id))
@@ -98,7 +110,7 @@ def downgrade():
     for row in kept:
         connection.execute(imports.insert(), {
             "created_at": row.uploaded_at, "created_by_id": row.uploaded_by_id, "filename": row.filename[:300],
-            "size": row.size, "content": row.content or b"", "lines": row.lines, "meeting_id": row.meeting_id,
+            "size": row.size, "content": _stored_bytes(row), "lines": row.lines, "meeting_id": row.meeting_id,
             "confirmed_at": row.attached_at if row.meeting_id is not None else None,
         })
     originals = sa.select(materials.c.id).where(materials.c.protocol_original)
