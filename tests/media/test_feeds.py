@@ -156,6 +156,30 @@ def test_conditional_requests_get_304_until_something_changes(client, feed_case,
     assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 200
 
 
+@pytest.mark.parametrize("url", FEEDS)
+def test_head_builds_nothing_and_gzip_has_an_etag_of_its_own(client, feed_case, monkeypatch, url):
+    import gzip
+
+    from cluster_intranet.cache import FingerprintCache
+    from cluster_intranet.media import feeds
+
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip" and gzip.decompress(packed.data) == plain.data
+    assert packed.headers["ETag"] != plain.headers["ETag"] and "Accept-Encoding" in packed.headers["Vary"]
+    assert client.get(url, headers={"If-None-Match": packed.headers["ETag"]}).status_code == 200  # not the plain bytes'
+    assert client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]}).status_code == 304
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("HEAD built the feed")
+
+    FingerprintCache.clear_all()  # nothing built kept: a HEAD that built the body would show
+    monkeypatch.setattr(feeds, "public_events", refuse)
+    head = client.head(url)
+    assert head.status_code == 200 and head.data == b""
+    assert (head.headers["ETag"], head.headers["Last-Modified"]) == (plain.headers["ETag"], plain.headers["Last-Modified"])
+
+
 def test_approving_or_cancelling_changes_the_etag(client, feed_case):
     shown, _ = feed_case
     url = "/media/public/events.json"
