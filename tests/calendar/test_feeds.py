@@ -274,6 +274,20 @@ def test_window_is_configurable(world, fetch, app, monkeypatch):
     assert world.uid("meeting", "attended") not in data  # 5 May: more than 30 days ahead
 
 
+def test_a_meeting_leaving_the_window_at_midnight_moves_the_validators(world, fetch, app, monkeypatch):
+    """Nothing is written when a day passes, yet the body changes (the window moves): the
+    ETag and Last-Modified move with it, so a conditional request gets the new body."""
+    monkeypatch.setitem(app.config, "CALENDAR_WINDOW_PAST_DAYS", 9)  # from 20 February, the «past» meeting's day
+    first = fetch(world.tokens["lead"], "meetings")
+    assert world.uid("meeting", "past") in first.get_data(as_text=True)
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW + timedelta(days=1))
+    for headers in ({"If-None-Match": first.headers["ETag"]}, {"If-Modified-Since": first.headers["Last-Modified"]}):
+        later = fetch(world.tokens["lead"], "meetings", **headers)
+        assert later.status_code == 200, headers
+        assert world.uid("meeting", "past") not in later.get_data(as_text=True)
+    assert _http_date(later.headers["Last-Modified"]) > _http_date(first.headers["Last-Modified"])
+
+
 # --- tokens ------------------------------------------------------------------------
 
 
