@@ -4,7 +4,7 @@ A message is first *queued*: built whole (headers, body, attachments), stored as
 in ``outgoing_messages`` under a key that says what it is (the same key twice is the
 same message: queued once), and committed with whatever made it due. Sending is
 separate and runs outside any request (``flask --app wsgi send-mail``, the reminder
-command, or a background thread started after a request queued messages):
+command, or a thread started after the request that queued them, ``init_app``):
 
 - a message is *claimed* before it is sent (status ``sending``, committed), and marked
   ``sent`` right after the SMTP server accepted it (committed again): a crash between
@@ -31,7 +31,7 @@ from email.message import EmailMessage
 from email.policy import SMTP, default
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -100,6 +100,15 @@ def new_message() -> EmailMessage:
 def init_app(app: Flask) -> None:
     app.cli.add_command(send_mail_command)
 
+    @app.after_request
+    def send_what_the_request_queued(response):
+        """What a request queued, committed with its change, goes out from a thread after
+        it; a refused change (4xx, 5xx) was rolled back with its messages."""
+        queued = g.pop("queued_mail", None)
+        if queued and response.status_code < 400:
+            send_in_background(app, queued)
+        return response
+
 
 def queue(message: EmailMessage, *, key: str, kind: str, person_id: int | None = None,
           meeting_id: int | None = None, details: dict | None = None) -> OutgoingMessage | None:  # fmt: skip
@@ -115,6 +124,8 @@ def queue(message: EmailMessage, *, key: str, kind: str, person_id: int | None =
     )  # fmt: skip
     db.session.add(row)
     db.session.flush()
+    if has_request_context():
+        g.setdefault("queued_mail", []).append(row.id)
     return row
 
 

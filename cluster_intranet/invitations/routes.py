@@ -1,9 +1,9 @@
 """«Разослать приглашения»: the request only decides who is due what and queues the
-messages; a thread of the process sends them (mail.send_in_background), and the section
+messages; a thread of the process sends them after the request (mail.init_app), and the section
 shows the progress, refreshing itself while messages wait."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_login import current_user
 
 from .. import mail
@@ -51,8 +51,7 @@ def send(meeting_id: int):
         return message("Форма устарела: обновите страницу.", 400)
 
     def queued(result):
-        ids, _ = result
-        mail.send_in_background(current_app._get_current_object(), ids)
+        ids, _ = result  # sent from a thread after this request (mail.init_app)
         done = f"Писем к отправке: {len(ids)}." if ids else "Новых приглашений нет: все участники получили последние сведения."
         if not wants_fragment():
             return after_change(url_for("meetings.show", meeting_id=meeting_id, _anchor="invitations"), done)

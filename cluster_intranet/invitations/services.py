@@ -125,17 +125,23 @@ def due(meeting: Meeting) -> tuple[list[Due], list[Person]]:
     return result, without_email
 
 
-def follow_up_note(meeting: Meeting) -> str | None:
-    """After the meeting was changed: what its invited attendees are now due (an update,
-    a cancellation), as a reminder to send it; None when nobody invited is due anything."""
+def follow_up(meeting: Meeting) -> int:
+    """Once invitations went out, the invited follow the meeting: after a change, what they
+    are due (an update of the time or place, a cancellation, a newcomer's invitation, a
+    removed attendee's cancellation) is queued at once. Before the first «Разослать
+    приглашения» nothing is. Flushes (the caller commits); the number of messages queued."""
     if meeting.status not in SENDABLE or not last_sent(meeting.id):
+        return 0
+    ids, _ = queue_invitations(meeting)
+    return len(ids)
+
+
+def follow_up_text(meeting: Meeting, count: int) -> str | None:
+    """What the page says of ``follow_up``'s messages."""
+    if not count:
         return None
-    entries, _ = due(meeting)
-    if not any(entry.update or entry.method == imip.CANCEL for entry in entries):
-        return None
-    what = "отмену" if meeting.status == MeetingStatus.CANCELLED else "изменения"
-    return (f"Участники уже получили приглашение: разошлите им {what} кнопкой «Разослать приглашения» "
-            f"(писем к отправке: {len(entries)}).")  # fmt: skip
+    what = "отправляется отмена заседания" if meeting.status == MeetingStatus.CANCELLED else "отправляются изменения"
+    return f"Приглашённым {what} (писем: {count})."
 
 
 def _link(endpoint: str, **values) -> str:

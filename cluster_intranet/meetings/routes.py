@@ -90,10 +90,13 @@ def edit(meeting_id: int | None = None):
         if form.council_id.choices:
             form.council_id.data = form.council_id.choices[0][0]
             form.number.data = queries.next_number(form.council_id.data, form.date.data.year)
+    def save():
+        saved = services.save_meeting(meeting, form.data_for(*form.FIELDS), form.version.data)
+        return saved, invitations.follow_up(saved)  # those invited get the change at once
+
     return form_page(
-        "meetings/edit.html", form, lambda: services.save_meeting(meeting, form.data_for(*form.FIELDS), form.version.data),
-        services.MeetingError, then=lambda _: url_for("meetings.show", meeting_id=meeting.id),
-        text=lambda _: " ".join(filter(None, ["Заседание сохранено.", invitations.follow_up_note(meeting)])),
+        "meetings/edit.html", form, save, services.MeetingError, then=lambda _: url_for("meetings.show", meeting_id=meeting.id),
+        text=lambda saved: " ".join(filter(None, ["Заседание сохранено.", invitations.follow_up_text(meeting, saved[1])])),
         meeting=meeting if meeting_id else None,
     )  # fmt: skip
 
@@ -168,8 +171,14 @@ def _apply(meeting_id: int, name: str, form, change, invalid=None):
             return invalid(form)
         return _section(meeting_id, name, 422, **{name: form})
 
+    def changed():
+        result = change()
+        if name == "attendees":  # those invited follow the list: a newcomer is invited, a removed one cancelled
+            invitations.follow_up(db.session.get(Meeting, meeting_id))
+        return result
+
     return apply_change(
-        form, change, services.MeetingError, done=lambda _: _section(meeting_id, name), invalid=refuse,
+        form, changed, services.MeetingError, done=lambda _: _section(meeting_id, name), invalid=refuse,
         back=url_for("meetings.show", meeting_id=meeting_id),
     )
 

@@ -191,9 +191,9 @@ def test_a_change_of_time_sends_an_update_with_a_higher_sequence(world, mailbox,
     assert len(mailbox.messages) == 4
 
 
-def test_saving_a_changed_meeting_says_the_invited_are_due_an_update(world, mailbox, secretary):
-    """Updates and cancellations go when «Разослать приглашения» is pressed again: saving
-    the meeting's form says so once someone invited is due one."""
+def test_once_invited_they_follow_the_meetings_changes_made_in_its_form(world, mailbox, secretary):
+    """After the first «Разослать приглашения», a change of time or place saved in the
+    meeting's form sends the update at once, and a cancellation the cancel; the page says so."""
 
     form = {"council_id": world.council_id, "number": "3", "date": "2027-03-18", "start_time": "14:00",
             "end_time": "15:30", "city": "г. Томск", "place": "пр. Кирова, 41", "format": "in_person",
@@ -203,19 +203,34 @@ def test_saving_a_changed_meeting_says_the_invited_are_due_an_update(world, mail
         form.update(changes)
         response = secretary.post(f"/meetings/{world.id}/edit", data={**form, "version": str(world.version)})
         assert response.status_code == 303, response.get_data(as_text=True)
+        mail.wait_for_background()
         page = secretary.get(response.location).get_data(as_text=True)
         assert "Заседание сохранено." in page
         return page
 
-    assert "разошлите" not in save(start_time="13:00")  # nobody invited yet
+    assert "Приглашённым" not in save(start_time="13:00") and mailbox.messages == []  # nobody invited yet
     press(secretary, world.id)
-    assert "разошлите" not in save()  # nothing an invitation says has changed
-    assert ("Участники уже получили приглашение: разошлите им изменения кнопкой «Разослать приглашения» "
-            "(писем к отправке: 2).") in save(place="ауд. 210")  # fmt: skip
-    press(secretary, world.id)
-    assert "разошлите им отмену кнопкой «Разослать приглашения» (писем к отправке: 2)" in save(status="cancelled")
-    press(secretary, world.id)
+    assert "Приглашённым" not in save() and len(mailbox.messages) == 2  # nothing an invitation says has changed
+    assert "Приглашённым отправляются изменения (писем: 2)." in save(place="ауд. 210")
+    assert all(m["Subject"].startswith("Изменение: заседание") for m in mailbox.messages[2:])
+    assert "ауд. 210" in str(event_of(calendar_part(mailbox.messages[2])[1])["LOCATION"])
+    assert "Приглашённым отправляется отмена заседания (писем: 2)." in save(status="cancelled")
     assert [calendar_part(m)[0] for m in mailbox.messages] == ["REQUEST"] * 4 + ["CANCEL"] * 2
+    assert "Новых приглашений нет" in notice(press(secretary, world.id))
+
+
+def test_once_invited_a_newcomer_added_on_the_page_is_invited_and_a_removed_one_cancelled(world, mailbox, secretary):
+    press(secretary, world.id)
+    newcomer = factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна", email="poyarkova@cluster.test")
+    db.session.commit()
+    added = secretary.hx("post", f"/meetings/{world.id}/attendees", data={"person_id": newcomer.id, "mode": "in_person"})
+    assert added.status_code == 200, added.get_data(as_text=True)
+    mail.wait_for_background()
+    assert [(m["To"].addresses[0].addr_spec, calendar_part(m)[0]) for m in mailbox.messages[2:]] == [("poyarkova@cluster.test", "REQUEST")]
+    removed = next(a for a in world.attendances if a.person and a.person.email == "belyaev@cluster.test")
+    assert secretary.hx("post", f"/meetings/attendees/{removed.id}/delete").status_code == 200
+    mail.wait_for_background()
+    assert [(m["To"].addresses[0].addr_spec, calendar_part(m)[0]) for m in mailbox.messages[3:]] == [("belyaev@cluster.test", "CANCEL")]
 
 
 def test_added_attendees_are_invited_and_removed_ones_cancelled(world, mailbox, secretary):
