@@ -207,6 +207,20 @@ def test_on_a_phone_each_list_row_is_a_card_with_its_status_first(live, page, pa
         assert leads and leads == list(range(len(leads))), cells
 
 
+@pytest.mark.parametrize("path", ["/media/participants", "/media/embed"])
+def test_the_media_pages_off_the_navigation_fit_a_phone(live, page, path):
+    """Pages the walk above does not reach from the navigation: the participants' list as
+    cards, the feeds' addresses and the code to paste wrapped (the server's real address,
+    http://127.0.0.1:5000, is longer than the screen's width allows a <code> to run)."""
+    base, _, _ = live
+    page.goto(base + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{path} is {overflow} px wider than a phone"
+    if path == "/media/embed":
+        assert page.locator(".feed-list code").first.evaluate("c => c.scrollWidth <= c.clientWidth")
+        assert page.locator("pre.embed-code").first.evaluate("p => p.scrollWidth <= p.clientWidth")
+
+
 def test_filters_fold_behind_a_button_on_a_phone_only(live, page):
     base, _, _ = live
     page.goto(base + "/meetings/?year=2021")
