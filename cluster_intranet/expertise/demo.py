@@ -17,7 +17,7 @@ from ..auth.models import User
 from ..auth.roles import Role
 from ..directory.models import Organization, Person
 from ..extensions import db
-from . import documents, services
+from . import documents, scoring, services
 from .models import (
     Answer,
     Assessment,
@@ -205,8 +205,8 @@ def _sessions(version: ChecklistVersion, programmes: dict[str, Programme], peopl
         assessment.remarks = "Программа соответствует требованиям предприятий; рекомендуется расширить практику на производстве."
         assessment.submitted_at = dt.datetime(2021, 12, 3, 8, 30, tzinfo=dt.UTC)
     db.session.flush()
-    data = services.load_session(done.id)
-    proposal = services.results(data).proposal or Verdict.RECOMMEND
+    data = scoring.load_session(done.id)
+    proposal = scoring.results(data).proposal or Verdict.RECOMMEND
     documents.confirm_conclusion(data, proposal.value, "Программа рекомендована к согласованию работодателями — участниками кластера.", admin)
     done.concluded_on = done.programme.decided_on = dt.date(2021, 12, 3)  # a record of the past
     done.documents_snapshot = documents.freeze(data)  # its documents dated so too, not the day of loading

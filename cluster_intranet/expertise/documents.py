@@ -64,9 +64,9 @@ from ..directory.models import Person
 from ..documents.contexts import json_safe, revive
 from ..extensions import db
 from ..web import download_name
-from . import services
+from . import scoring, services
 from .models import Assessment, Programme, Verdict
-from .services import Score, SessionData, format_number, format_percent
+from .scoring import Score, SessionData, format_number, format_percent
 
 
 def _person(person: Person) -> dict:
@@ -119,18 +119,18 @@ def _expert(data: SessionData, assessment: Assessment, number: int = 1) -> dict:
         **_person(assessment.person),
         "verdict": assessment.verdict_label,
         "submitted_by": assessment.submitted_by_name,
-        **_score(services.assessment_score(data, assessment)),
+        **_score(scoring.assessment_score(data, assessment)),
     }
 
 
 def checklist_context(data: SessionData, assessment: Assessment) -> dict:
     sections = []
-    for number, section, criteria in services.numbered_sections(data.sections):
+    for number, section, criteria in scoring.numbered_sections(data.sections):
         rows = []
         for criterion_number, criterion in criteria:
             answer = data.answer(assessment, criterion)
             value = answer.value if answer else None
-            score = services.criterion_score(value, criterion.max_value, criterion.weight)
+            score = scoring.criterion_score(value, criterion.max_value, criterion.weight)
             rows.append(
                 {
                     "number": criterion_number,
@@ -148,14 +148,14 @@ def checklist_context(data: SessionData, assessment: Assessment) -> dict:
             )
         sections.append(
             {"number": number, "title": section.title, "criteria": rows,
-             **_score(services.assessment_score(data, assessment, section))}
+             **_score(scoring.assessment_score(data, assessment, section))}
         )
     return {
         "programme": _programme(data.session.programme),
         "session": _session(data),
         "expert": _expert(data, assessment),
         "sections": sections,
-        "total": _score(services.assessment_score(data, assessment)),
+        "total": _score(scoring.assessment_score(data, assessment)),
         "verdict": assessment.verdict_label,
         "submitted_by": assessment.submitted_by_name,
         "remarks": assessment.remarks,
@@ -164,7 +164,7 @@ def checklist_context(data: SessionData, assessment: Assessment) -> dict:
 
 
 def conclusion_context(data: SessionData) -> dict:
-    result = services.results(data)
+    result = scoring.results(data)
     sections = [
         {
             "number": section.number,

@@ -33,7 +33,7 @@ from ..web import (
     wants_fragment,
 )
 from ..forms import db_int
-from . import bp, documents, services
+from . import bp, checklist_versions, documents, scoring, services
 from .forms import (
     AnswerForm,
     ConclusionForm,
@@ -61,8 +61,8 @@ from .services import ExpertiseError
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # Scores in pages read the Russian way: «12,5», «83,3 %».
-bp.add_app_template_filter(services.format_number, "score_number")
-bp.add_app_template_filter(services.format_percent, "score_percent")
+bp.add_app_template_filter(scoring.format_number, "score_number")
+bp.add_app_template_filter(scoring.format_percent, "score_percent")
 
 # --- helpers --------------------------------------------------------------------------
 
@@ -89,14 +89,14 @@ def _docx(kind: str, context: dict, filename: str):
     return attachment(body, filename, DOCX)
 
 
-def _session_data(session_id: int) -> services.SessionData:
-    data = services.load_session(session_id)
+def _session_data(session_id: int) -> scoring.SessionData:
+    data = scoring.load_session(session_id)
     if data is None:
         abort(404)
     return data
 
 
-def _assessment_data(assessment_id: int, *, fill: bool = False) -> tuple[services.SessionData, Assessment]:
+def _assessment_data(assessment_id: int, *, fill: bool = False) -> tuple[scoring.SessionData, Assessment]:
     """The session's data and one expert's checklist; 403 unless the user may see (or fill) it."""
     session_id = db.session.scalar(select(Assessment.session_id).where(Assessment.id == assessment_id))
     if session_id is None:
@@ -188,7 +188,7 @@ def approval_sheet(programme_id: int):
 
 @bp.get("/checklists")
 def checklists():
-    return render_template("expertise/checklists.html", templates=services.checklist_templates())
+    return render_template("expertise/checklists.html", templates=checklist_versions.checklist_templates())
 
 
 @bp.route("/checklists/new", methods=["GET", "POST"])
@@ -196,14 +196,14 @@ def checklists():
 def new_checklist():
     form = TitleForm()
     if form.validate_on_submit():
-        version = services.create_checklist(form.title.data)
+        version = checklist_versions.create_checklist(form.title.data)
         db.session.commit()
         return redirect(url_for("expertise.checklist", version_id=version.id), 303)
     return render_template("expertise/checklist_new.html", form=form), 422 if form.errors else 200
 
 
 def _version_or_404(version_id: int) -> ChecklistVersion:
-    version = services.load_version(version_id)
+    version = checklist_versions.load_version(version_id)
     if version is None:
         abort(404)
     if not version.is_published and not services.may_run(current_user):
@@ -215,7 +215,7 @@ def _editor(version: ChecklistVersion, status: int = 200, **forms):
     """The checklist page, or for HTMX the editor's body."""
     context = dict(
         version=version,
-        numbered=services.numbered_sections(version.sections),
+        numbered=scoring.numbered_sections(version.sections),
         title_form=forms.get("title_form") or TitleForm(title=version.title),
         section_form=forms.get("section_form") or SectionForm(formdata=None),
         publish_form=forms.get("publish_form") or PublishForm(formdata=None),
@@ -249,7 +249,7 @@ def rename_checklist(version_id: int):
     if not form.validate_on_submit():
         return refusal(ExpertiseError(form.error_text()), _back_to(version))
     back = _back_to(version)
-    return _change(lambda: services.rename_checklist(version, form.title.data), back, back, "Название сохранено.")
+    return _change(lambda: checklist_versions.rename_checklist(version, form.title.data), back, back, "Название сохранено.")
 
 
 @bp.post("/checklists/<int:version_id>/sections")
@@ -264,7 +264,7 @@ def add_section(version_id: int):
                             retarget="#section-add", reswap="outerHTML")
         return _editor(version, 422, section_form=form)
     try:
-        section = services.add_section(version, form.title.data)
+        section = checklist_versions.add_section(version, form.title.data)
     except ExpertiseError as error:
         return refusal(error, _back_to(version))
     db.session.commit()
@@ -286,9 +286,9 @@ def edit_section(section_id: int):
     version = section.version
     form = SectionForm(obj=section)
     if request.method == "POST" and form.validate_on_submit():
-        return _edited(version, lambda: services.save_section(section, form.title.data), f"section-{section.id}")
+        return _edited(version, lambda: checklist_versions.save_section(section, form.title.data), f"section-{section.id}")
     if version.is_published:
-        return refusal(services.frozen(version), _back_to(version))
+        return refusal(checklist_versions.frozen(version), _back_to(version))
     status = 422 if form.errors else 200
     return page_or_fragment("expertise/section_form.html", "expertise/_section_form.html", status,
                             form=form, section=section, version=version)
@@ -299,7 +299,7 @@ def edit_section(section_id: int):
 def delete_section(section_id: int):
     section = _section_or_404(section_id)
     version = section.version
-    return _edited(version, lambda: services.delete_section(section))
+    return _edited(version, lambda: checklist_versions.delete_section(section))
 
 
 @bp.post("/sections/<int:section_id>/move")
@@ -307,7 +307,7 @@ def delete_section(section_id: int):
 def move_section(section_id: int):
     section = _section_or_404(section_id)
     version = section.version
-    return _edited(version, lambda: services.move_section(section, request.values.get("direction", "")),
+    return _edited(version, lambda: checklist_versions.move_section(section, request.values.get("direction", "")),
                    f"section-{section.id}")
 
 
@@ -317,7 +317,7 @@ def _criterion_form(section: ChecklistSection, criterion: Criterion | None, save
     to the form, 422."""
     version = section.version
     if version.is_published:
-        return refusal(services.frozen(version), _back_to(version))
+        return refusal(checklist_versions.frozen(version), _back_to(version))
     form = CriterionForm(obj=criterion)
     if form.validate_on_submit():
         try:
@@ -344,7 +344,7 @@ def _criterion_form(section: ChecklistSection, criterion: Criterion | None, save
 @role_required(*RUN_EXPERTISE)
 def add_criterion(section_id: int):
     section = _section_or_404(section_id)
-    return _criterion_form(section, None, lambda data: services.add_criterion(section, data))
+    return _criterion_form(section, None, lambda data: checklist_versions.add_criterion(section, data))
 
 
 @bp.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
@@ -353,7 +353,7 @@ def edit_criterion(criterion_id: int):
     criterion = db.get_or_404(Criterion, criterion_id)
 
     def save(data: dict) -> Criterion:
-        services.save_criterion(criterion, data)
+        checklist_versions.save_criterion(criterion, data)
         return criterion
 
     return _criterion_form(_section_or_404(criterion.section_id), criterion, save)
@@ -364,7 +364,7 @@ def edit_criterion(criterion_id: int):
 def delete_criterion(criterion_id: int):
     criterion = db.get_or_404(Criterion, criterion_id)
     version = _section_or_404(criterion.section_id).version
-    return _edited(version, lambda: services.delete_criterion(criterion))
+    return _edited(version, lambda: checklist_versions.delete_criterion(criterion))
 
 
 @bp.post("/criteria/<int:criterion_id>/move")
@@ -372,7 +372,7 @@ def delete_criterion(criterion_id: int):
 def move_criterion(criterion_id: int):
     criterion = db.get_or_404(Criterion, criterion_id)
     version = _section_or_404(criterion.section_id).version
-    return _edited(version, lambda: services.move_criterion(criterion, request.values.get("direction", "")),
+    return _edited(version, lambda: checklist_versions.move_criterion(criterion, request.values.get("direction", "")),
                    f"criterion-{criterion.id}")
 
 
@@ -382,7 +382,7 @@ def publish_checklist(version_id: int):
     version = _version_or_404(version_id)
     form = PublishForm()
     if version.is_published:
-        return refusal(services.frozen(version), _back_to(version))
+        return refusal(checklist_versions.frozen(version), _back_to(version))
     if not form.validate_on_submit():
         db.session.rollback()
         if wants_fragment():
@@ -390,7 +390,7 @@ def publish_checklist(version_id: int):
                             retarget="#publish-form", reswap="outerHTML")
         return _editor(version, 422, publish_form=form)
     back = _back_to(version)
-    return _change(lambda: services.publish(version, form.protocol_ref.data, current_user), back, back,
+    return _change(lambda: checklist_versions.publish(version, form.protocol_ref.data, current_user), back, back,
                    f"Версия {version.number} опубликована.")
 
 
@@ -398,7 +398,7 @@ def publish_checklist(version_id: int):
 @role_required(*RUN_EXPERTISE)
 def new_version(version_id: int):
     version = _version_or_404(version_id)
-    draft = services.new_version(version)
+    draft = checklist_versions.new_version(version)
     db.session.commit()
     return after_change(_back_to(draft), f"Черновик версии {draft.number}: правьте его, затем опубликуйте.")
 
@@ -407,7 +407,7 @@ def new_version(version_id: int):
 @role_required(*RUN_EXPERTISE)
 def delete_checklist(version_id: int):
     version = _version_or_404(version_id)
-    return _change(lambda: services.delete_draft(version), _back_to(version), url_for("expertise.checklists"),
+    return _change(lambda: checklist_versions.delete_draft(version), _back_to(version), url_for("expertise.checklists"),
                    "Черновик удалён.")
 
 
@@ -425,7 +425,7 @@ def edit_session(session_id: int | None = None):
     form = SessionForm(obj=session if session_id else None)
     if not session_id and request.method == "GET":
         form.programme_id.data = request.args.get("programme", type=db_int)
-    versions = services.published_versions()
+    versions = checklist_versions.published_versions()
     if session_id and session.checklist_version not in versions:
         versions.append(session.checklist_version)
     form.checklist_version_id.choices = [(v.id, v.label) for v in versions]
@@ -452,15 +452,15 @@ def delete_session(session_id: int):
     return _change(lambda: services.delete_session(session), back, url_for("expertise.index"), "Сессия удалена.")
 
 
-def _session_context(data: services.SessionData, conclusion_form: ConclusionForm | None = None) -> dict:
-    result = services.results(data)
+def _session_context(data: scoring.SessionData, conclusion_form: ConclusionForm | None = None) -> dict:
+    result = scoring.results(data)
     if conclusion_form is None:
         conclusion_form = ConclusionForm(formdata=None, verdict=result.proposal.value if result.proposal else None)
     return dict(
         data=data,
         session=data.session,
         results=result,
-        progress=[services.Progress(a, *data.counted(a)) for a in data.assessments],
+        progress=[scoring.Progress(a, *data.counted(a)) for a in data.assessments],
         problems=services.conclusion_problems(data),
         conclusion_form=conclusion_form,
         min_experts=services.min_experts(),
@@ -489,7 +489,7 @@ def session(session_id: int):
 def progress(session_id: int):
     """The live table of the experts' progress; says so when a checklist was submitted meanwhile."""
     session = db.get_or_404(ExpertSession, session_id)
-    rows = services.progress(session)
+    rows = scoring.progress(session)
     submitted = sum(1 for row in rows if row.assessment.is_submitted)
     known = request.args.get("known", type=db_int)
     changed = known is not None and known != submitted
@@ -562,14 +562,14 @@ def _assessment_page(data, assessment, status=200, submit_form=None, reopen_form
         data=data,
         session=data.session,
         assessment=assessment,
-        numbered=services.numbered_sections(data.sections),
+        numbered=scoring.numbered_sections(data.sections),
         editable=services.may_fill(current_user, assessment)
         and not assessment.is_submitted
         and not data.session.is_completed,
         on_behalf=not services.is_own(current_user, assessment),
         answered=data.counted(assessment),
-        results=services.results(data) if show_others else None,
-        own_score=services.assessment_score(data, assessment),
+        results=scoring.results(data) if show_others else None,
+        own_score=scoring.assessment_score(data, assessment),
         submit_form=submit_form or SubmitForm(formdata=None, verdict=assessment.verdict or "", remarks=assessment.remarks),
         reopen_form=reopen_form or ReopenForm(formdata=None),
         problems=list(problems),

@@ -24,7 +24,7 @@ def _prepare():
     from cluster_intranet import clock
     from cluster_intranet.auth.services import create_user
     from cluster_intranet.directory.models import Person
-    from cluster_intranet.expertise import services
+    from cluster_intranet.expertise import scoring, services
     from cluster_intranet.expertise.models import Scale
     from cluster_intranet.extensions import db
     from tests.expertise.conftest import answer_all, build_checklist, build_programme, build_session
@@ -42,7 +42,7 @@ def _prepare():
     session.held_on, session.deadline = today - dt.timedelta(days=1), today - dt.timedelta(days=3)
     for assessment, _ in assigned:  # everything but the optional criterion, at the maximum
         answer_all(assessment, version, value=lambda c: c.max_value if c.required else None)
-    data = services.load_session(session.id)
+    data = scoring.load_session(session.id)
     for assessment in data.assessments:
         services.submit(data, assessment, "recommend", "")
     secretary = Person(surname="Петрова", first_name="Анна", patronymic="Андреевна", position="секретарь Экспертного совета")

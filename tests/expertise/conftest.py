@@ -8,7 +8,7 @@ import pytest
 
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.directory.models import OrganizationKind
-from cluster_intranet.expertise import services
+from cluster_intranet.expertise import scoring, services
 from cluster_intranet.expertise.models import (
     Answer,
     ChecklistSection,
@@ -110,7 +110,7 @@ def answer_all(assessment, version: ChecklistVersion, value=lambda c: c.max_valu
 
 
 def submit_all(session: ExpertSession, verdict: str = "recommend") -> None:
-    data = services.load_session(session.id)
+    data = scoring.load_session(session.id)
     for assessment in data.assessments:
         services.submit(data, assessment, verdict, "")
     db.session.flush()

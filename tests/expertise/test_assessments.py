@@ -5,7 +5,7 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
-from cluster_intranet.expertise import documents, services
+from cluster_intranet.expertise import documents, scoring, services
 from cluster_intranet.expertise.models import Answer, Assessment, ExpertSession
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
@@ -155,7 +155,7 @@ def test_a_completed_session_is_locked_for_everyone(setup, secretary, app):
     for assessment, _ in assigned:
         answer_all(assessment, session.checklist_version)
     submit_all(session)
-    documents.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
+    documents.confirm_conclusion(scoring.load_session(session.id), "recommend", "", None)
     db.session.commit()
     assessment = assigned[0][0]
     assert secretary.hx("post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "поздно"}).status_code == 409
@@ -194,7 +194,7 @@ def test_experts_see_the_others_answers_only_after_submitting_their_own(setup, s
     session, assigned, criteria = setup
     (mine, email), (colleague, _), _ = assigned
     answer_all(colleague, session.checklist_version, value=lambda c: 0, comment="Замечание коллеги")
-    data = services.load_session(session.id)
+    data = scoring.load_session(session.id)
     services.submit(data, data.assessments[1], "reject", "")
     db.session.commit()
     expert = sign_in(email)
@@ -203,7 +203,7 @@ def test_experts_see_the_others_answers_only_after_submitting_their_own(setup, s
     assert "станут видны после отправки" in before
 
     answer_all(mine, session.checklist_version)
-    data = services.load_session(session.id)
+    data = scoring.load_session(session.id)
     services.submit(data, data.assessments[0], "recommend", "")
     db.session.commit()
     after = expert.get(f"/expertise/assessments/{mine.id}").get_data(as_text=True)
@@ -219,7 +219,7 @@ def test_viewers_see_results_only_after_completion(setup, viewer):
     db.session.commit()
     assert viewer.get(f"/expertise/sessions/{session.id}").status_code == 403
     assert viewer.get(f"/expertise/assessments/{assigned[0][0].id}").status_code == 403
-    documents.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
+    documents.confirm_conclusion(scoring.load_session(session.id), "recommend", "", None)
     db.session.commit()
     page = viewer.get(f"/expertise/sessions/{session.id}")
     assert page.status_code == 200 and "Результаты экспертизы" in page.get_data(as_text=True)

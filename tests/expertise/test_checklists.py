@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from cluster_intranet.expertise import services
+from cluster_intranet.expertise import checklist_versions, scoring
 from cluster_intranet.expertise.models import ChecklistSection, ChecklistVersion, Criterion, ExpertSession
 from cluster_intranet.extensions import db
 
@@ -100,7 +100,7 @@ def test_publishing_records_the_protocol(app, secretary, ctx):
 
 def test_an_empty_section_cannot_be_published(app, secretary, ctx):
     version = build_checklist(published=False)
-    services.add_section(version, "Пустой раздел")
+    checklist_versions.add_section(version, "Пустой раздел")
     db.session.commit()
     response = secretary.hx("post", f"/expertise/checklists/{version.id}/publish", data={"protocol_ref": "Протокол № 2"})
     assert response.status_code == 422
@@ -167,7 +167,7 @@ def test_editing_a_published_version_makes_the_next_draft_and_sessions_keep_thei
     assert db.session.get(ExpertSession, session.id).checklist_version_id == v1.id
     page = secretary.get(f"/expertise/sessions/{session.id}").get_data(as_text=True)
     assert "версия 1" in page
-    data = services.load_session(session.id)
+    data = scoring.load_session(session.id)
     assert "Новая формулировка" not in [c.wording for c in data.criteria]
 
 

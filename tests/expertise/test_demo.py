@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from cluster_intranet.auth import services as users
 from cluster_intranet.auth.models import User
 from cluster_intranet.demo import seed
-from cluster_intranet.expertise import demo, documents, services
+from cluster_intranet.expertise import demo, documents, scoring
 from cluster_intranet.expertise.models import Answer, Assessment, ChecklistVersion, ExpertSession, Programme
 from cluster_intranet.extensions import db
 
@@ -48,11 +48,11 @@ def test_the_demo_is_complete_and_idempotent(app, ctx, monkeypatch):
     assert done.programme.code == "15.02.08" and done.programme.decided_by_session_id == done.id
     assert done.programme.approval_status in {"approved", "approved_after_revision"}
     # Its frozen documents are dated as the record, not the day the demo was loaded.
-    data = services.load_session(done.id)
+    data = scoring.load_session(done.id)
     assert documents.document(data, "conclusion")[0]["concluded_on"] == dt.date(2021, 12, 3) == done.concluded_on
     assert documents.document(data, "approval_sheet")[0]["decided_on"] == dt.date(2021, 12, 3)
     running = db.session.scalar(select(ExpertSession).where(ExpertSession.status == "open"))
-    states = [row.state for row in services.progress(running)]
+    states = [row.state for row in scoring.progress(running)]
     assert states == ["submitted", "in_progress", "not_started"]
     assert running.programme.approval_status == "in_evaluation"
 

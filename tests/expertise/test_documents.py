@@ -9,7 +9,7 @@ import pytest
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.documents import library
 from cluster_intranet.documents.services import check_template
-from cluster_intranet.expertise import document_templates, documents, services
+from cluster_intranet.expertise import document_templates, documents, scoring
 from cluster_intranet.extensions import db
 
 from tests import factories
@@ -50,7 +50,7 @@ def completed(app, ctx):
         answer_all(assessment, version)
     submit_all(session)
     secretary = make_user(Role.SECRETARY, "kuznetsova@cluster.test", factories.person(surname="Кузнецова").id)
-    documents.confirm_conclusion(services.load_session(session.id), "recommend", "Программа соответствует требованиям.", secretary)
+    documents.confirm_conclusion(scoring.load_session(session.id), "recommend", "Программа соответствует требованиям.", secretary)
     db.session.commit()
     return session, assigned
 
@@ -140,7 +140,7 @@ def _shape(value):
 
 def test_the_demo_contexts_have_the_shape_of_the_real_ones(completed):
     session, assigned = completed
-    data = services.load_session(session.id)
+    data = scoring.load_session(session.id)
     real = {
         "expert_checklist": documents.checklist_context(data, data.assessments[0]),
         "expert_conclusion": documents.conclusion_context(data),

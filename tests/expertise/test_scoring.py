@@ -2,7 +2,7 @@
 import pytest
 
 from cluster_intranet.expertise.models import Scale, Verdict
-from cluster_intranet.expertise.services import (
+from cluster_intranet.expertise.scoring import (
     Score,
     criterion_score,
     format_number,

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.directory.models import OrganizationKind
-from cluster_intranet.expertise import documents, services
+from cluster_intranet.expertise import documents, scoring, services
 from cluster_intranet.expertise.models import Assessment, ExpertSession, Programme, Scale
 from cluster_intranet.extensions import db
 from tests import factories
@@ -125,7 +125,7 @@ def test_the_secretary_sees_progress_live(app, secretary, ctx):
     assert f"{len(version.criteria)} из {len(version.criteria)}" in body and f"0 из {required}" in body
     assert "HX-Trigger" not in polled.headers
 
-    submit_all_one = services.load_session(session.id)
+    submit_all_one = scoring.load_session(session.id)
     services.submit(submit_all_one, submit_all_one.assessments[0], "recommend", "")
     db.session.commit()
     polled = secretary.hx("get", url)
@@ -144,17 +144,17 @@ def test_results_apply_weights_and_skip_unanswered_optional_criteria(app, ctx):
     submit_all(session)
     db.session.commit()
 
-    data = services.load_session(session.id)
-    result = services.results(data)
+    data = scoring.load_session(session.id)
+    result = scoring.results(data)
     fgos, practice = result.sections
     assert [row.mean for row in fgos.rows] == [1.5, 0.5]
-    assert fgos.score == services.Score(1.5 * 1.5 + 0.5 * 1, 2 * 1.5 + 1 * 1)
+    assert fgos.score == scoring.Score(1.5 * 1.5 + 0.5 * 1, 2 * 1.5 + 1 * 1)
     assert [row.mean for row in practice.rows] == [1.5, 4, 2]  # the optional one: only the second expert
-    assert practice.score == services.Score(1.5 * 2 + 4 * 1 + 2 * 1, 2 * 2 + 5 * 1 + 2 * 1)
+    assert practice.score == scoring.Score(1.5 * 2 + 4 * 1 + 2 * 1, 2 * 2 + 5 * 1 + 2 * 1)
     assert result.total == fgos.score + practice.score
     # Each expert's own score: the unanswered optional criterion is out of the first one's maximum.
-    assert result.expert_totals[a1.id] == services.Score(2 * 1.5 + 1 + 2 * 2 + 5, 3 + 1 + 4 + 5)
-    assert result.expert_totals[a2.id] == services.Score(1 * 1.5 + 0 + 1 * 2 + 3 + 2, 3 + 1 + 4 + 5 + 2)
+    assert result.expert_totals[a1.id] == scoring.Score(2 * 1.5 + 1 + 2 * 2 + 5, 3 + 1 + 4 + 5)
+    assert result.expert_totals[a2.id] == scoring.Score(1 * 1.5 + 0 + 1 * 2 + 3 + 2, 3 + 1 + 4 + 5 + 2)
     assert result.proposal is not None
 
 
@@ -190,7 +190,7 @@ def test_the_conclusion_waits_for_every_assigned_expert(app, secretary, ctx):
     session, assigned = build_session(experts=3)
     for assessment, _ in assigned[:2]:
         answer_all(assessment, session.checklist_version)
-    data = services.load_session(session.id)
+    data = scoring.load_session(session.id)
     for assessment in data.assessments[:2]:
         services.submit(data, assessment, "recommend", "")
     db.session.commit()
@@ -235,7 +235,7 @@ def test_a_completed_session_cannot_be_edited(app, secretary, ctx):
     for assessment, _ in assigned:
         answer_all(assessment, session.checklist_version)
     submit_all(session)
-    documents.confirm_conclusion(services.load_session(session.id), "recommend", "", None)
+    documents.confirm_conclusion(scoring.load_session(session.id), "recommend", "", None)
     db.session.commit()
     url = f"/expertise/sessions/{session.id}/edit"
     assert secretary.get(url).status_code == 303

@@ -178,10 +178,10 @@ def other_rows(ids: dict) -> dict:
     """Rows in other states, whose pages show other forms: the approved seed protocol
     (reopen), a decision still in work (move its deadline), a draft checklist (its editor)."""
     from cluster_intranet.decisions.models import Decision, DecisionStatus
-    from cluster_intranet.expertise import services as expertise
+    from cluster_intranet.expertise import checklist_versions
     from cluster_intranet.expertise.models import ChecklistVersion
 
-    draft = expertise.new_version(db.session.get(ChecklistVersion, ids["checklist_version"]))
+    draft = checklist_versions.new_version(db.session.get(ChecklistVersion, ids["checklist_version"]))
     db.session.commit()
     working = select(Decision.id).where(Decision.status == DecisionStatus.OPEN.value).order_by(Decision.id)
     return {
