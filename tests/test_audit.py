@@ -96,3 +96,26 @@ def test_the_log_reads_as_the_pages_do_and_hides_sign_ins(app, login_as, ctx):
     assert "<dt>последний вход</dt>" in with_logins
     assert re.search(r"стало</span> \d\d\.\d\d\.\d{4} \d\d:\d\d</dd>", with_logins)  # not ISO, not UTC
     assert "password_hash" not in with_logins and "&lt;User" not in with_logins
+
+
+def test_a_reference_reads_as_the_name_of_what_it_refers_to(app, login_as, ctx):
+    """«сотрудник: было — → стало Жарких Е.В.», not «стало 12»; the account by its role's label;
+    a row deleted since reads «№ id»."""
+    from cluster_intranet.auth.services import create_user
+
+    person = factories.person(surname="Жарких", first_name="Елена", patronymic="Викторовна")
+    gone = factories.person(surname="Ушедший")
+    user = create_user("linked@cluster.test", "test-password-1", Role.EDITOR)
+    db.session.commit()
+    admin = login_as(Role.ADMIN, "root@cluster.test")
+    for person_id in (gone.id, person.id):
+        answer = admin.post(f"/admin/users/{user.id}", data={"email": user.email, "role": "editor", "person_id": person_id})
+        assert answer.status_code == 303, answer.get_data(as_text=True)
+    db.session.delete(db.session.get(type(gone), gone.id))
+    db.session.commit()
+    page = admin.get("/admin/audit?table=users").get_data(as_text=True)
+    entries = [e for e in page.split('class="audit-entry')[1:] if "<dt>сотрудник</dt>" in e]
+    assert "стало</span> Жарких Е.В.</dd>" in entries[0]
+    assert f"<del>№ {gone.id}</del>" in entries[0] and f"стало</span> № {gone.id}</dd>" in entries[1]
+    assert "linked@cluster.test (Редактор медиаплана)" in entries[0]
+    assert "linked@cluster.test editor" not in page

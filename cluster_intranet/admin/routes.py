@@ -124,7 +124,7 @@ def audit():
     return page_or_fragment(
         "admin/audit.html", "admin/_audit_results.html", page=page, filters=filters,
         tables=sorted(((t, readable.table_label(t)) for t in AUDITED_TABLES), key=lambda pair: pair[1]),
-        actions=ACTION_LABELS, readable=readable, users=db.session.scalars(select(User).options(selectinload(User.person)).order_by(User.email)).all(),
+        actions=ACTION_LABELS, readable=readable, referred=readable.names(page.items), users=db.session.scalars(select(User).options(selectinload(User.person)).order_by(User.email)).all(),
     )
 
 

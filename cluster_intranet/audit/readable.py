@@ -1,12 +1,15 @@
 """The audit log as a person reads it: Russian names of tables and fields, values as the
 pages show them (dates «01.12.2021», times in the cluster's zone, statuses by their
-labels, yes/no), «было → стало»."""
+labels, yes/no, a reference by the name of what it refers to), «было → стало»."""
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import dataclass
+from collections import defaultdict
 from datetime import datetime
+
+from sqlalchemy import Table, select
 
 from ..auth.roles import Role
 from ..councils.models import MemberRole
@@ -65,6 +68,9 @@ LOGIN_FIELDS = {"last_login_at"}  # an update of only these is a sign-in, hidden
 _ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 _ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 _REPR = re.compile(r"^<\w+ (.*)>$", re.S)
+_USER_REPR = re.compile(r"^<User (\S+) (\w+)>$")  # auth.models.User.__repr__
+# How a referred row is named, the first of these it has (else the summary of its repr).
+NAME_ATTRIBUTES = ("display_name", "heading", "short_name", "title", "name")
 
 
 @dataclass
@@ -103,9 +109,9 @@ def show_value(value, choices: dict[str, str]) -> str:
         return "—"
     if isinstance(value, bool):
         return "да" if value else "нет"
+    if value in choices:  # a status by its label, a reference by its row's name
+        return choices[value]
     if isinstance(value, str):
-        if value in choices:
-            return choices[value]
         if _ISO_DATETIME.match(value):
             return local_datetime(datetime.fromisoformat(value))
         if _ISO_DATE.match(value):
@@ -113,13 +119,53 @@ def show_value(value, choices: dict[str, str]) -> str:
     return str(value)
 
 
-def changes(table: str, values: dict, action: str) -> list[Change]:
-    """The entry's fields as «было → стало»; a new row lists its filled fields only."""
+def _referred(table: str, field: str) -> Table | None:
+    """The table a field of an audited table refers to (a foreign key), if it does."""
+    found = db.metadata.tables.get(table)
+    column = found.c.get(field) if found is not None else None
+    keys = list(column.foreign_keys) if column is not None else []
+    return keys[0].column.table if keys else None
+
+
+def _row_name(row) -> str:
+    for attribute in NAME_ATTRIBUTES:
+        value = getattr(row, attribute, None)
+        if isinstance(value, str) and value:
+            return value
+    return summary(str(row))
+
+
+def names(entries) -> dict[tuple[str, int], str]:
+    """(table, id) -> the name of each row the entries' references point to, read with one
+    query per table: «сотрудник: было — → стало Пояркова О.Н.», not «стало 12»."""
+    wanted: dict[Table, set[int]] = defaultdict(set)
+    for entry in entries:
+        for field, values in (entry.changes or {}).items():
+            target = _referred(entry.table_name, field)
+            if target is not None:
+                wanted[target] |= {value for value in values if isinstance(value, int) and not isinstance(value, bool)}
+    models = {mapper.local_table: mapper.class_ for mapper in db.Model.registry.mappers}
+    found = {}
+    for target, ids in wanted.items():
+        model = models.get(target)
+        if model is None or not ids:
+            continue
+        for row in db.session.scalars(select(model).where(target.c.id.in_(ids))):
+            found[target.name, row.id] = _row_name(row)
+    return found
+
+
+def changes(table: str, values: dict, action: str, referred: dict[tuple[str, int], str] | None = None) -> list[Change]:
+    """The entry's fields as «было → стало»; a new row lists its filled fields only. A reference
+    reads as the name in ``referred`` (from ``names``), «№ 12» for a row no longer there."""
     rows = []
     for field, (old, new) in values.items():
         if field == "id" or (action == "create" and new in (None, "", False)):
             continue
         choices = _enum_labels().get((table, field), {})
+        target = _referred(table, field)
+        if target is not None:
+            choices = _reference_choices(target.name, (old, new), referred or {})
         rows.append(Change(
             FIELD_LABELS.get(field, field),
             None if action == "create" else show_value(old, choices),
@@ -128,7 +174,17 @@ def changes(table: str, values: dict, action: str) -> list[Change]:
     return rows
 
 
+def _reference_choices(target: str, values, referred: dict[tuple[str, int], str]) -> dict:
+    return {value: referred.get((target, value), f"№ {value}") for value in values if isinstance(value, int)}
+
+
 def summary(text: str) -> str:
-    """«<Person Пояркова О.Н.>» reads «Пояркова О.Н.»."""
+    """«<Person Пояркова О.Н.>» reads «Пояркова О.Н.»; «<User a@b.ru editor>» reads
+    «a@b.ru (Редактор медиаплана)»."""
     found = _REPR.match(text or "")
-    return found.group(1) if found else text
+    if not found:
+        return text
+    account = _USER_REPR.match(text)
+    if account and account.group(2) in _enum_labels()["users", "role"]:
+        return f"{account.group(1)} ({_enum_labels()['users', 'role'][account.group(2)]})"
+    return found.group(1)
