@@ -16,8 +16,8 @@ from .extensions import csrf, db, htmx, limiter, login_manager, migrate
 VIEW_MODULES = (
     "main.routes", "main.errors", "auth.routes", "auth.cli", "directory.routes", "councils.routes",
     "meetings.routes", "meetings.import_routes", "materials.routes", "invitations.routes", "decisions.routes",
-    "decisions.cli", "documents.routes", "media.routes", "media.feeds", "expertise.routes", "calendar.routes",
-    "admin.routes",
+    "decisions.cli", "documents.routes", "media.routes", "media.feeds", "expertise.routes",
+    "expertise.checklist_routes", "calendar.routes", "admin.routes",
 )  # fmt: skip
 
 

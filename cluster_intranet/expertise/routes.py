@@ -1,8 +1,9 @@
-"""Expertise pages: programmes, checklist templates, expert sessions and checklists.
+"""Expertise pages: programmes, expert sessions and the experts' checklists (the
+checklist editor's pages are in ``checklist_routes``).
 
 Thin: every change is a service call; access is decided by the services' may_*
-rules. HTMX requests get fragments (the checklist editor, each saved answer, the
-live progress table); the same forms work without JavaScript (POST -> 303).
+rules. HTMX requests get fragments (each saved answer, the live progress table);
+the same forms work without JavaScript (POST -> 303).
 """
 from __future__ import annotations
 
@@ -37,22 +38,15 @@ from . import bp, checklist_versions, documents, scoring, services
 from .forms import (
     AnswerForm,
     ConclusionForm,
-    CriterionForm,
     ExpertForm,
     ProgrammeForm,
-    PublishForm,
     ReopenForm,
-    SectionForm,
     SessionForm,
     SubmitForm,
-    TitleForm,
 )
 from .models import (
     ApprovalStatus,
     Assessment,
-    ChecklistSection,
-    ChecklistVersion,
-    Criterion,
     ExpertSession,
     Programme,
 )
@@ -67,7 +61,7 @@ bp.add_app_template_filter(scoring.format_percent, "score_percent")
 # --- helpers --------------------------------------------------------------------------
 
 
-def _change(change: Callable[[], object], back: str, then: str, text: str):
+def commit_change(change: Callable[[], object], back: str, then: str, text: str):
     """Run one service change and commit it, then go on to ``then``; a refusal goes back."""
     return apply_change(None, change, ExpertiseError, done=lambda _: after_change(then, text), back=back)
 
@@ -164,7 +158,7 @@ def edit_programme(programme_id: int | None = None):
 def delete_programme(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     back = url_for("expertise.programme", programme_id=programme_id)
-    return _change(lambda: services.delete_programme(programme), back, url_for("expertise.programmes"),
+    return commit_change(lambda: services.delete_programme(programme), back, url_for("expertise.programmes"),
                    "Программа удалена из реестра.")
 
 
@@ -181,234 +175,6 @@ def approval_sheet(programme_id: int):
         )
     data = _session_data(session.id)
     return _docx("approval_sheet", *documents.document(data, "approval_sheet"))
-
-
-# --- checklist templates ---------------------------------------------------------------
-
-
-@bp.get("/checklists")
-def checklists():
-    return render_template("expertise/checklists.html", templates=checklist_versions.checklist_templates())
-
-
-@bp.route("/checklists/new", methods=["GET", "POST"])
-@role_required(*RUN_EXPERTISE)
-def new_checklist():
-    form = TitleForm()
-    if form.validate_on_submit():
-        version = checklist_versions.create_checklist(form.title.data)
-        db.session.commit()
-        return redirect(url_for("expertise.checklist", version_id=version.id), 303)
-    return render_template("expertise/checklist_new.html", form=form), 422 if form.errors else 200
-
-
-def _version_or_404(version_id: int) -> ChecklistVersion:
-    version = checklist_versions.load_version(version_id)
-    if version is None:
-        abort(404)
-    if not version.is_published and not services.may_run(current_user):
-        abort(403)  # drafts are the Expert Council's work in progress
-    return version
-
-
-def _editor(version: ChecklistVersion, status: int = 200, **forms):
-    """The checklist page, or for HTMX the editor's body."""
-    context = dict(
-        version=version,
-        numbered=scoring.numbered_sections(version.sections),
-        title_form=forms.get("title_form") or TitleForm(title=version.title),
-        section_form=forms.get("section_form") or SectionForm(formdata=None),
-        publish_form=forms.get("publish_form") or PublishForm(formdata=None),
-    )
-    return page_or_fragment("expertise/checklist.html", "expertise/_checklist_body.html", status, **context)
-
-
-def _back_to(version: ChecklistVersion, anchor: str | None = None) -> str:
-    return url_for("expertise.checklist", version_id=version.id, _anchor=anchor)
-
-
-def _edited(version: ChecklistVersion, change: Callable[[], object], anchor: str | None = None):
-    """A change in the checklist editor, committed: the editor's body again for HTMX,
-    otherwise the page at ``anchor``; a refusal goes back to the page."""
-    return apply_change(
-        None, change, ExpertiseError, back=_back_to(version),
-        done=lambda _: _editor(version) if wants_fragment() else redirect(_back_to(version, anchor), 303),
-    )  # fmt: skip
-
-
-@bp.get("/checklists/<int:version_id>")
-def checklist(version_id: int):
-    return _editor(_version_or_404(version_id))
-
-
-@bp.post("/checklists/<int:version_id>/title")
-@role_required(*RUN_EXPERTISE)
-def rename_checklist(version_id: int):
-    version = _version_or_404(version_id)
-    form = TitleForm()
-    if not form.validate_on_submit():
-        return refusal(ExpertiseError(form.error_text()), _back_to(version))
-    back = _back_to(version)
-    return _change(lambda: checklist_versions.rename_checklist(version, form.title.data), back, back, "Название сохранено.")
-
-
-@bp.post("/checklists/<int:version_id>/sections")
-@role_required(*RUN_EXPERTISE)
-def add_section(version_id: int):
-    version = _version_or_404(version_id)
-    form = SectionForm()
-    if not form.validate_on_submit():
-        db.session.rollback()
-        if wants_fragment():
-            return fragment("expertise/_section_add.html", 422, version=version, section_form=form,
-                            retarget="#section-add", reswap="outerHTML")
-        return _editor(version, 422, section_form=form)
-    try:
-        section = checklist_versions.add_section(version, form.title.data)
-    except ExpertiseError as error:
-        return refusal(error, _back_to(version))
-    db.session.commit()
-    if wants_fragment():
-        return _editor(version)
-    return redirect(_back_to(version, f"section-{section.id}"), 303)
-
-
-def _section_or_404(section_id: int) -> ChecklistSection:
-    section = db.get_or_404(ChecklistSection, section_id)
-    _version_or_404(section.version_id)  # loads the whole version for the editor
-    return section
-
-
-@bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
-@role_required(*RUN_EXPERTISE)
-def edit_section(section_id: int):
-    section = _section_or_404(section_id)
-    version = section.version
-    form = SectionForm(obj=section)
-    if request.method == "POST" and form.validate_on_submit():
-        return _edited(version, lambda: checklist_versions.save_section(section, form.title.data), f"section-{section.id}")
-    if version.is_published:
-        return refusal(checklist_versions.frozen(version), _back_to(version))
-    status = 422 if form.errors else 200
-    return page_or_fragment("expertise/section_form.html", "expertise/_section_form.html", status,
-                            form=form, section=section, version=version)
-
-
-@bp.post("/sections/<int:section_id>/delete")
-@role_required(*RUN_EXPERTISE)
-def delete_section(section_id: int):
-    section = _section_or_404(section_id)
-    version = section.version
-    return _edited(version, lambda: checklist_versions.delete_section(section))
-
-
-@bp.post("/sections/<int:section_id>/move")
-@role_required(*RUN_EXPERTISE)
-def move_section(section_id: int):
-    section = _section_or_404(section_id)
-    version = section.version
-    return _edited(version, lambda: checklist_versions.move_section(section, request.values.get("direction", "")),
-                   f"section-{section.id}")
-
-
-def _criterion_form(section: ChecklistSection, criterion: Criterion | None, save: Callable[[dict], Criterion]):
-    """The criterion form, new (``criterion`` None) or filled: saved, the editor again (or
-    its page at the criterion); a locked checklist is refused; other reasons stand next
-    to the form, 422."""
-    version = section.version
-    if version.is_published:
-        return refusal(checklist_versions.frozen(version), _back_to(version))
-    form = CriterionForm(obj=criterion)
-    if form.validate_on_submit():
-        try:
-            saved = save(form.data_for(*form.FIELDS))
-        except services.Locked as error:
-            return refusal(error, _back_to(version))
-        except ExpertiseError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            if wants_fragment():
-                return _editor(version)
-            return redirect(_back_to(version, f"criterion-{saved.id}"), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    context = dict(form=form, section=section, criterion=criterion, version=version)
-    if wants_fragment() and status == 422:
-        key = f"criterion-{criterion.id}" if criterion else f"new-criterion-{section.id}"
-        return fragment("expertise/_criterion_form.html", 422, retarget=f"#{key}", reswap="outerHTML", **context)
-    return page_or_fragment("expertise/criterion_form.html", "expertise/_criterion_form.html", status, **context)
-
-
-@bp.route("/sections/<int:section_id>/criteria", methods=["GET", "POST"])
-@role_required(*RUN_EXPERTISE)
-def add_criterion(section_id: int):
-    section = _section_or_404(section_id)
-    return _criterion_form(section, None, lambda data: checklist_versions.add_criterion(section, data))
-
-
-@bp.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
-@role_required(*RUN_EXPERTISE)
-def edit_criterion(criterion_id: int):
-    criterion = db.get_or_404(Criterion, criterion_id)
-
-    def save(data: dict) -> Criterion:
-        checklist_versions.save_criterion(criterion, data)
-        return criterion
-
-    return _criterion_form(_section_or_404(criterion.section_id), criterion, save)
-
-
-@bp.post("/criteria/<int:criterion_id>/delete")
-@role_required(*RUN_EXPERTISE)
-def delete_criterion(criterion_id: int):
-    criterion = db.get_or_404(Criterion, criterion_id)
-    version = _section_or_404(criterion.section_id).version
-    return _edited(version, lambda: checklist_versions.delete_criterion(criterion))
-
-
-@bp.post("/criteria/<int:criterion_id>/move")
-@role_required(*RUN_EXPERTISE)
-def move_criterion(criterion_id: int):
-    criterion = db.get_or_404(Criterion, criterion_id)
-    version = _section_or_404(criterion.section_id).version
-    return _edited(version, lambda: checklist_versions.move_criterion(criterion, request.values.get("direction", "")),
-                   f"criterion-{criterion.id}")
-
-
-@bp.post("/checklists/<int:version_id>/publish")
-@role_required(*RUN_EXPERTISE)
-def publish_checklist(version_id: int):
-    version = _version_or_404(version_id)
-    form = PublishForm()
-    if version.is_published:
-        return refusal(checklist_versions.frozen(version), _back_to(version))
-    if not form.validate_on_submit():
-        db.session.rollback()
-        if wants_fragment():
-            return fragment("expertise/_publish_form.html", 422, version=version, publish_form=form,
-                            retarget="#publish-form", reswap="outerHTML")
-        return _editor(version, 422, publish_form=form)
-    back = _back_to(version)
-    return _change(lambda: checklist_versions.publish(version, form.protocol_ref.data, current_user), back, back,
-                   f"Версия {version.number} опубликована.")
-
-
-@bp.post("/checklists/<int:version_id>/new-version")
-@role_required(*RUN_EXPERTISE)
-def new_version(version_id: int):
-    version = _version_or_404(version_id)
-    draft = checklist_versions.new_version(version)
-    db.session.commit()
-    return after_change(_back_to(draft), f"Черновик версии {draft.number}: правьте его, затем опубликуйте.")
-
-
-@bp.post("/checklists/<int:version_id>/delete")
-@role_required(*RUN_EXPERTISE)
-def delete_checklist(version_id: int):
-    version = _version_or_404(version_id)
-    return _change(lambda: checklist_versions.delete_draft(version), _back_to(version), url_for("expertise.checklists"),
-                   "Черновик удалён.")
 
 
 # --- sessions ---------------------------------------------------------------------------
@@ -449,7 +215,7 @@ def edit_session(session_id: int | None = None):
 def delete_session(session_id: int):
     session = db.get_or_404(ExpertSession, session_id)
     back = url_for("expertise.session", session_id=session_id)
-    return _change(lambda: services.delete_session(session), back, url_for("expertise.index"), "Сессия удалена.")
+    return commit_change(lambda: services.delete_session(session), back, url_for("expertise.index"), "Сессия удалена.")
 
 
 def _session_context(data: scoring.SessionData, conclusion_form: ConclusionForm | None = None) -> dict:
@@ -502,7 +268,7 @@ def progress(session_id: int):
 def add_expert(session_id: int):
     session = db.get_or_404(ExpertSession, session_id)
     back = url_for("expertise.session", session_id=session_id, _anchor="experts")
-    return _change(lambda: services.add_expert(session, request.form.get("person_id", type=db_int)), back, back,
+    return commit_change(lambda: services.add_expert(session, request.form.get("person_id", type=db_int)), back, back,
                    "Эксперт добавлен в сессию.")
 
 
@@ -511,7 +277,7 @@ def add_expert(session_id: int):
 def remove_expert(assessment_id: int):
     assessment = db.get_or_404(Assessment, assessment_id)
     back = url_for("expertise.session", session_id=assessment.session_id, _anchor="experts")
-    return _change(lambda: services.remove_expert(assessment), back, back, "Эксперт исключён из сессии.")
+    return commit_change(lambda: services.remove_expert(assessment), back, back, "Эксперт исключён из сессии.")
 
 
 @bp.post("/sessions/<int:session_id>/conclusion")
@@ -656,7 +422,7 @@ def reopen(assessment_id: int):
                 return fragment("expertise/_reopen_form.html", 422, assessment=assessment, reopen_form=form,
                                 retarget="#reopen-block", reswap="outerHTML")
             return _assessment_page(data, assessment, 422, reopen_form=form)
-    return _change(lambda: services.reopen(assessment, form.reason.data or "", current_user), back, back,
+    return commit_change(lambda: services.reopen(assessment, form.reason.data or "", current_user), back, back,
                    "Чек-лист возвращён эксперту на доработку.")
 
 
