@@ -3,7 +3,7 @@ import re
 
 import email_validator
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, StringField, URLField
+from wtforms import Field, HiddenField, SelectChoice, StringField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 REQUIRED = "Заполните это поле."
@@ -12,6 +12,13 @@ REQUIRED = "Заполните это поле."
 email_validator.SPECIAL_USE_DOMAIN_NAMES[:] = [
     name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name not in {"local", "test"}
 ]
+
+
+def options(pairs, empty: str | None = None) -> list[SelectChoice]:
+    """A select's options from (value, label) pairs, after an empty one labelled ``empty``
+    («— выберите —», its value None) when given."""
+    first = [SelectChoice(None, empty)] if empty is not None else []
+    return first + [SelectChoice(value, label) for value, label in pairs]
 
 
 def required(max_length: int):

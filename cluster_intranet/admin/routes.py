@@ -20,7 +20,7 @@ from ..extensions import db
 from ..meetings import services as meeting_services
 from ..meetings.models import Meeting
 from ..web import after_change, apply_change, form_page, page_or_fragment, paginate
-from ..forms import db_int
+from ..forms import db_int, options
 from . import bp
 
 
@@ -34,7 +34,7 @@ def _person_choices():
     rows = db.session.execute(
         select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(*NAME_ORDER)
     )
-    return [(0, "— не связан —")] + [(r.id, f"{r.surname} {r.first_name} {r.patronymic}".strip()) for r in rows]
+    return options([(0, "— не связан —")] + [(r.id, f"{r.surname} {r.first_name} {r.patronymic}".strip()) for r in rows])
 
 
 @bp.get("/users")

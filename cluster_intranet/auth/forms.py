@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from ..forms import db_int
+from ..forms import db_int, options
 from .roles import Role
 from .services import password_problem, password_rules
 
@@ -56,7 +56,7 @@ class UserForm(FlaskForm):
         "Электронная почта",
         validators=[DataRequired(REQUIRED), Email("Неверный адрес электронной почты."), Length(max=254)],
     )
-    role = SelectField("Роль", choices=Role.choices())
+    role = SelectField("Роль", choices=options(Role.choices()))
     person_id = SelectField("Сотрудник", coerce=db_int, validators=[Optional()])
 
 

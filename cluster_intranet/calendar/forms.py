@@ -1,6 +1,6 @@
 from wtforms import SelectField
 
-from ..forms import Form
+from ..forms import Form, options
 from .services import DEADLINE_ALARM_CHOICES, EVENT_ALARM_CHOICES
 
 
@@ -12,7 +12,7 @@ def _minutes(value):
 
 
 def _choices(pairs):
-    return [("" if value is None else str(value), label) for value, label in pairs]
+    return options(("" if value is None else str(value), label) for value, label in pairs)
 
 
 class ReminderForm(Form):

@@ -1,7 +1,7 @@
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from ..forms import Form, REQUIRED, required, version_field
+from ..forms import Form, REQUIRED, options, required, version_field
 from .models import MemberRole
 
 PROTOCOL_FORMS = [("short", "Краткая (как протокол № 2 от 22.10.2021)"), ("full", "Полная (ГОСТ Р 7.0.97-2016)")]
@@ -34,7 +34,7 @@ class CouncilForm(Form):
         validators=[InputRequired(REQUIRED), NumberRange(QUORUM_MIN, QUORUM_MAX, QUORUM_MESSAGE)],
         render_kw={"min": QUORUM_MIN, "max": QUORUM_MAX, "step": 1},
     )
-    protocol_form = SelectField("Форма протокола по умолчанию", choices=PROTOCOL_FORMS)
+    protocol_form = SelectField("Форма протокола по умолчанию", choices=options(PROTOCOL_FORMS))
 
     FIELDS = ("name", "name_genitive", "short_genitive", "quorum_percent", "protocol_form")
 
@@ -43,9 +43,9 @@ class MemberForm(Form):
     person_id = IntegerField("Сотрудник", validators=[DataRequired("Выберите сотрудника из списка.")])
     # A plain member unless the secretary chooses otherwise: the menu's first option
     # is the chair, and a member added without looking must not become one.
-    role = SelectField("Роль в совете", choices=MemberRole.choices(), default=MemberRole.MEMBER.value)
+    role = SelectField("Роль в совете", choices=options(MemberRole.choices()), default=MemberRole.MEMBER.value)
 
 
 class MemberRoleForm(Form):
     version = version_field()
-    role = SelectField("Роль в совете", choices=MemberRole.choices())
+    role = SelectField("Роль в совете", choices=options(MemberRole.choices()))

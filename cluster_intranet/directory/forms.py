@@ -1,7 +1,7 @@
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import Email, Optional
 
-from ..forms import Form, id_or_none, optional, required, version_field, web_link
+from ..forms import Form, id_or_none, optional, options, required, version_field, web_link
 from .models import OrganizationKind
 
 
@@ -10,7 +10,7 @@ class OrganizationForm(Form):
     name_genitive = StringField("Краткое наименование в родительном падеже («консультант …»)",
                                 validators=optional(300))
     full_name = StringField("Полное наименование", validators=optional(1000))
-    kind = SelectField("Вид", choices=OrganizationKind.choices())
+    kind = SelectField("Вид", choices=options(OrganizationKind.choices()))
     version = version_field()
     website = web_link("Официальный сайт", 500, "Адрес сайта", "Неверный адрес сайта. Пример: https://tpu.ru")
     city = StringField("Город", validators=optional(100))
@@ -31,7 +31,7 @@ class PersonForm(Form):
     FIELDS = ("surname", "first_name", "patronymic", "organization_id", "position", "email", "phone")
 
     def with_organizations(self, choices: list[tuple[int, str]]) -> "PersonForm":
-        self.organization_id.choices = [(None, "— не указана —"), *choices]
+        self.organization_id.choices = options(choices, empty="— не указана —")
         return self
 
 
@@ -45,14 +45,14 @@ class NewPersonForm(Form):
     organization_id = SelectField("Организация", coerce=id_or_none, validators=[Optional()])
     new_organization = StringField("или новая: краткое наименование", validators=optional(300))
     new_organization_full = StringField("Полное наименование новой организации", validators=optional(1000))
-    new_organization_kind = SelectField("Вид новой организации", choices=OrganizationKind.choices(),
+    new_organization_kind = SelectField("Вид новой организации", choices=options(OrganizationKind.choices()),
                                         default=OrganizationKind.COLLEGE.value)
     position = StringField("Должность", validators=optional(500))
 
     PERSON_FIELDS = ("surname", "first_name", "patronymic", "position")
 
     def with_organizations(self, choices: list[tuple[int, str]]) -> "NewPersonForm":
-        self.organization_id.choices = [(None, "— нет в списке или не указана —"), *choices]
+        self.organization_id.choices = options(choices, empty="— нет в списке или не указана —")
         return self
 
     def new_organization_data(self) -> dict | None:

@@ -2,7 +2,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
-from ..forms import Form, db_int
+from ..forms import Form, db_int, options
 
 
 class ReportForm(Form):
@@ -16,7 +16,7 @@ class ReportForm(Form):
     end = DateField("По", validators=[InputRequired("Укажите конец периода.")])
 
     def with_councils(self, councils: list[tuple[int, str]]) -> "ReportForm":
-        self.council.choices = [(0, "Все советы")] + councils
+        self.council.choices = options([(0, "Все советы"), *councils])
         return self
 
     def validate_end(self, field):

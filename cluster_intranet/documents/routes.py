@@ -139,7 +139,7 @@ def _report_form(formdata=None) -> ReportForm:
 def index():
     form = _report_form(None)
     if form.council.choices and len(form.council.choices) > 1:
-        form.council.data = form.council.choices[1][0]
+        form.council.data = form.council.choices[1].value
     return render_template("documents/index.html", form=form)
 
 

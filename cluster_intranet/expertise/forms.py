@@ -1,7 +1,7 @@
 from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp, ValidationError
 
-from ..forms import REQUIRED, Form, id_or_none, optional, required
+from ..forms import REQUIRED, Form, id_or_none, optional, options, required
 from .models import Scale, StudyForm, Verdict
 
 
@@ -31,7 +31,7 @@ class ProgrammeForm(Form):
     name = StringField("Наименование специальности", validators=required(300))
     qualification = StringField("Квалификация", validators=required(300))
     college_id = SelectField("Колледж, техникум", coerce=id_or_none, validators=[DataRequired("Выберите колледж или техникум.")])
-    study_form = SelectField("Форма обучения", choices=StudyForm.choices())
+    study_form = SelectField("Форма обучения", choices=options(StudyForm.choices()))
     intake_year = IntegerField(
         "Год набора",
         validators=[InputRequired(REQUIRED), NumberRange(2000, 2100, "Год набора — от 2000 до 2100.")],
@@ -51,7 +51,7 @@ class SectionForm(Form):
 class CriterionForm(Form):
     wording = TextAreaField("Формулировка критерия", validators=required(2000))
     hint = TextAreaField("Пояснение для эксперта", validators=optional(2000))
-    scale = SelectField("Шкала", choices=Scale.choices())
+    scale = SelectField("Шкала", choices=options(Scale.choices()))
     max_points = IntegerField("N (для шкалы 0–N)", validators=[Optional()])
     weight = DecimalCommaField("Вес", default=1.0, validators=[InputRequired("Укажите вес критерия.")])
     required = BooleanField("Обязательный", default=True)
@@ -93,7 +93,7 @@ class AnswerForm(Form):
 class SubmitForm(Form):
     verdict = SelectField(
         "Итоговая рекомендация",
-        choices=[("", "— выберите —"), *Verdict.choices()],
+        choices=options([("", "— выберите —"), *Verdict.choices()]),
         validate_choice=False,  # the service names a missing verdict together with the other gaps
     )
     remarks = TextAreaField("Замечания и предложения эксперта", validators=optional(5000))
@@ -104,5 +104,5 @@ class ReopenForm(Form):
 
 
 class ConclusionForm(Form):
-    verdict = SelectField("Заключение", choices=Verdict.choices())
+    verdict = SelectField("Заключение", choices=options(Verdict.choices()))
     text = TextAreaField("Текст заключения (замечания и рекомендации)", validators=optional(5000))

@@ -33,7 +33,7 @@ from ..web import (
     refusal,
     wants_fragment,
 )
-from ..forms import db_int
+from ..forms import db_int, options
 from . import bp, checklist_versions, documents, scoring, services
 from .forms import (
     AnswerForm,
@@ -147,7 +147,7 @@ def programme(programme_id: int):
 def edit_programme(programme_id: int | None = None):
     programme = db.get_or_404(Programme, programme_id) if programme_id else Programme()
     form = ProgrammeForm(obj=programme if programme_id else None)
-    form.college_id.choices = [(None, "— выберите —"), *services.college_choices()]
+    form.college_id.choices = options(services.college_choices(), empty="— выберите —")
     return _form_page(form, lambda data: services.save_programme(programme, data),
                       lambda: url_for("expertise.programme", programme_id=programme.id),
                       "Программа сохранена.", "expertise/programme_form.html", programme=programme)
@@ -194,17 +194,16 @@ def edit_session(session_id: int | None = None):
     versions = checklist_versions.published_versions()
     if session_id and session.checklist_version not in versions:
         versions.append(session.checklist_version)
-    form.checklist_version_id.choices = [(v.id, v.label) for v in versions]
-    if not session_id:  # a new session: the secretary picks, nothing is preselected
-        form.checklist_version_id.choices.insert(0, (None, "— выберите —"))
+    # A new session: the secretary picks, nothing is preselected.
+    form.checklist_version_id.choices = options([(v.id, v.label) for v in versions], empty=None if session_id else "— выберите —")
     if session_id:
-        form.programme_id.choices = [(session.programme_id, session.programme.title)]
+        form.programme_id.choices = options([(session.programme_id, session.programme.title)])
         form.programme_id.data = session.programme_id
     else:
-        form.programme_id.choices = [(None, "— выберите —")] + [
-            (p.id, f"{p.title} — {p.college.short_name}, {p.intake_year}")
-            for p in db.session.scalars(services.programmes_query())
-        ]
+        form.programme_id.choices = options(
+            [(p.id, f"{p.title} — {p.college.short_name}, {p.intake_year}") for p in db.session.scalars(services.programmes_query())],
+            empty="— выберите —",
+        )
     return _form_page(form, lambda data: services.save_session(session, data),
                       lambda: url_for("expertise.session", session_id=session.id),
                       "Сессия сохранена.", "expertise/session_form.html", session=session)
@@ -244,9 +243,10 @@ def session(session_id: int):
     context = _session_context(data)
     if services.may_run(current_user) and not data.session.is_completed:
         context["expert_form"] = ExpertForm(formdata=None)
-        context["expert_form"].person_id.choices = [(None, "— выберите —")] + [
-            (p.id, f"{p.short_name} — {p.organization.short_name}") for p in services.eligible_experts(data.session)
-        ]
+        context["expert_form"].person_id.choices = options(
+            [(p.id, f"{p.short_name} — {p.organization.short_name}") for p in services.eligible_experts(data.session)],
+            empty="— выберите —",
+        )
     return page_or_fragment("expertise/session.html", "expertise/_session_results.html", **context)
 
 

@@ -3,7 +3,7 @@ from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import REQUIRED, Form, id_or_none, optional, required, version_field
+from ..forms import REQUIRED, Form, id_or_none, optional, options, required, version_field
 from .models import PUBLICATION_CHANNEL_LABELS, Channel, EventFormat, EventStatus
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]  # the date picker's, and typed by hand
@@ -65,7 +65,7 @@ class PlanForm(MediaForm):
 class EventForm(MediaForm):
     version = version_field()
     title = StringField("Название", validators=required(500))
-    format = SelectField("Формат", choices=EventFormat.choices())
+    format = SelectField("Формат", choices=options(EventFormat.choices()))
     starts_on = DateField("Дата начала", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
     ends_on = DateField("Дата окончания", format=DATE_FORMATS, validators=[Optional()],
                         description="Для мероприятия на несколько дней")  # fmt: skip
@@ -74,7 +74,7 @@ class EventForm(MediaForm):
     place = StringField("Место", validators=optional(500))
     organizer_id = SelectField("Организатор", coerce=id_or_none, validators=[Optional()])
     responsible_id = person_id_field("Ответственный")
-    channels = CheckboxesField("Каналы", choices=Channel.choices())
+    channels = CheckboxesField("Каналы", choices=options(Channel.choices()))
     is_public = BooleanField("Публичное: анонсировать в открытых лентах для сайтов участников", default=True)
     description = TextAreaField("Описание (видно в открытых лентах)", validators=optional(5000))
     release_text = TextAreaField("Текст пресс-релиза (единый для всех участников)", validators=optional(20000))
@@ -86,7 +86,7 @@ class EventForm(MediaForm):
     )  # fmt: skip
 
     def with_organizations(self, organizations: list[tuple[int, str]]) -> "EventForm":
-        self.organizer_id.choices = [(None, "— не указан —"), *organizations]
+        self.organizer_id.choices = options(organizations, empty="— не указан —")
         return self
 
     def validate_ends_on(self, field):
@@ -102,7 +102,7 @@ class EventForm(MediaForm):
 
 
 class StatusForm(MediaForm):
-    status = SelectField("Статус", choices=EventStatus.choices())
+    status = SelectField("Статус", choices=options(EventStatus.choices()))
     reason = StringField("Причина", validators=optional(1000))
 
 
@@ -124,13 +124,13 @@ class PostponeForm(MediaForm):
 
 class PublicationForm(MediaForm):
     organization_id = SelectField("Участник", coerce=id_or_none, validators=[DataRequired("Выберите участника.")])
-    channel = SelectField("Канал", choices=[(k.value, label) for k, label in PUBLICATION_CHANNEL_LABELS.items()],
+    channel = SelectField("Канал", choices=options((k.value, label) for k, label in PUBLICATION_CHANNEL_LABELS.items()),
                           default=Channel.WEBSITES.value)  # fmt: skip
     url = StringField("Адрес публикации", validators=optional(1000))
     published_on = DateField("Дата публикации", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
 
     def with_organizations(self, organizations: list[tuple[int, str]]) -> "PublicationForm":
-        self.organization_id.choices = organizations if len(organizations) == 1 else [(None, "— выберите —"), *organizations]
+        self.organization_id.choices = options(organizations, empty=None if len(organizations) == 1 else "— выберите —")
         return self
 
     def validate_url(self, field):

@@ -1,7 +1,7 @@
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from ..forms import REQUIRED, Form, IdListField, db_int, id_or_none, optional, required, version_field, web_link
+from ..forms import REQUIRED, Form, IdListField, db_int, id_or_none, optional, options, required, version_field, web_link
 from .models import AttendanceMode, MeetingFormat, MeetingStatus
 
 
@@ -19,11 +19,11 @@ class MeetingForm(Form):
     end_time = TimeField("Окончание", validators=[Optional()])
     city = StringField("Город", default="г. Томск", validators=required(100))
     place = StringField("Место, адрес", validators=optional(500))
-    format = SelectField("Формат", choices=MeetingFormat.choices())
+    format = SelectField("Формат", choices=options(MeetingFormat.choices()))
     connection_link = web_link(
         "Ссылка для подключения", 500, "Ссылка", "Неверная ссылка. Пример: https://telemost.yandex.ru/j/123"
     )
-    status = SelectField("Статус", choices=[c for c in MeetingStatus.choices() if c[0] != MeetingStatus.APPROVED])
+    status = SelectField("Статус", choices=options(c for c in MeetingStatus.choices() if c[0] != MeetingStatus.APPROVED))
     chair_id = SelectField("Председатель", coerce=id_or_none, validators=[Optional()])
     secretary_id = SelectField("Секретарь", coerce=id_or_none, validators=[Optional()])
 
@@ -31,16 +31,15 @@ class MeetingForm(Form):
               "connection_link", "status", "chair_id", "secretary_id")
 
     def with_choices(self, councils: list[tuple[int, str]], people: list[tuple[int, str]]) -> "MeetingForm":
-        self.council_id.choices = councils
-        none = [(None, "— не указан —")]
-        self.chair_id.choices = none + people
-        self.secretary_id.choices = none + people
+        self.council_id.choices = options(councils)
+        self.chair_id.choices = options(people, empty="— не указан —")
+        self.secretary_id.choices = options(people, empty="— не указан —")
         return self
 
 
 class AttendeeForm(Form):
     person_id = IntegerField("Сотрудник", validators=[DataRequired("Выберите сотрудника из списка.")])
-    mode = SelectField("Как участвует", choices=AttendanceMode.choices())
+    mode = SelectField("Как участвует", choices=options(AttendanceMode.choices()))
 
 
 class AttendeeEditForm(Form):
@@ -48,7 +47,7 @@ class AttendeeEditForm(Form):
     name = StringField("Фамилия И.О.", validators=required(200))
     job_title = StringField("Должность", validators=optional(500))
     organization = StringField("Организация", validators=optional(1000))
-    mode = SelectField("Как участвует", choices=AttendanceMode.choices())
+    mode = SelectField("Как участвует", choices=options(AttendanceMode.choices()))
 
     FIELDS = ("name", "job_title", "organization", "mode")
 
@@ -87,9 +86,10 @@ class DecisionForm(Form):
     FIELDS = ("text", "agenda_item_id", "deadline", "term", *VOTE_FIELDS)
 
     def with_agenda(self, items) -> "DecisionForm":
-        self.agenda_item_id.choices = [(None, "— без привязки к вопросу —")] + [
-            (item.id, f"{number}. {item.text[:80]}") for number, item in enumerate(items, start=1)
-        ]
+        self.agenda_item_id.choices = options(
+            [(item.id, f"{number}. {item.text[:80]}") for number, item in enumerate(items, start=1)],
+            empty="— без привязки к вопросу —",
+        )
         return self
 
 
