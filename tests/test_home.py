@@ -183,3 +183,23 @@ def test_the_home_page_reads_each_part_once(ctx, app, count_queries):
     # user, assignments, checklists, meetings, media items, participant?, gaps, next meetings,
     # decision counts, councils (and the session's person).
     assert counter.count <= 11, counter.statements
+
+
+def test_a_linked_account_is_named_by_its_person_not_its_e_mail(ctx, app):
+    """The greeting, the navigation's user menu and a decision's history name the person."""
+    from cluster_intranet.decisions import services as decisions
+
+    person = factories.person(surname="Жарких", first_name="Елена", patronymic="Викторовна")
+    user = make_user(Role.SECRETARY, "zharkikh@cluster.test", person.id)
+    decision = support.decision(support.meeting(), person, deadline=date(2021, 12, 1))
+    decisions.move_deadline(decision, user, date(2022, 1, 20), "Ждём ответа департамента.")
+    db.session.commit()
+    client = app.test_client()
+    client.login(user.email)
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r"<h1[^>]*>\w[\w ]+, Елена!</h1>", home)
+    assert re.search(r'class="nav-link dropdown-toggle user-menu"[^>]*>Жарких Е\.В\.</a>', home)
+    page = client.get(f"/decisions/{decision.id}").get_data(as_text=True)
+    row = re.search(r'<tr id="decision-event-\d+">(.*?)</tr>', page, re.S).group(1)
+    assert "Срок перенесён" in row and '<td class="text-nowrap">Жарких Е.В.</td>' in row
+    assert "zharkikh@cluster.test" not in home + page
