@@ -27,6 +27,7 @@ from ..web import (
     download_name,
     form_page,
     fragment,
+    notice,
     page_or_fragment,
     page_number,
     paginate,
@@ -177,9 +178,11 @@ def create_event(plan_id: int):
     event = MediaEvent()
 
     def added(_):
+        text = "Мероприятие добавлено в медиаплан."
         if wants_fragment():
-            return fragment("media/_event_row.html", event=services.get_event(event.id), trigger="mediaEventsChanged")
-        return after_change(url_for("media.plan", plan_id=plan.id), "Мероприятие добавлено в медиаплан.")
+            return fragment("media/_event_row.html", event=services.get_event(event.id),
+                            trigger={"mediaEventsChanged": True, **notice(text)})
+        return after_change(url_for("media.plan", plan_id=plan.id), text)
 
     return apply_change(
         form, lambda: services.save_event(event, plan, form.data_for(*form.FIELDS), form.channels.data or []),
@@ -197,7 +200,7 @@ def edit_event(event_id: int):
 
     def saved(_):
         if wants_fragment():
-            return fragment("media/_event_row.html", event=services.get_event(event.id))
+            return fragment("media/_event_row.html", event=services.get_event(event.id), trigger=notice("Изменения сохранены."))
         return after_change(url_for("media.event", event_id=event.id), "Изменения сохранены.")
 
     return apply_change(
@@ -239,9 +242,10 @@ def change_status(event_id: int):
         return refusal(services.MediaError(form.error_text() or "Выберите статус."), back, 422)
 
     def changed(_):
+        text = f"Статус: {event.status_label}."
         if wants_fragment():
-            return fragment("media/_event_row.html", event=event, trigger="mediaEventsChanged")
-        return after_change(url_for("media.event", event_id=event.id), f"Статус: {event.status_label}.")
+            return fragment("media/_event_row.html", event=event, trigger={"mediaEventsChanged": True, **notice(text)})
+        return after_change(url_for("media.event", event_id=event.id), text)
 
     return apply_change(
         None, lambda: services.change_status(event, form.status.data, form.reason.data, current_user), services.MediaError,
@@ -277,7 +281,7 @@ def delete_event(event_id: int):
 
     def deleted(_):
         if wants_fragment():
-            return fragment("_empty.html", trigger="mediaEventsChanged")
+            return fragment("_empty.html", trigger={"mediaEventsChanged": True, **notice("Мероприятие удалено.")})
         return after_change(url_for("media.plan", plan_id=plan_id), "Мероприятие удалено.")
 
     return apply_change(
@@ -353,7 +357,8 @@ def record_publication(event_id: int):
     def recorded(_):
         if wants_fragment():
             cell = coverage.matrix_cell(event, form.organization_id.data)
-            return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(), trigger="coverageChanged")
+            return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(),
+                            trigger={"coverageChanged": True, **notice("Публикация отмечена.")})
         return after_change(url_for("media.event", event_id=event.id, _anchor="coverage"), "Публикация отмечена.")
 
     def refused(error: Exception):
@@ -379,7 +384,8 @@ def delete_publication(publication_id: int):
     def deleted(_):
         if wants_fragment():
             cell = coverage.matrix_cell(event, organization_id)
-            return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(), trigger="coverageChanged")
+            return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(),
+                            trigger={"coverageChanged": True, **notice("Отметка о публикации удалена.")})
         return after_change(url_for("media.event", event_id=event.id, _anchor="coverage"), "Отметка о публикации удалена.")
 
     return apply_change(

@@ -249,7 +249,20 @@ document.addEventListener("htmx:afterSettle", (event) => {
     || document.getElementById("messages");
   if (!part.matches("a, button, input, select, textarea, [tabindex]")) part.setAttribute("tabindex", "-1");
   part.focus();
+  refocusId = part.id || null;
 });
+// A list that reloads after the change (the media plan's rows on mediaEventsChanged) replaces the
+// focused part with its new copy: the focus goes to that copy, not to the page's body. Until the
+// user's next key or click.
+let refocusId = null;
+document.addEventListener("htmx:afterSettle", () => {
+  if (!refocusId || focusChanged || document.activeElement !== document.body) return;
+  const again = document.getElementById(refocusId);
+  if (!again) return;
+  if (!again.matches("a, button, input, select, textarea, [tabindex]")) again.setAttribute("tabindex", "-1");
+  again.focus();
+});
+for (const type of ["keydown", "pointerdown"]) document.addEventListener(type, () => { refocusId = null; }, true);
 
 // A form refused in place (422, swapped back with its messages) puts the focus on its first
 // invalid field, so the user types the fix where it is needed.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.live_server import BROWSER_TESTS, CHROMIUM, REPO, TEST_OUTPUT, serve, sign_in
 
@@ -182,6 +183,22 @@ def test_an_in_place_change_says_so_and_moves_the_focus_to_what_changed(live, pa
     assert page.get_attribute("#messages", "aria-live") == "polite"
     assert page.evaluate("document.activeElement.id") == "agenda"
     assert page.locator("#agenda li").nth(1).inner_text().split("\n")[1] == first  # moved down, in place
+    assert page.evaluate("window.__noReload === true")
+
+
+def test_a_status_changed_in_the_media_plan_says_so_and_keeps_the_focus_on_its_row(live, page):
+    """The row is swapped, then the plan's list reloads (mediaEventsChanged): the focus stays on
+    the row's new copy, not on the page's body."""
+    base, _, ids = live
+    page.goto(f"{base}/media/plans/{ids['plan']}")
+    row = page.locator("#event-rows > tr", has=page.get_by_role("button", name="Материал готов")).first
+    row_id = row.get_attribute("id")
+    page.evaluate("window.__noReload = true")
+    row.get_by_role("button", name="Материал готов").click()
+    page.wait_for_selector("#messages .alert-success")
+    assert "Статус: Материал готов." in page.inner_text("#messages")
+    expect(page.locator(f"#{row_id}")).to_be_focused()
+    expect(page.locator(f"#{row_id} .status-cell")).to_contain_text("Материал готов")
     assert page.evaluate("window.__noReload === true")
 
 

@@ -2,6 +2,7 @@
 permissions, bad input, the calendar."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, time
 
@@ -75,13 +76,19 @@ def _event_form(**changes) -> dict:
             "internal_note": "", **changes}  # fmt: skip
 
 
+def said(response) -> str:
+    """What an in-place change says in the page's message area (web.notice)."""
+    return json.loads(response.headers["HX-Trigger"])["showMessage"]["text"]
+
+
 def test_an_editor_adds_an_event_in_place(login_as, plan_case):
     plan, _, _, _ = plan_case
     editor = login_as(Role.EDITOR)
     form = editor.hx("get", f"/media/plans/{plan.id}/events/new").get_data(as_text=True)
     assert '<tr class="table-active"' in form and 'hx-post="/media/plans/' in form
     response = editor.hx("post", f"/media/plans/{plan.id}/events/new", data=_event_form())
-    assert response.status_code == 200 and response.headers["HX-Trigger"] == "mediaEventsChanged"
+    assert response.status_code == 200
+    assert said(response) == "Мероприятие добавлено в медиаплан." and "mediaEventsChanged" in json.loads(response.headers["HX-Trigger"])
     event = db.session.scalar(select(MediaEvent).where(MediaEvent.title == "Экскурсия на ТЭМЗ"))
     assert ids_of_rows(response.get_data(as_text=True)) == [event.id]
     assert (event.ends_on, event.start_time, event.channels, event.is_public) == (date(2022, 4, 14), time(9, 30), ["websites", "vk"], True)
@@ -121,7 +128,7 @@ def test_editing_in_place_swaps_the_row(login_as, plan_case):
     assert f'id="event-row-{fair.id}"' in form and 'value="Ярмарка вакансий"' in form
     assert re.search(r'value="vk"[^>]*checked|checked[^>]*value="vk"', form)
     response = editor.hx("post", f"/media/events/{fair.id}/edit", data=_event_form(title="Ярмарка вакансий 2022", starts_on="2022-03-23"))
-    assert response.status_code == 200
+    assert response.status_code == 200 and said(response) == "Изменения сохранены."
     assert ids_of_rows(response.get_data(as_text=True)) == [fair.id]
     assert db.session.get(MediaEvent, fair.id).title == "Ярмарка вакансий 2022"
     cancel = editor.hx("get", f"/media/events/{fair.id}/row").get_data(as_text=True)
@@ -134,6 +141,7 @@ def test_status_buttons_move_the_event_and_refusals_are_explained(login_as, plan
     fair = events["fair"]
     row = editor.hx("post", f"/media/events/{fair.id}/status", data={"status": "material_ready"})
     assert row.status_code == 200 and "Материал готов" in row.get_data(as_text=True)
+    assert said(row) == "Статус: Материал готов."
 
     refused = editor.hx("post", f"/media/events/{events['tv'].id}/status", data={"status": "planned", "reason": "x"})
     assert refused.status_code == 422 and refused.headers["HX-Retarget"] == "#messages"
@@ -217,7 +225,8 @@ def test_an_editor_records_the_own_publication_in_a_matrix_cell(login_as, covera
     form = editor.hx("get", f"/media/events/{event.id}/publications?organization={own.id}").get_data(as_text=True)
     assert f'id="slot-{event.id}-{own.id}"' in form and 'name="url"' in form
     response = editor.hx("post", f"/media/events/{event.id}/publications", data=_publication(own))
-    assert response.status_code == 200 and response.headers["HX-Trigger"] == "coverageChanged"
+    assert response.status_code == 200 and said(response) == "Публикация отмечена."
+    assert "coverageChanged" in json.loads(response.headers["HX-Trigger"])
     cell = response.get_data(as_text=True)
     assert f'id="slot-{event.id}-{own.id}"' in cell and "slot-done" in cell and "https://tak.tomsk.ru/news/1" in cell
     assert db.session.scalar(select(func.count(Publication.id)).where(Publication.organization_id == own.id)) == 1
@@ -239,6 +248,7 @@ def test_a_secretary_records_and_deletes_for_anyone(login_as, coverage_case):
     assert secretary.hx("post", f"/media/events/{event.id}/publications", data=_publication(own)).status_code == 200
     deleted = secretary.hx("post", f"/media/publications/{theirs.id}/delete")
     assert deleted.status_code == 200 and "slot-gap" in deleted.get_data(as_text=True)
+    assert said(deleted) == "Отметка о публикации удалена."
     assert [p.organization_id for p in db.session.scalars(select(Publication))] == [own.id]
 
 
