@@ -16,7 +16,7 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..forms import Form, parse_id
-from ..web import file_name
+from ..web import apply_change, file_name
 from ..materials import services as materials
 from ..materials.models import MaterialVersion
 from ..materials.routes import send_version
@@ -107,25 +107,26 @@ def review_import(import_id: int):
     if row.meeting_id is not None:
         return redirect(url_for("meetings.show", meeting_id=row.meeting_id), 303)
     review = saving.review(row)
-    error = None
-    if request.method == "POST":
-        if not Form().validate_on_submit():
-            abort(400)
-        choices = _choices(review)
-        if not request.form.get("preview"):  # a preview shows the votes for the items chosen so far
-            try:
-                meeting = saving.confirm(row, current_user, choices)
-            except (saving.ImportRefused, ValueError) as refusal:
-                db.session.rollback()
-                error = refusal
-                review = saving.review(_import_or_404(import_id))
-            else:
-                db.session.commit()
-                flash(f"Протокол импортирован: {meeting.title}.", "success")
-                return redirect(url_for("meetings.show", meeting_id=meeting.id), 303)
-        review.parsed.assign_items(choices.items)
-    return render_template("meetings/import_review.html", review=review, form=Form(), error=error,
-                           values=request.form if request.method == "POST" else None), 422 if error else 200  # fmt: skip
+
+    def page(error=None):
+        return render_template("meetings/import_review.html", review=review, form=Form(), error=error,
+                               values=request.form if request.method == "POST" else None), 422 if error else 200  # fmt: skip
+
+    if request.method == "GET":
+        return page()
+    if not Form().validate_on_submit():
+        abort(400)
+    choices = _choices(review)
+    review.parsed.assign_items(choices.items)  # the page shows whose each vote is for the items chosen
+    if request.form.get("preview"):  # a decision's item changed: the page again, nothing saved
+        return page()
+
+    def imported(meeting):
+        flash(f"Протокол импортирован: {meeting.title}.", "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id), 303)
+
+    return apply_change(None, lambda: saving.confirm(row, current_user, choices), (saving.ImportRefused, ValueError),
+                        done=imported, back=page)  # fmt: skip
 
 
 @bp.post("/import/<int:import_id>/discard")
