@@ -186,6 +186,21 @@ def test_an_in_place_change_says_so_and_moves_the_focus_to_what_changed(live, pa
     assert page.evaluate("window.__noReload === true")
 
 
+@pytest.mark.parametrize("path", ["/meetings/{planned}", "/media/todo?organization={participant}"])
+def test_symbol_only_controls_are_named_and_44_px_to_touch(live, page, path):
+    """↑ ↓ ✎ × on a meeting's agenda, + and ✎ of a publication: a name a screen reader reads,
+    and a target of at least 44 × 44 px on a phone."""
+    base, _, ids = live
+    page.goto(base + path.format(**ids))
+    controls = page.evaluate("""() => [...document.querySelectorAll('a, button, summary')]
+        .filter(e => e.offsetParent && /^[^\\p{L}\\p{N}]{1,2}$/u.test(e.innerText.trim()))
+        .map(e => { const box = e.getBoundingClientRect();
+                    return [e.innerText.trim(), e.getAttribute('aria-label') || '', box.width, box.height]; })""")
+    assert controls, "no symbol-only control on the page"
+    for symbol, name, width, height in controls:
+        assert name and width >= 44 and height >= 44, (symbol, name, width, height)
+
+
 def test_a_status_changed_in_the_media_plan_says_so_and_keeps_the_focus_on_its_row(live, page):
     """The row is swapped, then the plan's list reloads (mediaEventsChanged): the focus stays on
     the row's new copy, not on the page's body."""
