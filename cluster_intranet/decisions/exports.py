@@ -15,20 +15,20 @@ from ..documents.services import decisions_report_document
 from ..extensions import db
 from ..text import short_date
 from ..web import download_name
-from . import services
+from . import queries
 from .models import Decision
 
 EXPORT_LIMIT = 20_000  # more is not a report anyone reads: narrow the filter
 OVERDUE_FONT = Font(color="C00000", bold=True)
 
 
-def decisions_for_export(filters: services.Filters) -> list[Decision] | None:
+def decisions_for_export(filters: queries.Filters) -> list[Decision] | None:
     """Every decision of the filtered list (no pages); None if there are too many."""
-    decisions = list(db.session.scalars(services.control_query(filters).limit(EXPORT_LIMIT + 1)))
+    decisions = list(db.session.scalars(queries.control_query(filters).limit(EXPORT_LIMIT + 1)))
     return None if len(decisions) > EXPORT_LIMIT else decisions
 
 
-def filename(filters: services.Filters, extension: str) -> str:
+def filename(filters: queries.Filters, extension: str) -> str:
     return download_name(None, f"Контроль поручений {short_date(filters.today)}", extension)
 
 
@@ -51,7 +51,7 @@ def to_xlsx(decisions: list[Decision], today: date) -> io.BytesIO:
         cell.fill = PatternFill("solid", fgColor="DDE6F0")
     for index, (_, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    first_deadlines = services.original_deadlines([d.id for d in decisions])
+    first_deadlines = queries.original_deadlines([d.id for d in decisions])
     for decision in decisions:
         overdue = decision.overdue_days(today)
         sheet.append([
@@ -81,7 +81,7 @@ def to_xlsx(decisions: list[Decision], today: date) -> io.BytesIO:
     return io.BytesIO(save(book))
 
 
-def to_docx(decisions: list[Decision], filters: services.Filters) -> io.BytesIO:
+def to_docx(decisions: list[Decision], filters: queries.Filters) -> io.BytesIO:
     """«Отчёт об исполнении решений» of the documents area over the filtered list.
 
     The period is the deadline range of the filter, else the span of the meetings."""

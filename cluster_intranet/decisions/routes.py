@@ -20,13 +20,13 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..web import apply_change, attachment, fragment, notice, page_number, page_or_fragment, refusal, wants_fragment
 from ..forms import db_int
-from . import bp, exports, markup, services
+from . import bp, exports, markup, queries, services
 from .forms import DeadlineForm, FormState, StatusForm, deadline_prefix, fresh_deadline, fresh_status, status_prefix
 from .models import Decision, DecisionStatus
 
 
 def _decision_or_404(decision_id: int) -> Decision:
-    decision = services.load_decision(decision_id)
+    decision = queries.load_decision(decision_id)
     if decision is None:
         abort(404)
     return decision
@@ -69,7 +69,7 @@ COMMENTED = {
 }
 
 
-def _filters(default_status: str | None = services.ACTIVE) -> services.Filters:
+def _filters(default_status: str | None = queries.ACTIVE) -> queries.Filters:
     """The control list's filters from the query string; bad values are ignored.
     No status argument: ``default_status``; ``status=all``: every status."""
     args = request.args
@@ -81,8 +81,8 @@ def _filters(default_status: str | None = services.ACTIVE) -> services.Filters:
             return None
 
     status = args.get("status", default_status)
-    known = {services.ACTIVE, *(s.value for s in DecisionStatus)}
-    return services.Filters(
+    known = {queries.ACTIVE, *(s.value for s in DecisionStatus)}
+    return queries.Filters(
         council_id=args.get("council", type=db_int),
         meeting_id=args.get("meeting", type=db_int),
         person_id=args.get("person", type=db_int),
@@ -90,12 +90,12 @@ def _filters(default_status: str | None = services.ACTIVE) -> services.Filters:
         overdue=args.get("overdue") == "1",
         deadline_from=day("from"),
         deadline_to=day("to"),
-        sort=args.get("sort") if args.get("sort") in services.SORTS else "deadline",
+        sort=args.get("sort") if args.get("sort") in queries.SORTS else "deadline",
         today=clock.local_today(),
     )
 
 
-def _filter_context(filters: services.Filters, rows: list[Decision]) -> dict:
+def _filter_context(filters: queries.Filters, rows: list[Decision]) -> dict:
     """What the filter form shows: the councils, and the names of a chosen meeting and
     person — read from the rows when they hold them, to spare a query."""
     meeting = person = None
@@ -104,15 +104,15 @@ def _filter_context(filters: services.Filters, rows: list[Decision]) -> dict:
     if filters.person_id:
         people = (r.person for d in rows for r in d.responsibles if r.person_id == filters.person_id)
         person = next(people, None) or db.session.get(Person, filters.person_id)
-    return {"filters": filters, "councils": services.council_choices(), "chosen_meeting": meeting, "chosen_person": person}
+    return {"filters": filters, "councils": queries.council_choices(), "chosen_meeting": meeting, "chosen_person": person}
 
 
 @bp.get("/")
 def index():
     """«Контроль поручений»: every decision, filtered, sorted, counted."""
     filters = _filters()
-    counts = services.status_counts(filters)
-    page = services.ControlPagination(
+    counts = queries.status_counts(filters)
+    page = queries.ControlPagination(
         page=max(page_number(), 1), per_page=current_app.config["PER_PAGE"], max_per_page=200, error_out=False,
         filters=filters, total=counts.matching(filters),
     )
@@ -127,8 +127,8 @@ def index():
 def summary():
     """The per-person summary of the filtered decisions: assigned, done on time, late, overdue."""
     filters = _filters(default_status=None)
-    counts = services.status_counts(filters)
-    people, people_total = services.person_summary(filters)
+    counts = queries.status_counts(filters)
+    people, people_total = queries.person_summary(filters)
     return page_or_fragment(
         "decisions/summary.html", "decisions/_summary.html",
         people=people, people_total=people_total, counts=counts, today=filters.today, statuses=DecisionStatus,
@@ -170,14 +170,14 @@ def my():
     asked = request.args.get("person", type=db_int)
     person = _my_person(asked)
     today = clock.local_today()
-    group = request.args.get("group") if request.args.get("group") in services.MY_GROUPS else None
+    group = request.args.get("group") if request.args.get("group") in queries.MY_GROUPS else None
     page = max(page_number(), 1)
-    ids = services.my_assignments(person.id, today) if person else {}
+    ids = queries.my_assignments(person.id, today) if person else {}
     if group and wants_fragment():
         if person is None:
             abort(404)
         start = (page - 1) * MY_PAGE
-        rows = services.decision_rows(ids[group][start : start + MY_PAGE])
+        rows = queries.decision_rows(ids[group][start : start + MY_PAGE])
         response = fragment("decisions/_my_group.html", group=_my_group(group, ids[group], rows, page, asked),
                             today=today, row_states={})
         response.vary.add("HX-Request")
@@ -186,7 +186,7 @@ def my():
     if group:
         pages[group] = max(pages.get(group, 0), page)
     shown = {key: ids[key][: pages.get(key, 0) * MY_PAGE] for key in ids}
-    loaded = {d.id: d for d in services.decision_rows([i for key_ids in shown.values() for i in key_ids])}
+    loaded = {d.id: d for d in queries.decision_rows([i for key_ids in shown.values() for i in key_ids])}
     groups = [_my_group(key, ids[key], [loaded[i] for i in shown[key] if i in loaded], pages.get(key, 0), asked)
               for key in MY_TITLES if person]
     response = make_response(render_template(

@@ -12,7 +12,7 @@ from datetime import date
 
 from ..auth.models import User
 from ..auth.roles import EDIT_MEETINGS
-from ..decisions.services import DUE_SOON_DAYS, my_deadlines
+from ..decisions.queries import DUE_SOON_DAYS, my_deadlines
 from ..expertise.services import checklists_to_fill
 from ..media import coverage as media_coverage
 from ..meetings.queries import DRAFT_PROTOCOLS, PREPARE_DAYS, WITHOUT_AGENDA, meetings_to_prepare

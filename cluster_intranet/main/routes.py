@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from .. import clock
 from ..councils.services import council_sizes
-from ..decisions.services import cluster_counts
+from ..decisions.queries import cluster_counts
 from ..meetings.queries import upcoming_meetings
 from . import bp
 from .inbox import inbox

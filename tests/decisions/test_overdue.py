@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from cluster_intranet import clock
-from cluster_intranet.decisions import services
+from cluster_intranet.decisions import queries
 from cluster_intranet.extensions import db
 from tests.decisions import support
 
@@ -34,8 +34,8 @@ def test_not_overdue_until_midnight_in_tomsk(world, deadline_today, monkeypatch)
     today = clock.local_today()
     assert today == DEADLINE  # though in UTC (and in Moscow) it is still the afternoon
     assert deadline_today.overdue_days(today) == 0
-    assert services.status_counts(services.Filters(today=today)).overdue == 0
-    groups = services.my_assignments(world.lead.id, today)
+    assert queries.status_counts(queries.Filters(today=today)).overdue == 0
+    groups = queries.my_assignments(world.lead.id, today)
     assert groups["soon"][0] == deadline_today.id and groups["overdue"] == []
 
 
@@ -44,9 +44,9 @@ def test_overdue_by_one_day_from_midnight_in_tomsk(world, deadline_today, monkey
     today = clock.local_today()
     assert today == date(2021, 12, 2)
     assert deadline_today.overdue_days(today) == 1
-    counts = services.status_counts(services.Filters(today=today))
+    counts = queries.status_counts(queries.Filters(today=today))
     assert counts.overdue == 1 and counts.overdue_by_status == {"open": 0, "in_progress": 1}
-    groups = services.my_assignments(world.lead.id, today)
+    groups = queries.my_assignments(world.lead.id, today)
     assert groups["overdue"] == [deadline_today.id]
 
 
@@ -71,4 +71,4 @@ def test_done_and_cancelled_are_never_overdue(world, monkeypatch):
     today = clock.local_today()
     assert done.overdue_days(today) == cancelled.overdue_days(today) == 0
     assert done.done_late_days == 1
-    assert services.status_counts(services.Filters(today=today)).overdue == 0
+    assert queries.status_counts(queries.Filters(today=today)).overdue == 0

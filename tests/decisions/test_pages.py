@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from cluster_intranet.decisions import services
+from cluster_intranet.decisions import queries, services
 from cluster_intranet.decisions.models import Decision
 from cluster_intranet.extensions import db
 from tests import factories
@@ -121,7 +121,7 @@ def test_the_per_person_summary(world, register, secretary):
     assert numbers(world.lead) == [5, 1, 1, 1, 2]
     assert numbers(world.co) == [2, 0, 0, 0, 2]  # the cancelled one is not counted as assigned
     assert f'id="person-summary-{world.other.id}"' not in page
-    people, total = services.person_summary(services.Filters(today=TODAY, council_id=register["expert_council"]))
+    people, total = queries.person_summary(queries.Filters(today=TODAY, council_id=register["expert_council"]))
     assert total == 2 and [(p.name, p.done_late) for p in people] == [("Пояркова О.Н.", 1), ("Кузнецова Н.В.", 0)]
 
 

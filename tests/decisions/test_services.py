@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from cluster_intranet.decisions import services
+from cluster_intranet.decisions import queries, services
 from cluster_intranet.decisions.models import DecisionEventKind, DecisionStatus
 from cluster_intranet.extensions import db
 from tests import factories
@@ -153,7 +153,7 @@ def test_moving_the_deadline_needs_a_reason_and_keeps_the_original(world):
         (date(2021, 12, 1), date(2022, 1, 15), "Ждём согласования департамента."),
         (date(2022, 1, 15), date(2022, 2, 1), "Праздники."),
     ]
-    assert services.original_deadlines([d.id]) == {d.id: date(2021, 12, 1)}
+    assert queries.original_deadlines([d.id]) == {d.id: date(2021, 12, 1)}
 
 
 def test_the_deadline_of_a_finished_decision_stays(world):
@@ -180,6 +180,6 @@ def test_the_summary_counts_decisions_without_a_deadline(world):
     support.decision(world.meeting, world.lead)
     support.decision(world.meeting, world.lead, deadline=TODAY - timedelta(days=1))
     support.decision(world.meeting, world.lead, deadline=TODAY)  # due today: not overdue yet
-    (row,), total = services.person_summary(services.Filters(today=TODAY))
+    (row,), total = queries.person_summary(queries.Filters(today=TODAY))
     assert total == 1
     assert (row.assigned, row.done_on_time, row.done_late, row.overdue, row.in_work) == (4, 1, 0, 1, 2)

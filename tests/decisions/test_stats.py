@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from cluster_intranet.decisions import services
+from cluster_intranet.decisions import queries
 from cluster_intranet.decisions.models import Decision, DecisionResponsible, DecisionStatsStamp
 from cluster_intranet.directory.models import Person
 from cluster_intranet.extensions import db
@@ -75,9 +75,9 @@ def test_a_rolled_back_change_keeps_the_stamp(counted):
 
 def test_uncommitted_changes_are_never_served_from_the_cache(counted):
     today = support.TODAY
-    assert services.status_counts(services.Filters(today=today)).total == 2
+    assert queries.status_counts(queries.Filters(today=today)).total == 2
     support.decision(counted.meeting, counted.lead)  # flushed, not committed
-    assert services.status_counts(services.Filters(today=today)).total == 3
+    assert queries.status_counts(queries.Filters(today=today)).total == 3
 
 
 def stamp() -> int | None:
