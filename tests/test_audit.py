@@ -119,3 +119,20 @@ def test_a_reference_reads_as_the_name_of_what_it_refers_to(app, login_as, ctx):
     assert f"<del>№ {gone.id}</del>" in entries[0] and f"стало</span> № {gone.id}</dd>" in entries[1]
     assert "linked@cluster.test (Редактор медиаплана)" in entries[0]
     assert "linked@cluster.test editor" not in page
+
+
+def test_a_new_row_of_a_model_without_a_repr_shows_no_python_internals(app, login_as, ctx):
+    """A council member added: its entry lists the council, the person and the role, not
+    «(pending 139622100133648)», the repr Flask-SQLAlchemy writes for a new row."""
+    from cluster_intranet.councils.models import CouncilMember
+
+    council = factories.council(name="Экспертный совет")
+    member = CouncilMember(council=council, person=factories.person(surname="Пояркова", first_name="Ольга", patronymic="Н."),
+                           role="member", position=1)
+    db.session.add(member)
+    db.session.commit()
+    entry = _entries("council_members")[-1]
+    assert re.fullmatch(r"<\w+ \(pending \d+\)>", entry.summary)  # what is stored
+    page = login_as(Role.ADMIN, "root@cluster.test").get("/admin/audit?table=council_members").get_data(as_text=True)
+    assert "pending" not in page
+    assert "стало</span> Экспертный совет</dd>" in page and "стало</span> Пояркова О.Н.</dd>" in page

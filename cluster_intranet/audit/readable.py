@@ -68,6 +68,9 @@ LOGIN_FIELDS = {"last_login_at"}  # an update of only these is a sign-in, hidden
 _ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 _ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 _REPR = re.compile(r"^<\w+ (.*)>$", re.S)
+# Flask-SQLAlchemy's repr of a model without its own, as a new row's is written: «<Answer
+# (pending 139622086030736)>» names nothing (the fields below say what the row is).
+_NAMELESS = re.compile(r"^<\w+ \((?:transient|pending) \d+\)>$")
 _USER_REPR = re.compile(r"^<User (\S+) (\w+)>$")  # auth.models.User.__repr__
 # How a referred row is named, the first of these it has (else the summary of its repr).
 NAME_ATTRIBUTES = ("display_name", "heading", "short_name", "title", "name")
@@ -180,7 +183,9 @@ def _reference_choices(target: str, values, referred: dict[tuple[str, int], str]
 
 def summary(text: str) -> str:
     """«<Person Пояркова О.Н.>» reads «Пояркова О.Н.»; «<User a@b.ru editor>» reads
-    «a@b.ru (Редактор медиаплана)»."""
+    «a@b.ru (Редактор медиаплана)»; a new row of a model without a repr of its own, nothing."""
+    if _NAMELESS.match(text or ""):
+        return ""
     found = _REPR.match(text or "")
     if not found:
         return text
