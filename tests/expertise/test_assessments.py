@@ -303,3 +303,17 @@ def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, lo
     sign_in(email).hx("post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "Согласен"})
     assert db.session.scalar(select(Answer.changed_by_name).where(Answer.criterion_id == criteria[0].id,
                                                                   Answer.assessment_id == assessment.id)) == ""
+
+
+@pytest.mark.parametrize("title, heading", [
+    ("Экспертный чек-лист оценки ОПОП СПО", "Экспертный чек-лист оценки ОПОП СПО, версия 1"),
+    ("Чек-лист программ 2021", "Экспертный чек-лист · Чек-лист программ 2021, версия 1"),
+])
+def test_the_checklist_is_named_once_above_the_programme(app, ctx, sign_in, title, heading):
+    """Not «Экспертный чек-лист · Экспертный чек-лист оценки…» (issue 16, wording)."""
+    session, assigned = build_session(experts=1, version=build_checklist(title=title))
+    db.session.commit()
+    assessment, email = assigned[0]
+    page = sign_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    shown = page.split('<p class="text-muted mb-1">', 1)[1].split("</p>", 1)[0]
+    assert shown == heading
