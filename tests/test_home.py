@@ -203,3 +203,16 @@ def test_a_linked_account_is_named_by_its_person_not_its_e_mail(ctx, app):
     row = re.search(r'<tr id="decision-event-\d+">(.*?)</tr>', page, re.S).group(1)
     assert "Срок перенесён" in row and '<td class="text-nowrap">Жарких Е.В.</td>' in row
     assert "zharkikh@cluster.test" not in home + page
+
+
+@pytest.mark.parametrize("path", ["/", "/profile"])
+def test_an_unlinked_account_is_told_where_the_admin_links_it(ctx, app, path):
+    """The home page and the profile say the same: the admin's page of users, not the directory
+    («в разделе «Сотрудники»» sent people to a section where no account is linked)."""
+    user = make_user(Role.EDITOR, "unlinked@cluster.test")
+    client = app.test_client()
+    client.login(user.email)
+    page = client.get(path).get_data(as_text=True)
+    assert "Ваша учётная запись не связана с сотрудником справочника" in page
+    assert "(Админ → «Пользователи» → ваша почта → поле «Сотрудник»)" in page
+    assert "разделе «Сотрудники»" not in page and "/admin/users/" not in page
