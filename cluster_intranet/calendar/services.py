@@ -8,6 +8,7 @@ import re
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from .. import clock
 from ..auth.models import User
@@ -81,16 +82,16 @@ def settings_for_token(token: str) -> CalendarSettings | None:
     if not TOKEN_SHAPE.fullmatch(token):
         return None
     digest = hash_token(token)
-    row = db.session.execute(
-        select(CalendarSettings, User)
-        .join(User, User.id == CalendarSettings.user_id)
+    settings = db.session.scalar(  # its user loaded with it: the feed reads settings.user
+        select(CalendarSettings)
+        .join(CalendarSettings.user)
+        .options(contains_eager(CalendarSettings.user))
         .where(CalendarSettings.token_hash == digest)
-    ).first()
+    )
     # The lookup is by hash; compare again in constant time all the same.
-    if row is None or not hmac.compare_digest(row[0].token_hash or "", digest):
+    if settings is None or not hmac.compare_digest(settings.token_hash or "", digest):
         return None
-    settings, user = row
-    return settings if user.active else None
+    return settings if settings.user.active else None
 
 
 def save_reminders(user: User, event_minutes: int | None, deadline_minutes: int | None) -> CalendarSettings:
