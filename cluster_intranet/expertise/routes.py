@@ -288,22 +288,23 @@ def confirm_conclusion(session_id: int):
     if data.session.is_completed:
         return refusal(services.Locked("Заключение уже утверждено."), back)
     form = ConclusionForm()
-    try:
-        if not form.validate_on_submit():
-            raise ExpertiseError(form.error_text())
+
+    def confirm():
         if current_user.person is None:  # the documents sign with a name, never an e-mail
             raise ExpertiseError(NO_PERSON_TO_SIGN)
-        documents.confirm_conclusion(data, form.verdict.data, form.text.data or "", current_user)
-    except ExpertiseError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
+        return documents.confirm_conclusion(data, form.verdict.data, form.text.data or "", current_user)
+
+    def refused(error: ExpertiseError | None = None):
+        if error is not None:
+            form.form_errors.append(str(error))
         if wants_fragment():
             return fragment("expertise/_conclusion.html", 422, retarget="#conclusion", reswap="outerHTML",
-                            **_session_context(data, form))
-        flash(str(error), "danger")
+                            **_session_context(data, form))  # fmt: skip
+        flash(form.error_text(), "danger")
         return redirect(back + "#conclusion", 303)
-    db.session.commit()
-    return after_change(back, "Заключение утверждено, статус программы обновлён.")
+
+    return apply_change(form, confirm, ExpertiseError, invalid=refused, back=refused,
+                        done=lambda _: after_change(back, "Заключение утверждено, статус программы обновлён."))  # fmt: skip
 
 
 @bp.get("/sessions/<int:session_id>/conclusion.docx")
@@ -393,20 +394,23 @@ def submit(assessment_id: int):
     data, assessment = _assessment_data(assessment_id, fill=True)
     form = SubmitForm()
     back = url_for("expertise.assessment", assessment_id=assessment_id)
-    try:
-        if not form.validate_on_submit():
-            raise services.SubmitRefused([form.error_text()])
-        services.submit(data, assessment, form.verdict.data, form.remarks.data or "", services.on_behalf_name(current_user, assessment))
-    except services.SubmitRefused as error:
-        db.session.rollback()
+
+    def unfinished(problems: list[str]):
+        """The checklist again with what keeps it from being sent (422)."""
         if wants_fragment():
             return fragment("expertise/_submit_form.html", 422, assessment=assessment, submit_form=form,
-                            problems=error.problems, retarget="#submit-block", reswap="outerHTML")
-        return _assessment_page(data, assessment, 422, submit_form=form, problems=error.problems)
-    except ExpertiseError as error:
-        return refusal(error, back)
-    db.session.commit()
-    return after_change(back, "Чек-лист отправлен. Теперь вам видны оценки других экспертов.")
+                            problems=problems, retarget="#submit-block", reswap="outerHTML")  # fmt: skip
+        return _assessment_page(data, assessment, 422, submit_form=form, problems=problems)
+
+    def refused(error: ExpertiseError):
+        return unfinished(error.problems) if isinstance(error, services.SubmitRefused) else refusal(error, back)
+
+    by = services.on_behalf_name(current_user, assessment)
+    return apply_change(
+        form, lambda: services.submit(data, assessment, form.verdict.data, form.remarks.data or "", by), ExpertiseError,
+        invalid=lambda: unfinished([form.error_text()]), back=refused,
+        done=lambda _: after_change(back, "Чек-лист отправлен. Теперь вам видны оценки других экспертов."),
+    )  # fmt: skip
 
 
 @bp.post("/assessments/<int:assessment_id>/reopen")
