@@ -233,7 +233,7 @@ def _measure(url: str, events: int, repeat: int, seed: int) -> int:
 
     from cluster_intranet import create_app
     from cluster_intranet.auth.models import User
-    from cluster_intranet.calendar import feeds
+    from cluster_intranet.calendar import feeds, scopes
     from cluster_intranet.calendar.ical import build_calendar
     from cluster_intranet.extensions import db
 
@@ -278,7 +278,7 @@ def _measure(url: str, events: int, repeat: int, seed: int) -> int:
 
     with app.test_request_context():
         user = db.session.scalar(select(User).where(User.email == BENCH_EMAIL))
-        scope = feeds.scope_for(feeds.ALL, user)
+        scope = scopes.scope_for(scopes.ALL, user)
         items = feeds.feed_items(scope)  # the prepared values
         icalendar_s = median_seconds(lambda: icalendar_feed(items, name=scope.feed.name, tz=scope.tz), repeat)
         build_s = median_seconds(lambda: build_calendar(items, name=scope.feed.name, tz=scope.tz), repeat)

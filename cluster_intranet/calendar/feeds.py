@@ -1,7 +1,7 @@
 """What the feeds contain: meetings, media events and decision deadlines as
 :class:`~.ical.CalendarItem`, and the cheap state an ETag is computed from.
 
-Everything here takes its inputs explicitly (a :class:`Scope`) and reads the
+Everything here takes its inputs explicitly (a :class:`~.scopes.Scope`: which feed, for whom) and reads the
 database with plain column queries: a feed of 5,000 events must build in a
 fraction of a second, and a conditional request must be answered from one
 small query without building anything.
@@ -14,37 +14,33 @@ everything it shows (:data:`meeting_events`): only the changed ones are written.
 
 Who sees what: a feed shows what its owner may see in the intranet. Every
 active account, whatever its role, reads all meetings, decisions and media
-events (see tests/test_access.py), so :func:`visible_sources` grants all three;
+events (see tests/test_access.py), so :func:`.scopes.visible_sources` grants all three;
 a role that should see less gets fewer sources there and nowhere else.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from sqlalchemy import false, or_, select
 
-from .. import changes, clock
-from ..auth.models import User
+from .. import changes
 from ..cache import FingerprintCache
 from ..councils.models import Council, CouncilMember
 from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..directory.models import Organization, Person
 from ..extensions import db
-from ..forms import parse_id
 from ..media.models import EventFormat, EventStatus, MediaEvent
 from ..meetings.models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
 from ..text import date_range, days, ru_date, short_date, short_name
 from .ical import CalendarItem, EventBlock, Serialised, assemble, block_of, etag_for, serialise, serialise_event
+from .scopes import ALL, DEADLINES, MEDIA, MEETINGS, Scope, scope_for
 from .services import ALL_DAY_ALARM_MINUTES
 
-MEETINGS, MEDIA, DEADLINES = changes.MEETINGS, changes.MEDIA, changes.DEADLINES
-ALL_SOURCES = frozenset({MEETINGS, MEDIA, DEADLINES})
 # Bump when the same data gives other bytes (wording of descriptions etc.).
 CONTENT_VERSION = "feeds-2"
 SUMMARY_TEXT_LENGTH = 80  # characters of a decision's text in a deadline's title
@@ -53,121 +49,6 @@ ZONE_NAMES = {"Asia/Tomsk": "томское время"}
 FORMAT_LABELS = {f.value: f.label for f in MeetingFormat}
 MEETING_STATUS_LABELS = {s.value: s.label for s in MeetingStatus}
 DECISION_STATUS_LABELS = {s.value: s.label for s in DecisionStatus}
-
-
-# --- which feeds exist ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Feed:
-    slug: str  # the last part of the URL: /calendar/feed/<token>/<slug>.ics
-    name: str  # the calendar's name in Outlook (X-WR-CALNAME)
-    description: str  # for the «Календари» page
-    sources: frozenset[str]
-    council_id: int | None = None
-    mine: bool = False
-
-    @property
-    def filename(self) -> str:
-        return f"cluster-{self.slug}.ics"
-
-
-ALL = Feed("all", "Кластер: все события", "Заседания советов, мероприятия медиаплана и сроки поручений.", ALL_SOURCES)
-MEETINGS_FEED = Feed("meetings", "Кластер: заседания советов", "Заседания всех советов кластера.", frozenset({MEETINGS}))
-MEDIA_FEED = Feed("media", "Кластер: медиаплан", "Мероприятия медиаплана кластера.", frozenset({MEDIA}))
-DEADLINES_FEED = Feed(
-    "deadlines", "Кластер: сроки поручений", "Сроки исполнения решений — события на весь день.", frozenset({DEADLINES})
-)
-MINE = Feed(
-    "mine",
-    "Кластер: мои заседания и сроки",
-    "Заседания, в которых вы участвуете или в совет которых входите, и сроки ваших поручений.",
-    frozenset({MEETINGS, DEADLINES}),
-    mine=True,
-)
-FIXED_FEEDS = {feed.slug: feed for feed in (ALL, MEETINGS_FEED, MEDIA_FEED, DEADLINES_FEED, MINE)}
-
-
-def council_feed(council: Council) -> Feed:
-    return Feed(
-        f"council-{council.id}",
-        f"Заседания: {council.name}",
-        f"Заседания совета «{council.name}».",
-        frozenset({MEETINGS}),
-        council_id=council.id,
-    )
-
-
-def find_feed(slug: str) -> Feed | None:
-    if slug in FIXED_FEEDS:
-        return FIXED_FEEDS[slug]
-    prefix, _, number = slug.partition("-")
-    if prefix == "council" and parse_id(number) and not number.startswith("0"):
-        council = db.session.get(Council, parse_id(number))
-        return council_feed(council) if council else None
-    return None
-
-
-def all_feeds() -> list[Feed]:
-    """Every feed, in the order the «Календари» page lists them."""
-    councils = db.session.scalars(select(Council).order_by(Council.name))
-    return [ALL, MINE, MEETINGS_FEED, *(council_feed(c) for c in councils), MEDIA_FEED, DEADLINES_FEED]
-
-
-def visible_sources(user: User) -> frozenset[str]:
-    """What ``user`` may see in the intranet: every signed-in role reads all three."""
-    return ALL_SOURCES if user.active else frozenset()
-
-
-# --- the scope of one feed request ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Everything a feed's bytes depend on besides the data in the database."""
-
-    feed: Feed
-    sources: frozenset[str]  # the feed's sources the owner may see
-    first_day: date
-    last_day: date
-    person_id: int | None  # the owner's person: «mine» feeds
-    base_url: str  # links back to the intranet, and the UIDs' host
-    tz: str
-    event_alarm: int | None = None
-    deadline_alarm: int | None = None
-    today: date | None = None  # the day the window is counted from (None: first_day)
-    host: str = field(init=False)
-
-    def __post_init__(self):
-        object.__setattr__(self, "host", urlsplit(self.base_url).hostname or "localhost")
-        if self.today is None:
-            object.__setattr__(self, "today", self.first_day)
-
-    def shows(self, source: str) -> bool:
-        return source in self.sources
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.tz)
-
-
-def scope_for(feed: Feed, user: User | None, *, event_alarm=None, deadline_alarm=None, today: date | None = None) -> Scope:
-    """The scope of ``feed`` for ``user`` (None: no user, e.g. a benchmark) from the app's settings."""
-    config = current_app.config
-    today = today or clock.local_today()
-    sources = feed.sources & (visible_sources(user) if user is not None else ALL_SOURCES)
-    return Scope(
-        feed=feed,
-        sources=sources,
-        first_day=today - timedelta(days=config["CALENDAR_WINDOW_PAST_DAYS"]),
-        last_day=today + timedelta(days=config["CALENDAR_WINDOW_FUTURE_DAYS"]),
-        person_id=user.person_id if user is not None else None,
-        base_url=config["PUBLIC_BASE_URL"].rstrip("/"),
-        tz=config["TIMEZONE"],
-        event_alarm=event_alarm,
-        deadline_alarm=deadline_alarm,
-        today=today,
-    )
 
 
 # --- filters ---------------------------------------------------------------------

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..auth.access import public
 from ..extensions import db
 from ..web import conditional, page_or_fragment, wants_fragment
-from . import bp, feeds, services
+from . import bp, feeds, scopes, services
 from .forms import ReminderForm
 from .ical import single_event_calendar
 
@@ -36,7 +36,7 @@ def _links(token: str | None) -> list[dict]:
     """Every feed with its links; without the token (it is shown once) only their shape."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     rows = []
-    for feed in feeds.all_feeds():
+    for feed in scopes.all_feeds():
         https = base + url_for("calendar.feed", token=token or "TOKEN", slug=feed.slug)
         if token is None:
             https = https.replace("TOKEN", "••••••")
@@ -111,10 +111,10 @@ def _reminders_fragment(form: ReminderForm, status: int, saved: bool = False):
 @public
 def feed(token: str, slug: str):
     settings = services.settings_for_token(token)
-    feed = feeds.find_feed(slug) if settings is not None else None
+    feed = scopes.find_feed(slug) if settings is not None else None
     if feed is None:
         abort(404)
-    scope = feeds.scope_for(
+    scope = scopes.scope_for(
         feed, settings.user, event_alarm=settings.event_alarm_minutes, deadline_alarm=settings.deadline_alarm_minutes
     )
     state = feeds.feed_state(scope)
@@ -137,8 +137,8 @@ def feed(token: str, slug: str):
 
 def _single(kind: str, object_id: int, filename: str) -> Response:
     settings = services.settings_of(current_user)
-    scope = feeds.scope_for(
-        feeds.ALL,
+    scope = scopes.scope_for(
+        scopes.ALL,
         current_user,
         event_alarm=settings.event_alarm_minutes if settings else None,
         deadline_alarm=settings.deadline_alarm_minutes if settings else None,
@@ -155,14 +155,14 @@ def _single(kind: str, object_id: int, filename: str) -> Response:
 
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_event(meeting_id: int):
-    return _single(feeds.MEETINGS, meeting_id, f"meeting-{meeting_id}.ics")
+    return _single(scopes.MEETINGS, meeting_id, f"meeting-{meeting_id}.ics")
 
 
 @bp.get("/media/<int:event_id>.ics")
 def media_event(event_id: int):
-    return _single(feeds.MEDIA, event_id, f"media-event-{event_id}.ics")
+    return _single(scopes.MEDIA, event_id, f"media-event-{event_id}.ics")
 
 
 @bp.get("/decisions/<int:decision_id>.ics")
 def decision_event(decision_id: int):
-    return _single(feeds.DEADLINES, decision_id, f"deadline-{decision_id}.ics")
+    return _single(scopes.DEADLINES, decision_id, f"deadline-{decision_id}.ics")

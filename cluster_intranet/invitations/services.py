@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import clock, mail
-from ..calendar import feeds
+from ..calendar import feeds, scopes
 from ..councils.models import MemberRole
 from ..directory.models import Person
 from ..extensions import db
@@ -223,8 +223,8 @@ def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda
 
 def meeting_event(meeting: Meeting):
     """The meeting's event as the calendar feeds write it (its UID, times, text)."""
-    scope = feeds.scope_for(feeds.MEETINGS_FEED, None)
-    items = list(feeds.single_items(feeds.MEETINGS, meeting.id, scope))
+    scope = scopes.scope_for(scopes.MEETINGS_FEED, None)
+    items = list(feeds.single_items(scopes.MEETINGS, meeting.id, scope))
     if not items:
         raise InvitationError("Заседание удалено: приглашать некуда.")
     return items[0]

@@ -3,7 +3,7 @@ is fair only if icalendar's calendar says the same. No timings here."""
 from __future__ import annotations
 
 from cluster_intranet.auth.models import User
-from cluster_intranet.calendar import feeds, services
+from cluster_intranet.calendar import feeds, scopes, services
 from cluster_intranet.calendar.ical import build_calendar
 from cluster_intranet.extensions import db
 
@@ -14,7 +14,7 @@ def test_icalendar_yardstick_writes_the_same_events(world, app, parse_icaljs):
     services.save_reminders(db.session.get(User, world.users["lead"]), 15, 900)
     db.session.commit()
     with app.test_request_context():
-        scope = feeds.scope_for(feeds.ALL, db.session.get(User, world.users["lead"]))
+        scope = scopes.scope_for(scopes.ALL, db.session.get(User, world.users["lead"]))
         items = feeds.feed_items(scope)
         ours = parse_icaljs(build_calendar(items, name=scope.feed.name, tz=scope.tz))
         theirs = parse_icaljs(icalendar_feed(items, name=scope.feed.name, tz=scope.tz))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from cluster_intranet import clock
 from cluster_intranet.auth.models import User
-from cluster_intranet.calendar import feeds
+from cluster_intranet.calendar import feeds, scopes
 from cluster_intranet.councils.models import Council, CouncilMember
 from cluster_intranet.decisions.models import Decision, DecisionResponsible
 from cluster_intranet.directory.models import Organization, Person
@@ -342,7 +342,7 @@ def test_every_feed_through_both_parsers(world, fetch, parse_icalendar, parse_ic
     parsed = parse_icaljs(data)
     assert uids(parsed) == want
     assert len(parsed["events"]) == len(want)
-    feed = feeds.find_feed(slug)
+    feed = scopes.find_feed(slug)
     assert parsed["calendar"]["x-wr-calname"] == [feed.name]
     assert parsed["calendar"]["refresh-interval"] == ["PT1H"]
     for event in parsed["events"]:

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from cluster_intranet.calendar import feeds
+from cluster_intranet.calendar import feeds, scopes
 from cluster_intranet.decisions.models import Decision
 from cluster_intranet.documents import services as documents
 from cluster_intranet.extensions import db
@@ -46,7 +46,7 @@ def test_a_term_in_words_is_printed_controlled_permanently_and_has_no_event(app,
     control = secretary.get("/decisions/?status=all").get_data(as_text=True)
     assert "постоянный контроль" in control and "срок – постоянно" in control
     with app.test_request_context():
-        scope = feeds.Scope(feed=feeds.ALL, sources=frozenset({feeds.DEADLINES}), first_day=date(2000, 1, 1),
+        scope = scopes.Scope(feed=scopes.ALL, sources=frozenset({scopes.DEADLINES}), first_day=date(2000, 1, 1),
                             last_day=date(2100, 1, 1), person_id=None, base_url="http://x", tz="Asia/Tomsk")
         events = feeds.deadline_items(scope, feeds_conditions(scope), feeds.Links("http://x"))
     assert [e.summary for e in events] and not [e for e in events if "сессии" in e.summary]

@@ -83,7 +83,7 @@ def test_short_form_numbers_in_order_and_a_changed_form_renumbers(app, secretary
 
 def test_every_place_prints_the_protocols_number(app, secretary, ctx):
     """The documents, the control pages, the report, the calendar, the e-mails: «1.2»."""
-    from cluster_intranet.calendar import feeds
+    from cluster_intranet.calendar import feeds, scopes
     from cluster_intranet.decisions import reminders
 
     meeting = _meeting("full")
@@ -105,7 +105,7 @@ def test_every_place_prints_the_protocols_number(app, secretary, ctx):
     message = reminders.build_message(reminders.Digest(lead, [second], []), date(2021, 12, 5), 7, lambda *a: "http://x/")
     assert "решение № 1.2." in message.get_body().get_content()
     with app.test_request_context():
-        scope = feeds.Scope(feed=feeds.ALL, sources=frozenset({feeds.DEADLINES}), first_day=date(2021, 1, 1),
+        scope = scopes.Scope(feed=scopes.ALL, sources=frozenset({scopes.DEADLINES}), first_day=date(2021, 1, 1),
                             last_day=date(2022, 1, 1), person_id=None, base_url="http://x", tz="Asia/Tomsk")
         [event] = feeds.deadline_items(scope, [Decision.id == second.id], feeds.Links("http://x"))
     assert "Решение № 1.2 заседания" in event.description
