@@ -40,10 +40,11 @@ def fragment(template: str, /, status: int = 200, *, trigger=None, retarget=None
     return response
 
 
-def notice(text: str, category: str = "success") -> dict:
+def notice(text: str, category: str = "success", focus: str | None = None) -> dict:
     """An HX-Trigger event that shows ``text`` in the page's message area (static/js/app.js):
-    a change made in place says it was done."""
-    return {"showMessage": {"text": text, "category": category}}
+    a change made in place says it was done. The focus goes to the swapped part, or to the
+    element ``focus`` (an id) inside it, when the swap holds more than the change."""
+    return {"showMessage": {"text": text, "category": category, **({"focus": focus} if focus else {})}}
 
 
 def message(text: str, status: int = 422, category: str = "danger"):

@@ -13,7 +13,7 @@ from flask_login import current_user
 from ..auth.access import role_required
 from ..auth.roles import RUN_EXPERTISE
 from ..extensions import db
-from ..web import after_change, apply_change, fragment, page_or_fragment, refusal, wants_fragment
+from ..web import after_change, apply_change, fragment, notice, page_or_fragment, refusal, wants_fragment
 from . import bp, checklist_versions, scoring, services
 from .forms import CriterionForm, PublishForm, SectionForm, TitleForm
 from .models import ChecklistSection, ChecklistVersion, Criterion
@@ -46,8 +46,9 @@ def _version_or_404(version_id: int) -> ChecklistVersion:
     return version
 
 
-def _editor(version: ChecklistVersion, status: int = 200, **forms):
-    """The checklist page, or for HTMX the editor's body."""
+def _editor(version: ChecklistVersion, status: int = 200, said: str | None = None, at: str | None = None, **forms):
+    """The checklist page, or for HTMX the editor's body; after a change, what was done
+    (``said``) in the message area and the focus on the changed part (``at``, an id)."""
     context = dict(
         version=version,
         numbered=scoring.numbered_sections(version.sections),
@@ -55,6 +56,8 @@ def _editor(version: ChecklistVersion, status: int = 200, **forms):
         section_form=forms.get("section_form") or SectionForm(formdata=None),
         publish_form=forms.get("publish_form") or PublishForm(formdata=None),
     )
+    if said and wants_fragment():
+        return fragment("expertise/_checklist_body.html", status, trigger=notice(said, focus=at), **context)
     return page_or_fragment("expertise/checklist.html", "expertise/_checklist_body.html", status, **context)
 
 
@@ -62,12 +65,12 @@ def _back_to(version: ChecklistVersion, anchor: str | None = None) -> str:
     return url_for("expertise.checklist", version_id=version.id, _anchor=anchor)
 
 
-def _edited(version: ChecklistVersion, change: Callable[[], object], anchor: str | None = None):
-    """A change in the checklist editor, committed: the editor's body again for HTMX,
-    otherwise the page at ``anchor``; a refusal goes back to the page."""
+def _edited(version: ChecklistVersion, change: Callable[[], object], said: str, anchor: str | None = None):
+    """A change in the checklist editor, committed: the editor's body again for HTMX, saying
+    so, the focus at ``anchor``; otherwise the page at ``anchor``; a refusal goes back to the page."""
     return apply_change(
         None, change, ExpertiseError, back=_back_to(version),
-        done=lambda _: _editor(version) if wants_fragment() else redirect(_back_to(version, anchor), 303),
+        done=lambda _: _editor(version, said=said, at=anchor) if wants_fragment() else redirect(_back_to(version, anchor), 303),
     )  # fmt: skip
 
 
@@ -104,7 +107,7 @@ def add_section(version_id: int):
         return refusal(error, _back_to(version))
     db.session.commit()
     if wants_fragment():
-        return _editor(version)
+        return _editor(version, said="Раздел добавлен.", at=f"section-{section.id}")
     return redirect(_back_to(version, f"section-{section.id}"), 303)
 
 
@@ -121,7 +124,8 @@ def edit_section(section_id: int):
     version = section.version
     form = SectionForm(obj=section)
     if request.method == "POST" and form.validate_on_submit():
-        return _edited(version, lambda: checklist_versions.save_section(section, form.title.data), f"section-{section.id}")
+        return _edited(version, lambda: checklist_versions.save_section(section, form.title.data), "Раздел сохранён.",
+                       f"section-{section.id}")
     if version.is_published:
         return refusal(checklist_versions.frozen(version), _back_to(version))
     status = 422 if form.errors else 200
@@ -134,7 +138,7 @@ def edit_section(section_id: int):
 def delete_section(section_id: int):
     section = _section_or_404(section_id)
     version = section.version
-    return _edited(version, lambda: checklist_versions.delete_section(section))
+    return _edited(version, lambda: checklist_versions.delete_section(section), "Раздел удалён.")
 
 
 @bp.post("/sections/<int:section_id>/move")
@@ -143,7 +147,7 @@ def move_section(section_id: int):
     section = _section_or_404(section_id)
     version = section.version
     return _edited(version, lambda: checklist_versions.move_section(section, request.values.get("direction", "")),
-                   f"section-{section.id}")
+                   "Порядок разделов изменён.", f"section-{section.id}")
 
 
 def _criterion_form(section: ChecklistSection, criterion: Criterion | None, save: Callable[[dict], Criterion]):
@@ -165,7 +169,7 @@ def _criterion_form(section: ChecklistSection, criterion: Criterion | None, save
         else:
             db.session.commit()
             if wants_fragment():
-                return _editor(version)
+                return _editor(version, said="Критерий сохранён." if criterion else "Критерий добавлен.", at=f"criterion-{saved.id}")
             return redirect(_back_to(version, f"criterion-{saved.id}"), 303)
     status = 422 if form.errors or form.form_errors else 200
     context = dict(form=form, section=section, criterion=criterion, version=version)
@@ -199,7 +203,7 @@ def edit_criterion(criterion_id: int):
 def delete_criterion(criterion_id: int):
     criterion = db.get_or_404(Criterion, criterion_id)
     version = _section_or_404(criterion.section_id).version
-    return _edited(version, lambda: checklist_versions.delete_criterion(criterion))
+    return _edited(version, lambda: checklist_versions.delete_criterion(criterion), "Критерий удалён.", f"section-{criterion.section_id}")
 
 
 @bp.post("/criteria/<int:criterion_id>/move")
@@ -208,7 +212,7 @@ def move_criterion(criterion_id: int):
     criterion = db.get_or_404(Criterion, criterion_id)
     version = _section_or_404(criterion.section_id).version
     return _edited(version, lambda: checklist_versions.move_criterion(criterion, request.values.get("direction", "")),
-                   f"criterion-{criterion.id}")
+                   "Порядок критериев изменён.", f"criterion-{criterion.id}")
 
 
 @bp.post("/checklists/<int:version_id>/publish")

@@ -236,17 +236,29 @@ document.addEventListener("htmx:sendError", () => {
 // in the one message area, and the focus moves to the part that changed (not to the page's body,
 // where a keyboard or screen-reader user would have to find the place again).
 let focusChanged = false;
+let focusId = null;
+// The response that said it (its triggers run just before its swap): another swap settling
+// first (a list the change reloads) is not the changed part.
+let messageXhr = null;
 document.addEventListener("showMessage", (event) => {
   showMessage(event.detail.text, event.detail.category);
   focusChanged = true;
+  focusId = event.detail.focus || null;
+  messageXhr = null;
+});
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (focusChanged && !messageXhr) messageXhr = event.detail.xhr;
 });
 document.addEventListener("htmx:afterSettle", (event) => {
-  if (!focusChanged) return;
+  if (!focusChanged || (messageXhr && event.detail.xhr && event.detail.xhr !== messageXhr)) return;
   focusChanged = false;
+  messageXhr = null;
   const target = event.detail.target;
   // An outerHTML swap replaced the target: the new element has its id.
-  const part = (target?.isConnected && target) || (target?.id && document.getElementById(target.id))
+  const part = (focusId && document.getElementById(focusId))
+    || (target?.isConnected && target) || (target?.id && document.getElementById(target.id))
     || document.getElementById("messages");
+  focusId = null;
   if (!part.matches("a, button, input, select, textarea, [tabindex]")) part.setAttribute("tabindex", "-1");
   part.focus();
   refocusId = part.id || null;

@@ -227,6 +227,23 @@ def test_a_status_changed_in_the_media_plan_says_so_and_keeps_the_focus_on_its_r
     assert page.evaluate("window.__noReload === true")
 
 
+def test_a_section_added_to_a_checklist_says_so_and_takes_the_focus(live, page):
+    """The checklist editor swaps its whole body: the focus goes to the new section in it."""
+    base, _, _ = live
+    page.goto(f"{base}/expertise/checklists/new")
+    page.fill("input[name=title]", "Чек-лист для проверки редактора")
+    page.get_by_role("button", name="Создать").click()
+    page.wait_for_selector("#section-add")
+    page.evaluate("window.__noReload = true")
+    page.fill("#section-add input[name=title]", "Практика на предприятиях")
+    page.get_by_role("button", name="Добавить раздел").click()
+    page.wait_for_selector("#messages .alert-success")
+    assert "Раздел добавлен." in page.inner_text("#messages")
+    section = page.locator(".checklist-section", has_text="Практика на предприятиях")
+    expect(section).to_be_focused()
+    assert page.evaluate("window.__noReload === true")
+
+
 @pytest.mark.parametrize("path", ["/decisions/?status=all", "/decisions/summary", "/meetings/", "/media/plans/{plan}",
                                   "/media/todo?organization={participant}", "/expertise/", "/expertise/programmes",
                                   "/councils/"])

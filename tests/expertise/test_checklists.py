@@ -1,4 +1,6 @@
 """Checklist templates: building a draft in place, publishing, versions that never change."""
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -10,6 +12,12 @@ from .conftest import build_checklist, build_session
 
 CRITERION = {"wording": "Программа согласована с работодателями", "hint": "", "scale": "yes_no", "max_points": "",
              "weight": "1", "required": "y"}
+
+
+def said(response) -> tuple[str, str | None]:
+    """What an in-place change says in the message area, and the id it puts the focus on (web.notice)."""
+    message = json.loads(response.headers["HX-Trigger"])["showMessage"]
+    return message["text"], message.get("focus")
 
 
 def snapshot(version_id: int) -> list:
@@ -33,6 +41,7 @@ def test_secretary_builds_a_draft_in_place(app, secretary, ctx):
     assert body.status_code == 200 and "<html" not in body.get_data(as_text=True)
     assert "1. Соответствие ФГОС СПО" in body.get_data(as_text=True)
     section = db.session.scalar(select(ChecklistSection))
+    assert said(body) == ("Раздел добавлен.", f"section-{section.id}")
 
     form = secretary.hx("get", f"/expertise/sections/{section.id}/criteria")
     assert form.status_code == 200 and f'id="new-criterion-{section.id}"' in form.get_data(as_text=True)
@@ -41,6 +50,7 @@ def test_secretary_builds_a_draft_in_place(app, secretary, ctx):
     assert added.status_code == 200
     assert "Программа согласована с работодателями" in added.get_data(as_text=True)
     criterion = db.session.scalar(select(Criterion))
+    assert said(added) == ("Критерий добавлен.", f"criterion-{criterion.id}")
     assert (criterion.scale, criterion.max_points, criterion.weight, criterion.required) == ("points_n", 5, 1.5, True)
     assert "0–5 баллов" in added.get_data(as_text=True)
 
@@ -77,8 +87,10 @@ def test_criteria_and_sections_are_reordered_in_place(app, secretary, ctx):
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert body.index(c3.wording) < body.index(c2.wording)
+    assert said(response) == ("Порядок критериев изменён.", f"criterion-{c3.id}")
     assert [c.id for c in db.session.get(ChecklistSection, second.id).criteria] == [c1.id, c3.id, c2.id]
-    secretary.hx("post", f"/expertise/sections/{second.id}/move?direction=up")
+    moved = secretary.hx("post", f"/expertise/sections/{second.id}/move?direction=up")
+    assert said(moved) == ("Порядок разделов изменён.", f"section-{second.id}")
     assert [s.id for s in db.session.get(ChecklistVersion, version.id).sections] == [second.id, first.id]
     # The first cannot go further up: nothing changes, nothing breaks.
     assert secretary.hx("post", f"/expertise/sections/{second.id}/move?direction=up").status_code == 200
