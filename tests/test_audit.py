@@ -136,3 +136,16 @@ def test_a_new_row_of_a_model_without_a_repr_shows_no_python_internals(app, logi
     page = login_as(Role.ADMIN, "root@cluster.test").get("/admin/audit?table=council_members").get_data(as_text=True)
     assert "pending" not in page
     assert "стало</span> Экспертный совет</dd>" in page and "стало</span> Пояркова О.Н.</dd>" in page
+
+
+def test_an_entry_names_its_row_as_the_pages_do(app, login_as, ctx):
+    """A meeting's entries read «Заседание 18.02.2027» (its heading now), not «1 №1/2027»."""
+    from tests.decisions import support
+
+    meeting = support.meeting(on=date(2027, 2, 18), status="planned")
+    db.session.commit()
+    assert _entries("meetings")[-1].summary.startswith("<Meeting ")
+    page = login_as(Role.ADMIN, "root@cluster.test").get("/admin/audit?table=meetings").get_data(as_text=True)
+    entry = page.split(f'id="audit-{_entries("meetings")[-1].id}"', 1)[1].split("</li>", 1)[0]
+    assert '<div class="small">Заседание 18.02.2027</div>' in entry
+    assert f"{meeting.council_id} №" not in entry

@@ -72,6 +72,8 @@ _REPR = re.compile(r"^<\w+ (.*)>$", re.S)
 # (pending 139622086030736)>» names nothing (the fields below say what the row is).
 _NAMELESS = re.compile(r"^<\w+ \((?:transient|pending) \d+\)>$")
 _USER_REPR = re.compile(r"^<User (\S+) (\w+)>$")  # auth.models.User.__repr__
+# Tables whose entries keep the summary written with them: an account reads «a@b.ru (Роль)».
+SUMMARY_TABLES = {"users"}
 # How a referred row is named, the first of these it has (else the summary of its repr).
 NAME_ATTRIBUTES = ("display_name", "heading", "short_name", "title", "name")
 
@@ -139,10 +141,14 @@ def _row_name(row) -> str:
 
 
 def names(entries) -> dict[tuple[str, int], str]:
-    """(table, id) -> the name of each row the entries' references point to, read with one
-    query per table: «сотрудник: было — → стало Пояркова О.Н.», not «стало 12»."""
+    """(table, id) -> the name of each row the entries are about and their references point to,
+    read with one query per table: «сотрудник: было — → стало Пояркова О.Н.», not «стало 12»;
+    a meeting «Заседание 18.02.2027», not «1 №1/2027» (its repr when written)."""
     wanted: dict[Table, set[int]] = defaultdict(set)
     for entry in entries:
+        own = db.metadata.tables.get(entry.table_name)
+        if own is not None and entry.row_id and entry.table_name not in SUMMARY_TABLES:
+            wanted[own].add(entry.row_id)  # the entry's own row, named as the pages name it
         for field, values in (entry.changes or {}).items():
             target = _referred(entry.table_name, field)
             if target is not None:
