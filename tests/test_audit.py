@@ -149,3 +149,19 @@ def test_an_entry_names_its_row_as_the_pages_do(app, login_as, ctx):
     entry = page.split(f'id="audit-{_entries("meetings")[-1].id}"', 1)[1].split("</li>", 1)[0]
     assert '<div class="small">Заседание 18.02.2027</div>' in entry
     assert f"{meeting.council_id} №" not in entry
+
+
+def test_a_row_without_a_name_of_its_own_shows_no_bare_number(app, login_as, ctx):
+    """An agenda item (no repr of its own, «<AgendaItem 8>» when read back): its entry shows
+    no «8» line; its fields say what it is."""
+    from cluster_intranet.meetings.models import AgendaItem
+    from tests.decisions import support
+
+    meeting = support.meeting(on=date(2027, 2, 18), status="planned")
+    db.session.add(AgendaItem(meeting=meeting, position=1, text="Проверочный вопрос"))
+    db.session.commit()
+    entry_id = _entries("agenda_items")[-1].id
+    page = login_as(Role.ADMIN, "root@cluster.test").get("/admin/audit?table=agenda_items").get_data(as_text=True)
+    entry = page.split(f'id="audit-{entry_id}"', 1)[1].split("</li>", 1)[0]
+    assert '<div class="small">' not in entry.split("<dl", 1)[0]
+    assert "стало</span> Заседание 18.02.2027</dd>" in entry and "стало</span> Проверочный вопрос</dd>" in entry

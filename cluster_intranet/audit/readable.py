@@ -132,12 +132,13 @@ def _referred(table: str, field: str) -> Table | None:
     return keys[0].column.table if keys else None
 
 
-def _row_name(row) -> str:
+def _row_name(row) -> str | None:
+    """None for a row with no name of its own (an agenda item's repr is only «<AgendaItem 8>»)."""
     for attribute in NAME_ATTRIBUTES:
         value = getattr(row, attribute, None)
         if isinstance(value, str) and value:
             return value
-    return summary(str(row))
+    return None if type(row).__repr__ is db.Model.__repr__ else summary(str(row))
 
 
 def names(entries) -> dict[tuple[str, int], str]:
@@ -160,7 +161,8 @@ def names(entries) -> dict[tuple[str, int], str]:
         if model is None or not ids:
             continue
         for row in db.session.scalars(select(model).where(target.c.id.in_(ids))):
-            found[target.name, row.id] = _row_name(row)
+            if (name := _row_name(row)) is not None:
+                found[target.name, row.id] = name
     return found
 
 
