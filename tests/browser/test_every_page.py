@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import BROWSER_TESTS, CHROMIUM, REPO, TEST_OUTPUT, serve, sign_in
+from tests.live_server import _BROKEN_WORDS, BROWSER_TESTS, CHROMIUM, REPO, TEST_OUTPUT, serve, sign_in
 
 pytestmark = BROWSER_TESTS
 
@@ -290,6 +290,17 @@ def test_pages_off_the_navigation_fit_a_phone_and_pass_axe(live, browser, secret
             assert page.locator("pre.embed-code").first.evaluate("p => p.scrollWidth <= p.clientWidth")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["/directory/organizations", "/media/participants"])
+def test_on_a_laptop_a_website_in_a_table_is_not_broken(live, page, path):
+    """At 1366 px a site's address keeps its width («https://temz.example.ru» on one line), the
+    table gives the room to it rather than break it in the middle of its host."""
+    base, _, _ = live
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(base + path)
+    assert page.locator("main td a[href^='http']").count() >= 3
+    assert page.evaluate(_BROKEN_WORDS, "main td") == []  # at this width only: a phone may break a link
 
 
 def test_filters_fold_behind_a_button_on_a_phone_only(live, page):
