@@ -90,6 +90,7 @@ def edit(meeting_id: int | None = None):
         if form.council_id.choices:
             form.council_id.data = form.council_id.choices[0].value
             form.number.data = queries.next_number(form.council_id.data, form.date.data.year)
+
     def save():
         saved = services.save_meeting(meeting, form.data_for(*form.FIELDS), form.version.data)
         return saved, invitations.follow_up(saved)  # those invited get the change at once
