@@ -354,4 +354,5 @@ def test_extract_signer_is_picked_on_the_form(admin, demo):
 
 
 def test_profile_tells_how_to_link_the_account(admin, demo):
-    assert "Учётная запись не связана с сотрудником справочника" in admin.get("/profile").get_data(as_text=True)
+    page = admin.get("/profile").get_data(as_text=True)
+    assert "Ваша учётная запись не связана с сотрудником справочника" in page and "поле «Сотрудник»" in page
