@@ -95,6 +95,14 @@ def days(n: int) -> str:
     return f"{n} {plural(n, 'день', 'дня', 'дней')}"
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word, with «…» (a title, a log line)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.—-")
+    return (cut or text[:limit]) + "…"
+
+
 def short_name(surname: str, first_name: str, patronymic: str) -> str:
     """«Беляев Е.В.»: surname and initials, as protocols write names."""
     initials = "".join(f"{part[0]}." for part in (first_name, patronymic) if part)

@@ -165,3 +165,18 @@ def test_a_row_without_a_name_of_its_own_shows_no_bare_number(app, login_as, ctx
     entry = page.split(f'id="audit-{entry_id}"', 1)[1].split("</li>", 1)[0]
     assert '<div class="small">' not in entry.split("<dl", 1)[0]
     assert "стало</span> Заседание 18.02.2027</dd>" in entry and "стало</span> Проверочный вопрос</dd>" in entry
+
+
+def test_a_decision_reads_as_its_number_and_text(app, login_as, ctx):
+    """«Решение 2: Утвердить план работы кластера на 2027 год…», not «1.2» (meeting id and number)."""
+    from tests.decisions import support
+
+    meeting = support.meeting(on=date(2027, 2, 18), status="planned")
+    support.decision(meeting, text="Первое поручение")
+    support.decision(meeting, text="Утвердить план работы промышленного образовательно-отраслевого кластера на 2027 год")
+    db.session.commit()
+    entry_id = _entries("decisions")[-1].id
+    page = login_as(Role.ADMIN, "root@cluster.test").get("/admin/audit?table=decisions").get_data(as_text=True)
+    entry = page.split(f'id="audit-{entry_id}"', 1)[1].split("</li>", 1)[0]
+    assert '<div class="small">Решение 2: Утвердить план работы промышленного…</div>' in entry
+    assert f"{meeting.id}.2" not in entry

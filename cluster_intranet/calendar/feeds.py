@@ -36,7 +36,7 @@ from ..directory.models import Organization, Person
 from ..extensions import db
 from ..media.models import EventFormat, EventStatus, MediaEvent
 from ..meetings.models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
-from ..text import date_range, days, ru_date, short_date, short_name
+from ..text import date_range, days, ru_date, short_date, short_name, shorten
 from .ical import CalendarItem, EventBlock, Serialised, assemble, block_of, etag_for, serialise, serialise_event
 from .scopes import ALL, DEADLINES, MEDIA, MEETINGS, Scope, scope_for
 from .services import ALL_DAY_ALARM_MINUTES
@@ -507,13 +507,6 @@ def when_text(day: date, start: time | None, end: time | None, scope: Scope, zon
     hours, rest = divmod(int(offset.total_seconds()) // 60, 60)
     utc = f"UTC{'+' if offset >= timedelta(0) else '-'}{abs(hours)}" + (f":{rest:02d}" if rest else "")
     return f"{text} ({ZONE_NAMES.get(scope.tz, scope.tz)}, {utc})"
-
-
-def shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.—-")
-    return (cut or text[:limit]) + "…"
 
 
 def single_items(kind: str, object_id: int, scope: Scope) -> Iterable[CalendarItem]:

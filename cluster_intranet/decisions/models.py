@@ -6,6 +6,7 @@ from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..text import shorten
 from ..auth.models import User
 from ..directory.models import Person
 from ..extensions import db
@@ -76,6 +77,11 @@ class Decision(VotesMixin, VersionedMixin, TimestampMixin, db.Model):
     def numbered(self) -> str:
         """The number as the protocol prints it: «1.2» or «3» (numbering.py)."""
         return self.label or str(self.number)
+
+    @property
+    def heading(self) -> str:
+        """How a list of changes names it (the audit log): «Решение 1.2: Утвердить план…»."""
+        return f"Решение {self.numbered}: {shorten(self.text, 60)}"
 
     @property
     def status_enum(self) -> DecisionStatus:

@@ -329,6 +329,44 @@ document.addEventListener("click", (event) => {
   const cell = event.target.closest(".matrix td.may");
   if (cell && !event.target.closest("a")) openSlot(cell);
 });
+// By keyboard: one fillable cell is in the tab order (Tab reaches the matrix once, not a
+// thousand times); the arrows move between fillable cells, Enter or Space opens one.
+function matrixTabStop(root = document) {
+  root.querySelectorAll?.(".matrix").forEach((matrix) => {
+    if (!matrix.querySelector("td.may[tabindex='0']")) {
+      const first = matrix.querySelector("td.may");
+      if (first) first.tabIndex = 0;
+    }
+  });
+}
+function nextFillable(cell, key) {
+  const sideways = key === "ArrowRight" || key === "ArrowLeft";
+  const step = key === "ArrowRight" || key === "ArrowDown" ? "nextElementSibling" : "previousElementSibling";
+  let other = sideways ? cell[step] : cell.parentElement[step];
+  while (other) {
+    const candidate = sideways ? other : other.cells[cell.cellIndex];
+    if (candidate?.matches("td.may")) return candidate;
+    other = other[step];
+  }
+  return null;
+}
+document.addEventListener("keydown", (event) => {
+  const cell = event.target.closest?.(".matrix td.may");
+  if (!cell || event.target !== cell) return;
+  if (event.key === "Enter" || event.key === " ") {
+    event.preventDefault();
+    openSlot(cell);
+  } else if (event.key.startsWith("Arrow")) {
+    const next = nextFillable(cell, event.key);
+    if (!next) return;
+    event.preventDefault();
+    cell.tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+  }
+});
+document.addEventListener("DOMContentLoaded", () => matrixTabStop());
+document.addEventListener("htmx:afterSettle", () => matrixTabStop());
 // ===== end of media =====
 
 // ===== documents =====

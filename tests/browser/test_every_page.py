@@ -361,3 +361,21 @@ def test_the_navigation_bar_stays_on_the_page_between_phone_and_laptop(live, bro
         assert len(rows) == (1 if width >= 1280 else 2), rows
     finally:
         context.close()
+
+
+def test_the_coverage_matrix_is_filled_by_keyboard(live, page):
+    """The matrix is one tab stop; the arrows move between the cells the user may fill, and
+    Enter opens the cell's form in place, as a click does."""
+    base, _, ids = live
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{base}/media/plans/{ids['plan']}/coverage")
+    assert page.locator(".matrix td.may[tabindex='0']").count() == 1
+    page.locator(".matrix td.may[tabindex='0']").focus()
+    start = page.evaluate("[document.activeElement.parentElement.id, document.activeElement.cellIndex]")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("[document.activeElement.parentElement.id, document.activeElement.cellIndex]") == [start[0], start[1] + 1]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.parentElement.id") != start[0]
+    assert page.locator(".matrix td.may[tabindex='0']").count() == 1
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".matrix form")
