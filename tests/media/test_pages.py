@@ -277,6 +277,10 @@ def test_what_we_still_have_to_publish(login_as, coverage_case):
     editor = login_as(Role.EDITOR, person_id=person.id)
     html = editor.get("/media/todo").get_data(as_text=True)
     assert f'id="todo-row-{event.id}"' in html and f'id="slot-{event.id}-{own.id}"' in html
+    # A post in another channel is shown beside, but the event still waits for the website.
+    assert editor.post(f"/media/events/{event.id}/publications", data=_publication(own, channel="vk")).status_code == 303
+    html = editor.get("/media/todo").get_data(as_text=True)
+    assert f'id="todo-row-{event.id}"' in html and "ещё нет на официальном сайте" in html
     editor.post(f"/media/events/{event.id}/publications", data=_publication(own))
     assert "Всё опубликовано" in editor.get("/media/todo").get_data(as_text=True)
 
