@@ -21,7 +21,7 @@ def _patterns(kind: str) -> tuple[str, str, str, str]:
     """The four URLs of a kind of row, with SENTINEL for the id: url_for once per request."""
     patterns = g.setdefault("meeting_row_patterns", {})
     if kind not in patterns:
-        section, edit, argument = ROWS[kind][:3]
+        section, edit, argument, _ = ROWS[kind]
         patterns[kind] = (
             url_for("meetings.move_row", section=section, row_id=SENTINEL, direction="up"),
             url_for("meetings.move_row", section=section, row_id=SENTINEL, direction="down"),
@@ -55,7 +55,7 @@ def _post(action: str, text: str, cls: str, target: str, confirm: str | None = N
 
 def row_buttons(kind: str, row_id: int, confirm: str) -> Markup:
     """↑ ↓ (move in the section), ✎ (the row's form in place), × (delete, asking ``confirm``)."""
-    section, row = ROWS[kind][0], ROWS[kind][3]
+    section, _, _, row = ROWS[kind]
     target = f"#{section}"
     up, down, edit, delete = (p.replace(str(SENTINEL), str(int(row_id))) for p in _patterns(kind))
     move = "btn btn-sm btn-outline-secondary"

@@ -331,8 +331,8 @@ document.addEventListener("click", (event) => {
 });
 // By keyboard: one fillable cell is in the tab order (Tab reaches the matrix once, not a
 // thousand times); the arrows move between fillable cells, Enter or Space opens one.
-function matrixTabStop(root = document) {
-  root.querySelectorAll?.(".matrix").forEach((matrix) => {
+function matrixTabStop() {
+  document.querySelectorAll(".matrix").forEach((matrix) => {
     if (!matrix.querySelector("td.may[tabindex='0']")) {
       const first = matrix.querySelector("td.may");
       if (first) first.tabIndex = 0;
