@@ -233,7 +233,9 @@ def test_a_section_added_to_a_checklist_says_so_and_takes_the_focus(live, page):
     page.goto(f"{base}/expertise/checklists/new")
     page.fill("input[name=title]", "Чек-лист для проверки редактора")
     page.get_by_role("button", name="Создать").click()
-    page.wait_for_selector("#section-add")
+    # The editor fully loaded (htmx bound to its forms), not only parsed up to #section-add:
+    # a click before that submits the form without htmx.
+    page.wait_for_url(re.compile(r"/expertise/checklists/\d+"), wait_until="load")
     page.evaluate("window.__noReload = true")
     page.fill("#section-add input[name=title]", "Практика на предприятиях")
     page.get_by_role("button", name="Добавить раздел").click()
