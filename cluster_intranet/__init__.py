@@ -16,7 +16,7 @@ from .extensions import csrf, db, htmx, limiter, login_manager, migrate
 VIEW_MODULES = (
     "main.routes", "main.errors", "auth.routes", "auth.cli", "directory.routes", "councils.routes",
     "meetings.routes", "meetings.import_routes", "materials.routes", "invitations.routes", "decisions.routes",
-    "decisions.cli", "documents.routes", "media.routes", "media.feeds", "expertise.routes",
+    "decisions.cli", "documents.routes", "media.routes", "media.coverage_routes", "media.feeds", "expertise.routes",
     "expertise.checklist_routes", "calendar.routes", "admin.routes",
 )  # fmt: skip
 

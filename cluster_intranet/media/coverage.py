@@ -60,11 +60,26 @@ def user_organization_id(user: User) -> int | None:
     return user.person.organization_id if user.person else None
 
 
-def may_record(user: User, organization_id: int) -> bool:
-    """A secretary records for anyone; an editor for the organization of the person the account is linked to."""
-    if user.has_role(*EDIT_ALL_COVERAGE):
-        return True
-    return user.has_role(*EDIT_MEDIA) and organization_id is not None and user_organization_id(user) == organization_id
+@dataclass
+class Rights:
+    """What a user may record: for every participant (a secretary), or for the organization
+    of the person the account is linked to (an editor), or nothing."""
+
+    all: bool
+    organization_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> Rights:
+        if not user.is_authenticated or not user.has_role(*EDIT_MEDIA):
+            return cls(False, None)
+        return cls(user.has_role(*EDIT_ALL_COVERAGE), user_organization_id(user))
+
+    def may(self, organization_id: int | None) -> bool:
+        return self.all or (organization_id is not None and self.organization_id == organization_id)
+
+
+def may_record(user: User, organization_id: int | None) -> bool:
+    return Rights.of(user).may(organization_id)
 
 
 def participants_query() -> Select:

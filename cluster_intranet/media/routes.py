@@ -5,17 +5,14 @@ The public feeds live in feeds.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import clock
 from ..auth.access import role_required
-from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
-from ..cache import FingerprintCache
+from ..auth.roles import EDIT_MEDIA
 from ..calendar import month
 from ..directory.services import organization_choices
 from ..documents.rendering import TemplateError
@@ -29,29 +26,23 @@ from ..web import (
     fragment,
     notice,
     page_or_fragment,
-    page_number,
     paginate,
     refusal,
     wants_fragment,
 )
-from ..forms import db_int
 from . import bp, coverage, documents, services
 from . import feeds as public_feeds
-from .markup import matrix_cells
-from .forms import EventForm, PlanForm, PostponeForm, PublicationForm, StatusForm
+from .forms import EventForm, PlanForm, PostponeForm, StatusForm
 from .models import (
     CHANNEL_SHORT,
     PUBLICATION_CHANNEL_LABELS,
     Channel,
     EventStatus,
     MediaEvent,
-    MediaParticipant,
     MediaPlan,
-    Publication,
 )
 
 PLAN_PAGE_SIZE = 50
-matrices = FingerprintCache(32)  # coverage matrices by plan, filters, page and the data's fingerprint
 
 
 @bp.context_processor
@@ -227,7 +218,7 @@ def event_row(event_id: int):
 def event(event_id: int):
     event = services.get_event(event_id) or abort(404)
     return render_template(
-        "media/event.html", event=event, coverage=coverage.event_coverage(event), rights=_rights(), status_form=StatusForm(),
+        "media/event.html", event=event, coverage=coverage.event_coverage(event), rights=coverage.Rights.of(current_user), status_form=StatusForm(),
         today=clock.local_today(),
     )
 
@@ -288,160 +279,6 @@ def delete_event(event_id: int):
         None, lambda: services.delete_event(event), services.MediaError, done=deleted,
         back=url_for("media.event", event_id=event_id),
     )
-
-
-# --- coverage --------------------------------------------------------------------
-
-
-@dataclass
-class Rights:
-    """What the current user may record: for every participant, or for one."""
-
-    all: bool
-    organization_id: int | None
-
-    def may(self, organization_id: int) -> bool:
-        return self.all or (self.organization_id is not None and self.organization_id == organization_id)
-
-
-def _rights() -> Rights:
-    if not current_user.has_role(*EDIT_MEDIA):
-        return Rights(False, None)
-    return Rights(current_user.has_role(*EDIT_ALL_COVERAGE), coverage.user_organization_id(current_user))
-
-
-@bp.get("/plans/<int:plan_id>/coverage", endpoint="coverage")
-def coverage_page(plan_id: int):
-    plan = db.get_or_404(MediaPlan, plan_id)
-    filters = services.EventFilters.from_args(request.args)
-    filters.status = filters.channel = filters.responsible_id = None  # the matrix filters by month and organizer
-    # The matrix is read far more often than publications are recorded: it is built once
-    # per state of the data (coverage.coverage_state, one cheap query) and reused.
-    key = (plan.id, tuple(sorted(filters.as_args().items())), page_number(), coverage.coverage_state(plan.id))
-    matrix = matrices.get_or_build(key, lambda: coverage.coverage_matrix(plan, filters, page_number()))
-    # Only the page has the filters; the fragment names the chosen organizer (its filter chip).
-    organizers = services.plan_organizers(plan) if not wants_fragment() or filters.organizer_id else []
-    rights = _rights()
-    return page_or_fragment(
-        "media/coverage.html", "media/_matrix.html", plan=plan, matrix=matrix, filters=filters, rights=rights,
-        organizers=organizers, may_columns=[rights.may(p.id) for p in matrix.participants], matrix_cells=matrix_cells,
-    )  # fmt: skip
-
-
-@bp.get("/events/<int:event_id>/slot/<int:organization_id>")
-def slot(event_id: int, organization_id: int):
-    """One participant's publications of one event (a cell of the matrix); the «cancel» of its form."""
-    event = db.get_or_404(MediaEvent, event_id)
-    return fragment("media/_slot.html", event=event, cell=coverage.matrix_cell(event, organization_id), rights=_rights())
-
-
-@bp.route("/events/<int:event_id>/publications", methods=["GET", "POST"])
-@role_required(*EDIT_MEDIA)
-def record_publication(event_id: int):
-    event = db.get_or_404(MediaEvent, event_id)
-    requested = request.form.get("organization_id", type=db_int)
-    if requested and not coverage.may_record(current_user, requested):
-        abort(403)  # an editor speaks for the own organization only
-    form = PublicationForm().with_organizations(coverage.recordable_organizations(current_user))
-    if request.method == "GET":
-        form.organization_id.data = request.args.get("organization", type=db_int) or coverage.user_organization_id(current_user)
-        form.published_on.data = clock.local_today()
-
-    def page(status: int = 422):
-        slot_org = form.organization_id.data if isinstance(form.organization_id.data, int) else None
-        cell = coverage.matrix_cell(event, slot_org) if slot_org and _rights().may(slot_org) else None
-        return page_or_fragment(
-            "media/publication_form.html", "media/_slot_form.html", status, form=form, event=event, cell=cell, slot_org=slot_org
-        )
-
-    def recorded(_):
-        if wants_fragment():
-            cell = coverage.matrix_cell(event, form.organization_id.data)
-            return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(),
-                            trigger={"coverageChanged": True, **notice("Публикация отмечена.")})
-        return after_change(url_for("media.event", event_id=event.id, _anchor="coverage"), "Публикация отмечена.")
-
-    def refused(error: Exception):
-        if isinstance(error, PermissionError):
-            abort(403)
-        form.form_errors.append(str(error))
-        return page()
-
-    if request.method == "GET":
-        return page(200)
-    return apply_change(
-        form, lambda: coverage.record_publication(event, current_user, form.data_for("organization_id", "channel", "url", "published_on")),
-        (services.MediaError, PermissionError), done=recorded, invalid=page, back=refused,
-    )  # fmt: skip
-
-
-@bp.post("/publications/<int:publication_id>/delete")
-@role_required(*EDIT_MEDIA)
-def delete_publication(publication_id: int):
-    publication = db.get_or_404(Publication, publication_id)
-    event, organization_id = publication.event, publication.organization_id
-
-    def deleted(_):
-        if wants_fragment():
-            cell = coverage.matrix_cell(event, organization_id)
-            return fragment("media/_slot.html", event=event, cell=cell, rights=_rights(),
-                            trigger={"coverageChanged": True, **notice("Отметка о публикации удалена.")})
-        return after_change(url_for("media.event", event_id=event.id, _anchor="coverage"), "Отметка о публикации удалена.")
-
-    return apply_change(
-        None, lambda: coverage.delete_publication(publication, current_user), PermissionError, done=deleted,
-        back=lambda _: abort(403),
-    )
-
-
-@bp.get("/participants")
-def participants():
-    return render_template(
-        "media/participants.html", participants=db.session.scalars(coverage.participants_query()).all(),
-        records={p.organization_id: p for p in db.session.scalars(select(MediaParticipant))},
-        choices=coverage.non_participant_choices(),
-    )  # fmt: skip
-
-
-@bp.post("/participants")
-@role_required(*EDIT_ALL_COVERAGE)
-def add_participant():
-    organization_id = request.form.get("organization_id", type=db_int)
-    back = url_for("media.participants")
-    if not organization_id:
-        return refusal(services.MediaError("Выберите организацию из списка."), back)
-    return apply_change(
-        None, lambda: coverage.add_participant(organization_id), services.MediaError, back=back,
-        done=lambda _: after_change(back, "Организация добавлена в участники освещения."),
-    )
-
-
-@bp.post("/participants/<int:participant_id>/delete")
-@role_required(*EDIT_ALL_COVERAGE)
-def remove_participant(participant_id: int):
-    participant = db.get_or_404(MediaParticipant, participant_id)
-    return apply_change(
-        None, lambda: coverage.remove_participant(participant), services.MediaError, back=url_for("media.participants"),
-        done=lambda _: after_change(url_for("media.participants"), "Организация больше не участвует в освещении; её прежние публикации сохранены."),
-    )  # fmt: skip
-
-
-@bp.get("/todo")
-def todo():
-    """«What we still have to publish»: for the user's organization, or the one a secretary picks."""
-    rights = _rights()
-    own = coverage.user_organization_id(current_user)
-    may_choose = rights.all or not own  # those who record for the cluster, or not for their own organization
-    organization_id = (may_choose and request.args.get("organization", type=db_int)) or own
-    participant = coverage.is_participant(organization_id)
-    plan_id = request.args.get("plan", type=db_int)
-    events = coverage.still_to_publish(organization_id, plan_id) if participant else []
-    recent = coverage.recent_publications(organization_id) if participant else []
-    return render_template(
-        "media/todo.html", events=events, recent=recent, organization_id=organization_id, rights=rights, may_choose=may_choose,
-        participant=participant, organizations=coverage.participant_choices(), plan_id=plan_id,
-        plans=[(plan.id, plan.title) for plan, _ in services.plans_overview()],
-    )  # fmt: skip
 
 
 # --- the month calendar ----------------------------------------------------------

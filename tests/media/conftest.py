@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from cluster_intranet import clock
-from cluster_intranet.media import feeds, routes
+from cluster_intranet.media import coverage_routes, feeds
 from tests.media.builders import NOW
 
 
@@ -19,6 +19,6 @@ def fixed_clock(monkeypatch):
 def _fresh_caches():
     """With the clock frozen and ids reused, two tests' data can share a fingerprint: start each with empty caches."""
     feeds.bodies.clear()
-    routes.matrices.clear()
+    coverage_routes.matrices.clear()
 
 
