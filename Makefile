@@ -25,9 +25,11 @@ run: setup
 	$(FLASK) seed-demo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# The linter's rules are in pyproject.toml ([tool.ruff]).
+# The linter's rules and the formatter's settings are in pyproject.toml ([tool.ruff]);
+# `$(VENV)/bin/ruff format .` formats the code as the check expects.
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # A worker per core (pytest-xdist); a module's browser tests stay on one worker
 # (tests/conftest.py groups them), each worker has its own databases.

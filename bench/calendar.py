@@ -17,6 +17,7 @@ filler of the HTTP benchmark's «calendar» dataset (bench/scenarios.py).
     python -m bench.calendar                       # fresh SQLite in bench/output/
     python -m bench.calendar --database-url postgresql+psycopg://postgres@127.0.0.1/bench_calendar
 """
+
 from __future__ import annotations
 
 import argparse
@@ -113,7 +114,9 @@ def fill_calendar(counts: dict[str, int], rng: random.Random) -> dict:
 
     # A plan of its own: the media dataset's plan (the coverage matrix) keeps its size.
     first_plan = (db_max(MediaPlan.id) or 0) + 1
-    bulk_insert(MediaPlan, [dict(title="Медиаплан для календарей", period_start=today, period_end=today + timedelta(days=365))])
+    bulk_insert(
+        MediaPlan, [dict(title="Медиаплан для календарей", period_start=today, period_end=today + timedelta(days=365))]
+    )
     plan_ids = [i for i in ids_of(MediaPlan) if i >= first_plan]
     media = []
     for n in range(n_media):
@@ -239,7 +242,9 @@ def _measure(url: str, events: int, repeat: int, seed: int) -> int:
 
     from . import data
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secrets.token_urlsafe(32), "PUBLIC_BASE_URL": "https://intranet.example"})
+    app = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": secrets.token_urlsafe(32), "PUBLIC_BASE_URL": "https://intranet.example"}
+    )
     rng = random.Random(seed)
     with app.app_context():
         upgrade()
@@ -310,7 +315,10 @@ def _measure(url: str, events: int, repeat: int, seed: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.calendar", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", help="a PostgreSQL database to hold a schema of its own (dropped after); default: SQLite in bench/output/")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database to hold a schema of its own (dropped after); default: SQLite in bench/output/",
+    )
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=7, help="runs per measure (the 304 runs 40 times as many)")
     args = parser.parse_args(argv)

@@ -4,6 +4,7 @@ The load generator runs in a process of its own (``python -m bench.client``, or
 ``wrk`` when it is installed) so that it does not share the interpreter with the
 harness. It is bounded both in time and in the number of requests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,7 +76,9 @@ class Session:
         for value in raw.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(value).items():
                 self.cookies[name] = morsel.value
-        return Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, content.decode("utf-8", "replace"), seconds)
+        return Response(
+            raw.status, {k.lower(): v for k, v in raw.getheaders()}, content.decode("utf-8", "replace"), seconds
+        )
 
     def get(self, path: str, headers: dict | None = None) -> Response:
         return self.request("GET", path, headers=headers)
@@ -112,8 +115,18 @@ class LoadResult:
         return (self.requests - self.errors) / self.seconds if self.seconds else 0.0
 
 
-def load(port: int, path: str, headers: dict[str, str], *, seconds: float, connections: int,
-         max_requests: int, loader: str = "python", method: str = "GET", body: str | None = None) -> LoadResult:
+def load(
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    *,
+    seconds: float,
+    connections: int,
+    max_requests: int,
+    loader: str = "python",
+    method: str = "GET",
+    body: str | None = None,
+) -> LoadResult:
     """Requests per second of ``path`` from a second process on 127.0.0.1 (``body``: sent
     with every request, e.g. a POST's form)."""
     url = f"http://127.0.0.1:{port}{path}"
@@ -122,12 +135,33 @@ def load(port: int, path: str, headers: dict[str, str], *, seconds: float, conne
         with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
             script.write(wrk_script(method, body))
             script.flush()
-            command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", f"--timeout={LOAD_TIMEOUT_S}s",
-                       "-s", script.name,
-                       *header_args, url]
+            command = [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{max(1, round(seconds))}s",
+                f"--timeout={LOAD_TIMEOUT_S}s",
+                "-s",
+                script.name,
+                *header_args,
+                url,
+            ]
             return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
-    command = [sys.executable, "-m", "bench.client", url, "--seconds", str(seconds), "--connections", str(connections),
-               "--max-requests", str(max_requests), "--method", method, *header_args]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.client",
+        url,
+        "--seconds",
+        str(seconds),
+        "--connections",
+        str(connections),
+        "--max-requests",
+        str(max_requests),
+        "--method",
+        method,
+        *header_args,
+    ]
     if body is not None:
         command += ["--data", body]
     output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
@@ -170,8 +204,18 @@ def _describe(kinds: dict[str, int]) -> str:
 
 # --- the pure-Python load generator (its own process) ----------------------------
 
-def _worker(host: str, port: int, method: str, path: str, body: str | None, headers: dict, deadline: float, tickets,
-            results: list) -> None:
+
+def _worker(
+    host: str,
+    port: int,
+    method: str,
+    path: str,
+    body: str | None,
+    headers: dict,
+    deadline: float,
+    tickets,
+    results: list,
+) -> None:
     conn = http.client.HTTPConnection(host, port, timeout=LOAD_TIMEOUT_S)
     done, errors = 0, collections.Counter()
     while time.perf_counter() < deadline and next(tickets, None) is not None:
@@ -189,8 +233,15 @@ def _worker(host: str, port: int, method: str, path: str, body: str | None, head
     results.append((done, errors))
 
 
-def run_python_load(url: str, headers: dict, seconds: float, connections: int, max_requests: int,
-                    method: str = "GET", body: str | None = None) -> LoadResult:
+def run_python_load(
+    url: str,
+    headers: dict,
+    seconds: float,
+    connections: int,
+    max_requests: int,
+    method: str = "GET",
+    body: str | None = None,
+) -> LoadResult:
     """``connections`` keep-alive connections in threads, for ``seconds`` or ``max_requests``."""
     parts = urllib.parse.urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -198,8 +249,10 @@ def run_python_load(url: str, headers: dict, seconds: float, connections: int, m
     results: list[tuple[int, collections.Counter]] = []
     started = time.perf_counter()
     threads = [
-        threading.Thread(target=_worker, args=(parts.hostname, parts.port, method, path, body, headers, started + seconds,
-                                               tickets, results))
+        threading.Thread(
+            target=_worker,
+            args=(parts.hostname, parts.port, method, path, body, headers, started + seconds, tickets, results),
+        )
         for _ in range(connections)
     ]
     for thread in threads:
@@ -222,10 +275,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-H", "--header", action="append", default=[], help='"Name: value"')
     args = parser.parse_args(argv)
     headers = dict(h.split(": ", 1) for h in args.header)
-    result = run_python_load(args.url, headers, args.seconds, args.connections, args.max_requests, args.method, args.data)
+    result = run_python_load(
+        args.url, headers, args.seconds, args.connections, args.max_requests, args.method, args.data
+    )
     json.dump(result.__dict__, sys.stdout)
 
 
 if __name__ == "__main__":
     main()
-

@@ -1,5 +1,6 @@
 """Filler for the control of decisions: meetings of the councils and their decisions,
 with responsible persons, deadlines around today, statuses and execution reports."""
+
 from __future__ import annotations
 
 import random
@@ -9,18 +10,38 @@ from sqlalchemy import func, select
 
 from cluster_intranet import clock
 from cluster_intranet.councils.models import Council
-from cluster_intranet.decisions.models import Decision, DecisionEvent, DecisionEventKind, DecisionResponsible, DecisionStatus
+from cluster_intranet.decisions.models import (
+    Decision,
+    DecisionEvent,
+    DecisionEventKind,
+    DecisionResponsible,
+    DecisionStatus,
+)
 from cluster_intranet.directory.models import Person
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings.models import Meeting, MeetingStatus
 
 from .data import bulk_insert, ids_of
 
-VERBS = ["Разработать", "Подготовить", "Согласовать", "Направить", "Организовать", "Провести", "Обеспечить", "Представить"]
+VERBS = [
+    "Разработать",
+    "Подготовить",
+    "Согласовать",
+    "Направить",
+    "Организовать",
+    "Провести",
+    "Обеспечить",
+    "Представить",
+]
 OBJECTS = [
-    "медиаплан кластера", "экспертный чек-лист оценки ООП СПО", "отчёт о трудоустройстве выпускников",
-    "предложения по целевому обучению", "график экспертных сессий", "программу стажировок преподавателей",
-    "перечень базовых предприятий", "план профориентационных мероприятий",
+    "медиаплан кластера",
+    "экспертный чек-лист оценки ООП СПО",
+    "отчёт о трудоустройстве выпускников",
+    "предложения по целевому обучению",
+    "график экспертных сессий",
+    "программу стажировок преподавателей",
+    "перечень базовых предприятий",
+    "план профориентационных мероприятий",
 ]
 
 
@@ -38,14 +59,24 @@ def fill_decisions(counts: dict[str, int], rng: random.Random) -> dict:
         on = today - timedelta(days=rng.randint(-30, 5 * 365))
         key = (council_id, on.year)
         if key not in numbers:
-            numbers[key] = db.session.scalar(
-                select(func.max(Meeting.number)).where(Meeting.council_id == council_id, Meeting.year == on.year)
-            ) or 0
+            numbers[key] = (
+                db.session.scalar(
+                    select(func.max(Meeting.number)).where(Meeting.council_id == council_id, Meeting.year == on.year)
+                )
+                or 0
+            )
         numbers[key] = number = numbers[key] + 1
-        meetings.append(dict(
-            council_id=council_id, number=number, year=on.year, date=on, city="г. Томск", place="пр. Кирова, 41",
-            status=(MeetingStatus.APPROVED if on < today else MeetingStatus.PLANNED).value,
-        ))
+        meetings.append(
+            dict(
+                council_id=council_id,
+                number=number,
+                year=on.year,
+                date=on,
+                city="г. Томск",
+                place="пр. Кирова, 41",
+                status=(MeetingStatus.APPROVED if on < today else MeetingStatus.PLANNED).value,
+            )
+        )
     bulk_insert(Meeting, meetings)
     meeting_rows = [(mid, m["date"]) for mid, m in zip([i for i in ids_of(Meeting) if i >= first_meeting], meetings)]
 
@@ -60,15 +91,23 @@ def fill_decisions(counts: dict[str, int], rng: random.Random) -> dict:
         deadline = held + timedelta(days=rng.randint(14, 180)) if rng.random() < 0.85 else None
         status = _status(deadline, today, rng)
         done = status == DecisionStatus.DONE
-        report_date = min(today, deadline + timedelta(days=rng.randint(-30, 20))) if done and deadline else (
-            held + timedelta(days=30) if done else None)
-        decisions.append(dict(
-            meeting_id=meeting_id, number=number, deadline=deadline, status=status.value,
-            text=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} (поручение {n + 1}).",
-            report_text="Исполнено, материалы направлены участникам кластера." if done else "",
-            report_date=max(report_date, held) if report_date else None,
-            cancel_reason="Утратило актуальность." if status == DecisionStatus.CANCELLED else "",
-        ))
+        report_date = (
+            min(today, deadline + timedelta(days=rng.randint(-30, 20)))
+            if done and deadline
+            else (held + timedelta(days=30) if done else None)
+        )
+        decisions.append(
+            dict(
+                meeting_id=meeting_id,
+                number=number,
+                deadline=deadline,
+                status=status.value,
+                text=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} (поручение {n + 1}).",
+                report_text="Исполнено, материалы направлены участникам кластера." if done else "",
+                report_date=max(report_date, held) if report_date else None,
+                cancel_reason="Утратило актуальность." if status == DecisionStatus.CANCELLED else "",
+            )
+        )
     first_decision = max(ids_of(Decision), default=0) + 1
     bulk_insert(Decision, decisions)
     responsibles = []

@@ -19,6 +19,7 @@ Times are medians of repeated runs; the exit status is 1 if a target fails.
     python -m bench.documents                  # fresh SQLite in bench/output/
     python -m bench.documents --database-url postgresql+psycopg://postgres@127.0.0.1/bench_documents
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,7 +58,10 @@ def fill_documents(counts: dict[str, int], rng) -> dict:
     from cluster_intranet.extensions import db
 
     meeting_id = db.session.scalar(
-        select(Decision.meeting_id).group_by(Decision.meeting_id).order_by(func.count().desc(), Decision.meeting_id).limit(1)
+        select(Decision.meeting_id)
+        .group_by(Decision.meeting_id)
+        .order_by(func.count().desc(), Decision.meeting_id)
+        .limit(1)
     )
     return {"protocol_meeting_id": meeting_id}
 
@@ -81,7 +85,9 @@ def add_big_meeting(decisions: int, number: int) -> int:
                    organization=p.organization.short_name if p.organization else "")
         for i, p in enumerate(people, start=1)
     ]  # fmt: skip
-    meeting.agenda_items = [AgendaItem(position=i, text=f"Вопрос повестки № {i} о работе кластера") for i in range(1, 11)]
+    meeting.agenda_items = [
+        AgendaItem(position=i, text=f"Вопрос повестки № {i} о работе кластера") for i in range(1, 11)
+    ]
     meeting.decisions = [
         Decision(number=n, text=f"Поручить участникам кластера подготовить предложения по вопросу № {n} "
                                 "и направить их в Координационный совет.",
@@ -139,8 +145,14 @@ def _measure(url: str, repeat: int, decisions: int) -> int:
     from cluster_intranet.meetings.services import approve
 
     password = secrets.token_urlsafe(16)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secrets.token_urlsafe(32), "RATELIMIT_ENABLED": False,
-                      "WTF_CSRF_ENABLED": False})  # the benchmark signs in with a plain POST
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )  # the benchmark signs in with a plain POST
     with app.app_context():
         upgrade()
         seed()
@@ -151,7 +163,9 @@ def _measure(url: str, repeat: int, decisions: int) -> int:
         approve(db.session.get(Meeting, approved_id), db.session.scalar(select(User).order_by(User.id)))
         db.session.commit()
 
-    lines = [f"documents: the demo protocol and a protocol of {decisions} decisions, {url.split('://')[0]}, median of {repeat} runs"]
+    lines = [
+        f"documents: the demo protocol and a protocol of {decisions} decisions, {url.split('://')[0]}, median of {repeat} runs"
+    ]
     ok = True
     client = app.test_client()
     client.post("/login", data={"email": BENCH_EMAIL, "password": password})
@@ -170,6 +184,7 @@ def _measure(url: str, repeat: int, decisions: int) -> int:
             meeting = services.load_for_documents(meeting_id)
             kind = services.protocol_kind(meeting)
             template, context = active_template(kind), contexts.protocol_context(meeting)
+
             def build_context(meeting_id=meeting_id):
                 db.session.remove()
                 return contexts.protocol_context(services.load_for_documents(meeting_id))
@@ -177,7 +192,11 @@ def _measure(url: str, repeat: int, decisions: int) -> int:
             path = f"/documents/meetings/{meeting_id}/protocol.docx"
             assert client.get(path).status_code == 200
             app_s, docxtpl_s, context_s, route_s = median_seconds(
-                generate, lambda: plain_docxtpl(template, context), build_context, lambda: client.get(path), repeat=repeat
+                generate,
+                lambda: plain_docxtpl(template, context),
+                build_context,
+                lambda: client.get(path),
+                repeat=repeat,
             )
             ratio = app_s / docxtpl_s
             if has_target:
@@ -189,7 +208,8 @@ def _measure(url: str, repeat: int, decisions: int) -> int:
                 f"    docxtpl with the prepared context:                         {docxtpl_s * 1000:8.1f} ms",
                 f"    the download request through the route:                    {route_s * 1000:8.1f} ms",
                 f"  {'PASS' if ratio <= MAX_RATIO else 'FAIL'}  app / docxtpl: {ratio:.2f}x (target <= {MAX_RATIO})"
-                if has_target else f"  measured: app / docxtpl {ratio:.2f}x (the target is the demo protocol's)",
+                if has_target
+                else f"  measured: app / docxtpl {ratio:.2f}x (the target is the demo protocol's)",
             ]
         db.session.remove()
         db.engine.dispose()  # before the schema is dropped
@@ -199,7 +219,10 @@ def _measure(url: str, repeat: int, decisions: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.documents", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", help="a PostgreSQL database (a schema of its own is made and dropped); default: SQLite in bench/output/")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database (a schema of its own is made and dropped); default: SQLite in bench/output/",
+    )
     parser.add_argument("--repeat", type=int, default=15, help="runs per measure")
     parser.add_argument("--decisions", type=int, default=200, help="decisions of the big protocol")
     args = parser.parse_args(argv)

@@ -2,6 +2,7 @@
 colleges, many past sessions with three experts each, and the measured session: 10 experts
 who answered all 60 criteria, all of whom submitted but the last (saving answers is measured
 on that one's checklist)."""
+
 from __future__ import annotations
 
 import random
@@ -31,7 +32,11 @@ from .data import bulk_insert, ids_of
 
 SPECIALTIES = [
     ("15.02.08", "Технология машиностроения", "Техник"),
-    ("13.02.11", "Техническая эксплуатация и обслуживание электрического и электромеханического оборудования", "Техник"),
+    (
+        "13.02.11",
+        "Техническая эксплуатация и обслуживание электрического и электромеханического оборудования",
+        "Техник",
+    ),
     ("08.02.09", "Монтаж, наладка и эксплуатация электрооборудования промышленных и гражданских зданий", "Техник"),
     ("15.02.12", "Монтаж, техническое обслуживание и ремонт промышленного оборудования", "Техник-механик"),
     ("18.02.09", "Переработка нефти и газа", "Техник-технолог"),
@@ -50,15 +55,27 @@ NOW = datetime(2026, 1, 15, 6, 0, tzinfo=UTC)
 
 def _checklist() -> tuple[int, list[tuple[int, int]]]:
     version = ChecklistVersion(
-        title="Экспертный чек-лист оценки ОПОП СПО", number=1, status=ChecklistStatus.PUBLISHED.value,
-        protocol_ref="Протокол № 1 от 15.11.2021", published_at=NOW,
+        title="Экспертный чек-лист оценки ОПОП СПО",
+        number=1,
+        status=ChecklistStatus.PUBLISHED.value,
+        protocol_ref="Протокол № 1 от 15.11.2021",
+        published_at=NOW,
         sections=[
-            ChecklistSection(title=f"Раздел {s}", position=s, criteria=[
-                Criterion(wording=f"Критерий {s}.{c}: программа отвечает требованию работодателей № {c}",
-                          scale=SCALES[c % 4][0].value, max_points=SCALES[c % 4][1], weight=1.5 if c % 3 == 0 else 1,
-                          required=c % 7 != 0, position=c)
-                for c in range(1, PER_SECTION + 1)
-            ])
+            ChecklistSection(
+                title=f"Раздел {s}",
+                position=s,
+                criteria=[
+                    Criterion(
+                        wording=f"Критерий {s}.{c}: программа отвечает требованию работодателей № {c}",
+                        scale=SCALES[c % 4][0].value,
+                        max_points=SCALES[c % 4][1],
+                        weight=1.5 if c % 3 == 0 else 1,
+                        required=c % 7 != 0,
+                        position=c,
+                    )
+                    for c in range(1, PER_SECTION + 1)
+                ],
+            )
             for s in range(1, SECTIONS + 1)
         ],
     )
@@ -72,51 +89,123 @@ def _answers(assessment_ids: list[int], criteria: list[tuple[int, int]], rng: ra
     for assessment_id in assessment_ids:
         for criterion_id, top in criteria:
             value = top if rng.random() < 0.75 else max(top - 1, 0)
-            rows.append(dict(assessment_id=assessment_id, criterion_id=criterion_id, value=value,
-                             comment="" if value == top else "Требуется доработка", saved_at=NOW))
+            rows.append(
+                dict(
+                    assessment_id=assessment_id,
+                    criterion_id=criterion_id,
+                    value=value,
+                    comment="" if value == top else "Требуется доработка",
+                    saved_at=NOW,
+                )
+            )
     bulk_insert(Answer, rows)
 
 
 def fill_expertise(counts: dict[str, int], rng: random.Random) -> dict:
     version_id, criteria = _checklist()
-    colleges = list(db.session.scalars(select(Organization.id).where(
-        Organization.kind.in_([OrganizationKind.COLLEGE.value, OrganizationKind.TECHNICAL_SCHOOL.value]))))
-    employers = list(db.session.scalars(select(Person.id).join(Person.organization).where(
-        Organization.kind == OrganizationKind.EMPLOYER.value).limit(MEASURED_EXPERTS * 3)))
+    colleges = list(
+        db.session.scalars(
+            select(Organization.id).where(
+                Organization.kind.in_([OrganizationKind.COLLEGE.value, OrganizationKind.TECHNICAL_SCHOOL.value])
+            )
+        )
+    )
+    employers = list(
+        db.session.scalars(
+            select(Person.id)
+            .join(Person.organization)
+            .where(Organization.kind == OrganizationKind.EMPLOYER.value)
+            .limit(MEASURED_EXPERTS * 3)
+        )
+    )
     # Each expert has an account of role expert (the hash is never used: nobody signs in as them).
-    bulk_insert(User, [dict(email=f"expert{n}@bench.test", password_hash="!", role=Role.EXPERT.value, person_id=person_id)
-                       for n, person_id in enumerate(employers)])
+    bulk_insert(
+        User,
+        [
+            dict(email=f"expert{n}@bench.test", password_hash="!", role=Role.EXPERT.value, person_id=person_id)
+            for n, person_id in enumerate(employers)
+        ],
+    )
 
-    programmes = [dict(code=RARE_SPECIALTY[0], name=RARE_SPECIALTY[1], qualification=RARE_SPECIALTY[2],
-                       college_id=colleges[n], intake_year=2020 + n, study_form="full_time", approval_status="approved")
-                  for n in range(RARE_PROGRAMMES)]
+    programmes = [
+        dict(
+            code=RARE_SPECIALTY[0],
+            name=RARE_SPECIALTY[1],
+            qualification=RARE_SPECIALTY[2],
+            college_id=colleges[n],
+            intake_year=2020 + n,
+            study_form="full_time",
+            approval_status="approved",
+        )
+        for n in range(RARE_PROGRAMMES)
+    ]
     for n in range(counts["programmes"]):
         code, name, qualification = SPECIALTIES[n % len(SPECIALTIES)]
-        programmes.append(dict(code=code, name=name, qualification=qualification, college_id=colleges[n % len(colleges)],
-                               intake_year=2000 + n // (len(SPECIALTIES) * len(colleges)), study_form="full_time",
-                               approval_status="approved"))
+        programmes.append(
+            dict(
+                code=code,
+                name=name,
+                qualification=qualification,
+                college_id=colleges[n % len(colleges)],
+                intake_year=2000 + n // (len(SPECIALTIES) * len(colleges)),
+                study_form="full_time",
+                approval_status="approved",
+            )
+        )
     bulk_insert(Programme, programmes)
     programme_ids = ids_of(Programme)
 
     # Past sessions, completed, three experts each (their answers are what makes the tables big).
-    sessions = [dict(programme_id=programme_ids[n % len(programme_ids)], checklist_version_id=version_id,
-                     held_on=date(2022, 1, 1) + timedelta(days=n % 1400), place="ауд. 210",
-                     status=SessionStatus.COMPLETED.value, conclusion=Verdict.RECOMMEND.value, concluded_on=date(2022, 2, 1))
-                for n in range(counts["sessions"])]
+    sessions = [
+        dict(
+            programme_id=programme_ids[n % len(programme_ids)],
+            checklist_version_id=version_id,
+            held_on=date(2022, 1, 1) + timedelta(days=n % 1400),
+            place="ауд. 210",
+            status=SessionStatus.COMPLETED.value,
+            conclusion=Verdict.RECOMMEND.value,
+            concluded_on=date(2022, 2, 1),
+        )
+        for n in range(counts["sessions"])
+    ]
     # The measured one: open, its programme not among the others.
-    sessions.append(dict(programme_id=programme_ids[-1], checklist_version_id=version_id, held_on=date(2026, 1, 15),
-                         place="ОГБПОУ «Томский индустриальный техникум», ауд. 210", status=SessionStatus.OPEN.value))
+    sessions.append(
+        dict(
+            programme_id=programme_ids[-1],
+            checklist_version_id=version_id,
+            held_on=date(2026, 1, 15),
+            place="ОГБПОУ «Томский индустриальный техникум», ауд. 210",
+            status=SessionStatus.OPEN.value,
+        )
+    )
     bulk_insert(ExpertSession, sessions)
     session_ids = ids_of(ExpertSession)
     measured = session_ids[-1]
 
-    assessments = [dict(session_id=session_id, person_id=employers[(n + k) % len(employers)], position=k,
-                        verdict=Verdict.RECOMMEND.value, submitted_at=NOW)
-                   for n, session_id in enumerate(session_ids[:-1]) for k in range(3)]
-    assessments += [dict(session_id=measured, person_id=employers[k], position=k, verdict=Verdict.RECOMMEND.value,
-                         submitted_at=NOW) for k in range(MEASURED_EXPERTS - 1)]
-    assessments.append(dict(session_id=measured, person_id=employers[MEASURED_EXPERTS - 1], position=MEASURED_EXPERTS - 1,
-                            verdict=None, submitted_at=None))
+    assessments = [
+        dict(
+            session_id=session_id,
+            person_id=employers[(n + k) % len(employers)],
+            position=k,
+            verdict=Verdict.RECOMMEND.value,
+            submitted_at=NOW,
+        )
+        for n, session_id in enumerate(session_ids[:-1])
+        for k in range(3)
+    ]
+    assessments += [
+        dict(session_id=measured, person_id=employers[k], position=k, verdict=Verdict.RECOMMEND.value, submitted_at=NOW)
+        for k in range(MEASURED_EXPERTS - 1)
+    ]
+    assessments.append(
+        dict(
+            session_id=measured,
+            person_id=employers[MEASURED_EXPERTS - 1],
+            position=MEASURED_EXPERTS - 1,
+            verdict=None,
+            submitted_at=None,
+        )
+    )
     bulk_insert(Assessment, assessments)
     assessment_ids = ids_of(Assessment)
     _answers(assessment_ids, criteria, rng)

@@ -12,6 +12,7 @@ A POST scenario is sent as the browser sends its form: the fields url-encoded, w
 CSRF token of the signed-in session (read from a page, as the sign-in reads it from the
 login form) in the ``csrf_token`` field and the X-CSRFToken header (HTMX sends both).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -98,8 +99,15 @@ def run(options: Options) -> int:
     return 1 if failures else 0
 
 
-def measure_all(options: Options, loader: str, scenarios: list[Scenario], urls: dict[str, str], workdir: Path,
-                password: str, secret_key: str) -> tuple[dict[str, Measure], list[str], list[float]]:
+def measure_all(
+    options: Options,
+    loader: str,
+    scenarios: list[Scenario],
+    urls: dict[str, str],
+    workdir: Path,
+    password: str,
+    secret_key: str,
+) -> tuple[dict[str, Measure], list[str], list[float]]:
     """Builds both databases, serves both, and measures every scenario on them."""
     values, fill_log = {}, []
     for size in SIZES:
@@ -112,9 +120,16 @@ def measure_all(options: Options, loader: str, scenarios: list[Scenario], urls: 
     bare_rates: list[float] = []
     with contextlib.ExitStack() as stack:
         servers = {
-            size: stack.enter_context(Server(urls[size], secret_key=secret_key, instance_path=workdir / "instance",
-                                             log_path=workdir / f"gunicorn-{size}.log",
-                                             workers=options.workers, threads=options.threads))
+            size: stack.enter_context(
+                Server(
+                    urls[size],
+                    secret_key=secret_key,
+                    instance_path=workdir / "instance",
+                    log_path=workdir / f"gunicorn-{size}.log",
+                    workers=options.workers,
+                    threads=options.threads,
+                )
+            )
             for size in SIZES
         }
         sessions = {size: Session(server.port) for size, server in servers.items()}
@@ -128,7 +143,8 @@ def measure_all(options: Options, loader: str, scenarios: list[Scenario], urls: 
             measure = measures[scenario.name]
             for size in SIZES:
                 measure.paths[size], measure.bodies[size], measure.headers[size] = resolve_request(
-                    scenario, values[size], tokens[size])
+                    scenario, values[size], tokens[size]
+                )
             time_page(sessions, scenario, measure, options.samples)
 
         large = servers["large"]
@@ -136,9 +152,17 @@ def measure_all(options: Options, loader: str, scenarios: list[Scenario], urls: 
 
         def rate_of(scenario: Scenario) -> float:
             measure = measures[scenario.name]
-            result = load(large.port, measure.paths["large"], {**measure.headers["large"], **cookie},
-                          seconds=options.seconds, connections=options.connections, max_requests=options.max_requests,
-                          loader=loader, method=scenario.method, body=measure.bodies["large"])
+            result = load(
+                large.port,
+                measure.paths["large"],
+                {**measure.headers["large"], **cookie},
+                seconds=options.seconds,
+                connections=options.connections,
+                max_requests=options.max_requests,
+                loader=loader,
+                method=scenario.method,
+                body=measure.bodies["large"],
+            )
             measure.load_errors += result.errors
             measure.load_error_kinds += [result.error_kinds] if result.errors else []
             settle()
@@ -192,6 +216,7 @@ def resolve_request(scenario: Scenario, values: dict, csrf_token: str) -> tuple[
 
 
 # --- the database ----------------------------------------------------------------
+
 
 def database_url(given: str | None, size: str, workdir: Path) -> str:
     """Where the data of ``size`` lives: a SQLite file of this run, or a schema of the given
@@ -267,6 +292,7 @@ def as_after_autovacuum(engine: sa.Engine) -> None:
 
 # --- measuring ---------------------------------------------------------------------
 
+
 def time_page(sessions: dict[str, Session], scenario: Scenario, measure: Measure, samples: int) -> None:
     """Time of single requests at each size, taken in turns, and the queries they made.
 
@@ -276,7 +302,9 @@ def time_page(sessions: dict[str, Session], scenario: Scenario, measure: Measure
     times: dict[str, list[float]] = {size: [] for size in sessions}
     for i in range(samples + 2):
         for size, session in sessions.items():
-            response = session.request(scenario.method, measure.paths[size], measure.bodies[size], measure.headers[size])
+            response = session.request(
+                scenario.method, measure.paths[size], measure.bodies[size], measure.headers[size]
+            )
             measure.statuses.add(response.status)
             if response.query_count is not None:
                 measure.queries[size] = max(measure.queries.get(size, 0), response.query_count)
@@ -287,8 +315,13 @@ def time_page(sessions: dict[str, Session], scenario: Scenario, measure: Measure
 
 # --- the report ----------------------------------------------------------------------
 
+
 def describe(options: Options, loader: str, fill_log: list[str], bare_rates: list[float]) -> list[str]:
-    database = sa.make_url(options.database_url).render_as_string() if options.database_url else "SQLite files in bench/output/"
+    database = (
+        sa.make_url(options.database_url).render_as_string()
+        if options.database_url
+        else "SQLite files in bench/output/"
+    )
     sizes = "; ".join(
         f"{size}: " + ", ".join(f"{n} {what}" for d in DATASETS for what, n in getattr(d, size).items())
         for size in SIZES
@@ -318,31 +351,45 @@ def report(scenarios: list[Scenario], measures: dict[str, Measure]) -> tuple[lis
         ratio = m.rate / m.bare_rate if m.rate is not None and m.bare_rate else None
         growth = m.ms["large"] / m.ms["small"] if m.ms.get("small") else None
         queries = max(m.queries.values()) if m.queries else None
-        rows.append((
-            scenario.name, ("" if scenario.method == "GET" else f"{scenario.method} ") + urllib.parse.unquote(m.paths["large"]),
-            f"{m.rate:.0f}" if m.rate is not None else "—",
-            f"{ratio:.2f}" if ratio is not None else "—",
-            "/".join(str(m.queries[s]) for s in SIZES if s in m.queries) or "—",
-            f"{m.ms['large']:.1f}", f"{m.ms['small']:.1f}",
-            f"{growth:.2f}" if growth is not None else "—",
-        ))
+        rows.append(
+            (
+                scenario.name,
+                ("" if scenario.method == "GET" else f"{scenario.method} ") + urllib.parse.unquote(m.paths["large"]),
+                f"{m.rate:.0f}" if m.rate is not None else "—",
+                f"{ratio:.2f}" if ratio is not None else "—",
+                "/".join(str(m.queries[s]) for s in SIZES if s in m.queries) or "—",
+                f"{m.ms['large']:.1f}",
+                f"{m.ms['small']:.1f}",
+                f"{growth:.2f}" if growth is not None else "—",
+            )
+        )
         if m.statuses != {200}:
             verdict(False, f"{scenario.name}: HTTP {', '.join(map(str, sorted(m.statuses)))} (want 200)")
         if m.load_errors:
-            verdict(False, f"{scenario.name}: {m.load_errors} failed requests under load ({'; '.join(m.load_error_kinds)})")
+            verdict(
+                False, f"{scenario.name}: {m.load_errors} failed requests under load ({'; '.join(m.load_error_kinds)})"
+            )
         if scenario.max_queries is not None:
-            verdict(queries is not None and queries <= scenario.max_queries,
-                    f"{scenario.name}: {queries} queries per request at most (target <= {scenario.max_queries})")
+            verdict(
+                queries is not None and queries <= scenario.max_queries,
+                f"{scenario.name}: {queries} queries per request at most (target <= {scenario.max_queries})",
+            )
         if scenario.min_ratio is not None:
-            verdict(ratio is not None and ratio >= scenario.min_ratio,
-                    f"{scenario.name}: {ratio or 0:.2f} of the bare route's rate (target >= {scenario.min_ratio})")
+            verdict(
+                ratio is not None and ratio >= scenario.min_ratio,
+                f"{scenario.name}: {ratio or 0:.2f} of the bare route's rate (target >= {scenario.min_ratio})",
+            )
         if scenario.max_growth is not None:
-            verdict(growth is not None and growth <= scenario.max_growth,
-                    f"{scenario.name}: page time large/small {growth or 0:.2f} (target <= {scenario.max_growth})")
+            verdict(
+                growth is not None and growth <= scenario.max_growth,
+                f"{scenario.name}: page time large/small {growth or 0:.2f} (target <= {scenario.max_growth})",
+            )
 
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    table = ["  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-             for row in rows]
+    table = [
+        "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        for row in rows
+    ]
     table.insert(1, "  ".join("-" * w for w in widths))
     summary = f"{len(verdicts) - len(failures)} passed, {len(failures)} failed"
     return table + ["", *verdicts, summary], failures
@@ -351,7 +398,16 @@ def report(scenarios: list[Scenario], measures: dict[str, Measure]) -> tuple[lis
 def save(measures: dict[str, Measure], header: list[str]) -> None:
     """bench/output/results.json: the numbers of the last run, to compare runs."""
     results = {
-        name: {"paths": m.paths, "rate": m.rate, "bare_rate": m.bare_rate, "queries": m.queries, "ms": m.ms, "statuses": sorted(m.statuses)}
+        name: {
+            "paths": m.paths,
+            "rate": m.rate,
+            "bare_rate": m.bare_rate,
+            "queries": m.queries,
+            "ms": m.ms,
+            "statuses": sorted(m.statuses),
+        }
         for name, m in measures.items()
     }
-    (OUTPUT / "results.json").write_text(json.dumps({"about": header, "results": results}, ensure_ascii=False, indent=2))
+    (OUTPUT / "results.json").write_text(
+        json.dumps({"about": header, "results": results}, ensure_ascii=False, indent=2)
+    )

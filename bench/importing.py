@@ -14,6 +14,7 @@ status is 1 if the target fails.
     python -m bench.importing                 # fresh SQLite in bench/output/
     python -m bench.importing --database-url postgresql+psycopg://postgres@127.0.0.1/bench_import
 """
+
 from __future__ import annotations
 
 import argparse
@@ -102,6 +103,7 @@ def _measure(url: str, repeat: int, decisions: int, attendees: int, people: int)
         harness.as_after_autovacuum(db.engine)
 
     with app.test_request_context():
+
         def generate():
             db.session.remove()  # a fresh session, as in a request
             return services.protocol_document(services.load_for_documents(meeting_id)).content
@@ -136,7 +138,10 @@ def _measure(url: str, repeat: int, decisions: int, attendees: int, people: int)
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.importing", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", help="a PostgreSQL database (a schema of its own is made and dropped); default: SQLite in bench/output/")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database (a schema of its own is made and dropped); default: SQLite in bench/output/",
+    )
     parser.add_argument("--repeat", type=int, default=9, help="runs per measure")
     parser.add_argument("--decisions", type=int, default=200)
     parser.add_argument("--attendees", type=int, default=100)

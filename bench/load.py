@@ -30,6 +30,7 @@ too). The exit status is 1 if one is missed.
     python -m bench.load --seconds 10
     python -m bench.load --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,6 +67,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 # --- the data ----------------------------------------------------------------------
 
+
 def build(url: str, size: str, password: str, secret_key: str, connections: int, seed: int) -> dict:
     """The benchmark's data, the demo data and what the saves need; returns the paths' values."""
     from sqlalchemy import select
@@ -86,11 +88,19 @@ def build(url: str, size: str, password: str, secret_key: str, connections: int,
         seed_protocol = db.session.scalar(select(Meeting).where(Meeting.year == 2021, Meeting.number == 2))
         council = db.session.scalar(select(Council).order_by(Council.id))
         on = clock.local_today() + timedelta(days=30)
-        draft = Meeting(council=council, number=next_number(council.id, on.year), year=on.year, date=on,
-                        place="пр. Кирова, 41", status=MeetingStatus.DRAFT.value)
+        draft = Meeting(
+            council=council,
+            number=next_number(council.id, on.year),
+            year=on.year,
+            date=on,
+            place="пр. Кирова, 41",
+            status=MeetingStatus.DRAFT.value,
+        )
         # One person per connection: each adds and removes only its own, so no save is refused.
-        people = [Person(surname=f"Нагрузочный{n}", first_name="Тест", patronymic="Тестович", position="инженер")
-                  for n in range(1, connections + 1)]
+        people = [
+            Person(surname=f"Нагрузочный{n}", first_name="Тест", patronymic="Тестович", position="инженер")
+            for n in range(1, connections + 1)
+        ]
         db.session.add_all([draft, *people])
         db.session.flush()
         values.update(
@@ -109,10 +119,14 @@ def plan_paths(values: dict) -> dict[str, list[str]]:
     """The URLs of each kind of request."""
     quote = lambda path: urllib.parse.quote(path, safe="/?=&%:+,")  # noqa: E731
     pages = [
-        resolve_path(s.path, values) for s in SCENARIOS
+        resolve_path(s.path, values)
+        for s in SCENARIOS
         if not s.headers and not s.path.startswith("/media/public/")  # fragments and public feeds are not page views
     ]
-    pages += [quote(p) for p in ("/meetings/", f"/meetings/{values['seed_meeting_id']}", f"/meetings/{values['draft_meeting_id']}")]
+    pages += [
+        quote(p)
+        for p in ("/meetings/", f"/meetings/{values['seed_meeting_id']}", f"/meetings/{values['draft_meeting_id']}")
+    ]
     return {
         "page": pages,
         "feed": [f"/calendar/feed/{values['feed_token']}/all.ics", "/media/public/events.atom"],
@@ -122,6 +136,7 @@ def plan_paths(values: dict) -> dict[str, list[str]]:
 
 
 # --- the generator (its own process) ------------------------------------------------
+
 
 class Worker(threading.Thread):
     """One keep-alive connection sending the mix; records (kind, seconds) and errors."""
@@ -135,13 +150,17 @@ class Worker(threading.Thread):
         self.errors: list[str] = []
         self.conn: http.client.HTTPConnection | None = None
 
-    def request(self, kind: str, method: str, path: str, body: str | None = None, headers: dict | None = None) -> str | None:
+    def request(
+        self, kind: str, method: str, path: str, body: str | None = None, headers: dict | None = None
+    ) -> str | None:
         """The answer's body if it is the expected 200, else None (an error is recorded)."""
         headers = {"Cookie": self.plan["cookie"], **(headers or {})}
         started = time.perf_counter()
         try:
             if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.plan["port"], timeout=120)  # above gunicorn's 90 s
+                self.conn = http.client.HTTPConnection(
+                    "127.0.0.1", self.plan["port"], timeout=120
+                )  # above gunicorn's 90 s
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
             content = response.read()
@@ -212,12 +231,19 @@ def generate(plan: dict) -> dict:
 
 def run_generator(plan: dict) -> dict:
     """The generator in a second process, so that it does not share the interpreter with anything."""
-    output = subprocess.run([sys.executable, "-m", "bench.load", "--generate"], cwd=ROOT, input=json.dumps(plan),
-                            capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--generate"],
+        cwd=ROOT,
+        input=json.dumps(plan),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(output)
 
 
 # --- the report ----------------------------------------------------------------------
+
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
     if len(values) < 2:
@@ -267,6 +293,7 @@ def report(mixed: dict, alone: dict) -> tuple[list[str], bool]:
 
 # --- the run -------------------------------------------------------------------------
 
+
 def run(args: argparse.Namespace) -> int:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     secret_key, password = secrets.token_urlsafe(32), secrets.token_urlsafe(16)
@@ -277,8 +304,14 @@ def run(args: argparse.Namespace) -> int:
         values = build(url, args.size, password, secret_key, args.connections, args.seed)
         built = time.perf_counter() - started
         try:
-            with Server(url, secret_key=secret_key, instance_path=workdir / "instance", log_path=OUTPUT / "gunicorn-load.log",
-                        workers=args.workers, threads=THREADS) as server:
+            with Server(
+                url,
+                secret_key=secret_key,
+                instance_path=workdir / "instance",
+                log_path=OUTPUT / "gunicorn-load.log",
+                workers=args.workers,
+                threads=THREADS,
+            ) as server:
                 session = Session(server.port)
                 session.login(BENCH_EMAIL, password)
                 page = session.get(f"/meetings/{values['draft_meeting_id']}")
@@ -318,13 +351,23 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="seconds of the mixed load (default %(default)s)")
-    parser.add_argument("--warmup", type=float, default=5, help="seconds of the mix before measuring (default %(default)s)")
-    parser.add_argument("--bare-seconds", type=float, default=10, help="seconds of the bare route alone before it (default %(default)s)")
+    parser.add_argument(
+        "--warmup", type=float, default=5, help="seconds of the mix before measuring (default %(default)s)"
+    )
+    parser.add_argument(
+        "--bare-seconds", type=float, default=10, help="seconds of the bare route alone before it (default %(default)s)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections (default %(default)s)")
-    parser.add_argument("--max-requests", type=int, default=200_000, help="stop after this many requests (default %(default)s)")
+    parser.add_argument(
+        "--max-requests", type=int, default=200_000, help="stop after this many requests (default %(default)s)"
+    )
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers (default %(default)s)")
-    parser.add_argument("--size", choices=["large", "small"], default="small", help="the benchmark's data size (default %(default)s)")
-    parser.add_argument("--database-url", help="a PostgreSQL database to fill (a schema of its own, dropped after); default: SQLite")
+    parser.add_argument(
+        "--size", choices=["large", "small"], default="small", help="the benchmark's data size (default %(default)s)"
+    )
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL database to fill (a schema of its own, dropped after); default: SQLite"
+    )
     parser.add_argument("--seed", type=int, default=20211022)
     parser.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)  # the second process: plan on stdin
     args = parser.parse_args(argv)

@@ -1,6 +1,7 @@
 """Benchmark data of the media plan: one approved plan of many events, a few dozen
 participants of the coverage (out of the directory's organizations) and their
 publications, about two thirds of what is due."""
+
 from __future__ import annotations
 
 import random
@@ -23,7 +24,10 @@ from .data import bulk_insert, ids_of
 
 PLAN_START, PLAN_END = date(2021, 11, 1), date(2022, 12, 31)
 STATUSES = [  # status, weight: most events are due, so the matrix is full
-    (EventStatus.PUBLISHED, 45), (EventStatus.MATERIAL_READY, 25), (EventStatus.PLANNED, 25), (EventStatus.CANCELLED, 5),
+    (EventStatus.PUBLISHED, 45),
+    (EventStatus.MATERIAL_READY, 25),
+    (EventStatus.PLANNED, 25),
+    (EventStatus.CANCELLED, 5),
 ]
 WHAT = ["Региональный чемпионат «Профессионалы»", "День открытых дверей", "Ярмарка вакансий", "Экскурсия на производство",
         "Заседание Координационного совета", "Экспертная сессия по программам СПО", "Мастер-класс работодателя",
@@ -37,7 +41,10 @@ def fill_media(counts: dict[str, int], rng: random.Random) -> dict:
     person_ids = ids_of(Person)
     participants = rng.sample(organization_ids, min(counts["media_participants"], len(organization_ids)))
     press_officers = rng.sample(person_ids, 15)  # a plan's events fall to a handful of people
-    bulk_insert(MediaParticipant, [dict(organization_id=org, added_at=datetime(2021, 10, 22, tzinfo=UTC)) for org in participants])
+    bulk_insert(
+        MediaParticipant,
+        [dict(organization_id=org, added_at=datetime(2021, 10, 22, tzinfo=UTC)) for org in participants],
+    )
 
     now = datetime(2022, 1, 10, tzinfo=UTC)
     bulk_insert(MediaPlan, [dict(

@@ -1,6 +1,7 @@
 """Filler for the protocols: attendees and agenda items of the meetings the decisions
 filler made (10,000 meetings, 100,000 decisions), so the meetings list and a
 meeting page are measured at the issue's sizes."""
+
 from __future__ import annotations
 
 import random
@@ -26,10 +27,17 @@ def fill_meetings(counts: dict[str, int], rng: random.Random) -> dict:
     attendances, items = [], []
     for meeting_id in meetings:
         for position, person in enumerate(rng.sample(people, per_meeting), start=1):
-            attendances.append(dict(
-                meeting_id=meeting_id, person_id=person.id, mode=rng.choice(MODES), position=position,
-                name=f"{person.surname} И.И.", job_title=person.position, organization="ОГБПОУ «Колледж»",
-            ))
+            attendances.append(
+                dict(
+                    meeting_id=meeting_id,
+                    person_id=person.id,
+                    mode=rng.choice(MODES),
+                    position=position,
+                    name=f"{person.surname} И.И.",
+                    job_title=person.position,
+                    organization="ОГБПОУ «Колледж»",
+                )
+            )
         items += [dict(meeting_id=meeting_id, position=n, text=f"Вопрос {n} повестки") for n in (1, 2, 3)]
     bulk_insert(Attendance, attendances)
     bulk_insert(AgendaItem, items)
@@ -45,14 +53,21 @@ def _refresh_search_text() -> None:
     """The meetings' search text as the app keeps it (agenda and decisions included):
     the rows were inserted before their agenda and decisions, so searches found nothing."""
     agenda, decisions = defaultdict(list), defaultdict(list)
-    for meeting_id, text in db.session.execute(select(AgendaItem.meeting_id, AgendaItem.text).order_by(AgendaItem.position)):
+    for meeting_id, text in db.session.execute(
+        select(AgendaItem.meeting_id, AgendaItem.text).order_by(AgendaItem.position)
+    ):
         agenda[meeting_id].append(AgendaItem(text=text))
     for meeting_id, text in db.session.execute(select(Decision.meeting_id, Decision.text).order_by(Decision.number)):
         decisions[meeting_id].append(Decision(text=text))
     rows = []
     for meeting in db.session.execute(select(Meeting.id, Meeting.number, Meeting.place, Meeting.city)):
-        entry = Meeting(number=meeting.number, place=meeting.place, city=meeting.city,
-                        agenda_items=agenda[meeting.id], decisions=decisions[meeting.id])  # transient
+        entry = Meeting(
+            number=meeting.number,
+            place=meeting.place,
+            city=meeting.city,
+            agenda_items=agenda[meeting.id],
+            decisions=decisions[meeting.id],
+        )  # transient
         entry.refresh_search_text()
         rows.append({"meeting_id": meeting.id, "search_text": entry.search_text})
     statement = update(Meeting.__table__).where(Meeting.__table__.c.id == bindparam("meeting_id"))

@@ -9,6 +9,7 @@ Times are medians; the exit status is 1 if the target fails.
 
     python -m bench.pdf
 """
+
 from __future__ import annotations
 
 import argparse

@@ -2,6 +2,7 @@
 
 See the docstring of ``bench/__init__.py`` for how an area adds its own lines.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -41,19 +42,34 @@ class Scenario:
 
 # Filled in this order (later fillers may use earlier rows), for each size.
 DATASETS: list[Dataset] = [
-    Dataset("directory", data.fill_directory,
-            large={"organizations": 1000, "people": 20000}, small={"organizations": 50, "people": 200}),
-    Dataset("councils", data.fill_councils,
-            large={"councils": 2, "members": 15}, small={"councils": 2, "members": 15}),
+    Dataset(
+        "directory",
+        data.fill_directory,
+        large={"organizations": 1000, "people": 20000},
+        small={"organizations": 50, "people": 200},
+    ),
+    Dataset("councils", data.fill_councils, large={"councils": 2, "members": 15}, small={"councils": 2, "members": 15}),
     # The coverage matrix: 500 events (about 320 due) x 30 participants of the 1,000 organizations.
-    Dataset("media", media.fill_media,
-            large={"media_events": 500, "media_participants": 30}, small={"media_events": 50, "media_participants": 30}),
+    Dataset(
+        "media",
+        media.fill_media,
+        large={"media_events": 500, "media_participants": 30},
+        small={"media_events": 50, "media_participants": 30},
+    ),
     # A cluster of some 15 colleges: a few hundred programmes over the years, a session each.
-    Dataset("expertise", expertise.fill_expertise,
-            large={"programmes": 600, "sessions": 600}, small={"programmes": 20, "sessions": 10}),
+    Dataset(
+        "expertise",
+        expertise.fill_expertise,
+        large={"programmes": 600, "sessions": 600},
+        small={"programmes": 20, "sessions": 10},
+    ),
     # Control of decisions: 100,000 decisions of 10,000 meetings, 1–3 responsible each.
-    Dataset("decisions", decisions.fill_decisions,
-            large={"meetings": 10000, "decisions": 100000}, small={"meetings": 100, "decisions": 1000}),
+    Dataset(
+        "decisions",
+        decisions.fill_decisions,
+        large={"meetings": 10000, "decisions": 100000},
+        small={"meetings": 100, "decisions": 1000},
+    ),
     # Calendar feeds: 5,000 more events inside the feed window (meetings, deadlines, media
     # events) and a user with a feed token. bench/calendar.py has the in-process targets.
     # Protocols: 100,000 attendances and agenda items of the decisions filler's 10,000 meetings.
@@ -83,8 +99,14 @@ SCENARIOS: list[Scenario] = [
     Scenario("expert-session", "/expertise/sessions/{expert_session_id}", max_queries=8, min_ratio=None),
     Scenario("expert-checklist", "/expertise/assessments/{expert_assessment_id}", max_queries=8),
     # One answer saved in place (HTMX) on the checklist of the expert still filling it in: the same answer each time.
-    Scenario("expert-answer-save", "/expertise/assessments/{expert_open_assessment_id}/answers/{expert_criterion_id}",
-             HTMX, max_queries=8, method="POST", form={"value": "{expert_answer_value}", "comment": ""}),
+    Scenario(
+        "expert-answer-save",
+        "/expertise/assessments/{expert_open_assessment_id}/answers/{expert_criterion_id}",
+        HTMX,
+        max_queries=8,
+        method="POST",
+        form={"value": "{expert_answer_value}", "comment": ""},
+    ),
     Scenario("expert-progress", "/expertise/sessions/{expert_session_id}/progress", HTMX),
     Scenario("expert-sessions", "/expertise/", max_growth=1.5),
     Scenario("programmes", "/expertise/programmes", max_growth=1.5),

@@ -1,4 +1,5 @@
 """The app served by gunicorn on 127.0.0.1, as in production, with the benchmark switches on."""
+
 from __future__ import annotations
 
 import http.client
@@ -29,8 +30,17 @@ def _no_control_socket() -> list[str]:
 class Server:
     """``with Server(database_url, ...) as server:`` serves the app at ``server.port``."""
 
-    def __init__(self, database_url: str, *, secret_key: str, instance_path: Path, log_path: Path,
-                 workers: int = 1, threads: int = 4, keep_alive: int = 2):
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        secret_key: str,
+        instance_path: Path,
+        log_path: Path,
+        workers: int = 1,
+        threads: int = 4,
+        keep_alive: int = 2,
+    ):
         self.database_url = database_url
         self.secret_key = secret_key
         self.instance_path = instance_path
@@ -51,16 +61,28 @@ class Server:
             "COUNT_QUERIES": "1",
         }
         command = [
-            sys.executable, "-m", "gunicorn",
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.workers),
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
             # gthread keeps connections alive, as a proxy in front of it would.
-            "--worker-class", "gthread", "--threads", str(self.threads), "--keep-alive", str(self.keep_alive),
-            "--error-logfile", str(self.log_path),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(self.threads),
+            "--keep-alive",
+            str(self.keep_alive),
+            "--error-logfile",
+            str(self.log_path),
             *_no_control_socket(),
             "wsgi:app",
         ]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             self._wait_until_ready()
         except BaseException:

@@ -1,4 +1,5 @@
 """The intranet of the Tomsk region's industrial educational-sectoral cluster."""
+
 from __future__ import annotations
 
 import importlib
@@ -25,7 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        instance_path=os.environ.get("INSTANCE_PATH") or os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"),
+        instance_path=os.environ.get("INSTANCE_PATH")
+        or os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"),
         template_folder="../templates",
         static_folder="../static",
     )
@@ -57,7 +59,20 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = "Войдите, чтобы открыть эту страницу."
     app.before_request(require_login)
 
-    from . import admin, auth, calendar, cli, councils, decisions, directory, documents, expertise, main, media, meetings
+    from . import (
+        admin,
+        auth,
+        calendar,
+        cli,
+        councils,
+        decisions,
+        directory,
+        documents,
+        expertise,
+        main,
+        media,
+        meetings,
+    )
     from . import invitations, mail, materials
 
     for name in VIEW_MODULES:

@@ -13,6 +13,7 @@ and a restore puts back those missing from MATERIALS_DIR. Both hold the director
 from the database's snapshot to the last file, so no sweep of unreferenced files
 (materials.services.sweep_files) removes one in between.
 """
+
 from __future__ import annotations
 
 import os
@@ -48,7 +49,11 @@ def _sqlite_path() -> Path:
             f"  pg_dump --format=custom --file=cluster.dump {url.database}\n"
             "восстановление (в пустую базу, приложение остановлено):\n"
             f"  pg_restore --clean --if-exists --dbname={url.database} cluster.dump"
-            + (_pg_materials_hint(current_app.config["MATERIALS_DIR"]) if current_app.config.get("MATERIALS_DIR") else "")
+            + (
+                _pg_materials_hint(current_app.config["MATERIALS_DIR"])
+                if current_app.config.get("MATERIALS_DIR")
+                else ""
+            )
         )
     if not url.database or url.database == ":memory:":
         raise click.ClickException("База данных SQLite в памяти: копировать нечего.")

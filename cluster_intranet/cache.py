@@ -2,6 +2,7 @@
 built from. The fingerprint comes from one cheap query (counts, latest changes, sums of
 row versions): when the data changes, the key changes, and the old entry simply ages out.
 """
+
 from __future__ import annotations
 
 import threading

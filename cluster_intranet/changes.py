@@ -18,6 +18,7 @@ it is only ever compared with itself.)
 Attribute-level watching, as in decisions.stats: an attendee added changes the meetings'
 stamp, not the deadlines' (whose blocks the feeds keep while their stamp holds).
 """
+
 from __future__ import annotations
 
 import secrets
@@ -86,7 +87,9 @@ def state(sources) -> dict[str, tuple[int, datetime]]:
     found = {
         source: (stamp, datetime.fromtimestamp(changed, UTC))
         for source, stamp, changed in db.session.execute(
-            select(FeedChange.source, FeedChange.stamp, FeedChange.changed).where(FeedChange.source.in_(sorted(sources)))
+            select(FeedChange.source, FeedChange.stamp, FeedChange.changed).where(
+                FeedChange.source.in_(sorted(sources))
+            )
         )
     }
     epoch = datetime.fromtimestamp(0, UTC)

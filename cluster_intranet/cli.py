@@ -1,4 +1,5 @@
 """CLI commands that belong to no single area."""
+
 import click
 from flask import Flask
 

@@ -1,4 +1,5 @@
 """The one clock of the app, so tests can set the time."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime

@@ -1,5 +1,6 @@
 """Lost updates: a form carries the version of the row it was built from, and a
 save based on an older version is refused, naming who changed the row and when."""
+
 from __future__ import annotations
 
 from sqlalchemy import inspect, select, update

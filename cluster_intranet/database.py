@@ -1,4 +1,5 @@
 """Engine settings per database, and the SQL query counter used by the benchmarks."""
+
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context

@@ -1,4 +1,5 @@
 """`flask seed-demo`: the demo data of every area, created only where missing."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -1,4 +1,5 @@
 """Form pieces shared by every area: messages, whitespace stripping, field helpers."""
+
 import re
 
 import email_validator

@@ -5,6 +5,7 @@ surname begins with the text, then the others) is not one ``UNION ALL ... ORDER 
 the database would read and sort every part to find the first page. Read in turn,
 each part is read in its own index order and only as far as the page needs.
 """
+
 from __future__ import annotations
 
 from flask_sqlalchemy.pagination import Pagination

@@ -20,6 +20,7 @@ command, or a thread started after the request that queued them, ``init_app``):
 - an address the server refuses (5xx) is ``refused``: not tried again, and its key is
   freed, so the same message may be queued again once the address is corrected.
 """
+
 from __future__ import annotations
 
 import smtplib
@@ -82,6 +83,8 @@ def status_of(message: OutgoingMessage) -> str:
     if message.status == SENDING and message.claimed_at and clock.utcnow() - message.claimed_at > STALE_SENDING:
         return UNKNOWN
     return message.status
+
+
 RETRY_PAUSE_S = (1, 3)  # pauses between the attempts of one run
 # Headers unfolded up to RFC 5322's 998: Python 3.11 folds a long Russian subject into
 # encoded words with the space between two words outside them, where readers drop it
@@ -199,9 +202,11 @@ def send_queued(message_ids: list[int] | None = None, *, progress=None) -> Repor
     """Sends the due messages (of ``message_ids``, or all), oldest first; commits after
     each one. ``progress(done, total)`` is called as they go."""
     config = current_app.config
-    query = select(OutgoingMessage.id).where(
-        OutgoingMessage.status.in_(DUE), OutgoingMessage.attempts < config["MAIL_MAX_ATTEMPTS"]
-    ).order_by(OutgoingMessage.id)
+    query = (
+        select(OutgoingMessage.id)
+        .where(OutgoingMessage.status.in_(DUE), OutgoingMessage.attempts < config["MAIL_MAX_ATTEMPTS"])
+        .order_by(OutgoingMessage.id)
+    )
     if message_ids is not None:
         query = query.where(OutgoingMessage.id.in_(message_ids))
     ids = list(db.session.scalars(query))

@@ -1,4 +1,5 @@
 """Column types and mixins shared by the models of every area."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

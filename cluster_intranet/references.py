@@ -1,4 +1,5 @@
 """Why a row cannot be deleted: the rows of other tables that point at it."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select

@@ -19,6 +19,7 @@ looked for in the rows as the list reads them. Either way a searched list counts
 rows only up to ``MANY`` («Найдено более 200»), so no search costs in proportion to the
 table. Fewer than three characters make no trigram: such a query reads the list.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ runs with allowEval off, see base.html). A view marked ``@embeddable`` — the
 public media snippet — is the one place that may be framed or fetched from
 other sites.
 """
+
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, request

@@ -6,6 +6,7 @@ formula. Text that a spreadsheet would read as one (``= + - @``, a tab or a line
 first) is stored as text with Excel's quote prefix, so it stays text even when the cell
 is edited.
 """
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """Jinja settings, globals and filters for the HTML pages."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -48,8 +49,11 @@ def filter_chips(spec: dict) -> list[tuple[str, str]]:
         elif choices == "text":
             value = f"«{value}»"
         elif choices is not None:
-            pairs = choices.items() if isinstance(choices, dict) else (
-                (c.value, c.label) if hasattr(c, "label") else c for c in choices)
+            pairs = (
+                choices.items()
+                if isinstance(choices, dict)
+                else ((c.value, c.label) if hasattr(c, "label") else c for c in choices)
+            )
             labels = {str(choice): label for choice, label in pairs}
             if value not in labels:
                 continue
@@ -73,4 +77,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["votes_text"] = votes_text
     app.jinja_env.filters.update(points=grammar.points, of_points=grammar.of_points)  # «25,25 балла», «из 21 балла»
     app.jinja_env.tests["web_link"] = is_web_link
-    app.jinja_env.globals.update(can=can, roles=roles, url_with=url_with, url_without=url_without, filter_chips=filter_chips, short_names=short_names, picked_people=picked_people)
+    app.jinja_env.globals.update(
+        can=can,
+        roles=roles,
+        url_with=url_with,
+        url_without=url_without,
+        filter_chips=filter_chips,
+        short_names=short_names,
+        picked_people=picked_people,
+    )

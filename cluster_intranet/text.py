@@ -5,6 +5,7 @@ Dates and plural forms come from Babel's CLDR data. Babel is slow per call (~0.1
 date) and a feed formats thousands, so results are kept per value (a few thousand
 distinct dates and counts at most).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Response helpers shared by the routes of every area."""
+
 from __future__ import annotations
 
 import gzip
@@ -171,7 +172,7 @@ def download_name(kind: str | None, title: str, extension: str) -> str:
     if kind:
         head = re.match(re.escape(kind) + r"\s*[:.,—–-]+\s*", title, re.IGNORECASE)
         if head:  # «Пресс-релиз: итоги…»
-            title = f"{kind} — {title[head.end():]}" if title[head.end():] else kind
+            title = f"{kind} — {title[head.end() :]}" if title[head.end() :] else kind
         elif title.lower().startswith(kind.lower()):  # «Медиаплан кластера на 2023 год»
             pass
         else:
@@ -287,7 +288,10 @@ MESSAGES = {
     409: ("Запись изменена", "Запись изменил другой пользователь. Обновите страницу и повторите."),
     429: ("Слишком много попыток", "Подождите минуту и попробуйте снова."),
     500: ("Ошибка сервера", "Что-то пошло не так. Мы уже знаем об этом; попробуйте позже."),
-    503: ("Сервис временно недоступен", "База данных не отвечает. Страница заработает, как только связь восстановится."),
+    503: (
+        "Сервис временно недоступен",
+        "База данных не отвечает. Страница заработает, как только связь восстановится.",
+    ),
 }
 
 

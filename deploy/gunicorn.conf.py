@@ -4,6 +4,7 @@ Calendar feed URLs carry a secret token in the path (/calendar/feed/<token>/...)
 the logger class below writes them as /calendar/feed/[redacted]/... in the access
 and error logs. Everything here may be overridden on the command line.
 """
+
 import os
 import sys
 
@@ -46,6 +47,7 @@ def post_worker_init(worker):
         worker.log.error(
             "RATELIMIT_STORAGE_URI is %s with %d workers: each would count login attempts apart. "
             "Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 or run one worker.",
-            storage, worker.cfg.workers,
+            storage,
+            worker.cfg.workers,
         )
         sys.exit(3)  # gunicorn's WORKER_BOOT_ERROR: the arbiter stops instead of retrying

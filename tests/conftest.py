@@ -1,5 +1,6 @@
 """Fixtures: the app on a fresh database (SQLite always, PostgreSQL when
 TEST_DATABASE_URL is set), clients signed in per role, HTMX and CSRF helpers."""
+
 from __future__ import annotations
 
 import email
@@ -166,10 +167,12 @@ def _clean_database(request):
             for table in reversed(tables):
                 conn.execute(table.delete())
             if conn.dialect.name == "postgresql":  # ids start at 1 again, as on SQLite
-                conn.execute(sa.text(
-                    "SELECT setval(oid::regclass, 1, false) FROM pg_class"
-                    " WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"
-                ))
+                conn.execute(
+                    sa.text(
+                        "SELECT setval(oid::regclass, 1, false) FROM pg_class"
+                        " WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"
+                    )
+                )
 
 
 class QueryCounter:

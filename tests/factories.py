@@ -1,4 +1,5 @@
 """Builders of model objects for tests: flush, so ids exist; the test commits."""
+
 from __future__ import annotations
 
 import itertools

@@ -1,5 +1,6 @@
 """A real server for browser tests: a fresh SQLite database prepared by the test,
 served by `flask run` in a subprocess on a free port of 127.0.0.1."""
+
 from __future__ import annotations
 
 import contextlib
@@ -80,7 +81,10 @@ def serve(folder: Path, prepare):
     log = open(folder / "server.log", "wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -92,7 +96,9 @@ def serve(folder: Path, prepare):
             except OSError:
                 time.sleep(0.2)
         else:
-            raise RuntimeError("the server did not start: " + (folder / "server.log").read_text(errors="replace")[-4000:])
+            raise RuntimeError(
+                "the server did not start: " + (folder / "server.log").read_text(errors="replace")[-4000:]
+            )
         yield base, database, prepared
     finally:
         server.terminate()

@@ -5,6 +5,7 @@ The routes come from ``app.url_map``: a route added without a row here fails
 ``who may`` is PUBLIC, SIGNED_IN (any role) or a tuple of roles; everyone else
 gets 403, and anonymous users are sent to the login page.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -291,7 +292,9 @@ def ids(app, ctx):
     # Version 1 of an uploaded template, to download and re-activate.
     from cluster_intranet.documents import library, services as document_services
 
-    document_services.upload_template("protocol_short", "protocol.docx", library.default_template("protocol_short"), approver)
+    document_services.upload_template(
+        "protocol_short", "protocol.docx", library.default_template("protocol_short"), approver
+    )
     # A feed token of the first user: the walkers POST /calendar/token for themselves, so it stays valid.
     from cluster_intranet.calendar import services as calendar_services
 
@@ -305,8 +308,14 @@ def ids(app, ctx):
     # A material of the walked meeting (deleted by the walk's last route of the area).
 
     found["material"] = material_services.add_material(
-        draft, title="Справка", agenda_item_id=None, filename="Справка.pdf", data=b"%PDF-1.4\n%%EOF\n",
-        user=approver, max_size=1024, directory=None,
+        draft,
+        title="Справка",
+        agenda_item_id=None,
+        filename="Справка.pdf",
+        data=b"%PDF-1.4\n%%EOF\n",
+        user=approver,
+        max_size=1024,
+        directory=None,
     ).id
     db.session.commit()
     return found
@@ -320,7 +329,9 @@ def routes(app):
 
 
 def test_every_route_is_in_the_matrix(app):
-    missing = [f"{rule.endpoint} {method}" for rule, method in routes(app) if method not in MATRIX.get(rule.endpoint, {})]
+    missing = [
+        f"{rule.endpoint} {method}" for rule, method in routes(app) if method not in MATRIX.get(rule.endpoint, {})
+    ]
     assert missing == [], "add these routes to MATRIX in tests/test_access.py"
 
 
@@ -364,7 +375,16 @@ def test_role_matrix(app, ids, login_as, role):
 
 HUGE_ID = str(2**64 + 7)  # above BIGINT: no driver may be asked to bind it
 BEYOND_INTEGER = str(2**31)  # above PostgreSQL's INTEGER, the type of every id: "integer out of range"
-HOSTILE = [HUGE_ID, "-" + HUGE_ID, BEYOND_INTEGER, "²", "a\x00b", "1\r\n2", "\t1", "1%0d%0a"]  # "²".isdigit(), int("²") fails
+HOSTILE = [
+    HUGE_ID,
+    "-" + HUGE_ID,
+    BEYOND_INTEGER,
+    "²",
+    "a\x00b",
+    "1\r\n2",
+    "\t1",
+    "1%0d%0a",
+]  # "²".isdigit(), int("²") fails
 
 
 def query_names() -> list[str]:

@@ -1,4 +1,5 @@
 """The audit log records who changed what, old and new values; deleted protocols come back."""
+
 import re
 from datetime import date
 
@@ -20,9 +21,19 @@ def test_changes_are_recorded_with_user_and_values(app, login_as, ctx):
     person = factories.person(surname="Беляев", position="директор")
     db.session.commit()
     person_id = person.id
-    response = client.hx("post", f"/directory/people/{person_id}/edit", data={
-        "surname": "Беляев", "first_name": "Иван", "patronymic": "Иванович", "organization_id": "",
-        "position": "генеральный директор", "email": "", "phone": ""})
+    response = client.hx(
+        "post",
+        f"/directory/people/{person_id}/edit",
+        data={
+            "surname": "Беляев",
+            "first_name": "Иван",
+            "patronymic": "Иванович",
+            "organization_id": "",
+            "position": "генеральный директор",
+            "email": "",
+            "phone": "",
+        },
+    )
     assert response.status_code == 200
     update = _entries("people")[-1]
     assert update.action == "update" and update.user.email == "sec@cluster.test"
@@ -42,7 +53,10 @@ def test_refused_change_leaves_no_entry(app, secretary, ctx):
 
 
 def test_passwords_are_never_copied_into_the_log(app, admin, ctx):
-    response = admin.post("/admin/users/new", data={"email": "new@example.ru", "role": "viewer", "person_id": 0, "password": "long-password-1"})
+    response = admin.post(
+        "/admin/users/new",
+        data={"email": "new@example.ru", "role": "viewer", "person_id": 0, "password": "long-password-1"},
+    )
     assert response.status_code == 303
     created = _entries("users")[-1]
     assert created.changes["password_hash"] == [None, "***"]
@@ -83,14 +97,15 @@ def test_the_log_reads_as_the_pages_do_and_hides_sign_ins(app, login_as, ctx):
     db.session.commit()
     client = app.test_client()
     client.login("zh@cluster.test")
-    client.hx("post", f"/decisions/{decision.id}/status",
-              data={**support.status_data(decision, "in_progress"), "comment": ""})
+    client.hx(
+        "post", f"/decisions/{decision.id}/status", data={**support.status_data(decision, "in_progress"), "comment": ""}
+    )
     admin = login_as(Role.ADMIN, "root@cluster.test")
     page = admin.get("/admin/audit").get_data(as_text=True)
     entry = next(e for e in page.split('class="audit-entry')[1:] if "изменение: решения" in e)
     assert "Жарких Е.В." in entry and "zh@cluster.test" not in entry
     assert "изменение: решения № " in entry
-    assert "<dt>статус</dt>" in entry and "<del>Открыто</del> → <span class=\"text-muted\">стало</span> В работе" in entry
+    assert "<dt>статус</dt>" in entry and '<del>Открыто</del> → <span class="text-muted">стало</span> В работе' in entry
     assert "last_login_at" not in page and "последний вход" not in page  # the sign-ins are hidden
     with_logins = admin.get("/admin/audit?logins=1").get_data(as_text=True)
     assert "<dt>последний вход</dt>" in with_logins
@@ -109,7 +124,9 @@ def test_a_reference_reads_as_the_name_of_what_it_refers_to(app, login_as, ctx):
     db.session.commit()
     admin = login_as(Role.ADMIN, "root@cluster.test")
     for person_id in (gone.id, person.id):
-        answer = admin.post(f"/admin/users/{user.id}", data={"email": user.email, "role": "editor", "person_id": person_id})
+        answer = admin.post(
+            f"/admin/users/{user.id}", data={"email": user.email, "role": "editor", "person_id": person_id}
+        )
         assert answer.status_code == 303, answer.get_data(as_text=True)
     db.session.delete(db.session.get(type(gone), gone.id))
     db.session.commit()
@@ -127,8 +144,12 @@ def test_a_new_row_of_a_model_without_a_repr_shows_no_python_internals(app, logi
     from cluster_intranet.councils.models import CouncilMember
 
     council = factories.council(name="Экспертный совет")
-    member = CouncilMember(council=council, person=factories.person(surname="Пояркова", first_name="Ольга", patronymic="Н."),
-                           role="member", position=1)
+    member = CouncilMember(
+        council=council,
+        person=factories.person(surname="Пояркова", first_name="Ольга", patronymic="Н."),
+        role="member",
+        position=1,
+    )
     db.session.add(member)
     db.session.commit()
     entry = _entries("council_members")[-1]
@@ -173,7 +194,9 @@ def test_a_decision_reads_as_its_number_and_text(app, login_as, ctx):
 
     meeting = support.meeting(on=date(2027, 2, 18), status="planned")
     support.decision(meeting, text="Первое поручение")
-    support.decision(meeting, text="Утвердить план работы промышленного образовательно-отраслевого кластера на 2027 год")
+    support.decision(
+        meeting, text="Утвердить план работы промышленного образовательно-отраслевого кластера на 2027 год"
+    )
     db.session.commit()
     entry_id = _entries("decisions")[-1].id
     page = login_as(Role.ADMIN, "root@cluster.test").get("/admin/audit?table=decisions").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Signing in and out, passwords, sessions."""
+
 import statistics
 import time
 
@@ -25,8 +26,18 @@ def test_pages_need_login_and_return_after_it(app, client, ctx):
     assert login.location == "/directory/people?q=x"
 
 
-HOSTILE_NEXT = ["//evil.example/x", "/%09/evil.example", "/%0a/x", "/%0d%0a/evil.example", "/\\evil.example",
-                "/%5C/evil.example", "https://evil.example/", "/ /evil.example", "/%00/x", "javascript:alert(1)"]
+HOSTILE_NEXT = [
+    "//evil.example/x",
+    "/%09/evil.example",
+    "/%0a/x",
+    "/%0d%0a/evil.example",
+    "/\\evil.example",
+    "/%5C/evil.example",
+    "https://evil.example/",
+    "/ /evil.example",
+    "/%00/x",
+    "javascript:alert(1)",
+]
 
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
@@ -83,7 +94,8 @@ def test_change_password_rules_and_other_sessions_end(app, login_as, ctx):
     weak = first.post("/profile", data={"current_password": PASSWORD, "new_password": "short", "confirm": "short"})
     assert weak.status_code == 422 and "не короче" in weak.get_data(as_text=True)
     mismatch = first.post(
-        "/profile", data={"current_password": PASSWORD, "new_password": "new-password-22", "confirm": "other-password-22"}
+        "/profile",
+        data={"current_password": PASSWORD, "new_password": "new-password-22", "confirm": "other-password-22"},
     )
     assert "Пароли не совпадают" in mismatch.get_data(as_text=True)
     wrong_current = first.post(
@@ -91,7 +103,9 @@ def test_change_password_rules_and_other_sessions_end(app, login_as, ctx):
     )
     assert "Текущий пароль введён неверно" in wrong_current.get_data(as_text=True)
 
-    ok = first.post("/profile", data={"current_password": PASSWORD, "new_password": "new-password-22", "confirm": "new-password-22"})
+    ok = first.post(
+        "/profile", data={"current_password": PASSWORD, "new_password": "new-password-22", "confirm": "new-password-22"}
+    )
     assert ok.status_code == 303
     assert first.get("/profile").status_code == 200  # this session goes on
     assert second.get("/profile").status_code == 302  # the other one ended
@@ -133,7 +147,10 @@ def test_signing_out_ends_this_session_only(app, login_as, ctx):
     assert phone.post("/logout").status_code == 303
     assert phone.get("/").status_code == 302
     assert desktop.get("/").status_code == 200
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.table_name == "users")) == audited
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.table_name == "users"))
+        == audited
+    )
     db.session.refresh(account)
     assert account.updated_at == changed
     # Deactivating the account ends every session, and they stay ended when it is switched on again.

@@ -1,6 +1,7 @@
 """Councils: the members' roles (one chair, at most one secretary), adding, removing and
 re-roling members over HTMX and without JavaScript, the council form's quorum, the page
 on a phone."""
+
 from __future__ import annotations
 
 import os
@@ -70,8 +71,9 @@ def test_add_form_goes_back_to_member_after_an_add(app, secretary, ctx):
     over_htmx = secretary.hx("post", f"/councils/{council.id}/members", data={"person_id": chair.id, "role": CHAIR})
     assert over_htmx.status_code == 200
     assert _selected_role(over_htmx.get_data(as_text=True), council.id) == MEMBER
-    without_js = secretary.post(f"/councils/{council.id}/members", data={"person_id": deputy.id, "role": DEPUTY},
-                                follow_redirects=True)
+    without_js = secretary.post(
+        f"/councils/{council.id}/members", data={"person_id": deputy.id, "role": DEPUTY}, follow_redirects=True
+    )
     assert _selected_role(without_js.get_data(as_text=True), council.id) == MEMBER
     assert _roles(council.id) == [CHAIR, DEPUTY]
 
@@ -90,8 +92,16 @@ def test_a_member_added_without_a_role_is_a_plain_member(app, secretary, ctx):
 @pytest.mark.parametrize(
     "role, holder_role, message",
     [
-        (CHAIR, CHAIR, "Председатель совета уже назначен: {}. Сначала смените роль этого члена совета или исключите его из совета."),
-        (SECRETARY, SECRETARY, "Секретарь совета уже назначен: {}. Сначала смените роль этого члена совета или исключите его из совета."),
+        (
+            CHAIR,
+            CHAIR,
+            "Председатель совета уже назначен: {}. Сначала смените роль этого члена совета или исключите его из совета.",
+        ),
+        (
+            SECRETARY,
+            SECRETARY,
+            "Секретарь совета уже назначен: {}. Сначала смените роль этого члена совета или исключите его из совета.",
+        ),
     ],
     ids=[CHAIR, SECRETARY],
 )
@@ -106,8 +116,9 @@ def test_a_second_chair_or_secretary_is_refused(app, secretary, ctx, role, holde
     assert message.format(holder.short_name) in response.get_data(as_text=True)
     assert _member_count() == before and _roles(council.id) == [MEMBER, holder_role]
     # Without JavaScript: the same refusal, flashed after the redirect.
-    page = secretary.post(f"/councils/{council.id}/members", data={"person_id": newcomer.id, "role": role},
-                          follow_redirects=True).get_data(as_text=True)
+    page = secretary.post(
+        f"/councils/{council.id}/members", data={"person_id": newcomer.id, "role": role}, follow_redirects=True
+    ).get_data(as_text=True)
     assert message.format(holder.short_name) in page
     assert _member_count() == before
 
@@ -233,7 +244,9 @@ def test_without_javascript_a_flash_confirms_after_the_redirect(app, secretary, 
     person = factories.person(surname="Орлов", first_name="Игорь", patronymic="Сергеевич")
     db.session.commit()
     response = secretary.post(f"/councils/{council.id}/members", data={"person_id": person.id, "role": MEMBER})
-    assert response.status_code == 303 and response.location.endswith(f"/councils/?edit={council.id}#council-{council.id}")
+    assert response.status_code == 303 and response.location.endswith(
+        f"/councils/?edit={council.id}#council-{council.id}"
+    )
     page = secretary.get(response.location).get_data(as_text=True)
     assert "alert-success" in page and "Член совета добавлен: Орлов И.С." in page
     member_id = db.session.scalar(select(CouncilMember.id).where(CouncilMember.person_id == person.id))
@@ -253,8 +266,13 @@ def test_htmx_changes_leave_no_flash_for_the_next_page(app, secretary, ctx):
 
 
 def _council_form(**changes) -> dict:
-    data = {"name": "Совет директоров", "name_genitive": "Совета директоров", "short_genitive": "Совета директоров",
-            "quorum_percent": "50", "protocol_form": "short"}
+    data = {
+        "name": "Совет директоров",
+        "name_genitive": "Совета директоров",
+        "short_genitive": "Совета директоров",
+        "quorum_percent": "50",
+        "protocol_form": "short",
+    }
     return {**data, **changes}
 
 
@@ -264,7 +282,9 @@ def test_a_bad_quorum_is_explained_next_to_the_field(app, secretary, ctx, value)
     response = secretary.post(f"/councils/{council.id}/edit", data=_council_form(quorum_percent=value))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    field = re.search(r'<input[^>]*name="quorum_percent"[^>]*>\s*((?:<div class="invalid-feedback">[^<]*</div>\s*)*)', html)
+    field = re.search(
+        r'<input[^>]*name="quorum_percent"[^>]*>\s*((?:<div class="invalid-feedback">[^<]*</div>\s*)*)', html
+    )
     assert field and "is-invalid" in field.group(0)
     assert re.findall(r'<div class="invalid-feedback">([^<]*)</div>', field.group(1)) == [QUORUM_MESSAGE]
     assert "Заполните это поле." not in html
@@ -276,8 +296,10 @@ def test_a_bad_quorum_is_explained_next_to_the_field(app, secretary, ctx, value)
 def test_an_empty_quorum_asks_for_a_value(app, secretary, ctx):
     response = secretary.post("/councils/new", data=_council_form(quorum_percent=""))
     assert response.status_code == 422
-    assert re.search(r'name="quorum_percent"[^>]*>\s*<div class="invalid-feedback">Заполните это поле.</div>',
-                     response.get_data(as_text=True))
+    assert re.search(
+        r'name="quorum_percent"[^>]*>\s*<div class="invalid-feedback">Заполните это поле.</div>',
+        response.get_data(as_text=True),
+    )
     assert db.session.scalar(select(func.count()).select_from(Council)) == 0
 
 
@@ -309,7 +331,9 @@ def test_role_change_without_javascript(app, secretary, ctx):
     council = _council_with(MEMBER)
     member = council.members[0]
     response = secretary.post(f"/councils/members/{member.id}/role", data={"role": SECRETARY})
-    assert response.status_code == 303 and response.location.endswith(f"/councils/?edit={council.id}#council-{council.id}")
+    assert response.status_code == 303 and response.location.endswith(
+        f"/councils/?edit={council.id}#council-{council.id}"
+    )
     assert "Роль изменена" in secretary.get(response.location).get_data(as_text=True)
     assert _roles(council.id) == [SECRETARY]
     # The page offers the form with a submit button for browsers without JavaScript.
@@ -320,7 +344,9 @@ def test_role_change_without_javascript(app, secretary, ctx):
 
 
 @pytest.mark.parametrize(
-    "role, holder_role, wording", [(CHAIR, CHAIR, "Председатель"), (SECRETARY, SECRETARY, "Секретарь")], ids=[CHAIR, SECRETARY]
+    "role, holder_role, wording",
+    [(CHAIR, CHAIR, "Председатель"), (SECRETARY, SECRETARY, "Секретарь")],
+    ids=[CHAIR, SECRETARY],
 )
 def test_role_change_to_a_taken_single_role_is_refused(app, secretary, ctx, role, holder_role, wording):
     council = _council_with(holder_role, MEMBER)
@@ -413,9 +439,7 @@ def _prepare_browser_world():
 
     seed()
     create_user("secretary@cluster.local", BROWSER_PASSWORD, "secretary")
-    return db.session.scalar(
-        select(Council.id).where(Council.name.startswith("Координационный"))
-    )
+    return db.session.scalar(select(Council.id).where(Council.name.startswith("Координационный")))
 
 
 @pytest.mark.browser
@@ -442,7 +466,9 @@ def test_in_a_browser_on_a_phone(tmp_path, request):
             box.locator("[data-pick-person]").first.click()
             box.locator(f"#role-{council_id}").select_option(CHAIR)
             box.get_by_role("button", name="Добавить в совет").click()
-            expect(page.locator("#messages .alert-danger")).to_contain_text("Председатель совета уже назначен: Беляев Е.В.")
+            expect(page.locator("#messages .alert-danger")).to_contain_text(
+                "Председатель совета уже назначен: Беляев Е.В."
+            )
             # A member's role changed in place; the red message gives way to the confirmation.
             row = box.locator("tr", has_text="Бенсон Г.Ф.")
             row.locator("select").select_option(DEPUTY)
@@ -455,7 +481,9 @@ def test_in_a_browser_on_a_phone(tmp_path, request):
             box.locator("[data-pick-person]").first.click()
             box.locator(f"#role-{council_id}").select_option(SECRETARY)
             box.get_by_role("button", name="Добавить в совет").click()
-            expect(page.locator("#messages .alert-danger")).to_contain_text("Секретарь совета уже назначен: Жарких Е.В.")
+            expect(page.locator("#messages .alert-danger")).to_contain_text(
+                "Секретарь совета уже назначен: Жарких Е.В."
+            )
             # The form kept the person picked: only the role is corrected.
             box.locator(f"#role-{council_id}").select_option(MEMBER)
             box.get_by_role("button", name="Добавить в совет").click()
@@ -469,7 +497,7 @@ def test_in_a_browser_on_a_phone(tmp_path, request):
 def test_the_councils_page_reads_and_edits_on_request(app, secretary, viewer, ctx):
     council = _council_with(CHAIR, MEMBER)
     page = secretary.get("/councils/").get_data(as_text=True)
-    block = page[page.index(f'id="council-members-{council.id}"'):]
+    block = page[page.index(f'id="council-members-{council.id}"') :]
     assert "<select" not in block and "Исключить" not in block and "Добавить в совет" not in block
     assert f'hx-get="/councils/{council.id}/members?edit=1"' in block and "Изменить состав" in block
     editing = secretary.hx("get", f"/councils/{council.id}/members?edit=1").get_data(as_text=True)

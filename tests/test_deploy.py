@@ -1,6 +1,7 @@
 """The systemd units of deploy/systemd: each timer starts a service of its own name,
 each service runs a command the app has, each calendar expression is one systemd reads;
 and the mail queue has a timer (what the background thread could not send goes out)."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The directory: organizations and people, search, inline editing, deletion rules."""
+
 import json
 import re
 
@@ -50,7 +51,9 @@ def test_people_list_is_paginated(app, viewer, ctx):
 def test_a_searched_list_shows_the_surnames_that_begin_with_the_text_first(app, viewer, ctx):
     college, plant = factories.organization(), factories.organization()
     for n in range(27):
-        factories.person(surname="Кузнецов", first_name=f"Иван{n:02}", patronymic="", organization=college if n % 3 else plant)
+        factories.person(
+            surname="Кузнецов", first_name=f"Иван{n:02}", patronymic="", organization=college if n % 3 else plant
+        )
     factories.person(surname="Бабкузнецов", first_name="Пётр", patronymic="", organization=college)
     factories.person(surname="Антонов", first_name="Кузнец", patronymic="", organization=plant)
     db.session.commit()
@@ -78,15 +81,24 @@ def test_secretary_adds_a_person_inline(app, secretary, ctx):
     db.session.commit()
     form = secretary.hx("get", "/directory/people/new")
     assert form.status_code == 200 and "<tr" in form.get_data(as_text=True)
-    data = {"surname": " Пояркова ", "first_name": "Ольга", "patronymic": "Николаевна", "organization_id": org.id,
-            "position": "заместитель директора", "email": "poyarkova@example.ru", "phone": ""}
+    data = {
+        "surname": " Пояркова ",
+        "first_name": "Ольга",
+        "patronymic": "Николаевна",
+        "organization_id": org.id,
+        "position": "заместитель директора",
+        "email": "poyarkova@example.ru",
+        "phone": "",
+    }
     response = secretary.hx("post", "/directory/people/new", data=data)
     assert response.status_code == 200
     # the form row goes, the list reloads, and the page says what was added
     assert response.get_data(as_text=True).strip() == ""
     trigger = json.loads(response.headers["HX-Trigger"])
-    assert trigger == {"directoryChanged": True,
-                       "showMessage": {"text": "Сотрудник «Пояркова О.Н.» добавлен.", "category": "success"}}
+    assert trigger == {
+        "directoryChanged": True,
+        "showMessage": {"text": "Сотрудник «Пояркова О.Н.» добавлен.", "category": "success"},
+    }
     person = db.session.scalar(select(Person))
     assert person.surname == "Пояркова" and person.organization_id == org.id
 
@@ -100,7 +112,15 @@ def test_secretary_adds_a_person_inline(app, secretary, ctx):
     ],
 )
 def test_bad_person_input_is_refused_next_to_the_field(app, secretary, ctx, changes, message):
-    data = {"surname": "Иванов", "first_name": "Иван", "patronymic": "", "organization_id": "", "position": "", "email": "", "phone": ""}
+    data = {
+        "surname": "Иванов",
+        "first_name": "Иван",
+        "patronymic": "",
+        "organization_id": "",
+        "position": "",
+        "email": "",
+        "phone": "",
+    }
     response = secretary.hx("post", "/directory/people/new", data={**data, **changes})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -120,9 +140,19 @@ def test_inline_edit_row_and_cancel(app, secretary, ctx):
     db.session.commit()
     edit = secretary.hx("get", f"/directory/people/{person.id}/edit")
     assert 'name="surname"' in edit.get_data(as_text=True)
-    saved = secretary.hx("post", f"/directory/people/{person.id}/edit", data={
-        "surname": "Беляев", "first_name": "Евгений", "patronymic": "Викторович", "organization_id": "",
-        "position": "директор", "email": "", "phone": ""})
+    saved = secretary.hx(
+        "post",
+        f"/directory/people/{person.id}/edit",
+        data={
+            "surname": "Беляев",
+            "first_name": "Евгений",
+            "patronymic": "Викторович",
+            "organization_id": "",
+            "position": "директор",
+            "email": "",
+            "phone": "",
+        },
+    )
     assert saved.status_code == 200 and "Беляев Е.В." in saved.get_data(as_text=True)
     cancel = secretary.hx("get", f"/directory/people/{person.id}/row")
     assert f'id="people-row-{person.id}"' in cancel.get_data(as_text=True)
@@ -165,8 +195,14 @@ def test_suggestions_for_the_person_picker(app, viewer, ctx):
 
 
 def test_suggestions_put_the_surnames_that_begin_with_the_text_first(app, viewer, ctx):
-    for surname, first_name in [("Ковальская", "Анна"), ("Кузнецова", "Ольга"), ("Кузнецов", "Иван"),
-                                ("Бабкузнецов", "Пётр"), ("кузнецова", "Мария"), ("Иванов", "Кузнец")]:
+    for surname, first_name in [
+        ("Ковальская", "Анна"),
+        ("Кузнецова", "Ольга"),
+        ("Кузнецов", "Иван"),
+        ("Бабкузнецов", "Пётр"),
+        ("кузнецова", "Мария"),
+        ("Иванов", "Кузнец"),
+    ]:
         factories.person(surname=surname, first_name=first_name, patronymic="")
     db.session.commit()
 
@@ -205,8 +241,16 @@ def test_an_edit_based_on_an_older_version_is_refused(app, secretary, ctx):
     db.session.commit()
     form = secretary.hx("get", f"/directory/people/{person.id}/edit").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
-    data = {"version": version, "surname": "Беляев", "first_name": person.first_name, "patronymic": person.patronymic,
-            "organization_id": "", "email": "", "position": "директор", "phone": ""}
+    data = {
+        "version": version,
+        "surname": "Беляев",
+        "first_name": person.first_name,
+        "patronymic": person.patronymic,
+        "organization_id": "",
+        "email": "",
+        "position": "директор",
+        "phone": "",
+    }
     first = secretary.hx("post", f"/directory/people/{person.id}/edit", data={**data, "position": "ректор"})
     assert first.status_code == 200
     second = secretary.hx("post", f"/directory/people/{person.id}/edit", data={**data, "phone": "+7 3822 000000"})
@@ -215,15 +259,21 @@ def test_an_edit_based_on_an_older_version_is_refused(app, secretary, ctx):
     assert (person.position, person.phone) == ("ректор", "")  # the first save stands, nothing of the second
 
 
-@pytest.mark.parametrize(("typed", "stored", "error"), [
-    ("tpu.ru", "https://tpu.ru", None),
-    ("http://college.local/about", "http://college.local/about", None),
-    ("просто текст", None, "Неверный адрес сайта"),
-    ("javascript:alert(document.domain)", None, "начинается с http:// или https://"),
-])
+@pytest.mark.parametrize(
+    ("typed", "stored", "error"),
+    [
+        ("tpu.ru", "https://tpu.ru", None),
+        ("http://college.local/about", "http://college.local/about", None),
+        ("просто текст", None, "Неверный адрес сайта"),
+        ("javascript:alert(document.domain)", None, "начинается с http:// или https://"),
+    ],
+)
 def test_the_website_is_a_web_address(app, secretary, ctx, typed, stored, error):
-    response = secretary.hx("post", "/directory/organizations/new", data={
-        "short_name": "ТПУ", "full_name": "", "kind": "college", "website": typed, "city": "Томск"})
+    response = secretary.hx(
+        "post",
+        "/directory/organizations/new",
+        data={"short_name": "ТПУ", "full_name": "", "kind": "college", "website": typed, "city": "Томск"},
+    )
     saved = db.session.scalar(select(Organization.website).where(Organization.short_name == "ТПУ"))
     if error:
         assert response.status_code == 422 and error in response.get_data(as_text=True) and saved is None

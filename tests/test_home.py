@@ -1,4 +1,5 @@
 """The home page: each person's inbox (what to do next) and the cluster's summary below."""
+
 from __future__ import annotations
 
 import re

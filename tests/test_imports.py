@@ -1,6 +1,7 @@
 """Areas import each other one way: no import hides inside a function to dodge a cycle
 (only the app factory and the CLI registration defer theirs), and every module of the
 package imports on its own, first, in a fresh interpreter, so a cycle shows."""
+
 import ast
 import subprocess
 import sys
@@ -29,6 +30,7 @@ MODULES = sorted(module_name(path) for path in PACKAGE.rglob("*.py"))
 
 def imports_in_functions(tree: ast.AST):
     """(outermost function, line) of every import written inside a function body."""
+
     def walk(node, function):
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):

@@ -1,5 +1,6 @@
 """The lists' filter bars: folded behind «Фильтры» on a phone (a <details>), the active filters
 shown above the list as chips, each a link to the same list without that one filter."""
+
 from __future__ import annotations
 
 import html
@@ -16,7 +17,9 @@ from cluster_intranet.extensions import db
 from cluster_intranet.media.coverage import participant_choices
 from cluster_intranet.media.models import MediaEvent, MediaPlan
 
-CHIP = re.compile(r'<a class="filter-chip" href="([^"]+)"[^>]*><span class="visually-hidden">Убрать фильтр </span>([^<]+) <span')
+CHIP = re.compile(
+    r'<a class="filter-chip" href="([^"]+)"[^>]*><span class="visually-hidden">Убрать фильтр </span>([^<]+) <span'
+)
 
 
 def chips(page: str) -> dict[str, dict]:
@@ -53,7 +56,8 @@ def test_no_chip_for_an_empty_default_or_unknown_filter(demo, viewer):
 def test_the_decisions_status_chip_knows_each_view_default(demo, viewer):
     # The list shows the decisions in execution unless told otherwise; the summary, all of them.
     assert chips(viewer.get("/decisions/?status=all&from=2021-12-01").get_data(as_text=True)) == {
-        "Статус: Все статусы": {"from": ["2021-12-01"]}, "Срок с: 01.12.2021": {"status": ["all"]},
+        "Статус: Все статусы": {"from": ["2021-12-01"]},
+        "Срок с: 01.12.2021": {"status": ["all"]},
     }
     assert chips(viewer.get("/decisions/summary?status=all").get_data(as_text=True)) == {}
     assert chips(viewer.get("/decisions/summary?status=done").get_data(as_text=True)) == {"Статус: Исполнено": {}}
@@ -61,11 +65,17 @@ def test_the_decisions_status_chip_knows_each_view_default(demo, viewer):
 
 def test_the_media_plan_names_the_chosen_organizer_in_its_fragment(demo, viewer):
     plan = db.session.scalar(select(MediaPlan).order_by(MediaPlan.id))
-    organizer = db.session.scalar(select(Organization).join(MediaEvent, MediaEvent.organizer_id == Organization.id)
-                                  .where(MediaEvent.plan_id == plan.id).limit(1))
+    organizer = db.session.scalar(
+        select(Organization)
+        .join(MediaEvent, MediaEvent.organizer_id == Organization.id)
+        .where(MediaEvent.plan_id == plan.id)
+        .limit(1)
+    )
     url = f"/media/plans/{plan.id}?organizer={organizer.id}&month=2021-12"
-    expected = {f"Организатор: {organizer.short_name}": {"month": ["2021-12"]},
-                "Месяц: декабрь 2021 г.": {"organizer": [str(organizer.id)]}}
+    expected = {
+        f"Организатор: {organizer.short_name}": {"month": ["2021-12"]},
+        "Месяц: декабрь 2021 г.": {"organizer": [str(organizer.id)]},
+    }
     assert chips(viewer.get(url).get_data(as_text=True)) == expected
     assert chips(viewer.hx("get", url).get_data(as_text=True)) == expected
 
@@ -83,7 +93,8 @@ def test_what_to_publish_names_the_chosen_plan_and_participant(demo, secretary, 
     (organization_id, name), (other_id, _) = participant_choices()[:2]
     url = f"/media/todo?organization={organization_id}&plan={plan.id}"
     assert chips(secretary.get(url).get_data(as_text=True)) == {
-        f"Участник: {name}": {"plan": [str(plan.id)]}, f"Медиаплан: {plan.title}": {"organization": [str(organization_id)]},
+        f"Участник: {name}": {"plan": [str(plan.id)]},
+        f"Медиаплан: {plan.title}": {"organization": [str(organization_id)]},
     }
     # A viewer of another participant sees their own organization's list: no choice, no chip for it.
     colleague = db.session.scalar(select(Person.id).where(Person.organization_id == other_id).limit(1))

@@ -1,4 +1,5 @@
 """Lists read in pages from parts read in turn (cluster_intranet.listing)."""
+
 import pytest
 from sqlalchemy import select
 
@@ -32,7 +33,9 @@ def test_the_pages_of_parts_are_the_parts_one_after_another(ctx, sizes, per_page
         assert (page.total, page.pages, page.more) == (len(expected), last_page if expected else 0, False)
 
 
-@pytest.mark.parametrize(("sizes", "total", "more"), [((3, 4), 7, False), ((3, 5), 8, False), ((3, 6), 8, True), ((12, 0), 8, True)])
+@pytest.mark.parametrize(
+    ("sizes", "total", "more"), [((3, 4), 7, False), ((3, 5), 8, False), ((3, 6), 8, True), ((12, 0), 8, True)]
+)
 def test_a_count_limit_counts_the_parts_so_far(ctx, sizes, total, more):
     parts, expected = parts_of(*sizes)
     page = ListPagination(page=2, per_page=4, error_out=False, parts=parts, count_limit=8)

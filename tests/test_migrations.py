@@ -1,4 +1,5 @@
 """The schema comes from Alembic migrations only, and they match the models."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -29,9 +30,13 @@ def test_migrations_run_down_to_empty_and_up_again(app, ctx):
 def test_the_search_text_of_existing_rows_gets_e_for_yo(app, ctx):
     """0013: rows written before it are found by «ковалев» too, through the trigram index."""
     downgrade(revision="0012_search_indexes")
-    db.session.execute(text("INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
-                            "version, created_at, updated_at) VALUES ('Ковалёв', 'Пётр', '', '', '', '', "
-                            "'ковалёв пётр', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    db.session.execute(
+        text(
+            "INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
+            "version, created_at, updated_at) VALUES ('Ковалёв', 'Пётр', '', '', '', '', "
+            "'ковалёв пётр', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+    )
     db.session.commit()
     upgrade()
     assert db.session.scalar(select(Person.search_text)) == "ковалев петр"
@@ -43,15 +48,23 @@ def test_one_account_per_person(app, ctx):
     downgrade(revision="0013_search_yo")
     # Rows of the old schema written as SQL: the session's listeners write tables of today's
     # (feed_changes), which that schema does not have.
-    db.session.execute(text("INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
-                            "version, created_at, updated_at) VALUES ('Иванов', 'Иван', '', '', '', '', 'иванов иван', "
-                            "1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    db.session.execute(
+        text(
+            "INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
+            "version, created_at, updated_at) VALUES ('Иванов', 'Иван', '', '', '', '', 'иванов иван', "
+            "1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+    )
     person_id = db.session.scalar(text("SELECT max(id) FROM people"))
     for n in (1, 2):
-        db.session.execute(text("INSERT INTO users (email, password_hash, role, active, person_id, session_generation, "
-                                "created_at, updated_at) VALUES (:email, '!', 'viewer', :active, :person, 1, "
-                                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
-                           {"email": f"u{n}@cluster.test", "active": True, "person": person_id})
+        db.session.execute(
+            text(
+                "INSERT INTO users (email, password_hash, role, active, person_id, session_generation, "
+                "created_at, updated_at) VALUES (:email, '!', 'viewer', :active, :person, 1, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"email": f"u{n}@cluster.test", "active": True, "person": person_id},
+        )
     db.session.commit()
     first_id, second_id = db.session.scalars(text("SELECT id FROM users ORDER BY id")).all()
     db.session.rollback()  # the read's transaction ends: PostgreSQL's DROP TABLE (0030) waits on users for it
@@ -80,20 +93,43 @@ def test_protocol_imports_move_into_the_materials_storage(app, ctx, tmp_path, mo
     db.session.add(meeting)
     db.session.commit()
     meeting_id = meeting.id
-    insert = text("INSERT INTO protocol_imports (created_at, filename, size, content, lines, meeting_id, confirmed_at) "
-                  "VALUES (CURRENT_TIMESTAMP, :filename, :size, :content, :lines, :meeting, :confirmed)")
-    for filename, meeting, confirmed in (("на проверке.docx", None, None), ("протокол.rtf", meeting_id, "2021-11-20 10:00:00")):
-        db.session.execute(insert, {"filename": filename, "size": 3, "content": b"abc", "lines": '["ПРОТОКОЛ № 1"]',
-                                    "meeting": meeting, "confirmed": confirmed})
+    insert = text(
+        "INSERT INTO protocol_imports (created_at, filename, size, content, lines, meeting_id, confirmed_at) "
+        "VALUES (CURRENT_TIMESTAMP, :filename, :size, :content, :lines, :meeting, :confirmed)"
+    )
+    for filename, meeting, confirmed in (
+        ("на проверке.docx", None, None),
+        ("протокол.rtf", meeting_id, "2021-11-20 10:00:00"),
+    ):
+        db.session.execute(
+            insert,
+            {
+                "filename": filename,
+                "size": 3,
+                "content": b"abc",
+                "lines": '["ПРОТОКОЛ № 1"]',
+                "meeting": meeting,
+                "confirmed": confirmed,
+            },
+        )
     db.session.commit()
     upgrade()
     db.session.expire_all()
     assert "protocol_imports" not in inspect(db.engine).get_table_names()
     pending, original = db.session.scalars(select(MaterialVersion).order_by(MaterialVersion.id)).all()
-    assert (pending.material_id, pending.filename, pending.kind, pending.lines) == (None, "на проверке.docx", "docx", ["ПРОТОКОЛ № 1"])
+    assert (pending.material_id, pending.filename, pending.kind, pending.lines) == (
+        None,
+        "на проверке.docx",
+        "docx",
+        ["ПРОТОКОЛ № 1"],
+    )
     assert (original.meeting_id, original.kind, original.content, original.size) == (meeting_id, "rtf", b"abc", 3)
     material = db.session.get(Material, original.material_id)
-    assert (material.title, material.protocol_original, material.meeting_id) == ("Исходный файл протокола", True, meeting_id)
+    assert (material.title, material.protocol_original, material.meeting_id) == (
+        "Исходный файл протокола",
+        True,
+        meeting_id,
+    )
     # The pending upload's file moves to MATERIALS_DIR, as the storage writes it there.
     stored = tmp_path / pending.sha256[:2] / pending.sha256
     stored.parent.mkdir()
@@ -104,7 +140,10 @@ def test_protocol_imports_move_into_the_materials_storage(app, ctx, tmp_path, mo
 
     downgrade(revision="0029_decision_term")
     rows = db.session.execute(text("SELECT filename, meeting_id, content FROM protocol_imports ORDER BY id")).all()
-    assert [tuple(r) for r in rows] == [("на проверке.docx", None, b"from the directory"), ("протокол.rtf", meeting_id, b"abc")]
+    assert [tuple(r) for r in rows] == [
+        ("на проверке.docx", None, b"from the directory"),
+        ("протокол.rtf", meeting_id, b"abc"),
+    ]
     assert db.session.scalar(text("SELECT count(*) FROM materials")) == 0
     db.session.rollback()
     upgrade()
@@ -115,12 +154,21 @@ def test_an_approved_media_plan_keeps_its_approvers_position(app, ctx):
     from cluster_intranet.media.models import MediaPlan
 
     downgrade(revision="0030_imports_in_materials")
-    db.session.execute(text("INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
-                            "version, created_at, updated_at) VALUES ('Беляев', 'Евгений', '', 'Председатель совета', '', "
-                            "'', 'беляев евгений', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-    db.session.execute(text("INSERT INTO users (email, password_hash, role, active, person_id, session_generation, "
-                            "created_at, updated_at) VALUES ('chair@cluster.test', '!', 'secretary', :active, "
-                            "(SELECT max(id) FROM people), 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"active": True})
+    db.session.execute(
+        text(
+            "INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
+            "version, created_at, updated_at) VALUES ('Беляев', 'Евгений', '', 'Председатель совета', '', "
+            "'', 'беляев евгений', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO users (email, password_hash, role, active, person_id, session_generation, "
+            "created_at, updated_at) VALUES ('chair@cluster.test', '!', 'secretary', :active, "
+            "(SELECT max(id) FROM people), 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ),
+        {"active": True},
+    )
     for title, approver in (("Утверждённый", "(SELECT max(id) FROM users)"), ("Черновик", "NULL")):
         db.session.execute(text("INSERT INTO media_plans (title, period_start, period_end, status, approved_by_id, "
                                 "approved_by_name, version, created_at, updated_at) VALUES (:title, '2023-01-01', "

@@ -1,5 +1,6 @@
 """Navigation and wording that every role meets: one active item, the documents on their own,
 feeds for sites only for those who publish, meetings named by what they have."""
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,18 @@ from tests.decisions import support
 ACTIVE = re.compile(r'<a class="nav-link[^"]*\bactive\b[^"]*"[^>]*>([^<]+)</a>')
 
 
-@pytest.mark.parametrize("path, item", [
-    ("/", "Главная"), ("/media/", "Медиаплан"), ("/media/calendar", "Календари"), ("/calendar/", "Календари"),
-    ("/documents/", "Документы"), ("/directory/people", "Справочники"), ("/councils/", "Справочники"),
-])
+@pytest.mark.parametrize(
+    "path, item",
+    [
+        ("/", "Главная"),
+        ("/media/", "Медиаплан"),
+        ("/media/calendar", "Календари"),
+        ("/calendar/", "Календари"),
+        ("/documents/", "Документы"),
+        ("/directory/people", "Справочники"),
+        ("/councils/", "Справочники"),
+    ],
+)
 def test_one_item_of_the_navigation_is_active(app, ctx, viewer, path, item):
     page = viewer.get(path).get_data(as_text=True)
     assert ACTIVE.findall(page) == [item]
@@ -27,8 +36,8 @@ def test_one_item_of_the_navigation_is_active(app, ctx, viewer, path, item):
 
 def test_documents_are_not_a_directory(app, ctx, viewer):
     page = viewer.get("/").get_data(as_text=True)
-    menu = page[page.index(">Справочники<"):]
-    menu = menu[:menu.index("</ul>")]
+    menu = page[page.index(">Справочники<") :]
+    menu = menu[: menu.index("</ul>")]
     assert "/documents/" not in menu and 'href="/documents/">Документы</a>' in page
 
 

@@ -1,4 +1,5 @@
 """The app factory, configuration, CLI and demo data."""
+
 import re
 
 import pytest
@@ -68,8 +69,22 @@ def test_seed_demo_is_idempotent_and_prints_a_fresh_password(app, runner, ctx):
 def test_demo_people_are_named_as_in_the_seed_protocol(app, runner, ctx, seed_text):
     runner.invoke(args=["seed-demo"])
     short_names = set(db.session.scalars(select(Person.surname)))
-    for surname in ("Беляев", "Королева", "Бенсон", "Елисеев", "Криков", "Криволапов", "Матвеев",
-                    "Кускова", "Змеева", "Дрожено", "Доронин", "Пояркова", "Кузнецова", "Жарких"):
+    for surname in (
+        "Беляев",
+        "Королева",
+        "Бенсон",
+        "Елисеев",
+        "Криков",
+        "Криволапов",
+        "Матвеев",
+        "Кускова",
+        "Змеева",
+        "Дрожено",
+        "Доронин",
+        "Пояркова",
+        "Кузнецова",
+        "Жарких",
+    ):
         assert surname in short_names
         assert surname in seed_text
     for org in db.session.scalars(select(Organization.short_name)):
@@ -78,7 +93,9 @@ def test_demo_people_are_named_as_in_the_seed_protocol(app, runner, ctx, seed_te
 
 
 def test_users_cli_creates_and_lists(app, runner, ctx):
-    result = runner.invoke(args=["users", "create", "sec@cluster.test", "--role", "secretary", "--password", "secret-pass-1"])
+    result = runner.invoke(
+        args=["users", "create", "sec@cluster.test", "--role", "secretary", "--password", "secret-pass-1"]
+    )
     assert result.exit_code == 0, result.output
     listed = runner.invoke(args=["users", "list"])
     assert "sec@cluster.test\tsecretary\tактивен" in listed.output
@@ -94,10 +111,20 @@ def test_users_cli_prompts_for_password(app, runner, ctx):
     assert db.session.scalar(select(User).where(User.email == "p@cluster.test")).check_password("prompted-pass-1")
 
 
-@pytest.mark.parametrize(("hour", "text"), [
-    (0, "Доброй ночи"), (4, "Доброй ночи"), (5, "Доброе утро"), (11, "Доброе утро"), (12, "Добрый день"),
-    (17, "Добрый день"), (18, "Добрый вечер"), (22, "Добрый вечер"), (23, "Доброй ночи"),
-])
+@pytest.mark.parametrize(
+    ("hour", "text"),
+    [
+        (0, "Доброй ночи"),
+        (4, "Доброй ночи"),
+        (5, "Доброе утро"),
+        (11, "Доброе утро"),
+        (12, "Добрый день"),
+        (17, "Добрый день"),
+        (18, "Добрый вечер"),
+        (22, "Добрый вечер"),
+        (23, "Доброй ночи"),
+    ],
+)
 def test_the_home_page_greets_as_the_hour_asks(hour, text):
     assert greeting(hour) == text
 
@@ -132,7 +159,11 @@ def test_the_app_starts_in_a_fresh_interpreter_as_gunicorn_loads_it(tmp_path):
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "fresh-interpreter", "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": "fresh-interpreter",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}",
+    }
     started = subprocess.run([sys.executable, "-c", "from wsgi import app; print(app.name)"], cwd=root, env=env,
                              capture_output=True, text=True, timeout=120)  # fmt: skip
     assert started.returncode == 0, started.stderr[-3000:]

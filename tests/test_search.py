@@ -1,5 +1,6 @@
 """Text search through the trigram indexes (FTS5 on SQLite, pg_trgm on PostgreSQL):
 the same answers as a substring search of ``search_text``, kept current as rows change."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -102,9 +103,17 @@ def test_a_common_word_in_long_texts_is_looked_for_as_the_list_is_read(app, ctx)
     """Meetings: the trigram index for a rare word; a word in more than MANY of them is
     found sooner by reading the list in its index order, which stops at the page."""
     council = factories.council()
-    rows = [dict(council_id=council.id, number=n, year=2026, date=date(2026, 1, 1) + timedelta(days=n % 300),
-                 search_text=f"{n} о медиаплане кластера" + (" и гидропонике" if n % 50 == 0 else ""), version=1)
-            for n in range(1, MANY + 1)]
+    rows = [
+        dict(
+            council_id=council.id,
+            number=n,
+            year=2026,
+            date=date(2026, 1, 1) + timedelta(days=n % 300),
+            search_text=f"{n} о медиаплане кластера" + (" и гидропонике" if n % 50 == 0 else ""),
+            version=1,
+        )
+        for n in range(1, MANY + 1)
+    ]
     db.session.execute(insert(Meeting), rows)
     db.session.commit()
     sqlite = db.engine.dialect.name == "sqlite"

@@ -1,4 +1,5 @@
 """Security headers, login rate limiting, CSRF on HTMX requests."""
+
 import os
 
 import pytest
@@ -36,11 +37,18 @@ def test_htmx_post_without_csrf_header_is_refused(app, secretary):
 def limited_app(tmp_path, database_url):
     """An app with the login rate limit on: Redis when TEST_REDIS_URL is set (CI), else memory."""
     storage = worker_redis_url(os.environ.get("TEST_REDIS_URL", "memory://"))
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": database_url, "SERVER_NAME": "intranet.test",
-        "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": storage, "LOGIN_RATE_LIMIT": "3 per minute",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DATABASE_URL": database_url,
+            "SERVER_NAME": "intranet.test",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": storage,
+            "LOGIN_RATE_LIMIT": "3 per minute",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
     app.test_client_class = Client
     limiter.reset()
     yield app
@@ -51,23 +59,37 @@ def limited_app(tmp_path, database_url):
 def test_login_is_rate_limited(limited_app, app, ctx):
     make_user(Role.VIEWER, "v@cluster.test")
     client = limited_app.test_client()
-    statuses = [client.post("/login", data={"email": "v@cluster.test", "password": "wrong"}).status_code for _ in range(4)]
+    statuses = [
+        client.post("/login", data={"email": "v@cluster.test", "password": "wrong"}).status_code for _ in range(4)
+    ]
     assert statuses == [422, 422, 422, 429]
     blocked = client.post("/login", data={"email": "v@cluster.test", "password": PASSWORD})
     assert blocked.status_code == 429 and "Слишком много попыток" in blocked.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url", ["/directory/people/suggest?q=a%00b", "/directory/people?q=%00", "/meetings/%00",
-                                 "/directory/people?a%00=1"])
+@pytest.mark.parametrize(
+    "url", ["/directory/people/suggest?q=a%00b", "/directory/people?q=%00", "/meetings/%00", "/directory/people?a%00=1"]
+)
 def test_nul_bytes_are_refused_not_taken_for_an_outage(app, viewer, url):
     response = viewer.get(url)
     assert response.status_code in {400, 404}
     assert "База данных не отвечает" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("number", ["99999999999999999999999", "2147483648"])  # above BIGINT; above PostgreSQL's INTEGER
-@pytest.mark.parametrize("url", ["/meetings/{}", "/meetings/?page={}", "/decisions/?person={}", "/calendar/meetings/{}.ics",
-                                 "/directory/people/{}", "/meetings/next-number?council_id={}"])
+@pytest.mark.parametrize(
+    "number", ["99999999999999999999999", "2147483648"]
+)  # above BIGINT; above PostgreSQL's INTEGER
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/meetings/{}",
+        "/meetings/?page={}",
+        "/decisions/?person={}",
+        "/calendar/meetings/{}.ics",
+        "/directory/people/{}",
+        "/meetings/next-number?council_id={}",
+    ],
+)
 def test_ids_out_of_the_integer_range_answer_404_or_the_page(app, viewer, url, number):
     assert viewer.get(url.format(number)).status_code in {200, 404}
 
@@ -79,21 +101,28 @@ def test_login_limit_counts_per_account_and_says_when_to_retry(limited_app, app,
     make_user(Role.VIEWER, "colleague@cluster.test")
     client = limited_app.test_client()
     for n, address in enumerate(["10.0.0.1", "10.0.0.2", "10.0.0.3"]):
-        response = client.post("/login", data={"email": "V@cluster.test ", "password": "wrong"},
-                               environ_base={"REMOTE_ADDR": address})
+        response = client.post(
+            "/login", data={"email": "V@cluster.test ", "password": "wrong"}, environ_base={"REMOTE_ADDR": address}
+        )
         assert response.status_code == 422, n
-    blocked = client.post("/login", data={"email": "v@cluster.test", "password": "wrong"},
-                          environ_base={"REMOTE_ADDR": "10.0.0.4"})
+    blocked = client.post(
+        "/login", data={"email": "v@cluster.test", "password": "wrong"}, environ_base={"REMOTE_ADDR": "10.0.0.4"}
+    )
     assert blocked.status_code == 429 and 0 < int(blocked.headers["Retry-After"]) <= 60
-    colleague = client.post("/login", data={"email": "colleague@cluster.test", "password": PASSWORD},
-                            environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    colleague = client.post(
+        "/login",
+        data={"email": "colleague@cluster.test", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
+    )
     assert colleague.status_code == 303
 
 
 def test_login_limit_per_address_stops_trying_many_accounts(limited_app, app, ctx):
     limited_app.config["LOGIN_IP_RATE_LIMIT"] = "5 per minute"
     client = limited_app.test_client()
-    statuses = [client.post("/login", data={"email": f"u{n}@cluster.test", "password": "wrong"}).status_code for n in range(6)]
+    statuses = [
+        client.post("/login", data={"email": f"u{n}@cluster.test", "password": "wrong"}).status_code for n in range(6)
+    ]
     assert statuses == [422] * 5 + [429]
 
 
@@ -140,12 +169,18 @@ def test_control_characters_in_an_uploaded_files_name_are_dropped(app, admin, ct
     assert upload(admin, meeting.id, name + ".pdf", PDF, hx=False, title="").status_code == 303
     material = db.session.scalar(select(Material).where(Material.meeting_id == meeting.id).order_by(Material.id.desc()))
     assert (material.title, material.current.filename) == ("Справка", "Справка.pdf")
-    imported = admin.post("/meetings/import", data={"files": [(io.BytesIO("ПРОТОКОЛ № 1".encode()), name + ".txt")], "text": ""},
-                          content_type="multipart/form-data")
+    imported = admin.post(
+        "/meetings/import",
+        data={"files": [(io.BytesIO("ПРОТОКОЛ № 1".encode()), name + ".txt")], "text": ""},
+        content_type="multipart/form-data",
+    )
     assert imported.status_code in {200, 303, 422}
     assert "Справка.txt" in set(db.session.scalars(select(MaterialVersion.filename)))
     template = (DEFAULT_TEMPLATES / "protocol_short.docx").read_bytes()
-    uploaded = admin.post("/documents/templates/protocol_short", data={"file": (io.BytesIO(template), name + ".docx")},
-                          content_type="multipart/form-data")
+    uploaded = admin.post(
+        "/documents/templates/protocol_short",
+        data={"file": (io.BytesIO(template), name + ".docx")},
+        content_type="multipart/form-data",
+    )
     assert uploaded.status_code in {303, 422}
     assert "Справка.docx" in set(db.session.scalars(select(DocumentTemplate.filename)))

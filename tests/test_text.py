@@ -1,4 +1,5 @@
 """The one module of Russian dates, counts and names."""
+
 import datetime as dt
 from decimal import Decimal
 

@@ -1,5 +1,6 @@
 """User management and password rules: the admin's user pages, «change my password»,
 the `users create` command — each refusal says why, next to the right field, and writes nothing."""
+
 from __future__ import annotations
 
 import os
@@ -69,7 +70,8 @@ def test_duplicate_email_on_create_is_shown_under_the_email_field(app, admin, ct
     make_user(Role.VIEWER, "taken@cluster.test")
     before = user_count()
     response = admin.post(
-        "/admin/users/new", data={"email": "taken@cluster.test", "role": "viewer", "person_id": 0, "password": "long-password-1"}
+        "/admin/users/new",
+        data={"email": "taken@cluster.test", "role": "viewer", "person_id": 0, "password": "long-password-1"},
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -127,7 +129,9 @@ def test_generated_passwords_keep_the_rule(app, ctx, monkeypatch):
 def test_profile_refuses_a_weak_new_password(app, login_as, ctx, password):
     client = login_as(Role.SECRETARY, "s@cluster.test")
     signed_in = sessions("s@cluster.test")
-    response = client.post("/profile", data={"current_password": PASSWORD, "new_password": password, "confirm": password})
+    response = client.post(
+        "/profile", data={"current_password": PASSWORD, "new_password": password, "confirm": password}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "is-invalid" in input_tag(html, "new_password")
@@ -139,7 +143,9 @@ def test_profile_refuses_a_weak_new_password(app, login_as, ctx, password):
 def test_profile_refuses_the_current_password_as_the_new_one(app, login_as, ctx):
     client = login_as(Role.SECRETARY, "s@cluster.test")
     signed_in = sessions("s@cluster.test")
-    response = client.post("/profile", data={"current_password": PASSWORD, "new_password": PASSWORD, "confirm": PASSWORD})
+    response = client.post(
+        "/profile", data={"current_password": PASSWORD, "new_password": PASSWORD, "confirm": PASSWORD}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Новый пароль совпадает с текущим." in after_field(html, "new_password", "confirm")
@@ -150,7 +156,9 @@ def test_profile_refuses_the_current_password_as_the_new_one(app, login_as, ctx)
 @pytest.mark.parametrize("password", ["          1", "1234567890!", " password-12"], ids=repr)
 def test_admin_create_refuses_a_weak_password(app, admin, ctx, password):
     before = user_count()
-    response = admin.post("/admin/users/new", data={"email": "new@cluster.test", "role": "viewer", "person_id": 0, "password": password})
+    response = admin.post(
+        "/admin/users/new", data={"email": "new@cluster.test", "role": "viewer", "person_id": 0, "password": password}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "is-invalid" in input_tag(html, "password") and WEAK[password] in after_field(html, "password", None)
@@ -214,7 +222,8 @@ def test_a_person_linked_to_an_account_cannot_be_linked_to_another(app, admin, c
     before = user_count()
 
     created = admin.post(
-        "/admin/users/new", data={"email": "new@cluster.test", "role": "viewer", "person_id": person.id, "password": "long-password-1"}
+        "/admin/users/new",
+        data={"email": "new@cluster.test", "role": "viewer", "person_id": person.id, "password": "long-password-1"},
     )
     html = created.get_data(as_text=True)
     assert created.status_code == 422
@@ -321,9 +330,14 @@ def test_users_page_does_not_scroll_sideways_on_a_phone(tmp_path, request):
     def prepare():
         services.create_user("admin@cluster.local", "browser-password-1", Role.ADMIN)
         for n in range(3):
-            services.create_user(f"a.very.long.address.of.someone-{n}@industrial-cluster.tomsk.example", "browser-password-1")
+            services.create_user(
+                f"a.very.long.address.of.someone-{n}@industrial-cluster.tomsk.example", "browser-password-1"
+            )
 
-    with serve(tmp_path, prepare) as (base, _, _), browser_page(request, signed_in=(base, "admin@cluster.local", "browser-password-1")) as page:
+    with (
+        serve(tmp_path, prepare) as (base, _, _),
+        browser_page(request, signed_in=(base, "admin@cluster.local", "browser-password-1")) as page,
+    ):
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(f"{base}/admin/users")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390

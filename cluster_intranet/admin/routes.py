@@ -1,4 +1,5 @@
 """User management: an admin lists, creates, edits, deactivates users and resets passwords."""
+
 from datetime import date
 
 from flask import abort, render_template, request, url_for
@@ -34,7 +35,9 @@ def _person_choices():
     rows = db.session.execute(
         select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(*NAME_ORDER)
     )
-    return options([(0, "— не связан —")] + [(r.id, f"{r.surname} {r.first_name} {r.patronymic}".strip()) for r in rows])
+    return options(
+        [(0, "— не связан —")] + [(r.id, f"{r.surname} {r.first_name} {r.patronymic}".strip()) for r in rows]
+    )
 
 
 @bp.get("/users")
@@ -101,7 +104,10 @@ def reset_password(user_id: int):
         return render_template("admin/user_form.html", form=edit, user=user, reset=form), 422
 
     return apply_change(
-        form, lambda: services.change_password(user, form.password.data), services.UserError, invalid=page,
+        form,
+        lambda: services.change_password(user, form.password.data),
+        services.UserError,
+        invalid=page,
         done=lambda _: after_change(url_for("admin.users"), f"Пароль пользователя {user.email} изменён."),
     )
 
@@ -122,9 +128,15 @@ def audit():
     }
     page = paginate(audit_query(**filters), per_page=50)
     return page_or_fragment(
-        "admin/audit.html", "admin/_audit_results.html", page=page, filters=filters,
+        "admin/audit.html",
+        "admin/_audit_results.html",
+        page=page,
+        filters=filters,
         tables=sorted(((t, readable.table_label(t)) for t in AUDITED_TABLES), key=lambda pair: pair[1]),
-        actions=ACTION_LABELS, readable=readable, referred=readable.names(page.items), users=db.session.scalars(select(User).options(selectinload(User.person)).order_by(User.email)).all(),
+        actions=ACTION_LABELS,
+        readable=readable,
+        referred=readable.names(page.items),
+        users=db.session.scalars(select(User).options(selectinload(User.person)).order_by(User.email)).all(),
     )
 
 
@@ -138,7 +150,10 @@ def _date_arg(name: str) -> date | None:
 @bp.get("/deleted-meetings")
 def deleted_meetings():
     meetings = db.session.scalars(
-        select(Meeting).where(Meeting.deleted_at.is_not(None)).options(selectinload(Meeting.council)).order_by(Meeting.deleted_at.desc())
+        select(Meeting)
+        .where(Meeting.deleted_at.is_not(None))
+        .options(selectinload(Meeting.council))
+        .order_by(Meeting.deleted_at.desc())
     ).all()
     return render_template("admin/deleted_meetings.html", meetings=meetings)
 

@@ -2,4 +2,5 @@
 
 A package of its own, free of routes, so any area may import it without an import cycle.
 """
+
 from . import listeners  # noqa: F401  (registers the session listeners)

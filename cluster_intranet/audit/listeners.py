@@ -4,6 +4,7 @@ Before a flush the changes of audited rows are read from SQLAlchemy's attribute
 history; after it (when new rows have ids) they are inserted in the same
 transaction, so a rolled-back change leaves no entry either.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -18,12 +19,30 @@ from .models import AuditEntry
 
 # Tables whose every change is recorded. Areas list theirs here.
 AUDITED_TABLES = {
-    "users", "organizations", "people", "councils", "council_members",
-    "meetings", "attendances", "agenda_items", "decisions", "decision_responsibles",
-    "programmes", "checklist_templates", "checklist_versions", "checklist_sections", "checklist_criteria",
-    "expert_sessions", "expert_assessments", "expert_answers",
-    "media_plans", "media_events", "media_participants", "media_publications",
-    "document_templates", "materials",
+    "users",
+    "organizations",
+    "people",
+    "councils",
+    "council_members",
+    "meetings",
+    "attendances",
+    "agenda_items",
+    "decisions",
+    "decision_responsibles",
+    "programmes",
+    "checklist_templates",
+    "checklist_versions",
+    "checklist_sections",
+    "checklist_criteria",
+    "expert_sessions",
+    "expert_assessments",
+    "expert_answers",
+    "media_plans",
+    "media_events",
+    "media_participants",
+    "media_publications",
+    "document_templates",
+    "materials",
 }
 # Columns that say nothing to a reader, or must not be copied anywhere.
 SKIPPED = {"created_at", "updated_at", "version", "search_text"}
@@ -98,8 +117,15 @@ def _write(session: Session, flush_context) -> None:
         if changes is None:
             changes = _changes(obj, action)
         rows.append(
-            {"at": now, "user_id": user_id, "action": action, "table_name": table, "row_id": row_id,
-             "summary": str(obj)[:300], "changes": changes}
+            {
+                "at": now,
+                "user_id": user_id,
+                "action": action,
+                "table_name": table,
+                "row_id": row_id,
+                "summary": str(obj)[:300],
+                "changes": changes,
+            }
         )
     session.connection().execute(insert(AuditEntry), rows)
 

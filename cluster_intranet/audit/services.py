@@ -15,8 +15,10 @@ def is_login():
     as that text by SQLite and by PostgreSQL's json type): exactly one key, last_login_at."""
     text = cast(AuditEntry.changes, Text)
     return and_(
-        AuditEntry.table_name == "users", AuditEntry.action == "update",
-        text.like('{"last_login_at": [%]}'), text.not_like('%], "%'),
+        AuditEntry.table_name == "users",
+        AuditEntry.action == "update",
+        text.like('{"last_login_at": [%]}'),
+        text.not_like('%], "%'),
     )
 
 

@@ -1,5 +1,6 @@
 """Access control in one place: every view needs a signed-in user unless
 marked ``@public``; changes are guarded by ``@role_required``."""
+
 from __future__ import annotations
 
 from functools import wraps

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from ..directory.models import Person
 
 
-
 # Documents sign with a person's name, never an account's e-mail: said to a user whose
 # account has no person when the user is about to approve or confirm one.
 NO_PERSON_TO_SIGN = (
@@ -63,7 +62,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def display_name(self) -> str:
         return self.person.short_name if self.person else self.email
-
 
     def has_role(self, *roles: Role) -> bool:
         return self.role == Role.ADMIN or self.role in roles

@@ -1,4 +1,5 @@
 """Roles and what each may do: the one place access rules are written."""
+
 from __future__ import annotations
 
 from ..model_mixins import LabeledEnum

@@ -1,4 +1,5 @@
 """Users: creation, authentication, roles. The CLI and the admin pages share these."""
+
 from __future__ import annotations
 
 import functools

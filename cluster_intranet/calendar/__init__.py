@@ -1,5 +1,6 @@
 """Calendars: iCalendar feeds that Outlook, Google and Apple subscribe to,
 «Добавить в календарь» downloads, and the page that hands out the links."""
+
 from flask import Blueprint
 
 from . import redaction

@@ -17,6 +17,7 @@ active account, whatever its role, reads all meetings, decisions and media
 events (see tests/test_access.py), so :func:`.scopes.visible_sources` grants all three;
 a role that should see less gets fewer sources there and nowhere else.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -72,7 +73,9 @@ def _meeting_filter(scope: Scope, *, with_deleted: bool = False) -> list:
         else:
             conditions.append(
                 or_(
-                    Meeting.council_id.in_(select(CouncilMember.council_id).where(CouncilMember.person_id == scope.person_id)),
+                    Meeting.council_id.in_(
+                        select(CouncilMember.council_id).where(CouncilMember.person_id == scope.person_id)
+                    ),
                     Meeting.id.in_(select(Attendance.meeting_id).where(Attendance.person_id == scope.person_id)),
                 )
             )
@@ -81,13 +84,19 @@ def _meeting_filter(scope: Scope, *, with_deleted: bool = False) -> list:
 
 def _decision_filter(scope: Scope) -> list:
     """Decisions with a deadline in the window, of meetings not deleted."""
-    conditions = [Decision.deadline >= scope.first_day, Decision.deadline <= scope.last_day, _not_deleted(Decision.meeting_id)]
+    conditions = [
+        Decision.deadline >= scope.first_day,
+        Decision.deadline <= scope.last_day,
+        _not_deleted(Decision.meeting_id),
+    ]
     if scope.feed.mine:
         if scope.person_id is None:
             conditions.append(false())
         else:
             conditions.append(
-                Decision.id.in_(select(DecisionResponsible.decision_id).where(DecisionResponsible.person_id == scope.person_id))
+                Decision.id.in_(
+                    select(DecisionResponsible.decision_id).where(DecisionResponsible.person_id == scope.person_id)
+                )
             )
     return conditions
 
@@ -367,7 +376,9 @@ def deadline_items(scope: Scope, conditions: list, links: Links) -> list[Calenda
     responsibles = defaultdict(list)
     for ids in _chunks([row.id for row in rows]):
         for decision_id, surname, first_name, patronymic, updated_at in _rows(
-            select(DecisionResponsible.decision_id, Person.surname, Person.first_name, Person.patronymic, Person.updated_at)
+            select(
+                DecisionResponsible.decision_id, Person.surname, Person.first_name, Person.patronymic, Person.updated_at
+            )
             .join(Person, Person.id == DecisionResponsible.person_id)
             .where(DecisionResponsible.decision_id.in_(ids))
             .order_by(DecisionResponsible.decision_id, DecisionResponsible.position, DecisionResponsible.id)
@@ -435,7 +446,11 @@ def media_items(scope: Scope, conditions: list, links: Links) -> list[CalendarIt
         several_days = row.ends_on > row.starts_on
         if row.start_time and not several_days:
             start = datetime.combine(row.starts_on, row.start_time, zone)
-            end = datetime.combine(row.starts_on, row.end_time, zone) if row.end_time and row.end_time > row.start_time else None
+            end = (
+                datetime.combine(row.starts_on, row.end_time, zone)
+                if row.end_time and row.end_time > row.start_time
+                else None
+            )
             alarm = scope.event_alarm
         else:
             start, end = row.starts_on, row.ends_on

@@ -28,7 +28,10 @@ class ReminderForm(Form):
         if not super().validate(extra_validators):
             return False
         ok = True
-        for field, pairs in ((self.event_alarm_minutes, EVENT_ALARM_CHOICES), (self.deadline_alarm_minutes, DEADLINE_ALARM_CHOICES)):
+        for field, pairs in (
+            (self.event_alarm_minutes, EVENT_ALARM_CHOICES),
+            (self.deadline_alarm_minutes, DEADLINE_ALARM_CHOICES),
+        ):
             if field.data not in {value for value, _ in pairs}:
                 field.errors = [*field.errors, "Выберите вариант из списка."]
                 ok = False

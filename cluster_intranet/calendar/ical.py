@@ -21,6 +21,7 @@ events into an :class:`EventBlock` (:func:`serialise` does both for a list of
 items), :func:`assemble` merges blocks into a calendar (header, VTIMEZONE, events
 in order). The feeds keep serialised meetings and the blocks of unchanged sources.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -169,7 +170,9 @@ def serialise(items: Iterable[CalendarItem], *, tz: str = DEFAULT_TZ) -> EventBl
     return block_of(serialise_event(item, tz=tz) for item in items)
 
 
-def assemble(blocks: Iterable[EventBlock], *, name: str | None, tz: str = DEFAULT_TZ, prodid: str = DEFAULT_PRODID) -> bytes:
+def assemble(
+    blocks: Iterable[EventBlock], *, name: str | None, tz: str = DEFAULT_TZ, prodid: str = DEFAULT_PRODID
+) -> bytes:
     """A calendar of the events of ``blocks``, merged in order (start, UID).
 
     ``name`` None: a one-event download (see :func:`single_event_calendar`).
@@ -372,10 +375,7 @@ def _fold(raw: bytes) -> bytes:
 
 
 def _local(value: datetime) -> str:
-    return (
-        f"{value.year:04d}{value.month:02d}{value.day:02d}"
-        f"T{value.hour:02d}{value.minute:02d}{value.second:02d}"
-    )
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}T{value.hour:02d}{value.minute:02d}{value.second:02d}"
 
 
 def _utc(value: datetime) -> str:
@@ -414,6 +414,4 @@ def _vtimezone(tz: str, first_day: date, last_day: date) -> tuple[str, ...]:
     component = Timezone.from_tzid(tz, first_date=first_day, last_date=last_day)
     text = component.to_ical().decode("utf-8").replace("\r\n ", "")  # unfold
     # Drop icalendar's human note ("This timezone only works from ...").
-    return tuple(
-        line for line in text.split("\r\n") if line and not line.startswith("COMMENT")
-    )
+    return tuple(line for line in text.split("\r\n") if line and not line.startswith("COMMENT"))

@@ -1,4 +1,5 @@
 """A user's calendar settings: the feed token (hashed) and the reminders wanted."""
+
 from __future__ import annotations
 
 from datetime import datetime

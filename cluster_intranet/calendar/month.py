@@ -1,5 +1,6 @@
 """The month calendar of /media/calendar: the media plan's events, the councils' meetings
 and the decisions' deadlines of one month, by week."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -42,8 +43,16 @@ def calendar_entries(month_start: date, month_end: date, filters: EventFilters |
         media = filters.apply(media)
     entries = [
         CalendarEntry(
-            "media", e.id, e.title, e.starts_on, e.ends_on, e.start_time, e.status, e.status_label,
-            "media.event", {"event_id": e.id},
+            "media",
+            e.id,
+            e.title,
+            e.starts_on,
+            e.ends_on,
+            e.start_time,
+            e.status,
+            e.status_label,
+            "media.event",
+            {"event_id": e.id},
         )  # fmt: skip
         for e in db.session.scalars(media)
     ]
@@ -61,8 +70,16 @@ def _meeting_entries(month_start: date, month_end: date) -> list[CalendarEntry]:
     )
     return [
         CalendarEntry(
-            "meeting", m.id, f"Заседание {m.council.name_genitive}", m.date, m.date, m.start_time, m.status,
-            m.status_enum.label, "meetings.show", {"meeting_id": m.id},
+            "meeting",
+            m.id,
+            f"Заседание {m.council.name_genitive}",
+            m.date,
+            m.date,
+            m.start_time,
+            m.status,
+            m.status_enum.label,
+            "meetings.show",
+            {"meeting_id": m.id},
         )  # fmt: skip
         for m in meetings
     ]

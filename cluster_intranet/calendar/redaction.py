@@ -8,6 +8,7 @@ the token part of ``/calendar/feed/<token>/`` before anything is written.
 gunicorn: ``deploy/gunicorn.conf.py`` sets ``logger_class`` to
 :class:`GunicornLogger`, which adds the same filter to its access and error logs.
 """
+
 from __future__ import annotations
 
 import logging

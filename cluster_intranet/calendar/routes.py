@@ -3,6 +3,7 @@
 A feed answers from the cheap state first: an unchanged feed costs the token
 lookup and one aggregate query, and is answered 304 without being built.
 """
+
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for

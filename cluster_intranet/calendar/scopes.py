@@ -3,6 +3,7 @@ of one feed request (:class:`Scope`: the sources its owner may see, the days of 
 window, the links' base, the reminders): everything a feed's bytes depend on besides
 the rows in the database. calendar/feeds.py builds a feed for a scope.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -41,7 +42,9 @@ class Feed:
 
 
 ALL = Feed("all", "Кластер: все события", "Заседания советов, мероприятия медиаплана и сроки поручений.", ALL_SOURCES)
-MEETINGS_FEED = Feed("meetings", "Кластер: заседания советов", "Заседания всех советов кластера.", frozenset({MEETINGS}))
+MEETINGS_FEED = Feed(
+    "meetings", "Кластер: заседания советов", "Заседания всех советов кластера.", frozenset({MEETINGS})
+)
 MEDIA_FEED = Feed("media", "Кластер: медиаплан", "Мероприятия медиаплана кластера.", frozenset({MEDIA}))
 DEADLINES_FEED = Feed(
     "deadlines", "Кластер: сроки поручений", "Сроки исполнения решений — события на весь день.", frozenset({DEADLINES})
@@ -119,7 +122,9 @@ class Scope:
         return ZoneInfo(self.tz)
 
 
-def scope_for(feed: Feed, user: User | None, *, event_alarm=None, deadline_alarm=None, today: date | None = None) -> Scope:
+def scope_for(
+    feed: Feed, user: User | None, *, event_alarm=None, deadline_alarm=None, today: date | None = None
+) -> Scope:
     """The scope of ``feed`` for ``user`` (None: no user, e.g. a benchmark) from the app's settings."""
     config = current_app.config
     today = today or clock.local_today()

@@ -1,5 +1,6 @@
 """Feed tokens and reminder preferences. Functions take the user explicitly,
 flush and never commit: the route commits once."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """The cluster's two councils with plausible members."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

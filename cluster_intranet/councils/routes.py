@@ -13,7 +13,9 @@ from .models import Council, CouncilMember
 def index():
     """The councils to read; one council's members in edit mode on request (``edit``: its id)."""
     return render_template(
-        "councils/index.html", councils=services.councils_with_members(), member_form=MemberForm(),
+        "councils/index.html",
+        councils=services.councils_with_members(),
+        member_form=MemberForm(),
         edit=request.args.get("edit", type=int),
     )
 
@@ -24,8 +26,12 @@ def members(council_id: int):
     council = db.get_or_404(Council, council_id)
     editing = bool(request.args.get("edit"))
     if not wants_fragment():
-        return render_template("councils/index.html", councils=services.councils_with_members(), member_form=MemberForm(),
-                               edit=council.id if editing else None)
+        return render_template(
+            "councils/index.html",
+            councils=services.councils_with_members(),
+            member_form=MemberForm(),
+            edit=council.id if editing else None,
+        )
     return fragment("councils/_members.html", council=council, member_form=MemberForm(), editing=editing)
 
 
@@ -36,8 +42,13 @@ def edit(council_id: int | None = None):
     council = db.get_or_404(Council, council_id) if council_id else Council()
     form = CouncilForm(obj=council if council_id else None)
     return form_page(
-        "councils/edit.html", form, lambda: services.save_council(council, form.data_for(*form.FIELDS), form.version.data),
-        services.CouncilError, then=lambda _: url_for("councils.index"), text="Совет сохранён.", council=council,
+        "councils/edit.html",
+        form,
+        lambda: services.save_council(council, form.data_for(*form.FIELDS), form.version.data),
+        services.CouncilError,
+        then=lambda _: url_for("councils.index"),
+        text="Совет сохранён.",
+        council=council,
     )
 
 
@@ -95,7 +106,10 @@ def remove_member(member_id: int):
     council = member.council
     text = f"Член совета исключён: {member.person.short_name}"
     return apply_change(
-        None, lambda: services.remove_member(member), services.CouncilError, done=lambda _: _members_changed(council, text),
+        None,
+        lambda: services.remove_member(member),
+        services.CouncilError,
+        done=lambda _: _members_changed(council, text),
         back=url_for("councils.index", edit=council.id, _anchor=f"council-{council.id}"),
     )
 
@@ -106,7 +120,13 @@ def _members_changed(council: Council, text: str, category: str = "success", sta
     stay beside the result); without JavaScript a flash and back to the council."""
     if wants_fragment():
         # formdata=None: the add form starts afresh (a plain member), not with the posted role.
-        return fragment("councils/_members.html", status, trigger=notice(text, category), council=council,
-                        member_form=MemberForm(formdata=None), editing=True)
+        return fragment(
+            "councils/_members.html",
+            status,
+            trigger=notice(text, category),
+            council=council,
+            member_form=MemberForm(formdata=None),
+            editing=True,
+        )
     flash(text, category)
     return redirect(url_for("councils.index", edit=council.id, _anchor=f"council-{council.id}"), 303)

@@ -1,4 +1,5 @@
 """Decisions of meetings and the control of their execution."""
+
 from flask import Blueprint
 
 # cli_group=None: `flask remind`, not `flask decisions remind`.

@@ -1,4 +1,5 @@
 """`flask --app wsgi remind`: the daily e-mail digest of assignments (cron or a systemd timer)."""
+
 from __future__ import annotations
 
 import click
@@ -11,8 +12,14 @@ from . import bp, reminders
 
 
 @bp.cli.command("remind")
-@click.option("--days", "within_days", default=7, show_default=True, type=click.IntRange(0, 365),
-              help="Напоминать о сроках, до которых осталось не больше стольких дней.")
+@click.option(
+    "--days",
+    "within_days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(0, 365),
+    help="Напоминать о сроках, до которых осталось не больше стольких дней.",
+)
 @click.option("--dry-run", is_flag=True, help="Только показать, кому ушли бы письма.")
 def remind(within_days: int, dry_run: bool) -> None:
     """Разослать ответственным исполнителям письма о просроченных и близких сроках (не чаще раза в день)."""
@@ -28,6 +35,7 @@ def remind(within_days: int, dry_run: bool) -> None:
 
     # Links point where users reach the intranet, whatever host runs this command.
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
+
         def link(endpoint: str, values: dict) -> str:
             return url_for(endpoint, _external=True, **values)
 

@@ -1,5 +1,6 @@
 """Downloads of the filtered control list: a spreadsheet (.xlsx) and the execution
 report (.docx) of the documents area. Pure functions: decisions in, bytes out."""
+
 from __future__ import annotations
 
 import io
@@ -33,9 +34,18 @@ def filename(filters: queries.Filters, extension: str) -> str:
 
 
 COLUMNS = [  # title, width
-    ("Заседание", 24), ("№", 5), ("Решение (поручение)", 60), ("Ответственные", 28), ("Срок", 12),
-    ("Первоначальный срок", 14), ("Статус", 14), ("Просрочено, дней", 11), ("Дата исполнения", 12),
-    ("Исполнено с опозданием, дней", 14), ("Отчёт об исполнении / причина отмены", 50), ("Ссылка", 30),
+    ("Заседание", 24),
+    ("№", 5),
+    ("Решение (поручение)", 60),
+    ("Ответственные", 28),
+    ("Срок", 12),
+    ("Первоначальный срок", 14),
+    ("Статус", 14),
+    ("Просрочено, дней", 11),
+    ("Дата исполнения", 12),
+    ("Исполнено с опозданием, дней", 14),
+    ("Отчёт об исполнении / причина отмены", 50),
+    ("Ссылка", 30),
 ]
 
 
@@ -54,20 +64,22 @@ def to_xlsx(decisions: list[Decision], today: date) -> io.BytesIO:
     first_deadlines = queries.original_deadlines([d.id for d in decisions])
     for decision in decisions:
         overdue = decision.overdue_days(today)
-        sheet.append([
-            decision.meeting.title,
-            decision.numbered,
-            decision.text,
-            ", ".join(p.short_name for p in decision.responsible_people),
-            decision.deadline,
-            first_deadlines.get(decision.id, decision.deadline),
-            decision.status_enum.label,
-            overdue or None,
-            decision.report_date if decision.status == "done" else None,
-            decision.done_late_days or None,
-            decision.report_text if decision.status != "cancelled" else decision.cancel_reason,
-            decision.report_link or None,
-        ])
+        sheet.append(
+            [
+                decision.meeting.title,
+                decision.numbered,
+                decision.text,
+                ", ".join(p.short_name for p in decision.responsible_people),
+                decision.deadline,
+                first_deadlines.get(decision.id, decision.deadline),
+                decision.status_enum.label,
+                overdue or None,
+                decision.report_date if decision.status == "done" else None,
+                decision.done_late_days or None,
+                decision.report_text if decision.status != "cancelled" else decision.cancel_reason,
+                decision.report_link or None,
+            ]
+        )
         row = sheet.max_row
         for column in (5, 6, 9):
             sheet.cell(row, column).number_format = "DD.MM.YYYY"

@@ -4,6 +4,7 @@ WTForms parses and validates what is posted. The pages render the forms from a l
 ``FormState`` (values and errors) instead: «Мои поручения» shows a form in every row,
 and building a WTForms form per row would cost more than the rest of the page.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -92,4 +93,6 @@ def fresh_status(decision, today: date) -> FormState:
 
 
 def fresh_deadline(decision) -> FormState:
-    return FormState(prefix=deadline_prefix(decision.id), version=decision.version, values={"deadline": "", "reason": ""})
+    return FormState(
+        prefix=deadline_prefix(decision.id), version=decision.version, values={"deadline": "", "reason": ""}
+    )

@@ -3,6 +3,7 @@ written in Python rather than Jinja macros: a list calls them for every row, and
 call costs more than the rest of the row. One place for them, used by every template
 (registered as template globals in routes.py).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,8 +34,10 @@ def deadline(decision: Decision, today: date, inline: bool = False) -> Markup:
     """The deadline; overdue in red with the days late; a late execution noted."""
     if decision.deadline is None:
         if decision.term:
-            return Markup(f'<span class="badge text-bg-info">постоянный контроль</span>'
-                          f'<span class="small text-muted{"" if inline else " d-block"}">срок – {escape(decision.term)}</span>')
+            return Markup(
+                f'<span class="badge text-bg-info">постоянный контроль</span>'
+                f'<span class="small text-muted{"" if inline else " d-block"}">срок – {escape(decision.term)}</span>'
+            )
         return Markup('<span class="text-muted">без срока</span>')
     late = decision.overdue_days(today)
     block = "" if inline else " d-block"
@@ -42,8 +45,10 @@ def deadline(decision: Decision, today: date, inline: bool = False) -> Markup:
     if late:
         parts.append(f' <span class="overdue small text-nowrap{block}">просрочено на {days(late)}</span>')
     if decision.done_late_days:
-        parts.append(f' <span class="small text-warning-emphasis text-nowrap{block}">'
-                     f"исполнено с опозданием на {days(decision.done_late_days)}</span>")
+        parts.append(
+            f' <span class="small text-warning-emphasis text-nowrap{block}">'
+            f"исполнено с опозданием на {days(decision.done_late_days)}</span>"
+        )
     return Markup("".join(parts))
 
 

@@ -7,6 +7,7 @@ order of the protocol. The full form (ГОСТ Р 7.0.97-2016) numbers them with
 agenda item: 1.1, 1.2, 2.1 …; decisions tied to no item come after the items, as one
 more item would (3.1, 3.2 after two items); with no agenda at all, 1, 2, 3.
 """
+
 from __future__ import annotations
 
 from collections import Counter

@@ -4,6 +4,7 @@ filters and sorting, one page of it, the counts per status and the per-person su
 (those two kept by stats.py until the data changes), the home page's counts. Nothing
 here changes data: the changes are in ``services``.
 """
+
 from __future__ import annotations
 
 from dataclasses import astuple, dataclass, field, replace
@@ -55,13 +56,28 @@ def _list_options():
     responsible people joined too: for a page of rows (1–3 people each) one query costs
     less than a second round (selectinload), and the ORM's work is most of a page's."""
     return (
-        load_only(Decision.id, Decision.meeting_id, Decision.number, Decision.label, Decision.text, Decision.deadline, Decision.term,
-                  Decision.status, Decision.report_text, Decision.report_date, Decision.report_link, Decision.version),
-        joinedload(Decision.meeting).load_only(Meeting.id, Meeting.council_id, Meeting.number, Meeting.date)
-        .joinedload(Meeting.council).load_only(Council.id, Council.name),
+        load_only(
+            Decision.id,
+            Decision.meeting_id,
+            Decision.number,
+            Decision.label,
+            Decision.text,
+            Decision.deadline,
+            Decision.term,
+            Decision.status,
+            Decision.report_text,
+            Decision.report_date,
+            Decision.report_link,
+            Decision.version,
+        ),
+        joinedload(Decision.meeting)
+        .load_only(Meeting.id, Meeting.council_id, Meeting.number, Meeting.date)
+        .joinedload(Meeting.council)
+        .load_only(Council.id, Council.name),
         joinedload(Decision.responsibles)
         .load_only(DecisionResponsible.decision_id, DecisionResponsible.person_id, DecisionResponsible.position)
-        .joinedload(DecisionResponsible.person).load_only(Person.id, Person.surname, Person.first_name, Person.patronymic),
+        .joinedload(DecisionResponsible.person)
+        .load_only(Person.id, Person.surname, Person.first_name, Person.patronymic),
     )
 
 
@@ -296,8 +312,14 @@ def status_counts(filters: Filters) -> StatusCounts:
     """Decisions per status and the overdue ones among them, in one GROUP BY query,
     for the filters other than the status (so each status shows its count); kept until
     the data changes (stats.py)."""
-    key = (filters.council_id, filters.meeting_id, filters.person_id, filters.deadline_from, filters.deadline_to,
-           filters.today)
+    key = (
+        filters.council_id,
+        filters.meeting_id,
+        filters.person_id,
+        filters.deadline_from,
+        filters.deadline_to,
+        filters.today,
+    )
     return stats.cached("status_counts", key, lambda: _status_counts(filters))
 
 
@@ -340,10 +362,14 @@ def _person_summary(filters: Filters, limit: int) -> tuple[list[PersonSummary], 
     # Spelled out for NULLs: a decision without a deadline is never late nor overdue.
     done = Decision.status == DONE.value
     late = and_(done, Decision.deadline.is_not(None), Decision.report_date > Decision.deadline)
-    on_time = and_(done, or_(Decision.deadline.is_(None), Decision.report_date.is_(None),
-                             Decision.report_date <= Decision.deadline))
+    on_time = and_(
+        done,
+        or_(Decision.deadline.is_(None), Decision.report_date.is_(None), Decision.report_date <= Decision.deadline),
+    )
     overdue = overdue_condition(filters.today)
-    in_time = and_(Decision.status.in_(ACTIVE_STATUSES), or_(Decision.deadline.is_(None), Decision.deadline >= filters.today))
+    in_time = and_(
+        Decision.status.in_(ACTIVE_STATUSES), or_(Decision.deadline.is_(None), Decision.deadline >= filters.today)
+    )
 
     def count_if(condition):
         return func.sum(case((condition, 1), else_=0))

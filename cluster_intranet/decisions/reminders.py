@@ -7,6 +7,7 @@ mail (mail.py), in one transaction. The CLI command (cli.py) then sends the queu
 message is claimed and marked sent in transactions of their own, so a failure halfway
 never makes anyone get the same digest twice.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -68,11 +69,13 @@ def pending_digests(today: date, within_days: int) -> tuple[list[Digest], list[P
         if not person.email.strip():
             without_email.append(person)
             continue
-        digests.append(Digest(
-            person=person,
-            overdue=[d for d in decisions if d.deadline < today],
-            due_soon=[d for d in decisions if d.deadline >= today],
-        ))
+        digests.append(
+            Digest(
+                person=person,
+                overdue=[d for d in decisions if d.deadline < today],
+                due_soon=[d for d in decisions if d.deadline >= today],
+            )
+        )
     return digests, without_email
 
 
@@ -97,24 +100,35 @@ def build_message(digest: Digest, today: date, within_days: int, link: Callable[
         lines.extend(["", f"{title} ({len(decisions)}):"])
         for number, decision in enumerate(decisions, start=1):
             late = decision.overdue_days(today)
-            when = f"просрочено на {days(late)}" if late else (
-                "срок сегодня" if decision.deadline == today else f"осталось {days((decision.deadline - today).days)}")
-            lines.extend([
-                f"{number}. {decision.text}",
-                f"   {decision.meeting.title}, решение № {decision.numbered}. "
-                f"Срок: {short_date(decision.deadline)} — {when}. Статус: {decision.status_enum.label}.",
-                f"   {link('decisions.show', {'decision_id': decision.id})}",
-            ])
+            when = (
+                f"просрочено на {days(late)}"
+                if late
+                else (
+                    "срок сегодня"
+                    if decision.deadline == today
+                    else f"осталось {days((decision.deadline - today).days)}"
+                )
+            )
+            lines.extend(
+                [
+                    f"{number}. {decision.text}",
+                    f"   {decision.meeting.title}, решение № {decision.numbered}. "
+                    f"Срок: {short_date(decision.deadline)} — {when}. Статус: {decision.status_enum.label}.",
+                    f"   {link('decisions.show', {'decision_id': decision.id})}",
+                ]
+            )
 
     section("Просрочены", digest.overdue)
     section(f"Срок в ближайшие {days(within_days)}", digest.due_soon)
-    lines.extend([
-        "",
-        "Отметить исполнение и написать отчёт можно на странице поручения или в разделе «Мои поручения»:",
-        link("decisions.my", {}),
-        "",
-        "Письмо отправлено автоматически, отвечать на него не нужно.",
-    ])
+    lines.extend(
+        [
+            "",
+            "Отметить исполнение и написать отчёт можно на странице поручения или в разделе «Мои поручения»:",
+            link("decisions.my", {}),
+            "",
+            "Письмо отправлено автоматически, отвечать на него не нужно.",
+        ]
+    )
 
     message = mail.new_message()
     message["Subject"] = "Поручения: " + ", ".join(parts)
@@ -130,10 +144,15 @@ def build_message(digest: Digest, today: date, within_days: int, link: Callable[
 def record_digest(digest: Digest, today: date, message: EmailMessage) -> mail.OutgoingMessage | None:
     """Marks today's digest of the person due no more (the unique (person, day) refuses a
     second) and queues its message; flushes, the caller commits both together."""
-    db.session.add(ReminderDigest(
-        person_id=digest.person.id, sent_on=today, sent_at=clock.utcnow(),
-        email=digest.person.email.strip(), decision_count=digest.count,
-    ))
+    db.session.add(
+        ReminderDigest(
+            person_id=digest.person.id,
+            sent_on=today,
+            sent_at=clock.utcnow(),
+            email=digest.person.email.strip(),
+            decision_count=digest.count,
+        )
+    )
     db.session.flush()
     return mail.queue(message, key=f"digest:{digest.person.id}:{today.isoformat()}", kind="digest",
                       person_id=digest.person.id)  # fmt: skip
@@ -142,5 +161,7 @@ def record_digest(digest: Digest, today: date, message: EmailMessage) -> mail.Ou
 def forget_digest(person_id: int, today: date) -> None:
     """The digest's address was refused: the person is due one again (once the directory
     has a working address)."""
-    db.session.execute(delete(ReminderDigest).where(ReminderDigest.person_id == person_id, ReminderDigest.sent_on == today))
+    db.session.execute(
+        delete(ReminderDigest).where(ReminderDigest.person_id == person_id, ReminderDigest.sent_on == today)
+    )
     db.session.flush()

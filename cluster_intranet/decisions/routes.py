@@ -5,6 +5,7 @@ A change (status, report, deadline) is posted by a form that works without
 JavaScript (POST → 303 back); with HTMX the same route answers the changed region:
 a row of «Мои поручения» (``view=row``) or the decision's panel on its page.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,10 +63,20 @@ def control_helpers() -> dict:
 COMMENTED = {
     "open": ("cancelled", "Отменить поручение", "Причина отмены", "Отменить поручение", "btn-outline-danger"),
     "in_progress": ("cancelled", "Отменить поручение", "Причина отмены", "Отменить поручение", "btn-outline-danger"),
-    "done": ("in_progress", "Вернуть в работу", "Почему поручение возвращается в работу", "Вернуть в работу",
-             "btn-outline-warning"),
-    "cancelled": ("open", "Восстановить поручение", "Почему поручение восстанавливается", "Восстановить",
-                  "btn-outline-secondary"),
+    "done": (
+        "in_progress",
+        "Вернуть в работу",
+        "Почему поручение возвращается в работу",
+        "Вернуть в работу",
+        "btn-outline-warning",
+    ),
+    "cancelled": (
+        "open",
+        "Восстановить поручение",
+        "Почему поручение восстанавливается",
+        "Восстановить",
+        "btn-outline-secondary",
+    ),
 }
 
 
@@ -104,7 +115,12 @@ def _filter_context(filters: queries.Filters, rows: list[Decision]) -> dict:
     if filters.person_id:
         people = (r.person for d in rows for r in d.responsibles if r.person_id == filters.person_id)
         person = next(people, None) or db.session.get(Person, filters.person_id)
-    return {"filters": filters, "councils": queries.council_choices(), "chosen_meeting": meeting, "chosen_person": person}
+    return {
+        "filters": filters,
+        "councils": queries.council_choices(),
+        "chosen_meeting": meeting,
+        "chosen_person": person,
+    }
 
 
 @bp.get("/")
@@ -113,12 +129,20 @@ def index():
     filters = _filters()
     counts = queries.status_counts(filters)
     page = queries.ControlPagination(
-        page=max(page_number(), 1), per_page=current_app.config["PER_PAGE"], max_per_page=200, error_out=False,
-        filters=filters, total=counts.matching(filters),
+        page=max(page_number(), 1),
+        per_page=current_app.config["PER_PAGE"],
+        max_per_page=200,
+        error_out=False,
+        filters=filters,
+        total=counts.matching(filters),
     )
     return page_or_fragment(
-        "decisions/index.html", "decisions/_results.html",
-        page=page, counts=counts, today=filters.today, statuses=DecisionStatus,
+        "decisions/index.html",
+        "decisions/_results.html",
+        page=page,
+        counts=counts,
+        today=filters.today,
+        statuses=DecisionStatus,
         **_filter_context(filters, page.items),
     )
 
@@ -130,8 +154,13 @@ def summary():
     counts = queries.status_counts(filters)
     people, people_total = queries.person_summary(filters)
     return page_or_fragment(
-        "decisions/summary.html", "decisions/_summary.html",
-        people=people, people_total=people_total, counts=counts, today=filters.today, statuses=DecisionStatus,
+        "decisions/summary.html",
+        "decisions/_summary.html",
+        people=people,
+        people_total=people_total,
+        counts=counts,
+        today=filters.today,
+        statuses=DecisionStatus,
         **_filter_context(filters, []),
     )
 
@@ -178,8 +207,12 @@ def my():
             abort(404)
         start = (page - 1) * MY_PAGE
         rows = queries.decision_rows(ids[group][start : start + MY_PAGE])
-        response = fragment("decisions/_my_group.html", group=_my_group(group, ids[group], rows, page, asked),
-                            today=today, row_states={})
+        response = fragment(
+            "decisions/_my_group.html",
+            group=_my_group(group, ids[group], rows, page, asked),
+            today=today,
+            row_states={},
+        )
         response.vary.add("HX-Request")
         return response
     pages = dict.fromkeys(MY_OPEN, 1)
@@ -187,12 +220,21 @@ def my():
         pages[group] = max(pages.get(group, 0), page)
     shown = {key: ids[key][: pages.get(key, 0) * MY_PAGE] for key in ids}
     loaded = {d.id: d for d in queries.decision_rows([i for key_ids in shown.values() for i in key_ids])}
-    groups = [_my_group(key, ids[key], [loaded[i] for i in shown[key] if i in loaded], pages.get(key, 0), asked)
-              for key in MY_TITLES if person]
-    response = make_response(render_template(
-        "decisions/my.html", person=person, groups=groups, today=today, own=person is None or person.id == current_user.person_id,
-        row_states={},
-    ))
+    groups = [
+        _my_group(key, ids[key], [loaded[i] for i in shown[key] if i in loaded], pages.get(key, 0), asked)
+        for key in MY_TITLES
+        if person
+    ]
+    response = make_response(
+        render_template(
+            "decisions/my.html",
+            person=person,
+            groups=groups,
+            today=today,
+            own=person is None or person.id == current_user.person_id,
+            row_states={},
+        )
+    )
     response.vary.add("HX-Request")
     return response
 
@@ -232,7 +274,6 @@ def row(decision_id: int):
     decision = _decision_or_404(decision_id)
     open_form = request.args.get("form") if request.args.get("form") in ("report", "comment") else None
     return fragment("decisions/_my_row.html", **_detail_context(decision), row_states={}, open_form=open_form)
-
 
 
 def _detail_context(decision: Decision, status: FormState | None = None, deadline: FormState | None = None) -> dict:
@@ -306,7 +347,12 @@ def _apply(decision: Decision, form, change, done: str):
         return _answer(decision.id, view, done=done)
 
     return apply_change(
-        form, checked_change, (services.DecisionError, StaleDataError), done=changed, invalid=invalid, back=refused,
+        form,
+        checked_change,
+        (services.DecisionError, StaleDataError),
+        done=changed,
+        invalid=invalid,
+        back=refused,
     )
 
 
@@ -329,8 +375,9 @@ def move_deadline(decision_id: int):
     form = DeadlineForm(prefix=deadline_prefix(decision.id))
 
     def change():
-        services.move_deadline(decision, current_user, form.deadline.data, form.reason.data or "",
-                               version=form.version.data)
+        services.move_deadline(
+            decision, current_user, form.deadline.data, form.reason.data or "", version=form.version.data
+        )
 
     return _apply(decision, form, change, "Срок перенесён.")
 
@@ -345,7 +392,8 @@ def export_xlsx():
     if decisions is None:
         return _too_many()
     return attachment(
-        exports.to_xlsx(decisions, filters.today).getvalue(), exports.filename(filters, "xlsx"),
+        exports.to_xlsx(decisions, filters.today).getvalue(),
+        exports.filename(filters, "xlsx"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -357,7 +405,8 @@ def export_docx():
     if decisions is None:
         return _too_many()
     return attachment(
-        exports.to_docx(decisions, filters).getvalue(), exports.filename(filters, "docx"),
+        exports.to_docx(decisions, filters).getvalue(),
+        exports.filename(filters, "docx"),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
 

@@ -7,6 +7,7 @@ the protocol is approved. Functions take the acting user explicitly, flush and n
 commit: the route or the CLI commits once. What the pages read (one decision, the
 lists, the control list's counts and summary) is in ``queries``.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -84,7 +85,8 @@ def next_statuses(user: User, decision: Decision) -> list[DecisionStatus]:
         return []
     current = decision.status_enum
     return [
-        status for status in TRANSITIONS[current]
+        status
+        for status in TRANSITIONS[current]
         if can_manage(user) or not ({status, (current, status)} & MANAGER_ONLY)
     ]
 
@@ -157,8 +159,14 @@ def change_status(
 
     if current == DONE and new == DONE:
         _check_report(decision, report_text, report_date, report_link)
-        event = _record(decision, user, DecisionEventKind.REPORT, from_status=DONE.value, to_status=DONE.value,
-                        comment=_report_summary(report_text, report_date, report_link))
+        event = _record(
+            decision,
+            user,
+            DecisionEventKind.REPORT,
+            from_status=DONE.value,
+            to_status=DONE.value,
+            comment=_report_summary(report_text, report_date, report_link),
+        )
         _set_report(decision, report_text, report_date, report_link)
         db.session.flush()
         return event
@@ -179,8 +187,9 @@ def change_status(
             raise DecisionError("Объясните, почему поручение возвращается.", "comment")
         if current == CANCELLED:
             decision.cancel_reason = ""
-    event = _record(decision, user, DecisionEventKind.STATUS, from_status=current.value, to_status=new.value,
-                    comment=comment)
+    event = _record(
+        decision, user, DecisionEventKind.STATUS, from_status=current.value, to_status=new.value, comment=comment
+    )
     decision.status = new.value
     db.session.flush()
     return event
@@ -226,8 +235,14 @@ def move_deadline(
         raise DecisionError(f"Срок раньше даты заседания ({short_date(decision.meeting.date)}).", "deadline")
     if not reason:
         raise DecisionError("Укажите причину переноса срока.", "reason")
-    event = _record(decision, user, DecisionEventKind.DEADLINE, old_deadline=decision.deadline,
-                    new_deadline=new_deadline, comment=reason)
+    event = _record(
+        decision,
+        user,
+        DecisionEventKind.DEADLINE,
+        old_deadline=decision.deadline,
+        new_deadline=new_deadline,
+        comment=reason,
+    )
     decision.deadline = new_deadline
     db.session.flush()
     return event

@@ -14,6 +14,7 @@ the stamp first — one tiny query — and reuses what this process computed for
 stamp, arguments and day. A stamp is random, not a counter, so a database emptied and
 refilled (the tests) never meets an old stamp again.
 """
+
 from __future__ import annotations
 
 import secrets

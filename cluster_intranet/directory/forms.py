@@ -7,8 +7,7 @@ from .models import OrganizationKind
 
 class OrganizationForm(Form):
     short_name = StringField("Краткое наименование", validators=required(300))
-    name_genitive = StringField("Краткое наименование в родительном падеже («консультант …»)",
-                                validators=optional(300))
+    name_genitive = StringField("Краткое наименование в родительном падеже («консультант …»)", validators=optional(300))
     full_name = StringField("Полное наименование", validators=optional(1000))
     kind = SelectField("Вид", choices=options(OrganizationKind.choices()))
     version = version_field()
@@ -45,8 +44,9 @@ class NewPersonForm(Form):
     organization_id = SelectField("Организация", coerce=id_or_none, validators=[Optional()])
     new_organization = StringField("или новая: краткое наименование", validators=optional(300))
     new_organization_full = StringField("Полное наименование новой организации", validators=optional(1000))
-    new_organization_kind = SelectField("Вид новой организации", choices=options(OrganizationKind.choices()),
-                                        default=OrganizationKind.COLLEGE.value)
+    new_organization_kind = SelectField(
+        "Вид новой организации", choices=options(OrganizationKind.choices()), default=OrganizationKind.COLLEGE.value
+    )
     position = StringField("Должность", validators=optional(500))
 
     PERSON_FIELDS = ("surname", "first_name", "patronymic", "position")
@@ -58,5 +58,8 @@ class NewPersonForm(Form):
     def new_organization_data(self) -> dict | None:
         if not self.new_organization.data:
             return None
-        return {"short_name": self.new_organization.data, "full_name": self.new_organization_full.data or "",
-                "kind": self.new_organization_kind.data}
+        return {
+            "short_name": self.new_organization.data,
+            "full_name": self.new_organization_full.data or "",
+            "kind": self.new_organization_kind.data,
+        }

@@ -28,8 +28,11 @@ class Organization(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     short_name: Mapped[str] = mapped_column(String(300), unique=True)
     # «консультант Департамента …»: attendees are written position + organisation. Proposed
     # when a row is inserted without one (services.save_organization for the forms).
-    name_genitive: Mapped[str] = mapped_column(String(300), default=lambda context: organization_genitive(
-        context.get_current_parameters()["short_name"]), server_default="")
+    name_genitive: Mapped[str] = mapped_column(
+        String(300),
+        default=lambda context: organization_genitive(context.get_current_parameters()["short_name"]),
+        server_default="",
+    )
     full_name: Mapped[str] = mapped_column(String(1000), default="")
     kind: Mapped[str] = mapped_column(String(30), default=OrganizationKind.COLLEGE.value)
     website: Mapped[str] = mapped_column(String(500), default="")

@@ -3,6 +3,7 @@
 Each list answers the whole page, or for HTMX just its results; a row is edited in
 place: the edit button swaps the row for a form row, saving swaps it back.
 """
+
 from flask import render_template, request, url_for
 from flask_login import current_user
 
@@ -18,10 +19,20 @@ from .models import Organization, Person
 
 # What differs between the two kinds of entry; the views below are shared.
 KINDS = {
-    "organizations": dict(model=Organization, form=OrganizationForm, save=services.save_organization,
-                          added="Организация «{}» добавлена.", deleted="Организация «{}» удалена."),
-    "people": dict(model=Person, form=PersonForm, save=services.save_person,
-                   added="Сотрудник «{}» добавлен.", deleted="Сотрудник «{}» удалён."),
+    "organizations": dict(
+        model=Organization,
+        form=OrganizationForm,
+        save=services.save_organization,
+        added="Организация «{}» добавлена.",
+        deleted="Организация «{}» удалена.",
+    ),
+    "people": dict(
+        model=Person,
+        form=PersonForm,
+        save=services.save_person,
+        added="Сотрудник «{}» добавлен.",
+        deleted="Сотрудник «{}» удалён.",
+    ),
 }
 
 
@@ -47,9 +58,7 @@ def people():
     organization_id = request.args.get("organization", type=db_int)
     page = paginate(*services.people_list(q, organization_id), count_limit=search_count_limit(q))
     page.items = services.people_by_ids(page.items)  # one page of ids from the index, then their rows
-    return page_or_fragment(
-        "directory/people.html", "directory/_people_results.html", page=page, q=q, kind="people"
-    )
+    return page_or_fragment("directory/people.html", "directory/_people_results.html", page=page, q=q, kind="people")
 
 
 @bp.get("/people/suggest")
@@ -57,7 +66,9 @@ def suggest_people():
     """Suggestions for pickers that find a person by part of the name."""
     q = request.args.get("q", "")
     offer_new = bool(request.args.get("new")) and current_user.has_role(*EDIT_DIRECTORY)
-    return render_template("directory/_person_suggestions.html", people=services.search_people(q), q=q, offer_new=offer_new)
+    return render_template(
+        "directory/_person_suggestions.html", people=services.search_people(q), q=q, offer_new=offer_new
+    )
 
 
 @bp.route("/people/new-in-place", methods=["GET", "POST"])
@@ -117,7 +128,10 @@ def create(kind: str):
     if not form.validate_on_submit():
         return _form_response(kind, form, None, 422)
     return apply_change(
-        None, lambda: KINDS[kind]["save"](entry, form.data_for(*form.FIELDS)), services.DirectoryError, done=added,
+        None,
+        lambda: KINDS[kind]["save"](entry, form.data_for(*form.FIELDS)),
+        services.DirectoryError,
+        done=added,
         back=refused,
     )
 
@@ -166,7 +180,11 @@ def delete(kind: str, entry_id: int):
         return after_change(url_for(f"directory.{kind}"), deleted)
 
     return apply_change(
-        None, lambda: services.delete_entry(entry), services.DirectoryError, done=deleted, back=url_for(f"directory.{kind}"),
+        None,
+        lambda: services.delete_entry(entry),
+        services.DirectoryError,
+        done=deleted,
+        back=url_for(f"directory.{kind}"),
     )
 
 

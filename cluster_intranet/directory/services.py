@@ -1,4 +1,5 @@
 """The directory of participants and people: queries and changes."""
+
 from __future__ import annotations
 
 import re
@@ -163,9 +164,13 @@ def delete_entry(entry: Organization | Person) -> None:
     reason = deletion_refusal(entry, what)
     if reason:
         raise DirectoryError(reason)
-    account = db.session.scalar(select(User.email).where(User.person_id == entry.id)) if isinstance(entry, Person) else None
+    account = (
+        db.session.scalar(select(User.email).where(User.person_id == entry.id)) if isinstance(entry, Person) else None
+    )
     if account:
-        raise DirectoryError(f"Нельзя удалить сотрудника: с ним связана учётная запись {account}. "
-                             "Сначала отвяжите её в разделе «Пользователи».")
+        raise DirectoryError(
+            f"Нельзя удалить сотрудника: с ним связана учётная запись {account}. "
+            "Сначала отвяжите её в разделе «Пользователи»."
+        )
     db.session.delete(entry)
     db.session.flush()

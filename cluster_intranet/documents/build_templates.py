@@ -245,7 +245,9 @@ def _protocol_header(doc, kind: str, *, number_on_date_line: bool = True) -> Non
     centered(doc, kind, bold=True, before=SECTION_GAP)
     centered(doc, "заседания {{ meeting.council.name_genitive }}")
     if number_on_date_line:
-        line = para(doc, "{{ meeting.date|ru_date }}\t№ {{ meeting.number }}", align=LEFT, indent=False, before=SECTION_GAP)
+        line = para(
+            doc, "{{ meeting.date|ru_date }}\t№ {{ meeting.number }}", align=LEFT, indent=False, before=SECTION_GAP
+        )
         line.paragraph_format.tab_stops.add_tab_stop(text_width(doc), WD_TAB_ALIGNMENT.RIGHT)
     else:
         para(doc, "{{ meeting.date|ru_date }}", align=LEFT, indent=False, before=SECTION_GAP)
@@ -311,14 +313,21 @@ def protocol_full() -> Document:
         doc,
         "Время проведения: {{ meeting.start_time|ru_time }}"
         "{% if meeting.end_time %} – {{ meeting.end_time|ru_time }}{% endif %}",
-        indent=False, align=LEFT,
+        indent=False,
+        align=LEFT,
     )
     tag(doc, "endif")
 
     _chair_and_secretary(doc)
 
     tag(doc, "if attendees_as_count")
-    para(doc, "Присутствовали: {{ attendees_total }} чел. (список прилагается)", before=SECTION_GAP, indent=False, align=LEFT)
+    para(
+        doc,
+        "Присутствовали: {{ attendees_total }} чел. (список прилагается)",
+        before=SECTION_GAP,
+        indent=False,
+        align=LEFT,
+    )
     tag(doc, "else")
     person_list(doc, "Присутствовали очно:", "attendees_in_person")
     person_list(doc, "Онлайн подключение:", "attendees_online")
@@ -386,11 +395,21 @@ def extract() -> Document:
 REPORT_COLUMNS = [
     ("№ п/п", Mm(11), "{{ loop.index }}", CENTER),
     ("Решение", Mm(64), "{{ r.text }}", LEFT),
-    ("Заседание (протокол)", Mm(30), "№ {{ r.meeting_number }} от {{ r.meeting_date|deadline }}, п. {{ r.label }}", CENTER),
+    (
+        "Заседание (протокол)",
+        Mm(30),
+        "№ {{ r.meeting_number }} от {{ r.meeting_date|deadline }}, п. {{ r.label }}",
+        CENTER,
+    ),
     ("Ответственный", Mm(37), "{{ r.responsible|names }}", LEFT),
     ("Срок", Mm(24), "{% if r.deadline %}{{ r.deadline|deadline }}{% else %}{{ r.term }}{% endif %}", CENTER),
     ("Статус", Mm(28), "{{ r.status_label }}", CENTER),
-    ("Отчёт об исполнении / дата", Mm(37), "{{ r.report_text }}{% if r.done_on %} ({{ r.done_on|deadline }}){% endif %}", LEFT),
+    (
+        "Отчёт об исполнении / дата",
+        Mm(37),
+        "{{ r.report_text }}{% if r.done_on %} ({{ r.done_on|deadline }}){% endif %}",
+        LEFT,
+    ),
     ("Просрочка, дней", Mm(26), "{{ r.overdue_days or '' }}", CENTER),
 ]
 

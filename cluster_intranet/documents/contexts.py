@@ -9,6 +9,7 @@ Other areas that render documents may call these functions; in particular the
 decisions area calls ``decisions_report_context`` with any list of decisions it
 has filtered.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,7 +53,7 @@ def settlement(city: str | None) -> str:
         return ""
     match = _SETTLEMENT.match(city)
     if match:
-        return f"{match.group(1)}. {city[match.end():]}"
+        return f"{match.group(1)}. {city[match.end() :]}"
     return f"г. {city}"
 
 
@@ -127,8 +128,15 @@ def complete_protocol(data: dict, *, list_threshold: int | None = None, council_
             data[role]["position"] = data[role]["position"].strip()
         else:
             data[role] = None
-    for key in ("attendees_in_person", "attendees_online", "invited", "agenda", "decisions", "decisions_without_item",
-                "appendices"):
+    for key in (
+        "attendees_in_person",
+        "attendees_online",
+        "invited",
+        "agenda",
+        "decisions",
+        "decisions_without_item",
+        "appendices",
+    ):
         data[key] = data.get(key) or []
     # Versions approved before votes belonged to items (and «единогласно») lack these keys,
     # and those approved before the numbering was one their decisions' labels.
@@ -139,7 +147,11 @@ def complete_protocol(data: dict, *, list_threshold: int | None = None, council_
     if any("label" not in d for d in flat):
         labels = decision_labels(council_form, [d.get("item_number") for d in flat], len(data["agenda"]))
         by_number = {d["number"]: label for d, label in zip(flat, labels)}
-    for decision in [*flat, *data["decisions_without_item"], *(d for item in data["agenda"] for d in item["decisions"])]:
+    for decision in [
+        *flat,
+        *data["decisions_without_item"],
+        *(d for item in data["agenda"] for d in item["decisions"]),
+    ]:
         decision.setdefault("item_votes", None)
         decision.setdefault("term", "")
         if "label" not in decision:
@@ -157,8 +169,13 @@ def complete_protocol(data: dict, *, list_threshold: int | None = None, council_
 
 
 def extract_context(
-    meeting: Meeting, decision_ids: Iterable[int], certified_by: User, *, item_ids: Iterable[int] = (),
-    signer: Person | None = None, today: dt.date | None = None,
+    meeting: Meeting,
+    decision_ids: Iterable[int],
+    certified_by: User,
+    *,
+    item_ids: Iterable[int] = (),
+    signer: Person | None = None,
+    today: dt.date | None = None,
 ) -> dict:
     """«Выписка из протокола»: the protocol's header, the chosen agenda items whole (their
     СЛУШАЛИ and every decision) and the chosen single decisions (with their item's
@@ -195,8 +212,13 @@ def default_signer(meeting: Meeting, user: User) -> Person | None:
 def signer_choices(meeting: Meeting, user: User) -> list[Person]:
     """Whom the extract form offers to certify it: the default first, then the meeting's
     secretary and chair, the council's members and the user's own person."""
-    people = [default_signer(meeting, user), meeting.secretary, meeting.chair,
-              *(m.person for m in meeting.council.members), user.person]
+    people = [
+        default_signer(meeting, user),
+        meeting.secretary,
+        meeting.chair,
+        *(m.person for m in meeting.council.members),
+        user.person,
+    ]
     return list({p.id: p for p in people if p is not None}.values())
 
 
@@ -378,7 +400,9 @@ def demo_protocol_context() -> dict:
                 "speaker": "Пояркова О.Н.",
                 "text": "Процедурные вопросы согласования основных образовательных программ СПО "
                 "со стороны предприятий-работодателей;",
-                "speakers": [{"name": "Пояркова О.Н.", "summary": "о порядке согласования программ СПО с работодателями."}],
+                "speakers": [
+                    {"name": "Пояркова О.Н.", "summary": "о порядке согласования программ СПО с работодателями."}
+                ],
                 "discussion": [{"name": "Елисеев В.А.", "summary": "предложил проводить экспертные сессии."}],
                 "decisions": [decisions[0]],
                 "votes": {"for": 11, "against": 0, "abstained": 0, "unanimous": True},
@@ -396,8 +420,12 @@ def demo_protocol_context() -> dict:
         "decisions": decisions,
         "decisions_without_item": [decisions[2]],
         "appendices": [
-            {"number": 1, "title": "Порядок согласования образовательных программ с работодателями",
-             "filename": "Порядок согласования.docx", "item_number": 1},
+            {
+                "number": 1,
+                "title": "Порядок согласования образовательных программ с работодателями",
+                "filename": "Порядок согласования.docx",
+                "item_number": 1,
+            },
         ],
     }
 

@@ -6,6 +6,7 @@ expertise (expertise/document_templates.py).
 A template module lists its templates as ``{filename: function returning a Document}``
 and writes them with ``write_templates``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -303,7 +304,6 @@ def signature_line(row, who: str, name: str, *, line: str = "", room=SIGNATURE_R
         cell.paragraphs[0].paragraph_format.keep_with_next = True
         if room is not None:
             cell.paragraphs[0].paragraph_format.space_before = room
-
 
 
 def save_reproducibly(document, path: Path) -> None:

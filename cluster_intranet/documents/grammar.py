@@ -42,15 +42,25 @@ _GENDERS = {"masc": "masc", "m": "masc", "м": "masc", "femn": "femn", "f": "fem
 # Model surnames for suffixes the dictionary may not know, longest suffix first.
 _MODELS = {
     "masc": [
-        ("ский", "достоевский"), ("цкий", "троцкий"), ("ской", "толстой"),
-        ("цкой", "толстой"), ("ой", "толстой"),
-        ("ёв", "королёв"), ("ев", "беляев"), ("ов", "иванов"),
-        ("ин", "пушкин"), ("ын", "птицын"),
+        ("ский", "достоевский"),
+        ("цкий", "троцкий"),
+        ("ской", "толстой"),
+        ("цкой", "толстой"),
+        ("ой", "толстой"),
+        ("ёв", "королёв"),
+        ("ев", "беляев"),
+        ("ов", "иванов"),
+        ("ин", "пушкин"),
+        ("ын", "птицын"),
     ],
     "femn": [
-        ("ская", "достоевская"), ("цкая", "троцкая"),
-        ("ёва", "королёва"), ("ева", "беляева"), ("ова", "иванова"),
-        ("ина", "пушкина"), ("ына", "птицына"),
+        ("ская", "достоевская"),
+        ("цкая", "троцкая"),
+        ("ёва", "королёва"),
+        ("ева", "беляева"),
+        ("ова", "иванова"),
+        ("ина", "пушкина"),
+        ("ына", "птицына"),
     ],
 }
 # Typical Russian surname suffixes tell the gender when only initials are given.
@@ -90,10 +100,7 @@ def _is_patronymic(word: str) -> bool:
 
 
 def _name_parses(word: str, grammeme: str):
-    return [
-        p for p in morph().parse(word)
-        if grammeme in p.tag and p.tag.case == "nomn" and p.tag.number != "plur"
-    ]
+    return [p for p in morph().parse(word) if grammeme in p.tag and p.tag.case == "nomn" and p.tag.number != "plur"]
 
 
 def _gender_of_surname(surname: str) -> str:
@@ -144,7 +151,7 @@ def _inflect_by_analogy(lower: str, case: str, gender: str) -> str | None:
             if form is None:
                 continue
             stem = model[: -len(suffix)]
-            return lower[: -len(suffix)] + form.word[len(stem):]
+            return lower[: -len(suffix)] + form.word[len(stem) :]
     return None
 
 

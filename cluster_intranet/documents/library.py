@@ -3,6 +3,7 @@
 Default templates ship in default_templates/; a secretary may upload a
 replacement per kind (stored in the database), and the active one wins.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,7 +45,9 @@ def active_template(kind: str) -> bytes:
 
 
 def active_upload(kind: str) -> DocumentTemplate | None:
-    stmt = select(DocumentTemplate).where(DocumentTemplate.kind == kind, DocumentTemplate.is_active).options(
-        undefer(DocumentTemplate.content)
+    stmt = (
+        select(DocumentTemplate)
+        .where(DocumentTemplate.kind == kind, DocumentTemplate.is_active)
+        .options(undefer(DocumentTemplate.content))
     )
     return db.session.scalar(stmt)

@@ -14,6 +14,7 @@ conversion longer than the timeout kills it (the next one starts a new one) and 
 pdf.py's error. When the server cannot be started (no ``uno``, no unoserver, LibreOffice
 missing) the conversion runs cold, and the warm start is tried again a minute later.
 """
+
 from __future__ import annotations
 
 import atexit

@@ -23,7 +23,12 @@ def soffice_path(configured: str | None = None) -> str | None:
 
 
 def convert(
-    docx_bytes: bytes, convert_to: str, extension: str, timeout: float, soffice_setting: str | None, source_suffix: str = ".docx"
+    docx_bytes: bytes,
+    convert_to: str,
+    extension: str,
+    timeout: float,
+    soffice_setting: str | None,
+    source_suffix: str = ".docx",
 ) -> bytes:
     """``docx_bytes`` (a file of ``source_suffix``) converted by LibreOffice headless with
     its ``--convert-to`` filter ``convert_to``, the result read from ``*.extension``."""
@@ -41,10 +46,16 @@ def convert(
         command = [
             soffice,
             f"-env:UserInstallation={profile.as_uri()}",
-            "--headless", "--invisible", "--nologo", "--nodefault",
-            "--norestore", "--nolockcheck",
-            "--convert-to", convert_to,
-            "--outdir", str(workdir),
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--nodefault",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            convert_to,
+            "--outdir",
+            str(workdir),
             str(source),
         ]
         # A session of its own, so that on a timeout the whole process group
@@ -60,16 +71,11 @@ def convert(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            raise ConversionError(
-                f"LibreOffice не успел преобразовать документ за {timeout:g} с."
-            ) from None
+            raise ConversionError(f"LibreOffice не успел преобразовать документ за {timeout:g} с.") from None
         result = workdir / f"source.{extension}"
         if process.returncode != 0 or not result.exists():
             detail = stderr.decode("utf-8", "replace").strip()[-500:]
-            raise ConversionError(
-                "LibreOffice не смог преобразовать документ"
-                + (f": {detail}" if detail else ".")
-            )
+            raise ConversionError("LibreOffice не смог преобразовать документ" + (f": {detail}" if detail else "."))
         return result.read_bytes()
 
 

@@ -1,5 +1,6 @@
 """The reference page of a document kind: every variable and loop a template may use,
 with its demo value. Generated from the demo context, so it never drifts from it."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -198,10 +198,7 @@ def _check_package(template_bytes: bytes) -> None:
             "в формате «Документ Word (*.docx)» и загрузите его снова."
         ) from None
     if not any(m.filename == "word/document.xml" for m in members):
-        raise TemplateError(
-            "В файле нет основного текста документа Word (word/document.xml): "
-            "это не документ .docx."
-        )
+        raise TemplateError("В файле нет основного текста документа Word (word/document.xml): это не документ .docx.")
     # The sizes in the zip directory bound what unpacking can produce: zipfile stops
     # at the declared size and fails on a mismatch, so a zip bomb is caught here.
     unpacked = sum(m.file_size for m in members)
@@ -218,13 +215,12 @@ def _open(template_bytes: bytes) -> DocxTemplate:
     try:
         template.init_docx()
     except Exception as exc:  # python-docx raises many kinds on a broken package
-        raise TemplateError(
-            "Не удалось открыть документ Word: файл повреждён или это не .docx."
-        ) from exc
+        raise TemplateError("Не удалось открыть документ Word: файл повреждён или это не .docx.") from exc
     return template
 
 
 # --- error messages --------------------------------------------------------------
+
 
 def _end_tag(jinja_list: str) -> str:
     """«'elif' or 'else' or 'endif'» → «{% endif %}» (the tag that closes the block)."""
@@ -234,31 +230,29 @@ def _end_tag(jinja_list: str) -> str:
 
 
 _MESSAGES = [
-    (r"unexpected end of template.*?looking for the following tags: (.+?)\.",
-     lambda m: f"блок не закрыт: не хватает тега {_end_tag(m.group(1))}"),
-    (r"unknown tag '(\w+)'. You probably made a nesting mistake.*?looking for (.+?)\.",
-     lambda m: f"теги вложены неправильно: до «{m.group(1)}» нужно закрыть "
-               f"внутренний блок тегом {_end_tag(m.group(2))}"),
-    (r"unknown tag '(\w+)'.*?looking for the following tags: (.+?)\.",
-     lambda m: f"неизвестный тег «{m.group(1)}», ожидался {_end_tag(m.group(2))}"),
-    (r"unknown tag '(\w+)'",
-     lambda m: f"неизвестный тег «{m.group(1)}»"),
-    (r"unexpected end of template",
-     lambda m: "шаблон закончился посреди тега или блока"),
-    (r"unexpected 'end of print statement'",
-     lambda m: "выражение в {{ … }} не закончено"),
-    (r"expected token '([^']+)', got '([^']+)'",
-     lambda m: f"ожидалось «{m.group(1)}», а написано «{m.group(2)}»"),
-    (r"unexpected '([^']+)'",
-     lambda m: f"лишний или неожиданный символ «{m.group(1)}»"),
-    (r"no filter named '([^']+)'",
-     lambda m: f"неизвестный фильтр «{m.group(1)}»"),
-    (r"no test named '([^']+)'",
-     lambda m: f"неизвестная проверка «{m.group(1)}»"),
-    (r"'([^']+)' is undefined",
-     lambda m: f"неизвестная переменная «{m.group(1)}»"),
-    (r"has no attribute '([^']+)'",
-     lambda m: f"нет поля «{m.group(1)}»"),
+    (
+        r"unexpected end of template.*?looking for the following tags: (.+?)\.",
+        lambda m: f"блок не закрыт: не хватает тега {_end_tag(m.group(1))}",
+    ),
+    (
+        r"unknown tag '(\w+)'. You probably made a nesting mistake.*?looking for (.+?)\.",
+        lambda m: (
+            f"теги вложены неправильно: до «{m.group(1)}» нужно закрыть внутренний блок тегом {_end_tag(m.group(2))}"
+        ),
+    ),
+    (
+        r"unknown tag '(\w+)'.*?looking for the following tags: (.+?)\.",
+        lambda m: f"неизвестный тег «{m.group(1)}», ожидался {_end_tag(m.group(2))}",
+    ),
+    (r"unknown tag '(\w+)'", lambda m: f"неизвестный тег «{m.group(1)}»"),
+    (r"unexpected end of template", lambda m: "шаблон закончился посреди тега или блока"),
+    (r"unexpected 'end of print statement'", lambda m: "выражение в {{ … }} не закончено"),
+    (r"expected token '([^']+)', got '([^']+)'", lambda m: f"ожидалось «{m.group(1)}», а написано «{m.group(2)}»"),
+    (r"unexpected '([^']+)'", lambda m: f"лишний или неожиданный символ «{m.group(1)}»"),
+    (r"no filter named '([^']+)'", lambda m: f"неизвестный фильтр «{m.group(1)}»"),
+    (r"no test named '([^']+)'", lambda m: f"неизвестная проверка «{m.group(1)}»"),
+    (r"'([^']+)' is undefined", lambda m: f"неизвестная переменная «{m.group(1)}»"),
+    (r"has no attribute '([^']+)'", lambda m: f"нет поля «{m.group(1)}»"),
 ]
 _MESSAGES = [(re.compile(pattern, re.IGNORECASE | re.DOTALL), build) for pattern, build in _MESSAGES]
 
@@ -444,7 +438,9 @@ def _render(template_bytes: bytes, context: dict, strict: bool) -> bytes:
         return _render_here(template_bytes, context, strict)
     receiver, sender = _processes.Pipe(duplex=False)
     child = _processes.Process(
-        target=_render_in_child, args=(sender, template_bytes, context, strict, RENDER_MEMORY, RENDER_SECONDS), daemon=True
+        target=_render_in_child,
+        args=(sender, template_bytes, context, strict, RENDER_MEMORY, RENDER_SECONDS),
+        daemon=True,
     )
     child.start()
     sender.close()

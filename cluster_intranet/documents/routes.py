@@ -1,5 +1,6 @@
 """Downloads of filled documents (.docx, and PDF when LibreOffice is installed) and the
 template library. The documents themselves are built in services.py."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, render_template, request, url_for
@@ -51,8 +52,11 @@ def _send(build, ext: str):
         try:
             config = current_app.config
             body = convert_to_pdf(
-                body, timeout=config["DOCUMENTS_PDF_TIMEOUT"], soffice=config["SOFFICE_PATH"],
-                python=config["DOCUMENTS_PDF_PYTHON"], warm=config["DOCUMENTS_PDF_SERVER"],
+                body,
+                timeout=config["DOCUMENTS_PDF_TIMEOUT"],
+                soffice=config["SOFFICE_PATH"],
+                python=config["DOCUMENTS_PDF_PYTHON"],
+                warm=config["DOCUMENTS_PDF_SERVER"],
             )
         except ConversionError as error:
             return error_page(503, f"PDF не удалось подготовить. {error} Скачайте документ в формате .docx.")
@@ -107,7 +111,11 @@ def extract_form(meeting_id: int):
 def _extract_page(meeting: Meeting, chosen: set, error: str | None, signer_id: int | None = None):
     signers = contexts.signer_choices(meeting, current_user)
     return render_template(
-        "documents/extract.html", meeting=meeting, chosen=chosen, error=error, signers=signers,
+        "documents/extract.html",
+        meeting=meeting,
+        chosen=chosen,
+        error=error,
+        signers=signers,
         signer_id=signer_id or (signers[0].id if signers else None),
     )
 
@@ -203,7 +211,9 @@ def upload_template(document_kind: str):
 
     def refused(error: Exception):
         if isinstance(error, IntegrityError):  # another version was uploaded at the same moment
-            error = services.LibraryError("Одновременно загружен другой шаблон этого вида. Обновите страницу и повторите.")
+            error = services.LibraryError(
+                "Одновременно загружен другой шаблон этого вида. Обновите страницу и повторите."
+            )
             return _template_page(kind, form, 409, error)
         return _template_page(kind, form, 422, error)
 
@@ -212,8 +222,11 @@ def upload_template(document_kind: str):
         return after_change(url_for("documents.template_kind", document_kind=kind), text)
 
     return apply_change(
-        None, lambda: services.upload_template(kind, file_name(upload), upload.read(), current_user),
-        (services.LibraryError, IntegrityError), done=uploaded, back=refused,
+        None,
+        lambda: services.upload_template(kind, file_name(upload), upload.read(), current_user),
+        (services.LibraryError, IntegrityError),
+        done=uploaded,
+        back=refused,
     )
 
 
@@ -251,7 +264,10 @@ def activate_template(document_kind: str, number: int):
         abort(404)
     back = url_for("documents.template_kind", document_kind=document_kind)
     return apply_change(
-        None, lambda: services.activate(template), services.LibraryError, back=back,
+        None,
+        lambda: services.activate(template),
+        services.LibraryError,
+        back=back,
         done=lambda _: after_change(back, f"Для новых документов используется версия {number}."),
     )
 
@@ -262,7 +278,10 @@ def use_default(document_kind: str):
     kind = _kind_or_404(document_kind)
     back = url_for("documents.template_kind", document_kind=kind)
     return apply_change(
-        None, lambda: services.use_default(kind), services.LibraryError, back=back,
+        None,
+        lambda: services.use_default(kind),
+        services.LibraryError,
+        back=back,
         done=lambda _: after_change(back, "Для новых документов используется стандартный шаблон."),
     )
 

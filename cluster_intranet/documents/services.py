@@ -2,6 +2,7 @@
 
 Functions take explicit arguments and flush, never commit; routes commit once.
 """
+
 from __future__ import annotations
 
 import copy
@@ -54,7 +55,9 @@ def load_for_documents(meeting_id: int) -> Meeting | None:
     """A meeting with what its documents read, in few queries: an approved protocol
     reads its kept version, so only a draft needs its attendees, agenda and decisions."""
     meeting = db.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id, Meeting.deleted_at.is_(None)).options(joinedload(Meeting.council))
+        select(Meeting)
+        .where(Meeting.id == meeting_id, Meeting.deleted_at.is_(None))
+        .options(joinedload(Meeting.council))
     )
     if meeting is not None and not meeting.is_locked:
         db.session.execute(
@@ -65,7 +68,9 @@ def load_for_documents(meeting_id: int) -> Meeting | None:
                 joinedload(Meeting.secretary),
                 selectinload(Meeting.attendances),
                 selectinload(Meeting.agenda_items),
-                selectinload(Meeting.decisions).selectinload(Decision.responsibles).selectinload(DecisionResponsible.person),
+                selectinload(Meeting.decisions)
+                .selectinload(Decision.responsibles)
+                .selectinload(DecisionResponsible.person),
                 selectinload(Meeting.decisions).selectinload(Decision.events),
             )
         ).all()
@@ -86,11 +91,16 @@ def protocol_document(meeting: Meeting, version: ProtocolVersion | None = None, 
     else:
         context = contexts.protocol_context_from_snapshot(version.snapshot, council_form=meeting.council.protocol_form)
         name = f"Протокол №{meeting.number} от {short_date(meeting.date)} (редакция {version.number})"
-    return Document(render_document(active_template(protocol_kind(meeting, form)), context), download_name(None, name, "docx"))
+    return Document(
+        render_document(active_template(protocol_kind(meeting, form)), context), download_name(None, name, "docx")
+    )
 
 
 def extract_document(
-    meeting: Meeting, decision_ids: Iterable[int], certified_by: User, signer: Person | None = None,
+    meeting: Meeting,
+    decision_ids: Iterable[int],
+    certified_by: User,
+    signer: Person | None = None,
     item_ids: Iterable[int] = (),
 ) -> Document:
     context = contexts.extract_context(meeting, decision_ids, certified_by, item_ids=item_ids, signer=signer)
@@ -157,7 +167,9 @@ def versions(kind: str) -> list[DocumentTemplate]:
 
 def active_versions() -> dict[str, DocumentTemplate]:
     """kind -> its active uploaded version (kinds using the default are absent)."""
-    stmt = select(DocumentTemplate).where(DocumentTemplate.is_active).options(selectinload(DocumentTemplate.uploaded_by))
+    stmt = (
+        select(DocumentTemplate).where(DocumentTemplate.is_active).options(selectinload(DocumentTemplate.uploaded_by))
+    )
     return {t.kind: t for t in db.session.scalars(stmt)}
 
 
@@ -217,7 +229,9 @@ def check_template(kind: str, content: bytes) -> None:
         raise LibraryError("Неизвестный вид документа.")
     demo = demo_context(kind)
     if demo is None:
-        raise LibraryError("Для этого вида документа нет демонстрационных данных: шаблон нельзя проверить, загрузка недоступна.")
+        raise LibraryError(
+            "Для этого вида документа нет демонстрационных данных: шаблон нельзя проверить, загрузка недоступна."
+        )
     try:
         for context in variants(demo):
             validate_template(content, context)
@@ -228,7 +242,9 @@ def check_template(kind: str, content: bytes) -> None:
 def upload_template(kind: str, filename: str, content: bytes, user: User | None) -> DocumentTemplate:
     """Checks the upload against the demo data, stores it as the next version and makes it active."""
     check_template(kind, content)
-    number = (db.session.scalar(select(func.max(DocumentTemplate.number)).where(DocumentTemplate.kind == kind)) or 0) + 1
+    number = (
+        db.session.scalar(select(func.max(DocumentTemplate.number)).where(DocumentTemplate.kind == kind)) or 0
+    ) + 1
     template = DocumentTemplate(
         kind=kind,
         number=number,

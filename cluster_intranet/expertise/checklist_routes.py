@@ -3,6 +3,7 @@ edited in place (title, sections, criteria, their order) and published, then fro
 a new version starts as a copy of a published one. The other expertise pages are in
 ``routes``; the changes themselves in ``checklist_versions``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -87,7 +88,9 @@ def rename_checklist(version_id: int):
     if not form.validate_on_submit():
         return refusal(ExpertiseError(form.error_text()), _back_to(version))
     back = _back_to(version)
-    return commit_change(lambda: checklist_versions.rename_checklist(version, form.title.data), back, back, "Название сохранено.")
+    return commit_change(
+        lambda: checklist_versions.rename_checklist(version, form.title.data), back, back, "Название сохранено."
+    )
 
 
 @bp.post("/checklists/<int:version_id>/sections")
@@ -98,8 +101,14 @@ def add_section(version_id: int):
     if not form.validate_on_submit():
         db.session.rollback()
         if wants_fragment():
-            return fragment("expertise/_section_add.html", 422, version=version, section_form=form,
-                            retarget="#section-add", reswap="outerHTML")
+            return fragment(
+                "expertise/_section_add.html",
+                422,
+                version=version,
+                section_form=form,
+                retarget="#section-add",
+                reswap="outerHTML",
+            )
         return _editor(version, 422, section_form=form)
     try:
         section = checklist_versions.add_section(version, form.title.data)
@@ -124,13 +133,23 @@ def edit_section(section_id: int):
     version = section.version
     form = SectionForm(obj=section)
     if request.method == "POST" and form.validate_on_submit():
-        return _edited(version, lambda: checklist_versions.save_section(section, form.title.data), "Раздел сохранён.",
-                       f"section-{section.id}")
+        return _edited(
+            version,
+            lambda: checklist_versions.save_section(section, form.title.data),
+            "Раздел сохранён.",
+            f"section-{section.id}",
+        )
     if version.is_published:
         return refusal(checklist_versions.frozen(version), _back_to(version))
     status = 422 if form.errors else 200
-    return page_or_fragment("expertise/section_form.html", "expertise/_section_form.html", status,
-                            form=form, section=section, version=version)
+    return page_or_fragment(
+        "expertise/section_form.html",
+        "expertise/_section_form.html",
+        status,
+        form=form,
+        section=section,
+        version=version,
+    )
 
 
 @bp.post("/sections/<int:section_id>/delete")
@@ -146,8 +165,12 @@ def delete_section(section_id: int):
 def move_section(section_id: int):
     section = _section_or_404(section_id)
     version = section.version
-    return _edited(version, lambda: checklist_versions.move_section(section, request.values.get("direction", "")),
-                   "Порядок разделов изменён.", f"section-{section.id}")
+    return _edited(
+        version,
+        lambda: checklist_versions.move_section(section, request.values.get("direction", "")),
+        "Порядок разделов изменён.",
+        f"section-{section.id}",
+    )
 
 
 def _criterion_form(section: ChecklistSection, criterion: Criterion | None, save: Callable[[dict], Criterion]):
@@ -169,7 +192,11 @@ def _criterion_form(section: ChecklistSection, criterion: Criterion | None, save
         else:
             db.session.commit()
             if wants_fragment():
-                return _editor(version, said="Критерий сохранён." if criterion else "Критерий добавлен.", at=f"criterion-{saved.id}")
+                return _editor(
+                    version,
+                    said="Критерий сохранён." if criterion else "Критерий добавлен.",
+                    at=f"criterion-{saved.id}",
+                )
             return redirect(_back_to(version, f"criterion-{saved.id}"), 303)
     status = 422 if form.errors or form.form_errors else 200
     context = dict(form=form, section=section, criterion=criterion, version=version)
@@ -203,7 +230,12 @@ def edit_criterion(criterion_id: int):
 def delete_criterion(criterion_id: int):
     criterion = db.get_or_404(Criterion, criterion_id)
     version = _section_or_404(criterion.section_id).version
-    return _edited(version, lambda: checklist_versions.delete_criterion(criterion), "Критерий удалён.", f"section-{criterion.section_id}")
+    return _edited(
+        version,
+        lambda: checklist_versions.delete_criterion(criterion),
+        "Критерий удалён.",
+        f"section-{criterion.section_id}",
+    )
 
 
 @bp.post("/criteria/<int:criterion_id>/move")
@@ -211,8 +243,12 @@ def delete_criterion(criterion_id: int):
 def move_criterion(criterion_id: int):
     criterion = db.get_or_404(Criterion, criterion_id)
     version = _section_or_404(criterion.section_id).version
-    return _edited(version, lambda: checklist_versions.move_criterion(criterion, request.values.get("direction", "")),
-                   "Порядок критериев изменён.", f"criterion-{criterion.id}")
+    return _edited(
+        version,
+        lambda: checklist_versions.move_criterion(criterion, request.values.get("direction", "")),
+        "Порядок критериев изменён.",
+        f"criterion-{criterion.id}",
+    )
 
 
 @bp.post("/checklists/<int:version_id>/publish")
@@ -225,12 +261,22 @@ def publish_checklist(version_id: int):
     if not form.validate_on_submit():
         db.session.rollback()
         if wants_fragment():
-            return fragment("expertise/_publish_form.html", 422, version=version, publish_form=form,
-                            retarget="#publish-form", reswap="outerHTML")
+            return fragment(
+                "expertise/_publish_form.html",
+                422,
+                version=version,
+                publish_form=form,
+                retarget="#publish-form",
+                reswap="outerHTML",
+            )
         return _editor(version, 422, publish_form=form)
     back = _back_to(version)
-    return commit_change(lambda: checklist_versions.publish(version, form.protocol_ref.data, current_user), back, back,
-                   f"Версия {version.number} опубликована.")
+    return commit_change(
+        lambda: checklist_versions.publish(version, form.protocol_ref.data, current_user),
+        back,
+        back,
+        f"Версия {version.number} опубликована.",
+    )
 
 
 @bp.post("/checklists/<int:version_id>/new-version")
@@ -246,5 +292,9 @@ def new_version(version_id: int):
 @role_required(*RUN_EXPERTISE)
 def delete_checklist(version_id: int):
     version = _version_or_404(version_id)
-    return commit_change(lambda: checklist_versions.delete_draft(version), _back_to(version), url_for("expertise.checklists"),
-                   "Черновик удалён.")
+    return commit_change(
+        lambda: checklist_versions.delete_draft(version),
+        _back_to(version),
+        url_for("expertise.checklists"),
+        "Черновик удалён.",
+    )

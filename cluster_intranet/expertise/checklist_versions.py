@@ -4,6 +4,7 @@ version is frozen (sessions use it) and changed only through a new draft copied 
 it. Like ``services``, functions flush and never commit; a change of a published
 version is refused with ``Locked``.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -66,7 +67,6 @@ def rename_checklist(version: ChecklistVersion, title: str) -> None:
     _ensure_draft(version)
     version.title = title
     db.session.flush()
-
 
 
 def add_section(version: ChecklistVersion, title: str) -> ChecklistSection:

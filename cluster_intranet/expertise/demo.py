@@ -5,6 +5,7 @@ The experts are the employers' people of directory/demo.py; their user accounts 
 generated passwords (an administrator resets them to hand them out). Idempotent:
 what exists is left alone.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,66 +47,210 @@ PROTOCOL = "Протокол заседания Экспертного сове�
 Y, P2, N, C = Scale.YES_NO, Scale.POINTS_2, Scale.POINTS_N, Scale.CONFORMITY
 # section -> [(wording, hint, scale, max points for 0–N, weight, required)]
 CHECKLIST = [
-    ("Соответствие ФГОС СПО", [
-        ("Структура и объём программы соответствуют требованиям ФГОС СПО по специальности",
-         "Учебный план, календарный учебный график, объём обязательной части и вариативной части.", C, None, 1.5, True),
-        ("Результаты освоения программы (общие и профессиональные компетенции) соответствуют ФГОС СПО",
-         "", C, None, 1.5, True),
-        ("Рабочие программы дисциплин и профессиональных модулей разработаны по всем элементам учебного плана",
-         "", Y, None, 1, True),
-        ("Вариативная часть программы использована для углубления подготовки по запросам работодателей",
-         "Укажите, какие дисциплины и модули введены за счёт вариативной части.", P2, None, 1, True),
-    ]),
-    ("Учёт профессиональных стандартов и требований работодателей", [
-        ("Программа учитывает профессиональные стандарты, соответствующие профессиональной деятельности выпускников",
-         "Перечень профессиональных стандартов приведён в программе.", C, None, 1.5, True),
-        ("Трудовые функции профессиональных стандартов отражены в профессиональных модулях", "", P2, None, 1.5, True),
-        ("Требования работодателей кластера к квалификации выпускников учтены в результатах обучения",
-         "Согласованные с предприятиями требования, результаты анкетирования работодателей.", N, 5, 1, True),
-        ("Программа согласована с работодателями при разработке", "", Y, None, 1, True),
-    ]),
-    ("Практическая подготовка и базы практик", [
-        ("Объём практической подготовки составляет не менее установленного ФГОС СПО", "", Y, None, 1, True),
-        ("Договоры о практической подготовке заключены с предприятиями — участниками кластера", "", P2, None, 1, True),
-        ("Содержание практик соответствует видам деятельности, к которым готовится выпускник", "", C, None, 1, True),
-        ("Предусмотрены элементы дуального обучения (обучение на рабочем месте)", "", P2, None, 1, False),
-    ]),
-    ("Оценочные материалы", [
-        ("Фонды оценочных средств разработаны по всем дисциплинам и модулям", "", Y, None, 1, True),
-        ("Задания демонстрационного экзамена соответствуют оценочной документации", "", C, None, 1.5, True),
-        ("Представители работодателей участвуют в государственной итоговой аттестации", "", P2, None, 1, True),
-    ]),
-    ("Материально-техническое обеспечение", [
-        ("Лаборатории и мастерские оснащены в соответствии с ФГОС СПО", "", C, None, 1, True),
-        ("Оборудование соответствует современным технологиям отрасли",
-         "Оцените от 0 до 5: 5 — оборудование уровня передовых предприятий.", N, 5, 1, True),
-        ("Используются ресурсы предприятий-партнёров (оборудование, полигоны, учебные центры)", "", P2, None, 1, False),
-    ]),
-    ("Кадровое обеспечение", [
-        ("Преподаватели профессионального цикла проходили стажировку на предприятиях за последние 3 года", "", P2, None, 1, True),
-        ("К реализации программы привлечены специалисты предприятий", "", P2, None, 1, True),
-        ("Квалификация педагогических работников соответствует профессиональному стандарту педагога", "", Y, None, 1, True),
-    ]),
-    ("Трудоустройство выпускников", [
-        ("Доля выпускников, трудоустроенных по специальности в течение года после выпуска",
-         "0 — менее 40 %, 1 — 40–60 %, 2 — 60–80 %, 3 — более 80 %.", N, 3, 1.5, True),
-        ("Заключены договоры о целевом обучении с предприятиями кластера", "", P2, None, 1, True),
-        ("Ведётся мониторинг удовлетворённости работодателей качеством подготовки выпускников", "", Y, None, 1, False),
-    ]),
+    (
+        "Соответствие ФГОС СПО",
+        [
+            (
+                "Структура и объём программы соответствуют требованиям ФГОС СПО по специальности",
+                "Учебный план, календарный учебный график, объём обязательной части и вариативной части.",
+                C,
+                None,
+                1.5,
+                True,
+            ),
+            (
+                "Результаты освоения программы (общие и профессиональные компетенции) соответствуют ФГОС СПО",
+                "",
+                C,
+                None,
+                1.5,
+                True,
+            ),
+            (
+                "Рабочие программы дисциплин и профессиональных модулей разработаны по всем элементам учебного плана",
+                "",
+                Y,
+                None,
+                1,
+                True,
+            ),
+            (
+                "Вариативная часть программы использована для углубления подготовки по запросам работодателей",
+                "Укажите, какие дисциплины и модули введены за счёт вариативной части.",
+                P2,
+                None,
+                1,
+                True,
+            ),
+        ],
+    ),
+    (
+        "Учёт профессиональных стандартов и требований работодателей",
+        [
+            (
+                "Программа учитывает профессиональные стандарты, соответствующие профессиональной деятельности выпускников",
+                "Перечень профессиональных стандартов приведён в программе.",
+                C,
+                None,
+                1.5,
+                True,
+            ),
+            (
+                "Трудовые функции профессиональных стандартов отражены в профессиональных модулях",
+                "",
+                P2,
+                None,
+                1.5,
+                True,
+            ),
+            (
+                "Требования работодателей кластера к квалификации выпускников учтены в результатах обучения",
+                "Согласованные с предприятиями требования, результаты анкетирования работодателей.",
+                N,
+                5,
+                1,
+                True,
+            ),
+            ("Программа согласована с работодателями при разработке", "", Y, None, 1, True),
+        ],
+    ),
+    (
+        "Практическая подготовка и базы практик",
+        [
+            ("Объём практической подготовки составляет не менее установленного ФГОС СПО", "", Y, None, 1, True),
+            (
+                "Договоры о практической подготовке заключены с предприятиями — участниками кластера",
+                "",
+                P2,
+                None,
+                1,
+                True,
+            ),
+            (
+                "Содержание практик соответствует видам деятельности, к которым готовится выпускник",
+                "",
+                C,
+                None,
+                1,
+                True,
+            ),
+            ("Предусмотрены элементы дуального обучения (обучение на рабочем месте)", "", P2, None, 1, False),
+        ],
+    ),
+    (
+        "Оценочные материалы",
+        [
+            ("Фонды оценочных средств разработаны по всем дисциплинам и модулям", "", Y, None, 1, True),
+            ("Задания демонстрационного экзамена соответствуют оценочной документации", "", C, None, 1.5, True),
+            ("Представители работодателей участвуют в государственной итоговой аттестации", "", P2, None, 1, True),
+        ],
+    ),
+    (
+        "Материально-техническое обеспечение",
+        [
+            ("Лаборатории и мастерские оснащены в соответствии с ФГОС СПО", "", C, None, 1, True),
+            (
+                "Оборудование соответствует современным технологиям отрасли",
+                "Оцените от 0 до 5: 5 — оборудование уровня передовых предприятий.",
+                N,
+                5,
+                1,
+                True,
+            ),
+            (
+                "Используются ресурсы предприятий-партнёров (оборудование, полигоны, учебные центры)",
+                "",
+                P2,
+                None,
+                1,
+                False,
+            ),
+        ],
+    ),
+    (
+        "Кадровое обеспечение",
+        [
+            (
+                "Преподаватели профессионального цикла проходили стажировку на предприятиях за последние 3 года",
+                "",
+                P2,
+                None,
+                1,
+                True,
+            ),
+            ("К реализации программы привлечены специалисты предприятий", "", P2, None, 1, True),
+            (
+                "Квалификация педагогических работников соответствует профессиональному стандарту педагога",
+                "",
+                Y,
+                None,
+                1,
+                True,
+            ),
+        ],
+    ),
+    (
+        "Трудоустройство выпускников",
+        [
+            (
+                "Доля выпускников, трудоустроенных по специальности в течение года после выпуска",
+                "0 — менее 40 %, 1 — 40–60 %, 2 — 60–80 %, 3 — более 80 %.",
+                N,
+                3,
+                1.5,
+                True,
+            ),
+            ("Заключены договоры о целевом обучении с предприятиями кластера", "", P2, None, 1, True),
+            (
+                "Ведётся мониторинг удовлетворённости работодателей качеством подготовки выпускников",
+                "",
+                Y,
+                None,
+                1,
+                False,
+            ),
+        ],
+    ),
 ]
 
 # code, name, qualification, college short name, intake year
 PROGRAMMES = [
     ("15.02.08", "Технология машиностроения", "Техник", "ОГБПОУ «Томский индустриальный техникум»", 2021),
-    ("13.02.11", "Техническая эксплуатация и обслуживание электрического и электромеханического оборудования (по отраслям)",
-     "Техник", "ОГБПОУ «Северский промышленный колледж»", 2021),
-    ("08.02.09", "Монтаж, наладка и эксплуатация электрооборудования промышленных и гражданских зданий",
-     "Техник", "ОГБПОУ «Томский политехнический техникум»", 2021),
-    ("15.02.12", "Монтаж, техническое обслуживание и ремонт промышленного оборудования (по отраслям)",
-     "Техник-механик", "ОГБПОУ «Томский экономико-промышленный колледж»", 2021),
-    ("18.02.09", "Переработка нефти и газа", "Техник-технолог", "ОГБПОУ «Томский промышленно-гуманитарный колледж»", 2022),
-    ("35.02.16", "Эксплуатация и ремонт сельскохозяйственной техники и оборудования", "Техник-механик",
-     "ОГБПОУ «Кожевниковский техникум агробизнеса»", 2021),
+    (
+        "13.02.11",
+        "Техническая эксплуатация и обслуживание электрического и электромеханического оборудования (по отраслям)",
+        "Техник",
+        "ОГБПОУ «Северский промышленный колледж»",
+        2021,
+    ),
+    (
+        "08.02.09",
+        "Монтаж, наладка и эксплуатация электрооборудования промышленных и гражданских зданий",
+        "Техник",
+        "ОГБПОУ «Томский политехнический техникум»",
+        2021,
+    ),
+    (
+        "15.02.12",
+        "Монтаж, техническое обслуживание и ремонт промышленного оборудования (по отраслям)",
+        "Техник-механик",
+        "ОГБПОУ «Томский экономико-промышленный колледж»",
+        2021,
+    ),
+    (
+        "18.02.09",
+        "Переработка нефти и газа",
+        "Техник-технолог",
+        "ОГБПОУ «Томский промышленно-гуманитарный колледж»",
+        2022,
+    ),
+    (
+        "35.02.16",
+        "Эксплуатация и ремонт сельскохозяйственной техники и оборудования",
+        "Техник-механик",
+        "ОГБПОУ «Кожевниковский техникум агробизнеса»",
+        2021,
+    ),
 ]
 
 COMMENTS = [
@@ -151,7 +296,9 @@ def _checklist(admin: User | None) -> ChecklistVersion:
                 title=title,
                 position=s,
                 criteria=[
-                    Criterion(wording=w, hint=h, scale=scale.value, max_points=n, weight=weight, required=req, position=c)
+                    Criterion(
+                        wording=w, hint=h, scale=scale.value, max_points=n, weight=weight, required=req, position=c
+                    )
                     for c, (w, h, scale, n, weight, req) in enumerate(criteria, start=1)
                 ],
             )
@@ -168,19 +315,32 @@ def _programmes() -> dict[str, Programme]:
     for code, name, qualification, college_name, year in PROGRAMMES:
         college = db.session.scalar(select(Organization).where(Organization.short_name == college_name))
         programme = db.session.scalar(
-            select(Programme).where(Programme.code == code, Programme.college_id == college.id, Programme.intake_year == year)
+            select(Programme).where(
+                Programme.code == code, Programme.college_id == college.id, Programme.intake_year == year
+            )
         )
         if programme is None:
-            programme = Programme(code=code, name=name, qualification=qualification, college=college,
-                                  study_form=StudyForm.FULL_TIME.value, intake_year=year)
+            programme = Programme(
+                code=code,
+                name=name,
+                qualification=qualification,
+                college=college,
+                study_form=StudyForm.FULL_TIME.value,
+                intake_year=year,
+            )
             db.session.add(programme)
         found[code] = programme
     db.session.flush()
     return found
 
 
-def _answer_all(assessment: Assessment, criteria: list[Criterion], rng: random.Random, saved_at: dt.datetime,
-                upto: int | None = None) -> None:
+def _answer_all(
+    assessment: Assessment,
+    criteria: list[Criterion],
+    rng: random.Random,
+    saved_at: dt.datetime,
+    upto: int | None = None,
+) -> None:
     """Plausible answers: mostly the maximum, sometimes one step below with a comment."""
     for criterion in criteria[:upto]:
         top = criterion.max_value
@@ -189,33 +349,49 @@ def _answer_all(assessment: Assessment, criteria: list[Criterion], rng: random.R
         assessment.answers.append(Answer(criterion_id=criterion.id, value=value, comment=comment, saved_at=saved_at))
 
 
-def _sessions(version: ChecklistVersion, programmes: dict[str, Programme], people: list[Person], admin: User | None) -> None:
+def _sessions(
+    version: ChecklistVersion, programmes: dict[str, Programme], people: list[Person], admin: User | None
+) -> None:
     rng = random.Random(20211022)  # the same demo every time
     criteria = version.criteria
 
     # A completed session: every expert submitted, the secretary confirmed the conclusion.
-    done = services.save_session(ExpertSession(), {
-        "programme_id": programmes["15.02.08"].id, "checklist_version_id": version.id,
-        "held_on": dt.date(2021, 12, 3), "place": "ОГБПОУ «Томский индустриальный техникум», ауд. 210",
-    })
+    done = services.save_session(
+        ExpertSession(),
+        {
+            "programme_id": programmes["15.02.08"].id,
+            "checklist_version_id": version.id,
+            "held_on": dt.date(2021, 12, 3),
+            "place": "ОГБПОУ «Томский индустриальный техникум», ауд. 210",
+        },
+    )
     for person, verdict in zip(people, (Verdict.RECOMMEND, Verdict.RECOMMEND, Verdict.REVISE)):
         assessment = services.add_expert(done, person.id)
         _answer_all(assessment, criteria, rng, dt.datetime(2021, 12, 3, 5, 0, tzinfo=dt.UTC))
         assessment.verdict = verdict.value
-        assessment.remarks = "Программа соответствует требованиям предприятий; рекомендуется расширить практику на производстве."
+        assessment.remarks = (
+            "Программа соответствует требованиям предприятий; рекомендуется расширить практику на производстве."
+        )
         assessment.submitted_at = dt.datetime(2021, 12, 3, 8, 30, tzinfo=dt.UTC)
     db.session.flush()
     data = scoring.load_session(done.id)
     proposal = scoring.results(data).proposal or Verdict.RECOMMEND
-    documents.confirm_conclusion(data, proposal.value, "Программа рекомендована к согласованию работодателями — участниками кластера.", admin)
+    documents.confirm_conclusion(
+        data, proposal.value, "Программа рекомендована к согласованию работодателями — участниками кластера.", admin
+    )
     done.concluded_on = done.programme.decided_on = dt.date(2021, 12, 3)  # a record of the past
     done.documents_snapshot = documents.freeze(data)  # its documents dated so too, not the day of loading
 
     # A session in progress: one expert submitted, one halfway, one has not started.
-    current = services.save_session(ExpertSession(), {
-        "programme_id": programmes["13.02.11"].id, "checklist_version_id": version.id,
-        "held_on": dt.date(2021, 12, 10), "place": "ОГБПОУ «Северский промышленный колледж», конференц-зал",
-    })
+    current = services.save_session(
+        ExpertSession(),
+        {
+            "programme_id": programmes["13.02.11"].id,
+            "checklist_version_id": version.id,
+            "held_on": dt.date(2021, 12, 10),
+            "place": "ОГБПОУ «Северский промышленный колледж», конференц-зал",
+        },
+    )
     first, second, _third = (services.add_expert(current, person.id) for person in people)
     _answer_all(first, criteria, rng, dt.datetime(2021, 12, 10, 5, 40, tzinfo=dt.UTC))
     first.verdict, first.submitted_at = Verdict.RECOMMEND.value, dt.datetime(2021, 12, 10, 6, 0, tzinfo=dt.UTC)

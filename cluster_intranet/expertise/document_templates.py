@@ -8,6 +8,7 @@ Page set-up, fonts and helpers are those of the protocols (documents/docx_builde
 so every document of the intranet looks alike. The context of each template is
 described in expertise/documents.py.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -64,8 +65,12 @@ def _results_table(doc, columns, section_row, criterion_row, total_rows) -> None
     """
     table = grid_table(doc, columns, rows=6 + len(total_rows))
     _, sections_start, section, criteria_start, criterion, criteria_end, sections_end, *totals = table.rows
-    for row, text in ((sections_start, "{%tr for s in sections %}"), (criteria_start, "{%tr for c in s.criteria %}"),
-                      (criteria_end, "{%tr endfor %}"), (sections_end, "{%tr endfor %}")):
+    for row, text in (
+        (sections_start, "{%tr for s in sections %}"),
+        (criteria_start, "{%tr for c in s.criteria %}"),
+        (criteria_end, "{%tr endfor %}"),
+        (sections_end, "{%tr endfor %}"),
+    ):
         fill_cell(row.cells[0], text, size=TABLE_FONT_SIZE)
     for row, spec in ((section, section_row), (criterion, criterion_row), *zip(totals, total_rows)):
         for cell, (text, align, bold) in zip(row.cells, spec):
@@ -92,10 +97,19 @@ def _signature_rows(doc, loop: str, left: str, right: str, *, date_line: bool) -
 def expert_checklist():
     """One expert's filled checklist: every answer with its comment, the score, the verdict."""
     doc = new_document("Экспертный чек-лист", landscape=True)
-    _title(doc, "ЭКСПЕРТНЫЙ ЧЕК-ЛИСТ", "оценки основной профессиональной образовательной программы среднего профессионального образования")
+    _title(
+        doc,
+        "ЭКСПЕРТНЫЙ ЧЕК-ЛИСТ",
+        "оценки основной профессиональной образовательной программы среднего профессионального образования",
+    )
     _programme(doc)
-    para(doc, "Эксперт: {{ expert.full_name }}{% if expert.position %}, {{ expert.position }}{% endif %}"
-         "{% if expert.organization %}, {{ expert.organization|quotes }}{% endif %}.", align=LEFT, indent=False)
+    para(
+        doc,
+        "Эксперт: {{ expert.full_name }}{% if expert.position %}, {{ expert.position }}{% endif %}"
+        "{% if expert.organization %}, {{ expert.organization|quotes }}{% endif %}.",
+        align=LEFT,
+        indent=False,
+    )
     para(doc, before=SECTION_GAP, indent=False)
     width = text_width(doc)
     columns = [("№", Mm(12)), ("Критерий", Mm(100)), ("Оценка", Mm(36)), ("Вес", Mm(14)), ("Баллы", Mm(30))]
@@ -103,18 +117,43 @@ def expert_checklist():
     _results_table(
         doc,
         columns,
-        section_row=[("{{ s.number }}", CENTER, True), ("{{ s.title }}", LEFT, True), ("", LEFT, False), ("", LEFT, False),
-                     ("{{ s.points }} из {{ s.maximum }} ({{ s.percent }})", CENTER, True), ("", LEFT, False)],
-        criterion_row=[("{{ c.number }}", CENTER, False),
-                       ("{{ c.wording }}\nШкала: {{ c.scale }}{% if not c.required %}; необязательный{% endif %}", LEFT, False),
-                       ("{{ c.answer }}", CENTER, False), ("{{ c.weight }}", CENTER, False),
-                       ("{{ c.points }}", CENTER, False),
-                       ("{{ c.comment }}{% if c.changed_by %} (изменено не экспертом: {{ c.changed_by }}){% endif %}", LEFT, False)],
-        total_rows=[[("", CENTER, False), ("Итого", LEFT, True), ("", LEFT, False), ("", LEFT, False),
-                     ("{{ total.points }} из {{ total.maximum }} ({{ total.percent }})", CENTER, True), ("", LEFT, False)]],
+        section_row=[
+            ("{{ s.number }}", CENTER, True),
+            ("{{ s.title }}", LEFT, True),
+            ("", LEFT, False),
+            ("", LEFT, False),
+            ("{{ s.points }} из {{ s.maximum }} ({{ s.percent }})", CENTER, True),
+            ("", LEFT, False),
+        ],
+        criterion_row=[
+            ("{{ c.number }}", CENTER, False),
+            ("{{ c.wording }}\nШкала: {{ c.scale }}{% if not c.required %}; необязательный{% endif %}", LEFT, False),
+            ("{{ c.answer }}", CENTER, False),
+            ("{{ c.weight }}", CENTER, False),
+            ("{{ c.points }}", CENTER, False),
+            (
+                "{{ c.comment }}{% if c.changed_by %} (изменено не экспертом: {{ c.changed_by }}){% endif %}",
+                LEFT,
+                False,
+            ),
+        ],
+        total_rows=[
+            [
+                ("", CENTER, False),
+                ("Итого", LEFT, True),
+                ("", LEFT, False),
+                ("", LEFT, False),
+                ("{{ total.points }} из {{ total.maximum }} ({{ total.percent }})", CENTER, True),
+                ("", LEFT, False),
+            ]
+        ],
     )
-    heading(doc, "Итоговая рекомендация эксперта: {{ verdict or 'не указана' }}"
-                 "{% if submitted_by %} (внесена не экспертом: {{ submitted_by }}){% endif %}.", indent=False)
+    heading(
+        doc,
+        "Итоговая рекомендация эксперта: {{ verdict or 'не указана' }}"
+        "{% if submitted_by %} (внесена не экспертом: {{ submitted_by }}){% endif %}.",
+        indent=False,
+    )
     tag(doc, "if remarks")
     para(doc, "Замечания и предложения: {{ remarks }}", indent=False)
     tag(doc, "endif")
@@ -132,38 +171,83 @@ def expert_checklist():
 def expert_conclusion():
     """The session's conclusion: the experts, the table of results, the conclusion, signatures."""
     doc = new_document("Экспертное заключение", landscape=True)
-    _title(doc, "ЭКСПЕРТНОЕ ЗАКЛЮЧЕНИЕ",
-           f"по результатам экспертной сессии работодателей — участников {CLUSTER} на основную профессиональную образовательную программу")
+    _title(
+        doc,
+        "ЭКСПЕРТНОЕ ЗАКЛЮЧЕНИЕ",
+        f"по результатам экспертной сессии работодателей — участников {CLUSTER} на основную профессиональную образовательную программу",
+    )
     _programme(doc)
 
     heading(doc, "Эксперты:", indent=False)
     tag(doc, "for e in experts")
-    para(doc, "{{ e.number }}. {{ e.name }}{% if e.position %}, {{ e.position }}{% endif %}"
-         "{% if e.organization %}, {{ e.organization|quotes }}{% endif %} — {{ e.points }} из {{ e.maximum|of_points }} "
-         "({{ e.percent }}); рекомендация: {{ e.verdict|lower }}{% if e.submitted_by %} (внесена не экспертом: "
-         "{{ e.submitted_by }}){% endif %}{{ '.' if loop.last else ';' }}", align=LEFT)
+    para(
+        doc,
+        "{{ e.number }}. {{ e.name }}{% if e.position %}, {{ e.position }}{% endif %}"
+        "{% if e.organization %}, {{ e.organization|quotes }}{% endif %} — {{ e.points }} из {{ e.maximum|of_points }} "
+        "({{ e.percent }}); рекомендация: {{ e.verdict|lower }}{% if e.submitted_by %} (внесена не экспертом: "
+        "{{ e.submitted_by }}){% endif %}{{ '.' if loop.last else ';' }}",
+        align=LEFT,
+    )
     tag(doc, "endfor")
 
     heading(doc, "Результаты оценки по критериям:", indent=False)
-    para(doc, "Оценки экспертов приведены в порядке списка экспертов; балл критерия — среднее оценок, умноженное на вес.",
-         align=LEFT, indent=False, size=TABLE_FONT_SIZE)
+    para(
+        doc,
+        "Оценки экспертов приведены в порядке списка экспертов; балл критерия — среднее оценок, умноженное на вес.",
+        align=LEFT,
+        indent=False,
+        size=TABLE_FONT_SIZE,
+    )
     para(doc, indent=False)
     width = text_width(doc)
-    columns = [("№", Mm(12)), ("Критерий", Mm(118)), ("Оценки экспертов", Mm(38)), ("Среднее", Mm(22)),
-               ("Баллы", Mm(22)), ("Макс.", Mm(24))]
+    columns = [
+        ("№", Mm(12)),
+        ("Критерий", Mm(118)),
+        ("Оценки экспертов", Mm(38)),
+        ("Среднее", Mm(22)),
+        ("Баллы", Mm(22)),
+        ("Макс.", Mm(24)),
+    ]
     columns.append(("% от макс.", width - sum(w for _, w in columns)))
     _results_table(
         doc,
         columns,
-        section_row=[("{{ s.number }}", CENTER, True), ("{{ s.title }}", LEFT, True), ("", CENTER, False), ("", CENTER, False),
-                     ("{{ s.points }}", CENTER, True), ("{{ s.maximum }}", CENTER, True), ("{{ s.percent }}", CENTER, True)],
-        criterion_row=[("{{ c.number }}", CENTER, False), ("{{ c.wording }}", LEFT, False), ("{{ c.answers }}", CENTER, False),
-                       ("{{ c.mean }}", CENTER, False), ("{{ c.points }}", CENTER, False), ("{{ c.maximum }}", CENTER, False),
-                       ("{{ c.percent }}", CENTER, False)],
-        total_rows=[[("", CENTER, False), ("Итого", LEFT, True), ("", CENTER, False), ("", CENTER, False),
-                     ("{{ total.points }}", CENTER, True), ("{{ total.maximum }}", CENTER, True), ("{{ total.percent }}", CENTER, True)]],
+        section_row=[
+            ("{{ s.number }}", CENTER, True),
+            ("{{ s.title }}", LEFT, True),
+            ("", CENTER, False),
+            ("", CENTER, False),
+            ("{{ s.points }}", CENTER, True),
+            ("{{ s.maximum }}", CENTER, True),
+            ("{{ s.percent }}", CENTER, True),
+        ],
+        criterion_row=[
+            ("{{ c.number }}", CENTER, False),
+            ("{{ c.wording }}", LEFT, False),
+            ("{{ c.answers }}", CENTER, False),
+            ("{{ c.mean }}", CENTER, False),
+            ("{{ c.points }}", CENTER, False),
+            ("{{ c.maximum }}", CENTER, False),
+            ("{{ c.percent }}", CENTER, False),
+        ],
+        total_rows=[
+            [
+                ("", CENTER, False),
+                ("Итого", LEFT, True),
+                ("", CENTER, False),
+                ("", CENTER, False),
+                ("{{ total.points }}", CENTER, True),
+                ("{{ total.maximum }}", CENTER, True),
+                ("{{ total.percent }}", CENTER, True),
+            ]
+        ],
     )
-    para(doc, "Итоговый балл: {{ total.points }} из {{ total.maximum }} ({{ total.percent }}).", indent=False, before=SECTION_GAP)
+    para(
+        doc,
+        "Итоговый балл: {{ total.points }} из {{ total.maximum }} ({{ total.percent }}).",
+        indent=False,
+        before=SECTION_GAP,
+    )
     heading(doc, "Заключение: {{ conclusion or proposal }}.", indent=False)
     tag(doc, "if conclusion_text")
     para(doc, "{{ conclusion_text }}")
@@ -173,11 +257,21 @@ def expert_conclusion():
     tag(doc, "endif")
 
     heading(doc, "Эксперты:", indent=False)
-    _signature_rows(doc, "experts", "{{ p.position }}{% if p.organization %} {{ p.organization|quotes }}{% endif %}",
-                    "{{ p.short_name_reversed }}", date_line=False)
+    _signature_rows(
+        doc,
+        "experts",
+        "{{ p.position }}{% if p.organization %} {{ p.organization|quotes }}{% endif %}",
+        "{{ p.short_name_reversed }}",
+        date_line=False,
+    )
     tag(doc, "if secretary")
-    para(doc, "Секретарь экспертной сессии ______________ {{ secretary.short_name_reversed }}", align=LEFT, indent=False,
-         before=Pt(18))
+    para(
+        doc,
+        "Секретарь экспертной сессии ______________ {{ secretary.short_name_reversed }}",
+        align=LEFT,
+        indent=False,
+        before=Pt(18),
+    )
     tag(doc, "endif")
     return doc
 
@@ -186,21 +280,42 @@ def approval_sheet():
     """The programme's approval sheet: a signature block for each employer's representative."""
     doc = new_document("Лист согласования")
     centered(doc, "ЛИСТ СОГЛАСОВАНИЯ", bold=True)
-    centered(doc, "основной профессиональной образовательной программы среднего профессионального образования по специальности")
+    centered(
+        doc,
+        "основной профессиональной образовательной программы среднего профессионального образования по специальности",
+    )
     centered(doc, "{{ programme.title }}", bold=True)
-    para(doc, "Образовательная организация: {{ programme.college_full|quotes }}.", align=LEFT, indent=False, before=SECTION_GAP)
-    para(doc, "Квалификация: {{ programme.qualification }}; форма обучения: {{ programme.study_form }}; "
-         "год начала подготовки: {{ programme.intake_year }}.", align=LEFT, indent=False)
-    para(doc, f"Программа рассмотрена на экспертной сессии работодателей — участников {CLUSTER} "
-         "{{ session.date|ru_date }} по экспертному чек-листу «{{ session.checklist.title }}» "
-         "(версия {{ session.checklist.number }}{% if session.checklist.protocol_ref %}, {{ session.checklist.protocol_ref }}{% endif %}). "
-         "Заключение экспертной сессии{% if decided_on %} от {{ decided_on|ru_date }}{% endif %}: {{ conclusion|lower }}. "
-         "Программа {{ decision|lower }}.",
-         before=SECTION_GAP)
+    para(
+        doc,
+        "Образовательная организация: {{ programme.college_full|quotes }}.",
+        align=LEFT,
+        indent=False,
+        before=SECTION_GAP,
+    )
+    para(
+        doc,
+        "Квалификация: {{ programme.qualification }}; форма обучения: {{ programme.study_form }}; "
+        "год начала подготовки: {{ programme.intake_year }}.",
+        align=LEFT,
+        indent=False,
+    )
+    para(
+        doc,
+        f"Программа рассмотрена на экспертной сессии работодателей — участников {CLUSTER} "
+        "{{ session.date|ru_date }} по экспертному чек-листу «{{ session.checklist.title }}» "
+        "(версия {{ session.checklist.number }}{% if session.checklist.protocol_ref %}, {{ session.checklist.protocol_ref }}{% endif %}). "
+        "Заключение экспертной сессии{% if decided_on %} от {{ decided_on|ru_date }}{% endif %}: {{ conclusion|lower }}. "
+        "Программа {{ decision|lower }}.",
+        before=SECTION_GAP,
+    )
     heading(doc, "СОГЛАСОВАНО:", indent=False)
-    _signature_rows(doc, "signatures",
-                    "{{ p.position }}{% if p.organization %} {{ p.organization|quotes }}{% endif %}",
-                    "{{ p.short_name_reversed }}", date_line=True)
+    _signature_rows(
+        doc,
+        "signatures",
+        "{{ p.position }}{% if p.organization %} {{ p.organization|quotes }}{% endif %}",
+        "{{ p.short_name_reversed }}",
+        date_line=True,
+    )
     return doc
 
 

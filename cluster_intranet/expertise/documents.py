@@ -55,6 +55,7 @@ approval_sheet.docx — the programme's approval sheet::
     decided_on: date | None,
     signatures: [{organization: str, position: str, name: str, short_name_reversed: str}]
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -147,8 +148,12 @@ def checklist_context(data: SessionData, assessment: Assessment) -> dict:
                 }
             )
         sections.append(
-            {"number": number, "title": section.title, "criteria": rows,
-             **_score(scoring.assessment_score(data, assessment, section))}
+            {
+                "number": number,
+                "title": section.title,
+                "criteria": rows,
+                **_score(scoring.assessment_score(data, assessment, section)),
+            }
         )
     return {
         "programme": _programme(data.session.programme),
@@ -290,13 +295,32 @@ _DEMO_SESSION = {
     },
 }
 _DEMO_EXPERTS = [
-    {"number": 1, "name": "Соколов А.В.", "full_name": "Соколов Андрей Викторович", "short_name_reversed": "А.В. Соколов",
-     "position": "начальник отдела подготовки персонала", "organization": "ООО «Томскнефтехим»",
-     "verdict": "Рекомендовать к согласованию", "points": "52", "maximum": "55,5", "percent": "93,7\u00a0%", "submitted_by": ""},
-    {"number": 2, "name": "Иванова М.С.", "full_name": "Иванова Марина Сергеевна", "short_name_reversed": "М.С. Иванова",
-     "position": "заместитель генерального директора по персоналу", "organization": "АО «Томский электромеханический завод»",
-     "verdict": "Рекомендовать к согласованию после доработки", "points": "45", "maximum": "55,5", "percent": "81,1\u00a0%",
-     "submitted_by": "секретарь Кузнецова Н.В."},
+    {
+        "number": 1,
+        "name": "Соколов А.В.",
+        "full_name": "Соколов Андрей Викторович",
+        "short_name_reversed": "А.В. Соколов",
+        "position": "начальник отдела подготовки персонала",
+        "organization": "ООО «Томскнефтехим»",
+        "verdict": "Рекомендовать к согласованию",
+        "points": "52",
+        "maximum": "55,5",
+        "percent": "93,7\u00a0%",
+        "submitted_by": "",
+    },
+    {
+        "number": 2,
+        "name": "Иванова М.С.",
+        "full_name": "Иванова Марина Сергеевна",
+        "short_name_reversed": "М.С. Иванова",
+        "position": "заместитель генерального директора по персоналу",
+        "organization": "АО «Томский электромеханический завод»",
+        "verdict": "Рекомендовать к согласованию после доработки",
+        "points": "45",
+        "maximum": "55,5",
+        "percent": "81,1\u00a0%",
+        "submitted_by": "секретарь Кузнецова Н.В.",
+    },
 ]
 
 
@@ -306,17 +330,41 @@ def demo_checklist_context() -> dict:
         "session": {**_DEMO_SESSION, "checklist": dict(_DEMO_SESSION["checklist"])},
         "expert": dict(_DEMO_EXPERTS[0]),
         "sections": [
-            {"number": 1, "title": "Соответствие ФГОС СПО", "points": "5,5", "maximum": "6", "percent": "91,7\u00a0%",
-             "criteria": [
-                 {"number": "1.1", "wording": "Структура и объём программы соответствуют требованиям ФГОС СПО",
-                  "hint": "Учебный план, календарный учебный график.", "scale": "соответствует / частично / не соответствует",
-                  "answer": "соответствует", "weight": "1,5", "points": "3", "maximum": "3", "comment": "", "required": True,
-                  "changed_by": ""},
-                 {"number": "1.2", "wording": "Вариативная часть использована по запросам работодателей", "hint": "",
-                  "scale": "0–2 балла", "answer": "1", "weight": "1", "points": "1", "maximum": "2",
-                  "comment": "Рекомендуем расширить перечень предприятий — баз практики.", "required": False,
-                  "changed_by": "секретарь Кузнецова Н.В."},
-             ]},
+            {
+                "number": 1,
+                "title": "Соответствие ФГОС СПО",
+                "points": "5,5",
+                "maximum": "6",
+                "percent": "91,7\u00a0%",
+                "criteria": [
+                    {
+                        "number": "1.1",
+                        "wording": "Структура и объём программы соответствуют требованиям ФГОС СПО",
+                        "hint": "Учебный план, календарный учебный график.",
+                        "scale": "соответствует / частично / не соответствует",
+                        "answer": "соответствует",
+                        "weight": "1,5",
+                        "points": "3",
+                        "maximum": "3",
+                        "comment": "",
+                        "required": True,
+                        "changed_by": "",
+                    },
+                    {
+                        "number": "1.2",
+                        "wording": "Вариативная часть использована по запросам работодателей",
+                        "hint": "",
+                        "scale": "0–2 балла",
+                        "answer": "1",
+                        "weight": "1",
+                        "points": "1",
+                        "maximum": "2",
+                        "comment": "Рекомендуем расширить перечень предприятий — баз практики.",
+                        "required": False,
+                        "changed_by": "секретарь Кузнецова Н.В.",
+                    },
+                ],
+            },
         ],
         "total": {"points": "5,5", "maximum": "6", "percent": "91,7\u00a0%"},
         "verdict": "Рекомендовать к согласованию",
@@ -332,21 +380,46 @@ def demo_conclusion_context() -> dict:
         "session": {**_DEMO_SESSION, "checklist": dict(_DEMO_SESSION["checklist"])},
         "experts": [dict(e) for e in _DEMO_EXPERTS],
         "sections": [
-            {"number": 1, "title": "Соответствие ФГОС СПО", "points": "5,25", "maximum": "6", "percent": "87,5\u00a0%",
-             "criteria": [
-                 {"number": "1.1", "wording": "Структура и объём программы соответствуют требованиям ФГОС СПО",
-                  "answers": "2 / 2", "mean": "2", "points": "3", "maximum": "3", "percent": "100\u00a0%"},
-                 {"number": "1.2", "wording": "Вариативная часть использована по запросам работодателей",
-                  "answers": "1 / 2", "mean": "1,5", "points": "2,25", "maximum": "3", "percent": "75\u00a0%"},
-             ]},
+            {
+                "number": 1,
+                "title": "Соответствие ФГОС СПО",
+                "points": "5,25",
+                "maximum": "6",
+                "percent": "87,5\u00a0%",
+                "criteria": [
+                    {
+                        "number": "1.1",
+                        "wording": "Структура и объём программы соответствуют требованиям ФГОС СПО",
+                        "answers": "2 / 2",
+                        "mean": "2",
+                        "points": "3",
+                        "maximum": "3",
+                        "percent": "100\u00a0%",
+                    },
+                    {
+                        "number": "1.2",
+                        "wording": "Вариативная часть использована по запросам работодателей",
+                        "answers": "1 / 2",
+                        "mean": "1,5",
+                        "points": "2,25",
+                        "maximum": "3",
+                        "percent": "75\u00a0%",
+                    },
+                ],
+            },
         ],
         "total": {"points": "5,25", "maximum": "6", "percent": "87,5\u00a0%"},
         "proposal": "Рекомендовать к согласованию",
         "conclusion": "Рекомендовать к согласованию",
         "conclusion_text": "Программа рекомендована к согласованию работодателями — участниками кластера.",
         "concluded_on": dt.date(2021, 12, 3),
-        "secretary": {"name": "Кузнецова Н.В.", "full_name": "Кузнецова Н. В.", "short_name_reversed": "Н.В. Кузнецова",
-                      "position": "секретарь Экспертного совета", "organization": "ОГБПОУ «Томский экономико-промышленный колледж»"},
+        "secretary": {
+            "name": "Кузнецова Н.В.",
+            "full_name": "Кузнецова Н. В.",
+            "short_name_reversed": "Н.В. Кузнецова",
+            "position": "секретарь Экспертного совета",
+            "organization": "ОГБПОУ «Томский экономико-промышленный колледж»",
+        },
     }
 
 

@@ -26,11 +26,16 @@ class DecimalCommaField(FloatField):
 class ProgrammeForm(Form):
     code = StringField(
         "Код специальности",
-        validators=[*required(8), Regexp(r"^\d{2}\.\d{2}\.\d{2}$", message="Код — шесть цифр через точки, например 15.02.08.")],
+        validators=[
+            *required(8),
+            Regexp(r"^\d{2}\.\d{2}\.\d{2}$", message="Код — шесть цифр через точки, например 15.02.08."),
+        ],
     )
     name = StringField("Наименование специальности", validators=required(300))
     qualification = StringField("Квалификация", validators=required(300))
-    college_id = SelectField("Колледж, техникум", coerce=id_or_none, validators=[DataRequired("Выберите колледж или техникум.")])
+    college_id = SelectField(
+        "Колледж, техникум", coerce=id_or_none, validators=[DataRequired("Выберите колледж или техникум.")]
+    )
     study_form = SelectField("Форма обучения", choices=options(StudyForm.choices()))
     intake_year = IntegerField(
         "Год набора",
@@ -60,13 +65,13 @@ class CriterionForm(Form):
 
 
 class PublishForm(Form):
-    protocol_ref = StringField(
-        "Протокол Экспертного совета, утвердивший версию", validators=required(300)
-    )
+    protocol_ref = StringField("Протокол Экспертного совета, утвердивший версию", validators=required(300))
 
 
 class SessionForm(Form):
-    programme_id = SelectField("Образовательная программа", coerce=id_or_none, validators=[DataRequired("Выберите программу.")])
+    programme_id = SelectField(
+        "Образовательная программа", coerce=id_or_none, validators=[DataRequired("Выберите программу.")]
+    )
     checklist_version_id = SelectField("Чек-лист", coerce=id_or_none, validators=[DataRequired("Выберите чек-лист.")])
     held_on = DateField("Дата заседания", validators=[InputRequired("Укажите дату сессии.")])
     deadline = DateField("Срок для экспертов", validators=[Optional()],

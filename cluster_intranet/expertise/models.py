@@ -5,6 +5,7 @@ published; a published version never changes (services refuse it), and the
 sessions that used it keep pointing at it. Answers reference criteria of the
 session's version, so they stay meaningful for ever.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -116,7 +117,9 @@ class Programme(SearchableMixin, TimestampMixin, db.Model):
 
     college: Mapped[Organization] = relationship()
     # post_update: the row cycle programme <-> session is closed by a second UPDATE.
-    decided_by_session: Mapped[ExpertSession | None] = relationship(foreign_keys=[decided_by_session_id], post_update=True)
+    decided_by_session: Mapped[ExpertSession | None] = relationship(
+        foreign_keys=[decided_by_session_id], post_update=True
+    )
 
     def __repr__(self) -> str:
         return f"<Programme {self.code} {self.name}>"

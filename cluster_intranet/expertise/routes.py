@@ -5,6 +5,7 @@ Thin: every change is a service call; access is decided by the services' may_*
 rules. HTMX requests get fragments (each saved answer, the live progress table);
 the same forms work without JavaScript (POST -> 303).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -70,8 +71,15 @@ def _form_page(form, save: Callable[[dict], object], then: Callable[[], str], te
     """A registry form (programme, session): saved, a flash and 303 to ``then()`` (called
     after the commit: a new object has its id by then); invalid or refused, the form
     again with the reason, 422."""
-    return form_page(template, form, lambda: save(form.data_for(*form.FIELDS)), ExpertiseError, then=lambda _: then(),
-                     text=text, **context)
+    return form_page(
+        template,
+        form,
+        lambda: save(form.data_for(*form.FIELDS)),
+        ExpertiseError,
+        then=lambda _: then(),
+        text=text,
+        **context,
+    )
 
 
 def _docx(kind: str, context: dict, filename: str):
@@ -148,9 +156,14 @@ def edit_programme(programme_id: int | None = None):
     programme = db.get_or_404(Programme, programme_id) if programme_id else Programme()
     form = ProgrammeForm(obj=programme if programme_id else None)
     form.college_id.choices = options(services.college_choices(), empty="— выберите —")
-    return _form_page(form, lambda data: services.save_programme(programme, data),
-                      lambda: url_for("expertise.programme", programme_id=programme.id),
-                      "Программа сохранена.", "expertise/programme_form.html", programme=programme)
+    return _form_page(
+        form,
+        lambda data: services.save_programme(programme, data),
+        lambda: url_for("expertise.programme", programme_id=programme.id),
+        "Программа сохранена.",
+        "expertise/programme_form.html",
+        programme=programme,
+    )
 
 
 @bp.post("/programmes/<int:programme_id>/delete")
@@ -158,8 +171,12 @@ def edit_programme(programme_id: int | None = None):
 def delete_programme(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     back = url_for("expertise.programme", programme_id=programme_id)
-    return commit_change(lambda: services.delete_programme(programme), back, url_for("expertise.programmes"),
-                   "Программа удалена из реестра.")
+    return commit_change(
+        lambda: services.delete_programme(programme),
+        back,
+        url_for("expertise.programmes"),
+        "Программа удалена из реестра.",
+    )
 
 
 @bp.get("/programmes/<int:programme_id>/approval-sheet.docx")
@@ -170,7 +187,9 @@ def approval_sheet(programme_id: int):
         abort(403)
     if session is None:
         return refusal(
-            services.Locked("Лист согласования появится, когда по программе будет утверждено заключение экспертной сессии."),
+            services.Locked(
+                "Лист согласования появится, когда по программе будет утверждено заключение экспертной сессии."
+            ),
             url_for("expertise.programme", programme_id=programme_id),
         )
     data = _session_data(session.id)
@@ -186,8 +205,10 @@ def approval_sheet(programme_id: int):
 def edit_session(session_id: int | None = None):
     session = db.get_or_404(ExpertSession, session_id) if session_id else ExpertSession()
     if session.is_completed:
-        return refusal(services.Locked("Сессия завершена: её данные не изменяются."),
-                        url_for("expertise.session", session_id=session_id))
+        return refusal(
+            services.Locked("Сессия завершена: её данные не изменяются."),
+            url_for("expertise.session", session_id=session_id),
+        )
     form = SessionForm(obj=session if session_id else None)
     if not session_id and request.method == "GET":
         form.programme_id.data = request.args.get("programme", type=db_int)
@@ -195,18 +216,28 @@ def edit_session(session_id: int | None = None):
     if session_id and session.checklist_version not in versions:
         versions.append(session.checklist_version)
     # A new session: the secretary picks, nothing is preselected.
-    form.checklist_version_id.choices = options([(v.id, v.label) for v in versions], empty=None if session_id else "— выберите —")
+    form.checklist_version_id.choices = options(
+        [(v.id, v.label) for v in versions], empty=None if session_id else "— выберите —"
+    )
     if session_id:
         form.programme_id.choices = options([(session.programme_id, session.programme.title)])
         form.programme_id.data = session.programme_id
     else:
         form.programme_id.choices = options(
-            [(p.id, f"{p.title} — {p.college.short_name}, {p.intake_year}") for p in db.session.scalars(services.programmes_query())],
+            [
+                (p.id, f"{p.title} — {p.college.short_name}, {p.intake_year}")
+                for p in db.session.scalars(services.programmes_query())
+            ],
             empty="— выберите —",
         )
-    return _form_page(form, lambda data: services.save_session(session, data),
-                      lambda: url_for("expertise.session", session_id=session.id),
-                      "Сессия сохранена.", "expertise/session_form.html", session=session)
+    return _form_page(
+        form,
+        lambda data: services.save_session(session, data),
+        lambda: url_for("expertise.session", session_id=session.id),
+        "Сессия сохранена.",
+        "expertise/session_form.html",
+        session=session,
+    )
 
 
 @bp.post("/sessions/<int:session_id>/delete")
@@ -259,8 +290,9 @@ def progress(session_id: int):
     submitted = sum(1 for row in rows if row.assessment.is_submitted)
     known = request.args.get("known", type=db_int)
     changed = known is not None and known != submitted
-    return fragment("expertise/_progress.html", session=session, progress=rows,
-                    trigger="assessmentsChanged" if changed else None)
+    return fragment(
+        "expertise/_progress.html", session=session, progress=rows, trigger="assessmentsChanged" if changed else None
+    )
 
 
 @bp.post("/sessions/<int:session_id>/experts")
@@ -268,8 +300,12 @@ def progress(session_id: int):
 def add_expert(session_id: int):
     session = db.get_or_404(ExpertSession, session_id)
     back = url_for("expertise.session", session_id=session_id, _anchor="experts")
-    return commit_change(lambda: services.add_expert(session, request.form.get("person_id", type=db_int)), back, back,
-                   "Эксперт добавлен в сессию.")
+    return commit_change(
+        lambda: services.add_expert(session, request.form.get("person_id", type=db_int)),
+        back,
+        back,
+        "Эксперт добавлен в сессию.",
+    )
 
 
 @bp.post("/assessments/<int:assessment_id>/remove")
@@ -337,7 +373,8 @@ def _assessment_page(data, assessment, status=200, submit_form=None, reopen_form
         answered=data.counted(assessment),
         results=scoring.results(data) if show_others else None,
         own_score=scoring.assessment_score(data, assessment),
-        submit_form=submit_form or SubmitForm(formdata=None, verdict=assessment.verdict or "", remarks=assessment.remarks),
+        submit_form=submit_form
+        or SubmitForm(formdata=None, verdict=assessment.verdict or "", remarks=assessment.remarks),
         reopen_form=reopen_form or ReopenForm(formdata=None),
         problems=list(problems),
         needs_comment=services.needs_comment,
@@ -355,9 +392,7 @@ def assessment(assessment_id: int):
 def save_answer(assessment_id: int, criterion_id: int):
     """One answer and its comment, saved as the expert goes (HTMX), or by the row's button."""
     assessment = db.session.scalar(
-        select(Assessment)
-        .where(Assessment.id == assessment_id)
-        .options(joinedload(Assessment.session))
+        select(Assessment).where(Assessment.id == assessment_id).options(joinedload(Assessment.session))
     )
     if assessment is None:
         abort(404)
@@ -376,15 +411,27 @@ def save_answer(assessment_id: int, criterion_id: int):
     except ExpertiseError as error:
         db.session.rollback()
         if wants_fragment():
-            return fragment("expertise/_answer_status.html", error.status, criterion=criterion, answer=None,
-                            error=str(error), answered=None)
+            return fragment(
+                "expertise/_answer_status.html",
+                error.status,
+                criterion=criterion,
+                answer=None,
+                error=str(error),
+                answered=None,
+            )
         flash(str(error), "danger")
         return redirect(back, 303)
     response = redirect(back, 303)
     if wants_fragment():
         # Rendered before the commit expires the objects it shows: no reloading them.
-        response = fragment("expertise/_answer_status.html", criterion=criterion, answer=answer, error=None,
-                            answered=services.answered_count(assessment), needs_comment=services.needs_comment)
+        response = fragment(
+            "expertise/_answer_status.html",
+            criterion=criterion,
+            answer=answer,
+            error=None,
+            answered=services.answered_count(assessment),
+            needs_comment=services.needs_comment,
+        )
     db.session.commit()
     return response
 
@@ -423,11 +470,21 @@ def reopen(assessment_id: int):
         db.session.rollback()
         if assessment.is_submitted and not data.session.is_completed:
             if wants_fragment():
-                return fragment("expertise/_reopen_form.html", 422, assessment=assessment, reopen_form=form,
-                                retarget="#reopen-block", reswap="outerHTML")
+                return fragment(
+                    "expertise/_reopen_form.html",
+                    422,
+                    assessment=assessment,
+                    reopen_form=form,
+                    retarget="#reopen-block",
+                    reswap="outerHTML",
+                )
             return _assessment_page(data, assessment, 422, reopen_form=form)
-    return commit_change(lambda: services.reopen(assessment, form.reason.data or "", current_user), back, back,
-                   "Чек-лист возвращён эксперту на доработку.")
+    return commit_change(
+        lambda: services.reopen(assessment, form.reason.data or "", current_user),
+        back,
+        back,
+        "Чек-лист возвращён эксперту на доработку.",
+    )
 
 
 @bp.get("/assessments/<int:assessment_id>/checklist.docx")

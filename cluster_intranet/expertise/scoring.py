@@ -4,6 +4,7 @@ table with the proposed conclusion, and each expert's progress. Nothing here cha
 data; the changes are in ``services`` (sessions, answers, the conclusion) and
 ``checklist_versions`` (the checklists themselves).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -199,7 +200,14 @@ def load_session(session_id: int) -> SessionData | None:
     set_committed_value(session, "assessments", assessments)
     # Plain rows, not ORM objects: a page shows hundreds of answers and only reads them.
     answers = db.session.execute(
-        select(Answer.assessment_id, Answer.criterion_id, Answer.value, Answer.comment, Answer.saved_at, Answer.changed_by_name)
+        select(
+            Answer.assessment_id,
+            Answer.criterion_id,
+            Answer.value,
+            Answer.comment,
+            Answer.saved_at,
+            Answer.changed_by_name,
+        )
         .join(Answer.assessment)
         .where(Assessment.session_id == session.id)
     ).all()
@@ -280,10 +288,20 @@ def results(data: SessionData, columns: list[Assessment] | None = None) -> Resul
                 if value is not None:  # criterion_score, inlined: this loop runs experts × criteria times
                     points[column] += value * weight
                     maxima[column] += top * weight
-                cells.append(Cell(value, labels.get(value, "нет ответа"), value is not None and value < top,
-                                  answer.comment if answer else "", names[column], answer.changed_by_name if answer else ""))
+                cells.append(
+                    Cell(
+                        value,
+                        labels.get(value, "нет ответа"),
+                        value is not None and value < top,
+                        answer.comment if answer else "",
+                        names[column],
+                        answer.changed_by_name if answer else "",
+                    )
+                )
             average = mean(cell.value for cell in cells)
-            rows.append(CriterionResult(criterion, f"{number}.{index}", cells, average, criterion_score(average, top, weight)))
+            rows.append(
+                CriterionResult(criterion, f"{number}.{index}", cells, average, criterion_score(average, top, weight))
+            )
         sections.append(SectionResult(section, number, rows, total(row.score for row in rows)))
         for column, assessment in enumerate(columns):
             own = Score(points[column], maxima[column])
@@ -303,7 +321,9 @@ def results(data: SessionData, columns: list[Assessment] | None = None) -> Resul
     )
 
 
-def numbered_sections(sections: list[ChecklistSection]) -> list[tuple[int, ChecklistSection, list[tuple[str, Criterion]]]]:
+def numbered_sections(
+    sections: list[ChecklistSection],
+) -> list[tuple[int, ChecklistSection, list[tuple[str, Criterion]]]]:
     """(section number, section, [(«1.2», criterion)]) for pages and documents."""
     return [
         (n, section, [(f"{n}.{i}", c) for i, c in enumerate(section.criteria, start=1)])

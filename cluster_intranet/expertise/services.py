@@ -7,6 +7,7 @@ input) or Locked (409: the thing may no longer change) with a Russian message.
 What the pages read of a session (scores, results, progress) is in ``scoring``;
 the checklists themselves (drafts, versions, publishing) in ``checklist_versions``.
 """
+
 from __future__ import annotations
 
 from flask import current_app
@@ -141,7 +142,9 @@ def programmes_query(text: str = "", status: str = "", college_id: int | None = 
 def college_choices() -> list[tuple[int, str]]:
     kinds = (OrganizationKind.COLLEGE.value, OrganizationKind.TECHNICAL_SCHOOL.value)
     rows = db.session.execute(
-        select(Organization.id, Organization.short_name).where(Organization.kind.in_(kinds)).order_by(Organization.short_name)
+        select(Organization.id, Organization.short_name)
+        .where(Organization.kind.in_(kinds))
+        .order_by(Organization.short_name)
     )
     return [(row.id, row.short_name) for row in rows]
 
@@ -321,6 +324,7 @@ def eligible_experts(session: ExpertSession) -> list[Person]:
 def next_position(items) -> int:
     return max((item.position for item in items), default=0) + 1
 
+
 def add_expert(session: ExpertSession, person_id: int | None) -> Assessment:
     if session.is_completed:
         raise Locked("Сессия завершена: состав экспертов не изменяется.")
@@ -438,7 +442,9 @@ def answered_count(assessment: Assessment) -> tuple[int, int]:
 
 def needs_comment(criterion: Criterion, answer: Answer | None) -> bool:
     """An answer below the maximum must say why."""
-    return bool(answer and answer.value is not None and answer.value < criterion.max_value and not answer.comment.strip())
+    return bool(
+        answer and answer.value is not None and answer.value < criterion.max_value and not answer.comment.strip()
+    )
 
 
 def submit(data: SessionData, assessment: Assessment, verdict: str | None, remarks: str, by: str = "") -> None:
@@ -446,14 +452,20 @@ def submit(data: SessionData, assessment: Assessment, verdict: str | None, remar
     _ensure_open(assessment)
     problems = []
     numbered = [(number, c) for _, _, criteria in numbered_sections(data.sections) for number, c in criteria]
-    unanswered = [n for n, c in numbered if c.required and not ((a := data.answer(assessment, c)) and a.value is not None)]
+    unanswered = [
+        n for n, c in numbered if c.required and not ((a := data.answer(assessment, c)) and a.value is not None)
+    ]
     uncommented = [n for n, c in numbered if needs_comment(c, data.answer(assessment, c))]
     if unanswered:
-        problems.append(f"не {'отвечены обязательные критерии' if len(unanswered) > 1 else 'отвечен обязательный критерий'} "
-                        f"{', '.join(unanswered)}.")
+        problems.append(
+            f"не {'отвечены обязательные критерии' if len(unanswered) > 1 else 'отвечен обязательный критерий'} "
+            f"{', '.join(unanswered)}."
+        )
     if uncommented:
-        problems.append(f"нет комментария к оценке ниже максимальной: {'критерии' if len(uncommented) > 1 else 'критерий'} "
-                        f"{', '.join(uncommented)}.")
+        problems.append(
+            f"нет комментария к оценке ниже максимальной: {'критерии' if len(uncommented) > 1 else 'критерий'} "
+            f"{', '.join(uncommented)}."
+        )
     if verdict not in {v.value for v in Verdict}:
         problems.append("не выбрана итоговая рекомендация.")
     if problems:

@@ -1,5 +1,6 @@
 """The agenda of a meeting as a .docx, attached to its invitations: when and where,
 the items with their speakers, the materials."""
+
 from __future__ import annotations
 
 import io

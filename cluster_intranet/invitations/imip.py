@@ -1,6 +1,7 @@
 """iMIP (RFC 6047) invitations: the meeting's event as the calendar area builds it (its
 stable UID, times in the cluster's zone, description), made a scheduling message with
 icalendar — METHOD REQUEST or CANCEL, ORGANIZER, ATTENDEE, SEQUENCE. Pure functions."""
+
 from __future__ import annotations
 
 from icalendar import Calendar, vCalAddress, vText

@@ -1,6 +1,7 @@
 """«Разослать приглашения»: the request only decides who is due what and queues the
 messages; a thread of the process sends them after the request (mail.init_app), and the section
 shows the progress, refreshing itself while messages wait."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -52,7 +53,11 @@ def send(meeting_id: int):
 
     def queued(result):
         ids, _ = result  # sent from a thread after this request (mail.init_app)
-        done = f"Писем к отправке: {len(ids)}." if ids else "Новых приглашений нет: все участники получили последние сведения."
+        done = (
+            f"Писем к отправке: {len(ids)}."
+            if ids
+            else "Новых приглашений нет: все участники получили последние сведения."
+        )
         if not wants_fragment():
             return after_change(url_for("meetings.show", meeting_id=meeting_id, _anchor="invitations"), done)
         db.session.expire_all()
@@ -60,6 +65,9 @@ def send(meeting_id: int):
                         **_context(meeting_or_404(meeting_id)))  # fmt: skip
 
     return apply_change(
-        None, lambda: services.queue_invitations(meeting), services.InvitationError, done=queued,
+        None,
+        lambda: services.queue_invitations(meeting),
+        services.InvitationError,
+        done=queued,
         back=url_for("meetings.show", meeting_id=meeting_id),
     )

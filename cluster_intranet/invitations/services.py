@@ -14,6 +14,7 @@ the server refused does not count. From that and the meeting as it is now:
 SEQUENCE is the meeting's row version (what the calendar feeds write), and never lower
 than one more than the last sent to that person when something changed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -121,7 +122,9 @@ def due(meeting: Meeting) -> tuple[list[Due], list[Person]]:
         if person_id not in present and last.details.get("method") == imip.REQUEST:
             person = db.session.get(Person, person_id)
             if person is not None and person.email.strip():
-                result.append(Due(person, imip.CANCEL, max(meeting.version, last.details.get("sequence", 0) + 1), False))
+                result.append(
+                    Due(person, imip.CANCEL, max(meeting.version, last.details.get("sequence", 0) + 1), False)
+                )
     return result, without_email
 
 
@@ -165,7 +168,9 @@ def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda
     place = ", ".join(p for p in (meeting.city, meeting.place) if p)
     removed = entry.method == imip.CANCEL and meeting.status != MeetingStatus.CANCELLED
     if entry.method == imip.CANCEL:
-        subject = f"{'Отменено' if not removed else 'Вы исключены из списка участников'}: заседание {name}, {_when(meeting)}"
+        subject = (
+            f"{'Отменено' if not removed else 'Вы исключены из списка участников'}: заседание {name}, {_when(meeting)}"
+        )
     else:
         subject = f"{'Изменение: ' if entry.update else 'Приглашение: '}заседание {name}, {_when(meeting)}"
     lines = [f"Здравствуйте, {greeting}!", ""]
@@ -174,7 +179,9 @@ def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda
                      else f"Вы больше не в списке участников заседания {name} {_when(meeting)}.")  # fmt: skip
         lines.append("Событие будет удалено из вашего календаря.")
     else:
-        lines.append(("Изменились сведения о заседании " if entry.update else "Приглашаем вас на заседание ") + f"{name}.")
+        lines.append(
+            ("Изменились сведения о заседании " if entry.update else "Приглашаем вас на заседание ") + f"{name}."
+        )
         lines += ["", f"Когда: {_when(meeting)}"]
         if place and meeting.format != "online":
             lines.append(f"Где: {place}")
@@ -188,7 +195,9 @@ def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda
                 if agenda_item.speaker_name:
                     lines.append(f"   Докладчик: {agenda_item.speaker_name}")
                 for material in (m for m in materials if m.agenda_item_id == agenda_item.id):
-                    lines.append(f"   Материал «{material.title}»: {_link('materials.download', material_id=material.id)}")
+                    lines.append(
+                        f"   Материал «{material.title}»: {_link('materials.download', material_id=material.id)}"
+                    )
         general = [m for m in materials if m.agenda_item_id is None]
         if general:
             lines += ["", "Материалы заседания:"]
@@ -245,7 +254,9 @@ def queue_invitations(meeting: Meeting) -> tuple[list[int], list[Person]]:
     ids = []
     for entry in entries:
         message = build_message(meeting, item, entry, materials=materials, agenda=agenda)
-        key = f"{KIND}:{meeting.id}:{entry.person.id}:{entry.method}:{entry.sequence}:{now}:{entry.person.email.strip()}"
+        key = (
+            f"{KIND}:{meeting.id}:{entry.person.id}:{entry.method}:{entry.sequence}:{now}:{entry.person.email.strip()}"
+        )
         row = mail.queue(message, key=key, kind=KIND, person_id=entry.person.id, meeting_id=meeting.id,
                          details={"method": entry.method, "sequence": entry.sequence, "fingerprint": now,
                                   "update": entry.update})  # fmt: skip

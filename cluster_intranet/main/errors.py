@@ -1,4 +1,5 @@
 """Error pages in Russian, in the intranet's style; HTMX gets a message fragment."""
+
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -33,8 +34,10 @@ def duplicate_row(error: IntegrityError):
     if not is_unique_violation(error):
         raise error
     db.session.rollback()
-    return error_page(409, "Такая запись уже есть: её только что сохранили (возможно, форма была отправлена дважды). "
-                           "Обновите страницу.")
+    return error_page(
+        409,
+        "Такая запись уже есть: её только что сохранили (возможно, форма была отправлена дважды). Обновите страницу.",
+    )
 
 
 @bp.app_errorhandler(StaleDataError)

@@ -5,6 +5,7 @@ the parts that concern the user — a part that cannot hold anything for them is
 asked at all, so an expert's page reads no meetings and a secretary without a linked
 person reads no assignments.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,7 +62,9 @@ def inbox(user: User, today: date) -> Inbox:
     if user.has_role(*EDIT_MEETINGS):
         meetings = meetings_to_prepare(today, SHOWN)
         groups.append(Group("protocols", "Протоколы не утверждены", *meetings[DRAFT_PROTOCOLS]))
-        groups.append(Group("agenda", f"Заседания ближайших {PREPARE_DAYS} дней без повестки", *meetings[WITHOUT_AGENDA]))
+        groups.append(
+            Group("agenda", f"Заседания ближайших {PREPARE_DAYS} дней без повестки", *meetings[WITHOUT_AGENDA])
+        )
     if user.person_id:
         groups.append(_group("due", f"Срок в ближайшие {DUE_SOON_DAYS} дней", due_soon))
         groups.append(_group("media", "Мои материалы медиаплана", media_coverage.my_events(user.person_id)))

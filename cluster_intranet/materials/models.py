@@ -6,6 +6,7 @@ under their SHA-256 (``content`` is then NULL): either way one row says what the
 A protocol uploaded for import is kept here too: a version of no material while the
 secretary reviews it (with the lines the importer read from it), then the first version
 of the meeting's material «Исходный файл протокола» once the import is confirmed."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -36,9 +37,7 @@ class Material(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
 
     # The meeting reads its materials (the protocol's «Приложения») without importing this area.
-    meeting: Mapped[Meeting] = relationship(
-        backref=backref("materials", order_by="Material.position", viewonly=True)
-    )
+    meeting: Mapped[Meeting] = relationship(backref=backref("materials", order_by="Material.position", viewonly=True))
     agenda_item: Mapped[AgendaItem | None] = relationship()
     versions: Mapped[list[MaterialVersion]] = relationship(
         back_populates="material", cascade="all, delete-orphan", passive_deletes=True,

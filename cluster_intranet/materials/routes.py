@@ -6,6 +6,7 @@ changes are the secretary's (EDIT_MEETINGS). An upload may be up to MATERIALS_MA
 the request limit is raised for these routes only, a little above it, so a file just
 over the limit gets the message next to the field and a much bigger one the 413 page.
 """
+
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
@@ -60,7 +61,8 @@ def _context(meeting: Meeting, material_form: MaterialForm | None = None) -> dic
         "groups": services.grouped(meeting, materials),
         "count": len(materials),
         # A fresh form is empty: Flask-WTF would fill it from the request just handled.
-        "material_form": material_form or MaterialForm(formdata=None).with_agenda(meeting.agenda_items).keyed("material-new"),
+        "material_form": material_form
+        or MaterialForm(formdata=None).with_agenda(meeting.agenda_items).keyed("material-new"),
         "editable": not meeting.is_locked and current_user.has_role(*EDIT_MEETINGS),
         "accept": services.ACCEPT,
         "max_mb": current_app.config["MATERIALS_MAX_SIZE"] // services.MB,
@@ -192,8 +194,11 @@ def edit(material_id: int):
 def move(material_id: int, direction: str):
     material = _material_or_404(material_id)
     return apply_change(
-        None, lambda: services.move_material(material, -1 if direction == "up" else 1), services.MaterialError,
-        back=_back(material.meeting_id), done=lambda _: _answer(material.meeting_id),
+        None,
+        lambda: services.move_material(material, -1 if direction == "up" else 1),
+        services.MaterialError,
+        back=_back(material.meeting_id),
+        done=lambda _: _answer(material.meeting_id),
     )
 
 
@@ -208,7 +213,11 @@ def delete(material_id: int):
         return _answer(meeting_id, done=f"Материал «{title}» удалён.")
 
     return apply_change(
-        None, lambda: services.delete_material(material), services.MaterialError, back=_back(meeting_id), done=deleted,
+        None,
+        lambda: services.delete_material(material),
+        services.MaterialError,
+        back=_back(meeting_id),
+        done=deleted,
     )
 
 

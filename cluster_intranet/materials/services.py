@@ -8,6 +8,7 @@ committed: a failed commit leaves at most an unreferenced file, never a row with
 Files no version refers to any more are removed by ``sweep_files`` after the commit that
 dropped them (a material deleted, a protocol upload discarded or expired).
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -241,7 +242,9 @@ def meeting_materials(meeting_id: int) -> list[Material]:
 
 def grouped(meeting: Meeting, materials: list[Material]) -> list[tuple[AgendaItem | None, list[Material]]]:
     """The materials of the whole meeting first, then each agenda item's, in the agenda's order."""
-    groups: list[tuple[AgendaItem | None, list[Material]]] = [(None, [m for m in materials if m.agenda_item_id is None])]
+    groups: list[tuple[AgendaItem | None, list[Material]]] = [
+        (None, [m for m in materials if m.agenda_item_id is None])
+    ]
     for item in meeting.agenda_items:
         groups.append((item, [m for m in materials if m.agenda_item_id == item.id]))
     return groups
@@ -252,7 +255,9 @@ def grouped(meeting: Meeting, materials: list[Material]) -> list[tuple[AgendaIte
 
 def _check_open(meeting: Meeting) -> None:
     if meeting.is_locked:
-        raise MaterialError("Протокол утверждён: его материалы не меняются. Откройте протокол заново, чтобы изменить их.")
+        raise MaterialError(
+            "Протокол утверждён: его материалы не меняются. Откройте протокол заново, чтобы изменить их."
+        )
 
 
 def _agenda_item(meeting: Meeting, agenda_item_id: int | None) -> int | None:
@@ -277,14 +282,18 @@ def add_material(
     kind = check_file(filename, data, max_size)
     item_id = _agenda_item(meeting, agenda_item_id)
     last = db.session.scalar(select(func.max(Material.position)).where(Material.meeting_id == meeting.id))
-    material = Material(meeting_id=meeting.id, agenda_item_id=item_id, title=_title(title, filename), position=(last or 0) + 1)
+    material = Material(
+        meeting_id=meeting.id, agenda_item_id=item_id, title=_title(title, filename), position=(last or 0) + 1
+    )
     db.session.add(material)
     _add_version(material, 1, filename, kind, data, user, directory)
     db.session.flush()
     return material
 
 
-def add_version(material: Material, *, filename: str, data: bytes, user: User | None, max_size: int, directory: str | None) -> MaterialVersion:
+def add_version(
+    material: Material, *, filename: str, data: bytes, user: User | None, max_size: int, directory: str | None
+) -> MaterialVersion:
     """A new version of the material's file; the older ones are kept."""
     _check_open(material.meeting)
     kind = check_file(filename, data, max_size)
@@ -306,7 +315,9 @@ def _add_version(material, number, filename, kind, data, user, directory) -> Mat
 # Protocols uploaded for import -----------------------------------------------------------
 
 
-def keep_protocol(filename: str, data: bytes, lines: list[str], user: User | None, directory: str | None) -> MaterialVersion:
+def keep_protocol(
+    filename: str, data: bytes, lines: list[str], user: User | None, directory: str | None
+) -> MaterialVersion:
     """An uploaded protocol kept for review: a version of no material yet, with the
     lines the importer read from it. The importer has checked the file already."""
     suffix = PurePath(filename).suffix.lower()

@@ -3,6 +3,7 @@ who published what (the official websites count; other channels are shown beside
 
 Functions take the acting user and the data explicitly, flush and never commit.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -101,7 +102,9 @@ def non_participant_choices() -> list[tuple[int, str]]:
     """Organizations of the directory that do not cover the events yet (the «add» form)."""
     taken = select(MediaParticipant.organization_id)
     rows = db.session.execute(
-        select(Organization.id, Organization.short_name).where(Organization.id.not_in(taken)).order_by(Organization.short_name)
+        select(Organization.id, Organization.short_name)
+        .where(Organization.id.not_in(taken))
+        .order_by(Organization.short_name)
     )
     return [(row.id, row.short_name) for row in rows]
 
@@ -322,8 +325,12 @@ def coverage_matrix(
     if ids:
         pubs = db.session.execute(
             select(
-                Publication.id, Publication.event_id, Publication.organization_id,
-                Publication.channel, Publication.url, Publication.published_on,
+                Publication.id,
+                Publication.event_id,
+                Publication.organization_id,
+                Publication.channel,
+                Publication.url,
+                Publication.published_on,
             )  # fmt: skip
             .where(Publication.event_id.in_(ids))
             .order_by(Publication.published_on, Publication.id)
@@ -384,7 +391,9 @@ def event_coverage(event: MediaEvent) -> list[tuple[Organization, Cell]]:
     """Every participant with its publications of ``event`` (an empty cell is a gap)."""
     found: dict[int, list] = defaultdict(list)
     pubs = db.session.execute(
-        select(Publication.id, Publication.organization_id, Publication.channel, Publication.url, Publication.published_on)
+        select(
+            Publication.id, Publication.organization_id, Publication.channel, Publication.url, Publication.published_on
+        )
         .where(Publication.event_id == event.id)
         .order_by(Publication.published_on, Publication.id)
     )
@@ -435,8 +444,14 @@ def coverage_gaps(user: User) -> list[MediaEvent] | None:
     if not organization_id or not user.has_role(*EDIT_MEDIA) or not is_participant(organization_id):
         return None
     stmt = _still_to_publish_statement(organization_id).options(
-        load_only(MediaEvent.id, MediaEvent.title, MediaEvent.starts_on, MediaEvent.ends_on, MediaEvent.start_time,
-                  MediaEvent.end_time)
+        load_only(
+            MediaEvent.id,
+            MediaEvent.title,
+            MediaEvent.starts_on,
+            MediaEvent.ends_on,
+            MediaEvent.start_time,
+            MediaEvent.end_time,
+        )
     )
     return list(db.session.scalars(stmt))
 
@@ -449,8 +464,17 @@ def my_events(person_id: int | None) -> list[MediaEvent]:
     stmt = (
         select(MediaEvent)
         .where(MediaEvent.responsible_id == person_id, MediaEvent.status.in_((S.PLANNED.value, S.MATERIAL_READY.value)))
-        .options(load_only(MediaEvent.id, MediaEvent.title, MediaEvent.status, MediaEvent.starts_on, MediaEvent.ends_on,
-                           MediaEvent.start_time, MediaEvent.end_time))
+        .options(
+            load_only(
+                MediaEvent.id,
+                MediaEvent.title,
+                MediaEvent.status,
+                MediaEvent.starts_on,
+                MediaEvent.ends_on,
+                MediaEvent.start_time,
+                MediaEvent.end_time,
+            )
+        )
         .order_by(MediaEvent.starts_on, MediaEvent.id)
     )
     return list(db.session.scalars(stmt))

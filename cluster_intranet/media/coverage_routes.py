@@ -1,5 +1,6 @@
 """Coverage pages of the media plan: the matrix of who published what, a cell's
 publications, the participants and «what we still have to publish»."""
+
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
@@ -44,7 +45,12 @@ def coverage_page(plan_id: int):
 def slot(event_id: int, organization_id: int):
     """One participant's publications of one event (a cell of the matrix); the «cancel» of its form."""
     event = db.get_or_404(MediaEvent, event_id)
-    return fragment("media/_slot.html", event=event, cell=coverage.matrix_cell(event, organization_id), rights=Rights.of(current_user))
+    return fragment(
+        "media/_slot.html",
+        event=event,
+        cell=coverage.matrix_cell(event, organization_id),
+        rights=Rights.of(current_user),
+    )
 
 
 @bp.route("/events/<int:event_id>/publications", methods=["GET", "POST"])
@@ -56,21 +62,34 @@ def record_publication(event_id: int):
         abort(403)  # an editor speaks for the own organization only
     form = PublicationForm().with_organizations(coverage.recordable_organizations(current_user))
     if request.method == "GET":
-        form.organization_id.data = request.args.get("organization", type=db_int) or coverage.user_organization_id(current_user)
+        form.organization_id.data = request.args.get("organization", type=db_int) or coverage.user_organization_id(
+            current_user
+        )
         form.published_on.data = clock.local_today()
 
     def page(status: int = 422):
         slot_org = form.organization_id.data if isinstance(form.organization_id.data, int) else None
         cell = coverage.matrix_cell(event, slot_org) if slot_org and Rights.of(current_user).may(slot_org) else None
         return page_or_fragment(
-            "media/publication_form.html", "media/_slot_form.html", status, form=form, event=event, cell=cell, slot_org=slot_org
+            "media/publication_form.html",
+            "media/_slot_form.html",
+            status,
+            form=form,
+            event=event,
+            cell=cell,
+            slot_org=slot_org,
         )
 
     def recorded(_):
         if wants_fragment():
             cell = coverage.matrix_cell(event, form.organization_id.data)
-            return fragment("media/_slot.html", event=event, cell=cell, rights=Rights.of(current_user),
-                            trigger={"coverageChanged": True, **notice("Публикация отмечена.")})
+            return fragment(
+                "media/_slot.html",
+                event=event,
+                cell=cell,
+                rights=Rights.of(current_user),
+                trigger={"coverageChanged": True, **notice("Публикация отмечена.")},
+            )
         return after_change(url_for("media.event", event_id=event.id, _anchor="coverage"), "Публикация отмечена.")
 
     def refused(error: Exception):
@@ -96,12 +115,22 @@ def delete_publication(publication_id: int):
     def deleted(_):
         if wants_fragment():
             cell = coverage.matrix_cell(event, organization_id)
-            return fragment("media/_slot.html", event=event, cell=cell, rights=Rights.of(current_user),
-                            trigger={"coverageChanged": True, **notice("Отметка о публикации удалена.")})
-        return after_change(url_for("media.event", event_id=event.id, _anchor="coverage"), "Отметка о публикации удалена.")
+            return fragment(
+                "media/_slot.html",
+                event=event,
+                cell=cell,
+                rights=Rights.of(current_user),
+                trigger={"coverageChanged": True, **notice("Отметка о публикации удалена.")},
+            )
+        return after_change(
+            url_for("media.event", event_id=event.id, _anchor="coverage"), "Отметка о публикации удалена."
+        )
 
     return apply_change(
-        None, lambda: coverage.delete_publication(publication, current_user), PermissionError, done=deleted,
+        None,
+        lambda: coverage.delete_publication(publication, current_user),
+        PermissionError,
+        done=deleted,
         back=lambda _: abort(403),
     )
 
@@ -123,7 +152,10 @@ def add_participant():
     if not organization_id:
         return refusal(services.MediaError("Выберите организацию из списка."), back)
     return apply_change(
-        None, lambda: coverage.add_participant(organization_id), services.MediaError, back=back,
+        None,
+        lambda: coverage.add_participant(organization_id),
+        services.MediaError,
+        back=back,
         done=lambda _: after_change(back, "Организация добавлена в участники освещения."),
     )
 

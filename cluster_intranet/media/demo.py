@@ -1,5 +1,6 @@
 """The demo media plan 2021–2022 (decision 3 of 22.10.2021) with the cluster's events
 and some participants' publications, so that the coverage matrix shows gaps."""
+
 from __future__ import annotations
 
 import random
@@ -145,7 +146,9 @@ def seed(people: dict[str, Person], approver: User | None = None) -> MediaPlan:
         if not event.is_public or event.status not in (S.MATERIAL_READY, S.PUBLISHED):
             continue
         for org in orgs:
-            likely = 1.0 if org.id == event.organizer_id else (0.75 if org.kind in ("college", "technical_school") else 0.3)
+            likely = (
+                1.0 if org.id == event.organizer_id else (0.75 if org.kind in ("college", "technical_school") else 0.3)
+            )
             if event.status == S.MATERIAL_READY:
                 likely /= 2  # the material is fresh: fewer have published yet
             if rng.random() >= likely:
@@ -153,14 +156,20 @@ def seed(people: dict[str, Person], approver: User | None = None) -> MediaPlan:
             published_on = event.starts_on + timedelta(days=rng.randint(0, 4))
             db.session.add(
                 Publication(
-                    event_id=event.id, organization_id=org.id, channel=C.WEBSITES.value, published_on=published_on,
+                    event_id=event.id,
+                    organization_id=org.id,
+                    channel=C.WEBSITES.value,
+                    published_on=published_on,
                     url=f"{org.website or 'https://example.ru'}/news/{published_on:%Y/%m}/cluster-{event.id}",
                 )  # fmt: skip
             )
             if rng.random() < 0.3:
                 db.session.add(
                     Publication(
-                        event_id=event.id, organization_id=org.id, channel=C.VK.value, published_on=published_on,
+                        event_id=event.id,
+                        organization_id=org.id,
+                        channel=C.VK.value,
+                        published_on=published_on,
                         url=f"https://vk.com/wall-{100000 + org.id}_{event.id}",
                     )  # fmt: skip
                 )

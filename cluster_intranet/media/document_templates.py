@@ -38,6 +38,7 @@ media_plan.docx::
     ]
     today: date
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -120,8 +121,13 @@ PLAN_COLUMNS = [
     ("Организатор", Mm(39), "{{ e.organizer|quotes }}", LEFT),
     ("Каналы", Mm(31), "{{ e.channels }}", LEFT),
     ("Ответственный", Mm(38), "{{ e.responsible }}", LEFT),
-    ("Статус", Mm(34), "{% if e.cancelled %}ОТМЕНЕНО{% if e.cancel_reason %}: {{ e.cancel_reason|quotes }}{% endif %}"
-                       "{% else %}{{ e.status }}{% endif %}", LEFT),
+    (
+        "Статус",
+        Mm(34),
+        "{% if e.cancelled %}ОТМЕНЕНО{% if e.cancel_reason %}: {{ e.cancel_reason|quotes }}{% endif %}"
+        "{% else %}{{ e.status }}{% endif %}",
+        LEFT,
+    ),
 ]
 
 
@@ -133,7 +139,14 @@ def media_plan():
     tag(doc, "if plan.approved_position")
     para(doc, "{{ plan.approved_position }}", align=RIGHT, indent=False, keep_with_next=True)
     tag(doc, "endif")
-    para(doc, "______________ {{ plan.approved_by }}", align=RIGHT, indent=False, before=SIGNATURE_ROOM, keep_with_next=True)
+    para(
+        doc,
+        "______________ {{ plan.approved_by }}",
+        align=RIGHT,
+        indent=False,
+        before=SIGNATURE_ROOM,
+        keep_with_next=True,
+    )
     para(doc, "{{ plan.approved_on|ru_date }}", align=RIGHT, indent=False)
     tag(doc, "endif")
 

@@ -4,6 +4,7 @@
 Contexts are plain dicts, dates are ``datetime.date``; the variables are listed in
 document_templates.py, next to the default templates that use them.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -164,7 +165,9 @@ def demo_press_release_context() -> dict:
             "description": "Открытие чемпионата на площадке Томского индустриального техникума.",
             "release_text": "1 марта 2022 г. в Томском индустриальном техникуме открылся региональный чемпионат.",
             "description_paragraphs": ["Открытие чемпионата на площадке Томского индустриального техникума."],
-            "release_paragraphs": ["1 марта 2022 г. в Томском индустриальном техникуме открылся региональный чемпионат."],
+            "release_paragraphs": [
+                "1 марта 2022 г. в Томском индустриальном техникуме открылся региональный чемпионат."
+            ],
             "place": "г. Томск, ул. Смирнова, 42",
             "starts_on": date(2022, 3, 1),
             "ends_on": date(2022, 3, 3),
@@ -266,7 +269,11 @@ def media_plan_xlsx(plan: MediaPlan) -> bytes:
     sheet["A2"] = f"Период: {date_range(plan.period_start, plan.period_end)}. Статус: {status}."
     _header(sheet, 4, PLAN_COLUMNS)
     for number, e in enumerate(events, start=1):
-        time_text = e.start_time.strftime("%H:%M") + (e.end_time.strftime("–%H:%M") if e.end_time else "") if e.start_time else ""
+        time_text = (
+            e.start_time.strftime("%H:%M") + (e.end_time.strftime("–%H:%M") if e.end_time else "")
+            if e.start_time
+            else ""
+        )
         values = [
             number, e.title, e.starts_on, e.ends_on, time_text, e.format_label,
             e.organizer.short_name if e.organizer else "", ", ".join(e.channel_labels),
@@ -282,7 +289,9 @@ def media_plan_xlsx(plan: MediaPlan) -> bytes:
     grid["A1"] = f"Охват мероприятий на сайтах участников: {_percent_text(matrix.percent)}"
     grid["A1"].font = Font(bold=True, size=14)
     grid["A2"] = "Считаются публикации на официальных сайтах; другие каналы указаны рядом и в охват не входят."
-    columns = [("Мероприятие", 50), ("Дата", 12)] + [(p.short_name, 24) for p in matrix.participants] + [("Охват, %", 10)]
+    columns = (
+        [("Мероприятие", 50), ("Дата", 12)] + [(p.short_name, 24) for p in matrix.participants] + [("Охват, %", 10)]
+    )
     _header(grid, 3, columns)
     grid.row_dimensions[3].height = 90
     for index, row in enumerate(matrix.rows, start=4):

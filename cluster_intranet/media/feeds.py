@@ -10,6 +10,7 @@ per-process cache, since the same ETag always means the same bytes.
 Everything a reader keeps is built from PUBLIC_BASE_URL, as the .ics UIDs are: ids,
 links, the self link. A feed reached under two host names is still one feed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -210,7 +211,9 @@ def build_json(events: list[MediaEvent]) -> bytes:
                     "format_label": event.format_label,
                     "description": event.description,
                     "organizer": (
-                        {"name": event.organizer.short_name, "website": event.organizer.website} if event.organizer else None
+                        {"name": event.organizer.short_name, "website": event.organizer.website}
+                        if event.organizer
+                        else None
                     ),
                 },
             }

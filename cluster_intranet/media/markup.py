@@ -8,6 +8,7 @@ ids or URLs: the column's organization is on its header (``th[data-org]``), the 
 URL on the row (``tr[data-slot-url]``), and static/js/app.js puts them together when
 a cell the user may fill (``may``) is clicked.
 """
+
 from __future__ import annotations
 
 from markupsafe import Markup, escape

@@ -1,4 +1,5 @@
 """Media plans, their events, and the participants' publications of those events."""
+
 from __future__ import annotations
 
 import re
@@ -73,7 +74,11 @@ PUBLICATION_CHANNEL_LABELS = {**{c: c.label for c in Channel}, Channel.WEBSITES:
 
 
 def when_text(
-    starts_on: date, ends_on: date | None, start_time: time | None, end_time: time | None, postponed_from: date | None = None
+    starts_on: date,
+    ends_on: date | None,
+    start_time: time | None,
+    end_time: time | None,
+    postponed_from: date | None = None,
 ) -> str:
     """When an event takes place, one way for pages, feeds and documents; a postponed
     event says from when («16.03.2023 (перенесено с 16.02.2023)»)."""

@@ -3,6 +3,7 @@ matrix, «what we still have to publish», the month calendar and the downloads.
 
 The public feeds live in feeds.py.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -65,8 +66,13 @@ def edit_plan(plan_id: int | None = None):
     plan = db.get_or_404(MediaPlan, plan_id) if plan_id else MediaPlan()
     form = PlanForm(obj=plan if plan_id else None)
     return form_page(
-        "media/plan_form.html", form, lambda: services.save_plan(plan, form.data_for(*form.FIELDS), form.version.data),
-        services.MediaError, then=lambda _: url_for("media.plan", plan_id=plan.id), text="Медиаплан сохранён.", plan=plan,
+        "media/plan_form.html",
+        form,
+        lambda: services.save_plan(plan, form.data_for(*form.FIELDS), form.version.data),
+        services.MediaError,
+        then=lambda _: url_for("media.plan", plan_id=plan.id),
+        text="Медиаплан сохранён.",
+        plan=plan,
     )
 
 
@@ -117,7 +123,10 @@ def duplicate_event(event_id: int):
 def delete_plan(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
     return apply_change(
-        None, lambda: services.delete_plan(plan), services.MediaError, back=url_for("media.plan", plan_id=plan_id),
+        None,
+        lambda: services.delete_plan(plan),
+        services.MediaError,
+        back=url_for("media.plan", plan_id=plan_id),
         done=lambda _: after_change(url_for("media.index"), "Медиаплан удалён."),
     )
 
@@ -171,13 +180,19 @@ def create_event(plan_id: int):
     def added(_):
         text = "Мероприятие добавлено в медиаплан."
         if wants_fragment():
-            return fragment("media/_event_row.html", event=services.get_event(event.id),
-                            trigger={"mediaEventsChanged": True, **notice(text)})
+            return fragment(
+                "media/_event_row.html",
+                event=services.get_event(event.id),
+                trigger={"mediaEventsChanged": True, **notice(text)},
+            )
         return after_change(url_for("media.plan", plan_id=plan.id), text)
 
     return apply_change(
-        form, lambda: services.save_event(event, plan, form.data_for(*form.FIELDS), form.channels.data or []),
-        services.MediaError, done=added, invalid=lambda: _event_form_response(form, plan, None),
+        form,
+        lambda: services.save_event(event, plan, form.data_for(*form.FIELDS), form.channels.data or []),
+        services.MediaError,
+        done=added,
+        invalid=lambda: _event_form_response(form, plan, None),
     )
 
 
@@ -191,7 +206,9 @@ def edit_event(event_id: int):
 
     def saved(_):
         if wants_fragment():
-            return fragment("media/_event_row.html", event=services.get_event(event.id), trigger=notice("Изменения сохранены."))
+            return fragment(
+                "media/_event_row.html", event=services.get_event(event.id), trigger=notice("Изменения сохранены.")
+            )
         return after_change(url_for("media.event", event_id=event.id), "Изменения сохранены.")
 
     return apply_change(
@@ -204,7 +221,12 @@ def edit_event(event_id: int):
 def _event_form_response(form: EventForm, plan: MediaPlan | None, event: MediaEvent | None):
     status = 422 if form.errors or form.form_errors else 200
     return page_or_fragment(
-        "media/event_form.html", "media/_event_form_row.html", status, form=form, plan=plan or event.plan, event=event,
+        "media/event_form.html",
+        "media/_event_form_row.html",
+        status,
+        form=form,
+        plan=plan or event.plan,
+        event=event,
     )
 
 
@@ -218,7 +240,11 @@ def event_row(event_id: int):
 def event(event_id: int):
     event = services.get_event(event_id) or abort(404)
     return render_template(
-        "media/event.html", event=event, coverage=coverage.event_coverage(event), rights=coverage.Rights.of(current_user), status_form=StatusForm(),
+        "media/event.html",
+        event=event,
+        coverage=coverage.event_coverage(event),
+        rights=coverage.Rights.of(current_user),
+        status_form=StatusForm(),
         today=clock.local_today(),
     )
 
@@ -239,8 +265,11 @@ def change_status(event_id: int):
         return after_change(url_for("media.event", event_id=event.id), text)
 
     return apply_change(
-        None, lambda: services.change_status(event, form.status.data, form.reason.data, current_user), services.MediaError,
-        done=changed, back=lambda error: refusal(error, back, 422),
+        None,
+        lambda: services.change_status(event, form.status.data, form.reason.data, current_user),
+        services.MediaError,
+        done=changed,
+        back=lambda error: refusal(error, back, 422),
     )
 
 
@@ -276,7 +305,10 @@ def delete_event(event_id: int):
         return after_change(url_for("media.plan", plan_id=plan_id), "Мероприятие удалено.")
 
     return apply_change(
-        None, lambda: services.delete_event(event), services.MediaError, done=deleted,
+        None,
+        lambda: services.delete_event(event),
+        services.MediaError,
+        done=deleted,
         back=url_for("media.event", event_id=event_id),
     )
 
@@ -327,7 +359,9 @@ def press_release(event_id: int):
     event = services.get_event(event_id) or abort(404)
     back = url_for("media.event", event_id=event.id)
     on = services.parse_day(request.args.get("date"))  # the release's date, today if not given
-    return _download(lambda: documents.press_release_docx(event, on), "Пресс-релиз", event.title, "docx", DOCX_MIME, back)
+    return _download(
+        lambda: documents.press_release_docx(event, on), "Пресс-релиз", event.title, "docx", DOCX_MIME, back
+    )
 
 
 @bp.get("/plans/<int:plan_id>/media-plan.docx")
@@ -341,7 +375,9 @@ def plan_docx(plan_id: int):
 def plan_xlsx(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
     back = url_for("media.plan", plan_id=plan.id)
-    return _download(lambda: documents.media_plan_xlsx(plan), "Медиаплан", plan.title, "xlsx", documents.XLSX_MIME, back)
+    return _download(
+        lambda: documents.media_plan_xlsx(plan), "Медиаплан", plan.title, "xlsx", documents.XLSX_MIME, back
+    )
 
 
 EMBED_SCRIPT = """<div id="cluster-events">Мероприятия кластера загружаются…</div>
@@ -368,7 +404,9 @@ EMBED_CSS = """.cluster-events__list {{ list-style: none; padding: 0; }}
 def embed():
     """How a participant's website shows the cluster's events: the snippet's code and a preview."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    feeds = {name: base + url_for(f"media.{name}") for name in ("atom_feed", "rss_feed", "json_feed", "upcoming_snippet")}
+    feeds = {
+        name: base + url_for(f"media.{name}") for name in ("atom_feed", "rss_feed", "json_feed", "upcoming_snippet")
+    }
     snippet = feeds["upcoming_snippet"] + "?limit=5"
     return render_template(
         "media/embed.html", feeds=feeds, upcoming=public_feeds.public_events(5, upcoming=True),

@@ -3,6 +3,7 @@
 Functions take the acting user and the data explicitly, flush and never commit;
 the routes, the CLI, the feeds and the documents share them.
 """
+
 from __future__ import annotations
 
 import calendar as pycalendar
@@ -40,14 +41,13 @@ from .models import (
 
 S = EventStatus
 
+
 class MediaError(ValueError):
     """A change refused for a reason the user should read; ``field`` is where to show it."""
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
 
 
 def month_bounds(month_start: date) -> tuple[date, date]:
@@ -78,9 +78,14 @@ def parse_day(value: str | None) -> date | None:
 def plans_overview() -> list[tuple[MediaPlan, int]]:
     """Every plan (newest period first) with the number of its events."""
     counts = (
-        select(func.count(MediaEvent.id)).where(MediaEvent.plan_id == MediaPlan.id).correlate(MediaPlan).scalar_subquery()
+        select(func.count(MediaEvent.id))
+        .where(MediaEvent.plan_id == MediaPlan.id)
+        .correlate(MediaPlan)
+        .scalar_subquery()
     )
-    stmt = select(MediaPlan, counts).options(selectinload(MediaPlan.responsible)).order_by(MediaPlan.period_start.desc())
+    stmt = (
+        select(MediaPlan, counts).options(selectinload(MediaPlan.responsible)).order_by(MediaPlan.period_start.desc())
+    )
     return [(plan, count) for plan, count in db.session.execute(stmt)]
 
 
@@ -306,7 +311,9 @@ EVENT_FIELDS = (
 )  # fmt: skip
 
 
-def save_event(event: MediaEvent, plan: MediaPlan, data: dict, channels: list[str], version: int | None = None) -> MediaEvent:
+def save_event(
+    event: MediaEvent, plan: MediaPlan, data: dict, channels: list[str], version: int | None = None
+) -> MediaEvent:
     """Creates or changes an event of ``plan``; the form has checked each field alone;
     ``version`` is the one the form was built from: an older one is refused."""
     ensure_current(event, version, MediaError)
@@ -424,8 +431,14 @@ def public_clause(today: date, past_days: int):
         MediaEvent.is_public.is_(True),
         or_(
             MediaEvent.status == S.PUBLISHED.value,
-            and_(announced, MediaEvent.status.in_([S.PLANNED.value, S.MATERIAL_READY.value]), MediaEvent.ends_on >= today),
-            and_(announced, MediaEvent.status == S.CANCELLED.value, MediaEvent.ends_on >= today - timedelta(days=past_days)),
+            and_(
+                announced, MediaEvent.status.in_([S.PLANNED.value, S.MATERIAL_READY.value]), MediaEvent.ends_on >= today
+            ),
+            and_(
+                announced,
+                MediaEvent.status == S.CANCELLED.value,
+                MediaEvent.ends_on >= today - timedelta(days=past_days),
+            ),
         ),
     )
 
@@ -441,7 +454,9 @@ def public_events(today: date, past_days: int, limit: int = 50, upcoming: bool =
         .limit(limit)
     )
     if upcoming:
-        stmt = stmt.where(MediaEvent.ends_on >= today).order_by(MediaEvent.starts_on, MediaEvent.start_time, MediaEvent.id)
+        stmt = stmt.where(MediaEvent.ends_on >= today).order_by(
+            MediaEvent.starts_on, MediaEvent.start_time, MediaEvent.id
+        )
     else:
         stmt = stmt.order_by(MediaEvent.starts_on.desc(), MediaEvent.start_time.desc(), MediaEvent.id.desc())
     return list(db.session.scalars(stmt))

@@ -2,6 +2,7 @@
 Expert Council's Protocol No. 1 of 17 November 2021 (full form) exactly as
 protocol-2021-11-17-expert-council.txt, and a few other meetings, past and planned,
 so the lists are not empty."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -34,7 +35,11 @@ ONLINE = [
     ("Кускова Е.В.", "директор", "ОГБПОУ «Томский аграрный колледж»"),
     ("Змеева Е. Е.", "директор", "ОГБПОУ «Томский промышленно-гуманитарный колледж»"),
     ("Дрожено О.Н.", "представитель", "ОГБПОУ «Колпашеский социально-промышленный колледж»"),
-    ("Доронин Д.А.", "заместитель директора по безопасности", "МАОУ Средняя общеобразовательная школа «Интеграция» Томского района"),
+    (
+        "Доронин Д.А.",
+        "заместитель директора по безопасности",
+        "МАОУ Средняя общеобразовательная школа «Интеграция» Томского района",
+    ),
 ]
 AGENDA = [
     "Процедурные вопросы согласования основных образовательных программ СПО со стороны предприятий-работодателей;",
@@ -79,24 +84,39 @@ def seed(people: dict[str, Person], councils: dict[str, Council], secretaries: d
     seed_expert_protocol(people, councils[EXPERT], secretaries)
     coordination, expert = councils[COORDINATION], councils[EXPERT]
     by_key = {_key(short): person for short, person in people.items()}
-    if db.session.scalar(select(Meeting.id).where(Meeting.council_id == coordination.id, Meeting.year == 2021, Meeting.number == 2)):
+    if db.session.scalar(
+        select(Meeting.id).where(Meeting.council_id == coordination.id, Meeting.year == 2021, Meeting.number == 2)
+    ):
         return
 
     protocol = Meeting(
-        council=coordination, number=2, year=2021, date=date(2021, 10, 22), start_time=time(14, 0), end_time=time(15, 30),
-        city="г. Томск", place="пр. Кирова, 41, конференц-зал", format=MeetingFormat.MIXED.value,
-        connection_link="https://meet.example.ru/cluster-council", status=MeetingStatus.DRAFT.value,
+        council=coordination,
+        number=2,
+        year=2021,
+        date=date(2021, 10, 22),
+        start_time=time(14, 0),
+        end_time=time(15, 30),
+        city="г. Томск",
+        place="пр. Кирова, 41, конференц-зал",
+        format=MeetingFormat.MIXED.value,
+        connection_link="https://meet.example.ru/cluster-council",
+        status=MeetingStatus.DRAFT.value,
         secretary=by_key[_key("Жарких Е.В.")],
     )
     protocol.attendances = [
-        Attendance(person=by_key[_key(name)], mode=mode.value, position=index, name=name, job_title=job, organization=org)
+        Attendance(
+            person=by_key[_key(name)], mode=mode.value, position=index, name=name, job_title=job, organization=org
+        )
         for mode, rows in ((AttendanceMode.IN_PERSON, IN_PERSON), (AttendanceMode.ONLINE, ONLINE))
         for index, (name, job, org) in enumerate(rows, start=1)
     ]
     protocol.agenda_items = [AgendaItem(position=index, text=text) for index, text in enumerate(AGENDA, start=1)]
     protocol.decisions = [
         Decision(
-            number=number, text=text, deadline=deadline, agenda_item=protocol.agenda_items[item - 1],
+            number=number,
+            text=text,
+            deadline=deadline,
+            agenda_item=protocol.agenda_items[item - 1],
             status=DecisionStatus.OPEN.value,
             responsibles=[DecisionResponsible(person=by_key[_key(who)], position=0)] if who else [],
         )
@@ -105,18 +125,36 @@ def seed(people: dict[str, Person], councils: dict[str, Council], secretaries: d
     db.session.add(protocol)
 
     planned = Meeting(
-        council=coordination, number=1, year=2027, date=date(2027, 2, 18), start_time=time(15, 0), end_time=time(16, 30),
-        city="г. Томск", place="пр. Кирова, 41, конференц-зал", format=MeetingFormat.MIXED.value,
-        status=MeetingStatus.PLANNED.value, secretary=by_key[_key("Жарких Е.В.")], chair=by_key[_key("Беляев Е.В.")],
+        council=coordination,
+        number=1,
+        year=2027,
+        date=date(2027, 2, 18),
+        start_time=time(15, 0),
+        end_time=time(16, 30),
+        city="г. Томск",
+        place="пр. Кирова, 41, конференц-зал",
+        format=MeetingFormat.MIXED.value,
+        status=MeetingStatus.PLANNED.value,
+        secretary=by_key[_key("Жарких Е.В.")],
+        chair=by_key[_key("Беляев Е.В.")],
     )
     planned.agenda_items = [
         AgendaItem(position=1, text="О ходе исполнения решений Координационного совета", recurring=True),
         AgendaItem(position=2, text="О плане работы кластера на 2027 год"),
     ]
     next_expert = Meeting(
-        council=expert, number=1, year=2026, date=date(2026, 12, 10), start_time=time(10, 0), end_time=time(12, 0),
-        city="г. Томск", place="ОГБПОУ «Томский индустриальный техникум», ауд. 204", format=MeetingFormat.IN_PERSON.value,
-        status=MeetingStatus.PLANNED.value, chair=by_key[_key("Пояркова О.Н.")], secretary=by_key[_key("Кузнецова Н.В.")],
+        council=expert,
+        number=1,
+        year=2026,
+        date=date(2026, 12, 10),
+        start_time=time(10, 0),
+        end_time=time(12, 0),
+        city="г. Томск",
+        place="ОГБПОУ «Томский индустриальный техникум», ауд. 204",
+        format=MeetingFormat.IN_PERSON.value,
+        status=MeetingStatus.PLANNED.value,
+        chair=by_key[_key("Пояркова О.Н.")],
+        secretary=by_key[_key("Кузнецова Н.В.")],
     )
     next_expert.agenda_items = [AgendaItem(position=1, text="Об итогах экспертных сессий 2026 года")]
     db.session.add_all([planned, next_expert])
@@ -163,50 +201,99 @@ EXPERT_AGENDA = [
 ]
 # item, text, responsible people, deadline, term in words
 EXPERT_DECISIONS = [
-    (1, "Одобрить структуру экспертного чек-листа с учётом высказанных предложений.", ["Пояркова О.Н."],
-     date(2021, 11, 24), ""),
-    (1, "Подготовить методические рекомендации для экспертов по заполнению чек-листа.",
-     ["Иванова М.С.", "Мельникова-Гросс Ю.А."], date(2021, 12, 1), ""),
-    (2, "Проводить экспертные сессии не реже одного раза в квартал с участием не менее трёх экспертов от "
-        "работодателей.", ["Соколов А.В."], None, "постоянно"),
-    (2, "Информировать участников кластера о датах экспертных сессий через медиаплан кластера.", ["Кузнецова Н.В."],
-     date(2021, 12, 15), ""),
+    (
+        1,
+        "Одобрить структуру экспертного чек-листа с учётом высказанных предложений.",
+        ["Пояркова О.Н."],
+        date(2021, 11, 24),
+        "",
+    ),
+    (
+        1,
+        "Подготовить методические рекомендации для экспертов по заполнению чек-листа.",
+        ["Иванова М.С.", "Мельникова-Гросс Ю.А."],
+        date(2021, 12, 1),
+        "",
+    ),
+    (
+        2,
+        "Проводить экспертные сессии не реже одного раза в квартал с участием не менее трёх экспертов от "
+        "работодателей.",
+        ["Соколов А.В."],
+        None,
+        "постоянно",
+    ),
+    (
+        2,
+        "Информировать участников кластера о датах экспертных сессий через медиаплан кластера.",
+        ["Кузнецова Н.В."],
+        date(2021, 12, 15),
+        "",
+    ),
 ]
 
 
 def seed_expert_protocol(people: dict[str, Person], expert: Council, secretaries: dict[str, User]) -> Meeting | None:
     """The Expert Council's Protocol No. 1 of 17.11.2021, approved on its day (None if the
     council already has a protocol No. 1 of 2021)."""
-    if db.session.scalar(select(Meeting.id).where(Meeting.council_id == expert.id, Meeting.year == 2021, Meeting.number == 1)):
+    if db.session.scalar(
+        select(Meeting.id).where(Meeting.council_id == expert.id, Meeting.year == 2021, Meeting.number == 1)
+    ):
         return None
     by_key = {_key(short): person for short, person in people.items()}
 
     def attendee(name: str, mode: AttendanceMode, position: int, job: str | None = None, org: str | None = None):
         person = by_key[_key(name)]
         return Attendance(
-            person=person, mode=mode.value, position=position, name=person.short_name,
+            person=person,
+            mode=mode.value,
+            position=position,
+            name=person.short_name,
             job_title=person.position if job is None else job,
             organization=(person.organization.short_name if person.organization else "") if org is None else org,
         )
 
     meeting = Meeting(
-        council=expert, number=1, year=2021, date=date(2021, 11, 17), start_time=time(14, 0), end_time=time(16, 0),
-        city="г. Томск", place="ОГБПОУ «Томский индустриальный техникум», ауд. 210", format=MeetingFormat.MIXED.value,
-        status=MeetingStatus.HELD.value, chair=by_key[_key("Пояркова О.Н.")], secretary=by_key[_key("Кузнецова Н.В.")],
+        council=expert,
+        number=1,
+        year=2021,
+        date=date(2021, 11, 17),
+        start_time=time(14, 0),
+        end_time=time(16, 0),
+        city="г. Томск",
+        place="ОГБПОУ «Томский индустриальный техникум», ауд. 210",
+        format=MeetingFormat.MIXED.value,
+        status=MeetingStatus.HELD.value,
+        chair=by_key[_key("Пояркова О.Н.")],
+        secretary=by_key[_key("Кузнецова Н.В.")],
     )
     meeting.attendances = [
         *(attendee(name, AttendanceMode.IN_PERSON, n) for n, name in enumerate(EXPERT_IN_PERSON, start=1)),
         *(attendee(name, AttendanceMode.ONLINE, n) for n, name in enumerate(EXPERT_ONLINE, start=1)),
-        *(attendee(name, AttendanceMode.INVITED, n, job, org) for n, (name, job, org) in enumerate(EXPERT_INVITED, start=1)),
+        *(
+            attendee(name, AttendanceMode.INVITED, n, job, org)
+            for n, (name, job, org) in enumerate(EXPERT_INVITED, start=1)
+        ),
     ]
     meeting.agenda_items = [
-        AgendaItem(position=n, text=text, speaker=by_key[_key(speaker)], speaker_name=speaker, speaker_summary=summary,
-                   discussion=discussion, **votes)
+        AgendaItem(
+            position=n,
+            text=text,
+            speaker=by_key[_key(speaker)],
+            speaker_name=speaker,
+            speaker_summary=summary,
+            discussion=discussion,
+            **votes,
+        )
         for n, (text, speaker, summary, discussion, votes) in enumerate(EXPERT_AGENDA, start=1)
     ]
     meeting.decisions = [
         Decision(
-            number=n, text=text, agenda_item=meeting.agenda_items[item - 1], deadline=deadline, term=term,
+            number=n,
+            text=text,
+            agenda_item=meeting.agenda_items[item - 1],
+            deadline=deadline,
+            term=term,
             status=DecisionStatus.OPEN.value,
             responsibles=[DecisionResponsible(person=by_key[_key(who)], position=p) for p, who in enumerate(names)],
         )

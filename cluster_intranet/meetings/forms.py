@@ -1,7 +1,18 @@
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from ..forms import REQUIRED, Form, IdListField, db_int, id_or_none, optional, options, required, version_field, web_link
+from ..forms import (
+    REQUIRED,
+    Form,
+    IdListField,
+    db_int,
+    id_or_none,
+    optional,
+    options,
+    required,
+    version_field,
+    web_link,
+)
 from .models import AttendanceMode, MeetingFormat, MeetingStatus
 
 
@@ -13,7 +24,9 @@ class MeetingForm(Form):
     version = version_field()
     council_id = SelectField("Совет", coerce=db_int, validators=[DataRequired("Выберите совет.")])
     # InputRequired, not DataRequired: it keeps the "not a number/date" message of a bad value.
-    number = IntegerField("Номер протокола", validators=[InputRequired(REQUIRED), NumberRange(1, 100000, "Номер от 1.")])
+    number = IntegerField(
+        "Номер протокола", validators=[InputRequired(REQUIRED), NumberRange(1, 100000, "Номер от 1.")]
+    )
     date = DateField("Дата", validators=[InputRequired("Укажите дату заседания.")])
     start_time = TimeField("Начало", validators=[Optional()])
     end_time = TimeField("Окончание", validators=[Optional()])
@@ -23,12 +36,26 @@ class MeetingForm(Form):
     connection_link = web_link(
         "Ссылка для подключения", 500, "Ссылка", "Неверная ссылка. Пример: https://telemost.yandex.ru/j/123"
     )
-    status = SelectField("Статус", choices=options(c for c in MeetingStatus.choices() if c[0] != MeetingStatus.APPROVED))
+    status = SelectField(
+        "Статус", choices=options(c for c in MeetingStatus.choices() if c[0] != MeetingStatus.APPROVED)
+    )
     chair_id = SelectField("Председатель", coerce=id_or_none, validators=[Optional()])
     secretary_id = SelectField("Секретарь", coerce=id_or_none, validators=[Optional()])
 
-    FIELDS = ("council_id", "number", "date", "start_time", "end_time", "city", "place", "format",
-              "connection_link", "status", "chair_id", "secretary_id")
+    FIELDS = (
+        "council_id",
+        "number",
+        "date",
+        "start_time",
+        "end_time",
+        "city",
+        "place",
+        "format",
+        "connection_link",
+        "status",
+        "chair_id",
+        "secretary_id",
+    )
 
     def with_choices(self, councils: list[tuple[int, str]], people: list[tuple[int, str]]) -> "MeetingForm":
         self.council_id.choices = options(councils)

@@ -4,6 +4,7 @@ Thin: the work is in ``importing.saving``. An upload is kept for review (nothing
 is written); the review page posts the secretary's choices, and the confirmation
 creates the meeting in one transaction or refuses with a message next to the field.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -54,7 +55,13 @@ def import_protocol():
                 results.append((upload.filename, row, None))
         if form.text.data:
             try:
-                results.append((saving.PASTED, saving.paste(form.text.data, current_user, current_app.config["MATERIALS_DIR"]), None))
+                results.append(
+                    (
+                        saving.PASTED,
+                        saving.paste(form.text.data, current_user, current_app.config["MATERIALS_DIR"]),
+                        None,
+                    )
+                )
             except reader.ImportFileError as error:
                 form.text.errors.append(str(error))
         if not files and not form.text.data:

@@ -1,6 +1,7 @@
 """The buttons of a protocol's rows (↑ ↓ ✎ ×), written in Python: the meeting page has a
 row for every attendee, agenda item and decision, and a macro call and an url_for per
 button cost more than the rest of a row (the same reason as decisions/markup.py)."""
+
 from __future__ import annotations
 
 from flask import g, url_for

@@ -1,5 +1,6 @@
 """The protocol as data: for the page of an approved version (its snapshot) and for the
 documents (documents/contexts.py completes it into the templates' context)."""
+
 from __future__ import annotations
 
 from ..decisions.models import Decision
@@ -37,9 +38,16 @@ def protocol_data(meeting: Meeting) -> dict:
 
     agenda_numbers = {item.id: number for number, item in enumerate(meeting.agenda_items, start=1)}
     ordered = in_protocol_order(meeting)
-    labels = dict(zip(ordered, decision_labels(
-        meeting.council.protocol_form, [agenda_numbers.get(d.agenda_item_id) for d in ordered], len(agenda_numbers)
-    )))
+    labels = dict(
+        zip(
+            ordered,
+            decision_labels(
+                meeting.council.protocol_form,
+                [agenda_numbers.get(d.agenda_item_id) for d in ordered],
+                len(agenda_numbers),
+            ),
+        )
+    )
 
     def decision_data(d: Decision) -> dict:
         return {
@@ -61,16 +69,20 @@ def protocol_data(meeting: Meeting) -> dict:
         item_decisions = [d for d in decisions if d["item_number"] == number]
         if item_decisions:  # the short form prints the item's vote after its last decision
             item_decisions[-1]["item_votes"] = item.votes
-        agenda.append({
-            "number": number,
-            "text": item.text,
-            "speaker": item.speaker_name,
-            "speakers": [{"name": item.speaker_name, "summary": item.speaker_summary}] if item.speaker_name else [],
-            # ВЫСТУПИЛИ: each line of the record its own paragraph («Иванова М.С. – предложила …»).
-            "discussion": [{"name": "", "summary": line.strip()} for line in item.discussion.splitlines() if line.strip()],
-            "decisions": item_decisions,
-            "votes": item.votes,
-        })
+        agenda.append(
+            {
+                "number": number,
+                "text": item.text,
+                "speaker": item.speaker_name,
+                "speakers": [{"name": item.speaker_name, "summary": item.speaker_summary}] if item.speaker_name else [],
+                # ВЫСТУПИЛИ: each line of the record its own paragraph («Иванова М.С. – предложила …»).
+                "discussion": [
+                    {"name": "", "summary": line.strip()} for line in item.discussion.splitlines() if line.strip()
+                ],
+                "decisions": item_decisions,
+                "votes": item.votes,
+            }
+        )
     council = meeting.council
     attendees = [a for a in meeting.attendances if a.mode != AttendanceMode.INVITED]
     return {
@@ -95,9 +107,19 @@ def protocol_data(meeting: Meeting) -> dict:
         # The meeting's materials (Meeting.materials is declared by the materials area), but
         # the original of an imported protocol: the protocol itself, not a paper attached to it.
         "appendices": [
-            {"number": n, "title": m.title, "filename": m.versions[-1].filename, "item_number": agenda_numbers.get(m.agenda_item_id)}
-            for n, m in enumerate(sorted((m for m in getattr(meeting, "materials", []) if not m.protocol_original),
-                                         key=lambda m: (agenda_numbers.get(m.agenda_item_id, 0), m.position)), start=1)
+            {
+                "number": n,
+                "title": m.title,
+                "filename": m.versions[-1].filename,
+                "item_number": agenda_numbers.get(m.agenda_item_id),
+            }
+            for n, m in enumerate(
+                sorted(
+                    (m for m in getattr(meeting, "materials", []) if not m.protocol_original),
+                    key=lambda m: (agenda_numbers.get(m.agenda_item_id, 0), m.position),
+                ),
+                start=1,
+            )
         ],
     }
 

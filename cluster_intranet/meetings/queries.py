@@ -1,4 +1,5 @@
 """Meetings read for the pages: the list, the home page's parts, one meeting's page."""
+
 from __future__ import annotations
 
 import functools
@@ -16,7 +17,9 @@ from ..search import contains_text
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
 
 
-def meetings_query(council_id: int | None = None, year: int | None = None, status: str | None = None, text: str = "") -> Select:
+def meetings_query(
+    council_id: int | None = None, year: int | None = None, status: str | None = None, text: str = ""
+) -> Select:
     stmt = (
         select(Meeting)
         .where(Meeting.deleted_at.is_(None))
@@ -65,9 +68,12 @@ def meetings_to_prepare(today: date, limit: int = 5) -> dict[str, tuple[list[Mee
     )
     no_agenda = ~select(AgendaItem.id).where(AgendaItem.meeting_id == Meeting.id).exists()
     soon = and_(
-        live, Meeting.date.between(today, today + timedelta(days=PREPARE_DAYS)),
-        Meeting.status == MeetingStatus.PLANNED.value, no_agenda,
+        live,
+        Meeting.date.between(today, today + timedelta(days=PREPARE_DAYS)),
+        Meeting.status == MeetingStatus.PLANNED.value,
+        no_agenda,
     )
+
     def first(condition) -> Select:
         return select(Meeting.id).where(condition).order_by(Meeting.date, Meeting.id).limit(limit).subquery()
 

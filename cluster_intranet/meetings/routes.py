@@ -4,6 +4,7 @@ Each part of the protocol (attendees, agenda, decisions) is a section that HTMX
 replaces after every change to it; a row is edited in place. Without JavaScript
 the same forms post and redirect back to the page.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -20,7 +21,17 @@ from ..extensions import db
 from ..forms import Form, db_int, parse_id
 from ..invitations import services as invitations
 from ..search import search_count_limit
-from ..web import after_change, apply_change, error_page, form_page, fragment, notice, page_or_fragment, paginate, wants_fragment
+from ..web import (
+    after_change,
+    apply_change,
+    error_page,
+    form_page,
+    fragment,
+    notice,
+    page_or_fragment,
+    paginate,
+    wants_fragment,
+)
 from . import bp, markup, queries, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
@@ -42,8 +53,12 @@ def _council_choices():
 
 
 def _people_choices():
-    rows = db.session.execute(select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(*NAME_ORDER))
-    return [(r.id, Person(surname=r.surname, first_name=r.first_name, patronymic=r.patronymic).short_name) for r in rows]
+    rows = db.session.execute(
+        select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(*NAME_ORDER)
+    )
+    return [
+        (r.id, Person(surname=r.surname, first_name=r.first_name, patronymic=r.patronymic).short_name) for r in rows
+    ]
 
 
 # The list -------------------------------------------------------------------------------
@@ -156,7 +171,9 @@ def _section(meeting_id: int, name: str, status: int = 200, **forms):
     context = _page_context(meeting, **forms)
     # Whatever element asked (a row, a form), the whole section is replaced.
     trigger = {"protocolChanged": True, **notice(SAVED[name])} if status == 200 and name in SAVED else "protocolChanged"
-    return fragment(f"meetings/_{name}.html", status, trigger=trigger, retarget=f"#{name}", reswap="outerHTML", **context)
+    return fragment(
+        f"meetings/_{name}.html", status, trigger=trigger, retarget=f"#{name}", reswap="outerHTML", **context
+    )
 
 
 def _apply(meeting_id: int, name: str, form, change, invalid=None):
@@ -179,7 +196,11 @@ def _apply(meeting_id: int, name: str, form, change, invalid=None):
         return result
 
     return apply_change(
-        form, changed, services.MeetingError, done=lambda _: _section(meeting_id, name), invalid=refuse,
+        form,
+        changed,
+        services.MeetingError,
+        done=lambda _: _section(meeting_id, name),
+        invalid=refuse,
         back=url_for("meetings.show", meeting_id=meeting_id),
     )
 
@@ -197,12 +218,15 @@ def _edit_in_place(meeting_id: int, name: str, form, template: str, change, **co
 
 # Attendees
 
+
 @bp.post("/<int:meeting_id>/attendees")
 @role_required(*EDIT_MEETINGS)
 def add_attendee(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     form = AttendeeForm().keyed("attendee")
-    return _apply(meeting_id, "attendees", form, lambda: services.add_attendee(meeting, form.person_id.data, form.mode.data))
+    return _apply(
+        meeting_id, "attendees", form, lambda: services.add_attendee(meeting, form.person_id.data, form.mode.data)
+    )
 
 
 @bp.route("/attendees/<int:attendance_id>", methods=["GET", "POST"])
@@ -218,12 +242,15 @@ def edit_attendee(attendance_id: int):
 
 # Agenda
 
+
 @bp.post("/<int:meeting_id>/agenda")
 @role_required(*EDIT_MEETINGS)
 def add_agenda_item(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     form = AgendaItemForm().keyed("agenda-new")
-    return _apply(meeting_id, "agenda", form, lambda: services.save_agenda_item(meeting, None, form.data_for(*form.FIELDS)))
+    return _apply(
+        meeting_id, "agenda", form, lambda: services.save_agenda_item(meeting, None, form.data_for(*form.FIELDS))
+    )
 
 
 @bp.route("/agenda/<int:item_id>", methods=["GET", "POST"])
@@ -233,12 +260,18 @@ def edit_agenda_item(item_id: int):
     form = AgendaItemForm(obj=item).keyed(f"agenda-{item.id}")
     change = lambda: services.save_agenda_item(item.meeting, item, form.data_for(*form.FIELDS), form.version.data)  # noqa: E731
     return _edit_in_place(
-        item.meeting_id, "agenda", form, "meetings/_agenda_item_form.html", change,
-        item=item, number=services.agenda_number(item),
+        item.meeting_id,
+        "agenda",
+        form,
+        "meetings/_agenda_item_form.html",
+        change,
+        item=item,
+        number=services.agenda_number(item),
     )
 
 
 # Decisions
+
 
 @bp.post("/<int:meeting_id>/decisions")
 @role_required(*EDIT_MEETINGS)

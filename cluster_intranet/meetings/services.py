@@ -3,6 +3,7 @@
 Functions flush and never commit; the route or the CLI commits once. A change to
 the content of an approved protocol raises ProtocolLocked, whichever route asks.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -71,8 +72,18 @@ def lock_editable(meeting: Meeting) -> None:
 # The meeting itself ----------------------------------------------------------------------
 
 MEETING_FIELDS = (
-    "council_id", "number", "date", "start_time", "end_time", "city", "place",
-    "format", "connection_link", "status", "chair_id", "secretary_id",
+    "council_id",
+    "number",
+    "date",
+    "start_time",
+    "end_time",
+    "city",
+    "place",
+    "format",
+    "connection_link",
+    "status",
+    "chair_id",
+    "secretary_id",
 )
 
 
@@ -97,7 +108,9 @@ def save_meeting(meeting: Meeting, data: dict, version: int | None = None) -> Me
     )
     if duplicate:
         free = next_number(data["council_id"], year)
-        raise MeetingError(f"Протокол № {data['number']} за {year} год у этого совета уже есть. Свободный номер: {free}.", "number")
+        raise MeetingError(
+            f"Протокол № {data['number']} за {year} год у этого совета уже есть. Свободный номер: {free}.", "number"
+        )
     for field in MEETING_FIELDS:
         if field in data:
             setattr(meeting, field, data[field])
@@ -142,7 +155,9 @@ def add_attendee(meeting: Meeting, person_id: int, mode: AttendanceMode | str) -
     if any(a.person_id == person_id for a in meeting.attendances):
         raise MeetingError(f"{person.short_name} уже в списке участников.", "person_id")
     mode = AttendanceMode(mode)
-    attendance = Attendance(person=person, mode=mode.value, position=_next_position(meeting.attendees(mode)), **snapshot(person))
+    attendance = Attendance(
+        person=person, mode=mode.value, position=_next_position(meeting.attendees(mode)), **snapshot(person)
+    )
     meeting.attendances.append(attendance)
     db.session.flush()
     return attendance
@@ -194,8 +209,12 @@ def quorum(meeting: Meeting, today: date | None = None) -> dict:
     needed = meeting.council.quorum_needed(len(member_ids))
     today = today or clock.local_today()
     return {
-        "members": len(member_ids), "present": len(present), "needed": needed, "reached": len(present) >= needed,
-        "marked": bool(attending), "early": meeting.date > today,
+        "members": len(member_ids),
+        "present": len(present),
+        "needed": needed,
+        "reached": len(present) >= needed,
+        "marked": bool(attending),
+        "early": meeting.date > today,
     }
 
 
@@ -217,7 +236,9 @@ def _speaker_name(item: AgendaItem | None, speaker: Person, typed: str) -> str:
     """СЛУШАЛИ names the speaker picked, unless the secretary wrote the name otherwise: an
     empty box, or the previous speaker's own name left in it, follows the new pick."""
     previous = item.speaker if item is not None else None
-    if not typed.strip() or (previous is not None and previous.id != speaker.id and typed.strip() == previous.short_name):
+    if not typed.strip() or (
+        previous is not None and previous.id != speaker.id and typed.strip() == previous.short_name
+    ):
         return speaker.short_name
     return typed
 
@@ -236,8 +257,12 @@ def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict, vers
         data = {**data, "speaker_name": _speaker_name(item, speaker, data.get("speaker_name") or "")}
     created = item is None
     if item is None:
-        _refuse_repeated(meeting.agenda_items, data, "Такой вопрос уже есть в повестке: № {}.",
-                         lambda i: meeting.agenda_items.index(i) + 1)
+        _refuse_repeated(
+            meeting.agenda_items,
+            data,
+            "Такой вопрос уже есть в повестке: № {}.",
+            lambda i: meeting.agenda_items.index(i) + 1,
+        )
         item = AgendaItem(position=_next_position(meeting.agenda_items))
         meeting.agenda_items.append(item)
     for field in AGENDA_FIELDS:
@@ -429,8 +454,10 @@ def approve_held(meeting: Meeting, user: User, today: date) -> ProtocolVersion:
     protocol records a meeting that took place. (The demo and the import record past ones
     through ``approve``.)"""
     if meeting.date > today:
-        raise MeetingError(f"Заседание ещё не прошло: утвердить протокол можно в день заседания, "
-                           f"{short_date(meeting.date)}, или позже.")
+        raise MeetingError(
+            f"Заседание ещё не прошло: утвердить протокол можно в день заседания, "
+            f"{short_date(meeting.date)}, или позже."
+        )
     return approve(meeting, user)
 
 
@@ -456,11 +483,16 @@ def copy_as_next(meeting: Meeting, on_date: date) -> Meeting:
     # Two copies of one meeting take turns, and the second finds the first's.
     lock_for_update(meeting)
     existing = db.session.scalar(
-        select(Meeting).where(Meeting.council_id == meeting.council_id, Meeting.date == on_date, Meeting.deleted_at.is_(None))
+        select(Meeting).where(
+            Meeting.council_id == meeting.council_id, Meeting.date == on_date, Meeting.deleted_at.is_(None)
+        )
     )
     if existing is not None:
-        raise AlreadyDone(f"Заседание этого совета на {short_date(on_date)} уже есть: {existing.title}. "
-                          "Возможно, форма была отправлена дважды.", existing)
+        raise AlreadyDone(
+            f"Заседание этого совета на {short_date(on_date)} уже есть: {existing.title}. "
+            "Возможно, форма была отправлена дважды.",
+            existing,
+        )
     council = meeting.council
     new = Meeting(
         council=council,
@@ -485,7 +517,9 @@ def copy_as_next(meeting: Meeting, on_date: date) -> Meeting:
     if open_decisions:
         # «1.2. Text; 2.1. Text.»: each text without its own closing punctuation.
         listed = "; ".join(f"{d.label or d.number}. {d.text.rstrip(' .;,')}" for d in open_decisions)
-        items.append(AgendaItem(text=f"{PROGRESS_ITEM} (протокол № {meeting.number} от {short_date(meeting.date)}): {listed}."))
+        items.append(
+            AgendaItem(text=f"{PROGRESS_ITEM} (протокол № {meeting.number} от {short_date(meeting.date)}): {listed}.")
+        )
     for position, item in enumerate(items, start=1):
         item.position = position
     new.agenda_items = items

@@ -3,6 +3,7 @@
 Revision ID: 0006_documents
 Revises: 0005_decisions
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -25,7 +26,10 @@ def upgrade():
         sa.Column("uploaded_at", sa.DateTime(), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["uploaded_by_id"], ["users.id"], name=op.f("fk_document_templates_uploaded_by_id_users"), ondelete="SET NULL"
+            ["uploaded_by_id"],
+            ["users.id"],
+            name=op.f("fk_document_templates_uploaded_by_id_users"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_document_templates")),
         sa.UniqueConstraint("kind", "number", name=op.f("uq_document_templates_kind_number")),

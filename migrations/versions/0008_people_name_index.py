@@ -8,6 +8,7 @@ the whole list or of a search, is read from the index alone however deep the pag
 Revision ID: 0008_people_name_index
 Revises: 0007_calendar
 """
+
 from alembic import op
 
 revision = "0008_people_name_index"
@@ -17,7 +18,9 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index("ix_people_name", "people", ["surname", "first_name", "patronymic", "id", "search_text"], unique=False)
+    op.create_index(
+        "ix_people_name", "people", ["surname", "first_name", "patronymic", "id", "search_text"], unique=False
+    )
 
 
 def downgrade():

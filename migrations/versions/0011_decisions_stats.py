@@ -3,6 +3,7 @@
 Revision ID: 0011_decisions_stats
 Revises: 0010_media_participants
 """
+
 from alembic import op
 import sqlalchemy as sa
 

@@ -11,6 +11,7 @@ instead of sorting every meeting; it replaces the index on ``deleted_at`` alone.
 Revision ID: 0012_search_indexes
 Revises: 0011_decisions_stats
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -32,7 +33,9 @@ def upgrade():
     if dialect == "postgresql":
         schema = _trigram_extension_schema()
         for table in SEARCHABLE:
-            op.execute(f'CREATE INDEX ix_{table}_search_trgm ON {table} USING gin (search_text "{schema}".gin_trgm_ops)')
+            op.execute(
+                f'CREATE INDEX ix_{table}_search_trgm ON {table} USING gin (search_text "{schema}".gin_trgm_ops)'
+            )
     elif dialect == "sqlite":
         for table in SEARCHABLE:
             _create_fts_table(table)
@@ -58,9 +61,11 @@ def _trigram_extension_schema() -> str:
     it is one per database, so its operator class is named with its schema."""
     bind = op.get_bind()
     bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-    return bind.execute(
-        sa.text("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'")
-    ).scalar_one().strip('"')
+    return (
+        bind.execute(sa.text("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"))
+        .scalar_one()
+        .strip('"')
+    )
 
 
 def _create_fts_table(table: str) -> None:

@@ -7,6 +7,7 @@ their update triggers, PostgreSQL's GIN indexes by themselves).
 Revision ID: 0013_search_yo
 Revises: 0012_search_indexes
 """
+
 from alembic import op
 
 

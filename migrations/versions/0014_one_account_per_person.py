@@ -8,6 +8,7 @@ pairs already, the oldest account keeps the person and the others are unlinked
 Revision ID: 0014_one_account_per_person
 Revises: 0013_search_yo
 """
+
 from alembic import op
 
 

@@ -3,6 +3,7 @@
 Revision ID: 0017_expertise_deadline
 Revises: 0016_expertise_on_behalf
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -14,10 +15,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('expert_sessions') as batch_op:
-        batch_op.add_column(sa.Column('deadline', sa.Date(), nullable=True))
+    with op.batch_alter_table("expert_sessions") as batch_op:
+        batch_op.add_column(sa.Column("deadline", sa.Date(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('expert_sessions') as batch_op:
-        batch_op.drop_column('deadline')
+    with op.batch_alter_table("expert_sessions") as batch_op:
+        batch_op.drop_column("deadline")

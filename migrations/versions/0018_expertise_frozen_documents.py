@@ -3,6 +3,7 @@
 Revision ID: 0018_expertise_frozen_documents
 Revises: 0017_expertise_deadline
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -14,10 +15,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('expert_sessions') as batch_op:
-        batch_op.add_column(sa.Column('documents_snapshot', sa.JSON(), nullable=True))
+    with op.batch_alter_table("expert_sessions") as batch_op:
+        batch_op.add_column(sa.Column("documents_snapshot", sa.JSON(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('expert_sessions') as batch_op:
-        batch_op.drop_column('documents_snapshot')
+    with op.batch_alter_table("expert_sessions") as batch_op:
+        batch_op.drop_column("documents_snapshot")

@@ -3,6 +3,7 @@
 Revision ID: 0019_protocol_imports
 Revises: 0018_expertise_frozen_documents
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,8 +26,12 @@ def upgrade():
         sa.Column("lines", sa.JSON(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=True),
         sa.Column("confirmed_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_protocol_imports_created_by_id_users"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["meeting_id"], ["meetings.id"], name=op.f("fk_protocol_imports_meeting_id_meetings"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_protocol_imports_created_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meetings.id"], name=op.f("fk_protocol_imports_meeting_id_meetings"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_protocol_imports")),
     )
     op.create_index(op.f("ix_protocol_imports_meeting_id"), "protocol_imports", ["meeting_id"], unique=False)

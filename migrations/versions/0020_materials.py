@@ -3,6 +3,7 @@
 Revision ID: 0020_materials
 Revises: 0019_protocol_imports
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -21,9 +22,14 @@ def upgrade():
         sa.Column("title", sa.String(length=500), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["meeting_id"], ["meetings.id"], name=op.f("fk_materials_meeting_id_meetings"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
-            ["agenda_item_id"], ["agenda_items.id"], name=op.f("fk_materials_agenda_item_id_agenda_items"), ondelete="SET NULL"
+            ["meeting_id"], ["meetings.id"], name=op.f("fk_materials_meeting_id_meetings"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["agenda_item_id"],
+            ["agenda_items.id"],
+            name=op.f("fk_materials_agenda_item_id_agenda_items"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_materials")),
         info={"label": "материалы заседаний"},
@@ -44,10 +50,16 @@ def upgrade():
         sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
         sa.Column("uploaded_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["material_id"], ["materials.id"], name=op.f("fk_material_versions_material_id_materials"), ondelete="CASCADE"
+            ["material_id"],
+            ["materials.id"],
+            name=op.f("fk_material_versions_material_id_materials"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["uploaded_by_id"], ["users.id"], name=op.f("fk_material_versions_uploaded_by_id_users"), ondelete="SET NULL"
+            ["uploaded_by_id"],
+            ["users.id"],
+            name=op.f("fk_material_versions_uploaded_by_id_users"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_material_versions")),
         sa.UniqueConstraint("material_id", "number", name=op.f("uq_material_versions_material_id_number")),

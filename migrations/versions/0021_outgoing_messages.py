@@ -3,6 +3,7 @@
 Revision ID: 0021_outgoing_messages
 Revises: 0020_materials
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -30,7 +31,9 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("claimed_at", sa.DateTime(), nullable=True),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_outgoing_messages_person_id_people"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_outgoing_messages_person_id_people"), ondelete="SET NULL"
+        ),
         sa.ForeignKeyConstraint(
             ["meeting_id"], ["meetings.id"], name=op.f("fk_outgoing_messages_meeting_id_meetings"), ondelete="CASCADE"
         ),

@@ -3,6 +3,7 @@
 Revision ID: 0022_feed_changes
 Revises: 0021_outgoing_messages
 """
+
 from alembic import op
 import sqlalchemy as sa
 

@@ -7,6 +7,7 @@ ones do when they are created; quoted names and abbreviations stay as they are.
 Revision ID: 0023_organization_genitive
 Revises: 0022_feed_changes
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -21,13 +22,20 @@ def upgrade():
     from cluster_intranet.documents.grammar import organization_genitive
 
     op.add_column("organizations", sa.Column("name_genitive", sa.String(length=300), nullable=False, server_default=""))
-    organizations = sa.table("organizations", sa.column("id", sa.Integer), sa.column("short_name", sa.String),
-                             sa.column("name_genitive", sa.String))
+    organizations = sa.table(
+        "organizations",
+        sa.column("id", sa.Integer),
+        sa.column("short_name", sa.String),
+        sa.column("name_genitive", sa.String),
+    )
     connection = op.get_bind()
     rows = connection.execute(sa.select(organizations.c.id, organizations.c.short_name)).all()
     for row in rows:
-        connection.execute(organizations.update().where(organizations.c.id == row.id)
-                           .values(name_genitive=organization_genitive(row.short_name)))
+        connection.execute(
+            organizations.update()
+            .where(organizations.c.id == row.id)
+            .values(name_genitive=organization_genitive(row.short_name))
+        )
 
 
 def downgrade():

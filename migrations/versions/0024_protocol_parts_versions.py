@@ -6,6 +6,7 @@ built from, and a save based on an older one is refused, naming who changed it.
 Revision ID: 0024_protocol_parts_versions
 Revises: 0023_organization_genitive
 """
+
 from alembic import op
 import sqlalchemy as sa
 

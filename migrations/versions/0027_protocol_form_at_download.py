@@ -3,6 +3,7 @@
 Revision ID: 0027_protocol_form_at_download
 Revises: 0026_item_votes
 """
+
 from alembic import op
 import sqlalchemy as sa
 

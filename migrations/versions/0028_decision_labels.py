@@ -3,6 +3,7 @@
 Revision ID: 0028_decision_labels
 Revises: 0027_protocol_form_at_download
 """
+
 from collections import defaultdict
 
 from alembic import op
@@ -19,17 +20,21 @@ def upgrade():
     op.add_column("decisions", sa.Column("label", sa.String(length=20), nullable=False, server_default=""))
     connection = op.get_bind()
     items = defaultdict(dict)  # meeting -> item id -> its number
-    for meeting_id, item_id in connection.execute(sa.text(
-        "SELECT meeting_id, id FROM agenda_items ORDER BY meeting_id, position, id"
-    )):
+    for meeting_id, item_id in connection.execute(
+        sa.text("SELECT meeting_id, id FROM agenda_items ORDER BY meeting_id, position, id")
+    ):
         items[meeting_id][item_id] = len(items[meeting_id]) + 1
-    forms = dict(connection.execute(sa.text(
-        "SELECT meetings.id, councils.protocol_form FROM meetings JOIN councils ON councils.id = meetings.council_id"
-    )).all())
+    forms = dict(
+        connection.execute(
+            sa.text(
+                "SELECT meetings.id, councils.protocol_form FROM meetings JOIN councils ON councils.id = meetings.council_id"
+            )
+        ).all()
+    )
     decisions = defaultdict(list)
-    for decision_id, meeting_id, item_id in connection.execute(sa.text(
-        "SELECT id, meeting_id, agenda_item_id FROM decisions ORDER BY meeting_id, number"
-    )):
+    for decision_id, meeting_id, item_id in connection.execute(
+        sa.text("SELECT id, meeting_id, agenda_item_id FROM decisions ORDER BY meeting_id, number")
+    ):
         decisions[meeting_id].append((decision_id, item_id))
     for meeting_id, rows in decisions.items():
         numbers = items[meeting_id]
@@ -42,7 +47,9 @@ def upgrade():
                 label = f"{key}.{within[key]}"
             else:
                 label = str(index)
-            connection.execute(sa.text("UPDATE decisions SET label = :label WHERE id = :id"), {"label": label, "id": decision_id})
+            connection.execute(
+                sa.text("UPDATE decisions SET label = :label WHERE id = :id"), {"label": label, "id": decision_id}
+            )
 
 
 def downgrade():

@@ -3,6 +3,7 @@
 Revision ID: 0029_decision_term
 Revises: 0028_decision_labels
 """
+
 from alembic import op
 import sqlalchemy as sa
 

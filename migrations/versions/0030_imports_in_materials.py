@@ -8,6 +8,7 @@ The bytes stay in the database (a row's content), as protocol_imports kept them.
 Revision ID: 0030_imports_in_materials
 Revises: 0029_decision_term
 """
+
 import hashlib
 from pathlib import Path, PurePath
 
@@ -25,21 +26,40 @@ TITLE = "Исходный файл протокола"
 KINDS = {".docx": "docx", ".doc": "doc", ".rtf": "rtf", ".odt": "odt", ".txt": "txt"}
 
 imports = sa.table(
-    "protocol_imports", sa.column("id", sa.Integer), sa.column("created_at", sa.DateTime),
-    sa.column("created_by_id", sa.Integer), sa.column("filename", sa.String), sa.column("size", sa.Integer),
-    sa.column("content", sa.LargeBinary), sa.column("lines", sa.JSON), sa.column("meeting_id", sa.Integer),
+    "protocol_imports",
+    sa.column("id", sa.Integer),
+    sa.column("created_at", sa.DateTime),
+    sa.column("created_by_id", sa.Integer),
+    sa.column("filename", sa.String),
+    sa.column("size", sa.Integer),
+    sa.column("content", sa.LargeBinary),
+    sa.column("lines", sa.JSON),
+    sa.column("meeting_id", sa.Integer),
     sa.column("confirmed_at", sa.DateTime),
 )
 materials = sa.table(
-    "materials", sa.column("id", sa.Integer), sa.column("meeting_id", sa.Integer), sa.column("agenda_item_id", sa.Integer),
-    sa.column("title", sa.String), sa.column("position", sa.Integer), sa.column("created_at", sa.DateTime),
+    "materials",
+    sa.column("id", sa.Integer),
+    sa.column("meeting_id", sa.Integer),
+    sa.column("agenda_item_id", sa.Integer),
+    sa.column("title", sa.String),
+    sa.column("position", sa.Integer),
+    sa.column("created_at", sa.DateTime),
     sa.column("protocol_original", sa.Boolean),
 )
 versions = sa.table(
-    "material_versions", sa.column("id", sa.Integer), sa.column("material_id", sa.Integer), sa.column("number", sa.Integer),
-    sa.column("filename", sa.String), sa.column("kind", sa.String), sa.column("size", sa.Integer),
-    sa.column("sha256", sa.String), sa.column("content", sa.LargeBinary), sa.column("uploaded_by_id", sa.Integer),
-    sa.column("uploaded_at", sa.DateTime), sa.column("lines", sa.JSON),
+    "material_versions",
+    sa.column("id", sa.Integer),
+    sa.column("material_id", sa.Integer),
+    sa.column("number", sa.Integer),
+    sa.column("filename", sa.String),
+    sa.column("kind", sa.String),
+    sa.column("size", sa.Integer),
+    sa.column("sha256", sa.String),
+    sa.column("content", sa.LargeBinary),
+    sa.column("uploaded_by_id", sa.Integer),
+    sa.column("uploaded_at", sa.DateTime),
+    sa.column("lines", sa.JSON),
 )
 
 
@@ -54,18 +74,35 @@ def upgrade():
     for row in connection.execute(sa.select(imports).order_by(imports.c.id)).all():
         material_id = None
         if row.meeting_id is not None:
-            last = connection.scalar(sa.select(sa.func.max(materials.c.position)).where(materials.c.meeting_id == row.meeting_id))
+            last = connection.scalar(
+                sa.select(sa.func.max(materials.c.position)).where(materials.c.meeting_id == row.meeting_id)
+            )
             material_id = connection.execute(
                 materials.insert().returning(materials.c.id),
-                {"meeting_id": row.meeting_id, "agenda_item_id": None, "title": TITLE, "position": (last or 0) + 1,
-                 "created_at": row.confirmed_at or row.created_at, "protocol_original": True},
+                {
+                    "meeting_id": row.meeting_id,
+                    "agenda_item_id": None,
+                    "title": TITLE,
+                    "position": (last or 0) + 1,
+                    "created_at": row.confirmed_at or row.created_at,
+                    "protocol_original": True,
+                },
             ).scalar_one()
-        connection.execute(versions.insert(), {
-            "material_id": material_id, "number": 1, "filename": PurePath(row.filename).name[:255],
-            "kind": KINDS.get(PurePath(row.filename).suffix.lower(), "txt"), "size": len(row.content),
-            "sha256": hashlib.sha256(row.content).hexdigest(), "content": row.content,
-            "uploaded_by_id": row.created_by_id, "uploaded_at": row.created_at, "lines": row.lines,
-        })
+        connection.execute(
+            versions.insert(),
+            {
+                "material_id": material_id,
+                "number": 1,
+                "filename": PurePath(row.filename).name[:255],
+                "kind": KINDS.get(PurePath(row.filename).suffix.lower(), "txt"),
+                "size": len(row.content),
+                "sha256": hashlib.sha256(row.content).hexdigest(),
+                "content": row.content,
+                "uploaded_by_id": row.created_by_id,
+                "uploaded_at": row.created_at,
+                "lines": row.lines,
+            },
+        )
     op.drop_index(op.f("ix_protocol_imports_meeting_id"), table_name="protocol_imports")
     op.drop_table("protocol_imports")
 
@@ -93,8 +130,12 @@ def downgrade():
         sa.Column("lines", sa.JSON(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=True),
         sa.Column("confirmed_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_protocol_imports_created_by_id_users"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["meeting_id"], ["meetings.id"], name=op.f("fk_protocol_imports_meeting_id_meetings"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_protocol_imports_created_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meetings.id"], name=op.f("fk_protocol_imports_meeting_id_meetings"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_protocol_imports")),
     )
     op.create_index(op.f("ix_protocol_imports_meeting_id"), "protocol_imports", ["meeting_id"], unique=False)
@@ -108,13 +149,23 @@ def downgrade():
         .order_by(versions.c.id)
     ).all()
     for row in kept:
-        connection.execute(imports.insert(), {
-            "created_at": row.uploaded_at, "created_by_id": row.uploaded_by_id, "filename": row.filename[:300],
-            "size": row.size, "content": _stored_bytes(row), "lines": row.lines, "meeting_id": row.meeting_id,
-            "confirmed_at": row.attached_at if row.meeting_id is not None else None,
-        })
+        connection.execute(
+            imports.insert(),
+            {
+                "created_at": row.uploaded_at,
+                "created_by_id": row.uploaded_by_id,
+                "filename": row.filename[:300],
+                "size": row.size,
+                "content": _stored_bytes(row),
+                "lines": row.lines,
+                "meeting_id": row.meeting_id,
+                "confirmed_at": row.attached_at if row.meeting_id is not None else None,
+            },
+        )
     originals = sa.select(materials.c.id).where(materials.c.protocol_original)
-    connection.execute(versions.delete().where(sa.or_(versions.c.material_id.in_(originals), versions.c.material_id.is_(None))))
+    connection.execute(
+        versions.delete().where(sa.or_(versions.c.material_id.in_(originals), versions.c.material_id.is_(None)))
+    )
     connection.execute(materials.delete().where(materials.c.protocol_original))
 
     with op.batch_alter_table("material_versions") as batch:

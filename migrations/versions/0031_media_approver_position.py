@@ -3,6 +3,7 @@
 Revision ID: 0031_media_approver_position
 Revises: 0030_imports_in_materials
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -14,8 +15,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('media_plans') as batch_op:
-        batch_op.add_column(sa.Column('approved_by_position', sa.String(length=500), nullable=False, server_default=''))
+    with op.batch_alter_table("media_plans") as batch_op:
+        batch_op.add_column(sa.Column("approved_by_position", sa.String(length=500), nullable=False, server_default=""))
     # A plan approved before: the approver's position now, as its documents read it so far.
     op.execute(
         "UPDATE media_plans SET approved_by_position = COALESCE(("
@@ -25,5 +26,5 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('media_plans') as batch_op:
-        batch_op.drop_column('approved_by_position')
+    with op.batch_alter_table("media_plans") as batch_op:
+        batch_op.drop_column("approved_by_position")

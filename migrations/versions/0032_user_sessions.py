@@ -8,6 +8,7 @@ own. Cookies issued before the upgrade name no session: their users sign in agai
 Revision ID: 0032_user_sessions
 Revises: 0031_media_approver_position
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -25,7 +26,9 @@ def upgrade():
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("key_hash", sa.String(length=64), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_user_sessions_user_id_users"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_user_sessions_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_sessions")),
         sa.UniqueConstraint("key_hash", name=op.f("uq_user_sessions_key_hash")),
     )

@@ -1,5 +1,6 @@
 """What the benchmark led to in the directory: the people list pages a list of ids read
 from the index ix_people_name, then loads just that page's rows."""
+
 from __future__ import annotations
 
 import pytest

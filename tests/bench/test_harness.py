@@ -1,5 +1,6 @@
 """The benchmark's pieces: fillers, the query counter, the server, the client, the load
 generator. No timings are asserted here: ``make bench`` measures, these only check it works."""
+
 from __future__ import annotations
 
 import logging
@@ -85,8 +86,11 @@ def test_saving_the_same_answer_again_changes_nothing_but_the_time(app, ctx, log
     db.session.commit()
     secretary = login_as(Role.SECRETARY)
     path, body, headers = harness.resolve_request(ANSWER_SAVE, values, secretary.csrf_token())
-    answers = select(Answer.criterion_id, Answer.value, Answer.comment).where(
-        Answer.assessment_id == values["expert_open_assessment_id"]).order_by(Answer.criterion_id)
+    answers = (
+        select(Answer.criterion_id, Answer.value, Answer.comment)
+        .where(Answer.assessment_id == values["expert_open_assessment_id"])
+        .order_by(Answer.criterion_id)
+    )
 
     assert secretary.open(path, method="POST", data=body, headers=headers, csrf=False).status_code == 200
     before = db.session.execute(answers).all()
@@ -108,11 +112,18 @@ def test_wrk_script_sets_the_method_and_the_body():
 
 def test_query_counter_reports_each_request(app, database_url, ctx):
     make_user("viewer", "counter@cluster.test")
-    counting = create_app({
-        "TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
-        "COUNT_QUERIES": True, "BENCH_ROUTES": True,
-    })
+    counting = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+            "COUNT_QUERIES": True,
+            "BENCH_ROUTES": True,
+        }
+    )
     try:
         client = counting.test_client()
         assert client.post("/login", data={"email": "counter@cluster.test", "password": PASSWORD}).status_code == 303
@@ -129,7 +140,10 @@ def test_query_counter_reports_each_request(app, database_url, ctx):
 
 
 def test_benchmark_switches_come_from_the_environment():
-    assert config.from_environment({"BENCH_ROUTES": "1", "COUNT_QUERIES": "yes"}) == {"BENCH_ROUTES": True, "COUNT_QUERIES": True}
+    assert config.from_environment({"BENCH_ROUTES": "1", "COUNT_QUERIES": "yes"}) == {
+        "BENCH_ROUTES": True,
+        "COUNT_QUERIES": True,
+    }
     assert config.from_environment({"BENCH_ROUTES": "0"}) == {"BENCH_ROUTES": False}
 
 
@@ -151,15 +165,20 @@ def logging_kept():
 def test_served_by_gunicorn_signed_in_and_loaded(tmp_path, monkeypatch, logging_kept):
     """The whole chain on a tiny database: build, serve, sign in, count queries, load."""
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setattr(harness, "DATASETS", [
-        Dataset("directory", data.fill_directory, large={}, small={"organizations": 3, "people": 30}),
-    ])
+    monkeypatch.setattr(
+        harness,
+        "DATASETS",
+        [
+            Dataset("directory", data.fill_directory, large={}, small={"organizations": 3, "people": 30}),
+        ],
+    )
     url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
     values, seconds = harness.build_database(url, "small", "bench-password-1", "bench-secret", random.Random(1))
     assert list(seconds) == ["directory"]
 
-    with Server(url, secret_key="bench-secret", instance_path=tmp_path, log_path=tmp_path / "gunicorn.log",
-                keep_alive=1) as server:
+    with Server(
+        url, secret_key="bench-secret", instance_path=tmp_path, log_path=tmp_path / "gunicorn.log", keep_alive=1
+    ) as server:
         session = Session(server.port)
         assert session.get("/_bare").status == 302  # signed out: to the login page
         session.login(harness.BENCH_EMAIL, "bench-password-1")
@@ -170,8 +189,15 @@ def test_served_by_gunicorn_signed_in_and_loaded(tmp_path, monkeypatch, logging_
         assert search.status == 200 and "Кузнецов" in search.body and "<html" not in search.body
         assert search.query_count >= 3
 
-        result = load(server.port, "/_bare", {"Cookie": session.cookie_header}, seconds=10, connections=2,
-                      max_requests=40, loader="python")
+        result = load(
+            server.port,
+            "/_bare",
+            {"Cookie": session.cookie_header},
+            seconds=10,
+            connections=2,
+            max_requests=40,
+            loader="python",
+        )
         assert result.requests == 40 and result.errors == 0 and result.rate > 0  # stopped by the count
         signed_out = load(server.port, "/_bare", {}, seconds=0.2, connections=1, max_requests=5, loader="python")
         assert signed_out.errors == signed_out.requests == 5  # a redirect is not a page
@@ -201,10 +227,14 @@ def test_a_post_scenario_is_measured_over_the_wire(tmp_path, monkeypatch, loggin
     """The answer save as the harness sends it to gunicorn: signed in, with the session's CSRF
     token, timed and loaded (the Python generator, and wrk when installed) without errors."""
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setattr(harness, "DATASETS", [
-        Dataset("directory", data.fill_directory, large={}, small={"organizations": 50, "people": 200}),
-        Dataset("expertise", expertise.fill_expertise, large={}, small={"programmes": 3, "sessions": 2}),
-    ])
+    monkeypatch.setattr(
+        harness,
+        "DATASETS",
+        [
+            Dataset("directory", data.fill_directory, large={}, small={"organizations": 50, "people": 200}),
+            Dataset("expertise", expertise.fill_expertise, large={}, small={"programmes": 3, "sessions": 2}),
+        ],
+    )
     url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
     values, _ = harness.build_database(url, "small", "bench-password-1", "bench-secret", random.Random(1))
 
@@ -214,21 +244,32 @@ def test_a_post_scenario_is_measured_over_the_wire(tmp_path, monkeypatch, loggin
         path, body, headers = harness.resolve_request(ANSWER_SAVE, values, session.csrf_token())
         for _ in range(2):
             saved = session.request("POST", path, body, headers)
-            assert saved.status == 200 and "id=\"answered-count\"" in saved.body
+            assert saved.status == 200 and 'id="answered-count"' in saved.body
         forged = body.replace("csrf_token=", "csrf_token=x")
         assert session.request("POST", path, forged, {**headers, "X-CSRFToken": "forged"}).status == 400
 
         headers = {**headers, "Cookie": session.cookie_header}
         loaders = ["python"] + (["wrk"] if shutil.which("wrk") else [])
         for loader in loaders:
-            result = load(server.port, path, headers, seconds=1, connections=2, max_requests=20, loader=loader,
-                          method="POST", body=body)
+            result = load(
+                server.port,
+                path,
+                headers,
+                seconds=1,
+                connections=2,
+                max_requests=20,
+                loader=loader,
+                method="POST",
+                body=body,
+            )
             assert result.requests > 0 and result.errors == 0, loader
         session.close()
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret"})
     with app.app_context():
-        answers = db.session.scalars(select(Answer).where(Answer.assessment_id == values["expert_open_assessment_id"])).all()
+        answers = db.session.scalars(
+            select(Answer).where(Answer.assessment_id == values["expert_open_assessment_id"])
+        ).all()
         assert len(answers) == expertise.SECTIONS * expertise.PER_SECTION  # saved in place, never added
         saved = next(a for a in answers if a.criterion_id == values["expert_criterion_id"])
         assert saved.value == values["expert_answer_value"]

@@ -1,6 +1,7 @@
 """The directory in a real browser (Playwright + Debian's chromium, headless): live
 search, inline add and delete — the list keeps the search the user is in, and each
 change says it was done, without a page load."""
+
 from __future__ import annotations
 
 

@@ -6,6 +6,7 @@ look at them after a change of layout.
 
 One browser for the module, one context per role, one page reused for all its visits.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,7 +64,9 @@ def _prepare():
         "session": db.session.scalar(select(ExpertSession.id).order_by(ExpertSession.id)),
         "planned": db.session.scalar(select(Meeting.id).where(Meeting.year == 2027)),
         "plan": db.session.scalar(select(MediaPlan.id).order_by(MediaPlan.id)),
-        "participant": next(org for org in db.session.scalars(select(MediaParticipant.organization_id)) if still_to_publish(org)),
+        "participant": next(
+            org for org in db.session.scalars(select(MediaParticipant.organization_id)) if still_to_publish(org)
+        ),
     }
 
 
@@ -109,9 +112,7 @@ def page(browser, secretary_cookies):
 
 def _nav_links(page, base: str) -> list[str]:
     """The pages the navigation bar leads to (menus included), in order, without the sign-out."""
-    hrefs = page.eval_on_selector_all(
-        "nav.navbar a[href]", "links => links.map(a => a.getAttribute('href'))"
-    )
+    hrefs = page.eval_on_selector_all("nav.navbar a[href]", "links => links.map(a => a.getAttribute('href'))")
     paths = []
     for href in hrefs:
         if href.startswith("#") or href.startswith("http") and not href.startswith(base):
@@ -124,9 +125,7 @@ def _nav_links(page, base: str) -> list[str]:
 
 def _check(page, path: str, width: str, errors: list[str]) -> list[str]:
     problems = []
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if overflow > 0:
         wide = page.evaluate("""() => {
             const limit = document.documentElement.clientWidth;
@@ -246,9 +245,19 @@ def test_a_section_added_to_a_checklist_says_so_and_takes_the_focus(live, page):
     assert page.evaluate("window.__noReload === true")
 
 
-@pytest.mark.parametrize("path", ["/decisions/?status=all", "/decisions/summary", "/meetings/", "/media/plans/{plan}",
-                                  "/media/todo?organization={participant}", "/expertise/", "/expertise/programmes",
-                                  "/councils/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/decisions/?status=all",
+        "/decisions/summary",
+        "/meetings/",
+        "/media/plans/{plan}",
+        "/media/todo?organization={participant}",
+        "/expertise/",
+        "/expertise/programmes",
+        "/councils/",
+    ],
+)
 def test_on_a_phone_each_list_row_is_a_card_with_its_status_first(live, page, path):
     """Below 576 px a list's table becomes cards: no column is hidden in a sideways scroll, and
     each card begins with the cells marked `card-lead` (status, deadline, date)."""
@@ -278,7 +287,9 @@ OFF_THE_NAVIGATION = ["/media/participants", "/media/embed", "/decisions/?status
 @pytest.mark.parametrize("path", OFF_THE_NAVIGATION)
 def test_pages_off_the_navigation_fit_a_phone_and_pass_axe(live, browser, secretary_cookies, path):
     base, _, _ = live
-    context = browser.new_context(viewport=dict(zip(("width", "height"), WIDTHS["phone"])), storage_state=secretary_cookies)
+    context = browser.new_context(
+        viewport=dict(zip(("width", "height"), WIDTHS["phone"])), storage_state=secretary_cookies
+    )
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     errors: list[str] = []
@@ -375,7 +386,10 @@ def test_the_coverage_matrix_is_filled_by_keyboard(live, page):
     page.locator(".matrix td.may[tabindex='0']").focus()
     start = page.evaluate("[document.activeElement.parentElement.id, document.activeElement.cellIndex]")
     page.keyboard.press("ArrowRight")
-    assert page.evaluate("[document.activeElement.parentElement.id, document.activeElement.cellIndex]") == [start[0], start[1] + 1]
+    assert page.evaluate("[document.activeElement.parentElement.id, document.activeElement.cellIndex]") == [
+        start[0],
+        start[1] + 1,
+    ]
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.parentElement.id") != start[0]
     assert page.locator(".matrix td.may[tabindex='0']").count() == 1

@@ -2,6 +2,7 @@
 three employers' checklists (an optional criterion left unscored), one returned to its
 expert and corrected by the secretary from the paper copy, the conclusion confirmed;
 then every document downloaded and read back as LibreOffice reads it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,7 +46,9 @@ def _prepare():
     data = scoring.load_session(session.id)
     for assessment in data.assessments:
         services.submit(data, assessment, "recommend", "")
-    secretary = Person(surname="Петрова", first_name="Анна", patronymic="Андреевна", position="секретарь Экспертного совета")
+    secretary = Person(
+        surname="Петрова", first_name="Анна", patronymic="Андреевна", position="секретарь Экспертного совета"
+    )
     db.session.add(secretary)
     db.session.flush()
     create_user(*SECRETARY, "secretary", secretary.id)
@@ -96,10 +99,14 @@ def test_an_evaluation_with_a_returned_checklist_from_the_pages_to_the_documents
         expect(page.locator(f"#answer-status-{conformity}")).not_to_contain_text("поясните", timeout=5000)
         page.select_option("#submit-block select[name=verdict]", "revise")
         page.click("#submit-block button[type=submit]")
-        expect(page.locator("#submitted-note")).to_contain_text("внесена и отправлена не экспертом: секретарь Петрова А.А.")
+        expect(page.locator("#submitted-note")).to_contain_text(
+            "внесена и отправлена не экспертом: секретарь Петрова А.А."
+        )
 
         page.goto(f"{base}/expertise/sessions/{data['session']}")
-        expect(page.locator(f"#expert-row-{data['assessment']}")).to_contain_text("отправил не эксперт: секретарь Петрова А.А.")
+        expect(page.locator(f"#expert-row-{data['assessment']}")).to_contain_text(
+            "отправил не эксперт: секретарь Петрова А.А."
+        )
         expect(page.locator(f"#result-{conformity}")).to_contain_text("(изменено не экспертом: секретарь Петрова А.А.)")
         page.get_by_role("button", name="Утвердить заключение").click()
         expect(page.locator("#conclusion")).to_contain_text("Утверждено")
@@ -116,12 +123,27 @@ def test_an_evaluation_with_a_returned_checklist_from_the_pages_to_the_documents
 
     for name in (conclusion_name, sheet_name, checklist_name):
         assert len(name.encode()) <= MAX_FILENAME_BYTES and name.endswith(".docx"), name
-    assert conclusion_name.startswith("Экспертное заключение — 13.02.11 Техническая") and conclusion_name.endswith("….docx")
+    assert conclusion_name.startswith("Экспертное заключение — 13.02.11 Техническая") and conclusion_name.endswith(
+        "….docx"
+    )
     assert conclusion_name.count("Экспертное заключение") == 1
     assert checklist_name == f"Чек-лист эксперта {data['expert']} — 13.02.11.docx"
 
     held_on, today = data["held_on"], data["today"]
-    months = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"]
+    months = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ]
 
     def ru(day):
         return f"{day.day} {months[day.month - 1]} {day.year} г."

@@ -1,5 +1,6 @@
 """Protocol import in a real browser: two files uploaded at once (with the progress
 bar), one reviewed — a match corrected, the number changed — and confirmed."""
+
 from __future__ import annotations
 
 from pathlib import Path

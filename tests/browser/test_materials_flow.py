@@ -1,6 +1,7 @@
 """Materials on the meeting page in a real browser: the section loads by itself, a
 file uploads through HTMX (multipart) without a page reload, a wrong file is refused
 next to the field, a new version replaces the file, deletion asks first."""
+
 from __future__ import annotations
 
 import re
@@ -82,7 +83,10 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(live, page, tmp_path
     assert uploads == []
     # Too big for the server (its 413, or the proxy's): said in Russian, not «ошибка 413».
     field.evaluate("input => { input.dataset.maxSize = String(50 * 1024 * 1024); }")
-    page.route(f"{base}/materials/meetings/{meeting_id}", lambda route: route.fulfill(status=413, body="Request Entity Too Large"))
+    page.route(
+        f"{base}/materials/meetings/{meeting_id}",
+        lambda route: route.fulfill(status=413, body="Request Entity Too Large"),
+    )
     page.click(f"{add} button[type=submit]")
     expect(page.locator("#messages")).to_contain_text("Файл слишком большой: такой загрузить нельзя.")
     expect(page.locator("#materials")).to_contain_text("Материалов пока нет")

@@ -2,6 +2,7 @@
 postponed, one cancelled, one over several days added in the plan's table (its responsible
 from the person picker), a publication recorded, the plan approved; then every download read back — Word files as LibreOffice reads them, the
 spreadsheet's cells through openpyxl."""
+
 from __future__ import annotations
 
 import io
@@ -52,7 +53,9 @@ def _prepare():
 
     return {
         "plan": plan,
-        "council": event("Заседание Координационного совета", date(2023, 2, 16), start_time=time(10), end_time=time(12)),
+        "council": event(
+            "Заседание Координационного совета", date(2023, 2, 16), start_time=time(10), end_time=time(12)
+        ),
         "tour": event("Экскурсия на ТЭМЗ", date(2023, 5, 18)),
         "college": college.id,
         "department": department.id,
@@ -154,7 +157,9 @@ def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
         xlsx_name, plan_xlsx = _download(page, lambda: page.get_by_role("link", name="Скачать .xlsx").click())
         page.goto(f"{base}/media/events/{data['tour']}")
         page.fill("#release-date", "2023-05-15")
-        release_name, release = _download(page, lambda: page.locator("form[action$='press-release.docx'] button").click())
+        release_name, release = _download(
+            page, lambda: page.locator("form[action$='press-release.docx'] button").click()
+        )
         assert errors == []
 
     assert (docx_name, xlsx_name) == ("Медиаплан кластера на 2023 год.docx", "Медиаплан кластера на 2023 год.xlsx")
@@ -167,7 +172,10 @@ def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
     assert "Экскурсия на ТЭМЗ" in text and "ОТМЕНЕНО: Завод закрыт на карантин" in text
 
     release_text = re.sub(r"\s+", " ", convert_to_text(release))
-    assert "15 мая 2023 г. ОТМЕНЕНО Мероприятие отменено: Завод закрыт на карантин. Материал не публикуется." in release_text
+    assert (
+        "15 мая 2023 г. ОТМЕНЕНО Мероприятие отменено: Завод закрыт на карантин. Материал не публикуется."
+        in release_text
+    )
     assert "главный специалист Департамента промышленности и энергетики Администрации Томской области" in release_text
     assert "по медиаплану кластера на 2023 год для" in release_text
 

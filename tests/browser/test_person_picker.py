@@ -3,6 +3,7 @@ Debian's chromium, headless): suggestions by typing, picking by click and by key
 chips in the decision forms (add and edit), a media plan's event added and edited in its
 row, «+ Новый сотрудник» in place; and the
 meeting page's forms: empty after an add, the agenda's choices at once, no shared ids."""
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,9 @@ def _prepare() -> dict:
     return {
         "meeting": db.session.scalar(select(Meeting.id).where(Meeting.year == 2027)),
         "plan": db.session.scalar(select(MediaPlan.id)),
-        "press_meeting": db.session.scalar(select(MediaEvent.id).where(MediaEvent.title.startswith("Рабочая встреча пресс-служб"))),
+        "press_meeting": db.session.scalar(
+            select(MediaEvent.id).where(MediaEvent.title.startswith("Рабочая встреча пресс-служб"))
+        ),
     }
 
 
@@ -40,7 +43,10 @@ def _watch(page) -> list[str]:
     flag that survives HTMX swaps but not a page load."""
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("response", lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 500 else None)
+    page.on(
+        "response",
+        lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 500 else None,
+    )
     page.evaluate("window.__noReload = true")
     return errors
 
@@ -128,7 +134,9 @@ def test_attendee_and_speaker_are_picked_by_keyboard(live, page):
     expect(page.locator("#agenda li:has-text('О структуре экспертного чек-листа')")).to_contain_text("Пояркова О.Н.")
     # The new item is a choice of «По вопросу повестки» at once.
     page.click("#decisions summary:has-text('Добавить решение')")
-    expect(page.locator("#decision-new-agenda_item_id option:has-text('О структуре экспертного чек-листа')")).to_have_count(1)
+    expect(
+        page.locator("#decision-new-agenda_item_id option:has-text('О структуре экспертного чек-листа')")
+    ).to_have_count(1)
     assert not errors and _not_reloaded(page)
 
 
@@ -165,7 +173,9 @@ def test_a_new_person_is_created_in_place_and_picked(live, page):
     expect(dialog.locator("#new-person-surname")).to_have_value("Мельникова-Гросс")
     dialog.locator("#new-person-first_name").fill("Юлия")
     dialog.locator("#new-person-patronymic").fill("Андреевна")
-    dialog.locator("#new-person-new_organization").fill("ОГБУ «Региональный центр развития профессионального образования»")
+    dialog.locator("#new-person-new_organization").fill(
+        "ОГБУ «Региональный центр развития профессионального образования»"
+    )
     dialog.locator("#new-person-position").fill("методист")
     dialog.locator("button:has-text('Добавить и выбрать')").click()
     expect(dialog).to_be_hidden()

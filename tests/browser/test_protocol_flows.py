@@ -1,6 +1,7 @@
 """The main HTMX flows in a real browser (Playwright + Debian's chromium, headless):
 sign in, add an attendee by typing a name, add and reorder decisions, report a
 decision done, download the protocol — each without a full page reload."""
+
 from __future__ import annotations
 
 

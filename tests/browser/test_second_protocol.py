@@ -3,6 +3,7 @@ in chromium exactly as a secretary would, from an empty meeting of the demo's Ex
 Council, then downloaded in the full form: through LibreOffice its text equals
 ../shared/seed/protocol-2021-11-17-expert-council.txt line for line. The test counts
 the form submissions it needed (every POST after signing in) and prints them."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,8 +40,13 @@ def _prepare():
 
 live, page = secretary_fixtures(_prepare)
 
-IN_PERSON = [("Поярк", "Пояркова О.Н."), ("Соколов", "Соколов А.В."), ("Иванова", "Иванова М.С."),
-             ("Кузнецова", "Кузнецова Н.В."), ("Елисеев", "Елисеев В.А.")]
+IN_PERSON = [
+    ("Поярк", "Пояркова О.Н."),
+    ("Соколов", "Соколов А.В."),
+    ("Иванова", "Иванова М.С."),
+    ("Кузнецова", "Кузнецова Н.В."),
+    ("Елисеев", "Елисеев В.А."),
+]
 ONLINE = [("Петренко", "Петренко О.И.")]
 INVITED = [("Королева", "Королева О.М."), ("Мельникова", "Мельникова-Гросс Ю.А.")]
 AGENDA = [
@@ -48,10 +54,10 @@ AGENDA = [
         "text": "О структуре экспертного чек-листа оценки основных образовательных программ СПО.",
         "speaker_name": "Пояркова О.Н.",
         "speaker_summary": "о проекте экспертного чек-листа из пяти разделов: цели и результаты программы, содержание и "
-                           "учебный план, практическая подготовка, материально-техническое обеспечение, кадровое обеспечение.",
+        "учебный план, практическая подготовка, материально-техническое обеспечение, кадровое обеспечение.",
         "discussion": "Иванова М.С. – предложила оценивать практическую подготовку по шкале от 0 до 2 баллов.\n"
-                      "Петренко О.И. – о включении в чек-лист критерия участия работодателей в государственной итоговой "
-                      "аттестации.",
+        "Петренко О.И. – о включении в чек-лист критерия участия работодателей в государственной итоговой "
+        "аттестации.",
         "votes": ("6", "0", "0"),
     },
     {
@@ -63,20 +69,47 @@ AGENDA = [
     },
 ]
 DECISIONS = [
-    (1, "Одобрить структуру экспертного чек-листа с учётом высказанных предложений.", [("Поярк", "Пояркова О.Н.")],
-     "2021-11-24", ""),
-    (1, "Подготовить методические рекомендации для экспертов по заполнению чек-листа.",
-     [("Иванова", "Иванова М.С."), ("Мельникова", "Мельникова-Гросс Ю.А.")], "2021-12-01", ""),
-    (2, "Проводить экспертные сессии не реже одного раза в квартал с участием не менее трёх экспертов от работодателей.",
-     [("Соколов", "Соколов А.В.")], "", "постоянно"),
-    (2, "Информировать участников кластера о датах экспертных сессий через медиаплан кластера.",
-     [("Кузнецова", "Кузнецова Н.В.")], "2021-12-15", ""),
+    (
+        1,
+        "Одобрить структуру экспертного чек-листа с учётом высказанных предложений.",
+        [("Поярк", "Пояркова О.Н.")],
+        "2021-11-24",
+        "",
+    ),
+    (
+        1,
+        "Подготовить методические рекомендации для экспертов по заполнению чек-листа.",
+        [("Иванова", "Иванова М.С."), ("Мельникова", "Мельникова-Гросс Ю.А.")],
+        "2021-12-01",
+        "",
+    ),
+    (
+        2,
+        "Проводить экспертные сессии не реже одного раза в квартал с участием не менее трёх экспертов от работодателей.",
+        [("Соколов", "Соколов А.В.")],
+        "",
+        "постоянно",
+    ),
+    (
+        2,
+        "Информировать участников кластера о датах экспертных сессий через медиаплан кластера.",
+        [("Кузнецова", "Кузнецова Н.В.")],
+        "2021-12-15",
+        "",
+    ),
 ]
 
 
 # Not yet in the directory: created from the attendee picker's «+ Новый сотрудник».
-NEWCOMERS = {"Мельникова-Гросс Ю.А.": {"surname": "Мельникова-Гросс", "first_name": "Юлия", "patronymic": "Андреевна", "position": "методист",
-                                      "new_organization": "ОГБУ «Региональный центр развития профессионального образования»"}}
+NEWCOMERS = {
+    "Мельникова-Гросс Ю.А.": {
+        "surname": "Мельникова-Гросс",
+        "first_name": "Юлия",
+        "patronymic": "Андреевна",
+        "position": "методист",
+        "new_organization": "ОГБУ «Региональный центр развития профессионального образования»",
+    }
+}
 
 
 def _create_in_place(page, area: str, fields: dict[str, str]) -> None:
@@ -120,7 +153,9 @@ def test_the_second_protocol_entered_through_the_pages(live, page, tmp_path: Pat
             page.click("#attendees button:has-text('Добавить')")
             page.wait_for_selector(f"#attendees li:has-text('{label}')")
     # The directory's genitive of the department: the protocol's «консультант Департамента …».
-    expect(page.locator("#attendees li:has-text('Королева О.М.')")).to_contain_text("консультант Департамента промышленности")
+    expect(page.locator("#attendees li:has-text('Королева О.М.')")).to_contain_text(
+        "консультант Департамента промышленности"
+    )
 
     # The agenda: each item with its speaker, СЛУШАЛИ, ВЫСТУПИЛИ and the vote.
     for item in AGENDA:
@@ -138,7 +173,9 @@ def test_the_second_protocol_entered_through_the_pages(live, page, tmp_path: Pat
         page.click("#agenda button:has-text('Добавить вопрос')")
         page.wait_for_selector(f"#agenda li:has-text('{item['text']}')")
     # ВЫСТУПИЛИ: each speaker on a line of their own, as in the protocol.
-    expect(page.locator(f"#agenda li:has-text('{AGENDA[0]['text']}') ul > li")).to_have_text(AGENDA[0]["discussion"].split("\n"))
+    expect(page.locator(f"#agenda li:has-text('{AGENDA[0]['text']}') ul > li")).to_have_text(
+        AGENDA[0]["discussion"].split("\n")
+    )
 
     # The decisions, each on its item.
     for item, text, people, deadline, term in DECISIONS:
@@ -155,7 +192,9 @@ def test_the_second_protocol_entered_through_the_pages(live, page, tmp_path: Pat
         page.wait_for_selector(f"#decisions li:has-text('{text}')")
     second = page.locator("#decisions li[id^=decision-row]").nth(1)
     expect(second).to_contain_text("1.2.")
-    expect(second).to_contain_text("Ответственные исполнители – Иванова М.С., Мельникова-Гросс Ю.А., срок до 01.12.2021")
+    expect(second).to_contain_text(
+        "Ответственные исполнители – Иванова М.С., Мельникова-Гросс Ю.А., срок до 01.12.2021"
+    )
 
     assert page.evaluate("window.__noReload === true")
 

@@ -1,5 +1,6 @@
 """A small cluster for the feed tests: councils, meetings, decisions, media
 events and three users, around «today» = 1 March 2025 (10:00 in Tomsk)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,7 +14,14 @@ from cluster_intranet.decisions.models import Decision, DecisionResponsible, Dec
 from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
 from cluster_intranet.media.models import EventStatus, MediaEvent, MediaPlan
-from cluster_intranet.meetings.models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
+from cluster_intranet.meetings.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceMode,
+    Meeting,
+    MeetingFormat,
+    MeetingStatus,
+)
 
 NOW = datetime(2025, 3, 1, 3, 0, tzinfo=UTC)  # 10:00 in Tomsk
 HOST = "intranet.test"  # from PUBLIC_BASE_URL in tests/conftest.py
@@ -32,7 +40,9 @@ def person(surname: str, first_name: str, patronymic: str, **fields) -> Person:
 
 
 def council(name: str, genitive: str, members: list[Person]) -> Council:
-    c = Council(name=name, name_genitive=genitive, members=[CouncilMember(person=p, position=i) for i, p in enumerate(members)])
+    c = Council(
+        name=name, name_genitive=genitive, members=[CouncilMember(person=p, position=i) for i, p in enumerate(members)]
+    )
     db.session.add(c)
     db.session.flush()
     return c
@@ -43,7 +53,8 @@ def meeting(council: Council, number: int, day: date, start: time | None = None,
     m = Meeting(council_id=council.id, number=number, year=day.year, date=day, start_time=start, end_time=end, **fields)
     m.agenda_items = [AgendaItem(position=i, text=text) for i, text in enumerate(agenda, 1)]
     m.attendances = [
-        Attendance(person_id=p.id, name=p.short_name, mode=mode.value, position=i) for i, (p, mode) in enumerate(attendees, 1)
+        Attendance(person_id=p.id, name=p.short_name, mode=mode.value, position=i)
+        for i, (p, mode) in enumerate(attendees, 1)
     ]
     db.session.add(m)
     db.session.flush()
@@ -101,13 +112,19 @@ def build_world() -> World:
         attendees=[(p["guest"], AttendanceMode.IN_PERSON), (p["other"], AttendanceMode.ONLINE)],
     )  # fmt: skip
     m["all_day"] = meeting(
-        c["expert"], 1, date(2025, 3, 12), format=MeetingFormat.ONLINE.value, connection_link="https://meet.example/expert"
+        c["expert"],
+        1,
+        date(2025, 3, 12),
+        format=MeetingFormat.ONLINE.value,
+        connection_link="https://meet.example/expert",
     )
     m["cancelled"] = meeting(c["coord"], 2, date(2025, 4, 1), time(10, 0), status=MeetingStatus.CANCELLED.value)
     m["deleted"] = meeting(c["coord"], 3, date(2025, 4, 2), time(10, 0), deleted_at=NOW)
     m["too_old"] = meeting(c["coord"], 10, date(2024, 11, 1), time(10, 0))  # 120 days back: outside the window
     m["too_far"] = meeting(c["coord"], 1, date(2026, 6, 1), time(10, 0))  # 15 months ahead: outside
-    m["attended"] = meeting(c["expert"], 2, date(2025, 5, 5), time(9, 30), attendees=[(p["lead"], AttendanceMode.IN_PERSON)])
+    m["attended"] = meeting(
+        c["expert"], 2, date(2025, 5, 5), time(9, 30), attendees=[(p["lead"], AttendanceMode.IN_PERSON)]
+    )
     m["past"] = meeting(c["coord"], 4, date(2025, 2, 20), time(10, 0))
 
     d = w.decisions
@@ -117,10 +134,17 @@ def build_world() -> World:
     )  # fmt: skip
     d["other"] = decision(m["past"], 2, "Подготовить отчёт Экспертного совета", date(2025, 3, 25), [p["other"]])
     d["cancelled"] = decision(
-        m["past"], 3, "Провести выездное заседание", date(2025, 3, 26), [p["lead"]], status=DecisionStatus.CANCELLED.value
+        m["past"],
+        3,
+        "Провести выездное заседание",
+        date(2025, 3, 26),
+        [p["lead"]],
+        status=DecisionStatus.CANCELLED.value,
     )
     d["no_deadline"] = decision(m["past"], 4, "Принять к сведению", None)
-    d["done"] = decision(m["past"], 5, "Направить письмо", date(2025, 2, 28), [p["lead"]], status=DecisionStatus.DONE.value)
+    d["done"] = decision(
+        m["past"], 5, "Направить письмо", date(2025, 2, 28), [p["lead"]], status=DecisionStatus.DONE.value
+    )
     d["of_deleted"] = decision(m["deleted"], 1, "Решение удалённого заседания", date(2025, 3, 21), [p["lead"]])
 
     plan = MediaPlan(title="Медиаплан 2025", period_start=date(2025, 1, 1), period_end=date(2025, 12, 31))

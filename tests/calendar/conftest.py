@@ -1,4 +1,5 @@
 """Fixtures for the iCalendar feed tests: two independent parsers."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """bench/calendar.py compares the feed with icalendar serialising the same events: that
 is fair only if icalendar's calendar says the same. No timings here."""
+
 from __future__ import annotations
 
 from cluster_intranet.auth.models import User

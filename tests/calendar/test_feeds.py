@@ -3,6 +3,7 @@
 «Today» is 1 March 2025 (tests/calendar/builders.py): the window runs from
 31 December 2024 to 1 March 2026.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -86,7 +87,12 @@ def test_feed_compressed_when_asked_with_an_etag_of_its_own(world, fetch):
     assert fetch(world.tokens["lead"], "all", **{"Accept-Encoding": "gzip", **again}).status_code == 304
     # The gzip copy's ETag never validates the plain bytes, nor the other way round.
     assert fetch(world.tokens["lead"], "all", **again).status_code == 200
-    assert fetch(world.tokens["lead"], "all", **{"Accept-Encoding": "gzip", "If-None-Match": plain.headers["ETag"]}).status_code == 200
+    assert (
+        fetch(
+            world.tokens["lead"], "all", **{"Accept-Encoding": "gzip", "If-None-Match": plain.headers["ETag"]}
+        ).status_code
+        == 200
+    )
     assert "Content-Encoding" not in fetch(world.tokens["lead"], "all", **{"Accept-Encoding": "gzip;q=0"}).headers
 
 
@@ -259,7 +265,10 @@ def test_deleting_a_meeting_removes_it_and_moves_last_modified(world, fetch, mon
     monkeypatch.setattr(clock, "utcnow", lambda: NOW + timedelta(minutes=5))
     meeting_services.soft_delete(db.session.get(Meeting, world.meetings["all_day"].id))
     db.session.commit()
-    for conditional in ({"If-None-Match": first.headers["ETag"]}, {"If-Modified-Since": first.headers["Last-Modified"]}):
+    for conditional in (
+        {"If-None-Match": first.headers["ETag"]},
+        {"If-Modified-Since": first.headers["Last-Modified"]},
+    ):
         response = fetch(world.tokens["lead"], "meetings", **conditional)
         assert response.status_code == 200
         assert world.uid("meeting", "all_day").encode() not in response.data
@@ -362,7 +371,12 @@ def test_meeting_event(world, fetch, parse_icalendar, parse_icaljs):
     meeting = world.meetings["timed"]
     event = event_of(parse_icaljs(data), world.uid("meeting", "timed"))
     assert event["summary"] == "Заседание Координационного совета"
-    assert event["start"] == {"value": "2025-03-10T14:00:00", "tzid": "Asia/Tomsk", "utc": "2025-03-10T07:00:00Z", "isDate": False}
+    assert event["start"] == {
+        "value": "2025-03-10T14:00:00",
+        "tzid": "Asia/Tomsk",
+        "utc": "2025-03-10T07:00:00Z",
+        "isDate": False,
+    }
     assert event["end"]["utc"] == "2025-03-10T08:30:00Z"
     assert event["location"] == "г. Томск, пр. Ленина, 30, ауд. 101"
     assert event["url"] == f"http://{HOST}/meetings/{meeting.id}"
@@ -630,7 +644,9 @@ def test_a_body_built_while_the_rows_changed_is_not_named_by_the_old_state(world
     def change_first(*args):
         if not added:  # another writer adds a responsible just before the rows are read
             with Session(db.engine) as other:
-                row = DecisionResponsible(decision_id=world.decisions["other"].id, person_id=world.people["guest"].id, position=1)
+                row = DecisionResponsible(
+                    decision_id=world.decisions["other"].id, person_id=world.people["guest"].id, position=1
+                )
                 other.add(row)
                 other.commit()
                 added.append(row.id)
@@ -688,7 +704,10 @@ def test_a_save_that_waited_on_a_lock_changes_the_feed(world, app, fetch, monkey
     thread.join()
     holder.close()
     waiter.close()
-    for headers in ({"If-None-Match": between.headers["ETag"]}, {"If-Modified-Since": between.headers["Last-Modified"]}):
+    for headers in (
+        {"If-None-Match": between.headers["ETag"]},
+        {"If-Modified-Since": between.headers["Last-Modified"]},
+    ):
         after = fetch(world.tokens["lead"], "media", **headers)
         assert after.status_code == 200, headers
         assert "Изменение после ожидания блокировки" in unfolded(after)

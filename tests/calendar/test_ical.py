@@ -4,6 +4,7 @@ Every feed is parsed back with icalendar (Python) and with ical.js (node):
 the two are written independently, so a feed both read the same way is
 likely to be read that way by Outlook, Google, Apple and Thunderbird too.
 """
+
 from __future__ import annotations
 
 import random
@@ -336,10 +337,7 @@ def test_cyrillic_and_escaping_round_trip(parse_icalendar, parse_icaljs):
     expected = TRICKY.replace("\r\n", "\n")
 
     text = "\n".join(unfolded(feed))
-    assert (
-        "SUMMARY:Точка\\; запятая\\, обратная\\\\черта\\nновая строка\\nи ещё одна: двоеточие"
-        in text
-    )
+    assert "SUMMARY:Точка\\; запятая\\, обратная\\\\черта\\nновая строка\\nи ещё одна: двоеточие" in text
     assert "CATEGORIES:а\\,б,в\\;г" in text
 
     (event,) = parse_icalendar(feed).events
@@ -406,10 +404,7 @@ def test_folding_never_splits_escapes_or_characters(parse_icaljs):
     # Every offset of an escape or of a 2-, 3- and 4-byte character against the 75-octet boundary.
     pieces = ["\\", ";", ",", "\n", "ж", "€", "😀", "a"]
     rng = random.Random(20250301)
-    items = [
-        meeting(f"fold-{n}@x", description="x" * n + "".join(rng.choices(pieces, k=300)))
-        for n in range(80)
-    ]
+    items = [meeting(f"fold-{n}@x", description="x" * n + "".join(rng.choices(pieces, k=300))) for n in range(80)]
     feed = build_calendar(items, name=FEED_NAME)
     assert_folded_correctly(feed)
     parsed = parse_icaljs(feed)
@@ -548,8 +543,7 @@ def test_feed_sorted_by_start():
 def test_many_items(parse_icalendar, parse_icaljs):
     base = datetime(2025, 1, 1, 9, 0, tzinfo=TOMSK)
     items = [
-        meeting(f"item-{n}@x", start=base + timedelta(hours=5 * n), end=None, description=LONG_RU)
-        for n in range(1000)
+        meeting(f"item-{n}@x", start=base + timedelta(hours=5 * n), end=None, description=LONG_RU) for n in range(1000)
     ]
     feed = build_calendar(items, name=FEED_NAME)
     assert_folded_correctly(feed)

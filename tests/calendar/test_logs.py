@@ -1,4 +1,5 @@
 """Feed tokens never reach a log: the dev server's, the app's, gunicorn's."""
+
 from __future__ import annotations
 
 import logging
@@ -32,7 +33,9 @@ def test_redact():
 
 def test_filter_rewrites_arguments_and_tracebacks():
     token = "t" * 43
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"%s" %s', (f"GET /calendar/feed/{token}/all.ics", 200), None)
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, '"%s" %s', (f"GET /calendar/feed/{token}/all.ics", 200), None
+    )
     try:
         raise RuntimeError(f"failed on /calendar/feed/{token}/all.ics")
     except RuntimeError:

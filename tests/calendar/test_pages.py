@@ -1,5 +1,6 @@
 """The «Календари» page, the token it hands out once, reminders, and the
 «Добавить в календарь» downloads."""
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,12 @@ def test_page_lists_every_feed_without_the_token(world, app):
     assert LINK.search(page) is None
     assert "http://intranet.test/calendar/feed/••••••/all.ics" in page
     assert "Сбросить ссылку" in page
-    for client_name in ("Outlook для Windows", "Новый Outlook и Outlook в браузере", "Google Календарь", "Apple Календарь"):
+    for client_name in (
+        "Outlook для Windows",
+        "Новый Outlook и Outlook в браузере",
+        "Google Календарь",
+        "Apple Календарь",
+    ):
         assert client_name in page
     # The window the feeds hold (CALENDAR_WINDOW_*), «today» being 1 March 2025.
     assert ("В календарях — события за последние 60 дней и на 365 дней вперёд "
@@ -45,7 +51,10 @@ def test_window_text_follows_the_settings(world, app, monkeypatch):
     monkeypatch.setitem(app.config, "CALENDAR_WINDOW_PAST_DAYS", 365)
     monkeypatch.setitem(app.config, "CALENDAR_WINDOW_FUTURE_DAYS", 731)
     with app.test_request_context():
-        assert window_text() == "за последние 365 дней и на 731 день вперёд (сейчас — с 1 марта 2024 г. по 2 марта 2027 г.)"
+        assert (
+            window_text()
+            == "за последние 365 дней и на 731 день вперёд (сейчас — с 1 марта 2024 г. по 2 марта 2027 г.)"
+        )
 
 
 def test_issue_shows_working_links_once(world, app, fetch):

@@ -1,4 +1,5 @@
 """Fixtures of the decisions tests: a fixed clock, a council's meeting, people with accounts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,9 +40,15 @@ class World:
 @pytest.fixture
 def world(app, ctx) -> World:
     council = factories.council(name="Координационный совет", name_genitive="Координационного совета")
-    lead = factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна", email="poyarkova@cluster.test")
-    co = factories.person(surname="Кузнецова", first_name="Наталья", patronymic="Викторовна", email="kuznetsova@cluster.test")
-    other = factories.person(surname="Беляев", first_name="Евгений", patronymic="Викторович", email="belyaev@cluster.test")
+    lead = factories.person(
+        surname="Пояркова", first_name="Ольга", patronymic="Николаевна", email="poyarkova@cluster.test"
+    )
+    co = factories.person(
+        surname="Кузнецова", first_name="Наталья", patronymic="Викторовна", email="kuznetsova@cluster.test"
+    )
+    other = factories.person(
+        surname="Беляев", first_name="Евгений", patronymic="Викторович", email="belyaev@cluster.test"
+    )
     meeting = support.meeting(council)
     users = {
         "lead_user": make_user(Role.EXPERT, "lead@cluster.test", lead.id),

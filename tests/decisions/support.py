@@ -1,4 +1,5 @@
 """Builders and helpers of the decisions tests."""
+
 from __future__ import annotations
 
 import itertools
@@ -21,8 +22,16 @@ _numbers = itertools.count(1)
 
 def meeting(council: Council | None = None, on: date = date(2021, 10, 22), **fields) -> Meeting:
     council = council or factories.council()
-    m = Meeting(**{"council": council, "number": next(_numbers), "year": on.year, "date": on,
-                   "status": MeetingStatus.APPROVED.value, **fields})
+    m = Meeting(
+        **{
+            "council": council,
+            "number": next(_numbers),
+            "year": on.year,
+            "date": on,
+            "status": MeetingStatus.APPROVED.value,
+            **fields,
+        }
+    )
     db.session.add(m)
     db.session.flush()
     return m
@@ -30,9 +39,13 @@ def meeting(council: Council | None = None, on: date = date(2021, 10, 22), **fie
 
 def decision(m: Meeting, *people: Person, deadline: date | None = None, status: str = "open", **fields) -> Decision:
     d = Decision(
-        meeting=m, number=len(m.decisions) + 1, text=fields.pop("text", f"Поручение {next(_numbers)}"),
-        deadline=deadline, status=status,
-        responsibles=[DecisionResponsible(person=p, position=i) for i, p in enumerate(people)], **fields,
+        meeting=m,
+        number=len(m.decisions) + 1,
+        text=fields.pop("text", f"Поручение {next(_numbers)}"),
+        deadline=deadline,
+        status=status,
+        responsibles=[DecisionResponsible(person=p, position=i) for i, p in enumerate(people)],
+        **fields,
     )
     db.session.add(d)
     db.session.flush()
@@ -49,6 +62,8 @@ def status_data(d: Decision, status: str, version: int | None = None, **fields) 
 
 def deadline_data(d: Decision, deadline: str, reason: str, version: int | None = None) -> dict:
     prefix = f"m{d.id}-"
-    return {prefix + "version": d.version if version is None else version, prefix + "deadline": deadline,
-            prefix + "reason": reason}
-
+    return {
+        prefix + "version": d.version if version is None else version,
+        prefix + "deadline": deadline,
+        prefix + "reason": reason,
+    }

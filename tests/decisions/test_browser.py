@@ -1,6 +1,7 @@
 """«Мои поручения» in a real browser (Playwright + Debian's chromium, headless): the
 groups shown on request and a long group's next page come in place, and a row brought
 in that way changes its status in place — all without a page load."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -29,11 +30,16 @@ def _prepare() -> int:
     number = db.session.scalar(select(func.max(Decision.number)).where(Decision.meeting_id == meeting.id)) or 0
     overdue = clock.local_today() - timedelta(days=3)
     for n in range(29):
-        db.session.add(Decision(
-            meeting=meeting, number=number + n + 1, text=f"Поручение браузерного теста {n + 1}.",
-            deadline=overdue if n < 27 else None, status="open",
-            responsibles=[DecisionResponsible(person=person, position=0)],
-        ))
+        db.session.add(
+            Decision(
+                meeting=meeting,
+                number=number + n + 1,
+                text=f"Поручение браузерного теста {n + 1}.",
+                deadline=overdue if n < 27 else None,
+                status="open",
+                responsibles=[DecisionResponsible(person=person, position=0)],
+            )
+        )
     db.session.flush()
     return person.id
 

@@ -1,4 +1,5 @@
 """Downloads of the filtered list, read back: .xlsx with openpyxl, .docx with python-docx."""
+
 from __future__ import annotations
 
 import io
@@ -13,14 +14,28 @@ from tests.decisions import support
 
 
 def make_register(world):
-    overdue = support.decision(world.meeting, world.lead, world.co, deadline=date(2021, 11, 1), status="in_progress",
-                               text="Разработать экспертный чек-лист.")
+    overdue = support.decision(
+        world.meeting,
+        world.lead,
+        world.co,
+        deadline=date(2021, 11, 1),
+        status="in_progress",
+        text="Разработать экспертный чек-лист.",
+    )
     services.move_deadline(overdue, world.secretary, date(2021, 11, 10), "Ждали замечаний работодателей.")
-    done = support.decision(world.meeting, world.co, deadline=date(2021, 11, 10), status="done",
-                            report_text="Медиаплан утверждён.", report_date=date(2021, 11, 12),
-                            report_link="https://cluster.example/media-plan", text="Разработать медиаплан.")
-    cancelled = support.decision(world.meeting, world.co, status="cancelled", cancel_reason="Утратило актуальность.",
-                                 text="Провести выставку.")
+    done = support.decision(
+        world.meeting,
+        world.co,
+        deadline=date(2021, 11, 10),
+        status="done",
+        report_text="Медиаплан утверждён.",
+        report_date=date(2021, 11, 12),
+        report_link="https://cluster.example/media-plan",
+        text="Разработать медиаплан.",
+    )
+    cancelled = support.decision(
+        world.meeting, world.co, status="cancelled", cancel_reason="Утратило актуальность.", text="Провести выставку."
+    )
     db.session.commit()
     return overdue, done, cancelled
 
@@ -33,8 +48,16 @@ def test_xlsx_of_the_filtered_list(world, secretary):
     assert "attachment" in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.data)).active
     header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert header[:8] == ["Заседание", "№", "Решение (поручение)", "Ответственные", "Срок", "Первоначальный срок",
-                          "Статус", "Просрочено, дней"]
+    assert header[:8] == [
+        "Заседание",
+        "№",
+        "Решение (поручение)",
+        "Ответственные",
+        "Срок",
+        "Первоначальный срок",
+        "Статус",
+        "Просрочено, дней",
+    ]
     by_text = {row[2]: row for row in rows}
     assert list(by_text) == ["Разработать экспертный чек-лист.", "Разработать медиаплан.", "Провести выставку."]
     first = by_text["Разработать экспертный чек-лист."]
@@ -43,7 +66,14 @@ def test_xlsx_of_the_filtered_list(world, secretary):
     assert first[6] == "В работе" and first[7] == 10
     assert sheet.cell(2, 7).font.color.rgb.endswith("C00000")  # overdue in red
     second = by_text["Разработать медиаплан."]
-    assert second[6:12] == ["Исполнено", None, datetime(2021, 11, 12), 2, "Медиаплан утверждён.", "https://cluster.example/media-plan"]
+    assert second[6:12] == [
+        "Исполнено",
+        None,
+        datetime(2021, 11, 12),
+        2,
+        "Медиаплан утверждён.",
+        "https://cluster.example/media-plan",
+    ]
     assert by_text["Провести выставку."][10] == "Утратило актуальность."
     # The filter applies: only the unfinished ones by default.
     only_active = load_workbook(io.BytesIO(secretary.get("/decisions/export.xlsx").data)).active
@@ -52,7 +82,9 @@ def test_xlsx_of_the_filtered_list(world, secretary):
 
 def test_docx_execution_report(world, secretary):
     make_register(world)
-    response = secretary.get(f"/decisions/export.docx?status=all&council={world.council.id}&from=2021-11-01&to=2021-11-30")
+    response = secretary.get(
+        f"/decisions/export.docx?status=all&council={world.council.id}&from=2021-11-01&to=2021-11-30"
+    )
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     document = Document(io.BytesIO(response.data))
@@ -99,8 +131,16 @@ def assert_no_formula(book, written: list[str]) -> None:
 def test_xlsx_writes_formula_looking_text_as_text(world, secretary):
     world.council.name = FORMULAS[0]
     world.lead.surname = FORMULAS[2]
-    support.decision(world.meeting, world.lead, deadline=date(2021, 11, 30), status="done", text=FORMULAS[1],
-                     report_text=FORMULAS[3], report_date=date(2021, 11, 12), report_link=FORMULAS[4])
+    support.decision(
+        world.meeting,
+        world.lead,
+        deadline=date(2021, 11, 30),
+        status="done",
+        text=FORMULAS[1],
+        report_text=FORMULAS[3],
+        report_date=date(2021, 11, 12),
+        report_link=FORMULAS[4],
+    )
     support.decision(world.meeting, world.co, status="cancelled", cancel_reason=FORMULAS[5], text=FORMULAS[6])
     db.session.commit()
     response = secretary.get("/decisions/export.xlsx?status=all")

@@ -1,5 +1,6 @@
 """The pages: «Контроль поручений» with its filters and summary, «Мои поручения» with
 changes in place (HTMX), the decision page, and the refusals."""
+
 from __future__ import annotations
 
 import json
@@ -35,12 +36,25 @@ def register(world):
         "soon": support.decision(world.meeting, world.lead, world.co, deadline=date(2021, 11, 25)),
         "later": support.decision(later, world.co, deadline=date(2022, 3, 1)),
         "undated": support.decision(later, world.lead),
-        "on_time": support.decision(world.meeting, world.lead, deadline=date(2021, 11, 10), status="done",
-                                    report_text="В срок.", report_date=date(2021, 11, 9)),
-        "late": support.decision(expert, world.lead, deadline=date(2021, 11, 16), status="done",
-                                 report_text="С опозданием.", report_date=date(2021, 11, 18)),
-        "cancelled": support.decision(expert, world.co, deadline=date(2021, 11, 1), status="cancelled",
-                                      cancel_reason="Не нужно."),
+        "on_time": support.decision(
+            world.meeting,
+            world.lead,
+            deadline=date(2021, 11, 10),
+            status="done",
+            report_text="В срок.",
+            report_date=date(2021, 11, 9),
+        ),
+        "late": support.decision(
+            expert,
+            world.lead,
+            deadline=date(2021, 11, 16),
+            status="done",
+            report_text="С опозданием.",
+            report_date=date(2021, 11, 18),
+        ),
+        "cancelled": support.decision(
+            expert, world.co, deadline=date(2021, 11, 1), status="cancelled", cancel_reason="Не нужно."
+        ),
     }
     db.session.commit()
     return {name: d.id for name, d in made.items()} | {"expert_council": other_council.id, "expert_meeting": expert.id}
@@ -51,7 +65,9 @@ def test_the_control_list_shows_what_is_unfinished_by_default(world, register, s
     assert rows(secretary.get("/decisions/")) == [r["overdue"], r["soon"], r["later"], r["undated"]]  # by deadline
     page = secretary.get("/decisions/").get_data(as_text=True)
     assert "просрочено на 19 дней" in page
-    assert sorted(rows(secretary.get("/decisions/?status=all"))) == sorted(v for k, v in r.items() if "_" not in k or k == "on_time")
+    assert sorted(rows(secretary.get("/decisions/?status=all"))) == sorted(
+        v for k, v in r.items() if "_" not in k or k == "on_time"
+    )
 
 
 @pytest.mark.parametrize(
@@ -75,10 +91,14 @@ def test_filters(world, register, secretary, query, expected):
 
 
 def test_chosen_meeting_and_person_are_named_in_the_filters(world, register, secretary):
-    page = secretary.get(f"/decisions/?status=all&meeting={register['expert_meeting']}&person={world.co.id}").get_data(as_text=True)
+    page = secretary.get(f"/decisions/?status=all&meeting={register['expert_meeting']}&person={world.co.id}").get_data(
+        as_text=True
+    )
     assert "Заседание: Протокол №" in page and 'value="Кузнецова Н.В."' in page
     # Nothing matches: the names still show (read from the database instead of the rows).
-    page = secretary.get(f"/decisions/?status=open&meeting={register['expert_meeting']}&person={world.co.id}").get_data(as_text=True)
+    page = secretary.get(f"/decisions/?status=open&meeting={register['expert_meeting']}&person={world.co.id}").get_data(
+        as_text=True
+    )
     assert "Заседание: Протокол №" in page and 'value="Кузнецова Н.В."' in page
     assert "Нет решений с такими условиями." in page
 
@@ -95,8 +115,15 @@ def test_sorting(world, register, secretary):
 def test_counts_per_status_ignore_the_status_filter(world, register, secretary):
     page = secretary.get("/decisions/?status=done").get_data(as_text=True)
     counts = dict(re.findall(r'>\s*([А-Яа-я ]+?) <span class="badge[^"]*">(\d+)</span>', page))
-    assert counts == {"На исполнении": "4", "Просрочено": "1", "Открыто": "3", "В работе": "1",
-                      "Исполнено": "2", "Отменено": "1", "Всего": "7"}
+    assert counts == {
+        "На исполнении": "4",
+        "Просрочено": "1",
+        "Открыто": "3",
+        "В работе": "1",
+        "Исполнено": "2",
+        "Отменено": "1",
+        "Всего": "7",
+    }
 
 
 def test_pages_of_the_list(world, secretary, app):
@@ -127,16 +154,22 @@ def test_the_per_person_summary(world, register, secretary):
 
 def my_groups(page: str) -> dict[str, tuple[str, list[int]]]:
     """The groups of «Мои поручения»: (the count in the header, the ids of the rows shown)."""
-    return {key: (re.search(r'<span class="badge[^"]*">(\d+)</span>', part).group(1), [int(n) for n in ROW.findall(part)])
-            for key, part in re.findall(r'<section class="mb-4" id="group-(\w+)">(.*?)</section>', page, re.S)}
+    return {
+        key: (re.search(r'<span class="badge[^"]*">(\d+)</span>', part).group(1), [int(n) for n in ROW.findall(part)])
+        for key, part in re.findall(r'<section class="mb-4" id="group-(\w+)">(.*?)</section>', page, re.S)
+    }
 
 
 def test_my_assignments_are_grouped(world, register, signed_in):
     client = signed_in(world.lead_user)
     page = client.get("/decisions/my").get_data(as_text=True)
     # Overdue and due soon shown at once; the rest counted, shown on request.
-    assert my_groups(page) == {"overdue": ("1", [register["overdue"]]), "soon": ("1", [register["soon"]]),
-                               "later": ("0", []), "undated": ("1", [])}
+    assert my_groups(page) == {
+        "overdue": ("1", [register["overdue"]]),
+        "soon": ("1", [register["soon"]]),
+        "later": ("0", []),
+        "undated": ("1", []),
+    }
     undated = re.search(r'id="group-undated">(.*?)</section>', page, re.S).group(1)
     assert 'hx-get="/decisions/my?group=undated&amp;page=1"' in undated and ">Показать</a>" in undated
     assert 'href="/decisions/my?group=undated&amp;page=1#group-undated"' in undated  # without JavaScript
@@ -153,7 +186,10 @@ def test_unknown_group_or_page_shows_the_page(world, register, signed_in):
     client = signed_in(world.lead_user)
     for query in ("group=nothing", "group=later&page=x", "group=overdue&page=-3", "group=soon&page=9", "person=0"):
         response = client.get(f"/decisions/my?{query}")
-        assert response.status_code == 200 and my_groups(response.get_data(as_text=True))["overdue"] == ("1", [register["overdue"]])
+        assert response.status_code == 200 and my_groups(response.get_data(as_text=True))["overdue"] == (
+            "1",
+            [register["overdue"]],
+        )
     assert rows(client.hx("get", "/decisions/my?group=soon&page=9")) == []
 
 
@@ -184,7 +220,9 @@ def test_the_decision_page_shows_the_history(world, secretary):
 @pytest.mark.parametrize("link", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x"])
 def test_a_stored_report_link_that_is_not_http_is_shown_as_text(world, secretary, link):
     """The service takes http(s) links only; one stored otherwise (before it checked) is no link."""
-    d = support.decision(world.meeting, world.lead, status="done", report_text="Сделано.", report_date=TODAY, report_link=link)
+    d = support.decision(
+        world.meeting, world.lead, status="done", report_text="Сделано.", report_date=TODAY, report_link=link
+    )
     db.session.commit()
     page = secretary.get(f"/decisions/{d.id}").get_data(as_text=True)
     assert link.strip() in page and 'href="' + link.strip() not in page and 'href="' + link not in page
@@ -197,10 +235,14 @@ def test_a_status_change_in_place(world, signed_in):
     response = client.hx("post", f"/decisions/{d.id}/status", data={**status_data(d, "in_progress"), "view": "row"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<html" not in body and body.lstrip().startswith(f'<li class="list-group-item decision-row " id="decision-row-{d.id}"')
+    assert "<html" not in body and body.lstrip().startswith(
+        f'<li class="list-group-item decision-row " id="decision-row-{d.id}"'
+    )
     assert "В работе" in body and "Отчитаться об исполнении" in body
     assert json.loads(response.headers["HX-Trigger"]) == {
-        "decisionsChanged": True, "showMessage": {"text": "Статус поручения изменён.", "category": "success"}}
+        "decisionsChanged": True,
+        "showMessage": {"text": "Статус поручения изменён.", "category": "success"},
+    }
     assert db.session.get(Decision, d.id).status == "in_progress"
 
 
@@ -213,7 +255,9 @@ def test_done_without_a_report_shows_the_error_next_to_the_field(world, signed_i
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f'id="decision-row-{d.id}"' in body
-    assert re.search(r'is-invalid[^>]*>\s*</textarea>\s*<div class="invalid-feedback">Напишите отчёт об исполнении', body)
+    assert re.search(
+        r'is-invalid[^>]*>\s*</textarea>\s*<div class="invalid-feedback">Напишите отчёт об исполнении', body
+    )
     assert re.search(r"<details class=\"action\" id=\"report-\d+\" open", body)
     data[f"d{d.id}-report_text"] = "Сделано: протокол № 5."
     response = client.hx("post", f"/decisions/{d.id}/status", data=data)
@@ -256,7 +300,9 @@ def test_without_javascript_a_change_redirects_back(world, signed_in):
     client = signed_in(world.lead_user)
     response = client.post(f"/decisions/{d.id}/status", data=status_data(d, "in_progress"))
     assert response.status_code == 303 and response.location.endswith(f"/decisions/{d.id}")
-    response = client.post(f"/decisions/{d.id}/status", data={**status_data(db.session.get(Decision, d.id), "done"), "view": "row"})
+    response = client.post(
+        f"/decisions/{d.id}/status", data={**status_data(db.session.get(Decision, d.id), "done"), "view": "row"}
+    )
     assert response.status_code == 422 and "<html" in response.get_data(as_text=True)  # the page with the error
     assert "Напишите отчёт об исполнении" in response.get_data(as_text=True)
     assert client.post(f"/decisions/{d.id}/status", data=status_data(d, "in_progress"), csrf=False).status_code == 400
@@ -267,8 +313,11 @@ def test_a_stale_form_is_refused(world, signed_in, secretary):
     db.session.commit()
     stale = status_data(d, "in_progress")
     assert signed_in(world.lead_user).hx("post", f"/decisions/{d.id}/status", data=stale).status_code == 200
-    response = secretary.hx("post", f"/decisions/{d.id}/status", data={**stale, f"d{d.id}-status": "cancelled",
-                                                                      f"d{d.id}-comment": "Не нужно."})
+    response = secretary.hx(
+        "post",
+        f"/decisions/{d.id}/status",
+        data={**stale, f"d{d.id}-status": "cancelled", f"d{d.id}-comment": "Не нужно."},
+    )
     assert response.status_code == 409
     assert response.headers["HX-Retarget"] == "#messages"
     assert "Изменено пользователем Пояркова О.Н. в 10:00, обновите страницу." in response.get_data(as_text=True)
@@ -325,7 +374,10 @@ def test_a_long_group_shows_a_page_and_the_rest_on_request(world, signed_in):
     third = client.hx("get", "/decisions/my?group=overdue&page=3").get_data(as_text=True)
     assert [int(n) for n in ROW.findall(third)] == made[50:] and "Показать" not in third
     # Without JavaScript the button opens the page with the group shown up to that page.
-    assert my_groups(client.get("/decisions/my?group=overdue&page=2").get_data(as_text=True))["overdue"] == ("53", made[:50])
+    assert my_groups(client.get("/decisions/my?group=overdue&page=2").get_data(as_text=True))["overdue"] == (
+        "53",
+        made[:50],
+    )
 
 
 def test_a_row_opens_its_report_form_on_request(world, signed_in):
@@ -337,7 +389,11 @@ def test_a_row_opens_its_report_form_on_request(world, signed_in):
     assert f'href="/decisions/{d.id}#report-{d.id}"' in listing  # without JavaScript: the decision's page
     assert f'name="d{d.id}-report_text"' not in listing  # the form itself only when asked
     row = client.hx("get", f"/decisions/{d.id}/row?form=report").get_data(as_text=True)
-    assert row.lstrip().startswith("<li") and f'name="d{d.id}-report_text"' in row and "<details class=\"action\" id=\"report-" in row
-    assert 'open' in re.search(r'<details class="action" id="report-\d+"([^>]*)>', row).group(1)
+    assert (
+        row.lstrip().startswith("<li")
+        and f'name="d{d.id}-report_text"' in row
+        and '<details class="action" id="report-' in row
+    )
+    assert "open" in re.search(r'<details class="action" id="report-\d+"([^>]*)>', row).group(1)
     page = client.get(f"/decisions/{d.id}").get_data(as_text=True)
     assert f'id="report-{d.id}"' in page and f'name="d{d.id}-report_text"' in page

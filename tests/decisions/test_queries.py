@@ -1,4 +1,5 @@
 """A fixed number of SQL queries per page, whatever the number of decisions."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -27,9 +28,15 @@ def grow(world, n: int) -> None:
     people = [world.lead, world.co] + [factories.person() for _ in range(3)]
     for i in range(n):
         m = world.meeting if i % 3 else support.meeting(world.council, on=date(2021, 10, 1) + timedelta(days=i % 30))
-        d = support.decision(m, people[i % 5], people[(i + 1) % 5], deadline=date(2021, 11, 1) + timedelta(days=i % 40),
-                             status=("open", "in_progress", "done", "cancelled")[i % 4],
-                             report_text="x", report_date=date(2021, 11, 1))
+        d = support.decision(
+            m,
+            people[i % 5],
+            people[(i + 1) % 5],
+            deadline=date(2021, 11, 1) + timedelta(days=i % 40),
+            status=("open", "in_progress", "done", "cancelled")[i % 4],
+            report_text="x",
+            report_date=date(2021, 11, 1),
+        )
         if i % 5 == 0 and d.is_active:
             services.move_deadline(d, world.secretary, d.deadline + timedelta(days=10), "перенос")
     db.session.commit()

@@ -1,5 +1,6 @@
 """`flask remind`: one e-mail digest per responsible person and day, through a real
 SMTP server (aiosmtpd on a free port), read back."""
+
 from __future__ import annotations
 
 import email
@@ -20,15 +21,28 @@ from tests.decisions import support
 def assignments(world):
     """Today is 20.11.2021 in Tomsk."""
     made = {
-        "overdue": support.decision(world.meeting, world.lead, deadline=date(2021, 11, 15), status="in_progress",
-                                    text="Разработать экспертный чек-лист."),
-        "soon": support.decision(world.meeting, world.lead, world.co, deadline=date(2021, 11, 25),
-                                 text="Согласовать медиаплан."),
+        "overdue": support.decision(
+            world.meeting,
+            world.lead,
+            deadline=date(2021, 11, 15),
+            status="in_progress",
+            text="Разработать экспертный чек-лист.",
+        ),
+        "soon": support.decision(
+            world.meeting, world.lead, world.co, deadline=date(2021, 11, 25), text="Согласовать медиаплан."
+        ),
         "later": support.decision(world.meeting, world.other, deadline=date(2021, 12, 20)),
-        "done": support.decision(world.meeting, world.other, deadline=date(2021, 11, 1), status="done",
-                                 report_text="Сделано.", report_date=date(2021, 11, 1)),
-        "no_email": support.decision(world.meeting, factories.person(surname="Безадресный", email=""),
-                                     deadline=date(2021, 11, 1)),
+        "done": support.decision(
+            world.meeting,
+            world.other,
+            deadline=date(2021, 11, 1),
+            status="done",
+            report_text="Сделано.",
+            report_date=date(2021, 11, 1),
+        ),
+        "no_email": support.decision(
+            world.meeting, factories.person(surname="Безадресный", email=""), deadline=date(2021, 11, 1)
+        ),
     }
     db.session.commit()
     return {name: d.id for name, d in made.items()}

@@ -1,4 +1,5 @@
 """The rules of execution control: transitions, reports, reasons, permissions, history."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -27,7 +28,11 @@ def test_open_to_in_progress_to_done_keeps_history(world):
     db.session.commit()
 
     assert d.status == DONE
-    assert (d.report_text, d.report_date, d.report_link) == ("Чек-лист разработан.", TODAY, "https://cluster.example/checklist")
+    assert (d.report_text, d.report_date, d.report_link) == (
+        "Чек-лист разработан.",
+        TODAY,
+        "https://cluster.example/checklist",
+    )
     assert [(e.kind, e.from_status, e.to_status, e.user) for e in d.events] == [
         ("status", "open", "in_progress", world.lead_user),
         ("status", "in_progress", "done", world.lead_user),
@@ -58,7 +63,15 @@ def test_done_needs_a_report(world, fields, field):
 
 @pytest.mark.parametrize(
     "current, new",
-    [(OPEN, DONE), (OPEN, OPEN), (IN_PROGRESS, OPEN), (DONE, CANCELLED), (DONE, OPEN), (CANCELLED, DONE), (CANCELLED, IN_PROGRESS)],
+    [
+        (OPEN, DONE),
+        (OPEN, OPEN),
+        (IN_PROGRESS, OPEN),
+        (DONE, CANCELLED),
+        (DONE, OPEN),
+        (CANCELLED, DONE),
+        (CANCELLED, IN_PROGRESS),
+    ],
 )
 def test_transitions_outside_the_rules_are_refused(world, current, new):
     d = support.decision(world.meeting, world.lead, status=current, report_text="x", report_date=TODAY)
@@ -157,8 +170,14 @@ def test_moving_the_deadline_needs_a_reason_and_keeps_the_original(world):
 
 
 def test_the_deadline_of_a_finished_decision_stays(world):
-    d = support.decision(world.meeting, world.lead, deadline=date(2021, 11, 1), status=DONE,
-                         report_text="x", report_date=date(2021, 11, 5))
+    d = support.decision(
+        world.meeting,
+        world.lead,
+        deadline=date(2021, 11, 1),
+        status=DONE,
+        report_text="x",
+        report_date=date(2021, 11, 5),
+    )
     with pytest.raises(services.DecisionError):
         services.move_deadline(d, world.secretary, date(2021, 11, 10), "задним числом")
     assert d.done_late_days == 4  # reported after the deadline in force

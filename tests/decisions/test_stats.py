@@ -1,5 +1,6 @@
 """The control pages' aggregates are kept until the data under them changes — and
 never a moment longer, whoever changes it and through whichever area."""
+
 from __future__ import annotations
 
 import re
@@ -42,7 +43,9 @@ def test_counts_are_computed_once_per_state_of_the_data(counted, secretary, coun
 def test_a_status_change_shows_at_once(counted, signed_in, secretary):
     assert counts(secretary)["Открыто"] == "1"
     d = db.session.scalar(select(Decision).where(Decision.status == "open"))
-    response = signed_in(counted.lead_user).post(f"/decisions/{d.id}/status", data=support.status_data(d, "in_progress"))
+    response = signed_in(counted.lead_user).post(
+        f"/decisions/{d.id}/status", data=support.status_data(d, "in_progress")
+    )
     assert response.status_code == 303
     assert counts(secretary)["Открыто"] == "0" and counts(secretary)["В работе"] == "2"
 
@@ -101,19 +104,22 @@ def test_changes_outside_the_aggregates_keep_the_stamp(counted):
     assert stamp() == before
 
 
-@pytest.mark.parametrize("change", [
-    lambda d, world: setattr(d, "deadline", date(2022, 1, 10)),
-    lambda d, world: setattr(d, "status", "done"),
-    lambda d, world: setattr(d, "report_date", date(2021, 11, 19)),
-    lambda d, world: d.responsibles.append(DecisionResponsible(person=world.other, position=1)),
-    lambda d, world: db.session.delete(d.responsibles[0]),
-    lambda d, world: setattr(d.responsibles[0], "person", world.other),
-    lambda d, world: setattr(d, "meeting", support.meeting(world.council, on=date(2021, 11, 1))),
-    lambda d, world: setattr(d.meeting, "deleted_at", support.NOW),
-    lambda d, world: setattr(d.meeting, "council", factories.council()),
-    lambda d, world: setattr(d.responsibles[0].person, "first_name", "Анна"),
-    lambda d, world: db.session.delete(d),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d, world: setattr(d, "deadline", date(2022, 1, 10)),
+        lambda d, world: setattr(d, "status", "done"),
+        lambda d, world: setattr(d, "report_date", date(2021, 11, 19)),
+        lambda d, world: d.responsibles.append(DecisionResponsible(person=world.other, position=1)),
+        lambda d, world: db.session.delete(d.responsibles[0]),
+        lambda d, world: setattr(d.responsibles[0], "person", world.other),
+        lambda d, world: setattr(d, "meeting", support.meeting(world.council, on=date(2021, 11, 1))),
+        lambda d, world: setattr(d.meeting, "deleted_at", support.NOW),
+        lambda d, world: setattr(d.meeting, "council", factories.council()),
+        lambda d, world: setattr(d.responsibles[0].person, "first_name", "Анна"),
+        lambda d, world: db.session.delete(d),
+    ],
+)
 def test_changes_under_the_aggregates_write_a_new_stamp(counted, change):
     before = stamp()
     d = db.session.scalar(select(Decision).order_by(Decision.id))

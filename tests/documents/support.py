@@ -19,9 +19,7 @@ TEMPLATES = Path(rendering.__file__).with_name("default_templates")
 REPO = Path(__file__).resolve().parents[2]
 SEED_PROTOCOL = (REPO / "../shared/seed/protocol-2021-10-22.txt").resolve()
 
-requires_soffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
+requires_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
 COUNCIL = {
     "name": "Координационный совет Промышленного образовательно-отраслевого кластера",

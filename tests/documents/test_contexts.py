@@ -85,7 +85,12 @@ def test_seed_protocol_context(demo):
         "short_name_reversed": "Е.В. Жарких",
         "position": "Секретарь Координационного совета",
     }
-    assert [p["name"] for p in context["attendees_online"]] == ["Кускова Е.В.", "Змеева Е. Е.", "Дрожено О.Н.", "Доронин Д.А."]
+    assert [p["name"] for p in context["attendees_online"]] == [
+        "Кускова Е.В.",
+        "Змеева Е. Е.",
+        "Дрожено О.Н.",
+        "Доронин Д.А.",
+    ]
     assert context["attendees_total"] == 11
     assert context["attendees_as_count"] is False
     assert [d["deadline"] for d in context["decisions"]] == [dt.date(2021, 12, 1), None, dt.date(2021, 12, 1)]
@@ -94,7 +99,13 @@ def test_seed_protocol_context(demo):
 
 @pytest.mark.parametrize(
     "written, printed",
-    [("г. Томск", "г. Томск"), ("Томск", "г. Томск"), ("г.Северск", "г. Северск"), ("  с. Кожевниково ", "с. Кожевниково"), ("", "")],
+    [
+        ("г. Томск", "г. Томск"),
+        ("Томск", "г. Томск"),
+        ("г.Северск", "г. Северск"),
+        ("  с. Кожевниково ", "с. Кожевниково"),
+        ("", ""),
+    ],
 )
 def test_settlement(written, printed):
     assert contexts.settlement(written) == printed
@@ -157,7 +168,11 @@ def test_extract_certified_by_someone_outside_the_council(demo):
         "name": "А.П. Сидорова",
         "date": dt.date(2021, 11, 1),
     }
-    assert contexts.certification(demo, None, dt.date(2021, 11, 1)) == {"position": "", "name": "", "date": dt.date(2021, 11, 1)}
+    assert contexts.certification(demo, None, dt.date(2021, 11, 1)) == {
+        "position": "",
+        "name": "",
+        "date": dt.date(2021, 11, 1),
+    }
 
 
 def test_extract_is_certified_by_the_council_secretary_unless_another_is_picked(demo):
@@ -218,7 +233,10 @@ def test_decisions_of_period_take_the_meetings_held_in_it(demo):
     found = services.decisions_of_period(council, dt.date(2021, 10, 22), dt.date(2021, 12, 20))
     assert [(d.meeting.number, d.number) for d in found] == [(2, 1), (2, 2), (2, 3), (3, 1), (3, 2)]
     everything = services.decisions_of_period(None, dt.date(2021, 1, 1), dt.date(2021, 12, 31))
-    assert {d.meeting.council.name for d in everything} >= {council.name, "Экспертный совет Промышленного образовательно-отраслевого кластера"}
+    assert {d.meeting.council.name for d in everything} >= {
+        council.name,
+        "Экспертный совет Промышленного образовательно-отраслевого кластера",
+    }
 
 
 def test_every_demo_context_fills_its_default_template(app, ctx):
@@ -237,6 +255,15 @@ def test_every_demo_context_fills_its_default_template(app, ctx):
 
 def test_demo_protocol_renders_every_section(app):
     text = docx_text(render_document(library.default_template("protocol_full"), contexts.demo_protocol_context()))
-    for expected in ("Председатель – Е.В. Беляев", "Приглашённые:", "СЛУШАЛИ:", "Пояркову О.Н. – о порядке", "ВЫСТУПИЛИ:",
-                     "Елисеев В.А. – предложил", "1.1. Поручить", "ПО ИТОГАМ ЗАСЕДАНИЯ РЕШИЛИ:", "Время проведения: 14:00 – 15:30"):
+    for expected in (
+        "Председатель – Е.В. Беляев",
+        "Приглашённые:",
+        "СЛУШАЛИ:",
+        "Пояркову О.Н. – о порядке",
+        "ВЫСТУПИЛИ:",
+        "Елисеев В.А. – предложил",
+        "1.1. Поручить",
+        "ПО ИТОГАМ ЗАСЕДАНИЯ РЕШИЛИ:",
+        "Время проведения: 14:00 – 15:30",
+    ):
         assert expected in text

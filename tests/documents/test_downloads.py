@@ -54,8 +54,16 @@ def test_seed_protocol_reads_like_the_original(viewer, demo):
     ]
     assert lines[6] == "1. Беляев Е.В., директор ООО «Гарантийный фонд Томской области»;"
     assert lines[12] == "7. Матвеев Д..М., директор ОГБПОУ «Томский экономико-промышленный колледж»."
-    order = [lines.index(h) for h in ("Присутствовали очно:", "Онлайн подключение:", "Обсуждаемые вопросы:",
-                                      "По результатам заседания были приняты решения:", "Секретарь Координационного совета")]
+    order = [
+        lines.index(h)
+        for h in (
+            "Присутствовали очно:",
+            "Онлайн подключение:",
+            "Обсуждаемые вопросы:",
+            "По результатам заседания были приняты решения:",
+            "Секретарь Координационного совета",
+        )
+    ]
     assert order == sorted(order)
     assert "Ответственный исполнитель – Пояркова О.Н., срок до 01.12.2021." in lines
     assert lines[-1] == "Е.В. Жарких"
@@ -125,8 +133,11 @@ def test_full_form_chosen_at_download(secretary, demo, app):
         app.config["DOCUMENTS_ATTENDEES_LIST_THRESHOLD"] = 25
     assert "Присутствовали: 11 чел. (список прилагается)" in lines
     appendix = lines.index("СПИСОК ПРИСУТСТВОВАВШИХ")
-    assert lines[appendix - 3:appendix] == ["Приложение", "к протоколу", "от 22.10.2021 № 2"]
-    assert "4. Доронин Д.А., заместитель директора по безопасности МАОУ Средняя общеобразовательная школа «Интеграция» Томского района." in lines[appendix:]
+    assert lines[appendix - 3 : appendix] == ["Приложение", "к протоколу", "от 22.10.2021 № 2"]
+    assert (
+        "4. Доронин Д.А., заместитель директора по безопасности МАОУ Средняя общеобразовательная школа «Интеграция» Томского района."
+        in lines[appendix:]
+    )
 
 
 def test_approved_version_downloads_as_it_was_approved(secretary, demo):
@@ -138,11 +149,17 @@ def test_approved_version_downloads_as_it_was_approved(secretary, demo):
     now = download(secretary, protocol_url(demo))
     response = secretary.get(f"/documents/meetings/{demo.id}/versions/1/protocol.docx")
     assert response.status_code == 200
-    assert "(редакция 1)" in response.headers["Content-Disposition"] or "%28%D1%80%D0%B5%D0%B4%D0%B0%D0%BA%D1%86%D0%B8%D1%8F%201%29" in response.headers["Content-Disposition"]
+    assert (
+        "(редакция 1)" in response.headers["Content-Disposition"]
+        or "%28%D1%80%D0%B5%D0%B4%D0%B0%D0%BA%D1%86%D0%B8%D1%8F%201%29" in response.headers["Content-Disposition"]
+    )
     approved = docx_paragraphs(response.data)
     assert "2. Новая редакция второго решения." in now
     assert "2. Новая редакция второго решения." not in approved
-    assert approved[3] == "22 октября 2021 г." and "Ответственный исполнитель – Кузнецова Н.В., срок до 01.12.2021." in approved
+    assert (
+        approved[3] == "22 октября 2021 г."
+        and "Ответственный исполнитель – Кузнецова Н.В., срок до 01.12.2021." in approved
+    )
     assert secretary.get(f"/documents/meetings/{demo.id}/versions/7/protocol.docx").status_code == 404
 
 
@@ -188,7 +205,9 @@ def test_extract_with_the_ticked_decisions_only(app, demo):
     decisions = [line for line in lines if re.match(r"^\d\. ", line) and "СЛУШАЛИ" not in line]
     assert [d[:2] for d in decisions] == ["1.", "3."]
     assert not any("Применять принцип единообразия" in line for line in lines)
-    assert lines.index("1. СЛУШАЛИ:") < lines.index(decisions[0]) < lines.index("2. СЛУШАЛИ:") < lines.index(decisions[1])
+    assert (
+        lines.index("1. СЛУШАЛИ:") < lines.index(decisions[0]) < lines.index("2. СЛУШАЛИ:") < lines.index(decisions[1])
+    )
     assert lines[-4:] == ["Верно", "Секретарь Координационного совета", "Е.В. Жарких", lines[-1]]
     assert re.fullmatch(r"\d{1,2} [а-я]+ \d{4} г\.", lines[-1])
 
@@ -200,7 +219,9 @@ def test_extract_without_ticks_is_refused(viewer, demo):
     # The download script (HX-Request) gets the message to show in place.
     response = viewer.get(f"/documents/meetings/{demo.id}/extract.pdf", headers={"HX-Request": "true"})
     assert response.status_code == 422
-    assert response.get_data(as_text=True).lstrip().startswith('<div class="alert') and "Отметьте вопросы повестки или решения" in response.get_data(as_text=True)
+    assert response.get_data(as_text=True).lstrip().startswith(
+        '<div class="alert'
+    ) and "Отметьте вопросы повестки или решения" in response.get_data(as_text=True)
     other = db.session.scalar(select(Meeting).where(Meeting.year == 2021, Meeting.number == 1))
     # A decision of another meeting does not count.
     response = viewer.get(f"/documents/meetings/{demo.id}/extract.docx?decision={other.decisions[0].id}")
@@ -234,9 +255,13 @@ def test_report_for_a_period(viewer, demo):
 
 
 def test_report_of_an_empty_period_and_bad_input(viewer, demo):
-    response = viewer.get(f"/documents/reports/decisions.docx?council={demo.council.id}&start=2022-01-01&end=2022-12-31")
+    response = viewer.get(
+        f"/documents/reports/decisions.docx?council={demo.council.id}&start=2022-01-01&end=2022-12-31"
+    )
     assert "За указанный период решений нет." in docx_paragraphs(response.data)
-    response = viewer.get(f"/documents/reports/decisions.docx?council={demo.council.id}&start=2022-12-31&end=2022-01-01")
+    response = viewer.get(
+        f"/documents/reports/decisions.docx?council={demo.council.id}&start=2022-12-31&end=2022-01-01"
+    )
     assert response.status_code == 422 and "Конец периода раньше начала." in response.get_data(as_text=True)
     response = viewer.get("/documents/reports/decisions.docx?council=0&start=&end=2022-01-01")
     assert response.status_code == 422 and "Укажите начало периода." in response.get_data(as_text=True)
@@ -257,7 +282,10 @@ def test_protocol_as_pdf(viewer, demo):
     response = viewer.get(protocol_url(demo, "pdf"))
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
-    assert "filename*=UTF-8''%D0%9F%D1%80%D0%BE%D1%82%D0%BE%D0%BA%D0%BE%D0%BB%20%E2%84%962%20%D0%BE%D1%82%2022.10.2021.pdf" in response.headers["Content-Disposition"]
+    assert (
+        "filename*=UTF-8''%D0%9F%D1%80%D0%BE%D1%82%D0%BE%D0%BA%D0%BE%D0%BB%20%E2%84%962%20%D0%BE%D1%82%2022.10.2021.pdf"
+        in response.headers["Content-Disposition"]
+    )
 
 
 def test_failed_conversion_is_a_clear_503(viewer, demo, monkeypatch):

@@ -1,6 +1,7 @@
 """The second protocol: seed-demo holds the Expert Council's meeting of 17.11.2021 (from
 data), and its full-form .docx, converted to text by LibreOffice, reads exactly as
 ../shared/seed/protocol-2021-11-17-expert-council.txt."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,7 +29,7 @@ def expected_lines() -> list[str]:
 def assert_same_lines(rendered: list[str], expected: list[str]) -> None:
     for number, (want, got) in enumerate(zip(expected, rendered), start=1):
         assert got == want, f"line {number} differs"
-    assert len(rendered) == len(expected), rendered[len(expected):] or expected[len(rendered):]
+    assert len(rendered) == len(expected), rendered[len(expected) :] or expected[len(rendered) :]
 
 
 def expert_meeting() -> Meeting:
@@ -76,15 +77,21 @@ def test_an_extract_of_an_agenda_item_prints_it_whole(viewer, demo):
     assert "(п. 1.2, 2.1, 2.2)" in unquote(response.headers["Content-Disposition"])
     lines = docx_paragraphs(response.data)
     start = lines.index("1. СЛУШАЛИ:")
-    assert lines[start:start + 2] == ["1. СЛУШАЛИ:", "Пояркову О.Н. – о проекте экспертного чек-листа из пяти разделов: "
-                                      "цели и результаты программы, содержание и учебный план, практическая подготовка, "
-                                      "материально-техническое обеспечение, кадровое обеспечение."]
+    assert lines[start : start + 2] == [
+        "1. СЛУШАЛИ:",
+        "Пояркову О.Н. – о проекте экспертного чек-листа из пяти разделов: "
+        "цели и результаты программы, содержание и учебный план, практическая подготовка, "
+        "материально-техническое обеспечение, кадровое обеспечение.",
+    ]
     assert [line for line in lines if line[:4] in ("1.1.", "1.2.", "2.1.", "2.2.")] == [
         "1.2. Подготовить методические рекомендации для экспертов по заполнению чек-листа.",
         "2.1. Проводить экспертные сессии не реже одного раза в квартал с участием не менее трёх экспертов от работодателей.",
         "2.2. Информировать участников кластера о датах экспертных сессий через медиаплан кластера.",
     ]
-    assert "Соколова А.В. – о порядке проведения экспертных сессий: состав экспертов, сроки, оформление результатов." in lines
+    assert (
+        "Соколова А.В. – о порядке проведения экспертных сессий: состав экспертов, сроки, оформление результатов."
+        in lines
+    )
     assert "Ответственный исполнитель – Соколов А.В., срок – постоянно." in lines
     assert lines.count("Голосовали: единогласно.") == 1 and "ВЫСТУПИЛИ:" not in lines
     assert lines[-3:-1] == ["Секретарь Экспертного совета", "Н.В. Кузнецова"]

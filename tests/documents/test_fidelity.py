@@ -36,5 +36,5 @@ def test_short_protocol_reads_like_the_seed_protocol(seed_lines):
         assert actual == expected, f"line {number} differs"
     assert len(rendered) == len(seed_lines), (
         f"{len(rendered)} lines rendered, {len(seed_lines)} in the seed; "
-        f"extra or missing: {rendered[len(seed_lines):] or seed_lines[len(rendered):]}"
+        f"extra or missing: {rendered[len(seed_lines) :] or seed_lines[len(rendered) :]}"
     )

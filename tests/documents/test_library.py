@@ -77,7 +77,9 @@ def test_versions_upload_reactivate_and_default(secretary, demo):
     assert secretary.post("/documents/templates/protocol_short/default/activate").status_code == 303
     assert protocol_lines(secretary, demo)[0] == "ПРОТОКОЛ № 2"
     assert library.active_template("protocol_short") == library.default_template("protocol_short")
-    assert secretary.get("/documents/templates/protocol_short/default.docx").data == library.default_template("protocol_short")
+    assert secretary.get("/documents/templates/protocol_short/default.docx").data == library.default_template(
+        "protocol_short"
+    )
     assert secretary.post("/documents/templates/protocol_short/9/activate").status_code == 404
     assert secretary.get("/documents/templates/nonsense").status_code == 404
 
@@ -85,7 +87,10 @@ def test_versions_upload_reactivate_and_default(secretary, demo):
 def test_the_database_allows_one_active_version_per_kind(app, ctx):
     content = library.default_template("extract")
     db.session.add_all(
-        [DocumentTemplate(kind="extract", number=n, content=content, size=1, filename="x.docx", is_active=True) for n in (1, 2)]
+        [
+            DocumentTemplate(kind="extract", number=n, content=content, size=1, filename="x.docx", is_active=True)
+            for n in (1, 2)
+        ]
     )
     with pytest.raises(IntegrityError):
         db.session.flush()
@@ -174,8 +179,12 @@ def test_viewer_downloads_documents_but_cannot_touch_templates(viewer, demo):
     assert viewer.get(f"/documents/meetings/{demo.id}/protocol.docx").status_code == 200
     assert upload(viewer, with_marker("protocol_short", "ЧУЖОЙ")).status_code == 403
     assert stored() == 0
-    for url in ("/documents/templates/", "/documents/templates/protocol_short", "/documents/templates/protocol_short/reference",
-                "/documents/templates/protocol_short/default.docx"):
+    for url in (
+        "/documents/templates/",
+        "/documents/templates/protocol_short",
+        "/documents/templates/protocol_short/reference",
+        "/documents/templates/protocol_short/default.docx",
+    ):
         assert viewer.get(url).status_code == 403
     assert viewer.post("/documents/templates/protocol_short/default/activate").status_code == 403
     assert "/documents/templates/" not in viewer.get("/documents/").get_data(as_text=True)
@@ -217,4 +226,6 @@ def test_reference_of_another_areas_kind(secretary, app, ctx):
         pytest.skip("no other area has document kinds with demo contexts yet")
     for kind in others:
         page = html.unescape(secretary.get(f"/documents/templates/{kind}/reference").get_data(as_text=True))
-        assert leaf_codes(services.demo_context(kind)) <= {c for c in leaf_codes(services.demo_context(kind)) if c in page}
+        assert leaf_codes(services.demo_context(kind)) <= {
+            c for c in leaf_codes(services.demo_context(kind)) if c in page
+        }

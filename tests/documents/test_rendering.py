@@ -125,8 +125,7 @@ def test_committed_templates_match_the_build_script(tmp_path):
             assert built.namelist() == committed.namelist()
             for member in built.namelist():
                 assert built.read(member) == committed.read(member), (
-                    f"{name}/{member} is out of date: "
-                    "run python -m cluster_intranet.documents.build_templates"
+                    f"{name}/{member} is out of date: run python -m cluster_intranet.documents.build_templates"
                 )
 
 
@@ -294,8 +293,16 @@ def test_full_form_content_and_order():
 def test_full_form_without_votes_speakers_or_extras(seed_context):
     paragraphs = render("protocol_full.docx", seed_context)
     text = "\n".join(paragraphs)
-    for absent in ("Голосовали", "ВЫСТУПИЛИ", "Приглашённые", "ПО ИТОГАМ", "Место проведения", "Время", "Председатель",
-                   "Приложения"):
+    for absent in (
+        "Голосовали",
+        "ВЫСТУПИЛИ",
+        "Приглашённые",
+        "ПО ИТОГАМ",
+        "Место проведения",
+        "Время",
+        "Председатель",
+        "Приложения",
+    ):
         assert absent not in text
     # No speakers: the item is heard by its wording. The decisions keep their numbers of
     # the short form's council (one numbering everywhere).
@@ -313,7 +320,16 @@ def test_full_form_attendees_as_count_moves_the_list_to_an_appendix():
     assert len(first_person) == 1 and first_person[0] > signature
     assert_in_order(
         paragraphs[signature:],
-        ["Приложение", "к протоколу", "от 22.10.2021 № 2", "СПИСОК ПРИСУТСТВОВАВШИХ", "Очно:", "1. Беляев", "Онлайн подключение:", "4. Доронин"],
+        [
+            "Приложение",
+            "к протоколу",
+            "от 22.10.2021 № 2",
+            "СПИСОК ПРИСУТСТВОВАВШИХ",
+            "Очно:",
+            "1. Беляев",
+            "Онлайн подключение:",
+            "4. Доронин",
+        ],
     )
     assert "Присутствовали:" not in paragraphs
 
@@ -419,4 +435,6 @@ def test_content_disposition_fallback_is_safe():
     fallback = header.split('filename="')[1].split('"')[0]
     assert fallback == "Vypiska Shchuka _ezh____;.docx"
     assert all(32 <= ord(c) < 127 for c in header)
-    assert content_disposition("Протокол.docx").endswith("filename*=UTF-8''%D0%9F%D1%80%D0%BE%D1%82%D0%BE%D0%BA%D0%BE%D0%BB.docx")
+    assert content_disposition("Протокол.docx").endswith(
+        "filename*=UTF-8''%D0%9F%D1%80%D0%BE%D1%82%D0%BE%D0%BA%D0%BE%D0%BB.docx"
+    )

@@ -7,6 +7,7 @@ converted (LibreOffice, one batch) and the pages read back with pdftotext. In ev
 variant the block's start and its first signature share a page; in one of them the
 start was moved to the top of a new page — so the foot of a page was really reached.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,6 +36,7 @@ def _last_decision_padded(context: dict, padding: str) -> None:
 def _pad(field: str):
     def pad(context: dict, padding: str) -> None:
         context[field] = padding
+
     return pad
 
 
@@ -42,7 +44,12 @@ def _pad(field: str):
 BLOCKS = {
     "protocol_full": (_last_decision_padded, "Е.В. Беляев", "Е.В. Жарких", {}),
     "extract": (_last_decision_padded, "Верно", "Е.В. Жарких", {}),
-    "expert_conclusion": (_pad("conclusion_text"), "Эксперты:", "А.В. Соколов", {"concluded_on": None, "secretary": None}),
+    "expert_conclusion": (
+        _pad("conclusion_text"),
+        "Эксперты:",
+        "А.В. Соколов",
+        {"concluded_on": None, "secretary": None},
+    ),
     "approval_sheet": (_pad("decision"), "СОГЛАСОВАНО:", "«___»", {}),
     "expert_checklist": (_pad("remarks"), "Чек-лист заполнен", "А.В. Соколов", {}),
 }

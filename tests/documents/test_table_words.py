@@ -3,6 +3,7 @@ with its demo context (the media plan with an event of every format, status and 
 converted by LibreOffice in one batch, its words read back with pdftotext. A column too
 narrow for its longest word («Мероприят/ие» in the media plan's «Формат») fails here.
 """
+
 from __future__ import annotations
 
 import io
@@ -35,7 +36,9 @@ def _media_plan() -> dict:
          "cancelled": False, "channels": ", ".join(c.label for c in Channel)}
         for n in range(max(len(formats), len(statuses)))
     ]  # fmt: skip
-    context["events"].append({**model, "number": len(context["events"]) + 1, "cancelled": True, "cancel_reason": "Карантин"})
+    context["events"].append(
+        {**model, "number": len(context["events"]) + 1, "cancelled": True, "cancel_reason": "Карантин"}
+    )
     return context
 
 

@@ -1,4 +1,5 @@
 """Builders for the expertise tests: a checklist with every scale, programmes, sessions, experts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,15 +29,21 @@ _numbers = itertools.count(1)
 
 # section title -> [(wording, scale, N, weight, required)]
 SPEC = [
-    ("Соответствие ФГОС СПО", [
-        ("Структура программы соответствует ФГОС", Scale.CONFORMITY, None, 1.5, True),
-        ("Рабочие программы есть по всем дисциплинам", Scale.YES_NO, None, 1, True),
-    ]),
-    ("Практическая подготовка", [
-        ("Договоры с базами практики", Scale.POINTS_2, None, 2, True),
-        ("Оснащение мастерских", Scale.POINTS_N, 5, 1, True),
-        ("Дуальное обучение", Scale.POINTS_2, None, 1, False),
-    ]),
+    (
+        "Соответствие ФГОС СПО",
+        [
+            ("Структура программы соответствует ФГОС", Scale.CONFORMITY, None, 1.5, True),
+            ("Рабочие программы есть по всем дисциплинам", Scale.YES_NO, None, 1, True),
+        ],
+    ),
+    (
+        "Практическая подготовка",
+        [
+            ("Договоры с базами практики", Scale.POINTS_2, None, 2, True),
+            ("Оснащение мастерских", Scale.POINTS_N, 5, 1, True),
+            ("Дуальное обучение", Scale.POINTS_2, None, 1, False),
+        ],
+    ),
 ]
 
 
@@ -51,7 +58,9 @@ def build_checklist(spec=SPEC, *, published: bool = True, title: str | None = No
                 title=section_title,
                 position=s,
                 criteria=[
-                    Criterion(wording=wording, scale=scale.value, max_points=n, weight=weight, required=required, position=c)
+                    Criterion(
+                        wording=wording, scale=scale.value, max_points=n, weight=weight, required=required, position=c
+                    )
                     for c, (wording, scale, n, weight, required) in enumerate(criteria, start=1)
                 ],
             )
@@ -66,8 +75,14 @@ def build_checklist(spec=SPEC, *, published: bool = True, title: str | None = No
 def build_programme(**fields) -> Programme:
     college = fields.pop("college", None) or factories.organization(kind=OrganizationKind.COLLEGE.value)
     programme = Programme(
-        **{"code": "15.02.08", "name": "Технология машиностроения", "qualification": "Техник",
-           "college": college, "intake_year": 2021, **fields}
+        **{
+            "code": "15.02.08",
+            "name": "Технология машиностроения",
+            "qualification": "Техник",
+            "college": college,
+            "intake_year": 2021,
+            **fields,
+        }
     )
     db.session.add(programme)
     db.session.flush()
@@ -90,7 +105,12 @@ def build_session(experts: int = 3, version: ChecklistVersion | None = None, pro
     programme = programme or build_programme()
     session = services.save_session(
         ExpertSession(),
-        {"programme_id": programme.id, "checklist_version_id": version.id, "held_on": dt.date(2021, 12, 3), "place": "ауд. 210"},
+        {
+            "programme_id": programme.id,
+            "checklist_version_id": version.id,
+            "held_on": dt.date(2021, 12, 3),
+            "place": "ауд. 210",
+        },
     )
     assigned = []
     for _ in range(experts):
@@ -100,11 +120,15 @@ def build_session(experts: int = 3, version: ChecklistVersion | None = None, pro
     return session, assigned
 
 
-def answer_all(assessment, version: ChecklistVersion, value=lambda c: c.max_value, comment: str = "Комментарий") -> None:
+def answer_all(
+    assessment, version: ChecklistVersion, value=lambda c: c.max_value, comment: str = "Комментарий"
+) -> None:
     for criterion in version.criteria:
         v = value(criterion)
         assessment.answers.append(
-            Answer(criterion_id=criterion.id, value=v, comment=comment if v is not None and v < criterion.max_value else "")
+            Answer(
+                criterion_id=criterion.id, value=v, comment=comment if v is not None and v < criterion.max_value else ""
+            )
         )
     db.session.flush()
 
@@ -127,5 +151,3 @@ def sign_in(app):
         return client
 
     return signed_in
-
-

@@ -1,4 +1,5 @@
 """An expert's checklist: answers saved one by one, submitting, locking and reopening, who sees what."""
+
 import io
 
 import docx
@@ -43,7 +44,9 @@ def test_an_answer_is_saved_as_the_expert_goes(setup, sign_in):
     # The same row again: the answer is replaced, not duplicated; a lower mark asks for a comment.
     lower = expert.hx("post", save_url(assessment, conformity), data={"value": "1", "comment": ""})
     assert "поясните в комментарии" in lower.get_data(as_text=True)
-    commented = expert.hx("post", save_url(assessment, conformity), data={"value": "1", "comment": "Нет учебного плана"})
+    commented = expert.hx(
+        "post", save_url(assessment, conformity), data={"value": "1", "comment": "Нет учебного плана"}
+    )
     assert "поясните в комментарии" not in commented.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
     assert db.session.scalar(select(Answer.comment)) == "Нет учебного плана"
@@ -130,10 +133,18 @@ def test_a_submitted_checklist_is_locked_until_a_secretary_reopens_it(setup, sig
 
     locked = expert.hx("post", save_url(assessment, criteria[0]), data={"value": "0", "comment": "поздно"})
     assert locked.status_code == 409 and "Чек-лист отправлен и закрыт для изменений" in locked.get_data(as_text=True)
-    assert expert.hx("post", f"/expertise/assessments/{assessment.id}/submit", data={"verdict": "reject"}).status_code == 409
+    assert (
+        expert.hx("post", f"/expertise/assessments/{assessment.id}/submit", data={"verdict": "reject"}).status_code
+        == 409
+    )
     page = expert.get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
     assert "data-autosave" not in page and "Отправить чек-лист" not in page
-    assert db.session.scalar(select(Answer.value).where(Answer.criterion_id == criteria[0].id, Answer.assessment_id == assessment.id)) == 2
+    assert (
+        db.session.scalar(
+            select(Answer.value).where(Answer.criterion_id == criteria[0].id, Answer.assessment_id == assessment.id)
+        )
+        == 2
+    )
 
     # An expert cannot reopen; a secretary must give a reason.
     url = f"/expertise/assessments/{assessment.id}/reopen"
@@ -147,7 +158,10 @@ def test_a_submitted_checklist_is_locked_until_a_secretary_reopens_it(setup, sig
     assert assessment.submitted_at is None and assessment.reopen_reason == "Уточните оценку по критерию 2.2"
     page = expert.get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
     assert "Уточните оценку по критерию 2.2" in page and "data-autosave" in page
-    assert expert.hx("post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "исправлено"}).status_code == 200
+    assert (
+        expert.hx("post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "исправлено"}).status_code
+        == 200
+    )
 
 
 def test_a_completed_session_is_locked_for_everyone(setup, secretary, app):
@@ -158,11 +172,20 @@ def test_a_completed_session_is_locked_for_everyone(setup, secretary, app):
     documents.confirm_conclusion(scoring.load_session(session.id), "recommend", "", None)
     db.session.commit()
     assessment = assigned[0][0]
-    assert secretary.hx("post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "поздно"}).status_code == 409
-    assert secretary.hx("post", f"/expertise/sessions/{session.id}/conclusion", data={"verdict": "reject"}).status_code == 409
+    assert (
+        secretary.hx("post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "поздно"}).status_code
+        == 409
+    )
+    assert (
+        secretary.hx("post", f"/expertise/sessions/{session.id}/conclusion", data={"verdict": "reject"}).status_code
+        == 409
+    )
     expert, _ = build_expert()
     db.session.commit()
-    assert secretary.hx("post", f"/expertise/sessions/{session.id}/experts", data={"person_id": expert.id}).status_code == 409
+    assert (
+        secretary.hx("post", f"/expertise/sessions/{session.id}/experts", data={"person_id": expert.id}).status_code
+        == 409
+    )
     assert db.session.get(ExpertSession, session.id).conclusion == "recommend"
 
 
@@ -172,11 +195,18 @@ def test_experts_see_only_their_own_sessions(setup, sign_in):
     outsider_person, outsider_email = build_expert()
     db.session.commit()
     outsider = sign_in(outsider_email)
-    for url in (f"/expertise/sessions/{session.id}", f"/expertise/assessments/{mine.id}",
-                f"/expertise/assessments/{mine.id}/checklist.docx", f"/expertise/sessions/{session.id}/conclusion.docx"):
+    for url in (
+        f"/expertise/sessions/{session.id}",
+        f"/expertise/assessments/{mine.id}",
+        f"/expertise/assessments/{mine.id}/checklist.docx",
+        f"/expertise/sessions/{session.id}/conclusion.docx",
+    ):
         assert outsider.get(url).status_code == 403, url
     assert outsider.hx("post", save_url(mine, criteria[0]), data={"value": "2"}).status_code == 403
-    assert outsider.hx("post", f"/expertise/assessments/{mine.id}/submit", data={"verdict": "recommend"}).status_code == 403
+    assert (
+        outsider.hx("post", f"/expertise/assessments/{mine.id}/submit", data={"verdict": "recommend"}).status_code
+        == 403
+    )
     assert outsider.get(f"/expertise/sessions/{session.id}/progress").status_code == 403
     assert session.programme.title not in outsider.get("/expertise/").get_data(as_text=True)
 
@@ -266,7 +296,10 @@ def test_an_optional_criterion_left_unscored_is_not_counted_as_missing(setup, se
     assert f"{required} из {required}</div>" in progress and f'value="{required}" max="{required}"' in progress
     saved = sign_in(email).hx("post", save_url(assessment, optional[0]), data={"value": "1", "comment": "Частично"})
     body = saved.get_data(as_text=True)  # answered now, it counts: both numbers grow
-    assert f'hx-swap-oob="true">{required + 1}</strong> из <span id="answered-total" hx-swap-oob="true">{required + 1}</span>' in body
+    assert (
+        f'hx-swap-oob="true">{required + 1}</strong> из <span id="answered-total" hx-swap-oob="true">{required + 1}</span>'
+        in body
+    )
 
 
 def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, login_as, sign_in, viewer):
@@ -278,14 +311,24 @@ def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, lo
     db.session.commit()
     secretary = login_as(Role.SECRETARY, person_id=person.id)
     assessment, email = assigned[0]
-    secretary.hx("post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "Бумажный чек-лист исправлен"})
+    secretary.hx(
+        "post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "Бумажный чек-лист исправлен"}
+    )
     same = secretary.hx("post", save_url(assessment, criteria[1]), data={"value": "1", "comment": ""})
     assert same.status_code == 200  # saved unchanged: still the expert's answer
-    changed = secretary.hx("post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "Со слов эксперта"})
+    changed = secretary.hx(
+        "post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "Со слов эксперта"}
+    )
     assert changed.status_code == 200
-    sent = secretary.hx("post", f"/expertise/assessments/{assessment.id}/submit", data={"verdict": "revise", "remarks": ""})
+    sent = secretary.hx(
+        "post", f"/expertise/assessments/{assessment.id}/submit", data={"verdict": "revise", "remarks": ""}
+    )
     assert sent.status_code in (200, 303), sent.get_data(as_text=True)
-    names = dict(db.session.execute(select(Answer.criterion_id, Answer.changed_by_name).where(Answer.assessment_id == assessment.id)).all())
+    names = dict(
+        db.session.execute(
+            select(Answer.criterion_id, Answer.changed_by_name).where(Answer.assessment_id == assessment.id)
+        ).all()
+    )
     assert names[criteria[0].id] == "секретарь Петрова А.А." and names[criteria[1].id] == ""
     assert db.session.get(Assessment, assessment.id).submitted_by_name == "секретарь Петрова А.А."
 
@@ -301,14 +344,23 @@ def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, lo
     # Returned again, the expert's own save makes the answer the expert's again.
     secretary.hx("post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "Проверьте сами"})
     sign_in(email).hx("post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "Согласен"})
-    assert db.session.scalar(select(Answer.changed_by_name).where(Answer.criterion_id == criteria[0].id,
-                                                                  Answer.assessment_id == assessment.id)) == ""
+    assert (
+        db.session.scalar(
+            select(Answer.changed_by_name).where(
+                Answer.criterion_id == criteria[0].id, Answer.assessment_id == assessment.id
+            )
+        )
+        == ""
+    )
 
 
-@pytest.mark.parametrize("title, heading", [
-    ("Экспертный чек-лист оценки ОПОП СПО", "Экспертный чек-лист оценки ОПОП СПО, версия 1"),
-    ("Чек-лист программ 2021", "Экспертный чек-лист · Чек-лист программ 2021, версия 1"),
-])
+@pytest.mark.parametrize(
+    "title, heading",
+    [
+        ("Экспертный чек-лист оценки ОПОП СПО", "Экспертный чек-лист оценки ОПОП СПО, версия 1"),
+        ("Чек-лист программ 2021", "Экспертный чек-лист · Чек-лист программ 2021, версия 1"),
+    ],
+)
 def test_the_checklist_is_named_once_above_the_programme(app, ctx, sign_in, title, heading):
     """Not «Экспертный чек-лист · Экспертный чек-лист оценки…» (issue 16, wording)."""
     session, assigned = build_session(experts=1, version=build_checklist(title=title))

@@ -1,6 +1,7 @@
 """An expert fills a checklist in a real browser (headless Debian chromium via Playwright)
 against a real server: answers are saved as they are clicked, kept across a reload,
 a save lost to the network is retried, and the checklist is submitted."""
+
 from __future__ import annotations
 
 
@@ -34,7 +35,9 @@ def _answers(database: str, assessment_id: int) -> dict[int, tuple]:
     import sqlite3
 
     with sqlite3.connect(database.removeprefix("sqlite:///")) as conn:
-        rows = conn.execute("SELECT criterion_id, value, comment FROM expert_answers WHERE assessment_id = ?", (assessment_id,))
+        rows = conn.execute(
+            "SELECT criterion_id, value, comment FROM expert_answers WHERE assessment_id = ?", (assessment_id,)
+        )
         return {criterion: (value, comment) for criterion, value, comment in rows}
 
 
@@ -42,7 +45,9 @@ def _submitted(database: str, assessment_id: int):
     import sqlite3
 
     with sqlite3.connect(database.removeprefix("sqlite:///")) as conn:
-        return conn.execute("SELECT submitted_at, verdict FROM expert_assessments WHERE id = ?", (assessment_id,)).fetchone()
+        return conn.execute(
+            "SELECT submitted_at, verdict FROM expert_assessments WHERE id = ?", (assessment_id,)
+        ).fetchone()
 
 
 def test_an_expert_fills_and_submits_a_checklist(live, request):
@@ -55,7 +60,10 @@ def test_an_expert_fills_and_submits_a_checklist(live, request):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None)
+        page.on(
+            "console",
+            lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None,
+        )
         page.on("dialog", lambda dialog: dialog.accept())  # «Отправить чек-лист?»
         try:
             page.goto(base + "/login")
@@ -108,7 +116,10 @@ def test_an_expert_fills_and_submits_a_checklist(live, request):
             expect(page.locator(f"#criterion-{conformity[0]} textarea")).to_have_value("Календарный график не приложен")
             expect(page.locator("#answered-count")).to_have_text("4")
             assert _answers(database, data["assessment_id"]) == {
-                conformity[0]: (1, "Календарный график не приложен"), yes_no[0]: (1, ""), points_2[0]: (2, ""), points_n[0]: (5, ""),
+                conformity[0]: (1, "Календарный график не приложен"),
+                yes_no[0]: (1, ""),
+                points_2[0]: (2, ""),
+                points_n[0]: (5, ""),
             }
 
             # Submitting without a verdict is refused in place; with one, the checklist locks.

@@ -1,4 +1,5 @@
 """Checklist templates: building a draft in place, publishing, versions that never change."""
+
 import json
 
 import pytest
@@ -10,8 +11,14 @@ from cluster_intranet.extensions import db
 
 from .conftest import build_checklist, build_session
 
-CRITERION = {"wording": "Программа согласована с работодателями", "hint": "", "scale": "yes_no", "max_points": "",
-             "weight": "1", "required": "y"}
+CRITERION = {
+    "wording": "Программа согласована с работодателями",
+    "hint": "",
+    "scale": "yes_no",
+    "max_points": "",
+    "weight": "1",
+    "required": "y",
+}
 
 
 def said(response) -> tuple[str, str | None]:
@@ -25,8 +32,12 @@ def snapshot(version_id: int) -> list:
     version = db.session.get(ChecklistVersion, version_id)
     db.session.refresh(version)
     return [version.title, version.status, version.protocol_ref] + [
-        (s.id, s.title, s.position, [(c.id, c.wording, c.hint, c.scale, c.max_points, c.weight, c.required, c.position)
-                                     for c in s.criteria])
+        (
+            s.id,
+            s.title,
+            s.position,
+            [(c.id, c.wording, c.hint, c.scale, c.max_points, c.weight, c.required, c.position) for c in s.criteria],
+        )
         for s in version.sections
     ]
 
@@ -45,8 +56,11 @@ def test_secretary_builds_a_draft_in_place(app, secretary, ctx):
 
     form = secretary.hx("get", f"/expertise/sections/{section.id}/criteria")
     assert form.status_code == 200 and f'id="new-criterion-{section.id}"' in form.get_data(as_text=True)
-    added = secretary.hx("post", f"/expertise/sections/{section.id}/criteria",
-                         data={**CRITERION, "scale": "points_n", "max_points": "5", "weight": "1,5"})
+    added = secretary.hx(
+        "post",
+        f"/expertise/sections/{section.id}/criteria",
+        data={**CRITERION, "scale": "points_n", "max_points": "5", "weight": "1,5"},
+    )
     assert added.status_code == 200
     assert "Программа согласована с работодателями" in added.get_data(as_text=True)
     criterion = db.session.scalar(select(Criterion))
@@ -75,7 +89,10 @@ def test_bad_criterion_is_refused_next_to_the_field(app, secretary, ctx, changes
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert response.headers["HX-Retarget"] == f"#new-criterion-{section.id}"
-    assert db.session.scalar(select(func.count()).select_from(Criterion).where(Criterion.section_id == section.id)) == before
+    assert (
+        db.session.scalar(select(func.count()).select_from(Criterion).where(Criterion.section_id == section.id))
+        == before
+    )
 
 
 def test_criteria_and_sections_are_reordered_in_place(app, secretary, ctx):
@@ -103,7 +120,9 @@ def test_publishing_records_the_protocol(app, secretary, ctx):
     refused = secretary.hx("post", f"/expertise/checklists/{version.id}/publish", data={"protocol_ref": ""})
     assert refused.status_code == 422 and "Заполните это поле." in refused.get_data(as_text=True)
     assert db.session.get(ChecklistVersion, version.id).status == "draft"
-    done = secretary.hx("post", f"/expertise/checklists/{version.id}/publish", data={"protocol_ref": "Протокол № 1 от 15.11.2021"})
+    done = secretary.hx(
+        "post", f"/expertise/checklists/{version.id}/publish", data={"protocol_ref": "Протокол № 1 от 15.11.2021"}
+    )
     assert done.status_code == 200 and done.headers["HX-Redirect"].endswith(f"/expertise/checklists/{version.id}")
     version = db.session.get(ChecklistVersion, version.id)
     assert (version.status, version.protocol_ref) == ("published", "Протокол № 1 от 15.11.2021")
@@ -114,7 +133,9 @@ def test_an_empty_section_cannot_be_published(app, secretary, ctx):
     version = build_checklist(published=False)
     checklist_versions.add_section(version, "Пустой раздел")
     db.session.commit()
-    response = secretary.hx("post", f"/expertise/checklists/{version.id}/publish", data={"protocol_ref": "Протокол № 2"})
+    response = secretary.hx(
+        "post", f"/expertise/checklists/{version.id}/publish", data={"protocol_ref": "Протокол № 2"}
+    )
     assert response.status_code == 422
     assert "в каждом разделе которого есть хотя бы один критерий" in response.get_data(as_text=True)
     assert db.session.get(ChecklistVersion, version.id).status == "draft"
@@ -171,7 +192,9 @@ def test_editing_a_published_version_makes_the_next_draft_and_sessions_keep_thei
     assert db.session.scalar(select(func.count()).select_from(ChecklistVersion)) == 2
 
     criterion = v2.sections[0].criteria[0]
-    edited = secretary.hx("post", f"/expertise/criteria/{criterion.id}/edit", data={**CRITERION, "wording": "Новая формулировка"})
+    edited = secretary.hx(
+        "post", f"/expertise/criteria/{criterion.id}/edit", data={**CRITERION, "wording": "Новая формулировка"}
+    )
     assert edited.status_code == 200
     secretary.hx("post", f"/expertise/checklists/{v2.id}/publish", data={"protocol_ref": "Протокол № 3 от 01.03.2022"})
 

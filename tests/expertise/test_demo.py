@@ -1,4 +1,5 @@
 """The demo data of the expertise area: realistic, complete, idempotent, no fixed passwords."""
+
 import datetime as dt
 
 from sqlalchemy import func, select
@@ -12,8 +13,10 @@ from cluster_intranet.extensions import db
 
 
 def counts():
-    return [db.session.scalar(select(func.count()).select_from(model))
-            for model in (ChecklistVersion, Programme, ExpertSession, Assessment, Answer, User)]
+    return [
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (ChecklistVersion, Programme, ExpertSession, Assessment, Answer, User)
+    ]
 
 
 def test_the_demo_is_complete_and_idempotent(app, ctx, monkeypatch):
@@ -62,8 +65,15 @@ def test_the_demo_pages_render(app, ctx, admin):
     db.session.commit()
     done = db.session.scalar(select(ExpertSession).where(ExpertSession.status == "completed"))
     running = db.session.scalar(select(ExpertSession).where(ExpertSession.status == "open"))
-    urls = ["/expertise/", "/expertise/programmes", "/expertise/checklists", f"/expertise/checklists/{done.checklist_version_id}",
-            f"/expertise/programmes/{done.programme_id}", f"/expertise/sessions/{done.id}", f"/expertise/sessions/{running.id}"]
+    urls = [
+        "/expertise/",
+        "/expertise/programmes",
+        "/expertise/checklists",
+        f"/expertise/checklists/{done.checklist_version_id}",
+        f"/expertise/programmes/{done.programme_id}",
+        f"/expertise/sessions/{done.id}",
+        f"/expertise/sessions/{running.id}",
+    ]
     urls += [f"/expertise/assessments/{a.id}" for a in done.assessments + running.assessments]
     for url in urls:
         assert admin.get(url).status_code == 200, url

@@ -1,4 +1,5 @@
 """The expertise documents, downloaded and read back with python-docx."""
+
 import io
 import zipfile
 from urllib.parse import unquote
@@ -45,12 +46,19 @@ def completed(app, ctx):
     session, assigned = build_session(experts=3)
     version = session.checklist_version
     first = version.criteria[0]
-    answer_all(assigned[0][0], version, value=lambda c: 1 if c.id == first.id else c.max_value, comment="Нет календарного графика")
+    answer_all(
+        assigned[0][0],
+        version,
+        value=lambda c: 1 if c.id == first.id else c.max_value,
+        comment="Нет календарного графика",
+    )
     for assessment, _ in assigned[1:]:
         answer_all(assessment, version)
     submit_all(session)
     secretary = make_user(Role.SECRETARY, "kuznetsova@cluster.test", factories.person(surname="Кузнецова").id)
-    documents.confirm_conclusion(scoring.load_session(session.id), "recommend", "Программа соответствует требованиям.", secretary)
+    documents.confirm_conclusion(
+        scoring.load_session(session.id), "recommend", "Программа соответствует требованиям.", secretary
+    )
     db.session.commit()
     return session, assigned
 
@@ -74,7 +82,10 @@ def test_an_experts_filled_checklist(completed, secretary):
     assert "Итоговая рекомендация эксперта: Рекомендовать к согласованию." in found
     person = assessment.person
     signature = table_rows(response.data, -1)[0]
-    assert [signature[0], signature[2]] == ["Эксперт", f"{person.first_name[0]}.{person.patronymic[0]}. {person.surname}"]
+    assert [signature[0], signature[2]] == [
+        "Эксперт",
+        f"{person.first_name[0]}.{person.patronymic[0]}. {person.surname}",
+    ]
 
 
 def test_the_session_conclusion_with_the_results_table(completed, viewer):
@@ -85,7 +96,10 @@ def test_the_session_conclusion_with_the_results_table(completed, viewer):
     found = texts(response.data)
     assert "ЭКСПЕРТНОЕ ЗАКЛЮЧЕНИЕ" in found
     for assessment, _ in assigned:
-        assert any(text.startswith(assessment.person.short_name) or f". {assessment.person.short_name}," in text for text in found)
+        assert any(
+            text.startswith(assessment.person.short_name) or f". {assessment.person.short_name}," in text
+            for text in found
+        )
     rows = table_rows(response.data)
     first = next(row for row in rows if row[0] == "1.1")
     # Answers in the order of the experts, the mean, points = mean × weight 1,5, maximum 3.

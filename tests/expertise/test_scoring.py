@@ -1,4 +1,5 @@
 """The scoring arithmetic: pure functions, every scale, weights, missing optional answers."""
+
 import pytest
 
 from cluster_intranet.expertise.models import Scale, Verdict

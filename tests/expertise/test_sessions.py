@@ -1,4 +1,5 @@
 """Expert sessions: programmes, experts, live progress, results on real data, the conclusion."""
+
 import datetime as dt
 
 import pytest
@@ -14,8 +15,13 @@ from tests.conftest import make_user
 
 from .conftest import answer_all, build_checklist, build_expert, build_programme, build_session, submit_all
 
-PROGRAMME = {"code": "13.02.11", "name": "Техническая эксплуатация и обслуживание электрического и электромеханического оборудования",
-             "qualification": "Техник", "study_form": "full_time", "intake_year": "2021"}
+PROGRAMME = {
+    "code": "13.02.11",
+    "name": "Техническая эксплуатация и обслуживание электрического и электромеханического оборудования",
+    "qualification": "Техник",
+    "study_form": "full_time",
+    "intake_year": "2021",
+}
 
 
 def test_secretary_registers_a_programme(app, secretary, ctx):
@@ -24,7 +30,11 @@ def test_secretary_registers_a_programme(app, secretary, ctx):
     response = secretary.post("/expertise/programmes/new", data={**PROGRAMME, "college_id": college.id})
     assert response.status_code == 303
     programme = db.session.scalar(select(Programme))
-    assert (programme.code, programme.college_id, programme.approval_status) == ("13.02.11", college.id, "not_evaluated")
+    assert (programme.code, programme.college_id, programme.approval_status) == (
+        "13.02.11",
+        college.id,
+        "not_evaluated",
+    )
     found = secretary.hx("get", "/expertise/programmes?q=ЭЛЕКТРИЧ")
     assert found.status_code == 200 and "13.02.11" in found.get_data(as_text=True)
     assert "<html" not in found.get_data(as_text=True)
@@ -200,7 +210,10 @@ def test_the_conclusion_waits_for_every_assigned_expert(app, secretary, ctx):
 
 
 def test_a_session_page_with_10_experts_and_60_criteria_takes_a_fixed_number_of_queries(app, admin, ctx, count_queries):
-    spec = [(f"Раздел {s}", [(f"Критерий {s}.{c}", Scale.POINTS_2, None, 1, True) for c in range(1, 11)]) for s in range(1, 7)]
+    spec = [
+        (f"Раздел {s}", [(f"Критерий {s}.{c}", Scale.POINTS_2, None, 1, True) for c in range(1, 11)])
+        for s in range(1, 7)
+    ]
     version = build_checklist(spec)
     session, assigned = build_session(experts=10, version=version)
     for assessment, _ in assigned:
@@ -239,7 +252,9 @@ def test_a_completed_session_cannot_be_edited(app, secretary, ctx):
     db.session.commit()
     url = f"/expertise/sessions/{session.id}/edit"
     assert secretary.get(url).status_code == 303
-    refused = secretary.hx("post", url, data={"checklist_version_id": session.checklist_version_id, "held_on": "2030-01-01"})
+    refused = secretary.hx(
+        "post", url, data={"checklist_version_id": session.checklist_version_id, "held_on": "2030-01-01"}
+    )
     assert refused.status_code == 409 and "Сессия завершена" in refused.get_data(as_text=True)
     assert db.session.get(ExpertSession, session.id).held_on == dt.date(2021, 12, 3)
 
@@ -260,7 +275,9 @@ def test_the_conclusion_is_confirmed_by_a_person_and_not_before_the_session(app,
     db.session.commit()
     linked = login_as(Role.SECRETARY, "linked@eval.test", person_id=person.id)
     early = linked.hx("post", url, data={"verdict": "recommend", "text": ""})
-    assert early.status_code == 422 and "Заключение утверждают не раньше экспертной сессии" in early.get_data(as_text=True)
+    assert early.status_code == 422 and "Заключение утверждают не раньше экспертной сессии" in early.get_data(
+        as_text=True
+    )
     assert db.session.get(ExpertSession, session.id).status == "open"
 
 
@@ -268,8 +285,8 @@ def test_a_new_sessions_checklist_is_chosen_not_preselected(secretary, app, ctx)
     build_checklist([("Раздел", [("Критерий", Scale.POINTS_2, None, 1, True)])])
     db.session.commit()
     form = secretary.get("/expertise/sessions/new").get_data(as_text=True)
-    select = form[form.index('name="checklist_version_id"'):]
-    select = select[:select.index("</select>")]
+    select = form[form.index('name="checklist_version_id"') :]
+    select = select[: select.index("</select>")]
     assert '<option selected value="None">— выберите —</option>' in select  # the placeholder, not a checklist
 
 

@@ -1,6 +1,7 @@
 """Invitations to a meeting through a real SMTP server (aiosmtpd), read back with
 Python's email and icalendar (and ical.js): requests, updates, cancellations, added
 and removed attendees, retries, and no message sent twice after a crash."""
+
 from __future__ import annotations
 
 import json
@@ -33,11 +34,15 @@ def world(app, ctx):
     """A planned meeting of a council whose secretary has an e-mail; three attendees
     from the directory (one without an e-mail) and one written in by hand."""
     council = factories.council()
-    secretary = factories.person(surname="Жарких", first_name="Елена", patronymic="Викторовна", email="zharkikh@cluster.test")
+    secretary = factories.person(
+        surname="Жарких", first_name="Елена", patronymic="Викторовна", email="zharkikh@cluster.test"
+    )
     db.session.add(CouncilMember(council=council, person=secretary, role="secretary", position=1))
     people = [
         factories.person(surname="Беляев", first_name="Евгений", patronymic="Викторович", email="belyaev@cluster.test"),
-        factories.person(surname="Кускова", first_name="Елена", patronymic="Владимировна", email="kuskova@cluster.test"),
+        factories.person(
+            surname="Кускова", first_name="Елена", patronymic="Владимировна", email="kuskova@cluster.test"
+        ),
         factories.person(surname="Безадресный", email=""),
     ]
     meeting = Meeting(council=council, number=3, year=2027, date=date(2027, 3, 18), start_time=time(14, 0),
@@ -86,7 +91,9 @@ def by_recipient(mailbox) -> dict[str, list]:
 def test_each_attendee_with_an_email_gets_one_invitation(world, mailbox, secretary):
     response = press(secretary, world.id)
     assert "Писем к отправке: 2." in notice(response)
-    assert "Нет e-mail в справочнике" in response.get_data(as_text=True) and "Безадресный" in response.get_data(as_text=True)
+    assert "Нет e-mail в справочнике" in response.get_data(as_text=True) and "Безадресный" in response.get_data(
+        as_text=True
+    )
     mail_to = by_recipient(mailbox)
     assert set(mail_to) == {"belyaev@cluster.test", "kuskova@cluster.test"}
     message = mail_to["kuskova@cluster.test"][0]
@@ -103,10 +110,16 @@ def test_each_attendee_with_an_email_gets_one_invitation(world, mailbox, secreta
     event = event_of(calendar)
     assert str(event["UID"]) == f"meeting-{world.id}@intranet.test"  # the calendar feeds' UID
     assert int(event["SEQUENCE"]) == world.version
-    assert str(event["ORGANIZER"]) == "mailto:zharkikh@cluster.test" and event["ORGANIZER"].params["CN"] == "Жарких Е.В."
+    assert (
+        str(event["ORGANIZER"]) == "mailto:zharkikh@cluster.test" and event["ORGANIZER"].params["CN"] == "Жарких Е.В."
+    )
     attendee = event["ATTENDEE"]
     assert str(attendee) == "mailto:kuskova@cluster.test"
-    assert (attendee.params["RSVP"], attendee.params["PARTSTAT"], attendee.params["CN"]) == ("TRUE", "NEEDS-ACTION", "Кускова Е.В.")
+    assert (attendee.params["RSVP"], attendee.params["PARTSTAT"], attendee.params["CN"]) == (
+        "TRUE",
+        "NEEDS-ACTION",
+        "Кускова Е.В.",
+    )
     start = event.decoded("DTSTART")
     assert (start.isoformat(), str(start.tzinfo)) == ("2027-03-18T14:00:00+07:00", "Asia/Tomsk")
     assert event["DTSTART"].params["TZID"] == "Asia/Tomsk" and calendar.walk("VTIMEZONE")
@@ -114,7 +127,9 @@ def test_each_attendee_with_an_email_gets_one_invitation(world, mailbox, secreta
 
     [agenda] = [p for p in message.iter_attachments() if p.get_filename() == "Повестка 18.03.2027.docx"]
     lines = docx_paragraphs(agenda.get_content())
-    assert "ПОВЕСТКА" in lines and "1. О плане работы кластера на 2027 год" in lines and "Докладчик: Беляев Е.В." in lines
+    assert (
+        "ПОВЕСТКА" in lines and "1. О плане работы кластера на 2027 год" in lines and "Докладчик: Беляев Е.В." in lines
+    )
 
     page = secretary.get(f"/invitations/meetings/{world.id}").get_data(as_text=True)
     assert page.count("отправлено") >= 2 and "kuskova@cluster.test" in page
@@ -221,21 +236,31 @@ def test_once_invited_they_follow_the_meetings_changes_made_in_its_form(world, m
 
 def test_once_invited_a_newcomer_added_on_the_page_is_invited_and_a_removed_one_cancelled(world, mailbox, secretary):
     press(secretary, world.id)
-    newcomer = factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна", email="poyarkova@cluster.test")
+    newcomer = factories.person(
+        surname="Пояркова", first_name="Ольга", patronymic="Николаевна", email="poyarkova@cluster.test"
+    )
     db.session.commit()
-    added = secretary.hx("post", f"/meetings/{world.id}/attendees", data={"person_id": newcomer.id, "mode": "in_person"})
+    added = secretary.hx(
+        "post", f"/meetings/{world.id}/attendees", data={"person_id": newcomer.id, "mode": "in_person"}
+    )
     assert added.status_code == 200, added.get_data(as_text=True)
     mail.wait_for_background()
-    assert [(m["To"].addresses[0].addr_spec, calendar_part(m)[0]) for m in mailbox.messages[2:]] == [("poyarkova@cluster.test", "REQUEST")]
+    assert [(m["To"].addresses[0].addr_spec, calendar_part(m)[0]) for m in mailbox.messages[2:]] == [
+        ("poyarkova@cluster.test", "REQUEST")
+    ]
     removed = next(a for a in world.attendances if a.person and a.person.email == "belyaev@cluster.test")
     assert secretary.hx("post", f"/meetings/attendees/{removed.id}/delete").status_code == 200
     mail.wait_for_background()
-    assert [(m["To"].addresses[0].addr_spec, calendar_part(m)[0]) for m in mailbox.messages[3:]] == [("belyaev@cluster.test", "CANCEL")]
+    assert [(m["To"].addresses[0].addr_spec, calendar_part(m)[0]) for m in mailbox.messages[3:]] == [
+        ("belyaev@cluster.test", "CANCEL")
+    ]
 
 
 def test_added_attendees_are_invited_and_removed_ones_cancelled(world, mailbox, secretary):
     press(secretary, world.id)
-    newcomer = factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна", email="poyarkova@cluster.test")
+    newcomer = factories.person(
+        surname="Пояркова", first_name="Ольга", patronymic="Николаевна", email="poyarkova@cluster.test"
+    )
     removed = next(a for a in world.attendances if a.person and a.person.email == "belyaev@cluster.test")
     world.attendances.remove(removed)
     world.attendances.append(Attendance(person=newcomer, name=newcomer.short_name, position=5))
@@ -294,7 +319,9 @@ def test_a_crash_between_two_recipients_sends_nobody_twice(world, mailbox, secre
     report = mail.send_queued()
     assert report.sent == [] and len(mailbox.messages) == 1
     # A crash before the claim (between two recipients) leaves the next one queued: sent once.
-    db.session.execute(OutgoingMessage.__table__.update().where(OutgoingMessage.status == "sending").values(status="queued"))
+    db.session.execute(
+        OutgoingMessage.__table__.update().where(OutgoingMessage.status == "sending").values(status="queued")
+    )
     db.session.commit()
     mail.send_queued()
     mail.send_queued()
@@ -346,7 +373,10 @@ def test_an_outage_longer_than_the_attempts_loses_no_invitation(world, mailbox, 
     monkeypatch.setitem(app.config, "MAIL_PORT", port)
     result = runner.invoke(args=["send-mail"])
     assert "Отправлено писем: 2" in result.output, result.output
-    assert sorted(m["To"].addresses[0].addr_spec for m in mailbox.messages) == ["belyaev@cluster.test", "kuskova@cluster.test"]
+    assert sorted(m["To"].addresses[0].addr_spec for m in mailbox.messages) == [
+        "belyaev@cluster.test",
+        "kuskova@cluster.test",
+    ]
 
 
 def test_a_message_the_server_keeps_failing_is_given_up(world, mailbox, secretary, app, monkeypatch, runner):
@@ -397,13 +427,17 @@ def test_only_secretaries_send(world, mailbox, login_as, role):
     assert db.session.scalars(select(OutgoingMessage)).all() == []
 
 
-@pytest.mark.skipif(shutil.which("node") is None or not (REPO / "node_modules/ical.js").exists(), reason="node with ical.js")
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (REPO / "node_modules/ical.js").exists(), reason="node with ical.js"
+)
 def test_icaljs_reads_the_invitation(world, mailbox, secretary, tmp_path):
     press(secretary, world.id)
     _, _, raw = calendar_part(mailbox.messages[0])
     path = tmp_path / "invite.ics"
     path.write_bytes(raw)
-    done = subprocess.run(["node", "tests/calendar/icaljs_parse.mjs", str(path)], cwd=REPO, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["node", "tests/calendar/icaljs_parse.mjs", str(path)], cwd=REPO, capture_output=True, text=True, check=True
+    )
     parsed = json.loads(done.stdout)
     assert parsed["calendar"]["method"] == ["REQUEST"]
     [event] = parsed["events"]
@@ -413,4 +447,9 @@ def test_icaljs_reads_the_invitation(world, mailbox, secretary, tmp_path):
     assert (event["organizer"], event["organizerCn"]) == ("mailto:zharkikh@cluster.test", "Жарких Е.В.")
     [attendee] = event["attendeeList"]
     recipient = mailbox.messages[0]["To"].addresses[0]
-    assert attendee == {"value": f"mailto:{recipient.addr_spec}", "cn": recipient.display_name, "partstat": "NEEDS-ACTION", "rsvp": "TRUE"}
+    assert attendee == {
+        "value": f"mailto:{recipient.addr_spec}",
+        "cn": recipient.display_name,
+        "partstat": "NEEDS-ACTION",
+        "rsvp": "TRUE",
+    }

@@ -1,5 +1,6 @@
 """``flask backup`` / ``restore`` cover the materials: in the database they are in the
 copy; in MATERIALS_DIR their files are copied beside it and put back."""
+
 from __future__ import annotations
 
 import pytest

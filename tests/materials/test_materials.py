@@ -1,5 +1,6 @@
 """Materials of meetings: uploads checked by their bytes, versions, order, deletion,
 downloads per role, storage in the database or a directory, the protocol's «Приложения»."""
+
 from __future__ import annotations
 
 import io
@@ -104,20 +105,27 @@ def test_secretary_uploads_and_anyone_signed_in_downloads(secretary, login_as, m
         got = client.get(f"/materials/{material.id}/file")
         assert got.status_code == 200 and got.data == data
         assert got.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        assert "filename*=UTF-8''%D0%9F%D0%BE%D0%BB%D0%BE%D0%B6%D0%B5%D0%BD%D0%B8%D0%B5.docx" in got.headers["Content-Disposition"]
+        assert (
+            "filename*=UTF-8''%D0%9F%D0%BE%D0%BB%D0%BE%D0%B6%D0%B5%D0%BD%D0%B8%D0%B5.docx"
+            in got.headers["Content-Disposition"]
+        )
         assert got.headers["X-Content-Type-Options"] == "nosniff"
         assert docx_paragraphs(got.data) == ["Проект положения о кластере"]
 
 
 def test_title_defaults_to_the_file_name_and_items_group_the_list(secretary, meeting):
     item = meeting.agenda_items[0]
-    assert upload(secretary, meeting.id, "Смета 2027.xlsx", xlsx_bytes(), agenda_item_id=str(item.id)).status_code == 200
+    assert (
+        upload(secretary, meeting.id, "Смета 2027.xlsx", xlsx_bytes(), agenda_item_id=str(item.id)).status_code == 200
+    )
     assert upload(secretary, meeting.id, "Доклад.pptx", pptx_bytes()).status_code == 200
     sheet, slides = sorted(materials_of(meeting.id), key=lambda m: m.id)
     assert (sheet.title, sheet.agenda_item_id, sheet.current.kind) == ("Смета 2027", item.id, "xlsx")
     assert (slides.title, slides.agenda_item_id) == ("Доклад", None)
     page = secretary.get(f"/materials/meetings/{meeting.id}").get_data(as_text=True)
-    assert page.index("Ко всему заседанию") < page.index("Доклад") < page.index("К вопросу 1:") < page.index("Смета 2027")
+    assert (
+        page.index("Ко всему заседанию") < page.index("Доклад") < page.index("К вопросу 1:") < page.index("Смета 2027")
+    )
 
 
 @pytest.mark.parametrize(
@@ -183,12 +191,18 @@ def test_title_item_order_and_delete(secretary, meeting):
     assert secretary.hx("post", f"/materials/{third.id}/move/up").status_code == 200
     assert [m.title for m in materials_of(meeting.id)] == ["Первый", "Третий", "Второй"]
     item = meeting.agenda_items[0]
-    response = secretary.hx("post", f"/materials/{first.id}/edit", data={"title": "Справка", "agenda_item_id": str(item.id)})
+    response = secretary.hx(
+        "post", f"/materials/{first.id}/edit", data={"title": "Справка", "agenda_item_id": str(item.id)}
+    )
     assert response.status_code == 200
     assert {m.id: (m.title, m.agenda_item_id) for m in materials_of(meeting.id)}[first.id] == ("Справка", item.id)
     # An agenda item of another meeting is refused.
     other = db.session.scalar(select(Meeting).where(Meeting.year == 2021))
-    response = secretary.hx("post", f"/materials/{first.id}/edit", data={"title": "Справка", "agenda_item_id": str(other.agenda_items[0].id)})
+    response = secretary.hx(
+        "post",
+        f"/materials/{first.id}/edit",
+        data={"title": "Справка", "agenda_item_id": str(other.agenda_items[0].id)},
+    )
     assert response.status_code == 409 and "Неверный вариант" in response.get_data(as_text=True)
     page = secretary.get(f"/materials/meetings/{meeting.id}").get_data(as_text=True)
     assert 'hx-confirm="Удалить материал «Второй» со всеми его версиями?"' in page
@@ -214,7 +228,11 @@ def test_only_secretaries_change_materials(login_as, secretary, meeting, role):
     [material] = materials_of(meeting.id)
     client = login_as(role, f"{role.value}-changer@cluster.test")
     assert upload(client, meeting.id, "Ещё.pdf", PDF).status_code == 403
-    for path in (f"/materials/{material.id}/delete", f"/materials/{material.id}/move/up", f"/materials/{material.id}/edit"):
+    for path in (
+        f"/materials/{material.id}/delete",
+        f"/materials/{material.id}/move/up",
+        f"/materials/{material.id}/edit",
+    ):
         assert client.hx("post", path, data={"title": "x"}).status_code == 403
     page = client.get(f"/materials/meetings/{meeting.id}").get_data(as_text=True)
     assert "Справка" in page and "Загрузить материал" not in page and "/delete" not in page
@@ -269,7 +287,9 @@ def test_meeting_page_loads_the_section(secretary, meeting):
     page = secretary.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert f'hx-get="/materials/meetings/{meeting.id}"' in page and 'hx-trigger="load"' in page
     section = secretary.hx("get", f"/materials/meetings/{meeting.id}")
-    assert section.status_code == 200 and section.get_data(as_text=True).lstrip().startswith('<section class="card mt-4" id="materials">')
+    assert section.status_code == 200 and section.get_data(as_text=True).lstrip().startswith(
+        '<section class="card mt-4" id="materials">'
+    )
 
 
 def test_full_protocol_lists_the_materials_as_appendices(secretary, meeting):

@@ -1,4 +1,5 @@
 """Builders of media objects for tests: flush, so ids exist; the test commits."""
+
 from __future__ import annotations
 
 import itertools
@@ -35,7 +36,9 @@ def make_event(plan: MediaPlan, channels=(Channel.WEBSITES,), **fields) -> Media
     defaults = dict(title=f"Мероприятие {n}", starts_on=date(2022, 3, 1), status=EventStatus.PLANNED.value)
     values = {**defaults, **fields}
     values.setdefault("ends_on", values["starts_on"])
-    event = MediaEvent(plan=plan, **values, channel_rows=[MediaEventChannel(channel=Channel(c).value) for c in channels])
+    event = MediaEvent(
+        plan=plan, **values, channel_rows=[MediaEventChannel(channel=Channel(c).value) for c in channels]
+    )
     db.session.add(event)
     db.session.flush()
     return event
@@ -50,7 +53,9 @@ def participant(organization):
 
 def make_publication(event: MediaEvent, organization, channel=Channel.WEBSITES, **fields) -> Publication:
     defaults = dict(url=f"https://example.ru/news/{next(_counter)}", published_on=event.starts_on)
-    pub = Publication(event_id=event.id, organization_id=organization.id, channel=Channel(channel).value, **{**defaults, **fields})
+    pub = Publication(
+        event_id=event.id, organization_id=organization.id, channel=Channel(channel).value, **{**defaults, **fields}
+    )
     db.session.add(pub)
     db.session.flush()
     return pub
@@ -63,4 +68,3 @@ def due(plan, **fields) -> MediaEvent:
 
 def approved_plan(**fields) -> MediaPlan:
     return make_plan(status=PlanStatus.APPROVED.value, approved_at=NOW, approved_by_name="Беляев Е.В.", **fields)
-

@@ -1,4 +1,5 @@
 """Fixtures of the media tests; the builders are in builders.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,5 +21,3 @@ def _fresh_caches():
     """With the clock frozen and ids reused, two tests' data can share a fingerprint: start each with empty caches."""
     feeds.bodies.clear()
     coverage_routes.matrices.clear()
-
-

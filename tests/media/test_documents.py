@@ -1,5 +1,6 @@
 """The press release and the media plan as .docx (read back with python-docx), the
 plan as .xlsx (read back with openpyxl), and the default templates' contract."""
+
 from __future__ import annotations
 
 import io
@@ -42,7 +43,9 @@ def plan_case(app, ctx):
                 channels=(Channel.WEBSITES, Channel.VK))  # fmt: skip
     fair = make_event(plan, title="Ярмарка вакансий", starts_on=date(2022, 3, 23), start_time=time(12), end_time=time(16),
                       organizer_id=spk.id, status="published")  # fmt: skip
-    make_event(plan, title="Отменённая акция", starts_on=date(2022, 5, 18), status="cancelled", cancel_reason="Перенесено")
+    make_event(
+        plan, title="Отменённая акция", starts_on=date(2022, 5, 18), status="cancelled", cancel_reason="Перенесено"
+    )
     make_publication(champ, tit)
     make_publication(fair, tit)
     make_publication(fair, spk, channel=Channel.VK)
@@ -54,13 +57,19 @@ def test_the_press_release_docx(viewer, plan_case):
     _, champ, _ = plan_case
     response = viewer.get(f"/media/events/{champ.id}/press-release.docx")
     assert response.status_code == 200 and response.mimetype == DOCX
-    assert f"filename*=UTF-8''{quote('Пресс-релиз — Чемпионат «Профессионалы».docx')}" in response.headers["Content-Disposition"]
+    assert (
+        f"filename*=UTF-8''{quote('Пресс-релиз — Чемпионат «Профессионалы».docx')}"
+        in response.headers["Content-Disposition"]
+    )
     text = text_of(response.data)
     assert "ПРЕСС-РЕЛИЗ" in text
     assert "10 марта 2022 г." in text  # today (the frozen clock)
     assert "Чемпионат «Профессионалы»" in text
     assert "Когда: 01.03.2022 – 03.03.2022" in text and "Где: г. Томск, ул. Смирнова, 42" in text
-    assert "Организатор: Областное государственное бюджетное профессиональное образовательное учреждение «Томский индустриальный техникум»" in text
+    assert (
+        "Организатор: Областное государственное бюджетное профессиональное образовательное учреждение «Томский индустриальный техникум»"
+        in text
+    )
     paragraphs = [p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs]
     assert "Первый абзац пресс-релиза." in paragraphs
     assert "Второй абзац: «ёлочки» и <угловые> & скобки." in paragraphs
@@ -74,11 +83,17 @@ def test_the_press_release_docx(viewer, plan_case):
 
 
 def test_a_cancelled_events_press_release_says_so_and_the_contact_reads_in_the_genitive(viewer, app, ctx):
-    department = factories.organization(short_name="Департамент промышленности и энергетики Администрации Томской области")
+    department = factories.organization(
+        short_name="Департамент промышленности и энергетики Администрации Томской области"
+    )
     person = factories.person(surname="Жарких", first_name="Елена", patronymic="Викторовна", organization_id=department.id,
                               position="главный специалист")  # fmt: skip
-    event = make_event(approved_plan(), title="Форум", status="cancelled", cancel_reason="Карантин", responsible_id=person.id)
-    moved = make_event(approved_plan(), title="Акция", status="cancelled", cancel_reason="Перенесено на октябрь 2022 г.")
+    event = make_event(
+        approved_plan(), title="Форум", status="cancelled", cancel_reason="Карантин", responsible_id=person.id
+    )
+    moved = make_event(
+        approved_plan(), title="Акция", status="cancelled", cancel_reason="Перенесено на октябрь 2022 г."
+    )
     db.session.commit()
     text = text_of(viewer.get(f"/media/events/{event.id}/press-release.docx").data)
     assert "ОТМЕНЕНО\nМероприятие отменено: Карантин. Материал не публикуется." in text
@@ -165,7 +180,11 @@ def test_the_media_plan_xlsx(viewer, plan_case):
                                               "ОГБПОУ «Томский индустриальный техникум»", "Охват, %"]  # fmt: skip
     champ_cells, fair_cells = [cell.value for cell in grid[4]][2:], [cell.value for cell in grid[5]][2:]
     assert champ_cells[0] == "—" and champ_cells[1].startswith("Официальный сайт, ") and champ_cells[2] == 50
-    assert fair_cells[0].startswith("ВКонтакте, ") and fair_cells[1].startswith("Официальный сайт, ") and fair_cells[2] == 50
+    assert (
+        fair_cells[0].startswith("ВКонтакте, ")
+        and fair_cells[1].startswith("Официальный сайт, ")
+        and fair_cells[2] == 50
+    )
     assert "https://" in champ_cells[1] and grid.cell(4, 4).hyperlink.target.startswith("https://")
     assert grid.cell(5, 3).fill.fgColor.rgb.endswith("F8D7DA")  # a VK post only: still a gap
     assert [cell.value for cell in grid[6]] == ["Охват участника, %", None, 0, 100, 50]  # the overall total too
@@ -179,7 +198,9 @@ def test_the_kinds_are_in_the_library_and_their_templates_are_current(tmp_path):
     assert KINDS["press_release"] == "Пресс-релиз" and KINDS["media_plan"] == "Медиаплан"
     for path in document_templates.build(tmp_path):
         committed = default_template(path.stem)
-        assert path.read_bytes() == committed, f"rebuild {path.name}: python -m cluster_intranet.media.document_templates"
+        assert path.read_bytes() == committed, (
+            f"rebuild {path.name}: python -m cluster_intranet.media.document_templates"
+        )
 
 
 @pytest.mark.parametrize("kind", ["press_release", "media_plan"])
@@ -197,7 +218,9 @@ def test_the_media_plan_xlsx_writes_formula_looking_text_as_text(viewer, plan_ca
     champ.organizer.short_name = FORMULAS[2]
     champ.responsible.surname = FORMULAS[3]
     fair.organizer.short_name = FORMULAS[4]
-    cancelled = make_event(plan, title=FORMULAS[5], starts_on=date(2022, 5, 20), status="cancelled", cancel_reason=FORMULAS[6])
+    cancelled = make_event(
+        plan, title=FORMULAS[5], starts_on=date(2022, 5, 20), status="cancelled", cancel_reason=FORMULAS[6]
+    )
     db.session.commit()
     assert cancelled.id
     response = viewer.get(f"/media/plans/{plan.id}/media-plan.xlsx")

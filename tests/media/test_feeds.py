@@ -1,6 +1,7 @@
 """The public feeds: no login, only public fields of published, announced or cancelled
 announced events, ids and links from PUBLIC_BASE_URL, items dated by their announcement or
 publication, conditional requests answered 304, a fixed number of queries."""
+
 from __future__ import annotations
 
 import json
@@ -15,14 +16,21 @@ from cluster_intranet.media.models import MediaEvent
 from tests import factories
 from tests.media.builders import approved_plan, make_event, make_plan
 
-FEEDS = ["/media/public/events.atom", "/media/public/events.rss", "/media/public/events.json", "/media/public/upcoming.html"]
+FEEDS = [
+    "/media/public/events.atom",
+    "/media/public/events.rss",
+    "/media/public/events.json",
+    "/media/public/upcoming.html",
+]
 SECRET_NOTE = "СЛУЖЕБНО-не-публиковать"
 SECRET_REASON = "Причина-отмены-секрет"
 
 
 @pytest.fixture
 def feed_case(app, ctx):
-    organizer = factories.organization(short_name="ОГБПОУ «Томский индустриальный техникум»", website="https://tit.tomsk.ru")
+    organizer = factories.organization(
+        short_name="ОГБПОУ «Томский индустриальный техникум»", website="https://tit.tomsk.ru"
+    )
     responsible = factories.person(surname="Ответственнова", first_name="Анна", patronymic="Петровна")
     approved = approved_plan()
     draft = make_plan()
@@ -53,7 +61,14 @@ def feed_case(app, ctx):
 def _assert_no_leak(body: str, hidden: dict):
     for event in hidden.values():
         assert event.title not in body
-    for secret in (SECRET_NOTE, SECRET_REASON, "Ответственнова", "Текст пресс-релиза", "material_ready", "Материал готов"):
+    for secret in (
+        SECRET_NOTE,
+        SECRET_REASON,
+        "Ответственнова",
+        "Текст пресс-релиза",
+        "material_ready",
+        "Материал готов",
+    ):
         assert secret not in body
 
 
@@ -119,7 +134,9 @@ def test_the_snippet_lists_upcoming_public_events_soonest_first(client, feed_cas
 
 
 def test_the_snippet_and_the_feeds_say_a_postponed_event_was_moved(client, app, ctx):
-    make_event(approved_plan(), title="Перенесённый форум", starts_on=date(2022, 3, 25), postponed_from=date(2022, 3, 18))
+    make_event(
+        approved_plan(), title="Перенесённый форум", starts_on=date(2022, 3, 25), postponed_from=date(2022, 3, 18)
+    )
     db.session.commit()
     html = client.get("/media/public/upcoming.html").get_data(as_text=True)
     assert "25 марта 2022 г." in html and "перенесено с 18 марта 2022 г." in html
@@ -168,7 +185,9 @@ def test_head_builds_nothing_and_gzip_has_an_etag_of_its_own(client, feed_case, 
     assert packed.headers["Content-Encoding"] == "gzip" and gzip.decompress(packed.data) == plain.data
     assert packed.headers["ETag"] != plain.headers["ETag"] and "Accept-Encoding" in packed.headers["Vary"]
     assert client.get(url, headers={"If-None-Match": packed.headers["ETag"]}).status_code == 200  # not the plain bytes'
-    assert client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]}).status_code == 304
+    assert (
+        client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]}).status_code == 304
+    )
 
     def refuse(*args, **kwargs):
         raise AssertionError("HEAD built the feed")
@@ -177,7 +196,10 @@ def test_head_builds_nothing_and_gzip_has_an_etag_of_its_own(client, feed_case, 
     monkeypatch.setattr(feeds, "public_events", refuse)
     head = client.head(url)
     assert head.status_code == 200 and head.data == b""
-    assert (head.headers["ETag"], head.headers["Last-Modified"]) == (plain.headers["ETag"], plain.headers["Last-Modified"])
+    assert (head.headers["ETag"], head.headers["Last-Modified"]) == (
+        plain.headers["ETag"],
+        plain.headers["Last-Modified"],
+    )
 
 
 def test_approving_or_cancelling_changes_the_etag(client, feed_case):
@@ -204,13 +226,17 @@ def test_conditional_requests_after_a_deletion_and_two_changes_in_a_second(clien
     for headers in ({"If-None-Match": first.headers["ETag"]}, {"If-Modified-Since": first.headers["Last-Modified"]}):
         second = client.get(url, headers=headers)
         assert second.status_code == 200 and "Ярмарка" not in second.get_data(as_text=True), headers
-    assert parsedate_to_datetime(second.headers["Last-Modified"]) > parsedate_to_datetime(first.headers["Last-Modified"])
+    assert parsedate_to_datetime(second.headers["Last-Modified"]) > parsedate_to_datetime(
+        first.headers["Last-Modified"]
+    )
     with client.application.app_context():
         db.session.get(MediaEvent, shown["announced"].id).place = "ТИТ, корпус 2"
         db.session.commit()
     third = client.get(url, headers={"If-Modified-Since": second.headers["Last-Modified"]})
     assert third.status_code == 200
-    assert parsedate_to_datetime(third.headers["Last-Modified"]) > parsedate_to_datetime(second.headers["Last-Modified"])
+    assert parsedate_to_datetime(third.headers["Last-Modified"]) > parsedate_to_datetime(
+        second.headers["Last-Modified"]
+    )
 
 
 def test_atom_meets_rfc_4287_and_names_come_from_the_public_address(client, feed_case):
@@ -220,9 +246,14 @@ def test_atom_meets_rfc_4287_and_names_come_from_the_public_address(client, feed
 
     shown, _ = feed_case
     atom = {"a": "http://www.w3.org/2005/Atom"}
-    answers = [client.get("/media/public/events.atom", base_url=f"http://{host}") for host in ("intranet.test", "other.example:8080")]
+    answers = [
+        client.get("/media/public/events.atom", base_url=f"http://{host}")
+        for host in ("intranet.test", "other.example:8080")
+    ]
     root = etree.fromstring(answers[0].data)
-    assert etree.fromstring(answers[1].data).xpath("//a:id/text()", namespaces=atom) == root.xpath("//a:id/text()", namespaces=atom)
+    assert etree.fromstring(answers[1].data).xpath("//a:id/text()", namespaces=atom) == root.xpath(
+        "//a:id/text()", namespaces=atom
+    )
     assert root.xpath("a:author/a:name/text()", namespaces=atom)
     assert root.xpath("a:id/text()", namespaces=atom)[0].startswith("tag:intranet.test,")
     assert root.xpath("a:updated/text()", namespaces=atom) and root.xpath("a:title/text()", namespaces=atom)
@@ -246,7 +277,9 @@ def test_items_are_dated_by_announcement_or_publication_and_link_to_the_event(cl
     with client.application.app_context():
         published = db.session.get(MediaEvent, shown["published"].id)
         organizer = published.organizer
-        make_publication(published, factories.organization(), published_on=date(2022, 1, 28), url="https://other.example/news")
+        make_publication(
+            published, factories.organization(), published_on=date(2022, 1, 28), url="https://other.example/news"
+        )
         make_publication(published, organizer, published_on=date(2022, 2, 2), url="https://tit.tomsk.ru/news/42")
         db.session.get(MediaEvent, shown["timed"].id).title = "Ярмарка\r\nвакансий"
         db.session.commit()

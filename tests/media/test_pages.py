@@ -1,5 +1,6 @@
 """The media pages over HTTP: filters, in-place editing (HTMX), statuses, coverage
 permissions, bad input, the calendar."""
+
 from __future__ import annotations
 
 import json
@@ -88,10 +89,17 @@ def test_an_editor_adds_an_event_in_place(login_as, plan_case):
     assert '<tr class="table-active"' in form and 'hx-post="/media/plans/' in form
     response = editor.hx("post", f"/media/plans/{plan.id}/events/new", data=_event_form())
     assert response.status_code == 200
-    assert said(response) == "Мероприятие добавлено в медиаплан." and "mediaEventsChanged" in json.loads(response.headers["HX-Trigger"])
+    assert said(response) == "Мероприятие добавлено в медиаплан." and "mediaEventsChanged" in json.loads(
+        response.headers["HX-Trigger"]
+    )
     event = db.session.scalar(select(MediaEvent).where(MediaEvent.title == "Экскурсия на ТЭМЗ"))
     assert ids_of_rows(response.get_data(as_text=True)) == [event.id]
-    assert (event.ends_on, event.start_time, event.channels, event.is_public) == (date(2022, 4, 14), time(9, 30), ["websites", "vk"], True)
+    assert (event.ends_on, event.start_time, event.channels, event.is_public) == (
+        date(2022, 4, 14),
+        time(9, 30),
+        ["websites", "vk"],
+        True,
+    )
 
 
 @pytest.mark.parametrize(
@@ -108,7 +116,9 @@ def test_an_editor_adds_an_event_in_place(login_as, plan_case):
         (dict(organizer_id="abc"), "organizer_id", "Выберите значение из списка."),
     ],
 )
-def test_bad_event_input_is_refused_next_to_the_field_and_nothing_is_saved(login_as, plan_case, changes, field, message):
+def test_bad_event_input_is_refused_next_to_the_field_and_nothing_is_saved(
+    login_as, plan_case, changes, field, message
+):
     plan, _, _, _ = plan_case
     editor = login_as(Role.EDITOR)
     before = db.session.scalar(select(func.count(MediaEvent.id)))
@@ -127,12 +137,14 @@ def test_editing_in_place_swaps_the_row(login_as, plan_case):
     form = editor.hx("get", f"/media/events/{fair.id}/edit").get_data(as_text=True)
     assert f'id="event-row-{fair.id}"' in form and 'value="Ярмарка вакансий"' in form
     assert re.search(r'value="vk"[^>]*checked|checked[^>]*value="vk"', form)
-    response = editor.hx("post", f"/media/events/{fair.id}/edit", data=_event_form(title="Ярмарка вакансий 2022", starts_on="2022-03-23"))
+    response = editor.hx(
+        "post", f"/media/events/{fair.id}/edit", data=_event_form(title="Ярмарка вакансий 2022", starts_on="2022-03-23")
+    )
     assert response.status_code == 200 and said(response) == "Изменения сохранены."
     assert ids_of_rows(response.get_data(as_text=True)) == [fair.id]
     assert db.session.get(MediaEvent, fair.id).title == "Ярмарка вакансий 2022"
     cancel = editor.hx("get", f"/media/events/{fair.id}/row").get_data(as_text=True)
-    assert "Ярмарка вакансий 2022" in cancel and "<form method=\"post\" action=\"/media/events" in cancel
+    assert "Ярмарка вакансий 2022" in cancel and '<form method="post" action="/media/events' in cancel
 
 
 def test_status_buttons_move_the_event_and_refusals_are_explained(login_as, plan_case):
@@ -148,7 +160,11 @@ def test_status_buttons_move_the_event_and_refusals_are_explained(login_as, plan
     assert "Нельзя перевести мероприятие из статуса «Опубликовано» в «Запланировано»" in refused.get_data(as_text=True)
     no_reason = editor.hx("post", f"/media/events/{events['tv'].id}/status", data={"status": "material_ready"})
     assert no_reason.status_code == 422 and "Укажите причину исправления статуса" in no_reason.get_data(as_text=True)
-    corrected = editor.hx("post", f"/media/events/{events['tv'].id}/status", data={"status": "material_ready", "reason": "Ссылка была не та"})
+    corrected = editor.hx(
+        "post",
+        f"/media/events/{events['tv'].id}/status",
+        data={"status": "material_ready", "reason": "Ссылка была не та"},
+    )
     assert corrected.status_code == 200 and db.session.get(MediaEvent, events["tv"].id).status == "material_ready"
     page = editor.get(f"/media/events/{events['tv'].id}").get_data(as_text=True)
     assert "Исправление статуса: Опубликовано → Материал готов" in page and "Ссылка была не та" in page
@@ -166,7 +182,9 @@ def test_viewers_read_but_do_not_change(viewer, plan_case):
     plan, events, _, _ = plan_case
     html = viewer.get(f"/media/plans/{plan.id}").get_data(as_text=True)
     assert "Ярмарка вакансий" in html and "Изменить" not in html and "Добавить мероприятие" not in html
-    assert viewer.post(f"/media/events/{events['fair'].id}/status", data={"status": "material_ready"}).status_code == 403
+    assert (
+        viewer.post(f"/media/events/{events['fair'].id}/status", data={"status": "material_ready"}).status_code == 403
+    )
     assert db.session.get(MediaEvent, events["fair"].id).status == "planned"
 
 
@@ -179,17 +197,23 @@ def test_approving_the_plan_swaps_its_header(login_as, plan_case):
     response = secretary.hx("post", f"/media/plans/{plan.id}/approve")
     assert response.status_code == 200 and 'id="plan-header"' in response.get_data(as_text=True)
     assert "Вернуть в черновики" in response.get_data(as_text=True)
-    assert db.session.get(MediaPlan, plan.id).is_approved and "Утвердил Кузнецова Н.В." in response.get_data(as_text=True)
+    assert db.session.get(MediaPlan, plan.id).is_approved and "Утвердил Кузнецова Н.В." in response.get_data(
+        as_text=True
+    )
     again = secretary.hx("post", f"/media/plans/{plan.id}/approve")
     assert again.status_code == 409 and "уже утверждён" in again.get_data(as_text=True)
 
 
 def test_plan_form_refuses_a_period_that_ends_before_it_starts(login_as, app, ctx):
     editor = login_as(Role.EDITOR)
-    response = editor.post("/media/plans/new", data={"title": "План", "period_start": "2022-01-01", "period_end": "2021-01-01"})
+    response = editor.post(
+        "/media/plans/new", data={"title": "План", "period_start": "2022-01-01", "period_end": "2021-01-01"}
+    )
     assert response.status_code == 422 and "Конец периода раньше его начала." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(MediaPlan.id))) == 0
-    created = editor.post("/media/plans/new", data={"title": "План", "period_start": "01.01.2022", "period_end": "31.12.2022"})
+    created = editor.post(
+        "/media/plans/new", data={"title": "План", "period_start": "01.01.2022", "period_end": "31.12.2022"}
+    )
     assert created.status_code == 303
 
 
@@ -209,7 +233,13 @@ def coverage_case(app, ctx):
 
 
 def _publication(org, **changes):
-    return {"organization_id": str(org.id), "channel": "websites", "url": "https://tak.tomsk.ru/news/1", "published_on": "2022-03-02", **changes}
+    return {
+        "organization_id": str(org.id),
+        "channel": "websites",
+        "url": "https://tak.tomsk.ru/news/1",
+        "published_on": "2022-03-02",
+        **changes,
+    }
 
 
 def test_an_editor_records_the_own_publication_in_a_matrix_cell(login_as, coverage_case):
@@ -219,7 +249,10 @@ def test_an_editor_records_the_own_publication_in_a_matrix_cell(login_as, covera
     # Columns by name: «Томский аграрный» (own, a gap), «Томский политехнический» (published).
     headers = re.findall(r'<th class="matrix-org"[^>]*data-org="(\d+)"', matrix)
     assert headers == [str(own.id), str(other.id)]
-    assert re.findall(r'<td class="(gap|done)( may)?">', matrix) == [("gap", " may"), ("done", "")]  # only the own column opens
+    assert re.findall(r'<td class="(gap|done)( may)?">', matrix) == [
+        ("gap", " may"),
+        ("done", ""),
+    ]  # only the own column opens
     assert f'data-slot-url="/media/events/{event.id}/publications"' in matrix
 
     form = editor.hx("get", f"/media/events/{event.id}/publications?organization={own.id}").get_data(as_text=True)
@@ -278,7 +311,9 @@ def test_what_we_still_have_to_publish(login_as, coverage_case):
     html = editor.get("/media/todo").get_data(as_text=True)
     assert f'id="todo-row-{event.id}"' in html and f'id="slot-{event.id}-{own.id}"' in html
     # A post in another channel is shown beside, but the event still waits for the website.
-    assert editor.post(f"/media/events/{event.id}/publications", data=_publication(own, channel="vk")).status_code == 303
+    assert (
+        editor.post(f"/media/events/{event.id}/publications", data=_publication(own, channel="vk")).status_code == 303
+    )
     html = editor.get("/media/todo").get_data(as_text=True)
     assert f'id="todo-row-{event.id}"' in html and "ещё нет на официальном сайте" in html
     editor.post(f"/media/events/{event.id}/publications", data=_publication(own))
@@ -370,9 +405,13 @@ def test_the_responsible_person_comes_from_the_picker(login_as, plan_case):
     assert form.count('name="responsible_id"') == 1  # the picker's own, not a second one from hidden_tag()
     assert f'name="responsible_id" value="{person.id}"' in form and 'value="Кузнецова Н.В."' in form
     assert 'hx-get="/directory/people/suggest"' in form
-    unknown = editor.hx("post", f"/media/events/{fair.id}/edit", data=_event_form(starts_on="2022-03-23", responsible_id="999999"))
+    unknown = editor.hx(
+        "post", f"/media/events/{fair.id}/edit", data=_event_form(starts_on="2022-03-23", responsible_id="999999")
+    )
     assert unknown.status_code == 422 and "Такого сотрудника нет в справочнике" in unknown.get_data(as_text=True)
-    cleared = editor.hx("post", f"/media/events/{fair.id}/edit", data=_event_form(starts_on="2022-03-23", responsible_id=""))
+    cleared = editor.hx(
+        "post", f"/media/events/{fair.id}/edit", data=_event_form(starts_on="2022-03-23", responsible_id="")
+    )
     assert cleared.status_code == 200 and db.session.get(MediaEvent, fair.id).responsible_id is None
 
 
@@ -409,7 +448,9 @@ def test_the_matrix_page_follows_every_change_of_its_data(login_as, coverage_cas
     assert "Переименованный техникум" in page()
 
     with secretary.application.app_context():
-        db.session.delete(db.session.scalar(select(MediaParticipant).where(MediaParticipant.organization_id == other.id)))
+        db.session.delete(
+            db.session.scalar(select(MediaParticipant).where(MediaParticipant.organization_id == other.id))
+        )
         db.session.commit()
     assert "Переименованный техникум" not in page() and gaps() == 0
 
@@ -427,8 +468,12 @@ def test_a_one_day_event_moved_in_its_edit_form_stays_one_day(login_as, plan_cas
     form = editor.get(f"/media/events/{fair.id}/edit").get_data(as_text=True)
     assert re.search(r'name="ends_on"[^>]*value=""', form) or not re.search(r'name="ends_on"[^>]*value="2', form)
     for day in ("2022-03-30", "2022-03-15"):
-        response = editor.post(f"/media/events/{fair.id}/edit", data=_event_form(
-            title="Ярмарка вакансий", starts_on=day, version=str(db.session.get(MediaEvent, fair.id).version)))
+        response = editor.post(
+            f"/media/events/{fair.id}/edit",
+            data=_event_form(
+                title="Ярмарка вакансий", starts_on=day, version=str(db.session.get(MediaEvent, fair.id).version)
+            ),
+        )
         assert response.status_code == 303, response.get_data(as_text=True)
         db.session.expire_all()
         event = db.session.get(MediaEvent, fair.id)
@@ -444,14 +489,24 @@ def test_postponing_keeps_the_old_date_in_the_history_and_says_so(login_as, plan
     form = editor.get(f"/media/events/{champ.id}/postpone")
     assert form.status_code == 200 and "Причина переноса" in form.get_data(as_text=True)
     no_reason = editor.post(f"/media/events/{champ.id}/postpone", data={"starts_on": "2022-04-04", "reason": ""})
-    assert no_reason.status_code == 422 and "Обязательное поле" in no_reason.get_data(as_text=True) or no_reason.status_code == 422
+    assert (
+        no_reason.status_code == 422
+        and "Обязательное поле" in no_reason.get_data(as_text=True)
+        or no_reason.status_code == 422
+    )
     outside = editor.post(f"/media/events/{champ.id}/postpone", data={"starts_on": "2023-04-04", "reason": "Ремонт"})
     assert outside.status_code == 422 and "Дата вне периода медиаплана" in outside.get_data(as_text=True)
-    done = editor.post(f"/media/events/{champ.id}/postpone", data={"starts_on": "2022-04-04", "reason": "Ремонт площадки"})
+    done = editor.post(
+        f"/media/events/{champ.id}/postpone", data={"starts_on": "2022-04-04", "reason": "Ремонт площадки"}
+    )
     assert done.status_code == 303
     db.session.expire_all()
     event = db.session.get(MediaEvent, champ.id)
-    assert (event.starts_on, event.ends_on, event.postponed_from) == (date(2022, 4, 4), date(2022, 4, 6), date(2022, 2, 28))
+    assert (event.starts_on, event.ends_on, event.postponed_from) == (
+        date(2022, 4, 4),
+        date(2022, 4, 6),
+        date(2022, 2, 28),
+    )
     assert event.when == "04.04.2022 – 06.04.2022 (перенесено с 28.02.2022)"
     (change,) = event.changes
     assert change.text == "28.02.2022 – 02.03.2022 → 04.04.2022 – 06.04.2022" and change.reason == "Ремонт площадки"
@@ -468,7 +523,7 @@ def test_coverage_counts_the_official_websites_only(login_as, coverage_case):
     matrix = editor.get(f"/media/plans/{plan.id}/coverage").get_data(as_text=True)
     # The own VK post shows in the cell but leaves it a gap; the total stays at 50 %.
     assert re.findall(r'<td class="(gap|done)( may)?">', matrix) == [("gap", " may"), ("done", "")]
-    assert ">ВК</a>" in matrix and "Общий охват:</span> <strong class=\"pct-mid\">50 %" in matrix
+    assert ">ВК</a>" in matrix and 'Общий охват:</span> <strong class="pct-mid">50 %' in matrix
     html = editor.get("/media/todo").get_data(as_text=True)
     assert f'id="todo-row-{event.id}"' in html  # still to publish on the website
 
@@ -510,8 +565,14 @@ def test_a_plan_is_copied_to_the_next_year_and_an_event_duplicated(login_as, pla
     assert response.status_code == 303
     new = db.session.scalar(select(MediaPlan).where(MediaPlan.id != plan.id))
     assert (new.title, new.period_start, new.period_end, new.status) == (
-        "Медиаплан кластера на 2022–2023 годы", date(2022, 11, 1), date(2023, 12, 31), "draft")
-    copied = db.session.scalars(select(MediaEvent).where(MediaEvent.plan_id == new.id).order_by(MediaEvent.starts_on)).all()
+        "Медиаплан кластера на 2022–2023 годы",
+        date(2022, 11, 1),
+        date(2023, 12, 31),
+        "draft",
+    )
+    copied = db.session.scalars(
+        select(MediaEvent).where(MediaEvent.plan_id == new.id).order_by(MediaEvent.starts_on)
+    ).all()
     assert [(e.title, e.starts_on, e.ends_on, e.status) for e in copied] == [
         ("Чемпионат", date(2023, 2, 28), date(2023, 3, 2), "planned"),
         ("Ярмарка вакансий", date(2023, 3, 23), date(2023, 3, 23), "planned"),
@@ -522,7 +583,12 @@ def test_a_plan_is_copied_to_the_next_year_and_an_event_duplicated(login_as, pla
     duplicated = editor.post(f"/media/events/{fair.id}/duplicate")
     assert duplicated.status_code == 303 and duplicated.headers["Location"].endswith("/edit")
     copy = db.session.scalar(select(MediaEvent).where(MediaEvent.title == "Ярмарка вакансий (копия)"))
-    assert (copy.plan_id, copy.starts_on, copy.status, copy.channels) == (plan.id, fair.starts_on, "planned", ["websites", "vk"])
+    assert (copy.plan_id, copy.starts_on, copy.status, copy.channels) == (
+        plan.id,
+        fair.starts_on,
+        "planned",
+        ["websites", "vk"],
+    )
 
 
 def test_the_calendar_filters_media_events_and_lists_an_agenda(viewer, plan_case):

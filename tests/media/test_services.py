@@ -1,4 +1,5 @@
 """The media plan's rules: statuses, dates, approval, coverage arithmetic, the matrix."""
+
 from __future__ import annotations
 
 from datetime import date, time
@@ -43,7 +44,11 @@ def test_a_published_event_is_corrected_only_with_a_reason_kept_in_the_history(c
     services.change_status(event, "cancelled", reason="Опубликовано по ошибке: мероприятие не состоялось")
     assert event.status == S.CANCELLED and event.cancel_reason.startswith("Опубликовано по ошибке")
     (change,) = event.changes
-    assert (change.kind, change.kind_label, change.text) == ("correction", "Исправление статуса", "Опубликовано → Отменено")
+    assert (change.kind, change.kind_label, change.text) == (
+        "correction",
+        "Исправление статуса",
+        "Опубликовано → Отменено",
+    )
     assert change.reason == "Опубликовано по ошибке: мероприятие не состоялось"
 
 
@@ -90,7 +95,9 @@ def test_event_dates_must_lie_in_the_plan_period(ctx):
     plan = make_plan(period_start=date(2021, 11, 1), period_end=date(2022, 12, 31))
     event = MediaEvent()
     with pytest.raises(MediaError, match=r"вне периода медиаплана \(01\.11\.2021 – 31\.12\.2022\)"):
-        services.save_event(event, plan, {"title": "x", "starts_on": date(2022, 12, 30), "ends_on": date(2023, 1, 2)}, [])
+        services.save_event(
+            event, plan, {"title": "x", "starts_on": date(2022, 12, 30), "ends_on": date(2023, 1, 2)}, []
+        )
     db.session.rollback()
     assert db.session.scalar(select(func.count(MediaEvent.id))) == 0
 
@@ -121,7 +128,9 @@ def test_shrinking_the_period_away_from_events_is_refused(ctx):
     plan = make_plan()
     make_event(plan, starts_on=date(2022, 12, 14))
     with pytest.raises(MediaError, match="Мероприятий вне нового периода: 1"):
-        services.save_plan(plan, {"title": plan.title, "period_start": date(2021, 11, 1), "period_end": date(2022, 6, 30)})
+        services.save_plan(
+            plan, {"title": plan.title, "period_start": date(2021, 11, 1), "period_end": date(2022, 6, 30)}
+        )
 
 
 # --- approval ---------------------------------------------------------------------
@@ -136,7 +145,12 @@ def test_approval_records_who_and_when_and_can_be_undone(ctx):
         services.approve_plan(plan, user)
     make_event(plan)
     services.approve_plan(plan, user)
-    assert (plan.status, plan.approved_at, plan.approved_by, plan.approved_by_name) == ("approved", NOW, user, "Беляев Е.В.")
+    assert (plan.status, plan.approved_at, plan.approved_by, plan.approved_by_name) == (
+        "approved",
+        NOW,
+        user,
+        "Беляев Е.В.",
+    )
     person.position = "консультант"  # «УТВЕРЖДАЮ» keeps the position of the approval
     assert documents.media_plan_context(plan)["plan"]["approved_position"] == "Председатель Координационного совета"
     with pytest.raises(MediaError, match="уже утверждён"):
@@ -270,7 +284,13 @@ def editor_case(ctx):
 
 
 def _data(org, **fields):
-    return {"organization_id": org.id, "channel": "websites", "url": "https://a.ru/n/1", "published_on": date(2022, 3, 2), **fields}
+    return {
+        "organization_id": org.id,
+        "channel": "websites",
+        "url": "https://a.ru/n/1",
+        "published_on": date(2022, 3, 2),
+        **fields,
+    }
 
 
 def test_an_editor_records_for_the_own_organization_only(editor_case):
@@ -349,7 +369,9 @@ def test_calendar_entries_hold_media_events_and_meetings_of_the_days(ctx):
 
 
 def test_filters_ignore_malformed_values():
-    filters = EventFilters.from_args({"month": "2022-13", "organizer": "x", "status": "lost", "channel": "vk", "responsible": "7"})
+    filters = EventFilters.from_args(
+        {"month": "2022-13", "organizer": "x", "status": "lost", "channel": "vk", "responsible": "7"}
+    )
     assert (filters.month, filters.organizer_id, filters.status, filters.channel, filters.responsible_id) == (
         None, None, None, "vk", 7,
     )  # fmt: skip
@@ -364,7 +386,7 @@ def test_only_participants_take_publications_and_leaving_keeps_them(editor_case)
         coverage.record_publication(event, secretary, _data(outsider))
     assert [name for _, name in coverage.recordable_organizations(secretary)] == ["ОГБПОУ «Свой»", "ОГБПОУ «Чужой»"]
     assert [name for _, name in coverage.recordable_organizations(editor)] == ["ОГБПОУ «Свой»"]
-    assert ("ООО «Не участник»" in dict(coverage.non_participant_choices()).values())
+    assert "ООО «Не участник»" in dict(coverage.non_participant_choices()).values()
 
     coverage.record_publication(event, editor, _data(own))
     leaving = db.session.scalar(select(MediaParticipant).where(MediaParticipant.organization_id == own.id))

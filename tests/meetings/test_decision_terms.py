@@ -1,5 +1,6 @@
 """Issue 14, part B: a term that is not a date («срок – постоянно»), and «Ответственный
 исполнитель – A» for one, «Ответственные исполнители – A, B» for several."""
+
 import re
 from datetime import date
 
@@ -25,18 +26,36 @@ def test_a_term_in_words_is_printed_controlled_permanently_and_has_no_event(app,
     meeting = _meeting()
     lead, second = factories.person(surname="Соколов"), factories.person(surname="Иванова")
     db.session.commit()
-    response = secretary.hx("post", f"/meetings/{meeting.id}/decisions", data={
-        "text": "Проводить экспертные сессии.", "agenda_item_id": "", "term": "постоянно", "responsible_ids": [lead.id]})
+    response = secretary.hx(
+        "post",
+        f"/meetings/{meeting.id}/decisions",
+        data={
+            "text": "Проводить экспертные сессии.",
+            "agenda_item_id": "",
+            "term": "постоянно",
+            "responsible_ids": [lead.id],
+        },
+    )
     assert response.status_code == 200
     row = response.get_data(as_text=True)
     assert f"Ответственный исполнитель – {lead.short_name}, срок – постоянно" in row
     decision = db.session.scalar(select(Decision).where(Decision.meeting_id == meeting.id))
     assert decision.permanent and decision.deadline is None and decision.overdue_days(date(2030, 1, 1)) == 0
 
-    response = secretary.hx("post", f"/meetings/{meeting.id}/decisions", data={
-        "text": "Подготовить рекомендации.", "agenda_item_id": "", "deadline": "2021-12-01",
-        "responsible_ids": [second.id, lead.id]})
-    assert f"Ответственные исполнители – {second.short_name}, {lead.short_name}, срок до 01.12.2021" in response.get_data(as_text=True)
+    response = secretary.hx(
+        "post",
+        f"/meetings/{meeting.id}/decisions",
+        data={
+            "text": "Подготовить рекомендации.",
+            "agenda_item_id": "",
+            "deadline": "2021-12-01",
+            "responsible_ids": [second.id, lead.id],
+        },
+    )
+    assert (
+        f"Ответственные исполнители – {second.short_name}, {lead.short_name}, срок до 01.12.2021"
+        in response.get_data(as_text=True)
+    )
 
     for form in ("full", "short"):
         lines = docx_paragraphs(documents.protocol_document(meeting, form=form).content)
@@ -46,8 +65,15 @@ def test_a_term_in_words_is_printed_controlled_permanently_and_has_no_event(app,
     control = secretary.get("/decisions/?status=all").get_data(as_text=True)
     assert "постоянный контроль" in control and "срок – постоянно" in control
     with app.test_request_context():
-        scope = scopes.Scope(feed=scopes.ALL, sources=frozenset({scopes.DEADLINES}), first_day=date(2000, 1, 1),
-                            last_day=date(2100, 1, 1), person_id=None, base_url="http://x", tz="Asia/Tomsk")
+        scope = scopes.Scope(
+            feed=scopes.ALL,
+            sources=frozenset({scopes.DEADLINES}),
+            first_day=date(2000, 1, 1),
+            last_day=date(2100, 1, 1),
+            person_id=None,
+            base_url="http://x",
+            tz="Asia/Tomsk",
+        )
         events = feeds.deadline_items(scope, feeds_conditions(scope), feeds.Links("http://x"))
     assert [e.summary for e in events] and not [e for e in events if "сессии" in e.summary]
 
@@ -58,8 +84,11 @@ def feeds_conditions(scope):
 
 def test_a_date_and_a_term_together_are_refused_next_to_the_term(app, secretary, ctx):
     meeting = _meeting()
-    response = secretary.hx("post", f"/meetings/{meeting.id}/decisions", data={
-        "text": "Решение", "agenda_item_id": "", "deadline": "2021-12-01", "term": "ежеквартально"})
+    response = secretary.hx(
+        "post",
+        f"/meetings/{meeting.id}/decisions",
+        data={"text": "Решение", "agenda_item_id": "", "deadline": "2021-12-01", "term": "ежеквартально"},
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert re.search(r'class="form-control is-invalid" id="[\w-]*term"', page)

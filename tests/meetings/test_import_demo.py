@@ -1,5 +1,6 @@
 """Every demo meeting the intranet holds, generated in both forms by its own default
 templates, imports back to the data it was generated from."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The parsed protocol against the directory: exact, by surname and initials, or new."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,21 +31,34 @@ def test_new_people_and_organisations_are_proposed(demo_before_the_second_protoc
     found = matcher.match(parsed)
     guest = found.person("Мельникова-Гросс Ю.А.")
     assert (guest.kind, guest.person_id) == (matcher.NEW, None)
-    assert (guest.surname, guest.first_name, guest.patronymic, guest.position) == ("Мельникова-Гросс", "Ю.", "А.", "методист")
+    assert (guest.surname, guest.first_name, guest.patronymic, guest.position) == (
+        "Мельникова-Гросс",
+        "Ю.",
+        "А.",
+        "методист",
+    )
     new_org = found.organizations[matcher.fold("ОГБУ «Региональный центр развития профессионального образования»")]
     assert new_org.kind == matcher.NEW
     # «консультант Департамента промышленности …»: the directory's genitive of «Департамент промышленности …».
-    department = found.organizations[matcher.fold("Департамента промышленности и энергетики Администрации Томской области")]
+    department = found.organizations[
+        matcher.fold("Департамента промышленности и энергетики Администрации Томской области")
+    ]
     assert department.kind == matcher.EXACT and department.label.startswith("Департамент промышленности")
     assert found.person("Соколов А.В.").kind == matcher.EXACT  # Андрей Викторович in the directory
 
 
 def test_namesakes_are_told_apart_by_organisation_or_flagged(demo):
     other_org = Organization(short_name="ООО «Другая»", full_name="")
-    db.session.add_all([other_org, Person(surname="Королёва", first_name="О.", patronymic="М.", organization=other_org)])
+    db.session.add_all(
+        [other_org, Person(surname="Королёва", first_name="О.", patronymic="М.", organization=other_org)]
+    )
     db.session.commit()
-    found = matcher.match(parse_text("Присутствовали:\n1. Королева О.М., консультант Департамента промышленности и "
-                                     "энергетики Администрации Томской области;\n2. Королева О.М."))
+    found = matcher.match(
+        parse_text(
+            "Присутствовали:\n1. Королева О.М., консультант Департамента промышленности и "
+            "энергетики Администрации Томской области;\n2. Королева О.М."
+        )
+    )
     person = found.person("Королева О.М.")
     assert person.kind == matcher.EXACT and len(person.candidates) == 2  # «ё» or not, both are candidates
     assert "Департамент" in person.label
@@ -68,13 +82,15 @@ def test_organisations_are_found_by_their_stored_genitive(app, ctx):
 def test_people_are_read_as_ranges_of_the_sort_name(app, ctx, count_queries):
     """One statement, ranges of people.sort_name (the name index): each surname with its
     first initial, «ё» as «е»; longer surnames and other first initials are no candidates."""
-    db.session.add_all([
-        Person(surname="Королёва", first_name="Ольга", patronymic="Михайловна", position="консультант"),
-        Person(surname="Королева", first_name="Оксана", patronymic="Николаевна"),
-        Person(surname="Королева", first_name="Анна", patronymic="Михайловна"),
-        Person(surname="Королевская", first_name="Ольга", patronymic="Михайловна"),
-        Person(surname="Пояркова", first_name="О.", patronymic="Н."),
-    ])
+    db.session.add_all(
+        [
+            Person(surname="Королёва", first_name="Ольга", patronymic="Михайловна", position="консультант"),
+            Person(surname="Королева", first_name="Оксана", patronymic="Николаевна"),
+            Person(surname="Королева", first_name="Анна", patronymic="Михайловна"),
+            Person(surname="Королевская", first_name="Ольга", patronymic="Михайловна"),
+            Person(surname="Пояркова", first_name="О.", patronymic="Н."),
+        ]
+    )
     db.session.commit()
     mentions = [("Королева О.М.", "", ""), ("Пояркова О.Н.", "", ""), ("Королевская О.М.", "", "")]
     with count_queries() as counted:

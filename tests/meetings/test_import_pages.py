@@ -1,4 +1,5 @@
 """«Импорт протокола»: upload, review, confirm — on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,12 +24,19 @@ FULL_TEXT = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "pr
 
 
 def _upload(client, name: str, data: bytes, **headers):
-    return client.post("/meetings/import", data={"files": [(io.BytesIO(data), name)], "text": ""},
-                       content_type="multipart/form-data", headers=headers)
+    return client.post(
+        "/meetings/import",
+        data={"files": [(io.BytesIO(data), name)], "text": ""},
+        content_type="multipart/form-data",
+        headers=headers,
+    )
 
 
 def _counts():
-    return [db.session.scalar(select(func.count()).select_from(model)) for model in (Meeting, Person, Organization, Decision)]
+    return [
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Meeting, Person, Organization, Decision)
+    ]
 
 
 def test_the_seed_protocol_is_refused_as_already_present(secretary, demo, seed_text, ctx):
@@ -42,7 +50,9 @@ def test_the_seed_protocol_is_refused_as_already_present(secretary, demo, seed_t
     assert "Матвеев Д..М." in text and "Все распознано" not in text and "Всё распознано" in text
     assert "уже есть" in text  # warned before confirming
     before = _counts()
-    refused = secretary.post(upload.headers["Location"], data={"council_id": demo.council_id, "number": "2", "date": "2021-10-22"})
+    refused = secretary.post(
+        upload.headers["Location"], data={"council_id": demo.council_id, "number": "2", "date": "2021-10-22"}
+    )
     assert refused.status_code == 422
     assert f'href="/meetings/{demo.id}"' in refused.get_data(as_text=True)
     assert _counts() == before
@@ -54,7 +64,9 @@ def test_full_protocol_becomes_a_draft_with_new_people(secretary, demo, ctx):
     assert "Мельникова-Гросс Ю.А." in review.get_data(as_text=True)
     import_id = int(upload.headers["Location"].rsplit("/", 1)[1])
     # The demo holds an Expert Council protocol No. 1 of 2021: this one is saved as No. 3.
-    confirmed = secretary.post(upload.headers["Location"], data={"council_id": "2", "number": "3", "date": "2021-11-17"})
+    confirmed = secretary.post(
+        upload.headers["Location"], data={"council_id": "2", "number": "3", "date": "2021-11-17"}
+    )
     assert confirmed.status_code == 303, confirmed.get_data(as_text=True)
     meeting = db.session.scalar(select(Meeting).where(Meeting.number == 3, Meeting.year == 2021))
     assert meeting.status == MeetingStatus.DRAFT and meeting.date == dt.date(2021, 11, 17)
@@ -63,7 +75,9 @@ def test_full_protocol_becomes_a_draft_with_new_people(secretary, demo, ctx):
     invited = [a for a in meeting.attendances if a.mode == "invited"]
     guest = invited[1]
     assert (guest.name, guest.job_title, guest.organization) == (
-        "Мельникова-Гросс Ю.А.", "методист", "ОГБУ «Региональный центр развития профессионального образования»"
+        "Мельникова-Гросс Ю.А.",
+        "методист",
+        "ОГБУ «Региональный центр развития профессионального образования»",
     )
     assert guest.person.organization.short_name == "ОГБУ «Региональный центр развития профессионального образования»"
     assert invited[0].person.surname == "Королева"  # matched, not created again
@@ -93,8 +107,10 @@ def test_full_protocol_becomes_a_draft_with_new_people(secretary, demo, ctx):
 
 def test_archive_copy_is_approved_with_decisions_done(secretary, demo, ctx):
     upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
-    answer = secretary.post(upload.headers["Location"], data={"council_id": "2", "number": "4", "date": "2021-11-17",
-                                                              "archive": "1", "mark_done": "1"})
+    answer = secretary.post(
+        upload.headers["Location"],
+        data={"council_id": "2", "number": "4", "date": "2021-11-17", "archive": "1", "mark_done": "1"},
+    )
     assert answer.status_code == 303, answer.get_data(as_text=True)
     meeting = db.session.scalar(select(Meeting).where(Meeting.number == 4, Meeting.year == 2021))
     assert meeting.status == MeetingStatus.APPROVED and len(meeting.versions) == 1
@@ -121,8 +137,10 @@ def test_a_responsible_must_be_linked(secretary, demo, ctx):
     # Every person is chosen as «not linked»: the responsibles refuse, nothing is created.
     people = review.count('name="person-')
     before = _counts()
-    refused = secretary.post(upload.headers["Location"], data={"council_id": "2", "number": "5", "date": "2021-11-17",
-                                                               **{f"person-{i}": "" for i in range(people)}})
+    refused = secretary.post(
+        upload.headers["Location"],
+        data={"council_id": "2", "number": "5", "date": "2021-11-17", **{f"person-{i}": "" for i in range(people)}},
+    )
     assert refused.status_code == 422 and "ответственный исполнитель" in refused.get_data(as_text=True)
     assert _counts() == before
 
@@ -136,10 +154,16 @@ def test_a_discarded_or_expired_uploads_file_leaves_the_directory(app, secretary
 
     def uploads() -> list[MaterialVersion]:
         db.session.rollback()  # a fresh read
-        return list(db.session.scalars(select(MaterialVersion).where(MaterialVersion.lines.is_not(None)).order_by(MaterialVersion.id)))
+        return list(
+            db.session.scalars(
+                select(MaterialVersion).where(MaterialVersion.lines.is_not(None)).order_by(MaterialVersion.id)
+            )
+        )
 
     def aged(days: int) -> None:  # the uploads and their files as of ``days`` ago
-        db.session.execute(MaterialVersion.__table__.update().values(uploaded_at=clock.utcnow() - dt.timedelta(days=days)))
+        db.session.execute(
+            MaterialVersion.__table__.update().values(uploaded_at=clock.utcnow() - dt.timedelta(days=days))
+        )
         db.session.commit()
         for path in directory.rglob("*"):
             os.utime(path, (time.time() - days * 86400,) * 2)
@@ -173,7 +197,11 @@ def test_hostile_review_choices_are_refused_never_a_500(secretary, demo, ctx):
     # The guest's organisation renamed: a new one, so the form has a field for it too.
     text = FULL_TEXT.read_text(encoding="utf-8").replace("Региональный центр", "Областной центр").encode()
     page = secretary.get(_upload(secretary, "эксперты.txt", text).headers["Location"])
-    names = sorted(set(re.findall(r'name="((?:person|organization|item)-\d+|council_id|number|date)"', page.get_data(as_text=True))))
+    names = sorted(
+        set(
+            re.findall(r'name="((?:person|organization|item)-\d+|council_id|number|date)"', page.get_data(as_text=True))
+        )
+    )
     assert {"council_id", "number", "date", "person-0", "organization-0"} <= set(names), names
     statuses = {}
     for n, (name, value) in enumerate((name, value) for name in names for value in HOSTILE_CHOICES):

@@ -1,5 +1,6 @@
 """The protocol parser: the seed protocols, the variants secretaries type, and round
 trips through the intranet's own generator (the generator and the parser test each other)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,7 +51,11 @@ def test_full_form_parses_fully(full_text):
     assert (parsed.chair, parsed.secretary) == ("Пояркова О.Н.", "Кузнецова Н.В.")
     assert parsed.chair_title == "Председатель Экспертного совета"
     assert [a.name for a in parsed.attendees_in_person] == [
-        "Пояркова О.Н.", "Соколов А.В.", "Иванова М.С.", "Кузнецова Н.В.", "Елисеев В.А."
+        "Пояркова О.Н.",
+        "Соколов А.В.",
+        "Иванова М.С.",
+        "Кузнецова Н.В.",
+        "Елисеев В.А.",
     ]
     assert [(a.name, a.position, a.organization) for a in parsed.attendees_online] == [
         ("Петренко О.И.", "главный инженер", "ООО «Сибирская машиностроительная компания»")
@@ -64,7 +69,8 @@ def test_full_form_parses_fully(full_text):
     assert (first.speaker, second.speaker) == ("Пояркова О.Н.", "Соколов А.В.")
     # СЛУШАЛИ writes the speaker in the accusative: «Соколова А.В.» is Соколов.
     assert [(s.name, s.written) for s in first.heard + second.heard] == [
-        ("Пояркова О.Н.", "Пояркову О.Н."), ("Соколов А.В.", "Соколова А.В.")
+        ("Пояркова О.Н.", "Пояркову О.Н."),
+        ("Соколов А.В.", "Соколова А.В."),
     ]
     assert first.heard[0].summary.startswith("о проекте экспертного чек-листа из пяти разделов")
     assert [s.name for s in first.spoke] == ["Иванова М.С.", "Петренко О.И."]
@@ -111,14 +117,22 @@ def test_variants_secretaries_type():
     assert (parsed.chair, parsed.secretary) == ("Беляев Е.В.", "Жарких Е.В.")
     assert [a.name for a in parsed.attendees_in_person] == ["Беляев Е.В.", "Кускова Е.В."]
     assert [(i.number, i.text, i.speaker) for i in parsed.agenda] == [
-        (1, "О плане работы на 2022 год", "Беляев Е.В."), (2, "Разное", "")  # the wording as written
+        (1, "О плане работы на 2022 год", "Беляев Е.В."),
+        (2, "Разное", ""),  # the wording as written
     ]
     assert parsed.agenda[0].heard[0].name == "Беляев Е.В."
     first, second = parsed.decisions
-    assert (first.item_number, first.responsible, first.deadline) == (1, ["Кускова Е.В.", "Жарких Е.В."], dt.date(2022, 4, 1))
+    assert (first.item_number, first.responsible, first.deadline) == (
+        1,
+        ["Кускова Е.В.", "Жарких Е.В."],
+        dt.date(2022, 4, 1),
+    )
     assert parsed.agenda[0].votes == Votes(9, 1, 2)
     assert (second.item_number, second.text, second.responsible, second.term) == (
-        2, "Провести следующее заседание в мае.", ["Жарких Е.В."], "ежеквартально"
+        2,
+        "Провести следующее заседание в мае.",
+        ["Жарких Е.В."],
+        "ежеквартально",
     )
     assert parsed.unrecognised == ["Это строка, которую никто не поймёт"]
 
@@ -161,7 +175,8 @@ def test_names_normalised():
 
 def test_split_position():
     assert split_position("заместитель директора по безопасности МАОУ Средняя школа") == (
-        "заместитель директора по безопасности", "МАОУ Средняя школа"
+        "заместитель директора по безопасности",
+        "МАОУ Средняя школа",
     )
     assert split_position("консультант Департамента промышленности") == ("консультант", "Департамента промышленности")
     assert split_position("методист") == ("методист", "")
@@ -174,7 +189,7 @@ SHORT_VOTES = {
     "1. Поручить Экспертному совету": "Голосовали: «за» – 11, «против» – 0, «воздержались» – 0.",
     "2. Применять принцип единообразия": "Голосовали: «за» – 9, «против» – 1, «воздержались» – 1.",
     "Ответственный исполнитель – Кузнецова Н.В.": "Голосовали: «за» – 10, «против» – 0, «воздержались» – 1.\n"
-                                                  "Голосовали: единогласно.",
+    "Голосовали: единогласно.",
 }
 
 
@@ -196,7 +211,8 @@ def test_short_form_vote_after_an_items_last_decision_is_the_items(seed_text):
     assert [d.votes for d in parsed.decisions] == [None, Votes(9, 1, 1), Votes(10, 0, 1)]
     data = protocol_data(parsed)
     assert [d["item_votes"] for d in data["decisions"]] == [
-        {"for": 11, "against": 0, "abstained": 0, "unanimous": False}, None,
+        {"for": 11, "against": 0, "abstained": 0, "unanimous": False},
+        None,
         {"for": 0, "against": 0, "abstained": 0, "unanimous": True},
     ]
 

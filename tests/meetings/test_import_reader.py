@@ -1,5 +1,6 @@
 """Protocol files as people type them in Word, .doc and .rtf through LibreOffice, and
 files that are not protocols at all: each refused with a Russian message."""
+
 from __future__ import annotations
 
 import base64
@@ -31,13 +32,17 @@ def typed_protocol() -> bytes:
     title = document.add_paragraph()
     title.add_run("ПРОТОКОЛ № 3").bold = True
     document.add_paragraph("заседания")
-    document.add_paragraph().add_run("Координационного совета Промышленного образовательно-отраслевого кластера").bold = True
+    document.add_paragraph().add_run(
+        "Координационного совета Промышленного образовательно-отраслевого кластера"
+    ).bold = True
     document.add_paragraph("12 мая 2022 г.\t\t\tг. Томск")
     document.add_paragraph().add_run("Присутствовали очно:").bold = True
     table = document.add_table(rows=3, cols=4)
-    rows = [("№", "ФИО", "Должность", "Организация"),
-            ("1", "Беляев Е.В.", "директор", "ООО «Гарантийный фонд Томской области»"),
-            ("2", "Королева О.М.", "консультант", "Департамента промышленности и энергетики Администрации Томской области")]
+    rows = [
+        ("№", "ФИО", "Должность", "Организация"),
+        ("1", "Беляев Е.В.", "директор", "ООО «Гарантийный фонд Томской области»"),
+        ("2", "Королева О.М.", "консультант", "Департамента промышленности и энергетики Администрации Томской области"),
+    ]
     for row, values in zip(table.rows, rows):
         for cell, value in zip(row.cells, values):
             cell.text = value
@@ -69,7 +74,9 @@ def test_a_protocol_typed_in_word():
     assert [item.text for item in parsed.agenda] == ["О медиаплане кластера на 2022 год", "О согласовании программ СПО"]
     first, second = parsed.decisions
     assert (first.text, first.responsible, first.deadline) == (
-        "Утвердить медиаплан кластера на 2022 год.", ["Кузнецова Н.В."], dt.date(2022, 6, 1)
+        "Утвердить медиаплан кластера на 2022 год.",
+        ["Кузнецова Н.В."],
+        dt.date(2022, 6, 1),
     )
     assert second.text == "Согласовать программы СПО с работодателями до 1 сентября 2022 г."
     assert second.deadline == dt.date(2022, 9, 1)
@@ -81,7 +88,9 @@ def test_a_protocol_typed_in_word():
 @pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".doc", ".rtf", ".odt"])
 def test_doc_rtf_odt_through_libreoffice(suffix):
-    converted = convert(typed_protocol(), {".doc": "doc:MS Word 97", ".rtf": "rtf", ".odt": "odt"}[suffix], suffix[1:], 60, None)
+    converted = convert(
+        typed_protocol(), {".doc": "doc:MS Word 97", ".rtf": "rtf", ".odt": "odt"}[suffix], suffix[1:], 60, None
+    )
     lines = file_lines(f"протокол{suffix}", converted, convert=saving.libreoffice())
     parsed = parse(lines)
     assert parsed.number == 3
@@ -138,10 +147,12 @@ def test_decisions_in_a_table():
     document = docx.Document()
     document.add_paragraph("ПРОТОКОЛ № 4")
     document.add_paragraph("РЕШИЛИ:")
-    rows = [("№", "Содержание решения", "Ответственный", "Срок"),
-            ("1", "Утвердить план работы.", "Кузнецова Н.В.", "01.06.2022"),
-            ("2", "Проводить заседания ежеквартально.", "Жарких Е.В.", "постоянно"),
-            ("3", "Принять к сведению.", "", "")]
+    rows = [
+        ("№", "Содержание решения", "Ответственный", "Срок"),
+        ("1", "Утвердить план работы.", "Кузнецова Н.В.", "01.06.2022"),
+        ("2", "Проводить заседания ежеквартально.", "Жарких Е.В.", "постоянно"),
+        ("3", "Принять к сведению.", "", ""),
+    ]
     table = document.add_table(rows=len(rows), cols=4)
     for row, values in zip(table.rows, rows):
         for cell, value in zip(row.cells, values):

@@ -1,6 +1,7 @@
 """The generator and the parser test each other: protocols drawn by hypothesis (odd
 names, quotes, «ё», long texts, many items) are rendered by the intranet's own default
 templates with docxtpl, read back with python-docx and parsed to the same data."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,21 +21,79 @@ CAPITALS = "АБВГДЕЁЖЗИКЛМНОПРСТУФХЦЧШЭЮЯ"
 LOWER = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 LIST_THRESHOLD = 10
 COUNCILS = [
-    ("Координационный совет Промышленного образовательно-отраслевого кластера",
-     "Координационного совета Промышленного образовательно-отраслевого кластера", "Координационного совета"),
+    (
+        "Координационный совет Промышленного образовательно-отраслевого кластера",
+        "Координационного совета Промышленного образовательно-отраслевого кластера",
+        "Координационного совета",
+    ),
     ("Экспертный совет кластера", "Экспертного совета кластера", "Экспертного совета"),
 ]
 # Words of texts and positions: none is a heading or a keyword the parser reacts to.
 WORDS = [
-    "кластер", "программ", "ёлочных", "образовательных", "работодателей", "экспертных", "сессий",
-    "мероприятий", "участников", "«Интеграция»", "\"Ромашка\"", "СПО", "2021", "R&D", "<b>",
-    "чек-листов", "медиаплан", "ёмкость", "подготовки", "Томской", "области", "и", "в", "на",
-    "о", "с", "15.02.08", "—", "–", "(включая", "практики)", "сайтах", "Ёлкин", "№", "5",
+    "кластер",
+    "программ",
+    "ёлочных",
+    "образовательных",
+    "работодателей",
+    "экспертных",
+    "сессий",
+    "мероприятий",
+    "участников",
+    "«Интеграция»",
+    '"Ромашка"',
+    "СПО",
+    "2021",
+    "R&D",
+    "<b>",
+    "чек-листов",
+    "медиаплан",
+    "ёмкость",
+    "подготовки",
+    "Томской",
+    "области",
+    "и",
+    "в",
+    "на",
+    "о",
+    "с",
+    "15.02.08",
+    "—",
+    "–",
+    "(включая",
+    "практики)",
+    "сайтах",
+    "Ёлкин",
+    "№",
+    "5",
 ]
-REAL_NAMES = ["Пояркова О.Н.", "Соколов А.В.", "Мельникова-Гросс Ю.А.", "Ёлкин А.Б.", "Жарких Е.В.", "Бенсон Г.Ф.",
-              "Дрожено О.Н.", "Кузнецова Н.В.", "Королёва О.М.", "Достоевский Ф.М.", "Змеева Е.Е."]
-POSITION_WORDS = ["директор", "заместитель", "директора", "по", "учебной", "работе", "главный",
-                  "инженер", "методист", "консультант", "пресс-службы", "ёлочного", "цеха"]
+REAL_NAMES = [
+    "Пояркова О.Н.",
+    "Соколов А.В.",
+    "Мельникова-Гросс Ю.А.",
+    "Ёлкин А.Б.",
+    "Жарких Е.В.",
+    "Бенсон Г.Ф.",
+    "Дрожено О.Н.",
+    "Кузнецова Н.В.",
+    "Королёва О.М.",
+    "Достоевский Ф.М.",
+    "Змеева Е.Е.",
+]
+POSITION_WORDS = [
+    "директор",
+    "заместитель",
+    "директора",
+    "по",
+    "учебной",
+    "работе",
+    "главный",
+    "инженер",
+    "методист",
+    "консультант",
+    "пресс-службы",
+    "ёлочного",
+    "цеха",
+]
 
 
 surnames = st.builds(
@@ -47,7 +106,10 @@ letters = st.sampled_from(CAPITALS.replace("Ё", "").replace("Ы", ""))
 clean_names = st.builds(lambda s, a, b: f"{s} {a}.{b}.", surnames, letters, letters)
 written_names = st.builds(  # as secretaries type them: «Криков А. Н.», «Матвеев Д..М.»
     lambda s, a, b, form: form.format(s=s, a=a, b=b),
-    surnames, letters, letters, st.sampled_from(["{s} {a}.{b}.", "{s} {a}. {b}.", "{s} {a}..{b}.", "{s} {a}.{b}."]),
+    surnames,
+    letters,
+    letters,
+    st.sampled_from(["{s} {a}.{b}.", "{s} {a}. {b}.", "{s} {a}..{b}.", "{s} {a}.{b}."]),
 )
 
 
@@ -62,7 +124,7 @@ def sentence(min_words=1, max_words=40, end="."):
 
 organizations = st.builds(
     lambda kind, words: kind.format(" ".join(words)),
-    st.sampled_from(["ОГБПОУ «Томский {} техникум»", "ООО \"{}\"", "Департамента {} Томской области", "АО «Ёлка {}»"]),
+    st.sampled_from(["ОГБПОУ «Томский {} техникум»", 'ООО "{}"', "Департамента {} Томской области", "АО «Ёлка {}»"]),
     st.lists(st.sampled_from(["промышленный", "ёлочный", "аграрный", "энергетики"]), min_size=1, max_size=3),
 )
 attendees = st.builds(
@@ -71,25 +133,47 @@ attendees = st.builds(
     st.lists(st.sampled_from(POSITION_WORDS), min_size=1, max_size=4).map(" ".join),
     st.just("") | organizations,
 )
-votes = st.none() | st.just({"for": 0, "against": 0, "abstained": 0, "unanimous": True}) | st.builds(
-    lambda f, a, b: {"for": f, "against": a, "abstained": b}, st.integers(0, 30), st.integers(0, 5), st.integers(0, 5)
+votes = (
+    st.none()
+    | st.just({"for": 0, "against": 0, "abstained": 0, "unanimous": True})
+    | st.builds(
+        lambda f, a, b: {"for": f, "against": a, "abstained": b},
+        st.integers(0, 30),
+        st.integers(0, 5),
+        st.integers(0, 5),
+    )
 )
 decisions = st.builds(
-    lambda text, responsible, deadline, vote: {"text": text, "responsible": [{"name": n} for n in responsible],
-                                                "deadline": deadline, "votes": vote},
+    lambda text, responsible, deadline, vote: {
+        "text": text,
+        "responsible": [{"name": n} for n in responsible],
+        "deadline": deadline,
+        "votes": vote,
+    },
     sentence(1, 60),
     st.lists(clean_names, max_size=2, unique=True),
     st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2035, 12, 31)),
     votes,
 )
-speeches = st.builds(lambda name, summary: {"name": name, "summary": summary},
-                     clean_names, st.just("") | sentence(1, 30).map(lambda s: s[0].lower() + s[1:]))
-discussion = st.builds(lambda name, summary: {"name": name, "summary": summary},
-                       st.just("") | clean_names, sentence(1, 30))
+speeches = st.builds(
+    lambda name, summary: {"name": name, "summary": summary},
+    clean_names,
+    st.just("") | sentence(1, 30).map(lambda s: s[0].lower() + s[1:]),
+)
+discussion = st.builds(
+    lambda name, summary: {"name": name, "summary": summary}, st.just("") | clean_names, sentence(1, 30)
+)
 items = st.builds(
-    lambda text, speakers, talk, item_decisions: {"text": text, "speakers": speakers, "discussion": talk,
-                                                   "decisions": item_decisions},
-    sentence(1, 50), st.lists(speeches, max_size=2), st.lists(discussion, max_size=2), st.lists(decisions, max_size=3),
+    lambda text, speakers, talk, item_decisions: {
+        "text": text,
+        "speakers": speakers,
+        "discussion": talk,
+        "decisions": item_decisions,
+    },
+    sentence(1, 50),
+    st.lists(speeches, max_size=2),
+    st.lists(discussion, max_size=2),
+    st.lists(decisions, max_size=3),
 )
 
 
@@ -102,8 +186,15 @@ def protocols(draw) -> dict:
         end = draw(st.none() | st.just(start.replace(hour=start.hour + 1)))
 
     def role(name, title):
-        return None if name is None else {"short_name": name, "short_name_reversed": " ".join(reversed(name.split(" ", 1))),
-                                          "position": f"{title} {short}"}
+        return (
+            None
+            if name is None
+            else {
+                "short_name": name,
+                "short_name_reversed": " ".join(reversed(name.split(" ", 1))),
+                "position": f"{title} {short}",
+            }
+        )
 
     agenda = draw(st.lists(items, max_size=6))
     for item in agenda:  # the item voted on once, some of its decisions separately, or both
@@ -120,7 +211,11 @@ def protocols(draw) -> dict:
             decision["item_number"] = number
     for decision in loose:
         decision["item_number"] = None
-    present = draw(st.lists(attendees, max_size=8)), draw(st.lists(attendees, max_size=4)), draw(st.lists(attendees, max_size=3))
+    present = (
+        draw(st.lists(attendees, max_size=8)),
+        draw(st.lists(attendees, max_size=4)),
+        draw(st.lists(attendees, max_size=3)),
+    )
     # Who reports (СЛУШАЛИ, written in the accusative) is someone present, or a real surname.
     pool = [normalise(a["name"]) for group in present for a in group] + REAL_NAMES
     for item in agenda:
@@ -193,7 +288,13 @@ def _parsed_votes(parsed, context: dict, form: str):
 
 
 # Without shrinking: each example renders a .docx, and shrinking one took minutes.
-ROUND_TRIP = settings(max_examples=25, deadline=None, database=None, phases=(Phase.explicit, Phase.generate), suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+ROUND_TRIP = settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    phases=(Phase.explicit, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @ROUND_TRIP
@@ -230,5 +331,7 @@ def test_full_form_round_trip(context):
         assert mine["speakers"] == theirs["speakers"]
         assert mine["discussion"] == theirs["discussion"]
         assert [_decision(d) for d in mine["decisions"]] == [_decision(d) for d in theirs["decisions"]]
-    assert [_decision(d) for d in got["decisions_without_item"]] == [_decision(d) for d in context["decisions_without_item"]]
+    assert [_decision(d) for d in got["decisions_without_item"]] == [
+        _decision(d) for d in context["decisions_without_item"]
+    ]
     assert _parsed_votes(parsed, context, "full") == _settled_votes(context, "full")

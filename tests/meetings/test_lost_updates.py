@@ -1,4 +1,5 @@
 """Two secretaries edit the same meeting or decision: the second save is refused, never silent."""
+
 import re
 
 from sqlalchemy import select
@@ -20,11 +21,25 @@ def test_second_save_of_a_meeting_is_refused(app, login_as, draft, ctx):
     first = login_as(Role.SECRETARY, "first@cluster.local")
     second = login_as(Role.SECRETARY, "second@cluster.local")
     url = f"/meetings/{draft.id}/edit"
-    version = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', first.get(url).get_data(as_text=True))
+    version = re.search(
+        r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', first.get(url).get_data(as_text=True)
+    )
     stale_version = next(v for v in version.groups() if v)
-    data = {"council_id": draft.council_id, "number": draft.number, "date": draft.date.isoformat(), "start_time": "15:00",
-            "end_time": "16:30", "city": "г. Томск", "place": "Новое место", "format": "mixed", "connection_link": "",
-            "status": "planned", "chair_id": "", "secretary_id": "", "protocol_form": ""}
+    data = {
+        "council_id": draft.council_id,
+        "number": draft.number,
+        "date": draft.date.isoformat(),
+        "start_time": "15:00",
+        "end_time": "16:30",
+        "city": "г. Томск",
+        "place": "Новое место",
+        "format": "mixed",
+        "connection_link": "",
+        "status": "planned",
+        "chair_id": "",
+        "secretary_id": "",
+        "protocol_form": "",
+    }
     assert second.post(url, data={**data, "version": stale_version}).status_code == 303
     refused = first.post(url, data={**data, "place": "Другое место", "version": stale_version})
     assert refused.status_code == 422
@@ -41,7 +56,10 @@ def test_second_save_of_a_decision_is_refused(app, login_as, draft, ctx):
     decision = db.session.scalar(select(Decision).where(Decision.meeting_id == draft.id))
     version = decision.version
     base = {"agenda_item_id": "", "version": version}
-    assert second.hx("post", f"/meetings/decisions/{decision.id}", data={**base, "text": "Правка второго"}).status_code == 200
+    assert (
+        second.hx("post", f"/meetings/decisions/{decision.id}", data={**base, "text": "Правка второго"}).status_code
+        == 200
+    )
     refused = first.hx("post", f"/meetings/decisions/{decision.id}", data={**base, "text": "Правка первого"})
     assert refused.status_code == 409
     assert "Запись уже изменил" in refused.get_data(as_text=True)
@@ -71,7 +89,9 @@ def test_an_edit_form_opened_before_a_move_still_saves(app, secretary, draft, ct
     # The decisions renumbered with their items, their versions kept.
     moved = db.session.scalars(select(Decision).where(Decision.meeting_id == draft.id)).all()
     assert {d.text: d.label for d in moved if d.text.startswith("Решение по")} == {
-        "Решение по первому": labels["Решение по второму"], "Решение по второму": labels["Решение по первому"]}
+        "Решение по первому": labels["Решение по второму"],
+        "Решение по второму": labels["Решение по первому"],
+    }
     assert {d.id: d.version for d in moved} == versions
     edited = secretary.hx("post", f"/meetings/agenda/{first.id}",
                           data={"text": "Первый вопрос, уточнённый", "version": item_version})  # fmt: skip
@@ -83,5 +103,7 @@ def test_an_edit_form_opened_before_a_move_still_saves(app, secretary, draft, ct
     db.session.expire_all()
     assert db.session.get(Decision, decision.id).text == "Решение по первому, уточнённое"
     # A real edit still counts: the form opened before it is refused.
-    stale = secretary.hx("post", f"/meetings/agenda/{first.id}", data={"text": "Третья правка", "version": item_version})
+    stale = secretary.hx(
+        "post", f"/meetings/agenda/{first.id}", data={"text": "Третья правка", "version": item_version}
+    )
     assert stale.status_code in (409, 422) and "Запись уже изменил" in stale.get_data(as_text=True)

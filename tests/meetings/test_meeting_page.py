@@ -1,6 +1,7 @@
 """The meeting's page before and after its day: approval offered (and accepted) only from
 the meeting's day, rare and destructive actions in one «Ещё» menu, and a meeting not yet held
 shown by what it has (agenda, materials) and what will come, not by empty cards."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -11,8 +12,8 @@ from cluster_intranet.meetings.models import MeetingStatus
 
 
 def _section(page: str, start: str, end: str) -> str:
-    part = page[page.index(start):]
-    return part[:part.index(end)]
+    part = page[page.index(start) :]
+    return part[: part.index(end)]
 
 
 def test_the_protocol_is_approved_on_the_meetings_day_or_later(app, secretary, draft, monkeypatch):

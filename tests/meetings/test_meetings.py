@@ -1,4 +1,5 @@
 """Meetings: numbering, the snapshot, quorum, reordering, locking, copy-as-next, HTMX."""
+
 from datetime import date
 
 import pytest
@@ -14,19 +15,37 @@ from tests import factories
 
 
 def _meeting_form(council_id, **changes):
-    data = {"council_id": council_id, "number": 1, "date": "2026-12-01", "start_time": "10:00", "end_time": "12:00",
-            "city": "г. Томск", "place": "пр. Кирова, 41", "format": "in_person", "connection_link": "",
-            "status": "planned", "chair_id": "", "secretary_id": "", "protocol_form": ""}
+    data = {
+        "council_id": council_id,
+        "number": 1,
+        "date": "2026-12-01",
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "city": "г. Томск",
+        "place": "пр. Кирова, 41",
+        "format": "in_person",
+        "connection_link": "",
+        "status": "planned",
+        "chair_id": "",
+        "secretary_id": "",
+        "protocol_form": "",
+    }
     return {**data, **changes}
 
 
 def test_number_is_proposed_and_duplicates_refused(app, secretary, ctx):
     council = factories.council()
     db.session.commit()
-    assert 'value="1"' in secretary.get(f"/meetings/next-number?council_id={council.id}&date=2026-05-01").get_data(as_text=True)
+    assert 'value="1"' in secretary.get(f"/meetings/next-number?council_id={council.id}&date=2026-05-01").get_data(
+        as_text=True
+    )
     assert secretary.post("/meetings/new", data=_meeting_form(council.id)).status_code == 303
-    assert 'value="2"' in secretary.get(f"/meetings/next-number?council_id={council.id}&date=2026-05-01").get_data(as_text=True)
-    assert 'value="1"' in secretary.get(f"/meetings/next-number?council_id={council.id}&date=2027-01-10").get_data(as_text=True)
+    assert 'value="2"' in secretary.get(f"/meetings/next-number?council_id={council.id}&date=2026-05-01").get_data(
+        as_text=True
+    )
+    assert 'value="1"' in secretary.get(f"/meetings/next-number?council_id={council.id}&date=2027-01-10").get_data(
+        as_text=True
+    )
     duplicate = secretary.post("/meetings/new", data=_meeting_form(council.id, date="2026-03-03"))
     assert duplicate.status_code == 422
     assert "Протокол № 1 за 2026 год у этого совета уже есть. Свободный номер: 2." in duplicate.get_data(as_text=True)
@@ -75,11 +94,18 @@ def test_attendee_is_a_snapshot_of_the_directory(app, secretary, draft, ctx):
 
 
 def test_snapshot_edits_stay_in_the_protocol(app, secretary, draft, ctx):
-    attendance = draft.attendances[0] if draft.attendances else services.add_attendee(draft, db.session.scalar(select(Person.id)), "in_person")
+    attendance = (
+        draft.attendances[0]
+        if draft.attendances
+        else services.add_attendee(draft, db.session.scalar(select(Person.id)), "in_person")
+    )
     db.session.commit()
     person_position = attendance.person.position
-    response = secretary.hx("post", f"/meetings/attendees/{attendance.id}", data={
-        "name": "Беляев Е.В.", "job_title": "и.о. директора", "organization": "ООО «Фонд»", "mode": "in_person"})
+    response = secretary.hx(
+        "post",
+        f"/meetings/attendees/{attendance.id}",
+        data={"name": "Беляев Е.В.", "job_title": "и.о. директора", "organization": "ООО «Фонд»", "mode": "in_person"},
+    )
     assert response.status_code == 200
     db.session.refresh(attendance)
     assert attendance.job_title == "и.о. директора" and attendance.person.position == person_position
@@ -97,7 +123,13 @@ def test_quorum_arithmetic(ctx):
     services.add_attendee(meeting, outsider.id, "in_person")
     services.add_attendee(meeting, council.members[2].person_id, "invited")
     assert services.quorum(meeting, today=date(2026, 1, 1)) == {
-        "members": 5, "present": 2, "needed": 3, "reached": False, "marked": True, "early": False}
+        "members": 5,
+        "present": 2,
+        "needed": 3,
+        "reached": False,
+        "marked": True,
+        "early": False,
+    }
     services.add_attendee(meeting, council.members[3].person_id, "online")
     assert services.quorum(meeting)["reached"] is True
 
@@ -106,17 +138,31 @@ def test_decisions_numbering_reorder_and_delete(app, secretary, draft, ctx):
     people = [factories.person(), factories.person()]
     db.session.commit()
     for text in ("Первое", "Второе", "Третье"):
-        response = secretary.hx("post", f"/meetings/{draft.id}/decisions", data={
-            "text": text, "agenda_item_id": "", "deadline": "2027-03-01", "votes_for": "5",
-            "responsible_ids": [people[1].id, people[0].id]})
+        response = secretary.hx(
+            "post",
+            f"/meetings/{draft.id}/decisions",
+            data={
+                "text": text,
+                "agenda_item_id": "",
+                "deadline": "2027-03-01",
+                "votes_for": "5",
+                "responsible_ids": [people[1].id, people[0].id],
+            },
+        )
         assert response.status_code == 200, response.get_data(as_text=True)
-    decisions = db.session.scalars(select(Decision).where(Decision.meeting_id == draft.id).order_by(Decision.number)).all()
+    decisions = db.session.scalars(
+        select(Decision).where(Decision.meeting_id == draft.id).order_by(Decision.number)
+    ).all()
     assert [(d.number, d.text) for d in decisions] == [(1, "Первое"), (2, "Второе"), (3, "Третье")]
     assert [r.person_id for r in decisions[0].responsibles] == [people[1].id, people[0].id]  # the first leads
     assert secretary.hx("post", f"/meetings/decisions/{decisions[2].id}/move/up").status_code == 200
     assert secretary.hx("post", f"/meetings/decisions/{decisions[0].id}/delete").status_code == 200
-    texts = db.session.scalars(select(Decision.text).where(Decision.meeting_id == draft.id).order_by(Decision.number)).all()
-    numbers = db.session.scalars(select(Decision.number).where(Decision.meeting_id == draft.id).order_by(Decision.number)).all()
+    texts = db.session.scalars(
+        select(Decision.text).where(Decision.meeting_id == draft.id).order_by(Decision.number)
+    ).all()
+    numbers = db.session.scalars(
+        select(Decision.number).where(Decision.meeting_id == draft.id).order_by(Decision.number)
+    ).all()
     assert texts == ["Третье", "Второе"] and numbers == [1, 2]
 
 
@@ -132,7 +178,9 @@ def test_decisions_numbering_reorder_and_delete(app, secretary, draft, ctx):
 )
 def test_bad_decision_input(app, secretary, draft, ctx, data, message):
     before = db.session.scalar(select(func.count()).select_from(Decision))
-    response = secretary.hx("post", f"/meetings/{draft.id}/decisions", data={"text": "Решение", "agenda_item_id": "", **data})
+    response = secretary.hx(
+        "post", f"/meetings/{draft.id}/decisions", data={"text": "Решение", "agenda_item_id": "", **data}
+    )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Decision)) == before
@@ -152,7 +200,10 @@ def test_approved_protocol_refuses_every_change(app, secretary, demo, ctx):
     db.session.commit()
     changes = [
         (f"/meetings/{demo.id}/attendees", {"person_id": person.id, "mode": "in_person"}),
-        (f"/meetings/attendees/{attendance.id}", {"name": "X", "job_title": "", "organization": "", "mode": "in_person"}),
+        (
+            f"/meetings/attendees/{attendance.id}",
+            {"name": "X", "job_title": "", "organization": "", "mode": "in_person"},
+        ),
         (f"/meetings/attendees/{attendance.id}/delete", {}),
         (f"/meetings/attendees/{attendance.id}/move/down", {}),
         (f"/meetings/{demo.id}/agenda", {"text": "Новый вопрос"}),
@@ -232,7 +283,9 @@ def test_deleted_meeting_disappears_and_can_be_restored(app, secretary, draft, c
     assert secretary.get(f"/meetings/{draft.id}").status_code == 200
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "ftp://files.example/x"])
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "ftp://files.example/x"]
+)
 def test_connection_link_is_http_only(app, secretary, ctx, link):
     council = factories.council()
     db.session.commit()

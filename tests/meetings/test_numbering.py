@@ -1,5 +1,6 @@
 """Issue 14, part B: one numbering everywhere, following the council's protocol form —
 1.1, 1.2, 2.1 … in a council of the full form, 1, 2, 3 in one of the short form."""
+
 from datetime import date
 
 import pytest
@@ -37,7 +38,9 @@ def _meeting(form: str) -> Meeting:
 
 
 def _labels(meeting) -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Decision.label, Decision.text).where(Decision.meeting_id == meeting.id).order_by(Decision.number))
+    rows = db.session.execute(
+        select(Decision.label, Decision.text).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
+    )
     return [tuple(row) for row in rows]
 
 
@@ -47,7 +50,9 @@ def test_full_form_numbers_by_item_whatever_the_order_of_entry(app, secretary, c
     second = services.save_agenda_item(meeting, None, {"text": "О сессиях"})
     db.session.commit()
     for text, item in (("Проводить", second), ("Одобрить", first), ("Итог", None), ("Подготовить", first)):
-        response = secretary.hx("post", f"/meetings/{meeting.id}/decisions", data={"text": text, "agenda_item_id": item.id if item else ""})
+        response = secretary.hx(
+            "post", f"/meetings/{meeting.id}/decisions", data={"text": text, "agenda_item_id": item.id if item else ""}
+        )
         assert response.status_code == 200
     assert _labels(meeting) == [("1.1", "Одобрить"), ("1.2", "Подготовить"), ("2.1", "Проводить"), ("3.1", "Итог")]
     page = secretary.get(f"/meetings/{meeting.id}").get_data(as_text=True)
@@ -90,23 +95,37 @@ def test_every_place_prints_the_protocols_number(app, secretary, ctx):
     item = services.save_agenda_item(meeting, None, {"text": "О чек-листе"})
     lead = factories.person(surname="Иванова", email="ivanova@example.test")
     services.save_decision(meeting, None, {"text": "Одобрить структуру.", "agenda_item_id": item.id}, [])
-    second = services.save_decision(meeting, None, {"text": "Подготовить рекомендации.", "agenda_item_id": item.id,
-                                                    "deadline": date(2021, 12, 1)}, [lead.id])
+    second = services.save_decision(
+        meeting,
+        None,
+        {"text": "Подготовить рекомендации.", "agenda_item_id": item.id, "deadline": date(2021, 12, 1)},
+        [lead.id],
+    )
     db.session.commit()
     for form in ("full", "short"):
         lines = docx_paragraphs(documents.protocol_document(meeting, form=form).content)
         assert "1.2. Подготовить рекомендации." in lines
-    report = docx_paragraphs(documents.decisions_report_document(
-        meeting.council, date(2021, 1, 1), date(2021, 12, 31), [second]).content)
+    report = docx_paragraphs(
+        documents.decisions_report_document(meeting.council, date(2021, 1, 1), date(2021, 12, 31), [second]).content
+    )
     assert any(line.endswith("п. 1.2") for line in report)
     control = secretary.get("/decisions/?status=all").get_data(as_text=True)
     assert '<td class="text-end" data-label="Решение №">1.2</td>' in control
     assert secretary.get(f"/decisions/{second.id}").get_data(as_text=True).count("Решение № 1.2") >= 1
-    message = reminders.build_message(reminders.Digest(lead, [second], []), date(2021, 12, 5), 7, lambda *a: "http://x/")
+    message = reminders.build_message(
+        reminders.Digest(lead, [second], []), date(2021, 12, 5), 7, lambda *a: "http://x/"
+    )
     assert "решение № 1.2." in message.get_body().get_content()
     with app.test_request_context():
-        scope = scopes.Scope(feed=scopes.ALL, sources=frozenset({scopes.DEADLINES}), first_day=date(2021, 1, 1),
-                            last_day=date(2022, 1, 1), person_id=None, base_url="http://x", tz="Asia/Tomsk")
+        scope = scopes.Scope(
+            feed=scopes.ALL,
+            sources=frozenset({scopes.DEADLINES}),
+            first_day=date(2021, 1, 1),
+            last_day=date(2022, 1, 1),
+            person_id=None,
+            base_url="http://x",
+            tz="Asia/Tomsk",
+        )
         [event] = feeds.deadline_items(scope, [Decision.id == second.id], feeds.Links("http://x"))
     assert "Решение № 1.2 заседания" in event.description
 
@@ -187,8 +206,12 @@ def test_the_meeting_page_reads_the_same_few_queries_whatever_its_size(app, secr
     small = page_queries()
     for n, person in enumerate(people):
         services.add_attendee(meeting, person.id, "in_person")
-        services.save_decision(meeting, None, {"text": f"Решение {n}", "agenda_item_id": item.id,
-                                               "deadline": date(2021, 12, 1)}, [person.id, people[-1 - n].id])
+        services.save_decision(
+            meeting,
+            None,
+            {"text": f"Решение {n}", "agenda_item_id": item.id, "deadline": date(2021, 12, 1)},
+            [person.id, people[-1 - n].id],
+        )
     db.session.commit()
     large = page_queries()
     assert small == large <= 6  # the account, the meeting (council, members, chair, secretary), 4 lists

@@ -1,5 +1,6 @@
 """The secretary's path through a protocol: edits of a decision's responsible people,
 refusals of bad or repeated input, stale saves of the protocol's parts (issue 14)."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -21,27 +22,37 @@ from tests import factories
 
 
 def _decision(secretary, meeting, responsible_ids, text="Подготовить план работы"):
-    response = secretary.hx("post", f"/meetings/{meeting.id}/decisions", data={
-        "text": text, "agenda_item_id": "", "responsible_ids": responsible_ids})
+    response = secretary.hx(
+        "post",
+        f"/meetings/{meeting.id}/decisions",
+        data={"text": text, "agenda_item_id": "", "responsible_ids": responsible_ids},
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     return db.session.scalar(select(Decision).where(Decision.meeting_id == meeting.id, Decision.text == text))
 
 
-@pytest.mark.parametrize("change", [
-    lambda a, b, c: [a, c],
-    lambda a, b, c: [a, b, c, 0],  # 0: the new person
-    lambda a, b, c: [c, a, b],  # another leads
-    lambda a, b, c: [b, 0],
-    lambda a, b, c: [],
-], ids=["removed", "added", "reordered", "removed-kept-added", "emptied"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda a, b, c: [a, c],
+        lambda a, b, c: [a, b, c, 0],  # 0: the new person
+        lambda a, b, c: [c, a, b],  # another leads
+        lambda a, b, c: [b, 0],
+        lambda a, b, c: [],
+    ],
+    ids=["removed", "added", "reordered", "removed-kept-added", "emptied"],
+)
 def test_responsible_people_are_edited_in_place(app, secretary, draft, ctx, change):
     people = [factories.person() for _ in range(4)]
     db.session.commit()
     a, b, c, new = (p.id for p in people)
     decision = _decision(secretary, draft, [a, b, c])
     wanted = [pid or new for pid in change(a, b, c)]
-    response = secretary.hx("post", f"/meetings/decisions/{decision.id}", data={
-        "text": decision.text, "agenda_item_id": "", "responsible_ids": wanted, "version": decision.version})
+    response = secretary.hx(
+        "post",
+        f"/meetings/decisions/{decision.id}",
+        data={"text": decision.text, "agenda_item_id": "", "responsible_ids": wanted, "version": decision.version},
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     db.session.expire_all()
     assert [r.person_id for r in db.session.get(Decision, decision.id).responsibles] == wanted
@@ -64,11 +75,20 @@ def test_a_speaker_not_in_the_directory_is_refused(app, secretary, draft, ctx):
 
 
 def test_another_speaker_picked_replaces_the_previous_ones_name(app, secretary, draft, ctx):
-    poyarkova, sokolov = factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна"), \
-        factories.person(surname="Соколов", first_name="Андрей", patronymic="Викторович")
+    poyarkova, sokolov = (
+        factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна"),
+        factories.person(surname="Соколов", first_name="Андрей", patronymic="Викторович"),
+    )
     db.session.commit()
-    assert secretary.hx("post", f"/meetings/{draft.id}/agenda", data={"text": "О чек-листе", "speaker_id": poyarkova.id}).status_code == 200
-    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == draft.id, AgendaItem.text == "О чек-листе"))
+    assert (
+        secretary.hx(
+            "post", f"/meetings/{draft.id}/agenda", data={"text": "О чек-листе", "speaker_id": poyarkova.id}
+        ).status_code
+        == 200
+    )
+    item = db.session.scalar(
+        select(AgendaItem).where(AgendaItem.meeting_id == draft.id, AgendaItem.text == "О чек-листе")
+    )
     assert item.speaker_name == "Пояркова О.Н."
 
     def edit(**data):
@@ -95,8 +115,15 @@ def test_an_organisation_gets_its_genitive_proposed_and_editable(app, secretary,
     assert org.name_genitive == "Департамента промышленности и энергетики Администрации Томской области"
     form = secretary.get(f"/directory/organizations/{org.id}/edit").get_data(as_text=True)
     assert 'value="Департамента промышленности' in form  # on the form, to be corrected
-    corrected = secretary.post(f"/directory/organizations/{org.id}/edit", data={
-        "short_name": DEPARTMENT, "name_genitive": "Департамента промышленности", "kind": "authority", "version": org.version})
+    corrected = secretary.post(
+        f"/directory/organizations/{org.id}/edit",
+        data={
+            "short_name": DEPARTMENT,
+            "name_genitive": "Департамента промышленности",
+            "kind": "authority",
+            "version": org.version,
+        },
+    )
     assert corrected.status_code == 303
     db.session.expire_all()
     assert db.session.get(Organization, org.id).name_genitive == "Департамента промышленности"
@@ -104,8 +131,9 @@ def test_an_organisation_gets_its_genitive_proposed_and_editable(app, secretary,
 
 def test_an_attendee_from_the_directory_is_written_with_the_genitive(app, secretary, draft, ctx):
     org = db.session.scalar(select(Organization).where(Organization.short_name == DEPARTMENT))  # the demo's
-    person = factories.person(surname="Королева", first_name="Ольга", patronymic="Михайловна", position="консультант",
-                              organization_id=org.id)
+    person = factories.person(
+        surname="Королева", first_name="Ольга", patronymic="Михайловна", position="консультант", organization_id=org.id
+    )
     db.session.commit()
     response = secretary.hx("post", f"/meetings/{draft.id}/attendees", data={"person_id": person.id, "mode": "invited"})
     assert response.status_code == 200
@@ -119,24 +147,37 @@ def test_the_migration_gives_existing_organisations_their_genitive(app, ctx):
     from sqlalchemy import text
 
     downgrade(revision="0022_feed_changes")
-    db.session.execute(text("INSERT INTO organizations (short_name, full_name, kind, website, city, search_text, version, "
-                            "created_at, updated_at) VALUES (:name, '', 'authority', '', '', '', 1, CURRENT_TIMESTAMP, "
-                            "CURRENT_TIMESTAMP), ('ОГБПОУ «Томский индустриальный техникум»', '', 'college', '', '', '', 1, "
-                            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"name": DEPARTMENT})
+    db.session.execute(
+        text(
+            "INSERT INTO organizations (short_name, full_name, kind, website, city, search_text, version, "
+            "created_at, updated_at) VALUES (:name, '', 'authority', '', '', '', 1, CURRENT_TIMESTAMP, "
+            "CURRENT_TIMESTAMP), ('ОГБПОУ «Томский индустриальный техникум»', '', 'college', '', '', '', 1, "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ),
+        {"name": DEPARTMENT},
+    )
     db.session.commit()
     upgrade()
     rows = dict(db.session.execute(select(Organization.short_name, Organization.name_genitive)).all())
-    assert rows == {DEPARTMENT: "Департамента промышленности и энергетики Администрации Томской области",
-                    "ОГБПОУ «Томский индустриальный техникум»": "ОГБПОУ «Томский индустриальный техникум»"}
+    assert rows == {
+        DEPARTMENT: "Департамента промышленности и энергетики Администрации Томской области",
+        "ОГБПОУ «Томский индустриальный техникум»": "ОГБПОУ «Томский индустриальный техникум»",
+    }
 
 
 # «+ Новый сотрудник» -------------------------------------------------------------------------
 
-NEW_PERSON = {"surname": "Мельникова-Гросс", "first_name": "Юлия", "patronymic": "Андреевна", "organization_id": "",
-              "new_organization": "ОГБУ «Региональный центр развития профессионального образования»",
-              "new_organization_full": "Областное государственное бюджетное учреждение «Региональный центр развития "
-                                       "профессионального образования»",
-              "new_organization_kind": "authority", "position": "методист"}
+NEW_PERSON = {
+    "surname": "Мельникова-Гросс",
+    "first_name": "Юлия",
+    "patronymic": "Андреевна",
+    "organization_id": "",
+    "new_organization": "ОГБУ «Региональный центр развития профессионального образования»",
+    "new_organization_full": "Областное государственное бюджетное учреждение «Региональный центр развития "
+    "профессионального образования»",
+    "new_organization_kind": "authority",
+    "position": "методист",
+}
 
 
 def test_the_new_person_form_as_fragment_and_page(app, secretary, viewer, ctx):
@@ -159,18 +200,23 @@ def test_a_new_person_with_a_new_organisation_is_created_in_place(app, secretary
     assert created == {"id": person.id, "label": "Мельникова-Гросс Ю.А."}
     # Without JavaScript: the directory, the person found there.
     org_id = person.organization_id
-    plain = secretary.post("/directory/people/new-in-place", data={
-        "surname": "Королева", "first_name": "О.М.", "organization_id": org_id, "position": "консультант"})
+    plain = secretary.post(
+        "/directory/people/new-in-place",
+        data={"surname": "Королева", "first_name": "О.М.", "organization_id": org_id, "position": "консультант"},
+    )
     assert plain.status_code == 303
     second = db.session.scalar(select(Person).where(Person.surname == "Королева"))
     assert (second.first_name, second.patronymic, second.organization_id) == ("О.", "М.", org_id)  # initials split
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"surname": ""}, "surname", "Заполните это поле."),
-    ({"organization_id": "ORG"}, "new_organization", "не обе сразу"),
-    ({"new_organization": "EXISTING"}, "new_organization", "уже есть"),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"surname": ""}, "surname", "Заполните это поле."),
+        ({"organization_id": "ORG"}, "new_organization", "не обе сразу"),
+        ({"new_organization": "EXISTING"}, "new_organization", "уже есть"),
+    ],
+)
 def test_a_refused_new_person_saves_nothing(app, secretary, ctx, changes, field, message):
     existing = factories.organization()
     db.session.commit()
@@ -192,8 +238,14 @@ IDS = re.compile(r'\sid="([^"]+)"')
 def test_add_decision_form_is_empty_after_a_successful_add(app, secretary, draft, ctx):
     person = factories.person()
     db.session.commit()
-    data = {"text": "Подготовить план работы на 2027 год", "agenda_item_id": str(draft.agenda_items[0].id),
-            "responsible_ids": [person.id], "deadline": "2027-03-01", "votes_for": "7", "votes_against": "1"}
+    data = {
+        "text": "Подготовить план работы на 2027 год",
+        "agenda_item_id": str(draft.agenda_items[0].id),
+        "responsible_ids": [person.id],
+        "deadline": "2027-03-01",
+        "votes_for": "7",
+        "votes_against": "1",
+    }
     response = secretary.hx("post", f"/meetings/{draft.id}/decisions", data=data)
     assert response.status_code == 200
     form = response.get_data(as_text=True).split('action="/meetings/%d/decisions"' % draft.id)[1]
@@ -219,8 +271,11 @@ def test_no_two_elements_of_the_meeting_page_share_an_id(app, secretary, draft, 
     person = factories.person()
     db.session.commit()
     secretary.hx("post", f"/meetings/{draft.id}/attendees", data={"person_id": person.id, "mode": "in_person"})
-    secretary.hx("post", f"/meetings/{draft.id}/decisions", data={"text": "Решение", "agenda_item_id": "",
-                                                                 "responsible_ids": [person.id]})
+    secretary.hx(
+        "post",
+        f"/meetings/{draft.id}/decisions",
+        data={"text": "Решение", "agenda_item_id": "", "responsible_ids": [person.id]},
+    )
     db.session.expire_all()
     draft = db.session.get(type(draft), draft.id)
     parts = [
@@ -232,8 +287,11 @@ def test_no_two_elements_of_the_meeting_page_share_an_id(app, secretary, draft, 
     ]
     ids = [i for part in parts for i in IDS.findall(part)]
     # A row edited in place replaces its display row: that one id is meant to come twice.
-    replaced = {f"attendee-{draft.attendances[0].id}", f"agenda-item-{draft.agenda_items[0].id}",
-                f"decision-row-{draft.decisions[0].id}"}
+    replaced = {
+        f"attendee-{draft.attendances[0].id}",
+        f"agenda-item-{draft.agenda_items[0].id}",
+        f"decision-row-{draft.decisions[0].id}",
+    }
     repeated = {i for i in ids if ids.count(i) > (2 if i in replaced else 1)}
     assert not repeated
     for label_for in re.findall(r'<label[^>]*for="([^"]+)"', "".join(parts)):
@@ -244,8 +302,16 @@ def test_no_two_elements_of_the_meeting_page_share_an_id(app, secretary, draft, 
 
 
 def _version_of(html: str) -> str:
-    return re.search(r'name="version" type="hidden" value="(\d+)"|type="hidden" value="(\d+)" name="version"|'
-                     r'name="version" value="(\d+)"', html).group(0).split('value="')[1].rstrip('"')
+    return (
+        re.search(
+            r'name="version" type="hidden" value="(\d+)"|type="hidden" value="(\d+)" name="version"|'
+            r'name="version" value="(\d+)"',
+            html,
+        )
+        .group(0)
+        .split('value="')[1]
+        .rstrip('"')
+    )
 
 
 @pytest.mark.parametrize("part", ["agenda", "attendee"])
@@ -283,8 +349,14 @@ def test_a_stale_save_of_a_council_is_refused(app, login_as, ctx):
     second = login_as(Role.SECRETARY, "second@cluster.local")
     url = f"/councils/{council.id}/edit"
     version = _version_of(first.get(url).get_data(as_text=True))
-    data = {"name": council.name, "name_genitive": council.name_genitive, "short_genitive": "совета",
-            "quorum_percent": "50", "protocol_form": "short", "version": version}
+    data = {
+        "name": council.name,
+        "name_genitive": council.name_genitive,
+        "short_genitive": "совета",
+        "quorum_percent": "50",
+        "protocol_form": "short",
+        "version": version,
+    }
     assert second.post(url, data={**data, "quorum_percent": "60"}).status_code == 303
     refused = first.post(url, data={**data, "quorum_percent": "70"})
     assert refused.status_code == 422 and "Запись уже изменил" in refused.get_data(as_text=True)
@@ -293,10 +365,20 @@ def test_a_stale_save_of_a_council_is_refused(app, login_as, ctx):
 
     member = council.members[0]
     page = first.get(f"/councils/?edit={council.id}").get_data(as_text=True)  # the roles are edited on request
-    member_version = re.search(rf'/councils/members/{member.id}/role".*?name="version" value="(\d+)"', page, re.S).group(1)
-    assert second.hx("post", f"/councils/members/{member.id}/role", data={"role": "deputy", "version": member_version}).status_code == 200
+    member_version = re.search(
+        rf'/councils/members/{member.id}/role".*?name="version" value="(\d+)"', page, re.S
+    ).group(1)
+    assert (
+        second.hx(
+            "post", f"/councils/members/{member.id}/role", data={"role": "deputy", "version": member_version}
+        ).status_code
+        == 200
+    )
     stale = first.hx("post", f"/councils/members/{member.id}/role", data={"role": "chair", "version": member_version})
-    assert stale.status_code == 422 and "Запись уже изменил" in json.loads(stale.headers["HX-Trigger"])["showMessage"]["text"]
+    assert (
+        stale.status_code == 422
+        and "Запись уже изменил" in json.loads(stale.headers["HX-Trigger"])["showMessage"]["text"]
+    )
     db.session.expire_all()
     assert db.session.get(CouncilMember, member.id).role == "deputy"
 
@@ -307,11 +389,16 @@ def test_a_stale_save_of_a_council_is_refused(app, login_as, ctx):
 def test_a_decision_or_agenda_item_sent_twice_is_created_once(app, secretary, draft, ctx):
     person = factories.person()
     db.session.commit()
-    decision = {"text": "Провести экспертную сессию", "agenda_item_id": str(draft.agenda_items[0].id),
-                "responsible_ids": [person.id]}
+    decision = {
+        "text": "Провести экспертную сессию",
+        "agenda_item_id": str(draft.agenda_items[0].id),
+        "responsible_ids": [person.id],
+    }
     item = {"text": "О порядке проведения экспертных сессий"}
-    for url, data, what in ((f"/meetings/{draft.id}/decisions", decision, Decision),
-                            (f"/meetings/{draft.id}/agenda", item, AgendaItem)):
+    for url, data, what in (
+        (f"/meetings/{draft.id}/decisions", decision, Decision),
+        (f"/meetings/{draft.id}/agenda", item, AgendaItem),
+    ):
         assert secretary.hx("post", url, data=data).status_code == 200
         twice = secretary.hx("post", url, data=data)
         assert twice.status_code == 409 and "Возможно, форма была отправлена дважды" in twice.get_data(as_text=True)
@@ -320,8 +407,9 @@ def test_a_decision_or_agenda_item_sent_twice_is_created_once(app, secretary, dr
         assert "Возможно, форма была отправлена дважды" in plain.get_data(as_text=True)
         assert db.session.scalar(select(func.count()).select_from(what).where(what.text == data["text"])) == 1
     # The same text under another agenda item is another decision.
-    other = secretary.hx("post", f"/meetings/{draft.id}/decisions",
-                         data={**decision, "agenda_item_id": str(draft.agenda_items[1].id)})
+    other = secretary.hx(
+        "post", f"/meetings/{draft.id}/decisions", data={**decision, "agenda_item_id": str(draft.agenda_items[1].id)}
+    )
     assert other.status_code == 200
 
 
@@ -336,8 +424,11 @@ def test_decisions_sent_at_once_are_created_once(app, login_as, draft, ctx):
         with app.app_context():
             client.csrf_token()  # fetched before the start: only the two posts race
             start.wait()
-            statuses.append(client.hx("post", f"/meetings/{draft.id}/decisions",
-                                      data={"text": "Одно решение", "agenda_item_id": ""}).status_code)
+            statuses.append(
+                client.hx(
+                    "post", f"/meetings/{draft.id}/decisions", data={"text": "Одно решение", "agenda_item_id": ""}
+                ).status_code
+            )
 
     threads = [threading.Thread(target=send, args=(client,)) for client in clients]
     for thread in threads:
@@ -354,9 +445,17 @@ def test_create_next_meeting_sent_twice_is_created_once(app, secretary, demo, ct
     assert twice.status_code == 409
     body = twice.get_data(as_text=True)
     new = db.session.scalar(select(Meeting).where(Meeting.date == date(2021, 12, 10)))
-    assert "Заседание этого совета на 10.12.2021 уже есть: Протокол № 3" in body and f'href="/meetings/{new.id}"' in body
-    assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.council_id == demo.council_id,
-                                                                               Meeting.date == date(2021, 12, 10))) == 1
+    assert (
+        "Заседание этого совета на 10.12.2021 уже есть: Протокол № 3" in body and f'href="/meetings/{new.id}"' in body
+    )
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Meeting)
+            .where(Meeting.council_id == demo.council_id, Meeting.date == date(2021, 12, 10))
+        )
+        == 1
+    )
 
 
 def test_an_organisation_created_at_once_by_another_request_answers_409(app, secretary, ctx):
@@ -369,9 +468,20 @@ def test_an_organisation_created_at_once_by_another_request_answers_409(app, sec
         def other_request_first(conn, cursor, statement, *args):
             if statement.startswith("INSERT INTO organizations") and not inserted and conn is not probe:
                 inserted.append(True)
-                probe.execute(Organization.__table__.insert().values(
-                    short_name=name, full_name="", kind="college", website="", city="", name_genitive=name,
-                    search_text="", version=1, created_at=datetime.now(UTC), updated_at=datetime.now(UTC)))
+                probe.execute(
+                    Organization.__table__.insert().values(
+                        short_name=name,
+                        full_name="",
+                        kind="college",
+                        website="",
+                        city="",
+                        name_genitive=name,
+                        search_text="",
+                        version=1,
+                        created_at=datetime.now(UTC),
+                        updated_at=datetime.now(UTC),
+                    )
+                )
                 probe.commit()
 
         sa.event.listen(db.engine, "before_cursor_execute", other_request_first)
@@ -413,9 +523,13 @@ def test_the_migration_gives_existing_people_their_sort_name(app, ctx):
     from sqlalchemy import text
 
     downgrade(revision="0024_protocol_parts_versions")
-    db.session.execute(text("INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
-                            "version, created_at, updated_at) VALUES ('Ёлкин', 'Пётр', 'Ильич', '', '', '', "
-                            "'елкин петр ильич', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    db.session.execute(
+        text(
+            "INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
+            "version, created_at, updated_at) VALUES ('Ёлкин', 'Пётр', 'Ильич', '', '', '', "
+            "'елкин петр ильич', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+    )
     db.session.commit()
     upgrade()
     assert db.session.scalar(select(Person.sort_name)) == "елкин петр ильич"

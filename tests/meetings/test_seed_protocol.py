@@ -1,4 +1,5 @@
 """The seed protocol fits the model: checked item by item against the seed file."""
+
 import re
 
 from cluster_intranet.meetings.models import AttendanceMode
@@ -20,7 +21,10 @@ def _numbered_after(text: str, heading: str) -> list[str]:
 
 def test_attendees_as_written(demo, seed_text):
     data = protocol_data(demo)
-    for mode, heading in ((AttendanceMode.IN_PERSON, "Присутствовали очно:"), (AttendanceMode.ONLINE, "Онлайн подключение:")):
+    for mode, heading in (
+        (AttendanceMode.IN_PERSON, "Присутствовали очно:"),
+        (AttendanceMode.ONLINE, "Онлайн подключение:"),
+    ):
         expected = _numbered_after(seed_text, heading)
         rows = [a for a in demo.attendances if a.mode == mode]
         written = [f"{a.name}, {a.job_title} {a.organization}" for a in rows]
@@ -35,7 +39,10 @@ def test_agenda_and_decisions_as_written(demo, seed_text):
     assert [d.text for d in demo.decisions] == decisions
     assert [d.number for d in demo.decisions] == [1, 2, 3]
     printed = protocol_data(demo)["decisions"]
-    lines = [(d["responsible"][0]["name"] if d["responsible"] else None, d["deadline"] and f"{d['deadline']:%d.%m.%Y}") for d in printed]
+    lines = [
+        (d["responsible"][0]["name"] if d["responsible"] else None, d["deadline"] and f"{d['deadline']:%d.%m.%Y}")
+        for d in printed
+    ]
     assert lines == [("Пояркова О.Н.", "01.12.2021"), (None, None), ("Кузнецова Н.В.", "01.12.2021")]
     for name, deadline in (lines[0], lines[2]):
         assert f"Ответственный исполнитель – {name}, срок до {deadline}." in seed_text

@@ -1,4 +1,5 @@
 """Fixtures of the production-readiness tests: a meeting being written by many."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -17,7 +18,9 @@ def spawn():
 
 
 def draft_meeting(council, number: int) -> Meeting:
-    meeting = Meeting(council=council, number=number, year=2027, date=date(2027, 3, number), status=MeetingStatus.DRAFT.value)
+    meeting = Meeting(
+        council=council, number=number, year=2027, date=date(2027, 3, number), status=MeetingStatus.DRAFT.value
+    )
     db.session.add(meeting)
     db.session.flush()
     return meeting

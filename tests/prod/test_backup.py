@@ -1,5 +1,6 @@
 """``flask backup`` and ``flask restore``: a consistent copy while the app writes;
 a restore that checks the file first and keeps the database it replaces."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -46,7 +47,9 @@ def _decision_count(app) -> int:
 def test_backups_taken_while_the_app_writes_are_consistent(live, tmp_path, spawn):
     app, path, meeting_id = live
     ready, stop, results = spawn.Event(), spawn.Event(), spawn.Queue()
-    writer = spawn.Process(target=workers.write_until_stopped, args=(f"sqlite:///{path}", meeting_id, ready, stop, results))
+    writer = spawn.Process(
+        target=workers.write_until_stopped, args=(f"sqlite:///{path}", meeting_id, ready, stop, results)
+    )
     writer.start()
     try:
         assert ready.wait(timeout=120), "the writer never committed"
@@ -67,8 +70,10 @@ def test_backups_taken_while_the_app_writes_are_consistent(live, tmp_path, spawn
         assert _read(copy, "PRAGMA integrity_check") == [("ok",)]
         assert _read(copy, "PRAGMA journal_mode") == [("delete",)]  # one file, nothing beside it
         assert not copy.with_name(copy.name + "-wal").exists()
-        (agenda,), = _read(copy, f"SELECT count(*) FROM agenda_items WHERE meeting_id = {meeting_id}")
-        numbers = [n for (n,) in _read(copy, f"SELECT number FROM decisions WHERE meeting_id = {meeting_id} ORDER BY number")]
+        ((agenda,),) = _read(copy, f"SELECT count(*) FROM agenda_items WHERE meeting_id = {meeting_id}")
+        numbers = [
+            n for (n,) in _read(copy, f"SELECT number FROM decisions WHERE meeting_id = {meeting_id} ORDER BY number")
+        ]
         # Whole transactions only: each wrote one item and one decision, numbered in turn.
         assert numbers == list(range(1, agenda + 1))
         counts.append(agenda)
@@ -140,7 +145,9 @@ def test_restore_refuses_what_is_not_a_good_copy(live, tmp_path, make, message):
             from cluster_intranet.meetings import queries, services
 
             for n in range(60):  # enough rows for pages past the schema
-                services.save_agenda_item(queries.load_meeting(meeting_id), None, {"text": f"Вопрос {n} " + "текст " * 100})
+                services.save_agenda_item(
+                    queries.load_meeting(meeting_id), None, {"text": f"Вопрос {n} " + "текст " * 100}
+                )
             db.session.commit()
         assert runner.invoke(args=["backup", str(bad)]).exit_code == 0
         _corrupt(bad)
@@ -172,4 +179,7 @@ def test_postgresql_is_pointed_to_pg_dump():
     # With MATERIALS_DIR: its files are copied with the dump, under the lock a sweep takes.
     app.config["MATERIALS_DIR"] = "/srv/materials"
     result = runner.invoke(args=["backup", "/tmp/never-written.sqlite"])
-    assert "flock /srv/materials/.lock sh -c 'pg_dump" in result.output and "rsync -a --exclude=.lock /srv/materials/" in result.output
+    assert (
+        "flock /srv/materials/.lock sh -c 'pg_dump" in result.output
+        and "rsync -a --exclude=.lock /srv/materials/" in result.output
+    )

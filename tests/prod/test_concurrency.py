@@ -2,6 +2,7 @@
 numbers and attendee positions stay unique and gap-free, no "database is locked"
 reaches a user. Runs on SQLite (WAL, busy timeout) and, with TEST_DATABASE_URL,
 on PostgreSQL."""
+
 from __future__ import annotations
 
 import queue

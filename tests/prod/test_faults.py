@@ -1,6 +1,7 @@
 """Faults: a worker killed while saving a protocol leaves it as before or as after,
 never half; while the database is down the app answers a 503 page in Russian, and
 it recovers by itself when the database is back."""
+
 from __future__ import annotations
 
 import gc
@@ -106,8 +107,11 @@ class PrivatePostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def remove(self) -> None:
-        subprocess.run([*self.prefix, str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            [*self.prefix, str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(self.root, ignore_errors=True)
 
 

@@ -7,6 +7,7 @@ every GET route of ``app.url_map`` (and the in-place row editors), and collects
 each POST form it finds with the values a browser would send. A new form is
 fuzzed as soon as a page shows it.
 """
+
 from __future__ import annotations
 
 import io
@@ -147,8 +148,10 @@ def find_forms(app, client, ids) -> list[dict]:
             text = sorted(form["text"] - {"version"})
             if endpoint in SKIPPED_ENDPOINTS:
                 continue
-            found.setdefault((endpoint, tuple(text), tuple(sorted(form["fields"]))),
-                             {"endpoint": endpoint, "path": path, "fields": fields, "text": text, "all": form["fields"]})
+            found.setdefault(
+                (endpoint, tuple(text), tuple(sorted(form["fields"]))),
+                {"endpoint": endpoint, "path": path, "fields": fields, "text": text, "all": form["fields"]},
+            )
     return sorted(found.values(), key=lambda form: form["endpoint"])
 
 
@@ -199,7 +202,11 @@ def every_form(app, ids, admin_client):
     """Every POST form of the pages, of the walk's rows and of rows in other states."""
     found = find_forms(app, admin_client, ids)
     walked = {(form["endpoint"], tuple(form["text"])) for form in found}
-    found += [form for form in find_forms(app, admin_client, other_rows(ids)) if (form["endpoint"], tuple(form["text"])) not in walked]
+    found += [
+        form
+        for form in find_forms(app, admin_client, other_rows(ids))
+        if (form["endpoint"], tuple(form["text"])) not in walked
+    ]
     return found
 
 
@@ -209,8 +216,16 @@ def forms(every_form):
     found = [form for form in every_form if form["text"]]
     endpoints = {form["endpoint"] for form in found}
     # The walk finds the forms it should: if a page stops showing one, this says so.
-    assert {"directory.create", "meetings.add_agenda_item", "meetings.add_decision", "meetings.edit_attendee",
-            "meetings.reopen", "decisions.move_deadline", "expertise.add_criterion", "expertise.rename_checklist"} <= endpoints
+    assert {
+        "directory.create",
+        "meetings.add_agenda_item",
+        "meetings.add_decision",
+        "meetings.edit_attendee",
+        "meetings.reopen",
+        "decisions.move_deadline",
+        "expertise.add_criterion",
+        "expertise.rename_checklist",
+    } <= endpoints
     return sorted(found, key=lambda form: form["endpoint"])
 
 
@@ -268,8 +283,14 @@ def _store_meeting(texts: list[str]) -> Meeting:
     n = next(_stored)  # council names are unique
     council = factories.council(name=f"{n} {texts[0][:190]}", name_genitive=f"{n} {texts[0][:190]}")
     person = factories.person(surname=(texts[1][:100] or "Иванов"), position=texts[2][:500])
-    meeting = Meeting(council=council, number=1, year=2030, date=clock.local_today() + timedelta(days=10),
-                      place=texts[3][:500], status=MeetingStatus.DRAFT.value)
+    meeting = Meeting(
+        council=council,
+        number=1,
+        year=2030,
+        date=clock.local_today() + timedelta(days=10),
+        place=texts[3][:500],
+        status=MeetingStatus.DRAFT.value,
+    )
     db.session.add(meeting)
     db.session.flush()
     services.add_attendee(meeting, person.id, AttendanceMode.IN_PERSON)
@@ -294,8 +315,10 @@ def test_protocol_docx_is_well_formed_for_any_stored_text(app, ctx):
                     if name.endswith((".xml", ".rels")):
                         etree.fromstring(package.read(name))
             document = docx.Document(io.BytesIO(data))
-            written = _comparable("\n".join(p.text for p in document.paragraphs) + "".join(
-                cell.text for table in document.tables for row in table.rows for cell in row.cells))
+            written = _comparable(
+                "\n".join(p.text for p in document.paragraphs)
+                + "".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+            )
             for text in (meeting.agenda_items[0].text, meeting.decisions[0].text):
                 assert _comparable(text) in written
         finally:

@@ -1,5 +1,6 @@
 """Bodies of the processes the concurrency and fault tests start (spawned: each
 imports the app afresh and builds its own, as a gunicorn worker does)."""
+
 from __future__ import annotations
 
 import os
@@ -11,6 +12,7 @@ from cluster_intranet.extensions import db
 from cluster_intranet.meetings import queries, services
 from cluster_intranet.meetings.models import AttendanceMode
 from tests.conftest import CSRF_META
+
 # Seconds the writers wait for each other to be ready (imports are slow on a busy machine).
 START_TIMEOUT = 180
 
@@ -44,7 +46,12 @@ def write_through_services(database_url, worker, meeting_ids, person_ids, start,
                     attendance = services.add_attendee(meeting, person_id, AttendanceMode.IN_PERSON)
                     db.session.commit()
                     if round_ % 2:  # half of them join online: a new position at the end of that list
-                        fields = {"name": attendance.name, "job_title": "", "organization": "", "mode": AttendanceMode.ONLINE}
+                        fields = {
+                            "name": attendance.name,
+                            "job_title": "",
+                            "organization": "",
+                            "mode": AttendanceMode.ONLINE,
+                        }
                         services.update_attendee(attendance, fields)
                         db.session.commit()
                 except Exception:  # reported to the test, which fails on any
@@ -69,7 +76,10 @@ def write_through_http(database_url, worker, meeting_ids, person_ids, start, res
     for round_, person_id in enumerate(person_ids):
         for meeting_id in meeting_ids:
             for path, data in (
-                (f"/meetings/{meeting_id}/decisions", {"text": f"Решение {worker}-{round_}", "responsible_ids": person_id}),
+                (
+                    f"/meetings/{meeting_id}/decisions",
+                    {"text": f"Решение {worker}-{round_}", "responsible_ids": person_id},
+                ),
                 (f"/meetings/{meeting_id}/attendees", {"person_id": person_id, "mode": AttendanceMode.IN_PERSON.value}),
             ):
                 response = client.post(path, data=data, headers=headers)

@@ -7,6 +7,7 @@ short, full or genitive name: a protocol writes «консультант Деп�
 councils are few and read whole. Nothing is written here: ``saving`` creates what the secretary
 confirmed.
 """
+
 from __future__ import annotations
 
 import re
@@ -114,7 +115,9 @@ def _label(row) -> str:
     return f"{row.surname} {initials}, {row.position} {row.organization or ''}".strip(" ,")
 
 
-def match_people(mentions: list[tuple[str, str, str]], organizations: dict[str, OrganizationMatch]) -> dict[str, PersonMatch]:
+def match_people(
+    mentions: list[tuple[str, str, str]], organizations: dict[str, OrganizationMatch]
+) -> dict[str, PersonMatch]:
     """``mentions``: (name as written, position, organisation) — the attendees first,
     then names without a position (speakers, responsibles, chair, secretary)."""
     parsed = {}
@@ -135,12 +138,17 @@ def match_people(mentions: list[tuple[str, str, str]], organizations: dict[str, 
     if ranges:
         params = {}
         for n, (low, high, patronymic) in enumerate(ranges):
-            params.update({f"l{n}": low, f"h{n}": high, f"p{n}": patronymic, f"a{n}": _next(patronymic) if patronymic else ""})
+            params.update(
+                {f"l{n}": low, f"h{n}": high, f"p{n}": patronymic, f"a{n}": _next(patronymic) if patronymic else ""}
+            )
         rows = ", ".join(f"(:l{n}, :h{n}, :p{n}, :a{n})" for n in range(len(ranges)))
         # VALUES names its columns column1… on SQLite and PostgreSQL alike.
-        wanted = text(f"VALUES {rows}").bindparams(**params).columns(
-            *(column(f"column{n}", String) for n in range(1, 5))
-        ).subquery("wanted")
+        wanted = (
+            text(f"VALUES {rows}")
+            .bindparams(**params)
+            .columns(*(column(f"column{n}", String) for n in range(1, 5)))
+            .subquery("wanted")
+        )
         low, high, patronymic, after = (wanted.c[f"column{n}"] for n in range(1, 5))
         patronymic_fits = or_(patronymic == "", and_(Person.patronymic >= patronymic, Person.patronymic < after))
         stmt = (
@@ -162,14 +170,18 @@ def match_people(mentions: list[tuple[str, str, str]], organizations: dict[str, 
     for key, (written, name, position, organization) in parsed.items():
         first_names = (fold(name.first), fold(name.first[:1] + "."))  # a full first name: that name or its initial
         same_initials = [
-            row for row in found.get(fold(name.short), [])
-            if len(name.first) < 3 or fold(row.first_name) in first_names
+            row for row in found.get(fold(name.short), []) if len(name.first) < 3 or fold(row.first_name) in first_names
         ]
         org_match = organizations.get(fold(organization)) if organization else None
         in_org = [p for p in same_initials if org_match and org_match.organization_id == p.organization_id]
         match = PersonMatch(
-            written, NEW, surname=name.surname, first_name=name.first, patronymic=name.patronymic,
-            position=position, organization=organization,
+            written,
+            NEW,
+            surname=name.surname,
+            first_name=name.first,
+            patronymic=name.patronymic,
+            position=position,
+            organization=organization,
             candidates=[(row.id, _label(row)) for row in same_initials],
         )
         chosen = in_org[0] if len(in_org) == 1 else (same_initials[0] if same_initials else None)

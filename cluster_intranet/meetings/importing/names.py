@@ -5,6 +5,7 @@ snapshot), «О.Н. Пояркова» (signatures), «Мельникова-Гр
 «СЛУШАЛИ: Пояркову О.Н. – …» writes the speaker in the accusative, which
 ``nominative`` turns back with the grammar the documents decline names with.
 """
+
 from __future__ import annotations
 
 import re
@@ -97,10 +98,27 @@ def key(text: str) -> str:
 
 # Accusative endings of surnames and the nominative endings they may come from.
 _ENDINGS = [
-    ("ову", "ова"), ("еву", "ева"), ("ёву", "ёва"), ("ину", "ина"), ("ыну", "ына"),
-    ("ую", "ая"), ("юю", "яя"), ("ого", "ий"), ("ого", "ой"), ("ого", "ый"), ("его", "ий"),
-    ("ова", "ов"), ("ева", "ев"), ("ёва", "ёв"), ("ина", "ин"), ("ына", "ын"),
-    ("у", "а"), ("ю", "я"), ("я", "ь"), ("я", "й"), ("а", ""),
+    ("ову", "ова"),
+    ("еву", "ева"),
+    ("ёву", "ёва"),
+    ("ину", "ина"),
+    ("ыну", "ына"),
+    ("ую", "ая"),
+    ("юю", "яя"),
+    ("ого", "ий"),
+    ("ого", "ой"),
+    ("ого", "ый"),
+    ("его", "ий"),
+    ("ова", "ов"),
+    ("ева", "ев"),
+    ("ёва", "ёв"),
+    ("ина", "ин"),
+    ("ына", "ын"),
+    ("у", "а"),
+    ("ю", "я"),
+    ("я", "ь"),
+    ("я", "й"),
+    ("а", ""),
 ]
 
 
@@ -137,7 +155,7 @@ def nominative(written: str, known: Iterable[str] = ()) -> str:
     if parsed is None:
         return written
     if "." in parsed.first:
-        rest = written[len(parsed.surname):] if written.startswith(parsed.surname) else " " + parsed.initials
+        rest = written[len(parsed.surname) :] if written.startswith(parsed.surname) else " " + parsed.initials
         given = ""
     else:  # a full name: the first name and patronymic have a nominative in the dictionary
         rest = ""

@@ -11,6 +11,7 @@ A line is one paragraph (a .docx paragraph, or a line of a text file); Word's ow
 numbering arrives as text («1. »), put there by the reader. Every line the parser
 cannot place is kept verbatim in ``unrecognised``, so nothing of the original is lost.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,18 @@ from . import names
 from .structure import AgendaItem, Attendee, Decision, ParsedProtocol, Speech, Votes, settle_votes
 
 MONTHS = {
-    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6,
-    "июля": 7, "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+    "января": 1,
+    "февраля": 2,
+    "марта": 3,
+    "апреля": 4,
+    "мая": 5,
+    "июня": 6,
+    "июля": 7,
+    "августа": 8,
+    "сентября": 9,
+    "октября": 10,
+    "ноября": 11,
+    "декабря": 12,
 }
 DASH = r"\s*[–—-]\s*"
 _DASH_SPLIT = re.compile(r"\s+[–—-]\s+|\s*[–—]\s*")  # «Имя – текст»: a dash with spaces (or a long one)
@@ -37,7 +48,9 @@ _DATE_LINE = re.compile(
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
 _CITY = re.compile(r"^(?:г|гор|с|п|пос|пгт|рп|д|дер|ст)\.\s*[А-ЯЁ][\w\- ]{1,60}$")
 _TITLE = re.compile(r"^(?P<extract>выписка\s+из\s+)?протокол(?:а)?\b(?:\s+заседания\b)?\s*(?P<rest>.*)$", re.IGNORECASE)
-_RESPONSIBLE = re.compile(r"^(?:ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|исполнител\w*)\s*(?:[–—:-]\s*)?(?P<rest>.+)$", re.IGNORECASE)
+_RESPONSIBLE = re.compile(
+    r"^(?:ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|исполнител\w*)\s*(?:[–—:-]\s*)?(?P<rest>.+)$", re.IGNORECASE
+)
 _INLINE_RESPONSIBLE = re.compile(r"\s+(?=(?:Ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|Исполнител\w*)\s*[–—:-])")
 _DEADLINE_ONLY = re.compile(r"^(?:срок\b|до\s+«?\d)", re.IGNORECASE)
 _DEADLINE = re.compile(
@@ -63,20 +76,30 @@ _SECTIONS = [
     (r"присутствовали\s*:?\s*(?P<count>\d+)\s*(?:чел\.?|человек).*", "count"),
     (r"(?:присутствовали(?:\s+на\s+заседании)?\s+)?очно\s*:?", "in_person"),
     (r"присутствовали(?:\s+на\s+заседании)?(?:\s+члены\s+совета)?\s*:?", "in_person"),
-    (r"(?:онлайн[\s-]*подключени[ея]|присутствовали\s+(?:онлайн|дистанционно)|дистанционно|онлайн|"
-     r"в\s+режиме\s+(?:видео-?конференц(?:ии|связи)|онлайн)|подключились\s+онлайн)\s*:?", "online"),
+    (
+        r"(?:онлайн[\s-]*подключени[ея]|присутствовали\s+(?:онлайн|дистанционно)|дистанционно|онлайн|"
+        r"в\s+режиме\s+(?:видео-?конференц(?:ии|связи)|онлайн)|подключились\s+онлайн)\s*:?",
+        "online",
+    ),
     (r"приглаш[её]нн?ые(?:\s+лица)?\s*:?|приглашены\s*:?|присутствовали\s+приглаш[её]нные\s*:?", "invited"),
     (r"(?:обсуждаемые\s+вопросы|повестка(?:\s+дня|\s+заседания)?|вопросы\s+повестки(?:\s+дня)?)\s*:?", "agenda"),
-    (r"(?:по\s+результатам\s+заседания\s+(?:были\s+)?приняты\s+решения|по\s+итогам\s+заседания\s+(?:решили|постановили)|"
-     r"приняты\s+решения|решения\s+заседания)\s*:?", "general"),
+    (
+        r"(?:по\s+результатам\s+заседания\s+(?:были\s+)?приняты\s+решения|по\s+итогам\s+заседания\s+(?:решили|постановили)|"
+        r"приняты\s+решения|решения\s+заседания)\s*:?",
+        "general",
+    ),
     (r"список\s+присутствовавших|приложение|к\s+протоколу|от\s+\d{1,2}\.\d{1,2}\.\d{4}\s*№\s*\d+", "appendix"),
 ]
 _SECTIONS = [(re.compile(pattern + r"$", re.IGNORECASE), name) for pattern, name in _SECTIONS]
 _HEARD = re.compile(r"^(?:(?P<number>\d{1,3})[.)]?\s*)?слушали\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 _SPOKE = re.compile(r"^выступил[аи]?\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
-_DECIDED = re.compile(r"^(?:(?P<number>\d{1,3})[.)]?\s*)?(?:решили|постановили|решение|решения)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_DECIDED = re.compile(
+    r"^(?:(?P<number>\d{1,3})[.)]?\s*)?(?:решили|постановили|решение|решения)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE
+)
 _VOTED = re.compile(r"^(?:голосовали|итоги\s+голосования|результаты\s+голосования)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
-_ROLE_LINE = re.compile(r"^(?P<role>председатель(?:ствующий)?|секретарь)(?:\s+заседания)?\s*[–—:-]\s*(?P<name>.+?)\.?$", re.IGNORECASE)
+_ROLE_LINE = re.compile(
+    r"^(?P<role>председатель(?:ствующий)?|секретарь)(?:\s+заседания)?\s*[–—:-]\s*(?P<name>.+?)\.?$", re.IGNORECASE
+)
 _SIGNATURE = re.compile(r"^(?P<role>председатель(?:ствующий)?|секретарь)\b(?P<rest>[^–—:]*)$", re.IGNORECASE)
 _PLACE = re.compile(r"^место\s+(?:проведения|заседания)\s*:?\s*(?P<place>.+)$", re.IGNORECASE)
 _TIMES = re.compile(r"^время\s+(?:проведения|заседания)\s*:?\s*(?P<times>.+)$", re.IGNORECASE)
@@ -126,7 +149,7 @@ def split_position(text: str) -> tuple[str, str]:
     """
     words = text.split(" ")
     for index, word in enumerate(words):
-        if index and word and (word[0].isupper() or word[0] in "«\"“„"):
+        if index and word and (word[0].isupper() or word[0] in '«"“„'):
             return " ".join(words[:index]).strip(), " ".join(words[index:]).strip()
     return text.strip(), ""
 
@@ -276,7 +299,7 @@ class _Parser:
             words = match.group("rest").split()
             tail = " ".join(words[-2:]) if len(words) >= 2 else ""
             if tail and names.looks_like_name(tail):
-                self._set_role(match.group("role"), tail, " ".join(text.split()[: -2]))
+                self._set_role(match.group("role"), tail, " ".join(text.split()[:-2]))
             else:
                 self.signature_role, self.signature_title = match.group("role"), text
             self.section = "signatures"
@@ -295,7 +318,7 @@ class _Parser:
             number = re.search(r"№\s*(\d+)", plain)
             if number:
                 result.number = int(number.group(1))
-            rest = re.sub(r"\s*№\s*\d+", "", plain[match.start("rest"):]).strip()
+            rest = re.sub(r"\s*№\s*\d+", "", plain[match.start("rest") :]).strip()
             if rest and "совет" in rest.lower() and not rest.lower().startswith("заседания"):
                 result.council_genitive = rest
             elif rest:
@@ -305,7 +328,7 @@ class _Parser:
             self.expect_genitive = True
             return
         if plain.lower().startswith("заседания "):
-            result.council_genitive = plain[len("заседания "):].strip()
+            result.council_genitive = plain[len("заседания ") :].strip()
             return
         match = _DATE_LINE.match(plain)
         if match and parse_date(match.group("date")):
@@ -472,7 +495,9 @@ class _Parser:
     def _responsible(self, decision: Decision, text: str) -> None:
         rest = self._deadline(decision, text.strip())
         people = [names.normalise(p) if names.looks_like_name(p) else p.strip() for p in re.split(r",|;|\sи\s", rest)]
-        decision.responsible = [p for p in (p.strip().rstrip(".") if not names.looks_like_name(p) else p for p in people) if p]
+        decision.responsible = [
+            p for p in (p.strip().rstrip(".") if not names.looks_like_name(p) else p for p in people) if p
+        ]
         self.decision_closed = True
 
     # after the last line ------------------------------------------------------------
@@ -516,15 +541,15 @@ class _Parser:
         for decision in loose:
             decision.item_guessed = True  # the review page asks for the item, guessed or not
         if not any(any(row) for row in scores):
-            result.uncertain.append("Вопросы повестки, к которым относятся решения, в протоколе не указаны: выберите их.")
+            result.uncertain.append(
+                "Вопросы повестки, к которым относятся решения, в протоколе не указаны: выберите их."
+            )
             return
         last = [len(d.votes_printed) > 1 for d in loose]
         path = _ordered_assignment(scores, last) or _ordered_assignment(scores, [False] * len(loose))
         for decision, i in zip(loose, path):
             decision.item_number = result.agenda[i].number
-        result.uncertain.append(
-            "Вопросы повестки, к которым относятся решения, определены по тексту: проверьте их."
-        )
+        result.uncertain.append("Вопросы повестки, к которым относятся решения, определены по тексту: проверьте их.")
 
 
 def _ordered_assignment(scores: list[list[int]], last: list[bool]) -> list[int] | None:

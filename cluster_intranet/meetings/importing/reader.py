@@ -7,6 +7,7 @@ break splits a paragraph into lines; a table of attendees («№ | ФИО | до
 needs no guess where the position ends. Anything that is not a readable protocol file
 is refused with a Russian message (``ImportFileError``) before any parsing.
 """
+
 from __future__ import annotations
 
 import io
@@ -31,7 +32,9 @@ CONVERTED = {".doc", ".rtf", ".odt"}
 ACCEPTED = (".docx", ".txt", *sorted(CONVERTED))
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_HEADER_CELLS = re.compile(r"^(№|№\s*п/п|п/п|ф\.?\s*и\.?\s*о\.?|фио|фамилия.*|должность|организация|место работы.*|подпись)$", re.IGNORECASE)
+_HEADER_CELLS = re.compile(
+    r"^(№|№\s*п/п|п/п|ф\.?\s*и\.?\s*о\.?|фио|фамилия.*|должность|организация|место работы.*|подпись)$", re.IGNORECASE
+)
 
 
 class ImportFileError(ValueError):
@@ -154,7 +157,8 @@ class _Numbering:
             if numpr is not None and numpr.find(f"{_W}numId") is not None:
                 ilvl = numpr.find(f"{_W}ilvl")
                 self.styles[style.get(f"{_W}styleId")] = (
-                    numpr.find(f"{_W}numId").get(f"{_W}val"), int(ilvl.get(f"{_W}val")) if ilvl is not None else 0
+                    numpr.find(f"{_W}numId").get(f"{_W}val"),
+                    int(ilvl.get(f"{_W}val")) if ilvl is not None else 0,
                 )
 
     def label(self, paragraph) -> str:
@@ -288,7 +292,9 @@ def docx_lines(data: bytes) -> list[str]:
     if sum(len(line) for line in lines) > MAX_TEXT_CHARS:
         check_text("x" * (MAX_TEXT_CHARS + 1))
     if not lines:
-        has_pictures = bool(document.inline_shapes) or b"<w:drawing" in _document_xml(data) or b"<w:pict" in _document_xml(data)
+        has_pictures = (
+            bool(document.inline_shapes) or b"<w:drawing" in _document_xml(data) or b"<w:pict" in _document_xml(data)
+        )
         if has_pictures:
             raise ImportFileError(
                 "В документе только изображения, текста нет (например, отсканированный протокол). "
@@ -327,6 +333,5 @@ def file_lines(filename: str, data: bytes, *, convert=None) -> list[str]:
     if suffix == ".docx":
         return docx_lines(data)
     raise ImportFileError(
-        f"Формат «{suffix or filename}» не поддерживается: загрузите протокол в формате "
-        + ", ".join(ACCEPTED) + "."
+        f"Формат «{suffix or filename}» не поддерживается: загрузите протокол в формате " + ", ".join(ACCEPTED) + "."
     )

@@ -10,6 +10,7 @@ upload becomes the meeting's material «Исходный файл протоко
 materials' file storage (``MaterialVersion`` with ``lines``: in the database, or in
 MATERIALS_DIR when set). Functions flush; the route commits.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -166,7 +167,6 @@ class Choices:
     items: dict[int, int | None] = field(default_factory=dict)  # decision index -> agenda item number
 
 
-
 def _votes(votes) -> dict:
     """A parsed vote as the model's columns (VotesMixin): «единогласно» as such."""
     if votes is None:
@@ -174,6 +174,7 @@ def _votes(votes) -> dict:
     if votes.unanimous:
         return {"votes_unanimous": True}
     return {"votes_for": votes.for_, "votes_against": votes.against, "votes_abstained": votes.abstained}
+
 
 def confirm(row: MaterialVersion, user: User, choices: Choices) -> Meeting:
     if row.meeting_id is not None:
@@ -188,7 +189,8 @@ def confirm(row: MaterialVersion, user: User, choices: Choices) -> Meeting:
     if existing:
         raise ImportRefused(
             f"Протокол № {choices.number} за {choices.date.year} год этого совета уже есть в интранете.",
-            "number", meeting_id=existing,
+            "number",
+            meeting_id=existing,
         )
     parsed = parse(row.lines)
     parsed.assign_items(choices.items)
@@ -248,7 +250,9 @@ def confirm(row: MaterialVersion, user: User, choices: Choices) -> Meeting:
                 # Reported on the deadline (or the meeting's day): not later than anything known.
                 report_date = min(decision.deadline or meeting.date, clock.local_today())
                 decisions.change_status(decision, user, DecisionStatus.IN_PROGRESS)  # the only way to done
-                decisions.change_status(decision, user, DecisionStatus.DONE, report_text=DONE_REPORT, report_date=report_date)
+                decisions.change_status(
+                    decision, user, DecisionStatus.DONE, report_text=DONE_REPORT, report_date=report_date
+                )
         meetings.approve(meeting, user)
     return meeting
 

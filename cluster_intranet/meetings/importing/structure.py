@@ -4,6 +4,7 @@ Names are kept as written (an attendee snapshot is the protocol's own text); the
 matcher normalises them when it looks for people. Everything the parser could not
 place is kept verbatim in ``ParsedProtocol.unrecognised``, in document order.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,7 +24,12 @@ class Votes:
         """As the intranet keeps a vote (model_mixins.VotesMixin.votes): «единогласно» as such."""
         if self.unanimous:
             return {"for": 0, "against": 0, "abstained": 0, "unanimous": True}
-        return {"for": self.for_ or 0, "against": self.against or 0, "abstained": self.abstained or 0, "unanimous": False}
+        return {
+            "for": self.for_ or 0,
+            "against": self.against or 0,
+            "abstained": self.abstained or 0,
+            "unanimous": False,
+        }
 
     def as_counts(self, present: int) -> tuple[int, int, int]:
         """(for, against, abstained); «единогласно» counts everyone present as «за»."""
