@@ -12,8 +12,9 @@ described in expertise/documents.py.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 
 from ..documents.docx_builder import (
     CENTER,
@@ -58,13 +59,24 @@ def _programme(doc) -> None:
         para(doc, line, align=LEFT, indent=False, before=SECTION_GAP if index == 0 else None)
 
 
-def _results_table(doc, columns, section_row, criterion_row, total_rows) -> None:
-    """A bordered table: header, then for each section a row and its criteria rows, then totals.
+class Column(NamedTuple):
+    """A column of a results table: its heading, width (None: what the others leave),
+    alignment, and what its cell says in a section's row, a criterion's row and the total's."""
 
-    ``columns`` are (title, width); the row specs are lists of (text, align, bold) per column.
-    """
-    table = grid_table(doc, columns, rows=6 + len(total_rows))
-    _, sections_start, section, criteria_start, criterion, criteria_end, sections_end, *totals = table.rows
+    title: str
+    width: Length | None
+    align: int
+    section: str
+    criterion: str
+    total: str
+
+
+def _results_table(doc, columns: list[Column]) -> None:
+    """A bordered table: the headings, then for each section its row (bold) and its criteria's
+    rows, then the total (bold). A criterion's text after a line break is a smaller second line."""
+    rest = text_width(doc) - sum(column.width for column in columns if column.width)
+    table = grid_table(doc, [(column.title, column.width or rest) for column in columns], rows=7)
+    _, sections_start, section, criteria_start, criterion, criteria_end, sections_end, total = table.rows
     for row, text in (
         (sections_start, "{%tr for s in sections %}"),
         (criteria_start, "{%tr for c in s.criteria %}"),
@@ -72,10 +84,10 @@ def _results_table(doc, columns, section_row, criterion_row, total_rows) -> None
         (sections_end, "{%tr endfor %}"),
     ):
         fill_cell(row.cells[0], text, size=TABLE_FONT_SIZE)
-    for row, spec in ((section, section_row), (criterion, criterion_row), *zip(totals, total_rows)):
-        for cell, (text, align, bold) in zip(row.cells, spec):
-            first, _, note = text.partition("\n")
-            fill_cell(cell, first, align=align, bold=bold, size=TABLE_FONT_SIZE)
+    for row, part, bold in ((section, "section", True), (criterion, "criterion", False), (total, "total", True)):
+        for cell, column in zip(row.cells, columns):
+            first, _, note = getattr(column, part).partition("\n")
+            fill_cell(cell, first, align=column.align, bold=bold, size=TABLE_FONT_SIZE)
             if note:  # a second, smaller line: the scale under a criterion's wording
                 run = cell.add_paragraph().add_run(note)
                 run.italic, run.font.size = True, Pt(NOTE_FONT_SIZE)
@@ -111,43 +123,19 @@ def expert_checklist():
         indent=False,
     )
     para(doc, before=SECTION_GAP, indent=False)
-    width = text_width(doc)
-    columns = [("№", Mm(12)), ("Критерий", Mm(100)), ("Оценка", Mm(36)), ("Вес", Mm(14)), ("Баллы", Mm(30))]
-    columns.append(("Комментарий эксперта", width - sum(w for _, w in columns)))
-    _results_table(
-        doc,
-        columns,
-        section_row=[
-            ("{{ s.number }}", CENTER, True),
-            ("{{ s.title }}", LEFT, True),
-            ("", LEFT, False),
-            ("", LEFT, False),
-            ("{{ s.points }} из {{ s.maximum }} ({{ s.percent }})", CENTER, True),
-            ("", LEFT, False),
-        ],
-        criterion_row=[
-            ("{{ c.number }}", CENTER, False),
-            ("{{ c.wording }}\nШкала: {{ c.scale }}{% if not c.required %}; необязательный{% endif %}", LEFT, False),
-            ("{{ c.answer }}", CENTER, False),
-            ("{{ c.weight }}", CENTER, False),
-            ("{{ c.points }}", CENTER, False),
-            (
-                "{{ c.comment }}{% if c.changed_by %} (изменено не экспертом: {{ c.changed_by }}){% endif %}",
-                LEFT,
-                False,
-            ),
-        ],
-        total_rows=[
-            [
-                ("", CENTER, False),
-                ("Итого", LEFT, True),
-                ("", LEFT, False),
-                ("", LEFT, False),
-                ("{{ total.points }} из {{ total.maximum }} ({{ total.percent }})", CENTER, True),
-                ("", LEFT, False),
-            ]
-        ],
-    )
+    # fmt: off
+    _results_table(doc, [
+        Column("№", Mm(12), CENTER, "{{ s.number }}", "{{ c.number }}", ""),
+        Column("Критерий", Mm(100), LEFT, "{{ s.title }}",
+               "{{ c.wording }}\nШкала: {{ c.scale }}{% if not c.required %}; необязательный{% endif %}", "Итого"),
+        Column("Оценка", Mm(36), CENTER, "", "{{ c.answer }}", ""),
+        Column("Вес", Mm(14), CENTER, "", "{{ c.weight }}", ""),
+        Column("Баллы", Mm(30), CENTER, "{{ s.points }} из {{ s.maximum }} ({{ s.percent }})", "{{ c.points }}",
+               "{{ total.points }} из {{ total.maximum }} ({{ total.percent }})"),
+        Column("Комментарий эксперта", None, LEFT, "",
+               "{{ c.comment }}{% if c.changed_by %} (изменено не экспертом: {{ c.changed_by }}){% endif %}", ""),
+    ])
+    # fmt: on
     heading(
         doc,
         "Итоговая рекомендация эксперта: {{ verdict or 'не указана' }}"
@@ -162,7 +150,7 @@ def expert_checklist():
     para(doc, "Чек-лист заполнен {{ submitted_on|ru_date }}", indent=False, before=Pt(6), keep_with_next=True)
     tag(doc, "endif")
     para(doc, before=Pt(18), indent=False, keep_with_next=True)
-    table = borderless_table(doc, 1, [Mm(100), Mm(60), width - Mm(160)])
+    table = borderless_table(doc, 1, [Mm(100), Mm(60), text_width(doc) - Mm(160)])
     signature_line(table.rows[0], "Эксперт", "{{ expert.short_name_reversed }}", line="_______________", room=None)
     closing_paragraph(doc)
     return doc
@@ -199,49 +187,17 @@ def expert_conclusion():
         size=TABLE_FONT_SIZE,
     )
     para(doc, indent=False)
-    width = text_width(doc)
-    columns = [
-        ("№", Mm(12)),
-        ("Критерий", Mm(118)),
-        ("Оценки экспертов", Mm(38)),
-        ("Среднее", Mm(22)),
-        ("Баллы", Mm(22)),
-        ("Макс.", Mm(24)),
-    ]
-    columns.append(("% от макс.", width - sum(w for _, w in columns)))
-    _results_table(
-        doc,
-        columns,
-        section_row=[
-            ("{{ s.number }}", CENTER, True),
-            ("{{ s.title }}", LEFT, True),
-            ("", CENTER, False),
-            ("", CENTER, False),
-            ("{{ s.points }}", CENTER, True),
-            ("{{ s.maximum }}", CENTER, True),
-            ("{{ s.percent }}", CENTER, True),
-        ],
-        criterion_row=[
-            ("{{ c.number }}", CENTER, False),
-            ("{{ c.wording }}", LEFT, False),
-            ("{{ c.answers }}", CENTER, False),
-            ("{{ c.mean }}", CENTER, False),
-            ("{{ c.points }}", CENTER, False),
-            ("{{ c.maximum }}", CENTER, False),
-            ("{{ c.percent }}", CENTER, False),
-        ],
-        total_rows=[
-            [
-                ("", CENTER, False),
-                ("Итого", LEFT, True),
-                ("", CENTER, False),
-                ("", CENTER, False),
-                ("{{ total.points }}", CENTER, True),
-                ("{{ total.maximum }}", CENTER, True),
-                ("{{ total.percent }}", CENTER, True),
-            ]
-        ],
-    )
+    # fmt: off
+    _results_table(doc, [
+        Column("№", Mm(12), CENTER, "{{ s.number }}", "{{ c.number }}", ""),
+        Column("Критерий", Mm(118), LEFT, "{{ s.title }}", "{{ c.wording }}", "Итого"),
+        Column("Оценки экспертов", Mm(38), CENTER, "", "{{ c.answers }}", ""),
+        Column("Среднее", Mm(22), CENTER, "", "{{ c.mean }}", ""),
+        Column("Баллы", Mm(22), CENTER, "{{ s.points }}", "{{ c.points }}", "{{ total.points }}"),
+        Column("Макс.", Mm(24), CENTER, "{{ s.maximum }}", "{{ c.maximum }}", "{{ total.maximum }}"),
+        Column("% от макс.", None, CENTER, "{{ s.percent }}", "{{ c.percent }}", "{{ total.percent }}"),
+    ])
+    # fmt: on
     para(
         doc,
         "Итоговый балл: {{ total.points }} из {{ total.maximum }} ({{ total.percent }}).",

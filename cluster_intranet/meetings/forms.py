@@ -14,6 +14,7 @@ from ..forms import (
     web_link,
 )
 from .models import AttendanceMode, MeetingFormat, MeetingStatus
+from .services import AGENDA_FIELDS, DECISION_FIELDS, MEETING_FIELDS
 
 
 def _votes(label: str):
@@ -42,20 +43,7 @@ class MeetingForm(Form):
     chair_id = SelectField("Председатель", coerce=id_or_none, validators=[Optional()])
     secretary_id = SelectField("Секретарь", coerce=id_or_none, validators=[Optional()])
 
-    FIELDS = (
-        "council_id",
-        "number",
-        "date",
-        "start_time",
-        "end_time",
-        "city",
-        "place",
-        "format",
-        "connection_link",
-        "status",
-        "chair_id",
-        "secretary_id",
-    )
+    FIELDS = MEETING_FIELDS
 
     def with_choices(self, councils: list[tuple[int, str]], people: list[tuple[int, str]]) -> "MeetingForm":
         self.council_id.choices = options(councils)
@@ -79,9 +67,6 @@ class AttendeeEditForm(Form):
     FIELDS = ("name", "job_title", "organization", "mode")
 
 
-VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstained", "votes_unanimous")
-
-
 class AgendaItemForm(Form):
     version = version_field()
     text = TextAreaField("Вопрос", validators=required(5000))
@@ -95,7 +80,7 @@ class AgendaItemForm(Form):
     votes_abstained = _votes("«Воздержались»")
     votes_unanimous = BooleanField("Единогласно")
 
-    FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discussion", "recurring", *VOTE_FIELDS)
+    FIELDS = AGENDA_FIELDS
 
 
 class DecisionForm(Form):
@@ -110,7 +95,7 @@ class DecisionForm(Form):
     votes_abstained = _votes("«Воздержались»")
     votes_unanimous = BooleanField("Единогласно")
 
-    FIELDS = ("text", "agenda_item_id", "deadline", "term", *VOTE_FIELDS)
+    FIELDS = DECISION_FIELDS
 
     def with_agenda(self, items) -> "DecisionForm":
         self.agenda_item_id.choices = options(

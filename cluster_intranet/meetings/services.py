@@ -20,6 +20,7 @@ from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..decisions.numbering import decision_labels, numbered_by_item
 from ..directory.models import Person
 from ..extensions import db
+from ..model_mixins import VotesMixin
 from ..text import short_date
 from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingStatus, ProtocolVersion
 from .protocol import in_protocol_order, json_safe, protocol_data
@@ -220,8 +221,16 @@ def quorum(meeting: Meeting, today: date | None = None) -> dict:
 
 # Agenda ----------------------------------------------------------------------------------
 
-VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstained", "votes_unanimous")
-AGENDA_FIELDS = ("text", "speaker_id", "speaker_name", "speaker_summary", "discussion", "recurring", *VOTE_FIELDS)
+# What a save of each part accepts (the forms send these fields).
+AGENDA_FIELDS = (
+    "text",
+    "speaker_id",
+    "speaker_name",
+    "speaker_summary",
+    "discussion",
+    "recurring",
+    *VotesMixin.VOTE_FIELDS,
+)
 
 
 def check_votes(data: dict) -> None:
@@ -305,7 +314,7 @@ def agenda_number(item: AgendaItem) -> int:
 
 # Decisions -------------------------------------------------------------------------------
 
-DECISION_FIELDS = ("text", "agenda_item_id", "deadline", "term", *VOTE_FIELDS)
+DECISION_FIELDS = ("text", "agenda_item_id", "deadline", "term", *VotesMixin.VOTE_FIELDS)
 
 
 def save_decision(
