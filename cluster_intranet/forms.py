@@ -8,6 +8,7 @@ from wtforms import Field, HiddenField, SelectChoice, StringField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 REQUIRED = "Заполните это поле."
+STALE_FORM = "Форма устарела: обновите страницу."
 
 # Intranet mail often lives in internal zones (…@college.local): accept them.
 email_validator.SPECIAL_USE_DOMAIN_NAMES[:] = [

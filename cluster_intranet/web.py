@@ -16,7 +16,7 @@ from werkzeug.http import is_resource_modified
 from werkzeug.routing import IntegerConverter
 
 from .extensions import db, login_manager
-from .forms import LARGEST_INT, db_int, strip_controls
+from .forms import LARGEST_INT, STALE_FORM, db_int, strip_controls
 from .listing import ListPagination
 
 
@@ -92,20 +92,28 @@ def apply_change(
     303 for a page, the fragment for HTMX.
 
     Invalid input, or a refusal (``refused_by``) that names one of the form's fields,
-    rolls back and answers ``invalid()``: the form again with the reasons, 422. Any
-    other refusal rolls back and goes to ``back``: a URL (the message area for HTMX, 409
-    for a stale version or a locked record, else a flash and a 303 there), a function of
-    the error, or None to show it among the form's own errors through ``invalid()``.
+    rolls back and answers ``invalid()``: the form again with the reasons, 422 — or,
+    without ``invalid`` (a row's small form has no room for them), the reasons in one
+    line as a refusal to ``back``, 422. Any other refusal rolls back and goes to
+    ``back``: a URL (the message area for HTMX, 409 for a stale version or a locked
+    record, else a flash and a 303 there), a function of the error, or None to show it
+    among the form's own errors through ``invalid()``.
     """
+
+    def rejected():
+        if invalid is not None:
+            return invalid()
+        return refusal(ValueError(form.error_text() or STALE_FORM), back, 422)
+
     if form is not None and not form.validate_on_submit():
-        return invalid()
+        return rejected()
     try:
         result = change()
         db.session.commit()  # a version counter may refuse only here (StaleDataError)
     except refused_by as error:
         db.session.rollback()
         if form is not None and show_in_form(form, error):
-            return invalid()
+            return rejected()
         if back is None:
             form.form_errors.append(str(error))
             return invalid()
@@ -113,11 +121,20 @@ def apply_change(
     return done(result)
 
 
+def form_again(template: str, target: str, page: Callable[[], Response], /, **context):
+    """A form inside a page refused its input (422): for HTMX the form alone, in place of
+    the element ``target`` (an id); without JavaScript the whole page again (``page()``)."""
+    if wants_fragment():
+        return fragment(template, 422, retarget=f"#{target}", reswap="outerHTML", **context)
+    return page()
+
+
 def form_page(template: str, form, change: Callable[[], object], refused_by, *, then: Callable[[object], str],
-              text: str | Callable[[object], str], **context):  # fmt: skip
+              text: str | Callable[[object], str] | None = None, **context):  # fmt: skip
     """A page with one form: GET shows it; POST runs ``apply_change`` and, done, flashes
-    ``text`` (or ``text(result)``) and goes to ``then(result)`` (both called after the
-    commit: a new row has its id); invalid or refused, the page again with the reasons, 422."""
+    ``text`` (or ``text(result)``; None: nothing to say) and goes to ``then(result)`` (both
+    called after the commit: a new row has its id); invalid or refused, the page again
+    with the reasons, 422."""
 
     def page(status: int = 422):
         return render_template(template, form=form, **context), status

@@ -14,9 +14,7 @@ from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
-from ..forms import Form, optional
-
-STALE_FORM = "Форма устарела: обновите страницу."
+from ..forms import STALE_FORM, Form, optional
 
 
 def _version():

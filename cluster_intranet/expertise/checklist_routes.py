@@ -14,7 +14,17 @@ from flask_login import current_user
 from ..auth.access import role_required
 from ..auth.roles import RUN_EXPERTISE
 from ..extensions import db
-from ..web import after_change, apply_change, fragment, notice, page_or_fragment, refusal, wants_fragment
+from ..web import (
+    after_change,
+    apply_change,
+    form_again,
+    form_page,
+    fragment,
+    notice,
+    page_or_fragment,
+    refusal,
+    wants_fragment,
+)
 from . import bp, checklist_versions, scoring, services
 from .forms import CriterionForm, PublishForm, SectionForm, TitleForm
 from .models import ChecklistSection, ChecklistVersion, Criterion
@@ -31,11 +41,13 @@ def checklists():
 @role_required(*RUN_EXPERTISE)
 def new_checklist():
     form = TitleForm()
-    if form.validate_on_submit():
-        version = checklist_versions.create_checklist(form.title.data)
-        db.session.commit()
-        return redirect(url_for("expertise.checklist", version_id=version.id), 303)
-    return render_template("expertise/checklist_new.html", form=form), 422 if form.errors else 200
+    return form_page(
+        "expertise/checklist_new.html",
+        form,
+        lambda: checklist_versions.create_checklist(form.title.data),
+        ExpertiseError,
+        then=lambda version: url_for("expertise.checklist", version_id=version.id),
+    )
 
 
 def _version_or_404(version_id: int) -> ChecklistVersion:
@@ -66,13 +78,28 @@ def _back_to(version: ChecklistVersion, anchor: str | None = None) -> str:
     return url_for("expertise.checklist", version_id=version.id, _anchor=anchor)
 
 
-def _edited(version: ChecklistVersion, change: Callable[[], object], said: str, anchor: str | None = None):
-    """A change in the checklist editor, committed: the editor's body again for HTMX, saying
-    so, the focus at ``anchor``; otherwise the page at ``anchor``; a refusal goes back to the page."""
-    return apply_change(
-        None, change, ExpertiseError, back=_back_to(version),
-        done=lambda _: _editor(version, said=said, at=anchor) if wants_fragment() else redirect(_back_to(version, anchor), 303),
-    )  # fmt: skip
+def _edited(
+    version: ChecklistVersion,
+    change: Callable[[], object],
+    said: str,
+    anchor: str | Callable[[object], str] | None = None,
+    *,
+    form=None,
+    invalid: Callable[[], object] | None = None,
+    back: Callable[[Exception], object] | None = None,
+):
+    """A change in the checklist editor (``form``'s, if given), committed: the editor's
+    body again for HTMX, saying so, the focus at ``anchor`` (or ``anchor(result)``);
+    otherwise the page at ``anchor``. Invalid input gives ``invalid()``; a refusal goes
+    back to the page (or to ``back(error)``)."""
+
+    def done(result):
+        at = anchor(result) if callable(anchor) else anchor
+        if wants_fragment():
+            return _editor(version, said=said, at=at)
+        return redirect(_back_to(version, at), 303)
+
+    return apply_change(form, change, ExpertiseError, done=done, invalid=invalid, back=back or _back_to(version))
 
 
 @bp.get("/checklists/<int:version_id>")
@@ -85,11 +112,9 @@ def checklist(version_id: int):
 def rename_checklist(version_id: int):
     version = _version_or_404(version_id)
     form = TitleForm()
-    if not form.validate_on_submit():
-        return refusal(ExpertiseError(form.error_text()), _back_to(version))
     back = _back_to(version)
     return commit_change(
-        lambda: checklist_versions.rename_checklist(version, form.title.data), back, back, "Название сохранено."
+        lambda: checklist_versions.rename_checklist(version, form.title.data), back, back, "Название сохранено.", form
     )
 
 
@@ -98,26 +123,20 @@ def rename_checklist(version_id: int):
 def add_section(version_id: int):
     version = _version_or_404(version_id)
     form = SectionForm()
-    if not form.validate_on_submit():
-        db.session.rollback()
-        if wants_fragment():
-            return fragment(
-                "expertise/_section_add.html",
-                422,
-                version=version,
-                section_form=form,
-                retarget="#section-add",
-                reswap="outerHTML",
-            )
-        return _editor(version, 422, section_form=form)
-    try:
-        section = checklist_versions.add_section(version, form.title.data)
-    except ExpertiseError as error:
-        return refusal(error, _back_to(version))
-    db.session.commit()
-    if wants_fragment():
-        return _editor(version, said="Раздел добавлен.", at=f"section-{section.id}")
-    return redirect(_back_to(version, f"section-{section.id}"), 303)
+    return _edited(
+        version,
+        lambda: checklist_versions.add_section(version, form.title.data),
+        "Раздел добавлен.",
+        lambda section: f"section-{section.id}",
+        form=form,
+        invalid=lambda: form_again(
+            "expertise/_section_add.html",
+            "section-add",
+            lambda: _editor(version, 422, section_form=form),
+            version=version,
+            section_form=form,
+        ),
+    )
 
 
 def _section_or_404(section_id: int) -> ChecklistSection:
@@ -131,24 +150,23 @@ def _section_or_404(section_id: int) -> ChecklistSection:
 def edit_section(section_id: int):
     section = _section_or_404(section_id)
     version = section.version
-    form = SectionForm(obj=section)
-    if request.method == "POST" and form.validate_on_submit():
-        return _edited(
-            version,
-            lambda: checklist_versions.save_section(section, form.title.data),
-            "Раздел сохранён.",
-            f"section-{section.id}",
-        )
     if version.is_published:
         return refusal(checklist_versions.frozen(version), _back_to(version))
-    status = 422 if form.errors else 200
-    return page_or_fragment(
-        "expertise/section_form.html",
-        "expertise/_section_form.html",
-        status,
+    form = SectionForm(obj=section)
+
+    def page(status: int = 422):
+        return page_or_fragment("expertise/section_form.html", "expertise/_section_form.html", status,
+                                form=form, section=section, version=version)  # fmt: skip
+
+    if request.method == "GET":
+        return page(200)
+    return _edited(
+        version,
+        lambda: checklist_versions.save_section(section, form.title.data),
+        "Раздел сохранён.",
+        f"section-{section.id}",
         form=form,
-        section=section,
-        version=version,
+        invalid=page,
     )
 
 
@@ -181,29 +199,32 @@ def _criterion_form(section: ChecklistSection, criterion: Criterion | None, save
     if version.is_published:
         return refusal(checklist_versions.frozen(version), _back_to(version))
     form = CriterionForm(obj=criterion)
-    if form.validate_on_submit():
-        try:
-            saved = save(form.data_for(*form.FIELDS))
-        except services.Locked as error:
-            return refusal(error, _back_to(version))
-        except ExpertiseError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            if wants_fragment():
-                return _editor(
-                    version,
-                    said="Критерий сохранён." if criterion else "Критерий добавлен.",
-                    at=f"criterion-{saved.id}",
-                )
-            return redirect(_back_to(version, f"criterion-{saved.id}"), 303)
-    status = 422 if form.errors or form.form_errors else 200
     context = dict(form=form, section=section, criterion=criterion, version=version)
-    if wants_fragment() and status == 422:
+
+    def page(status: int = 422):
+        return page_or_fragment("expertise/criterion_form.html", "expertise/_criterion_form.html", status, **context)
+
+    def invalid():
         key = f"criterion-{criterion.id}" if criterion else f"new-criterion-{section.id}"
-        return fragment("expertise/_criterion_form.html", 422, retarget=f"#{key}", reswap="outerHTML", **context)
-    return page_or_fragment("expertise/criterion_form.html", "expertise/_criterion_form.html", status, **context)
+        return form_again("expertise/_criterion_form.html", key, page, **context)
+
+    def refused(error: ExpertiseError):
+        if isinstance(error, services.Locked):
+            return refusal(error, _back_to(version))
+        form.form_errors.append(str(error))
+        return invalid()
+
+    if request.method == "GET":
+        return page(200)
+    return _edited(
+        version,
+        lambda: save(form.data_for(*form.FIELDS)),
+        "Критерий сохранён." if criterion else "Критерий добавлен.",
+        lambda saved: f"criterion-{saved.id}",
+        form=form,
+        invalid=invalid,
+        back=refused,
+    )
 
 
 @bp.route("/sections/<int:section_id>/criteria", methods=["GET", "POST"])
@@ -258,24 +279,20 @@ def publish_checklist(version_id: int):
     form = PublishForm()
     if version.is_published:
         return refusal(checklist_versions.frozen(version), _back_to(version))
-    if not form.validate_on_submit():
-        db.session.rollback()
-        if wants_fragment():
-            return fragment(
-                "expertise/_publish_form.html",
-                422,
-                version=version,
-                publish_form=form,
-                retarget="#publish-form",
-                reswap="outerHTML",
-            )
-        return _editor(version, 422, publish_form=form)
     back = _back_to(version)
     return commit_change(
         lambda: checklist_versions.publish(version, form.protocol_ref.data, current_user),
         back,
         back,
         f"Версия {version.number} опубликована.",
+        form,
+        invalid=lambda: form_again(
+            "expertise/_publish_form.html",
+            "publish-form",
+            lambda: _editor(version, 422, publish_form=form),
+            version=version,
+            publish_form=form,
+        ),
     )
 
 
@@ -283,9 +300,10 @@ def publish_checklist(version_id: int):
 @role_required(*RUN_EXPERTISE)
 def new_version(version_id: int):
     version = _version_or_404(version_id)
-    draft = checklist_versions.new_version(version)
-    db.session.commit()
-    return after_change(_back_to(draft), f"Черновик версии {draft.number}: правьте его, затем опубликуйте.")
+    return apply_change(
+        None, lambda: checklist_versions.new_version(version), ExpertiseError, back=_back_to(version),
+        done=lambda draft: after_change(_back_to(draft), f"Черновик версии {draft.number}: правьте его, затем опубликуйте."),
+    )  # fmt: skip
 
 
 @bp.post("/checklists/<int:version_id>/delete")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -27,6 +27,7 @@ from ..web import (
     apply_change,
     attachment,
     error_page,
+    form_again,
     form_page,
     fragment,
     page_or_fragment,
@@ -62,9 +63,12 @@ bp.add_app_template_filter(scoring.format_percent, "score_percent")
 # --- helpers --------------------------------------------------------------------------
 
 
-def commit_change(change: Callable[[], object], back: str, then: str, text: str):
-    """Run one service change and commit it, then go on to ``then``; a refusal goes back."""
-    return apply_change(None, change, ExpertiseError, done=lambda _: after_change(then, text), back=back)
+def commit_change(change: Callable[[], object], back: str, then: str, text: str, form=None, invalid=None):
+    """Run one service change and commit it, then go on to ``then``; a refusal goes back,
+    invalid input of ``form`` too, or to ``invalid()`` (the form again)."""
+    return apply_change(
+        form, change, ExpertiseError, done=lambda _: after_change(then, text), invalid=invalid, back=back
+    )
 
 
 def _form_page(form, save: Callable[[dict], object], then: Callable[[], str], text: str, template: str, **context):
@@ -333,11 +337,9 @@ def confirm_conclusion(session_id: int):
     def refused(error: ExpertiseError | None = None):
         if error is not None:
             form.form_errors.append(str(error))
-        if wants_fragment():
-            return fragment("expertise/_conclusion.html", 422, retarget="#conclusion", reswap="outerHTML",
-                            **_session_context(data, form))  # fmt: skip
-        flash(form.error_text(), "danger")
-        return redirect(back + "#conclusion", 303)
+        return form_again("expertise/_conclusion.html", "conclusion",
+                          lambda: refusal(ValueError(form.error_text()), back + "#conclusion"),
+                          **_session_context(data, form))  # fmt: skip
 
     return apply_change(form, confirm, ExpertiseError, invalid=refused, back=refused,
                         done=lambda _: after_change(back, "Заключение утверждено, статус программы обновлён."))  # fmt: skip
@@ -403,37 +405,27 @@ def save_answer(assessment_id: int, criterion_id: int):
         abort(404)
     form = AnswerForm()
     back = url_for("expertise.assessment", assessment_id=assessment_id, _anchor=f"criterion-{criterion_id}")
-    try:
-        if not form.validate_on_submit():
-            raise ExpertiseError(form.error_text())
+
+    def save():
         by = services.on_behalf_name(current_user, assessment)
         answer = services.save_answer(assessment, criterion, form.value.data, form.comment.data or "", by)
-    except ExpertiseError as error:
-        db.session.rollback()
-        if wants_fragment():
-            return fragment(
-                "expertise/_answer_status.html",
-                error.status,
-                criterion=criterion,
-                answer=None,
-                error=str(error),
-                answered=None,
-            )
-        flash(str(error), "danger")
-        return redirect(back, 303)
-    response = redirect(back, 303)
-    if wants_fragment():
-        # Rendered before the commit expires the objects it shows: no reloading them.
-        response = fragment(
-            "expertise/_answer_status.html",
-            criterion=criterion,
-            answer=answer,
-            error=None,
-            answered=services.answered_count(assessment),
-            needs_comment=services.needs_comment,
-        )
-    db.session.commit()
-    return response
+        if not wants_fragment():
+            return redirect(back, 303)
+        # The answer's mark, drawn before the commit expires the objects it shows: no reloading them.
+        return fragment("expertise/_answer_status.html", criterion=criterion, answer=answer, error=None,
+                        answered=services.answered_count(assessment), needs_comment=services.needs_comment)  # fmt: skip
+
+    def refused(error: ExpertiseError):
+        """Next to the answer for HTMX (the error's status), else a flash and back."""
+        if not wants_fragment():
+            return refusal(error, back)
+        return fragment("expertise/_answer_status.html", error.status, criterion=criterion, answer=None,
+                        error=str(error), answered=None)  # fmt: skip
+
+    return apply_change(
+        form, save, ExpertiseError, done=lambda answered: answered, back=refused,
+        invalid=lambda: refused(ExpertiseError(form.error_text())),
+    )  # fmt: skip
 
 
 @bp.post("/assessments/<int:assessment_id>/submit")
@@ -444,10 +436,9 @@ def submit(assessment_id: int):
 
     def unfinished(problems: list[str]):
         """The checklist again with what keeps it from being sent (422)."""
-        if wants_fragment():
-            return fragment("expertise/_submit_form.html", 422, assessment=assessment, submit_form=form,
-                            problems=problems, retarget="#submit-block", reswap="outerHTML")  # fmt: skip
-        return _assessment_page(data, assessment, 422, submit_form=form, problems=problems)
+        return form_again("expertise/_submit_form.html", "submit-block",
+                          lambda: _assessment_page(data, assessment, 422, submit_form=form, problems=problems),
+                          assessment=assessment, submit_form=form, problems=problems)  # fmt: skip
 
     def refused(error: ExpertiseError):
         return unfinished(error.problems) if isinstance(error, services.SubmitRefused) else refusal(error, back)
@@ -466,24 +457,20 @@ def reopen(assessment_id: int):
     data, assessment = _assessment_data(assessment_id)
     form = ReopenForm()
     back = url_for("expertise.assessment", assessment_id=assessment_id)
-    if not form.validate_on_submit():
-        db.session.rollback()
-        if assessment.is_submitted and not data.session.is_completed:
-            if wants_fragment():
-                return fragment(
-                    "expertise/_reopen_form.html",
-                    422,
-                    assessment=assessment,
-                    reopen_form=form,
-                    retarget="#reopen-block",
-                    reswap="outerHTML",
-                )
-            return _assessment_page(data, assessment, 422, reopen_form=form)
+    reopenable = assessment.is_submitted and not data.session.is_completed
     return commit_change(
         lambda: services.reopen(assessment, form.reason.data or "", current_user),
         back,
         back,
         "Чек-лист возвращён эксперту на доработку.",
+        form if reopenable else None,  # else the service says why there is nothing to return
+        invalid=lambda: form_again(
+            "expertise/_reopen_form.html",
+            "reopen-block",
+            lambda: _assessment_page(data, assessment, 422, reopen_form=form),
+            assessment=assessment,
+            reopen_form=form,
+        ),
     )
 
 
