@@ -74,6 +74,11 @@ def _editor(version: ChecklistVersion, status: int = 200, said: str | None = Non
     return page_or_fragment("expertise/checklist.html", "expertise/_checklist_body.html", status, **context)
 
 
+def _form_again(version: ChecklistVersion, template: str, target: str, **forms):
+    """One of the editor's forms refused its input: the form alone for HTMX, else the editor's page."""
+    return form_again(template, target, lambda: _editor(version, 422, **forms), version=version, **forms)
+
+
 def _back_to(version: ChecklistVersion, anchor: str | None = None) -> str:
     return url_for("expertise.checklist", version_id=version.id, _anchor=anchor)
 
@@ -129,13 +134,7 @@ def add_section(version_id: int):
         "Раздел добавлен.",
         lambda section: f"section-{section.id}",
         form=form,
-        invalid=lambda: form_again(
-            "expertise/_section_add.html",
-            "section-add",
-            lambda: _editor(version, 422, section_form=form),
-            version=version,
-            section_form=form,
-        ),
+        invalid=lambda: _form_again(version, "expertise/_section_add.html", "section-add", section_form=form),
     )
 
 
@@ -286,13 +285,7 @@ def publish_checklist(version_id: int):
         back,
         f"Версия {version.number} опубликована.",
         form,
-        invalid=lambda: form_again(
-            "expertise/_publish_form.html",
-            "publish-form",
-            lambda: _editor(version, 422, publish_form=form),
-            version=version,
-            publish_form=form,
-        ),
+        invalid=lambda: _form_again(version, "expertise/_publish_form.html", "publish-form", publish_form=form),
     )
 
 
