@@ -11,14 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 from cluster_intranet.auth.models import User
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.directory.models import Organization, OrganizationKind, Person
+from cluster_intranet.expertise import builders
 from cluster_intranet.expertise.models import (
     Answer,
     Assessment,
-    ChecklistSection,
-    ChecklistStatus,
-    ChecklistTemplate,
-    ChecklistVersion,
-    Criterion,
     ExpertSession,
     Programme,
     Scale,
@@ -54,33 +50,25 @@ NOW = datetime(2026, 1, 15, 6, 0, tzinfo=UTC)
 
 
 def _checklist() -> tuple[int, list[tuple[int, int]]]:
-    version = ChecklistVersion(
-        title="Экспертный чек-лист оценки ОПОП СПО",
-        number=1,
-        status=ChecklistStatus.PUBLISHED.value,
-        protocol_ref="Протокол № 1 от 15.11.2021",
-        published_at=NOW,
-        sections=[
-            ChecklistSection(
-                title=f"Раздел {s}",
-                position=s,
-                criteria=[
-                    Criterion(
-                        wording=f"Критерий {s}.{c}: программа отвечает требованию работодателей № {c}",
-                        scale=SCALES[c % 4][0].value,
-                        max_points=SCALES[c % 4][1],
-                        weight=1.5 if c % 3 == 0 else 1,
-                        required=c % 7 != 0,
-                        position=c,
+    version = builders.checklist(
+        [
+            (
+                f"Раздел {s}",
+                [
+                    (
+                        f"Критерий {s}.{c}: программа отвечает требованию работодателей № {c}",
+                        *SCALES[c % 4],
+                        1.5 if c % 3 == 0 else 1,
+                        c % 7 != 0,
                     )
                     for c in range(1, PER_SECTION + 1)
                 ],
             )
             for s in range(1, SECTIONS + 1)
         ],
+        title="Экспертный чек-лист оценки ОПОП СПО",
+        published_at=NOW,
     )
-    db.session.add(ChecklistTemplate(versions=[version]))
-    db.session.flush()
     return version.id, [(c.id, c.max_value) for c in version.criteria]
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..directory.models import Person
 from ..extensions import db
+from . import builders
 from .models import Council, CouncilMember, MemberRole
 
 COUNCILS = [
@@ -51,12 +52,16 @@ def seed(people: dict[str, Person]) -> dict[str, Council]:
     for name, genitive, short_genitive, form, members in COUNCILS:
         council = db.session.scalar(select(Council).where(Council.name == name))
         if council is None:
-            council = Council(name=name, name_genitive=genitive, short_genitive=short_genitive, protocol_form=form)
-            council.members = [
-                CouncilMember(person=people[short], role=role.value, position=index)
-                for index, (short, role) in enumerate(members, start=1)
-            ]
-            db.session.add(council)
+            council = builders.council(
+                [
+                    CouncilMember(person=people[short], role=role.value, position=index)
+                    for index, (short, role) in enumerate(members, start=1)
+                ],
+                name=name,
+                name_genitive=genitive,
+                short_genitive=short_genitive,
+                protocol_form=form,
+            )
         councils[name] = council
     db.session.flush()
     return councils

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
+from . import builders
 from .models import Organization, OrganizationKind, Person
 
 K = OrganizationKind
@@ -132,10 +133,7 @@ def seed() -> dict[str, Person]:
     for short_name, full_name, kind, website in ORGANIZATIONS:
         org = db.session.scalar(select(Organization).where(Organization.short_name == short_name))
         if org is None:
-            org = Organization(
-                short_name=short_name, full_name=full_name, kind=kind.value, website=website, city="Томск"
-            )
-            db.session.add(org)
+            org = builders.organization(short_name=short_name, full_name=full_name, kind=kind.value, website=website)
         orgs.append(org)
     db.session.flush()
 
@@ -147,14 +145,13 @@ def seed() -> dict[str, Person]:
             )
         )
         if person is None:
-            person = Person(
+            person = builders.person(
                 surname=surname,
                 first_name=first_name,
                 patronymic=patronymic,
                 organization=orgs[org_index],
                 position=position,
             )
-            db.session.add(person)
         people[person.short_name] = person
     db.session.flush()
     return people

@@ -18,19 +18,14 @@ from ..auth.models import User
 from ..auth.roles import Role
 from ..directory.models import Organization, Person
 from ..extensions import db
-from . import documents, scoring, services
+from . import builders, documents, scoring
 from .models import (
-    Answer,
     Assessment,
-    ChecklistSection,
-    ChecklistStatus,
-    ChecklistTemplate,
     ChecklistVersion,
     Criterion,
     ExpertSession,
     Programme,
     Scale,
-    StudyForm,
     Verdict,
 )
 
@@ -45,22 +40,21 @@ CHECKLIST_TITLE = "Экспертный чек-лист оценки основ�
 PROTOCOL = "Протокол заседания Экспертного совета № 1 от 17.11.2021"
 
 Y, P2, N, C = Scale.YES_NO, Scale.POINTS_2, Scale.POINTS_N, Scale.CONFORMITY
-# section -> [(wording, hint, scale, max points for 0–N, weight, required)]
+# section -> [(wording, scale, max points for 0–N, weight, required[, hint])], as builders.checklist reads it
 CHECKLIST = [
     (
         "Соответствие ФГОС СПО",
         [
             (
                 "Структура и объём программы соответствуют требованиям ФГОС СПО по специальности",
-                "Учебный план, календарный учебный график, объём обязательной части и вариативной части.",
                 C,
                 None,
                 1.5,
                 True,
+                "Учебный план, календарный учебный график, объём обязательной части и вариативной части.",
             ),
             (
                 "Результаты освоения программы (общие и профессиональные компетенции) соответствуют ФГОС СПО",
-                "",
                 C,
                 None,
                 1.5,
@@ -68,7 +62,6 @@ CHECKLIST = [
             ),
             (
                 "Рабочие программы дисциплин и профессиональных модулей разработаны по всем элементам учебного плана",
-                "",
                 Y,
                 None,
                 1,
@@ -76,11 +69,11 @@ CHECKLIST = [
             ),
             (
                 "Вариативная часть программы использована для углубления подготовки по запросам работодателей",
-                "Укажите, какие дисциплины и модули введены за счёт вариативной части.",
                 P2,
                 None,
                 1,
                 True,
+                "Укажите, какие дисциплины и модули введены за счёт вариативной части.",
             ),
         ],
     ),
@@ -89,82 +82,54 @@ CHECKLIST = [
         [
             (
                 "Программа учитывает профессиональные стандарты, соответствующие профессиональной деятельности выпускников",
-                "Перечень профессиональных стандартов приведён в программе.",
                 C,
                 None,
                 1.5,
                 True,
+                "Перечень профессиональных стандартов приведён в программе.",
             ),
-            (
-                "Трудовые функции профессиональных стандартов отражены в профессиональных модулях",
-                "",
-                P2,
-                None,
-                1.5,
-                True,
-            ),
+            ("Трудовые функции профессиональных стандартов отражены в профессиональных модулях", P2, None, 1.5, True),
             (
                 "Требования работодателей кластера к квалификации выпускников учтены в результатах обучения",
-                "Согласованные с предприятиями требования, результаты анкетирования работодателей.",
                 N,
                 5,
                 1,
                 True,
+                "Согласованные с предприятиями требования, результаты анкетирования работодателей.",
             ),
-            ("Программа согласована с работодателями при разработке", "", Y, None, 1, True),
+            ("Программа согласована с работодателями при разработке", Y, None, 1, True),
         ],
     ),
     (
         "Практическая подготовка и базы практик",
         [
-            ("Объём практической подготовки составляет не менее установленного ФГОС СПО", "", Y, None, 1, True),
-            (
-                "Договоры о практической подготовке заключены с предприятиями — участниками кластера",
-                "",
-                P2,
-                None,
-                1,
-                True,
-            ),
-            (
-                "Содержание практик соответствует видам деятельности, к которым готовится выпускник",
-                "",
-                C,
-                None,
-                1,
-                True,
-            ),
-            ("Предусмотрены элементы дуального обучения (обучение на рабочем месте)", "", P2, None, 1, False),
+            ("Объём практической подготовки составляет не менее установленного ФГОС СПО", Y, None, 1, True),
+            ("Договоры о практической подготовке заключены с предприятиями — участниками кластера", P2, None, 1, True),
+            ("Содержание практик соответствует видам деятельности, к которым готовится выпускник", C, None, 1, True),
+            ("Предусмотрены элементы дуального обучения (обучение на рабочем месте)", P2, None, 1, False),
         ],
     ),
     (
         "Оценочные материалы",
         [
-            ("Фонды оценочных средств разработаны по всем дисциплинам и модулям", "", Y, None, 1, True),
-            ("Задания демонстрационного экзамена соответствуют оценочной документации", "", C, None, 1.5, True),
-            ("Представители работодателей участвуют в государственной итоговой аттестации", "", P2, None, 1, True),
+            ("Фонды оценочных средств разработаны по всем дисциплинам и модулям", Y, None, 1, True),
+            ("Задания демонстрационного экзамена соответствуют оценочной документации", C, None, 1.5, True),
+            ("Представители работодателей участвуют в государственной итоговой аттестации", P2, None, 1, True),
         ],
     ),
     (
         "Материально-техническое обеспечение",
         [
-            ("Лаборатории и мастерские оснащены в соответствии с ФГОС СПО", "", C, None, 1, True),
+            ("Лаборатории и мастерские оснащены в соответствии с ФГОС СПО", C, None, 1, True),
             (
                 "Оборудование соответствует современным технологиям отрасли",
-                "Оцените от 0 до 5: 5 — оборудование уровня передовых предприятий.",
                 N,
                 5,
                 1,
                 True,
+                "Оцените от 0 до 5: 5 — оборудование уровня передовых предприятий.",
             ),
-            (
-                "Используются ресурсы предприятий-партнёров (оборудование, полигоны, учебные центры)",
-                "",
-                P2,
-                None,
-                1,
-                False,
-            ),
+            ("Используются ресурсы предприятий-партнёров (оборудование, полигоны, учебные центры)", P2, None, 1, False),
         ],
     ),
     (
@@ -172,16 +137,14 @@ CHECKLIST = [
         [
             (
                 "Преподаватели профессионального цикла проходили стажировку на предприятиях за последние 3 года",
-                "",
                 P2,
                 None,
                 1,
                 True,
             ),
-            ("К реализации программы привлечены специалисты предприятий", "", P2, None, 1, True),
+            ("К реализации программы привлечены специалисты предприятий", P2, None, 1, True),
             (
                 "Квалификация педагогических работников соответствует профессиональному стандарту педагога",
-                "",
                 Y,
                 None,
                 1,
@@ -194,21 +157,14 @@ CHECKLIST = [
         [
             (
                 "Доля выпускников, трудоустроенных по специальности в течение года после выпуска",
-                "0 — менее 40 %, 1 — 40–60 %, 2 — 60–80 %, 3 — более 80 %.",
                 N,
                 3,
                 1.5,
                 True,
+                "0 — менее 40 %, 1 — 40–60 %, 2 — 60–80 %, 3 — более 80 %.",
             ),
-            ("Заключены договоры о целевом обучении с предприятиями кластера", "", P2, None, 1, True),
-            (
-                "Ведётся мониторинг удовлетворённости работодателей качеством подготовки выпускников",
-                "",
-                Y,
-                None,
-                1,
-                False,
-            ),
+            ("Заключены договоры о целевом обучении с предприятиями кластера", P2, None, 1, True),
+            ("Ведётся мониторинг удовлетворённости работодателей качеством подготовки выпускников", Y, None, 1, False),
         ],
     ),
 ]
@@ -284,30 +240,13 @@ def _checklist(admin: User | None) -> ChecklistVersion:
     version = db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.title == CHECKLIST_TITLE))
     if version is not None:
         return version
-    version = ChecklistVersion(
+    return builders.checklist(
+        CHECKLIST,
         title=CHECKLIST_TITLE,
-        number=1,
-        status=ChecklistStatus.PUBLISHED.value,
         protocol_ref=PROTOCOL,
         published_at=dt.datetime(2021, 11, 17, 9, 0, tzinfo=dt.UTC),
         published_by=admin,
-        sections=[
-            ChecklistSection(
-                title=title,
-                position=s,
-                criteria=[
-                    Criterion(
-                        wording=w, hint=h, scale=scale.value, max_points=n, weight=weight, required=req, position=c
-                    )
-                    for c, (w, h, scale, n, weight, req) in enumerate(criteria, start=1)
-                ],
-            )
-            for s, (title, criteria) in enumerate(CHECKLIST, start=1)
-        ],
     )
-    db.session.add(ChecklistTemplate(versions=[version]))
-    db.session.flush()
-    return version
 
 
 def _programmes() -> dict[str, Programme]:
@@ -320,17 +259,8 @@ def _programmes() -> dict[str, Programme]:
             )
         )
         if programme is None:
-            programme = Programme(
-                code=code,
-                name=name,
-                qualification=qualification,
-                college=college,
-                study_form=StudyForm.FULL_TIME.value,
-                intake_year=year,
-            )
-            db.session.add(programme)
+            programme = builders.programme(college, code=code, name=name, qualification=qualification, intake_year=year)
         found[code] = programme
-    db.session.flush()
     return found
 
 
@@ -339,14 +269,15 @@ def _answer_all(
     criteria: list[Criterion],
     rng: random.Random,
     saved_at: dt.datetime,
-    upto: int | None = None,
 ) -> None:
     """Plausible answers: mostly the maximum, sometimes one step below with a comment."""
-    for criterion in criteria[:upto]:
-        top = criterion.max_value
-        value = top if rng.random() < 0.7 else max(top - 1, 0)
-        comment = rng.choice(COMMENTS) if value < top else ""
-        assessment.answers.append(Answer(criterion_id=criterion.id, value=value, comment=comment, saved_at=saved_at))
+    builders.answer_all(
+        assessment,
+        criteria,
+        value=lambda c: c.max_value if rng.random() < 0.7 else max(c.max_value - 1, 0),
+        comment=lambda c, value: rng.choice(COMMENTS) if value < c.max_value else "",
+        saved_at=saved_at,
+    )
 
 
 def _sessions(
@@ -356,17 +287,13 @@ def _sessions(
     criteria = version.criteria
 
     # A completed session: every expert submitted, the secretary confirmed the conclusion.
-    done = services.save_session(
-        ExpertSession(),
-        {
-            "programme_id": programmes["15.02.08"].id,
-            "checklist_version_id": version.id,
-            "held_on": dt.date(2021, 12, 3),
-            "place": "ОГБПОУ «Томский индустриальный техникум», ауд. 210",
-        },
+    done = builders.session(
+        programmes["15.02.08"],
+        version,
+        [person.id for person in people],
+        place="ОГБПОУ «Томский индустриальный техникум», ауд. 210",
     )
-    for person, verdict in zip(people, (Verdict.RECOMMEND, Verdict.RECOMMEND, Verdict.REVISE)):
-        assessment = services.add_expert(done, person.id)
+    for assessment, verdict in zip(done.assessments, (Verdict.RECOMMEND, Verdict.RECOMMEND, Verdict.REVISE)):
         _answer_all(assessment, criteria, rng, dt.datetime(2021, 12, 3, 5, 0, tzinfo=dt.UTC))
         assessment.verdict = verdict.value
         assessment.remarks = (
@@ -383,18 +310,16 @@ def _sessions(
     done.documents_snapshot = documents.freeze(data)  # its documents dated so too, not the day of loading
 
     # A session in progress: one expert submitted, one halfway, one has not started.
-    current = services.save_session(
-        ExpertSession(),
-        {
-            "programme_id": programmes["13.02.11"].id,
-            "checklist_version_id": version.id,
-            "held_on": dt.date(2021, 12, 10),
-            "place": "ОГБПОУ «Северский промышленный колледж», конференц-зал",
-        },
+    current = builders.session(
+        programmes["13.02.11"],
+        version,
+        [person.id for person in people],
+        held_on=dt.date(2021, 12, 10),
+        place="ОГБПОУ «Северский промышленный колледж», конференц-зал",
     )
-    first, second, _third = (services.add_expert(current, person.id) for person in people)
+    first, second, _third = current.assessments
     _answer_all(first, criteria, rng, dt.datetime(2021, 12, 10, 5, 40, tzinfo=dt.UTC))
     first.verdict, first.submitted_at = Verdict.RECOMMEND.value, dt.datetime(2021, 12, 10, 6, 0, tzinfo=dt.UTC)
-    _answer_all(second, criteria, rng, dt.datetime(2021, 12, 10, 6, 30, tzinfo=dt.UTC), upto=len(criteria) // 2)
+    _answer_all(second, criteria[: len(criteria) // 2], rng, dt.datetime(2021, 12, 10, 6, 30, tzinfo=dt.UTC))
     second.last_answer_at = dt.datetime(2021, 12, 10, 6, 30, tzinfo=dt.UTC)
     db.session.flush()

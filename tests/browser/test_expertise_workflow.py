@@ -25,10 +25,10 @@ def _prepare():
     from cluster_intranet import clock
     from cluster_intranet.auth.services import create_user
     from cluster_intranet.directory.models import Person
-    from cluster_intranet.expertise import scoring, services
+    from cluster_intranet.expertise import builders, scoring, services
     from cluster_intranet.expertise.models import Scale
     from cluster_intranet.extensions import db
-    from tests.expertise.conftest import answer_all, build_checklist, build_programme, build_session
+    from tests.expertise.conftest import build_session
 
     spec = [
         ("Соответствие ФГОС СПО", [("Структура программы соответствует ФГОС", Scale.CONFORMITY, None, 1.5, True),
@@ -36,13 +36,13 @@ def _prepare():
         ("Практическая подготовка", [("Оснащение мастерских", Scale.POINTS_N, 3, 1, True),
                                      ("Дуальное обучение", Scale.POINTS_2, None, 1, False)]),
     ]  # fmt: skip
-    version = build_checklist(spec)
-    programme = build_programme(code="13.02.11", name=NAME, qualification="Техник")
+    version = builders.checklist(spec)
+    programme = builders.programme(code="13.02.11", name=NAME, qualification="Техник")
     session, assigned = build_session(experts=3, version=version, programme=programme)
     today = clock.local_today()
     session.held_on, session.deadline = today - dt.timedelta(days=1), today - dt.timedelta(days=3)
     for assessment, _ in assigned:  # everything but the optional criterion, at the maximum
-        answer_all(assessment, version, value=lambda c: c.max_value if c.required else None)
+        builders.answer_all(assessment, version.criteria, value=lambda c: c.max_value if c.required else None)
     data = scoring.load_session(session.id)
     for assessment in data.assessments:
         services.submit(data, assessment, "recommend", "")

@@ -6,13 +6,13 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
-from cluster_intranet.expertise import documents, scoring, services
+from cluster_intranet.expertise import builders, documents, scoring, services
 from cluster_intranet.expertise.models import Answer, Assessment, ExpertSession
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
 from tests import factories
 
-from .conftest import answer_all, build_checklist, build_expert, build_session, submit_all
+from .conftest import build_expert, build_session, submit_all
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_bad_answers_are_refused_and_nothing_is_saved(setup, sign_in, criterion_
 
 def test_a_criterion_of_another_checklist_is_not_found(setup, sign_in):
     session, assigned, criteria = setup
-    other = build_checklist()
+    other = builders.checklist()
     db.session.commit()
     assessment, email = assigned[0]
     response = sign_in(email).hx("post", save_url(assessment, other.criteria[0]), data={"value": "1"})
@@ -126,7 +126,7 @@ def test_a_submitted_checklist_is_locked_until_a_secretary_reopens_it(setup, sig
     session, assigned, criteria = setup
     assessment, email = assigned[0]
     for each, _ in assigned:
-        answer_all(each, session.checklist_version)
+        builders.answer_all(each, session.checklist_version.criteria)
     submit_all(session)
     db.session.commit()
     expert = sign_in(email)
@@ -167,7 +167,7 @@ def test_a_submitted_checklist_is_locked_until_a_secretary_reopens_it(setup, sig
 def test_a_completed_session_is_locked_for_everyone(setup, secretary, app):
     session, assigned, criteria = setup
     for assessment, _ in assigned:
-        answer_all(assessment, session.checklist_version)
+        builders.answer_all(assessment, session.checklist_version.criteria)
     submit_all(session)
     documents.confirm_conclusion(scoring.load_session(session.id), "recommend", "", None)
     db.session.commit()
@@ -223,7 +223,7 @@ def test_experts_see_only_their_own_sessions(setup, sign_in):
 def test_experts_see_the_others_answers_only_after_submitting_their_own(setup, sign_in):
     session, assigned, criteria = setup
     (mine, email), (colleague, _), _ = assigned
-    answer_all(colleague, session.checklist_version, value=lambda c: 0, comment="Замечание коллеги")
+    builders.answer_all(colleague, session.checklist_version.criteria, value=lambda c: 0, comment="Замечание коллеги")
     data = scoring.load_session(session.id)
     services.submit(data, data.assessments[1], "reject", "")
     db.session.commit()
@@ -232,7 +232,7 @@ def test_experts_see_the_others_answers_only_after_submitting_their_own(setup, s
     assert "Замечание коллеги" not in before and colleague.person.short_name not in before
     assert "станут видны после отправки" in before
 
-    answer_all(mine, session.checklist_version)
+    builders.answer_all(mine, session.checklist_version.criteria)
     data = scoring.load_session(session.id)
     services.submit(data, data.assessments[0], "recommend", "")
     db.session.commit()
@@ -244,7 +244,7 @@ def test_experts_see_the_others_answers_only_after_submitting_their_own(setup, s
 def test_viewers_see_results_only_after_completion(setup, viewer):
     session, assigned, criteria = setup
     for assessment, _ in assigned:
-        answer_all(assessment, session.checklist_version)
+        builders.answer_all(assessment, session.checklist_version.criteria)
     submit_all(session)
     db.session.commit()
     assert viewer.get(f"/expertise/sessions/{session.id}").status_code == 403
@@ -287,7 +287,9 @@ def test_an_optional_criterion_left_unscored_is_not_counted_as_missing(setup, se
     optional = [c for c in criteria if not c.required]
     assert optional, "the checklist of the fixtures has an optional criterion"
     assessment, email = assigned[0]
-    answer_all(assessment, session.checklist_version, value=lambda c: c.max_value if c.required else None)
+    builders.answer_all(
+        assessment, session.checklist_version.criteria, value=lambda c: c.max_value if c.required else None
+    )
     db.session.commit()
     required = len(criteria) - len(optional)
     page = sign_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
@@ -305,7 +307,7 @@ def test_an_optional_criterion_left_unscored_is_not_counted_as_missing(setup, se
 def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, login_as, sign_in, viewer):
     session, assigned, criteria = setup
     for each, _ in assigned:
-        answer_all(each, session.checklist_version)
+        builders.answer_all(each, session.checklist_version.criteria)
     submit_all(session)
     person = factories.person(surname="Петрова", first_name="Анна", patronymic="Андреевна")
     db.session.commit()
@@ -363,7 +365,7 @@ def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, lo
 )
 def test_the_checklist_is_named_once_above_the_programme(app, ctx, sign_in, title, heading):
     """Not «Экспертный чек-лист · Экспертный чек-лист оценки…» (issue 16, wording)."""
-    session, assigned = build_session(experts=1, version=build_checklist(title=title))
+    session, assigned = build_session(experts=1, version=builders.checklist(title=title))
     db.session.commit()
     assessment, email = assigned[0]
     page = sign_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)

@@ -5,11 +5,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from cluster_intranet.expertise import checklist_versions, scoring
+from cluster_intranet.expertise import builders, checklist_versions, scoring
 from cluster_intranet.expertise.models import ChecklistSection, ChecklistVersion, Criterion, ExpertSession
 from cluster_intranet.extensions import db
 
-from .conftest import build_checklist, build_session
+from .conftest import build_session
 
 CRITERION = {
     "wording": "Программа согласована с работодателями",
@@ -81,7 +81,7 @@ def test_secretary_builds_a_draft_in_place(app, secretary, ctx):
     ],
 )
 def test_bad_criterion_is_refused_next_to_the_field(app, secretary, ctx, changes, message):
-    version = build_checklist(published=False)
+    version = builders.checklist(published=False)
     section = version.sections[0]
     before = len(section.criteria)
     db.session.commit()
@@ -96,7 +96,7 @@ def test_bad_criterion_is_refused_next_to_the_field(app, secretary, ctx, changes
 
 
 def test_criteria_and_sections_are_reordered_in_place(app, secretary, ctx):
-    version = build_checklist(published=False)
+    version = builders.checklist(published=False)
     first, second = version.sections
     c1, c2, c3 = second.criteria
     db.session.commit()
@@ -115,7 +115,7 @@ def test_criteria_and_sections_are_reordered_in_place(app, secretary, ctx):
 
 
 def test_publishing_records_the_protocol(app, secretary, ctx):
-    version = build_checklist(published=False)
+    version = builders.checklist(published=False)
     db.session.commit()
     refused = secretary.hx("post", f"/expertise/checklists/{version.id}/publish", data={"protocol_ref": ""})
     assert refused.status_code == 422 and "Заполните это поле." in refused.get_data(as_text=True)
@@ -130,7 +130,7 @@ def test_publishing_records_the_protocol(app, secretary, ctx):
 
 
 def test_an_empty_section_cannot_be_published(app, secretary, ctx):
-    version = build_checklist(published=False)
+    version = builders.checklist(published=False)
     checklist_versions.add_section(version, "Пустой раздел")
     db.session.commit()
     response = secretary.hx(
@@ -163,7 +163,7 @@ def _edit_routes(version):
 
 
 def test_a_published_version_cannot_change_through_any_route(app, admin, ctx):
-    version = build_checklist()
+    version = builders.checklist()
     db.session.commit()
     before = snapshot(version.id)
     for method, url, data in _edit_routes(version):
@@ -207,8 +207,8 @@ def test_editing_a_published_version_makes_the_next_draft_and_sessions_keep_thei
 
 
 def test_drafts_are_the_secretaries_business(app, viewer, secretary, ctx):
-    draft = build_checklist(published=False, title="Черновой чек-лист")
-    published = build_checklist(title="Действующий чек-лист")
+    draft = builders.checklist(published=False, title="Черновой чек-лист")
+    published = builders.checklist(title="Действующий чек-лист")
     db.session.commit()
     assert viewer.get(f"/expertise/checklists/{draft.id}").status_code == 403
     assert viewer.get(f"/expertise/checklists/{published.id}").status_code == 200
@@ -218,7 +218,7 @@ def test_drafts_are_the_secretaries_business(app, viewer, secretary, ctx):
 
 
 def test_a_draft_can_be_deleted(app, secretary, ctx):
-    draft = build_checklist(published=False)
+    draft = builders.checklist(published=False)
     db.session.commit()
     response = secretary.post(f"/expertise/checklists/{draft.id}/delete")
     assert response.status_code == 303

@@ -10,13 +10,13 @@ import pytest
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.documents import library
 from cluster_intranet.documents.services import check_template
-from cluster_intranet.expertise import document_templates, documents, scoring
+from cluster_intranet.expertise import builders, document_templates, documents, scoring
 from cluster_intranet.extensions import db
 
 from tests import factories
 from tests.conftest import make_user
 
-from .conftest import answer_all, build_session, submit_all
+from .conftest import build_session, submit_all
 
 
 def texts(data: bytes) -> list[str]:
@@ -46,14 +46,14 @@ def completed(app, ctx):
     session, assigned = build_session(experts=3)
     version = session.checklist_version
     first = version.criteria[0]
-    answer_all(
+    builders.answer_all(
         assigned[0][0],
-        version,
+        version.criteria,
         value=lambda c: 1 if c.id == first.id else c.max_value,
         comment="Нет календарного графика",
     )
     for assessment, _ in assigned[1:]:
-        answer_all(assessment, version)
+        builders.answer_all(assessment, version.criteria)
     submit_all(session)
     secretary = make_user(Role.SECRETARY, "kuznetsova@cluster.test", factories.person(surname="Кузнецова").id)
     documents.confirm_conclusion(

@@ -7,13 +7,13 @@ from sqlalchemy import func, select
 
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.directory.models import OrganizationKind
-from cluster_intranet.expertise import documents, scoring, services
+from cluster_intranet.expertise import builders, documents, scoring, services
 from cluster_intranet.expertise.models import Assessment, ExpertSession, Programme, Scale
 from cluster_intranet.extensions import db
 from tests import factories
 from tests.conftest import make_user
 
-from .conftest import answer_all, build_checklist, build_expert, build_programme, build_session, submit_all
+from .conftest import build_expert, build_session, submit_all
 
 PROGRAMME = {
     "code": "13.02.11",
@@ -69,9 +69,9 @@ def test_a_programme_must_be_taught_by_a_college(app, secretary, ctx):
 
 
 def test_a_session_puts_the_programme_in_evaluation_and_needs_a_published_checklist(app, secretary, ctx):
-    programme = build_programme()
-    draft = build_checklist(published=False)
-    published = build_checklist()
+    programme = builders.programme()
+    draft = builders.checklist(published=False)
+    published = builders.checklist()
     db.session.commit()
     form = {"programme_id": programme.id, "held_on": "2021-12-03", "place": "ауд. 210"}
     refused = secretary.post("/expertise/sessions/new", data={**form, "checklist_version_id": draft.id})
@@ -87,7 +87,7 @@ def test_a_session_puts_the_programme_in_evaluation_and_needs_a_published_checkl
 
 
 def test_a_session_has_a_meeting_date_and_a_deadline_for_the_experts(app, secretary, ctx):
-    programme, published = build_programme(), build_checklist()
+    programme, published = builders.programme(), builders.checklist()
     db.session.commit()
     form = {"programme_id": programme.id, "checklist_version_id": published.id, "held_on": "2021-12-03", "place": ""}
     late = secretary.post("/expertise/sessions/new", data={**form, "deadline": "2021-12-05"})
@@ -124,7 +124,7 @@ def test_experts_are_employers_people_with_an_expert_account(app, secretary, ctx
 def test_the_secretary_sees_progress_live(app, secretary, ctx):
     session, assigned = build_session(experts=2)
     version = session.checklist_version
-    answer_all(assigned[0][0], version)
+    builders.answer_all(assigned[0][0], version.criteria)
     db.session.commit()
     url = f"/expertise/sessions/{session.id}/progress?known=0"
     polled = secretary.hx("get", url)
@@ -144,13 +144,15 @@ def test_the_secretary_sees_progress_live(app, secretary, ctx):
 
 
 def test_results_apply_weights_and_skip_unanswered_optional_criteria(app, ctx):
-    version = build_checklist()  # criteria: conformity ×1,5; yes/no ×1; 0–2 ×2; 0–5 ×1; optional 0–2 ×1
+    version = builders.checklist()  # criteria: conformity ×1,5; yes/no ×1; 0–2 ×2; 0–5 ×1; optional 0–2 ×1
     session, assigned = build_session(experts=2, version=version)
     (a1, _), (a2, _) = assigned
     values_1 = [2, 1, 2, 5, None]  # the optional one left unanswered
     values_2 = [1, 0, 1, 3, 2]
     for assessment, values in ((a1, values_1), (a2, values_2)):
-        answer_all(assessment, version, value=lambda c, v=dict(zip([c.id for c in version.criteria], values)): v[c.id])
+        builders.answer_all(
+            assessment, version.criteria, value=lambda c, v=dict(zip([c.id for c in version.criteria], values)): v[c.id]
+        )
     submit_all(session)
     db.session.commit()
 
@@ -174,7 +176,7 @@ def test_the_conclusion_needs_enough_submitted_experts(app, login_as, ctx):
     secretary = login_as(Role.SECRETARY, person_id=person.id)  # the conclusion is signed by a name
     session, assigned = build_session(experts=2)
     for assessment, _ in assigned:
-        answer_all(assessment, session.checklist_version)
+        builders.answer_all(assessment, session.checklist_version.criteria)
     submit_all(session)
     db.session.commit()
     url = f"/expertise/sessions/{session.id}/conclusion"
@@ -199,7 +201,7 @@ def test_the_conclusion_needs_enough_submitted_experts(app, login_as, ctx):
 def test_the_conclusion_waits_for_every_assigned_expert(app, secretary, ctx):
     session, assigned = build_session(experts=3)
     for assessment, _ in assigned[:2]:
-        answer_all(assessment, session.checklist_version)
+        builders.answer_all(assessment, session.checklist_version.criteria)
     data = scoring.load_session(session.id)
     for assessment in data.assessments[:2]:
         services.submit(data, assessment, "recommend", "")
@@ -214,10 +216,10 @@ def test_a_session_page_with_10_experts_and_60_criteria_takes_a_fixed_number_of_
         (f"Раздел {s}", [(f"Критерий {s}.{c}", Scale.POINTS_2, None, 1, True) for c in range(1, 11)])
         for s in range(1, 7)
     ]
-    version = build_checklist(spec)
+    version = builders.checklist(spec)
     session, assigned = build_session(experts=10, version=version)
     for assessment, _ in assigned:
-        answer_all(assessment, version, value=lambda c: 1)
+        builders.answer_all(assessment, version.criteria, value=lambda c: 1)
     submit_all(session)
     db.session.commit()
     session_url, assessment_url = f"/expertise/sessions/{session.id}", f"/expertise/assessments/{assigned[0][0].id}"
@@ -233,7 +235,7 @@ def test_a_session_page_with_10_experts_and_60_criteria_takes_a_fixed_number_of_
 
 def test_a_session_with_answers_cannot_be_deleted(app, secretary, ctx):
     session, assigned = build_session(experts=1)
-    answer_all(assigned[0][0], session.checklist_version)
+    builders.answer_all(assigned[0][0], session.checklist_version.criteria)
     empty, _ = build_session(experts=1)
     programme_id, empty_id = empty.programme_id, empty.id
     db.session.commit()
@@ -246,7 +248,7 @@ def test_a_session_with_answers_cannot_be_deleted(app, secretary, ctx):
 def test_a_completed_session_cannot_be_edited(app, secretary, ctx):
     session, assigned = build_session(experts=3)
     for assessment, _ in assigned:
-        answer_all(assessment, session.checklist_version)
+        builders.answer_all(assessment, session.checklist_version.criteria)
     submit_all(session)
     documents.confirm_conclusion(scoring.load_session(session.id), "recommend", "", None)
     db.session.commit()
@@ -262,7 +264,7 @@ def test_a_completed_session_cannot_be_edited(app, secretary, ctx):
 def test_the_conclusion_is_confirmed_by_a_person_and_not_before_the_session(app, login_as, ctx):
     session, assigned = build_session(experts=3)
     for assessment, _ in assigned:
-        answer_all(assessment, session.checklist_version)
+        builders.answer_all(assessment, session.checklist_version.criteria)
     submit_all(session)
     db.session.commit()
     url = f"/expertise/sessions/{session.id}/conclusion"
@@ -282,7 +284,7 @@ def test_the_conclusion_is_confirmed_by_a_person_and_not_before_the_session(app,
 
 
 def test_a_new_sessions_checklist_is_chosen_not_preselected(secretary, app, ctx):
-    build_checklist([("Раздел", [("Критерий", Scale.POINTS_2, None, 1, True)])])
+    builders.checklist([("Раздел", [("Критерий", Scale.POINTS_2, None, 1, True)])])
     db.session.commit()
     form = secretary.get("/expertise/sessions/new").get_data(as_text=True)
     select = form[form.index('name="checklist_version_id"') :]
