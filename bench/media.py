@@ -8,6 +8,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from cluster_intranet.directory.models import Organization, Person
+from cluster_intranet.media import builders, demo
 from cluster_intranet.media.models import (
     Channel,
     EventFormat,
@@ -15,7 +16,6 @@ from cluster_intranet.media.models import (
     MediaEvent,
     MediaEventChannel,
     MediaParticipant,
-    MediaPlan,
     PlanStatus,
     Publication,
 )
@@ -47,13 +47,11 @@ def fill_media(counts: dict[str, int], rng: random.Random) -> dict:
     )
 
     now = datetime(2022, 1, 10, tzinfo=UTC)
-    bulk_insert(MediaPlan, [dict(
-        title="Медиаплан Промышленного образовательно-отраслевого кластера на 2021–2022 годы",
-        period_start=PLAN_START, period_end=PLAN_END, responsible_id=press_officers[0],
-        status=PlanStatus.APPROVED.value, approved_at=now, approved_by_name="Беляев Е.В.", approved_by_id=None,
-        version=1, created_at=now, updated_at=now,
-    )])  # fmt: skip
-    plan_id = ids_of(MediaPlan)[-1]
+    plan_id = builders.plan(
+        title=demo.PLAN_TITLE, period_start=PLAN_START, period_end=PLAN_END, responsible_id=press_officers[0],
+        status=PlanStatus.APPROVED.value, approved_at=now, approved_by_name="Беляев Е.В.",
+        created_at=now, updated_at=now,
+    ).id  # fmt: skip
 
     span = (PLAN_END - PLAN_START).days
     statuses, weights = zip(*STATUSES)

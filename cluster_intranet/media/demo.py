@@ -12,16 +12,13 @@ from ..auth.models import User
 from ..directory.models import Organization, Person
 from ..extensions import db
 from ..text import short_date
+from . import builders
 from .models import (
     Channel,
     EventFormat,
     EventStatus,
-    MediaEvent,
-    MediaEventChannel,
-    MediaParticipant,
     MediaPlan,
     PlanStatus,
-    Publication,
 )
 
 PLAN_TITLE = "Медиаплан Промышленного образовательно-отраслевого кластера на 2021–2022 годы"
@@ -102,7 +99,7 @@ def seed(people: dict[str, Person], approver: User | None = None) -> MediaPlan:
     plan = db.session.scalar(select(MediaPlan).where(MediaPlan.title == PLAN_TITLE))
     if plan is not None:
         return plan
-    plan = MediaPlan(
+    plan = builders.plan(
         title=PLAN_TITLE,
         period_start=date(2021, 11, 1),
         period_end=date(2022, 12, 31),
@@ -113,7 +110,6 @@ def seed(people: dict[str, Person], approver: User | None = None) -> MediaPlan:
         approved_by_name="Беляев Е.В.",  # the chair of the Coordination Council signs it
         approved_by_position="Председатель Координационного совета",
     )
-    db.session.add(plan)
     orgs = list(db.session.scalars(select(Organization).order_by(Organization.id)))
 
     def organization(prefix: str) -> Organization | None:
@@ -122,22 +118,18 @@ def seed(people: dict[str, Person], approver: User | None = None) -> MediaPlan:
     # Every participant of the protocol covers the events; the machine-building company joined later.
     for org in orgs:
         joined = date(2022, 2, 1) if org.short_name.startswith("ООО «Сибирская") else date(2021, 10, 22)
-        db.session.add(MediaParticipant(organization_id=org.id, added_at=datetime.combine(joined, time(3), UTC)))
+        builders.participant(org, added_at=datetime.combine(joined, time(3), UTC))
 
     events = []
     for (title, starts, ends, start_time, end_time, fmt, organizer, responsible, channels, status, public, place,
          description) in EVENTS:  # fmt: skip
-        event = MediaEvent(
-            plan=plan, title=title, description=description, place=place, starts_on=starts, ends_on=ends or starts,
+        events.append(builders.event(
+            plan, channels, title=title, description=description, place=place, starts_on=starts, ends_on=ends or starts,
             start_time=start_time, end_time=end_time, organizer=organization(organizer), format=fmt.value,
             responsible=people.get(responsible), status=status.value, is_public=public,
             cancel_reason=CANCEL_REASON if status == S.CANCELLED else "",
             release_text=RELEASE.format(day=short_date(starts), title_lc=title) if status != S.PLANNED else "",
-            channel_rows=[MediaEventChannel(channel=c.value) for c in channels],
-        )  # fmt: skip
-        db.session.add(event)
-        events.append(event)
-    db.session.flush()
+        ))  # fmt: skip
 
     # Partial coverage, the same on every run: organizers always publish, colleges
     # usually, employers and the authority now and then.
@@ -154,24 +146,11 @@ def seed(people: dict[str, Person], approver: User | None = None) -> MediaPlan:
             if rng.random() >= likely:
                 continue
             published_on = event.starts_on + timedelta(days=rng.randint(0, 4))
-            db.session.add(
-                Publication(
-                    event_id=event.id,
-                    organization_id=org.id,
-                    channel=C.WEBSITES.value,
-                    published_on=published_on,
-                    url=f"{org.website or 'https://example.ru'}/news/{published_on:%Y/%m}/cluster-{event.id}",
-                )  # fmt: skip
+            site = org.website or "https://example.ru"
+            builders.publication(
+                event, org, published_on=published_on, url=f"{site}/news/{published_on:%Y/%m}/cluster-{event.id}"
             )
             if rng.random() < 0.3:
-                db.session.add(
-                    Publication(
-                        event_id=event.id,
-                        organization_id=org.id,
-                        channel=C.VK.value,
-                        published_on=published_on,
-                        url=f"https://vk.com/wall-{100000 + org.id}_{event.id}",
-                    )  # fmt: skip
-                )
-    db.session.flush()
+                url = f"https://vk.com/wall-{100000 + org.id}_{event.id}"
+                builders.publication(event, org, C.VK, published_on=published_on, url=url)
     return plan

@@ -1,12 +1,16 @@
-"""Fixtures of the media tests; the builders are in builders.py."""
+"""Fixtures of the media tests; rows are built by ``cluster_intranet.media.builders`` (shared
+with the demo and the benchmark)."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 
 from cluster_intranet import clock
 from cluster_intranet.media import coverage_routes, feeds
-from tests.media.builders import NOW
+
+NOW = datetime(2022, 3, 10, 5, 0, tzinfo=UTC)  # 10 March 2022, noon in Tomsk
 
 
 @pytest.fixture(autouse=True)

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from cluster_intranet.documents.library import KINDS, default_template
 from cluster_intranet.documents.rendering import validate_template
 from cluster_intranet.extensions import db
-from cluster_intranet.media import document_templates, documents
+from cluster_intranet.media import builders, document_templates, documents
 from cluster_intranet.media.models import Channel
 from tests import factories
-from tests.media.builders import approved_plan, due, make_event, make_publication, participant
+
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -31,24 +31,24 @@ def text_of(data: bytes) -> str:
 
 @pytest.fixture
 def plan_case(app, ctx):
-    tit = participant(factories.organization(short_name="ОГБПОУ «Томский индустриальный техникум»",
+    tit = builders.participant(factories.organization(short_name="ОГБПОУ «Томский индустриальный техникум»",
                                  full_name="Областное государственное бюджетное профессиональное образовательное учреждение «Томский индустриальный техникум»"))  # fmt: skip
-    spk = participant(factories.organization(short_name="ОГБПОУ «Северский промышленный колледж»"))
+    spk = builders.participant(factories.organization(short_name="ОГБПОУ «Северский промышленный колледж»"))
     press = factories.person(surname="Кузнецова", first_name="Наталья", patronymic="Викторовна", organization_id=tit.id,
                              position="руководитель пресс-службы", email="press@tit.tomsk.ru", phone="+7 3822 00-00-00")  # fmt: skip
-    plan = approved_plan(title="Медиаплан кластера на 2021–2022 годы", responsible_id=press.id)
-    champ = due(plan, title='Чемпионат "Профессионалы"', starts_on=date(2022, 3, 1), ends_on=date(2022, 3, 3),
+    plan = builders.approved_plan(title="Медиаплан кластера на 2021–2022 годы", responsible_id=press.id)
+    champ = builders.due(plan, title='Чемпионат "Профессионалы"', starts_on=date(2022, 3, 1), ends_on=date(2022, 3, 3),
                 organizer_id=tit.id, responsible_id=press.id, place="г. Томск, ул. Смирнова, 42",
                 release_text="Первый абзац пресс-релиза.\n\nВторой абзац: \"ёлочки\" и <угловые> & скобки.",
                 channels=(Channel.WEBSITES, Channel.VK))  # fmt: skip
-    fair = make_event(plan, title="Ярмарка вакансий", starts_on=date(2022, 3, 23), start_time=time(12), end_time=time(16),
+    fair = builders.event(plan, title="Ярмарка вакансий", starts_on=date(2022, 3, 23), start_time=time(12), end_time=time(16),
                       organizer_id=spk.id, status="published")  # fmt: skip
-    make_event(
+    builders.event(
         plan, title="Отменённая акция", starts_on=date(2022, 5, 18), status="cancelled", cancel_reason="Перенесено"
     )
-    make_publication(champ, tit)
-    make_publication(fair, tit)
-    make_publication(fair, spk, channel=Channel.VK)
+    builders.publication(champ, tit)
+    builders.publication(fair, tit)
+    builders.publication(fair, spk, channel=Channel.VK)
     db.session.commit()
     return plan, champ, fair
 
@@ -88,11 +88,11 @@ def test_a_cancelled_events_press_release_says_so_and_the_contact_reads_in_the_g
     )
     person = factories.person(surname="Жарких", first_name="Елена", patronymic="Викторовна", organization_id=department.id,
                               position="главный специалист")  # fmt: skip
-    event = make_event(
-        approved_plan(), title="Форум", status="cancelled", cancel_reason="Карантин", responsible_id=person.id
+    event = builders.event(
+        builders.approved_plan(), title="Форум", status="cancelled", cancel_reason="Карантин", responsible_id=person.id
     )
-    moved = make_event(
-        approved_plan(), title="Акция", status="cancelled", cancel_reason="Перенесено на октябрь 2022 г."
+    moved = builders.event(
+        builders.approved_plan(), title="Акция", status="cancelled", cancel_reason="Перенесено на октябрь 2022 г."
     )
     db.session.commit()
     text = text_of(viewer.get(f"/media/events/{event.id}/press-release.docx").data)
@@ -103,7 +103,7 @@ def test_a_cancelled_events_press_release_says_so_and_the_contact_reads_in_the_g
 
 
 def test_the_press_release_falls_back_to_the_description_and_skips_empty_parts(viewer, app, ctx):
-    event = make_event(approved_plan(), title="Новость", description="Только описание.")
+    event = builders.event(builders.approved_plan(), title="Новость", description="Только описание.")
     db.session.commit()
     text = text_of(viewer.get(f"/media/events/{event.id}/press-release.docx").data)
     assert "Только описание." in text
@@ -133,9 +133,7 @@ def test_the_media_plan_docx_is_a_table_with_cancelled_events_marked(viewer, pla
 
 
 def test_a_draft_plan_has_no_approval_block(viewer, app, ctx):
-    from tests.media.builders import make_plan
-
-    plan = make_plan()
+    plan = builders.plan()
     db.session.commit()
     text = text_of(viewer.get(f"/media/plans/{plan.id}/media-plan.docx").data)
     assert "УТВЕРЖДАЮ" not in text and "В медиаплане пока нет мероприятий." in text
@@ -218,7 +216,7 @@ def test_the_media_plan_xlsx_writes_formula_looking_text_as_text(viewer, plan_ca
     champ.organizer.short_name = FORMULAS[2]
     champ.responsible.surname = FORMULAS[3]
     fair.organizer.short_name = FORMULAS[4]
-    cancelled = make_event(
+    cancelled = builders.event(
         plan, title=FORMULAS[5], starts_on=date(2022, 5, 20), status="cancelled", cancel_reason=FORMULAS[6]
     )
     db.session.commit()

@@ -12,9 +12,10 @@ import pytest
 
 from cluster_intranet import clock
 from cluster_intranet.extensions import db
+from cluster_intranet.media import builders
 from cluster_intranet.media.models import MediaEvent
 from tests import factories
-from tests.media.builders import approved_plan, make_event, make_plan
+
 
 FEEDS = [
     "/media/public/events.atom",
@@ -32,26 +33,26 @@ def feed_case(app, ctx):
         short_name="ОГБПОУ «Томский индустриальный техникум»", website="https://tit.tomsk.ru"
     )
     responsible = factories.person(surname="Ответственнова", first_name="Анна", patronymic="Петровна")
-    approved = approved_plan()
-    draft = make_plan()
+    approved = builders.approved_plan()
+    draft = builders.plan()
     common = dict(organizer_id=organizer.id, responsible_id=responsible.id, internal_note=SECRET_NOTE,
                   release_text="Текст пресс-релиза для участников")  # fmt: skip
     shown = {
-        "published": make_event(draft, title="Опубликованное", starts_on=date(2022, 2, 1), status="published",
+        "published": builders.event(draft, title="Опубликованное", starts_on=date(2022, 2, 1), status="published",
                                 description="Описание для сайтов", place="ул. Смирнова, 42", **common),
-        "announced": make_event(approved, title="Анонс чемпионата", starts_on=date(2022, 3, 15), ends_on=date(2022, 3, 17), **common),
-        "timed": make_event(approved, title="Ярмарка", starts_on=date(2022, 3, 23), start_time=time(12), end_time=time(16),
+        "announced": builders.event(approved, title="Анонс чемпионата", starts_on=date(2022, 3, 15), ends_on=date(2022, 3, 17), **common),
+        "timed": builders.event(approved, title="Ярмарка", starts_on=date(2022, 3, 23), start_time=time(12), end_time=time(16),
                             status="material_ready", **common),
         # Announced, then cancelled: it stays, marked, for the calendars' window; the reason is internal.
-        "cancelled": make_event(approved, title="Отменённая акция", starts_on=date(2022, 3, 21), status="cancelled",
+        "cancelled": builders.event(approved, title="Отменённая акция", starts_on=date(2022, 3, 21), status="cancelled",
                                 cancel_reason=SECRET_REASON, **common),
     }  # fmt: skip
     hidden = {
-        "internal": make_event(approved, title="Внутренняя встреча", starts_on=date(2022, 3, 20), is_public=False, **common),
-        "draft": make_event(draft, title="Черновой план", starts_on=date(2022, 3, 22), **common),
+        "internal": builders.event(approved, title="Внутренняя встреча", starts_on=date(2022, 3, 20), is_public=False, **common),
+        "draft": builders.event(draft, title="Черновой план", starts_on=date(2022, 3, 22), **common),
         # Announced, never published, and over (today is 10 March): no longer «announced».
-        "long_past": make_event(approved, title="Прошедший анонс", starts_on=date(2022, 2, 20), **common),
-        "internal_published": make_event(draft, title="Внутреннее опубликованное", starts_on=date(2022, 1, 5),
+        "long_past": builders.event(approved, title="Прошедший анонс", starts_on=date(2022, 2, 20), **common),
+        "internal_published": builders.event(draft, title="Внутреннее опубликованное", starts_on=date(2022, 1, 5),
                                          status="published", is_public=False, **common),
     }  # fmt: skip
     db.session.commit()
@@ -134,8 +135,11 @@ def test_the_snippet_lists_upcoming_public_events_soonest_first(client, feed_cas
 
 
 def test_the_snippet_and_the_feeds_say_a_postponed_event_was_moved(client, app, ctx):
-    make_event(
-        approved_plan(), title="Перенесённый форум", starts_on=date(2022, 3, 25), postponed_from=date(2022, 3, 18)
+    builders.event(
+        builders.approved_plan(),
+        title="Перенесённый форум",
+        starts_on=date(2022, 3, 25),
+        postponed_from=date(2022, 3, 18),
     )
     db.session.commit()
     html = client.get("/media/public/upcoming.html").get_data(as_text=True)
@@ -271,16 +275,14 @@ def test_atom_meets_rfc_4287_and_names_come_from_the_public_address(client, feed
 
 
 def test_items_are_dated_by_announcement_or_publication_and_link_to_the_event(client, feed_case):
-    from tests.media.builders import make_publication
-
     shown, _ = feed_case
     with client.application.app_context():
         published = db.session.get(MediaEvent, shown["published"].id)
         organizer = published.organizer
-        make_publication(
+        builders.publication(
             published, factories.organization(), published_on=date(2022, 1, 28), url="https://other.example/news"
         )
-        make_publication(published, organizer, published_on=date(2022, 2, 2), url="https://tit.tomsk.ru/news/42")
+        builders.publication(published, organizer, published_on=date(2022, 2, 2), url="https://tit.tomsk.ru/news/42")
         db.session.get(MediaEvent, shown["timed"].id).title = "Ярмарка\r\nвакансий"
         db.session.commit()
     feed = json.loads(client.get("/media/public/events.json").get_data(as_text=True))
@@ -307,9 +309,9 @@ def test_the_embed_code_says_when_the_snippet_cannot_load(app, login_as):
 
 @pytest.mark.parametrize("url", FEEDS)
 def test_a_feed_takes_a_few_queries_whatever_the_data(client, app, ctx, count_queries, url):
-    plan = approved_plan()
+    plan = builders.approved_plan()
     for n in range(120):
-        make_event(plan, starts_on=date(2022, 3, 1 + n % 28), organizer_id=factories.organization().id)
+        builders.event(plan, starts_on=date(2022, 3, 1 + n % 28), organizer_id=factories.organization().id)
     db.session.commit()
     with count_queries() as counter:
         assert client.get(url).status_code == 200

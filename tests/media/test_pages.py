@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
+from cluster_intranet.media import builders
 from cluster_intranet.media.models import Channel, MediaEvent, MediaPlan, Publication
 from cluster_intranet.meetings.models import Meeting
 from tests import factories
-from tests.media.builders import due, make_event, make_plan, make_publication, participant
 
 
 def ids_of_rows(html: str) -> list[int]:
@@ -27,13 +27,13 @@ def plan_case(app, ctx):
     org_a = factories.organization(short_name="ОГБПОУ «Северский промышленный колледж»")
     org_b = factories.organization(short_name="ОГБПОУ «Томский индустриальный техникум»")
     person = factories.person(surname="Кузнецова", first_name="Наталья", patronymic="Викторовна")
-    plan = make_plan()
+    plan = builders.plan()
     events = {
-        "fair": make_event(plan, title="Ярмарка вакансий", starts_on=date(2022, 3, 23), organizer_id=org_a.id,
+        "fair": builders.event(plan, title="Ярмарка вакансий", starts_on=date(2022, 3, 23), organizer_id=org_a.id,
                            channels=(Channel.WEBSITES, Channel.VK), responsible_id=person.id),
-        "champ": due(plan, title="Чемпионат", starts_on=date(2022, 2, 28), ends_on=date(2022, 3, 2),
+        "champ": builders.due(plan, title="Чемпионат", starts_on=date(2022, 2, 28), ends_on=date(2022, 3, 2),
                      organizer_id=org_b.id, channels=(Channel.TELEGRAM,)),
-        "tv": make_event(plan, title="Интервью", starts_on=date(2022, 4, 5), organizer_id=org_b.id,
+        "tv": builders.event(plan, title="Интервью", starts_on=date(2022, 4, 5), organizer_id=org_b.id,
                          status="published", channels=(Channel.TV,)),
     }  # fmt: skip
     db.session.commit()
@@ -222,12 +222,12 @@ def test_plan_form_refuses_a_period_that_ends_before_it_starts(login_as, app, ct
 
 @pytest.fixture
 def coverage_case(app, ctx):
-    own = participant(factories.organization(short_name="ОГБПОУ «Томский аграрный колледж»"))
-    other = participant(factories.organization(short_name="ОГБПОУ «Томский политехнический техникум»"))
+    own = builders.participant(factories.organization(short_name="ОГБПОУ «Томский аграрный колледж»"))
+    other = builders.participant(factories.organization(short_name="ОГБПОУ «Томский политехнический техникум»"))
     editor_person = factories.person(organization_id=own.id)
-    plan = make_plan()
-    event = due(plan, title="Чемпионат", starts_on=date(2022, 3, 1))
-    theirs = make_publication(event, other)
+    plan = builders.plan()
+    event = builders.due(plan, title="Чемпионат", starts_on=date(2022, 3, 1))
+    theirs = builders.publication(event, other)
     db.session.commit()
     return plan, event, own, other, editor_person, theirs
 
@@ -332,8 +332,8 @@ def test_the_event_page_lists_every_participant(viewer, coverage_case):
 
 
 def test_the_calendar_browses_month_by_month_without_a_reload(viewer, app, ctx):
-    plan = make_plan()
-    make_event(plan, title="Экспертные сессии", starts_on=date(2021, 12, 8), ends_on=date(2021, 12, 10))
+    plan = builders.plan()
+    builders.event(plan, title="Экспертные сессии", starts_on=date(2021, 12, 8), ends_on=date(2021, 12, 10))
     council = factories.council(name="Координационный совет", name_genitive="Координационного совета")
     db.session.add(Meeting(council=council, number=3, year=2021, date=date(2021, 12, 9), start_time=time(10)))
     db.session.commit()
@@ -355,9 +355,7 @@ def test_the_calendar_opens_on_the_current_month(viewer):
 
 
 def test_the_embed_page_shows_the_code_as_text_and_a_preview(viewer, app, ctx):
-    from tests.media.builders import approved_plan
-
-    make_event(approved_plan(), title="Анонс для сайтов", starts_on=date(2022, 3, 15))
+    builders.event(builders.approved_plan(), title="Анонс для сайтов", starts_on=date(2022, 3, 15))
     db.session.commit()
     html = viewer.get("/media/embed").get_data(as_text=True)
     assert "&lt;script&gt;" in html and "<script>\n  fetch(" not in html  # shown, never run (CSP)
@@ -517,7 +515,7 @@ def test_postponing_keeps_the_old_date_in_the_history_and_says_so(login_as, plan
 
 def test_coverage_counts_the_official_websites_only(login_as, coverage_case):
     plan, event, own, other, person, _ = coverage_case
-    make_publication(event, own, channel=Channel.VK)
+    builders.publication(event, own, channel=Channel.VK)
     db.session.commit()
     editor = login_as(Role.EDITOR, person_id=person.id)
     matrix = editor.get(f"/media/plans/{plan.id}/coverage").get_data(as_text=True)
@@ -530,9 +528,9 @@ def test_coverage_counts_the_official_websites_only(login_as, coverage_case):
 
 def test_no_publication_on_a_planned_event_and_no_gaps_on_a_cancelled_one(login_as, coverage_case):
     plan, _, own, other, person, _ = coverage_case
-    planned = make_event(plan, title="Ещё в плане")
-    cancelled = make_event(plan, title="Отменённое", status="cancelled", cancel_reason="Карантин")
-    make_publication(cancelled, other)
+    planned = builders.event(plan, title="Ещё в плане")
+    cancelled = builders.event(plan, title="Отменённое", status="cancelled", cancel_reason="Карантин")
+    builders.publication(cancelled, other)
     db.session.commit()
     editor = login_as(Role.EDITOR, person_id=person.id)
     refused = editor.hx("post", f"/media/events/{planned.id}/publications", data=_publication(own))
@@ -544,8 +542,8 @@ def test_no_publication_on_a_planned_event_and_no_gaps_on_a_cancelled_one(login_
 
 def test_what_we_still_have_to_publish_puts_the_current_plan_first_and_filters_by_plan(login_as, coverage_case):
     current, event, own, _, person, _ = coverage_case  # the current plan: 2021–2022, «today» is 10.03.2022
-    old = make_plan(title="Медиаплан 2020 года", period_start=date(2020, 1, 1), period_end=date(2020, 12, 31))
-    old_event = due(old, title="Старое мероприятие", starts_on=date(2020, 5, 5))
+    old = builders.plan(title="Медиаплан 2020 года", period_start=date(2020, 1, 1), period_end=date(2020, 12, 31))
+    old_event = builders.due(old, title="Старое мероприятие", starts_on=date(2020, 5, 5))
     db.session.commit()
     editor = login_as(Role.EDITOR, person_id=person.id)
     html = editor.get("/media/todo").get_data(as_text=True)

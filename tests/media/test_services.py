@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
 from cluster_intranet.calendar import month
-from cluster_intranet.media import coverage, documents, services
+from cluster_intranet.media import builders, coverage, documents, services
 from cluster_intranet.media.models import Channel, EventStatus, MediaEvent, MediaParticipant, Publication
 from cluster_intranet.media.services import EventFilters, MediaError
 from cluster_intranet.meetings.models import Meeting, MeetingStatus
 from tests import factories
 from tests.conftest import make_user
-from tests.media.builders import NOW, due, make_event, make_plan, make_publication, participant
+from tests.media.conftest import NOW
 
 S = EventStatus
 
@@ -25,7 +25,7 @@ S = EventStatus
 
 
 def test_an_event_goes_planned_material_ready_published(ctx):
-    event = make_event(make_plan())
+    event = builders.event(builders.plan())
     services.change_status(event, "material_ready")
     services.change_status(event, "published")
     assert event.status == S.PUBLISHED
@@ -37,7 +37,7 @@ def test_an_event_goes_planned_material_ready_published(ctx):
 
 
 def test_a_published_event_is_corrected_only_with_a_reason_kept_in_the_history(ctx):
-    event = make_event(make_plan(), status=S.PUBLISHED.value)
+    event = builders.event(builders.plan(), status=S.PUBLISHED.value)
     with pytest.raises(MediaError, match="Укажите причину исправления статуса"):
         services.change_status(event, "material_ready", reason=" ")
     assert event.status == S.PUBLISHED and event.changes == []
@@ -63,20 +63,20 @@ def test_a_published_event_is_corrected_only_with_a_reason_kept_in_the_history(c
     ],
 )
 def test_refused_transitions_leave_the_status(ctx, start, target):
-    event = make_event(make_plan(), status=start.value)
+    event = builders.event(builders.plan(), status=start.value)
     with pytest.raises(MediaError, match="Нельзя перевести мероприятие из статуса"):
         services.change_status(event, target.value, reason="причина")
     assert event.status == start
 
 
 def test_unknown_status_is_refused(ctx):
-    event = make_event(make_plan())
+    event = builders.event(builders.plan())
     with pytest.raises(MediaError, match="Неизвестный статус"):
         services.change_status(event, "archived")
 
 
 def test_cancelling_needs_a_reason_and_restoring_clears_it(ctx):
-    event = make_event(make_plan())
+    event = builders.event(builders.plan())
     with pytest.raises(MediaError, match="причину отмены") as refusal:
         services.change_status(event, "cancelled", reason="   ")
     assert refusal.value.field == "reason"
@@ -92,7 +92,7 @@ def test_cancelling_needs_a_reason_and_restoring_clears_it(ctx):
 
 
 def test_event_dates_must_lie_in_the_plan_period(ctx):
-    plan = make_plan(period_start=date(2021, 11, 1), period_end=date(2022, 12, 31))
+    plan = builders.plan(period_start=date(2021, 11, 1), period_end=date(2022, 12, 31))
     event = MediaEvent()
     with pytest.raises(MediaError, match=r"вне периода медиаплана \(01\.11\.2021 – 31\.12\.2022\)"):
         services.save_event(
@@ -103,7 +103,7 @@ def test_event_dates_must_lie_in_the_plan_period(ctx):
 
 
 def test_one_day_event_ends_the_day_it_starts_and_channels_follow_the_form(ctx):
-    plan = make_plan()
+    plan = builders.plan()
     event = services.save_event(
         MediaEvent(), plan, {"title": "Ярмарка", "starts_on": date(2022, 3, 23), "ends_on": None,
                              "start_time": time(12), "end_time": time(16)}, ["vk", "websites"],
@@ -119,14 +119,16 @@ def test_one_day_event_ends_the_day_it_starts_and_channels_follow_the_form(ctx):
 
 
 def test_when_reads_a_whole_day_and_several_days(ctx):
-    plan = make_plan()
-    assert make_event(plan, starts_on=date(2021, 12, 1)).when == "01.12.2021"
-    assert make_event(plan, starts_on=date(2021, 12, 8), ends_on=date(2021, 12, 10)).when == "08.12.2021 – 10.12.2021"
+    plan = builders.plan()
+    assert builders.event(plan, starts_on=date(2021, 12, 1)).when == "01.12.2021"
+    assert (
+        builders.event(plan, starts_on=date(2021, 12, 8), ends_on=date(2021, 12, 10)).when == "08.12.2021 – 10.12.2021"
+    )
 
 
 def test_shrinking_the_period_away_from_events_is_refused(ctx):
-    plan = make_plan()
-    make_event(plan, starts_on=date(2022, 12, 14))
+    plan = builders.plan()
+    builders.event(plan, starts_on=date(2022, 12, 14))
     with pytest.raises(MediaError, match="Мероприятий вне нового периода: 1"):
         services.save_plan(
             plan, {"title": plan.title, "period_start": date(2021, 11, 1), "period_end": date(2022, 6, 30)}
@@ -140,10 +142,10 @@ def test_approval_records_who_and_when_and_can_be_undone(ctx):
     person = factories.person(surname="Беляев", first_name="Евгений", patronymic="Викторович",
                               position="Председатель Координационного совета")  # fmt: skip
     user = make_user(Role.SECRETARY, person_id=person.id)
-    plan = make_plan()
+    plan = builders.plan()
     with pytest.raises(MediaError, match="нет ни одного мероприятия"):
         services.approve_plan(plan, user)
-    make_event(plan)
+    builders.event(plan)
     services.approve_plan(plan, user)
     assert (plan.status, plan.approved_at, plan.approved_by, plan.approved_by_name) == (
         "approved",
@@ -160,15 +162,15 @@ def test_approval_records_who_and_when_and_can_be_undone(ctx):
 
 
 def test_a_plan_with_events_cannot_be_deleted(ctx):
-    plan = make_plan()
-    make_event(plan)
+    plan = builders.plan()
+    builders.event(plan)
     with pytest.raises(MediaError, match="мероприятия медиаплана \\(1\\)"):
         services.delete_plan(plan)
 
 
 def test_an_event_someone_published_cannot_be_deleted(ctx):
-    event = due(make_plan())
-    make_publication(event, participant(factories.organization()))
+    event = builders.due(builders.plan())
+    builders.publication(event, builders.participant(factories.organization()))
     with pytest.raises(MediaError, match="публикации о мероприятиях \\(1\\).*Отмените"):
         services.delete_event(event)
 
@@ -186,20 +188,20 @@ def test_percent_rounds_down_so_that_100_means_complete(covered, total, expected
 @pytest.fixture
 def coverage_case(ctx):
     """Participants A, B, C; two due events, and three that are not due."""
-    a = participant(factories.organization(short_name="ОГБПОУ «А»"))
-    b = participant(factories.organization(short_name="ОГБПОУ «Б»"))
-    c = participant(factories.organization(short_name="ОГБПОУ «В»"))
+    a = builders.participant(factories.organization(short_name="ОГБПОУ «А»"))
+    b = builders.participant(factories.organization(short_name="ОГБПОУ «Б»"))
+    c = builders.participant(factories.organization(short_name="ОГБПОУ «В»"))
     factories.organization(short_name="ООО «Не участник»")  # in the directory, not in the coverage
-    plan = make_plan()
-    first = due(plan, starts_on=date(2022, 3, 1))
-    second = make_event(plan, starts_on=date(2022, 4, 1), status="published")
-    make_event(plan, starts_on=date(2022, 3, 2))  # planned: nothing to publish yet
-    make_event(plan, starts_on=date(2022, 3, 3), status="published", is_public=False)  # internal
-    make_event(plan, starts_on=date(2022, 3, 4), status="cancelled", cancel_reason="нет")
-    make_publication(first, a)
-    make_publication(first, b)
-    make_publication(first, b, channel=Channel.VK)  # a second channel is still one participant
-    make_publication(second, a)
+    plan = builders.plan()
+    first = builders.due(plan, starts_on=date(2022, 3, 1))
+    second = builders.event(plan, starts_on=date(2022, 4, 1), status="published")
+    builders.event(plan, starts_on=date(2022, 3, 2))  # planned: nothing to publish yet
+    builders.event(plan, starts_on=date(2022, 3, 3), status="published", is_public=False)  # internal
+    builders.event(plan, starts_on=date(2022, 3, 4), status="cancelled", cancel_reason="нет")
+    builders.publication(first, a)
+    builders.publication(first, b)
+    builders.publication(first, b, channel=Channel.VK)  # a second channel is still one participant
+    builders.publication(second, a)
     db.session.commit()
     return plan, (a, b, c), (first, second)
 
@@ -219,7 +221,7 @@ def test_the_matrix_counts_per_event_per_participant_and_in_total(coverage_case)
 
 def test_a_participant_added_later_joins_the_matrix_with_its_gaps(coverage_case):
     plan, _, _ = coverage_case
-    participant(factories.organization(short_name="ООО «Новый участник»"))
+    builders.participant(factories.organization(short_name="ООО «Новый участник»"))
     db.session.commit()
     matrix = coverage.coverage_matrix(plan, EventFilters())
     newcomer = matrix.participants[-1]
@@ -246,12 +248,12 @@ def test_the_matrix_follows_the_month_filter(coverage_case):
 
 def test_the_matrix_takes_the_same_queries_whatever_its_size(app, ctx, count_queries):
     def measure(events: int, participants: int) -> int:
-        plan = make_plan()
-        orgs = [participant(factories.organization()) for _ in range(participants)]
+        plan = builders.plan()
+        orgs = [builders.participant(factories.organization()) for _ in range(participants)]
         for n in range(events):
-            event = due(plan, starts_on=date(2022, 1, 1 + n % 28))
+            event = builders.due(plan, starts_on=date(2022, 1, 1 + n % 28))
             for org in orgs[: n % participants]:
-                make_publication(event, org)
+                builders.publication(event, org)
         db.session.commit()
         with count_queries() as counter:
             matrix = coverage.coverage_matrix(plan, EventFilters())
@@ -275,10 +277,10 @@ def test_still_to_publish_lists_the_due_events_the_participant_has_not_covered(c
 
 @pytest.fixture
 def editor_case(ctx):
-    own = participant(factories.organization(short_name="ОГБПОУ «Свой»"))
-    other = participant(factories.organization(short_name="ОГБПОУ «Чужой»"))
+    own = builders.participant(factories.organization(short_name="ОГБПОУ «Свой»"))
+    other = builders.participant(factories.organization(short_name="ОГБПОУ «Чужой»"))
     editor = make_user(Role.EDITOR, person_id=factories.person(organization_id=own.id).id)
-    event = due(make_plan())
+    event = builders.due(builders.plan())
     db.session.commit()
     return editor, own, other, event
 
@@ -300,7 +302,7 @@ def test_an_editor_records_for_the_own_organization_only(editor_case):
     with pytest.raises(PermissionError):
         coverage.record_publication(event, editor, _data(other))
     with pytest.raises(PermissionError):
-        coverage.delete_publication(make_publication(event, other), editor)
+        coverage.delete_publication(builders.publication(event, other), editor)
     secretary = make_user(Role.SECRETARY)
     assert coverage.record_publication(event, secretary, _data(other, channel="vk")).organization_id == other.id
     viewer = make_user(Role.VIEWER)
@@ -331,10 +333,10 @@ def test_bad_publications_are_refused(editor_case, change, message):
 def test_tv_needs_no_url_but_cancelled_and_internal_events_take_no_publications(editor_case):
     editor, own, _, event = editor_case
     assert coverage.record_publication(event, editor, _data(own, channel="tv", url="")).url == ""
-    cancelled = make_event(event.plan, status="cancelled", cancel_reason="нет")
+    cancelled = builders.event(event.plan, status="cancelled", cancel_reason="нет")
     with pytest.raises(MediaError, match="отменено"):
         coverage.record_publication(cancelled, editor, _data(own))
-    internal = due(event.plan, is_public=False)
+    internal = builders.due(event.plan, is_public=False)
     with pytest.raises(MediaError, match="внутреннее"):
         coverage.record_publication(internal, editor, _data(own))
 
@@ -350,9 +352,9 @@ def test_month_weeks_start_on_monday_and_cover_the_month():
 
 
 def test_calendar_entries_hold_media_events_and_meetings_of_the_days(ctx):
-    plan = make_plan()
-    spanning = make_event(plan, title="Чемпионат", starts_on=date(2021, 10, 30), ends_on=date(2021, 11, 2))
-    make_event(plan, title="Декабрь", starts_on=date(2021, 12, 1))
+    plan = builders.plan()
+    spanning = builders.event(plan, title="Чемпионат", starts_on=date(2021, 10, 30), ends_on=date(2021, 11, 2))
+    builders.event(plan, title="Декабрь", starts_on=date(2021, 12, 1))
     meeting = Meeting(council=factories.council(), number=2, year=2021, date=date(2021, 11, 2), start_time=time(10))
     deleted = Meeting(council=meeting.council, number=3, year=2021, date=date(2021, 11, 3), deleted_at=NOW)
     db.session.add_all([meeting, deleted])
