@@ -27,6 +27,12 @@ class LabeledEnum(StrEnum):
         """(value, label) pairs for a select field."""
         return [(member.value, member.label) for member in cls]
 
+    @classmethod
+    def label_of(cls, column: str) -> property:
+        """A model's read-only property, the label of its ``column``'s value ("" when it has
+        none): ``status_label = EventStatus.label_of("status")``."""
+        return property(lambda row: cls(value).label if (value := getattr(row, column)) else "")
+
 
 class UTCDateTime(TypeDecorator):
     """Aware UTC datetimes on every database (SQLite keeps no time zone)."""

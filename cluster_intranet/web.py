@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import io
 import re
 from collections.abc import Callable
 from datetime import datetime
-from urllib.parse import quote
 
-from flask import Response, current_app, flash, redirect, render_template, request
+from flask import Response, current_app, flash, redirect, render_template, request, send_file
 from htmx_flask import make_response
 from sqlalchemy import Select
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -209,40 +209,14 @@ def download_name(kind: str | None, title: str, extension: str) -> str:
     return title + suffix
 
 
-_TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y  e iu ia".split(" "),
+def send_download(body: bytes, filename: str, mimetype: str) -> Response:
+    """``body`` as a file to download under ``filename`` (build it with ``download_name``).
+    Flask writes the header: the UTF-8 name (RFC 5987) and a plain one for old clients.
+    Never stored by a cache: a document says what the data said when it was asked for."""
+    response = send_file(
+        io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename, etag=False, conditional=False
     )
-)
-_TRANSLIT.update({"№": "No", "«": "", "»": "", "–": "-", "—": "-"})
-
-
-def _ascii_fallback(filename: str) -> str:
-    out = []
-    for char in filename:
-        lower = char.lower()
-        if lower in _TRANSLIT:
-            latin = _TRANSLIT[lower]
-            out.append(latin.capitalize() if char != lower else latin)
-        elif char.isascii() and char.isprintable() and char not in '"\\':
-            out.append(char)
-        else:
-            out.append("_")
-    fallback = re.sub(r"\s+", " ", "".join(out)).strip()
-    return fallback or "document"
-
-
-def content_disposition(filename: str) -> str:
-    """`attachment` header value with an ASCII fallback and the UTF-8 name (RFC 6266/5987)."""
-    encoded = quote(filename, safe="!#$&+-.^_`|~")  # RFC 5987 attr-char stays as is
-    return f"attachment; filename=\"{_ascii_fallback(filename)}\"; filename*=UTF-8''{encoded}"
-
-
-def attachment(body: bytes, filename: str, mimetype: str) -> Response:
-    """A file to download under ``filename`` (build it with ``download_name``)."""
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -57,6 +57,4 @@ class CouncilMember(VersionedMixin, db.Model):
     council: Mapped[Council] = relationship(back_populates="members")
     person: Mapped[Person] = relationship()
 
-    @property
-    def role_label(self) -> str:
-        return MemberRole(self.role).label
+    role_label = MemberRole.label_of("role")

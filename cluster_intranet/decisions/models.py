@@ -159,13 +159,9 @@ class DecisionEvent(ChangeRecordMixin, db.Model):
     def kind_enum(self) -> DecisionEventKind:
         return DecisionEventKind(self.kind)
 
-    @property
-    def from_label(self) -> str:
-        return DecisionStatus(self.from_status).label if self.from_status else ""
+    from_label = DecisionStatus.label_of("from_status")
 
-    @property
-    def to_label(self) -> str:
-        return DecisionStatus(self.to_status).label if self.to_status else ""
+    to_label = DecisionStatus.label_of("to_status")
 
 
 class ReminderDigest(db.Model):

@@ -19,7 +19,7 @@ from .. import clock
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..web import apply_change, attachment, fragment, notice, page_number, page_or_fragment, refusal, wants_fragment
+from ..web import apply_change, fragment, notice, page_number, page_or_fragment, refusal, send_download, wants_fragment
 from ..forms import db_int
 from . import bp, exports, markup, queries, services
 from .forms import DeadlineForm, FormState, StatusForm, deadline_prefix, fresh_deadline, fresh_status, status_prefix
@@ -391,7 +391,7 @@ def export_xlsx():
     decisions = exports.decisions_for_export(filters)
     if decisions is None:
         return _too_many()
-    return attachment(
+    return send_download(
         exports.to_xlsx(decisions, filters.today).getvalue(),
         exports.filename(filters, "xlsx"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -404,7 +404,7 @@ def export_docx():
     decisions = exports.decisions_for_export(filters)
     if decisions is None:
         return _too_many()
-    return attachment(
+    return send_download(
         exports.to_docx(decisions, filters).getvalue(),
         exports.filename(filters, "docx"),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

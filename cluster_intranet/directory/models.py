@@ -41,9 +41,7 @@ class Organization(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
     def __repr__(self) -> str:
         return f"<Organization {self.short_name}>"
 
-    @property
-    def kind_label(self) -> str:
-        return OrganizationKind(self.kind).label
+    kind_label = OrganizationKind.label_of("kind")
 
     @property
     def genitive(self) -> str:

@@ -475,8 +475,3 @@ def validate_template(template_bytes: bytes, demo_context: dict) -> None:
     inside the sandbox and use only variables present in `demo_context`.
     """
     _render(template_bytes, demo_context, strict=True)
-
-
-# --- downloads: the header is written once, in web.py (one download path) -----------
-
-from ..web import content_disposition  # noqa: E402,F401  (kept importable from here)

@@ -15,14 +15,22 @@ from ..councils.models import Council
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.queries import load_meeting
-from ..web import after_change, apply_change, attachment, download_name, error_page, file_name, message, wants_fragment
+from ..web import (
+    after_change,
+    apply_change,
+    download_name,
+    error_page,
+    file_name,
+    message,
+    send_download,
+    wants_fragment,
+)
 from ..forms import db_int
 from . import bp, contexts, reference, services
 from .forms import ReportForm, UploadForm
 from .library import KINDS, default_template
 from .office import convert_to_pdf
 from .pdf import ConversionError, soffice_path
-from .rendering import TemplateError
 
 EXT = "<any(docx, pdf):ext>"
 PDF_MIMETYPE = "application/pdf"
@@ -39,14 +47,7 @@ bp.add_app_template_global(services.FORM_LABELS, "protocol_form_labels")
 
 def _send(build, ext: str):
     """Build a document and send it as .docx or, converted by LibreOffice, as PDF."""
-    try:
-        document = build()
-    except TemplateError as error:
-        return error_page(
-            500,
-            f"Документ не удалось заполнить по шаблону: {error.message} "
-            "Исправьте шаблон в библиотеке шаблонов или верните стандартный.",
-        )
+    document = build()  # a broken uploaded template: main.errors explains it
     body, mimetype, filename = document.content, services.DOCX_MIMETYPE, document.filename
     if ext == "pdf":
         try:
@@ -61,9 +62,7 @@ def _send(build, ext: str):
         except ConversionError as error:
             return error_page(503, f"PDF не удалось подготовить. {error} Скачайте документ в формате .docx.")
         mimetype, filename = PDF_MIMETYPE, document.as_pdf_name()
-    response = attachment(body, filename, mimetype)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_download(body, filename, mimetype)
 
 
 def _meeting_or_404(meeting_id: int, load=services.load_for_documents) -> Meeting:
@@ -253,7 +252,7 @@ def download_default(document_kind: str):
 
 
 def _file(content: bytes, filename: str):
-    return attachment(content, filename, services.DOCX_MIMETYPE)
+    return send_download(content, filename, services.DOCX_MIMETYPE)
 
 
 @bp.post("/templates/<document_kind>/<int:number>/activate")

@@ -131,9 +131,7 @@ class Programme(SearchableMixin, TimestampMixin, db.Model):
     def search_values(self):
         return [self.code, self.name, self.qualification]
 
-    @property
-    def study_form_label(self) -> str:
-        return StudyForm(self.study_form).label
+    study_form_label = StudyForm.label_of("study_form")
 
     @property
     def status(self) -> ApprovalStatus:
@@ -192,9 +190,7 @@ class ChecklistVersion(TimestampMixin, db.Model):
     def is_published(self) -> bool:
         return self.status == ChecklistStatus.PUBLISHED
 
-    @property
-    def status_label(self) -> str:
-        return ChecklistStatus(self.status).label
+    status_label = ChecklistStatus.label_of("status")
 
     @property
     def label(self) -> str:
@@ -296,13 +292,9 @@ class ExpertSession(TimestampMixin, db.Model):
     def is_completed(self) -> bool:
         return self.status == SessionStatus.COMPLETED
 
-    @property
-    def status_label(self) -> str:
-        return SessionStatus(self.status).label
+    status_label = SessionStatus.label_of("status")
 
-    @property
-    def conclusion_label(self) -> str:
-        return Verdict(self.conclusion).label if self.conclusion else ""
+    conclusion_label = Verdict.label_of("conclusion")
 
 
 class Assessment(TimestampMixin, db.Model):
@@ -335,9 +327,7 @@ class Assessment(TimestampMixin, db.Model):
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
 
-    @property
-    def verdict_label(self) -> str:
-        return Verdict(self.verdict).label if self.verdict else ""
+    verdict_label = Verdict.label_of("verdict")
 
 
 class Answer(db.Model):

@@ -18,21 +18,20 @@ from sqlalchemy.orm import joinedload
 from ..auth.access import role_required
 from ..auth.models import NO_PERSON_TO_SIGN
 from ..auth.roles import RUN_EXPERTISE, Role
-from ..documents.library import KINDS, active_template
-from ..documents.rendering import TemplateError, render_document
+from ..documents.library import active_template
+from ..documents.rendering import render_document
 from ..extensions import db
 from ..search import search_count_limit
 from ..web import (
     after_change,
     apply_change,
-    attachment,
-    error_page,
     form_again,
     form_page,
     fragment,
     page_or_fragment,
     paginate,
     refusal,
+    send_download,
     wants_fragment,
 )
 from ..forms import db_int, options
@@ -87,12 +86,8 @@ def _form_page(form, save: Callable[[dict], object], then: Callable[[], str], te
 
 
 def _docx(kind: str, context: dict, filename: str):
-    """A filled Word document to download; a broken uploaded template is explained."""
-    try:
-        body = render_document(active_template(kind), context)
-    except TemplateError as error:
-        return error_page(500, f"Шаблон «{KINDS[kind]}» не удалось заполнить: {error.message}")
-    return attachment(body, filename, DOCX)
+    """A filled Word document to download (a broken uploaded template: main.errors explains it)."""
+    return send_download(render_document(active_template(kind), context), filename, DOCX)
 
 
 def _session_data(session_id: int) -> scoring.SessionData:

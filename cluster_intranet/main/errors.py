@@ -5,6 +5,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from ..documents.rendering import TemplateError
 from ..extensions import db
 from ..web import database_unavailable, error_page
 from . import bp
@@ -15,6 +16,16 @@ bp.app_errorhandler(DBAPIError)(database_unavailable)
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error: CSRFError):
     return error_page(400, "Форма устарела или отправлена не из интранета (нет CSRF-токена). Обновите страницу.")
+
+
+@bp.app_errorhandler(TemplateError)
+def broken_template(error: TemplateError):
+    """A document whose uploaded template fails on this data (every download, one answer)."""
+    return error_page(
+        500,
+        f"Документ не удалось заполнить по шаблону: {error.message} "
+        "Исправьте шаблон в библиотеке шаблонов или верните стандартный.",
+    )
 
 
 @bp.app_errorhandler(HTTPException)

@@ -18,7 +18,16 @@ from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.queries import load_meeting
-from ..web import apply_change, attachment, error_page, file_name, fragment, page_or_fragment, refusal, wants_fragment
+from ..web import (
+    apply_change,
+    error_page,
+    file_name,
+    fragment,
+    page_or_fragment,
+    refusal,
+    send_download,
+    wants_fragment,
+)
 from . import bp, services
 from .forms import EditMaterialForm, MaterialForm, VersionForm
 from .models import Material, MaterialVersion
@@ -111,10 +120,7 @@ def send_version(version: MaterialVersion) -> Response:
         body = services.read_content(version, current_app.config["MATERIALS_DIR"])
     except services.MaterialError as error:
         return error_page(404, str(error))
-    response = attachment(body, version.filename, services.KINDS[version.kind].mimetype)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_download(body, version.filename, services.KINDS[version.kind].mimetype)
 
 
 @bp.get("/<int:material_id>/file")

@@ -114,9 +114,7 @@ class MediaPlan(VersionedMixin, TimestampMixin, db.Model):
     def __repr__(self) -> str:
         return f"<MediaPlan {self.title}>"
 
-    @property
-    def status_label(self) -> str:
-        return PlanStatus(self.status).label
+    status_label = PlanStatus.label_of("status")
 
     @property
     def is_approved(self) -> bool:
@@ -178,13 +176,9 @@ class MediaEvent(VersionedMixin, TimestampMixin, db.Model):
     def channel_labels(self) -> list[str]:
         return [Channel(c).label for c in self.channels]
 
-    @property
-    def status_label(self) -> str:
-        return EventStatus(self.status).label
+    status_label = EventStatus.label_of("status")
 
-    @property
-    def format_label(self) -> str:
-        return EventFormat(self.format).label
+    format_label = EventFormat.label_of("format")
 
     @property
     def next_statuses(self) -> tuple[EventStatus, ...]:
@@ -231,9 +225,7 @@ class MediaEventChange(ChangeRecordMixin, db.Model):
 
     event: Mapped[MediaEvent] = relationship(back_populates="changes")
 
-    @property
-    def kind_label(self) -> str:
-        return ChangeKind(self.kind).label
+    kind_label = ChangeKind.label_of("kind")
 
     @property
     def text(self) -> str:

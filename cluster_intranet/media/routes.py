@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from .. import clock
@@ -16,12 +16,10 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEDIA
 from ..calendar import month
 from ..directory.services import organization_choices
-from ..documents.rendering import TemplateError
 from ..extensions import db
 from ..web import (
     after_change,
     apply_change,
-    attachment,
     download_name,
     form_page,
     fragment,
@@ -29,6 +27,7 @@ from ..web import (
     page_or_fragment,
     paginate,
     refusal,
+    send_download,
     wants_fragment,
 )
 from . import bp, coverage, documents, services
@@ -344,40 +343,25 @@ def calendar():
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _download(build, kind: str, title: str, extension: str, mimetype: str, back: str):
-    """The file built by ``build()``; a broken uploaded template sends the user back with its message."""
-    try:
-        data = build()
-    except TemplateError as error:
-        flash(error.message, "danger")
-        return redirect(back, 303)
-    return attachment(data, download_name(kind, title, extension), mimetype)
-
-
 @bp.get("/events/<int:event_id>/press-release.docx")
 def press_release(event_id: int):
     event = services.get_event(event_id) or abort(404)
-    back = url_for("media.event", event_id=event.id)
     on = services.parse_day(request.args.get("date"))  # the release's date, today if not given
-    return _download(
-        lambda: documents.press_release_docx(event, on), "Пресс-релиз", event.title, "docx", DOCX_MIME, back
-    )
+    body = documents.press_release_docx(event, on)
+    return send_download(body, download_name("Пресс-релиз", event.title, "docx"), DOCX_MIME)
 
 
 @bp.get("/plans/<int:plan_id>/media-plan.docx")
 def plan_docx(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
-    back = url_for("media.plan", plan_id=plan.id)
-    return _download(lambda: documents.media_plan_docx(plan), "Медиаплан", plan.title, "docx", DOCX_MIME, back)
+    return send_download(documents.media_plan_docx(plan), download_name("Медиаплан", plan.title, "docx"), DOCX_MIME)
 
 
 @bp.get("/plans/<int:plan_id>/media-plan.xlsx")
 def plan_xlsx(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
-    back = url_for("media.plan", plan_id=plan.id)
-    return _download(
-        lambda: documents.media_plan_xlsx(plan), "Медиаплан", plan.title, "xlsx", documents.XLSX_MIME, back
-    )
+    body = documents.media_plan_xlsx(plan)
+    return send_download(body, download_name("Медиаплан", plan.title, "xlsx"), documents.XLSX_MIME)
 
 
 EMBED_SCRIPT = """<div id="cluster-events">Мероприятия кластера загружаются…</div>

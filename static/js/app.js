@@ -404,8 +404,8 @@ async function download(url, control) {
     }
     if (!response.ok) {
       const box = document.getElementById("messages");
-      const text = await response.text();
-      if (box && text.trim().startsWith("<div class=\"alert")) box.innerHTML = text;
+      // The server's message (web.message: retargeted to the message area), else a generic one.
+      if (box && response.headers.get("HX-Retarget") === "#messages") box.innerHTML = await response.text();
       else showMessage(`Не удалось подготовить файл (ошибка ${response.status}).`);
       return;
     }

@@ -9,10 +9,12 @@ import re
 import docx
 import pytest
 from sqlalchemy import select
+from werkzeug.http import parse_options_header
 
 from cluster_intranet.auth.models import User
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.directory.models import Person
+from cluster_intranet.documents.models import DocumentTemplate
 from cluster_intranet.documents import routes as document_routes
 from cluster_intranet.documents.pdf import ConversionError, convert_to_text
 from cluster_intranet.extensions import db
@@ -29,6 +31,16 @@ def protocol_url(meeting, ext="docx") -> str:
     return f"/documents/meetings/{meeting.id}/protocol.{ext}"
 
 
+def saved_as(response) -> str:
+    """The name a browser saves the download under: the UTF-8 one of RFC 5987 (``filename*``),
+    as a browser reads it; the header itself must be plain ASCII."""
+    header = response.headers["Content-Disposition"]
+    header.encode("ascii")
+    kind, options = parse_options_header(header)
+    assert kind == "attachment"
+    return options["filename"]  # werkzeug decodes filename* into filename
+
+
 def download(client, url: str) -> list[str]:
     response = client.get(url)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
@@ -39,10 +51,8 @@ def download(client, url: str) -> list[str]:
 def test_seed_protocol_reads_like_the_original(viewer, demo):
     response = viewer.get(protocol_url(demo))
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == (
-        'attachment; filename="Protokol No2 ot 22.10.2021.docx"; '
-        "filename*=UTF-8''%D0%9F%D1%80%D0%BE%D1%82%D0%BE%D0%BA%D0%BE%D0%BB%20%E2%84%962%20%D0%BE%D1%82%2022.10.2021.docx"
-    )
+    assert saved_as(response) == "Протокол №2 от 22.10.2021.docx"
+    assert response.headers["Cache-Control"] == "private, no-store"
     lines = docx_paragraphs(response.data)
     assert lines[:6] == [
         "ПРОТОКОЛ № 2",
@@ -384,3 +394,31 @@ def test_extract_signer_is_picked_on_the_form(admin, demo):
 def test_profile_tells_how_to_link_the_account(admin, demo):
     page = admin.get("/profile").get_data(as_text=True)
     assert "Ваша учётная запись не связана с сотрудником справочника" in page and "поле «Сотрудник»" in page
+
+
+def test_a_broken_uploaded_template_is_explained_the_same_way_by_every_download(secretary, demo):
+    """A stored template the renderer refuses (uploaded before a check existed, say): every
+    document of its kind answers the one explanation — a page, or the message area's fragment
+    for the pages' download button (fetch with HX-Request) — and never a file."""
+    for kind in ("protocol_short", "protocol_full", "decisions_report"):
+        broken = b"not a word file"
+        db.session.add(
+            DocumentTemplate(kind=kind, number=1, content=broken, size=len(broken), filename="x.docx", is_active=True)
+        )
+    db.session.commit()
+
+    page = secretary.get(protocol_url(demo))
+    assert page.status_code == 500 and page.mimetype == "text/html"
+    assert "Content-Disposition" not in page.headers
+    text = page.get_data(as_text=True)
+    assert "Документ не удалось заполнить по шаблону" in text and "не является документом Word" in text
+
+    fragment = secretary.get(protocol_url(demo), headers={"HX-Request": "true"})
+    assert fragment.status_code == 500 and fragment.headers["HX-Retarget"] == "#messages"
+    assert "не является документом Word" in fragment.get_data(as_text=True)
+    assert "<html" not in fragment.get_data(as_text=True)
+
+    report = secretary.get(
+        f"/documents/reports/decisions.docx?council={demo.council.id}&start=2021-01-01&end=2021-12-31"
+    )
+    assert report.status_code == 500 and "Документ не удалось заполнить по шаблону" in report.get_data(as_text=True)

@@ -14,7 +14,6 @@ from docx.shared import Pt
 from cluster_intranet.documents import build_templates
 from cluster_intranet.documents.library import KINDS, default_template
 from cluster_intranet.documents.rendering import (
-    content_disposition,
     names,
     quotes,
     render_document,
@@ -415,26 +414,3 @@ def test_empty_decisions_report_says_so():
     document = docx.Document(io.BytesIO(render_document(read_template("decisions_report.docx"), context)))
     assert document.tables == []
     assert "За указанный период решений нет." in [p.text for p in document.paragraphs]
-
-
-# --- downloads -----------------------------------------------------------------------
-
-
-def test_content_disposition_for_a_russian_name():
-    header = content_disposition("Протокол №2 от 22.10.2021.docx")
-    assert header == (
-        'attachment; filename="Protokol No2 ot 22.10.2021.docx"; '
-        "filename*=UTF-8''%D0%9F%D1%80%D0%BE%D1%82%D0%BE%D0%BA%D0%BE%D0%BB%20"
-        "%E2%84%962%20%D0%BE%D1%82%2022.10.2021.docx"
-    )
-    header.encode("latin-1")  # a header value must be plain ASCII/latin-1
-
-
-def test_content_disposition_fallback_is_safe():
-    header = content_disposition('Выписка «Щука» "ёж"\\\r\n;.docx')
-    fallback = header.split('filename="')[1].split('"')[0]
-    assert fallback == "Vypiska Shchuka _ezh____;.docx"
-    assert all(32 <= ord(c) < 127 for c in header)
-    assert content_disposition("Протокол.docx").endswith(
-        "filename*=UTF-8''%D0%9F%D1%80%D0%BE%D1%82%D0%BE%D0%BA%D0%BE%D0%BB.docx"
-    )
