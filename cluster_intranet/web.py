@@ -61,7 +61,7 @@ def refusal(error: Exception, back: str, status: int | None = None):
     ``status`` if it has one, else 409), a flash and a 303 back to ``back`` otherwise.
     Nothing of the refused change is kept."""
     db.session.rollback()
-    status = status or getattr(error, "status", 409)
+    status = status or getattr(error, "status", None) or 409
     if wants_fragment():
         return message(str(error), status)
     flash(str(error), "danger")
@@ -94,7 +94,8 @@ def apply_change(
     Invalid input, or a refusal (``refused_by``) that names one of the form's fields,
     rolls back and answers ``invalid()``: the form again with the reasons, 422 — or,
     without ``invalid`` (a row's small form has no room for them), the reasons in one
-    line as a refusal to ``back``, 422. Any other refusal rolls back and goes to
+    line as a refusal to ``back``, 422 (or the refusal's own ``status``: 409 for a row
+    that exists already). Any other refusal rolls back and goes to
     ``back``: a URL (the message area for HTMX, 409 for a stale version or a locked
     record, else a flash and a 303 there), a function of the error, or None to show it
     among the form's own errors through ``invalid()``.
@@ -113,12 +114,21 @@ def apply_change(
     except refused_by as error:
         db.session.rollback()
         if form is not None and show_in_form(form, error):
-            return rejected()
+            return with_status(rejected(), getattr(error, "status", None))
         if back is None:
             form.form_errors.append(str(error))
             return invalid()
         return back(error) if callable(back) else refusal(error, back)
     return done(result)
+
+
+def with_status(response, status: int | None):
+    """``response`` (anything a view may return) with the status ``status``, if given."""
+    if status is None:
+        return response
+    response = current_app.make_response(response)
+    response.status_code = status
+    return response
 
 
 def form_again(template: str, target: str, page: Callable[[], Response], /, **context):

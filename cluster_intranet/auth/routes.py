@@ -1,9 +1,10 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
+from ..web import form_page
 from . import bp, services
 from .access import public
 from .forms import ChangePasswordForm, LoginForm
@@ -49,16 +50,13 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors.append("Неверная почта или пароль, либо учётная запись отключена.")
-        else:
-            services.start_session(user)
-            login_user(user, remember=form.remember.data)
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")), 303)
-    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+    def sign_in():
+        login_user(services.sign_in(form.email.data, form.password.data), remember=form.remember.data)
+
+    return form_page(
+        "auth/login.html", form, sign_in, services.UserError, then=lambda _: _safe_next(request.args.get("next"))
+    )
 
 
 @bp.post("/logout")
@@ -78,13 +76,13 @@ def logout():
 @login_required
 def profile():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append("Текущий пароль введён неверно.")
-        else:
-            # The form has checked the rule already; the service checks it again, for every caller.
-            services.change_password(current_user, form.new_password.data, keep_session=current_user.session_key)
-            db.session.commit()
-            flash("Пароль изменён. Другие сеансы завершены.", "success")
-            return redirect(url_for("auth.profile"), 303)
-    return render_template("auth/profile.html", form=form), 422 if form.errors else 200
+    return form_page(
+        "auth/profile.html",
+        form,
+        lambda: services.change_own_password(
+            current_user, form.current_password.data, form.new_password.data, current_user.session_key
+        ),
+        services.UserError,
+        then=lambda _: url_for("auth.profile"),
+        text="Пароль изменён. Другие сеансы завершены.",
+    )

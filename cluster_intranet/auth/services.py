@@ -99,6 +99,16 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def sign_in(email: str, password: str) -> User:
+    """The user of a right password and an active account, with a new session started;
+    refused (under the password) otherwise, without saying which of the two was wrong."""
+    user = authenticate(email, password)
+    if user is None:
+        raise UserError("Неверная почта или пароль, либо учётная запись отключена.", "password")
+    start_session(user)
+    return user
+
+
 @functools.cache
 def _dummy_hash(method: str) -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=method)
@@ -139,6 +149,13 @@ def change_password(user: User, password: str, keep_session: str | None = None) 
     _check_password(password)
     hash_password(user, password)
     end_sessions(user, keep=keep_session)
+
+
+def change_own_password(user: User, current: str, password: str, keep_session: str | None) -> None:
+    """The user's own change: the current password first, then ``change_password``."""
+    if not user.check_password(current):
+        raise UserError("Текущий пароль введён неверно.", "current_password")
+    change_password(user, password, keep_session=keep_session)
 
 
 def update_user(user: User, email: str, role: Role | str, person_id: int | None, *, acting: User) -> None:

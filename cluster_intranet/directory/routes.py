@@ -77,16 +77,9 @@ def new_person():
     """«+ Новый сотрудник» of a person picker: the form in the page's dialog; the person
     created is announced (personCreated) to the picker, which picks them."""
     form = NewPersonForm().with_organizations(services.organization_choices()).keyed("new-person")
-    if request.method == "GET":
-        form.surname.data = request.args.get("surname", "").strip()[:100]
 
     def page(status: int = 422):
         return page_or_fragment("directory/new_person.html", "directory/_new_person_form.html", status, form=form)
-
-    def refused(error: services.DirectoryError):
-        field = {"short_name": "new_organization"}.get(error.field, error.field)  # the organization typed anew
-        (getattr(form, field).errors if field else form.form_errors).append(str(error))
-        return page()
 
     def added(person):
         added = f"Сотрудник «{person.short_name}» добавлен в справочник."
@@ -96,13 +89,12 @@ def new_person():
         return after_change(url_for("directory.people", q=person.surname), added)
 
     if request.method == "GET":
+        form.surname.data = request.args.get("surname", "").strip()[:100]
         return page(200)
-    if not form.validate_on_submit():
-        return page()
     return apply_change(
-        None, lambda: services.add_person_in_place(
+        form, lambda: services.add_person_in_place(
             form.data_for(*form.PERSON_FIELDS), form.organization_id.data, form.new_organization_data()
-        ), services.DirectoryError, done=added, back=refused,
+        ), services.DirectoryError, done=added, invalid=page,
     )  # fmt: skip
 
 
@@ -112,11 +104,6 @@ def create(kind: str):
     form = _form(kind)
     entry = KINDS[kind]["model"]()
 
-    def refused(error: services.DirectoryError):
-        form.form_errors.append(str(error))
-        status = 409 if error.field == "short_name" else 422  # one of that name exists: perhaps sent twice
-        return _form_response(kind, form, None, status)
-
     def added(_):
         added = KINDS[kind]["added"].format(entry.short_name)
         if wants_fragment():  # the form row goes; the list, reloaded, may show the entry on another page
@@ -125,14 +112,12 @@ def create(kind: str):
 
     if request.method == "GET":
         return _form_response(kind, form, None, 200)
-    if not form.validate_on_submit():
-        return _form_response(kind, form, None, 422)
     return apply_change(
-        None,
+        form,
         lambda: KINDS[kind]["save"](entry, form.data_for(*form.FIELDS)),
         services.DirectoryError,
         done=added,
-        back=refused,
+        invalid=lambda: _form_response(kind, form, None),
     )
 
 
@@ -142,10 +127,6 @@ def edit(kind: str, entry_id: int):
     entry = db.get_or_404(KINDS[kind]["model"], entry_id)
     form = _form(kind, entry)
 
-    def refused(error: services.DirectoryError):
-        form.form_errors.append(str(error))
-        return _form_response(kind, form, entry, 422)
-
     def saved(_):
         if wants_fragment():
             return fragment(f"directory/_{kind}_row.html", entry=entry)
@@ -153,11 +134,9 @@ def edit(kind: str, entry_id: int):
 
     if request.method == "GET":
         return _form_response(kind, form, entry, 200)
-    if not form.validate_on_submit():
-        return _form_response(kind, form, entry, 422)
     return apply_change(
-        None, lambda: KINDS[kind]["save"](entry, form.data_for(*form.FIELDS), form.version.data), services.DirectoryError,
-        done=saved, back=refused,
+        form, lambda: KINDS[kind]["save"](entry, form.data_for(*form.FIELDS), form.version.data), services.DirectoryError,
+        done=saved, invalid=lambda: _form_response(kind, form, entry),
     )  # fmt: skip
 
 
@@ -188,6 +167,6 @@ def delete(kind: str, entry_id: int):
     )
 
 
-def _form_response(kind: str, form, entry, status: int):
+def _form_response(kind: str, form, entry, status: int = 422):
     context = dict(form=form, entry=entry, kind=kind)
     return page_or_fragment("directory/entry_form.html", "directory/_entry_form_row.html", status, **context)

@@ -18,11 +18,13 @@ from .models import NAME_ORDER, Organization, Person
 
 
 class DirectoryError(ValueError):
-    """A change refused for a reason the user should read; ``field`` names the form field."""
+    """A change refused for a reason the user should read; ``field`` names the form field,
+    ``status`` the answer's (409: the row exists already, perhaps the form was sent twice)."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, status: int | None = None):
         super().__init__(message)
         self.field = field
+        self.status = status
 
 
 def organizations_query(text: str = "") -> Select:
@@ -116,7 +118,7 @@ def save_organization(org: Organization, data: dict, version: int | None = None)
         select(Organization.id).where(Organization.short_name == data["short_name"], Organization.id != org.id)
     )
     if duplicate:
-        raise DirectoryError("Организация с таким кратким наименованием уже есть.", "short_name")
+        raise DirectoryError("Организация с таким кратким наименованием уже есть.", "short_name", 409)
     for field, value in data.items():
         setattr(org, field, value)
     if not org.name_genitive:  # proposed; the organisation's form shows it for correction
@@ -149,7 +151,10 @@ def add_person_in_place(data: dict, organization_id: int | None, new_organizatio
     if organization_id and db.session.get(Organization, organization_id) is None:
         raise DirectoryError("Такой организации нет в справочнике.", "organization_id")
     if new_organization:
-        organization_id = save_organization(Organization(), new_organization).id
+        try:
+            organization_id = save_organization(Organization(), new_organization).id
+        except DirectoryError as error:  # said of the organization typed anew, in the person's form
+            raise DirectoryError(str(error), "new_organization") from error
     fields = {**data, "first_name": first, "patronymic": patronymic, "organization_id": organization_id}
     return save_person(Person(), fields)
 
