@@ -1,4 +1,5 @@
-"""The systemd units of deploy/systemd: each timer starts a service of its own name,
+"""The nginx site and the systemd units of deploy/: nginx's own error pages are the app's, in Russian;
+the systemd units: each timer starts a service of its own name,
 each service runs a command the app has, each calendar expression is one systemd reads;
 and the mail queue has a timer (what the background thread could not send goes out)."""
 
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-SYSTEMD = Path(__file__).resolve().parents[1] / "deploy" / "systemd"
+REPO = Path(__file__).resolve().parents[1]
+SYSTEMD = REPO / "deploy" / "systemd"
+NGINX_SITE = REPO / "deploy" / "nginx" / "cluster-intranet.conf"
 FLASK_COMMAND = re.compile(r"^ExecStart=\S*/flask --app wsgi ([\w-]+)", re.MULTILINE)
 
 
@@ -46,3 +49,16 @@ def test_systemd_reads_every_calendar_expression():
         for expression in settings(timer, "OnCalendar"):
             done = subprocess.run(["systemd-analyze", "calendar", expression], capture_output=True, text=True)
             assert done.returncode == 0, f"{timer.name}: {expression}: {done.stderr}"
+
+
+def test_nginx_answers_an_upload_over_its_limit_with_a_russian_page_of_the_app():
+    """An upload over client_max_body_size never reaches the app: nginx answers 413 with the
+    page it names, served from static/ (the /static/ location) with no outside resource."""
+    site = NGINX_SITE.read_text()
+    (page,) = re.findall(r"^\s*error_page\s+413\s+(\S+);", site, re.MULTILINE)
+    assert page.startswith("/static/") and "location /static/" in site
+    html = (REPO / page.lstrip("/")).read_text(encoding="utf-8")
+    assert '<html lang="ru">' in html and "Файл слишком большой" in html and "50 МБ" in html
+    for resource in re.findall(r'(?:href|src)="([^"]+)"', html):
+        assert resource.startswith("/"), resource  # nothing from the internet
+        assert (REPO / resource.lstrip("/")).exists() or resource == "/", resource
