@@ -3,6 +3,8 @@ template library. The documents themselves are built in services.py."""
 
 from __future__ import annotations
 
+import functools
+
 from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -37,8 +39,14 @@ PDF_MIMETYPE = "application/pdf"
 
 
 def pdf_available() -> bool:
-    """Whether PDF links are shown: LibreOffice is installed."""
-    return soffice_path(current_app.config["SOFFICE_PATH"]) is not None
+    """Whether PDF links are shown: LibreOffice is installed (looked up once per process and
+    setting: a search of PATH on every page that shows the links cost a few percent of it)."""
+    return _soffice_installed(current_app.config["SOFFICE_PATH"])
+
+
+@functools.cache
+def _soffice_installed(configured: str | None) -> bool:
+    return soffice_path(configured) is not None
 
 
 bp.add_app_template_global(pdf_available)

@@ -6,11 +6,11 @@ import functools
 from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, bindparam, func, literal, select, union_all
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
-from ..councils.models import Council
+from ..councils.models import Council, CouncilMember
 from ..decisions.models import Decision, DecisionResponsible
 from ..extensions import db
 from ..search import contains_text
@@ -112,14 +112,21 @@ def _meeting_page_statements() -> tuple[Select, ...]:
     statements are built and keyed anew on every call (that keying was a fifth of the page)."""
     meeting_id = bindparam("meeting_id")
     return (
+        # The approved versions (a few, if any) join the meeting's one row; the council's
+        # members, a dozen or more, do not: each would repeat that row and its joined ones.
         select(Meeting)
         .where(Meeting.id == meeting_id, Meeting.deleted_at.is_(None))
         .options(
-            joinedload(Meeting.council).joinedload(Council.members),
+            defer(Meeting.search_text),  # the whole protocol's words, for the list's search only
+            joinedload(Meeting.council),
             joinedload(Meeting.chair),
             joinedload(Meeting.secretary),
             joinedload(Meeting.approved_by).joinedload(User.person),
+            joinedload(Meeting.versions).defer(ProtocolVersion.snapshot),  # the page lists them only
         ),
+        select(CouncilMember)
+        .where(CouncilMember.council_id == bindparam("council_id"))
+        .order_by(CouncilMember.position),
         select(Attendance).where(Attendance.meeting_id == meeting_id).order_by(Attendance.mode, Attendance.position),
         select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position),
         select(Decision)
@@ -129,23 +136,21 @@ def _meeting_page_statements() -> tuple[Select, ...]:
             joinedload(Decision.events),
         )
         .order_by(Decision.number),
-        select(ProtocolVersion)
-        .where(ProtocolVersion.meeting_id == meeting_id)
-        .options(joinedload(ProtocolVersion.approved_by))
-        .order_by(ProtocolVersion.number),
     )
 
 
 def load_meeting(meeting_id: int) -> Meeting | None:
     """A meeting with everything its page shows, in five queries whatever its size:
-    the meeting with its one-to-one rows and the council's members joined, then
-    attendees, agenda, decisions (responsibles and history joined) and versions."""
-    meeting_stmt, *collections = _meeting_page_statements()
+    the meeting with its one-to-one rows and approved versions joined, then the council's
+    members, attendees, agenda, decisions (responsibles and history joined)."""
+    meeting_stmt, members_stmt, *collections = _meeting_page_statements()
     params = {"meeting_id": meeting_id}
     meeting = db.session.scalars(meeting_stmt, params).unique().first()
     if meeting is None:
         return None
-    for name, stmt in zip(("attendances", "agenda_items", "decisions", "versions"), collections):
+    members = db.session.scalars(members_stmt, {"council_id": meeting.council_id})
+    set_committed_value(meeting.council, "members", list(members))
+    for name, stmt in zip(("attendances", "agenda_items", "decisions"), collections):
         set_committed_value(meeting, name, list(db.session.scalars(stmt, params).unique()))
     return meeting
 

@@ -138,18 +138,20 @@ def version(meeting_id: int, number: int):
 
 
 def _page_context(meeting: Meeting, **forms) -> dict:
-    return {
+    editable = not meeting.is_locked and current_user.has_role(*EDIT_MEETINGS)
+    context = {
         "meeting": meeting,
         "quorum": services.quorum(meeting),
-        # formdata=None: after a change the add forms start empty, not with what was posted.
-        "attendee_form": forms.get("attendees") or AttendeeForm(formdata=None).keyed("attendee"),
-        "agenda_form": forms.get("agenda") or AgendaItemForm(formdata=None).keyed("agenda-new"),
-        "decision_form": forms.get("decisions") or _new_decision_form(meeting, formdata=None),
-        "reason_form": ReasonForm(formdata=None).keyed("reopen"),
-        "copy_form": CopyForm(formdata=None).keyed("copy"),
-        "editable": not meeting.is_locked and current_user.has_role(*EDIT_MEETINGS),
+        "editable": editable,
         "held": meeting.date <= clock.local_today(),  # approval, attendees and documents after the day
     }
+    # The add forms only where the page shows them (a form costs as much as a few rows).
+    # formdata=None: after a change they start empty, not with what was posted.
+    if editable:
+        context["attendee_form"] = forms.get("attendees") or AttendeeForm(formdata=None).keyed("attendee")
+        context["agenda_form"] = forms.get("agenda") or AgendaItemForm(formdata=None).keyed("agenda-new")
+        context["decision_form"] = forms.get("decisions") or _new_decision_form(meeting, formdata=None)
+    return context
 
 
 def _new_decision_form(meeting: Meeting, **kwargs) -> DecisionForm:

@@ -173,13 +173,13 @@ def test_approved_version_downloads_as_it_was_approved(secretary, demo):
     assert secretary.get(f"/documents/meetings/{demo.id}/versions/7/protocol.docx").status_code == 404
 
 
-def test_meeting_page_links_the_documents(viewer, demo, monkeypatch):
+def test_meeting_page_links_the_documents(app, viewer, demo, monkeypatch):
     page = viewer.get(f"/meetings/{demo.id}").get_data(as_text=True)
     short, full = (f'href="/documents/meetings/{demo.id}/protocol.docx?form={form}"' for form in ("short", "full"))
     assert short in page and full in page and page.index(short) < page.index(full)  # the council's form first
     assert f"/documents/meetings/{demo.id}/versions/1/protocol.docx" in page
     assert f"/documents/meetings/{demo.id}/extract" in page
-    monkeypatch.setattr(document_routes, "soffice_path", lambda configured=None: None)
+    monkeypatch.setitem(app.config, "SOFFICE_PATH", "/nonexistent/soffice")
     page = viewer.get(f"/meetings/{demo.id}").get_data(as_text=True)
     assert "protocol.pdf" not in page  # no LibreOffice: no PDF links
 
