@@ -148,7 +148,7 @@ def test_demo_protocols_are_approved_by_their_secretary_on_their_own_day(app, ru
         assert meeting.versions[-1].approved_at == meeting.approved_at
     seed = next(m for m in approved if m.date.isoformat() == "2021-10-22")
     page = login_as("viewer").get(f"/meetings/{seed.id}").get_data(as_text=True)
-    assert "Протокол утверждён 22.10.2021 17:00, Жарких Е.В." in page and "@cluster.local" not in page
+    assert "Протокол утверждён 22.10.2021 17:00 (Жарких Е.В.)." in page and "@cluster.local" not in page
 
 
 def test_the_app_starts_in_a_fresh_interpreter_as_gunicorn_loads_it(tmp_path):

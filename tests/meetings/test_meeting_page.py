@@ -4,11 +4,15 @@ shown by what it has (agenda, materials) and what will come, not by empty cards.
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import UTC, datetime
+
+from sqlalchemy import select
 
 from cluster_intranet import clock
 from cluster_intranet.extensions import db
-from cluster_intranet.meetings.models import MeetingStatus
+from cluster_intranet.directory.models import Person
+from cluster_intranet.meetings.models import Meeting, MeetingStatus
 
 
 def _section(page: str, start: str, end: str) -> str:
@@ -64,3 +68,16 @@ def test_a_meeting_not_yet_held_says_what_will_come_after_it(app, viewer, draft,
 
     held = viewer.get(f"/meetings/{demo.id}").get_data(as_text=True)
     assert 'id="attendees"' in held and 'id="protocol-short"' in held and "not-held-yet" not in held
+
+
+def test_the_approval_line_names_who_approved_without_a_double_full_stop(app, login_as, draft):
+    """«…, Матвеев Д.М.. Изменения закрыты» read two full stops: a short name ends with its own."""
+    with app.app_context():
+        person_id = db.session.scalar(select(Person.id).where(Person.surname == "Матвеев"))
+    secretary = login_as("secretary", "matveev@cluster.test", person_id)
+    with app.app_context():
+        db.session.get(Meeting, draft.id).date = dt.date(2021, 11, 17)
+        db.session.commit()
+    page = secretary.post(f"/meetings/{draft.id}/approve", follow_redirects=True).get_data(as_text=True)
+    assert "(Матвеев Д.М.). Изменения закрыты" in page
+    assert "Д.М.." not in page
