@@ -47,10 +47,11 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
-    from . import audit, changes, database, security, templating  # noqa: F401  (audit, changes: session listeners)
+    from . import audit, cache, changes, database, security, templating  # noqa: F401  (audit, changes: session listeners)
     from .auth.access import require_login
     from .auth.services import load_user
 
+    cache.init_app(app)
     database.init_app(app)
     security.init_app(app)
     templating.init_app(app)

@@ -3,11 +3,11 @@ what that source shows.
 
 The calendar feeds (meetings, decision deadlines, media events) and the public media
 feeds answer a conditional request from this state alone, and name their bodies by it
-(ETag, Last-Modified). Timestamps and counts of the rows cannot serve: a save that waited
+(ETag, Last-Modified); the cache (cache.py) puts the stamps in its keys. Timestamps and counts of the rows cannot serve: a save that waited
 on a lock commits an ``updated_at`` older than one already committed, an edit in place
 changes no count, and a database restored from a copy meets old values again. So every
 transaction that changes what a source shows writes, as it commits (in the same
-transaction, like decisions.stats), a new random ``stamp`` and a ``changed`` second for
+transaction), a new random ``stamp`` and a ``changed`` second for
 that source: the stamp makes a new ETag at once (never one named before, even after a
 restore), and ``changed`` is at least one second past the previous one, so Last-Modified
 moves forward with every change, even two in one second. A writer waits for the row
@@ -15,8 +15,9 @@ of the previous writer's commit, so the seconds follow the order of the commits.
 changes in one second push ``changed`` a little ahead of the clock, by one second each;
 it is only ever compared with itself.)
 
-Attribute-level watching, as in decisions.stats: an attendee added changes the meetings'
-stamp, not the deadlines' (whose blocks the feeds keep while their stamp holds).
+Attribute-level watching: an attendee added changes the meetings' stamp, not the
+deadlines' (under which the control pages' counts are kept, all day long while a protocol
+is written).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from .councils.models import Council, CouncilMember  # noqa: E402
 from .decisions.models import Decision, DecisionResponsible  # noqa: E402
 from .directory.models import Organization, Person  # noqa: E402
 from .extensions import db  # noqa: E402
-from .media.models import MediaEvent, MediaEventChannel, MediaPlan, Publication  # noqa: E402
+from .media.models import MediaEvent, MediaEventChannel, MediaParticipant, MediaPlan, Publication  # noqa: E402
 from .meetings.models import AgendaItem, Attendance, Meeting  # noqa: E402
 
 ANY = None  # every column of the class
@@ -64,6 +65,7 @@ WATCHED: dict[str, dict[type, tuple[str, ...] | None]] = {
         MediaEventChannel: ANY,
         MediaPlan: ("status", "approved_at"),  # what is announced, and since when
         Publication: ANY,  # the public feeds link an event to its organiser's publication
+        MediaParticipant: ANY,  # the coverage matrix (cache.py keeps it by this stamp)
         Organization: ("short_name", "website"),
     },
 }
@@ -94,6 +96,18 @@ def state(sources) -> dict[str, tuple[int, datetime]]:
     }
     epoch = datetime.fromtimestamp(0, UTC)
     return {source: found.get(source, (0, epoch)) for source in sorted(sources)}
+
+
+def stamps(sources) -> tuple[tuple[str, int], ...]:
+    """The fingerprint of what ``sources`` show (cache.py's keys): their stamps, one small query."""
+    return tuple((source, stamp) for source, (stamp, _) in state(sources).items())
+
+
+def unsaved(sources) -> bool:
+    """Whether this transaction has changed (flushed or not) what one of ``sources`` shows."""
+    session = db.session()
+    pending = session.info.get(_PENDING, set()) | _changed_sources(session)
+    return not pending.isdisjoint(sources)
 
 
 def _changed_sources(session: Session) -> set[str]:

@@ -29,6 +29,8 @@ ENV_SETTINGS: dict[str, type] = {
     "MAIL_SEND_IN_BACKGROUND": bool,
     "MATERIALS_DIR": str,
     "RATELIMIT_STORAGE_URI": str,
+    "CACHE_REDIS_URL": str,
+    "CACHE_DEFAULT_TIMEOUT": int,
     "SOFFICE_PATH": str,
     "DOCUMENTS_PDF_SERVER": bool,
     "DOCUMENTS_PDF_PYTHON": str,
@@ -75,6 +77,12 @@ class Defaults:
     # Where login attempts are counted: memory:// counts in each process apart, so with
     # several gunicorn workers it must be shared (Redis); deploy/gunicorn.conf.py refuses it.
     RATELIMIT_STORAGE_URI = "memory://"
+    # The cache (cache.py): a SimpleCache in each process, or with a Redis URL
+    # (redis://127.0.0.1:6379/1) one RedisCache that every app server shares. Entries are
+    # never invalidated (their keys hold the data's stamps): they age out after the timeout.
+    CACHE_REDIS_URL: str | None = None
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_KEY_PREFIX = "cluster-intranet:"
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
     LOGIN_RATE_LIMIT = "10 per minute"  # attempts for one account
     LOGIN_IP_RATE_LIMIT = "60 per minute"  # attempts from one address (an office behind NAT)

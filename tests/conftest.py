@@ -19,7 +19,7 @@ from bench.server import free_port
 from cluster_intranet import create_app, mail
 from cluster_intranet.auth import services as user_services
 from cluster_intranet.auth.roles import Role
-from cluster_intranet.cache import FingerprintCache
+from cluster_intranet.cache import cache
 from cluster_intranet.extensions import db
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -143,6 +143,9 @@ def app(database_url, tmp_path_factory):
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
     with app.app_context():
         upgrade()
+        # Keys hold the data's random stamps, so tests need no clearing between them; a
+        # shared cache (Redis) may still hold another run's entries of a database built anew.
+        cache.clear()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -150,12 +153,11 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(request):
-    """Every test starts with empty tables and empty caches."""
+    """Every test starts with empty tables."""
     yield
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
-    FingerprintCache.clear_all()
     with app.app_context():
         db.session.remove()
         existing = set(sa.inspect(db.engine).get_table_names())

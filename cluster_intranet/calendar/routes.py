@@ -121,7 +121,7 @@ def feed(token: str, slug: str):
     state = feeds.feed_state(scope)
     response = conditional(
         # Left to right: the state is read again once the feed is built.
-        lambda: (feeds.build_feed(scope, state), feeds.feed_state(scope) == state),
+        lambda: (feeds.build_feed(scope), feeds.feed_state(scope) == state),
         etag=feeds.etag(scope, state),
         last_modified=state.last_modified,
         content_type=CALENDAR_MIMETYPE,

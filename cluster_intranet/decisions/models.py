@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -176,12 +176,3 @@ class ReminderDigest(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
     email: Mapped[str] = mapped_column(String(254))
     decision_count: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class DecisionStatsStamp(db.Model):
-    """One row, rewritten by every change under the control pages' aggregates (stats.py)."""
-
-    __tablename__ = "decision_stats_stamp"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    value: Mapped[int] = mapped_column(BigInteger)

@@ -357,27 +357,6 @@ def coverage_matrix(
     )
 
 
-def coverage_state(plan_id: int) -> tuple:
-    """A cheap fingerprint of everything a plan's coverage matrix shows, in one query:
-    its events (count, row versions, latest change), the publications (count, newest,
-    latest change), the participants (count, newest, which) and the organizations' names."""
-    events = select(MediaEvent).where(MediaEvent.plan_id == plan_id).subquery()
-    row = db.session.execute(
-        select(
-            select(func.count(events.c.id)).scalar_subquery(),
-            select(func.sum(events.c.version)).scalar_subquery(),
-            select(func.max(events.c.updated_at)).scalar_subquery(),
-            select(func.count(Publication.id)).scalar_subquery(),
-            select(func.max(Publication.id)).scalar_subquery(),
-            select(func.max(Publication.updated_at)).scalar_subquery(),
-            select(func.count(MediaParticipant.id)).scalar_subquery(),
-            select(func.sum(MediaParticipant.organization_id)).scalar_subquery(),
-            select(func.sum(Organization.version)).scalar_subquery(),
-        )
-    ).one()
-    return tuple(row)
-
-
 def matrix_cell(event: MediaEvent, organization_id: int) -> Cell:
     pubs = db.session.execute(
         select(Publication.id, Publication.channel, Publication.url, Publication.published_on)

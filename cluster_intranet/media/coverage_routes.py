@@ -7,10 +7,10 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import clock
+from .. import changes, clock
 from ..auth.access import role_required
 from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
-from ..cache import FingerprintCache
+from ..cache import remembered
 from ..extensions import db
 from ..forms import db_int
 from ..web import after_change, apply_change, fragment, notice, page_or_fragment, page_number, refusal, wants_fragment
@@ -20,18 +20,18 @@ from .forms import PublicationForm
 from .markup import matrix_cells
 from .models import MediaEvent, MediaParticipant, MediaPlan, Publication
 
-matrices = FingerprintCache(32)  # coverage matrices by plan, filters, page and the data's fingerprint
-
 
 @bp.get("/plans/<int:plan_id>/coverage", endpoint="coverage")
 def coverage_page(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
     filters = services.EventFilters.from_args(request.args)
     filters.status = filters.channel = filters.responsible_id = None  # the matrix filters by month and organizer
-    # The matrix is read far more often than publications are recorded: it is built once
-    # per state of the data (coverage.coverage_state, one cheap query) and reused.
-    key = (plan.id, tuple(sorted(filters.as_args().items())), page_number(), coverage.coverage_state(plan.id))
-    matrix = matrices.get_or_build(key, lambda: coverage.coverage_matrix(plan, filters, page_number()))
+    # The matrix is read far more often than publications are recorded, and building it
+    # costs the page its benchmark target: kept until the media change (cache.py).
+    inputs = (plan.id, tuple(sorted(filters.as_args().items())), page_number())
+    matrix = remembered(
+        "media.coverage", inputs, {changes.MEDIA}, lambda: coverage.coverage_matrix(plan, filters, page_number())
+    )
     # Only the page has the filters; the fragment names the chosen organizer (its filter chip).
     organizers = services.plan_organizers(plan) if not wants_fragment() or filters.organizer_id else []
     rights = Rights.of(current_user)

@@ -4,8 +4,8 @@ services.public_clause lets out (published, announced, cancelled after announcem
 
 Each answer is named (ETag, Last-Modified) by the media stamp of changes.py and the
 day before anything else is read, so a conditional request is answered 304 at the cost
-of that one query (web.conditional); the body built for an ETag is kept in a small
-per-process cache, since the same ETag always means the same bytes.
+of that one query (web.conditional). A full answer is built each time: 50 events take a
+few milliseconds, and the pages meet their benchmark targets without a cache (cache.py).
 
 Everything a reader keeps is built from PUBLIC_BASE_URL, as the .ics UIDs are: ids,
 links, the self link. A feed reached under two host names is still one feed.
@@ -24,7 +24,6 @@ from flask import current_app, render_template, request, url_for
 
 from .. import changes, clock
 from ..auth.access import public
-from ..cache import FingerprintCache
 from ..forms import db_int
 from ..security import embeddable
 from ..web import conditional
@@ -40,18 +39,8 @@ CANCELLED_PREFIX = "ОТМЕНЕНО: "
 MAX_AGE = 300  # seconds a browser or proxy may reuse an answer without asking
 
 
-bodies = FingerprintCache()  # built bodies by ETag: the same ETag always means the same bytes
-
-
-class _Changed(Exception):
-    """The events changed while a body was built."""
-
-    def __init__(self, body: bytes):
-        self.body = body
-
-
 def _answer(kind: str, content_type: str, build: Callable[[], bytes], *, variant: tuple = ()):
-    """The feed ``kind``: 304 if the client's copy is current, else its (cached) body."""
+    """The feed ``kind``: 304 if the client's copy is current, else its body."""
     today = clock.local_today()
     ((stamp, changed),) = changes.state({changes.MEDIA}).values()
     # The feeds change at midnight too (what is upcoming, what is still announced).
@@ -59,17 +48,9 @@ def _answer(kind: str, content_type: str, build: Callable[[], bytes], *, variant
     fingerprint = repr((FORMAT_VERSION, kind, variant, today, _base(), stamp))
     etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
 
-    def build_current() -> bytes:
-        body = build()
-        if changes.state({changes.MEDIA})[changes.MEDIA][0] != stamp:
-            raise _Changed(body)  # newer than the ETag: not kept under it
-        return body
-
     def body() -> tuple[bytes, bool]:
-        try:
-            return bodies.get_or_build(etag, build_current), True
-        except _Changed as changed:
-            return changed.body, False
+        body = build()
+        return body, changes.state({changes.MEDIA})[changes.MEDIA][0] == stamp  # else newer than the ETag
 
     response = conditional(body, etag=etag, last_modified=max(changed, midnight), content_type=content_type)
     response.cache_control.public = True

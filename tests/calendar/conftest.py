@@ -80,20 +80,6 @@ def world(app, ctx, fixed_clock):
     return build_world()
 
 
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    """Every test's database starts with the same ids and a fixed clock: a block kept
-    by an earlier test could match a later test's state with other rows behind it, and
-    the tests that count what a download builds need empty caches."""
-    from cluster_intranet.calendar import feeds
-
-    for cache in (feeds.blocks, feeds.meeting_events):
-        cache.clear()
-    yield
-    for cache in (feeds.blocks, feeds.meeting_events):
-        cache.clear()
-
-
 @pytest.fixture
 def fetch(client):
     """``fetch(token, "all")``: the feed's response, as a calendar client asks for it (no cookies)."""

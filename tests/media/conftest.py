@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 
 from cluster_intranet import clock
-from cluster_intranet.media import coverage_routes, feeds
 
 NOW = datetime(2022, 3, 10, 5, 0, tzinfo=UTC)  # 10 March 2022, noon in Tomsk
 
@@ -18,10 +17,3 @@ def fixed_clock(monkeypatch):
     """The media plan is about 2021–2022: «today» is 10 March 2022."""
     monkeypatch.setattr(clock, "utcnow", lambda: NOW)
     return NOW
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    """With the clock frozen and ids reused, two tests' data can share a fingerprint: start each with empty caches."""
-    feeds.bodies.clear()
-    coverage_routes.matrices.clear()

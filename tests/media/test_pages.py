@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cluster_intranet.auth.roles import Role
+from cluster_intranet.directory.models import Organization
 from cluster_intranet.extensions import db
 from cluster_intranet.media import builders
 from cluster_intranet.media.models import Channel, MediaEvent, MediaPlan, Publication
@@ -263,6 +264,33 @@ def test_an_editor_records_the_own_publication_in_a_matrix_cell(login_as, covera
     cell = response.get_data(as_text=True)
     assert f'id="slot-{event.id}-{own.id}"' in cell and "slot-done" in cell and "https://tak.tomsk.ru/news/1" in cell
     assert db.session.scalar(select(func.count(Publication.id)).where(Publication.organization_id == own.id)) == 1
+
+
+def test_the_matrix_shows_every_change_at_once(viewer, coverage_case):
+    """The matrix is kept until the media change (cache.py): a participant that joins, a
+    renamed one, a publication deleted — the next page shows each."""
+    plan, _, own, other, _, theirs = coverage_case
+    url = f"/media/plans/{plan.id}/coverage"
+
+    def matrix() -> tuple[list[str], list[str]]:
+        html = viewer.get(url).get_data(as_text=True)
+        return re.findall(r'<th class="matrix-org"[^>]*data-org="(\d+)"', html), re.findall(
+            r'<td class="(gap|done)', html
+        )
+
+    assert matrix() == ([str(own.id), str(other.id)], ["gap", "done"])
+    newcomer = factories.organization(short_name="ОГБПОУ «Асиновский техникум»")
+    db.session.commit()
+    assert matrix() == ([str(own.id), str(other.id)], ["gap", "done"])
+    builders.participant(newcomer)  # an organization of the directory joins
+    db.session.commit()
+    assert matrix() == ([str(newcomer.id), str(own.id), str(other.id)], ["gap", "gap", "done"])
+    db.session.get(Organization, other.id).short_name = "ОГБПОУ «Алтайский техникум»"
+    db.session.commit()
+    assert matrix() == ([str(other.id), str(newcomer.id), str(own.id)], ["done", "gap", "gap"])
+    db.session.delete(db.session.get(Publication, theirs.id))
+    db.session.commit()
+    assert matrix()[1] == ["gap", "gap", "gap"]
 
 
 def test_an_editor_cannot_record_or_delete_for_another_organization(login_as, coverage_case):
