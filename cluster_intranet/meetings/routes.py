@@ -32,13 +32,11 @@ from ..web import (
     paginate,
     wants_fragment,
 )
-from . import bp, markup, queries, services
+from . import bp, queries, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
 
 SECTIONS = ("attendees", "agenda", "decisions")
-
-bp.add_app_template_global(markup.row_buttons, "meeting_row_buttons")
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
