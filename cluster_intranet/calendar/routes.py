@@ -6,12 +6,12 @@ lookup and one aggregate query, and is answered 304 without being built.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.access import public
 from ..extensions import db
-from ..web import conditional, page_or_fragment, wants_fragment
+from ..web import after_change, apply_change, conditional, page_or_fragment, wants_fragment
 from . import bp, feeds, scopes, services
 from .forms import ReminderForm
 from .ical import single_event_calendar
@@ -91,14 +91,21 @@ def issue_token():
 @bp.post("/reminders")
 def reminders():
     form = _reminder_form()
-    if not form.validate_on_submit():
-        return _page(form=form, status=422) if not wants_fragment() else _reminders_fragment(form, 422)
-    services.save_reminders(current_user, form.event_alarm_minutes.data, form.deadline_alarm_minutes.data)
-    db.session.commit()
-    if wants_fragment():
-        return _reminders_fragment(form, 200, saved=True)
-    flash("Напоминания сохранены. Календари получат их при следующем обновлении.", "success")
-    return redirect(url_for("calendar.index"), 303)
+
+    def saved(_):
+        if wants_fragment():
+            return _reminders_fragment(form, 200, saved=True)
+        return after_change(
+            url_for("calendar.index"), "Напоминания сохранены. Календари получат их при следующем обновлении."
+        )
+
+    return apply_change(
+        form,
+        lambda: services.save_reminders(current_user, form.event_alarm_minutes.data, form.deadline_alarm_minutes.data),
+        (),  # nothing to refuse once the form is valid
+        done=saved,
+        invalid=lambda: _reminders_fragment(form, 422) if wants_fragment() else _page(form=form, status=422),
+    )
 
 
 def _reminders_fragment(form: ReminderForm, status: int, saved: bool = False):

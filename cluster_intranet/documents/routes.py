@@ -212,9 +212,6 @@ def template_kind(document_kind: str):
 def upload_template(document_kind: str):
     kind = _kind_or_404(document_kind)
     form = UploadForm()
-    if not form.validate_on_submit():
-        return _template_page(kind, form, 422)
-    upload = form.file.data
 
     def refused(error: Exception):
         if isinstance(error, IntegrityError):  # another version was uploaded at the same moment
@@ -228,11 +225,13 @@ def upload_template(document_kind: str):
         text = f"Шаблон «{KINDS[kind]}» загружен как версия {template.number} и используется для новых документов."
         return after_change(url_for("documents.template_kind", document_kind=kind), text)
 
+    upload = form.file
     return apply_change(
-        None,
-        lambda: services.upload_template(kind, file_name(upload), upload.read(), current_user),
+        form,
+        lambda: services.upload_template(kind, file_name(upload.data), upload.data.read(), current_user),
         (services.LibraryError, IntegrityError),
         done=uploaded,
+        invalid=lambda: _template_page(kind, form, 422),
         back=refused,
     )
 

@@ -11,7 +11,7 @@ from .. import mail
 from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
-from ..forms import Form
+from ..forms import STALE_FORM, Form
 from ..materials.routes import meeting_or_404
 from ..meetings.models import Meeting
 from ..web import after_change, apply_change, fragment, message, notice, page_or_fragment, wants_fragment
@@ -48,8 +48,6 @@ def section(meeting_id: int):
 def send(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
     form = Form()
-    if not form.validate_on_submit():
-        return message("Форма устарела: обновите страницу.", 400)
 
     def queued(result):
         ids, _ = result  # sent from a thread after this request (mail.init_app)
@@ -65,9 +63,10 @@ def send(meeting_id: int):
                         **_context(meeting_or_404(meeting_id)))  # fmt: skip
 
     return apply_change(
-        None,
+        form,
         lambda: services.queue_invitations(meeting),
         services.InvitationError,
         done=queued,
+        invalid=lambda: message(STALE_FORM, 400),
         back=url_for("meetings.show", meeting_id=meeting_id),
     )

@@ -24,7 +24,6 @@ from ..web import (
     file_name,
     fragment,
     page_or_fragment,
-    refusal,
     send_download,
     wants_fragment,
 )
@@ -165,8 +164,6 @@ def add_version(material_id: int):
     material = _material_or_404(material_id)
     form = VersionForm()
     back = _back(material.meeting_id)
-    if not form.validate_on_submit():
-        return refusal(services.MaterialError(form.error_text() or "Форма устарела."), back)
 
     def add_version():
         filename, data = _upload()
@@ -176,7 +173,7 @@ def add_version(material_id: int):
         )  # fmt: skip
 
     return apply_change(
-        None, add_version, services.MaterialError, back=back,  # the row's small form: in the message area
+        form, add_version, services.MaterialError, back=back,  # the row's small form: in the message area
         done=lambda version: _answer(material.meeting_id, done=f"Загружена версия {version.number} материала «{material.title}»."),
     )  # fmt: skip
 
@@ -187,10 +184,8 @@ def edit(material_id: int):
     material = _material_or_404(material_id)
     form = EditMaterialForm().with_agenda(material.meeting.agenda_items)
     back = _back(material.meeting_id)
-    if not form.validate_on_submit():
-        return refusal(services.MaterialError(form.error_text() or "Форма устарела."), back)
     return apply_change(
-        None, lambda: services.update_material(material, title=form.title.data or "", agenda_item_id=form.agenda_item_id.data),
+        form, lambda: services.update_material(material, title=form.title.data or "", agenda_item_id=form.agenda_item_id.data),
         services.MaterialError, back=back, done=lambda _: _answer(material.meeting_id, done="Материал изменён."),
     )  # fmt: skip
 

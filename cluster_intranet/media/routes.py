@@ -254,8 +254,6 @@ def change_status(event_id: int):
     event = services.get_event(event_id) or abort(404)
     form = StatusForm()
     back = request.referrer or url_for("media.event", event_id=event_id)
-    if not form.validate_on_submit():
-        return refusal(services.MediaError(form.error_text() or "Выберите статус."), back, 422)
 
     def changed(_):
         text = f"Статус: {event.status_label}."
@@ -264,7 +262,7 @@ def change_status(event_id: int):
         return after_change(url_for("media.event", event_id=event.id), text)
 
     return apply_change(
-        None,
+        form,
         lambda: services.change_status(event, form.status.data, form.reason.data, current_user),
         services.MediaError,
         done=changed,

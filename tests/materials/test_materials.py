@@ -177,10 +177,10 @@ def test_new_version_keeps_the_old_ones(secretary, viewer, meeting):
     assert docx_paragraphs(viewer.get(f"/materials/{material.id}/file").data) == ["Вторая редакция"]
     assert docx_paragraphs(viewer.get(f"/materials/{material.id}/versions/1/file").data) == ["Первая редакция"]
     assert viewer.get(f"/materials/{material.id}/versions/3/file").status_code == 404
-    # A new version is checked like an upload; the refusal goes to the message area.
+    # A new version is checked like an upload; the refusal (of the input: 422) goes to the message area.
     response = secretary.hx("post", f"/materials/{material.id}/versions", content_type="multipart/form-data",
                             data={"file": (io.BytesIO(PDF), "Проект v3.docx")})  # fmt: skip
-    assert response.status_code == 409 and "не соответствует расширению" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "не соответствует расширению" in response.get_data(as_text=True)
     assert [v.number for v in materials_of(meeting.id)[0].versions] == [1, 2]
 
 
@@ -203,7 +203,7 @@ def test_title_item_order_and_delete(secretary, meeting):
         f"/materials/{first.id}/edit",
         data={"title": "Справка", "agenda_item_id": str(other.agenda_items[0].id)},
     )
-    assert response.status_code == 409 and "Неверный вариант" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Неверный вариант" in response.get_data(as_text=True)
     page = secretary.get(f"/materials/meetings/{meeting.id}").get_data(as_text=True)
     assert 'hx-confirm="Удалить материал «Второй» со всеми его версиями?"' in page
     second_id = second.id
