@@ -11,12 +11,12 @@ from cluster_intranet import clock
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.expertise.models import SessionStatus
 from cluster_intranet.extensions import db
+from cluster_intranet.media import builders as media
 from cluster_intranet.meetings.models import AgendaItem, MeetingStatus
 from tests import factories
 from tests.conftest import make_user
 from tests.decisions import support
 from tests.expertise.conftest import build_session
-from tests.media import builders as media
 
 TODAY = support.TODAY  # 20 November 2021, 10:00 in Tomsk
 SECTION = re.compile(r'<section class="card h-100 inbox-group[^"]*" id="inbox-(\w+)"(.*?)</section>', re.S)
@@ -129,11 +129,11 @@ def test_an_editor_sees_his_media_items_and_the_gaps_of_his_organization(ctx, ho
     editor = factories.person(surname="Кузнецова", organization=college)
     user = make_user(Role.EDITOR, "editor@cluster.test", editor.id)
     plan = media.approved_plan()
-    mine = media.make_event(plan, title="Моё мероприятие", responsible_id=editor.id, starts_on=date(2021, 12, 1))
-    media.make_event(plan, title="Моё опубликованное", responsible_id=editor.id, status="published")
+    mine = media.event(plan, title="Моё мероприятие", responsible_id=editor.id, starts_on=date(2021, 12, 1))
+    media.event(plan, title="Моё опубликованное", responsible_id=editor.id, status="published")
     gap = media.due(plan, title="Не опубликовано у нас")
     covered = media.due(plan, title="Уже на сайте")
-    media.make_publication(covered, college)
+    media.publication(covered, college)
     db.session.commit()
     groups = inbox(home(user))
     assert list(groups) == ["media", "coverage"]
