@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from cluster_intranet.councils.models import Council
+from cluster_intranet.decisions import builders
 from cluster_intranet.decisions.models import Decision, DecisionResponsible
 from cluster_intranet.demo import seed
 from cluster_intranet.extensions import db
-from cluster_intranet.meetings.models import AgendaItem, Attendance, Meeting
+from cluster_intranet.meetings import builders as meetings
+from cluster_intranet.meetings.models import Attendance, Meeting
 
 from .support import seed_context_copy
 
@@ -42,14 +44,11 @@ def demo(app, ctx) -> Meeting:
 
 def make_meeting(council: Council, *, number: int, date: dt.date, decisions: int = 0, **fields) -> Meeting:
     """A draft meeting of ``council`` with ``decisions`` numbered decisions on one agenda item."""
-    meeting = Meeting(council=council, number=number, year=date.year, date=date, status="draft", **fields)
-    meeting.agenda_items = [AgendaItem(position=1, text="Единственный вопрос повестки")]
-    meeting.decisions = [
-        Decision(number=n, text=f"Решение номер {n} «в кавычках».", agenda_item=meeting.agenda_items[0])
-        for n in range(1, decisions + 1)
-    ]
-    db.session.add(meeting)
-    db.session.flush()
+    meeting = meetings.meeting(
+        council, date, number=number, status="draft", agenda=["Единственный вопрос повестки"], **fields
+    )
+    for n in range(1, decisions + 1):
+        builders.decision(meeting, text=f"Решение номер {n} «в кавычках».", agenda_item=meeting.agenda_items[0])
     return meeting
 
 

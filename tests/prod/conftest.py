@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from cluster_intranet.extensions import db
+from cluster_intranet.meetings import builders
 from cluster_intranet.meetings.models import Meeting, MeetingStatus
 
 
@@ -18,12 +18,7 @@ def spawn():
 
 
 def draft_meeting(council, number: int) -> Meeting:
-    meeting = Meeting(
-        council=council, number=number, year=2027, date=date(2027, 3, number), status=MeetingStatus.DRAFT.value
-    )
-    db.session.add(meeting)
-    db.session.flush()
-    return meeting
+    return builders.meeting(council, date(2027, 3, number), number=number, status=MeetingStatus.DRAFT.value)
 
 
 def sqlite_app(path):
