@@ -276,6 +276,27 @@ document.addEventListener("htmx:afterSettle", () => {
 });
 for (const type of ["keydown", "pointerdown"]) document.addEventListener(type, () => { refocusId = null; }, true);
 
+// A part swapped in place of the control that asked for it (a row's ✎, a matrix cell, the
+// «Отмена» of a row's form) takes the focus — a form at its first field, a row itself: that
+// control went with what it replaced, and the focus fell to the page's body.
+let openerXhr = null;
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (event.detail.requestConfig?.verb === "get" && event.detail.elt.contains(document.activeElement)) {
+    openerXhr = event.detail.xhr;
+  }
+});
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (!openerXhr || event.detail.xhr !== openerXhr) return;
+  openerXhr = null;
+  if (document.activeElement !== document.body) return;
+  const target = event.detail.target;
+  const part = (target?.isConnected && target) || (target?.id && document.getElementById(target.id));
+  if (!part) return;
+  const field = part.querySelector("input:not([type=hidden]), select, textarea");
+  if (!field && !part.matches("a, button, input, select, textarea, [tabindex]")) part.setAttribute("tabindex", "-1");
+  (field || part).focus();
+});
+
 // A form refused in place (422, swapped back with its messages) puts the focus on its first
 // invalid field, so the user types the fix where it is needed.
 document.addEventListener("htmx:afterSettle", (event) => {
