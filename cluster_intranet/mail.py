@@ -171,7 +171,7 @@ class Unreachable(Exception):
     fault of the message being sent."""
 
 
-class _Connection:
+class Connection:
     """One SMTP connection for a run, opened when first needed and again after a failure."""
 
     def __init__(self):
@@ -211,7 +211,7 @@ def send_queued(message_ids: list[int] | None = None, *, progress=None) -> Repor
         query = query.where(OutgoingMessage.id.in_(message_ids))
     ids = list(db.session.scalars(query))
     db.session.commit()  # end the read: each message is claimed in a transaction of its own
-    report, connection = Report(), _Connection()
+    report, connection = Report(), Connection()
     try:
         for done, message_id in enumerate(ids, start=1):
             unreachable = _send_one(message_id, connection, report, config)
@@ -233,7 +233,7 @@ def send_queued(message_ids: list[int] | None = None, *, progress=None) -> Repor
     return report
 
 
-def _send_one(message_id: int, connection: _Connection, report: Report, config) -> str:
+def _send_one(message_id: int, connection: Connection, report: Report, config) -> str:
     """Sends one message, retrying a failure; the error if the server could not be
     reached at all (the run stops there), else ""."""
     if not _claim(message_id):

@@ -137,7 +137,7 @@ def sign_in(page, base: str, email: str, password: str) -> None:
 
 # The words of the page's elements matched by a selector that the browser printed on two
 # lines («Опублик/овано», «1./1»); a hyphenated word may break after its hyphen.
-_BROKEN_WORDS = """selector => {
+BROKEN_WORDS = """selector => {
     const broken = [];
     for (const element of document.querySelectorAll(selector)) {
         const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
@@ -161,6 +161,6 @@ def broken_words(page, selector: str) -> list[str]:
     size = page.viewport_size
     for width in (390, 1366):
         page.set_viewport_size({"width": width, "height": 900})
-        broken += page.evaluate(_BROKEN_WORDS, selector)
+        broken += page.evaluate(BROKEN_WORDS, selector)
     page.set_viewport_size(size)
     return broken

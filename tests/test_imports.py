@@ -1,6 +1,7 @@
 """Areas import each other one way: no import hides inside a function to dodge a cycle
-(only the app factory and the CLI registration defer theirs), and every module of the
-package imports on its own, first, in a fresh interpreter, so a cycle shows."""
+(only the app factory and the CLI registration defer theirs), the modules' imports make
+no cycle that crosses from one area to another, and every module of the package imports
+on its own, first, in a fresh interpreter, so a cycle that breaks shows."""
 
 import ast
 import subprocess
@@ -20,8 +21,8 @@ DEFERRED_ALLOWED = {
 }
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+def module_name(path: Path, root: Path = PACKAGE) -> str:
+    parts = path.relative_to(root.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -56,6 +57,101 @@ def test_imports_are_at_the_top_of_modules():
 def test_the_checker_sees_a_deferred_import():
     tree = ast.parse("import os\n\ndef f():\n    def g():\n        from . import x\n")
     assert list(imports_in_functions(tree)) == [("f", 5)]
+
+
+def module_imports(path: Path, module: str, known: set[str]) -> set[str]:
+    """The package's modules that ``module`` loads when it is imported: its imports outside
+    functions and ``if TYPE_CHECKING``, and the packages above each (loaded first)."""
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    found = set()
+
+    def add(name: str) -> None:
+        while name and name not in known:
+            name = name.rpartition(".")[0]
+        while name:
+            found.add(name)
+            name = name.rpartition(".")[0]
+
+    def walk(node):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                continue
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                continue
+            if isinstance(child, ast.ImportFrom):
+                base = ".".join(package[: len(package) - child.level + 1]) if child.level else ""
+                name = ".".join(part for part in (base, child.module) if part)
+                for alias in child.names:
+                    add(f"{name}.{alias.name}" if f"{name}.{alias.name}" in known else name)
+            elif isinstance(child, ast.Import):
+                for alias in child.names:
+                    add(alias.name)
+            else:
+                walk(child)
+
+    walk(ast.parse(path.read_text(encoding="utf-8")))
+    found.discard(module)
+    return found
+
+
+def area(module: str) -> str:
+    """A subpackage (``meetings``) or a module of the package's own (``web``)."""
+    return module.split(".")[1] if "." in module else module
+
+
+def cycles_between_areas(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other round (Tarjan's strongly connected
+    components) and lie in more than one area."""
+    index, low, stack, on_stack, groups = {}, {}, [], set(), []
+
+    def visit(module):
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for other in graph.get(module, ()):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in on_stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+                on_stack.discard(group[-1])
+            if len({area(m) for m in group}) > 1:
+                groups.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return groups
+
+
+def import_graph(root: Path) -> dict[str, set[str]]:
+    paths = {module_name(path, root): path for path in root.rglob("*.py")}
+    return {module: module_imports(path, module, set(paths)) for module, path in paths.items()}
+
+
+def test_no_import_cycle_between_areas():
+    cycles = cycles_between_areas(import_graph(PACKAGE))
+    assert not cycles, "modules of several areas import each other round:\n" + "\n".join(map(" ".join, cycles))
+
+
+def test_the_cycle_walk_sees_a_cycle_between_areas(tmp_path):
+    root = tmp_path / "pkg"
+    for folder in (root, root / "a", root / "b"):
+        folder.mkdir()
+        (folder / "__init__.py").write_text("")
+    (root / "a" / "services.py").write_text("from ..b.models import B\n")
+    (root / "b" / "models.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..a import x\n"
+    )
+    (root / "b" / "queries.py").write_text("def f():\n    from ..a.services import S\n")
+    assert cycles_between_areas(import_graph(root)) == []  # deferred and type-only imports load nothing
+    (root / "b" / "models.py").write_text("from ..web import answer\n")
+    (root / "web.py").write_text("from .a import services\n")
+    assert cycles_between_areas(import_graph(root)) == [["pkg.a.services", "pkg.b.models", "pkg.web"]]
 
 
 # One interpreter for all modules: before each, the package's own modules are dropped

@@ -136,7 +136,7 @@ def _path(directory: str, sha256: str) -> Path:
     return Path(directory) / sha256[:2] / sha256
 
 
-def _store(data: bytes, directory: str | None) -> tuple[str, bytes | None]:
+def store_file(data: bytes, directory: str | None) -> tuple[str, bytes | None]:
     """The file's SHA-256, and the bytes to keep in the row (None: written to ``directory``)."""
     sha256 = hashlib.sha256(data).hexdigest()
     if not directory:
@@ -183,7 +183,7 @@ def sweep_files(directory: str | None) -> int:
     failed — and what interrupted writes left; call it after the commit that dropped
     them. The number of files removed (none while a backup is copying the directory).
 
-    An upload of the same bytes may be on its way meanwhile: ``_store`` touches the file
+    An upload of the same bytes may be on its way meanwhile: ``store_file`` touches the file
     before its row is committed, so a file touched within SWEEP_GRACE_S stays. A file is
     moved aside before its age is read: an upload that touched it just before gets it
     back, one that comes just after finds it gone and writes it again."""
@@ -303,7 +303,7 @@ def add_version(
 
 
 def _add_version(material, number, filename, kind, data, user, directory) -> MaterialVersion:
-    sha256, content = _store(data, directory)
+    sha256, content = store_file(data, directory)
     version = MaterialVersion(
         number=number, filename=PurePath(filename).name[:255], kind=kind, size=len(data), sha256=sha256,
         content=content, uploaded_by_id=user.id if user else None,
@@ -322,7 +322,7 @@ def keep_protocol(
     lines the importer read from it. The importer has checked the file already."""
     suffix = PurePath(filename).suffix.lower()
     kind = next((name for name, kind in KINDS.items() if suffix in kind.extensions), "txt")
-    sha256, content = _store(data, directory)
+    sha256, content = store_file(data, directory)
     version = MaterialVersion(
         number=1, filename=PurePath(filename).name[:255], kind=kind, size=len(data), sha256=sha256, content=content,
         uploaded_by_id=user.id if user else None, lines=lines,

@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import _BROKEN_WORDS, BROWSER_TESTS, CHROMIUM, REPO, TEST_OUTPUT, serve, sign_in
+from tests.live_server import BROKEN_WORDS, BROWSER_TESTS, CHROMIUM, REPO, TEST_OUTPUT, serve, sign_in
 
 pytestmark = BROWSER_TESTS
 
@@ -313,7 +313,7 @@ def test_on_a_laptop_a_website_in_a_table_is_not_broken(live, page, path):
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(base + path)
     assert page.locator("main td a[href^='http']").count() >= 3
-    assert page.evaluate(_BROKEN_WORDS, "main td") == []  # at this width only: a phone may break a link
+    assert page.evaluate(BROKEN_WORDS, "main td") == []  # at this width only: a phone may break a link
 
 
 def test_filters_fold_behind_a_button_on_a_phone_only(live, page):

@@ -19,10 +19,12 @@ def _prepare():
     from cluster_intranet.demo import seed
     from cluster_intranet.documents import services as documents
     from tests import factories
-    from tests.meetings.test_import_votes import _meeting
+    from tests.meetings.test_import_votes import meeting_with_votes
 
     seed()
-    return documents.protocol_document(_meeting(factories.council(protocol_form="short")), form="short").content
+    return documents.protocol_document(
+        meeting_with_votes(factories.council(protocol_form="short")), form="short"
+    ).content
 
 
 live, page = secretary_fixtures(_prepare)

@@ -299,7 +299,7 @@ def test_a_crash_between_two_recipients_sends_nobody_twice(world, mailbox, secre
     press(secretary, world.id)  # queued, not sent
     assert mailbox.messages == []
     calls = {"n": 0}
-    real_send = mail._Connection.send
+    real_send = mail.Connection.send
 
     def crash_on_second(self, *args):
         calls["n"] += 1
@@ -307,7 +307,7 @@ def test_a_crash_between_two_recipients_sends_nobody_twice(world, mailbox, secre
             raise KeyboardInterrupt  # the process dies here: not an SMTP error
         return real_send(self, *args)
 
-    monkeypatch.setattr(mail._Connection, "send", crash_on_second)
+    monkeypatch.setattr(mail.Connection, "send", crash_on_second)
     with pytest.raises(KeyboardInterrupt):
         mail.send_queued()
     db.session.rollback()
@@ -315,7 +315,7 @@ def test_a_crash_between_two_recipients_sends_nobody_twice(world, mailbox, secre
     statuses = sorted(db.session.scalars(select(OutgoingMessage.status)))
     assert statuses == ["sending", "sent"]  # the second was claimed when the process died
     # A later run sends neither again: the sent one is sent, the other's fate is unknown.
-    monkeypatch.setattr(mail._Connection, "send", real_send)
+    monkeypatch.setattr(mail.Connection, "send", real_send)
     report = mail.send_queued()
     assert report.sent == [] and len(mailbox.messages) == 1
     # A crash before the claim (between two recipients) leaves the next one queued: sent once.
@@ -330,7 +330,7 @@ def test_a_crash_between_two_recipients_sends_nobody_twice(world, mailbox, secre
 
 
 def test_a_failed_send_is_retried(world, mailbox, secretary, app, monkeypatch):
-    real_send = mail._Connection.send
+    real_send = mail.Connection.send
     calls = {"n": 0}
 
     def flaky(self, *args):
@@ -339,7 +339,7 @@ def test_a_failed_send_is_retried(world, mailbox, secretary, app, monkeypatch):
             raise smtplib.SMTPServerDisconnected("connection lost")
         return real_send(self, *args)
 
-    monkeypatch.setattr(mail._Connection, "send", flaky)
+    monkeypatch.setattr(mail.Connection, "send", flaky)
     press(secretary, world.id)
     assert len(mailbox.messages) == 2
     rows = db.session.scalars(select(OutgoingMessage).order_by(OutgoingMessage.id)).all()
@@ -382,14 +382,14 @@ def test_an_outage_longer_than_the_attempts_loses_no_invitation(world, mailbox, 
 def test_a_message_the_server_keeps_failing_is_given_up(world, mailbox, secretary, app, monkeypatch, runner):
     """A failure of the message itself (the server answers, and refuses it for now) spends
     its attempts: after MAIL_MAX_ATTEMPTS it is no longer tried; the others are sent."""
-    real_send = mail._Connection.send
+    real_send = mail.Connection.send
 
     def busy_for_kuskova(self, sender, recipient, content):
         if recipient == "kuskova@cluster.test":
             raise smtplib.SMTPRecipientsRefused({recipient: (452, b"4.2.2 Mailbox full")})
         return real_send(self, sender, recipient, content)
 
-    monkeypatch.setattr(mail._Connection, "send", busy_for_kuskova)
+    monkeypatch.setattr(mail.Connection, "send", busy_for_kuskova)
     press(secretary, world.id)
     for _ in range(3):
         runner.invoke(args=["send-mail"])

@@ -346,7 +346,7 @@ def test_a_sweep_leaves_the_file_of_an_upload_on_its_way(app, secretary, meeting
     age(directory)
     services.delete_material(sheet)
     db.session.commit()
-    sha256, content = services._store(PDF, str(directory))  # an upload of the same file, not committed yet
+    sha256, content = services.store_file(PDF, str(directory))  # an upload of the same file, not committed yet
     assert content is None and services.sweep_files(str(directory)) == 0
     assert stored_files(directory) == [sha256]
     age(directory)

@@ -14,7 +14,7 @@ from cluster_intranet.meetings.importing.reader import docx_lines
 from cluster_intranet.meetings.importing.structure import protocol_data
 from cluster_intranet.meetings.models import Meeting
 from tests.documents.support import read_template
-from tests.meetings.test_import_roundtrip import _decision, _parsed_votes, _people, _settled_votes
+from tests.meetings.test_import_roundtrip import decision_read, parsed_votes, people_rows, settled_votes
 
 
 @pytest.mark.parametrize("form", ["short", "full"])
@@ -31,15 +31,15 @@ def test_demo_meetings_import_back(demo, form):
         assert got["meeting"]["council"]["name_genitive"] == context["meeting"]["council"]["name_genitive"]
         assert got["secretary"] == context["secretary"]
         for key in ("attendees_in_person", "attendees_online"):
-            assert _people(got[key]) == _people(context[key])
+            assert people_rows(got[key]) == people_rows(context[key])
         assert [item["text"] for item in got["agenda"]] == [item["text"] for item in context["agenda"]]
-        assert [_decision(d) for d in got["decisions"]] == [_decision(d) for d in context["decisions"]]
-        assert _parsed_votes(parsed, context, form) == _settled_votes(context, form), meeting
+        assert [decision_read(d) for d in got["decisions"]] == [decision_read(d) for d in context["decisions"]]
+        assert parsed_votes(parsed, context, form) == settled_votes(context, form), meeting
         if form == "short":
             continue
         assert got["meeting"] == context["meeting"]
         assert got["chair"] == context["chair"]
-        assert _people(got["invited"]) == _people(context["invited"])
+        assert people_rows(got["invited"]) == people_rows(context["invited"])
         assert [d["item_number"] for d in got["decisions"]] == [d["item_number"] for d in context["decisions"]]
         for mine, theirs in zip(got["agenda"], context["agenda"]):
             assert mine["speakers"] == theirs["speakers"]

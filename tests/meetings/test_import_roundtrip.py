@@ -248,12 +248,12 @@ def _render_and_parse(template: str, context: dict):
     return parse(lines)
 
 
-def _people(rows):
+def people_rows(rows):
     return [(r["name"], r["position"], r["organization"]) for r in rows]
 
 
-def _decision(d):
-    """What a decision reads as, but for its vote (``_settled_votes``)."""
+def decision_read(d):
+    """What a decision reads as, but for its vote (``settled_votes``)."""
     return d["text"], [r["name"] for r in d["responsible"]], d["deadline"]
 
 
@@ -261,7 +261,7 @@ def _vote(v):
     return None if v is None else {"unanimous": False, **v}
 
 
-def _settled_votes(data: dict, form: str):
+def settled_votes(data: dict, form: str):
     """The votes as the protocol's text tells them: per item its vote and its decisions'
     own, then the loose decisions' own. A decision's own vote printed where its item's
     would be (after the item's last decision, the item having none) reads as the item's;
@@ -276,15 +276,15 @@ def _settled_votes(data: dict, form: str):
     return items, [_vote(d["votes"]) for d in data["decisions_without_item"]]
 
 
-def _parsed_votes(parsed, context: dict, form: str):
-    """``_settled_votes`` of what was read. The short form does not print the decisions'
+def parsed_votes(parsed, context: dict, form: str):
+    """``settled_votes`` of what was read. The short form does not print the decisions'
     items: they are set as the context has them, as the secretary corrects the inferred
     ones on the review page, and the votes settled again."""
     if form == "short":
         for decision, theirs in zip(parsed.decisions, context["decisions"], strict=True):
             decision.item_number = theirs["item_number"]
         settle_votes(parsed)
-    return _settled_votes(protocol_data(parsed), form)
+    return settled_votes(protocol_data(parsed), form)
 
 
 # Without shrinking: each example renders a .docx, and shrinking one took minutes.
@@ -307,11 +307,11 @@ def test_short_form_round_trip(context):
         assert got["meeting"][key] == context["meeting"][key]
     assert got["meeting"]["council"]["name_genitive"] == context["meeting"]["council"]["name_genitive"]
     assert got["secretary"] == context["secretary"]
-    assert _people(got["attendees_in_person"]) == _people(context["attendees_in_person"])
-    assert _people(got["attendees_online"]) == _people(context["attendees_online"])
+    assert people_rows(got["attendees_in_person"]) == people_rows(context["attendees_in_person"])
+    assert people_rows(got["attendees_online"]) == people_rows(context["attendees_online"])
     assert [item["text"] for item in got["agenda"]] == [item["text"] for item in context["agenda"]]
-    assert [_decision(d) for d in got["decisions"]] == [_decision(d) for d in context["decisions"]]
-    assert _parsed_votes(parsed, context, "short") == _settled_votes(context, "short")
+    assert [decision_read(d) for d in got["decisions"]] == [decision_read(d) for d in context["decisions"]]
+    assert parsed_votes(parsed, context, "short") == settled_votes(context, "short")
 
 
 @ROUND_TRIP
@@ -324,14 +324,14 @@ def test_full_form_round_trip(context):
     assert (got["chair"], got["secretary"]) == (context["chair"], context["secretary"])
     assert got["attendees_total"] == context["attendees_total"]
     for key in ("attendees_in_person", "attendees_online", "invited"):
-        assert _people(got[key]) == _people(context[key])
+        assert people_rows(got[key]) == people_rows(context[key])
     assert len(got["agenda"]) == len(context["agenda"])
     for mine, theirs in zip(got["agenda"], context["agenda"]):
         assert (mine["number"], mine["text"]) == (theirs["number"], theirs["text"])
         assert mine["speakers"] == theirs["speakers"]
         assert mine["discussion"] == theirs["discussion"]
-        assert [_decision(d) for d in mine["decisions"]] == [_decision(d) for d in theirs["decisions"]]
-    assert [_decision(d) for d in got["decisions_without_item"]] == [
-        _decision(d) for d in context["decisions_without_item"]
+        assert [decision_read(d) for d in mine["decisions"]] == [decision_read(d) for d in theirs["decisions"]]
+    assert [decision_read(d) for d in got["decisions_without_item"]] == [
+        decision_read(d) for d in context["decisions_without_item"]
     ]
-    assert _parsed_votes(parsed, context, "full") == _settled_votes(context, "full")
+    assert parsed_votes(parsed, context, "full") == settled_votes(context, "full")

@@ -19,7 +19,7 @@ from cluster_intranet.meetings.models import Meeting
 from tests import factories
 
 
-def _meeting(council) -> Meeting:
+def meeting_with_votes(council) -> Meeting:
     meeting = Meeting(council=council, number=1, year=2022, date=date(2022, 3, 3))
     db.session.add(meeting)
     db.session.flush()
@@ -67,7 +67,7 @@ def _votes(meeting: Meeting):
 @pytest.mark.parametrize("form", ["short", "full"])
 def test_votes_round_trip_through_word(secretary, ctx, council_form, form):
     council = factories.council(protocol_form=council_form)
-    meeting = _meeting(council)
+    meeting = meeting_with_votes(council)
     expected = _votes(meeting)
     assert expected[1][1][2] is not None and expected[1][0][2] is None  # decision 2 was voted on separately
     word = documents.protocol_document(meeting, form=form).content
@@ -109,7 +109,7 @@ def _shown_votes(page: str) -> tuple[list[str], list[str]]:
 
 
 def test_the_review_shows_whose_vote_is_whose_again_when_a_decision_changes_its_item(secretary, ctx):
-    meeting = _meeting(factories.council(protocol_form="short"))
+    meeting = meeting_with_votes(factories.council(protocol_form="short"))
     word = documents.protocol_document(meeting, form="short").content
     upload = secretary.post(
         "/meetings/import",
