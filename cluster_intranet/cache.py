@@ -1,42 +1,51 @@
 """The one cache of the app: Flask-Caching, a SimpleCache in each process by default,
 a RedisCache shared by every app server when ``CACHE_REDIS_URL`` is set.
 
-Key rules, for every entry (all go through :func:`remember`):
+Key rules, for every entry (all go through :func:`remembered`):
 
-* A key is the **area** (which kind of value: ``"coverage"``), the **inputs** that
+* A key is the **area** (which kind of value: ``"media.coverage"``), the **inputs** that
   choose the value (a plan, the filters, the page, the day) and the **fingerprint** of
   the data it is built from: the stamps of its sources in :mod:`cluster_intranet.changes`,
   read by one small query before anything else. Every committed change of what a source
-  shows writes a new random stamp, so a key always names the same value.
+  shows writes a new random stamp, never met again, so a key always names one state of
+  the data.
 * Nothing is invalidated: a change makes new keys, and the old entries age out
   (``CACHE_DEFAULT_TIMEOUT``; a SimpleCache also drops its oldest beyond ``CACHE_THRESHOLD``).
-* A value is kept only if the stamps still hold once it is built (a change committed
-  meanwhile may be in it); a transaction with unsaved changes of a source reads its own
-  data and keeps nothing.
-* Values are plain data (picklable, small: numbers, tuples, bytes), never ORM objects:
-  with Redis they travel between processes.
+  A value built while a change committed may hold part of it: it goes under the older
+  stamps, which only requests already under way still read.
+* A transaction with unsaved changes of a source reads its own data and keeps nothing.
+* Values are plain data (picklable, small: numbers, tuples, dataclasses of them), never
+  ORM objects: with Redis they travel between processes. A Redis that does not answer
+  costs the cache, not the page: the value is built as if nothing were kept.
 
-A cache is worth its keys only where ``make bench`` shows a page needs it for its target.
+A cache only where ``make bench`` shows a page needs one for its target (README, «One cache»).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Collection, Hashable
 from typing import TypeVar
 
 from flask import Flask
 from flask_caching import Cache
+from redis.exceptions import RedisError
 
 from . import changes
 
 T = TypeVar("T")
 cache = Cache()
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
     config = app.config
-    config.setdefault("CACHE_TYPE", "RedisCache" if config.get("CACHE_REDIS_URL") else "SimpleCache")
+    if config.get("CACHE_REDIS_URL"):
+        config.setdefault("CACHE_TYPE", "RedisCache")
+        # A Redis that is down or stuck delays a page by a second at most (then it is built).
+        config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+    config.setdefault("CACHE_TYPE", "SimpleCache")
     cache.init_app(app)
 
 
@@ -45,27 +54,21 @@ def key(area: str, inputs: Hashable, stamps: Hashable) -> str:
     return area + ":" + hashlib.sha256(repr((inputs, stamps)).encode()).hexdigest()[:40]
 
 
-def remember(
-    area: str, inputs: Hashable, sources: Collection[str], build: Callable[[], T], *, stamps: Hashable = None
-) -> tuple[T, bool]:
-    """``build()``, or what it gave for the same area, inputs and stamps of ``sources``;
-    and whether the value is that of ``stamps`` (False: the data changed while it was built).
-    ``stamps``: the fingerprint the caller has already read (``changes.stamps(sources)``)."""
-    if changes.unsaved(sources):
-        return build(), False
-    if stamps is None:
-        stamps = changes.stamps(sources)
-    name = key(area, inputs, stamps)
-    value = cache.get(name)
-    if value is not None:
-        return value, True
-    value = build()
-    current = changes.stamps(sources) == stamps
-    if current:
-        cache.set(name, value)
-    return value, current
-
-
 def remembered(area: str, inputs: Hashable, sources: Collection[str], build: Callable[[], T]) -> T:
-    """:func:`remember`'s value alone."""
-    return remember(area, inputs, sources, build)[0]
+    """``build()``, or what it gave for the same ``area`` and ``inputs`` while the stamps of
+    ``sources`` are those read now."""
+    if changes.unsaved(sources):
+        return build()  # this transaction's own changes are in no kept value
+    name = key(area, inputs, changes.stamps(sources))
+    try:
+        value = cache.get(name)
+    except RedisError as error:
+        log.warning("cache unreachable, %s built anew: %s", area, error)
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(name, value)
+        except RedisError as error:
+            log.warning("cache unreachable, %s not kept: %s", area, error)
+    return value

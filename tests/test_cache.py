@@ -23,21 +23,21 @@ from tests.decisions import support
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 
+def another_server(app, **settings):
+    """An app server beside the tests' ``app``: the same database and keys, its own cache settings."""
+    shared = ("TESTING", "DATABASE_URL", "SECRET_KEY", "PASSWORD_HASH_METHOD", "SERVER_NAME", "PUBLIC_BASE_URL")
+    server = create_app({**{name: app.config[name] for name in shared}, "RATELIMIT_ENABLED": False, **settings})
+    server.test_client_class = Client
+    return server
+
+
 @pytest.fixture
 def servers(app):
     """Two app servers on the test database sharing one Redis, under a prefix of this test's own."""
     if not REDIS_URL:
         pytest.skip("TEST_REDIS_URL is not set: no Redis to share")
-    config = {
-        name: app.config[name]
-        for name in ("TESTING", "DATABASE_URL", "SECRET_KEY", "PASSWORD_HASH_METHOD", "SERVER_NAME", "PUBLIC_BASE_URL")
-    }
-    config.update(RATELIMIT_ENABLED=False, CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=f"test-{secrets.token_hex(6)}:")
-    made = []
-    for _ in range(2):
-        server = create_app(config)
-        server.test_client_class = Client
-        made.append(server)
+    prefix = f"test-{secrets.token_hex(6)}:"
+    made = [another_server(app, CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix) for _ in range(2)]
     yield made
     for server in made:
         with server.app_context():
@@ -78,3 +78,17 @@ def test_app_servers_share_the_cache_and_see_every_change(app, ctx, servers):
     db.session.commit()
     for client in (first, second, alone):
         assert (counts(client)["Открыто"], counts(client)["В работе"]) == ("0", "1")
+
+
+def test_a_redis_that_does_not_answer_costs_the_cache_not_the_page(app, ctx):
+    """Nothing listens on port 1: every page still answers, its values built anew."""
+    server = another_server(app, CACHE_REDIS_URL="redis://127.0.0.1:1/0")
+    meeting = support.meeting(factories.council())
+    support.decision(meeting, factories.person(), deadline=date(2030, 1, 10))
+    client = signed_in(server, make_user(Role.SECRETARY).email)
+    assert counts(client)["Открыто"] == "1"
+    db.session.scalars(select(Decision)).first().status = "done"
+    db.session.commit()
+    assert counts(client)["Открыто"] == "0"
+    with server.app_context():
+        db.engine.dispose()
