@@ -15,7 +15,7 @@ from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..directory.models import Person
 from ..extensions import db
 from .. import clock
-from . import services
+from . import builders, services
 from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingFormat, MeetingStatus
 
 COORDINATION = "Координационный совет Промышленного образовательно-отраслевого кластера"
@@ -89,11 +89,11 @@ def seed(people: dict[str, Person], councils: dict[str, Council], secretaries: d
     ):
         return
 
-    protocol = Meeting(
-        council=coordination,
+    agenda = [AgendaItem(position=index, text=text) for index, text in enumerate(AGENDA, start=1)]
+    protocol = builders.meeting(
+        coordination,
+        date(2021, 10, 22),
         number=2,
-        year=2021,
-        date=date(2021, 10, 22),
         start_time=time(14, 0),
         end_time=time(15, 30),
         city="г. Томск",
@@ -102,33 +102,30 @@ def seed(people: dict[str, Person], councils: dict[str, Council], secretaries: d
         connection_link="https://meet.example.ru/cluster-council",
         status=MeetingStatus.DRAFT.value,
         secretary=by_key[_key("Жарких Е.В.")],
+        attendances=[
+            Attendance(
+                person=by_key[_key(name)], mode=mode.value, position=index, name=name, job_title=job, organization=org
+            )
+            for mode, rows in ((AttendanceMode.IN_PERSON, IN_PERSON), (AttendanceMode.ONLINE, ONLINE))
+            for index, (name, job, org) in enumerate(rows, start=1)
+        ],
+        agenda_items=agenda,
+        decisions=[
+            Decision(
+                number=number,
+                text=text,
+                deadline=deadline,
+                agenda_item=agenda[item - 1],
+                status=DecisionStatus.OPEN.value,
+                responsibles=[DecisionResponsible(person=by_key[_key(who)], position=0)] if who else [],
+            )
+            for number, (text, who, deadline, item) in enumerate(DECISIONS, start=1)
+        ],
     )
-    protocol.attendances = [
-        Attendance(
-            person=by_key[_key(name)], mode=mode.value, position=index, name=name, job_title=job, organization=org
-        )
-        for mode, rows in ((AttendanceMode.IN_PERSON, IN_PERSON), (AttendanceMode.ONLINE, ONLINE))
-        for index, (name, job, org) in enumerate(rows, start=1)
-    ]
-    protocol.agenda_items = [AgendaItem(position=index, text=text) for index, text in enumerate(AGENDA, start=1)]
-    protocol.decisions = [
-        Decision(
-            number=number,
-            text=text,
-            deadline=deadline,
-            agenda_item=protocol.agenda_items[item - 1],
-            status=DecisionStatus.OPEN.value,
-            responsibles=[DecisionResponsible(person=by_key[_key(who)], position=0)] if who else [],
-        )
-        for number, (text, who, deadline, item) in enumerate(DECISIONS, start=1)
-    ]
-    db.session.add(protocol)
-
-    planned = Meeting(
-        council=coordination,
+    planned = builders.meeting(
+        coordination,
+        date(2027, 2, 18),
         number=1,
-        year=2027,
-        date=date(2027, 2, 18),
         start_time=time(15, 0),
         end_time=time(16, 30),
         city="г. Томск",
@@ -137,16 +134,15 @@ def seed(people: dict[str, Person], councils: dict[str, Council], secretaries: d
         status=MeetingStatus.PLANNED.value,
         secretary=by_key[_key("Жарких Е.В.")],
         chair=by_key[_key("Беляев Е.В.")],
+        agenda_items=[
+            AgendaItem(position=1, text="О ходе исполнения решений Координационного совета", recurring=True),
+            AgendaItem(position=2, text="О плане работы кластера на 2027 год"),
+        ],
     )
-    planned.agenda_items = [
-        AgendaItem(position=1, text="О ходе исполнения решений Координационного совета", recurring=True),
-        AgendaItem(position=2, text="О плане работы кластера на 2027 год"),
-    ]
-    next_expert = Meeting(
-        council=expert,
+    next_expert = builders.meeting(
+        expert,
+        date(2026, 12, 10),
         number=1,
-        year=2026,
-        date=date(2026, 12, 10),
         start_time=time(10, 0),
         end_time=time(12, 0),
         city="г. Томск",
@@ -155,10 +151,8 @@ def seed(people: dict[str, Person], councils: dict[str, Council], secretaries: d
         status=MeetingStatus.PLANNED.value,
         chair=by_key[_key("Пояркова О.Н.")],
         secretary=by_key[_key("Кузнецова Н.В.")],
+        agenda=["Об итогах экспертных сессий 2026 года"],
     )
-    next_expert.agenda_items = [AgendaItem(position=1, text="Об итогах экспертных сессий 2026 года")]
-    db.session.add_all([planned, next_expert])
-    db.session.flush()
     for meeting in (protocol, planned, next_expert):
         services.renumber(meeting)
         meeting.refresh_search_text()
@@ -253,29 +247,7 @@ def seed_expert_protocol(people: dict[str, Person], expert: Council, secretaries
             organization=(person.organization.short_name if person.organization else "") if org is None else org,
         )
 
-    meeting = Meeting(
-        council=expert,
-        number=1,
-        year=2021,
-        date=date(2021, 11, 17),
-        start_time=time(14, 0),
-        end_time=time(16, 0),
-        city="г. Томск",
-        place="ОГБПОУ «Томский индустриальный техникум», ауд. 210",
-        format=MeetingFormat.MIXED.value,
-        status=MeetingStatus.HELD.value,
-        chair=by_key[_key("Пояркова О.Н.")],
-        secretary=by_key[_key("Кузнецова Н.В.")],
-    )
-    meeting.attendances = [
-        *(attendee(name, AttendanceMode.IN_PERSON, n) for n, name in enumerate(EXPERT_IN_PERSON, start=1)),
-        *(attendee(name, AttendanceMode.ONLINE, n) for n, name in enumerate(EXPERT_ONLINE, start=1)),
-        *(
-            attendee(name, AttendanceMode.INVITED, n, job, org)
-            for n, (name, job, org) in enumerate(EXPERT_INVITED, start=1)
-        ),
-    ]
-    meeting.agenda_items = [
+    agenda = [
         AgendaItem(
             position=n,
             text=text,
@@ -287,20 +259,39 @@ def seed_expert_protocol(people: dict[str, Person], expert: Council, secretaries
         )
         for n, (text, speaker, summary, discussion, votes) in enumerate(EXPERT_AGENDA, start=1)
     ]
-    meeting.decisions = [
-        Decision(
-            number=n,
-            text=text,
-            agenda_item=meeting.agenda_items[item - 1],
-            deadline=deadline,
-            term=term,
-            status=DecisionStatus.OPEN.value,
-            responsibles=[DecisionResponsible(person=by_key[_key(who)], position=p) for p, who in enumerate(names)],
-        )
-        for n, (item, text, names, deadline, term) in enumerate(EXPERT_DECISIONS, start=1)
-    ]
-    db.session.add(meeting)
-    db.session.flush()
+    meeting = builders.meeting(
+        expert,
+        date(2021, 11, 17),
+        number=1,
+        start_time=time(14, 0),
+        end_time=time(16, 0),
+        place="ОГБПОУ «Томский индустриальный техникум», ауд. 210",
+        format=MeetingFormat.MIXED.value,
+        status=MeetingStatus.HELD.value,
+        chair=by_key[_key("Пояркова О.Н.")],
+        secretary=by_key[_key("Кузнецова Н.В.")],
+        attendances=[
+            *(attendee(name, AttendanceMode.IN_PERSON, n) for n, name in enumerate(EXPERT_IN_PERSON, start=1)),
+            *(attendee(name, AttendanceMode.ONLINE, n) for n, name in enumerate(EXPERT_ONLINE, start=1)),
+            *(
+                attendee(name, AttendanceMode.INVITED, n, job, org)
+                for n, (name, job, org) in enumerate(EXPERT_INVITED, start=1)
+            ),
+        ],
+        agenda_items=agenda,
+        decisions=[
+            Decision(
+                number=n,
+                text=text,
+                agenda_item=agenda[item - 1],
+                deadline=deadline,
+                term=term,
+                status=DecisionStatus.OPEN.value,
+                responsibles=[DecisionResponsible(person=by_key[_key(who)], position=p) for p, who in enumerate(names)],
+            )
+            for n, (item, text, names, deadline, term) in enumerate(EXPERT_DECISIONS, start=1)
+        ],
+    )
     services.renumber(meeting)
     meeting.refresh_search_text()
     version = services.approve(meeting, secretaries[meeting.secretary.short_name])
