@@ -104,6 +104,12 @@ def shorten(text: str, limit: int) -> str:
     return (cut or text[:limit]) + "…"
 
 
+def sentence(text: str) -> str:
+    """``text`` ended with a full stop, unless it ends with one already: a sentence that ends
+    with initials («…: Иванова М.С.») takes no second one."""
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def short_name(surname: str, first_name: str, patronymic: str) -> str:
     """«Беляев Е.В.»: surname and initials, as protocols write names."""
     initials = "".join(f"{part[0]}." for part in (first_name, patronymic) if part)

@@ -95,12 +95,12 @@ def test_a_member_added_without_a_role_is_a_plain_member(app, secretary, ctx):
         (
             CHAIR,
             CHAIR,
-            "Председатель совета уже назначен: {}. Сначала смените роль этого члена совета или исключите его из совета.",
+            "Председатель совета уже назначен: {} Сначала смените роль этого члена совета или исключите его из совета.",
         ),
         (
             SECRETARY,
             SECRETARY,
-            "Секретарь совета уже назначен: {}. Сначала смените роль этого члена совета или исключите его из совета.",
+            "Секретарь совета уже назначен: {} Сначала смените роль этого члена совета или исключите его из совета.",
         ),
     ],
     ids=[CHAIR, SECRETARY],
@@ -355,7 +355,7 @@ def test_role_change_to_a_taken_single_role_is_refused(app, secretary, ctx, role
     response = secretary.hx("post", f"/councils/members/{member.id}/role", data={"role": role})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    message = f"{wording} совета уже назначен: {holder_name}. Сначала смените роль этого члена совета или исключите его из совета."
+    message = f"{wording} совета уже назначен: {holder_name} Сначала смените роль этого члена совета или исключите его из совета."
     assert shown(response) == ("danger", message)
     # The members block comes back too, so the row's menu shows the role that was kept.
     row_menu = re.search(rf'action="/councils/members/{member.id}/role".*?</select>', html, re.S).group(0)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from cluster_intranet.text import date_range, days, local_datetime, plural, ru_date, short_date, short_name
+from cluster_intranet.text import date_range, days, local_datetime, plural, ru_date, sentence, short_date, short_name
 
 
 def test_dates_read_the_russian_way():
@@ -46,3 +46,8 @@ def test_short_names():
     assert short_name("Беляев", "Евгений", "Викторович") == "Беляев Е.В."
     assert short_name("Smith", "John", "") == "Smith J."
     assert short_name("Беляев", "", "") == "Беляев"
+
+
+def test_a_sentence_that_ends_with_initials_gets_no_second_full_stop():
+    assert sentence("Не отправили чек-листы: Иванова М.С.") == "Не отправили чек-листы: Иванова М.С."
+    assert sentence("Не отправили чек-листы: admin@cluster.local") == "Не отправили чек-листы: admin@cluster.local."

@@ -8,6 +8,7 @@ from ..database import lock_for_update
 from ..directory.models import Person
 from ..extensions import db
 from ..meetings.services import renumber_council
+from ..text import sentence
 from .models import Council, CouncilMember, MemberRole
 
 
@@ -74,7 +75,8 @@ def _check_single_role(council: Council, role: MemberRole, member: CouncilMember
     holder = db.session.scalars(stmt.limit(1)).first()
     if holder is not None:
         raise CouncilError(
-            f"{SINGLE_ROLES[role]}: {holder.person.short_name}. Сначала смените роль этого члена совета или исключите его из совета."
+            sentence(f"{SINGLE_ROLES[role]}: {holder.person.short_name}")
+            + " Сначала смените роль этого члена совета или исключите его из совета."
         )
 
 

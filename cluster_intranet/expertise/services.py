@@ -22,7 +22,7 @@ from ..directory.models import NAME_ORDER, Organization, OrganizationKind, Perso
 from ..extensions import db
 from ..references import deletion_refusal
 from ..search import contains_text
-from ..text import short_date
+from ..text import sentence, short_date
 from .models import (
     Answer,
     ApprovalStatus,
@@ -505,7 +505,7 @@ def conclusion_problems(data: SessionData) -> list[str]:
         problems.append("Заключение уже утверждено.")
     waiting = [a.person.short_name for a in data.assessments if not a.is_submitted]
     if waiting:
-        problems.append(f"Не отправили чек-листы: {', '.join(waiting)}.")
+        problems.append(sentence(f"Не отправили чек-листы: {', '.join(waiting)}"))
     needed = min_experts()
     if len(data.submitted) < needed:
         problems.append(f"Нужно не менее {needed} экспертов, отправивших чек-листы; сейчас {len(data.submitted)}.")

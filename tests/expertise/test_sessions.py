@@ -208,7 +208,9 @@ def test_the_conclusion_waits_for_every_assigned_expert(app, secretary, ctx):
     db.session.commit()
     response = secretary.hx("post", f"/expertise/sessions/{session.id}/conclusion", data={"verdict": "recommend"})
     assert response.status_code == 422
-    assert "Не отправили чек-листы" in response.get_data(as_text=True)
+    waiting = data.assessments[2].person.short_name  # «Иванов3 И.И.»: its full stop ends the sentence too
+    page = response.get_data(as_text=True)
+    assert f"Не отправили чек-листы: {waiting}" in page and f"{waiting}." not in page
 
 
 def test_a_session_page_with_10_experts_and_60_criteria_takes_a_fixed_number_of_queries(app, admin, ctx, count_queries):
