@@ -331,10 +331,6 @@ document.addEventListener("htmx:afterSettle", () => {
 // ===== end of meetings =====
 
 // ===== media =====
-// A select marked data-autosubmit sends its form at once (the «Что нам опубликовать» participant).
-document.addEventListener("change", (event) => {
-  if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
-});
 // A status change or a cancellation submitted from an open <details> closes it.
 document.addEventListener("submit", (event) => {
   event.target.closest("details.cancel-event")?.removeAttribute("open");

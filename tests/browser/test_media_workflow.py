@@ -191,3 +191,18 @@ def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
     assert covered[3].hyperlink.target == "https://tit.tomsk.ru/news/council-2023"
     assert [c.value for c in cells["Охват участника, %"]][2:] == [0, 50, 25]  # and the plan's overall total
     assert grid.print_title_rows and grid.page_setup.orientation == "landscape"
+
+
+def test_what_to_publish_shows_the_chosen_participant_at_once(live, request):
+    """«Что нам опубликовать»: a participant chosen in the select shows its list at once, in
+    place (hx-trigger="change" on the form; the page is not loaded again), its address saying which."""
+    base, _, data = live
+    with browser_page(request, signed_in=(base, *EDITOR)) as page:
+        page.goto(f"{base}/media/todo?organization={data['department']}")
+        page.evaluate("window.notLoadedAgain = true")
+        page.select_option("#todo-organization", str(data["college"]))
+        expect(page.locator("#content")).to_contain_text(
+            "которых ещё нет на официальном сайте ОГБПОУ «Томский индустриальный техникум»"
+        )
+        expect(page).to_have_url(re.compile(rf"organization={data['college']}"))
+        assert page.evaluate("window.notLoadedAgain === true")
