@@ -261,8 +261,14 @@ def test_viewers_see_results_only_after_completion(setup, viewer):
 def test_a_secretary_may_enter_a_paper_checklist_for_an_expert(setup, secretary):
     session, assigned, criteria = setup
     assessment, _ = assigned[0]
+    assessment.person.surname, assessment.person.first_name, assessment.person.patronymic = (
+        "Иванова",
+        "Марина",
+        "Сергеевна",
+    )
+    db.session.commit()
     page = secretary.get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
-    assert "Вы вносите ответы за эксперта" in page
+    assert "Вы вносите ответы за эксперта Иванову М.С. —" in page  # за кого: the accusative
     assert secretary.hx("post", save_url(assessment, criteria[0]), data={"value": "2"}).status_code == 200
     assert db.session.scalar(select(Answer.value)) == 2
 
