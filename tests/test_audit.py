@@ -8,7 +8,7 @@ from sqlalchemy import select
 from cluster_intranet.audit.models import AuditEntry
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
-from cluster_intranet.meetings.models import Meeting
+from cluster_intranet.meetings import builders as meetings
 from tests import factories
 
 
@@ -73,8 +73,7 @@ def test_admin_audit_page_filters(app, admin, ctx):
 
 def test_admin_restores_a_deleted_protocol(app, admin, ctx):
     council = factories.council()
-    meeting = Meeting(council=council, number=5, year=2026, date=date(2026, 3, 1))
-    db.session.add(meeting)
+    meeting = meetings.meeting(council, date(2026, 3, 1), number=5)
     db.session.commit()
     assert admin.post(f"/meetings/{meeting.id}/delete").status_code == 303
     assert "Протокол № 5" in admin.get("/admin/deleted-meetings").get_data(as_text=True)

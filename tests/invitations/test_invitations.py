@@ -21,7 +21,8 @@ from cluster_intranet.extensions import db
 from cluster_intranet.mail import OutgoingMessage
 from cluster_intranet.materials import services as materials
 from cluster_intranet.materials.models import Material
-from cluster_intranet.meetings.models import AgendaItem, Attendance, Meeting
+from cluster_intranet.meetings import builders as meetings
+from cluster_intranet.meetings.models import AgendaItem, Attendance
 from tests import factories
 from bench.server import free_port
 from tests.documents.support import docx_paragraphs
@@ -45,15 +46,18 @@ def world(app, ctx):
         ),
         factories.person(surname="Безадресный", email=""),
     ]
-    meeting = Meeting(council=council, number=3, year=2027, date=date(2027, 3, 18), start_time=time(14, 0),
-                      end_time=time(15, 30), city="г. Томск", place="пр. Кирова, 41", status="planned")  # fmt: skip
-    meeting.attendances = [Attendance(person=p, name=p.short_name, position=i) for i, p in enumerate(people)]
-    meeting.attendances.append(Attendance(person=None, name="Гость Г.Г.", position=9))
-    meeting.agenda_items = [
-        AgendaItem(position=1, text="О плане работы кластера на 2027 год", speaker_name="Беляев Е.В."),
-        AgendaItem(position=2, text="О медиаплане"),
-    ]
-    db.session.add(meeting)
+    meeting = meetings.meeting(
+        council, date(2027, 3, 18), number=3, start_time=time(14, 0), end_time=time(15, 30), city="г. Томск",
+        place="пр. Кирова, 41", status="planned",
+        attendances=[
+            *(Attendance(person=p, name=p.short_name, position=i) for i, p in enumerate(people)),
+            Attendance(person=None, name="Гость Г.Г.", position=9),
+        ],
+        agenda_items=[
+            AgendaItem(position=1, text="О плане работы кластера на 2027 год", speaker_name="Беляев Е.В."),
+            AgendaItem(position=2, text="О медиаплане"),
+        ],
+    )  # fmt: skip
     db.session.commit()
     return meeting
 

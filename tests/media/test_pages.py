@@ -15,7 +15,7 @@ from cluster_intranet.directory.models import Organization
 from cluster_intranet.extensions import db
 from cluster_intranet.media import builders
 from cluster_intranet.media.models import Channel, MediaEvent, MediaPlan, Publication
-from cluster_intranet.meetings.models import Meeting
+from cluster_intranet.meetings import builders as meetings
 from tests import factories
 
 
@@ -363,7 +363,7 @@ def test_the_calendar_browses_month_by_month_without_a_reload(viewer, app, ctx):
     plan = builders.plan()
     builders.event(plan, title="Экспертные сессии", starts_on=date(2021, 12, 8), ends_on=date(2021, 12, 10))
     council = factories.council(name="Координационный совет", name_genitive="Координационного совета")
-    db.session.add(Meeting(council=council, number=3, year=2021, date=date(2021, 12, 9), start_time=time(10)))
+    meetings.meeting(council, date(2021, 12, 9), number=3, start_time=time(10))
     db.session.commit()
 
     page = viewer.get("/media/calendar?month=2021-12").get_data(as_text=True)
@@ -620,7 +620,7 @@ def test_a_plan_is_copied_to_the_next_year_and_an_event_duplicated(login_as, pla
 def test_the_calendar_filters_media_events_and_lists_an_agenda(viewer, plan_case):
     _, events, (org_a, org_b), _ = plan_case
     council = factories.council(name="Координационный совет", name_genitive="Координационного совета")
-    db.session.add(Meeting(council=council, number=3, year=2022, date=date(2022, 3, 9), start_time=time(10)))
+    meetings.meeting(council, date(2022, 3, 9), number=3, start_time=time(10))
     db.session.commit()
     page = viewer.get("/media/calendar?month=2022-03").get_data(as_text=True)
     assert ">Ярмарка вакансий</a>" in page and ">Чемпионат</a>" in page and "Заседание Координационного совета" in page

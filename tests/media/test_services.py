@@ -13,7 +13,8 @@ from cluster_intranet.calendar import month
 from cluster_intranet.media import builders, coverage, documents, services
 from cluster_intranet.media.models import Channel, EventStatus, MediaEvent, MediaParticipant, Publication
 from cluster_intranet.media.services import EventFilters, MediaError
-from cluster_intranet.meetings.models import Meeting, MeetingStatus
+from cluster_intranet.meetings import builders as meetings
+from cluster_intranet.meetings.models import MeetingStatus
 from tests import factories
 from tests.conftest import make_user
 from tests.media.conftest import NOW
@@ -355,9 +356,8 @@ def test_calendar_entries_hold_media_events_and_meetings_of_the_days(ctx):
     plan = builders.plan()
     spanning = builders.event(plan, title="Чемпионат", starts_on=date(2021, 10, 30), ends_on=date(2021, 11, 2))
     builders.event(plan, title="Декабрь", starts_on=date(2021, 12, 1))
-    meeting = Meeting(council=factories.council(), number=2, year=2021, date=date(2021, 11, 2), start_time=time(10))
-    deleted = Meeting(council=meeting.council, number=3, year=2021, date=date(2021, 11, 3), deleted_at=NOW)
-    db.session.add_all([meeting, deleted])
+    meeting = meetings.meeting(on=date(2021, 11, 2), number=2, start_time=time(10))
+    meetings.meeting(meeting.council, date(2021, 11, 3), number=3, deleted_at=NOW)
     db.session.commit()
 
     entries = month.calendar_entries(date(2021, 11, 1), date(2021, 11, 30))

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from cluster_intranet.decisions.models import Decision, DecisionStatus
 from cluster_intranet.directory.models import Person
 from cluster_intranet.extensions import db
-from cluster_intranet.meetings import services
+from cluster_intranet.meetings import builders as meetings, services
 from cluster_intranet.meetings.protocol import protocol_data
 from cluster_intranet.meetings.models import Attendance, Meeting, MeetingStatus
 from tests import factories
@@ -114,9 +114,7 @@ def test_snapshot_edits_stay_in_the_protocol(app, secretary, draft, ctx):
 def test_quorum_arithmetic(ctx):
     council = factories.council(members=5)
     assert [council.quorum_needed(n) for n in (1, 2, 3, 4, 5, 10, 11)] == [1, 2, 2, 3, 3, 6, 6]
-    meeting = Meeting(council=council, number=1, year=2026, date=date(2026, 1, 1))
-    db.session.add(meeting)
-    db.session.flush()
+    meeting = meetings.meeting(council, date(2026, 1, 1), number=1)
     outsider = factories.person()
     for member in council.members[:2]:
         services.add_attendee(meeting, member.person_id, "in_person")
@@ -293,8 +291,7 @@ def test_connection_link_is_http_only(app, secretary, ctx, link):
     assert refused.status_code == 422 and "Ссылка начинается с http:// или https://." in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
     # One stored before the form checked it is shown as text, never as a link.
-    meeting = Meeting(council=council, number=1, year=2026, date=date(2026, 12, 1), connection_link=link)
-    db.session.add(meeting)
+    meeting = meetings.meeting(council, date(2026, 12, 1), number=1, connection_link=link)
     db.session.commit()
     page = secretary.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert f'href="{link}' not in page

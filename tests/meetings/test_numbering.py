@@ -11,7 +11,7 @@ from cluster_intranet.decisions.models import Decision
 from cluster_intranet.decisions.numbering import decision_labels
 from cluster_intranet.documents import services as documents
 from cluster_intranet.extensions import db
-from cluster_intranet.meetings import services
+from cluster_intranet.meetings import builders as meetings, services
 from cluster_intranet.meetings.models import Meeting
 from tests import factories
 from tests.documents.support import docx_paragraphs
@@ -31,10 +31,7 @@ def test_decision_labels(form, items, count, labels):
 
 
 def _meeting(form: str) -> Meeting:
-    meeting = Meeting(council=factories.council(protocol_form=form), number=1, year=2021, date=date(2021, 11, 17))
-    db.session.add(meeting)
-    db.session.flush()
-    return meeting
+    return meetings.meeting(factories.council(protocol_form=form), date(2021, 11, 17), number=1)
 
 
 def _labels(meeting) -> list[tuple[str, str]]:
@@ -143,8 +140,7 @@ def test_next_meeting_carries_the_open_decisions_without_doubled_punctuation(app
 def test_quorum_counts_the_secretary_and_a_planned_meeting_is_not_alarmed(app, secretary, ctx):
     council = factories.council(members=4)
     secretary_person = council.members[3].person
-    meeting = Meeting(council=council, number=1, year=2030, date=date(2030, 3, 1), secretary=secretary_person)
-    db.session.add(meeting)
+    meeting = meetings.meeting(council, date(2030, 3, 1), number=1, secretary=secretary_person)
     db.session.commit()
     # planned, nobody marked: no count and no alarm
     assert services.quorum(meeting, today=date(2030, 2, 1))["marked"] is False
