@@ -21,35 +21,23 @@ EDITOR = ("press@cluster.local", "browser-password-1")
 
 def _prepare():
     from cluster_intranet.auth.services import create_user
-    from cluster_intranet.directory.models import Organization, Person
-    from cluster_intranet.extensions import db
-    from cluster_intranet.media.models import Channel, MediaEvent, MediaEventChannel, MediaParticipant, MediaPlan
+    from cluster_intranet.directory import builders as directory
+    from cluster_intranet.media import builders as media
 
     def org(name):
-        organization = Organization(short_name=name, city="Томск", website="https://example.ru")
-        db.session.add(organization)
-        return organization
+        return media.participant(directory.organization(short_name=name, website="https://example.ru"))
 
     department = org("Департамент промышленности и энергетики Администрации Томской области")
     college = org("ОГБПОУ «Томский индустриальный техникум»")
-    db.session.flush()
-    for participant in (department, college):
-        db.session.add(MediaParticipant(organization_id=participant.id))
-    officer = Person(surname="Жарких", first_name="Елена", patronymic="Викторовна", position="главный специалист",
-                     organization_id=department.id)  # fmt: skip
-    db.session.add(officer)
-    db.session.flush()
+    officer = directory.person(surname="Жарких", first_name="Елена", patronymic="Викторовна",
+                               position="главный специалист", organization=department)  # fmt: skip
     create_user(*EDITOR, "secretary", officer.id)  # the press office records for every participant
-    plan = MediaPlan(title="Медиаплан кластера на 2023 год", period_start=date(2023, 1, 1), period_end=date(2023, 12, 31),
-                     responsible_id=officer.id)  # fmt: skip
+    plan = media.plan(title="Медиаплан кластера на 2023 год", period_start=date(2023, 1, 1),
+                      period_end=date(2023, 12, 31), responsible=officer)  # fmt: skip
 
-    def event(title, starts_on, ends_on=None, **fields):
-        found = MediaEvent(plan=plan, title=title, starts_on=starts_on, ends_on=ends_on or starts_on, organizer_id=department.id,
-                           responsible_id=officer.id, release_text=f"{title}: текст пресс-релиза.",
-                           channel_rows=[MediaEventChannel(channel=Channel.WEBSITES.value)], **fields)  # fmt: skip
-        db.session.add(found)
-        db.session.flush()
-        return found.id
+    def event(title, starts_on, **fields):
+        return media.event(plan, title=title, starts_on=starts_on, organizer=department, responsible=officer,
+                           release_text=f"{title}: текст пресс-релиза.", **fields).id  # fmt: skip
 
     return {
         "plan": plan,
