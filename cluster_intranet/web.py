@@ -68,6 +68,12 @@ def refusal(error: Exception, back: str, status: int | None = None):
     return redirect(back, 303)
 
 
+class InvalidInput(ValueError):
+    """A form's reasons in one line, refused like a service's refusal (``apply_change``)."""
+
+    status = 422
+
+
 def show_in_form(form, error: Exception) -> bool:
     """Puts a refusal next to its field (``error.field``, when the form has it); False
     if the error names no field of the form."""
@@ -94,7 +100,7 @@ def apply_change(
     Invalid input, or a refusal (``refused_by``) that names one of the form's fields,
     rolls back and answers ``invalid()``: the form again with the reasons, 422 — or,
     without ``invalid`` (a row's small form has no room for them), the reasons in one
-    line as a refusal to ``back``, 422 (or the refusal's own ``status``: 409 for a row
+    line (``InvalidInput``) as a refusal to ``back``, 422 (or the refusal's own ``status``: 409 for a row
     that exists already). Any other refusal rolls back and goes to
     ``back``: a URL (the message area for HTMX, 409 for a stale version or a locked
     record, else a flash and a 303 there), a function of the error, or None to show it
@@ -104,7 +110,8 @@ def apply_change(
     def rejected():
         if invalid is not None:
             return invalid()
-        return refusal(ValueError(form.error_text() or STALE_FORM), back, 422)
+        error = InvalidInput(form.error_text() or STALE_FORM)
+        return back(error) if callable(back) else refusal(error, back)
 
     if form is not None and not form.validate_on_submit():
         return rejected()

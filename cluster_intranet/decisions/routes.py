@@ -326,14 +326,6 @@ def _apply(decision: Decision, form, change, done: str):
     def invalid():
         return _answer(decision.id, view, 422, **{kind: FormState.of(form)})
 
-    def checked_change():
-        try:
-            return change()
-        except services.DecisionError as error:
-            if error.field == "status":  # a refused transition reads in the message area, not under the select
-                error.field = None
-            raise
-
     def refused(error: Exception):
         if isinstance(error, services.DecisionForbidden):
             abort(403)
@@ -348,7 +340,7 @@ def _apply(decision: Decision, form, change, done: str):
 
     return apply_change(
         form,
-        checked_change,
+        change,
         (services.DecisionError, StaleDataError),
         done=changed,
         invalid=invalid,

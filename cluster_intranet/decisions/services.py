@@ -151,7 +151,7 @@ def change_status(
     try:
         new = DecisionStatus(new_status)
     except ValueError:
-        raise DecisionError("Неизвестный статус.", "status") from None
+        raise DecisionError("Неизвестный статус.") from None
     current = decision.status_enum
     _ensure_may(user, decision)
     ensure_version(decision, version)
@@ -171,7 +171,8 @@ def change_status(
         db.session.flush()
         return event
     if new not in TRANSITIONS[current]:
-        raise DecisionError(f"Из статуса «{current.label}» нельзя перейти в «{new.label}».", "status")
+        # No field: the decision's state refuses it, not the select (read in the message area).
+        raise DecisionError(f"Из статуса «{current.label}» нельзя перейти в «{new.label}».")
     _ensure_may(user, decision, manager_only=bool({new, (current, new)} & MANAGER_ONLY))
 
     if new == DONE:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import MultipleFileField, TextAreaField
 
@@ -17,7 +17,7 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..forms import Form, parse_id
-from ..web import apply_change, file_name
+from ..web import after_change, apply_change, file_name
 from ..materials import services as materials
 from ..materials.models import MaterialVersion
 from ..materials.routes import send_version
@@ -43,30 +43,15 @@ def import_protocol():
     form = UploadForm()
     results = []  # (filename, the kept upload or None, the refusal or None)
     if form.validate_on_submit():
-        files = [f for f in request.files.getlist("files") if f and f.filename]
-        for upload in files:
-            try:
-                row = saving.upload(file_name(upload), upload.read(), current_user, soffice=current_app.config["SOFFICE_PATH"],
-                                    timeout=current_app.config["DOCUMENTS_PDF_TIMEOUT"],
-                                    directory=current_app.config["MATERIALS_DIR"])  # fmt: skip
-            except reader.ImportFileError as error:
-                results.append((upload.filename, None, str(error)))
-            else:
-                results.append((upload.filename, row, None))
-        if form.text.data:
-            try:
-                results.append(
-                    (
-                        saving.PASTED,
-                        saving.paste(form.text.data, current_user, current_app.config["MATERIALS_DIR"]),
-                        None,
-                    )
-                )
-            except reader.ImportFileError as error:
-                form.text.errors.append(str(error))
+        files = [(file_name(f), f.read()) for f in request.files.getlist("files") if f and f.filename]
         if not files and not form.text.data:
             form.files.errors.append("Выберите файлы протоколов или вставьте текст.")
-        db.session.commit()
+        config = current_app.config
+        results, text_refused = saving.take(files, form.text.data, current_user, soffice=config["SOFFICE_PATH"],
+                                            timeout=config["DOCUMENTS_PDF_TIMEOUT"], directory=config["MATERIALS_DIR"])  # fmt: skip
+        if text_refused:
+            form.text.errors.append(text_refused)
+        db.session.commit()  # what was kept, whatever else was refused
         materials.sweep_files(current_app.config["MATERIALS_DIR"])  # uploads expired meanwhile
         kept = [row for _, row, _ in results if row is not None]
         if len(kept) == 1 and len(results) == 1 and not form.text.errors:
@@ -129,8 +114,7 @@ def review_import(import_id: int):
         return page()
 
     def imported(meeting):
-        flash(f"Протокол импортирован: {meeting.title}.", "success")
-        return redirect(url_for("meetings.show", meeting_id=meeting.id), 303)
+        return after_change(url_for("meetings.show", meeting_id=meeting.id), f"Протокол импортирован: {meeting.title}.")
 
     return apply_change(None, lambda: saving.confirm(row, current_user, choices), (saving.ImportRefused, ValueError),
                         done=imported, back=page)  # fmt: skip
@@ -140,17 +124,14 @@ def review_import(import_id: int):
 @role_required(*EDIT_MEETINGS)
 def discard_import(import_id: int):
     row = _import_or_404(import_id)
-    if not Form().validate_on_submit():
-        abort(400)
-    try:
-        saving.discard(row)
-    except saving.ImportRefused as refusal:
-        flash(str(refusal), "danger")
-    else:
-        db.session.commit()
-        materials.sweep_files(current_app.config["MATERIALS_DIR"])
-        flash(f"Загрузка «{row.filename}» удалена.", "success")
-    return redirect(url_for("meetings.import_protocol"), 303)
+    back = url_for("meetings.import_protocol")
+
+    def discarded(_):
+        materials.sweep_files(current_app.config["MATERIALS_DIR"])  # committed: its file goes too
+        return after_change(back, f"Загрузка «{row.filename}» удалена.")
+
+    return apply_change(Form(), lambda: saving.discard(row), saving.ImportRefused, done=discarded,
+                        invalid=lambda: abort(400), back=back)  # fmt: skip
 
 
 @bp.get("/import/<int:import_id>/original")

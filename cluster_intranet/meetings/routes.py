@@ -30,6 +30,7 @@ from ..web import (
     notice,
     page_or_fragment,
     paginate,
+    refusal,
     wants_fragment,
 )
 from . import bp, queries, services
@@ -333,19 +334,14 @@ def _lifecycle(meeting_id: int, form, change, done: str):
     """Approve, reopen, copy, delete: whole-page changes that end in a redirect."""
     target = url_for("meetings.show", meeting_id=meeting_id)
 
-    def invalid():
-        flash(form.error_text(), "danger")
-        return redirect(target, 303)
-
-    def refused(error: services.MeetingError):
+    def refused(error: Exception):
         if isinstance(error, services.AlreadyDone):  # sent twice: the second answer says what the first did
             existing = url_for("meetings.show", meeting_id=error.existing.id)
             return error_page(409, str(error), link=(existing, f"Открыть: {error.existing.title}"))
-        flash(str(error), "danger")
-        return redirect(target, 303)
+        return refusal(error, target)
 
     return apply_change(
-        form, change, services.MeetingError, invalid=invalid, back=refused,
+        form, change, services.MeetingError, back=refused,
         done=lambda result: after_change(result if isinstance(result, str) else target, done),
     )  # fmt: skip
 

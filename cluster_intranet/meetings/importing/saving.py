@@ -66,6 +66,30 @@ def upload(filename: str, data: bytes, user: User, *, soffice: str | None = None
     return _keep(filename, data, lines, user, directory)
 
 
+Taken = tuple[str, MaterialVersion | None, str | None]  # the name, the kept upload or None, the refusal or None
+
+
+def take(files: list[tuple[str, bytes]], text: str, user: User, *, soffice: str | None = None, timeout: float = 60,
+         directory: str | None = None) -> tuple[list[Taken], str | None]:  # fmt: skip
+    """Files (name, bytes) and a pasted ``text`` kept for review, each on its own: one
+    refused does not stop the others. Each one's result in order (the text's last), and
+    the text's refusal, if any."""
+    results: list[Taken] = []
+    for filename, data in files:
+        try:
+            results.append(
+                (filename, upload(filename, data, user, soffice=soffice, timeout=timeout, directory=directory), None)
+            )
+        except reader.ImportFileError as error:
+            results.append((filename, None, str(error)))
+    if text:
+        try:
+            results.append((PASTED, paste(text, user, directory), None))
+        except reader.ImportFileError as error:
+            return results, str(error)
+    return results, None
+
+
 def paste(text: str, user: User, directory: str | None = None) -> MaterialVersion:
     text = reader.check_text(text)
     return _keep(PASTED, text.encode("utf-8"), lines_from_text(text), user, directory)
