@@ -9,6 +9,7 @@ Key rules, for every entry (all go through :func:`remembered`):
   read by one small query before anything else. Every committed change of what a source
   shows writes a new random stamp, never met again, so a key always names one state of
   the data.
+* The prefix holds a digest of the code, so that a release never reads another's entries.
 * Nothing is invalidated: a change makes new keys, and the old entries age out
   (``CACHE_DEFAULT_TIMEOUT``; a SimpleCache also drops its oldest beyond ``CACHE_THRESHOLD``).
   A value built while a change committed may hold part of it: it goes under the older
@@ -23,9 +24,11 @@ A cache only where ``make bench`` shows a page needs one for its target (README,
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Collection, Hashable
+from pathlib import Path
 from typing import TypeVar
 
 from flask import Flask
@@ -41,12 +44,25 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     config = app.config
+    # Another release may build other values for the same key: in a shared Redis, during a
+    # rolling restart or after an upgrade, each release reads only its own entries.
+    config["CACHE_KEY_PREFIX"] = config.get("CACHE_KEY_PREFIX", "") + _code_version() + ":"
     if config.get("CACHE_REDIS_URL"):
         config.setdefault("CACHE_TYPE", "RedisCache")
         # A Redis that is down or stuck delays a page by a second at most (then it is built).
         config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
     config.setdefault("CACHE_TYPE", "SimpleCache")
     cache.init_app(app)
+
+
+@functools.cache
+def _code_version() -> str:
+    """A digest of the package's Python source (some 300 files, read once per process)."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def key(area: str, inputs: Hashable, stamps: Hashable) -> str:
