@@ -23,7 +23,7 @@ from ..web import apply_change, fragment, notice, page_number, page_or_fragment,
 from ..forms import db_int
 from . import bp, exports, markup, queries, services
 from .forms import DeadlineForm, FormState, StatusForm, deadline_prefix, fresh_deadline, fresh_status, status_prefix
-from .models import Decision, DecisionStatus
+from .models import Decision, DecisionEvent, DecisionEventKind, DecisionStatus
 
 
 def _decision_or_404(decision_id: int) -> Decision:
@@ -315,9 +315,10 @@ def _changed(status: int, done: str | None = None) -> dict | None:
     return {"decisionsChanged": True, **(notice(done) if done else {})}
 
 
-def _apply(decision: Decision, form, change, done: str):
+def _apply(decision: Decision, form, change, done):
     """Validates ``form`` and runs ``change()``; a refusal tied to a field shows next to
-    it (422), a stale form or a missing right in the message area (409, 403)."""
+    it (422), a stale form or a missing right in the message area (409, 403). ``done`` says
+    what was done: a text, or a function of what ``change()`` returned."""
     view = request.form.get("view", "page")
     kind = "status_state" if isinstance(form, StatusForm) else "deadline_state"
     if not services.can_control(current_user, decision):
@@ -333,10 +334,11 @@ def _apply(decision: Decision, form, change, done: str):
             error = services.StaleDecision(services.stale_message(_decision_or_404(decision.id)))
         return refusal(error, _back(decision.id, view), 409)
 
-    def changed(_):
+    def changed(result):
+        said = done(result) if callable(done) else done
         if not wants_fragment():
-            flash(done, "success")
-        return _answer(decision.id, view, done=done)
+            flash(said, "success")
+        return _answer(decision.id, view, done=said)
 
     return apply_change(
         form,
@@ -354,11 +356,16 @@ def change_status(decision_id: int):
     form = StatusForm(prefix=status_prefix(decision.id))
 
     def change():
-        services.change_status(
+        return services.change_status(
             decision, current_user, form.status.data, version=form.version.data, **form.data_for(*form.FIELDS)
         )
 
-    return _apply(decision, form, change, "Статус поручения изменён.")
+    def done(event: DecisionEvent) -> str:  # a done decision marked done again: its report corrected
+        return (
+            "Отчёт об исполнении исправлен." if event.kind == DecisionEventKind.REPORT else "Статус поручения изменён."
+        )
+
+    return _apply(decision, form, change, done)
 
 
 @bp.post("/<int:decision_id>/deadline")

@@ -246,6 +246,18 @@ def test_a_status_change_in_place(world, signed_in):
     assert db.session.get(Decision, d.id).status == "in_progress"
 
 
+def test_a_corrected_report_says_so_not_that_the_status_changed(world, signed_in):
+    """«Исправить отчёт» of a done decision keeps its status: the message says what was done."""
+    d = support.decision(world.meeting, world.lead, status="done", report_text="Сделано.", report_date=TODAY)
+    db.session.commit()
+    client = signed_in(world.lead_user)
+    data = status_data(d, "done", report_text="Сделано: план утверждён.", report_date=TODAY.isoformat())
+    response = client.hx("post", f"/decisions/{d.id}/status", data=data)
+    assert response.status_code == 200
+    assert json.loads(response.headers["HX-Trigger"])["showMessage"]["text"] == "Отчёт об исполнении исправлен."
+    assert db.session.get(Decision, d.id).report_text == "Сделано: план утверждён."
+
+
 def test_done_without_a_report_shows_the_error_next_to_the_field(world, signed_in):
     d = support.decision(world.meeting, world.lead, status="in_progress")
     db.session.commit()
