@@ -34,18 +34,28 @@ def page_or_fragment(page_template: str, fragment_template: str, /, status: int 
 
 
 def fragment(template: str, /, status: int = 200, *, trigger=None, retarget=None, reswap=None, **context):
-    response = make_response(render_template(template, **context), status, trigger=trigger, retarget=retarget)
+    body = render_template(template, **context)
+    said = trigger.get(NOTICE) if isinstance(trigger, dict) else None
+    if said:
+        # The notice in the message area as every message is written (_message.html), out of
+        # band; the event left tells static/js/app.js where the focus goes.
+        body += render_template("_message_oob.html", text=said["text"], category=said["category"])
+        trigger = {**{k: v for k, v in trigger.items() if k != NOTICE}, "noticeShown": {"focus": said["focus"]}}
+    response = make_response(body, status, trigger=trigger, retarget=retarget)
     if reswap:
         # Set directly: htmx-flask's own check rejects valid values by a typo.
         response.headers["HX-Reswap"] = reswap
     return response
 
 
+NOTICE = "notice"
+
+
 def notice(text: str, category: str = "success", focus: str | None = None) -> dict:
-    """An HX-Trigger event that shows ``text`` in the page's message area (static/js/app.js):
-    a change made in place says it was done. The focus goes to the swapped part, or to the
-    element ``focus`` (an id) inside it, when the swap holds more than the change."""
-    return {"showMessage": {"text": text, "category": category, **({"focus": focus} if focus else {})}}
+    """A change made in place says it was done: given in ``fragment(trigger=…)``, ``text`` is
+    swapped into the page's message area out of band. The focus goes to the swapped part, or
+    to the element ``focus`` (an id) inside it, when the swap holds more than the change."""
+    return {NOTICE: {"text": text, "category": category, "focus": focus}}
 
 
 def message(text: str, status: int = 422, category: str = "danger"):

@@ -5,7 +5,6 @@ on a phone."""
 from __future__ import annotations
 
 import os
-import json
 import re
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import func, select
 from cluster_intranet.councils.models import Council, CouncilMember, MemberRole
 from cluster_intranet.extensions import db
 from tests import factories
+from tests.messages import said
 
 MEMBER = MemberRole.MEMBER.value
 CHAIR = MemberRole.CHAIR.value
@@ -24,7 +24,7 @@ QUORUM_MESSAGE = "Введите целое число от 1 до 99."
 
 def shown(response) -> tuple[str, str]:
     """(category, text) of the message the answer shows in the page's message area (web.notice)."""
-    message = json.loads(response.headers["HX-Trigger"])["showMessage"]
+    message = said(response)
     return message["category"], message["text"]
 
 

@@ -10,6 +10,7 @@ from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
 from tests import factories
 from tests.conftest import make_user
+from tests.messages import said, without_message
 
 
 def test_short_name_is_derived(ctx):
@@ -93,11 +94,12 @@ def test_secretary_adds_a_person_inline(app, secretary, ctx):
     response = secretary.hx("post", "/directory/people/new", data=data)
     assert response.status_code == 200
     # the form row goes, the list reloads, and the page says what was added
-    assert response.get_data(as_text=True).strip() == ""
+    assert without_message(response).strip() == ""
+    assert said(response) == {"text": "Сотрудник «Пояркова О.Н.» добавлен.", "category": "success", "focus": None}
     trigger = json.loads(response.headers["HX-Trigger"])
     assert trigger == {
         "directoryChanged": True,
-        "showMessage": {"text": "Сотрудник «Пояркова О.Н.» добавлен.", "category": "success"},
+        "noticeShown": {"focus": None},
     }
     person = db.session.scalar(select(Person))
     assert person.surname == "Пояркова" and person.organization_id == org.id
@@ -169,7 +171,7 @@ def test_delete_person_and_organization_in_use(app, secretary, ctx):
     assert "Нельзя удалить организацию: есть связанные записи" in refused.get_data(as_text=True)
     assert "сотрудники (1)" in refused.get_data(as_text=True)
     deleted = secretary.hx("post", f"/directory/people/{lonely_id}/delete")
-    assert deleted.status_code == 200 and "удалён" in json.loads(deleted.headers["HX-Trigger"])["showMessage"]["text"]
+    assert deleted.status_code == 200 and "удалён" in said(deleted)["text"]
     assert db.session.get(Person, lonely_id) is None
     assert db.session.get(Organization, org_id) is not None and db.session.get(Person, person_id) is not None
 

@@ -23,6 +23,7 @@ from ..web import (
     error_page,
     file_name,
     fragment,
+    notice,
     page_or_fragment,
     send_download,
     wants_fragment,
@@ -97,7 +98,7 @@ def _answer(meeting_id: int, status: int = 200, done: str | None = None, materia
         return redirect(_back(meeting_id), 303)
     db.session.expire_all()
     meeting = meeting_or_404(meeting_id)
-    trigger = {"showMessage": {"text": done, "category": "success"}} if done else None
+    trigger = notice(done) if done else None
     return fragment("materials/_section.html", status, trigger=trigger, retarget="#materials",
                     reswap="outerHTML", **_context(meeting, material_form))  # fmt: skip
 

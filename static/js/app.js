@@ -187,7 +187,9 @@ document.addEventListener("click", (event) => {
 });
 // ===== end of the person picker =====
 
-// A message in the page's message area, as templates/_message.html writes one.
+// A message the page says by itself, when no answer of the server can (the connection lost, an
+// error page instead of a fragment, a file too big to send), as templates/_message.html writes
+// one; the server's own messages come in its answers (web.message, web.notice: out of band).
 function showMessage(text, category = "danger") {
   const box = document.getElementById("messages");
   if (!box) return;
@@ -232,16 +234,16 @@ document.addEventListener("change", (event) => {
 document.addEventListener("htmx:sendError", () => {
   showMessage("Нет связи с сервером. Проверьте подключение и повторите.");
 });
-// A change made in place says it was done (web.notice: HX-Trigger {"showMessage": {text, category}})
-// in the one message area, and the focus moves to the part that changed (not to the page's body,
-// where a keyboard or screen-reader user would have to find the place again).
+// A change made in place says it was done in the one message area (web.notice: the server's
+// message swapped out of band, and the event noticeShown {focus}), and the focus moves to the part
+// that changed (not to the page's body, where a keyboard or screen-reader user would have to find
+// the place again).
 let focusChanged = false;
 let focusId = null;
 // The response that said it (its triggers run just before its swap): another swap settling
 // first (a list the change reloads) is not the changed part.
 let messageXhr = null;
-document.addEventListener("showMessage", (event) => {
-  showMessage(event.detail.text, event.detail.category);
+document.addEventListener("noticeShown", (event) => {
   focusChanged = true;
   focusId = event.detail.focus || null;
   messageXhr = null;

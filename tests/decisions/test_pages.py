@@ -16,6 +16,7 @@ from cluster_intranet.extensions import db
 from tests import factories
 from tests.decisions import support
 from tests.decisions.support import TODAY, deadline_data, status_data
+from tests.messages import said
 
 ROW = re.compile(r'id="decision-row-(\d+)"')
 
@@ -239,9 +240,10 @@ def test_a_status_change_in_place(world, signed_in):
         f'<li class="list-group-item decision-row " id="decision-row-{d.id}"'
     )
     assert "В работе" in body and "Отчитаться об исполнении" in body
+    assert said(response) == {"text": "Статус поручения изменён.", "category": "success", "focus": None}
     assert json.loads(response.headers["HX-Trigger"]) == {
         "decisionsChanged": True,
-        "showMessage": {"text": "Статус поручения изменён.", "category": "success"},
+        "noticeShown": {"focus": None},
     }
     assert db.session.get(Decision, d.id).status == "in_progress"
 

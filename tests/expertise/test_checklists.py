@@ -1,7 +1,5 @@
 """Checklist templates: building a draft in place, publishing, versions that never change."""
 
-import json
-
 import pytest
 from sqlalchemy import func, select
 
@@ -10,6 +8,7 @@ from cluster_intranet.expertise.models import ChecklistSection, ChecklistVersion
 from cluster_intranet.extensions import db
 
 from .conftest import build_session
+from tests.messages import said as notice_of
 
 CRITERION = {
     "wording": "Программа согласована с работодателями",
@@ -23,8 +22,8 @@ CRITERION = {
 
 def said(response) -> tuple[str, str | None]:
     """What an in-place change says in the message area, and the id it puts the focus on (web.notice)."""
-    message = json.loads(response.headers["HX-Trigger"])["showMessage"]
-    return message["text"], message.get("focus")
+    message = notice_of(response)
+    return message["text"], message["focus"]
 
 
 def snapshot(version_id: int) -> list:

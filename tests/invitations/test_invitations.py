@@ -26,6 +26,7 @@ from cluster_intranet.meetings.models import AgendaItem, Attendance
 from tests import factories
 from bench.server import free_port
 from tests.documents.support import docx_paragraphs
+from tests.messages import said
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -63,7 +64,7 @@ def world(app, ctx):
 
 
 def notice(response) -> str:
-    return json.loads(response.headers["HX-Trigger"])["showMessage"]["text"]
+    return said(response)["text"]
 
 
 def press(client, meeting_id: int):

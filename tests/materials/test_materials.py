@@ -4,7 +4,6 @@ downloads per role, storage in the database or a directory, the protocol's «П�
 from __future__ import annotations
 
 import io
-import json
 import os
 import shutil
 import subprocess
@@ -25,6 +24,7 @@ from cluster_intranet.materials.models import Material, MaterialVersion
 from cluster_intranet.meetings import services as meeting_services
 from cluster_intranet.meetings.models import Meeting
 from tests.documents.support import docx_paragraphs, make_docx
+from tests.messages import said
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -70,7 +70,7 @@ def upload(client, meeting_id: int, name: str, data: bytes, hx: bool = True, **f
 
 
 def notice(response) -> str:
-    return json.loads(response.headers["HX-Trigger"])["showMessage"]["text"]
+    return said(response)["text"]
 
 
 def materials_of(meeting_id: int) -> list[Material]:

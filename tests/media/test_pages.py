@@ -17,6 +17,7 @@ from cluster_intranet.media import builders
 from cluster_intranet.media.models import Channel, MediaEvent, MediaPlan, Publication
 from cluster_intranet.meetings import builders as meetings
 from tests import factories
+from tests.messages import said as notice_of
 
 
 def ids_of_rows(html: str) -> list[int]:
@@ -80,7 +81,7 @@ def _event_form(**changes) -> dict:
 
 def said(response) -> str:
     """What an in-place change says in the page's message area (web.notice)."""
-    return json.loads(response.headers["HX-Trigger"])["showMessage"]["text"]
+    return notice_of(response)["text"]
 
 
 def test_an_editor_adds_an_event_in_place(login_as, plan_case):
