@@ -232,17 +232,26 @@ def make_user(role: Role | str, email: str | None = None, person_id: int | None 
 
 
 @pytest.fixture
-def login_as(app):
+def signed_in(app):
+    """``signed_in(user)``: a client signed in as an existing user (a ``User`` or its e-mail)."""
+
+    def sign_in(user) -> Client:
+        client = app.test_client()
+        response = client.login(user if isinstance(user, str) else user.email)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def login_as(app, signed_in):
     """``login_as("secretary")`` gives a client signed in with a new user of that role."""
 
     def sign_in(role: Role | str, email: str | None = None, person_id: int | None = None) -> Client:
         with app.app_context():
-            user = make_user(role, email, person_id)
-            email = user.email
-        client = app.test_client()
-        response = client.login(email)
-        assert response.status_code == 303, response.get_data(as_text=True)
-        return client
+            email = make_user(role, email, person_id).email
+        return signed_in(email)
 
     return sign_in
 

@@ -11,19 +11,12 @@ from cluster_intranet.auth.models import User
 from cluster_intranet.calendar.models import CalendarSettings
 from cluster_intranet.calendar.services import hash_token
 from cluster_intranet.extensions import db
-from tests.calendar.builders import PASSWORD
 
 LINK = re.compile(r"http://intranet\.test/calendar/feed/([A-Za-z0-9_-]{43})/([a-z0-9-]+)\.ics")
 
 
-def signed_in(app, email: str):
-    client = app.test_client()
-    assert client.login(email, PASSWORD).status_code == 303
-    return client
-
-
-def test_page_lists_every_feed_without_the_token(world, app):
-    client = signed_in(app, "lead@cluster.test")
+def test_page_lists_every_feed_without_the_token(world, signed_in):
+    client = signed_in("lead@cluster.test")
     page = client.get("/calendar/").get_data(as_text=True)
     for name in ("Кластер: все события", "Кластер: мои заседания и сроки", "Кластер: заседания советов",
                  "Заседания: Координационный совет", "Заседания: Экспертный совет", "Кластер: медиаплан",
@@ -57,8 +50,8 @@ def test_window_text_follows_the_settings(world, app, monkeypatch):
         )
 
 
-def test_issue_shows_working_links_once(world, app, fetch):
-    client = signed_in(app, "lead@cluster.test")
+def test_issue_shows_working_links_once(world, signed_in, fetch):
+    client = signed_in("lead@cluster.test")
     response = client.post("/calendar/token")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -85,8 +78,8 @@ def test_issue_shows_working_links_once(world, app, fetch):
     assert token not in client.get("/calendar/").get_data(as_text=True)
 
 
-def test_issue_with_htmx_answers_the_links_part(world, app):
-    client = signed_in(app, "guest@cluster.test")
+def test_issue_with_htmx_answers_the_links_part(world, signed_in):
+    client = signed_in("guest@cluster.test")
     response = client.hx("post", "/calendar/token")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -105,13 +98,13 @@ def test_first_token_for_a_new_user(app, login_as, fetch):
     assert "не связана с сотрудником" in page
 
 
-def test_issue_needs_csrf(world, app):
-    client = signed_in(app, "lead@cluster.test")
+def test_issue_needs_csrf(world, signed_in):
+    client = signed_in("lead@cluster.test")
     assert client.post("/calendar/token", csrf=False).status_code == 400
 
 
-def test_reminders_form(world, app):
-    client = signed_in(app, "lead@cluster.test")
+def test_reminders_form(world, signed_in):
+    client = signed_in("lead@cluster.test")
     response = client.post("/calendar/reminders", data={"event_alarm_minutes": "30", "deadline_alarm_minutes": "900"})
     assert response.status_code == 303
     settings = db.session.get(CalendarSettings, world.users["lead"])
@@ -133,8 +126,8 @@ def test_reminders_form(world, app):
         assert "invalid-feedback" in response.get_data(as_text=True)
 
 
-def test_add_meeting_to_calendar(world, app, parse_icaljs):
-    client = signed_in(app, "guest@cluster.test")
+def test_add_meeting_to_calendar(world, signed_in, parse_icaljs):
+    client = signed_in("guest@cluster.test")
     meeting = world.meetings["timed"]
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert f'href="/calendar/meetings/{meeting.id}.ics"' in page
@@ -153,8 +146,8 @@ def test_add_meeting_to_calendar(world, app, parse_icaljs):
     assert client.get("/calendar/meetings/999999.ics").status_code == 404
 
 
-def test_add_media_event_and_deadline_to_calendar(world, app, parse_icaljs):
-    client = signed_in(app, "guest@cluster.test")
+def test_add_media_event_and_deadline_to_calendar(world, signed_in, parse_icaljs):
+    client = signed_in("guest@cluster.test")
     response = client.get(f"/calendar/media/{world.events['multi'].id}.ics")
     (event,) = parse_icaljs(response.data)["events"]
     assert (event["start"]["value"], event["end"]["value"]) == ("2025-03-17", "2025-03-20")
@@ -165,8 +158,8 @@ def test_add_media_event_and_deadline_to_calendar(world, app, parse_icaljs):
     assert client.get(f"/calendar/decisions/{world.decisions['no_deadline'].id}.ics").status_code == 404
 
 
-def test_downloads_carry_the_users_reminders(world, app, parse_icaljs):
-    client = signed_in(app, "lead@cluster.test")
+def test_downloads_carry_the_users_reminders(world, signed_in, parse_icaljs):
+    client = signed_in("lead@cluster.test")
     client.post("/calendar/reminders", data={"event_alarm_minutes": "60", "deadline_alarm_minutes": ""})
     (event,) = parse_icaljs(client.get(f"/calendar/meetings/{world.meetings['timed'].id}.ics").data)["events"]
     assert event["alarms"][0]["trigger"] == "-PT1H"
@@ -186,9 +179,9 @@ def test_deactivating_a_user_keeps_the_settings(world, app, fetch):
     assert db.session.get(CalendarSettings, user.id) is not None
 
 
-def test_month_grid_shows_deadlines_meetings_and_media(world, app):
+def test_month_grid_shows_deadlines_meetings_and_media(world, signed_in):
     """The media area's month grid, extended with decision deadlines; months change over HTMX."""
-    client = signed_in(app, "guest@cluster.test")
+    client = signed_in("guest@cluster.test")
     page = client.get("/media/calendar?month=2025-03").get_data(as_text=True)
     lead = world.decisions["lead"]
     assert f'href="/decisions/{lead.id}"' in page

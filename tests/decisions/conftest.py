@@ -58,16 +58,3 @@ def world(app, ctx) -> World:
     }
     db.session.commit()
     return World(council, meeting, lead, co, other, **users)
-
-
-@pytest.fixture
-def signed_in(app):
-    """``signed_in(user)``: a client signed in as an existing user."""
-
-    def sign_in(user: User):
-        client = app.test_client()
-        response = client.login(user.email)
-        assert response.status_code == 303, response.get_data(as_text=True)
-        return client
-
-    return sign_in

@@ -1,11 +1,10 @@
-"""Fixtures of the expertise tests; checklists, programmes, sessions and answers are built by
+"""Helpers of the expertise tests; checklists, programmes, sessions and answers are built by
 ``cluster_intranet.expertise.builders`` (shared with the demo and the benchmark)."""
 
 from __future__ import annotations
 
 import itertools
 
-import pytest
 
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.directory.models import OrganizationKind
@@ -41,16 +40,3 @@ def submit_all(session: ExpertSession, verdict: str = "recommend") -> None:
     for assessment in data.assessments:
         services.submit(data, assessment, verdict, "")
     db.session.flush()
-
-
-@pytest.fixture
-def sign_in(app):
-    """``sign_in(email)``: a client signed in as an existing user (made by the builders above)."""
-
-    def signed_in(email: str):
-        client = app.test_client()
-        response = client.login(email)
-        assert response.status_code == 303, response.get_data(as_text=True)
-        return client
-
-    return signed_in

@@ -28,10 +28,10 @@ def save_url(assessment, criterion):
     return f"/expertise/assessments/{assessment.id}/answers/{criterion.id}"
 
 
-def test_an_answer_is_saved_as_the_expert_goes(setup, sign_in):
+def test_an_answer_is_saved_as_the_expert_goes(setup, signed_in):
     session, assigned, criteria = setup
     assessment, email = assigned[0]
-    expert = sign_in(email)
+    expert = signed_in(email)
     conformity = criteria[0]
     response = expert.hx("post", save_url(assessment, conformity), data={"value": "2", "comment": ""})
     body = response.get_data(as_text=True)
@@ -66,39 +66,39 @@ def test_an_answer_is_saved_as_the_expert_goes(setup, sign_in):
         (0, {"value": "2", "comment": "к" * 2001}, "Не длиннее 2000 символов."),
     ],
 )
-def test_bad_answers_are_refused_and_nothing_is_saved(setup, sign_in, criterion_index, data, message):
+def test_bad_answers_are_refused_and_nothing_is_saved(setup, signed_in, criterion_index, data, message):
     session, assigned, criteria = setup
     assessment, email = assigned[0]
-    response = sign_in(email).hx("post", save_url(assessment, criteria[criterion_index]), data=data)
+    response = signed_in(email).hx("post", save_url(assessment, criteria[criterion_index]), data=data)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert "✗ Не сохранено" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
 
-def test_a_criterion_of_another_checklist_is_not_found(setup, sign_in):
+def test_a_criterion_of_another_checklist_is_not_found(setup, signed_in):
     session, assigned, criteria = setup
     other = builders.checklist()
     db.session.commit()
     assessment, email = assigned[0]
-    response = sign_in(email).hx("post", save_url(assessment, other.criteria[0]), data={"value": "1"})
+    response = signed_in(email).hx("post", save_url(assessment, other.criteria[0]), data={"value": "1"})
     assert response.status_code == 404
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
 
-def test_without_javascript_the_rows_button_saves_and_comes_back(setup, sign_in):
+def test_without_javascript_the_rows_button_saves_and_comes_back(setup, signed_in):
     session, assigned, criteria = setup
     assessment, email = assigned[0]
-    response = sign_in(email).post(save_url(assessment, criteria[1]), data={"value": "1", "comment": ""})
+    response = signed_in(email).post(save_url(assessment, criteria[1]), data={"value": "1", "comment": ""})
     assert response.status_code == 303
     assert response.location.endswith(f"/expertise/assessments/{assessment.id}#criterion-{criteria[1].id}")
     assert db.session.scalar(select(Answer.value)) == 1
 
 
-def test_submitting_needs_required_answers_comments_and_a_verdict(setup, sign_in):
+def test_submitting_needs_required_answers_comments_and_a_verdict(setup, signed_in):
     session, assigned, criteria = setup
     assessment, email = assigned[0]
-    expert = sign_in(email)
+    expert = signed_in(email)
     url = f"/expertise/assessments/{assessment.id}/submit"
     # Nothing answered: every required criterion is listed, by its number.
     refused = expert.hx("post", url, data={"verdict": "", "remarks": ""})
@@ -122,14 +122,14 @@ def test_submitting_needs_required_answers_comments_and_a_verdict(setup, sign_in
     assert (assessment.verdict, assessment.remarks) == ("revise", "Доработать рабочие программы.")
 
 
-def test_a_submitted_checklist_is_locked_until_a_secretary_reopens_it(setup, sign_in, secretary):
+def test_a_submitted_checklist_is_locked_until_a_secretary_reopens_it(setup, signed_in, secretary):
     session, assigned, criteria = setup
     assessment, email = assigned[0]
     for each, _ in assigned:
         builders.answer_all(each, session.checklist_version.criteria)
     submit_all(session)
     db.session.commit()
-    expert = sign_in(email)
+    expert = signed_in(email)
 
     locked = expert.hx("post", save_url(assessment, criteria[0]), data={"value": "0", "comment": "поздно"})
     assert locked.status_code == 409 and "Чек-лист отправлен и закрыт для изменений" in locked.get_data(as_text=True)
@@ -189,12 +189,12 @@ def test_a_completed_session_is_locked_for_everyone(setup, secretary, app):
     assert db.session.get(ExpertSession, session.id).conclusion == "recommend"
 
 
-def test_experts_see_only_their_own_sessions(setup, sign_in):
+def test_experts_see_only_their_own_sessions(setup, signed_in):
     session, assigned, criteria = setup
     (mine, email), (colleague, _), _ = assigned
     outsider_person, outsider_email = build_expert()
     db.session.commit()
-    outsider = sign_in(outsider_email)
+    outsider = signed_in(outsider_email)
     for url in (
         f"/expertise/sessions/{session.id}",
         f"/expertise/assessments/{mine.id}",
@@ -210,7 +210,7 @@ def test_experts_see_only_their_own_sessions(setup, sign_in):
     assert outsider.get(f"/expertise/sessions/{session.id}/progress").status_code == 403
     assert session.programme.title not in outsider.get("/expertise/").get_data(as_text=True)
 
-    expert = sign_in(email)
+    expert = signed_in(email)
     # The session's page leads an assigned expert to their own checklist; a colleague's is closed.
     to_own = expert.get(f"/expertise/sessions/{session.id}")
     assert to_own.status_code == 302 and to_own.location.endswith(f"/expertise/assessments/{mine.id}")
@@ -220,14 +220,14 @@ def test_experts_see_only_their_own_sessions(setup, sign_in):
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
 
-def test_experts_see_the_others_answers_only_after_submitting_their_own(setup, sign_in):
+def test_experts_see_the_others_answers_only_after_submitting_their_own(setup, signed_in):
     session, assigned, criteria = setup
     (mine, email), (colleague, _), _ = assigned
     builders.answer_all(colleague, session.checklist_version.criteria, value=lambda c: 0, comment="Замечание коллеги")
     data = scoring.load_session(session.id)
     services.submit(data, data.assessments[1], "reject", "")
     db.session.commit()
-    expert = sign_in(email)
+    expert = signed_in(email)
     before = expert.get(f"/expertise/assessments/{mine.id}").get_data(as_text=True)
     assert "Замечание коллеги" not in before and colleague.person.short_name not in before
     assert "станут видны после отправки" in before
@@ -273,10 +273,10 @@ def test_a_secretary_may_enter_a_paper_checklist_for_an_expert(setup, secretary)
     assert db.session.scalar(select(Answer.value)) == 2
 
 
-def test_the_save_request_is_cheap(setup, sign_in, count_queries):
+def test_the_save_request_is_cheap(setup, signed_in, count_queries):
     session, assigned, criteria = setup
     assessment, email = assigned[0]
-    expert = sign_in(email)
+    expert = signed_in(email)
     url = save_url(assessment, criteria[0])
     expert.hx("post", url, data={"value": "2"})
     headers = {"HX-Request": "true", "X-CSRFToken": expert.csrf_token()}
@@ -288,7 +288,7 @@ def test_the_save_request_is_cheap(setup, sign_in, count_queries):
     assert counter.count <= 8, "\n".join(counter.statements)
 
 
-def test_an_optional_criterion_left_unscored_is_not_counted_as_missing(setup, secretary, sign_in):
+def test_an_optional_criterion_left_unscored_is_not_counted_as_missing(setup, secretary, signed_in):
     session, assigned, criteria = setup
     optional = [c for c in criteria if not c.required]
     assert optional, "the checklist of the fixtures has an optional criterion"
@@ -298,11 +298,11 @@ def test_an_optional_criterion_left_unscored_is_not_counted_as_missing(setup, se
     )
     db.session.commit()
     required = len(criteria) - len(optional)
-    page = sign_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    page = signed_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
     assert f'<strong id="answered-count" >{required}</strong> из <span id="answered-total" >{required}</span>' in page
     progress = secretary.get(f"/expertise/sessions/{session.id}").get_data(as_text=True)
     assert f"{required} из {required}</div>" in progress and f'value="{required}" max="{required}"' in progress
-    saved = sign_in(email).hx("post", save_url(assessment, optional[0]), data={"value": "1", "comment": "Частично"})
+    saved = signed_in(email).hx("post", save_url(assessment, optional[0]), data={"value": "1", "comment": "Частично"})
     body = saved.get_data(as_text=True)  # answered now, it counts: both numbers grow
     assert (
         f'hx-swap-oob="true">{required + 1}</strong> из <span id="answered-total" hx-swap-oob="true">{required + 1}</span>'
@@ -310,7 +310,7 @@ def test_an_optional_criterion_left_unscored_is_not_counted_as_missing(setup, se
     )
 
 
-def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, login_as, sign_in, viewer):
+def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, login_as, signed_in, viewer):
     session, assigned, criteria = setup
     for each, _ in assigned:
         builders.answer_all(each, session.checklist_version.criteria)
@@ -340,7 +340,7 @@ def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, lo
     assert names[criteria[0].id] == "секретарь Петрова А.А." and names[criteria[1].id] == ""
     assert db.session.get(Assessment, assessment.id).submitted_by_name == "секретарь Петрова А.А."
 
-    page = sign_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    page = signed_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
     assert page.count("Изменено не экспертом: секретарь Петрова А.А.") == 1
     assert "(внесена и отправлена не экспертом: секретарь Петрова А.А.)" in page
     progress = secretary.get(f"/expertise/sessions/{session.id}").get_data(as_text=True)
@@ -351,7 +351,7 @@ def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, lo
 
     # Returned again, the expert's own save makes the answer the expert's again.
     secretary.hx("post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "Проверьте сами"})
-    sign_in(email).hx("post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "Согласен"})
+    signed_in(email).hx("post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "Согласен"})
     assert (
         db.session.scalar(
             select(Answer.changed_by_name).where(
@@ -369,11 +369,11 @@ def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, lo
         ("Чек-лист программ 2021", "Экспертный чек-лист · Чек-лист программ 2021, версия 1"),
     ],
 )
-def test_the_checklist_is_named_once_above_the_programme(app, ctx, sign_in, title, heading):
+def test_the_checklist_is_named_once_above_the_programme(app, ctx, signed_in, title, heading):
     """Not «Экспертный чек-лист · Экспертный чек-лист оценки…» (issue 16, wording)."""
     session, assigned = build_session(experts=1, version=builders.checklist(title=title))
     db.session.commit()
     assessment, email = assigned[0]
-    page = sign_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    page = signed_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
     shown = page.split('<p class="text-muted mb-1">', 1)[1].split("</p>", 1)[0]
     assert shown == heading
