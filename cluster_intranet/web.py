@@ -105,7 +105,8 @@ def apply_change(
 ):
     """The request flow of every change, once: validate ``form`` (None: nothing to
     validate), call the service (``change()``), commit and answer ``done(result)`` — a
-    303 for a page, the fragment for HTMX.
+    303 for a page, the fragment for HTMX. ``refused_by`` are the services' refusals
+    (``()``: a change never refused).
 
     Invalid input, or a refusal (``refused_by``) that names one of the form's fields,
     rolls back and answers ``invalid()``: the form again with the reasons, 422 — or,

@@ -3,8 +3,8 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter
-from ..web import form_page
+from ..extensions import limiter
+from ..web import apply_change, form_page
 from . import bp, services
 from .access import public
 from .forms import ChangePasswordForm, LoginForm
@@ -64,12 +64,16 @@ def logout():
     # Ends this session on the server: a copy of its session or remember cookie, replayed
     # later, names a session that no longer exists (services.load_user). The account's
     # other devices stay signed in.
-    if current_user.is_authenticated:
-        services.end_session(current_user)
-    db.session.commit()
-    logout_user()
-    flash("Вы вышли из интранета.", "info")
-    return redirect(url_for("auth.login"), 303)
+    def end():
+        if current_user.is_authenticated:
+            services.end_session(current_user)
+
+    def signed_out(_):
+        logout_user()
+        flash("Вы вышли из интранета.", "info")
+        return redirect(url_for("auth.login"), 303)
+
+    return apply_change(None, end, (), done=signed_out)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

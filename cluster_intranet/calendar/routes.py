@@ -10,7 +10,6 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from flask_login import current_user
 
 from ..auth.access import public
-from ..extensions import db
 from ..web import after_change, apply_change, conditional, page_or_fragment, wants_fragment
 from . import bp, feeds, scopes, services
 from .forms import ReminderForm
@@ -83,9 +82,9 @@ def issue_token():
     """
     previous = services.settings_of(current_user)
     replaced = previous is not None and previous.token_hash is not None
-    token = services.issue_token(current_user)
-    db.session.commit()
-    return _page(token, replaced=replaced)
+    return apply_change(
+        None, lambda: services.issue_token(current_user), (), done=lambda token: _page(token, replaced=replaced)
+    )
 
 
 @bp.post("/reminders")

@@ -332,7 +332,7 @@ def _apply(decision: Decision, form, change, done):
             abort(403)
         if isinstance(error, StaleDataError):  # saved by someone else between our read and our write
             error = services.StaleDecision(services.stale_message(_decision_or_404(decision.id)))
-        return refusal(error, _back(decision.id, view), 409)
+        return refusal(error, _back(decision.id, view))
 
     def changed(result):
         said = done(result) if callable(done) else done
