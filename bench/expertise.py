@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from cluster_intranet.auth.models import User
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.directory.models import Organization, OrganizationKind, Person
-from cluster_intranet.expertise import builders
+from cluster_intranet.expertise import builders, demo
 from cluster_intranet.expertise.models import (
     Answer,
     Assessment,
@@ -26,17 +26,8 @@ from sqlalchemy import select
 
 from .data import bulk_insert, ids_of
 
-SPECIALTIES = [
-    ("15.02.08", "Технология машиностроения", "Техник"),
-    (
-        "13.02.11",
-        "Техническая эксплуатация и обслуживание электрического и электромеханического оборудования",
-        "Техник",
-    ),
-    ("08.02.09", "Монтаж, наладка и эксплуатация электрооборудования промышленных и гражданских зданий", "Техник"),
-    ("15.02.12", "Монтаж, техническое обслуживание и ремонт промышленного оборудования", "Техник-механик"),
-    ("18.02.09", "Переработка нефти и газа", "Техник-технолог"),
-    ("35.02.16", "Эксплуатация и ремонт сельскохозяйственной техники и оборудования", "Техник-механик"),
+# The demo's specialties (expertise/demo.py) and two more.
+SPECIALTIES = [(code, name, qualification) for code, name, qualification, _, _ in demo.PROGRAMMES] + [
     ("09.02.07", "Информационные системы и программирование", "Программист"),
     ("22.02.06", "Сварочное производство", "Техник"),
 ]
