@@ -160,9 +160,10 @@ def _new_decision_form(meeting: Meeting, **kwargs) -> DecisionForm:
 SAVED = {"attendees": "Список участников изменён.", "agenda": "Повестка изменена.", "decisions": "Решения изменены."}
 
 
-def _section(meeting_id: int, name: str, status: int = 200, **forms):
-    """After a change: the section for HTMX (the message area says what changed), or the
-    page again without JavaScript."""
+def _section(meeting_id: int, name: str, status: int = 200, row: str | None = None, **forms):
+    """After a change: the section for HTMX (the message area says what changed, the focus
+    goes to ``row``, the id of the row changed, or to the section), or the page again
+    without JavaScript."""
     if not wants_fragment():
         for form in forms.values():
             flash(form.error_text(), "danger")
@@ -171,14 +172,16 @@ def _section(meeting_id: int, name: str, status: int = 200, **forms):
     meeting = _meeting_or_404(meeting_id)
     context = _page_context(meeting, **forms)
     # Whatever element asked (a row, a form), the whole section is replaced.
-    trigger = {"protocolChanged": True, **notice(SAVED[name])} if status == 200 and name in SAVED else "protocolChanged"
+    said = notice(SAVED[name], focus=row)
+    trigger = {"protocolChanged": True, **said} if status == 200 and name in SAVED else "protocolChanged"
     return fragment(
         f"meetings/_{name}.html", status, trigger=trigger, retarget=f"#{name}", reswap="outerHTML", **context
     )
 
 
-def _apply(meeting_id: int, name: str, form, change, invalid=None):
-    """Validates ``form``, runs ``change()`` and commits, then answers the section.
+def _apply(meeting_id: int, name: str, form, change, invalid=None, row: str | None = None):
+    """Validates ``form``, runs ``change()`` and commits, then answers the section (the
+    focus on ``row``, the id of the row changed, when it stays).
 
     A refusal tied to a field shows next to it (422) — in the section's add form,
     or through ``invalid(form)`` for a row edited in place; any other refusal,
@@ -200,13 +203,13 @@ def _apply(meeting_id: int, name: str, form, change, invalid=None):
         form,
         changed,
         services.MeetingError,
-        done=lambda _: _section(meeting_id, name),
+        done=lambda _: _section(meeting_id, name, row=row),
         invalid=refuse,
         back=url_for("meetings.show", meeting_id=meeting_id),
     )
 
 
-def _edit_in_place(meeting_id: int, name: str, form, template: str, change, **context):
+def _edit_in_place(meeting_id: int, name: str, row_id: int, form, template: str, change, **context):
     """A row edited in place: GET gives its form, POST saves it (the form again on 422)."""
 
     def row_form(form, status=422):
@@ -214,7 +217,7 @@ def _edit_in_place(meeting_id: int, name: str, form, template: str, change, **co
 
     if request.method == "GET":
         return row_form(form, 200)
-    return _apply(meeting_id, name, form, change, row_form)
+    return _apply(meeting_id, name, form, change, row_form, ROW_IDS[name].format(row_id))
 
 
 # Attendees
@@ -237,7 +240,13 @@ def edit_attendee(attendance_id: int):
     form = AttendeeEditForm(obj=attendance).keyed(f"attendee-{attendance.id}")
     change = lambda: services.update_attendee(attendance, form.data_for(*form.FIELDS), form.version.data)  # noqa: E731
     return _edit_in_place(
-        attendance.meeting_id, "attendees", form, "meetings/_attendee_form.html", change, attendance=attendance
+        attendance.meeting_id,
+        "attendees",
+        attendance.id,
+        form,
+        "meetings/_attendee_form.html",
+        change,
+        attendance=attendance,
     )
 
 
@@ -263,6 +272,7 @@ def edit_agenda_item(item_id: int):
     return _edit_in_place(
         item.meeting_id,
         "agenda",
+        item.id,
         form,
         "meetings/_agenda_item_form.html",
         change,
@@ -296,7 +306,14 @@ def edit_decision(decision_id: int):
         return services.save_decision(meeting, decision, data, form.responsible_ids.data, form.version.data)
 
     return _edit_in_place(
-        meeting.id, "decisions", form, "meetings/_decision_form.html", change, decision=decision, meeting=meeting
+        meeting.id,
+        "decisions",
+        decision.id,
+        form,
+        "meetings/_decision_form.html",
+        change,
+        decision=decision,
+        meeting=meeting,
     )
 
 
@@ -309,6 +326,8 @@ SECTIONS = {
     "agenda": (AgendaItem, services.remove_agenda_item, services.move_agenda_item),
     "decisions": (Decision, services.remove_decision, services.move_decision),
 }
+# The id of a section's row on the page (templates/meetings/_<section>.html).
+ROW_IDS = {"attendees": "attendee-{}", "agenda": "agenda-item-{}", "decisions": "decision-row-{}"}
 
 
 @bp.post("/<any(attendees, agenda, decisions):section>/<int:row_id>/delete")
@@ -324,7 +343,8 @@ def remove_row(section: str, row_id: int):
 def move_row(section: str, row_id: int, direction: str):
     model, _, move = SECTIONS[section]
     row = db.get_or_404(model, row_id)
-    return _apply(row.meeting_id, section, Form(), lambda: move(row, -1 if direction == "up" else 1))
+    step = -1 if direction == "up" else 1
+    return _apply(row.meeting_id, section, Form(), lambda: move(row, step), row=ROW_IDS[section].format(row.id))
 
 
 # Lifecycle ------------------------------------------------------------------------------

@@ -59,3 +59,29 @@ def test_a_row_edited_in_place_takes_the_focus_and_comes_back_on_cancel(live, pa
     expect(page.locator(f"#{row_id}")).to_be_focused()
     assert page.inner_text(f"#{row_id}") == text
     assert page.evaluate("window.__noReload === true")
+
+
+def test_a_row_moved_or_saved_keeps_the_focus(live, page):
+    """↑ ↓ and «Сохранить» replace the whole section: the focus goes to the row that moved or
+    was saved, so the next press (↓ again, or ✎) is one Tab away, not a search from the top."""
+    base, _, meeting_id = live
+    page.goto(f"{base}/meetings/{meeting_id}")
+    for text in ("Первое решение для порядка", "Второе решение для порядка"):
+        if not page.is_visible("#decisions textarea[name=text]"):
+            page.click("#decisions summary:has-text('Добавить решение')")
+        page.fill("#decisions textarea[name=text]", text)
+        page.click("#decisions button:has-text('Добавить решение')")
+        page.wait_for_selector(f"#decisions li:has-text('{text}')")
+    moved = page.locator("#decisions li[id^=decision-row-]:has-text('Первое решение для порядка')")
+    row_id = moved.get_attribute("id")
+    moved.locator("button[aria-label='Переместить ниже']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#decisions li[id^=decision-row-]").last).to_have_id(row_id)
+    expect(page.locator(f"#{row_id}")).to_be_focused()
+
+    page.locator(f"#{row_id} [aria-label='Изменить']").focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#{row_id} form textarea[name=text]").fill("Первое решение, исправленное")
+    page.locator(f"#{row_id} form button:has-text('Сохранить')").click()
+    expect(page.locator(f"#{row_id}")).to_contain_text("Первое решение, исправленное")
+    expect(page.locator(f"#{row_id}")).to_be_focused()

@@ -185,12 +185,13 @@ def test_an_in_place_change_says_so_and_moves_the_focus_to_what_changed(live, pa
     base, _, ids = live
     page.goto(f"{base}/meetings/{ids['planned']}")
     first = page.locator("#agenda li").first.inner_text().split("\n")[1]  # after its number
+    moved = page.locator("#agenda li").first.get_attribute("id")
     page.evaluate("window.__noReload = true")
     page.locator("#agenda").get_by_role("button", name="Переместить ниже").first.click()
     page.wait_for_selector("#messages .alert-success")
     assert "Повестка изменена." in page.inner_text("#messages")
     assert page.get_attribute("#messages", "aria-live") == "polite"
-    assert page.evaluate("document.activeElement.id") == "agenda"
+    assert page.evaluate("document.activeElement.id") == moved  # the row it moved, not the whole section
     assert page.locator("#agenda li").nth(1).inner_text().split("\n")[1] == first  # moved down, in place
     assert page.evaluate("window.__noReload === true")
 
