@@ -300,12 +300,21 @@ document.addEventListener("htmx:afterSettle", (event) => {
 });
 
 // A form refused in place (422, swapped back with its messages) puts the focus on its first
-// invalid field, so the user types the fix where it is needed.
+// invalid field, so the user types the fix where it is needed — or, when the reasons name no
+// single field (a checklist sent unfinished), on the reasons, not on the page's body.
 document.addEventListener("htmx:afterSettle", (event) => {
   if (event.detail.xhr?.status !== 422) return;
   const target = event.detail.target;
   const root = (target?.isConnected && target) || (target?.id && document.getElementById(target.id)) || document;
-  root.querySelector(".is-invalid")?.focus();
+  const invalid = root.querySelector(".is-invalid");
+  if (invalid) {
+    invalid.focus();
+    return;
+  }
+  const reasons = root.querySelector("[role=alert]");
+  if (!reasons || document.activeElement !== document.body) return;
+  reasons.setAttribute("tabindex", "-1");
+  reasons.focus();
 });
 
 // A region that scrolls sideways (a wide table) can be scrolled from the keyboard.
