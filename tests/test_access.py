@@ -39,6 +39,7 @@ MATRIX: dict[str, dict[str, object]] = {
     "directory.organizations": {"GET": SIGNED_IN},
     "directory.people": {"GET": SIGNED_IN},
     "directory.suggest_people": {"GET": SIGNED_IN},
+    "directory.person_chip": {"GET": SIGNED_IN},
     "directory.row": {"GET": SIGNED_IN},
     "directory.create": {"GET": EDIT_DIRECTORY, "POST": EDIT_DIRECTORY},
     "directory.new_person": {"GET": EDIT_DIRECTORY, "POST": EDIT_DIRECTORY},

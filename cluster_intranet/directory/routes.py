@@ -4,7 +4,7 @@ Each list answers the whole page, or for HTMX just its results; a row is edited 
 place: the edit button swaps the row for a form row, saving swaps it back.
 """
 
-from flask import render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.access import role_required
@@ -68,6 +68,18 @@ def suggest_people():
     offer_new = bool(request.args.get("new")) and current_user.has_role(*EDIT_DIRECTORY)
     return render_template(
         "directory/_person_suggestions.html", people=services.search_people(q), q=q, offer_new=offer_new
+    )
+
+
+@bp.get("/people/chip")
+def person_chip():
+    """A person picked by a multiple picker: their chip, as the picker's template writes the
+    chips it starts with (static/js/app.js adds it to the picker)."""
+    person_id = request.args.get("person", type=db_int)
+    if person_id is None:
+        abort(400)
+    return render_template(
+        "directory/_chip.html", name=request.args.get("name", ""), person=db.get_or_404(Person, person_id)
     )
 
 

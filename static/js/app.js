@@ -53,29 +53,21 @@ function closeSuggestions(picker) {
   picker.querySelector("[data-picker-search]")?.setAttribute("aria-expanded", "false");
 }
 
-function addChip(picker, id, label) {
+// A multiple picker's new chip is the server's (directory.person_chip), written as the chips the
+// form started with; a person already chosen is not added twice. Resolves once it is there.
+function addChip(picker, id) {
   const chosen = picker.querySelector("[data-chosen]");
-  if ([...chosen.querySelectorAll("input")].some((input) => input.value === String(id))) return;
-  const chip = document.createElement("span");
-  chip.className = "badge text-bg-primary picker-chip";
-  chip.dataset.chip = "";
-  const input = document.createElement("input");
-  input.type = "hidden";
-  input.name = picker.dataset.field;
-  input.value = id;
-  const remove = document.createElement("button");
-  remove.type = "button";
-  remove.className = "btn-close btn-close-white";
-  remove.dataset.unpick = "";
-  remove.setAttribute("aria-label", `Убрать ${label}`);
-  chip.append(label, input, remove);
-  chosen.append(chip);
+  if ([...chosen.querySelectorAll("input")].some((input) => input.value === String(id))) return Promise.resolve();
+  return window.htmx.ajax("GET", picker.dataset.chipUrl, {
+    target: chosen, swap: "beforeend", values: { person: id, name: picker.dataset.field },
+  });
 }
 
 function pickPerson(picker, id, label) {
   const search = picker.querySelector("[data-picker-search]");
+  let picked = Promise.resolve();
   if (picker.hasAttribute("data-multiple")) {
-    addChip(picker, id, label);
+    picked = addChip(picker, id);
     search.value = "";
   } else {
     picker.querySelector("[data-picked]").value = id;
@@ -84,7 +76,7 @@ function pickPerson(picker, id, label) {
   search.classList.remove("is-invalid");
   closeSuggestions(picker);
   search.focus();
-  picker.dispatchEvent(new CustomEvent("personPicked", { bubbles: true, detail: { id, label } }));
+  picked.then(() => picker.dispatchEvent(new CustomEvent("personPicked", { bubbles: true, detail: { id, label } })));
 }
 
 function moveActive(picker, step) {
