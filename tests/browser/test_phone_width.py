@@ -1,0 +1,39 @@
+"""Pages a user reached in whole tasks on a phone (390 px) that the every-page sweep does
+not: their data (a media event's history) is not in the first rows of the demo. A phone
+never scrolls the page sideways; a wide table scrolls in its own box."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.live_server import BROWSER_TESTS, secretary_fixtures
+
+pytestmark = BROWSER_TESTS
+
+
+def _prepare():
+    from cluster_intranet.auth.services import create_user
+    from cluster_intranet.directory import builders as directory
+    from cluster_intranet.media import builders, services
+
+    editor = create_user("zmeeva@cluster.local", "browser-password-1", "editor")
+    editor.person = directory.person(surname="Змеева", first_name="Елена", patronymic="Евгеньевна")
+    plan = builders.plan()
+    event = builders.event(
+        plan, title="Информационная сессия: даты экспертных сессий 2022 года", start_time=dt.time(11)
+    )
+    when = {"starts_on": dt.date(2022, 3, 1), "start_time": dt.time(11), "end_time": dt.time(12)}
+    services.postpone_event(event, editor, {**when, "reason": "Перенос по просьбе организатора"})
+    services.change_status(event, "material_ready", user=editor)
+    return event.id
+
+
+live, page = secretary_fixtures(_prepare)
+
+
+def test_a_media_events_history_stays_within_a_phones_width(live, page):
+    base, _, event_id = live
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/media/events/{event_id}")
+    assert page.locator(".event-history").count() == 1  # the history is there to be measured
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
