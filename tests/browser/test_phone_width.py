@@ -1,11 +1,13 @@
 """Pages a user reached in whole tasks on a phone (390 px) that the every-page sweep does
-not: their data (a media event's history) is not in the first rows of the demo. A phone
+not: their data (a media event's history, a programme's sessions) is not in the first rows
+of the demo. A phone
 never scrolls the page sideways; a wide table scrolls in its own box."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from tests.live_server import BROWSER_TESTS, secretary_fixtures
 
 pytestmark = BROWSER_TESTS
@@ -15,6 +17,7 @@ def _prepare():
     from cluster_intranet.auth.services import create_user
     from cluster_intranet.directory import builders as directory
     from cluster_intranet.media import builders, services
+    from tests.expertise.conftest import build_session
 
     editor = create_user("zmeeva@cluster.local", "browser-password-1", "editor")
     editor.person = directory.person(surname="Змеева", first_name="Елена", patronymic="Евгеньевна")
@@ -25,15 +28,20 @@ def _prepare():
     when = {"starts_on": dt.date(2022, 3, 1), "start_time": dt.time(11), "end_time": dt.time(12)}
     services.postpone_event(event, editor, {**when, "reason": "Перенос по просьбе организатора"})
     services.change_status(event, "material_ready", user=editor)
-    return event.id
+    session, _ = build_session(experts=1)
+    return {"event": event.id, "programme": session.programme_id}
 
 
 live, page = secretary_fixtures(_prepare)
 
 
-def test_a_media_events_history_stays_within_a_phones_width(live, page):
-    base, _, event_id = live
+@pytest.mark.parametrize(
+    ("path", "measured"),
+    [("/media/events/{event}", ".event-history"), ("/expertise/programmes/{programme}", "#session-row-1")],
+)
+def test_a_page_with_a_table_stays_within_a_phones_width(live, page, path, measured):
+    base, _, ids = live
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{base}/media/events/{event_id}")
-    assert page.locator(".event-history").count() == 1  # the history is there to be measured
+    page.goto(base + path.format(**ids))
+    assert page.locator(measured).count() == 1  # the table is there to be measured
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
