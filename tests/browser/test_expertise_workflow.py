@@ -24,10 +24,9 @@ NAME = ("Техническая эксплуатация и обслуживан
 def _prepare():
     from cluster_intranet import clock
     from cluster_intranet.auth.services import create_user
-    from cluster_intranet.directory.models import Person
+    from cluster_intranet.directory import builders as directory
     from cluster_intranet.expertise import builders, scoring, services
     from cluster_intranet.expertise.models import Scale
-    from cluster_intranet.extensions import db
     from tests.expertise.conftest import build_session
 
     spec = [
@@ -46,11 +45,9 @@ def _prepare():
     data = scoring.load_session(session.id)
     for assessment in data.assessments:
         services.submit(data, assessment, "recommend", "")
-    secretary = Person(
+    secretary = directory.person(
         surname="Петрова", first_name="Анна", patronymic="Андреевна", position="секретарь Экспертного совета"
     )
-    db.session.add(secretary)
-    db.session.flush()
     create_user(*SECRETARY, "secretary", secretary.id)
     first = assigned[0][0]
     return {

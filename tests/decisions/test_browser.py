@@ -15,32 +15,23 @@ pytestmark = BROWSER_TESTS
 
 def _prepare() -> int:
     """The demo data, a secretary, and a person with 27 overdue and 2 undated assignments."""
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
     from cluster_intranet import clock
-    from cluster_intranet.decisions.models import Decision, DecisionResponsible
+    from cluster_intranet.decisions import builders as decisions
     from cluster_intranet.demo import seed
-    from cluster_intranet.directory.models import Person
+    from cluster_intranet.directory import builders as directory
     from cluster_intranet.extensions import db
     from cluster_intranet.meetings.models import Meeting
 
     seed()
-    person = Person(surname="Исполнительная", first_name="Анна", patronymic="Петровна")
+    person = directory.person(surname="Исполнительная", first_name="Анна", patronymic="Петровна")
     meeting = db.session.scalar(select(Meeting).order_by(Meeting.date))
-    number = db.session.scalar(select(func.max(Decision.number)).where(Decision.meeting_id == meeting.id)) or 0
     overdue = clock.local_today() - timedelta(days=3)
     for n in range(29):
-        db.session.add(
-            Decision(
-                meeting=meeting,
-                number=number + n + 1,
-                text=f"Поручение браузерного теста {n + 1}.",
-                deadline=overdue if n < 27 else None,
-                status="open",
-                responsibles=[DecisionResponsible(person=person, position=0)],
-            )
+        decisions.decision(
+            meeting, person, text=f"Поручение браузерного теста {n + 1}.", deadline=overdue if n < 27 else None
         )
-    db.session.flush()
     return person.id
 
 
