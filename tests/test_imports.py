@@ -138,6 +138,17 @@ def test_no_import_cycle_between_areas():
     assert not cycles, "modules of several areas import each other round:\n" + "\n".join(map(" ".join, cycles))
 
 
+def test_no_view_module_imports_another_areas():
+    """What two areas' views share lives beside their services (materials.downloads), so an
+    area's views load without another's."""
+    views = {f"cluster_intranet.{name}" for name in cluster_intranet.VIEW_MODULES}
+    graph = import_graph(PACKAGE)
+    found = sorted(
+        f"{view} imports {other}" for view in views for other in graph[view] & views if area(other) != area(view)
+    )
+    assert not found, "\n".join(found)
+
+
 def test_the_cycle_walk_sees_a_cycle_between_areas(tmp_path):
     root = tmp_path / "pkg"
     for folder in (root, root / "a", root / "b"):

@@ -4,7 +4,7 @@ shows the progress, refreshing itself while messages wait."""
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import abort, url_for
 from flask_login import current_user
 
 from .. import mail
@@ -12,8 +12,8 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..forms import STALE_FORM, Form
-from ..materials.routes import meeting_or_404
 from ..meetings.models import Meeting
+from ..meetings.queries import load_meeting
 from ..web import after_change, apply_change, fragment, message, notice, page_or_fragment, wants_fragment
 from . import bp, services
 
@@ -39,14 +39,14 @@ def _context(meeting: Meeting) -> dict:
 @bp.get("/meetings/<int:meeting_id>")
 def section(meeting_id: int):
     """Who was sent what and when: the section the meeting page loads, or a page."""
-    meeting = meeting_or_404(meeting_id)
+    meeting = load_meeting(meeting_id) or abort(404)
     return page_or_fragment("invitations/meeting.html", "invitations/_section.html", **_context(meeting))
 
 
 @bp.post("/meetings/<int:meeting_id>")
 @role_required(*EDIT_MEETINGS)
 def send(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = load_meeting(meeting_id) or abort(404)
     form = Form()
 
     def queued(result):
@@ -60,7 +60,7 @@ def send(meeting_id: int):
             return after_change(url_for("meetings.show", meeting_id=meeting_id, _anchor="invitations"), done)
         db.session.expire_all()
         return fragment("invitations/_section.html", trigger=notice(done), retarget="#invitations", reswap="outerHTML",
-                        **_context(meeting_or_404(meeting_id)))  # fmt: skip
+                        **_context(load_meeting(meeting_id) or abort(404)))  # fmt: skip
 
     return apply_change(
         form,

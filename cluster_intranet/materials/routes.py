@@ -9,7 +9,7 @@ over the limit gets the message next to the field and a much bigger one the 413 
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -25,12 +25,12 @@ from ..web import (
     fragment,
     notice,
     page_or_fragment,
-    send_download,
     wants_fragment,
 )
 from . import bp, services
+from .downloads import send_version
 from .forms import EditMaterialForm, MaterialForm, VersionForm
-from .models import Material, MaterialVersion
+from .models import Material
 
 FORM_OVERHEAD = 1024 * 1024  # the other fields and the multipart framing
 UPLOADS = {"materials.add", "materials.add_version"}
@@ -46,14 +46,6 @@ def _first_before_request(state) -> None:
     # Before every other before_request: CSRFProtect reads the form (a 413 at the app's
     # 10 MB) before the view could raise the limit for itself.
     state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_upload_limit)
-
-
-def meeting_or_404(meeting_id: int) -> Meeting:
-    """A meeting not deleted, loaded as its page shows it (the invitations use it too)."""
-    meeting = load_meeting(meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
 
 
 def _material_or_404(material_id: int) -> Material:
@@ -84,7 +76,7 @@ def _context(meeting: Meeting, material_form: MaterialForm | None = None) -> dic
 @bp.get("/meetings/<int:meeting_id>")
 def section(meeting_id: int):
     """The materials of a meeting: the section the meeting page loads, or a page."""
-    meeting = meeting_or_404(meeting_id)
+    meeting = load_meeting(meeting_id) or abort(404)
     return page_or_fragment("materials/meeting.html", "materials/_section.html", **_context(meeting))
 
 
@@ -97,7 +89,7 @@ def _answer(meeting_id: int, status: int = 200, done: str | None = None, materia
             flash(done, "success")
         return redirect(_back(meeting_id), 303)
     db.session.expire_all()
-    meeting = meeting_or_404(meeting_id)
+    meeting = load_meeting(meeting_id) or abort(404)
     trigger = notice(done) if done else None
     return fragment("materials/_section.html", status, trigger=trigger, retarget="#materials",
                     reswap="outerHTML", **_context(meeting, material_form))  # fmt: skip
@@ -112,15 +104,6 @@ def _upload() -> tuple[str, bytes]:
     if file is None or not file.filename:
         return "", b""
     return file_name(file), file.read()
-
-
-def send_version(version: MaterialVersion) -> Response:
-    """A stored file as a download (a material's version, or an uploaded protocol's original)."""
-    try:
-        body = services.read_content(version, current_app.config["MATERIALS_DIR"])
-    except services.MaterialError as error:
-        return error_page(404, str(error))
-    return send_download(body, version.filename, services.KINDS[version.kind].mimetype)
 
 
 @bp.get("/<int:material_id>/file")
@@ -141,7 +124,7 @@ def download_version(material_id: int, number: int):
 @bp.post("/meetings/<int:meeting_id>")
 @role_required(*EDIT_MEETINGS)
 def add(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = load_meeting(meeting_id) or abort(404)
     form = MaterialForm().with_agenda(meeting.agenda_items).keyed("material-new")
 
     def add_material():

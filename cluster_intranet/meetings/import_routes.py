@@ -20,7 +20,7 @@ from ..forms import Form, parse_id
 from ..web import after_change, apply_change, file_name
 from ..materials import services as materials
 from ..materials.models import MaterialVersion
-from ..materials.routes import send_version
+from ..materials.downloads import send_version
 from . import bp
 from .importing import reader, saving
 

@@ -40,13 +40,6 @@ from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVers
 SECTIONS = ("attendees", "agenda", "decisions")
 
 
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = queries.load_meeting(meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
 def _council_choices():
     return [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
 
@@ -97,7 +90,7 @@ def next_number():
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @role_required(*EDIT_MEETINGS)
 def edit(meeting_id: int | None = None):
-    meeting = _meeting_or_404(meeting_id) if meeting_id else Meeting()
+    meeting = (queries.load_meeting(meeting_id) or abort(404)) if meeting_id else Meeting()
     form = MeetingForm(obj=meeting if meeting_id else None).with_choices(_council_choices(), _people_choices())
     if not meeting_id and request.method == "GET":
         form.date.data = clock.local_today()
@@ -118,13 +111,13 @@ def edit(meeting_id: int | None = None):
 
 @bp.get("/<int:meeting_id>")
 def show(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = queries.load_meeting(meeting_id) or abort(404)
     return render_template("meetings/show.html", **_page_context(meeting))
 
 
 @bp.get("/<int:meeting_id>/versions/<int:number>")
 def version(meeting_id: int, number: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = queries.load_meeting(meeting_id) or abort(404)
     kept = db.session.scalar(
         select(ProtocolVersion).where(ProtocolVersion.meeting_id == meeting.id, ProtocolVersion.number == number)
     )
@@ -169,7 +162,7 @@ def _section(meeting_id: int, name: str, status: int = 200, row: str | None = No
             flash(form.error_text(), "danger")
         return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor=name), 303)
     db.session.expire_all()
-    meeting = _meeting_or_404(meeting_id)
+    meeting = queries.load_meeting(meeting_id) or abort(404)
     context = _page_context(meeting, **forms)
     # Whatever element asked (a row, a form), the whole section is replaced.
     said = notice(SAVED[name], focus=row)
@@ -226,7 +219,7 @@ def _edit_in_place(meeting_id: int, name: str, row_id: int, form, template: str,
 @bp.post("/<int:meeting_id>/attendees")
 @role_required(*EDIT_MEETINGS)
 def add_attendee(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = queries.load_meeting(meeting_id) or abort(404)
     form = AttendeeForm().keyed("attendee")
     return _apply(
         meeting_id, "attendees", form, lambda: services.add_attendee(meeting, form.person_id.data, form.mode.data)
@@ -256,7 +249,7 @@ def edit_attendee(attendance_id: int):
 @bp.post("/<int:meeting_id>/agenda")
 @role_required(*EDIT_MEETINGS)
 def add_agenda_item(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = queries.load_meeting(meeting_id) or abort(404)
     form = AgendaItemForm().keyed("agenda-new")
     return _apply(
         meeting_id, "agenda", form, lambda: services.save_agenda_item(meeting, None, form.data_for(*form.FIELDS))
@@ -287,7 +280,7 @@ def edit_agenda_item(item_id: int):
 @bp.post("/<int:meeting_id>/decisions")
 @role_required(*EDIT_MEETINGS)
 def add_decision(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = queries.load_meeting(meeting_id) or abort(404)
     form = _new_decision_form(meeting)
     change = lambda: services.save_decision(meeting, None, form.data_for(*form.FIELDS), form.responsible_ids.data)  # noqa: E731
     return _apply(meeting_id, "decisions", form, change)
@@ -369,7 +362,7 @@ def _lifecycle(meeting_id: int, form, change, done: str):
 @bp.post("/<int:meeting_id>/approve")
 @role_required(*EDIT_MEETINGS)
 def approve(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = queries.load_meeting(meeting_id) or abort(404)
     change = lambda: services.approve_held(meeting, current_user, clock.local_today())  # noqa: E731
     return _lifecycle(meeting_id, Form(), change, "Протокол утверждён.")
 
@@ -377,7 +370,7 @@ def approve(meeting_id: int):
 @bp.post("/<int:meeting_id>/reopen")
 @role_required(*EDIT_MEETINGS)
 def reopen(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = queries.load_meeting(meeting_id) or abort(404)
     form = ReasonForm()
     change = lambda: services.reopen(meeting, current_user, form.reason.data)  # noqa: E731
     return _lifecycle(meeting_id, form, change, "Протокол открыт для изменений.")
@@ -386,7 +379,7 @@ def reopen(meeting_id: int):
 @bp.post("/<int:meeting_id>/copy")
 @role_required(*EDIT_MEETINGS)
 def copy(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = queries.load_meeting(meeting_id) or abort(404)
     form = CopyForm()
 
     def change():
@@ -399,7 +392,7 @@ def copy(meeting_id: int):
 @bp.post("/<int:meeting_id>/delete")
 @role_required(*EDIT_MEETINGS)
 def delete(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = queries.load_meeting(meeting_id) or abort(404)
 
     def change():
         services.soft_delete(meeting)
