@@ -458,3 +458,18 @@ def test_icaljs_reads_the_invitation(world, mailbox, secretary, tmp_path):
         "partstat": "NEEDS-ACTION",
         "rsvp": "TRUE",
     }
+
+
+def test_attendees_from_the_directory_without_an_email_are_not_said_to_be_outside_it(app, ctx, secretary):
+    """Everyone on the list is from the directory, no one has an e-mail: the section says who
+    has none, not «в списке участников нет никого из справочника»."""
+    council = factories.council()
+    people = [factories.person(surname="Безадресный", email=""), factories.person(surname="Безадресная", email="")]
+    meeting = meetings.meeting(
+        council, date(2027, 3, 18), status="planned",
+        attendances=[Attendance(person=p, name=p.short_name, position=i) for i, p in enumerate(people)],
+    )  # fmt: skip
+    db.session.commit()
+    section = " ".join(secretary.hx("get", f"/invitations/meetings/{meeting.id}").get_data(as_text=True).split())
+    assert "Нет e-mail в справочнике (приглашение не уйдёт): Безадресный" in section
+    assert "нет никого из справочника" not in section
