@@ -439,10 +439,13 @@ def submit(assessment_id: int):
         return unfinished(error.problems) if isinstance(error, services.SubmitRefused) else refusal(error, back)
 
     by = services.on_behalf_name(current_user, assessment)
+    # The others' scores are the expert's news; a secretary sending a paper copy sees them anyway.
+    sent = (f"Чек-лист эксперта {assessment.person.short_name} отправлен." if by
+            else "Чек-лист отправлен. Теперь вам видны оценки других экспертов.")  # fmt: skip
     return apply_change(
         form, lambda: services.submit(data, assessment, form.verdict.data, form.remarks.data or "", by), ExpertiseError,
         invalid=lambda: unfinished([form.error_text()]), back=refused,
-        done=lambda _: after_change(back, "Чек-лист отправлен. Теперь вам видны оценки других экспертов."),
+        done=lambda _: after_change(back, sent),
     )  # fmt: skip
 
 

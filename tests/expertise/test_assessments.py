@@ -273,6 +273,19 @@ def test_a_secretary_may_enter_a_paper_checklist_for_an_expert(setup, secretary)
     assert db.session.scalar(select(Answer.value)) == 2
 
 
+def test_a_paper_checklist_sent_by_the_secretary_says_whose_it_was(setup, secretary):
+    """«Теперь вам видны оценки других экспертов» is the expert's news; the secretary, who sees
+    them anyway, is told whose checklist went."""
+    session, assigned, criteria = setup
+    assessment, _ = assigned[0]
+    builders.answer_all(assessment, criteria)
+    db.session.commit()
+    url = f"/expertise/assessments/{assessment.id}/submit"
+    page = secretary.post(url, data={"verdict": "recommend"}, follow_redirects=True).get_data(as_text=True)
+    assert f"Чек-лист эксперта {assessment.person.short_name} отправлен." in page
+    assert "Теперь вам видны" not in page
+
+
 def test_the_save_request_is_cheap(setup, signed_in, count_queries):
     session, assigned, criteria = setup
     assessment, email = assigned[0]
