@@ -91,6 +91,8 @@ def protocol_document(meeting: Meeting, version: ProtocolVersion | None = None, 
     else:
         context = contexts.protocol_context_from_snapshot(version.snapshot, council_form=meeting.council.protocol_form)
         name = f"Протокол №{meeting.number} от {short_date(meeting.date)} (редакция {version.number})"
+    if form and form != meeting.council.protocol_form:  # both forms downloaded into one folder: two names
+        name += f" ({FORM_LABELS[form]})"
     return Document(
         render_document(active_template(protocol_kind(meeting, form)), context), download_name(None, name, "docx")
     )

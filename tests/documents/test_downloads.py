@@ -115,6 +115,15 @@ def test_protocol_of_200_decisions(secretary, demo):
     assert lines.count("Срок до 31.01.2022.") == 100
 
 
+def test_the_other_form_is_saved_under_a_name_of_its_own(viewer, demo):
+    """The meeting page offers both forms: downloaded one after the other into one folder,
+    the council's own keeps the plain name, the other says which it is (not «… (1).docx»)."""
+    assert saved_as(viewer.get(protocol_url(demo))) == "Протокол №2 от 22.10.2021.docx"
+    assert saved_as(viewer.get(protocol_url(demo) + "?form=short")) == "Протокол №2 от 22.10.2021.docx"
+    full = viewer.get(protocol_url(demo) + "?form=full")
+    assert saved_as(full) == "Протокол №2 от 22.10.2021 (полная форма).docx"
+
+
 def test_full_form_chosen_at_download(secretary, demo, app):
     meetings.reopen(demo, db.session.scalar(select(User)), "полная форма")
     demo.chair = demo.council.members[0].person
