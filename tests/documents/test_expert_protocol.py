@@ -96,3 +96,12 @@ def test_an_extract_of_an_agenda_item_prints_it_whole(viewer, demo):
     assert lines.count("Голосовали: единогласно.") == 1 and "ВЫСТУПИЛИ:" not in lines
     assert lines[-3:-1] == ["Секретарь Экспертного совета", "Н.В. Кузнецова"]
     assert viewer.get(f"/documents/meetings/{meeting.id}/extract.docx?item=999999").status_code == 422
+
+
+def test_the_extract_page_names_several_responsibles_in_the_plural(viewer, demo):
+    """Decision 1.2 has two responsibles: «Ответственные: …», as the protocol says
+    «Ответственные исполнители»; one alone stays «Ответственный: …»."""
+    meeting = expert_meeting()
+    page = " ".join(viewer.get(f"/documents/meetings/{meeting.id}/extract").get_data(as_text=True).split())
+    assert "Ответственные: Иванова М.С., Мельникова-Гросс Ю.А." in page
+    assert "Ответственный: Пояркова О.Н." in page
