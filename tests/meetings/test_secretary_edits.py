@@ -540,3 +540,15 @@ def test_the_pickers_and_forms_add_no_query_to_the_meeting_page(app, secretary, 
         page = secretary.get(f"/meetings/{draft.id}")
     assert page.status_code == 200 and "data-person-picker" in page.get_data(as_text=True)
     assert counter.count == 6, counter.statements
+
+
+def test_removing_an_agenda_item_with_decisions_warns_they_stay_without_it(app, secretary, draft, ctx):
+    """The decisions of a removed item are kept, tied to no item (numbered after the items):
+    the confirmation says so before, not only the renumbered list after."""
+    item = draft.agenda_items[0]
+    secretary.hx(
+        "post", f"/meetings/{draft.id}/decisions", data={"text": "Решение по вопросу", "agenda_item_id": item.id}
+    )
+    page = secretary.get(f"/meetings/{draft.id}").get_data(as_text=True)
+    row = page.split(f'id="agenda-item-{item.id}"')[1].split("</li>")[0]
+    assert "Удалить вопрос повестки? Его решения (1) останутся в протоколе без привязки к вопросу." in row
