@@ -1,7 +1,7 @@
 """The change forms of a decision.
 
-WTForms parses and validates what is posted. The pages render the forms from a light
-``FormState`` (values and errors) instead: «Мои поручения» shows a form in every row,
+WTForms parses and validates what is posted (its public API only: fields, ``raw_data``,
+``errors``). The pages render the forms from a light ``FormState`` (values and errors) instead: «Мои поручения» shows a form in every row,
 and building a WTForms form per row would cost more than the rest of the page.
 """
 
@@ -66,13 +66,13 @@ class FormState:
         return any(self.errors.get(name) for name in names)
 
     @classmethod
-    def of(cls, form: Form) -> FormState:
-        """The state of a posted form: as typed, with its errors."""
-        names = [name for name in form._fields if name not in ("version", "csrf_token")]
+    def of(cls, form: Form, prefix: str) -> FormState:
+        """The state of a posted form (made with ``prefix``): as typed, with its errors."""
+        typed = {field.short_name: (field.raw_data or [""])[0] for field in form}
         return cls(
-            prefix=form._prefix.rstrip("-"),
-            version=(form.version.raw_data or [""])[0],
-            values={name: form[name]._value() for name in names},
+            prefix=prefix,
+            version=typed.pop("version"),
+            values={name: value for name, value in typed.items() if name != "csrf_token"},
             errors={name: list(errors) for name, errors in form.errors.items()},
         )
 

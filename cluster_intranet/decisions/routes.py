@@ -320,12 +320,13 @@ def _apply(decision: Decision, form, change, done):
     it (422), a stale form or a missing right in the message area (409, 403). ``done`` says
     what was done: a text, or a function of what ``change()`` returned."""
     view = request.form.get("view", "page")
-    kind = "status_state" if isinstance(form, StatusForm) else "deadline_state"
+    is_status = isinstance(form, StatusForm)
+    kind, prefix = ("status_state", status_prefix) if is_status else ("deadline_state", deadline_prefix)
     if not services.can_control(current_user, decision):
         abort(403)
 
     def invalid():
-        return _answer(decision.id, view, 422, **{kind: FormState.of(form)})
+        return _answer(decision.id, view, 422, **{kind: FormState.of(form, prefix(decision.id))})
 
     def refused(error: Exception):
         if isinstance(error, services.DecisionForbidden):

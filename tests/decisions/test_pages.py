@@ -256,7 +256,7 @@ def test_a_corrected_report_says_so_not_that_the_status_changed(world, signed_in
     data = status_data(d, "done", report_text="Сделано: план утверждён.", report_date=TODAY.isoformat())
     response = client.hx("post", f"/decisions/{d.id}/status", data=data)
     assert response.status_code == 200
-    assert json.loads(response.headers["HX-Trigger"])["showMessage"]["text"] == "Отчёт об исполнении исправлен."
+    assert said(response)["text"] == "Отчёт об исполнении исправлен."
     assert db.session.get(Decision, d.id).report_text == "Сделано: план утверждён."
 
 
