@@ -183,15 +183,21 @@ def remove_attendee(attendance: Attendance) -> None:
     db.session.flush()
 
 
+def nowhere_to_move(step: int) -> MeetingError:
+    """A move past the first or the last row: said, not answered as a change that was made."""
+    return MeetingError("Строка уже первая: выше некуда." if step < 0 else "Строка уже последняя: ниже некуда.")
+
+
 def move(item, siblings: list, step: int) -> None:
     """Swaps an item with its neighbour in ``siblings`` (ordered by ``position``)."""
     index = siblings.index(item)
     other = index + step
-    if 0 <= other < len(siblings):
-        first, second = siblings[index], siblings[other]
-        first_position, second_position = first.position, second.position
-        set_place(first, position=second_position)
-        set_place(second, position=first_position)
+    if not 0 <= other < len(siblings):
+        raise nowhere_to_move(step)
+    first, second = siblings[index], siblings[other]
+    first_position, second_position = first.position, second.position
+    set_place(first, position=second_position)
+    set_place(second, position=first_position)
 
 
 def move_attendee(attendance: Attendance, step: int) -> None:
@@ -384,10 +390,13 @@ def move_decision(decision: Decision, step: int) -> None:
     index = decisions.index(decision)
     other = index + step
     if not 0 <= other < len(decisions):
-        return
+        raise nowhere_to_move(step)
     by_item = numbered_by_item(meeting.council.protocol_form, len(meeting.agenda_items))
     if by_item and decisions[other].agenda_item_id != decision.agenda_item_id:
-        return  # another item's decisions: the item is changed in the decision's form
+        raise MeetingError(
+            f"Решение уже {'первое' if step < 0 else 'последнее'} в своём вопросе повестки: "
+            "другой вопрос выбирается в форме решения (✎)."
+        )
     decisions[index], decisions[other] = decisions[other], decisions[index]
     _number(decisions)
     _label(meeting, decisions)

@@ -57,9 +57,16 @@ def test_full_form_numbers_by_item_whatever_the_order_of_entry(app, secretary, c
 
     # a decision moves within its item, not into another's
     one_two = db.session.scalar(select(Decision).where(Decision.text == "Подготовить"))
-    assert secretary.hx("post", f"/meetings/decisions/{one_two.id}/move/down").status_code == 200
+    refused = secretary.hx("post", f"/meetings/decisions/{one_two.id}/move/down")
+    assert refused.status_code == 409  # said, not answered as «Решения изменены.»
+    assert "Решение уже последнее в своём вопросе повестки" in refused.get_data(as_text=True)
     assert _labels(meeting)[1:3] == [("1.2", "Подготовить"), ("2.1", "Проводить")]
     assert secretary.hx("post", f"/meetings/decisions/{one_two.id}/move/up").status_code == 200
+    assert _labels(meeting)[:2] == [("1.1", "Подготовить"), ("1.2", "Одобрить")]
+    first = secretary.hx("post", f"/meetings/decisions/{one_two.id}/move/up")
+    assert first.status_code == 409 and "Строка уже первая: выше некуда." in first.get_data(as_text=True)
+    top = secretary.hx("post", f"/meetings/agenda/{meeting.agenda_items[0].id}/move/up")
+    assert top.status_code == 409 and "Строка уже первая: выше некуда." in top.get_data(as_text=True)
     assert _labels(meeting)[:2] == [("1.1", "Подготовить"), ("1.2", "Одобрить")]
     # the agenda reordered: the numbers follow
     assert secretary.hx("post", f"/meetings/agenda/{second.id}/move/up").status_code == 200
