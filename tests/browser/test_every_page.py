@@ -257,6 +257,8 @@ def test_a_section_added_to_a_checklist_says_so_and_takes_the_focus(live, page):
         "/expertise/",
         "/expertise/programmes",
         "/councils/",
+        "/directory/people",
+        "/directory/organizations",
     ],
 )
 def test_on_a_phone_each_list_row_is_a_card_with_its_status_first(live, page, path):
