@@ -9,6 +9,25 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+// A form sent without HTMX leaves the page, and what was typed in its other forms is lost (on a
+// user's page: a new password typed, then the profile's «Сохранить» pressed). Ask first. Only
+// forms that post count; an HTMX form's submit stays on the page (HTMX prevents it) and, once
+// sent, its typing is no longer pending.
+const typedIn = new Set();
+document.addEventListener("input", (event) => {
+  if (event.target.form?.method === "post") typedIn.add(event.target.form);
+});
+document.addEventListener("htmx:afterRequest", (event) => typedIn.delete(event.detail.elt.closest("form")));
+document.addEventListener("submit", (event) => {
+  if (event.defaultPrevented || event.target.method !== "post") return;
+  const pending = [...typedIn].find((form) => form !== event.target && form.isConnected);
+  if (!pending) return;
+  const title = pending.querySelector("h2, h3, legend")?.textContent.trim();
+  const where = title ? `в форме «${title}»` : "в другой форме этой страницы";
+  if (window.confirm(`Введённое ${where} не сохранено и пропадёт. Всё равно отправить?`)) typedIn.clear();
+  else event.preventDefault();
+});
+
 document.addEventListener("click", (event) => {
   // «Отмена» of a new inline row: just remove the row.
   const remover = event.target.closest("[data-remove-closest]");

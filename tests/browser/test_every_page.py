@@ -398,3 +398,38 @@ def test_the_coverage_matrix_is_filled_by_keyboard(live, page):
     assert page.locator(".matrix td.may[tabindex='0']").count() == 1
     page.keyboard.press("Enter")
     page.wait_for_selector(".matrix form")
+
+
+def test_typing_in_one_form_then_sending_another_asks_before_it_is_lost(live, browser):
+    """The admin's user page has two forms: a new password typed in «Задать новый пароль», then
+    the profile's «Сохранить» pressed, would leave the page without it. The browser asks first;
+    «Отмена» keeps the page and what was typed, «OK» sends the profile."""
+    base, _, _ = live
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        sign_in(page, base, ACCOUNTS["admin"][0], PASSWORD)
+        page.goto(f"{base}/admin/users")
+        page.get_by_role("link", name=ACCOUNTS["viewer"][0]).click()
+        page.wait_for_url(re.compile(r"/admin/users/\d+"), wait_until="load")
+        user_page = page.url
+        reset = page.locator("form", has_text="Задать новый пароль")
+        reset.locator("input[type=password]").fill("new-password-typed-1")
+        asked: list[str] = []
+
+        def answer(dialog, accept: bool):
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        page.once("dialog", lambda dialog: answer(dialog, False))
+        page.get_by_role("button", name="Сохранить").click()
+        assert asked == ["Введённое в форме «Задать новый пароль» не сохранено и пропадёт. Всё равно отправить?"]
+        assert page.url == user_page
+        assert reset.locator("input[type=password]").input_value() == "new-password-typed-1"
+
+        page.once("dialog", lambda dialog: answer(dialog, True))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Сохранить").click()
+        assert len(asked) == 2 and "Изменения сохранены" in page.inner_text("#messages")
+    finally:
+        context.close()
