@@ -212,7 +212,7 @@ def download_name(kind: str | None, title: str, extension: str) -> str:
     """«Пресс-релиз — Итоги чемпионата. Томск.docx»: the document's kind, then its title —
     the kind once (a title that begins with it is not prefixed again), «:» read as a
     dash, no character a file system refuses, at most 255 bytes of UTF-8 (a long title
-    is shortened on a word boundary, with «…»)."""
+    is shortened on a word boundary, before a bracket or quote it would leave open, with «…»)."""
     title = re.sub(r"\s+", " ", title or "").strip()
     if kind:
         head = re.match(re.escape(kind) + r"\s*[:.,—–-]+\s*", title, re.IGNORECASE)
@@ -233,6 +233,9 @@ def download_name(kind: str | None, title: str, extension: str) -> str:
         cut = title.encode()[:room].decode(errors="ignore")
         if " " in cut:
             cut = cut.rsplit(" ", 1)[0]
+        for opening, closing in (("(", ")"), ("«", "»")):  # no bracket or quote left open: «…(по….docx»
+            if cut.count(opening) > cut.count(closing):
+                cut = cut[: cut.rindex(opening)]
         title = cut.rstrip(" ,.;:—–-") + "…"
     return title + suffix
 

@@ -388,6 +388,16 @@ def test_a_long_download_name_is_cut_on_a_word_to_255_bytes():
     assert title.startswith(stem.removeprefix("Экспертное заключение — ")) and title[len(stem) - 24] == " "
 
 
+@pytest.mark.parametrize("opening", ["(", "«"])
+def test_a_long_download_name_is_not_cut_inside_brackets_or_quotes(opening):
+    """Cut inside «(по отраслям …)», the name would keep the bracket open: it ends before it."""
+    closing = {"(": ")", "«": "»"}[opening]
+    title = f"15.02.08 Технология машиностроения {opening}по отраслям" + " и видам деятельности" * 10 + closing
+    name = download_name("Экспертное заключение", title, "docx")
+    assert len(f"Экспертное заключение — {title}.docx".encode()) > MAX_FILENAME_BYTES
+    assert name == "Экспертное заключение — 15.02.08 Технология машиностроения….docx"
+
+
 def test_extract_signer_is_picked_on_the_form(admin, demo):
     """The admin's account is linked to nobody: the council's secretary signs by default, or whom the form picks."""
     first = demo.decisions[0]
