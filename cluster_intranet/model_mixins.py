@@ -12,6 +12,11 @@ from . import clock
 from .search import fold
 
 
+def next_position(rows) -> int:
+    """The position of a row added after ``rows`` (ordered children: attendees, sections, …)."""
+    return max((row.position for row in rows), default=0) + 1
+
+
 class LabeledEnum(StrEnum):
     """A string enum whose members carry their Russian label:
     ``PLANNED = "planned", "Запланировано"``."""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import clock
 from ..auth.models import User
 from ..extensions import db
+from ..model_mixins import next_position
 from .models import (
     ChecklistSection,
     ChecklistStatus,
@@ -21,7 +22,7 @@ from .models import (
     Criterion,
     Scale,
 )
-from .services import ExpertiseError, Locked, next_position
+from .services import ExpertiseError, Locked
 
 
 # --- checklists --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from ..auth.models import User
 from ..auth.roles import RUN_EXPERTISE, Role
 from ..directory.models import NAME_ORDER, Organization, OrganizationKind, Person
 from ..extensions import db
+from ..model_mixins import next_position
 from ..references import deletion_refusal
 from ..search import contains_text
 from ..text import sentence, short_date
@@ -319,10 +320,6 @@ def eligible_experts(session: ExpertSession) -> list[Person]:
         .distinct()
     )
     return [person for person in db.session.scalars(stmt) if person.id not in assigned]
-
-
-def next_position(items) -> int:
-    return max((item.position for item in items), default=0) + 1
 
 
 def add_expert(session: ExpertSession, person_id: int | None) -> Assessment:

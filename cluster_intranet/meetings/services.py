@@ -20,7 +20,7 @@ from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..decisions.numbering import decision_labels, numbered_by_item
 from ..directory.models import Person
 from ..extensions import db
-from ..model_mixins import VotesMixin
+from ..model_mixins import VotesMixin, next_position
 from ..text import short_date
 from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingStatus, ProtocolVersion
 from .protocol import in_protocol_order, json_safe, protocol_data
@@ -136,10 +136,6 @@ def restore(meeting: Meeting) -> None:
 # Attendees -------------------------------------------------------------------------------
 
 
-def _next_position(items) -> int:
-    return max((item.position for item in items), default=0) + 1
-
-
 def snapshot(person: Person) -> dict:
     """An attendee as the protocol writes the person now: «Фамилия И.О.», and the
     position followed by the organisation in the genitive («консультант Департамента …»)."""
@@ -157,7 +153,7 @@ def add_attendee(meeting: Meeting, person_id: int, mode: AttendanceMode | str) -
         raise MeetingError(f"{person.short_name} уже в списке участников.", "person_id")
     mode = AttendanceMode(mode)
     attendance = Attendance(
-        person=person, mode=mode.value, position=_next_position(meeting.attendees(mode)), **snapshot(person)
+        person=person, mode=mode.value, position=next_position(meeting.attendees(mode)), **snapshot(person)
     )
     meeting.attendances.append(attendance)
     db.session.flush()
@@ -172,7 +168,7 @@ def update_attendee(attendance: Attendance, data: dict, version: int | None = No
         setattr(attendance, field, data[field])
     if data.get("mode") and data["mode"] != attendance.mode:
         mode = AttendanceMode(data["mode"])
-        attendance.position = _next_position(attendance.meeting.attendees(mode))
+        attendance.position = next_position(attendance.meeting.attendees(mode))
         attendance.mode = mode.value
     db.session.flush()
 
@@ -278,7 +274,7 @@ def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict, vers
             "Такой вопрос уже есть в повестке: № {}.",
             lambda i: meeting.agenda_items.index(i) + 1,
         )
-        item = AgendaItem(position=_next_position(meeting.agenda_items))
+        item = AgendaItem(position=next_position(meeting.agenda_items))
         meeting.agenda_items.append(item)
     for field in AGENDA_FIELDS:
         if field in data:
