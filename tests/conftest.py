@@ -318,9 +318,12 @@ def seed_text() -> str:
     return SEED_PROTOCOL.read_text(encoding="utf-8")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """A module's browser tests share its live server (a module fixture): under
-    pytest-xdist (``--dist loadgroup``) they all run on one worker."""
+    pytest-xdist (``--dist loadgroup``) they all run on one worker. Without xdist
+    (``-p no:xdist``) its marker is not registered and is not added."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
