@@ -8,9 +8,45 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from cluster_intranet.auth.models import User
-from cluster_intranet.directory.models import Person
+from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
 from cluster_intranet.search import contains_text, include_name
+
+
+# Rows of an old schema are written as SQL: the session's listeners write tables of today's
+# (feed_changes), which an old schema does not have.
+
+
+def insert_person(surname: str, first_name: str, search_text: str, patronymic: str = "", position: str = "") -> int:
+    """A row of people as every schema since 0001 has it; its id."""
+    db.session.execute(
+        text(
+            "INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
+            "version, created_at, updated_at) VALUES (:surname, :first_name, :patronymic, :position, '', '', "
+            ":search_text, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ),
+        {
+            "surname": surname,
+            "first_name": first_name,
+            "patronymic": patronymic,
+            "position": position,
+            "search_text": search_text,
+        },
+    )
+    return db.session.scalar(text("SELECT max(id) FROM people"))
+
+
+def insert_user(email: str, person_id: int, role: str = "viewer") -> int:
+    """A row of users (active) as the schemas 0013 to 0031 have it; its id."""
+    db.session.execute(
+        text(
+            "INSERT INTO users (email, password_hash, role, active, person_id, session_generation, "
+            "created_at, updated_at) VALUES (:email, '!', :role, :active, :person, 1, "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ),
+        {"email": email, "role": role, "active": True, "person": person_id},
+    )
+    return db.session.scalar(text("SELECT max(id) FROM users"))
 
 
 def test_migrations_match_the_models(app, ctx):
@@ -30,13 +66,7 @@ def test_migrations_run_down_to_empty_and_up_again(app, ctx):
 def test_the_search_text_of_existing_rows_gets_e_for_yo(app, ctx):
     """0013: rows written before it are found by «ковалев» too, through the trigram index."""
     downgrade(revision="0012_search_indexes")
-    db.session.execute(
-        text(
-            "INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
-            "version, created_at, updated_at) VALUES ('Ковалёв', 'Пётр', '', '', '', '', "
-            "'ковалёв пётр', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-        )
-    )
+    insert_person("Ковалёв", "Пётр", search_text="ковалёв пётр")
     db.session.commit()
     upgrade()
     assert db.session.scalar(select(Person.search_text)) == "ковалев петр"
@@ -46,28 +76,10 @@ def test_the_search_text_of_existing_rows_gets_e_for_yo(app, ctx):
 def test_one_account_per_person(app, ctx):
     """0014: of two accounts linked to one person the oldest keeps it; then the database refuses a second link."""
     downgrade(revision="0013_search_yo")
-    # Rows of the old schema written as SQL: the session's listeners write tables of today's
-    # (feed_changes), which that schema does not have.
-    db.session.execute(
-        text(
-            "INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
-            "version, created_at, updated_at) VALUES ('Иванов', 'Иван', '', '', '', '', 'иванов иван', "
-            "1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-        )
-    )
-    person_id = db.session.scalar(text("SELECT max(id) FROM people"))
-    for n in (1, 2):
-        db.session.execute(
-            text(
-                "INSERT INTO users (email, password_hash, role, active, person_id, session_generation, "
-                "created_at, updated_at) VALUES (:email, '!', 'viewer', :active, :person, 1, "
-                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-            ),
-            {"email": f"u{n}@cluster.test", "active": True, "person": person_id},
-        )
-    db.session.commit()
-    first_id, second_id = db.session.scalars(text("SELECT id FROM users ORDER BY id")).all()
-    db.session.rollback()  # the read's transaction ends: PostgreSQL's DROP TABLE (0030) waits on users for it
+    person_id = insert_person("Иванов", "Иван", search_text="иванов иван")
+    first_id = insert_user("u1@cluster.test", person_id)
+    second_id = insert_user("u2@cluster.test", person_id)
+    db.session.commit()  # the reads' transaction ends too: PostgreSQL's DROP TABLE (0030) waits on users for it
     upgrade()
     db.session.expire_all()
     assert db.session.get(User, first_id).person_id == person_id and db.session.get(User, second_id).person_id is None
@@ -154,21 +166,8 @@ def test_an_approved_media_plan_keeps_its_approvers_position(app, ctx):
     from cluster_intranet.media.models import MediaPlan
 
     downgrade(revision="0030_imports_in_materials")
-    db.session.execute(
-        text(
-            "INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
-            "version, created_at, updated_at) VALUES ('Беляев', 'Евгений', '', 'Председатель совета', '', "
-            "'', 'беляев евгений', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-        )
-    )
-    db.session.execute(
-        text(
-            "INSERT INTO users (email, password_hash, role, active, person_id, session_generation, "
-            "created_at, updated_at) VALUES ('chair@cluster.test', '!', 'secretary', :active, "
-            "(SELECT max(id) FROM people), 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-        ),
-        {"active": True},
-    )
+    chair = insert_person("Беляев", "Евгений", search_text="беляев евгений", position="Председатель совета")
+    insert_user("chair@cluster.test", chair, role="secretary")
     for title, approver in (("Утверждённый", "(SELECT max(id) FROM users)"), ("Черновик", "NULL")):
         db.session.execute(text("INSERT INTO media_plans (title, period_start, period_end, status, approved_by_id, "
                                 "approved_by_name, version, created_at, updated_at) VALUES (:title, '2023-01-01', "
@@ -179,3 +178,34 @@ def test_an_approved_media_plan_keeps_its_approvers_position(app, ctx):
     db.session.expire_all()
     positions = dict(db.session.execute(select(MediaPlan.title, MediaPlan.approved_by_position)).all())
     assert positions == {"Утверждённый": "Председатель совета", "Черновик": ""}
+
+
+def test_existing_organisations_get_their_genitive(app, ctx):
+    """0023: the genitive proposed for an organisation written before it (a quoted name stays as it is)."""
+    department = "Департамент промышленности и энергетики Администрации Томской области"
+    downgrade(revision="0022_feed_changes")
+    db.session.execute(
+        text(
+            "INSERT INTO organizations (short_name, full_name, kind, website, city, search_text, version, "
+            "created_at, updated_at) VALUES (:name, '', 'authority', '', '', '', 1, CURRENT_TIMESTAMP, "
+            "CURRENT_TIMESTAMP), ('ОГБПОУ «Томский индустриальный техникум»', '', 'college', '', '', '', 1, "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ),
+        {"name": department},
+    )
+    db.session.commit()
+    upgrade()
+    rows = dict(db.session.execute(select(Organization.short_name, Organization.name_genitive)).all())
+    assert rows == {
+        department: "Департамента промышленности и энергетики Администрации Томской области",
+        "ОГБПОУ «Томский индустриальный техникум»": "ОГБПОУ «Томский индустриальный техникум»",
+    }
+
+
+def test_existing_people_get_their_sort_name(app, ctx):
+    """0025: the name as lists sort it, «ё» as «е»."""
+    downgrade(revision="0024_protocol_parts_versions")
+    insert_person("Ёлкин", "Пётр", patronymic="Ильич", search_text="елкин петр ильич")
+    db.session.commit()
+    upgrade()
+    assert db.session.scalar(select(Person.sort_name)) == "елкин петр ильич"

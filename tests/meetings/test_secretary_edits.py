@@ -143,29 +143,6 @@ def test_an_attendee_from_the_directory_is_written_with_the_genitive(app, secret
     assert wanted in " ".join(secretary.get(f"/meetings/{draft.id}").get_data(as_text=True).split())
 
 
-def test_the_migration_gives_existing_organisations_their_genitive(app, ctx):
-    from flask_migrate import downgrade, upgrade
-    from sqlalchemy import text
-
-    downgrade(revision="0022_feed_changes")
-    db.session.execute(
-        text(
-            "INSERT INTO organizations (short_name, full_name, kind, website, city, search_text, version, "
-            "created_at, updated_at) VALUES (:name, '', 'authority', '', '', '', 1, CURRENT_TIMESTAMP, "
-            "CURRENT_TIMESTAMP), ('ОГБПОУ «Томский индустриальный техникум»', '', 'college', '', '', '', 1, "
-            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-        ),
-        {"name": DEPARTMENT},
-    )
-    db.session.commit()
-    upgrade()
-    rows = dict(db.session.execute(select(Organization.short_name, Organization.name_genitive)).all())
-    assert rows == {
-        DEPARTMENT: "Департамента промышленности и энергетики Администрации Томской области",
-        "ОГБПОУ «Томский индустриальный техникум»": "ОГБПОУ «Томский индустриальный техникум»",
-    }
-
-
 # «+ Новый сотрудник» -------------------------------------------------------------------------
 
 NEW_PERSON = {
@@ -514,23 +491,6 @@ def test_names_with_yo_sort_as_e_everywhere(app, secretary, ctx):
     # A surname typed with «е» or «ё» begins the same names (then come names that contain it: Беляев).
     assert order(secretary.get("/directory/people/suggest?q=Ел").get_data(as_text=True)) == ["Ёлкин", "Беляев"]
     assert order(secretary.get("/directory/people/suggest?q=ёл").get_data(as_text=True)) == ["Ёлкин", "Беляев"]
-
-
-def test_the_migration_gives_existing_people_their_sort_name(app, ctx):
-    from flask_migrate import downgrade, upgrade
-    from sqlalchemy import text
-
-    downgrade(revision="0024_protocol_parts_versions")
-    db.session.execute(
-        text(
-            "INSERT INTO people (surname, first_name, patronymic, position, email, phone, search_text, "
-            "version, created_at, updated_at) VALUES ('Ёлкин', 'Пётр', 'Ильич', '', '', '', "
-            "'елкин петр ильич', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-        )
-    )
-    db.session.commit()
-    upgrade()
-    assert db.session.scalar(select(Person.sort_name)) == "елкин петр ильич"
 
 
 def test_the_pickers_and_forms_add_no_query_to_the_meeting_page(app, secretary, draft, ctx, count_queries):
