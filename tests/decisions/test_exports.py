@@ -23,13 +23,12 @@ def make_register(world):
         text="Разработать экспертный чек-лист.",
     )
     services.move_deadline(overdue, world.secretary, date(2021, 11, 10), "Ждали замечаний работодателей.")
-    done = support.decision(
+    done = support.done(
         world.meeting,
         world.co,
         deadline=date(2021, 11, 10),
-        status="done",
-        report_text="Медиаплан утверждён.",
-        report_date=date(2021, 11, 12),
+        report="Медиаплан утверждён.",
+        on=date(2021, 11, 12),
         report_link="https://cluster.example/media-plan",
         text="Разработать медиаплан.",
     )
@@ -131,14 +130,13 @@ def assert_no_formula(book, written: list[str]) -> None:
 def test_xlsx_writes_formula_looking_text_as_text(world, secretary):
     world.council.name = FORMULAS[0]
     world.lead.surname = FORMULAS[2]
-    support.decision(
+    support.done(
         world.meeting,
         world.lead,
         deadline=date(2021, 11, 30),
-        status="done",
         text=FORMULAS[1],
-        report_text=FORMULAS[3],
-        report_date=date(2021, 11, 12),
+        report=FORMULAS[3],
+        on=date(2021, 11, 12),
         report_link=FORMULAS[4],
     )
     support.decision(world.meeting, world.co, status="cancelled", cancel_reason=FORMULAS[5], text=FORMULAS[6])

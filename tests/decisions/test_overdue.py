@@ -66,9 +66,7 @@ def test_the_pages_follow_the_clock(world, deadline_today, monkeypatch, signed_i
 
 def test_done_and_cancelled_are_never_overdue(world, monkeypatch):
     at(monkeypatch, MIDNIGHT)
-    done = support.decision(
-        world.meeting, world.lead, deadline=DEADLINE, status="done", report_text="x", report_date=date(2021, 12, 2)
-    )
+    done = support.done(world.meeting, world.lead, deadline=DEADLINE, report="x", on=date(2021, 12, 2))
     cancelled = support.decision(world.meeting, world.lead, deadline=DEADLINE, status="cancelled")
     today = clock.local_today()
     assert done.overdue_days(today) == cancelled.overdue_days(today) == 0

@@ -37,21 +37,11 @@ def register(world):
         "soon": support.decision(world.meeting, world.lead, world.co, deadline=date(2021, 11, 25)),
         "later": support.decision(later, world.co, deadline=date(2022, 3, 1)),
         "undated": support.decision(later, world.lead),
-        "on_time": support.decision(
-            world.meeting,
-            world.lead,
-            deadline=date(2021, 11, 10),
-            status="done",
-            report_text="В срок.",
-            report_date=date(2021, 11, 9),
+        "on_time": support.done(
+            world.meeting, world.lead, deadline=date(2021, 11, 10), report="В срок.", on=date(2021, 11, 9)
         ),
-        "late": support.decision(
-            expert,
-            world.lead,
-            deadline=date(2021, 11, 16),
-            status="done",
-            report_text="С опозданием.",
-            report_date=date(2021, 11, 18),
+        "late": support.done(
+            expert, world.lead, deadline=date(2021, 11, 16), report="С опозданием.", on=date(2021, 11, 18)
         ),
         "cancelled": support.decision(
             expert, world.co, deadline=date(2021, 11, 1), status="cancelled", cancel_reason="Не нужно."
@@ -221,9 +211,7 @@ def test_the_decision_page_shows_the_history(world, secretary):
 @pytest.mark.parametrize("link", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x"])
 def test_a_stored_report_link_that_is_not_http_is_shown_as_text(world, secretary, link):
     """The service takes http(s) links only; one stored otherwise (before it checked) is no link."""
-    d = support.decision(
-        world.meeting, world.lead, status="done", report_text="Сделано.", report_date=TODAY, report_link=link
-    )
+    d = support.done(world.meeting, world.lead, report_link=link)
     db.session.commit()
     page = secretary.get(f"/decisions/{d.id}").get_data(as_text=True)
     assert link.strip() in page and 'href="' + link.strip() not in page and 'href="' + link not in page
@@ -250,7 +238,7 @@ def test_a_status_change_in_place(world, signed_in):
 
 def test_a_corrected_report_says_so_not_that_the_status_changed(world, signed_in):
     """«Исправить отчёт» of a done decision keeps its status: the message says what was done."""
-    d = support.decision(world.meeting, world.lead, status="done", report_text="Сделано.", report_date=TODAY)
+    d = support.done(world.meeting, world.lead)
     db.session.commit()
     client = signed_in(world.lead_user)
     data = status_data(d, "done", report_text="Сделано: план утверждён.", report_date=TODAY.isoformat())

@@ -32,14 +32,7 @@ def assignments(world):
             world.meeting, world.lead, world.co, deadline=date(2021, 11, 25), text="Согласовать медиаплан."
         ),
         "later": support.decision(world.meeting, world.other, deadline=date(2021, 12, 20)),
-        "done": support.decision(
-            world.meeting,
-            world.other,
-            deadline=date(2021, 11, 1),
-            status="done",
-            report_text="Сделано.",
-            report_date=date(2021, 11, 1),
-        ),
+        "done": support.done(world.meeting, world.other, deadline=date(2021, 11, 1), on=date(2021, 11, 1)),
         "no_email": support.decision(
             world.meeting, factories.person(surname="Безадресный", email=""), deadline=date(2021, 11, 1)
         ),

@@ -94,7 +94,7 @@ def test_cancelling_needs_a_reason_and_a_secretary(world):
 
 
 def test_a_secretary_reopens_done_and_restores_cancelled_with_a_comment(world):
-    done = support.decision(world.meeting, world.lead, status=DONE, report_text="Сделано.", report_date=TODAY)
+    done = support.done(world.meeting, world.lead)
     with pytest.raises(services.DecisionForbidden):
         services.change_status(done, world.lead_user, IN_PROGRESS, comment="ещё не всё")
     with pytest.raises(services.DecisionError) as refused:
@@ -111,7 +111,7 @@ def test_a_secretary_reopens_done_and_restores_cancelled_with_a_comment(world):
 
 
 def test_correcting_the_report_of_a_done_decision_is_kept(world):
-    d = support.decision(world.meeting, world.lead, status=DONE, report_text="Сделано.", report_date=TODAY)
+    d = support.done(world.meeting, world.lead)
     services.change_status(d, world.lead_user, DONE, **report(report_text="Сделано, протокол приложен."))
     assert d.report_text == "Сделано, протокол приложен."
     assert d.events[-1].kind == DecisionEventKind.REPORT
@@ -170,14 +170,7 @@ def test_moving_the_deadline_needs_a_reason_and_keeps_the_original(world):
 
 
 def test_the_deadline_of_a_finished_decision_stays(world):
-    d = support.decision(
-        world.meeting,
-        world.lead,
-        deadline=date(2021, 11, 1),
-        status=DONE,
-        report_text="x",
-        report_date=date(2021, 11, 5),
-    )
+    d = support.done(world.meeting, world.lead, deadline=date(2021, 11, 1), report="x", on=date(2021, 11, 5))
     with pytest.raises(services.DecisionError):
         services.move_deadline(d, world.secretary, date(2021, 11, 10), "задним числом")
     assert d.done_late_days == 4  # reported after the deadline in force
@@ -195,7 +188,7 @@ def test_a_stale_version_is_refused_with_who_and_when(world):
 
 
 def test_the_summary_counts_decisions_without_a_deadline(world):
-    support.decision(world.meeting, world.lead, status=DONE, report_text="x", report_date=TODAY)
+    support.done(world.meeting, world.lead, report="x")
     support.decision(world.meeting, world.lead)
     support.decision(world.meeting, world.lead, deadline=TODAY - timedelta(days=1))
     support.decision(world.meeting, world.lead, deadline=TODAY)  # due today: not overdue yet
