@@ -6,13 +6,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from cluster_intranet.calendar import feeds, scopes
 from cluster_intranet.decisions.models import Decision
 from cluster_intranet.documents import services as documents
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings.models import Meeting
 from tests import factories
 from tests.documents.support import docx_paragraphs
+from tests.meetings.support import deadline_events
 
 
 def _meeting(form="full") -> Meeting:
@@ -64,22 +64,8 @@ def test_a_term_in_words_is_printed_controlled_permanently_and_has_no_event(app,
 
     control = secretary.get("/decisions/?status=all").get_data(as_text=True)
     assert "постоянный контроль" in control and "срок – постоянно" in control
-    with app.test_request_context():
-        scope = scopes.Scope(
-            feed=scopes.ALL,
-            sources=frozenset({scopes.DEADLINES}),
-            first_day=date(2000, 1, 1),
-            last_day=date(2100, 1, 1),
-            person_id=None,
-            base_url="http://x",
-            tz="Asia/Tomsk",
-        )
-        events = feeds.deadline_items(scope, feeds_conditions(scope), feeds.Links("http://x"))
+    events = deadline_events()
     assert [e.summary for e in events] and not [e for e in events if "сессии" in e.summary]
-
-
-def feeds_conditions(scope):
-    return [Decision.deadline >= scope.first_day, Decision.deadline <= scope.last_day]
 
 
 def test_a_date_and_a_term_together_are_refused_next_to_the_term(app, secretary, ctx):

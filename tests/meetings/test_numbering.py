@@ -15,6 +15,7 @@ from cluster_intranet.meetings import builders as meetings, services
 from cluster_intranet.meetings.models import Meeting
 from tests import factories
 from tests.documents.support import docx_paragraphs
+from tests.meetings.support import deadline_events
 
 
 @pytest.mark.parametrize(
@@ -92,7 +93,6 @@ def test_short_form_numbers_in_order_and_a_changed_form_renumbers(app, secretary
 
 def test_every_place_prints_the_protocols_number(app, secretary, ctx):
     """The documents, the control pages, the report, the calendar, the e-mails: «1.2»."""
-    from cluster_intranet.calendar import feeds, scopes
     from cluster_intranet.decisions import reminders
 
     meeting = _meeting("full")
@@ -120,17 +120,7 @@ def test_every_place_prints_the_protocols_number(app, secretary, ctx):
         reminders.Digest(lead, [second], []), date(2021, 12, 5), 7, lambda *a: "http://x/"
     )
     assert "решение № 1.2." in message.get_body().get_content()
-    with app.test_request_context():
-        scope = scopes.Scope(
-            feed=scopes.ALL,
-            sources=frozenset({scopes.DEADLINES}),
-            first_day=date(2021, 1, 1),
-            last_day=date(2022, 1, 1),
-            person_id=None,
-            base_url="http://x",
-            tz="Asia/Tomsk",
-        )
-        [event] = feeds.deadline_items(scope, [Decision.id == second.id], feeds.Links("http://x"))
+    [event] = deadline_events(Decision.id == second.id)
     assert "Решение № 1.2 заседания" in event.description
 
 
