@@ -40,3 +40,10 @@ def submit_all(session: ExpertSession, verdict: str = "recommend") -> None:
     for assessment in data.assessments:
         services.submit(data, assessment, verdict, "")
     db.session.flush()
+
+
+def answer_and_submit_all(session: ExpertSession) -> None:
+    """Every expert of the session answers each criterion (at its maximum) and sends the checklist."""
+    for assessment in session.assessments:
+        builders.answer_all(assessment, session.checklist_version.criteria)
+    submit_all(session)

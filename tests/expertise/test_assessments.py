@@ -12,7 +12,7 @@ from cluster_intranet.auth.roles import Role
 from cluster_intranet.extensions import db
 from tests import factories
 
-from .conftest import build_expert, build_session, submit_all
+from .conftest import answer_and_submit_all, build_expert, build_session
 
 
 @pytest.fixture
@@ -125,9 +125,7 @@ def test_submitting_needs_required_answers_comments_and_a_verdict(setup, signed_
 def test_a_submitted_checklist_is_locked_until_a_secretary_reopens_it(setup, signed_in, secretary):
     session, assigned, criteria = setup
     assessment, email = assigned[0]
-    for each, _ in assigned:
-        builders.answer_all(each, session.checklist_version.criteria)
-    submit_all(session)
+    answer_and_submit_all(session)
     db.session.commit()
     expert = signed_in(email)
 
@@ -166,9 +164,7 @@ def test_a_submitted_checklist_is_locked_until_a_secretary_reopens_it(setup, sig
 
 def test_a_completed_session_is_locked_for_everyone(setup, secretary, app):
     session, assigned, criteria = setup
-    for assessment, _ in assigned:
-        builders.answer_all(assessment, session.checklist_version.criteria)
-    submit_all(session)
+    answer_and_submit_all(session)
     documents.confirm_conclusion(scoring.load_session(session.id), "recommend", "", None)
     db.session.commit()
     assessment = assigned[0][0]
@@ -243,9 +239,7 @@ def test_experts_see_the_others_answers_only_after_submitting_their_own(setup, s
 
 def test_viewers_see_results_only_after_completion(setup, viewer):
     session, assigned, criteria = setup
-    for assessment, _ in assigned:
-        builders.answer_all(assessment, session.checklist_version.criteria)
-    submit_all(session)
+    answer_and_submit_all(session)
     db.session.commit()
     assert viewer.get(f"/expertise/sessions/{session.id}").status_code == 403
     assert viewer.get(f"/expertise/assessments/{assigned[0][0].id}").status_code == 403
@@ -325,9 +319,7 @@ def test_an_optional_criterion_left_unscored_is_not_counted_as_missing(setup, se
 
 def test_a_secretarys_change_to_a_returned_checklist_is_marked_as_such(setup, login_as, signed_in, viewer):
     session, assigned, criteria = setup
-    for each, _ in assigned:
-        builders.answer_all(each, session.checklist_version.criteria)
-    submit_all(session)
+    answer_and_submit_all(session)
     person = factories.person(surname="Петрова", first_name="Анна", patronymic="Андреевна")
     db.session.commit()
     secretary = login_as(Role.SECRETARY, person_id=person.id)

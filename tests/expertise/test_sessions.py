@@ -13,7 +13,7 @@ from cluster_intranet.extensions import db
 from tests import factories
 from tests.conftest import make_user
 
-from .conftest import build_expert, build_session, submit_all
+from .conftest import answer_and_submit_all, build_expert, build_session, submit_all
 
 PROGRAMME = {
     "code": "13.02.11",
@@ -175,9 +175,7 @@ def test_the_conclusion_needs_enough_submitted_experts(app, login_as, ctx):
     db.session.commit()
     secretary = login_as(Role.SECRETARY, person_id=person.id)  # the conclusion is signed by a name
     session, assigned = build_session(experts=2)
-    for assessment, _ in assigned:
-        builders.answer_all(assessment, session.checklist_version.criteria)
-    submit_all(session)
+    answer_and_submit_all(session)
     db.session.commit()
     url = f"/expertise/sessions/{session.id}/conclusion"
     refused = secretary.hx("post", url, data={"verdict": "recommend", "text": ""})
@@ -249,9 +247,7 @@ def test_a_session_with_answers_cannot_be_deleted(app, secretary, ctx):
 
 def test_a_completed_session_cannot_be_edited(app, secretary, ctx):
     session, assigned = build_session(experts=3)
-    for assessment, _ in assigned:
-        builders.answer_all(assessment, session.checklist_version.criteria)
-    submit_all(session)
+    answer_and_submit_all(session)
     documents.confirm_conclusion(scoring.load_session(session.id), "recommend", "", None)
     db.session.commit()
     url = f"/expertise/sessions/{session.id}/edit"
@@ -265,9 +261,7 @@ def test_a_completed_session_cannot_be_edited(app, secretary, ctx):
 
 def test_the_conclusion_is_confirmed_by_a_person_and_not_before_the_session(app, login_as, ctx):
     session, assigned = build_session(experts=3)
-    for assessment, _ in assigned:
-        builders.answer_all(assessment, session.checklist_version.criteria)
-    submit_all(session)
+    answer_and_submit_all(session)
     db.session.commit()
     url = f"/expertise/sessions/{session.id}/conclusion"
     unlinked = login_as(Role.SECRETARY)
