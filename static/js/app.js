@@ -578,24 +578,36 @@ document.addEventListener("htmx:beforeRequest", (event) => {
 // ===== end of meetings: protocol import =====
 
 // ===== menus and filters made of <details> =====
-// The meeting page's «Ещё» closes like a menu: on a click outside it, or on Esc (the focus
-// goes back to its button).
+// The meeting page's «Ещё» closes like a menu: on a click outside it, when the focus leaves it
+// (Tab past its last item), or on Esc wherever the focus is (Safari does not focus a clicked
+// <summary>); the focus goes back to its button unless it is already elsewhere on the page.
 document.addEventListener("click", (event) => {
   for (const menu of document.querySelectorAll("details.more-menu[open]")) {
     if (!menu.contains(event.target)) menu.open = false;
   }
 });
-document.addEventListener("keydown", (event) => {
-  const menu = event.key === "Escape" && event.target.closest?.("details.more-menu[open]");
-  if (!menu) return;
-  menu.open = false;
-  menu.querySelector("summary").focus();
+document.addEventListener("focusout", (event) => {
+  const menu = event.target.closest?.("details.more-menu[open]");
+  if (menu && event.relatedTarget && !menu.contains(event.relatedTarget)) menu.open = false;
 });
-// A list's filters fold away only on a phone. Where the CSS cannot unfold them on a wider
-// screen (a browser without ::details-content), they are opened here.
-if (!CSS.supports("selector(::details-content)") && window.matchMedia("(min-width: 576px)").matches) {
-  document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("details.filters-fold").forEach((fold) => { fold.open = true; });
-  });
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const menu of document.querySelectorAll("details.more-menu[open]")) {
+    const inside = menu.contains(document.activeElement) || document.activeElement === document.body;
+    menu.open = false;
+    if (inside) menu.querySelector("summary").focus();
+  }
+});
+// A list's filters (_macros.html filters_fold) come from the server unfolded, so no browser
+// hides them on a wide screen, with or without JavaScript or ::details-content; on a phone they
+// fold away here behind «Фильтры» (and unfold again if the screen turns wider).
+const phoneWidth = window.matchMedia("(max-width: 575.98px)");
+function foldFilters(root) {
+  const folds = [...root.querySelectorAll("details.filters-fold")];
+  if (root.matches?.("details.filters-fold")) folds.push(root);
+  folds.forEach((fold) => { fold.open = !phoneWidth.matches; });
 }
+foldFilters(document); // app.js is deferred: the page is parsed
+phoneWidth.addEventListener("change", () => foldFilters(document));
+document.addEventListener("htmx:load", (event) => { if (event.target !== document.body) foldFilters(event.target); });
 // ===== end of menus and filters =====

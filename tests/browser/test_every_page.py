@@ -333,6 +333,30 @@ def test_filters_fold_behind_a_button_on_a_phone_only(live, page):
     page.goto(base + "/meetings/")
     assert page.locator(".filters-fold form").is_visible()
     assert not page.get_by_text("Фильтры", exact=True).is_visible()
+    # The screen turned wider after the page was folded on a phone: the filters unfold.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + "/meetings/")
+    assert not page.locator(".filters-fold form").is_visible()
+    page.set_viewport_size({"width": 800, "height": 844})
+    expect(page.locator(".filters-fold form")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_without_javascript_the_filters_are_never_hidden(live, browser, secretary_cookies, width):
+    """The fold does not depend on ::details-content (Firefox has none) nor on app.js: the
+    <details> comes open, so a wide screen shows the filters without «Фильтры», and a phone
+    shows them with «Фильтры» to fold them away."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 844}, java_script_enabled=False, storage_state=secretary_cookies
+    )
+    try:
+        page = context.new_page()
+        page.goto(live[0] + "/decisions/")
+        assert page.locator("details.filters-fold").evaluate("d => d.open")
+        assert page.locator(".filters-fold form").is_visible()
+        assert page.get_by_text("Фильтры", exact=True).is_visible() == (width < 576)
+    finally:
+        context.close()
 
 
 def test_a_refused_in_place_form_keeps_its_buttons_and_focuses_the_invalid_field(live, page):
@@ -361,6 +385,34 @@ def test_the_more_menu_closes_on_a_click_outside_and_on_escape(live, page):
     page.keyboard.press("Escape")
     assert not menu.evaluate("d => d.open")
     assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    # Opened by a click that left the focus on the page (Safari does not focus a <summary>).
+    page.evaluate("document.activeElement.blur()")
+    menu.evaluate("d => { d.open = true; }")
+    page.keyboard.press("Escape")
+    assert not menu.evaluate("d => d.open")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+
+
+def test_the_more_menu_works_by_keyboard_and_closes_when_the_focus_leaves_it(live, page):
+    """Enter opens «Ещё», Tab reaches its items; tabbing past its last one closes it (it no longer
+    covers the page under it), and Esc inside it closes it and gives the focus back to «Ещё»."""
+    base, _, ids = live
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{base}/meetings/{ids['meeting']}")
+    menu = page.locator("details.more-menu")
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert menu.evaluate("d => d.open")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Выписка из протокола…"
+    page.keyboard.press("Escape")
+    assert not menu.evaluate("d => d.open")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Enter")
+    menu.locator("button").last.focus()  # its last item: a date field's parts take a Tab each
+    assert menu.evaluate("d => d.open")
+    page.keyboard.press("Tab")
+    assert not menu.evaluate("(d) => d.open || d.contains(document.activeElement)")
 
 
 @pytest.mark.parametrize("width", [1024, 1280])
