@@ -27,6 +27,17 @@ COUNCIL = {
 }
 
 
+# How the seed protocol (No. 2 of 22.10.2021) opens, in the short form.
+SEED_PROTOCOL_OPENING = [
+    "ПРОТОКОЛ № 2",
+    "заседания",
+    "Координационного совета Промышленного образовательно-отраслевого кластера",
+    "22 октября 2021 г.",
+    "г. Томск",
+    "Присутствовали очно:",
+]
+
+
 def person(name: str, position: str, organization: str) -> dict:
     return {"name": name, "position": position, "organization": organization}
 

@@ -22,6 +22,7 @@ from cluster_intranet.documents.rendering import (
 )
 
 from .support import (
+    SEED_PROTOCOL_OPENING,
     TEMPLATES,
     docx_paragraphs,
     full_context,
@@ -150,12 +151,7 @@ def test_short_form_content_and_order(seed_context):
     assert_in_order(
         paragraphs,
         [
-            "ПРОТОКОЛ № 2",
-            "заседания",
-            "Координационного совета Промышленного образовательно-отраслевого кластера",
-            "22 октября 2021 г.",
-            "г. Томск",
-            "Присутствовали очно:",
+            *SEED_PROTOCOL_OPENING,
             "1. Беляев Е.В., директор ООО «Гарантийный фонд Томской области»;",
             "7. Матвеев Д..М., директор ОГБПОУ «Томский экономико-промышленный колледж».",
             "Онлайн подключение:",
