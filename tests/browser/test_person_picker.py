@@ -61,15 +61,21 @@ def _open_meeting(page, live) -> list[str]:
     return _watch(page)
 
 
+def _new_decision(page, live, text: str) -> list[str]:
+    """The meeting page with «Добавить решение» open and its text typed; the errors watched."""
+    errors = _open_meeting(page, live)
+    page.click("#decisions summary:has-text('Добавить решение')")
+    page.fill("#decision-new-text", text)
+    return errors
+
+
 def _suggestions_of(picker):
     return picker.locator("[data-suggestions] [data-pick-person]")
 
 
 def test_decision_add_and_edit_pick_responsibles(live, page):
-    errors = _open_meeting(page, live)
+    errors = _new_decision(page, live, "Подготовить методические рекомендации")
     form = page.locator("#decisions form[action$='/decisions']")
-    page.click("#decisions summary:has-text('Добавить решение')")
-    form.locator("textarea[name=text]").fill("Подготовить методические рекомендации")
     picker = form.locator("[data-person-picker]")
     search = picker.locator("[data-picker-search]")
     search.fill("Поярк")
@@ -141,9 +147,7 @@ def test_attendee_and_speaker_are_picked_by_keyboard(live, page):
 
 
 def test_add_decision_opened_again_is_empty(live, page):
-    errors = _open_meeting(page, live)
-    page.click("#decisions summary:has-text('Добавить решение')")
-    page.fill("#decision-new-text", "Провести экспертную сессию")
+    errors = _new_decision(page, live, "Провести экспертную сессию")
     page.fill("#picker-decision-new", "Соколов")
     page.locator("#decisions [data-pick-label='Соколов А.В.']").click()
     page.fill("#decision-new-deadline", "2027-04-01")
@@ -162,9 +166,7 @@ def test_add_decision_opened_again_is_empty(live, page):
 
 
 def test_a_new_person_is_created_in_place_and_picked(live, page):
-    errors = _open_meeting(page, live)
-    page.click("#decisions summary:has-text('Добавить решение')")
-    page.fill("#decision-new-text", "Подготовить рекомендации для экспертов")
+    errors = _new_decision(page, live, "Подготовить рекомендации для экспертов")
     page.fill("#decision-new-deadline", "2027-05-01")
     page.fill("#picker-decision-new", "Мельникова-Гросс")
     page.locator("#decisions [data-suggestions] [data-new-person]").click()
