@@ -18,7 +18,7 @@ from ..directory.models import Organization, Person
 from ..documents.library import active_template
 from ..documents.rendering import render_document
 from ..extensions import db
-from ..text import date_range, short_date
+from ..text import date_range, sentence, short_date
 from . import coverage, services
 from .models import PUBLICATION_CHANNEL_LABELS, MediaEvent, MediaPlan
 
@@ -266,7 +266,9 @@ def media_plan_xlsx(plan: MediaPlan) -> bytes:
         status += f" {short_date(plan.approved_at)}"
         if plan.approved_by_name:
             status += f", {plan.approved_by_name}"
-    sheet["A2"] = f"Период: {date_range(plan.period_start, plan.period_end)}. Статус: {status}."
+    sheet["A2"] = (
+        f"Период: {date_range(plan.period_start, plan.period_end)}. Статус: {sentence(status)}"  # «Е.В.» ends it
+    )
     _header(sheet, 4, PLAN_COLUMNS)
     for number, e in enumerate(events, start=1):
         time_text = (
