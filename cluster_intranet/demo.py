@@ -29,7 +29,7 @@ def seed() -> str | None:
     secretaries = {name: _account(email, Role.SECRETARY, people[name]) for name, email in SECRETARIES.items()}
     meetings_demo.seed(people, councils, secretaries)
     decisions_demo.seed(secretaries["Жарких Е.В."])
-    expertise_demo.seed(people, admin)
+    expertise_demo.seed(people, admin, secretaries["Кузнецова Н.В."])  # the Expert Council's
     media_demo.seed(people, admin)
     return password
 

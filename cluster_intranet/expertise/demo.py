@@ -217,12 +217,14 @@ COMMENTS = [
 ]
 
 
-def seed(people: dict[str, Person], admin: User | None = None) -> None:
+def seed(people: dict[str, Person], admin: User | None = None, secretary: User | None = None) -> None:
+    """``secretary``: the Expert Council's secretary, who confirmed the demo's conclusion (its
+    documents are signed with a name; the administrator's account has no person)."""
     _expert_users(people)
     version = _checklist(admin)
     programmes = _programmes()
     if db.session.scalar(select(ExpertSession.id).limit(1)) is None:
-        _sessions(version, programmes, [people[name] for name in EXPERTS], admin)
+        _sessions(version, programmes, [people[name] for name in EXPERTS], secretary or admin)
     db.session.flush()
 
 
@@ -281,7 +283,7 @@ def _answer_all(
 
 
 def _sessions(
-    version: ChecklistVersion, programmes: dict[str, Programme], people: list[Person], admin: User | None
+    version: ChecklistVersion, programmes: dict[str, Programme], people: list[Person], confirmed_by: User | None
 ) -> None:
     rng = random.Random(20211022)  # the same demo every time
     criteria = version.criteria
@@ -304,7 +306,10 @@ def _sessions(
     data = scoring.load_session(done.id)
     proposal = scoring.results(data).proposal or Verdict.RECOMMEND
     documents.confirm_conclusion(
-        data, proposal.value, "Программа рекомендована к согласованию работодателями — участниками кластера.", admin
+        data,
+        proposal.value,
+        "Программа рекомендована к согласованию работодателями — участниками кластера.",
+        confirmed_by,
     )
     done.concluded_on = done.programme.decided_on = dt.date(2021, 12, 3)  # a record of the past
     done.documents_snapshot = documents.freeze(data)  # its documents dated so too, not the day of loading

@@ -54,6 +54,9 @@ def test_the_demo_is_complete_and_idempotent(app, ctx, monkeypatch):
     data = scoring.load_session(done.id)
     assert documents.document(data, "conclusion")[0]["concluded_on"] == dt.date(2021, 12, 3) == done.concluded_on
     assert documents.document(data, "approval_sheet")[0]["decided_on"] == dt.date(2021, 12, 3)
+    # Confirmed by the Expert Council's secretary: signed with her name, not the administrator's e-mail.
+    assert done.concluded_by.email == "kuznetsova@cluster.local"
+    assert documents.document(data, "conclusion")[0]["secretary"]["short_name_reversed"] == "Н.В. Кузнецова"
     running = db.session.scalar(select(ExpertSession).where(ExpertSession.status == "open"))
     states = [row.state for row in scoring.progress(running)]
     assert states == ["submitted", "in_progress", "not_started"]
