@@ -6,6 +6,10 @@ many lines are left below the block's start, then variants around that number ar
 converted (LibreOffice, one batch) and the pages read back with pdftotext. In every
 variant the block's start and its first signature share a page; in one of them the
 start was moved to the top of a new page — so the foot of a page was really reached.
+Each kind is rendered twice: with the demo's values, and with long ones — the first
+signer's position runs over several lines of its cell, and its last word
+(``POSITION_END``) stays on the page of the signature too (a signature row is never
+split).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ def _pad(field: str):
 
 # kind -> (how to pad the context, the block's start, its first signature, context changes)
 BLOCKS = {
+    "protocol_short": (_last_decision_padded, "Е.В. Жарких", "Е.В. Жарких", {}),
     "protocol_full": (_last_decision_padded, "Е.В. Беляев", "Е.В. Жарких", {}),
     "extract": (_last_decision_padded, "Верно", "Е.В. Жарких", {}),
     "expert_conclusion": (
@@ -55,11 +60,32 @@ BLOCKS = {
 }
 
 
-def _render(kind: str, lines: int, folder: Path) -> Path:
+# The first signer of each block, whose position is made long (the checklist's block
+# prints no position: «Эксперт ____ А.В. Соколов»).
+FIRST_SIGNER = {
+    "protocol_short": lambda context: context["secretary"],
+    "protocol_full": lambda context: context["chair"],
+    "extract": lambda context: context["certified"],
+    "expert_conclusion": lambda context: context["experts"][0],
+    "approval_sheet": lambda context: context["signatures"][0],
+}
+POSITION_END = "КОНЕЦДОЛЖНОСТИ"
+LONG_POSITION = (
+    " Промышленного образовательно-отраслевого кластера Томской области, заместитель начальника "
+    "департамента промышленности и энергетики Администрации Томской области по вопросам кадрового "
+    "обеспечения предприятий " + POSITION_END
+)
+CASES = [(kind, False) for kind in BLOCKS] + [(kind, True) for kind in FIRST_SIGNER]
+
+
+def _render(case: tuple[str, bool], lines: int, folder: Path) -> Path:
+    kind, long = case
     pad, _, _, changes = BLOCKS[kind]
     context = {**demo_context(kind), **changes}
     pad(context, LINE * lines + END)
-    path = folder / f"{kind}-{lines:03}.docx"
+    if long:
+        FIRST_SIGNER[kind](context)["position"] += LONG_POSITION
+    path = folder / f"{kind}{'-long' if long else ''}-{lines:03}.docx"
     path.write_bytes(render_document(default_template(kind), context))
     return path
 
@@ -99,15 +125,15 @@ def _lines_left(pdf: Path, marker: str) -> int:
 
 
 def test_no_signature_block_starts_on_a_page_without_its_first_signature(demo_app, tmp_path):
-    probes = [_render(kind, 0, tmp_path) for kind in BLOCKS]
-    _convert(probes, tmp_path)
+    probes = {case: _render(case, 0, tmp_path) for case in CASES}
+    _convert(list(probes.values()), tmp_path)
     variants = {}
-    for kind, (_, start, _, _) in BLOCKS.items():
-        left = _lines_left(tmp_path / f"{kind}-000.pdf", start)
-        variants[kind] = [_render(kind, lines, tmp_path) for lines in range(max(left - 4, 0), left + 5)]
+    for case, probe in probes.items():
+        left = _lines_left(probe.with_suffix(".pdf"), BLOCKS[case[0]][1])
+        variants[case] = [_render(case, lines, tmp_path) for lines in range(max(left - 4, 0), left + 5)]
     _convert([path for paths in variants.values() for path in paths], tmp_path)
 
-    for kind, paths in variants.items():
+    for (kind, long), paths in variants.items():
         _, start, first_signature, _ = BLOCKS[kind]
         moved = 0
         for path in paths:
@@ -117,6 +143,10 @@ def test_no_signature_block_starts_on_a_page_without_its_first_signature(demo_ap
             assert _page_of(pages, first_signature, last=last) == start_page, (
                 f"{path.name}: «{start}» on page {start_page + 1}, its first signature on the next one"
             )
+            if long:  # the long position's cell is not split from its signature
+                assert _page_of(pages, POSITION_END, last=True) == _page_of(pages, first_signature, last=last), (
+                    path.name
+                )
             if _page_of(pages, END) < start_page:  # the padding ends on one page, the block begins the next
                 moved += 1
-        assert moved, f"{kind}: no variant brought the block to the foot of a page"
+        assert moved, f"{kind}{' (long values)' if long else ''}: no variant brought the block to the foot of a page"
