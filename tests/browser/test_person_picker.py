@@ -1,7 +1,7 @@
 """The one person picker in every form that picks people, in a real browser (Playwright +
 Debian's chromium, headless): suggestions by typing, picking by click and by keyboard,
 chips in the decision forms (add and edit), a media plan's event added and edited in its
-row, «+ Новый сотрудник» in place; and the
+row and on its own edit page, «+ Новый сотрудник» in place; and the
 meeting page's forms: empty after an add, the agenda's choices at once, no shared ids."""
 
 from __future__ import annotations
@@ -266,6 +266,25 @@ def test_media_plan_event_edited_in_its_row_picks_another_responsible(live, page
     form.get_by_role("button", name="Сохранить").click()
     expect(row.locator("td[data-label='Ответственный:']")).to_have_text("Жарких Е.В.")
     assert not errors and _not_reloaded(page)
+
+
+def test_media_event_edit_page_picks_another_responsible(live, page):
+    """The event's own edit page (the form without its row, sent without HTMX): the same picker."""
+    base, _, data = live
+    page.goto(f"{base}/media/plans/{data['plan']}")
+    page.get_by_role("link", name="День знаний: первокурсники целевого обучения").click()
+    page.get_by_role("link", name="Изменить", exact=True).click()
+    errors = _watch(page)
+    search = page.locator("form.event-form [data-picker-search]")
+    expect(search).to_have_value("Кускова Е.В.")
+    search.fill("Петре")
+    expect(_suggestions_of(page.locator("form.event-form [data-person-picker]")).first).to_be_visible()
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(search).to_have_value("Петренко О.И.")
+    page.locator("form.event-form").get_by_role("button", name="Сохранить").click()
+    expect(page.locator(".event-details")).to_contain_text("Петренко О.И.")
+    assert not errors
 
 
 def test_the_control_list_filter_applies_the_person_picked_by_keyboard(live, page):
