@@ -19,7 +19,6 @@ filler of the HTTP benchmark's «calendar» dataset (bench/scenarios.py).
 
 from __future__ import annotations
 
-import argparse
 import random
 import secrets
 import statistics
@@ -217,17 +216,9 @@ def median_seconds(action, repeat: int) -> float:
 
 
 def run(database_url: str | None, events: int, repeat: int, seed: int = 20211022) -> int:
-    from .harness import OUTPUT, database_url as size_url, drop_schema, reset_database
+    from . import harness
 
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    # A SQLite file in bench/output/, or a schema of its own in the given PostgreSQL database.
-    url = size_url(database_url, "calendar", OUTPUT)
-    reset_database(url)
-    try:
-        return _measure(url, events, repeat, seed)
-    finally:
-        if database_url:
-            drop_schema(url)
+    return harness.on_own_database(database_url, "calendar", lambda url: _measure(url, events, repeat, seed))
 
 
 def _measure(url: str, events: int, repeat: int, seed: int) -> int:
@@ -306,13 +297,12 @@ def _measure(url: str, events: int, repeat: int, seed: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.calendar", description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL database to hold a schema of its own (dropped after); default: SQLite in bench/output/",
+    from . import harness
+
+    parser = harness.measure_parser(
+        "python -m bench.calendar", __doc__, repeat=7, repeat_help="runs per measure (the 304 runs 40 times as many)"
     )
     parser.add_argument("--events", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=7, help="runs per measure (the 304 runs 40 times as many)")
     args = parser.parse_args(argv)
     return run(args.database_url, args.events, args.repeat)
 

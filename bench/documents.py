@@ -22,7 +22,6 @@ Times are medians of repeated runs; the exit status is 1 if a target fails.
 
 from __future__ import annotations
 
-import argparse
 import io
 import secrets
 import statistics
@@ -119,15 +118,7 @@ def plain_docxtpl(template_bytes: bytes, context: dict) -> bytes:
 def run(database_url: str | None, repeat: int, decisions: int) -> int:
     from . import harness
 
-    harness.OUTPUT.mkdir(parents=True, exist_ok=True)
-    # SQLite: a file in bench/output/; PostgreSQL: a schema of its own, dropped afterwards.
-    url = harness.database_url(database_url, "documents", harness.OUTPUT)
-    harness.reset_database(url)
-    try:
-        return _measure(url, repeat, decisions)
-    finally:
-        if database_url:
-            harness.drop_schema(url)
+    return harness.on_own_database(database_url, "documents", lambda url: _measure(url, repeat, decisions))
 
 
 def _measure(url: str, repeat: int, decisions: int) -> int:
@@ -218,12 +209,9 @@ def _measure(url: str, repeat: int, decisions: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.documents", description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL database (a schema of its own is made and dropped); default: SQLite in bench/output/",
-    )
-    parser.add_argument("--repeat", type=int, default=15, help="runs per measure")
+    from . import harness
+
+    parser = harness.measure_parser("python -m bench.documents", __doc__, repeat=15)
     parser.add_argument("--decisions", type=int, default=200, help="decisions of the big protocol")
     args = parser.parse_args(argv)
     return run(args.database_url, args.repeat, args.decisions)

@@ -15,6 +15,7 @@ login form) in the ``csrf_token`` field and the X-CSRFToken header (HTMX sends b
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -25,6 +26,7 @@ import statistics
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -249,6 +251,33 @@ def drop_schema(url: str, create: bool = False) -> None:
         if create:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
+
+
+# --- what the measures of one job share (documents, calendar, importing) -------------
+
+
+def measure_parser(prog: str, doc: str, repeat: int, repeat_help: str = "runs per measure") -> argparse.ArgumentParser:
+    """The options such a measure takes: where its data lives, and the runs a measure takes."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database (a schema of its own is made and dropped); default: SQLite in bench/output/",
+    )
+    parser.add_argument("--repeat", type=int, default=repeat, help=repeat_help)
+    return parser
+
+
+def on_own_database(given: str | None, name: str, measure: Callable[[str], int]) -> int:
+    """``measure(url)`` on an empty database of its own: a SQLite file in bench/output/, or
+    a schema of the given PostgreSQL database, dropped afterwards."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    url = database_url(given, name, OUTPUT)
+    reset_database(url)
+    try:
+        return measure(url)
+    finally:
+        if given:
+            drop_schema(url)
 
 
 def build_database(url: str, size: str, password: str, secret_key: str, rng: random.Random) -> tuple[dict, dict]:

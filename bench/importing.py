@@ -17,7 +17,6 @@ status is 1 if the target fails.
 
 from __future__ import annotations
 
-import argparse
 import random
 import secrets
 import sys
@@ -70,14 +69,9 @@ def add_protocol(decisions: int, attendees: int, rng: random.Random) -> int:
 def run(database_url: str | None, repeat: int, decisions: int, attendees: int, people: int) -> int:
     from . import harness
 
-    harness.OUTPUT.mkdir(parents=True, exist_ok=True)
-    url = harness.database_url(database_url, "importing", harness.OUTPUT)
-    harness.reset_database(url)
-    try:
-        return _measure(url, repeat, decisions, attendees, people)
-    finally:
-        if database_url:
-            harness.drop_schema(url)
+    return harness.on_own_database(
+        database_url, "importing", lambda url: _measure(url, repeat, decisions, attendees, people)
+    )
 
 
 def _measure(url: str, repeat: int, decisions: int, attendees: int, people: int) -> int:
@@ -137,12 +131,9 @@ def _measure(url: str, repeat: int, decisions: int, attendees: int, people: int)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.importing", description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL database (a schema of its own is made and dropped); default: SQLite in bench/output/",
-    )
-    parser.add_argument("--repeat", type=int, default=9, help="runs per measure")
+    from . import harness
+
+    parser = harness.measure_parser("python -m bench.importing", __doc__, repeat=9)
     parser.add_argument("--decisions", type=int, default=200)
     parser.add_argument("--attendees", type=int, default=100)
     parser.add_argument("--people", type=int, default=20_000, help="people in the directory")
