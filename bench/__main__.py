@@ -51,19 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         default=defaults.loader,
         help="load generator (default: wrk if installed)",
     )
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.seconds, args.samples = 1.0, 10
-    options = Options(
-        database_url=args.database_url,
-        seconds=args.seconds,
-        samples=args.samples,
-        connections=args.connections,
-        workers=args.workers,
-        loader=args.loader,
-        only=args.only,
-    )
-    return run(options)
+    options = vars(parser.parse_args(argv))  # each option but --quick is a field of Options
+    if options.pop("quick"):
+        options.update(seconds=1.0, samples=10)
+    return run(Options(**options))
 
 
 if __name__ == "__main__":
