@@ -20,6 +20,7 @@ EDITOR = ("press@cluster.local", "browser-password-1")
 
 
 def _prepare():
+    from cluster_intranet import clock
     from cluster_intranet.auth.services import create_user
     from cluster_intranet.directory import builders as directory
     from cluster_intranet.media import builders as media
@@ -47,6 +48,7 @@ def _prepare():
         "tour": event("Экскурсия на ТЭМЗ", date(2023, 5, 18)),
         "college": college.id,
         "department": department.id,
+        "today": clock.local_today(),  # a press release's date unless another is chosen
     }
 
 
@@ -73,6 +75,7 @@ def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
     import openpyxl
 
     from cluster_intranet.documents.pdf import convert_to_text
+    from cluster_intranet.text import ru_date
 
     base, _, data = live
     with browser_page(request, signed_in=(base, *EDITOR)) as page:
@@ -148,6 +151,10 @@ def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
         release_name, release = _download(
             page, lambda: page.locator("form[action$='press-release.docx'] button").click()
         )
+        page.goto(f"{base}/media/events/{data['council']}")  # the postponed one, dated as it comes
+        _, postponed_release = _download(
+            page, lambda: page.locator("form[action$='press-release.docx'] button").click()
+        )
         assert errors == []
 
     assert (docx_name, xlsx_name) == ("Медиаплан кластера на 2023 год.docx", "Медиаплан кластера на 2023 год.xlsx")
@@ -166,6 +173,9 @@ def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
     )
     assert "главный специалист Департамента промышленности и энергетики Администрации Томской области" in release_text
     assert "по медиаплану кластера на 2023 год для" in release_text
+    postponed_text = re.sub(r"\s+", " ", convert_to_text(postponed_release))
+    assert "Когда: 16.03.2023, 10:00–12:00 (перенесено с 16.02.2023)" in postponed_text
+    assert "ОТМЕНЕНО" not in postponed_text and ru_date(data["today"]) in postponed_text  # the day by default
 
     book = openpyxl.load_workbook(io.BytesIO(plan_xlsx))
     rows = {row[1]: row for row in book["Медиаплан"].iter_rows(min_row=5, values_only=True)}
