@@ -73,6 +73,17 @@ def _suggestions_of(picker):
     return picker.locator("[data-suggestions] [data-pick-person]")
 
 
+def _pick_by_keyboard(picker, typed: str):
+    """Types into the picker's box and, its suggestions shown, picks the first by ↓ and Enter;
+    the box."""
+    search = picker.locator("[data-picker-search]")
+    search.fill(typed)
+    expect(_suggestions_of(picker).first).to_be_visible()
+    search.press("ArrowDown")
+    search.press("Enter")
+    return search
+
+
 def test_decision_add_and_edit_pick_responsibles(live, page):
     errors = _new_decision(page, live, "Подготовить методические рекомендации")
     form = page.locator("#decisions form[action$='/decisions']")
@@ -237,11 +248,7 @@ def test_media_plan_inline_event_picks_its_responsible(live, page):
     expect(form).to_be_visible()
     page.click("a:has-text('Добавить мероприятие')")  # a second press opens no second form
     expect(form).to_have_count(1)
-    search = form.locator("[data-picker-search]")
-    search.fill("Кузн")
-    expect(_suggestions_of(form.locator("[data-person-picker]")).first).to_be_visible()
-    search.press("ArrowDown")
-    search.press("Enter")
+    search = _pick_by_keyboard(form.locator("[data-person-picker]"), "Кузн")
     expect(search).to_have_value(re.compile("Кузнецова"))
     assert form.locator("[data-picked]").input_value().isdigit()
     assert page.locator("#event-rows > tr").count() == rows_before + 1  # the list is not replaced
@@ -256,13 +263,8 @@ def test_media_plan_event_edited_in_its_row_picks_another_responsible(live, page
     expect(row).to_contain_text("Кузнецова Н.В.")
     row.get_by_role("link", name="Изменить").click()
     form = row.locator("form.event-form")
-    search = form.locator("[data-picker-search]")
-    expect(search).to_have_value("Кузнецова Н.В.")
-    search.fill("Жарк")
-    expect(_suggestions_of(form.locator("[data-person-picker]")).first).to_be_visible()
-    search.press("ArrowDown")
-    search.press("Enter")
-    expect(search).to_have_value("Жарких Е.В.")
+    expect(form.locator("[data-picker-search]")).to_have_value("Кузнецова Н.В.")
+    expect(_pick_by_keyboard(form.locator("[data-person-picker]"), "Жарк")).to_have_value("Жарких Е.В.")
     form.get_by_role("button", name="Сохранить").click()
     expect(row.locator("td[data-label='Ответственный:']")).to_have_text("Жарких Е.В.")
     assert not errors and _not_reloaded(page)
@@ -275,13 +277,10 @@ def test_media_event_edit_page_picks_another_responsible(live, page):
     page.get_by_role("link", name="День знаний: первокурсники целевого обучения").click()
     page.get_by_role("link", name="Изменить", exact=True).click()
     errors = _watch(page)
-    search = page.locator("form.event-form [data-picker-search]")
-    expect(search).to_have_value("Кускова Е.В.")
-    search.fill("Петре")
-    expect(_suggestions_of(page.locator("form.event-form [data-person-picker]")).first).to_be_visible()
-    search.press("ArrowDown")
-    search.press("Enter")
-    expect(search).to_have_value("Петренко О.И.")
+    expect(page.locator("form.event-form [data-picker-search]")).to_have_value("Кускова Е.В.")
+    expect(_pick_by_keyboard(page.locator("form.event-form [data-person-picker]"), "Петре")).to_have_value(
+        "Петренко О.И."
+    )
     page.locator("form.event-form").get_by_role("button", name="Сохранить").click()
     expect(page.locator(".event-details")).to_contain_text("Петренко О.И.")
     assert not errors
@@ -291,11 +290,8 @@ def test_the_control_list_filter_applies_the_person_picked_by_keyboard(live, pag
     base = live[0]
     page.goto(f"{base}/decisions/")
     errors = _watch(page)
-    search = page.locator("#picker-filter-person")
-    search.fill("Кузнец")
-    expect(_suggestions_of(page.locator(".decision-filters [data-person-picker]")).first).to_be_visible()
-    search.press("ArrowDown")
-    search.press("Enter")  # picked: the filter applies at once
+    search = _pick_by_keyboard(page.locator(".decision-filters [data-person-picker]"), "Кузнец")
+    # Picked: the filter applies at once.
     page.wait_for_url(re.compile(r"person=\d+"))
     expect(search).to_have_value("Кузнецова Н.В.")
     assert not errors and _not_reloaded(page)
