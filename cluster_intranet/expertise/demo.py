@@ -293,6 +293,7 @@ def _sessions(
         programmes["15.02.08"],
         version,
         [person.id for person in people],
+        deadline=dt.date(2021, 12, 3),  # the checklists are sent by the meeting
         place="ОГБПОУ «Томский индустриальный техникум», ауд. 210",
     )
     for assessment, verdict in zip(done.assessments, (Verdict.RECOMMEND, Verdict.RECOMMEND, Verdict.REVISE)):
@@ -320,6 +321,7 @@ def _sessions(
         version,
         [person.id for person in people],
         held_on=dt.date(2021, 12, 10),
+        deadline=dt.date(2021, 12, 10),
         place="ОГБПОУ «Северский промышленный колледж», конференц-зал",
     )
     first, second, _third = current.assessments

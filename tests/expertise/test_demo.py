@@ -61,6 +61,7 @@ def test_the_demo_is_complete_and_idempotent(app, ctx, monkeypatch):
     states = [row.state for row in scoring.progress(running)]
     assert states == ["submitted", "in_progress", "not_started"]
     assert running.programme.approval_status == "in_evaluation"
+    assert (done.deadline, running.deadline) == (dt.date(2021, 12, 3), dt.date(2021, 12, 10))  # the experts' deadline
 
 
 def test_the_demo_pages_render(app, ctx, admin):
