@@ -17,6 +17,16 @@ def next_position(rows) -> int:
     return max((row.position for row in rows), default=0) + 1
 
 
+def neighbour(rows: list, row, step: int, error: type[Exception]):
+    """The row ``step`` places from ``row`` in ``rows`` (in their order), to swap with: a
+    move past the first or the last row is refused with ``error``, not answered as a
+    change that was made."""
+    other = rows.index(row) + step
+    if not 0 <= other < len(rows):
+        raise error("Строка уже первая: выше некуда." if step < 0 else "Строка уже последняя: ниже некуда.")
+    return rows[other]
+
+
 class LabeledEnum(StrEnum):
     """A string enum whose members carry their Russian label:
     ``PLANNED = "planned", "Запланировано"``."""

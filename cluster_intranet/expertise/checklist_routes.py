@@ -177,14 +177,14 @@ def delete_section(section_id: int):
     return _edited(version, lambda: checklist_versions.delete_section(section), "Раздел удалён.")
 
 
-@bp.post("/sections/<int:section_id>/move")
+@bp.post("/sections/<int:section_id>/move/<any(up, down):direction>")
 @role_required(*RUN_EXPERTISE)
-def move_section(section_id: int):
+def move_section(section_id: int, direction: str):
     section = _section_or_404(section_id)
     version = section.version
     return _edited(
         version,
-        lambda: checklist_versions.move_section(section, request.values.get("direction", "")),
+        lambda: checklist_versions.move_section(section, -1 if direction == "up" else 1),
         "Порядок разделов изменён.",
         f"section-{section.id}",
     )
@@ -258,14 +258,14 @@ def delete_criterion(criterion_id: int):
     )
 
 
-@bp.post("/criteria/<int:criterion_id>/move")
+@bp.post("/criteria/<int:criterion_id>/move/<any(up, down):direction>")
 @role_required(*RUN_EXPERTISE)
-def move_criterion(criterion_id: int):
+def move_criterion(criterion_id: int, direction: str):
     criterion = db.get_or_404(Criterion, criterion_id)
     version = _section_or_404(criterion.section_id).version
     return _edited(
         version,
-        lambda: checklist_versions.move_criterion(criterion, request.values.get("direction", "")),
+        lambda: checklist_versions.move_criterion(criterion, -1 if direction == "up" else 1),
         "Порядок критериев изменён.",
         f"criterion-{criterion.id}",
     )

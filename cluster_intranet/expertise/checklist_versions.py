@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import clock
 from ..auth.models import User
 from ..extensions import db
-from ..model_mixins import next_position
+from ..model_mixins import neighbour, next_position
 from .models import (
     ChecklistSection,
     ChecklistStatus,
@@ -132,29 +132,26 @@ def delete_criterion(criterion: Criterion) -> None:
     db.session.flush()
 
 
-def _move(items: list, item, direction: str) -> None:
-    """Swaps ``item`` with its neighbour; positions are renumbered 1..n."""
+def _move(items: list, item, step: int) -> None:
+    """Swaps ``item`` with its neighbour (``step`` -1 up, 1 down); positions are renumbered 1..n."""
     ordered = sorted(items, key=lambda i: (i.position, i.id))
-    index = ordered.index(item)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down"):
-        raise ExpertiseError("Неизвестное направление перемещения.")
-    if 0 <= other < len(ordered):
-        ordered[index], ordered[other] = ordered[other], ordered[index]
+    other = neighbour(ordered, item, step, ExpertiseError)
+    index, other_index = ordered.index(item), ordered.index(other)
+    ordered[index], ordered[other_index] = other, item
     for position, each in enumerate(ordered, start=1):
         each.position = position
 
 
-def move_section(section: ChecklistSection, direction: str) -> None:
+def move_section(section: ChecklistSection, step: int) -> None:
     _ensure_draft(section.version)
-    _move(section.version.sections, section, direction)
+    _move(section.version.sections, section, step)
     db.session.flush()
     db.session.expire(section.version, ["sections"])  # re-read in the new order
 
 
-def move_criterion(criterion: Criterion, direction: str) -> None:
+def move_criterion(criterion: Criterion, step: int) -> None:
     _ensure_draft(criterion.section.version)
-    _move(criterion.section.criteria, criterion, direction)
+    _move(criterion.section.criteria, criterion, step)
     db.session.flush()
     db.session.expire(criterion.section, ["criteria"])
 

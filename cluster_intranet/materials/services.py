@@ -31,6 +31,7 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import User
 from ..extensions import db
 from ..meetings.models import AgendaItem, Meeting
+from ..model_mixins import neighbour
 from .models import Material, MaterialVersion
 
 MB = 1024 * 1024
@@ -356,14 +357,11 @@ def move_material(material: Material, step: int) -> None:
     """Swaps the material with its neighbour within its group (the meeting's, or its item's)."""
     _check_open(material.meeting)
     group = [m for m in meeting_materials(material.meeting_id) if m.agenda_item_id == material.agenda_item_id]
-    index = next(i for i, m in enumerate(group) if m.id == material.id)
-    other = index + step
-    if 0 <= other < len(group):
-        neighbour = group[other]
-        material.position, neighbour.position = neighbour.position, material.position
-        if material.position == neighbour.position:  # equal positions: make them distinct
-            material.position += step
-        db.session.flush()
+    other = neighbour(group, next(m for m in group if m.id == material.id), step, MaterialError)
+    material.position, other.position = other.position, material.position
+    if material.position == other.position:  # equal positions: make them distinct
+        material.position += step
+    db.session.flush()
 
 
 def delete_material(material: Material) -> None:

@@ -20,7 +20,7 @@ from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..decisions.numbering import decision_labels, numbered_by_item
 from ..directory.models import Person
 from ..extensions import db
-from ..model_mixins import VotesMixin, next_position
+from ..model_mixins import VotesMixin, neighbour, next_position
 from ..text import short_date
 from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingStatus, ProtocolVersion
 from .protocol import in_protocol_order, json_safe, protocol_data
@@ -179,21 +179,12 @@ def remove_attendee(attendance: Attendance) -> None:
     db.session.flush()
 
 
-def nowhere_to_move(step: int) -> MeetingError:
-    """A move past the first or the last row: said, not answered as a change that was made."""
-    return MeetingError("Строка уже первая: выше некуда." if step < 0 else "Строка уже последняя: ниже некуда.")
-
-
 def move(item, siblings: list, step: int) -> None:
     """Swaps an item with its neighbour in ``siblings`` (ordered by ``position``)."""
-    index = siblings.index(item)
-    other = index + step
-    if not 0 <= other < len(siblings):
-        raise nowhere_to_move(step)
-    first, second = siblings[index], siblings[other]
-    first_position, second_position = first.position, second.position
-    set_place(first, position=second_position)
-    set_place(second, position=first_position)
+    other = neighbour(siblings, item, step, MeetingError)
+    item_position, other_position = item.position, other.position
+    set_place(item, position=other_position)
+    set_place(other, position=item_position)
 
 
 def move_attendee(attendance: Attendance, step: int) -> None:
@@ -383,17 +374,15 @@ def move_decision(decision: Decision, step: int) -> None:
     meeting = decision.meeting
     lock_editable(meeting)
     decisions = in_protocol_order(meeting)
-    index = decisions.index(decision)
-    other = index + step
-    if not 0 <= other < len(decisions):
-        raise nowhere_to_move(step)
+    other = neighbour(decisions, decision, step, MeetingError)
     by_item = numbered_by_item(meeting.council.protocol_form, len(meeting.agenda_items))
-    if by_item and decisions[other].agenda_item_id != decision.agenda_item_id:
+    if by_item and other.agenda_item_id != decision.agenda_item_id:
         raise MeetingError(
             f"Решение уже {'первое' if step < 0 else 'последнее'} в своём вопросе повестки: "
             "другой вопрос выбирается в форме решения (✎)."
         )
-    decisions[index], decisions[other] = decisions[other], decisions[index]
+    index, other_index = decisions.index(decision), decisions.index(other)
+    decisions[index], decisions[other_index] = other, decision
     _number(decisions)
     _label(meeting, decisions)
 

@@ -99,18 +99,20 @@ def test_criteria_and_sections_are_reordered_in_place(app, secretary, ctx):
     first, second = version.sections
     c1, c2, c3 = second.criteria
     db.session.commit()
-    response = secretary.hx("post", f"/expertise/criteria/{c3.id}/move?direction=up")
+    response = secretary.hx("post", f"/expertise/criteria/{c3.id}/move/up")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert body.index(c3.wording) < body.index(c2.wording)
     assert said(response) == ("Порядок критериев изменён.", f"criterion-{c3.id}")
     assert [c.id for c in db.session.get(ChecklistSection, second.id).criteria] == [c1.id, c3.id, c2.id]
-    moved = secretary.hx("post", f"/expertise/sections/{second.id}/move?direction=up")
+    moved = secretary.hx("post", f"/expertise/sections/{second.id}/move/up")
     assert said(moved) == ("Порядок разделов изменён.", f"section-{second.id}")
     assert [s.id for s in db.session.get(ChecklistVersion, version.id).sections] == [second.id, first.id]
-    # The first cannot go further up: nothing changes, nothing breaks.
-    assert secretary.hx("post", f"/expertise/sections/{second.id}/move?direction=up").status_code == 200
+    # The first cannot go further up: said, and nothing changes.
+    top = secretary.hx("post", f"/expertise/sections/{second.id}/move/up")
+    assert top.status_code == 422 and "Строка уже первая: выше некуда." in top.get_data(as_text=True)
     assert [s.id for s in db.session.get(ChecklistVersion, version.id).sections] == [second.id, first.id]
+    assert secretary.hx("post", f"/expertise/sections/{second.id}/move/sideways").status_code == 404
 
 
 def test_publishing_records_the_protocol(app, secretary, ctx):
@@ -148,11 +150,11 @@ def _edit_routes(version):
         ("post", f"/expertise/checklists/{version.id}/sections", {"title": "Новый раздел"}),
         ("post", f"/expertise/sections/{section.id}/edit", {"title": "Другой раздел"}),
         ("post", f"/expertise/sections/{section.id}/delete", {}),
-        ("post", f"/expertise/sections/{section.id}/move?direction=down", {}),
+        ("post", f"/expertise/sections/{section.id}/move/down", {}),
         ("post", f"/expertise/sections/{section.id}/criteria", CRITERION),
         ("post", f"/expertise/criteria/{criterion.id}/edit", {**CRITERION, "wording": "Изменённый критерий"}),
         ("post", f"/expertise/criteria/{criterion.id}/delete", {}),
-        ("post", f"/expertise/criteria/{criterion.id}/move?direction=down", {}),
+        ("post", f"/expertise/criteria/{criterion.id}/move/down", {}),
         ("post", f"/expertise/checklists/{version.id}/publish", {"protocol_ref": "Протокол № 9"}),
         ("post", f"/expertise/checklists/{version.id}/delete", {}),
         ("get", f"/expertise/sections/{section.id}/edit", None),

@@ -190,6 +190,10 @@ def test_title_item_order_and_delete(secretary, meeting):
     first, second, third = materials_of(meeting.id)
     assert secretary.hx("post", f"/materials/{third.id}/move/up").status_code == 200
     assert [m.title for m in materials_of(meeting.id)] == ["Первый", "Третий", "Второй"]
+    # Past the first row: said, and nothing moves (as on the meeting's other lists).
+    top = secretary.hx("post", f"/materials/{first.id}/move/up")
+    assert top.status_code == 409 and "Строка уже первая: выше некуда." in top.get_data(as_text=True)
+    assert [m.title for m in materials_of(meeting.id)] == ["Первый", "Третий", "Второй"]
     item = meeting.agenda_items[0]
     response = secretary.hx(
         "post", f"/materials/{first.id}/edit", data={"title": "Справка", "agenda_item_id": str(item.id)}
