@@ -30,6 +30,8 @@ class CalendarEntry:
     status_label: str
     endpoint: str | None  # the page it links to, with ``values``
     values: dict = field(default_factory=dict)
+    end_time: time | None = None
+    postponed_from: date | None = None  # a media event moved: «перенесено с …»
 
     def on(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
@@ -53,6 +55,8 @@ def calendar_entries(month_start: date, month_end: date, filters: EventFilters |
             e.status_label,
             "media.event",
             {"event_id": e.id},
+            e.end_time,
+            e.postponed_from,
         )  # fmt: skip
         for e in db.session.scalars(media)
     ]

@@ -638,3 +638,22 @@ def test_the_calendar_filters_media_events_and_lists_an_agenda(viewer, plan_case
     assert 'class="calendar-agenda"' in agenda and "calendar-grid" not in agenda
     days = re.findall(r'<h3 class="h6 mb-1">([^<]+)</h3>', agenda)
     assert days == ["1 марта, вторник", "2 марта, среда", "9 марта, среда", "23 марта, среда"]
+
+
+def test_the_calendar_says_a_postponed_event_was_moved_and_the_agenda_gives_its_end(viewer, plan_case):
+    from cluster_intranet.media import services
+
+    _, events, _, _ = plan_case
+    services.postpone_event(
+        events["fair"], None, {"starts_on": date(2022, 3, 30), "start_time": time(10), "end_time": time(12),
+                               "reason": "Совпадает с областной ярмаркой"},
+    )  # fmt: skip
+    db.session.commit()
+    agenda = viewer.get("/media/calendar?month=2022-03&view=agenda").get_data(as_text=True)
+    day = agenda[agenda.index("30 марта, среда") :]
+    assert re.search(r'<span class="cal-time">10:00–12:00</span>\s*Ярмарка вакансий</a>', day)
+    assert "Запланировано · перенесено с 23.03.2022" in day
+    assert "23 марта" not in agenda  # no longer on its old day
+    grid = viewer.get("/media/calendar?month=2022-03").get_data(as_text=True)
+    assert 'title="Ярмарка вакансий — Запланировано, перенесено с 23.03.2022"' in grid
+    assert '<span class="cal-time">10:00</span>' in grid  # the grid's cell keeps the start alone
