@@ -271,7 +271,18 @@ def viewer(login_as) -> Client:
     return login_as(Role.VIEWER)
 
 
-SEED_PROTOCOL = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "protocol-2021-10-22.txt"
+# The real protocols, beside the repository: the Coordination Council's of 22.10.2021 (the
+# demo's, short form) and the Expert Council's of 17.11.2021 (full form).
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
+SEED_PROTOCOL = SEED / "protocol-2021-10-22.txt"
+FULL_TEXT = SEED / "protocol-2021-11-17-expert-council.txt"
+
+
+def seed_file_text(path: Path) -> str:
+    """A seed protocol's text; the test is skipped where the file is not beside the repository."""
+    if not path.exists():
+        pytest.skip(f"the seed protocol is not beside the repository ({path})")
+    return path.read_text(encoding="utf-8")
 
 
 # Mail -----------------------------------------------------------------------------
@@ -313,9 +324,12 @@ def mailbox(app, monkeypatch):
 
 @pytest.fixture(scope="session")
 def seed_text() -> str:
-    if not SEED_PROTOCOL.exists():
-        pytest.skip(f"the seed protocol is not beside the repository ({SEED_PROTOCOL})")
-    return SEED_PROTOCOL.read_text(encoding="utf-8")
+    return seed_file_text(SEED_PROTOCOL)
+
+
+@pytest.fixture(scope="session")
+def full_text() -> str:
+    return seed_file_text(FULL_TEXT)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.conftest import FULL_TEXT
 from tests.live_server import BROWSER_TESTS, secretary_fixtures
 from tests.meetings.test_import_reader import typed_protocol
 
 pytestmark = BROWSER_TESTS
-FULL_TEXT = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "protocol-2021-11-17-expert-council.txt"
 
 
 def _prepare():

@@ -16,8 +16,6 @@ from docx.text.paragraph import Paragraph
 from cluster_intranet.documents import rendering
 
 TEMPLATES = Path(rendering.__file__).with_name("default_templates")
-REPO = Path(__file__).resolve().parents[2]
-SEED_PROTOCOL = (REPO / "../shared/seed/protocol-2021-10-22.txt").resolve()
 
 requires_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 

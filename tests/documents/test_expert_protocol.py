@@ -14,16 +14,14 @@ from cluster_intranet.documents.pdf import convert_to_text
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings.models import Meeting
 
-from .support import REPO, requires_soffice
-from .test_fidelity import normalized_lines
+from tests.conftest import FULL_TEXT, seed_file_text
 
-EXPERT_PROTOCOL = (REPO / "../shared/seed/protocol-2021-11-17-expert-council.txt").resolve()
+from .support import requires_soffice
+from .test_fidelity import normalized_lines
 
 
 def expected_lines() -> list[str]:
-    if not EXPERT_PROTOCOL.exists():
-        pytest.skip(f"the second protocol is not beside the repository: {EXPERT_PROTOCOL}")
-    return normalized_lines(EXPERT_PROTOCOL.read_text(encoding="utf-8"))
+    return normalized_lines(seed_file_text(FULL_TEXT))
 
 
 def assert_same_lines(rendered: list[str], expected: list[str]) -> None:

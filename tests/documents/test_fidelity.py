@@ -10,7 +10,7 @@ import pytest
 from cluster_intranet.documents.pdf import convert_to_text
 from cluster_intranet.documents.rendering import render_document
 
-from .support import SEED_PROTOCOL, read_template, requires_soffice, seed_context_copy
+from .support import read_template, requires_soffice, seed_context_copy
 
 
 def normalized_lines(text: str) -> list[str]:
@@ -20,10 +20,8 @@ def normalized_lines(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def seed_lines() -> list[str]:
-    if not SEED_PROTOCOL.exists():
-        pytest.skip(f"the seed protocol is not beside the repository: {SEED_PROTOCOL}")
-    return normalized_lines(SEED_PROTOCOL.read_text(encoding="utf-8"))
+def seed_lines(seed_text) -> list[str]:
+    return normalized_lines(seed_text)
 
 
 @requires_soffice

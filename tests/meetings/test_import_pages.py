@@ -7,7 +7,6 @@ import io
 import os
 import re
 import time
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -19,8 +18,7 @@ from cluster_intranet.meetings.protocol import protocol_data
 from cluster_intranet.materials.models import MaterialVersion
 from cluster_intranet.materials.services import PROTOCOL_ORIGINAL
 from cluster_intranet.meetings.models import Meeting, MeetingStatus
-
-FULL_TEXT = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "protocol-2021-11-17-expert-council.txt"
+from tests.conftest import FULL_TEXT
 
 
 def _upload(client, name: str, data: bytes, **headers):

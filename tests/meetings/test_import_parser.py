@@ -4,7 +4,6 @@ trips through the intranet's own generator (the generator and the parser test ea
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -12,16 +11,6 @@ from cluster_intranet.meetings.importing import names
 from cluster_intranet.meetings.importing.parser import parse, parse_text, split_position
 from cluster_intranet.meetings.importing.structure import Votes, protocol_data, settle_votes
 from cluster_intranet.meetings.protocol import protocol_data as meeting_data
-
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed"
-FULL_TEXT = SEED / "protocol-2021-11-17-expert-council.txt"
-
-
-@pytest.fixture(scope="module")
-def full_text() -> str:
-    if not FULL_TEXT.exists():
-        pytest.skip(f"the second seed protocol is not beside the repository ({FULL_TEXT})")
-    return FULL_TEXT.read_text(encoding="utf-8")
 
 
 def test_seed_text_parses_to_the_demo_protocol(demo, seed_text):
