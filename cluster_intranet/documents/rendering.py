@@ -14,7 +14,6 @@ import multiprocessing
 import os
 import re
 import resource
-import zipfile
 from functools import cache, lru_cache
 
 import jinja2
@@ -22,12 +21,12 @@ from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .. import docx_package
 from ..text import ru_date, short_date
 from . import grammar
 from .library import DEFAULT_TEMPLATES
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024  # the uploaded file itself
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all members of the zip together
 MAX_SEQUENCE_FROM_OPERATOR = 100_000  # the longest string or list `*` may build
 
 
@@ -189,24 +188,12 @@ def _check_package(template_bytes: bytes) -> None:
             f"Файл слишком большой: {len(template_bytes) / 1024 / 1024:.1f} МБ "
             f"(допускается не более {MAX_TEMPLATE_BYTES // 1024 // 1024} МБ)."
         )
-    try:
-        with zipfile.ZipFile(io.BytesIO(template_bytes)) as package:
-            members = package.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise TemplateError(
-            "Файл не является документом Word (.docx). Сохраните шаблон в Word "
-            "в формате «Документ Word (*.docx)» и загрузите его снова."
-        ) from None
-    if not any(m.filename == "word/document.xml" for m in members):
-        raise TemplateError("В файле нет основного текста документа Word (word/document.xml): это не документ .docx.")
-    # The sizes in the zip directory bound what unpacking can produce: zipfile stops
-    # at the declared size and fails on a mismatch, so a zip bomb is caught here.
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise TemplateError(
-            f"Документ в распакованном виде слишком большой: {unpacked / 1024 / 1024:.0f} МБ "
-            f"(допускается не более {MAX_UNPACKED_BYTES // 1024 // 1024} МБ)."
-        )
+    docx_package.check(
+        template_bytes,
+        TemplateError,
+        "Файл не является документом Word (.docx). Сохраните шаблон в Word "
+        "в формате «Документ Word (*.docx)» и загрузите его снова.",
+    )
 
 
 def _open(template_bytes: bytes) -> DocxTemplate:

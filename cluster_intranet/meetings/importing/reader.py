@@ -21,11 +21,11 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from ... import docx_package
 from . import names
 from .parser import lines_from_text
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the upload itself (nginx allows 10 MB too)
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all members of a .docx together
 MAX_TEXT_CHARS = 1_000_000  # a protocol of 200 decisions is ~100,000 characters
 CELL_SEPARATOR = " | "
 CONVERTED = {".doc", ".rtf", ".odt"}
@@ -91,21 +91,7 @@ def _check_package(data: bytes) -> None:
             "Документ защищён паролем (или это старый формат .doc с другим расширением). "
             "Снимите защиту в Word («Файл» → «Сведения» → «Защита документа») и загрузите его снова."
         )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            members = package.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise ImportFileError("Файл повреждён или это не документ Word (.docx).") from None
-    if not any(m.filename == "word/document.xml" for m in members):
-        raise ImportFileError("В файле нет текста документа Word (word/document.xml): это не .docx.")
-    # The sizes in the zip's directory bound what unpacking produces (zipfile stops at
-    # the declared size): a zip bomb is refused here, before anything is unpacked.
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError(
-            f"Документ в распакованном виде слишком большой ({unpacked / 1024 / 1024:.0f} МБ, "
-            f"допускается не более {MAX_UNPACKED_BYTES // 1024 // 1024} МБ): возможно, это не протокол."
-        )
+    docx_package.check(data, ImportFileError, "Файл повреждён или это не документ Word (.docx).")
 
 
 class _Numbering:
