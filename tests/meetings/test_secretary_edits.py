@@ -213,17 +213,18 @@ def test_a_refused_new_person_saves_nothing(app, secretary, ctx, changes, field,
 IDS = re.compile(r'\sid="([^"]+)"')
 
 
-def test_add_decision_form_is_empty_after_a_successful_add(app, secretary, draft, ctx):
+def _decision_form(draft: Meeting, text: str, **fields) -> tuple[Person, dict]:
+    """A new person, and the form of a decision of the draft's first agenda item that they carry out."""
     person = factories.person()
     db.session.commit()
-    data = {
-        "text": "Подготовить план работы на 2027 год",
-        "agenda_item_id": str(draft.agenda_items[0].id),
-        "responsible_ids": [person.id],
-        "deadline": "2027-03-01",
-        "votes_for": "7",
-        "votes_against": "1",
-    }
+    item = str(draft.agenda_items[0].id)
+    return person, {"text": text, "agenda_item_id": item, "responsible_ids": [person.id], **fields}
+
+
+def test_add_decision_form_is_empty_after_a_successful_add(app, secretary, draft, ctx):
+    person, data = _decision_form(
+        draft, "Подготовить план работы на 2027 год", deadline="2027-03-01", votes_for="7", votes_against="1"
+    )
     response = secretary.hx("post", f"/meetings/{draft.id}/decisions", data=data)
     assert response.status_code == 200
     form = response.get_data(as_text=True).split('action="/meetings/%d/decisions"' % draft.id)[1]
@@ -362,13 +363,7 @@ def test_a_stale_save_of_a_council_is_refused(app, login_as, ctx):
 
 
 def test_a_decision_or_agenda_item_sent_twice_is_created_once(app, secretary, draft, ctx):
-    person = factories.person()
-    db.session.commit()
-    decision = {
-        "text": "Провести экспертную сессию",
-        "agenda_item_id": str(draft.agenda_items[0].id),
-        "responsible_ids": [person.id],
-    }
+    _, decision = _decision_form(draft, "Провести экспертную сессию")
     item = {"text": "О порядке проведения экспертных сессий"}
     for url, data, what in (
         (f"/meetings/{draft.id}/decisions", decision, Decision),
