@@ -204,3 +204,50 @@ def test_what_to_publish_shows_the_chosen_participant_at_once(live, request):
         )
         expect(page).to_have_url(re.compile(rf"organization={data['college']}"))
         assert page.evaluate("window.notLoadedAgain === true")
+
+
+def test_the_embed_code_shows_the_events_on_another_site_and_says_when_it_cannot_load(live, request):
+    """The code a participant pastes into its website (from «Для сайтов»), run on another
+    site (a server of its own on another port): it shows the snippet, and a clear message
+    when the snippet does not load."""
+    import http.server
+    import threading
+
+    base, _, _ = live
+    pages: list[str] = []
+
+    class Site(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            body = f"<!doctype html><html><body>{pages[-1]}</body></html>".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        with browser_page(request, signed_in=(base, *EDITOR)) as page:
+            page.goto(f"{base}/media/embed")
+            code = page.locator("pre.embed-code code").first.inner_text()
+            url = re.search(r'fetch\("([^"]+)"\)', code).group(1)
+            snippet = base + url[url.index("/media/public/") :]  # the public address, served here
+            other_site = f"http://127.0.0.1:{site.server_address[1]}/"
+
+            pages.append(code.replace(url, snippet))
+            page.goto(other_site)
+            expect(page.locator("#cluster-events")).to_contain_text(
+                "Мероприятия Промышленного образовательно-отраслевого"
+            )
+            pages.append(code.replace(url, base + "/media/public/gone.html"))
+            page.goto(other_site)
+            expect(page.locator("#cluster-events")).to_have_text(
+                "Не удалось загрузить мероприятия кластера. Попробуйте обновить страницу позже."
+            )
+    finally:
+        site.shutdown()
+        site.server_close()
