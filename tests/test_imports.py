@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import cluster_intranet
+from tests.source_checks import PACKAGE, not_allowed, places
 
-PACKAGE = Path(cluster_intranet.__file__).parent
 # (module, outermost function): the factory binds the areas to the app; the CLI
 # registration loads the demo data's builders only when `flask seed-demo` runs.
 DEFERRED_ALLOWED = {
@@ -31,26 +31,12 @@ MODULES = sorted(module_name(path) for path in PACKAGE.rglob("*.py"))
 
 def imports_in_functions(tree: ast.AST):
     """(outermost function, line) of every import written inside a function body."""
-
-    def walk(node, function):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                yield from walk(child, function or child.name)
-            elif isinstance(child, ast.Import | ast.ImportFrom) and function:
-                yield function, child.lineno
-            else:
-                yield from walk(child, function)
-
-    yield from walk(tree, None)
+    imports = places(tree, lambda node: isinstance(node, ast.Import | ast.ImportFrom))
+    return [(function, line) for function, line in imports if function]
 
 
 def test_imports_are_at_the_top_of_modules():
-    found = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        module = module_name(path)
-        for function, line in imports_in_functions(ast.parse(path.read_text(encoding="utf-8"))):
-            if (module, function) not in DEFERRED_ALLOWED:
-                found.append(f"{path.relative_to(PACKAGE.parent)}:{line} in {function}()")
+    found = not_allowed(sorted(PACKAGE.rglob("*.py")), imports_in_functions, DEFERRED_ALLOWED, key=module_name)
     assert not found, "imports inside functions (a cycle to untie, or an import to move up):\n" + "\n".join(found)
 
 

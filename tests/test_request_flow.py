@@ -2,39 +2,29 @@
 rolls back the session itself (README, «Layout»)."""
 
 import ast
-from pathlib import Path
 
-import cluster_intranet
+from tests.source_checks import PACKAGE, not_allowed, places
 
-PACKAGE = Path(cluster_intranet.__file__).parent
 ROUTE_MODULES = sorted([*PACKAGE.glob("*/routes.py"), *PACKAGE.glob("*/*_routes.py")])
 # (module, view): the protocol import keeps every file it could read, whatever else was
 # refused, so it commits what it kept itself.
 OWN_COMMIT = {("meetings/import_routes.py", "import_protocol")}
 
 
+def ends_the_session(node: ast.AST) -> bool:
+    """A ``….commit()`` or ``….rollback()``."""
+    call = node.func if isinstance(node, ast.Call) else None
+    return isinstance(call, ast.Attribute) and call.attr in {"commit", "rollback"}
+
+
 def session_ends(tree: ast.AST):
     """(outermost function, line) of every ``….commit()`` and ``….rollback()``."""
-
-    def walk(node, function):
-        for child in ast.iter_child_nodes(node):
-            inner = function or (child.name if isinstance(child, ast.FunctionDef) else None)
-            call = child.func if isinstance(child, ast.Call) else None
-            if isinstance(call, ast.Attribute) and call.attr in {"commit", "rollback"}:
-                yield inner, child.lineno
-            yield from walk(child, inner)
-
-    yield from walk(tree, None)
+    return places(tree, ends_the_session)
 
 
 def test_routes_commit_only_through_apply_change():
     assert len(ROUTE_MODULES) > 10
-    found = []
-    for path in ROUTE_MODULES:
-        module = str(path.relative_to(PACKAGE))
-        for function, line in session_ends(ast.parse(path.read_text(encoding="utf-8"))):
-            if (module, function) not in OWN_COMMIT:
-                found.append(f"{module}:{line} in {function}()")
+    found = not_allowed(ROUTE_MODULES, session_ends, OWN_COMMIT, key=lambda path: str(path.relative_to(PACKAGE)))
     assert not found, "a route commits or rolls back itself (use web.apply_change):\n" + "\n".join(found)
 
 
