@@ -91,7 +91,7 @@ def press_release():
     tag(doc, "endfor")
 
     tag(doc, "if contact")
-    heading(doc, "Контактное лицо:")
+    heading(doc, "Контактное лицо:", indent=False)  # level with the contact line below
     para(doc, "{{ contact.name }}{% if contact.position %}, {{ contact.position }}{% endif %}"
               "{% if contact.organization %} {{ contact.organization_genitive|quotes }}{% endif %}"
               "{% if contact.phone %}, тел. {{ contact.phone }}{% endif %}"

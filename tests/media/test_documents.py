@@ -70,8 +70,12 @@ def test_the_press_release_docx(viewer, plan_case):
         "Организатор: Областное государственное бюджетное профессиональное образовательное учреждение «Томский индустриальный техникум»"
         in text
     )
-    paragraphs = [p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs]
+    document = docx.Document(io.BytesIO(response.data))
+    paragraphs = [p.text for p in document.paragraphs]
     assert "Первый абзац пресс-релиза." in paragraphs
+    contact = paragraphs.index("Контактное лицо:")  # the label level with the contact line below it
+    indents = [document.paragraphs[n].paragraph_format.first_line_indent for n in (contact, contact + 1)]
+    assert indents[0] == indents[1], indents
     assert "Второй абзац: «ёлочки» и <угловые> & скобки." in paragraphs
     assert ("Кузнецова Н.В., руководитель пресс-службы ОГБПОУ «Томский индустриальный техникум», "
             "тел. +7 3822 00-00-00, press@tit.tomsk.ru.") in paragraphs  # fmt: skip
