@@ -243,9 +243,12 @@ def protocols(draw) -> dict:
     return complete_protocol(data, list_threshold=LIST_THRESHOLD)
 
 
-def _render_and_parse(template: str, context: dict):
-    lines = docx_lines(render_document(read_template(template), context))
-    return parse(lines)
+def _read_back(template: str, context: dict):
+    """The protocol rendered from ``context`` and parsed again, every line of it placed:
+    (what was parsed, its data)."""
+    parsed = parse(docx_lines(render_document(read_template(template), context)))
+    assert parsed.unrecognised == []
+    return parsed, protocol_data(parsed)
 
 
 def people_rows(rows):
@@ -300,9 +303,7 @@ ROUND_TRIP = settings(
 @ROUND_TRIP
 @given(protocols())
 def test_short_form_round_trip(context):
-    parsed = _render_and_parse("protocol_short.docx", context)
-    got = protocol_data(parsed)
-    assert parsed.unrecognised == []
+    parsed, got = _read_back("protocol_short.docx", context)
     for key in ("number", "date", "city"):
         assert got["meeting"][key] == context["meeting"][key]
     assert got["meeting"]["council"]["name_genitive"] == context["meeting"]["council"]["name_genitive"]
@@ -317,9 +318,7 @@ def test_short_form_round_trip(context):
 @ROUND_TRIP
 @given(protocols())
 def test_full_form_round_trip(context):
-    parsed = _render_and_parse("protocol_full.docx", context)
-    got = protocol_data(parsed)
-    assert parsed.unrecognised == []
+    parsed, got = _read_back("protocol_full.docx", context)
     assert got["meeting"] == context["meeting"]
     assert (got["chair"], got["secretary"]) == (context["chair"], context["secretary"])
     assert got["attendees_total"] == context["attendees_total"]
