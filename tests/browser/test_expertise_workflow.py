@@ -111,6 +111,9 @@ def test_an_evaluation_with_a_returned_checklist_from_the_pages_to_the_documents
         expect(page.locator("#conclusion")).not_to_contain_text("г..")
         expect(page.locator("#conclusion")).not_to_contain_text("@")
         assert broken_words(page, ".results-table td, .results-table th") == []  # «1.1» and words whole
+        page.set_viewport_size({"width": 390, "height": 844})  # and on a phone
+        assert broken_words(page, ".results-table td, .results-table th") == []
+        page.set_viewport_size({"width": 1366, "height": 900})
 
         conclusion_name, conclusion = _download(page, "Экспертное заключение (.docx)")
         sheet_name, sheet = _download(page, "Лист согласования (.docx)")

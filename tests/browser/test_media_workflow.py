@@ -144,6 +144,9 @@ def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
 
         page.goto(f"{base}/media/plans/{data['plan']}")
         assert broken_words(page, ".media-events td, .media-events th") == []  # «Опубликовано» whole
+        page.set_viewport_size({"width": 390, "height": 844})  # and on a phone
+        assert broken_words(page, ".media-events td, .media-events th") == []
+        page.set_viewport_size({"width": 1366, "height": 900})
         docx_name, plan_docx = _download(page, lambda: page.get_by_role("link", name="Скачать .docx").click())
         xlsx_name, plan_xlsx = _download(page, lambda: page.get_by_role("link", name="Скачать .xlsx").click())
         page.goto(f"{base}/media/events/{data['tour']}")
