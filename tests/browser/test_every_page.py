@@ -133,6 +133,14 @@ def _check(page, path: str, width: str, errors: list[str]) -> list[str]:
               .slice(-3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.'));
         }""")
         problems.append(f"{overflow} px wider than the screen: {wide}")
+    if width == "phone":
+        # A list scrolling in its own box hides its columns sideways: on a phone it is cards
+        # (table-cards). Only a matrix (criteria × experts, events × participants) scrolls.
+        hidden = page.evaluate("""() => [...document.querySelectorAll('.table-responsive')]
+            .filter(box => box.offsetParent && box.scrollWidth > box.clientWidth + 1
+                           && !box.querySelector('table.results-table, table.matrix'))
+            .map(box => `table.${[...box.querySelector('table').classList].join('.')} +${box.scrollWidth - box.clientWidth} px`)""")
+        problems += [f"a list scrolls sideways: {table}" for table in hidden]
     problems += [f"console: {text}" for text in errors]
     violations = page.evaluate("""async () => {
         const result = await axe.run(document, {resultTypes: ['violations']});
@@ -259,6 +267,8 @@ def test_a_section_added_to_a_checklist_says_so_and_takes_the_focus(live, page):
         "/councils/",
         "/directory/people",
         "/directory/organizations",
+        "/documents/templates",
+        "/expertise/sessions/{session}",
     ],
 )
 def test_on_a_phone_each_list_row_is_a_card_with_its_status_first(live, page, path):
@@ -280,11 +290,49 @@ def test_on_a_phone_each_list_row_is_a_card_with_its_status_first(live, page, pa
         assert leads and leads == list(range(len(leads))), cells
 
 
+@pytest.mark.parametrize(
+    ("role", "path", "item"),
+    [
+        ("admin", "/admin/users", None),
+        ("expert", "/", "#inbox-overdue li"),
+        ("expert", "/", "#inbox-checklists li"),
+    ],
+)
+def test_on_a_phone_other_lists_fit_too(live, browser, role, path, item):
+    """The admin's accounts are cards too (the role first); the home page's «Что сделать» gives
+    a title the card's width and puts its date below it, not a title squeezed into a column
+    beside «просрочено на 1830 дней»."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        sign_in(page, live[0], ACCOUNTS[role][0], PASSWORD)
+        page.goto(live[0] + path)
+        if item is None:
+            table = page.locator("table.table-cards")
+            assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+            first = table.locator("tbody > tr").first.evaluate(
+                "tr => [...tr.children].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0].className"
+            )
+            assert "card-lead" in first
+        else:
+            link, when, row = (
+                page.locator(item).first.locator(part).bounding_box() for part in ("a", "> span", "xpath=.")
+            )
+            assert link["width"] > 0.8 * row["width"] and when["y"] >= link["y"] + link["height"] - 1
+    finally:
+        context.close()
+
+
 # Pages the walk above does not reach from the navigation, where a person goes from a page it
 # does reach: the home page's «Из них просрочено», the participants and the feeds' addresses
 # (the latter with the server's real address, http://127.0.0.1:5000, longer than a phone allows
 # a <code> to run).
-OFF_THE_NAVIGATION = ["/media/participants", "/media/embed", "/decisions/?status=active&overdue=1"]
+OFF_THE_NAVIGATION = [
+    "/media/participants",
+    "/media/embed",
+    "/decisions/?status=active&overdue=1",
+    "/documents/templates",
+]
 
 
 @pytest.mark.parametrize("path", OFF_THE_NAVIGATION)
