@@ -40,48 +40,51 @@ def person(name: str, position: str, organization: str) -> dict:
     return {"name": name, "position": position, "organization": organization}
 
 
+def decision(number: int, text: str, *responsible: str, deadline: dt.date | None = None, **fields) -> dict:
+    """A decision of a protocol's context: numbered «N», of no agenda item, no term, no
+    votes, unless ``fields`` say otherwise; ``responsible``: the people's names."""
+    return {
+        "number": number,
+        "label": str(number),
+        "text": text,
+        "responsible": [{"name": name} for name in responsible],
+        "deadline": deadline,
+        "term": "",
+        "votes": None,
+        "item_votes": None,
+        "item_number": None,
+        **fields,
+    }
+
+
 def _seed_protocol_context() -> dict:
     """The protocol of 22.10.2021 (seed/protocol-2021-10-22.txt), typed in by hand."""
-    decision_1 = {
-        "number": 1,
-        "label": "1",
-        "text": "Поручить Экспертному совету Промышленного образовательно-отраслевого "
+    decision_1 = decision(
+        1,
+        "Поручить Экспертному совету Промышленного образовательно-отраслевого "
         "кластера разработку экспертных чек-листов с критериями оценки основных "
         "образовательных программ СПО. Согласование работодателями программ СПО "
         "осуществлять путем организации экспертных сессий на основании оформленных "
         "экспертных чек-листов.",
-        "responsible": [{"name": "Пояркова О.Н."}],
-        "deadline": dt.date(2021, 12, 1),
-        "term": "",
-        "votes": None,
-        "item_votes": None,
-        "item_number": 1,
-    }
-    decision_2 = {
-        "number": 2,
-        "label": "2",
-        "text": "Применять принцип единообразия в подходах к освещению мероприятий и "
+        "Пояркова О.Н.",
+        deadline=dt.date(2021, 12, 1),
+        item_number=1,
+    )
+    decision_2 = decision(
+        2,
+        "Применять принцип единообразия в подходах к освещению мероприятий и "
         "событий в рамках деятельности Промышленного образовательно-отраслевого "
         "кластера на официальных сайтах всех участников кластера.",
-        "responsible": [],
-        "deadline": None,
-        "term": "",
-        "votes": None,
-        "item_votes": None,
-        "item_number": 2,
-    }
-    decision_3 = {
-        "number": 3,
-        "label": "3",
-        "text": "Разработать медиаплан Промышленного образовательно-отраслевого кластера "
+        item_number=2,
+    )
+    decision_3 = decision(
+        3,
+        "Разработать медиаплан Промышленного образовательно-отраслевого кластера "
         "на 2021 - 2022 годы для рекламно-информационных целей о деятельности кластера.",
-        "responsible": [{"name": "Кузнецова Н.В."}],
-        "deadline": dt.date(2021, 12, 1),
-        "term": "",
-        "votes": None,
-        "item_votes": None,
-        "item_number": 2,
-    }
+        "Кузнецова Н.В.",
+        deadline=dt.date(2021, 12, 1),
+        item_number=2,
+    )
     in_person = [
         person("Беляев Е.В.", "директор", "ООО «Гарантийный фонд Томской области»"),
         person(
@@ -187,21 +190,18 @@ def full_context() -> dict:
     first["discussion"] = [{"name": "Елисеев В.А.", "summary": "предложил проводить экспертные сессии."}]
     second["speakers"] = [{"name": "Беляев Е.В.", "summary": "об освещении событий кластера."}]
     # numbered as a council of the full form numbers them: by agenda item (numbering.py)
-    for decision, label in zip(context["decisions"], ("1.1", "2.1", "2.2")):
-        decision["votes"] = {"for": 11, "against": 0, "abstained": 0, "unanimous": False}
-        decision["label"] = label
+    for made, label in zip(context["decisions"], ("1.1", "2.1", "2.2")):
+        made["votes"] = {"for": 11, "against": 0, "abstained": 0, "unanimous": False}
+        made["label"] = label
     context["decisions_without_item"] = [
-        {
-            "number": 4,
-            "label": "3.1",
-            "text": "Провести следующее заседание в декабре 2021 года.",
-            "responsible": [{"name": "Жарких Е.В."}],
-            "deadline": dt.date(2021, 12, 20),
-            "term": "",
-            "votes": {"for": 10, "against": 0, "abstained": 1, "unanimous": False},
-            "item_votes": None,
-            "item_number": None,
-        }
+        decision(
+            4,
+            "Провести следующее заседание в декабре 2021 года.",
+            "Жарких Е.В.",
+            deadline=dt.date(2021, 12, 20),
+            label="3.1",
+            votes={"for": 10, "against": 0, "abstained": 1, "unanimous": False},
+        )
     ]
     context["decisions"].append(context["decisions_without_item"][0])
     context["appendices"] = [

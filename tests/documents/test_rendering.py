@@ -24,6 +24,7 @@ from cluster_intranet.documents.rendering import (
 from .support import (
     SEED_PROTOCOL_OPENING,
     TEMPLATES,
+    decision,
     docx_paragraphs,
     full_context,
     read_template,
@@ -197,8 +198,7 @@ def test_short_form_leaves_out_empty_sections(seed_context):
     ],
 )
 def test_responsible_line_shows_only_what_is_set(seed_context, responsible, due, line):
-    decision = seed_context["decisions"][0]
-    decision.update(responsible=responsible, deadline=due)
+    seed_context["decisions"][0].update(responsible=responsible, deadline=due)
     paragraphs = render("protocol_short.docx", seed_context)
     assert paragraphs[paragraphs.index(next(p for p in paragraphs if p.startswith("1. Поручить"))) + 1] == line
 
@@ -211,17 +211,7 @@ def test_cyrillic_quotes_and_markup_in_values_are_printed_as_text(seed_context):
 
 def test_a_protocol_with_200_decisions_renders(seed_context):
     seed_context["decisions"] = [
-        {
-            "number": n,
-            "label": str(n),
-            "text": f"Решение номер {n}.",
-            "responsible": [{"name": "Пояркова О.Н."}],
-            "deadline": dt.date(2022, 1, 1) + dt.timedelta(days=n),
-            "term": "",
-            "votes": None,
-            "item_votes": None,
-            "item_number": None,
-        }
+        decision(n, f"Решение номер {n}.", "Пояркова О.Н.", deadline=dt.date(2022, 1, 1) + dt.timedelta(days=n))
         for n in range(1, 201)
     ]
     paragraphs = render("protocol_short.docx", seed_context)
