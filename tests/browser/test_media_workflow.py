@@ -1,6 +1,7 @@
 """A 2023 media plan run through the pages in chromium, as a press office does: an event
 postponed, one cancelled, one over several days added in the plan's table (its responsible
-from the person picker), a publication recorded, the plan approved; then every download read back — Word files as LibreOffice reads them, the
+from the person picker), a publication recorded, a status marked by mistake and
+corrected with a reason, the plan approved; then every download read back — Word files as LibreOffice reads them, the
 spreadsheet's cells through openpyxl."""
 
 from __future__ import annotations
@@ -103,6 +104,19 @@ def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
         page.fill("input[name=published_on]", "2023-03-17")
         page.locator("form.publication-form button[type=submit]").click()
         expect(page.locator("#coverage")).to_contain_text("Опубликовали на своих сайтах 1 из 2")
+
+        # Marked published by mistake (the organiser has not published yet): corrected with a reason.
+        page.goto(f"{base}/media/events/{data['council']}")
+        page.get_by_role("button", name="Опубликовано").click()
+        expect(page.locator("body")).to_contain_text("Статус: Опубликовано.")
+        page.locator("summary", has_text="Исправить статус…").click()
+        page.select_option(f"#correct-status-{data['council']}", "material_ready")
+        page.fill(f"#correct-reason-{data['council']}", "Отмечено по ошибке: организатор ещё не опубликовал")
+        page.get_by_role("button", name="Исправить", exact=True).click()
+        expect(page.locator("body")).to_contain_text("Статус: Материал готов.")
+        history = page.locator(".event-history")
+        expect(history).to_contain_text("Исправление статуса")
+        expect(history).to_contain_text("Отмечено по ошибке: организатор ещё не опубликовал")
 
         # The excursion is cancelled with a reason: its page shows no gaps.
         page.goto(f"{base}/media/events/{data['tour']}")
