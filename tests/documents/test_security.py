@@ -237,3 +237,43 @@ def test_the_server_answers_while_a_hostile_template_renders(app, login_as, quic
     (refused,) = answers
     assert refused.status_code == 422
     assert any(reason in refused.get_data(as_text=True) for reason in REFUSALS)
+
+
+def test_an_uploads_check_of_every_variant_is_bound_as_a_whole(app, login_as, quick_bounds, seed_context):
+    """The upload of a protocol is checked against 14 variants of the demo data (each yes/no
+    flipped): the bound is the check's, not each rendering's. A template taking a third of
+    the bound per rendering passed each one and held the request 14 / 3 times the bound."""
+    import time
+
+    from cluster_intranet.auth.roles import Role
+    from cluster_intranet.documents import rendering
+    from cluster_intranet.documents.services import demo_context, variants
+
+    with app.app_context():
+        assert len(variants(demo_context("protocol_short"))) >= 10
+
+    def loop(thousands: int) -> bytes:
+        return make_docx(
+            "Протокол", f"{{% for a in range({thousands}) %}}{{% for b in range(1000) %}}{{% endfor %}}{{% endfor %}}"
+        )
+
+    probe = loop(2000)
+    rendering._render_here(probe, seed_context, strict=False)  # compiled once, then timed
+    started = time.perf_counter()
+    rendering._render_here(probe, seed_context, strict=False)
+    per_thousand = (time.perf_counter() - started) / 2000
+    count = int(rendering.RENDER_SECONDS / 3 / per_thousand)  # one rendering: a third of the bound
+    started = time.perf_counter()
+    rendering.render_document(loop(count), seed_context)  # one rendering alone passes
+    assert time.perf_counter() - started < rendering.RENDER_SECONDS
+
+    secretary = login_as(Role.SECRETARY)
+    started = time.perf_counter()
+    refused = secretary.post(
+        "/documents/templates/protocol_short",
+        data={"file": (io.BytesIO(loop(count)), "t.docx")},
+        content_type="multipart/form-data",
+    )
+    elapsed = time.perf_counter() - started
+    assert refused.status_code == 422 and "слишком долго" in refused.get_data(as_text=True)
+    assert elapsed < rendering.RENDER_SECONDS + 2, elapsed
