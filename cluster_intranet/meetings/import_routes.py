@@ -11,18 +11,46 @@ from datetime import date
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import MultipleFileField, TextAreaField
 
 from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..forms import Form, parse_id
-from ..web import after_change, apply_change, file_name
+from ..web import after_change, apply_change, error_page, file_name
 from ..materials import services as materials
 from ..materials.models import MaterialVersion
 from ..materials.downloads import send_version
 from . import bp
 from .importing import reader, saving
+
+
+# The pasted text is read up to reader.MAX_TEXT_CHARS characters (up to 4 bytes each in
+# UTF-8): the form's fields may hold that much, not only Flask's 500 KB.
+TEXT_FORM_BYTES = reader.MAX_TEXT_CHARS * 4
+TOO_BIG = (
+    f"Слишком большая загрузка: файлы протоколов — не более {reader.MAX_FILE_BYTES // 1024 // 1024} МБ за раз, "
+    f"вставленный текст — не более {reader.MAX_TEXT_CHARS:,} знаков. Загрузите файлы по одному; "
+    "в протоколе с отсканированными страницами или картинками уберите их."
+).replace(",", " ")
+
+
+def _raise_text_limit() -> None:
+    if request.endpoint == "meetings.import_protocol":
+        request.max_form_memory_size = TEXT_FORM_BYTES
+
+
+@bp.record_once
+def _first_before_request(state) -> None:
+    # Before every other before_request: CSRFProtect reads the form before the view could
+    # raise the limit for itself.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_text_limit)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    return error_page(413, TOO_BIG if request.endpoint == "meetings.import_protocol" else None)
 
 
 class UploadForm(Form):
@@ -65,7 +93,8 @@ def import_protocol():
     status = 422 if failed and not any(row for _, row, _ in results) else 200
     template = "meetings/_import_results.html" if request.htmx and request.method == "POST" else "meetings/import.html"
     return render_template(template, form=form, results=results, pending=saving.pending(current_user),
-                           accepted=", ".join(reader.ACCEPTED)), status  # fmt: skip
+                           accepted=", ".join(reader.ACCEPTED), max_size=reader.MAX_FILE_BYTES,
+                           too_big=reader.too_big_text()), status  # fmt: skip
 
 
 def _choices(review: saving.Review) -> saving.Choices:

@@ -8,24 +8,34 @@ import os
 import re
 import time
 
+import lxml.html
+import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from cluster_intranet import clock
+from cluster_intranet.decisions import queries
 from cluster_intranet.decisions.models import Decision, DecisionStatus
 from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
 from cluster_intranet.meetings.protocol import protocol_data
 from cluster_intranet.materials.models import MaterialVersion
 from cluster_intranet.materials.services import PROTOCOL_ORIGINAL
+from cluster_intranet.meetings.importing import saving
 from cluster_intranet.meetings.models import Meeting, MeetingStatus
 from tests.conftest import FULL_TEXT
+from tests.meetings.test_import_parser import VARIANTS
+from tests.meetings.test_import_reader import BAD_FILES
 
 
 def _upload(client, name: str, data: bytes, **headers):
+    # Encoded here: the test client spools a large multipart body to a file it never closes.
+    boundary, body = encode_multipart({"files": FileStorage(io.BytesIO(data), name), "text": ""})
     return client.post(
         "/meetings/import",
-        data={"files": [(io.BytesIO(data), name)], "text": ""},
-        content_type="multipart/form-data",
+        data=body,
+        content_type=f'multipart/form-data; boundary="{boundary}"',
         headers=headers,
     )
 
@@ -113,15 +123,111 @@ def test_archive_copy_is_approved_with_decisions_done(secretary, demo, ctx):
     meeting = db.session.scalar(select(Meeting).where(Meeting.number == 4, Meeting.year == 2021))
     assert meeting.status == MeetingStatus.APPROVED and len(meeting.versions) == 1
     assert {d.status for d in meeting.decisions} == {DecisionStatus.DONE}
+    # Done as the control of execution marks it: reported, on the deadline (or the meeting's day), with history.
+    assert {d.report_text for d in meeting.decisions} == {saving.DONE_REPORT}
+    assert [d.report_date for d in meeting.decisions] == [
+        dt.date(2021, 11, 24),
+        dt.date(2021, 12, 1),
+        dt.date(2021, 11, 17),
+        dt.date(2021, 12, 15),
+    ]
+    assert all([e.to_status for e in d.events] == ["in_progress", "done"] for d in meeting.decisions)
+    done = secretary.get(f"/decisions/?meeting={meeting.id}&status=done").get_data(as_text=True)
+    assert all(d.text in done for d in meeting.decisions)
 
 
-def test_bad_files_save_nothing(secretary, demo, ctx):
+def test_imported_decisions_enter_the_control(secretary, demo, ctx):
+    """A draft's decisions are under control at once, like any other: in the control list
+    and its counts (cached: kept by the deadlines' stamp, which the import changes)."""
+    before = queries.status_counts(queries.Filters())
+    assert secretary.get("/decisions/").status_code == 200
+    upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    answer = secretary.post(upload.headers["Location"], data={"council_id": "2", "number": "3", "date": "2021-11-17"})
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    meeting = db.session.scalar(select(Meeting).where(Meeting.number == 3, Meeting.year == 2021))
+    after = queries.status_counts(queries.Filters())
+    assert after.by_status.get("open", 0) == before.by_status.get("open", 0) + 4
+    listed = lxml.html.fromstring(secretary.get(f"/decisions/?meeting={meeting.id}").get_data(as_text=True))
+    text = " ".join(listed.text_content().split())
+    for decision in meeting.decisions:
+        assert decision.text in text
+    assert "Мельникова-Гросс Ю.А." in text and "24.11.2021" in text
+    # Its responsible's «my deadlines» hold it too.
+    poyarkova = meeting.decisions[0].responsible_people[0]
+    assert meeting.decisions[0].id in [
+        i for ids in queries.my_assignments(poyarkova.id, clock.local_today()).values() for i in ids
+    ]
+
+
+@pytest.mark.parametrize(
+    "filename, data, message", [*BAD_FILES, ("покупки.txt", lambda: "молоко\nхлеб".encode(), "не найден протокол")]
+)
+def test_bad_files_save_nothing(secretary, demo, ctx, filename, data, message):
+    """Each file the reader refuses (empty, pictures only, too big, a zip bomb, protected by a
+    password, not a protocol…): its Russian reason beside its name, nothing kept."""
     before = _counts() + [db.session.scalar(select(func.count()).select_from(MaterialVersion))]
-    for name, data in (("пусто.docx", b""), ("покупки.txt", "молоко\nхлеб".encode()), ("x.xlsx", b"PK")):
-        answer = _upload(secretary, name, data, **{"HX-Request": "true"})
+    body = data()
+    answer = _upload(secretary, filename, body, **{"HX-Request": "true"})
+    if len(body) > secretary.application.config["MAX_CONTENT_LENGTH"]:
+        assert answer.status_code == 413  # the request refused before it is read
+        assert "не более 10 МБ за раз" in answer.get_data(as_text=True)
+    else:
         assert answer.status_code == 422
-        assert "text-danger" in answer.get_data(as_text=True)
+        refusal = lxml.html.fromstring(answer.get_data(as_text=True)).xpath("//*[@role='alert']")
+        assert [r.text_content() for r in refusal if message in r.text_content()], answer.get_data(as_text=True)
     assert _counts() + [db.session.scalar(select(func.count()).select_from(MaterialVersion))] == before
+
+
+def _paste(client, text: str):
+    boundary, body = encode_multipart({"text": text})
+    return client.post("/meetings/import", data=body, content_type=f'multipart/form-data; boundary="{boundary}"')
+
+
+def test_a_ten_megabyte_text_pasted_is_refused_in_russian(secretary, demo, ctx):
+    before = _counts() + [db.session.scalar(select(func.count()).select_from(MaterialVersion))]
+    answer = _paste(secretary, "ПРОТОКОЛ № 1\n" * 450_000)
+    assert answer.status_code == 413
+    assert "вставленный текст — не более 1 000 000 знаков" in answer.get_data(as_text=True)
+    assert _counts() + [db.session.scalar(select(func.count()).select_from(MaterialVersion))] == before
+
+
+def test_a_long_protocol_pasted_is_read(secretary, demo, ctx):
+    """Pasted text is read up to the reader's million characters: 300,000 of them (600 KB in
+    UTF-8) are not refused as too big by the form (Flask reads 500 KB of fields by default)."""
+    text = VARIANTS.replace("1. Утвердить план работы.", "1. Утвердить план работы" + " и мероприятий" * 21_000 + ".")
+    assert 280_000 < len(text) < 1_000_000 and len(text.encode()) > 500_000
+    upload = _paste(secretary, text)
+    assert upload.status_code == 303, upload.status_code
+    review = secretary.get(upload.headers["Location"]).get_data(as_text=True)
+    assert " и мероприятий" * 21_000 in review
+
+
+def test_the_page_refuses_a_file_too_big_before_sending_it(secretary, demo, ctx):
+    """The file field carries the limit and the refusal (app.js checks each file's size)."""
+    page = lxml.html.fromstring(secretary.get("/meetings/import").get_data(as_text=True))
+    (field,) = page.xpath("//input[@name='files']")
+    assert field.get("data-max-size") == str(10 * 1024 * 1024)
+    assert field.get("data-too-big").startswith("Файл слишком большой (допускается не более 10 МБ)")
+
+
+def test_pasted_text_is_reviewed_with_what_was_not_recognised(secretary, demo, ctx):
+    """Text pasted instead of a file: the review shows the line it could not place verbatim
+    in «Не распознано», marks what it is unsure of, and keeps the text as the original."""
+    upload = _paste(secretary, VARIANTS)
+    assert upload.status_code == 303, upload.get_data(as_text=True)
+    page = lxml.html.fromstring(secretary.get(upload.headers["Location"]).get_data(as_text=True))
+    assert page.get_element_by_id("import-unrecognised").text_content().strip() == "Это строка, которую никто не поймёт"
+    notes = [n.text_content().strip() for n in page.xpath("//div[@data-uncertain]")]
+    assert "Совет не распознан: выберите его." in notes  # «Координационного совета» alone
+    assert page.xpath("//p[contains(., 'Файл:')]/a")[0].text_content() == "Вставленный текст.txt"
+    confirmed = secretary.post(
+        upload.headers["Location"], data={"council_id": demo.council_id, "number": "7", "date": "2022-03-05"}
+    )
+    assert confirmed.status_code == 303, confirmed.get_data(as_text=True)
+    meeting = db.session.scalar(select(Meeting).where(Meeting.number == 7, Meeting.year == 2022))
+    assert [d.text for d in meeting.decisions] == ["Утвердить план работы.", "Провести следующее заседание в мае."]
+    original = next(m for m in meeting.materials if m.protocol_original).versions[-1]
+    assert original.content.decode() == VARIANTS.rstrip("\n")  # the form trims the field
 
 
 def test_only_secretaries_import(viewer, demo):

@@ -122,22 +122,23 @@ def _pictures_only() -> bytes:
     return _save(document)
 
 
-@pytest.mark.parametrize(
-    "filename, data, message",
-    [
-        ("протокол.docx", lambda: b"", "Файл пустой"),
-        ("протокол.txt", lambda: b"   \n\n ", "Файл пустой"),
-        ("протокол.docx", lambda: _save(docx.Document()), "Документ пустой"),
-        ("скан.docx", _pictures_only, "только изображения"),
-        ("протокол.txt", lambda: "ПРОТОКОЛ № 1\n".encode() * 900_000, "слишком большой"),
-        ("протокол.txt", lambda: "ПРОТОКОЛ № 1\n".encode() * 90_000, "Текст слишком длинный"),
-        ("бомба.docx", _zip_bomb, "в распакованном виде слишком большой"),
-        ("защищён.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000, "защищён паролем"),
-        ("протокол.docx", lambda: b"PK\x03\x04 not really a zip", "повреждён"),
-        ("таблица.xlsx", lambda: b"PK", "не поддерживается"),
-        ("картинка.txt", lambda: PNG, "не текстовый файл"),
-    ],
-)
+# Each a file that is not a protocol to import, and the start of its refusal.
+BAD_FILES = [
+    ("протокол.docx", lambda: b"", "Файл пустой"),
+    ("протокол.txt", lambda: b"   \n\n ", "Файл пустой"),
+    ("протокол.docx", lambda: _save(docx.Document()), "Документ пустой"),
+    ("скан.docx", _pictures_only, "только изображения"),
+    ("протокол.txt", lambda: "ПРОТОКОЛ № 1\n".encode() * 900_000, "слишком большой"),
+    ("протокол.txt", lambda: "ПРОТОКОЛ № 1\n".encode() * 90_000, "Текст слишком длинный"),
+    ("бомба.docx", _zip_bomb, "в распакованном виде слишком большой"),
+    ("защищён.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000, "защищён паролем"),
+    ("протокол.docx", lambda: b"PK\x03\x04 not really a zip", "повреждён"),
+    ("таблица.xlsx", lambda: b"PK", "не поддерживается"),
+    ("картинка.txt", lambda: PNG, "не текстовый файл"),
+]
+
+
+@pytest.mark.parametrize("filename, data, message", BAD_FILES)
 def test_bad_files_are_refused_in_russian(filename, data, message):
     with pytest.raises(ImportFileError, match=message):
         file_lines(filename, data(), convert=saving.libreoffice())

@@ -41,12 +41,17 @@ class ImportFileError(ValueError):
     """A file that cannot be imported; the message is shown to the user as is."""
 
 
-def _too_big(size: int) -> ImportFileError:
-    return ImportFileError(
-        f"Файл слишком большой: {size / 1024 / 1024:.1f} МБ (допускается не более "
-        f"{MAX_FILE_BYTES // 1024 // 1024} МБ). Протокол такого размера — скорее всего не протокол: "
-        "проверьте, тот ли файл выбран."
+def too_big_text(size: int | None = None) -> str:
+    """What a file over MAX_FILE_BYTES is told: by the page before it is sent, or here."""
+    actual = f"{size / 1024 / 1024:.1f} МБ, " if size else ""
+    return (
+        f"Файл слишком большой ({actual}допускается не более {MAX_FILE_BYTES // 1024 // 1024} МБ). "
+        "Протокол такого размера — скорее всего не протокол: проверьте, тот ли файл выбран."
     )
+
+
+def _too_big(size: int) -> ImportFileError:
+    return ImportFileError(too_big_text(size))
 
 
 # Text -----------------------------------------------------------------------------
