@@ -110,20 +110,21 @@ def press_release():
 
 
 # Widths that hold the longest word of each column at 12 pt with the cells' 2 × 1.9 mm
-# margins («08.12.2021 –» 22 mm, «Мероприятие» 24.4 mm, «Официальные» 25.5 mm, «Ответственный»
-# in bold 32.5 mm, «Опубликовано» 26.4 mm; an organizer's «промышленности» 32 mm,
-# «Томскнефтехима»» 35 mm): 257 mm, the landscape page's text width.
+# margins («08.12.2021 –» 22 mm, «(перенесено» 23 mm, «Мероприятие» 24.4 mm, «Официальные»
+# 25.5 mm, «Ответственный» in bold 32.5 mm, «Запланировано» 28.6 mm; a title's
+# «Профориентационная» 39.6 mm; an organizer's «электромеханический», «общеобразовательная»
+# 42 mm — the demo's organisations): 257 mm, the landscape page's text width.
 PLAN_COLUMNS = [
     ("№", Mm(10), "{{ e.number }}", CENTER),
-    ("Мероприятие", Mm(49), "{{ e.title|quotes }}", LEFT),
+    ("Мероприятие", Mm(45), "{{ e.title|quotes }}", LEFT),
     ("Сроки", Mm(27), "{{ e.when }}", CENTER),
     ("Формат", Mm(29), "{{ e.format }}", LEFT),
-    ("Организатор", Mm(39), "{{ e.organizer|quotes }}", LEFT),
-    ("Каналы", Mm(31), "{{ e.channels }}", LEFT),
-    ("Ответственный", Mm(38), "{{ e.responsible }}", LEFT),
+    ("Организатор", Mm(46), "{{ e.organizer|quotes }}", LEFT),
+    ("Каналы", Mm(30), "{{ e.channels }}", LEFT),
+    ("Ответственный", Mm(37), "{{ e.responsible }}", LEFT),
     (
         "Статус",
-        Mm(34),
+        Mm(33),
         "{% if e.cancelled %}ОТМЕНЕНО{% if e.cancel_reason %}: {{ e.cancel_reason|quotes }}{% endif %}"
         "{% else %}{{ e.status }}{% endif %}",
         LEFT,

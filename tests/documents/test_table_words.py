@@ -1,5 +1,6 @@
 """No word of a table cell is broken across lines: every kind with a table, rendered
-with its demo context (the media plan with an event of every format, status and channel),
+with its demo context (the media plan with an event of every format, status and channel,
+the demo's titles and organisations),
 converted by LibreOffice in one batch, its words read back with pdftotext. A column too
 narrow for its longest word («Мероприят/ие» in the media plan's «Формат») fails here.
 """
@@ -17,6 +18,8 @@ from cluster_intranet.documents.library import KINDS, default_template
 from cluster_intranet.documents.pdf import soffice_path
 from cluster_intranet.documents.rendering import render_document
 from cluster_intranet.documents.services import demo_context
+from cluster_intranet.directory import demo as directory_demo
+from cluster_intranet.media import demo as media_demo
 from cluster_intranet.media.models import Channel, EventFormat, EventStatus
 
 pytestmark = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice is not installed")
@@ -28,17 +31,23 @@ def _words(text: str) -> list[str]:
 
 
 def _media_plan() -> dict:
+    """Every format, status and channel; the demo's event titles and every demo organisation
+    as an organizer («общеобразовательная», «машиностроительная» are the longest words)."""
     context = demo_context("media_plan")
     model = context["events"][0]
     formats, statuses = list(EventFormat), list(EventStatus)
+    titles = [event[0] for event in media_demo.EVENTS]
+    organizers = [organization[0] for organization in directory_demo.ORGANIZATIONS]
     context["events"] = [
         {**model, "number": n + 1, "format": formats[n % len(formats)].label, "status": statuses[n % len(statuses)].label,
-         "cancelled": False, "channels": ", ".join(c.label for c in Channel)}
-        for n in range(max(len(formats), len(statuses)))
+         "cancelled": False, "channels": ", ".join(c.label for c in Channel), "title": titles[n % len(titles)],
+         "organizer": organizers[n % len(organizers)]}
+        for n in range(max(len(formats), len(statuses), len(titles), len(organizers)))
     ]  # fmt: skip
     context["events"].append(
         {**model, "number": len(context["events"]) + 1, "cancelled": True, "cancel_reason": "Карантин"}
     )
+    context["events"][0]["when"] = "25.05.2023, 12:00–16:00 (перенесено с 23.03.2023)"  # a postponed one
     return context
 
 
