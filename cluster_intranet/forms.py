@@ -23,6 +23,11 @@ def options(pairs, empty: str | None = None) -> list[SelectChoice]:
     return first + [SelectChoice(value, label) for value, label in pairs]
 
 
+def agenda_options(items, empty: str) -> list[SelectChoice]:
+    """A select of a meeting's agenda items by their numbers, «1. О …» (80 characters)."""
+    return options([(item.id, f"{number}. {item.text[:80]}") for number, item in enumerate(items, start=1)], empty)
+
+
 def required(max_length: int):
     return [DataRequired(REQUIRED), Length(max=max_length, message=f"Не длиннее {max_length} символов.")]
 

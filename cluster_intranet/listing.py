@@ -15,6 +15,15 @@ from sqlalchemy.orm import lazyload
 from .extensions import db
 
 
+def where_chosen(stmt: Select, chosen: dict) -> Select:
+    """``stmt`` narrowed by a list's filters, ``{column: value}``: each one chosen (a value
+    that is not empty) keeps the rows with that value."""
+    for column, value in chosen.items():
+        if value:
+            stmt = stmt.where(column == value)
+    return stmt
+
+
 def count_rows(stmt: Select, limit: int | None = None) -> int:
     """How many rows ``stmt`` gives, counted no further than ``limit``."""
     counted = stmt.options(lazyload("*")).order_by(None).limit(limit).subquery()

@@ -33,3 +33,13 @@ def deletion_refusal(obj, what: str) -> str | None:
         return None
     listed = ", ".join(f"{label} ({count})" for label, count in refs)
     return f"Нельзя удалить {what}: есть связанные записи — {listed}."
+
+
+def delete_unreferenced(obj, what: str, error: type[Exception], advice: str = "") -> None:
+    """Deletes ``obj``, or refuses with ``error`` saying what still points at it (and
+    ``advice``: what to do instead)."""
+    reason = deletion_refusal(obj, what)
+    if reason:
+        raise error(f"{reason} {advice}".strip())
+    db.session.delete(obj)
+    db.session.flush()

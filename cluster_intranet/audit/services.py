@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..auth.models import User
+from ..listing import where_chosen
 from .models import AuditEntry
 
 
@@ -40,14 +41,15 @@ def audit_query(
     )
     if not logins:
         stmt = stmt.where(~is_login())
-    if table:
-        stmt = stmt.where(AuditEntry.table_name == table)
-    if action:
-        stmt = stmt.where(AuditEntry.action == action)
-    if user_id:
-        stmt = stmt.where(AuditEntry.user_id == user_id)
-    if row_id:
-        stmt = stmt.where(AuditEntry.row_id == row_id)
+    stmt = where_chosen(
+        stmt,
+        {
+            AuditEntry.table_name: table,
+            AuditEntry.action: action,
+            AuditEntry.user_id: user_id,
+            AuditEntry.row_id: row_id,
+        },
+    )
     zone = clock.local_zone()
     if date_from:
         stmt = stmt.where(AuditEntry.at >= datetime.combine(date_from, time(), zone))

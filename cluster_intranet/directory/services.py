@@ -13,7 +13,7 @@ from ..documents.grammar import organization_genitive
 from ..extensions import db
 from ..listing import rows_in_turn
 from ..search import contains_text, fold, search_pattern
-from ..references import deletion_refusal
+from ..references import delete_unreferenced
 from .models import NAME_ORDER, Organization, Person
 
 
@@ -165,10 +165,6 @@ _TWO_INITIALS = re.compile(r"^\s*([А-ЯЁA-Z])\.\s*([А-ЯЁA-Z])\.?\s*$")
 def delete_entry(entry: Organization | Person) -> None:
     """Deletes an organization or a person unless a protocol or another record uses it,
     or the person signs in: the account would lose its name and its tasks."""
-    what = "организацию" if isinstance(entry, Organization) else "сотрудника"
-    reason = deletion_refusal(entry, what)
-    if reason:
-        raise DirectoryError(reason)
     account = (
         db.session.scalar(select(User.email).where(User.person_id == entry.id)) if isinstance(entry, Person) else None
     )
@@ -177,5 +173,4 @@ def delete_entry(entry: Organization | Person) -> None:
             f"Нельзя удалить сотрудника: с ним связана учётная запись {account}. "
             "Сначала отвяжите её в разделе «Пользователи»."
         )
-    db.session.delete(entry)
-    db.session.flush()
+    delete_unreferenced(entry, "организацию" if isinstance(entry, Organization) else "сотрудника", DirectoryError)

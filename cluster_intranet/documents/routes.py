@@ -180,6 +180,13 @@ def _kind_or_404(document_kind: str) -> str:
     return document_kind
 
 
+def _version_or_404(document_kind: str, number: int):
+    template = services.get_version(_kind_or_404(document_kind), number)
+    if template is None:
+        abort(404)
+    return template
+
+
 @bp.get("/templates/")
 @role_required(*EDIT_TEMPLATES)
 def templates():
@@ -245,9 +252,7 @@ def too_large(error):
 @bp.get("/templates/<document_kind>/<int:number>.docx")
 @role_required(*EDIT_TEMPLATES)
 def download_template(document_kind: str, number: int):
-    template = services.get_version(_kind_or_404(document_kind), number)
-    if template is None:
-        abort(404)
+    template = _version_or_404(document_kind, number)
     return _file(template.content, download_name(None, f"{KINDS[document_kind]}, версия {number}", "docx"))
 
 
@@ -265,9 +270,7 @@ def _file(content: bytes, filename: str):
 @bp.post("/templates/<document_kind>/<int:number>/activate")
 @role_required(*EDIT_TEMPLATES)
 def activate_template(document_kind: str, number: int):
-    template = services.get_version(_kind_or_404(document_kind), number)
-    if template is None:
-        abort(404)
+    template = _version_or_404(document_kind, number)
     back = url_for("documents.template_kind", document_kind=document_kind)
     return apply_change(
         None,

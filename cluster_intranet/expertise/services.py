@@ -21,7 +21,7 @@ from ..auth.roles import RUN_EXPERTISE, Role
 from ..directory.models import NAME_ORDER, Organization, OrganizationKind, Person
 from ..extensions import db
 from ..model_mixins import next_position
-from ..references import deletion_refusal
+from ..references import delete_unreferenced
 from ..search import contains_text
 from ..text import sentence, short_date
 from .models import (
@@ -172,11 +172,7 @@ def save_programme(programme: Programme, data: dict) -> Programme:
 
 
 def delete_programme(programme: Programme) -> None:
-    reason = deletion_refusal(programme, "программу")
-    if reason:
-        raise Locked(reason)
-    db.session.delete(programme)
-    db.session.flush()
+    delete_unreferenced(programme, "программу", Locked)
 
 
 def programme_sessions(programme: Programme) -> list[ExpertSession]:

@@ -1,7 +1,7 @@
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
 
-from ..forms import Form, id_or_none, optional, options
+from ..forms import Form, agenda_options, id_or_none, optional
 
 
 class MaterialForm(Form):
@@ -12,10 +12,7 @@ class MaterialForm(Form):
     agenda_item_id = SelectField("К вопросу повестки", coerce=id_or_none)
 
     def with_agenda(self, agenda_items) -> "MaterialForm":
-        self.agenda_item_id.choices = options(
-            [(item.id, f"{number}. {item.text[:80]}") for number, item in enumerate(agenda_items, start=1)],
-            empty="Ко всему заседанию",
-        )
+        self.agenda_item_id.choices = agenda_options(agenda_items, "Ко всему заседанию")
         return self
 
 

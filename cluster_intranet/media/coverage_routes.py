@@ -81,16 +81,7 @@ def record_publication(event_id: int):
         )
 
     def recorded(_):
-        if wants_fragment():
-            cell = coverage.matrix_cell(event, form.organization_id.data)
-            return fragment(
-                "media/_slot.html",
-                event=event,
-                cell=cell,
-                rights=Rights.of(current_user),
-                trigger={"coverageChanged": True, **notice("Публикация отмечена.")},
-            )
-        return after_change(url_for("media.event", event_id=event.id, _anchor="coverage"), "Публикация отмечена.")
+        return _slot_changed(event, form.organization_id.data, "Публикация отмечена.")
 
     def refused(error: Exception):
         if isinstance(error, PermissionError):
@@ -106,31 +97,27 @@ def record_publication(event_id: int):
     )  # fmt: skip
 
 
+def _slot_changed(event: MediaEvent, organization_id: int, said: str):
+    """A publication marked or removed: the matrix's cell again for HTMX (the matrix's
+    totals follow on ``coverageChanged``), the event's coverage otherwise."""
+    if wants_fragment():
+        cell = coverage.matrix_cell(event, organization_id)
+        trigger = {"coverageChanged": True, **notice(said)}
+        return fragment("media/_slot.html", event=event, cell=cell, rights=Rights.of(current_user), trigger=trigger)
+    return after_change(url_for("media.event", event_id=event.id, _anchor="coverage"), said)
+
+
 @bp.post("/publications/<int:publication_id>/delete")
 @role_required(*EDIT_MEDIA)
 def delete_publication(publication_id: int):
     publication = db.get_or_404(Publication, publication_id)
     event, organization_id = publication.event, publication.organization_id
 
-    def deleted(_):
-        if wants_fragment():
-            cell = coverage.matrix_cell(event, organization_id)
-            return fragment(
-                "media/_slot.html",
-                event=event,
-                cell=cell,
-                rights=Rights.of(current_user),
-                trigger={"coverageChanged": True, **notice("Отметка о публикации удалена.")},
-            )
-        return after_change(
-            url_for("media.event", event_id=event.id, _anchor="coverage"), "Отметка о публикации удалена."
-        )
-
     return apply_change(
         None,
         lambda: coverage.delete_publication(publication, current_user),
         PermissionError,
-        done=deleted,
+        done=lambda _: _slot_changed(event, organization_id, "Отметка о публикации удалена."),
         back=lambda _: abort(403),
     )
 

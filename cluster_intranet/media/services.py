@@ -22,7 +22,7 @@ from ..concurrency import ensure_current
 from ..directory.models import NAME_ORDER, Organization, Person
 from ..extensions import db
 from ..forms import db_int
-from ..references import deletion_refusal
+from ..references import delete_unreferenced
 from ..text import date_range
 from .models import (
     CORRECTIONS,
@@ -188,11 +188,7 @@ def duplicate_event(event: MediaEvent) -> MediaEvent:
 
 
 def delete_plan(plan: MediaPlan) -> None:
-    reason = deletion_refusal(plan, "медиаплан")
-    if reason:
-        raise MediaError(reason)
-    db.session.delete(plan)
-    db.session.flush()
+    delete_unreferenced(plan, "медиаплан", MediaError)
 
 
 # --- events ----------------------------------------------------------------------
@@ -411,11 +407,7 @@ def postpone_event(event: MediaEvent, user: User | None, data: dict) -> None:
 
 def delete_event(event: MediaEvent) -> None:
     """Deletes an event that nobody has published yet; a published one can only be cancelled."""
-    reason = deletion_refusal(event, "мероприятие")
-    if reason:
-        raise MediaError(reason + " Отмените мероприятие вместо удаления.")
-    db.session.delete(event)
-    db.session.flush()
+    delete_unreferenced(event, "мероприятие", MediaError, "Отмените мероприятие вместо удаления.")
 
 
 # --- the public feeds ------------------------------------------------------------

@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 from ..forms import (
     REQUIRED,
     Form,
+    agenda_options,
     IdListField,
     db_int,
     id_or_none,
@@ -98,10 +99,7 @@ class DecisionForm(Form):
     FIELDS = DECISION_FIELDS
 
     def with_agenda(self, items) -> "DecisionForm":
-        self.agenda_item_id.choices = options(
-            [(item.id, f"{number}. {item.text[:80]}") for number, item in enumerate(items, start=1)],
-            empty="— без привязки к вопросу —",
-        )
+        self.agenda_item_id.choices = agenda_options(items, "— без привязки к вопросу —")
         return self
 
 

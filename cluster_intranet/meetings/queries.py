@@ -13,6 +13,7 @@ from ..auth.models import User
 from ..councils.models import Council, CouncilMember
 from ..decisions.models import Decision, DecisionResponsible
 from ..extensions import db
+from ..listing import where_chosen
 from ..search import contains_text
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
 
@@ -26,12 +27,7 @@ def meetings_query(
         .options(joinedload(Meeting.council))
         .order_by(Meeting.date.desc(), Meeting.id.desc())
     )
-    if council_id:
-        stmt = stmt.where(Meeting.council_id == council_id)
-    if year:
-        stmt = stmt.where(Meeting.year == year)
-    if status:
-        stmt = stmt.where(Meeting.status == status)
+    stmt = where_chosen(stmt, {Meeting.council_id: council_id, Meeting.year: year, Meeting.status: status})
     if text.strip():
         stmt = stmt.where(contains_text(Meeting, text))
     return stmt

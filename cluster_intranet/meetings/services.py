@@ -286,13 +286,19 @@ def _refuse_repeated(rows: list, data: dict, message: str, number) -> None:
             raise AlreadyDone(message.format(number(row)) + " Возможно, форма была отправлена дважды.", row)
 
 
-def remove_agenda_item(item: AgendaItem) -> None:
-    meeting = item.meeting
+def _remove_numbered(row: AgendaItem | Decision, collection: str) -> None:
+    """Takes an agenda item or a decision out of the protocol (the meeting's ``collection``,
+    read under its lock); the rest are numbered anew."""
+    meeting = row.meeting
     lock_editable(meeting)
-    meeting.agenda_items.remove(item)
+    getattr(meeting, collection).remove(row)
     db.session.flush()
     renumber(meeting)
     meeting.refresh_search_text()
+
+
+def remove_agenda_item(item: AgendaItem) -> None:
+    _remove_numbered(item, "agenda_items")
 
 
 def move_agenda_item(item: AgendaItem, step: int) -> None:
@@ -361,12 +367,7 @@ def _next_decision_number(meeting: Meeting) -> int:
 
 
 def remove_decision(decision: Decision) -> None:
-    meeting = decision.meeting
-    lock_editable(meeting)
-    meeting.decisions.remove(decision)
-    db.session.flush()
-    renumber(meeting)
-    meeting.refresh_search_text()
+    _remove_numbered(decision, "decisions")
 
 
 def move_decision(decision: Decision, step: int) -> None:
