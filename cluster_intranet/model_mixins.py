@@ -17,6 +17,12 @@ def next_position(rows) -> int:
     return max((row.position for row in rows), default=0) + 1
 
 
+def copied(row, *names: str) -> dict:
+    """``row``'s values of the columns ``names``, for a new row made after it (the next
+    meeting, a checklist's next draft, a media event's copy)."""
+    return {name: getattr(row, name) for name in names}
+
+
 def neighbour(rows: list, row, step: int, error: type[Exception]):
     """The row ``step`` places from ``row`` in ``rows`` (in their order), to swap with: a
     move past the first or the last row is refused with ``error``, not answered as a

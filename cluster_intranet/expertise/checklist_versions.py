@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import clock
 from ..auth.models import User
 from ..extensions import db
-from ..model_mixins import neighbour, next_position
+from ..model_mixins import copied, neighbour, next_position
 from .models import (
     ChecklistSection,
     ChecklistStatus,
@@ -181,15 +181,7 @@ def new_version(version: ChecklistVersion) -> ChecklistVersion:
                 title=section.title,
                 position=section.position,
                 criteria=[
-                    Criterion(
-                        wording=c.wording,
-                        hint=c.hint,
-                        scale=c.scale,
-                        max_points=c.max_points,
-                        weight=c.weight,
-                        required=c.required,
-                        position=c.position,
-                    )
+                    Criterion(**copied(c, "wording", "hint", "scale", "max_points", "weight", "required", "position"))
                     for c in section.criteria
                 ],
             )

@@ -22,6 +22,7 @@ from ..concurrency import ensure_current
 from ..directory.models import NAME_ORDER, Organization, Person
 from ..extensions import db
 from ..forms import db_int
+from ..model_mixins import copied
 from ..references import delete_unreferenced
 from ..text import date_range
 from .models import (
@@ -153,9 +154,8 @@ def _copy_event(event: MediaEvent, plan: MediaPlan, shift=lambda day: day, title
     copy = MediaEvent(
         plan=plan, title=title or event.title, starts_on=shift(event.starts_on), ends_on=shift(event.ends_on),
         status=S.PLANNED.value,
-        **{name: getattr(event, name) for name in (
-            "description", "place", "start_time", "end_time", "organizer_id", "format", "responsible_id",
-            "is_public", "release_text", "internal_note")},
+        **copied(event, "description", "place", "start_time", "end_time", "organizer_id", "format",
+                 "responsible_id", "is_public", "release_text", "internal_note"),
         channel_rows=[MediaEventChannel(channel=c) for c in event.channels],
     )  # fmt: skip
     db.session.add(copy)

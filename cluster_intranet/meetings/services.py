@@ -20,7 +20,7 @@ from ..decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ..decisions.numbering import decision_labels, numbered_by_item
 from ..directory.models import Person
 from ..extensions import db
-from ..model_mixins import VotesMixin, neighbour, next_position
+from ..model_mixins import VotesMixin, copied, neighbour, next_position
 from ..text import short_date
 from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingStatus, ProtocolVersion
 from .protocol import in_protocol_order, json_safe, protocol_data
@@ -503,15 +503,10 @@ def copy_as_next(meeting: Meeting, on_date: date) -> Meeting:
         number=next_number(council.id, on_date.year),
         year=on_date.year,
         date=on_date,
-        start_time=meeting.start_time,
-        end_time=meeting.end_time,
-        city=meeting.city,
-        place=meeting.place,
-        format=meeting.format,
-        connection_link=meeting.connection_link,
         status=MeetingStatus.PLANNED.value,
-        chair_id=meeting.chair_id,
-        secretary_id=meeting.secretary_id,
+        **copied(
+            meeting, "start_time", "end_time", "city", "place", "format", "connection_link", "chair_id", "secretary_id"
+        ),
     )
     db.session.add(new)
     # Nobody is marked present at a meeting that has not happened: the secretary records
