@@ -31,8 +31,22 @@ ACCOUNTS = {
     "viewer": ("belyaev@cluster.local", "Беляев"),
 }
 # Pages the navigation leads to that a role may see besides those in its menus: a record of
-# each kind (the demo's), so the detail pages are checked too.
-DETAILS = ["/meetings/{meeting}", "/decisions/{decision}", "/media/events/{event}", "/expertise/sessions/{session}"]
+# each kind (the demo's), so the detail pages are checked too, and the pages one step from a
+# menu's (a plan's table and coverage, the tabs of the control, the media plan and expertise).
+DETAILS = [
+    "/meetings/{meeting}",
+    "/meetings/{planned}",
+    "/decisions/{decision}",
+    "/decisions/my",
+    "/decisions/summary",
+    "/media/events/{event}",
+    "/media/plans/{plan}",
+    "/media/plans/{plan}/coverage",
+    "/media/todo",
+    "/expertise/sessions/{session}",
+    "/expertise/programmes",
+    "/expertise/checklists",
+]
 
 
 def _prepare():
@@ -169,7 +183,7 @@ def test_every_page_fits_a_phone_and_passes_axe(live, browser, role):
     SHOTS.mkdir(parents=True, exist_ok=True)
     try:
         sign_in(page, base, email, PASSWORD)
-        paths = _nav_links(page, base) + [detail.format(**ids) for detail in DETAILS]
+        paths = list(dict.fromkeys(_nav_links(page, base) + [detail.format(**ids) for detail in DETAILS]))
         assert "/" in paths and len(paths) > 8, paths
         problems = []
         for width, (w, h) in WIDTHS.items():
@@ -288,6 +302,24 @@ def test_on_a_phone_each_list_row_is_a_card_with_its_status_first(live, page, pa
             .map(td => td.className)""")
         leads = [i for i, c in enumerate(cells) if "card-lead" in c]
         assert leads and leads == list(range(len(leads))), cells
+
+
+def test_a_media_card_has_its_status_under_its_date_and_a_named_publication_button(live, page):
+    """Every card of the media plan puts the status and its buttons on a line of their own (beside
+    a short date they were indented into a column); «Что нам опубликовать» says «Отметить
+    публикацию» beside its «+» on the card's width."""
+    base, _, ids = live
+    page.goto(f"{base}/media/plans/{ids['plan']}")
+    offsets = page.eval_on_selector_all(
+        "#event-rows > tr",
+        "rows => rows.map(tr => tr.querySelector('.status-cell').getBoundingClientRect().left"
+        " - tr.querySelector('.card-title').getBoundingClientRect().left)",
+    )
+    assert len(offsets) > 5 and set(offsets) == {0}, offsets
+    page.goto(f"{base}/media/todo?organization={ids['participant']}")
+    add = page.locator("td.slot .slot-add").first
+    assert add.evaluate("a => getComputedStyle(a, '::after').content").strip('"').strip() == "Отметить публикацию"
+    assert add.bounding_box()["width"] >= 0.9 * page.locator("td.slot").first.bounding_box()["width"]
 
 
 @pytest.mark.parametrize(
