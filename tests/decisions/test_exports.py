@@ -119,9 +119,14 @@ def assert_no_formula(book, written: list[str]) -> None:
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula: {cell.value!r}"
+                where = f"{sheet.title}!{cell.coordinate}"
+                assert cell.data_type != "f", f"{where} is a formula: {cell.value!r}"
                 if isinstance(cell.value, str):
                     texts.add(cell.value)
+                    # Stored as text is not enough: Excel runs «+1+1» once the cell is edited,
+                    # unless the quote prefix marks it as typed text.
+                    if cell.value.startswith(("=", "+", "-", "@", "\t", "\r", "\n")):
+                        assert cell.quotePrefix, f"{where} has no quote prefix: {cell.value!r}"
     # Every one of them reached a cell whole (names and titles may add to it: a cell holds it).
     for value in written:
         assert any(value in text for text in texts), value
