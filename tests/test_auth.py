@@ -37,6 +37,10 @@ HOSTILE_NEXT = [
     "/ /evil.example",
     "/%00/x",
     "javascript:alert(1)",
+    "/..//evil.example",  # dot segments: a browser normalises it to //evil.example
+    "/.//evil.example",
+    "/x/../..//evil.example",
+    "/%252e%252e//evil.example",
 ]
 
 

@@ -1,4 +1,4 @@
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -18,8 +18,12 @@ def _safe_next(target: str | None) -> str:
     control character) sends the user home, as does anything with a scheme or a host."""
     if target and target.startswith("/") and not any(char in target for char in _NOT_IN_NEXT):
         parts = urlsplit(target)
+        # No dot segments either: a browser normalises «/..//evil.example» to the path
+        # «//evil.example», which is another host once it is written out again.
+        segments = unquote(parts.path).split("/")
         if not parts.scheme and not parts.netloc and not target.startswith("//"):
-            return target
+            if not any(segment in {".", ".."} for segment in segments):
+                return target
     return url_for("main.dashboard")
 
 
