@@ -117,8 +117,8 @@ def expert_checklist():
     _programme(doc)
     para(
         doc,
-        "Эксперт: {{ expert.full_name }}{% if expert.position %}, {{ expert.position }}{% endif %}"
-        "{% if expert.organization %}, {{ expert.organization|quotes }}{% endif %}.",
+        "{% filter sentence %}Эксперт: {{ expert.full_name }}{% if expert.position %}, {{ expert.position }}{% endif %}"
+        "{% if expert.organization %}, {{ expert.organization|quotes }}{% endif %}{% endfilter %}",
         align=LEFT,
         indent=False,
     )

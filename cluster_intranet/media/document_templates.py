@@ -92,10 +92,11 @@ def press_release():
 
     tag(doc, "if contact")
     heading(doc, "Контактное лицо:", indent=False)  # level with the contact line below
-    para(doc, "{{ contact.name }}{% if contact.position %}, {{ contact.position }}{% endif %}"
+    # One full stop after a name that ends the line («Кузнецова Н.В.»): the sentence filter.
+    para(doc, "{% filter sentence %}{{ contact.name }}{% if contact.position %}, {{ contact.position }}{% endif %}"
               "{% if contact.organization %} {{ contact.organization_genitive|quotes }}{% endif %}"
               "{% if contact.phone %}, тел. {{ contact.phone }}{% endif %}"
-              "{% if contact.email %}, {{ contact.email }}{% endif %}.", indent=False)  # fmt: skip
+              "{% if contact.email %}, {{ contact.email }}{% endif %}{% endfilter %}", indent=False)  # fmt: skip
     tag(doc, "endif")
 
     note = para(
@@ -165,9 +166,9 @@ def media_plan():
     tag(doc, "if plan.responsible")
     para(
         doc,
-        "Ответственный за медиаплан: {{ plan.responsible.name }}"
+        "{% filter sentence %}Ответственный за медиаплан: {{ plan.responsible.name }}"
         "{% if plan.responsible.position %}, {{ plan.responsible.position }}{% endif %}"
-        "{% if plan.responsible.organization %} {{ plan.responsible.organization|quotes }}{% endif %}.",
+        "{% if plan.responsible.organization %} {{ plan.responsible.organization|quotes }}{% endif %}{% endfilter %}",
         indent=False,
         before=SECTION_GAP,
     )

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cluster_intranet.documents import grammar
 from cluster_intranet.documents.grammar import decline_name
+from cluster_intranet.documents.library import KINDS, default_template
+from cluster_intranet.documents.rendering import render_document
+from cluster_intranet.documents.services import demo_context
+
+from .support import docx_text
 
 # (nominative, genitive, dative): every person named in the seed protocol.
 SEED_NAMES = [
@@ -117,3 +124,27 @@ def test_points_agree_with_fractions_and_ranges(number, word, after_of):
 )
 def test_an_organization_in_the_genitive(name, genitive):
     assert grammar.organization_genitive(name) == genitive
+
+
+PERSON_DETAILS = ("position", "organization", "organization_genitive", "phone", "email")
+
+
+def _names_alone(value):
+    """The context with every person reduced to a name with initials: no position,
+    organisation, phone or e-mail after it, so the name ends the sentence."""
+    if isinstance(value, list):
+        return [_names_alone(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    value = {key: _names_alone(item) for key, item in value.items()}
+    if isinstance(value.get("name"), str) and value["name"].endswith("."):
+        value.update(dict.fromkeys(PERSON_DETAILS & value.keys(), ""), full_name=value["name"])
+    return value
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_name_that_ends_a_sentence_takes_one_full_stop(demo_app, kind):
+    """«Контактное лицо: Кузнецова Н.В.», not «Н.В..», in every kind."""
+    context = _names_alone(demo_context(kind))
+    text = docx_text(render_document(default_template(kind), context))
+    assert not re.search(r"(?<!\.)\.\.(?!\.)", text), re.findall(r".{0,40}(?<!\.)\.\.(?!\.)", text)
