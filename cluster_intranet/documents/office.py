@@ -239,10 +239,13 @@ def converter(soffice_setting: str | None = None, python_setting: str | None = N
 
 
 @atexit.register
-def _stop_all() -> None:
-    if os.getpid() == _owner_pid:
-        for warm in _converters.values():
-            warm.stop()
+def stop_all() -> None:
+    """Stops this process's servers and forgets them: the next conversion starts anew."""
+    with _converters_lock:
+        if os.getpid() == _owner_pid:
+            for warm in _converters.values():
+                warm.stop()
+        _converters.clear()
 
 
 def convert_to_pdf(

@@ -86,7 +86,7 @@ def test_timeout_answers_the_error_and_kills_the_server(warm, full_protocol):
 @requires_soffice
 @requires_uno
 def test_office_convert_uses_the_warm_server(monkeypatch, full_protocol, cold_runs):
-    monkeypatch.setattr(office, "_converters", {})
+    office.stop_all()  # a converter of its own, started by this test
     try:
         assert_pdf(office.convert_to_pdf(full_protocol))
         assert cold_runs == []
@@ -97,7 +97,7 @@ def test_office_convert_uses_the_warm_server(monkeypatch, full_protocol, cold_ru
 
 @requires_soffice
 def test_no_python_with_uno_falls_back_to_the_cold_run(monkeypatch, full_protocol, cold_runs):
-    monkeypatch.setattr(office, "_converters", {})
+    office.stop_all()  # a converter of its own, started by this test
     # The app's own interpreter (a virtualenv) has no uno: the server cannot start.
     assert_pdf(office.convert_to_pdf(full_protocol, python=sys.executable))
     assert cold_runs == [full_protocol]
@@ -117,7 +117,7 @@ def test_warm_off_converts_cold(monkeypatch, full_protocol):
 
 
 def test_missing_libreoffice_is_a_clear_error_through_the_warm_path(monkeypatch, full_protocol):
-    monkeypatch.setattr(office, "_converters", {})
+    office.stop_all()  # a converter of its own, started by this test
     monkeypatch.setattr(pdf, "soffice_path", lambda configured=None: None)
     with pytest.raises(pdf.ConversionError, match="не установлен LibreOffice"):
         office.convert_to_pdf(full_protocol)
