@@ -63,6 +63,14 @@ def message(text: str, status: int = 422, category: str = "danger"):
     return fragment("_message.html", status, retarget="#messages", reswap="innerHTML", text=text, category=category)
 
 
+def go_back(url: str, *texts: str | None, category: str = "success"):
+    """The answer without JavaScript: ``texts`` (those given) as flashes on ``url``, a 303."""
+    for text in texts:
+        if text:
+            flash(text, category)
+    return redirect(url, 303)
+
+
 # --- the request flow: validate → service → commit or roll back → answer -------------
 
 
@@ -74,8 +82,7 @@ def refusal(error: Exception, back: str, status: int | None = None):
     status = status or getattr(error, "status", None) or 409
     if wants_fragment():
         return message(str(error), status)
-    flash(str(error), "danger")
-    return redirect(back, 303)
+    return go_back(back, str(error), category="danger")
 
 
 class InvalidInput(ValueError):
@@ -178,11 +185,11 @@ def form_page(template: str, form, change: Callable[[], object], refused_by, *, 
 def after_change(url: str, text: str | None = None):
     """After a change that ends on another page: a flash saying so, then ``url`` (HTMX
     follows HX-Redirect, a plain form a 303)."""
-    if text:
-        flash(text, "success")
     if wants_fragment():
+        if text:
+            flash(text, "success")
         return make_response("", 200, redirect=url)
-    return redirect(url, 303)
+    return go_back(url, text)
 
 
 def page_number() -> int:

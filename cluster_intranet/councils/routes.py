@@ -1,9 +1,9 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 
 from ..auth.access import role_required
 from ..auth.roles import EDIT_COUNCILS
 from ..extensions import db
-from ..web import apply_change, form_page, fragment, message, notice, wants_fragment
+from ..web import apply_change, form_page, fragment, go_back, message, notice, wants_fragment
 from . import bp, services
 from .forms import CouncilForm, MemberForm, MemberRoleForm
 from .models import Council, CouncilMember
@@ -128,5 +128,4 @@ def _members_changed(council: Council, text: str, category: str = "success", sta
             member_form=MemberForm(formdata=None),
             editing=True,
         )
-    flash(text, category)
-    return redirect(url_for("councils.index", edit=council.id, _anchor=f"council-{council.id}"), 303)
+    return go_back(url_for("councils.index", edit=council.id, _anchor=f"council-{council.id}"), text, category=category)

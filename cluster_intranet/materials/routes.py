@@ -9,7 +9,7 @@ over the limit gets the message next to the field and a much bigger one the 413 
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -18,15 +18,7 @@ from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.queries import load_meeting
-from ..web import (
-    apply_change,
-    error_page,
-    file_name,
-    fragment,
-    notice,
-    page_or_fragment,
-    wants_fragment,
-)
+from ..web import apply_change, error_page, file_name, fragment, go_back, notice, page_or_fragment, wants_fragment
 from . import bp, services
 from .downloads import send_version
 from .forms import EditMaterialForm, MaterialForm, VersionForm
@@ -84,10 +76,8 @@ def _answer(meeting_id: int, status: int = 200, done: str | None = None, materia
     """After a change: the section again for HTMX, the meeting page without JavaScript."""
     if not wants_fragment():
         if material_form is not None and material_form.errors:
-            flash(material_form.error_text(), "danger")
-        if done:
-            flash(done, "success")
-        return redirect(_back(meeting_id), 303)
+            return go_back(_back(meeting_id), material_form.error_text(), category="danger")
+        return go_back(_back(meeting_id), done)
     db.session.expire_all()
     meeting = load_meeting(meeting_id) or abort(404)
     trigger = notice(done) if done else None

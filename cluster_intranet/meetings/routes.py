@@ -7,7 +7,7 @@ the same forms post and redirect back to the page.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -27,6 +27,7 @@ from ..web import (
     error_page,
     form_page,
     fragment,
+    go_back,
     notice,
     page_or_fragment,
     paginate,
@@ -158,9 +159,8 @@ def _section(meeting_id: int, name: str, status: int = 200, row: str | None = No
     goes to ``row``, the id of the row changed, or to the section), or the page again
     without JavaScript."""
     if not wants_fragment():
-        for form in forms.values():
-            flash(form.error_text(), "danger")
-        return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor=name), 303)
+        page = url_for("meetings.show", meeting_id=meeting_id, _anchor=name)
+        return go_back(page, *(form.error_text() for form in forms.values()), category="danger")
     db.session.expire_all()
     meeting = queries.load_meeting(meeting_id) or abort(404)
     context = _page_context(meeting, **forms)
