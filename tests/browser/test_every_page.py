@@ -155,6 +155,13 @@ def _check(page, path: str, width: str, errors: list[str]) -> list[str]:
                            && !box.querySelector('table.results-table, table.matrix'))
             .map(box => `table.${[...box.querySelector('table').classList].join('.')} +${box.scrollWidth - box.clientWidth} px`)""")
         problems += [f"a list scrolls sideways: {table}" for table in hidden]
+    # Words whole (`overflow-wrap: anywhere` broke «Из/ме/ни/ть» in buttons and «Коорд/инаци/онный»
+    # in tables): buttons, badges and headings everywhere; table cells too on a laptop, where only
+    # a link longer than its cell may break (a phone may break an address anywhere).
+    cells = ", main td:not(:has(a[href^=http]))" if width == "laptop" else ""
+    broken = page.evaluate(BROKEN_WORDS, f"main .btn, main .badge, main th, main h1, main h2, main h3{cells}")
+    if broken:
+        problems.append(f"words broken across lines: {broken[:5]}")
     problems += [f"console: {text}" for text in errors]
     violations = page.evaluate("""async () => {
         const result = await axe.run(document, {resultTypes: ['violations']});
