@@ -362,6 +362,22 @@ def test_on_a_phone_other_lists_fit_too(live, browser, role, path, item):
         context.close()
 
 
+def test_on_a_phone_the_month_is_a_list_of_its_days_with_events(live, page):
+    """The month's grid (669–686 px wide) becomes, at 390 px, the list of the days that have
+    something, each on the screen's width; at 1366 px it is the grid of every day."""
+    base, _, _ = live
+    page.goto(f"{base}/media/calendar?month=2022-04")
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    days = page.eval_on_selector_all(
+        ".calendar-grid td",
+        """cells => cells.filter(td => td.offsetParent).map(td => [td.querySelectorAll('.cal-entry').length,
+            td.getBoundingClientRect().width / td.closest('table').getBoundingClientRect().width])""",
+    )
+    assert len(days) >= 2 and all(entries and share > 0.95 for entries, share in days), days
+    page.set_viewport_size({"width": 1366, "height": 768})
+    assert page.locator(".calendar-grid td:visible").count() >= 28
+
+
 # Pages the walk above does not reach from the navigation, where a person goes from a page it
 # does reach: the home page's «Из них просрочено», the participants and the feeds' addresses
 # (the latter with the server's real address, http://127.0.0.1:5000, longer than a phone allows
