@@ -226,12 +226,32 @@ AGENDA_FIELDS = (
 )
 
 
-def check_votes(data: dict) -> None:
-    """«Единогласно» leaves no one against or abstaining."""
+def check_votes(meeting: Meeting, data: dict) -> None:
+    """«Единогласно» leaves no one against or abstaining; once attendance is recorded, no
+    more vote than are present (a typo: «за» – 7 with six in the room)."""
     if data.get("votes_unanimous"):
         for field in ("votes_against", "votes_abstained"):
             if data.get(field):
                 raise MeetingError("При голосовании единогласно «против» и «воздержались» не бывает.", field)
+    cast = sum(data.get(field) or 0 for field in ("votes_for", "votes_against", "votes_abstained"))
+    present = voters(meeting)
+    if present and cast > present:
+        raise MeetingError(
+            f"Голосов {cast}, а присутствуют {present} (очно и онлайн, с председателем и секретарём): "
+            "проверьте числа или список присутствующих.",
+            "votes_for",
+        )
+
+
+def voters(meeting: Meeting) -> int:
+    """Those at the meeting who may vote: the attendees in person and online, and the chair
+    and the secretary (not always listed among them); 0 while attendance is not recorded."""
+    listed = [a for a in meeting.attendances if a.mode != AttendanceMode.INVITED]
+    if not listed:
+        return 0
+    people = {a.person_id for a in listed if a.person_id is not None}
+    unnamed = len(listed) - sum(1 for a in listed if a.person_id is not None)
+    return len(people | {meeting.chair_id, meeting.secretary_id} - {None}) + unnamed
 
 
 def _speaker_name(item: AgendaItem | None, speaker: Person, typed: str) -> str:
@@ -249,7 +269,7 @@ def save_agenda_item(meeting: Meeting, item: AgendaItem | None, data: dict, vers
     """Creates or updates an agenda item; ``version`` is the one the form was built from."""
     if item is not None:
         ensure_current(item, version, MeetingError)
-    check_votes(data)
+    check_votes(meeting, data)
     lock_editable(meeting)
     # Checked before a new item joins the session: a query would flush it half-filled.
     if data.get("speaker_id"):
@@ -323,7 +343,7 @@ def save_decision(
     ``version`` is the one the form was built from: an older one is refused."""
     if decision is not None:
         ensure_current(decision, version, MeetingError)
-    check_votes(data)
+    check_votes(meeting, data)
     if data.get("deadline") and data.get("term"):
         raise MeetingError("Укажите либо дату, либо срок словами («постоянно»), не то и другое.", "term")
     lock_editable(meeting)

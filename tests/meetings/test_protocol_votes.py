@@ -138,3 +138,33 @@ def test_migration_moves_a_shared_vote_to_the_item(app, ctx):
     decisions = db.session.scalars(select(Decision).order_by(Decision.number)).all()
     assert [d.votes and d.votes["for"] for d in decisions] == [None, None, 6, 5]
     assert [d.agenda_item_id for d in decisions] == [first, first, second, second]  # the links survive
+
+
+def test_more_votes_than_present_are_refused_once_attendance_is_recorded(app, secretary, demo, ctx):
+    held = db.session.scalar(select(Meeting).where(Meeting.date == date(2021, 11, 17)))
+    held.status = "draft"
+    db.session.commit()
+    present = services.voters(held)
+    listed = {a.person_id for a in held.attendances if a.mode != "invited"}
+    assert present == len(listed | {held.chair_id, held.secretary_id})
+    item = held.agenda_items[0]
+    too_many = _item_form(text=item.text, votes_for=str(present + 1), votes_against="0", votes_abstained="0")
+    refused = secretary.hx("post", f"/meetings/agenda/{item.id}", data=too_many)
+    assert refused.status_code == 422
+    assert f"Голосов {present + 1}, а присутствуют {present}" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, item.id).votes_for != present + 1
+    just_enough = {**too_many, "votes_for": str(present - 1), "votes_abstained": "1"}
+    assert secretary.hx("post", f"/meetings/agenda/{item.id}", data=just_enough).status_code == 200
+    # A decision voted on separately is held to the same count.
+    decision = held.decisions[0]
+    form = {"text": decision.text, "agenda_item_id": str(decision.agenda_item_id or ""), "votes_for": str(present + 2)}
+    separately = secretary.hx("post", f"/meetings/decisions/{decision.id}", data=form)
+    assert separately.status_code == 422
+    assert f"Голосов {present + 2}, а присутствуют {present}" in separately.get_data(as_text=True)
+
+
+def test_votes_are_not_counted_against_an_attendance_not_yet_recorded(app, secretary, draft, ctx):
+    assert services.voters(draft) == 0
+    response = secretary.hx("post", f"/meetings/{draft.id}/agenda", data=_item_form(votes_for="40"))
+    assert response.status_code == 200
