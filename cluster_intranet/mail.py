@@ -29,7 +29,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.policy import SMTP, default
+from email.headerregistry import Address
+from email.policy import SMTP, EmailPolicy
 
 import click
 from flask import Flask, current_app, g, has_request_context
@@ -92,12 +93,34 @@ RETRY_PAUSE_S = (1, 3)  # pauses between the attempts of one run
 WIRE = SMTP.clone(max_line_length=998)
 # Bodies are encoded 7-bit (base64 or quoted-printable, never raw UTF-8): a relay without
 # 8BITMIME passes the message unchanged, the iMIP part included.
-SEVEN_BIT = default.clone(cte_type="7bit")
+
+
+def one_line(text: str) -> str:
+    """``text`` for a header (or a calendar parameter): its lines joined by spaces. A header
+    cannot hold a line break — Python refuses one (any Unicode line break: \\n, U+2028, NEL),
+    so a council's or a person's name stored with one would stop every message naming it."""
+    return " ".join(text.split())
+
+
+class _OneLineHeaders(EmailPolicy):
+    """The default policy, with every header given as text made one line."""
+
+    def header_store_parse(self, name, value):
+        return super().header_store_parse(name, one_line(value) if isinstance(value, str) else value)
+
+
+SEVEN_BIT = _OneLineHeaders(cte_type="7bit")
 
 
 def new_message() -> EmailMessage:
-    """An empty message for ``queue``: every body part added to it is encoded 7-bit."""
+    """An empty message for ``queue``: every body part added to it is encoded 7-bit, every
+    header one line."""
     return EmailMessage(policy=SEVEN_BIT)
+
+
+def address(name: str, email: str) -> Address:
+    """A mailbox for From, To or Reply-To: the name one line (an Address refuses a line break)."""
+    return Address(display_name=one_line(name), addr_spec=email.strip())
 
 
 def init_app(app: Flask) -> None:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
-from email.headerregistry import Address
 from email.utils import format_datetime, make_msgid
 
 from flask import current_app
@@ -134,7 +133,7 @@ def build_message(digest: Digest, today: date, within_days: int, link: Callable[
     message["Subject"] = "Поручения: " + ", ".join(parts)
     message["From"] = current_app.config["MAIL_SENDER"]
     # The short name fits one encoded word: a folded display name reads badly in some clients.
-    message["To"] = Address(display_name=person.short_name, addr_spec=person.email.strip())
+    message["To"] = mail.address(person.short_name, person.email)
     message["Date"] = format_datetime(clock.utcnow())
     message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_SENDER"].rpartition("@")[2] or None)
     message.set_content("\n".join(lines))

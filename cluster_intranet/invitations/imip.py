@@ -14,7 +14,7 @@ REQUEST, CANCEL = "REQUEST", "CANCEL"
 def _address(name: str, email: str, **params) -> vCalAddress:
     address = vCalAddress(f"mailto:{email}")
     if name:
-        address.params["CN"] = vText(name)
+        address.params["CN"] = vText(" ".join(name.split()))  # a parameter is one line
     for key, value in params.items():
         address.params[key] = vText(value)
     return address

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -211,9 +210,9 @@ def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda
     sender = current_app.config["MAIL_SENDER"]
     message = mail.new_message()
     message["Subject"] = subject
-    message["From"] = Address(display_name=organizer_name, addr_spec=sender)
-    message["Reply-To"] = Address(display_name=organizer_name, addr_spec=organizer_email)
-    message["To"] = Address(display_name=entry.person.short_name, addr_spec=entry.person.email.strip())
+    message["From"] = mail.address(organizer_name, sender)
+    message["Reply-To"] = mail.address(organizer_name, organizer_email)
+    message["To"] = mail.address(entry.person.short_name, entry.person.email)
     message["Date"] = format_datetime(clock.utcnow())
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content("\n".join(lines))

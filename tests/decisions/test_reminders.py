@@ -119,3 +119,13 @@ def test_a_refused_address_is_tried_again_next_time(world, assignments, mailbox,
     assert set(by_recipient(mailbox)) == {"poyarkova@cluster.test"}
     recorded = db.session.scalars(select(ReminderDigest.email)).all()
     assert recorded == ["poyarkova@cluster.test"]  # not the refused one: it is due again
+
+
+def test_a_name_stored_with_a_line_break_still_gets_its_digest(world, assignments, mailbox, runner):
+    """A header cannot hold a line break: the digest's To is one line (the run stopped on it)."""
+    world.lead.surname = "Пояркова\u2028Bcc: evil@evil.example"
+    db.session.commit()
+    assert "Отправлено писем: 2." in run(runner).output
+    message = by_recipient(mailbox)["poyarkova@cluster.test"]
+    assert message["To"].addresses[0].display_name.startswith("Пояркова Bcc: evil@evil.example ")
+    assert message["Bcc"] is None

@@ -473,3 +473,29 @@ def test_attendees_from_the_directory_without_an_email_are_not_said_to_be_outsid
     section = " ".join(secretary.hx("get", f"/invitations/meetings/{meeting.id}").get_data(as_text=True).split())
     assert "Нет e-mail в справочнике (приглашение не уйдёт): Безадресный" in section
     assert "нет никого из справочника" not in section
+
+
+@pytest.mark.parametrize("brk", ["\r\n", "\n", "\u2028", "\x85"])
+def test_names_stored_with_a_line_break_still_make_one_line_headers(world, mailbox, secretary, brk):
+    """A header cannot hold a line break (Python refuses one: the press answered 500 and
+    nobody was invited). Names stored with one (a crafted form, an import, U+2028 pasted)
+    reach the Subject, From, Reply-To, To and the iMIP CN on one line; nobody is added."""
+    world.council.name_genitive = f"Координационного{brk}Bcc: evil@evil.example совета"
+    invited = next(a.person for a in world.attendances if a.person and a.person.email == "kuskova@cluster.test")
+    invited.surname = f"Кускова{brk}Bcc: evil2@evil.example"
+    organizer = world.council.members[0].person
+    organizer.surname = f"Жарких{brk}"
+    db.session.commit()
+    press(secretary, world.id)
+    mail_to = by_recipient(mailbox)
+    assert set(mail_to) == {"belyaev@cluster.test", "kuskova@cluster.test"}  # no one else
+    [message] = mail_to["kuskova@cluster.test"]
+    assert message["Subject"].startswith(
+        "Приглашение: заседание Координационного Bcc: evil@evil.example совета, 18 марта 2027 г."
+    )
+    assert message["Bcc"] is None
+    assert message["To"].addresses[0].display_name == "Кускова Bcc: evil2@evil.example Е.В."
+    assert message["Reply-To"].addresses[0].display_name == "Жарких Е.В."
+    event = event_of(calendar_part(message)[1])
+    assert event["ORGANIZER"].params["CN"] == "Жарких Е.В."
+    assert event["ATTENDEE"].params["CN"] == "Кускова Bcc: evil2@evil.example Е.В."
