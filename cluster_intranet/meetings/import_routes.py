@@ -108,14 +108,20 @@ def _choices(review: saving.Review) -> saving.Choices:
     except ValueError:
         on = None
     archive = form.get("archive") == "1"
+    people = {}
+    for i, (key, _) in enumerate(review.people):
+        other = number(f"person-{i}-other")  # someone else of the directory, found by the picker
+        if other is not None:
+            people[key] = str(other)
+        elif f"person-{i}" in form:  # a choice left out of the form keeps the proposal (the match, or a new person)
+            people[key] = form[f"person-{i}"]
     return saving.Choices(
         council_id=number("council_id"),
         number=number("number"),
         date=on,
         archive=archive,
         mark_done=archive and form.get("mark_done") == "1",
-        # A choice left out of the form keeps the proposal (the match, or a new person).
-        people={key: form[f"person-{i}"] for i, (key, _) in enumerate(review.people) if f"person-{i}" in form},
+        people=people,
         organizations={key: form.get(f"organization-{i}", "") for i, (key, _) in enumerate(review.new_organizations)},
         items={index: number(f"item-{index}") for index, d in enumerate(review.parsed.decisions) if d.item_guessed},
     )
@@ -130,8 +136,11 @@ def review_import(import_id: int):
     review = saving.review(row)
 
     def page(error=None):
-        return render_template("meetings/import_review.html", review=review, form=Form(), error=error,
-                               values=request.form if request.method == "POST" else None), 422 if error else 200  # fmt: skip
+        values = request.form if request.method == "POST" else None
+        # The people picked from the whole directory, by row, shown again as picked.
+        others = {i: parse_id(values.get(f"person-{i}-other", "")) for i in range(len(review.people))} if values else {}
+        return render_template("meetings/import_review.html", review=review, form=Form(), error=error, values=values,
+                               others={i: person for i, person in others.items() if person}), 422 if error else 200  # fmt: skip
 
     if request.method == "GET":
         return page()

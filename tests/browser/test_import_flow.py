@@ -48,10 +48,10 @@ def test_upload_review_confirm(live, page, tmp_path):
     expect(page.locator(".alert-warning", has_text="уже есть")).to_be_visible()
     expect(page.locator("#import-unrecognised")).to_have_text("Всё распознано.")
     # The demo holds that protocol, so its invited guest is in the directory: matched, not new.
-    guest = page.locator("#import-people tr", has_text="Мельникова-Гросс Ю.А.")
+    guest = page.locator("#import-people [data-person-row]", has_text="Мельникова-Гросс Ю.А.")
     expect(guest.locator(".badge")).to_have_text("найден")
     # Елисеев is in the directory; the secretary decides not to link him after all.
-    page.select_option("#import-people tr:has-text('Елисеев В.А.') select", "")
+    page.select_option("#import-people [data-person-row]:has-text('Елисеев В.А.') select", "")
     page.fill("#number", "3")
     page.click("button:has-text('Создать заседание')")
 
@@ -88,3 +88,39 @@ def test_changing_a_decisions_item_shows_whose_vote_is_whose_at_once(live, page,
     expect(page.locator("#item-1")).to_have_value("2")
     assert page.evaluate("document.activeElement.id") == "item-1"
     assert page.evaluate("window.__noReload === true")
+
+
+def test_a_match_corrected_to_someone_found_in_the_directory(live, page):
+    """«Другой сотрудник справочника…»: the picker's suggestions are not clipped by the list,
+    the person picked is the one linked."""
+    from sqlalchemy import create_engine, text
+
+    base, database, _ = live
+    page.goto(f"{base}/meetings/import")
+    page.set_input_files("input[name=files]", [str(FULL_TEXT)])
+    page.click("button:has-text('Загрузить и распознать')")
+    row = page.locator("#import-people [data-person-row]", has_text="Елисеев В.А.")
+    row.locator("summary", has_text="Другой сотрудник справочника").click()
+    row.locator("input[type=search]").fill("Беляев")
+    suggestion = row.locator("[data-pick-person]", has_text="Беляев Е.В.")
+    expect(suggestion).to_be_visible()
+    box = suggestion.bounding_box()
+    assert page.evaluate(  # the suggestion itself is on top where it is drawn, not cut off by its row
+        "([x, y]) => document.elementFromPoint(x, y)?.closest('[data-pick-person]') !== null",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    suggestion.click()
+    expect(row.locator("input[type=search]")).to_have_value("Беляев Е.В.")
+    page.fill("#number", "7")
+    page.click("button:has-text('Создать заседание')")
+    expect(page.locator("h1")).to_contain_text("Протокол № 7 от 17.11.2021")
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        linked = connection.execute(
+            text(
+                "SELECT p.surname FROM attendances a JOIN people p ON p.id = a.person_id "
+                "JOIN meetings m ON m.id = a.meeting_id WHERE m.number = 7 AND a.name = 'Елисеев В.А.'"
+            )
+        ).scalar_one()
+    engine.dispose()
+    assert linked == "Беляев"

@@ -320,3 +320,71 @@ def test_hostile_review_choices_are_refused_never_a_500(secretary, demo, ctx):
         assert statuses["council_id", value] == statuses["number", value] == 422, value
     for value in HOSTILE_CHOICES[:3]:
         assert statuses["person-0", value] == 422, value
+
+
+def test_a_match_corrected_to_anyone_in_the_directory(secretary, demo, ctx):
+    """The list offers the namesakes found; «Другой сотрудник справочника…» links anyone
+    (a typo in the protocol, a surname changed): that person is linked, the snapshot stays as written."""
+    upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    page = lxml.html.fromstring(secretary.get(upload.headers["Location"]).get_data(as_text=True))
+    rows = page.get_element_by_id("import-people").xpath("./div[@data-person-row]")
+    index = next(i for i, row in enumerate(rows) if row.text_content().strip().startswith("Елисеев В.А."))
+    assert rows[index].xpath(f".//input[@type='hidden'][@name='person-{index}-other'][@value='']")
+    belyaev = db.session.scalar(select(Person).where(Person.surname == "Беляев"))
+    data = {"council_id": "2", "number": "3", "date": "2021-11-17", f"person-{index}-other": str(belyaev.id)}
+    # Refused for another reason first: the page again keeps the person picked.
+    again = secretary.post(upload.headers["Location"], data={**data, "council_id": ""})
+    assert again.status_code == 422
+    picker = lxml.html.fromstring(again.get_data(as_text=True)).get_element_by_id(f"picker-import-person-{index}")
+    assert picker.get("value") == "Беляев Е.В."
+    assert secretary.post(upload.headers["Location"], data=data).status_code == 303
+    meeting = db.session.scalar(select(Meeting).where(Meeting.number == 3, Meeting.year == 2021))
+    attendance = next(a for a in meeting.attendances if a.name == "Елисеев В.А.")
+    assert attendance.person_id == belyaev.id
+    # Someone who is not in the directory (deleted meanwhile, or a forged id): refused, nothing saved.
+    upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    before = _counts()
+    refused = secretary.post(
+        upload.headers["Location"], data={**data, "number": "4", f"person-{index}-other": "999999"}
+    )
+    assert refused.status_code == 422 and "такого сотрудника нет в справочнике" in refused.get_data(as_text=True)
+    assert _counts() == before
+
+
+def test_a_refused_field_is_told_under_it(secretary, demo, ctx):
+    upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    for data, field, message in (
+        ({"council_id": "", "number": "3", "date": "2021-11-17"}, "council_id", "Выберите совет."),
+        ({"council_id": "2", "number": "", "date": "2021-11-17"}, "number", "Укажите номер протокола."),
+        ({"council_id": "2", "number": "3", "date": "17.11.2021"}, "date", "Укажите дату заседания."),
+    ):
+        answer = secretary.post(upload.headers["Location"], data=data)
+        assert answer.status_code == 422
+        page = lxml.html.fromstring(answer.get_data(as_text=True))
+        assert "is-invalid" in page.get_element_by_id(field).get("class")
+        assert page.get_element_by_id(field).getnext().text_content() == message
+        assert page.xpath("//*[@id='import-error']") == []  # not again above the form
+
+
+def test_a_deleted_protocols_number_is_refused_without_a_dead_link(secretary, admin, demo, ctx):
+    """The Expert Council's protocol No. 1 of 2021 deleted: its number stays taken (an admin may
+    restore it), and the review says so instead of linking a page nobody can open."""
+    expert = db.session.scalar(select(Meeting).where(Meeting.number == 1, Meeting.year == 2021))
+    expert.deleted_at = clock.utcnow()
+    db.session.commit()
+    upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    review = secretary.get(upload.headers["Location"]).get_data(as_text=True)
+    assert "удалён, но его номер занят" in review and f'href="/meetings/{expert.id}"' not in review
+    assert "Удалённые протоколы" in admin.get(upload.headers["Location"]).get_data(as_text=True)
+    before = _counts()
+    refused = secretary.post(upload.headers["Location"], data={"council_id": "2", "number": "1", "date": "2021-11-17"})
+    assert refused.status_code == 422
+    page = lxml.html.fromstring(refused.get_data(as_text=True))
+    assert (
+        page.get_element_by_id("number")
+        .getnext()
+        .text_content()
+        .startswith("Протокол № 1 за 2021 год этого совета удалён")
+    )
+    assert f'href="/meetings/{expert.id}"' not in refused.get_data(as_text=True)
+    assert _counts() == before

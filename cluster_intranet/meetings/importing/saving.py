@@ -137,6 +137,7 @@ class Review:
     new_organizations: list[tuple[str, matcher.OrganizationMatch]]
     councils: list[tuple[int, str]]
     existing_id: int | None  # the same council, number and year already in the intranet
+    existing_deleted: bool  # ... and deleted: an admin may restore it, nobody may open it
     notes: list[str] = field(default_factory=list)
 
     def person(self, name: str) -> matcher.PersonMatch | None:
@@ -154,6 +155,7 @@ def review(row: MaterialVersion) -> Review:
         notes.append("Номер протокола не найден: укажите его.")
     if parsed.date is None:
         notes.append("Дата заседания не найдена: укажите её.")
+    existing = existing_meeting(found.council_id, parsed.number, parsed.date.year if parsed.date else None)
     return Review(
         row=row,
         parsed=parsed,
@@ -161,17 +163,23 @@ def review(row: MaterialVersion) -> Review:
         people=list(found.people.items()),
         new_organizations=[(k, m) for k, m in found.organizations.items() if m.kind == matcher.NEW],
         councils=councils,
-        existing_id=existing_meeting(found.council_id, parsed.number, parsed.date.year if parsed.date else None),
+        existing_id=existing[0] if existing else None,
+        existing_deleted=bool(existing and existing[1]),
         notes=notes,
     )
 
 
-def existing_meeting(council_id: int | None, number: int | None, year: int | None) -> int | None:
+def existing_meeting(council_id: int | None, number: int | None, year: int | None) -> tuple[int, bool] | None:
+    """(id, deleted) of the council's protocol of that number and year, if there is one
+    (a deleted one keeps its number until an admin restores or nobody does)."""
     if not (council_id and number and year):
         return None
-    return db.session.scalar(
-        select(Meeting.id).where(Meeting.council_id == council_id, Meeting.number == number, Meeting.year == year)
-    )
+    row = db.session.execute(
+        select(Meeting.id, Meeting.deleted_at).where(
+            Meeting.council_id == council_id, Meeting.number == number, Meeting.year == year
+        )
+    ).first()
+    return (row.id, row.deleted_at is not None) if row else None
 
 
 # Confirm -----------------------------------------------------------------------------
@@ -210,11 +218,17 @@ def confirm(row: MaterialVersion, user: User, choices: Choices) -> Meeting:
     if choices.date is None:
         raise ImportRefused("Укажите дату заседания.", "date")
     existing = existing_meeting(choices.council_id, choices.number, choices.date.year)
+    if existing and existing[1]:
+        raise ImportRefused(
+            f"Протокол № {choices.number} за {choices.date.year} год этого совета удалён, но его номер занят: "
+            "укажите другой номер или попросите администратора восстановить удалённый протокол.",
+            "number",
+        )
     if existing:
         raise ImportRefused(
             f"Протокол № {choices.number} за {choices.date.year} год этого совета уже есть в интранете.",
             "number",
-            meeting_id=existing,
+            meeting_id=existing[0],
         )
     parsed = parse(row.lines)
     parsed.assign_items(choices.items)
