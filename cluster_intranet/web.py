@@ -164,6 +164,21 @@ def form_again(template: str, target: str, page: Callable[[], Response], /, **co
     return page()
 
 
+def button_change(
+    change: Callable[[], object],
+    refused_by: type[Exception] | tuple[type[Exception], ...],
+    *,
+    back: str,
+    said: str,
+    then: Callable[[object], str] | None = None,
+):
+    """A change a button makes (no form to validate): done, ``said`` on the page ``then(result)``
+    (or ``back``); refused, the reason on ``back``."""
+    return apply_change(
+        None, change, refused_by, back=back, done=lambda result: after_change(then(result) if then else back, said)
+    )
+
+
 def form_page(template: str, form, change: Callable[[], object], refused_by, *, then: Callable[[object], str],
               text: str | Callable[[object], str] | None = None, **context):  # fmt: skip
     """A page with one form: GET shows it; POST runs ``apply_change`` and, done, flashes

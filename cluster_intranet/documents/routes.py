@@ -20,6 +20,7 @@ from ..meetings.queries import load_meeting
 from ..web import (
     after_change,
     apply_change,
+    button_change,
     download_name,
     error_page,
     file_name,
@@ -272,12 +273,11 @@ def _file(content: bytes, filename: str):
 def activate_template(document_kind: str, number: int):
     template = _version_or_404(document_kind, number)
     back = url_for("documents.template_kind", document_kind=document_kind)
-    return apply_change(
-        None,
+    return button_change(
         lambda: services.activate(template),
         services.LibraryError,
         back=back,
-        done=lambda _: after_change(back, f"Для новых документов используется версия {number}."),
+        said=f"Для новых документов используется версия {number}.",
     )
 
 
@@ -286,12 +286,11 @@ def activate_template(document_kind: str, number: int):
 def use_default(document_kind: str):
     kind = _kind_or_404(document_kind)
     back = url_for("documents.template_kind", document_kind=kind)
-    return apply_change(
-        None,
+    return button_change(
         lambda: services.use_default(kind),
         services.LibraryError,
         back=back,
-        done=lambda _: after_change(back, "Для новых документов используется стандартный шаблон."),
+        said="Для новых документов используется стандартный шаблон.",
     )
 
 

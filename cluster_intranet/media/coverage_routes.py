@@ -13,7 +13,17 @@ from ..auth.roles import EDIT_ALL_COVERAGE, EDIT_MEDIA
 from ..cache import remembered
 from ..extensions import db
 from ..forms import db_int
-from ..web import after_change, apply_change, fragment, notice, page_or_fragment, page_number, refusal, wants_fragment
+from ..web import (
+    after_change,
+    apply_change,
+    button_change,
+    fragment,
+    notice,
+    page_number,
+    page_or_fragment,
+    refusal,
+    wants_fragment,
+)
 from . import bp, coverage, services
 from .coverage import Rights
 from .forms import PublicationForm
@@ -138,12 +148,11 @@ def add_participant():
     back = url_for("media.participants")
     if not organization_id:
         return refusal(services.MediaError("Выберите организацию из списка."), back)
-    return apply_change(
-        None,
+    return button_change(
         lambda: coverage.add_participant(organization_id),
         services.MediaError,
         back=back,
-        done=lambda _: after_change(back, "Организация добавлена в участники освещения."),
+        said="Организация добавлена в участники освещения.",
     )
 
 

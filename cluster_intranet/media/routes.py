@@ -20,6 +20,7 @@ from ..extensions import db
 from ..web import (
     after_change,
     apply_change,
+    button_change,
     download_name,
     form_page,
     fragment,
@@ -101,9 +102,10 @@ def _plan_action(plan_id: int, action, done: str):
 @role_required(*EDIT_MEDIA)
 def copy_plan(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
-    return apply_change(
-        None, lambda: services.copy_to_next_year(plan), services.MediaError, back=url_for("media.plan", plan_id=plan_id),
-        done=lambda new: after_change(url_for("media.plan", plan_id=new.id), "Медиаплан скопирован на следующий год: проверьте даты мероприятий."),
+    return button_change(
+        lambda: services.copy_to_next_year(plan), services.MediaError, back=url_for("media.plan", plan_id=plan_id),
+        said="Медиаплан скопирован на следующий год: проверьте даты мероприятий.",
+        then=lambda new: url_for("media.plan", plan_id=new.id),
     )  # fmt: skip
 
 
@@ -111,9 +113,10 @@ def copy_plan(plan_id: int):
 @role_required(*EDIT_MEDIA)
 def duplicate_event(event_id: int):
     event = services.get_event(event_id) or abort(404)
-    return apply_change(
-        None, lambda: services.duplicate_event(event), services.MediaError, back=url_for("media.event", event_id=event_id),
-        done=lambda copy: after_change(url_for("media.edit_event", event_id=copy.id), "Копия мероприятия добавлена в медиаплан: измените её."),
+    return button_change(
+        lambda: services.duplicate_event(event), services.MediaError, back=url_for("media.event", event_id=event_id),
+        said="Копия мероприятия добавлена в медиаплан: измените её.",
+        then=lambda copy: url_for("media.edit_event", event_id=copy.id),
     )  # fmt: skip
 
 
@@ -121,12 +124,12 @@ def duplicate_event(event_id: int):
 @role_required(*EDIT_MEDIA)
 def delete_plan(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
-    return apply_change(
-        None,
+    return button_change(
         lambda: services.delete_plan(plan),
         services.MediaError,
         back=url_for("media.plan", plan_id=plan_id),
-        done=lambda _: after_change(url_for("media.index"), "Медиаплан удалён."),
+        said="Медиаплан удалён.",
+        then=lambda _: url_for("media.index"),
     )
 
 
