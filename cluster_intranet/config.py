@@ -77,6 +77,9 @@ class Defaults:
     # Where login attempts are counted: memory:// counts in each process apart, so with
     # several gunicorn workers it must be shared (Redis); deploy/gunicorn.conf.py refuses it.
     RATELIMIT_STORAGE_URI = "memory://"
+    # Redis down: count in this process's memory meanwhile (each worker apart, as memory://
+    # does), rather than answer every sign-in with a 500; back to Redis once it answers.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # The cache (cache.py): a SimpleCache in each process, or with a Redis URL
     # (redis://127.0.0.1:6379/1) one RedisCache that every app server shares. Entries are
     # never invalidated (their keys hold the data's stamps): they age out after the timeout.

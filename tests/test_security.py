@@ -184,3 +184,25 @@ def test_control_characters_in_an_uploaded_files_name_are_dropped(app, admin, ct
     )
     assert uploaded.status_code in {303, 422}
     assert "Справка.docx" in set(db.session.scalars(select(DocumentTemplate.filename)))
+
+
+def test_signing_in_goes_on_while_the_counters_storage_is_down(limited_app, app, ctx):
+    """Redis stopped: sign-ins are still answered (every one was a 500) and still counted,
+    in the process's memory until Redis is back."""
+    from bench.server import free_port
+
+    from cluster_intranet.extensions import limiter
+
+    make_user(Role.VIEWER, "v@cluster.test")
+    down = create_app({**limited_app.config, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0"})
+    down.test_client_class = Client
+    limiter.enabled = True
+    try:
+        client = down.test_client()
+        statuses = [
+            client.post("/login", data={"email": "v@cluster.test", "password": "wrong"}).status_code for _ in range(4)
+        ]
+        assert statuses == [422, 422, 422, 429]
+        assert down.test_client().login("v@cluster.test").status_code == 429  # the account's count
+    finally:
+        limiter.init_app(limited_app)  # the one limiter object: back to the storage that answers
