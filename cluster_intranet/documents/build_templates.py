@@ -125,7 +125,7 @@ from .docx_builder import (
     closing_paragraph,
     fill_cell,
     heading,
-    loop_table,
+    loop_table_or,
     new_document,
     para,
     signature_line,
@@ -421,12 +421,7 @@ def decisions_report() -> Document:
     centered(doc, "{{ council.name_genitive }}", bold=True)
     centered(doc, "за период с {{ period_start|deadline }} по {{ period_end|deadline }}")
 
-    tag(doc, "if rows")
-    para(doc, before=SECTION_GAP, indent=False)
-    loop_table(doc, "for r in rows", REPORT_COLUMNS)
-    tag(doc, "else")
-    para(doc, "За указанный период решений нет.", before=SECTION_GAP)
-    tag(doc, "endif")
+    loop_table_or(doc, "rows", "for r in rows", REPORT_COLUMNS, "За указанный период решений нет.")
 
     tag(doc, "if totals")
     heading(doc, "Итого:")

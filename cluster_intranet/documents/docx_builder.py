@@ -276,6 +276,16 @@ def loop_table(doc, loop: str, columns: list[tuple[str, int, str, object]]) -> N
     fill_cell(loop_end.cells[0], "{%tr endfor %}", size=TABLE_FONT_SIZE)
 
 
+def loop_table_or(doc, items: str, loop: str, columns: list[tuple[str, int, str, object]], empty: str) -> None:
+    """``loop_table`` after a gap, or the sentence ``empty`` where there are no ``items``."""
+    tag(doc, f"if {items}")
+    para(doc, before=SECTION_GAP, indent=False)
+    loop_table(doc, loop, columns)
+    tag(doc, "else")
+    para(doc, empty, before=SECTION_GAP)
+    tag(doc, "endif")
+
+
 def borderless_table(doc, rows: int, widths):
     """A table of ``len(widths)`` columns with no borders and no cell padding (signature
     lines): a borderless table keeps the parts aligned whatever the length of a name."""

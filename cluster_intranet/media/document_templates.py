@@ -55,7 +55,7 @@ from ..documents.docx_builder import (
     TABLE_FONT_SIZE,
     centered,
     heading,
-    loop_table,
+    loop_table_or,
     new_document,
     para,
     tag,
@@ -156,12 +156,7 @@ def media_plan():
     centered(doc, "{{ plan.title|quotes }}")
     centered(doc, "на период с {{ plan.period_start|deadline }} по {{ plan.period_end|deadline }}")
 
-    tag(doc, "if events")
-    para(doc, before=SECTION_GAP, indent=False)
-    loop_table(doc, "for e in events", PLAN_COLUMNS)
-    tag(doc, "else")
-    para(doc, "В медиаплане пока нет мероприятий.", before=SECTION_GAP)
-    tag(doc, "endif")
+    loop_table_or(doc, "events", "for e in events", PLAN_COLUMNS, "В медиаплане пока нет мероприятий.")
 
     tag(doc, "if plan.responsible")
     para(
