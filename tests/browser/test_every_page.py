@@ -362,6 +362,22 @@ def test_on_a_phone_other_lists_fit_too(live, browser, role, path, item):
         context.close()
 
 
+def test_on_a_laptop_the_cards_of_what_to_do_end_with_their_footers(live, browser):
+    """Two cards of «Что сделать» side by side are one height: the shorter one's footer is at its
+    bottom, not above a strip of white inside its red border."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = context.new_page()
+        sign_in(page, live[0], ACCOUNTS["expert"][0], PASSWORD)
+        gaps = page.eval_on_selector_all(
+            ".inbox-group",
+            "cards => cards.map(c => c.getBoundingClientRect().bottom - c.querySelector('.card-footer').getBoundingClientRect().bottom)",
+        )
+        assert len(gaps) >= 2 and max(gaps) <= 2, gaps
+    finally:
+        context.close()
+
+
 def test_on_a_phone_the_month_is_a_list_of_its_days_with_events(live, page):
     """The month's grid (669–686 px wide) becomes, at 390 px, the list of the days that have
     something, each on the screen's width; at 1366 px it is the grid of every day."""
