@@ -92,7 +92,9 @@ def import_protocol():
     failed = form.errors or any(error for _, _, error in results)
     status = 422 if failed and not any(row for _, row, _ in results) else 200
     template = "meetings/_import_results.html" if request.htmx and request.method == "POST" else "meetings/import.html"
-    return render_template(template, form=form, results=results, pending=saving.pending(current_user),
+    listed = {row.id for _, row, _ in results if row is not None}  # just uploaded: in the results above
+    pending = [row for row in saving.pending(current_user) if row.id not in listed]
+    return render_template(template, form=form, results=results, pending=pending,
                            accepted=", ".join(reader.ACCEPTED), max_size=reader.MAX_FILE_BYTES,
                            too_big=reader.too_big_text()), status  # fmt: skip
 

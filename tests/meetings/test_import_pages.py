@@ -388,3 +388,31 @@ def test_a_deleted_protocols_number_is_refused_without_a_dead_link(secretary, ad
     )
     assert f'href="/meetings/{expert.id}"' not in refused.get_data(as_text=True)
     assert _counts() == before
+
+
+def test_the_same_file_sent_again_is_the_upload_already_waiting(secretary, demo, ctx, seed_text):
+    """A second click on «Загрузить и распознать» (the files still chosen) keeps no second copy;
+    the page lists each upload once: the ones just sent, then the others waiting."""
+    first = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    waiting = _upload(secretary, "протокол 22.10.2021.txt", seed_text.encode())
+    uploads = select(func.count()).select_from(MaterialVersion)
+    before = db.session.scalar(uploads)
+    again = _upload(secretary, "эксперты (копия).txt", FULL_TEXT.read_bytes())
+    assert again.headers["Location"] == first.headers["Location"]
+    assert db.session.scalar(uploads) == before
+    boundary, body = encode_multipart(
+        {"files": [FileStorage(io.BytesIO(FULL_TEXT.read_bytes()), "эксперты.txt")], "text": VARIANTS}
+    )
+    both = secretary.post(
+        "/meetings/import",
+        data=body,
+        content_type=f'multipart/form-data; boundary="{boundary}"',
+        headers={"HX-Request": "true"},
+    )
+    assert both.status_code == 200
+    assert db.session.scalar(uploads) == before + 1  # the pasted text only
+    page = lxml.html.fromstring(both.get_data(as_text=True))
+    links = [a.get("href") for a in page.xpath("//a[contains(@href, '/meetings/import/')]")]
+    assert len(links) == len(set(links)) == 3  # the two just sent, then the seed's waiting
+    assert links[0] == first.headers["Location"].removeprefix("http://localhost")
+    assert links[2] == waiting.headers["Location"].removeprefix("http://localhost")

@@ -13,6 +13,7 @@ MATERIALS_DIR when set). Functions flush; the route commits.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -61,7 +62,10 @@ class ImportRefused(ValueError):
 def upload(filename: str, data: bytes, user: User, *, soffice: str | None = None, timeout: float = 60,
            directory: str | None = None) -> MaterialVersion:  # fmt: skip
     """Reads and keeps an uploaded file (``directory``: MATERIALS_DIR); raises
-    ``reader.ImportFileError`` (nothing kept)."""
+    ``reader.ImportFileError`` (nothing kept). The same file sent again by its uploader while
+    it waits for review (a second click, the same file chosen twice) is the upload already kept."""
+    if (kept := _pending_copy(data, user)) is not None:
+        return kept
     lines = reader.file_lines(filename, data, convert=libreoffice(timeout, soffice))
     return _keep(filename, data, lines, user, directory)
 
@@ -92,6 +96,8 @@ def take(files: list[tuple[str, bytes]], text: str, user: User, *, soffice: str 
 
 def paste(text: str, user: User, directory: str | None = None) -> MaterialVersion:
     text = reader.check_text(text)
+    if (kept := _pending_copy(text.encode("utf-8"), user)) is not None:
+        return kept
     return _keep(PASTED, text.encode("utf-8"), lines_from_text(text), user, directory)
 
 
@@ -101,6 +107,16 @@ def _keep(filename: str, data: bytes, lines: list[str], user: User, directory: s
     stale = clock.utcnow() - KEEP_PENDING
     db.session.execute(delete(MaterialVersion).where(_under_review(), MaterialVersion.uploaded_at < stale))
     return materials.keep_protocol(filename, data, lines, user, directory)
+
+
+def _pending_copy(data: bytes, user: User) -> MaterialVersion | None:
+    stmt = select(MaterialVersion).where(
+        _under_review(),
+        MaterialVersion.uploaded_by_id == user.id,
+        MaterialVersion.sha256 == hashlib.sha256(data).hexdigest(),
+        MaterialVersion.uploaded_at >= clock.utcnow() - KEEP_PENDING,
+    )
+    return db.session.scalars(stmt.order_by(MaterialVersion.id).limit(1)).first()
 
 
 def _under_review():
