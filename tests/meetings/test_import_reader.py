@@ -4,6 +4,9 @@ files that are not protocols at all: each refused with a Russian message."""
 from __future__ import annotations
 
 import base64
+import os
+import re
+import subprocess
 import datetime as dt
 import io
 import zipfile
@@ -12,6 +15,7 @@ import docx
 import pytest
 from docx.enum.text import WD_BREAK
 
+from cluster_intranet.documents.office import python_with_uno
 from cluster_intranet.documents.pdf import convert
 from cluster_intranet.meetings.importing import saving
 from cluster_intranet.meetings.importing.parser import parse
@@ -165,3 +169,69 @@ def test_decisions_in_a_table():
         ("Принять к сведению.", [], None, ""),
     ]
     assert parsed.unrecognised == []
+
+
+# Saves a document again with a password, as a secretary's «Сохранить как» with «Пароль»
+# does: LibreOffice driven through UNO (the command line has no password option).
+PROTECT = """
+import subprocess, sys, time, uno
+from com.sun.star.beans import PropertyValue
+source, folder, pipe = sys.argv[1:]
+def prop(name, value):
+    p = PropertyValue(); p.Name, p.Value = name, value; return p
+office = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore", "--nologo",
+                           "-env:UserInstallation=file://" + folder + "/profile", "--accept=pipe,name=" + pipe + ";urp;"])
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+for _ in range(120):
+    try:
+        context = resolver.resolve("uno:pipe,name=" + pipe + ";urp;StarOffice.ComponentContext")
+        break
+    except Exception:
+        time.sleep(0.5)
+desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+document = desktop.loadComponentFromURL("file://" + source, "_blank", 0, (prop("Hidden", True),))
+for suffix, name in ((".doc", "MS Word 97"), (".odt", "writer8")):
+    document.storeToURL("file://" + folder + "/protected" + suffix, (prop("FilterName", name), prop("Password", "секрет")))
+document.close(True)
+try:
+    desktop.terminate()
+except Exception:
+    pass
+office.wait(timeout=60)
+"""
+
+
+@requires_soffice
+@pytest.mark.slow
+def test_documents_protected_by_a_password_are_refused_in_russian(tmp_path):
+    python = python_with_uno(None)
+    if python is None:
+        pytest.skip("no Python with LibreOffice's uno")
+    source = tmp_path / "protocol.docx"
+    source.write_bytes(typed_protocol())
+    subprocess.run([python, "-c", PROTECT, str(source), str(tmp_path), f"import-{os.getpid()}"], timeout=180, check=True,
+                   capture_output=True)  # fmt: skip
+    refusals = {}
+    for suffix in (".doc", ".odt"):
+        data = (tmp_path / f"protected{suffix}").read_bytes()
+        with pytest.raises(ImportFileError) as refused:
+            file_lines(f"протокол{suffix}", data, convert=saving.libreoffice())
+        refusals[suffix] = str(refused.value)
+    # An .odt says it is encrypted (its manifest): refused before LibreOffice is asked.
+    assert refusals[".odt"].startswith("Документ защищён паролем. Снимите защиту")
+    # A .doc does not open: said so, with the password named among the reasons, in Russian only.
+    assert refusals[".doc"].startswith(
+        "Не удалось преобразовать файл .doc: файл не открывается. Если документ защищён паролем"
+    )
+    assert not any(
+        re.search(r"(?<![.A-Za-z])[A-Za-z]{4,}", message.replace("LibreOffice", "").replace("Word", ""))
+        for message in refusals.values()
+    ), refusals
+
+
+@requires_soffice
+def test_a_conversion_past_its_timeout_is_refused_in_russian():
+    rtf = b"{\\rtf1\\ansi " + "ПРОТОКОЛ № 1".encode("cp1251") + b"\\par}"
+    with pytest.raises(ImportFileError, match=r"^Не удалось преобразовать файл \.rtf: LibreOffice не успел"):
+        file_lines("протокол.rtf", rtf, convert=saving.libreoffice(timeout=0.01))

@@ -87,15 +87,32 @@ def check_text(text: str) -> str:
 # .docx -----------------------------------------------------------------------------
 
 
+PROTECTED = (
+    "Документ защищён паролем{other}. Снимите защиту (в Word: «Файл» → «Сведения» → «Защита документа»; "
+    "в LibreOffice: «Файл» → «Сохранить как» без пароля) и загрузите его снова."
+)
+
+
+def check_protected(data: bytes, suffix: str) -> None:
+    """Refuses a document that opens only with its password: Word's encrypted .docx (an OLE
+    container, not a zip), an encrypted .odt (its manifest names the encryption)."""
+    if suffix == ".docx" and data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportFileError(PROTECTED.format(other=" (или это старый формат .doc с другим расширением)"))
+    if suffix == ".odt" and data[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as package:
+                info = package.getinfo("META-INF/manifest.xml")
+                manifest = package.read(info) if info.file_size < 1024 * 1024 else b""
+        except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+            return  # not readable this way: LibreOffice says what it thinks of it
+        if b"encryption-data" in manifest:
+            raise ImportFileError(PROTECTED.format(other=""))
+
+
 def _check_package(data: bytes) -> None:
     if len(data) > MAX_FILE_BYTES:
         raise _too_big(len(data))
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        # An OLE container as .docx: Word's encrypted documents are stored so.
-        raise ImportFileError(
-            "Документ защищён паролем (или это старый формат .doc с другим расширением). "
-            "Снимите защиту в Word («Файл» → «Сведения» → «Защита документа») и загрузите его снова."
-        )
+    check_protected(data, ".docx")
     docx_package.check(data, ImportFileError, "Файл повреждён или это не документ Word (.docx).")
 
 
@@ -320,6 +337,7 @@ def file_lines(filename: str, data: bytes, *, convert=None) -> list[str]:
     if suffix in CONVERTED:
         if convert is None:
             raise ImportFileError("Преобразование .doc, .rtf и .odt недоступно.")
+        check_protected(data, suffix)
         return docx_lines(convert(data, suffix))
     if suffix == ".docx":
         return docx_lines(data)

@@ -372,8 +372,11 @@ def libreoffice(timeout: float = 60, soffice: str | None = None):
         try:
             return convert_to_docx(data, suffix, timeout=timeout, soffice=soffice)
         except ConversionError as exc:
+            # LibreOffice's own words («Error: source file could not be loaded», a warning
+            # about Java) mean nothing to a secretary: its timeout or absence is said as is.
+            reason = str(exc) if not str(exc).startswith("LibreOffice не смог") else "файл не открывается."
             raise reader.ImportFileError(
-                f"Не удалось преобразовать файл {suffix}: {exc} Если документ защищён паролем, "
+                f"Не удалось преобразовать файл {suffix}: {reason} Если документ защищён паролем, "
                 "снимите защиту; иначе сохраните его в Word как .docx и загрузите снова."
             ) from None
 
