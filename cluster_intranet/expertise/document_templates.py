@@ -42,7 +42,9 @@ PROGRAMME_LINES = [
     "Образовательная организация: {{ programme.college_full|quotes }}.",
     "Квалификация: {{ programme.qualification }}; форма обучения: {{ programme.study_form }}; "
     "год начала подготовки: {{ programme.intake_year }}.",
-    "Экспертная сессия: {{ session.date|ru_date }}{% if session.place %}, {{ session.place|quotes }}{% endif %}.",
+    # «5 декабря 2026 г.» ends the line when the session has no place: one full stop.
+    "{% filter sentence %}Экспертная сессия: {{ session.date|ru_date }}"
+    "{% if session.place %}, {{ session.place|quotes }}{% endif %}{% endfilter %}",
     "Оценка по чек-листу «{{ session.checklist.title }}», версия {{ session.checklist.number }}"
     "{% if session.checklist.protocol_ref %} (утверждён: {{ session.checklist.protocol_ref }}){% endif %}.",
 ]

@@ -382,3 +382,17 @@ def test_the_checklist_is_named_once_above_the_programme(app, ctx, signed_in, ti
     page = signed_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
     shown = page.split('<p class="text-muted mb-1">', 1)[1].split("</p>", 1)[0]
     assert shown == heading
+
+
+@pytest.mark.parametrize("place", ["", "ауд. 210"])
+def test_the_session_line_reads_without_a_double_stop(app, ctx, signed_in, place):
+    """«Экспертная сессия 5 декабря 2026 г. · отправить чек-лист до 05.12.2026», not «г.. Отправить»
+    when the session has no place (found by the real-use pass, issue 20)."""
+    session, assigned = build_session(experts=1)
+    session.place, session.deadline = place, session.held_on
+    db.session.commit()
+    assessment, email = assigned[0]
+    page = signed_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    line = " ".join(page.split('class="mb-0 text-muted session-when">', 1)[1].split("</p>", 1)[0].split())
+    where = f", {place}" if place else ""
+    assert line == f"Экспертная сессия 3 декабря 2021 г.{where} · отправить чек-лист до <strong>03.12.2021</strong>"
