@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -143,16 +144,19 @@ votes = (
         st.integers(0, 5),
     )
 )
+# A deadline, a term in words instead («постоянно»), or neither.
+TERMS = ["постоянно", "ежеквартально", "в течение учебного года", "по мере поступления заявок"]
 decisions = st.builds(
-    lambda text, responsible, deadline, vote: {
+    lambda text, responsible, when, vote: {
         "text": text,
         "responsible": [{"name": n} for n in responsible],
-        "deadline": deadline,
+        "deadline": when if isinstance(when, dt.date) else None,
+        "term": when if isinstance(when, str) else "",
         "votes": vote,
     },
     sentence(1, 60),
     st.lists(clean_names, max_size=2, unique=True),
-    st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2035, 12, 31)),
+    st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2035, 12, 31)) | st.sampled_from(TERMS),
     votes,
 )
 speeches = st.builds(
@@ -178,7 +182,7 @@ items = st.builds(
 
 
 @st.composite
-def protocols(draw) -> dict:
+def protocols(draw, items_count=(0, 6)) -> dict:
     council, genitive, short = draw(st.sampled_from(COUNCILS))
     start = draw(st.none() | st.times().map(lambda t: t.replace(second=0, microsecond=0)))
     end = None
@@ -196,7 +200,7 @@ def protocols(draw) -> dict:
             }
         )
 
-    agenda = draw(st.lists(items, max_size=6))
+    agenda = draw(st.lists(items, min_size=items_count[0], max_size=items_count[1]))
     for item in agenda:  # the item voted on once, some of its decisions separately, or both
         item["votes"] = draw(votes)
         if item["decisions"]:  # as protocol_data: the short form prints it after the item's last decision
@@ -257,7 +261,7 @@ def people_rows(rows):
 
 def decision_read(d):
     """What a decision reads as, but for its vote (``settled_votes``)."""
-    return d["text"], [r["name"] for r in d["responsible"]], d["deadline"]
+    return d["text"], [r["name"] for r in d["responsible"]], d["deadline"], d.get("term", "")
 
 
 def _vote(v):
@@ -334,3 +338,20 @@ def test_full_form_round_trip(context):
         decision_read(d) for d in context["decisions_without_item"]
     ]
     assert parsed_votes(parsed, context, "full") == settled_votes(context, "full")
+
+
+MANY = settings(ROUND_TRIP, max_examples=3)
+
+
+@pytest.mark.parametrize("form", ["short", "full"])
+@MANY
+@given(context=protocols(items_count=(25, 35)))
+def test_a_long_protocol_round_trip(context, form):
+    """Many items (25–35, up to three decisions each): nothing is lost or misplaced at length."""
+    parsed, got = _read_back(f"protocol_{form}.docx", context)
+    assert [item["text"] for item in got["agenda"]] == [item["text"] for item in context["agenda"]]
+    assert [decision_read(d) for d in got["decisions"]] == [decision_read(d) for d in context["decisions"]]
+    assert people_rows(got["attendees_in_person"]) == people_rows(context["attendees_in_person"])
+    if form == "full":
+        assert [d["item_number"] for d in got["decisions"]] == [d["item_number"] for d in context["decisions"]]
+    assert parsed_votes(parsed, context, form) == settled_votes(context, form)
