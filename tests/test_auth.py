@@ -202,3 +202,21 @@ def test_session_cookie_flags(app, login_as):
     client = login_as(Role.VIEWER)
     cookie = client.get_cookie("session", domain="intranet.test")
     assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_the_login_form_refuses_hostile_values_in_each_field(app, client, ctx):
+    """The fuzz walk signs in first, so it never posts the login form itself: ids above
+    2^63, NUL, CR/LF, tabs and 100 kB in each field get the form again with its reason —
+    a NUL in the address reached PostgreSQL, which refuses it (taken for an outage, 503)."""
+    from tests.test_access import HOSTILE
+
+    make_user(Role.VIEWER, "v@cluster.test")
+    for value in [*HOSTILE, "x" * 100_000]:
+        for data in ({"email": value, "password": PASSWORD}, {"email": "v@cluster.test", "password": value}):
+            response = client.post("/login", data=data)
+            assert response.status_code == 422, (data, response.status_code)
+            assert "Неверная почта или пароль" in response.get_data(as_text=True) or "is-invalid" in response.get_data(
+                as_text=True
+            )
+    # The address's controls are stripped, as every form strips them: this one signs in.
+    assert client.post("/login", data={"email": "v@cluster.\x00test", "password": PASSWORD}).status_code == 303

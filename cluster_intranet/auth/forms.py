@@ -2,15 +2,24 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from ..forms import db_int, options
+from ..forms import db_int, options, strip_controls
 from .roles import Role
 from .services import password_problem, password_rules
 
 REQUIRED = "Заполните это поле."
 
 
+def _without_controls(value):
+    return strip_controls(value) if isinstance(value, str) else value
+
+
 class LoginForm(FlaskForm):
-    email = EmailField("Электронная почта", validators=[DataRequired(REQUIRED), Length(max=254)])
+    # The address without control characters, as every form of forms.Form has its text: a
+    # NUL reached PostgreSQL (which refuses it) and was taken for an outage. The password
+    # is compared as typed.
+    email = EmailField(
+        "Электронная почта", filters=[_without_controls], validators=[DataRequired(REQUIRED), Length(max=254)]
+    )
     password = PasswordField("Пароль", validators=[DataRequired(REQUIRED), Length(max=200)])
     remember = BooleanField("Запомнить меня")
 
