@@ -95,10 +95,15 @@ def _results_table(doc, columns: list[Column]) -> None:
                 run.italic, run.font.size = True, Pt(NOTE_FONT_SIZE)
 
 
+def _signature_columns(doc) -> list[Length]:
+    """Who signs, the line, «И.О. Фамилия»: the experts' and the secretary's rows alike."""
+    return [text_width(doc) - Mm(80), Mm(35), Mm(45)]
+
+
 def _signature_rows(doc, loop: str, left: str, right: str, *, date_line: bool) -> None:
     """A borderless table of signature lines, one per item of ``loop``: who on the left,
     room to sign in the middle, «И.О. Фамилия» on the right (and a date line below)."""
-    table = borderless_table(doc, 4 if date_line else 3, [text_width(doc) - Mm(80), Mm(35), Mm(45)])
+    table = borderless_table(doc, 4 if date_line else 3, _signature_columns(doc))
     start, row, *rest = table.rows
     fill_cell(start.cells[0], "{%tr for p in " + loop + " %}")
     signature_line(row, left, right, line="____________")
@@ -223,13 +228,13 @@ def expert_conclusion():
         date_line=False,
     )
     tag(doc, "if secretary")
-    para(
-        doc,
-        "Секретарь экспертной сессии ______________ {{ secretary.short_name_reversed }}",
-        align=LEFT,
-        indent=False,
-        before=Pt(18),
+    # In the experts' columns: who on the left, the line and «И.О. Фамилия» under theirs.
+    para(doc, before=Pt(6), indent=False, keep_with_next=True)
+    table = borderless_table(doc, 1, _signature_columns(doc))
+    signature_line(
+        table.rows[0], "Секретарь экспертной сессии", "{{ secretary.short_name_reversed }}", line="____________"
     )
+    closing_paragraph(doc)
     tag(doc, "endif")
     return doc
 

@@ -151,7 +151,7 @@ def test_an_evaluation_with_a_returned_checklist_from_the_pages_to_the_documents
     text = re.sub(r"\s+", " ", convert_to_text(conclusion))
     assert f"Дата заключения: {ru(today)}" in text and f"Экспертная сессия: {ru(held_on)}" in text
     assert "(внесена не экспертом: секретарь Петрова А.А.)" in text
-    assert "Секретарь экспертной сессии ______________ А.А. Петрова" in text
+    assert "Секретарь экспертной сессии ____________ А.А. Петрова" in text  # in the experts' columns
     assert re.search(r"— [\d,]+ из [\d,]+ балл(а|ов) \(", text)
     for points in re.findall(r"из ([\d,]+) (балла|баллов)", text):  # «из 21 балла», «из 6,5 балла», «из 8 баллов»
         number, word = points

@@ -90,6 +90,8 @@ def test_an_experts_filled_checklist(completed, secretary):
 
 def test_the_session_conclusion_with_the_results_table(completed, viewer):
     session, assigned = completed
+    signer = session.concluded_by.person
+    secretary_name = f"{signer.first_name[0]}.{signer.patronymic[0]}. {signer.surname}"
     response = viewer.get(f"/expertise/sessions/{session.id}/conclusion.docx")
     assert response.status_code == 200
     assert filename(response) == "Экспертное заключение — 15.02.08 Технология машиностроения.docx"
@@ -106,6 +108,10 @@ def test_the_session_conclusion_with_the_results_table(completed, viewer):
     assert first[2:] == ["1 / 2 / 2", "1,67", "2,5", "3", "83,3\u00a0%"]
     assert "Заключение: Рекомендовать к согласованию." in found
     assert "Программа соответствует требованиям." in found
+    # The secretary signs below the experts, in their columns: the line and the name under theirs.
+    experts, secretary = (docx.Document(io.BytesIO(response.data)).tables[n] for n in (-2, -1))
+    assert table_rows(response.data, -1) == [["Секретарь экспертной сессии", "____________", secretary_name]]
+    assert [c.width for c in secretary.columns] == [c.width for c in experts.columns]
 
 
 def test_the_approval_sheet_has_a_signature_block_per_employer(completed, secretary):
