@@ -16,7 +16,7 @@ from ..documents.services import decisions_report_document
 from ..extensions import db
 from ..text import short_date
 from ..web import download_name
-from . import queries
+from . import markup, queries
 from .models import Decision
 
 EXPORT_LIMIT = 20_000  # more is not a report anyone reads: narrow the filter
@@ -37,7 +37,7 @@ COLUMNS = [  # title, width
     ("Заседание", 24),
     ("№", 5),
     ("Решение (поручение)", 60),
-    ("Ответственные", 28),
+    (None, 28),  # «Ответственный» or «Ответственные»: markup.responsible_title
     ("Срок", 12),
     ("Первоначальный срок", 14),
     ("Статус", 14),
@@ -54,7 +54,7 @@ def to_xlsx(decisions: list[Decision], today: date) -> io.BytesIO:
     book = Workbook()
     sheet = book.active
     sheet.title = "Поручения"
-    sheet.append([title for title, _ in COLUMNS])
+    sheet.append([title or markup.responsible_title(decisions) for title, _ in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

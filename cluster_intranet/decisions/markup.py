@@ -71,6 +71,13 @@ def responsible(decision: Decision) -> Markup:
     )
 
 
+def responsible_title(decisions) -> str:
+    """The title of a column of responsible people: «Ответственные» when a row names several,
+    «Ответственный» when none does (the protocol's «Ответственный исполнитель» /
+    «Ответственные исполнители»). The page, the .xlsx and the .docx report say it alike."""
+    return "Ответственные" if any(len(d.responsible_people) > 1 for d in decisions) else "Ответственный"
+
+
 def meeting_link(decision: Decision) -> Markup:
     """«Протокол № 2 от 22.10.2021», a link to the meeting."""
     meeting = decision.meeting

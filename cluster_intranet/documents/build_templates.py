@@ -401,7 +401,12 @@ REPORT_COLUMNS = [
         "№ {{ r.meeting_number }} от {{ r.meeting_date|deadline }}, п. {{ r.label }}",
         CENTER,
     ),
-    ("Ответственный", Mm(37), "{{ r.responsible|names }}", LEFT),
+    (
+        "{{ 'Ответственные' if rows|map(attribute='responsible')|map('length')|max > 1 else 'Ответственный' }}",
+        Mm(37),
+        "{{ r.responsible|names }}",
+        LEFT,
+    ),
     ("Срок", Mm(24), "{% if r.deadline %}{{ r.deadline|deadline }}{% else %}{{ r.term }}{% endif %}", CENTER),
     ("Статус", Mm(28), "{{ r.status_label }}", CENTER),
     (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 
 from docx import Document
@@ -149,3 +150,28 @@ def test_xlsx_writes_formula_looking_text_as_text(world, secretary):
     response = secretary.get("/decisions/export.xlsx?status=all")
     assert response.status_code == 200
     assert_no_formula(load_workbook(io.BytesIO(response.data)), FORMULAS[1:])
+
+
+def test_the_responsible_column_agrees_with_its_rows(world, secretary):
+    """«Ответственный» over rows of one person each, «Ответственные» once a row names several:
+    the .docx report, the .xlsx and the page say it alike (the report read «Ответственный»
+    over «Пояркова О.Н., Кузнецова Н.В.»)."""
+    alone = support.decision(world.meeting, world.lead, deadline=date(2021, 11, 10), text="Одобрить чек-лист.")
+    db.session.commit()
+
+    def titles():
+        sheet = load_workbook(io.BytesIO(secretary.get("/decisions/export.xlsx?status=all").data)).active
+        report = Document(io.BytesIO(secretary.get("/decisions/export.docx?status=all").data))
+        page = secretary.get("/decisions/?status=all").get_data(as_text=True)
+        header = [cell.text for cell in report.tables[0].rows[0].cells]
+        return sheet.cell(1, 4).value, header[3], re.findall(r"<th>(Ответственн\w+)</th>", page)
+
+    assert titles() == ("Ответственный", "Ответственный", ["Ответственный"])
+    support.decision(world.meeting, world.lead, world.co, deadline=date(2021, 11, 20), text="Подготовить рекомендации.")
+    db.session.commit()
+    assert titles() == ("Ответственные", "Ответственные", ["Ответственные"])
+    # A phone shows each row as a card: its own label, by its own people.
+    page = secretary.get("/decisions/?status=all").get_data(as_text=True)
+    labels = re.findall(r'id="decision-row-(\d+)".*?data-label="(Ответственн\w+:)"', page, re.S)
+    assert dict(labels)[str(alone.id)] == "Ответственный:"
+    assert sorted(label for _, label in labels) == ["Ответственные:", "Ответственный:"]
