@@ -126,6 +126,8 @@ def _choices(review: saving.Review) -> saving.Choices:
         people=people,
         organizations={key: form.get(f"organization-{i}", "") for i, (key, _) in enumerate(review.new_organizations)},
         items={index: number(f"item-{index}") for index, d in enumerate(review.parsed.decisions) if d.item_guessed},
+        # Left out of the form (None): as the protocol says.
+        **{name: form.get(name) for name in ("city", "place", "start_time", "end_time")},
     )
 
 

@@ -303,7 +303,10 @@ def test_hostile_review_choices_are_refused_never_a_500(secretary, demo, ctx):
     page = secretary.get(_upload(secretary, "эксперты.txt", text).headers["Location"])
     names = sorted(
         set(
-            re.findall(r'name="((?:person|organization|item)-\d+|council_id|number|date)"', page.get_data(as_text=True))
+            re.findall(
+                r'name="((?:person|organization|item)-\d+|council_id|number|date|city|place|start_time|end_time)"',
+                page.get_data(as_text=True),
+            )
         )
     )
     assert {"council_id", "number", "date", "person-0", "organization-0"} <= set(names), names
@@ -416,3 +419,35 @@ def test_the_same_file_sent_again_is_the_upload_already_waiting(secretary, demo,
     assert len(links) == len(set(links)) == 3  # the two just sent, then the seed's waiting
     assert links[0] == first.headers["Location"].removeprefix("http://localhost")
     assert links[2] == waiting.headers["Location"].removeprefix("http://localhost")
+
+
+def test_the_meetings_place_and_times_corrected_on_the_review(secretary, demo, ctx):
+    upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    page = lxml.html.fromstring(secretary.get(upload.headers["Location"]).get_data(as_text=True))
+    proposed = {name: page.get_element_by_id(name).get("value") for name in ("city", "place", "start_time", "end_time")}
+    assert proposed == {
+        "city": "г. Томск",
+        "place": "ОГБПОУ «Томский индустриальный техникум», ауд. 210",
+        "start_time": "14:00",
+        "end_time": "16:00",
+    }
+    data = {"council_id": "2", "number": "3", "date": "2021-11-17"}
+    for wrong, field, message in (
+        ({"start_time": "25:00"}, "start_time", "Время указано неверно"),
+        ({"start_time": "15:00", "end_time": "14:30"}, "end_time", "Окончание должно быть позже начала."),
+        ({"start_time": "", "end_time": "16:00"}, "start_time", "Укажите начало"),
+        ({"place": "ауд. " * 200}, "place", "Место — не длиннее 500 знаков."),
+    ):
+        answer = secretary.post(upload.headers["Location"], data={**data, **wrong})
+        assert answer.status_code == 422, wrong
+        feedback = lxml.html.fromstring(answer.get_data(as_text=True)).get_element_by_id(field).getnext()
+        assert feedback.text_content().startswith(message), wrong
+    corrected = {"city": "г. Северск", "place": "  пр. Коммунистический,\t 67  ", "start_time": "15:30", "end_time": ""}
+    assert secretary.post(upload.headers["Location"], data={**data, **corrected}).status_code == 303
+    meeting = db.session.scalar(select(Meeting).where(Meeting.number == 3, Meeting.year == 2021))
+    assert (meeting.city, meeting.place, meeting.start_time, meeting.end_time) == (
+        "г. Северск",
+        "пр. Коммунистический, 67",
+        dt.time(15, 30),
+        None,
+    )

@@ -14,8 +14,9 @@ MATERIALS_DIR when set). Functions flush; the route commits.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import delete, select
 
@@ -27,7 +28,7 @@ from ...decisions.models import Decision, DecisionResponsible, DecisionStatus
 from ...directory.models import Organization, Person
 from ...documents.pdf import ConversionError, convert_to_docx
 from ...extensions import db
-from ...forms import parse_id
+from ...forms import parse_id, strip_controls
 from ...search import fold
 from .. import services as meetings
 from ...materials import services as materials
@@ -213,6 +214,38 @@ class Choices:
     people: dict[str, str] = field(default_factory=dict)  # key -> person id, "new" or "" (no link)
     organizations: dict[str, str] = field(default_factory=dict)  # new organisation's key -> its short name
     items: dict[int, int | None] = field(default_factory=dict)  # decision index -> agenda item number
+    # The meeting's other fields as corrected; None: as the protocol says.
+    city: str | None = None
+    place: str | None = None
+    start_time: str | None = None  # «14:00», or "" for none
+    end_time: str | None = None
+
+
+def _time(text: str, name: str) -> time | None:
+    text = text.strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?::00)?", text)
+    if match is None:
+        raise ImportRefused("Время указано неверно: введите часы и минуты, например 14:00.", name)
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _meeting_fields(parsed: ParsedProtocol, choices: Choices) -> dict:
+    """City, place and times: as corrected on the review page, else as the protocol says."""
+    city = parsed.city if choices.city is None else " ".join(strip_controls(choices.city).split())
+    place = parsed.place if choices.place is None else " ".join(strip_controls(choices.place).split())
+    start = parsed.start_time if choices.start_time is None else _time(choices.start_time, "start_time")
+    end = parsed.end_time if choices.end_time is None else _time(choices.end_time, "end_time")
+    if len(city) > 100:
+        raise ImportRefused("Город — не длиннее 100 знаков.", "city")
+    if len(place) > 500:
+        raise ImportRefused("Место — не длиннее 500 знаков.", "place")
+    if end is not None and start is None:
+        raise ImportRefused("Укажите начало: окончание без начала не сохраняется.", "start_time")
+    if start and end and end <= start:
+        raise ImportRefused("Окончание должно быть позже начала.", "end_time")
+    return {"city": city or "г. Томск", "place": place, "start_time": start, "end_time": end}
 
 
 def _votes(votes) -> dict:
@@ -247,6 +280,7 @@ def confirm(row: MaterialVersion, user: User, choices: Choices) -> Meeting:
             meeting_id=existing[0],
         )
     parsed = parse(row.lines)
+    fields = _meeting_fields(parsed, choices)
     parsed.assign_items(choices.items)
     found = matcher.match(parsed)
     people = _people(parsed, found, choices)
@@ -261,9 +295,7 @@ def confirm(row: MaterialVersion, user: User, choices: Choices) -> Meeting:
     if parsed.attendees_online:
         fmt = MeetingFormat.MIXED if parsed.attendees_in_person else MeetingFormat.ONLINE
     meeting = Meeting(
-        council=council, number=choices.number, year=choices.date.year, date=choices.date,
-        start_time=parsed.start_time, end_time=parsed.end_time if parsed.start_time else None,
-        city=parsed.city or "г. Томск", place=parsed.place[:500], format=fmt.value,
+        council=council, number=choices.number, year=choices.date.year, date=choices.date, **fields, format=fmt.value,
         status=MeetingStatus.DRAFT.value, chair=person(parsed.chair), secretary=person(parsed.secretary),
     )  # fmt: skip
     meeting.attendances = [
