@@ -1,7 +1,8 @@
 """An expert evaluation run through the pages in chromium, as an expert council does:
 three employers' checklists (an optional criterion left unscored), one returned to its
 expert and corrected by the secretary from the paper copy, the conclusion confirmed;
-then every document downloaded and read back as LibreOffice reads it."""
+then every document downloaded and read back as LibreOffice reads it, and the approval
+sheet again after the programme was edited (the confirmed documents are frozen)."""
 
 from __future__ import annotations
 
@@ -119,6 +120,15 @@ def test_an_evaluation_with_a_returned_checklist_from_the_pages_to_the_documents
         sheet_name, sheet = _download(page, "Лист согласования (.docx)")
         page.goto(f"{base}/expertise/assessments/{data['assessment']}")
         checklist_name, checklist = _download(page, "Скачать .docx")
+
+        # The programme edited after the conclusion: its approved documents stay as confirmed.
+        page.goto(f"{base}/expertise/programmes/{data['programme']}/edit")
+        page.fill("input[name=qualification]", "Старший техник")
+        page.get_by_role("button", name="Сохранить").click()
+        expect(page).to_have_url(f"{base}/expertise/programmes/{data['programme']}")
+        expect(page.locator("body")).to_contain_text("Старший техник")
+        page.goto(f"{base}/expertise/sessions/{data['session']}")
+        _, sheet_after = _download(page, "Лист согласования (.docx)")
         assert errors == []
 
     for name in (conclusion_name, sheet_name, checklist_name):
@@ -163,6 +173,7 @@ def test_an_evaluation_with_a_returned_checklist_from_the_pages_to_the_documents
     sheet_text = re.sub(r"\s+", " ", convert_to_text(sheet))
     assert "рассмотрена на экспертной сессии работодателей" in sheet_text and ru(held_on) in sheet_text
     assert f"Заключение экспертной сессии от {ru(today)}" in sheet_text and "Квалификация: Техник" in sheet_text
+    assert convert_to_text(sheet_after) == convert_to_text(sheet)  # frozen: not «Старший техник»
 
     checklist_text = re.sub(r"\s+", " ", convert_to_text(checklist))
     assert "Нет календарного графика (изменено не экспертом: секретарь Петрова А.А.)" in checklist_text
