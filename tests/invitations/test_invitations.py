@@ -175,9 +175,11 @@ def test_the_section_shows_the_progress_while_sending(world, mailbox, secretary,
     section = secretary.hx("get", f"/invitations/meetings/{world.id}").get_data(as_text=True)
     assert "Отправка: 0 из 2…" in section and 'hx-trigger="protocolChanged from:body, every 2s"' in section
     assert section.count("в очереди") == 2
+    assert "получили последние сведения" not in section  # not yet: they are in the queue
     assert "Отправлено писем: 2" in runner.invoke(args=["send-mail"]).output
     section = secretary.hx("get", f"/invitations/meetings/{world.id}").get_data(as_text=True)
     assert "Отправка:" not in section and "every 2s" not in section and section.count("отправлено") == 2
+    assert "Все участники с e-mail получили последние сведения о заседании." in section
 
 
 def test_pressing_again_sends_nothing_twice(world, mailbox, secretary):
