@@ -70,7 +70,8 @@ def to_xlsx(decisions: list[Decision], today: date) -> io.BytesIO:
                 decision.numbered,
                 decision.text,
                 ", ".join(p.short_name for p in decision.responsible_people),
-                decision.deadline,
+                # A standing decision has its term in words («постоянно»), as on the page.
+                decision.deadline or decision.term or None,
                 first_deadlines.get(decision.id, decision.deadline),
                 decision.status_enum.label,
                 overdue or None,

@@ -175,3 +175,14 @@ def test_the_responsible_column_agrees_with_its_rows(world, secretary):
     labels = re.findall(r'id="decision-row-(\d+)".*?data-label="(Ответственн\w+:)"', page, re.S)
     assert dict(labels)[str(alone.id)] == "Ответственный:"
     assert sorted(label for _, label in labels) == ["Ответственные:", "Ответственный:"]
+
+
+def test_a_standing_decision_keeps_its_term_in_the_xlsx(world, secretary):
+    """«Проводить экспертные сессии не реже раза в квартал», срок – «постоянно»: the page and
+    the .docx say «постоянно», the .xlsx had an empty «Срок»."""
+    support.decision(world.meeting, world.lead, term="постоянно", text="Проводить экспертные сессии.")
+    db.session.commit()
+    sheet = load_workbook(io.BytesIO(secretary.get("/decisions/export.xlsx?status=all").data)).active
+    row = [cell.value for cell in sheet[2]]
+    assert row[2] == "Проводить экспертные сессии." and row[4] == "постоянно"
+    assert row[5] is None  # no first date to show
