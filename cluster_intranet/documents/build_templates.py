@@ -398,7 +398,8 @@ REPORT_COLUMNS = [
     (
         "Заседание (протокол)",
         Mm(30),
-        "№ {{ r.meeting_number }} от {{ r.meeting_date|deadline }}, п. {{ r.label }}",
+        # No-break spaces: «п.» never ends a line with its number on the next.
+        "№\u00a0{{ r.meeting_number }} от {{ r.meeting_date|deadline }}, п.\u00a0{{ r.label }}",
         CENTER,
     ),
     (

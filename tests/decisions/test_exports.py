@@ -186,3 +186,13 @@ def test_a_standing_decision_keeps_its_term_in_the_xlsx(world, secretary):
     row = [cell.value for cell in sheet[2]]
     assert row[2] == "Проводить экспертные сессии." and row[4] == "постоянно"
     assert row[5] is None  # no first date to show
+
+
+def test_the_report_keeps_a_point_with_its_number(world, secretary):
+    """«№ 2 от 22.10.2021, п. 1.1» broke as «п.» at a line's end and «1.1» on the next in the
+    report's narrow «Заседание (протокол)» column: the spaces there do not break."""
+    support.decision(world.meeting, world.lead, deadline=date(2021, 11, 10), text="Одобрить чек-лист.")
+    db.session.commit()
+    report = Document(io.BytesIO(secretary.get("/decisions/export.docx?status=all").data))
+    cell = report.tables[0].rows[1].cells[2].text
+    assert cell == f"№\u00a0{world.meeting.number} от 22.10.2021, п.\u00a01"
