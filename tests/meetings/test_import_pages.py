@@ -451,3 +451,24 @@ def test_the_meetings_place_and_times_corrected_on_the_review(secretary, demo, c
         dt.time(15, 30),
         None,
     )
+
+
+def test_confirm_is_one_transaction(secretary, demo_before_the_second_protocol, ctx, monkeypatch):
+    """A refusal at the last step (the original kept with the meeting) leaves nothing of the
+    rest: no meeting, decisions, new person or new organisation; the upload still waits."""
+    upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    import_id = int(upload.headers["Location"].rsplit("/", 1)[1])
+    before = _counts()
+
+    def refuse(row, meeting):
+        # Everything else is written (flushed) by now: the meeting, the new guest.
+        assert meeting.id is not None and db.session.scalar(select(Person).where(Person.surname == "Мельникова-Гросс"))
+        raise saving.ImportRefused("Файл протокола не сохранился.")
+
+    monkeypatch.setattr(saving.materials, "attach_protocol", refuse)
+    refused = secretary.post(upload.headers["Location"], data={"council_id": "2", "number": "1", "date": "2021-11-17"})
+    assert refused.status_code == 422 and "Файл протокола не сохранился." in refused.get_data(as_text=True)
+    db.session.rollback()
+    assert _counts() == before
+    assert db.session.scalar(select(Person).where(Person.surname == "Мельникова-Гросс")) is None
+    assert saving.get_upload(import_id).meeting_id is None
