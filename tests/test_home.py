@@ -114,6 +114,28 @@ def test_a_secretary_sees_the_protocols_to_approve_and_the_meetings_without_agen
     assert 'id="link-account"' in page and "Попросите администратора" in page
 
 
+def test_a_secretary_sees_the_clusters_overdue_decisions_to_follow_up(ctx, home):
+    """Not only the bars of the summary: the overdue decisions of the whole cluster, the most
+    recently missed first, each with its responsible, and how many there are; a viewer not."""
+    meeting = support.meeting()
+    lead = factories.person(surname="Кузнецова", first_name="Наталья", patronymic="Викторовна")
+    old = support.decision(meeting, lead, deadline=date(2021, 9, 1), text="Давно просроченное")
+    recent = [
+        support.decision(meeting, lead, deadline=date(2021, 11, day), text=f"Поручение {day}") for day in range(10, 16)
+    ]
+    support.decision(meeting, lead, deadline=date(2021, 11, 1), status="done", text="Исполненное")
+    support.decision(meeting, lead, deadline=date(2021, 12, 1), text="Срок не наступил")
+    db.session.commit()
+    groups = inbox(home(make_user(Role.SECRETARY, "sec@cluster.test")))
+    control = groups["control"]
+    assert list(groups)[0] == "control" and "Просроченные поручения кластера" in control
+    shown = re.findall(r'id="dashboard-control-(\d+)"', control)
+    assert shown == [str(d.id) for d in recent[::-1][:5]] and str(old.id) not in shown
+    assert count_of(control) == 7 and "и ещё 2" in control and "Кузнецова Н.В." in control
+    assert 'href="/decisions/?status=active&amp;overdue=1"' in control
+    assert "control" not in inbox(home(make_user(Role.VIEWER, "viewer@cluster.test", lead.id)))
+
+
 def test_a_long_group_shows_five_and_says_how_many_more(ctx, home):
     user = make_user(Role.SECRETARY, "sec@cluster.test")
     council = factories.council()

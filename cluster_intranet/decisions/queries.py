@@ -420,6 +420,19 @@ def cluster_counts(today: date) -> StatusCounts:
     return status_counts(Filters(today=today))
 
 
+def latest_overdue(today: date, limit: int) -> list[Decision]:
+    """The cluster's overdue decisions the most recently missed first (those whose execution
+    the secretary follows up next), with their responsible people, in one query."""
+    stmt = (
+        select(Decision)
+        .where(_not_deleted(), overdue_condition(today))
+        .options(joinedload(Decision.responsibles).joinedload(DecisionResponsible.person))
+        .order_by(Decision.deadline.desc(), Decision.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
 def my_deadlines(user: User, today: date) -> tuple[list[Decision], list[Decision]]:
     """The user's unfinished assignments: overdue, and due within DUE_SOON_DAYS, by deadline."""
     overdue, soon = [], []

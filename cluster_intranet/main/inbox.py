@@ -13,7 +13,7 @@ from datetime import date
 
 from ..auth.models import User
 from ..auth.roles import EDIT_MEETINGS
-from ..decisions.queries import DUE_SOON_DAYS, my_deadlines
+from ..decisions.queries import DUE_SOON_DAYS, latest_overdue, my_deadlines
 from ..expertise.services import checklists_to_fill
 from ..media import coverage as media_coverage
 from ..meetings.queries import DRAFT_PROTOCOLS, PREPARE_DAYS, WITHOUT_AGENDA, meetings_to_prepare
@@ -52,7 +52,9 @@ def _group(key: str, title: str, rows: list, overdue: bool = False, total: int |
     return Group(key, title, rows[:SHOWN], len(rows) if total is None else total, overdue)
 
 
-def inbox(user: User, today: date) -> Inbox:
+def inbox(user: User, today: date, cluster_overdue: int = 0) -> Inbox:
+    """``cluster_overdue``: how many decisions of the cluster are overdue (the home page's
+    counts have it), for those who follow up their execution."""
     groups: list[Group] = []
     overdue, due_soon = my_deadlines(user, today) if user.person_id else ([], [])
     if user.person_id:
@@ -60,6 +62,9 @@ def inbox(user: User, today: date) -> Inbox:
         groups.append(_group("overdue", "Просроченные поручения", overdue[::-1], overdue=True))
         groups.append(_group("checklists", "Чек-листы к заполнению", checklists_to_fill(user)))
     if user.has_role(*EDIT_MEETINGS):
+        # The secretary follows up the execution: the overdue list, not only the bars below.
+        rows = latest_overdue(today, SHOWN) if cluster_overdue else []
+        groups.append(Group("control", "Просроченные поручения кластера", rows, cluster_overdue, overdue=True))
         meetings = meetings_to_prepare(today, SHOWN)
         groups.append(Group("protocols", "Протоколы не утверждены", *meetings[DRAFT_PROTOCOLS]))
         groups.append(

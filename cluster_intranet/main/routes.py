@@ -14,13 +14,14 @@ def dashboard():
     """The home page: what this person must do next (main/inbox.py), then the cluster's
     summary: its councils, the next meetings, the decisions per status."""
     today = clock.local_today()
+    counts = cluster_counts(today)
     return render_template(
         "main/dashboard.html",
         greeting=greeting(clock.local_now().hour),
-        inbox=inbox(current_user, today),
+        inbox=inbox(current_user, today, counts.overdue),
         councils=council_sizes(),
         next_meetings=upcoming_meetings(today),
-        cluster_counts=cluster_counts(today),
+        cluster_counts=counts,
         today=today,
     )
 
