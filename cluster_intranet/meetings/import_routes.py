@@ -122,7 +122,7 @@ def _choices(review: saving.Review) -> saving.Choices:
         number=number("number"),
         date=on,
         archive=archive,
-        mark_done=archive and form.get("mark_done") == "1",
+        mark_done=form.get("mark_done") == "1",
         people=people,
         organizations={key: form.get(f"organization-{i}", "") for i, (key, _) in enumerate(review.new_organizations)},
         items={index: number(f"item-{index}") for index, d in enumerate(review.parsed.decisions) if d.item_guessed},

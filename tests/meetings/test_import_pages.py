@@ -136,6 +136,22 @@ def test_archive_copy_is_approved_with_decisions_done(secretary, demo, ctx):
     assert all(d.text in done for d in meeting.decisions)
 
 
+def test_decisions_are_marked_done_only_in_an_archive_copy(secretary, demo, ctx):
+    """«отметить все решения исполненными» without «Это архивная копия» is refused under it,
+    not ignored: the secretary meant one of the two."""
+    upload = _upload(secretary, "эксперты.txt", FULL_TEXT.read_bytes())
+    before = _counts()
+    answer = secretary.post(
+        upload.headers["Location"], data={"council_id": "2", "number": "4", "date": "2021-11-17", "mark_done": "1"}
+    )
+    assert answer.status_code == 422
+    page = lxml.html.fromstring(answer.get_data(as_text=True))
+    assert page.get_element_by_id("mark_done").get("checked") is not None
+    feedback = page.xpath("//input[@id='mark_done']/following-sibling::div[@class='invalid-feedback']")
+    assert feedback[0].text_content().startswith("Отметить решения исполненными можно только у архивной копии")
+    assert _counts() == before
+
+
 def test_imported_decisions_enter_the_control(secretary, demo, ctx):
     """A draft's decisions are under control at once, like any other: in the control list
     and its counts (cached: kept by the deadlines' stamp, which the import changes)."""

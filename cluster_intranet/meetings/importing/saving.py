@@ -266,6 +266,12 @@ def confirm(row: MaterialVersion, user: User, choices: Choices) -> Meeting:
         raise ImportRefused("Укажите номер протокола.", "number")
     if choices.date is None:
         raise ImportRefused("Укажите дату заседания.", "date")
+    if choices.mark_done and not choices.archive:
+        raise ImportRefused(
+            "Отметить решения исполненными можно только у архивной копии: отметьте «Это архивная копия» "
+            "или снимите эту отметку (решения черновика ставятся на контроль).",
+            "mark_done",
+        )
     existing = existing_meeting(choices.council_id, choices.number, choices.date.year)
     if existing and existing[1]:
         raise ImportRefused(
