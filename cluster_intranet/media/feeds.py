@@ -29,6 +29,7 @@ from ..auth.access import public
 from ..cache import remembered
 from ..forms import db_int
 from ..security import embeddable
+from ..templating import is_web_link
 from ..web import conditional
 from . import bp, services
 from .models import Channel, EventStatus, MediaEvent, Publication
@@ -117,8 +118,10 @@ def published_at(event: MediaEvent, publications: list[Publication]) -> datetime
 
 
 def link_of(event: MediaEvent, publications: list[Publication]) -> str:
-    """The organiser's publication of the event (its website first), else the event's page."""
-    own = [p for p in publications if p.organization_id == event.organizer_id and p.url]
+    """The organiser's publication of the event (its website first), else the event's page.
+    Only an http(s) one: the participants' sites render the link (one stored before the
+    form checked it may be ``javascript:``)."""
+    own = [p for p in publications if p.organization_id == event.organizer_id and is_web_link(p.url)]
     own.sort(key=lambda p: p.channel != Channel.WEBSITES)
     return own[0].url if own else _external("media.event", event_id=event.id)
 

@@ -300,6 +300,23 @@ def test_items_are_dated_by_announcement_or_publication_and_link_to_the_event(cl
         "Fri, 28 Jan 2022 00:00:00 +0700"]  # fmt: skip
 
 
+def test_a_stored_publication_link_that_is_not_http_never_reaches_the_feeds(client, feed_case):
+    """The participants' sites render the feeds' links: a publication's ``javascript:``
+    (stored before the form checked it) is never one; the event's page is linked instead."""
+    shown, _ = feed_case
+    with client.application.app_context():
+        published = db.session.get(MediaEvent, shown["published"].id)
+        builders.publication(published, published.organizer, published_on=date(2022, 2, 2), url="JavaScript:alert(1)")
+        db.session.commit()
+    page = f"http://intranet.test/media/events/{shown['published'].id}"
+    feed = json.loads(client.get("/media/public/events.json").get_data(as_text=True))
+    assert [item["url"] for item in feed["items"] if item["id"].endswith(f"-{shown['published'].id}")] == [page]
+    for kind in ("atom", "rss"):
+        body = client.get(f"/media/public/events.{kind}").get_data(as_text=True)
+        assert "javascript:" not in body.lower(), kind
+        assert page in [entry.link for entry in feedparser.parse(body).entries], kind
+
+
 def test_the_embed_code_says_when_the_snippet_cannot_load(app, login_as):
     page = login_as("viewer").get("/media/embed").get_data(as_text=True)
     assert "Не удалось загрузить мероприятия кластера" in page
