@@ -56,3 +56,20 @@ def test_groups_come_in_place_and_their_rows_change_in_place(live, page):
     row.locator("button:has-text('Взять в работу')").click()
     expect(row.locator(".badge")).to_have_text("В работе")
     assert page.evaluate("window.__noReload === true")
+
+
+def test_a_decisions_history_on_a_phone_shows_every_comment(live, page):
+    """The history of the demo's media-plan decision on a 390 px phone: each change a card
+    with its comment on the screen (four columns ran past the card's edge, the comment of
+    «Срок перенесён» out of sight in a box scrolling sideways)."""
+    base, _, _ = live
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/decisions/?status=all")
+    page.click("a:has-text('Разработать медиаплан')")
+    comment = page.locator(".decision-history td.history-comment", has_text="согласуется с участниками")
+    expect(comment).to_be_visible()
+    box = comment.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    moved = page.locator("td.history-comment", has_text="согласуется с участниками")
+    when = page.locator(".decision-history tr", has=moved).locator("td").first.bounding_box()
+    assert when["y"] < box["y"]  # when and who above what was done, not beside it
