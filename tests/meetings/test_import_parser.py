@@ -276,3 +276,23 @@ def test_full_form_one_vote_after_an_items_only_decision_is_the_items():
 """)
     assert parsed.unrecognised == []
     assert parsed.agenda[0].votes == Votes(unanimous=True) and parsed.decisions[0].votes is None
+
+
+def test_city_and_date_on_one_line_and_a_speaker_abbreviated():
+    """«г. Томск<tabs>15.03.2023» (the city at the left margin, the date at the right) and
+    «Докл.: Беляев Е.В.» as secretaries type them."""
+    parsed = parse_text(
+        "ПРОТОКОЛ № 5\n"
+        "заседания Координационного совета Промышленного образовательно-отраслевого кластера\n"
+        "г. Томск\t\t\t\t\t15.03.2023\n"
+        "ПОВЕСТКА ДНЯ:\n"
+        "1. О плане работы на 2023 год. Докл.: Беляев Е.В.\n"
+        "2. О медиаплане (докл. Кузнецова Н.В.)\n"
+    )
+    assert (parsed.number, parsed.date, parsed.city) == (5, dt.date(2023, 3, 15), "г. Томск")
+    assert [(i.text, i.speaker) for i in parsed.agenda] == [
+        ("О плане работы на 2023 год.", "Беляев Е.В."),
+        ("О медиаплане", "Кузнецова Н.В."),
+    ]
+    assert parsed.unrecognised == []
+    assert parse_text("ПРОТОКОЛ\nс. Кожевниково 1 марта 2022 г. № 3").date == dt.date(2022, 3, 1)

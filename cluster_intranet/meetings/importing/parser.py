@@ -45,6 +45,13 @@ _DATE_LINE = re.compile(
     r"(?:\s*№\s*(?P<number>\d+))?(?:\s+(?P<city>(?:г|с|п|пгт|рп|д)\.\s*[А-ЯЁ].{1,60}))?$",
     re.IGNORECASE,
 )
+# «г. Томск<tabs>15.03.2023»: the city at the left margin, the date at the right, on one line.
+_CITY_DATE_LINE = re.compile(
+    r"^(?P<city>(?:г|с|п|пгт|рп|д)\.\s*[А-ЯЁ][А-Яа-яЁё-]+(?:\s[А-ЯЁ][А-Яа-яЁё-]+)?)\s+"
+    r"(?P<date>«?\d{1,2}»?\s+\w+\s+\d{4}\s*(?:г\.?|года)?|\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.)?)"
+    r"(?:\s*№\s*(?P<number>\d+))?$",
+    re.IGNORECASE,
+)
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
 _CITY = re.compile(r"^(?:г|гор|с|п|пос|пгт|рп|д|дер|ст)\.\s*[А-ЯЁ][\w\- ]{1,60}$")
 _TITLE = re.compile(r"^(?P<extract>выписка\s+из\s+)?протокол(?:а)?\b(?:\s+заседания\b)?\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -103,7 +110,7 @@ _ROLE_LINE = re.compile(
 _SIGNATURE = re.compile(r"^(?P<role>председатель(?:ствующий)?|секретарь)\b(?P<rest>[^–—:]*)$", re.IGNORECASE)
 _PLACE = re.compile(r"^место\s+(?:проведения|заседания)\s*:?\s*(?P<place>.+)$", re.IGNORECASE)
 _TIMES = re.compile(r"^время\s+(?:проведения|заседания)\s*:?\s*(?P<times>.+)$", re.IGNORECASE)
-_SPEAKER = re.compile(r"\s*\(?\s*докладчик(?:и)?\s*[–—:-]?\s*(?P<name>[^()]+?)\s*\)?\s*\.?$", re.IGNORECASE)
+_SPEAKER = re.compile(r"\s*\(?\s*(?:докладчик(?:и)?|докл\.)\s*[–—:-]?\s*(?P<name>[^()]+?)\s*\)?\s*\.?$", re.IGNORECASE)
 _STEM_WORD = re.compile(r"[а-яёa-z]{4,}", re.IGNORECASE)
 
 
@@ -337,6 +344,13 @@ class _Parser:
                 result.number = int(match.group("number"))
             if match.group("city"):
                 result.city = match.group("city")
+            return
+        match = _CITY_DATE_LINE.match(plain)
+        if match and parse_date(match.group("date")):
+            result.date = parse_date(match.group("date"))
+            result.city = result.city or match.group("city")
+            if match.group("number"):
+                result.number = int(match.group("number"))
             return
         match = re.fullmatch(r"№\s*(\d+)", plain)
         if match:
