@@ -18,6 +18,7 @@ from ..directory.models import Organization, Person
 from ..documents.library import active_template
 from ..documents.rendering import render_document
 from ..extensions import db
+from ..templating import is_web_link
 from ..text import date_range, sentence, short_date
 from . import coverage, services
 from .models import PUBLICATION_CHANNEL_LABELS, MediaEvent, MediaPlan
@@ -303,7 +304,10 @@ def media_plan_xlsx(plan: MediaPlan) -> bytes:
             target.fill = _DONE_FILL if coverage.counts(publications) else _GAP_FILL
             target.border = _BOX
             target.alignment = _WRAP
-            site = next((url for _, c, url, _ in publications if c == coverage.COUNTED_CHANNEL and url), None)
+            # http(s) only: one stored before the form checked it may be «javascript:» or «file:».
+            site = next(
+                (url for _, c, url, _ in publications if c == coverage.COUNTED_CHANNEL and is_web_link(url)), None
+            )
             if site:
                 target.hyperlink = site
         _row(grid, index, [row.percent], first_column=len(columns))

@@ -228,3 +228,15 @@ def test_the_media_plan_xlsx_writes_formula_looking_text_as_text(viewer, plan_ca
     response = viewer.get(f"/media/plans/{plan.id}/media-plan.xlsx")
     assert response.status_code == 200
     assert_no_formula(openpyxl.load_workbook(io.BytesIO(response.data)), FORMULAS)
+
+
+def test_a_stored_publication_link_that_is_not_http_is_no_hyperlink_in_the_xlsx(viewer, plan_case):
+    """Only http(s) links: one stored before the form checked it stays the cell's text."""
+    from cluster_intranet.media.models import Publication
+
+    plan, champ, _ = plan_case
+    for publication in db.session.scalars(select(Publication).where(Publication.event_id == champ.id)):
+        publication.url = "file:///C:/Windows/System32/calc.exe"
+    db.session.commit()
+    grid = openpyxl.load_workbook(io.BytesIO(viewer.get(f"/media/plans/{plan.id}/media-plan.xlsx").data))["Охват"]
+    assert "file:///" in grid.cell(4, 4).value and grid.cell(4, 4).hyperlink is None
