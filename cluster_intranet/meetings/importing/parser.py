@@ -56,9 +56,11 @@ _TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
 _CITY = re.compile(r"^(?:г|гор|с|п|пос|пгт|рп|д|дер|ст)\.\s*[А-ЯЁ][\w\- ]{1,60}$")
 _TITLE = re.compile(r"^(?P<extract>выписка\s+из\s+)?протокол(?:а)?\b(?:\s+заседания\b)?\s*(?P<rest>.*)$", re.IGNORECASE)
 _RESPONSIBLE = re.compile(
-    r"^(?:ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|исполнител\w*)\s*(?:[–—:-]\s*)?(?P<rest>.+)$", re.IGNORECASE
+    r"^(?:ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|исполнител\w*|отв\.)\s*(?:[–—:-]\s*)?(?P<rest>.+)$",
+    re.IGNORECASE,
 )
-_INLINE_RESPONSIBLE = re.compile(r"\s+(?=(?:Ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|Исполнител\w*)\s*[–—:-])")
+_INLINE_RESPONSIBLE = re.compile(r"\s+(?=(?:Ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|Исполнител\w*|Отв\.)\s*[–—:-])")
+_RESPONSIBLE_START = ("ответствен", "исполнител", "отв.")
 _DEADLINE_ONLY = re.compile(r"^(?:срок\b|до\s+«?\d)", re.IGNORECASE)
 _DEADLINE = re.compile(
     r"(?:,|;)?\s*(?:срок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?)?(?:до\s+)?(?P<date>«?\d{1,2}»?\s+(?:"
@@ -390,7 +392,17 @@ class _Parser:
             body = body[:-1].rstrip()
         name, _, rest = body.partition(",")
         if not names.looks_like_name(name):
-            return None
+            # «Беляев Е.В. – директор ООО …», or «Иванов И.И. (ООО «Ромашка»)»
+            dashed = _DASH_SPLIT.split(body, maxsplit=1)
+            bracketed = re.fullmatch(r"(?P<name>[^()]+?)\s*\((?P<rest>[^()]+)\)", body)
+            if len(dashed) == 2 and names.looks_like_name(dashed[0]):
+                name, rest = dashed
+            elif bracketed and names.looks_like_name(bracketed.group("name")):
+                name, rest = bracketed.group("name"), bracketed.group("rest").strip()
+                if not rest[:1].islower():  # the organisation alone: «(ООО «Ромашка»)»
+                    return Attendee(name=" ".join(name.split()), organization=" ".join(rest.split()))
+            else:
+                return None
         position, organization = split_position(" ".join(rest.split()))
         return Attendee(name=" ".join(name.split()), position=position, organization=organization)
 
@@ -458,7 +470,7 @@ class _Parser:
 
     def _decision_line(self, text: str, item_number: int | None) -> None:
         match = _RESPONSIBLE.match(text)
-        if match and self.decision is not None and text.lower().startswith(("ответствен", "исполнител")):
+        if match and self.decision is not None and text.lower().startswith(_RESPONSIBLE_START):
             self._responsible(self.decision, match.group("rest"))
             return
         if _DEADLINE_ONLY.match(text) and self.decision is not None:
