@@ -224,7 +224,7 @@ def test_a_linked_account_is_named_by_its_person_not_its_e_mail(ctx, app):
     assert re.search(r'class="nav-link dropdown-toggle user-menu"[^>]*>Жарких Е\.В\.</a>', home)
     page = client.get(f"/decisions/{decision.id}").get_data(as_text=True)
     row = re.search(r'<tr id="decision-event-\d+">(.*?)</tr>', page, re.S).group(1)
-    assert "Срок перенесён" in row and '<td class="text-nowrap">Жарких Е.В.</td>' in row
+    assert "Срок перенесён" in row and re.search(r"<td[^>]*>Жарких Е.В.</td>", row)
     assert "zharkikh@cluster.test" not in home + page
 
 
