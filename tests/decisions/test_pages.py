@@ -362,6 +362,15 @@ def test_the_dashboard_panels(world, register, signed_in, viewer):
     assert "не связана с сотрудником" in viewer.get("/").get_data(as_text=True)
 
 
+def test_the_dashboards_overdue_count_is_not_read_as_a_part_of_those_in_work(world, register, viewer):
+    """«В работе 0 / Из них просрочено 3» (the demo's home page once nothing was in work): the
+    overdue count comes first, as «Просрочено», like the control list's tab."""
+    page = viewer.get("/").get_data(as_text=True)
+    panel = page[page.index('id="panel-decision-counts"') :]
+    labels = re.findall(r"<dt><a [^>]*>([^<]+)</a></dt>", panel)
+    assert labels == ["Просрочено", "Открыто", "В работе", "Исполнено", "Отменено"]
+
+
 def test_a_long_group_shows_a_page_and_the_rest_on_request(world, signed_in):
     made = [support.decision(world.meeting, world.lead, deadline=date(2021, 11, 1)).id for n in range(53)]
     db.session.commit()
