@@ -324,3 +324,33 @@ def test_attendees_with_a_dash_or_brackets_and_responsibles_abbreviated():
         ("Утвердить план.", ["Иванов И.И."], None, "постоянно"),
     ]
     assert parsed.unrecognised == []
+
+
+def test_items_named_in_words_and_the_date_after_from():
+    """«от 12.04.2023» under the title; «По первому вопросу слушали», «По второму вопросу
+    повестки дня слушали: …» instead of «1. СЛУШАЛИ»."""
+    parsed = parse_text(
+        "ПРОТОКОЛ № 7\n"
+        "от 12.04.2023\n"
+        "Повестка дня:\n"
+        "1. О плане работы.\n"
+        "2. О медиаплане.\n"
+        "По первому вопросу слушали:\n"
+        "Беляева Е.В. – о плане работы.\n"
+        "Решили:\n"
+        "1. Утвердить план работы.\n"
+        "По второму вопросу повестки дня слушали: Кузнецову Н.В. – о медиаплане.\n"
+        "Постановили:\n"
+        "Принять медиаплан к сведению.\n"
+    )
+    assert (parsed.number, parsed.date) == (7, dt.date(2023, 4, 12))
+    assert [(i.text, [(s.name, s.summary) for s in i.heard]) for i in parsed.agenda] == [
+        ("О плане работы.", [("Беляев Е.В.", "о плане работы.")]),
+        ("О медиаплане.", [("Кузнецова Н.В.", "о медиаплане.")]),
+    ]
+    assert [(d.item_number, d.text) for d in parsed.decisions] == [
+        (1, "Утвердить план работы."),
+        (2, "Принять медиаплан к сведению."),
+    ]
+    assert parsed.unrecognised == []
+    assert parse_text("ПРОТОКОЛ\nот «5» марта 2022 г. № 4").date == dt.date(2022, 3, 5)

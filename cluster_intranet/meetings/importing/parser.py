@@ -41,7 +41,7 @@ _NUMBER = re.compile(r"^(?P<label>\d{1,3}(?:\.\d{1,3})*)(?:[.)]\s*|\s+)(?=\S)(?P
 _RU_DATE = re.compile(r"«?(\d{1,2})»?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\s*(?:г\.?|года)?", re.IGNORECASE)
 _NUM_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _DATE_LINE = re.compile(
-    r"^(?:дата(?: проведения)?\s*:?\s*)?(?P<date>«?\d{1,2}»?\s+\w+\s+\d{4}\s*(?:г\.?|года)?|\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.)?)"
+    r"^(?:(?:дата(?: проведения)?|от)\s*:?\s*)?(?P<date>«?\d{1,2}»?\s+\w+\s+\d{4}\s*(?:г\.?|года)?|\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.)?)"
     r"(?:\s*№\s*(?P<number>\d+))?(?:\s+(?P<city>(?:г|с|п|пгт|рп|д)\.\s*[А-ЯЁ].{1,60}))?$",
     re.IGNORECASE,
 )
@@ -100,11 +100,28 @@ _SECTIONS = [
     (r"список\s+присутствовавших|приложение|к\s+протоколу|от\s+\d{1,2}\.\d{1,2}\.\d{4}\s*№\s*\d+", "appendix"),
 ]
 _SECTIONS = [(re.compile(pattern + r"$", re.IGNORECASE), name) for pattern, name in _SECTIONS]
-_HEARD = re.compile(r"^(?:(?P<number>\d{1,3})[.)]?\s*)?слушали\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
-_SPOKE = re.compile(r"^выступил[аи]?\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
-_DECIDED = re.compile(
-    r"^(?:(?P<number>\d{1,3})[.)]?\s*)?(?:решили|постановили|решение|решения)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE
+_ORDINALS = {
+    "первому": 1, "второму": 2, "третьему": 3, "четвертому": 4, "четвёртому": 4, "пятому": 5,
+    "шестому": 6, "седьмому": 7, "восьмому": 8, "девятому": 9, "десятому": 10,
+}  # fmt: skip
+# The item a СЛУШАЛИ or РЕШИЛИ is of: «2. СЛУШАЛИ», «По второму вопросу (повестки дня) слушали».
+_ON_ITEM = (
+    r"(?:(?P<number>\d{1,3})[.)]?\s*)?(?:по\s+(?:(?P<ordinal>"
+    + "|".join(_ORDINALS)
+    + r")|(?P<digits>\d{1,3})-?(?:му|ому)?)"
+    r"\s+вопросу(?:\s+повестки(?:\s+дня)?)?[\s,:]*)?"
 )
+_HEARD = re.compile(r"^" + _ON_ITEM + r"слушали\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_SPOKE = re.compile(r"^выступил[аи]?\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_DECIDED = re.compile(r"^" + _ON_ITEM + r"(?:решили|постановили|решение|решения)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+
+
+def _item_number(match: re.Match) -> int | None:
+    if match.group("number") or match.group("digits"):
+        return int(match.group("number") or match.group("digits"))
+    return _ORDINALS[match.group("ordinal").lower()] if match.group("ordinal") else None
+
+
 _VOTED = re.compile(r"^(?:голосовали|итоги\s+голосования|результаты\s+голосования)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 _ROLE_LINE = re.compile(
     r"^(?P<role>председатель(?:ствующий)?|секретарь)(?:\s+заседания)?\s*[–—:-]\s*(?P<name>.+?)\.?$", re.IGNORECASE
@@ -236,6 +253,8 @@ class _Parser:
                 self.result.attendees_count = int(match.group("count"))
                 self.section = "header"
             elif section == "appendix":
+                if self.section == "header" and text.lower().startswith("от "):
+                    return False  # «от 12.04.2023 № 7» under the title: the protocol's own date
                 self.section = "appendix"
             else:
                 self.section = section
@@ -243,7 +262,7 @@ class _Parser:
             return True
         match = _HEARD.match(text)
         if match:
-            number = int(match.group("number")) if match.group("number") else (self.item.number + 1 if self.item else 1)
+            number = _item_number(match) or (self.item.number + 1 if self.item else 1)
             self.item, self.mode, self.decision, self.section = self._item_for(number), "heard", None, "item"
             self.full_markers += 1
             if match.group("rest"):
@@ -257,8 +276,8 @@ class _Parser:
             return True
         match = _DECIDED.match(text)
         if match:
-            if match.group("number"):
-                self.item, self.section = self._item_for(int(match.group("number"))), "item"
+            if _item_number(match):
+                self.item, self.section = self._item_for(_item_number(match)), "item"
             if self.section == "item":
                 self.mode = "decided"
                 self.full_markers += 1
