@@ -53,3 +53,19 @@ def test_search_add_and_delete_keep_the_search(live, page):
     expect(rows).to_have_count(3)
     expect(page.locator("#people-new form")).to_have_count(0)
     assert page.evaluate("window.__noReload === true")
+
+
+def test_add_puts_the_focus_in_the_new_form(live, page):
+    """«Добавить» opens the form under itself with the focus on «Фамилия» (it stayed on the
+    button: the user had to click into the form to type); a refused form puts it on the
+    field to fix."""
+    base = live[0]
+    page.goto(f"{base}/directory/people")
+    page.click("a:has-text('Добавить')")
+    expect(page.locator("#people-new input[name=surname]")).to_be_focused()
+    page.keyboard.type("Кротова")
+    page.fill("#people-new input[name=first_name]", "Анна")
+    page.fill("#people-new input[name=email]", "krotova@example")
+    page.click("#people-new button:has-text('Сохранить')")
+    expect(page.locator("#people-new input[name=email]")).to_be_focused()
+    expect(page.locator("#people-new input[name=surname]")).to_have_value("Кротова")
