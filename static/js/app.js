@@ -215,7 +215,17 @@ function showMessage(text, category = "danger") {
   close.setAttribute("aria-label", "Закрыть");
   alert.append(close);
   box.replaceChildren(alert);
+  revealMessages(box);
 }
+// A refusal in the message area (web.message, showMessage) is brought into sight: the area is at
+// the top of the page, the button refused may be far below it («Удалить» of a long list's last
+// row refused, and nothing seemed to happen).
+function revealMessages(box) {
+  if (box.getBoundingClientRect().top < 0) box.scrollIntoView({ block: "start" });
+}
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (event.detail.target?.id === "messages") revealMessages(event.detail.target);
+});
 
 document.addEventListener("htmx:responseError", (event) => {
   const status = event.detail.xhr.status;

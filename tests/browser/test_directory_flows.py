@@ -13,11 +13,17 @@ pytestmark = BROWSER_TESTS
 
 
 def _prepare():
+    from sqlalchemy import select
+
+    from cluster_intranet.auth.services import create_user
     from cluster_intranet.directory.models import Person
     from cluster_intranet.extensions import db
 
     db.session.add_all(Person(surname="Кротов", first_name=f"Иван{n}", patronymic="") for n in range(3))
     db.session.add_all(Person(surname=f"Сидоров{n:02}", first_name="Пётр", patronymic="") for n in range(30))
+    db.session.flush()
+    with_account = db.session.scalar(select(Person).where(Person.surname == "Сидоров20"))
+    create_user("sidorov20@cluster.test", "browser-password-1", "viewer", with_account.id)
 
 
 live, page = secretary_fixtures(_prepare)
@@ -69,3 +75,17 @@ def test_add_puts_the_focus_in_the_new_form(live, page):
     page.click("#people-new button:has-text('Сохранить')")
     expect(page.locator("#people-new input[name=email]")).to_be_focused()
     expect(page.locator("#people-new input[name=surname]")).to_have_value("Кротова")
+
+
+def test_a_refused_delete_far_down_the_list_is_seen(live, page):
+    """«Удалить» of a person with an account, far down the list: the refusal is brought into
+    sight (it was written in the message area at the top of the page, off the screen, and
+    nothing seemed to happen)."""
+    base = live[0]
+    page.set_viewport_size({"width": 1366, "height": 600})
+    page.goto(f"{base}/directory/people")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#people-rows tr", has_text="Сидоров20").locator("button:has-text('Удалить')").click()
+    messages = page.locator("#messages")
+    expect(messages).to_contain_text("Нельзя удалить сотрудника")
+    expect(messages).to_be_in_viewport()
