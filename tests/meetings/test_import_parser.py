@@ -354,3 +354,26 @@ def test_items_named_in_words_and_the_date_after_from():
     ]
     assert parsed.unrecognised == []
     assert parse_text("ПРОТОКОЛ\nот «5» марта 2022 г. № 4").date == dt.date(2022, 3, 5)
+
+
+def test_a_heading_and_its_contents_on_one_line():
+    """«Присутствовали: …», «Приглашены: …», «Повестка дня: …» with the people or the item
+    after the colon: read, not lost («Приглашены: Жарких Е.В.» matched the heading's start
+    and the name after it was dropped without a trace)."""
+    parsed = parse_text(
+        "ПРОТОКОЛ № 9\n"
+        "Присутствовали: Беляев Е.В., Кускова Е.В.\n"
+        "Онлайн подключение: Змеева Е.Е. – директор ОГБПОУ «ТПГК»; Доронин Д.А. – заместитель директора МАОУ «Интеграция».\n"
+        "Приглашены: Жарких Е.В.\n"
+        "Повестка дня: О плане работы.\n"
+        "РЕШИЛИ: Утвердить план.\n"
+    )
+    assert [a.name for a in parsed.attendees_in_person] == ["Беляев Е.В.", "Кускова Е.В."]
+    assert [(a.name, a.position, a.organization) for a in parsed.attendees_online] == [
+        ("Змеева Е.Е.", "директор", "ОГБПОУ «ТПГК»"),
+        ("Доронин Д.А.", "заместитель директора", "МАОУ «Интеграция»"),
+    ]
+    assert [a.name for a in parsed.invited] == ["Жарких Е.В."]
+    assert [i.text for i in parsed.agenda] == ["О плане работы."]
+    assert [d.text for d in parsed.decisions] == ["Утвердить план."]
+    assert parsed.unrecognised == []

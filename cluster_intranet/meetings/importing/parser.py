@@ -90,7 +90,7 @@ _SECTIONS = [
         r"в\s+режиме\s+(?:видео-?конференц(?:ии|связи)|онлайн)|подключились\s+онлайн)\s*:?",
         "online",
     ),
-    (r"приглаш[её]нн?ые(?:\s+лица)?\s*:?|приглашены\s*:?|присутствовали\s+приглаш[её]нные\s*:?", "invited"),
+    (r"(?:приглаш[её]нн?ые(?:\s+лица)?|приглашены|присутствовали\s+приглаш[её]нные)\s*:?", "invited"),
     (r"(?:обсуждаемые\s+вопросы|повестка(?:\s+дня|\s+заседания)?|вопросы\s+повестки(?:\s+дня)?)\s*:?", "agenda"),
     (
         r"(?:по\s+результатам\s+заседания\s+(?:были\s+)?приняты\s+решения|по\s+итогам\s+заседания\s+(?:решили|постановили)|"
@@ -98,6 +98,13 @@ _SECTIONS = [
         "general",
     ),
     (r"список\s+присутствовавших|приложение|к\s+протоколу|от\s+\d{1,2}\.\d{1,2}\.\d{4}\s*№\s*\d+", "appendix"),
+]
+# «Присутствовали: Беляев Е.В., Кускова Е.В.», «Повестка дня: О плане работы.»: the heading
+# and its contents on one line (the colon required).
+_INLINE_SECTIONS = [
+    (re.compile(r"^(?:" + pattern + r")(?<=:)\s*(?P<rest>\S.*)$", re.IGNORECASE), name)
+    for pattern, name in _SECTIONS
+    if name in ("in_person", "online", "invited", "agenda")
 ]
 _SECTIONS = [(re.compile(pattern + r"$", re.IGNORECASE), name) for pattern, name in _SECTIONS]
 _ORDINALS = {
@@ -260,6 +267,15 @@ class _Parser:
                 self.section = section
                 self.item, self.mode, self.decision = None, "", None
             return True
+        for pattern, section in _INLINE_SECTIONS:
+            match = pattern.match(text)
+            if match:
+                self.section, self.item, self.mode, self.decision = section, None, "", None
+                if section == "agenda":
+                    self._in_agenda(match.group("rest"))
+                else:
+                    self._inline_people(match.group("rest"))
+                return True
         match = _HEARD.match(text)
         if match:
             number = _item_number(match) or (self.item.number + 1 if self.item else 1)
@@ -433,6 +449,16 @@ class _Parser:
             self._people_list(self.section).append(attendee)
 
     _in_in_person = _in_online = _in_invited = _in_people
+
+    def _inline_people(self, text: str) -> None:
+        """People after the heading on its line: «; » between them, or «, » between bare names."""
+        pieces = [piece.strip() for piece in text.split(";") if piece.strip()]
+        if len(pieces) == 1:
+            commas = [part.strip() for part in pieces[0].split(",")]
+            if len(commas) > 1 and all(names.looks_like_name(part) for part in commas):
+                pieces = commas
+        for piece in pieces:
+            self._in_people(piece[:-1] if piece.endswith(("».", '".')) else piece)
 
     def _in_appendix(self, text: str) -> None:
         self.unrecognised(text)
