@@ -488,3 +488,14 @@ def test_confirm_is_one_transaction(secretary, demo_before_the_second_protocol, 
     assert _counts() == before
     assert db.session.scalar(select(Person).where(Person.surname == "Мельникова-Гросс")) is None
     assert saving.get_upload(import_id).meeting_id is None
+
+
+def test_the_review_lists_the_protocols_appendices(secretary, demo, ctx):
+    text = FULL_TEXT.read_text(encoding="utf-8").replace(
+        "Председатель Экспертного совета",
+        "Приложения:\n1. Презентация проекта чек-листа.\nПредседатель Экспертного совета",
+        1,
+    )
+    page = lxml.html.fromstring(secretary.get(_paste(secretary, text).headers["Location"]).get_data(as_text=True))
+    assert page.get_element_by_id("import-appendices").text_content().strip() == "Презентация проекта чек-листа"
+    assert page.get_element_by_id("import-unrecognised").text_content().strip() == "Всё распознано."

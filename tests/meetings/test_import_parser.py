@@ -377,3 +377,25 @@ def test_a_heading_and_its_contents_on_one_line():
     assert [i.text for i in parsed.agenda] == ["О плане работы."]
     assert [d.text for d in parsed.decisions] == ["Утвердить план."]
     assert parsed.unrecognised == []
+
+
+def test_the_full_forms_appendices_are_listed_not_taken_for_decisions():
+    """«Приложения:» and its numbered list (the meeting's materials) after the decisions: kept
+    as the protocol's appendices (the review page lists them), not read as decisions 3 and 4."""
+    parsed = parse_text(
+        "ПРОТОКОЛ № 2\n"
+        "ПОВЕСТКА ДНЯ:\n"
+        "1. О чек-листе.\n"
+        "1. СЛУШАЛИ:\n"
+        "О чек-листе.\n"
+        "РЕШИЛИ:\n"
+        "1.1. Утвердить чек-лист.\n"
+        "1.2. Разослать чек-лист экспертам.\n"
+        "Приложения:\n"
+        "1. Презентация проекта чек-листа (к вопросу 1).\n"
+        "2. Проект медиаплана.\n"
+        "Председатель Экспертного совета\tО.Н. Пояркова\n"
+    )
+    assert [d.text for d in parsed.decisions] == ["Утвердить чек-лист.", "Разослать чек-лист экспертам."]
+    assert parsed.appendices == ["Презентация проекта чек-листа (к вопросу 1)", "Проект медиаплана"]
+    assert parsed.chair == "Пояркова О.Н." and parsed.unrecognised == []

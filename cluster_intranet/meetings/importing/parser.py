@@ -97,6 +97,7 @@ _SECTIONS = [
         r"приняты\s+решения|решения\s+заседания)\s*:?",
         "general",
     ),
+    (r"приложени[ея]\s*:", "appendices"),  # «Приложения:» and its list, before the signatures
     (r"список\s+присутствовавших|приложение|к\s+протоколу|от\s+\d{1,2}\.\d{1,2}\.\d{4}\s*№\s*\d+", "appendix"),
 ]
 # «Присутствовали: Беляев Е.В., Кускова Е.В.», «Повестка дня: О плане работы.»: the heading
@@ -462,6 +463,14 @@ class _Parser:
 
     def _in_appendix(self, text: str) -> None:
         self.unrecognised(text)
+
+    def _in_appendices(self, text: str) -> None:
+        """«1. Презентация проекта чек-листа (к вопросу 1).»"""
+        match = _NUMBER.match(text)
+        if match is None:
+            self.unrecognised(text)
+            return
+        self.result.appendices.append(_strip_item_end(match.group("text")))
 
     def _in_agenda(self, text: str) -> None:
         match = _NUMBER.match(text)

@@ -105,6 +105,9 @@ class ParsedProtocol:
     attendees_count: int | None = None  # «Присутствовали: 25 чел.»
     agenda: list[AgendaItem] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)  # all, in order
+    # «Приложения:» of the full form, as written: the files themselves are the meeting's
+    # materials, uploaded to it (the review page says so), not read from the text.
+    appendices: list[str] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)  # lines kept verbatim
     uncertain: list[str] = field(default_factory=list)  # what the review page should flag
 
