@@ -226,6 +226,13 @@ function revealMessages(box) {
 document.addEventListener("htmx:afterSwap", (event) => {
   if (event.detail.target?.id === "messages") revealMessages(event.detail.target);
 });
+// The message area says what the last change did: a change sent clears what an earlier one said
+// («Статус поручения изменён.» stood above the report form refused next after it, as if the
+// report had been accepted). Its answer brings its own message, if it has one.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (event.detail.requestConfig?.verb === "get") return;
+  document.getElementById("messages")?.replaceChildren();
+});
 
 document.addEventListener("htmx:responseError", (event) => {
   const status = event.detail.xhr.status;

@@ -73,3 +73,19 @@ def test_a_decisions_history_on_a_phone_shows_every_comment(live, page):
     moved = page.locator("td.history-comment", has_text="согласуется с участниками")
     when = page.locator(".decision-history tr", has=moved).locator("td").first.bounding_box()
     assert when["y"] < box["y"]  # when and who above what was done, not beside it
+
+
+def test_a_refused_report_does_not_stand_under_the_previous_success(live, page):
+    """«Взять в работу» says «Статус поручения изменён.»; the report sent next without its
+    text is refused next to the field, and the earlier message goes (it stayed above the
+    refused form, as if the report had been accepted)."""
+    base, _, _ = live
+    page.goto(f"{base}/decisions/?status=all")
+    page.click("a:has-text('Подготовить методические рекомендации')")
+    page.click("button:has-text('Взять в работу')")
+    messages = page.locator("#messages")
+    expect(messages).to_contain_text("Статус поручения изменён.")
+    page.click("summary:has-text('Отчитаться об исполнении')")
+    page.click("button:has-text('Исполнено')")
+    expect(page.locator(".invalid-feedback")).to_contain_text("Напишите отчёт об исполнении")
+    expect(messages).to_have_text("")
