@@ -132,7 +132,7 @@ def fill_calendar(counts: dict[str, int], rng: random.Random) -> dict:
     # The bench user is a person of the directory no other account (an expert's) is linked to.
     linked = set(db.session.scalars(select(User.person_id).where(User.person_id.is_not(None))))
     mine = next(p for p in people if p not in linked)
-    user = users.find_user(BENCH_EMAIL) or users.create_user(BENCH_EMAIL, secrets.token_urlsafe(16), "viewer", mine)
+    user = users.find_user(BENCH_EMAIL) or users.create_user(BENCH_EMAIL, users.generate_password(), "viewer", mine)
     token = calendar_services.issue_token(user)
     return {"calendar_token": token}
 

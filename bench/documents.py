@@ -135,7 +135,6 @@ def _measure(url: str, repeat: int, decisions: int) -> int:
     from cluster_intranet.meetings.models import Meeting
     from cluster_intranet.meetings.services import approve
 
-    password = secrets.token_urlsafe(16)
     app = create_app(
         {
             "DATABASE_URL": url,
@@ -147,6 +146,7 @@ def _measure(url: str, repeat: int, decisions: int) -> int:
     with app.app_context():
         upgrade()
         seed()
+        password = users.generate_password()
         users.create_user(BENCH_EMAIL, password, "viewer")
         demo_id = db.session.scalar(select(Meeting.id).where(Meeting.year == 2021, Meeting.number == 2))
         draft_id = add_big_meeting(decisions, 98)

@@ -50,7 +50,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from .client import Session
-from .harness import BENCH_EMAIL, OUTPUT, build_database, database_url, drop_schema, resolve_path
+from .harness import BENCH_EMAIL, OUTPUT, build_database, database_url, drop_schema, new_password, resolve_path
 from .scenarios import DATASETS, SCENARIOS
 from .server import ROOT, Server
 
@@ -296,7 +296,7 @@ def report(mixed: dict, alone: dict) -> tuple[list[str], bool]:
 
 def run(args: argparse.Namespace) -> int:
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    secret_key, password = secrets.token_urlsafe(32), secrets.token_urlsafe(16)
+    secret_key, password = secrets.token_urlsafe(32), new_password()
     with tempfile.TemporaryDirectory(prefix="load-", dir=OUTPUT) as workdir:
         workdir = Path(workdir)
         url = database_url(args.database_url, args.size, workdir)
