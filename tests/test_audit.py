@@ -202,3 +202,20 @@ def test_a_decision_reads_as_its_number_and_text(app, login_as, ctx):
     entry = page.split(f'id="audit-{entry_id}"', 1)[1].split("</li>", 1)[0]
     assert '<div class="small">Решение 2: Утвердить план работы промышленного…</div>' in entry
     assert f"{meeting.id}.2" not in entry
+
+
+def test_a_persons_job_reads_as_a_position_and_derived_columns_are_left_out(app, login_as, ctx):
+    """A person added through the directory: «должность ведущий инженер», not «порядок» (the
+    order of a list's rows, the other tables' «position»), and no «sort_name» (the name folded
+    for sorting, derived like search_text)."""
+    client = login_as(Role.SECRETARY, "sec@cluster.test")
+    data = {"surname": "Григорьев", "first_name": "Павел", "patronymic": "Николаевич", "organization_id": "",
+            "position": "ведущий инженер", "email": "", "phone": ""}  # fmt: skip
+    assert client.hx("post", "/directory/people/new", data=data).status_code == 200
+    created = _entries("people")[-1]
+    assert created.action == "create" and "sort_name" not in created.changes
+    admin = login_as(Role.ADMIN, "root@cluster.test")
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    entry = next(e for e in page.split('class="audit-entry')[1:] if "создание: сотрудники" in e)
+    assert "<dt>должность</dt>" in entry and "ведущий инженер" in entry
+    assert "порядок" not in entry and "sort_name" not in entry

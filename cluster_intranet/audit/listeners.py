@@ -45,7 +45,8 @@ AUDITED_TABLES = {
     "materials",
 }
 # Columns that say nothing to a reader, or must not be copied anywhere.
-SKIPPED = {"created_at", "updated_at", "version", "search_text"}
+# search_text and sort_name are derived from the name (listing, Person.sort_name).
+SKIPPED = {"created_at", "updated_at", "version", "search_text", "sort_name"}
 SECRET = {"password_hash", "feed_token_hash", "token_hash"}
 ACTION_LABELS = {"create": "создание", "update": "изменение", "delete": "удаление"}
 

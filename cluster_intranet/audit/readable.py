@@ -21,6 +21,7 @@ from ..extensions import db
 from ..media.models import Channel, EventFormat, EventStatus, PlanStatus
 from ..meetings.models import AttendanceMode, MeetingFormat, MeetingStatus
 from ..text import local_datetime, short_date
+from .listeners import SKIPPED
 
 TABLE_LABELS = {
     "users": "пользователи",
@@ -160,6 +161,9 @@ FIELD_LABELS = {
     "published_on": "дата публикации",
     "recorded_by_id": "записал",
 }
+# A column named alike in several tables for different things: a person's «position» is a
+# job, elsewhere it is the row's order in its list.
+TABLE_FIELD_LABELS = {("people", "position"): "должность"}
 LOGIN_FIELDS = {"last_login_at"}  # an update of only these is a sign-in, hidden by default
 _ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 _ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
@@ -276,15 +280,15 @@ def changes(table: str, values: dict, action: str, referred: dict[tuple[str, int
     reads as the name in ``referred`` (from ``names``), «№ 12» for a row no longer there."""
     rows = []
     for field, (old, new) in values.items():
-        if field == "id" or (action == "create" and new in (None, "", False)):
-            continue
+        if field == "id" or field in SKIPPED or (action == "create" and new in (None, "", False)):
+            continue  # SKIPPED: entries written before a derived column was left out
         choices = _enum_labels().get((table, field), {})
         target = _referred(table, field)
         if target is not None:
             choices = _reference_choices(target.name, (old, new), referred or {})
         rows.append(
             Change(
-                FIELD_LABELS.get(field, field),
+                TABLE_FIELD_LABELS.get((table, field)) or FIELD_LABELS.get(field, field),
                 None if action == "create" else show_value(old, choices),
                 None if action == "delete" else show_value(new, choices),
             )
