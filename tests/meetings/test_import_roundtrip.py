@@ -243,6 +243,13 @@ def protocols(draw, items_count=(0, 6)) -> dict:
         "agenda": agenda,
         "decisions": ordered,
         "decisions_without_item": loose,
+        # The meeting's materials, which the full form names under «Приложения:».
+        "appendices": [
+            {"number": n, "title": title, "filename": "", "item_number": draw(st.none() | st.integers(1, len(agenda)))}
+            if agenda
+            else {"number": n, "title": title, "filename": "", "item_number": None}
+            for n, title in enumerate(draw(st.lists(sentence(1, 12), max_size=3)), start=1)
+        ],
     }
     return complete_protocol(data, list_threshold=LIST_THRESHOLD)
 
@@ -338,6 +345,9 @@ def test_full_form_round_trip(context):
         decision_read(d) for d in context["decisions_without_item"]
     ]
     assert parsed_votes(parsed, context, "full") == settled_votes(context, "full")
+    assert parsed.appendices == [
+        a["title"] + (f" (к вопросу {a['item_number']})" if a["item_number"] else "") for a in context["appendices"]
+    ]
 
 
 MANY = settings(ROUND_TRIP, max_examples=3)
