@@ -1,0 +1,45 @@
+"""The admin's and the councils' pages in a real browser (Playwright + Debian's chromium,
+headless), as an administrator of the demo: what the every-page walk does not measure."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.live_server import BROWSER_TESTS, browser_page, serve
+
+pytestmark = BROWSER_TESTS
+ADMIN = ("root@cluster.local", "browser-password-1")
+
+
+def _prepare():
+    from cluster_intranet.auth.services import create_user
+    from cluster_intranet.demo import seed
+
+    seed()
+    create_user(*ADMIN, "admin")
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("live"), _prepare) as served:
+        yield served
+
+
+@pytest.fixture
+def page(live, request):
+    with browser_page(request, signed_in=(live[0], *ADMIN)) as page:
+        yield page
+
+
+def test_the_audit_filters_button_holds_its_word(live, page):
+    """«Показать» of the audit log's filters at 1366 px: in a twelfth of the row its word ran
+    past the button's right edge."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(live[0] + "/admin/audit")
+    button = page.locator("form button:has-text('Показать')")
+    expect(button).to_be_visible()
+    assert button.evaluate("b => b.scrollWidth <= b.clientWidth")
+    form = page.locator("form:has(button:has-text('Показать'))").bounding_box()
+    box = button.bounding_box()
+    assert box["x"] + box["width"] <= form["x"] + form["width"] + 0.5
