@@ -43,3 +43,17 @@ def test_the_audit_filters_button_holds_its_word(live, page):
     form = page.locator("form:has(button:has-text('Показать'))").bounding_box()
     box = button.bounding_box()
     assert box["x"] + box["width"] <= form["x"] + form["width"] + 0.5
+
+
+def test_a_member_added_leaves_the_focus_for_the_next(live, page):
+    """«Добавить в совет»: the member is in the list and the focus is back in the emptied
+    «Сотрудник» (it went to the whole block: the next member needed a click first)."""
+    page.goto(live[0] + "/councils/")
+    page.locator("a:has-text('Изменить состав')").first.click()
+    picker = page.locator("input[id^=picker-member-]")
+    picker.fill("Мельн")
+    page.locator("[data-pick-person]", has_text="Мельникова-Гросс").first.click()
+    page.click("button:has-text('Добавить в совет')")
+    expect(page.locator("#messages")).to_contain_text("Член совета добавлен: Мельникова-Гросс Ю.А.")
+    expect(page.locator("input[id^=picker-member-]")).to_be_focused()
+    expect(page.locator("input[id^=picker-member-]")).to_have_value("")
