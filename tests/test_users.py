@@ -340,3 +340,21 @@ def test_users_page_does_not_scroll_sideways_on_a_phone(tmp_path, request):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         table = page.query_selector("table")
         assert table.evaluate("t => t.closest('.table-responsive') !== null")
+
+
+def test_the_person_select_names_the_organization_and_an_existing_account(app, admin, ctx):
+    """The «Сотрудник» of a user's form: «Беляев Е.В. — ООО «Гарантийный фонд…» · linked@…»,
+    as the directory names people (it read «Беляев Е. В.», namesakes of two organizations
+    alike, and a person who has an account was refused only on saving)."""
+    from cluster_intranet.directory.models import Organization
+
+    fund = Organization(short_name="ООО «Гарантийный фонд Томской области»", full_name="ООО «Гарантийный фонд»")
+    db.session.add(fund)
+    linked = factories.person(surname="Беляев", first_name="Е.", patronymic="В.", organization=fund)
+    free = factories.person(surname="Беляев", first_name="Евгений", patronymic="Иванович")
+    db.session.commit()
+    make_user(Role.SECRETARY, "linked@cluster.test", linked.id)
+    html = admin.get("/admin/users/new").get_data(as_text=True)
+    options = dict(re.findall(r'<option value="(\d+)">([^<]*)</option>', html))
+    assert options[str(linked.id)] == "Беляев Е.В. — ООО «Гарантийный фонд Томской области» · linked@cluster.test"
+    assert options[str(free.id)] == "Беляев Е.И."

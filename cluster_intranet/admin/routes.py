@@ -16,8 +16,9 @@ from ..audit import readable
 from ..audit.services import audit_query
 from ..auth.roles import MANAGE_USERS
 from ..calendar import services as calendar_services
-from ..directory.models import NAME_ORDER, Person
+from ..directory.models import NAME_ORDER, Organization, Person
 from ..extensions import db
+from ..text import short_name
 from ..meetings import services as meeting_services
 from ..meetings.models import Meeting
 from ..web import after_change, apply_change, form_page, page_or_fragment, paginate
@@ -32,12 +33,21 @@ def only_admins():
 
 
 def _person_choices():
+    """Each person as the directory names them, with their organization (namesakes apart) and
+    the account they already have, if any: «Пояркова О.Н. — ОГБПОУ «…» · poyarkova@…» (a bare
+    «Пояркова О. Н.» told neither, and picking a linked person was refused only on saving)."""
     rows = db.session.execute(
-        select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(*NAME_ORDER)
+        select(Person.id, Person.surname, Person.first_name, Person.patronymic, Organization.short_name, User.email)
+        .outerjoin(Organization, Organization.id == Person.organization_id)
+        .outerjoin(User, User.person_id == Person.id)
+        .order_by(*NAME_ORDER)
     )
-    return options(
-        [(0, "— не связан —")] + [(r.id, f"{r.surname} {r.first_name} {r.patronymic}".strip()) for r in rows]
-    )
+    labels = {}
+    for r in rows:
+        label = short_name(r.surname, r.first_name, r.patronymic)
+        label += f" — {r.short_name}" if r.short_name else ""
+        labels.setdefault(r.id, label + (f" · {r.email}" if r.email else ""))
+    return options([(0, "— не связан —"), *labels.items()])
 
 
 @bp.get("/users")
