@@ -53,6 +53,7 @@ def control_helpers() -> dict:
     return {
         "next_statuses": lambda decision: [s.value for s in services.next_statuses(user, decision)],
         "may_control": lambda decision: services.can_control(user, decision),
+        "is_responsible": lambda decision: services.is_responsible(user, decision),
         "may_manage": services.can_manage(user),
         "fresh_status": fresh_status,
         "COMMENTED": COMMENTED,

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from cluster_intranet.auth.roles import Role
 from cluster_intranet.decisions import queries, services
 from cluster_intranet.decisions.models import Decision
 from cluster_intranet.extensions import db
@@ -293,7 +294,10 @@ def test_changes_by_someone_else_or_a_viewer_are_forbidden(world, signed_in, log
     assert lead.hx("post", f"/decisions/{d.id}/deadline", data=deadline_data(d, "2022-01-10", "x")).status_code == 403
     assert db.session.get(Decision, d.id).status == "open"
     page = viewer.get(f"/decisions/{d.id}").get_data(as_text=True)
-    assert "Взять в работу" not in page and "меняют ответственные исполнители и секретарь" in page
+    assert (
+        "Взять в работу" not in page
+        and "роль вашей учётной записи («Наблюдатель») позволяет только просматривать" in page
+    )
 
 
 def test_without_javascript_a_change_redirects_back(world, signed_in):
@@ -408,3 +412,19 @@ def test_a_row_opens_its_report_form_on_request(world, signed_in):
     assert "open" in re.search(r'<details class="action" id="report-\d+"([^>]*)>', row).group(1)
     page = client.get(f"/decisions/{d.id}").get_data(as_text=True)
     assert f'id="report-{d.id}"' in page and f'name="d{d.id}-report_text"' in page
+
+
+def test_a_responsible_viewer_is_told_why_they_cannot_report(world, signed_in, viewer):
+    """Пояркова with a viewer's account opens her own decision: not «Статус и отчёт меняют
+    ответственные исполнители и секретарь» (she is the responsible executor and still may not),
+    but that her role only reads and the secretary records it."""
+    decision = support.decision(world.meeting, world.lead, deadline=date(2021, 12, 1))
+    world.lead_user.role = Role.VIEWER.value
+    db.session.commit()
+    responsible = signed_in(world.lead_user)
+    page = responsible.get(f"/decisions/{decision.id}").get_data(as_text=True)
+    assert "Вы — ответственный исполнитель" in page and "(«Наблюдатель») позволяет только просматривать" in page
+    assert "Статус и отчёт меняют" not in page and "Взять в работу" not in page
+    other = viewer.get(f"/decisions/{decision.id}").get_data(as_text=True)
+    assert "Статус и отчёт меняют ответственные исполнители и секретарь." in other
+    assert "Вы — ответственный исполнитель" not in other
