@@ -358,3 +358,12 @@ def test_the_person_select_names_the_organization_and_an_existing_account(app, a
     options = dict(re.findall(r'<option value="(\d+)">([^<]*)</option>', html))
     assert options[str(linked.id)] == "Беляев Е.В. — ООО «Гарантийный фонд Томской области» · linked@cluster.test"
     assert options[str(free.id)] == "Беляев Е.И."
+
+
+def test_switching_an_account_off_and_on_names_it(app, admin, ctx):
+    """On the list of accounts «Учётная запись отключена.» did not say which one."""
+    target = make_user(Role.VIEWER, "petrenko@cluster.test")
+    off = admin.post(f"/admin/users/{target.id}/active?active=0", follow_redirects=True).get_data(as_text=True)
+    assert "Учётная запись petrenko@cluster.test отключена." in off
+    on = admin.post(f"/admin/users/{target.id}/active?active=1", follow_redirects=True).get_data(as_text=True)
+    assert "Учётная запись petrenko@cluster.test включена." in on

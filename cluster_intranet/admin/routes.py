@@ -99,7 +99,9 @@ def toggle_active(user_id: int):
 
     return apply_change(
         None, switch, services.UserError, back=back,
-        done=lambda _: after_change(back, "Учётная запись включена." if user.active else "Учётная запись отключена."),
+        # Named, as «Пароль пользователя … изменён.»: on the list of accounts «Учётная запись
+        # отключена.» did not say which.
+        done=lambda _: after_change(back, f"Учётная запись {user.email} {'включена' if user.active else 'отключена'}."),
     )  # fmt: skip
 
 
