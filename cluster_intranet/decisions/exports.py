@@ -69,9 +69,10 @@ def to_xlsx(decisions: list[Decision], today: date) -> io.BytesIO:
                 decision.meeting.title,
                 decision.numbered,
                 decision.text,
-                ", ".join(p.short_name for p in decision.responsible_people),
+                # As the page says them: an empty cell reads as a value left out.
+                ", ".join(p.short_name for p in decision.responsible_people) or "не назначен",
                 # A standing decision has its term in words («постоянно»), as on the page.
-                decision.deadline or decision.term or None,
+                decision.deadline or decision.term or "без срока",
                 first_deadlines.get(decision.id, decision.deadline),
                 decision.status_enum.label,
                 overdue or None,

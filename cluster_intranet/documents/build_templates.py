@@ -405,10 +405,16 @@ REPORT_COLUMNS = [
     (
         "{{ 'Ответственные' if rows|map(attribute='responsible')|map('length')|max > 1 else 'Ответственный' }}",
         Mm(37),
-        "{{ r.responsible|names }}",
+        # As the control list says it: an empty cell reads as a value left out of the report.
+        "{{ r.responsible|names or 'не назначен' }}",
         LEFT,
     ),
-    ("Срок", Mm(24), "{% if r.deadline %}{{ r.deadline|deadline }}{% else %}{{ r.term }}{% endif %}", CENTER),
+    (
+        "Срок",
+        Mm(24),
+        "{% if r.deadline %}{{ r.deadline|deadline }}{% else %}{{ r.term or 'без срока' }}{% endif %}",
+        CENTER,
+    ),
     ("Статус", Mm(28), "{{ r.status_label }}", CENTER),
     (
         "Отчёт об исполнении / дата",

@@ -196,3 +196,17 @@ def test_the_report_keeps_a_point_with_its_number(world, secretary):
     report = Document(io.BytesIO(secretary.get("/decisions/export.docx?status=all").data))
     cell = report.tables[0].rows[1].cells[2].text
     assert cell == f"№\u00a0{world.meeting.number} от 22.10.2021, п.\u00a01"
+
+
+def test_no_responsible_and_no_term_are_said_not_left_blank(world, secretary):
+    """The demo's decision 2 of 22.10.2021 («Применять принцип единообразия…»): nobody named, no
+    term. The page says «не назначен» and «без срока»; the report and the .xlsx left the cells
+    empty, as if the values were missing from the report."""
+    support.decision(world.meeting, text="Применять принцип единообразия.")
+    db.session.commit()
+    sheet = load_workbook(io.BytesIO(secretary.get("/decisions/export.xlsx?status=all").data)).active
+    row = [cell.value for cell in sheet[2]]
+    assert row[2] == "Применять принцип единообразия." and row[3:5] == ["не назначен", "без срока"]
+    report = Document(io.BytesIO(secretary.get("/decisions/export.docx?status=all").data))
+    cells = [cell.text for cell in report.tables[0].rows[1].cells]
+    assert cells[1] == "Применять принцип единообразия." and cells[3:5] == ["не назначен", "без срока"]
