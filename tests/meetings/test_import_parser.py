@@ -399,3 +399,14 @@ def test_the_full_forms_appendices_are_listed_not_taken_for_decisions():
     assert [d.text for d in parsed.decisions] == ["Утвердить чек-лист.", "Разослать чек-лист экспертам."]
     assert parsed.appendices == ["Презентация проекта чек-листа (к вопросу 1)", "Проект медиаплана"]
     assert parsed.chair == "Пояркова О.Н." and parsed.unrecognised == []
+
+
+def test_a_surname_holding_a_keyword_is_not_cut_at_it():
+    """«Гсрок С.Ц.» (hypothesis drew it): «срок» only as a word starts a term or a deadline."""
+    parsed = parse_text(
+        "РЕШИЛИ:\n1. Разработать план.\nОтветственный исполнитель – Гсрок С.Ц.\n2. Утвердить план.\nОтветственный – Насрок А.Б., срок до 01.12.2021"
+    )
+    assert [(d.responsible, d.deadline, d.term) for d in parsed.decisions] == [
+        (["Гсрок С.Ц."], None, ""),
+        (["Насрок А.Б."], dt.date(2021, 12, 1), ""),
+    ]

@@ -63,7 +63,7 @@ _INLINE_RESPONSIBLE = re.compile(r"\s+(?=(?:Ответственн\w*(?:\s+(?:и
 _RESPONSIBLE_START = ("ответствен", "исполнител", "отв.")
 _DEADLINE_ONLY = re.compile(r"^(?:срок\b|до\s+«?\d)", re.IGNORECASE)
 _DEADLINE = re.compile(
-    r"(?:,|;)?\s*(?:срок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?)?(?:до\s+)?(?P<date>«?\d{1,2}»?\s+(?:"
+    r"(?:,|;)?\s*(?:\bсрок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?)?(?:\bдо\s+)?(?P<date>«?\d{1,2}»?\s+(?:"
     + "|".join(MONTHS)
     + r")\s+\d{4}\s*(?:г\.?|года)?|\d{1,2}\.\d{1,2}\.\d{4}(?:\s*г\.)?)\s*\.?$",
     re.IGNORECASE,
@@ -73,7 +73,7 @@ _INLINE_DEADLINE = re.compile(
     r"|\d{1,2}\.\d{1,2}\.\d{4}(?:\s*г\.)?)\s*[.;]?$",
     re.IGNORECASE,
 )
-_TERM = re.compile(r"(?:,|;)?\s*срок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?(?P<term>[^,;]+?)\s*\.?$", re.IGNORECASE)
+_TERM = re.compile(r"(?:,|;)?\s*\bсрок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?(?P<term>[^,;]+?)\s*\.?$", re.IGNORECASE)
 _VOTE_COUNT = {
     "for_": re.compile(r"«?\bза»?\s*[–—:-]?\s*(\d+)", re.IGNORECASE),
     "against": re.compile(r"«?\bпротив»?\s*[–—:-]?\s*(\d+)", re.IGNORECASE),
