@@ -26,16 +26,16 @@ BROWSER_TESTS = [
 SECRETARY = ("secretary@cluster.local", "browser-password-1")  # e-mail, password
 
 
-def secretary_fixtures(prepare):
+def signed_in_fixtures(prepare, account=SECRETARY, role="secretary"):
     """A module's fixtures ``live`` (its server, once per module, with the data of
-    ``prepare()`` and a secretary's account) and ``page`` (a browser signed in as that
-    secretary): ``live, page = secretary_fixtures(_prepare)``."""
+    ``prepare()`` and the ``account`` of that ``role``) and ``page`` (a browser signed in
+    with it): ``live, page = signed_in_fixtures(_prepare)``."""
 
     def prepared():
         from cluster_intranet.auth.services import create_user
 
         data = prepare()
-        create_user(*SECRETARY, "secretary")
+        create_user(*account, role)
         return data
 
     @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def secretary_fixtures(prepare):
 
     @pytest.fixture
     def page(live, request):
-        with browser_page(request, signed_in=(live[0], *SECRETARY)) as page:
+        with browser_page(request, signed_in=(live[0], *account)) as page:
             yield page
 
     return live, page

@@ -3,33 +3,21 @@ headless), as an administrator of the demo: what the every-page walk does not me
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import BROWSER_TESTS, browser_page, serve
+from tests.live_server import BROWSER_TESTS, signed_in_fixtures
 
 pytestmark = BROWSER_TESTS
 ADMIN = ("root@cluster.local", "browser-password-1")
 
 
 def _prepare():
-    from cluster_intranet.auth.services import create_user
     from cluster_intranet.demo import seed
 
     seed()
-    create_user(*ADMIN, "admin")
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with serve(tmp_path_factory.mktemp("live"), _prepare) as served:
-        yield served
-
-
-@pytest.fixture
-def page(live, request):
-    with browser_page(request, signed_in=(live[0], *ADMIN)) as page:
-        yield page
+live, page = signed_in_fixtures(_prepare, ADMIN, "admin")
 
 
 def test_the_audit_filters_button_holds_its_word(live, page):

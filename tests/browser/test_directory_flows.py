@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.live_server import BROWSER_TESTS, secretary_fixtures
+from tests.live_server import BROWSER_TESTS, signed_in_fixtures
 
 pytestmark = BROWSER_TESTS
 
@@ -26,7 +26,7 @@ def _prepare():
     create_user("sidorov20@cluster.test", "browser-password-1", "viewer", with_account.id)
 
 
-live, page = secretary_fixtures(_prepare)
+live, page = signed_in_fixtures(_prepare)
 
 
 def test_search_add_and_delete_keep_the_search(live, page):

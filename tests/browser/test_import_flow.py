@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.conftest import FULL_TEXT
-from tests.live_server import BROWSER_TESTS, secretary_fixtures
+from tests.live_server import BROWSER_TESTS, signed_in_fixtures
 from tests.meetings.test_import_reader import typed_protocol
 
 pytestmark = BROWSER_TESTS
@@ -27,7 +27,7 @@ def _prepare():
     ).content
 
 
-live, page = secretary_fixtures(_prepare)
+live, page = signed_in_fixtures(_prepare)
 
 
 def test_upload_review_confirm(live, page, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.documents.support import docx_paragraphs, make_docx
-from tests.live_server import BROWSER_TESTS, secretary_fixtures
+from tests.live_server import BROWSER_TESTS, signed_in_fixtures
 
 pytestmark = BROWSER_TESTS
 
@@ -26,7 +26,7 @@ def _prepare():
     return db.session.scalar(select(Meeting.id).where(Meeting.year == 2027))
 
 
-live, page = secretary_fixtures(_prepare)
+live, page = signed_in_fixtures(_prepare)
 
 
 def test_upload_replace_and_delete_a_material(live, page, tmp_path):

@@ -10,7 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.live_server import BROWSER_TESTS, secretary_fixtures
+from tests.live_server import BROWSER_TESTS, signed_in_fixtures
 
 pytestmark = BROWSER_TESTS
 
@@ -35,7 +35,7 @@ def _prepare() -> dict:
     }
 
 
-live, page = secretary_fixtures(_prepare)
+live, page = signed_in_fixtures(_prepare)
 
 
 def _watch(page) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.live_server import BROWSER_TESTS, secretary_fixtures
+from tests.live_server import BROWSER_TESTS, signed_in_fixtures
 
 pytestmark = BROWSER_TESTS
 
@@ -32,7 +32,7 @@ def _prepare():
     return {"event": event.id, "programme": session.programme_id}
 
 
-live, page = secretary_fixtures(_prepare)
+live, page = signed_in_fixtures(_prepare)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from docx import Document
 from playwright.sync_api import expect
 
-from tests.live_server import BROWSER_TESTS, secretary_fixtures
+from tests.live_server import BROWSER_TESTS, signed_in_fixtures
 
 pytestmark = BROWSER_TESTS
 
@@ -29,7 +29,7 @@ def db_id(stmt):
     return db.session.scalar(stmt)
 
 
-live, page = secretary_fixtures(_prepare)
+live, page = signed_in_fixtures(_prepare)
 
 
 def _mark_page(page):

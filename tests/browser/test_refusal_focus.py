@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.live_server import BROWSER_TESTS, secretary_fixtures
+from tests.live_server import BROWSER_TESTS, signed_in_fixtures
 
 pytestmark = BROWSER_TESTS
 
@@ -21,7 +21,7 @@ def _prepare():
     return assigned[0][0].id
 
 
-live, page = secretary_fixtures(_prepare)
+live, page = signed_in_fixtures(_prepare)
 
 
 def test_a_checklist_sent_unfinished_puts_the_focus_on_why(live, page):

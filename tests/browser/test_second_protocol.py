@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.documents.test_expert_protocol import assert_same_lines, expected_lines
 from tests.documents.test_fidelity import normalized_lines
-from tests.live_server import BROWSER_TESTS, secretary_fixtures
+from tests.live_server import BROWSER_TESTS, signed_in_fixtures
 
 pytestmark = BROWSER_TESTS
 
@@ -38,7 +38,7 @@ def _prepare():
     return empty.id
 
 
-live, page = secretary_fixtures(_prepare)
+live, page = signed_in_fixtures(_prepare)
 
 IN_PERSON = [
     ("Поярк", "Пояркова О.Н."),

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.live_server import BROWSER_TESTS, secretary_fixtures
+from tests.live_server import BROWSER_TESTS, signed_in_fixtures
 
 pytestmark = BROWSER_TESTS
 
@@ -35,7 +35,7 @@ def _prepare() -> int:
     return person.id
 
 
-live, page = secretary_fixtures(_prepare)
+live, page = signed_in_fixtures(_prepare)
 
 
 def test_groups_come_in_place_and_their_rows_change_in_place(live, page):
