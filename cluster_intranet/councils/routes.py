@@ -115,7 +115,9 @@ def remove_member(member_id: int):
     )
 
 
-def _members_changed(council: Council, text: str, category: str = "success", status: int = 200, focus: str | None = None):
+def _members_changed(
+    council: Council, text: str, category: str = "success", status: int = 200, focus: str | None = None
+):
     """After a change of the members: over HTMX the council's members block, ``text`` in
     the page's message area in place of what it said before (a stale refusal must not
     stay beside the result); without JavaScript a flash and back to the council."""
