@@ -258,10 +258,14 @@ def test_report_for_a_period(viewer, demo):
     ]
     rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
     assert len(rows) == 4  # header + three decisions
-    assert rows[1][2] == "№ 2 от 22.10.2021, п. 1" and rows[1][3] == "Пояркова О.Н." and rows[1][4] == "01.12.2021"
+    assert (
+        rows[1][2] == "№\u00a02 от 22.10.2021, п.\u00a01"
+        and rows[1][3] == "Пояркова О.Н."
+        and rows[1][4] == "01.12.2021"
+    )
     # The demo's execution control: decision 1 done, decision 3's deadline moved to 28.02.2022 and missed.
     assert rows[1][5] == "Исполнено" and rows[1][6].endswith("(17.11.2021)") and rows[1][7] == ""
-    assert rows[2][5] == "Открыто" and rows[2][4] == ""
+    assert rows[2][5] == "Открыто" and rows[2][4] == "без срока"
     assert rows[3][4] == "28.02.2022" and rows[3][5] == "Просрочено" and int(rows[3][7]) > 300
     assert "Всего решений – 3" in lines
 

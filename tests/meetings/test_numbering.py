@@ -112,7 +112,7 @@ def test_every_place_prints_the_protocols_number(app, secretary, ctx):
     report = docx_paragraphs(
         documents.decisions_report_document(meeting.council, date(2021, 1, 1), date(2021, 12, 31), [second]).content
     )
-    assert any(line.endswith("п. 1.2") for line in report)
+    assert any(line.endswith("п.\u00a01.2") for line in report)  # a no-break space: never «п.» alone
     control = secretary.get("/decisions/?status=all").get_data(as_text=True)
     assert '<td class="text-end" data-label="Решение №">1.2</td>' in control
     assert secretary.get(f"/decisions/{second.id}").get_data(as_text=True).count("Решение № 1.2") >= 1
