@@ -200,11 +200,26 @@ def form_page(template: str, form, change: Callable[[], object], refused_by, *, 
 def after_change(url: str, text: str | None = None):
     """After a change that ends on another page: a flash saying so, then ``url`` (HTMX
     follows HX-Redirect, a plain form a 303)."""
-    if wants_fragment():
-        if text:
-            flash(text, "success")
-        return make_response("", 200, redirect=url)
-    return go_back(url, text)
+    if not wants_fragment():
+        return go_back(url, text)
+    if text:
+        flash(text, "success")
+    return make_response("", 200, redirect=url)
+
+
+def raise_request_limits(blueprint, endpoints: set[str], **limits) -> None:
+    """Raises the request's limits (``max_content_length``, ``max_form_memory_size``; a value,
+    or a function of none for one read from the config) for ``endpoints``, before every other
+    before_request: CSRFProtect reads the form before a view could raise them itself."""
+
+    def raise_limits() -> None:
+        if request.endpoint in endpoints:
+            for name, value in limits.items():
+                setattr(request, name, value() if callable(value) else value)
+
+    @blueprint.record_once
+    def first(state) -> None:
+        state.app.before_request_funcs.setdefault(None, []).insert(0, raise_limits)
 
 
 def page_number() -> int:

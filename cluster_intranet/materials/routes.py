@@ -18,7 +18,17 @@ from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.queries import load_meeting
-from ..web import apply_change, error_page, file_name, fragment, go_back, notice, page_or_fragment, wants_fragment
+from ..web import (
+    apply_change,
+    error_page,
+    file_name,
+    fragment,
+    go_back,
+    notice,
+    page_or_fragment,
+    raise_request_limits,
+    wants_fragment,
+)
 from . import bp, services
 from .downloads import send_version
 from .forms import EditMaterialForm, MaterialForm, VersionForm
@@ -28,16 +38,8 @@ FORM_OVERHEAD = 1024 * 1024  # the other fields and the multipart framing
 UPLOADS = {"materials.add", "materials.add_version"}
 
 
-def _raise_upload_limit() -> None:
-    if request.endpoint in UPLOADS:
-        request.max_content_length = current_app.config["MATERIALS_MAX_SIZE"] + FORM_OVERHEAD
-
-
-@bp.record_once
-def _first_before_request(state) -> None:
-    # Before every other before_request: CSRFProtect reads the form (a 413 at the app's
-    # 10 MB) before the view could raise the limit for itself.
-    state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_upload_limit)
+# Not the app's 10 MB: a material may be as big as MATERIALS_MAX_SIZE.
+raise_request_limits(bp, UPLOADS, max_content_length=lambda: current_app.config["MATERIALS_MAX_SIZE"] + FORM_OVERHEAD)
 
 
 def _material_or_404(material_id: int) -> Material:

@@ -18,7 +18,7 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..forms import Form, parse_id
-from ..web import after_change, apply_change, error_page, file_name
+from ..web import after_change, apply_change, error_page, file_name, raise_request_limits
 from ..materials import services as materials
 from ..materials.models import MaterialVersion
 from ..materials.downloads import send_version
@@ -36,16 +36,7 @@ TOO_BIG = (
 ).replace(",", " ")
 
 
-def _raise_text_limit() -> None:
-    if request.endpoint == "meetings.import_protocol":
-        request.max_form_memory_size = TEXT_FORM_BYTES
-
-
-@bp.record_once
-def _first_before_request(state) -> None:
-    # Before every other before_request: CSRFProtect reads the form before the view could
-    # raise the limit for itself.
-    state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_text_limit)
+raise_request_limits(bp, {"meetings.import_protocol"}, max_form_memory_size=TEXT_FORM_BYTES)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

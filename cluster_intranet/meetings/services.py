@@ -250,7 +250,7 @@ def voters(meeting: Meeting) -> int:
     if not listed:
         return 0
     people = {a.person_id for a in listed if a.person_id is not None}
-    unnamed = len(listed) - sum(1 for a in listed if a.person_id is not None)
+    unnamed = sum(1 for a in listed if a.person_id is None)
     return len(people | {meeting.chair_id, meeting.secretary_id} - {None}) + unnamed
 
 
