@@ -78,7 +78,7 @@ def test_changing_a_decisions_item_shows_whose_vote_is_whose_at_once(live, page,
     protocol.write_bytes(word)
     page.goto(f"{base}/meetings/import")
     page.set_input_files("input[name=files]", [str(protocol)])
-    page.click("button:has-text('Загрузить и распознать')")
+    _upload_and_open_review(page)
     first_item = page.locator("#import-agenda > li").first
     expect(first_item).to_contain_text("«за» – 6")
     page.evaluate("window.__noReload = true")
@@ -98,7 +98,7 @@ def test_a_match_corrected_to_someone_found_in_the_directory(live, page):
     base, database, _ = live
     page.goto(f"{base}/meetings/import")
     page.set_input_files("input[name=files]", [str(FULL_TEXT)])
-    page.click("button:has-text('Загрузить и распознать')")
+    _upload_and_open_review(page)
     row = page.locator("#import-people [data-person-row]", has_text="Елисеев В.А.")
     row.locator("summary", has_text="Другой сотрудник справочника").click()
     row.locator("input[type=search]").fill("Беляев")
@@ -124,3 +124,10 @@ def test_a_match_corrected_to_someone_found_in_the_directory(live, page):
         ).scalar_one()
     engine.dispose()
     assert linked == "Беляев"
+
+
+def _upload_and_open_review(page):
+    """One file goes to its review by a full navigation (HX-Redirect): wait until the page has
+    loaded, so htmx has processed it before a test types into its htmx-driven fields."""
+    page.click("button:has-text('Загрузить и распознать')")
+    page.wait_for_url("**/meetings/import/*", wait_until="load")
