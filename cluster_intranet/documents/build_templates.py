@@ -109,7 +109,6 @@ instrumental, prepositional («{{ d.responsible[0].name|dative }}» → «Поя
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_TAB_ALIGNMENT
@@ -118,9 +117,9 @@ from docx.shared import Mm, Pt
 from .docx_builder import (
     CENTER,
     LEFT,
-    OUTPUT_DIR,
     SECTION_GAP,
     borderless_table,
+    build_and_list,
     centered,
     closing_paragraph,
     fill_cell,
@@ -132,7 +131,6 @@ from .docx_builder import (
     signature_widths,
     tag,
     text_width,
-    write_templates,
 )
 
 # Reused template fragments -------------------------------------------------------
@@ -452,10 +450,5 @@ TEMPLATES = {
 }
 
 
-def build(output_dir: Path = OUTPUT_DIR) -> list[Path]:
-    return write_templates(TEMPLATES, output_dir)
-
-
 if __name__ == "__main__":
-    for written_path in build():
-        print(written_path)
+    build_and_list(TEMPLATES)

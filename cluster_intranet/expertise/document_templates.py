@@ -11,7 +11,6 @@ described in expertise/documents.py.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import NamedTuple
 
 from docx.shared import Length, Mm, Pt
@@ -19,10 +18,10 @@ from docx.shared import Length, Mm, Pt
 from ..documents.docx_builder import (
     CENTER,
     LEFT,
-    OUTPUT_DIR,
     SECTION_GAP,
     TABLE_FONT_SIZE,
     borderless_table,
+    build_and_list,
     centered,
     closing_paragraph,
     fill_cell,
@@ -33,7 +32,6 @@ from ..documents.docx_builder import (
     signature_line,
     tag,
     text_width,
-    write_templates,
 )
 
 CLUSTER = "Промышленного образовательно-отраслевого кластера"
@@ -289,10 +287,5 @@ TEMPLATES = {
 }
 
 
-def build(output_dir: Path = OUTPUT_DIR) -> list[Path]:
-    return write_templates(TEMPLATES, output_dir)
-
-
 if __name__ == "__main__":
-    for written_path in build():
-        print(written_path)
+    build_and_list(TEMPLATES)

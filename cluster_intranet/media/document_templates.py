@@ -41,25 +41,23 @@ media_plan.docx::
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from docx.shared import Mm, Pt
 
 from ..documents.docx_builder import (
     CENTER,
     LEFT,
-    OUTPUT_DIR,
     RIGHT,
     SECTION_GAP,
     SIGNATURE_ROOM,
     TABLE_FONT_SIZE,
+    build_and_list,
     centered,
     heading,
     loop_table_or,
     new_document,
     para,
     tag,
-    write_templates,
 )
 
 
@@ -174,10 +172,5 @@ def media_plan():
 TEMPLATES = {"press_release.docx": press_release, "media_plan.docx": media_plan}
 
 
-def build(output_dir: Path = OUTPUT_DIR) -> list[Path]:
-    return write_templates(TEMPLATES, output_dir)
-
-
 if __name__ == "__main__":
-    for written_path in build():
-        print(written_path)
+    build_and_list(TEMPLATES)
