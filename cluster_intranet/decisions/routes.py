@@ -389,28 +389,26 @@ def move_deadline(decision_id: int):
 
 @bp.get("/export.xlsx")
 def export_xlsx():
-    filters = _filters()
-    decisions = exports.decisions_for_export(filters)
-    if decisions is None:
-        return _too_many()
-    return send_download(
-        exports.to_xlsx(decisions, filters.today).getvalue(),
-        exports.filename(filters, "xlsx"),
+    return _export(
+        "xlsx",
+        lambda decisions, filters: exports.to_xlsx(decisions, filters.today),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 
 @bp.get("/export.docx")
 def export_docx():
+    return _export("docx", exports.to_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+def _export(extension: str, build, mimetype: str):
+    """The whole filtered list (not a page of it) as a file ``build(decisions, filters)``
+    writes; a list too long for one goes back with the reason."""
     filters = _filters()
     decisions = exports.decisions_for_export(filters)
     if decisions is None:
         return _too_many()
-    return send_download(
-        exports.to_docx(decisions, filters).getvalue(),
-        exports.filename(filters, "docx"),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    return send_download(build(decisions, filters).getvalue(), exports.filename(filters, extension), mimetype)
 
 
 def _too_many():
