@@ -15,8 +15,10 @@ pytestmark = BROWSER_TESTS
 
 def _prepare():
     from cluster_intranet.auth.services import create_user
+    from cluster_intranet.councils import builders as councils
     from cluster_intranet.directory import builders as directory
     from cluster_intranet.media import builders, services
+    from cluster_intranet.meetings import builders as meetings
     from tests.expertise.conftest import build_session
 
     editor = create_user("zmeeva@cluster.local", "browser-password-1", "editor")
@@ -29,7 +31,8 @@ def _prepare():
     services.postpone_event(event, editor, {**when, "reason": "Перенос по просьбе организатора"})
     services.change_status(event, "material_ready", user=editor)
     session, _ = build_session(experts=1)
-    return {"event": event.id, "programme": session.programme_id}
+    meeting = meetings.meeting(councils.council(12), on=dt.date(2021, 11, 17))  # presence not marked
+    return {"event": event.id, "programme": session.programme_id, "meeting": meeting.id}
 
 
 live, page = signed_in_fixtures(_prepare)
@@ -45,3 +48,38 @@ def test_a_page_with_a_table_stays_within_a_phones_width(live, page, path, measu
     page.goto(base + path.format(**ids))
     assert page.locator(measured).count() == 1  # the table is there to be measured
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+
+def test_the_quorum_badge_sits_apart_from_the_participants_heading_on_a_phone(live, page):
+    """«Присутствие не отмечено · для кворума нужно 7 из 12» does not squeeze itself into
+    two cramped lines beside «Участники»: on a phone it goes under it, and breaks (if at
+    all) between its phrases."""
+    base, _, ids = live
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/meetings/{ids['meeting']}")
+    heading = page.locator("#attendees .card-header > span", has_text="Участники").bounding_box()
+    badge = page.locator("#quorum")
+    assert "для кворума нужно 7 из 12" in badge.inner_text()
+    box = badge.bounding_box()
+    assert box["y"] >= heading["y"] + heading["height"]  # below the heading, not beside it
+    assert _lines_of(page, "#quorum", "для кворума нужно 7 из 12") == 1  # not squeezed into two
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+
+def _lines_of(page, selector: str, phrase: str) -> int:
+    """On how many lines ``phrase`` (within one text node of ``selector``) is laid out."""
+    return page.evaluate(
+        """([selector, phrase]) => {
+            const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const start = node.data.indexOf(phrase);
+                if (start < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, start);
+                range.setEnd(node, start + phrase.length);
+                return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
+            }
+            return 0;
+        }""",
+        [selector, phrase],
+    )
