@@ -64,15 +64,11 @@ def add_member(council_id: int):
             return message(form.error_text())
         return _members_changed(council, form.error_text(), "danger")
 
-    def refused(error: services.CouncilError):
-        form.person_id.errors.append(str(error))
-        return invalid()
-
     return apply_change(
         form, lambda: services.add_member(council, form.person_id.data, form.role.data), services.CouncilError,
         # The focus in the emptied «Сотрудник»: the next member is typed at once.
         done=lambda member: _members_changed(council, f"Член совета добавлен: {member.person.short_name}", focus=f"picker-member-{council.id}"),  # the initials end it
-        invalid=invalid, back=refused,
+        invalid=invalid,  # a refusal too, its reason among the form's
     )  # fmt: skip
 
 
@@ -89,14 +85,10 @@ def change_role(member_id: int):
         # The whole block, not just the message: the row's menu shows again the role kept.
         return _members_changed(council, form.error_text(), "danger", 422)
 
-    def refused(error: services.CouncilError):
-        form.role.errors.append(str(error))
-        return invalid()
-
     return apply_change(
         form, lambda: services.change_role(member, form.role.data, form.version.data), services.CouncilError,
         done=lambda _: _members_changed(council, f"Роль изменена: {member.person.short_name} — {member.role_label}."),
-        invalid=invalid, back=refused,
+        invalid=invalid,  # a refusal too, its reason among the form's
     )  # fmt: skip
 
 
