@@ -256,7 +256,7 @@ def event(event_id: int):
 def change_status(event_id: int):
     event = services.get_event(event_id) or abort(404)
     form = StatusForm()
-    back = request.referrer or url_for("media.event", event_id=event_id)
+    back = url_for("media.event", event_id=event_id)  # never the Referer: a page of ours that says why
 
     def changed(_):
         text = f"Статус: {event.status_label}."

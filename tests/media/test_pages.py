@@ -180,6 +180,23 @@ def test_status_buttons_move_the_event_and_refusals_are_explained(login_as, plan
     assert db.session.get(MediaEvent, fair.id).cancel_reason == "Перенесено"
 
 
+def test_a_refused_status_change_without_javascript_says_why_on_the_events_page(login_as, plan_case):
+    """Not back to wherever the Referer points (another site, or a page that shows no
+    messages): to the event's own page, with the reason."""
+    _, events, _, _ = plan_case
+    editor = login_as(Role.EDITOR)
+    tv = events["tv"]
+    for referrer in ("https://elsewhere.example/news", None):
+        headers = {"Referer": referrer} if referrer else {}
+        refused = editor.post(
+            f"/media/events/{tv.id}/status", data={"status": "planned", "reason": "x"}, headers=headers
+        )
+        assert refused.status_code == 303 and refused.headers["Location"] == f"/media/events/{tv.id}"
+        page = editor.get(refused.headers["Location"]).get_data(as_text=True)
+        assert "Нельзя перевести мероприятие из статуса «Опубликовано» в «Запланировано»" in page
+    assert db.session.get(MediaEvent, tv.id).status == "published"
+
+
 def test_viewers_read_but_do_not_change(viewer, plan_case):
     plan, events, _, _ = plan_case
     html = viewer.get(f"/media/plans/{plan.id}").get_data(as_text=True)
