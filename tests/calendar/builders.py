@@ -29,6 +29,19 @@ SECRET_PHONE = "+7 999 111-22-33"
 INTERNAL_NOTE = "служебная заметка редактора"
 
 
+def assert_read_as_14_to_15_30_in_tomsk(event: dict) -> None:
+    """``event``, as ical.js reads it, is at 14:00–15:30 in Tomsk on 10 March 2025 (the
+    «timed» meeting below; ``meeting()`` of test_ical.py): the local time in Asia/Tomsk,
+    and UTC that ical.js computes from the feed's own VTIMEZONE, not from tzdata."""
+    assert event["start"] == {
+        "value": "2025-03-10T14:00:00",
+        "tzid": "Asia/Tomsk",
+        "utc": "2025-03-10T07:00:00Z",
+        "isDate": False,
+    }
+    assert event["end"]["utc"] == "2025-03-10T08:30:00Z"
+
+
 @dataclass
 class World:
     people: dict[str, Person] = field(default_factory=dict)

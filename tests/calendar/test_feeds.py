@@ -21,7 +21,15 @@ from cluster_intranet.extensions import db
 from cluster_intranet.media.models import MediaEvent
 from cluster_intranet.meetings import services as meeting_services
 from cluster_intranet.meetings.models import Attendance, AttendanceMode, Meeting
-from tests.calendar.builders import HOST, INTERNAL_NOTE, SECRET_EMAIL, SECRET_PHONE, TRICKY, NOW
+from tests.calendar.builders import (
+    HOST,
+    INTERNAL_NOTE,
+    NOW,
+    SECRET_EMAIL,
+    SECRET_PHONE,
+    TRICKY,
+    assert_read_as_14_to_15_30_in_tomsk,
+)
 
 FEED_SLUGS = ["all", "meetings", "media", "deadlines", "mine"]
 
@@ -367,13 +375,7 @@ def test_meeting_event(world, fetch, parse_icalendar, parse_icaljs):
     meeting = world.meetings["timed"]
     event = event_of(parse_icaljs(data), world.uid("meeting", "timed"))
     assert event["summary"] == "Заседание Координационного совета"
-    assert event["start"] == {
-        "value": "2025-03-10T14:00:00",
-        "tzid": "Asia/Tomsk",
-        "utc": "2025-03-10T07:00:00Z",
-        "isDate": False,
-    }
-    assert event["end"]["utc"] == "2025-03-10T08:30:00Z"
+    assert_read_as_14_to_15_30_in_tomsk(event)
     assert event["location"] == "г. Томск, пр. Ленина, 30, ауд. 101"
     assert event["url"] == f"http://{HOST}/meetings/{meeting.id}"
     assert event["status"] == "CONFIRMED"
