@@ -324,10 +324,18 @@ _DEMO_EXPERTS = [
 ]
 
 
-def demo_checklist_context() -> dict:
+def _demo_programme_and_session() -> dict:
+    """What every expertise document names first: the programme and its session (copies:
+    a context may be changed by whoever asked for it)."""
     return {
         "programme": dict(_DEMO_PROGRAMME),
         "session": {**_DEMO_SESSION, "checklist": dict(_DEMO_SESSION["checklist"])},
+    }
+
+
+def demo_checklist_context() -> dict:
+    return {
+        **_demo_programme_and_session(),
         "expert": dict(_DEMO_EXPERTS[0]),
         "sections": [
             {
@@ -376,8 +384,7 @@ def demo_checklist_context() -> dict:
 
 def demo_conclusion_context() -> dict:
     return {
-        "programme": dict(_DEMO_PROGRAMME),
-        "session": {**_DEMO_SESSION, "checklist": dict(_DEMO_SESSION["checklist"])},
+        **_demo_programme_and_session(),
         "experts": [dict(e) for e in _DEMO_EXPERTS],
         "sections": [
             {
@@ -425,8 +432,7 @@ def demo_conclusion_context() -> dict:
 
 def demo_approval_sheet_context() -> dict:
     return {
-        "programme": dict(_DEMO_PROGRAMME),
-        "session": {**_DEMO_SESSION, "checklist": dict(_DEMO_SESSION["checklist"])},
+        **_demo_programme_and_session(),
         "conclusion": "Рекомендовать к согласованию",
         "decision": "Согласована",
         "decided_on": dt.date(2021, 12, 3),
