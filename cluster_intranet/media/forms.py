@@ -71,15 +71,31 @@ class PlanForm(MediaForm):
     FIELDS = ("title", "period_start", "period_end", "responsible_id")
 
 
-class EventForm(MediaForm):
-    version = version_field()
-    title = StringField("Название", validators=required(500))
-    format = SelectField("Формат", choices=options(EventFormat.choices()))
+class EventDatesForm(MediaForm):
+    """When an event is: its own form and the postponement's ask it alike."""
+
     starts_on = DateField("Дата начала", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
     ends_on = DateField("Дата окончания", format=DATE_FORMATS, validators=[Optional()],
                         description="Для мероприятия на несколько дней")  # fmt: skip
     start_time = TimeField("Начало", validators=[Optional()], description="Пусто — на весь день")
     end_time = TimeField("Окончание", validators=[Optional()])
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("Дата окончания раньше даты начала.")
+
+    def validate_end_time(self, field):
+        if field.data and not self.start_time.data:
+            raise ValidationError("Укажите и время начала.")
+        one_day = not self.ends_on.data or self.ends_on.data == self.starts_on.data
+        if field.data and self.start_time.data and one_day and field.data <= self.start_time.data:
+            raise ValidationError("Окончание должно быть позже начала.")
+
+
+class EventForm(EventDatesForm):
+    version = version_field()
+    title = StringField("Название", validators=required(500))
+    format = SelectField("Формат", choices=options(EventFormat.choices()))
     place = StringField("Место", validators=optional(500))
     organizer_id = SelectField("Организатор", coerce=id_or_none, validators=[Optional()])
     responsible_id = person_id_field("Ответственный")
@@ -98,37 +114,23 @@ class EventForm(MediaForm):
         self.organizer_id.choices = options(organizations, empty="— не указан —")
         return self
 
-    def validate_ends_on(self, field):
-        if field.data and self.starts_on.data and field.data < self.starts_on.data:
-            raise ValidationError("Дата окончания раньше даты начала.")
-
-    def validate_end_time(self, field):
-        if field.data and not self.start_time.data:
-            raise ValidationError("Укажите и время начала.")
-        one_day = not self.ends_on.data or self.ends_on.data == self.starts_on.data
-        if field.data and self.start_time.data and one_day and field.data <= self.start_time.data:
-            raise ValidationError("Окончание должно быть позже начала.")
-
 
 class StatusForm(MediaForm):
     status = SelectField("Статус", choices=options(EventStatus.choices()))
     reason = StringField("Причина", validators=optional(1000))
 
 
-class PostponeForm(MediaForm):
+class PostponeForm(EventDatesForm):
     """«Перенести»: the new date and why; the history keeps the old one."""
 
-    starts_on = DateField("Новая дата", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)])
-    ends_on = DateField("Дата окончания", format=DATE_FORMATS, validators=[Optional()],
-                        description="Только для мероприятия на несколько дней; пусто — длительность прежняя")  # fmt: skip
-    start_time = TimeField("Начало", validators=[Optional()], description="Пусто — на весь день")
-    end_time = TimeField("Окончание", validators=[Optional()])
     reason = StringField("Причина переноса", validators=required(1000))
 
     FIELDS = ("starts_on", "ends_on", "start_time", "end_time", "reason")
 
-    validate_ends_on = EventForm.validate_ends_on
-    validate_end_time = EventForm.validate_end_time
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.starts_on.label.text = "Новая дата"
+        self.ends_on.description = "Только для мероприятия на несколько дней; пусто — длительность прежняя"
 
 
 class PublicationForm(MediaForm):
