@@ -8,7 +8,6 @@ import functools
 from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.access import role_required
@@ -221,14 +220,6 @@ def upload_template(document_kind: str):
     kind = _kind_or_404(document_kind)
     form = UploadForm()
 
-    def refused(error: Exception):
-        if isinstance(error, IntegrityError):  # another version was uploaded at the same moment
-            error = services.LibraryError(
-                "Одновременно загружен другой шаблон этого вида. Обновите страницу и повторите."
-            )
-            return _template_page(kind, form, 409, error)
-        return _template_page(kind, form, 422, error)
-
     def uploaded(template):
         text = f"Шаблон «{KINDS[kind]}» загружен как версия {template.number} и используется для новых документов."
         return after_change(url_for("documents.template_kind", document_kind=kind), text)
@@ -237,10 +228,12 @@ def upload_template(document_kind: str):
     return apply_change(
         form,
         lambda: services.upload_template(kind, file_name(upload.data), upload.data.read(), current_user),
-        (services.LibraryError, IntegrityError),
+        services.LibraryError,
         done=uploaded,
         invalid=lambda: _template_page(kind, form, 422),
-        back=refused,
+        # Two versions uploaded at the same moment: the unique (kind, number) index lets one
+        # through; the other is answered 409 like every double submit (main/errors.py).
+        back=lambda error: _template_page(kind, form, 422, error),
     )
 
 

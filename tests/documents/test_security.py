@@ -250,7 +250,7 @@ def test_an_uploads_check_of_every_variant_is_bound_as_a_whole(app, login_as, qu
     from cluster_intranet.documents.services import demo_context, variants
 
     with app.app_context():
-        assert len(variants(demo_context("protocol_short"))) >= 10
+        assert len(variants(demo_context("protocol_short"))) >= 12
 
     def loop(thousands: int) -> bytes:
         return make_docx(
@@ -259,10 +259,15 @@ def test_an_uploads_check_of_every_variant_is_bound_as_a_whole(app, login_as, qu
 
     probe = loop(2000)
     rendering._render_here(probe, seed_context, strict=False)  # compiled once, then timed
-    started = time.perf_counter()
-    rendering._render_here(probe, seed_context, strict=False)
-    per_thousand = (time.perf_counter() - started) / 2000
-    count = int(rendering.RENDER_SECONDS / 3 / per_thousand)  # one rendering: a third of the bound
+    timings = []
+    for _ in range(3):  # the quickest of three: a busy machine only slows a probe down
+        started = time.perf_counter()
+        rendering._render_here(probe, seed_context, strict=False)
+        timings.append(time.perf_counter() - started)
+    per_thousand = min(timings) / 2000
+    # One rendering: a quarter of the bound, so one alone passes with room to spare on a busy
+    # machine, and the 14 together (3.5 times the bound) do not.
+    count = int(rendering.RENDER_SECONDS / 4 / per_thousand)
     started = time.perf_counter()
     rendering.render_document(loop(count), seed_context)  # one rendering alone passes
     assert time.perf_counter() - started < rendering.RENDER_SECONDS
