@@ -187,3 +187,50 @@ def test_the_import_check_sees_a_cycle(tmp_path):
     script = IMPORT_EACH_ALONE.replace("cluster_intranet", "cyclic")
     result = subprocess.run([sys.executable, "-c", script, "cyclic.a"], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 1 and "ImportError" in result.stdout
+
+
+def private_names_used(tree: ast.AST) -> list[tuple[str, int]]:
+    """(name, line) of every private name (``_name``, not ``__dunder__``) of the package a
+    module imports or reads from a module of the package it imported."""
+
+    def private(name: str) -> bool:
+        return name.startswith("_") and not name.startswith("__")
+
+    ours, found = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cluster_intranet"):
+            for alias in node.names:
+                if private(alias.name):
+                    found.append((alias.name, node.lineno))
+                ours.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            ours.update(alias.asname or alias.name for alias in node.names if alias.name.startswith("cluster_intranet"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and private(node.attr):
+            base = node.value
+            while isinstance(base, ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in ours:
+                found.append((node.attr, node.lineno))
+    return sorted(found, key=lambda item: item[1])
+
+
+def test_tests_use_no_private_name_of_the_package():
+    """A test pins what a module promises, not how it is written inside."""
+    tests = Path(__file__).parent
+    found = [
+        f"{path.relative_to(tests.parent)}:{line} {name}"
+        for path in sorted(tests.rglob("*.py"))
+        for name, line in private_names_used(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_private_name_check_sees_one():
+    source = (
+        "from cluster_intranet.web import _hidden, shown\n"
+        "from cluster_intranet.documents import rendering\n"
+        "import os\n"
+        "rendering._inner(os._exit, rendering.__name__, shown._x)\n"
+    )
+    assert private_names_used(ast.parse(source)) == [("_hidden", 1), ("_inner", 4), ("_x", 4)]

@@ -352,7 +352,9 @@ def _as_template_error(exc: Exception, template: DocxTemplate) -> TemplateError:
 # --- public API ------------------------------------------------------------------
 
 
-def _render_here(template_bytes: bytes, context: dict, strict: bool) -> bytes:
+def render_unbounded(template_bytes: bytes, context: dict, strict: bool) -> bytes:
+    """``template_bytes`` filled with ``context`` in this process, with no bound on time or
+    memory: for the templates shipped with the intranet and inside the bounded child."""
     template = _open(template_bytes)
     try:
         template.render(context, jinja_env=environment(strict))
@@ -424,7 +426,7 @@ def _shipped() -> frozenset[str]:
 def _render_all(template_bytes: bytes, contexts: list[dict], strict: bool) -> bytes:
     """The template filled with each context in turn; the last one's bytes."""
     for context in contexts:
-        rendered = _render_here(template_bytes, context, strict)
+        rendered = render_unbounded(template_bytes, context, strict)
     return rendered
 
 
