@@ -179,6 +179,15 @@ def button_change(
     )
 
 
+def record_form(model, record_id: int | None, form_class):
+    """The row a «new or edit» page changes, and its form: the row ``record_id`` (404 when
+    there is none) with its values in the form, or a new row and an empty form."""
+    if not record_id:
+        return model(), form_class()
+    record = db.get_or_404(model, record_id)
+    return record, form_class(obj=record)
+
+
 def form_page(template: str, form, change: Callable[[], object], refused_by, *, then: Callable[[object], str],
               text: str | Callable[[object], str] | None = None, **context):  # fmt: skip
     """A page with one form: GET shows it; POST runs ``apply_change`` and, done, flashes

@@ -3,7 +3,7 @@ from flask import render_template, request, url_for
 from ..auth.access import role_required
 from ..auth.roles import EDIT_COUNCILS
 from ..extensions import db
-from ..web import apply_change, form_page, fragment, go_back, message, notice, wants_fragment
+from ..web import apply_change, form_page, fragment, go_back, message, notice, record_form, wants_fragment
 from . import bp, services
 from .forms import CouncilForm, MemberForm, MemberRoleForm
 from .models import Council, CouncilMember
@@ -39,8 +39,7 @@ def members(council_id: int):
 @bp.route("/<int:council_id>/edit", methods=["GET", "POST"])
 @role_required(*EDIT_COUNCILS)
 def edit(council_id: int | None = None):
-    council = db.get_or_404(Council, council_id) if council_id else Council()
-    form = CouncilForm(obj=council if council_id else None)
+    council, form = record_form(Council, council_id, CouncilForm)
     return form_page(
         "councils/edit.html",
         form,

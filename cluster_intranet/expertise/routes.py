@@ -30,6 +30,7 @@ from ..web import (
     fragment,
     page_or_fragment,
     paginate,
+    record_form,
     refusal,
     send_download,
     wants_fragment,
@@ -152,8 +153,7 @@ def programme(programme_id: int):
 @bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
 @role_required(*RUN_EXPERTISE)
 def edit_programme(programme_id: int | None = None):
-    programme = db.get_or_404(Programme, programme_id) if programme_id else Programme()
-    form = ProgrammeForm(obj=programme if programme_id else None)
+    programme, form = record_form(Programme, programme_id, ProgrammeForm)
     form.college_id.choices = options(services.college_choices(), empty="— выберите —")
     return _form_page(
         form,
@@ -202,13 +202,12 @@ def approval_sheet(programme_id: int):
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @role_required(*RUN_EXPERTISE)
 def edit_session(session_id: int | None = None):
-    session = db.get_or_404(ExpertSession, session_id) if session_id else ExpertSession()
+    session, form = record_form(ExpertSession, session_id, SessionForm)
     if session.is_completed:
         return refusal(
             services.Locked("Сессия завершена: её данные не изменяются."),
             url_for("expertise.session", session_id=session_id),
         )
-    form = SessionForm(obj=session if session_id else None)
     if not session_id and request.method == "GET":
         form.programme_id.data = request.args.get("programme", type=db_int)
     versions = checklist_versions.published_versions()

@@ -27,6 +27,7 @@ from ..web import (
     notice,
     page_or_fragment,
     paginate,
+    record_form,
     refusal,
     send_download,
     wants_fragment,
@@ -63,8 +64,7 @@ def index():
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
 @role_required(*EDIT_MEDIA)
 def edit_plan(plan_id: int | None = None):
-    plan = db.get_or_404(MediaPlan, plan_id) if plan_id else MediaPlan()
-    form = PlanForm(obj=plan if plan_id else None)
+    plan, form = record_form(MediaPlan, plan_id, PlanForm)
     return form_page(
         "media/plan_form.html",
         form,
