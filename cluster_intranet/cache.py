@@ -1,7 +1,8 @@
 """The one cache of the app: Flask-Caching, a SimpleCache in each process by default,
 a RedisCache shared by every app server when ``CACHE_REDIS_URL`` is set.
 
-Key rules, for every entry (all go through :func:`remembered`):
+Key rules, for every entry (all go through :func:`remembered`, or :func:`remembered_together` for
+several values of the same data under one read of the stamps):
 
 * A key is the **area** (which kind of value: ``"media.coverage"``), the **inputs** that
   choose the value (a plan, the filters, the page, the day) and the **fingerprint** of
@@ -27,9 +28,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask
 from flask_caching import Cache
@@ -73,18 +74,33 @@ def key(area: str, inputs: Hashable, stamps: Hashable) -> str:
 def remembered(area: str, inputs: Hashable, sources: Collection[str], build: Callable[[], T]) -> T:
     """``build()``, or what it gave for the same ``area`` and ``inputs`` while the stamps of
     ``sources`` are those read now."""
-    if changes.unsaved(sources):
-        return build()  # this transaction's own changes are in no kept value
-    name = key(area, inputs, changes.stamps(sources))
-    try:
-        value = cache.get(name)
-    except RedisError as error:
-        log.warning("cache unreachable, %s built anew: %s", area, error)
-        return build()
-    if value is None:
-        value = build()
-        try:
-            cache.set(name, value)
-        except RedisError as error:
-            log.warning("cache unreachable, %s not kept: %s", area, error)
+    (value,) = remembered_together(sources, [(area, inputs, build)])
     return value
+
+
+def remembered_together(sources: Collection[str], wanted: Sequence[tuple[str, Hashable, Callable[[], Any]]]) -> list:
+    """The value of each ``(area, inputs, build)`` of ``wanted``, as :func:`remembered` gives
+    it, over the same ``sources``: their stamps read once, the entries fetched together (one
+    round trip to Redis). Each value keeps its own key, so a page that wants several values of
+    the same data pays one small query for them all and still shares each entry with the pages
+    that want only that one."""
+    if changes.unsaved(sources):
+        return [build() for _, _, build in wanted]  # this transaction's own changes are in no kept value
+    stamps = changes.stamps(sources)
+    names = [key(area, inputs, stamps) for area, inputs, _ in wanted]
+    areas = ", ".join(area for area, _, _ in wanted)
+    try:
+        values = cache.get_many(*names)
+    except RedisError as error:
+        log.warning("cache unreachable, %s built anew: %s", areas, error)
+        return [build() for _, _, build in wanted]
+    built = {}
+    for index, (name, (_, _, build)) in enumerate(zip(names, wanted, strict=True)):
+        if values[index] is None:
+            values[index] = built[name] = build()
+    if built:
+        try:
+            cache.set_many(built)
+        except RedisError as error:
+            log.warning("cache unreachable, %s not kept: %s", areas, error)
+    return values

@@ -92,3 +92,17 @@ def test_a_redis_that_does_not_answer_costs_the_cache_not_the_page(app, ctx):
     assert counts(client)["Открыто"] == "0"
     with server.app_context():
         db.engine.dispose()
+
+
+def test_the_home_pages_overdue_list_is_plain_data_shared_over_redis(app, ctx, servers):
+    """The secretary's «Просроченные поручения кластера» built by one server is what the other shows."""
+    meeting = support.meeting(factories.council())
+    lead = factories.person(surname="Кузнецова", first_name="Наталья", patronymic="Викторовна")
+    support.decision(meeting, lead, deadline=date(2021, 1, 10), text="Просроченное поручение")
+    email = make_user(Role.SECRETARY).email  # commits
+    first, second = (signed_in(server, email) for server in servers)
+    assert "Просроченное поручение" in first.get("/").get_data(as_text=True)
+    with db.engine.begin() as connection:  # behind the stamps' back: only a server that builds the list sees it
+        connection.execute(text("UPDATE decisions SET text = 'Другой текст'"))
+    page = second.get("/").get_data(as_text=True)
+    assert "Просроченное поручение" in page and "Кузнецова Н.В." in page and "просрочено на" in page

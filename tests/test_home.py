@@ -239,3 +239,32 @@ def test_an_unlinked_account_is_told_where_the_admin_links_it(ctx, app, path):
     assert "Ваша учётная запись не связана с сотрудником справочника" in page
     assert "(Админ → «Пользователи» → ваша почта → поле «Сотрудник»)" in page
     assert "разделе «Сотрудники»" not in page and "/admin/users/" not in page
+
+
+def test_the_clusters_overdue_list_is_kept_with_the_control_lists_counts(ctx, app, count_queries):
+    """The counts and the overdue rows under one read of the stamps: kept, the home page reads
+    no decision; the counts are the control list's own entry, so after /decisions/ the home
+    page reads only its rows; a change shows at once."""
+    meeting = support.meeting()
+    lead = factories.person(surname="Кузнецова", first_name="Наталья")
+    decision = support.decision(meeting, lead, deadline=date(2021, 11, 10), text="Просроченное")
+    client = app.test_client()
+    client.login(make_user(Role.SECRETARY, "sec@cluster.test").email)  # commits
+
+    def decision_reads(url: str) -> list[str]:
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        assert sum("feed_changes" in statement for statement in counter.statements) == 1
+        return [statement for statement in counter.statements if "FROM decisions" in statement]
+
+    client.get("/decisions/")
+    (rows,) = decision_reads("/")
+    assert "GROUP BY" not in rows and "UNION ALL" in rows
+    assert decision_reads("/") == []
+    control = inbox(client.get("/").get_data(as_text=True))["control"]
+    assert f'id="dashboard-control-{decision.id}"' in control and "Кузнецова Н." in control
+
+    decision.status = "done"
+    db.session.commit()
+    assert len(decision_reads("/")) == 2  # the counts and the rows anew
+    assert "control" not in inbox(client.get("/").get_data(as_text=True))

@@ -13,6 +13,7 @@ of 0.1 with the macros only; decisions-my 0.096 -> 0.081 (a busy machine: under 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from flask import g, url_for
@@ -38,7 +39,9 @@ def status_badge(decision: Decision) -> Markup:
 
 
 def deadline(decision: Decision, today: date, inline: bool = False) -> Markup:
-    """The deadline; overdue in red with the days late; a late execution noted."""
+    """The deadline; overdue in red with the days late; a late execution noted. ``decision``:
+    a Decision, or a row with its ``deadline``, ``term``, ``overdue_days`` and ``done_late_days``
+    (queries.OverdueDecision)."""
     if decision.deadline is None:
         if decision.term:
             return Markup(
@@ -61,13 +64,18 @@ def deadline(decision: Decision, today: date, inline: bool = False) -> Markup:
 
 def responsible(decision: Decision) -> Markup:
     """«Пояркова О.Н., Кузнецова Н.В.»; the lead in bold when there are several."""
-    people = decision.responsible_people
-    if not people:
+    return names([person.short_name for person in decision.responsible_people])
+
+
+def names(short_names: Sequence[str]) -> Markup:
+    """The responsible people of a row kept in plain values (queries.OverdueDecision), as
+    :func:`responsible` writes them."""
+    if not short_names:
         return Markup('<span class="text-muted">не назначен</span>')
-    lead = " fw-semibold" if len(people) > 1 else ""
+    lead = " fw-semibold" if len(short_names) > 1 else ""
     return Markup(", ").join(
-        Markup(f'<span class="text-nowrap{lead if i == 0 else ""}">{escape(p.short_name)}</span>')
-        for i, p in enumerate(people)
+        Markup(f'<span class="text-nowrap{lead if i == 0 else ""}">{escape(name)}</span>')
+        for i, name in enumerate(short_names)
     )
 
 

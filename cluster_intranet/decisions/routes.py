@@ -39,6 +39,7 @@ def _decision_or_404(decision_id: int) -> Decision:
 bp.add_app_template_global(markup.status_badge, "decision_status")
 bp.add_app_template_global(markup.deadline, "decision_deadline")
 bp.add_app_template_global(markup.responsible, "decision_responsible")
+bp.add_app_template_global(markup.names, "decision_responsible_names")
 bp.add_app_template_global(markup.responsible_title, "responsible_title")
 bp.add_app_template_global(markup.meeting_link, "decision_meeting")
 bp.add_app_template_global(markup.row_url, "row_url")

@@ -8,12 +8,13 @@ person reads no assignments.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from ..auth.models import User
 from ..auth.roles import EDIT_MEETINGS
-from ..decisions.queries import DUE_SOON_DAYS, latest_overdue, my_deadlines
+from ..decisions.queries import DUE_SOON_DAYS, OverdueDecision, my_deadlines
 from ..expertise.services import checklists_to_fill
 from ..media import coverage as media_coverage
 from ..meetings.queries import DRAFT_PROTOCOLS, PREPARE_DAYS, WITHOUT_AGENDA, meetings_to_prepare
@@ -52,18 +53,24 @@ def _group(key: str, title: str, rows: list, overdue: bool = False, total: int |
     return Group(key, title, rows[:SHOWN], len(rows) if total is None else total, overdue)
 
 
-def inbox(user: User, today: date, cluster_overdue: int = 0) -> Inbox:
-    """``cluster_overdue``: how many decisions of the cluster are overdue (the home page's
-    counts have it), for those who follow up their execution."""
+def follows_execution(user: User) -> bool:
+    """Whether the user follows up the execution of the cluster's decisions (secretaries and
+    admins): their inbox lists the overdue ones, not only the summary's bars."""
+    return user.has_role(*EDIT_MEETINGS)
+
+
+def inbox(user: User, today: date, cluster_overdue: int = 0, latest_overdue: Sequence[OverdueDecision] = ()) -> Inbox:
+    """``cluster_overdue``: how many decisions of the cluster are overdue, ``latest_overdue``
+    the first SHOWN of them (decisions.queries.cluster_decisions, which the home page reads
+    with its counts), for those who follow up their execution."""
     groups: list[Group] = []
     overdue, due_soon = my_deadlines(user, today) if user.person_id else ([], [])
     if user.person_id:
         # The most recently missed first: an assignment overdue for years is no news.
         groups.append(_group("overdue", "Просроченные поручения", overdue[::-1], overdue=True))
         groups.append(_group("checklists", "Чек-листы к заполнению", checklists_to_fill(user)))
-    if user.has_role(*EDIT_MEETINGS):
-        # The secretary follows up the execution: the overdue list, not only the bars below.
-        rows = latest_overdue(today, SHOWN) if cluster_overdue else []
+    if follows_execution(user):
+        rows = list(latest_overdue[:SHOWN])
         groups.append(Group("control", "Просроченные поручения кластера", rows, cluster_overdue, overdue=True))
         meetings = meetings_to_prepare(today, SHOWN)
         groups.append(Group("protocols", "Протоколы не утверждены", *meetings[DRAFT_PROTOCOLS]))

@@ -3,10 +3,10 @@ from flask_login import current_user
 
 from .. import clock
 from ..councils.services import council_sizes
-from ..decisions.queries import cluster_counts
+from ..decisions.queries import cluster_decisions
 from ..meetings.queries import upcoming_meetings
 from . import bp
-from .inbox import inbox
+from .inbox import SHOWN, follows_execution, inbox
 
 
 @bp.get("/")
@@ -14,11 +14,12 @@ def dashboard():
     """The home page: what this person must do next (main/inbox.py), then the cluster's
     summary: its councils, the next meetings, the decisions per status."""
     today = clock.local_today()
-    counts = cluster_counts(today)
+    # The overdue decisions' rows only for those whose inbox lists them.
+    counts, latest_overdue = cluster_decisions(today, SHOWN if follows_execution(current_user) else 0)
     return render_template(
         "main/dashboard.html",
         greeting=greeting(clock.local_now().hour),
-        inbox=inbox(current_user, today, counts.overdue),
+        inbox=inbox(current_user, today, counts.overdue, latest_overdue),
         councils=council_sizes(),
         next_meetings=upcoming_meetings(today),
         cluster_counts=counts,
