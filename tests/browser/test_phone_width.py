@@ -31,7 +31,9 @@ def _prepare():
     services.postpone_event(event, editor, {**when, "reason": "Перенос по просьбе организатора"})
     services.change_status(event, "material_ready", user=editor)
     session, _ = build_session(experts=1)
-    meeting = meetings.meeting(councils.council(12), on=dt.date(2021, 11, 17))  # presence not marked
+    meeting = meetings.meeting(  # presence not marked
+        councils.council(12), on=dt.date(2021, 11, 17), agenda=["О плане работы кластера на 2027 год"]
+    )
     return {"event": event.id, "programme": session.programme_id, "meeting": meeting.id}
 
 
@@ -64,6 +66,18 @@ def test_the_quorum_badge_sits_apart_from_the_participants_heading_on_a_phone(li
     assert box["y"] >= heading["y"] + heading["height"]  # below the heading, not beside it
     assert _lines_of(page, "#quorum", "для кворума нужно 7 из 12") == 1  # not squeezed into two
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+
+def test_an_agenda_items_text_keeps_the_width_of_a_phone_beside_its_buttons(live, page):
+    """A secretary's ↑ ↓ ✎ × go under a short title on a phone rather than squeezing it
+    into a third of the screen, four words a line."""
+    base, _, ids = live
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/meetings/{ids['meeting']}")
+    item = page.locator("#agenda li", has_text="О плане работы кластера")
+    text, buttons = item.locator(".me-auto").bounding_box(), item.locator(".btn-group").bounding_box()
+    assert _lines_of(page, "#agenda li .me-auto", "О плане работы кластера") == 1
+    assert buttons["y"] >= text["y"] + text["height"]  # below the text, not beside it
 
 
 def _lines_of(page, selector: str, phrase: str) -> int:
