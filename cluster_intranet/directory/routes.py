@@ -48,7 +48,7 @@ def organizations():
     q = request.args.get("q", "")
     page = paginate(services.organizations_query(q), count_limit=search_count_limit(q))
     return page_or_fragment(
-        "directory/organizations.html", "directory/_organizations_results.html", page=page, q=q, kind="organizations"
+        "directory/organizations.html", "directory/_results.html", page=page, q=q, kind="organizations"
     )
 
 
@@ -58,7 +58,7 @@ def people():
     organization_id = request.args.get("organization", type=db_int)
     page = paginate(*services.people_list(q, organization_id), count_limit=search_count_limit(q))
     page.items = services.people_by_ids(page.items)  # one page of ids from the index, then their rows
-    return page_or_fragment("directory/people.html", "directory/_people_results.html", page=page, q=q, kind="people")
+    return page_or_fragment("directory/people.html", "directory/_results.html", page=page, q=q, kind="people")
 
 
 @bp.get("/people/suggest")
