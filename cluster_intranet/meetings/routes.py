@@ -72,7 +72,7 @@ def index():
         page=page,
         filters=filters,
         councils=_council_choices(),
-        years=queries.meeting_years(),
+        years=[(year, year) for year in queries.meeting_years()],
         statuses=MeetingStatus,
     )
 
