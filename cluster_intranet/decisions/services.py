@@ -30,9 +30,11 @@ from .models import (
 OPEN, IN_PROGRESS, DONE, CANCELLED = DecisionStatus
 
 # Which status may follow which. The executor takes a decision into work and reports
-# it done; cancelling and reopening are control decisions, a secretary's.
+# it done — or reports at once what was done without being taken into work first (a
+# decision done at the meeting itself, a report entered afterwards); cancelling and
+# reopening are control decisions, a secretary's.
 TRANSITIONS: dict[DecisionStatus, tuple[DecisionStatus, ...]] = {
-    OPEN: (IN_PROGRESS, CANCELLED),
+    OPEN: (IN_PROGRESS, DONE, CANCELLED),
     IN_PROGRESS: (DONE, CANCELLED),
     DONE: (IN_PROGRESS,),
     CANCELLED: (OPEN,),

@@ -61,10 +61,18 @@ def test_done_needs_a_report(world, fields, field):
     assert d.status == IN_PROGRESS and d.events == []
 
 
+def test_an_open_decision_is_reported_done_without_being_taken_into_work(world):
+    """A decision carried out at the meeting itself: its executor reports it at once."""
+    d = support.decision(world.meeting, world.lead)
+    assert DONE in services.next_statuses(world.lead_user, d)
+    services.change_status(d, world.lead_user, DONE, **report())
+    assert (d.status, d.report_text) == (DONE, "Чек-лист разработан.")
+    assert [(e.kind, e.from_status, e.to_status) for e in d.events] == [("status", "open", "done")]
+
+
 @pytest.mark.parametrize(
     "current, new",
     [
-        (OPEN, DONE),
         (OPEN, OPEN),
         (IN_PROGRESS, OPEN),
         (DONE, CANCELLED),
@@ -138,8 +146,8 @@ def test_only_responsible_people_and_secretaries_may_change(world, app):
 
 def test_next_statuses_are_what_the_user_may_do(world):
     d = support.decision(world.meeting, world.lead)
-    assert services.next_statuses(world.lead_user, d) == [IN_PROGRESS]
-    assert services.next_statuses(world.secretary, d) == [IN_PROGRESS, CANCELLED]
+    assert services.next_statuses(world.lead_user, d) == [IN_PROGRESS, DONE]
+    assert services.next_statuses(world.secretary, d) == [IN_PROGRESS, DONE, CANCELLED]
     assert services.next_statuses(world.other_user, d) == []
 
 
