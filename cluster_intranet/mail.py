@@ -150,9 +150,14 @@ def queue(message: EmailMessage, *, key: str, kind: str, person_id: int | None =
     )  # fmt: skip
     db.session.add(row)
     db.session.flush()
-    if has_request_context():
-        g.setdefault("queued_mail", []).append(row.id)
+    send_after_request([row.id])
     return row
+
+
+def send_after_request(message_ids: list[int]) -> None:
+    """In a request: ``message_ids`` go out from a thread once it succeeded (init_app)."""
+    if has_request_context():
+        g.setdefault("queued_mail", []).extend(message_ids)
 
 
 def smtp_connection() -> smtplib.SMTP:

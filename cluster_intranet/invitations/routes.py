@@ -27,6 +27,7 @@ def _context(meeting: Meeting) -> dict:
         "progress": services.progress(messages),
         "due": entries,
         "without_email": without_email,
+        "failed": services.failed(meeting.id),
         "status_of": mail.status_of,
         "status_labels": mail.STATUS_LABELS,
         "method_labels": services.METHOD_LABELS,
@@ -49,8 +50,11 @@ def send(meeting_id: int):
     meeting = load_meeting(meeting_id) or abort(404)
     form = Form()
 
-    def queued(result):
-        ids, _ = result  # sent from a thread after this request (mail.init_app)
+    def send_now():
+        ids, _ = services.queue_invitations(meeting)
+        return ids + services.retry_failed(meeting_id)  # sent from a thread after this request (mail.init_app)
+
+    def queued(ids):
         done = (
             f"Писем к отправке: {len(ids)}."
             if ids
@@ -64,7 +68,7 @@ def send(meeting_id: int):
 
     return apply_change(
         form,
-        lambda: services.queue_invitations(meeting),
+        send_now,
         services.InvitationError,
         done=queued,
         invalid=lambda: message(STALE_FORM, 400),

@@ -23,7 +23,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from .. import clock, mail
@@ -262,6 +262,23 @@ def queue_invitations(meeting: Meeting) -> tuple[list[int], list[Person]]:
         if row is not None:
             ids.append(row.id)
     return ids, without_email
+
+
+def failed(meeting_id: int) -> list[OutgoingMessage]:
+    """Each person's latest invitation message that could not be sent (a server down, a
+    message it kept refusing for now): what «Отправить повторно» tries again."""
+    return [m for m in last_sent(meeting_id).values() if m.status == mail.FAILED]
+
+
+def retry_failed(meeting_id: int) -> list[int]:
+    """The secretary asks to try the failed messages again: their attempts start anew
+    (one given up after MAIL_MAX_ATTEMPTS is tried again too). Flushes; their ids."""
+    ids = [m.id for m in failed(meeting_id)]
+    if ids:
+        db.session.execute(update(OutgoingMessage).where(OutgoingMessage.id.in_(ids)).values(attempts=0))
+        db.session.flush()
+        mail.send_after_request(ids)
+    return ids
 
 
 @dataclass

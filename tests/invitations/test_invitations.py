@@ -502,3 +502,40 @@ def test_names_stored_with_a_line_break_still_make_one_line_headers(world, mailb
     event = event_of(calendar_part(message)[1])
     assert event["ORGANIZER"].params["CN"] == "Жарких Е.В."
     assert event["ATTENDEE"].params["CN"] == "Кускова Bcc: evil2@evil.example Е.В."
+
+
+def test_failed_invitations_are_said_and_sent_again_from_the_page(world, mailbox, secretary, app, monkeypatch):
+    """A send that failed (the mail server down) is not «получили последние сведения»: the
+    section names who did not get it, and its button sends them again once the server is back."""
+    port = app.config["MAIL_PORT"]
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens there
+    press(secretary, world.id)
+    db.session.commit()
+    section = secretary.hx("get", f"/invitations/meetings/{world.id}").get_data(as_text=True)
+    assert "получили последние сведения" not in section
+    assert "Не удалось отправить писем: 2 (Беляев Е.В., Кускова Е.В.)" in section
+    assert "Отправить повторно (2)</button>" in section and "disabled" not in section.split("</button>")[0]
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)  # the server is back
+    response = press(secretary, world.id)
+    assert "Писем к отправке: 2." in notice(response)
+    assert sorted(m["To"].addresses[0].addr_spec for m in mailbox.messages) == [
+        "belyaev@cluster.test",
+        "kuskova@cluster.test",
+    ]
+    db.session.commit()
+    section = secretary.hx("get", f"/invitations/meetings/{world.id}").get_data(as_text=True)
+    assert "Все участники с e-mail получили последние сведения о заседании." in section
+    assert "Не удалось отправить" not in section and "не удалось отправить" not in section
+    assert "Разослать приглашения</button>" in section  # nothing left to send: the button is off
+
+
+def test_a_message_given_up_is_sent_again_when_the_secretary_asks(world, mailbox, secretary, app, monkeypatch):
+    press(secretary, world.id)
+    row = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.recipient == "kuskova@cluster.test")).one()
+    row.status, row.attempts, row.error = "failed", app.config["MAIL_MAX_ATTEMPTS"], "452 Mailbox full"
+    db.session.commit()
+    mailbox.messages.clear()
+    press(secretary, world.id)
+    assert [m["To"].addresses[0].addr_spec for m in mailbox.messages] == ["kuskova@cluster.test"]
+    db.session.refresh(row)
+    assert row.status == "sent"
