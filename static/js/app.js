@@ -595,6 +595,16 @@ document.addEventListener("htmx:beforeRequest", (event) => {
 // ===== end of meetings: protocol import =====
 
 // ===== menus and filters made of <details> =====
+// «Ещё» drops its menu under its right edge; when the button has wrapped to the left of the
+// page (a planned meeting's row of buttons is full) there is no room for it there, and it
+// drops under the left edge instead (.open-start).
+document.addEventListener("toggle", (event) => {
+  const menu = event.target;
+  if (!menu.matches?.("details.more-menu") || !menu.open) return;
+  const list = menu.querySelector(".dropdown-menu");
+  list.classList.remove("open-start");
+  if (list.getBoundingClientRect().left < 0) list.classList.add("open-start");
+}, true);
 // The meeting page's «Ещё» closes like a menu: on a click outside it, when the focus leaves it
 // (Tab past its last item), or on Esc wherever the focus is (Safari does not focus a clicked
 // <summary>); the focus goes back to its button unless it is already elsewhere on the page.

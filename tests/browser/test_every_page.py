@@ -536,6 +536,24 @@ def test_the_more_menu_works_by_keyboard_and_closes_when_the_focus_leaves_it(liv
     assert not menu.evaluate("(d) => d.open || d.contains(document.activeElement)")
 
 
+@pytest.mark.parametrize("width", [1366, 1024])
+def test_the_more_menu_opens_on_the_screen_when_it_wraps_to_the_left(live, page, width):
+    """A planned meeting's buttons (the protocol's .docx and PDF, the calendar, «Изменить
+    сведения») fill the row, so «Ещё» wraps to the left under them: its menu, aligned to the
+    button's right edge, ran off the screen on the left (its first words cut)."""
+    base, _, ids = live
+    page.set_viewport_size({"width": width, "height": 768})
+    page.goto(f"{base}/meetings/{ids['planned']}")
+    menu = page.locator("details.more-menu")
+    assert menu.bounding_box()["x"] < 19 * 16  # «Ещё» wrapped: less room on its left than the menu's width
+    menu.locator("summary").click()
+    box = menu.locator(".dropdown-menu").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    menu.locator("summary").click()  # closed and opened again where there is room: the same
+    menu.locator("summary").click()
+    assert menu.locator(".dropdown-menu").bounding_box()["x"] >= 0
+
+
 @pytest.mark.parametrize("width", [1024, 1280])
 def test_the_navigation_bar_stays_on_the_page_between_phone_and_laptop(live, browser, width):
     """An admin's bar, the longest, at widths the every-page walk does not visit: it fits one
