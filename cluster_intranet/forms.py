@@ -4,7 +4,7 @@ import re
 
 import email_validator
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, SelectChoice, StringField, URLField
+from wtforms import Field, HiddenField, PasswordField, SelectChoice, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 REQUIRED = "Заполните это поле."
@@ -89,6 +89,26 @@ def _clean(value):
     return value
 
 
+# Line breaks (with the white space around them): CR, LF and the Unicode ones str.splitlines
+# knows. An <input> never holds one (the browser drops them from what is typed or pasted),
+# but a request may: a title, name or place must not break a line of a list, a document or
+# a calendar.
+_LINE_BREAKS = re.compile(r"\s*[\r\n\x85\u2028\u2029]+\s*")
+
+
+def one_line(value):
+    """A single-line field's text with each line break (and the spaces around it) made one
+    space, as a browser's <input> would keep it."""
+    return _LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
+
+
+def _single_line(field_class) -> bool:
+    """A field typed in one <input> line: text, but not a textarea, a hidden value or a password."""
+    return issubclass(field_class, StringField) and not issubclass(
+        field_class, (TextAreaField, HiddenField, PasswordField)
+    )
+
+
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
@@ -136,7 +156,8 @@ class IdListField(Field):
 
 
 class Form(FlaskForm):
-    """Base form: Russian messages of WTForms, white space and control characters stripped from text."""
+    """Base form: Russian messages of WTForms, white space and control characters stripped
+    from text, line breaks of single-line fields made spaces (``one_line``)."""
 
     class Meta:
         locales = ["ru_RU", "ru"]
@@ -144,7 +165,8 @@ class Form(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             # The unbound field is shared by every form built from the class: add the
             # filter to this binding only, never to its kwargs.
-            filters = [_clean, *unbound_field.kwargs.get("filters", ())]
+            first = [_clean, one_line] if _single_line(unbound_field.field_class) else [_clean]
+            filters = [*first, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
 
     def validate(self, extra_validators=None) -> bool:
