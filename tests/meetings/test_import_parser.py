@@ -410,3 +410,21 @@ def test_a_surname_holding_a_keyword_is_not_cut_at_it():
         (["Гсрок С.Ц."], None, ""),
         (["Насрок А.Б."], dt.date(2021, 12, 1), ""),
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "wording"),
+    [
+        ("Направить заключения в колледжи в срок до 01.12.2021.", "Направить заключения в колледжи."),
+        ("Направить заключения в колледжи, срок – до 01.12.2021", "Направить заключения в колледжи."),
+        ("Направить заключения в колледжи до 1 декабря 2021 г.", "Направить заключения в колледжи."),
+        ("Направить заключения в колледжи в срок до «1» декабря 2021 года.", "Направить заключения в колледжи."),
+    ],
+)
+def test_a_term_written_into_a_decision_is_read_out_of_its_wording(written, wording):
+    """The protocol prints the deadline after the wording («Срок до 01.12.2021»): left in
+    it too, the imported decision would say its term twice."""
+    parsed = parse_text(f"ПРОТОКОЛ № 5\nРЕШИЛИ:\n1. {written}\n2. Принять к сведению.")
+    first, second = parsed.decisions
+    assert (first.text, first.deadline) == (wording, dt.date(2021, 12, 1))
+    assert (second.text, second.deadline) == ("Принять к сведению.", None)

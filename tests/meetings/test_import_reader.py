@@ -14,6 +14,8 @@ import zipfile
 import docx
 import pytest
 from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from cluster_intranet.documents.office import python_with_uno
 from cluster_intranet.documents.pdf import convert
@@ -82,7 +84,7 @@ def test_a_protocol_typed_in_word():
         ["Кузнецова Н.В."],
         dt.date(2022, 6, 1),
     )
-    assert second.text == "Согласовать программы СПО с работодателями до 1 сентября 2022 г."
+    assert second.text == "Согласовать программы СПО с работодателями."  # the term read, not said twice
     assert second.deadline == dt.date(2022, 9, 1)
     assert parsed.secretary == "Жарких Е.В."
     assert parsed.city == "г. Томск" and parsed.unrecognised == []
@@ -169,6 +171,62 @@ def test_decisions_in_a_table():
         ("Принять к сведению.", [], None, ""),
     ]
     assert parsed.unrecognised == []
+
+
+def _restarting_num(document, abstract_id: int, start: int | None):
+    """A numbering instance of ``abstract_id``, restarting its first level at ``start`` as
+    Word's «Начать заново с 1» writes it (None: an instance that continues the list)."""
+    num = document.part.numbering_part.element.add_num(abstract_id)
+    if start is not None:
+        override = OxmlElement("w:lvlOverride")
+        override.set(qn("w:ilvl"), "0")
+        start_override = OxmlElement("w:startOverride")
+        start_override.set(qn("w:val"), str(start))
+        override.append(start_override)
+        num.append(override)
+    return num.numId
+
+
+def _numbered(paragraph, num_id: int):
+    numpr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    numpr.get_or_add_ilvl().val = 0
+    numpr.get_or_add_numId().val = num_id
+    return paragraph
+
+
+def test_word_restarts_a_list_of_decisions_under_each_item():
+    """Decisions typed as one Word list style, restarted at 1 under the second item: Word
+    puts the restarting instance on its first paragraph, the next ones count on from it."""
+    document = docx.Document()
+    document.add_paragraph("ПРОТОКОЛ № 4")
+    numbering = document.part.numbering_part.element
+    abstract = numbering.num_having_numId(document.styles["List Number"].element.pPr.numPr.numId.val).abstractNumId.val
+    document.add_paragraph("1. СЛУШАЛИ: О медиаплане")
+    document.add_paragraph("РЕШИЛИ:")
+    document.add_paragraph("Утвердить медиаплан.", style="List Number")
+    document.add_paragraph("Разместить медиаплан на сайте.", style="List Number")
+    document.add_paragraph("2. СЛУШАЛИ: О программах")
+    document.add_paragraph("РЕШИЛИ:")
+    _numbered(
+        document.add_paragraph("Согласовать программы.", style="List Number"), _restarting_num(document, abstract, 1)
+    )
+    document.add_paragraph("Направить заключения в колледжи в срок до 01.12.2021.", style="List Number")
+    document.add_paragraph("Приложения:")
+    _numbered(document.add_paragraph("Медиаплан.", style="List Number"), _restarting_num(document, abstract, None))
+    lines = docx_lines(_save(document))
+    assert lines[-4:] == [
+        "1. Согласовать программы.",
+        "2. Направить заключения в колледжи в срок до 01.12.2021.",
+        "Приложения:",
+        "3. Медиаплан.",  # an instance with no restart of its own continues the list
+    ]
+    parsed = parse(lines)
+    assert [(d.item_number, d.number, d.text, d.deadline) for d in parsed.decisions] == [
+        (1, "1", "Утвердить медиаплан.", None),
+        (1, "2", "Разместить медиаплан на сайте.", None),
+        (2, "1", "Согласовать программы.", None),
+        (2, "2", "Направить заключения в колледжи.", dt.date(2021, 12, 1)),  # the term read out of the wording
+    ]
 
 
 # Saves a document again with a password, as a secretary's «Сохранить как» with «Пароль»

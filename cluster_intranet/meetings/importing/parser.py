@@ -73,6 +73,23 @@ _INLINE_DEADLINE = re.compile(
     r"|\d{1,2}\.\d{1,2}\.\d{4}(?:\s*г\.)?)\s*[.;]?$",
     re.IGNORECASE,
 )
+_TERM_BEFORE = re.compile(r"(?:[\s,;:–—-]+|\bв)*$")
+
+
+def _without_term(text: str, found: re.Match) -> str:
+    """A decision's wording without the term at its end (``found``: «в срок до 01.12.2021.»),
+    ending as a sentence; the wording as it was when nothing else is left of it."""
+    rest = (
+        _TERM_BEFORE.sub("", text[: found.start()])
+        if found.group(0).lower().startswith("срок")
+        else text[: found.start()]
+    )
+    rest = rest.rstrip(" ,;:–—-")
+    if not rest:
+        return text
+    return rest if rest.endswith((".", "!", "?", "…")) else f"{rest}."
+
+
 _TERM = re.compile(r"(?:,|;)?\s*\bсрок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?(?P<term>[^,;]+?)\s*\.?$", re.IGNORECASE)
 _VOTE_COUNT = {
     "for_": re.compile(r"«?\bза»?\s*[–—:-]?\s*(\d+)", re.IGNORECASE),
@@ -553,10 +570,12 @@ class _Parser:
         if len(inline) == 2:
             self._responsible(decision, _RESPONSIBLE.match(inline[1]).group("rest"))
         else:
-            # «… до 1 сентября 2022 г.»: the wording keeps its term, the deadline is read from it.
+            # «… в срок до 01.12.2021.»: the deadline is read from the wording and leaves it
+            # (the protocol prints it on its own line: kept, it would be said twice).
             found = _INLINE_DEADLINE.search(decision.text)
             if found:
                 decision.deadline = parse_date(found.group("date"))
+                decision.text = _without_term(decision.text, found)
 
     def _deadline(self, decision: Decision, text: str) -> str:
         """Reads the deadline at the end of ``text`` into ``decision``; returns the rest."""

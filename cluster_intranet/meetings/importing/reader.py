@@ -117,11 +117,20 @@ def _check_package(data: bytes) -> None:
 
 
 class _Numbering:
-    """Word's automatic numbering: the label of each numbered paragraph, counted as Word does."""
+    """Word's automatic numbering: the label of each numbered paragraph, counted as Word does.
+
+    Word counts a list per abstract definition (``w:abstractNum``): the instances (``w:num``)
+    that share one continue each other's numbers, unless an instance restarts a level
+    (``w:lvlOverride/w:startOverride``, what «Начать заново с 1» writes) — from its first
+    paragraph on, and the paragraphs of the list that follow count on from there."""
 
     def __init__(self, document) -> None:
         self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
-        self.counters: dict[str, list[int]] = {}
+        self.lists: dict[str, str] = {}  # numId -> the abstract definition it counts in
+        self.restarts: dict[str, dict[int, int]] = {}  # numId -> {level: the number it restarts at}
+        self.values: dict[str, list[int | None]] = {}  # list -> the last number at each level
+        self.pending: dict[str, dict[int, int]] = {}  # list -> restarts not yet reached
+        self.started: set[str] = set()
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -129,28 +138,44 @@ class _Numbering:
         self._read_numbering(root)
         self._read_styles(document)
 
+    @staticmethod
+    def _level(level) -> tuple[str, str, int]:
+        fmt = level.find(f"{_W}numFmt")
+        text = level.find(f"{_W}lvlText")
+        start = level.find(f"{_W}start")
+        return (
+            fmt.get(f"{_W}val") if fmt is not None else "decimal",
+            text.get(f"{_W}val") if text is not None else "",
+            _number(start.get(f"{_W}val"), 1) if start is not None else 1,
+        )
+
     def _read_numbering(self, root) -> None:
         if root is None:
             return
         abstract = {}
         for node in root.findall(f"{_W}abstractNum"):
-            levels = {}
-            for level in node.findall(f"{_W}lvl"):
-                ilvl = int(level.get(f"{_W}ilvl", "0"))
-                fmt = level.find(f"{_W}numFmt")
-                text = level.find(f"{_W}lvlText")
-                start = level.find(f"{_W}start")
-                levels[ilvl] = (
-                    fmt.get(f"{_W}val") if fmt is not None else "decimal",
-                    text.get(f"{_W}val") if text is not None else "",
-                    int(start.get(f"{_W}val")) if start is not None else 1,
-                )
+            levels = {_number(level.get(f"{_W}ilvl"), 0): self._level(level) for level in node.findall(f"{_W}lvl")}
             abstract[node.get(f"{_W}abstractNumId")] = levels
         for num in root.findall(f"{_W}num"):
+            num_id = num.get(f"{_W}numId")
             ref = num.find(f"{_W}abstractNumId")
-            levels = abstract.get(ref.get(f"{_W}val")) if ref is not None else None
-            for ilvl, value in (levels or {}).items():
-                self.formats[(num.get(f"{_W}numId"), ilvl)] = value
+            abstract_id = ref.get(f"{_W}val") if ref is not None else None
+            self.lists[num_id] = f"abstract {abstract_id}" if abstract_id in abstract else f"num {num_id}"
+            levels = dict(abstract.get(abstract_id) or {})
+            restarts = {}
+            for override in num.findall(f"{_W}lvlOverride"):
+                ilvl = _number(override.get(f"{_W}ilvl"), 0)
+                level = override.find(f"{_W}lvl")
+                if level is not None:  # the instance's own format of the level
+                    levels[ilvl] = self._level(level)
+                start = override.find(f"{_W}startOverride")
+                if start is not None:
+                    restarts[ilvl] = _number(start.get(f"{_W}val"), 1)
+                elif level is not None and level.find(f"{_W}start") is not None:
+                    restarts[ilvl] = levels[ilvl][2]
+            self.restarts[num_id] = restarts
+            for ilvl, value in levels.items():
+                self.formats[(num_id, ilvl)] = value
 
     def _read_styles(self, document) -> None:
         # Styles that number their paragraphs («Нумерованный список»): style id -> (numId, ilvl).
@@ -166,7 +191,7 @@ class _Numbering:
                 ilvl = numpr.find(f"{_W}ilvl")
                 self.styles[style.get(f"{_W}styleId")] = (
                     numpr.find(f"{_W}numId").get(f"{_W}val"),
-                    int(ilvl.get(f"{_W}val")) if ilvl is not None else 0,
+                    _number(ilvl.get(f"{_W}val"), 0) if ilvl is not None else 0,
                 )
 
     def label(self, paragraph) -> str:
@@ -180,20 +205,37 @@ class _Numbering:
         else:
             return ""
         fmt = self.formats.get((num_id, ilvl))
-        if fmt is None or num_id == "0":
+        if fmt is None or num_id == "0" or not 0 <= ilvl < 9:
             return ""
-        counters = self.counters.setdefault(num_id, [0] * 9)
-        counters[ilvl] += 1
+        key = self.lists.get(num_id, f"num {num_id}")
+        values = self.values.setdefault(key, [None] * 9)
+        pending = self.pending.setdefault(key, {})
+        if num_id not in self.started:  # an instance that restarts its list does so from here
+            self.started.add(num_id)
+            pending.update(self.restarts.get(num_id, {}))
+        if ilvl in pending:
+            values[ilvl] = pending.pop(ilvl)
+        else:
+            values[ilvl] = values[ilvl] + 1 if values[ilvl] is not None else fmt[2]
         for deeper in range(ilvl + 1, 9):
-            counters[deeper] = 0
+            values[deeper] = None
         kind, text, _ = fmt
         if kind not in ("decimal", "decimalZero"):
             return ""  # bullets and letters: no number to read
         for level in range(ilvl + 1):
-            start = self.formats.get((num_id, level), ("", "", 1))[2]
-            value = counters[level] + start - 1 if counters[level] else start
+            value = values[level]
+            if value is None:
+                value = self.formats.get((num_id, level), ("", "", 1))[2]
             text = text.replace(f"%{level + 1}", str(value))
         return text.strip() + " "
+
+
+def _number(text: str | None, default: int) -> int:
+    """A number of numbering.xml (a level, a start), or ``default`` when it is not one."""
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
 
 
 def _cell_texts(row) -> list[str]:
