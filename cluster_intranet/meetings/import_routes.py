@@ -18,7 +18,7 @@ from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..extensions import db
 from ..forms import Form, parse_id
-from ..web import after_change, apply_change, error_page, file_name, raise_request_limits
+from ..web import after_change, apply_change, error_page, file_name, fragment, raise_request_limits
 from ..materials import services as materials
 from ..materials.models import MaterialVersion
 from ..materials.downloads import send_version
@@ -61,6 +61,7 @@ def _import_or_404(import_id: int) -> MaterialVersion:
 def import_protocol():
     form = UploadForm()
     results = []  # (filename, the kept upload or None, the refusal or None)
+    read = None  # what of the form was read: its files, and its text unless refused
     if form.validate_on_submit():
         files = [(file_name(f), f.read()) for f in request.files.getlist("files") if f and f.filename]
         if not files and not form.text.data:
@@ -70,6 +71,7 @@ def import_protocol():
                                             timeout=config["DOCUMENTS_PDF_TIMEOUT"], directory=config["MATERIALS_DIR"])  # fmt: skip
         if text_refused:
             form.text.errors.append(text_refused)
+        read = {"files": bool(files), "text": bool(form.text.data) and not text_refused}
         db.session.commit()  # what was kept, whatever else was refused
         materials.sweep_files(current_app.config["MATERIALS_DIR"])  # uploads expired meanwhile
         kept = [row for _, row, _ in results if row is not None]
@@ -82,12 +84,17 @@ def import_protocol():
             return redirect(target, 303)
     failed = form.errors or any(error for _, _, error in results)
     status = 422 if failed and not any(row for _, row, _ in results) else 200
-    template = "meetings/_import_results.html" if request.htmx and request.method == "POST" else "meetings/import.html"
     listed = {row.id for _, row, _ in results if row is not None}  # just uploaded: in the results above
     pending = [row for row in saving.pending(current_user) if row.id not in listed]
-    return render_template(template, form=form, results=results, pending=pending,
-                           accepted=", ".join(reader.ACCEPTED), max_size=reader.MAX_FILE_BYTES,
-                           too_big=reader.too_big_text()), status  # fmt: skip
+    context = {"form": form, "results": results, "pending": pending, "accepted": ", ".join(reader.ACCEPTED),
+               "max_size": reader.MAX_FILE_BYTES, "too_big": reader.too_big_text()}  # fmt: skip
+    if request.htmx and request.method == "POST":
+        # The form stays on the page: what was read leaves it (static/js/app.js), so a second
+        # press does not send the same files again; a refused text stays to be corrected.
+        return fragment(
+            "meetings/_import_results.html", status, trigger={"importRead": read} if read else None, **context
+        )
+    return render_template("meetings/import.html", **context), status
 
 
 def _choices(review: saving.Review) -> saving.Choices:

@@ -592,6 +592,18 @@ document.addEventListener("htmx:beforeRequest", (event) => {
   const bar = event.target.closest?.("form[data-upload-progress]")?.querySelector("progress");
   if (bar) { bar.hidden = false; bar.value = 0; }
 });
+// What the server read (the «importRead» event: {files, text}) leaves the form: the files
+// chosen, and the pasted text unless it was refused (it stays to be corrected).
+document.addEventListener("importRead", (event) => {
+  const form = event.target.closest?.("form[data-upload-progress]");
+  if (!form) return;
+  if (event.detail.files) {
+    for (const input of form.querySelectorAll("input[type=file]")) input.value = "";
+  }
+  if (event.detail.text) {
+    for (const area of form.querySelectorAll("textarea")) area.value = "";
+  }
+});
 // ===== end of meetings: protocol import =====
 
 // ===== menus and filters made of <details> =====

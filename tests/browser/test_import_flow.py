@@ -64,6 +64,22 @@ def test_upload_review_confirm(live, page, tmp_path):
     expect(page.locator("#import-results", has_text="Ожидают проверки")).to_contain_text(typed.name)
 
 
+def test_what_was_read_leaves_the_upload_form(live, page, tmp_path):
+    """After an upload the form is empty again: pressed a second time, it would send the same
+    files anew. A pasted text refused stays in the form, to be corrected."""
+    typed = tmp_path / "протокол 12.05.2022.docx"
+    typed.write_bytes(typed_protocol())
+    page.goto(f"{live[0]}/meetings/import")
+    page.wait_for_load_state("networkidle")  # htmx has processed the form
+    page.set_input_files("input[name=files]", [str(FULL_TEXT), str(typed)])
+    page.fill("textarea[name=text]", "Список покупок: хлеб, молоко")
+    page.click("button:has-text('Загрузить и распознать')")
+    expect(page.locator("#import-uploads li")).to_have_count(2)
+    expect(page.locator("#import-results [role=alert]")).to_be_visible()  # the text is no protocol
+    assert page.eval_on_selector("input[name=files]", "input => input.files.length") == 0
+    expect(page.locator("textarea[name=text]")).to_have_value("Список покупок: хлеб, молоко")
+
+
 def test_one_file_goes_straight_to_its_review(live, page):
     page.goto(f"{live[0]}/meetings/import")
     page.set_input_files("input[name=files]", [str(FULL_TEXT)])
