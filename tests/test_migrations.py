@@ -209,3 +209,36 @@ def test_existing_people_get_their_sort_name(app, ctx):
     db.session.commit()
     upgrade()
     assert db.session.scalar(select(Person.sort_name)) == "елкин петр ильич"
+
+
+def test_paper_checklists_lose_their_changed_by_marks(app, ctx):
+    """0034: a checklist the expert sent gets that sending as the expert's; one only the
+    secretary sent (entered from paper) has no answer marked «changed by» any more; one
+    returned keeps its marks (it was sent before, perhaps by the expert)."""
+    import datetime as dt
+
+    from cluster_intranet.expertise import builders
+    from cluster_intranet.expertise.models import Answer, Assessment
+    from tests.expertise.conftest import build_session
+
+    session, assigned = build_session(experts=3)
+    sent = dt.datetime(2021, 12, 3, 8, 30, tzinfo=dt.UTC)
+    by_expert, paper, returned = (assessment for assessment, _ in assigned)
+    for assessment in (by_expert, paper, returned):
+        builders.answer_all(assessment, session.checklist_version.criteria)
+    by_expert.submitted_at = paper.submitted_at = returned.reopened_at = sent
+    paper.submitted_by_name = returned.submitted_by_name = "секретарь Петрова А.А."
+    db.session.commit()
+    downgrade(revision="0033_drop_decision_stats_stamp")
+    db.session.execute(text("UPDATE expert_answers SET changed_by_name = 'секретарь Петрова А.А.'"))
+    db.session.commit()
+    upgrade()
+    db.session.expire_all()
+    assert db.session.get(Assessment, by_expert.id).expert_submitted_at == sent
+    assert db.session.get(Assessment, paper.id).expert_submitted_at is None
+    marks = dict(
+        db.session.execute(
+            select(Answer.assessment_id, Answer.changed_by_name).group_by(Answer.assessment_id, Answer.changed_by_name)
+        ).all()
+    )
+    assert marks == {by_expert.id: "секретарь Петрова А.А.", paper.id: "", returned.id: "секретарь Петрова А.А."}

@@ -302,7 +302,7 @@ def _sessions(
         assessment.remarks = (
             "Программа соответствует требованиям предприятий; рекомендуется расширить практику на производстве."
         )
-        assessment.submitted_at = dt.datetime(2021, 12, 3, 8, 30, tzinfo=dt.UTC)
+        assessment.submitted_at = assessment.expert_submitted_at = dt.datetime(2021, 12, 3, 8, 30, tzinfo=dt.UTC)
     db.session.flush()
     data = scoring.load_session(done.id)
     proposal = scoring.results(data).proposal or Verdict.RECOMMEND
@@ -326,7 +326,8 @@ def _sessions(
     )
     first, second, _third = current.assessments
     _answer_all(first, criteria, rng, dt.datetime(2021, 12, 10, 5, 40, tzinfo=dt.UTC))
-    first.verdict, first.submitted_at = Verdict.RECOMMEND.value, dt.datetime(2021, 12, 10, 6, 0, tzinfo=dt.UTC)
+    first.verdict = Verdict.RECOMMEND.value
+    first.submitted_at = first.expert_submitted_at = dt.datetime(2021, 12, 10, 6, 0, tzinfo=dt.UTC)
     _answer_all(second, criteria[: len(criteria) // 2], rng, dt.datetime(2021, 12, 10, 6, 30, tzinfo=dt.UTC))
     second.last_answer_at = dt.datetime(2021, 12, 10, 6, 30, tzinfo=dt.UTC)
     db.session.flush()

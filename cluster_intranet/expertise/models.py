@@ -317,6 +317,9 @@ class Assessment(TimestampMixin, db.Model):
     # «секретарь Петрова А.А.» when the secretary sent it for the expert (a paper checklist,
     # or a correction after it was returned); "" when the expert did.
     submitted_by_name: Mapped[str] = mapped_column(String(200), default="")
+    # When the expert last sent it himself: only answers changed after that are marked as
+    # changed by someone else; a checklist entered from paper has none.
+    expert_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[ExpertSession] = relationship(back_populates="assessments")
     person: Mapped[Person] = relationship()
@@ -340,7 +343,8 @@ class Answer(db.Model):
     value: Mapped[int | None] = mapped_column(Integer)  # None: only a comment so far
     comment: Mapped[str] = mapped_column(Text, default="")
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: clock.utcnow())
-    # Who entered it when not the expert («секретарь Петрова А.А.»); the expert's own save clears it.
+    # Who changed it when not the expert («секретарь Петрова А.А.»), once the expert had sent
+    # the checklist himself (Assessment.expert_submitted_at); the expert's own save clears it.
     changed_by_name: Mapped[str] = mapped_column(String(200), default="")
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")

@@ -408,8 +408,10 @@ def save_answer(
         db.session.add(answer)
     if not by:
         answer.changed_by_name = ""  # the expert's own answer
-    elif answer.id is None or (answer.value, answer.comment) != (value, comment):
-        answer.changed_by_name = by[:200]
+    elif assessment.expert_submitted_at is not None and (
+        answer.id is None or (answer.value, answer.comment) != (value, comment)
+    ):
+        answer.changed_by_name = by[:200]  # a change to what the expert sent (a paper checklist: none)
     answer.value = value
     answer.comment = comment
     answer.saved_at = now
@@ -467,6 +469,8 @@ def submit(data: SessionData, assessment: Assessment, verdict: str | None, remar
     assessment.remarks = remarks
     assessment.submitted_at = clock.utcnow()
     assessment.submitted_by_name = by
+    if not by:
+        assessment.expert_submitted_at = assessment.submitted_at
     db.session.flush()
 
 

@@ -280,6 +280,32 @@ def test_a_paper_checklist_sent_by_the_secretary_says_whose_it_was(setup, secret
     assert "Теперь вам видны" not in page
 
 
+def test_a_paper_checklist_entered_by_the_secretary_marks_no_answer_as_changed(setup, login_as, signed_in):
+    """The expert never sent it: the secretary's answers are the paper's, not changes to the
+    expert's. The checklist says once who entered and sent it; no answer says «Изменено не
+    экспертом» — neither before nor after it is returned and corrected."""
+    session, assigned, criteria = setup
+    person = factories.person(surname="Петрова", first_name="Анна", patronymic="Андреевна")
+    db.session.commit()
+    secretary = login_as(Role.SECRETARY, person_id=person.id)
+    assessment, email = assigned[0]
+    for criterion in criteria:
+        saved = secretary.hx("post", save_url(assessment, criterion), data={"value": str(criterion.max_value)})
+        assert saved.status_code == 200
+    url = f"/expertise/assessments/{assessment.id}/submit"
+    assert secretary.post(url, data={"verdict": "recommend", "remarks": ""}).status_code == 303
+    secretary.hx("post", f"/expertise/assessments/{assessment.id}/reopen", data={"reason": "Опечатка в бумажном"})
+    corrected = secretary.hx("post", save_url(assessment, criteria[0]), data={"value": "1", "comment": "По бумаге 1"})
+    assert corrected.status_code == 200
+    secretary.post(url, data={"verdict": "recommend", "remarks": ""})
+
+    marked = db.session.scalars(select(Answer.changed_by_name).where(Answer.assessment_id == assessment.id)).all()
+    assert len(marked) == len(criteria) and set(marked) == {""}
+    page = signed_in(email).get(f"/expertise/assessments/{assessment.id}").get_data(as_text=True)
+    assert "Изменено не экспертом" not in page
+    assert "(внесена и отправлена не экспертом: секретарь Петрова А.А.)" in page
+
+
 def test_the_save_request_is_cheap(setup, signed_in, count_queries):
     session, assigned, criteria = setup
     assessment, email = assigned[0]
