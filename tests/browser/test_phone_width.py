@@ -19,7 +19,7 @@ def _prepare():
     from cluster_intranet.directory import builders as directory
     from cluster_intranet.media import builders, services
     from cluster_intranet.meetings import builders as meetings
-    from tests.expertise.conftest import build_session
+    from tests.expertise.conftest import answer_and_submit_all, build_session
 
     editor = create_user("zmeeva@cluster.local", "browser-password-1", "editor")
     editor.person = directory.person(surname="Змеева", first_name="Елена", patronymic="Евгеньевна")
@@ -34,7 +34,9 @@ def _prepare():
     meeting = meetings.meeting(  # presence not marked
         councils.council(12), on=dt.date(2021, 11, 17), agenda=["О плане работы кластера на 2027 год"]
     )
-    return {"event": event.id, "programme": session.programme_id, "meeting": meeting.id}
+    evaluated, _ = build_session(experts=3)
+    answer_and_submit_all(evaluated)
+    return {"event": event.id, "programme": session.programme_id, "meeting": meeting.id, "session": evaluated.id}
 
 
 live, page = signed_in_fixtures(_prepare)
@@ -78,6 +80,22 @@ def test_an_agenda_items_text_keeps_the_width_of_a_phone_beside_its_buttons(live
     text, buttons = item.locator(".me-auto").bounding_box(), item.locator(".btn-group").bounding_box()
     assert _lines_of(page, "#agenda li .me-auto", "О плане работы кластера") == 1
     assert buttons["y"] >= text["y"] + text["height"]  # below the text, not beside it
+
+
+def test_the_expertise_results_are_cards_on_a_phone(live, page):
+    """The matrix of every expert's answers does not scroll sideways on a phone: each
+    criterion is a card, each answer after its expert's name."""
+    base, _, ids = live
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/expertise/sessions/{ids['session']}")
+    results = page.locator(".results")
+    assert results.locator("tbody tr").count() > 3  # the matrix is there to be measured
+    assert results.evaluate("box => box.scrollWidth - box.clientWidth") <= 0
+    first = results.locator("tbody tr:not(.section-row)").first
+    wording, answer = first.locator(".card-title").bounding_box(), first.locator(".expert-cell").first.bounding_box()
+    assert answer["y"] >= wording["y"] + wording["height"]  # the answers under the criterion, not in a column
+    label = first.locator(".expert-cell").first.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label.strip('" ').endswith(":")  # «Соколов А.В.:» before the answer
 
 
 def _lines_of(page, selector: str, phrase: str) -> int:
