@@ -38,8 +38,6 @@ from . import bp, queries, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
 
-SECTIONS = ("attendees", "agenda", "decisions")
-
 
 def _council_choices():
     return [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
@@ -141,14 +139,29 @@ def _page_context(meeting: Meeting, **forms) -> dict:
     # The add forms only where the page shows them (a form costs as much as a few rows).
     # formdata=None: after a change they start empty, not with what was posted.
     if editable:
-        context["attendee_form"] = forms.get("attendees") or AttendeeForm(formdata=None).keyed("attendee")
-        context["agenda_form"] = forms.get("agenda") or AgendaItemForm(formdata=None).keyed("agenda-new")
-        context["decision_form"] = forms.get("decisions") or _new_decision_form(meeting, formdata=None)
+        context["attendee_form"] = forms.get("attendees") or _add_form("attendees", meeting, formdata=None)
+        context["agenda_form"] = forms.get("agenda") or _add_form("agenda", meeting, formdata=None)
+        context["decision_form"] = forms.get("decisions") or _add_form("decisions", meeting, formdata=None)
     return context
 
 
-def _new_decision_form(meeting: Meeting, **kwargs) -> DecisionForm:
+def _add_form(section: str, meeting: Meeting, **kwargs) -> Form:
+    """The form that adds a row to ``section``, keyed: its fields' ids are its own beside
+    the rows' forms on the page."""
+    if section == "attendees":
+        return AttendeeForm(**kwargs).keyed("attendee")
+    if section == "agenda":
+        return AgendaItemForm(**kwargs).keyed("agenda-new")
     return DecisionForm(**kwargs).with_agenda(meeting.agenda_items).keyed("decision-new")
+
+
+def _add(section: str, meeting: Meeting, form):
+    """The service that adds to ``section`` the row its add form describes."""
+    if section == "attendees":
+        return services.add_attendee(meeting, form.person_id.data, form.mode.data)
+    if section == "agenda":
+        return services.save_agenda_item(meeting, None, form.data_for(*form.FIELDS))
+    return services.save_decision(meeting, None, form.data_for(*form.FIELDS), form.responsible_ids.data)
 
 
 SAVED = {"attendees": "Список участников изменён.", "agenda": "Повестка изменена.", "decisions": "Решения изменены."}
@@ -213,17 +226,20 @@ def _edit_in_place(meeting_id: int, name: str, row_id: int, form, template: str,
     return _apply(meeting_id, name, form, change, row_form, ROW_IDS[name].format(row_id))
 
 
-# Attendees
+# Adding a row to any section
 
 
-@bp.post("/<int:meeting_id>/attendees")
+@bp.post("/<int:meeting_id>/<any(attendees, agenda, decisions):section>")
 @role_required(*EDIT_MEETINGS)
-def add_attendee(meeting_id: int):
+def add_row(meeting_id: int, section: str):
     meeting = queries.load_meeting(meeting_id) or abort(404)
-    form = AttendeeForm().keyed("attendee")
-    return _apply(
-        meeting_id, "attendees", form, lambda: services.add_attendee(meeting, form.person_id.data, form.mode.data)
-    )
+    form = _add_form(section, meeting)
+    return _apply(meeting_id, section, form, lambda: _add(section, meeting, form))
+
+
+# Editing a row in place
+
+# Attendees
 
 
 @bp.route("/attendees/<int:attendance_id>", methods=["GET", "POST"])
@@ -246,16 +262,6 @@ def edit_attendee(attendance_id: int):
 # Agenda
 
 
-@bp.post("/<int:meeting_id>/agenda")
-@role_required(*EDIT_MEETINGS)
-def add_agenda_item(meeting_id: int):
-    meeting = queries.load_meeting(meeting_id) or abort(404)
-    form = AgendaItemForm().keyed("agenda-new")
-    return _apply(
-        meeting_id, "agenda", form, lambda: services.save_agenda_item(meeting, None, form.data_for(*form.FIELDS))
-    )
-
-
 @bp.route("/agenda/<int:item_id>", methods=["GET", "POST"])
 @role_required(*EDIT_MEETINGS)
 def edit_agenda_item(item_id: int):
@@ -275,15 +281,6 @@ def edit_agenda_item(item_id: int):
 
 
 # Decisions
-
-
-@bp.post("/<int:meeting_id>/decisions")
-@role_required(*EDIT_MEETINGS)
-def add_decision(meeting_id: int):
-    meeting = queries.load_meeting(meeting_id) or abort(404)
-    form = _new_decision_form(meeting)
-    change = lambda: services.save_decision(meeting, None, form.data_for(*form.FIELDS), form.responsible_ids.data)  # noqa: E731
-    return _apply(meeting_id, "decisions", form, change)
 
 
 @bp.route("/decisions/<int:decision_id>", methods=["GET", "POST"])

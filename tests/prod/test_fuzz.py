@@ -218,8 +218,7 @@ def forms(every_form):
     # The walk finds the forms it should: if a page stops showing one, this says so.
     assert {
         "directory.create",
-        "meetings.add_agenda_item",
-        "meetings.add_decision",
+        "meetings.add_row",
         "meetings.edit_attendee",
         "meetings.reopen",
         "decisions.move_deadline",
