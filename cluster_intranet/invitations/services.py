@@ -138,6 +138,24 @@ def follow_up(meeting: Meeting) -> int:
     return len(ids)
 
 
+def follow_up_said(meeting: Meeting) -> str | None:
+    """``follow_up`` after a change of the attendance list, and what the page says of it:
+    who is sent an invitation, who a cancellation (None when nothing was sent)."""
+    if meeting.status not in SENDABLE or not last_sent(meeting.id):
+        return None
+    entries, _ = due(meeting)
+    ids, _ = queue_invitations(meeting)
+    if not ids:
+        return None
+    groups = {
+        "Приглашение отправляется": [e for e in entries if e.method == imip.REQUEST and not e.update],
+        "Изменения отправляются": [e for e in entries if e.method == imip.REQUEST and e.update],
+        "Отмена приглашения отправляется": [e for e in entries if e.method == imip.CANCEL],
+    }
+    said = (f"{what}: {', '.join(e.person.short_name for e in group)}" for what, group in groups.items() if group)
+    return " ".join(text if text.endswith(".") else f"{text}." for text in said)  # «Беляев Е.В.», not «Е.В..»
+
+
 def follow_up_text(meeting: Meeting, count: int) -> str | None:
     """What the page says of ``follow_up``'s messages."""
     if not count:

@@ -7,7 +7,7 @@ the same forms post and redirect back to the page.
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -167,18 +167,21 @@ def _add(section: str, meeting: Meeting, form):
 SAVED = {"attendees": "Список участников изменён.", "agenda": "Повестка изменена.", "decisions": "Решения изменены."}
 
 
-def _section(meeting_id: int, name: str, status: int = 200, row: str | None = None, **forms):
-    """After a change: the section for HTMX (the message area says what changed, the focus
-    goes to ``row``, the id of the row changed, or to the section), or the page again
-    without JavaScript."""
+def _section(meeting_id: int, name: str, status: int = 200, row: str | None = None, mailed: str | None = None,
+             **forms):  # fmt: skip
+    """After a change: the section for HTMX (the message area says what changed, and
+    ``mailed``, what invitations it sent; the focus goes to ``row``, the id of the row
+    changed, or to the section), or the page again without JavaScript."""
     if not wants_fragment():
         page = url_for("meetings.show", meeting_id=meeting_id, _anchor=name)
+        if mailed:
+            flash(mailed, "success")
         return go_back(page, *(form.error_text() for form in forms.values()), category="danger")
     db.session.expire_all()
     meeting = queries.load_meeting(meeting_id) or abort(404)
     context = _page_context(meeting, **forms)
     # Whatever element asked (a row, a form), the whole section is replaced.
-    said = notice(SAVED[name], focus=row)
+    said = notice(" ".join(filter(None, [SAVED[name], mailed])), focus=row)
     trigger = {"protocolChanged": True, **said} if status == 200 and name in SAVED else "protocolChanged"
     return fragment(
         f"meetings/_{name}.html", status, trigger=trigger, retarget=f"#{name}", reswap="outerHTML", **context
@@ -199,17 +202,19 @@ def _apply(meeting_id: int, name: str, form, change, invalid=None, row: str | No
             return invalid(form)
         return _section(meeting_id, name, 422, **{name: form})
 
+    mailed = []
+
     def changed():
         result = change()
         if name == "attendees":  # those invited follow the list: a newcomer is invited, a removed one cancelled
-            invitations.follow_up(db.session.get(Meeting, meeting_id))
+            mailed.append(invitations.follow_up_said(db.session.get(Meeting, meeting_id)))
         return result
 
     return apply_change(
         form,
         changed,
         services.MeetingError,
-        done=lambda _: _section(meeting_id, name, row=row),
+        done=lambda _: _section(meeting_id, name, row=row, mailed=next(iter(mailed), None)),
         invalid=refuse,
         back=url_for("meetings.show", meeting_id=meeting_id),
     )

@@ -251,12 +251,16 @@ def test_once_invited_a_newcomer_added_on_the_page_is_invited_and_a_removed_one_
         "post", f"/meetings/{world.id}/attendees", data={"person_id": newcomer.id, "mode": "in_person"}
     )
     assert added.status_code == 200, added.get_data(as_text=True)
+    # The page says that a message went, and to whom (not only «Список участников изменён»).
+    assert notice(added) == "Список участников изменён. Приглашение отправляется: Пояркова О.Н."
     mail.wait_for_background()
     assert [(m["To"].addresses[0].addr_spec, calendar_part(m)[0]) for m in mailbox.messages[2:]] == [
         ("poyarkova@cluster.test", "REQUEST")
     ]
     removed = next(a for a in world.attendances if a.person and a.person.email == "belyaev@cluster.test")
-    assert secretary.hx("post", f"/meetings/attendees/{removed.id}/delete").status_code == 200
+    response = secretary.hx("post", f"/meetings/attendees/{removed.id}/delete")
+    assert response.status_code == 200
+    assert notice(response) == "Список участников изменён. Отмена приглашения отправляется: Беляев Е.В."
     mail.wait_for_background()
     assert [(m["To"].addresses[0].addr_spec, calendar_part(m)[0]) for m in mailbox.messages[3:]] == [
         ("belyaev@cluster.test", "CANCEL")
