@@ -54,6 +54,12 @@ class LabeledEnum(StrEnum):
         none): ``status_label = EventStatus.label_of("status")``."""
         return property(lambda row: cls(value).label if (value := getattr(row, column)) else "")
 
+    @classmethod
+    def member_of(cls, column: str) -> property:
+        """A model's read-only property, the member of its ``column``'s value:
+        ``status_enum = MeetingStatus.member_of("status")``."""
+        return property(lambda row: cls(getattr(row, column)))
+
 
 class UTCDateTime(TypeDecorator):
     """Aware UTC datetimes on every database (SQLite keeps no time zone)."""

@@ -55,9 +55,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         """What the session and «remember me» cookies carry: the account and its session."""
         return f"{self.id}:{self.session_key}"
 
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
+    role_enum = Role.member_of("role")
 
     @property
     def display_name(self) -> str:

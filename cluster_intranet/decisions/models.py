@@ -83,9 +83,7 @@ class Decision(VotesMixin, VersionedMixin, TimestampMixin, db.Model):
         """How a list of changes names it (the audit log): «Решение 1.2: Утвердить план…»."""
         return f"Решение {self.numbered}: {shorten(self.text, 60)}"
 
-    @property
-    def status_enum(self) -> DecisionStatus:
-        return DecisionStatus(self.status)
+    status_enum = DecisionStatus.member_of("status")
 
     @property
     def responsible_people(self) -> list[Person]:
@@ -155,9 +153,7 @@ class DecisionEvent(ChangeRecordMixin, db.Model):
     decision: Mapped[Decision] = relationship(back_populates="events")
     user: Mapped[User | None] = relationship()
 
-    @property
-    def kind_enum(self) -> DecisionEventKind:
-        return DecisionEventKind(self.kind)
+    kind_enum = DecisionEventKind.member_of("kind")
 
     from_label = DecisionStatus.label_of("from_status")
 

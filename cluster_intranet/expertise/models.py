@@ -231,9 +231,7 @@ class Criterion(db.Model):
 
     section: Mapped[ChecklistSection] = relationship(back_populates="criteria")
 
-    @property
-    def scale_enum(self) -> Scale:
-        return Scale(self.scale)
+    scale_enum = Scale.member_of("scale")
 
     @property
     def scale_label(self) -> str:

@@ -107,13 +107,9 @@ class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):
         (the council is shown beside it)."""
         return self.title if self.has_protocol else f"Заседание {short_date(self.date)}"
 
-    @property
-    def status_enum(self) -> MeetingStatus:
-        return MeetingStatus(self.status)
+    status_enum = MeetingStatus.member_of("status")
 
-    @property
-    def format_enum(self) -> MeetingFormat:
-        return MeetingFormat(self.format)
+    format_enum = MeetingFormat.member_of("format")
 
     @property
     def is_locked(self) -> bool:
@@ -153,9 +149,7 @@ class Attendance(VersionedMixin, db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="attendances")
     person: Mapped[Person | None] = relationship()
 
-    @property
-    def mode_enum(self) -> AttendanceMode:
-        return AttendanceMode(self.mode)
+    mode_enum = AttendanceMode.member_of("mode")
 
 
 class AgendaItem(VotesMixin, VersionedMixin, db.Model):
