@@ -90,3 +90,25 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(live, page, tmp_path
     page.click(f"{add} button[type=submit]")
     expect(page.locator("#messages")).to_contain_text("Файл слишком большой: такой загрузить нельзя.")
     expect(page.locator("#materials")).to_contain_text("Материалов пока нет")
+
+
+def test_an_upload_shows_its_progress_and_takes_no_second_press(live, page, tmp_path):
+    """While the file goes up (50 MB on a slow line take minutes) the form says so, its bar
+    fills, and its button is off: a second press would upload it twice."""
+    base, _, meeting_id = live
+    report = tmp_path / "Доклад.docx"
+    report.write_bytes(make_docx("Доклад"))
+    page.goto(f"{base}/meetings/{meeting_id}")
+    add = f"#materials form[action='/materials/meetings/{meeting_id}']"
+    page.click("#materials summary:has-text('Загрузить материал')")
+    held = []
+    page.route(f"{base}/materials/meetings/{meeting_id}", lambda route: held.append(route))  # the upload waits
+    page.set_input_files(f"{add} input[type=file]", str(report))
+    page.click(f"{add} button[type=submit]")
+    page.wait_for_function("() => document.querySelector('#materials progress.upload-progress:not([hidden])')")
+    expect(page.locator(f"{add} button[type=submit]")).to_be_disabled()
+    expect(page.locator(f"{add} [role=status]")).to_have_text("Файл загружается…")
+    expect(page.locator(f"{add} [role=status]")).to_be_visible()
+    held[0].continue_()
+    expect(page.locator("#materials li.list-group-item")).to_contain_text("Доклад.docx")
+    expect(page.locator("#materials [role=status]:visible")).to_have_count(0)
