@@ -33,8 +33,9 @@ def agenda_docx(meeting: Meeting, materials: list, material_link) -> bytes:
             para(doc, f"{number}. {item.text}")
             if item.speaker_name:
                 para(doc, f"Докладчик: {item.speaker_name}", indent=True)
+            # Flush left: a justified line ending in a long link stretched its words apart.
             for material in (m for m in materials if m.agenda_item_id == item.id):
-                para(doc, f"Материал: {material.title} — {material_link(material)}", indent=True)
+                para(doc, f"Материал: {material.title} — {material_link(material)}", indent=True, align=LEFT)
     general = [m for m in materials if m.agenda_item_id is None]
     if general:
         heading(doc, "Материалы заседания:", indent=False)

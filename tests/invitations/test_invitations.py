@@ -543,3 +543,23 @@ def test_a_message_given_up_is_sent_again_when_the_secretary_asks(world, mailbox
     assert [m["To"].addresses[0].addr_spec for m in mailbox.messages] == ["kuskova@cluster.test"]
     db.session.refresh(row)
     assert row.status == "sent"
+
+
+def test_the_agenda_sets_the_links_to_the_materials_flush_left(world, app):
+    """Justified, a line «Материал: Проект плана работы на 2027 год — http://…/file» too long
+    for one line spread its words across the page («Материал:   Проект   плана   работы»)."""
+    import io
+
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from cluster_intranet.invitations.agenda import agenda_docx
+
+    materials.add_material(world, title="Проект плана работы на 2027 год", agenda_item_id=world.agenda_items[0].id,
+                           filename="План.pdf", data=b"%PDF-1.4\n%%EOF\n", user=None,
+                           max_size=app.config["MATERIALS_MAX_SIZE"], directory=None)  # fmt: skip
+    db.session.commit()
+    link = lambda m: f"http://intranet.test/materials/{m.id}/file"  # noqa: E731
+    document = docx.Document(io.BytesIO(agenda_docx(world, materials.meeting_materials(world.id), link)))
+    [line] = [p for p in document.paragraphs if p.text.startswith("Материал: Проект плана")]
+    assert line.alignment == WD_ALIGN_PARAGRAPH.LEFT
