@@ -123,6 +123,7 @@ from .docx_builder import (
     centered,
     closing_paragraph,
     fill_cell,
+    flush_left,
     heading,
     loop_table_or,
     new_document,
@@ -212,8 +213,8 @@ def protocol_short() -> Document:
     centered(doc, "ПРОТОКОЛ № {{ meeting.number }}", bold=True)
     centered(doc, "заседания")
     centered(doc, "{{ meeting.council.name_genitive }}", bold=True)
-    para(doc, "{{ meeting.date|ru_date }}", align=LEFT, indent=False, before=SECTION_GAP)
-    para(doc, "{{ meeting.city }}", align=LEFT, indent=False)
+    flush_left(doc, "{{ meeting.date|ru_date }}", before=SECTION_GAP)
+    flush_left(doc, "{{ meeting.city }}")
 
     person_list(doc, "Присутствовали очно:", "attendees_in_person")
     person_list(doc, "Онлайн подключение:", "attendees_online")
@@ -243,22 +244,20 @@ def _protocol_header(doc, kind: str, *, number_on_date_line: bool = True) -> Non
     centered(doc, kind, bold=True, before=SECTION_GAP)
     centered(doc, "заседания {{ meeting.council.name_genitive }}")
     if number_on_date_line:
-        line = para(
-            doc, "{{ meeting.date|ru_date }}\t№ {{ meeting.number }}", align=LEFT, indent=False, before=SECTION_GAP
-        )
+        line = flush_left(doc, "{{ meeting.date|ru_date }}\t№ {{ meeting.number }}", before=SECTION_GAP)
         line.paragraph_format.tab_stops.add_tab_stop(text_width(doc), WD_TAB_ALIGNMENT.RIGHT)
     else:
-        para(doc, "{{ meeting.date|ru_date }}", align=LEFT, indent=False, before=SECTION_GAP)
-    para(doc, "{{ meeting.city }}", align=LEFT, indent=False)
+        flush_left(doc, "{{ meeting.date|ru_date }}", before=SECTION_GAP)
+    flush_left(doc, "{{ meeting.city }}")
 
 
 def _chair_and_secretary(doc) -> None:
     """«Председатель – И.О. Фамилия», «Секретарь – …»: each line left out when unknown."""
     tag(doc, "if chair")
-    para(doc, "Председатель – {{ chair.short_name_reversed }}", before=SECTION_GAP, indent=False, align=LEFT)
+    flush_left(doc, "Председатель – {{ chair.short_name_reversed }}", before=SECTION_GAP)
     tag(doc, "endif")
     tag(doc, "if secretary")
-    para(doc, "Секретарь – {{ secretary.short_name_reversed }}", indent=False, align=LEFT)
+    flush_left(doc, "Секретарь – {{ secretary.short_name_reversed }}")
     tag(doc, "endif")
 
 
@@ -304,28 +303,20 @@ def protocol_full() -> Document:
     _protocol_header(doc, "ПРОТОКОЛ")
 
     tag(doc, "if meeting.place")
-    para(doc, "Место проведения: {{ meeting.place }}", before=SECTION_GAP, indent=False, align=LEFT)
+    flush_left(doc, "Место проведения: {{ meeting.place }}", before=SECTION_GAP)
     tag(doc, "endif")
     tag(doc, "if meeting.start_time")
-    para(
+    flush_left(
         doc,
         "Время проведения: {{ meeting.start_time|ru_time }}"
         "{% if meeting.end_time %} – {{ meeting.end_time|ru_time }}{% endif %}",
-        indent=False,
-        align=LEFT,
     )
     tag(doc, "endif")
 
     _chair_and_secretary(doc)
 
     tag(doc, "if attendees_as_count")
-    para(
-        doc,
-        "Присутствовали: {{ attendees_total }} чел. (список прилагается)",
-        before=SECTION_GAP,
-        indent=False,
-        align=LEFT,
-    )
+    flush_left(doc, "Присутствовали: {{ attendees_total }} чел. (список прилагается)", before=SECTION_GAP)
     tag(doc, "else")
     person_list(doc, "Присутствовали очно:", "attendees_in_person")
     person_list(doc, "Онлайн подключение:", "attendees_online")
@@ -347,10 +338,9 @@ def protocol_full() -> Document:
 
     # ГОСТ Р 7.0.97-2016, 5.25: the appendices named after the text, before the signatures.
     tag(doc, "if appendices")
-    para(doc, "Приложения:", before=SECTION_GAP, indent=False, align=LEFT)
+    flush_left(doc, "Приложения:", before=SECTION_GAP)
     tag(doc, "for a in appendices")
-    para(doc, "{{ a.number }}. {{ a.title }}{% if a.item_number %} (к вопросу {{ a.item_number }}){% endif %}.",
-         indent=False, align=LEFT)  # fmt: skip
+    flush_left(doc, "{{ a.number }}. {{ a.title }}{% if a.item_number %} (к вопросу {{ a.item_number }}){% endif %}.")
     tag(doc, "endfor")
     tag(doc, "endif")
 
@@ -360,7 +350,7 @@ def protocol_full() -> Document:
     tag(doc, "if attendees_as_count")
     lines = ["Приложение", "к протоколу", "от {{ meeting.date|deadline }} № {{ meeting.number }}"]
     for number, line in enumerate(lines):
-        appendix = para(doc, line, align=LEFT, indent=False, page_break_before=number == 0)
+        appendix = flush_left(doc, line, page_break_before=number == 0)
         appendix.paragraph_format.left_indent = Mm(110)
     centered(doc, "СПИСОК ПРИСУТСТВОВАВШИХ", bold=True, before=SECTION_GAP)
     person_list(doc, "Очно:", "attendees_in_person")
@@ -377,16 +367,16 @@ def extract() -> Document:
 
     _chair_and_secretary(doc)
     tag(doc, "if attendees_total")
-    para(doc, "Присутствовали: {{ attendees_total }} чел.", indent=False, align=LEFT)
+    flush_left(doc, "Присутствовали: {{ attendees_total }} чел.")
     tag(doc, "endif")
 
     items_heard_and_decided(doc, discussion=False)
     decisions_after_the_items(doc)
 
-    para(doc, "Верно", align=LEFT, indent=False, before=Pt(30), keep_with_next=True)
+    flush_left(doc, "Верно", before=Pt(30), keep_with_next=True)
     table = borderless_table(doc, 1, signature_widths(doc))
     signature_line(table.rows[0], "{{ certified.position }}", "{{ certified.name }}")
-    para(doc, "{{ certified.date|ru_date }}", align=LEFT, indent=False, before=Pt(6))
+    flush_left(doc, "{{ certified.date|ru_date }}", before=Pt(6))
     return doc
 
 

@@ -170,6 +170,12 @@ def centered(doc, text: str, *, bold: bool = False, before=None):
     return para(doc, text, align=CENTER, bold=bold, indent=False, before=before, keep_with_next=True)
 
 
+def flush_left(doc, text: str = "", **options):
+    """A paragraph flush with the left margin, without the paragraph indent (dates, places,
+    names, list headings): ``para``'s other ``options`` as given."""
+    return para(doc, text, align=LEFT, indent=False, **options)
+
+
 # Tables ------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from ..documents.docx_builder import (
     centered,
     closing_paragraph,
     fill_cell,
+    flush_left,
     grid_table,
     heading,
     new_document,
@@ -56,7 +57,7 @@ def _title(doc, kind: str, subtitle: str) -> None:
 
 def _programme(doc) -> None:
     for index, line in enumerate(PROGRAMME_LINES):
-        para(doc, line, align=LEFT, indent=False, before=SECTION_GAP if index == 0 else None)
+        flush_left(doc, line, before=SECTION_GAP if index == 0 else None)
 
 
 class Column(NamedTuple):
@@ -120,12 +121,10 @@ def expert_checklist():
         "оценки основной профессиональной образовательной программы среднего профессионального образования",
     )
     _programme(doc)
-    para(
+    flush_left(
         doc,
         "{% filter sentence %}Эксперт: {{ expert.full_name }}{% if expert.position %}, {{ expert.position }}{% endif %}"
         "{% if expert.organization %}, {{ expert.organization|quotes }}{% endif %}{% endfilter %}",
-        align=LEFT,
-        indent=False,
     )
     para(doc, before=SECTION_GAP, indent=False)
     # fmt: off
@@ -184,11 +183,9 @@ def expert_conclusion():
     tag(doc, "endfor")
 
     heading(doc, "Результаты оценки по критериям:", indent=False)
-    para(
+    flush_left(
         doc,
         "Оценки экспертов приведены в порядке списка экспертов; балл критерия — среднее оценок, умноженное на вес.",
-        align=LEFT,
-        indent=False,
         size=TABLE_FONT_SIZE,
     )
     para(doc, indent=False)
@@ -246,19 +243,11 @@ def approval_sheet():
         "основной профессиональной образовательной программы среднего профессионального образования по специальности",
     )
     centered(doc, "{{ programme.title }}", bold=True)
-    para(
-        doc,
-        "Образовательная организация: {{ programme.college_full|quotes }}.",
-        align=LEFT,
-        indent=False,
-        before=SECTION_GAP,
-    )
-    para(
+    flush_left(doc, "Образовательная организация: {{ programme.college_full|quotes }}.", before=SECTION_GAP)
+    flush_left(
         doc,
         "Квалификация: {{ programme.qualification }}; форма обучения: {{ programme.study_form }}; "
         "год начала подготовки: {{ programme.intake_year }}.",
-        align=LEFT,
-        indent=False,
     )
     para(
         doc,

@@ -53,6 +53,7 @@ from ..documents.docx_builder import (
     TABLE_FONT_SIZE,
     build_and_list,
     centered,
+    flush_left,
     heading,
     loop_table_or,
     new_document,
@@ -75,12 +76,12 @@ def press_release():
                   "{% endif %}{% endfilter %} Материал не публикуется.")  # fmt: skip
     tag(doc, "endif")
     centered(doc, "{{ event.title|quotes }}", bold=True, before=SECTION_GAP)
-    para(doc, "Когда: {{ event.when }}", align=LEFT, indent=False, before=SECTION_GAP)
+    flush_left(doc, "Когда: {{ event.when }}", before=SECTION_GAP)
     tag(doc, "if event.place")
-    para(doc, "Где: {{ event.place }}", align=LEFT, indent=False)
+    flush_left(doc, "Где: {{ event.place }}")
     tag(doc, "endif")
     tag(doc, "if event.organizer")
-    para(doc, "Организатор: {{ event.organizer.full_name|quotes }}", align=LEFT, indent=False)
+    flush_left(doc, "Организатор: {{ event.organizer.full_name|quotes }}")
     tag(doc, "endif")
 
     para(doc, before=SECTION_GAP, indent=False)
