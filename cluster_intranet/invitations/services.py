@@ -177,11 +177,21 @@ def _when(meeting: Meeting) -> str:
     return text
 
 
+def _greeting(person: Person) -> str:
+    """«Елена Владимировна»; a person the directory knows by initials only (as protocols
+    write them) «Е.В. Беляев», not «Е. В.»."""
+    names = [p.strip() for p in (person.first_name, person.patronymic) if p.strip()]
+    if names and not any(len(name.rstrip(".")) <= 1 for name in names):
+        return " ".join(names)
+    initials = "".join(f"{name[0]}." for name in names)
+    return f"{initials} {person.surname}".strip() or person.short_name
+
+
 def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda: bytes | None) -> EmailMessage:
     """One attendee's message: the text in Russian, the iMIP part, the agenda attached."""
     council = meeting.council
     name = council.name_genitive or council.name
-    greeting = " ".join(p for p in (entry.person.first_name, entry.person.patronymic) if p) or entry.person.short_name
+    greeting = _greeting(entry.person)
     place = ", ".join(p for p in (meeting.city, meeting.place) if p)
     removed = entry.method == imip.CANCEL and meeting.status != MeetingStatus.CANCELLED
     if entry.method == imip.CANCEL:

@@ -563,3 +563,20 @@ def test_the_agenda_sets_the_links_to_the_materials_flush_left(world, app):
     document = docx.Document(io.BytesIO(agenda_docx(world, materials.meeting_materials(world.id), link)))
     [line] = [p for p in document.paragraphs if p.text.startswith("Материал: Проект плана")]
     assert line.alignment == WD_ALIGN_PARAGRAPH.LEFT
+
+
+@pytest.mark.parametrize(
+    ("first_name", "patronymic", "greeting"),
+    [("Евгений", "Викторович", "Евгений Викторович"), ("Е.", "В.", "Е.В. Беляев"), ("Е", "", "Е. Беляев"),
+     ("", "", "Беляев")],
+)  # fmt: skip
+def test_the_greeting_of_someone_known_by_initials_names_them(world, mailbox, secretary, first_name, patronymic,
+                                                               greeting):  # fmt: skip
+    """The directory knows many people by their initials only (as protocols write them):
+    «Здравствуйте, Е. В.!» greeted nobody."""
+    belyaev = next(a.person for a in world.attendances if a.person and a.person.surname == "Беляев")
+    belyaev.first_name, belyaev.patronymic = first_name, patronymic
+    db.session.commit()
+    press(secretary, world.id)
+    message = by_recipient(mailbox)["belyaev@cluster.test"][0]
+    assert message.get_body(("plain",)).get_content().startswith(f"Здравствуйте, {greeting}!\n")
