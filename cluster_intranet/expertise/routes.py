@@ -99,11 +99,16 @@ def _session_data(session_id: int) -> scoring.SessionData:
 
 
 def _assessment_data(assessment_id: int, *, fill: bool = False) -> tuple[scoring.SessionData, Assessment]:
-    """The session's data and one expert's checklist; 403 unless the user may see (or fill) it."""
-    session_id = db.session.scalar(select(Assessment.session_id).where(Assessment.id == assessment_id))
-    if session_id is None:
+    """The session's data and one expert's checklist; 403 unless the user may see (or fill) it.
+    The other experts' answers are read only for the checklist's own expert, the one who may
+    see them on it (services.may_see_others); anyone else gets this checklist's answers alone."""
+    checklist = db.session.get(Assessment, assessment_id)
+    if checklist is None:
         abort(404)
-    data = _session_data(session_id)
+    answers_of = None if services.is_own(current_user, checklist) else assessment_id
+    data = scoring.load_session(checklist.session_id, answers_of)
+    if data is None:
+        abort(404)
     assessment = next(a for a in data.assessments if a.id == assessment_id)
     allowed = services.may_fill if fill else services.may_view_assessment
     if not allowed(current_user, assessment):

@@ -7,13 +7,14 @@ data; the changes are in ``services`` (sessions, answers, the conclusion) and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -138,6 +139,9 @@ class SessionData:
     sections: list[ChecklistSection]
     assessments: list[Assessment]
     answers: dict[tuple[int, int], AnswerRow]  # (assessment id, criterion id) -> the answer
+    # Set when only this checklist's answers were read (load_session's ``answers_of``): the
+    # others' would look unanswered, so nothing reads them (results refuses).
+    answers_of: int | None = None
 
     @property
     def criteria(self) -> list[Criterion]:
@@ -161,57 +165,65 @@ class SessionData:
         return len(answered), total
 
 
-def _experts_checklists(session_id: int) -> list[Assessment]:
-    """The session's checklists in the experts' order, each with its expert and organization."""
-    return list(
-        db.session.scalars(
-            select(Assessment)
-            .where(Assessment.session_id == session_id)
-            .options(joinedload(Assessment.person).joinedload(Person.organization))
-            .order_by(Assessment.position, Assessment.id)
-        )
+@functools.cache
+def _session_statements() -> tuple[Select, ...]:
+    """Built once: SQLAlchemy keeps a statement's cache key on the statement, and building and
+    keying these anew cost a quarter of load_session (meetings.queries does the same)."""
+    session_id = bindparam("session_id")
+    answers = select(
+        Answer.assessment_id,
+        Answer.criterion_id,
+        Answer.value,
+        Answer.comment,
+        Answer.saved_at,
+        Answer.changed_by_name,
     )
-
-
-def load_session(session_id: int) -> SessionData | None:
-    """The session, its programme and checklist, experts and all answers: four queries
-    whatever the number of experts and criteria."""
-    session = db.session.scalar(
+    return (
         select(ExpertSession)
         .where(ExpertSession.id == session_id)
         .options(
             joinedload(ExpertSession.programme).joinedload(Programme.college),
             joinedload(ExpertSession.checklist_version),
             joinedload(ExpertSession.concluded_by).joinedload(User.person),
-        )
+        ),
+        select(ChecklistSection)
+        .where(ChecklistSection.version_id == bindparam("version_id"))
+        .options(joinedload(ChecklistSection.criteria))
+        .order_by(ChecklistSection.position, ChecklistSection.id),
+        # The session's checklists in the experts' order, each with its expert and organization.
+        select(Assessment)
+        .where(Assessment.session_id == session_id)
+        .options(joinedload(Assessment.person).joinedload(Person.organization))
+        .order_by(Assessment.position, Assessment.id),
+        answers.join(Answer.assessment).where(Assessment.session_id == session_id),
+        answers.where(Answer.assessment_id == bindparam("assessment_id")),
     )
+
+
+def _experts_checklists(session_id: int) -> list[Assessment]:
+    """The session's checklists in the experts' order, each with its expert and organization."""
+    return list(db.session.scalars(_session_statements()[2], {"session_id": session_id}))
+
+
+def load_session(session_id: int, answers_of: int | None = None) -> SessionData | None:
+    """The session, its programme and checklist, experts and all answers: four queries
+    whatever the number of experts and criteria. ``answers_of``: the answers of that
+    checklist alone, for a page that shows no other's (a tenth of the rows with ten experts)."""
+    session_stmt, sections_stmt, _, all_answers, one_checklist = _session_statements()
+    session = db.session.scalar(session_stmt, {"session_id": session_id})
     if session is None:
         return None
-    sections = list(
-        db.session.scalars(
-            select(ChecklistSection)
-            .where(ChecklistSection.version_id == session.checklist_version_id)
-            .options(joinedload(ChecklistSection.criteria))
-            .order_by(ChecklistSection.position, ChecklistSection.id)
-        ).unique()
-    )
+    sections = list(db.session.scalars(sections_stmt, {"version_id": session.checklist_version_id}).unique())
     set_committed_value(session.checklist_version, "sections", sections)
     assessments = _experts_checklists(session.id)
     set_committed_value(session, "assessments", assessments)
     # Plain rows, not ORM objects: a page shows hundreds of answers and only reads them.
-    answers = db.session.execute(
-        select(
-            Answer.assessment_id,
-            Answer.criterion_id,
-            Answer.value,
-            Answer.comment,
-            Answer.saved_at,
-            Answer.changed_by_name,
-        )
-        .join(Answer.assessment)
-        .where(Assessment.session_id == session.id)
-    ).all()
-    return SessionData(session, sections, assessments, {(a.assessment_id, a.criterion_id): a for a in answers})
+    if answers_of is None:
+        answers = db.session.execute(all_answers, {"session_id": session.id})
+    else:
+        answers = db.session.execute(one_checklist, {"assessment_id": answers_of})
+    by_key = {(row[0], row[1]): row for row in answers}
+    return SessionData(session, sections, assessments, by_key, answers_of)
 
 
 # --- results -----------------------------------------------------------------------
@@ -270,6 +282,8 @@ def assessment_score(data: SessionData, assessment: Assessment, section: Checkli
 def results(data: SessionData, columns: list[Assessment] | None = None) -> Results:
     """Per criterion the answers and their mean, per section and in total the score,
     and the proposed conclusion — over the submitted checklists (or ``columns``)."""
+    if data.answers_of is not None:
+        raise ValueError("the results need every checklist's answers: load_session without answers_of")
     columns = data.submitted if columns is None else columns
     names = [a.person.short_name for a in columns]
     sections = []

@@ -237,6 +237,24 @@ def test_experts_see_the_others_answers_only_after_submitting_their_own(setup, s
     assert "Замечание коллеги" in after and colleague.person.short_name in after
 
 
+def test_a_page_that_shows_no_other_checklist_reads_one_checklists_answers(setup, secretary):
+    """Anyone but the expert sees one checklist on its page: its answers alone are read (a tenth
+    of the session's with ten experts), and the results, which need everyone's, are refused."""
+    session, assigned, criteria = setup
+    (mine, _), (colleague, _), _ = assigned
+    builders.answer_all(mine, criteria, value=lambda c: 0, comment="Мой комментарий")
+    builders.answer_all(colleague, criteria, value=lambda c: 0, comment="Замечание коллеги")
+    db.session.commit()
+    everything = scoring.load_session(session.id)
+    alone = scoring.load_session(session.id, answers_of=mine.id)
+    assert set(alone.answers) == {key for key in everything.answers if key[0] == mine.id} and alone.answers
+    assert alone.counted(mine) == everything.counted(mine) == (len(criteria), len(criteria))
+    with pytest.raises(ValueError):
+        scoring.results(alone)  # the others' answers would read as missing
+    page = secretary.get(f"/expertise/assessments/{mine.id}").get_data(as_text=True)
+    assert "Мой комментарий" in page and "Замечание коллеги" not in page
+
+
 def test_viewers_see_results_only_after_completion(setup, viewer):
     session, assigned, criteria = setup
     answer_and_submit_all(session)
