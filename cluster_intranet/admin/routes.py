@@ -4,8 +4,6 @@ from datetime import date
 
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..auth import services
 from ..auth.access import role_required
@@ -16,9 +14,9 @@ from ..audit import readable
 from ..audit.services import audit_query
 from ..auth.roles import MANAGE_USERS
 from ..calendar import services as calendar_services
-from ..directory.models import NAME_ORDER, Organization, Person
+from ..directory import services as directory
 from ..extensions import db
-from ..text import short_name
+from ..meetings import queries as meeting_queries
 from ..meetings import services as meeting_services
 from ..meetings.models import Meeting
 from ..web import after_change, apply_change, form_page, page_or_fragment, paginate
@@ -33,26 +31,12 @@ def only_admins():
 
 
 def _person_choices():
-    """Each person as the directory names them, with their organization (namesakes apart) and
-    the account they already have, if any: «Пояркова О.Н. — ОГБПОУ «…» · poyarkova@…» (a bare
-    «Пояркова О. Н.» told neither, and picking a linked person was refused only on saving)."""
-    rows = db.session.execute(
-        select(Person.id, Person.surname, Person.first_name, Person.patronymic, Organization.short_name, User.email)
-        .outerjoin(Organization, Organization.id == Person.organization_id)
-        .outerjoin(User, User.person_id == Person.id)
-        .order_by(*NAME_ORDER)
-    )
-    labels = {}
-    for r in rows:
-        label = short_name(r.surname, r.first_name, r.patronymic)
-        label += f" — {r.short_name}" if r.short_name else ""
-        labels.setdefault(r.id, label + (f" · {r.email}" if r.email else ""))
-    return options([(0, "— не связан —"), *labels.items()])
+    return options([(0, "— не связан —"), *directory.account_person_choices()])
 
 
 @bp.get("/users")
 def users():
-    page = paginate(select(User).options(selectinload(User.person)).order_by(User.email))
+    page = paginate(services.users_query())
     return render_template("admin/users.html", page=page)
 
 
@@ -148,7 +132,7 @@ def audit():
         actions=ACTION_LABELS,
         readable=readable,
         referred=readable.names(page.items),
-        users=db.session.scalars(select(User).options(selectinload(User.person)).order_by(User.email)).all(),
+        users=services.all_users(),
     )
 
 
@@ -161,13 +145,7 @@ def _date_arg(name: str) -> date | None:
 
 @bp.get("/deleted-meetings")
 def deleted_meetings():
-    meetings = db.session.scalars(
-        select(Meeting)
-        .where(Meeting.deleted_at.is_not(None))
-        .options(selectinload(Meeting.council))
-        .order_by(Meeting.deleted_at.desc())
-    ).all()
-    return render_template("admin/deleted_meetings.html", meetings=meetings)
+    return render_template("admin/deleted_meetings.html", meetings=meeting_queries.deleted_meetings())
 
 
 @bp.post("/deleted-meetings/<int:meeting_id>/restore")

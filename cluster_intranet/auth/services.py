@@ -8,7 +8,8 @@ import secrets
 import unicodedata
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock
@@ -25,6 +26,16 @@ class UserError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+def users_query() -> Select:
+    """Every account with its person, by e-mail: the list of users."""
+    return select(User).options(selectinload(User.person)).order_by(User.email)
+
+
+def all_users() -> list[User]:
+    """Every account with its person, by e-mail: the audit log's choice of who acted."""
+    return list(db.session.scalars(users_query()))
 
 
 def normalize_email(email: str) -> str:

@@ -13,6 +13,7 @@ from ..documents.grammar import organization_genitive
 from ..extensions import db
 from ..listing import rows_in_turn
 from ..search import contains_text, fold, search_pattern
+from ..text import short_name
 from ..references import delete_unreferenced
 from .models import NAME_ORDER, Organization, Person
 
@@ -104,6 +105,26 @@ def picked_people(person_ids) -> list[tuple[int, str]]:
     ids = [i for i in (person_ids or []) if isinstance(i, int)]
     names = short_names(ids)
     return [(i, names[i]) for i in dict.fromkeys(ids) if i in names]
+
+
+def account_person_choices() -> list[tuple[int, str]]:
+    """(id, label) of each person, in the directory's order, as the form linking an account
+    to a person lists them: the name with the organization (namesakes apart) and the e-mail
+    of the account the person already has, if any: «Пояркова О.Н. — ОГБПОУ «…» · poyarkova@…»
+    (a bare «Пояркова О. Н.» told neither, and picking a linked person was refused only on
+    saving)."""
+    rows = db.session.execute(
+        select(Person.id, Person.surname, Person.first_name, Person.patronymic, Organization.short_name, User.email)
+        .outerjoin(Organization, Organization.id == Person.organization_id)
+        .outerjoin(User, User.person_id == Person.id)
+        .order_by(*NAME_ORDER)
+    )
+    labels = {}
+    for r in rows:
+        label = short_name(r.surname, r.first_name, r.patronymic)
+        label += f" — {r.short_name}" if r.short_name else ""
+        labels.setdefault(r.id, label + (f" · {r.email}" if r.email else ""))
+    return list(labels.items())
 
 
 def organization_choices() -> list[tuple[int, str]]:

@@ -33,6 +33,18 @@ def meetings_query(
     return stmt
 
 
+def deleted_meetings() -> list[Meeting]:
+    """The deleted meetings with their councils, the last deleted first: the admin's list
+    to restore from."""
+    stmt = (
+        select(Meeting)
+        .where(Meeting.deleted_at.is_not(None))
+        .options(selectinload(Meeting.council))
+        .order_by(Meeting.deleted_at.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
 def upcoming_meetings(today: date, limit: int = 5) -> list[Meeting]:
     stmt = (
         select(Meeting)
