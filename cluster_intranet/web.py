@@ -169,14 +169,16 @@ def button_change(
     refused_by: type[Exception] | tuple[type[Exception], ...],
     *,
     back: str,
-    said: str,
+    said: str | Callable[[object], str],
     then: Callable[[object], str] | None = None,
 ):
-    """A change a button makes (no form to validate): done, ``said`` on the page ``then(result)``
-    (or ``back``); refused, the reason on ``back``."""
-    return apply_change(
-        None, change, refused_by, back=back, done=lambda result: after_change(then(result) if then else back, said)
-    )
+    """A change a button makes (no form to validate): done, ``said`` (or ``said(result)``) on
+    the page ``then(result)`` (or ``back``); refused, the reason on ``back``."""
+
+    def done(result):
+        return after_change(then(result) if then else back, said(result) if callable(said) else said)
+
+    return apply_change(None, change, refused_by, back=back, done=done)
 
 
 def record_form(model, record_id: int | None, form_class):

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..meetings import queries as meeting_queries
 from ..meetings import services as meeting_services
 from ..meetings.models import Meeting
-from ..web import after_change, apply_change, form_page, page_or_fragment, paginate
+from ..web import after_change, apply_change, button_change, form_page, page_or_fragment, paginate
 from ..forms import db_int, options
 from . import bp
 
@@ -81,11 +81,11 @@ def toggle_active(user_id: int):
             # link is issued on «Календари» then.
             calendar_services.revoke_token(user)
 
-    return apply_change(
-        None, switch, services.UserError, back=back,
+    return button_change(
+        switch, services.UserError, back=back,
         # Named, as «Пароль пользователя … изменён.»: on the list of accounts «Учётная запись
         # отключена.» did not say which.
-        done=lambda _: after_change(back, f"Учётная запись {user.email} {'включена' if user.active else 'отключена'}."),
+        said=lambda _: f"Учётная запись {user.email} {'включена' if user.active else 'отключена'}.",
     )  # fmt: skip
 
 
@@ -151,7 +151,7 @@ def deleted_meetings():
 @bp.post("/deleted-meetings/<int:meeting_id>/restore")
 def restore_meeting(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
-    return apply_change(
-        None, lambda: meeting_services.restore(meeting), meeting_services.MeetingError, back=url_for("admin.deleted_meetings"),
-        done=lambda _: after_change(url_for("meetings.show", meeting_id=meeting.id), f"{meeting.title} восстановлен."),
+    return button_change(
+        lambda: meeting_services.restore(meeting), meeting_services.MeetingError, back=url_for("admin.deleted_meetings"),
+        said=f"{meeting.title} восстановлен.", then=lambda _: url_for("meetings.show", meeting_id=meeting.id),
     )  # fmt: skip

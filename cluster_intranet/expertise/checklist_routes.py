@@ -15,8 +15,8 @@ from ..auth.access import role_required
 from ..auth.roles import RUN_EXPERTISE
 from ..extensions import db
 from ..web import (
-    after_change,
     apply_change,
+    button_change,
     form_again,
     form_page,
     fragment,
@@ -293,9 +293,9 @@ def publish_checklist(version_id: int):
 @role_required(*RUN_EXPERTISE)
 def new_version(version_id: int):
     version = _version_or_404(version_id)
-    return apply_change(
-        None, lambda: checklist_versions.new_version(version), ExpertiseError, back=_back_to(version),
-        done=lambda draft: after_change(_back_to(draft), f"Черновик версии {draft.number}: правьте его, затем опубликуйте."),
+    return button_change(
+        lambda: checklist_versions.new_version(version), ExpertiseError, back=_back_to(version),
+        said=lambda draft: f"Черновик версии {draft.number}: правьте его, затем опубликуйте.", then=_back_to,
     )  # fmt: skip
 
 

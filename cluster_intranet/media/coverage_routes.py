@@ -160,9 +160,9 @@ def add_participant():
 @role_required(*EDIT_ALL_COVERAGE)
 def remove_participant(participant_id: int):
     participant = db.get_or_404(MediaParticipant, participant_id)
-    return apply_change(
-        None, lambda: coverage.remove_participant(participant), services.MediaError, back=url_for("media.participants"),
-        done=lambda _: after_change(url_for("media.participants"), "Организация больше не участвует в освещении; её прежние публикации сохранены."),
+    return button_change(
+        lambda: coverage.remove_participant(participant), services.MediaError, back=url_for("media.participants"),
+        said="Организация больше не участвует в освещении; её прежние публикации сохранены.",
     )  # fmt: skip
 
 
