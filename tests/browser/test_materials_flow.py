@@ -29,16 +29,22 @@ def _prepare():
 live, page = signed_in_fixtures(_prepare)
 
 
+def _open_the_upload_form(page, base: str, meeting_id: int) -> str:
+    """The meeting's page with «Загрузить материал» opened (the section came by HTMX); the
+    upload form's selector."""
+    page.goto(f"{base}/meetings/{meeting_id}")
+    page.click("#materials summary:has-text('Загрузить материал')")
+    return f"#materials form[action='/materials/meetings/{meeting_id}']"
+
+
 def test_upload_replace_and_delete_a_material(live, page, tmp_path):
     base, _, meeting_id = live
     first, second, wrong = tmp_path / "Смета.docx", tmp_path / "Смета v2.docx", tmp_path / "Смета.pdf"
     first.write_bytes(make_docx("Первая редакция"))
     second.write_bytes(make_docx("Вторая редакция"))
     wrong.write_bytes(make_docx("Не PDF"))
-    page.goto(f"{base}/meetings/{meeting_id}")
+    add = _open_the_upload_form(page, base, meeting_id)
     page.evaluate("window.__noReload = true")
-    add = f"#materials form[action='/materials/meetings/{meeting_id}']"
-    page.click("#materials summary:has-text('Загрузить материал')")  # the section came by HTMX
     page.set_input_files(f"{add} input[type=file]", str(wrong))
     page.click(f"{add} button[type=submit]")
     expect(page.locator(f"{add} .invalid-feedback")).to_contain_text("не соответствует расширению")
@@ -67,9 +73,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(live, page, tmp_path
     base, _, meeting_id = live
     big = tmp_path / "Доклад.docx"
     big.write_bytes(make_docx("Доклад"))
-    page.goto(f"{base}/meetings/{meeting_id}")
-    add = f"#materials form[action='/materials/meetings/{meeting_id}']"
-    page.click("#materials summary:has-text('Загрузить материал')")
+    add = _open_the_upload_form(page, base, meeting_id)
     field = page.locator(f"{add} input[type=file]")
     assert field.get_attribute("data-max-size") == str(50 * 1024 * 1024)
     # A limit below this file's size (the page's check is the same at 50 MB).
@@ -98,9 +102,7 @@ def test_an_upload_shows_its_progress_and_takes_no_second_press(live, page, tmp_
     base, _, meeting_id = live
     report = tmp_path / "Доклад.docx"
     report.write_bytes(make_docx("Доклад"))
-    page.goto(f"{base}/meetings/{meeting_id}")
-    add = f"#materials form[action='/materials/meetings/{meeting_id}']"
-    page.click("#materials summary:has-text('Загрузить материал')")
+    add = _open_the_upload_form(page, base, meeting_id)
     held = []
     page.route(f"{base}/materials/meetings/{meeting_id}", lambda route: held.append(route))  # the upload waits
     page.set_input_files(f"{add} input[type=file]", str(report))
