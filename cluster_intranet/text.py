@@ -114,3 +114,12 @@ def short_name(surname: str, first_name: str, patronymic: str) -> str:
     """«Беляев Е.В.»: surname and initials, as protocols write names."""
     initials = "".join(f"{part[0]}." for part in (first_name, patronymic) if part)
     return f"{surname} {initials}".strip()
+
+
+def initials_first(short_name: str, surname: str | None = None) -> str:
+    """«Е.В. Жарких» of «Жарких Е.В.»: initials first, as signature lines write names;
+    ``surname``, when known, keeps a surname of several words whole."""
+    if surname is None:
+        surname = short_name.partition(" ")[0]
+    initials = short_name.removeprefix(surname).strip()
+    return f"{initials} {surname}".strip()

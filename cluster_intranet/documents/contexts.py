@@ -27,6 +27,7 @@ from ..decisions.numbering import decision_labels
 from ..directory.models import Person
 from ..meetings import protocol
 from ..meetings.models import Meeting
+from ..text import initials_first
 
 CLUSTER_GENITIVE = "Промышленного образовательно-отраслевого кластера"
 OVERDUE = "Просрочено"
@@ -55,12 +56,6 @@ def settlement(city: str | None) -> str:
     if match:
         return f"{match.group(1)}. {city[match.end() :]}"
     return f"г. {city}"
-
-
-def reversed_name(person: Person) -> str:
-    """«Е.В. Жарких»: initials first, as signature lines write names."""
-    initials = person.short_name.removeprefix(person.surname).strip()
-    return f"{initials} {person.surname}".strip()
 
 
 # The protocol ----------------------------------------------------------------------
@@ -241,7 +236,7 @@ def certification(meeting: Meeting, person: Person | None, on: dt.date) -> dict:
         position = f"{role} {council.short_genitive}"
     else:
         position = person.position[:1].upper() + person.position[1:]
-    return {"position": position, "name": reversed_name(person), "date": on}
+    return {"position": position, "name": initials_first(person.short_name, person.surname), "date": on}
 
 
 # The report on the execution of decisions ------------------------------------------
@@ -379,16 +374,8 @@ def demo_protocol_context() -> dict:
             "end_time": dt.time(15, 30),
             "council": dict(_COUNCIL),
         },
-        "chair": {
-            "short_name": "Беляев Е.В.",
-            "short_name_reversed": "Е.В. Беляев",
-            "position": "Председатель Координационного совета",
-        },
-        "secretary": {
-            "short_name": "Жарких Е.В.",
-            "short_name_reversed": "Е.В. Жарких",
-            "position": "Секретарь Координационного совета",
-        },
+        "chair": protocol.signer("Беляев Е.В.", "Председатель Координационного совета"),
+        "secretary": protocol.signer("Жарких Е.В.", "Секретарь Координационного совета"),
         "attendees_in_person": in_person,
         "attendees_online": online,
         "invited": [_attendee("Пояркова О.Н.", "председатель", "Экспертного совета кластера")],

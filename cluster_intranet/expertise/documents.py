@@ -64,6 +64,7 @@ from ..auth.models import User
 from ..directory.models import Person
 from ..documents.contexts import json_safe, revive
 from ..extensions import db
+from ..text import initials_first
 from ..web import download_name
 from . import scoring, services
 from .models import Assessment, Programme, Verdict
@@ -71,11 +72,10 @@ from .scoring import Score, SessionData, format_number, format_percent
 
 
 def _person(person: Person) -> dict:
-    initials = "".join(f"{part[0]}." for part in (person.first_name, person.patronymic) if part)
     return {
         "name": person.short_name,
         "full_name": person.full_name,
-        "short_name_reversed": f"{initials} {person.surname}".strip(),
+        "short_name_reversed": initials_first(person.short_name, person.surname),
         "position": person.position,
         "organization": person.organization.short_name if person.organization else "",
     }

@@ -6,7 +6,14 @@ from __future__ import annotations
 from ..decisions.models import Decision
 from ..decisions.numbering import decision_labels, protocol_order_key
 from ..directory.models import Person
+from ..text import initials_first
 from .models import Attendance, AttendanceMode, Meeting
+
+
+def signer(short_name: str, position: str, surname: str | None = None) -> dict:
+    """The chair or the secretary as the documents name them: «Жарких Е.В.», and «Е.В. Жарких»
+    for signature lines (``surname``: see ``text.initials_first``)."""
+    return {"short_name": short_name, "short_name_reversed": initials_first(short_name, surname), "position": position}
 
 
 def in_protocol_order(meeting: Meeting) -> list[Decision]:
@@ -24,14 +31,7 @@ def protocol_data(meeting: Meeting) -> dict:
     snapshot kept when a protocol is approved."""
 
     def person_data(person: Person | None, role_title: str) -> dict | None:
-        if person is None:
-            return None
-        initials = person.short_name.removeprefix(person.surname).strip()
-        return {
-            "short_name": person.short_name,
-            "short_name_reversed": f"{initials} {person.surname}".strip(),
-            "position": role_title,
-        }
+        return None if person is None else signer(person.short_name, role_title, person.surname)
 
     def attendee(a: Attendance) -> dict:
         return {"name": a.name, "position": a.job_title, "organization": a.organization}

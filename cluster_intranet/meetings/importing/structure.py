@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from ..protocol import signer
+
 
 @dataclass
 class Votes:
@@ -174,10 +176,7 @@ def protocol_data(parsed: ParsedProtocol) -> dict:
     present = len(parsed.attendees_in_person) + len(parsed.attendees_online)
 
     def person(name: str, title: str) -> dict | None:
-        if not name:
-            return None
-        surname, _, initials = name.partition(" ")
-        return {"short_name": name, "short_name_reversed": f"{initials} {surname}".strip(), "position": title}
+        return signer(name, title) if name else None
 
     def attendee(a: Attendee) -> dict:
         return {"name": a.name, "position": a.position, "organization": a.organization}
