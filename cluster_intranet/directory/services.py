@@ -107,6 +107,15 @@ def picked_people(person_ids) -> list[tuple[int, str]]:
     return [(i, names[i]) for i in dict.fromkeys(ids) if i in names]
 
 
+def person_choices() -> list[tuple[int, str]]:
+    """(id, «Фамилия И.О.») of every person, in the directory's order: a form's choice of
+    people (a meeting's chair and secretary)."""
+    rows = db.session.execute(
+        select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(*NAME_ORDER)
+    )
+    return [(r.id, short_name(r.surname, r.first_name, r.patronymic)) for r in rows]
+
+
 def account_person_choices() -> list[tuple[int, str]]:
     """(id, label) of each person, in the directory's order, as the form linking an account
     to a person lists them: the name with the organization (namesakes apart) and the e-mail

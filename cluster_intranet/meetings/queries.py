@@ -33,6 +33,20 @@ def meetings_query(
     return stmt
 
 
+def council_choices() -> list[tuple[int, str]]:
+    """(id, name) of every council, by name: the choice of a meeting's council, and of the
+    council a list or a report is of. The councils stay in the session, so a route that
+    then takes the one chosen (``db.session.get``) reads it without a query."""
+    return [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
+
+
+def protocol_version(meeting_id: int, number: int) -> ProtocolVersion | None:
+    """The protocol of a meeting as it was kept at its approval ``number``."""
+    return db.session.scalar(
+        select(ProtocolVersion).where(ProtocolVersion.meeting_id == meeting_id, ProtocolVersion.number == number)
+    )
+
+
 def deleted_meetings() -> list[Meeting]:
     """The deleted meetings with their councils, the last deleted first: the admin's list
     to restore from."""

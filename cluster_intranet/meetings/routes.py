@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import clock
 from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
-from ..councils.models import Council
 from ..decisions.models import Decision
-from ..directory.models import NAME_ORDER, Person
+from ..directory import services as directory
 from ..extensions import db
 from ..forms import Form, db_int, parse_id
 from ..invitations import services as invitations
@@ -36,20 +34,7 @@ from ..web import (
 )
 from . import bp, queries, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
-from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
-
-
-def _council_choices():
-    return [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
-
-
-def _people_choices():
-    rows = db.session.execute(
-        select(Person.id, Person.surname, Person.first_name, Person.patronymic).order_by(*NAME_ORDER)
-    )
-    return [
-        (r.id, Person(surname=r.surname, first_name=r.first_name, patronymic=r.patronymic).short_name) for r in rows
-    ]
+from .models import AgendaItem, Attendance, Meeting, MeetingStatus
 
 
 # The list -------------------------------------------------------------------------------
@@ -69,7 +54,7 @@ def index():
         "meetings/_results.html",
         page=page,
         filters=filters,
-        councils=_council_choices(),
+        councils=queries.council_choices(),
         years=[(year, year) for year in queries.meeting_years()],
         statuses=MeetingStatus,
     )
@@ -90,7 +75,9 @@ def next_number():
 @role_required(*EDIT_MEETINGS)
 def edit(meeting_id: int | None = None):
     meeting = (queries.load_meeting(meeting_id) or abort(404)) if meeting_id else Meeting()
-    form = MeetingForm(obj=meeting if meeting_id else None).with_choices(_council_choices(), _people_choices())
+    form = MeetingForm(obj=meeting if meeting_id else None).with_choices(
+        queries.council_choices(), directory.person_choices()
+    )
     if not meeting_id and request.method == "GET":
         form.date.data = clock.local_today()
         if form.council_id.choices:
@@ -117,11 +104,7 @@ def show(meeting_id: int):
 @bp.get("/<int:meeting_id>/versions/<int:number>")
 def version(meeting_id: int, number: int):
     meeting = queries.load_meeting(meeting_id) or abort(404)
-    kept = db.session.scalar(
-        select(ProtocolVersion).where(ProtocolVersion.meeting_id == meeting.id, ProtocolVersion.number == number)
-    )
-    if kept is None:
-        abort(404)
+    kept = queries.protocol_version(meeting.id, number) or abort(404)
     return render_template("meetings/version.html", meeting=meeting, version=kept, protocol=kept.snapshot)
 
 
@@ -207,7 +190,7 @@ def _apply(meeting_id: int, name: str, form, change, invalid=None, row: str | No
     def changed():
         result = change()
         if name == "attendees":  # those invited follow the list: a newcomer is invited, a removed one cancelled
-            mailed.append(invitations.follow_up_said(db.session.get(Meeting, meeting_id)))
+            mailed.append(invitations.follow_up_said(db.get_or_404(Meeting, meeting_id)))
         return result
 
     return apply_change(
