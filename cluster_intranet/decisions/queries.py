@@ -109,6 +109,23 @@ def council_choices() -> list:
     return db.session.execute(select(Council.id, Council.name).order_by(Council.name)).all()
 
 
+def chosen_meeting(meeting_id: int | None, rows: list[Decision]) -> Meeting | None:
+    """The meeting a list is filtered by, for the filter form to name: read from the
+    list's rows when they hold it (they are all of it), to spare a query."""
+    if not meeting_id:
+        return None
+    return next((d.meeting for d in rows), None) or db.session.get(Meeting, meeting_id)
+
+
+def chosen_person(person_id: int | None, rows: list[Decision]) -> Person | None:
+    """The responsible person a list is filtered by, for the filter form to name: read
+    from the list's rows when they hold them, to spare a query."""
+    if not person_id:
+        return None
+    people = (r.person for d in rows for r in d.responsibles if r.person_id == person_id)
+    return next(people, None) or db.session.get(Person, person_id)
+
+
 def original_deadlines(decision_ids: list[int]) -> dict[int, date | None]:
     """The deadline before the first move, for the decisions whose deadline was moved."""
     found: dict[int, date | None] = {}

@@ -18,7 +18,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import clock
 from ..directory.models import Person
 from ..extensions import db
-from ..meetings.models import Meeting
 from ..web import apply_change, fragment, notice, page_number, page_or_fragment, refusal, send_download, wants_fragment
 from ..forms import db_int
 from . import bp, exports, markup, queries, services
@@ -111,18 +110,12 @@ def _filters(default_status: str | None = queries.ACTIVE) -> queries.Filters:
 
 def _filter_context(filters: queries.Filters, rows: list[Decision]) -> dict:
     """What the filter form shows: the councils, and the names of a chosen meeting and
-    person — read from the rows when they hold them, to spare a query."""
-    meeting = person = None
-    if filters.meeting_id:
-        meeting = next((d.meeting for d in rows), None) or db.session.get(Meeting, filters.meeting_id)
-    if filters.person_id:
-        people = (r.person for d in rows for r in d.responsibles if r.person_id == filters.person_id)
-        person = next(people, None) or db.session.get(Person, filters.person_id)
+    person (from the rows when they hold them)."""
     return {
         "filters": filters,
         "councils": queries.council_choices(),
-        "chosen_meeting": meeting,
-        "chosen_person": person,
+        "chosen_meeting": queries.chosen_meeting(filters.meeting_id, rows),
+        "chosen_person": queries.chosen_person(filters.person_id, rows),
     }
 
 
@@ -249,10 +242,7 @@ def _my_person(asked: int | None) -> Person | None:
         if not services.can_manage(current_user):
             abort(403)
         person_id = asked
-    person = db.session.get(Person, person_id) if person_id else None
-    if person_id and person is None:
-        abort(404)
-    return person
+    return db.get_or_404(Person, person_id) if person_id else None
 
 
 def _my_group(key: str, ids: list[int], rows: list[Decision], page: int, asked: int | None) -> MyGroup:
