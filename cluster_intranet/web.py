@@ -252,6 +252,10 @@ def paginate(*parts: Select, per_page: int | None = None, count_limit: int | Non
 
 # --- downloads: one path for the files of every area ------------------------------
 
+# The types of the documents every area sends (send_download).
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 MAX_FILENAME_BYTES = 255  # what Linux, macOS and Windows file systems allow, in UTF-8
 _FORBIDDEN = re.compile(r'[\\/*?"<>|\x00-\x1f]+')
 

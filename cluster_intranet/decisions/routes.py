@@ -18,7 +18,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import clock
 from ..directory.models import Person
 from ..extensions import db
-from ..web import apply_change, fragment, notice, page_number, page_or_fragment, refusal, send_download, wants_fragment
+from ..web import (
+    DOCX_MIME,
+    XLSX_MIME,
+    apply_change,
+    fragment,
+    notice,
+    page_number,
+    page_or_fragment,
+    refusal,
+    send_download,
+    wants_fragment,
+)
 from ..forms import db_int
 from . import bp, exports, markup, queries, services
 from .forms import DeadlineForm, FormState, StatusForm, deadline_prefix, fresh_deadline, fresh_status, status_prefix
@@ -380,16 +391,12 @@ def move_deadline(decision_id: int):
 
 @bp.get("/export.xlsx")
 def export_xlsx():
-    return _export(
-        "xlsx",
-        lambda decisions, filters: exports.to_xlsx(decisions, filters.today),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return _export("xlsx", lambda decisions, filters: exports.to_xlsx(decisions, filters.today), XLSX_MIME)
 
 
 @bp.get("/export.docx")
 def export_docx():
-    return _export("docx", exports.to_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return _export("docx", exports.to_docx, DOCX_MIME)
 
 
 def _export(extension: str, build, mimetype: str):

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.queries import load_meeting
 from ..web import (
+    DOCX_MIME,
     after_change,
     apply_change,
     button_change,
@@ -56,7 +57,7 @@ bp.add_app_template_global(services.FORM_LABELS, "protocol_form_labels")
 def _send(build, ext: str):
     """Build a document and send it as .docx or, converted by LibreOffice, as PDF."""
     document = build()  # a broken uploaded template: main.errors explains it
-    body, mimetype, filename = document.content, services.DOCX_MIMETYPE, document.filename
+    body, mimetype, filename = document.content, DOCX_MIME, document.filename
     if ext == "pdf":
         try:
             config = current_app.config
@@ -258,7 +259,7 @@ def download_default(document_kind: str):
 
 
 def _file(content: bytes, filename: str):
-    return send_download(content, filename, services.DOCX_MIMETYPE)
+    return send_download(content, filename, DOCX_MIME)
 
 
 @bp.post("/templates/<document_kind>/<int:number>/activate")

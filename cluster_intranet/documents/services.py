@@ -32,7 +32,6 @@ from .models import DocumentTemplate
 from ..web import download_name
 from .rendering import TemplateError, render_document, validate_template
 
-DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PROTOCOL_FORMS = {"short": "protocol_short", "full": "protocol_full"}
 FORM_LABELS = {"short": "краткая форма", "full": "полная форма"}
 

@@ -23,6 +23,7 @@ from ..documents.rendering import render_document
 from ..extensions import db
 from ..search import search_count_limit
 from ..web import (
+    DOCX_MIME,
     after_change,
     apply_change,
     form_again,
@@ -53,8 +54,6 @@ from .models import (
     Programme,
 )
 from .services import ExpertiseError
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # Scores in pages read the Russian way: «12,5», «83,3 %».
 bp.add_app_template_filter(scoring.format_number, "score_number")
@@ -88,7 +87,7 @@ def _form_page(form, save: Callable[[dict], object], then: Callable[[], str], te
 
 def _docx(kind: str, context: dict, filename: str):
     """A filled Word document to download (a broken uploaded template: main.errors explains it)."""
-    return send_download(render_document(active_template(kind), context), filename, DOCX)
+    return send_download(render_document(active_template(kind), context), filename, DOCX_MIME)
 
 
 def _session_data(session_id: int) -> scoring.SessionData:

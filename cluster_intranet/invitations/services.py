@@ -35,10 +35,10 @@ from ..mail import OutgoingMessage
 from ..materials.services import meeting_materials
 from ..meetings.models import Meeting, MeetingStatus
 from ..text import ru_date, short_date
+from ..web import DOCX_MIME
 from . import imip
 from .agenda import agenda_docx
 
-DOCX_MIMETYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 KIND = "invitation"
 SENDABLE = (MeetingStatus.PLANNED, MeetingStatus.CANCELLED)
 METHOD_LABELS = {imip.REQUEST: "приглашение", imip.CANCEL: "отмена"}
@@ -252,8 +252,10 @@ def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda
     # (base64, as Exchange itself sends it).
     message.add_alternative(calendar.decode("utf-8"), subtype="calendar", params={"method": entry.method}, cte="base64")
     if agenda is not None and entry.method == imip.REQUEST:
-        message.add_attachment(agenda, maintype=DOCX_MIMETYPE[0], subtype=DOCX_MIMETYPE[1],
-                               filename=f"Повестка {short_date(meeting.date)}.docx")  # fmt: skip
+        maintype, subtype = DOCX_MIME.split("/")
+        message.add_attachment(
+            agenda, maintype=maintype, subtype=subtype, filename=f"Повестка {short_date(meeting.date)}.docx"
+        )
     return message
 
 

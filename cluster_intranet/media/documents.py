@@ -236,7 +236,6 @@ DEMO_CONTEXTS = {"press_release": demo_press_release_context, "media_plan": demo
 
 # --- the spreadsheet -------------------------------------------------------------
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HEADER = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _GAP_FILL = PatternFill("solid", fgColor="F8D7DA")

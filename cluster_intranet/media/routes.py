@@ -18,6 +18,8 @@ from ..calendar import month
 from ..directory.services import organization_choices
 from ..extensions import db
 from ..web import (
+    DOCX_MIME,
+    XLSX_MIME,
     after_change,
     apply_change,
     button_change,
@@ -341,8 +343,6 @@ def calendar():
 
 # --- downloads -------------------------------------------------------------------
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 @bp.get("/events/<int:event_id>/press-release.docx")
 def press_release(event_id: int):
@@ -362,7 +362,7 @@ def plan_docx(plan_id: int):
 def plan_xlsx(plan_id: int):
     plan = db.get_or_404(MediaPlan, plan_id)
     body = documents.media_plan_xlsx(plan)
-    return send_download(body, download_name("Медиаплан", plan.title, "xlsx"), documents.XLSX_MIME)
+    return send_download(body, download_name("Медиаплан", plan.title, "xlsx"), XLSX_MIME)
 
 
 EMBED_SCRIPT = """<div id="cluster-events">Мероприятия кластера загружаются…</div>

@@ -23,6 +23,7 @@ from tests import factories
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def text_of(data: bytes) -> str:
@@ -158,7 +159,7 @@ def test_the_demo_plan_is_approved_with_the_chairs_position(viewer, app, ctx):
 def test_the_media_plan_xlsx(viewer, plan_case):
     plan, champ, fair = plan_case
     response = viewer.get(f"/media/plans/{plan.id}/media-plan.xlsx")
-    assert response.status_code == 200 and response.mimetype == documents.XLSX_MIME
+    assert response.status_code == 200 and response.mimetype == XLSX
     assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["Медиаплан", "Охват"]
