@@ -1,5 +1,7 @@
 """CLI commands that belong to no single area."""
 
+from pathlib import Path
+
 import click
 from flask import Flask
 
@@ -23,3 +25,18 @@ def init_app(app: Flask) -> None:
             click.echo(f"  пароль: {admin_password}")
         else:
             click.echo("Демо-данные на месте.")
+
+    @app.cli.command("build-templates")
+    @click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Another folder to write them to.")
+    def build_templates(output: Path | None) -> None:
+        """Rebuild the default .docx templates (documents/default_templates/) from their builders:
+        the protocols', the media plan's and the expertise's. Run it after docx_builder.py or a
+        builder changes, and commit what it writes."""
+        from .documents import build_templates as protocols
+        from .documents.docx_builder import OUTPUT_DIR, write_templates
+        from .expertise import document_templates as expertise
+        from .media import document_templates as media
+
+        for area in (protocols, media, expertise):
+            for path in write_templates(area.TEMPLATES, output or OUTPUT_DIR):
+                click.echo(path)

@@ -1,6 +1,7 @@
 """The app factory, configuration, CLI and demo data."""
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 from cluster_intranet import clock, create_app
 from cluster_intranet.auth.models import User
 from cluster_intranet.councils.models import Council
+from cluster_intranet.documents.library import DEFAULT_TEMPLATES
 from cluster_intranet.directory.models import Organization, Person
 from cluster_intranet.extensions import db
 from cluster_intranet.main.routes import greeting
@@ -50,6 +52,18 @@ def _counts():
         model.__name__: db.session.scalar(select(func.count()).select_from(model))
         for model in (Organization, Person, Council, User)
     }
+
+
+def test_build_templates_writes_every_areas_default_templates(runner, tmp_path):
+    """`flask build-templates` rebuilds the protocols', the media plan's and the expertise's
+    templates, the same bytes as those committed."""
+    result = runner.invoke(args=["build-templates", "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = sorted(path.name for path in tmp_path.iterdir())
+    assert written == sorted(path.name for path in DEFAULT_TEMPLATES.glob("*.docx"))
+    assert sorted(Path(line).name for line in result.output.split()) == written
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (DEFAULT_TEMPLATES / name).read_bytes(), name
 
 
 def test_seed_demo_is_idempotent_and_prints_a_fresh_password(app, runner, ctx):

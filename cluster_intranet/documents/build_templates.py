@@ -1,7 +1,7 @@
 """Build the default .docx templates of the meetings in default_templates/ with python-docx
 (the page set-up and the helpers every area's templates share are in docx_builder.py).
 
-Run:  .venv/bin/python -m cluster_intranet.documents.build_templates
+Run:  .venv/bin/flask --app wsgi build-templates (every area's default templates)
 
 The templates use docxtpl tags: ``{{ ... }}`` for values, ``{%p ... %}`` paragraphs
 (the whole paragraph disappears, so an empty section leaves no heading behind) and
@@ -119,7 +119,6 @@ from .docx_builder import (
     LEFT,
     SECTION_GAP,
     borderless_table,
-    build_and_list,
     centered,
     closing_paragraph,
     fill_cell,
@@ -438,7 +437,3 @@ TEMPLATES = {
     "extract.docx": extract,
     "decisions_report.docx": decisions_report,
 }
-
-
-if __name__ == "__main__":
-    build_and_list(TEMPLATES)

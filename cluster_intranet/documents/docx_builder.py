@@ -345,10 +345,3 @@ def write_templates(templates: dict[str, Callable[[], Document]], output_dir: Pa
         save_reproducibly(make(), path)
         written.append(path)
     return written
-
-
-def build_and_list(templates: dict[str, Callable[[], Document]]) -> None:
-    """What ``python -m`` of a module of default templates does: builds its ``templates``
-    into default_templates/ and prints the paths written."""
-    for path in write_templates(templates):
-        print(path)

@@ -2,7 +2,7 @@
 ``expert_checklist.docx``, ``expert_conclusion.docx`` and ``approval_sheet.docx`` in
 documents/default_templates/.
 
-Run:  .venv/bin/python -m cluster_intranet.expertise.document_templates
+Run:  .venv/bin/flask --app wsgi build-templates (every area's default templates)
 
 Page set-up, fonts and helpers are those of the protocols (documents/docx_builder.py),
 so every document of the intranet looks alike. The context of each template is
@@ -21,7 +21,6 @@ from ..documents.docx_builder import (
     SECTION_GAP,
     TABLE_FONT_SIZE,
     borderless_table,
-    build_and_list,
     centered,
     closing_paragraph,
     fill_cell,
@@ -274,7 +273,3 @@ TEMPLATES = {
     "expert_conclusion.docx": expert_conclusion,
     "approval_sheet.docx": approval_sheet,
 }
-
-
-if __name__ == "__main__":
-    build_and_list(TEMPLATES)

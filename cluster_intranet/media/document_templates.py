@@ -1,7 +1,7 @@
 """Build the default .docx templates of the media area with python-docx:
 ``press_release.docx`` and ``media_plan.docx`` in documents/default_templates/.
 
-Run:  .venv/bin/python -m cluster_intranet.media.document_templates
+Run:  .venv/bin/flask --app wsgi build-templates (every area's default templates)
 
 The page set-up, fonts and helpers are those of the protocols
 (documents/docx_builder.py), so every document of the intranet looks alike.
@@ -51,7 +51,6 @@ from ..documents.docx_builder import (
     SECTION_GAP,
     SIGNATURE_ROOM,
     TABLE_FONT_SIZE,
-    build_and_list,
     centered,
     flush_left,
     heading,
@@ -171,7 +170,3 @@ def media_plan():
 
 
 TEMPLATES = {"press_release.docx": press_release, "media_plan.docx": media_plan}
-
-
-if __name__ == "__main__":
-    build_and_list(TEMPLATES)

@@ -127,7 +127,7 @@ def test_committed_templates_match_the_build_script(tmp_path):
             assert built.namelist() == committed.namelist()
             for member in built.namelist():
                 assert built.read(member) == committed.read(member), (
-                    f"{name}/{member} is out of date: run python -m cluster_intranet.documents.build_templates"
+                    f"{name}/{member} is out of date: run flask --app wsgi build-templates"
                 )
 
 

@@ -202,9 +202,7 @@ def test_the_kinds_are_in_the_library_and_their_templates_are_current(tmp_path):
     assert KINDS["press_release"] == "Пресс-релиз" and KINDS["media_plan"] == "Медиаплан"
     for path in write_templates(document_templates.TEMPLATES, tmp_path):
         committed = default_template(path.stem)
-        assert path.read_bytes() == committed, (
-            f"rebuild {path.name}: python -m cluster_intranet.media.document_templates"
-        )
+        assert path.read_bytes() == committed, f"rebuild {path.name}: flask --app wsgi build-templates"
 
 
 @pytest.mark.parametrize("kind", ["press_release", "media_plan"])
