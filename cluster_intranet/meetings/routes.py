@@ -92,6 +92,7 @@ def edit(meeting_id: int | None = None):
         "meetings/edit.html", form, save, services.MeetingError, then=lambda _: url_for("meetings.show", meeting_id=meeting.id),
         text=lambda saved: " ".join(filter(None, ["Заседание сохранено.", invitations.follow_up_text(meeting, saved[1])])),
         meeting=meeting if meeting_id else None,
+        invited=bool(meeting_id and meeting.status in invitations.SENDABLE and invitations.last_sent(meeting.id)),
     )  # fmt: skip
 
 

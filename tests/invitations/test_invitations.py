@@ -582,3 +582,12 @@ def test_the_greeting_of_someone_known_by_initials_names_them(world, mailbox, se
     press(secretary, world.id)
     message = by_recipient(mailbox)["belyaev@cluster.test"][0]
     assert message.get_body(("plain",)).get_content().startswith(f"Здравствуйте, {greeting}!\n")
+
+
+def test_the_meetings_form_warns_that_a_change_goes_out_to_those_invited(world, mailbox, secretary):
+    """Once invited, a changed time is mailed the moment the form is saved: the form says so
+    before (a typo corrected in the time sent everyone an update without a word)."""
+    assert 'id="invited-note"' not in secretary.get(f"/meetings/{world.id}/edit").get_data(as_text=True)
+    press(secretary, world.id)
+    page = secretary.get(f"/meetings/{world.id}/edit").get_data(as_text=True)
+    assert "Приглашения уже разосланы: новые дата, время, место," in page
