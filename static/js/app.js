@@ -426,6 +426,32 @@ document.addEventListener("htmx:afterSettle", () => matrixTabStop());
 // ===== end of media =====
 
 // ===== documents =====
+// A form sent without HTMX whose answer takes seconds (a Word template is filled with every
+// variant of the demo data before it is kept) says so on its button ([data-busy-text]) while
+// the page waits, and takes no second press. Back to the page from the browser's history: the
+// button is as it was.
+document.addEventListener("submit", (event) => {
+  const button = event.submitter;
+  if (event.defaultPrevented || !button?.dataset.busyText || event.target.hasAttribute("hx-post")) return;
+  setTimeout(() => {  // after the form's data is taken
+    button.dataset.label = button.textContent;
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    button.textContent = button.dataset.busyText;
+    const spinner = document.createElement("span");
+    spinner.className = "spinner-border spinner-border-sm ms-2";
+    spinner.setAttribute("aria-hidden", "true");
+    button.append(spinner);
+  });
+});
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  for (const button of document.querySelectorAll("[data-busy-text][aria-busy]")) {
+    button.textContent = button.dataset.label;
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+  }
+});
 // Links and buttons marked data-download (PDF made by LibreOffice: seconds, not
 // milliseconds) fetch the file while the button shows progress, then save it under
 // the name the server sent. A failure shows the server's message instead of leaving
