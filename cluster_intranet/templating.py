@@ -72,8 +72,9 @@ def init_app(app: Flask) -> None:
     if app.testing:
         app.jinja_env.undefined = StrictUndefined  # a typo in a template fails a test
     app.jinja_env.filters.update(
-        ru_date=text.ru_date, short_date=text.short_date, local_datetime=text.local_datetime, days=text.days
-    )
+        ru_date=text.ru_date, short_date=text.short_date, local_datetime=text.local_datetime, days=text.days,
+        file_size=text.file_size,
+    )  # fmt: skip
     app.jinja_env.filters["votes_text"] = votes_text
     app.jinja_env.filters.update(points=grammar.points, of_points=grammar.of_points)  # «25,25 балла», «из 21 балла»
     app.jinja_env.filters["accusative"] = grammar.accusative  # «за эксперта Иванову М.С.»

@@ -96,6 +96,13 @@ def days(n: int) -> str:
     return f"{n} {plural(n, 'день', 'дня', 'дней')}"
 
 
+def file_size(size: int) -> str:
+    """«38 КБ», «1,5 МБ»: a file's size as the pages show it (a decimal comma, kilobytes rounded up)."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " МБ"
+    return f"{(size + 1023) // 1024} КБ"
+
+
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters at a word, with «…» (a title, a log line)."""
     if len(text) <= limit:

@@ -5,7 +5,17 @@ from decimal import Decimal
 
 import pytest
 
-from cluster_intranet.text import date_range, days, local_datetime, plural, ru_date, sentence, short_date, short_name
+from cluster_intranet.text import (
+    date_range,
+    days,
+    file_size,
+    local_datetime,
+    plural,
+    ru_date,
+    sentence,
+    short_date,
+    short_name,
+)
 
 
 def test_dates_read_the_russian_way():
@@ -51,3 +61,10 @@ def test_short_names():
 def test_a_sentence_that_ends_with_initials_gets_no_second_full_stop():
     assert sentence("Не отправили чек-листы: Иванова М.С.") == "Не отправили чек-листы: Иванова М.С."
     assert sentence("Не отправили чек-листы: admin@cluster.local") == "Не отправили чек-листы: admin@cluster.local."
+
+
+@pytest.mark.parametrize(
+    ("size", "said"), [(1, "1 КБ"), (1024, "1 КБ"), (38_700, "38 КБ"), (1024 * 1024, "1,0 МБ"), (52_428_800, "50,0 МБ")]
+)
+def test_file_sizes_read_the_russian_way(size, said):
+    assert file_size(size) == said

@@ -65,6 +65,7 @@ def test_versions_upload_reactivate_and_default(secretary, demo):
     assert versions[0].uploaded_by.email == "secretary@cluster.test"
     page = secretary.get("/documents/templates/protocol_short").get_data(as_text=True)
     assert 'id="template-version-2"' in page and "Протокол секретаря.docx" in page
+    assert f" · {(len(second) + 1023) // 1024} КБ</div>" in page  # as the materials write it: not «37.8 КБ»
     listing = secretary.get("/documents/templates/").get_data(as_text=True)
     assert "версия 2 — v2.docx" in listing
 
