@@ -288,7 +288,11 @@ def _send_one(message_id: int, connection: Connection, report: Report, config) -
                 return ""
         except (smtplib.SMTPException, OSError) as failure:
             error, no_server = f"{type(failure).__name__}: {failure}", False
-            unreachable = isinstance(failure, (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected))
+            # The server's answer to this message (a 4xx or 5xx to its MAIL FROM or DATA) is
+            # this message's failure: the run goes on. A connection lost, or any other OSError
+            # (every SMTPException is one), is the server's: the run stops.
+            answered = isinstance(failure, smtplib.SMTPResponseException)
+            unreachable = isinstance(failure, smtplib.SMTPConnectError) or not answered
         else:
             _finish(message_id, status=SENT, sent_at=clock.utcnow(), error="")
             report.sent.append(message_id)

@@ -294,6 +294,7 @@ class Mailbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.recipients: list[list[str]] = []
+        self.reject_data: set[str] = set()  # the message to these is refused after its DATA (554)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if "bounce" in address:
@@ -302,6 +303,8 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.reject_data & set(envelope.rcpt_tos):
+            return "554 5.7.1 Message rejected"
         self.recipients.append(list(envelope.rcpt_tos))
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 Message accepted"

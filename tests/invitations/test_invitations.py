@@ -591,3 +591,15 @@ def test_the_meetings_form_warns_that_a_change_goes_out_to_those_invited(world, 
     press(secretary, world.id)
     page = secretary.get(f"/meetings/{world.id}/edit").get_data(as_text=True)
     assert "Приглашения уже разосланы: новые дата, время, место," in page
+
+
+def test_a_message_the_server_rejects_does_not_stop_the_others(world, mailbox, secretary):
+    """The server answers, and refuses one message after reading it (554 at its DATA): the
+    others of the run are sent all the same, and the refusal is written on that one only (it
+    stopped the run as if the server were down, and wrote its error on everyone after it)."""
+    mailbox.reject_data.add("belyaev@cluster.test")  # the first of the run
+    press(secretary, world.id)
+    assert [m["To"].addresses[0].addr_spec for m in mailbox.messages] == ["kuskova@cluster.test"]
+    rows = {r.recipient: r for r in db.session.scalars(select(OutgoingMessage))}
+    assert rows["kuskova@cluster.test"].status == "sent" and rows["kuskova@cluster.test"].error == ""
+    assert rows["belyaev@cluster.test"].status == "failed" and "Message rejected" in rows["belyaev@cluster.test"].error
