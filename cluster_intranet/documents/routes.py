@@ -7,15 +7,12 @@ import functools
 
 from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.access import role_required
 from ..auth.roles import EDIT_TEMPLATES
-from ..councils.models import Council
-from ..extensions import db
 from ..meetings.models import Meeting
-from ..meetings.queries import load_meeting
+from ..meetings.queries import council_choices, load_meeting
 from ..web import (
     DOCX_MIME,
     after_change,
@@ -147,8 +144,7 @@ def extract(meeting_id: int, ext: str):
 
 
 def _report_form(formdata=None) -> ReportForm:
-    councils = [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
-    return ReportForm(formdata).with_councils(councils)
+    return ReportForm(formdata).with_councils(council_choices())
 
 
 @bp.get("/")
@@ -162,7 +158,7 @@ def index():
 @bp.get(f"/reports/decisions.{EXT}")
 def report(ext: str):
     form = _report_form(request.args)
-    council = db.session.get(Council, form.council.data) if form.council.data else None
+    council = services.report_council(form.council.data)
     if not form.validate() or (form.council.data and council is None):
         if wants_fragment():  # the download script shows the message in place
             return message(form.error_text() or "Такого совета нет.")

@@ -126,6 +126,13 @@ def decisions_report_document(
     return Document(render_document(active_template("decisions_report"), context), download_name(None, name, "docx"))
 
 
+def report_council(council_id: int | None) -> Council | None:
+    """The council a report on decisions is of: None for all of them (no id) or for an id
+    of no council. Taken after the form's choices were read (meetings.queries.council_choices),
+    it is in the session already and costs no query."""
+    return db.session.get(Council, council_id) if council_id else None
+
+
 def decisions_of_period(council: Council | None, period_start: dt.date, period_end: dt.date) -> list[Decision]:
     """Decisions taken at the council's meetings held in the period, oldest first."""
     stmt = (
