@@ -43,8 +43,8 @@ raise_request_limits(bp, UPLOADS, max_content_length=lambda: current_app.config[
 
 
 def _material_or_404(material_id: int) -> Material:
-    material = db.session.get(Material, material_id)
-    if material is None or material.meeting.deleted_at is not None:
+    material = db.get_or_404(Material, material_id)
+    if material.meeting.deleted_at is not None:
         abort(404)
     return material
 
