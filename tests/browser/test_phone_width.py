@@ -36,7 +36,35 @@ def _prepare():
     )
     evaluated, _ = build_session(experts=3)
     answer_and_submit_all(evaluated)
-    return {"event": event.id, "programme": session.programme_id, "meeting": meeting.id, "session": evaluated.id}
+    invited = _invited_meeting()
+    return {"event": event.id, "programme": session.programme_id, "meeting": meeting.id, "session": evaluated.id,
+            "invited": invited}  # fmt: skip
+
+
+def _invited_meeting() -> int:
+    """A planned meeting whose invitations went out: the section's table of who was sent what."""
+    from flask import current_app
+
+    from cluster_intranet.councils import builders as councils
+    from cluster_intranet.directory import builders as directory
+    from cluster_intranet.extensions import db
+    from cluster_intranet.invitations import services as invitations
+    from cluster_intranet.meetings import builders as meetings
+    from cluster_intranet.meetings.models import Attendance
+
+    people = [
+        directory.person(surname="Мельникова-Гросс", first_name="Юлия", patronymic="Андреевна",
+                         email="melnikova-gross.yulia@tomsk-industrial-cluster.ru"),
+        directory.person(surname="Беляев", first_name="Евгений", patronymic="Викторович", email="belyaev@cluster.ru"),
+    ]  # fmt: skip
+    meeting = meetings.meeting(
+        councils.council(3), on=dt.date(2027, 3, 18), status="planned", start_time=dt.time(14),
+        attendances=[Attendance(person=p, name=p.short_name, position=i) for i, p in enumerate(people)],
+    )  # fmt: skip
+    db.session.flush()
+    with current_app.test_request_context():  # the calendar's links
+        invitations.queue_invitations(meeting)  # queued: the test's server sends nothing
+    return meeting.id
 
 
 live, page = signed_in_fixtures(_prepare)
@@ -44,14 +72,21 @@ live, page = signed_in_fixtures(_prepare)
 
 @pytest.mark.parametrize(
     ("path", "measured"),
-    [("/media/events/{event}", ".event-history"), ("/expertise/programmes/{programme}", "#session-row-1")],
+    [
+        ("/media/events/{event}", ".event-history"),
+        ("/expertise/programmes/{programme}", "#session-row-1"),
+        ("/meetings/{invited}", "#invitations table"),  # who was sent what: it pushed the page to 500 px
+    ],
 )
 def test_a_page_with_a_table_stays_within_a_phones_width(live, page, path, measured):
     base, _, ids = live
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(base + path.format(**ids))
+    page.wait_for_load_state("networkidle")
     assert page.locator(measured).count() == 1  # the table is there to be measured
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    if "invitations" in measured:  # not scrolled in its own box either: the state, its last column, in sight
+        assert page.locator(measured).evaluate("t => t.getBoundingClientRect().right") <= 390 - 12
 
 
 def test_the_quorum_badge_sits_apart_from_the_participants_heading_on_a_phone(live, page):
