@@ -83,6 +83,8 @@ def test_attendee_is_a_snapshot_of_the_directory(app, secretary, draft, ctx):
     response = secretary.hx("post", f"/meetings/{draft.id}/attendees", data={"person_id": person.id, "mode": "online"})
     assert response.status_code == 200 and response.headers["HX-Retarget"] == "#attendees"
     assert "Новиков П.И." in response.get_data(as_text=True)
+    # Its × asks in Russian: «Убрать Новикова П.И.», not «Убрать Новиков П.И.».
+    assert "Убрать Новикова П.И. из списка участников?" in response.get_data(as_text=True)
     person.position = "главный инженер"
     db.session.commit()
     attendance = db.session.scalar(select(Attendance).where(Attendance.person_id == person.id))
