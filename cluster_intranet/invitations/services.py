@@ -33,7 +33,7 @@ from ..directory.models import Person
 from ..extensions import db
 from ..mail import OutgoingMessage
 from ..materials.services import meeting_materials
-from ..meetings.models import Meeting, MeetingStatus
+from ..meetings.models import AttendanceMode, Meeting, MeetingStatus
 from ..text import ru_date, short_date
 from ..web import DOCX_MIME
 from . import imip
@@ -74,9 +74,11 @@ def organizer(meeting: Meeting) -> tuple[str, str]:
 
 
 def attendees(meeting: Meeting) -> list[Person]:
-    """The people of the meeting's attendance list, each once, in the list's order."""
+    """The people of the meeting's attendance list, each once, in the page's order (in
+    person, online, invited: AttendanceMode's; the relationship sorts the modes by name)."""
+    modes = [mode.value for mode in AttendanceMode]
     seen, people = set(), []
-    for attendance in meeting.attendances:
+    for attendance in sorted(meeting.attendances, key=lambda a: (modes.index(a.mode), a.position)):
         if attendance.person is not None and attendance.person_id not in seen:
             seen.add(attendance.person_id)
             people.append(attendance.person)

@@ -603,3 +603,13 @@ def test_a_message_the_server_rejects_does_not_stop_the_others(world, mailbox, s
     rows = {r.recipient: r for r in db.session.scalars(select(OutgoingMessage))}
     assert rows["kuskova@cluster.test"].status == "sent" and rows["kuskova@cluster.test"].error == ""
     assert rows["belyaev@cluster.test"].status == "failed" and "Message rejected" in rows["belyaev@cluster.test"].error
+
+
+def test_those_due_are_listed_in_the_pages_order(world, secretary):
+    """The attendance list shows those present in person, online, then the invited: «К
+    отправке» (and the letters) follow it, not the modes' alphabet (invited before online)."""
+    belyaev, kuskova = (a for a in world.attendances if a.person and a.person.email)
+    belyaev.mode, kuskova.mode = "invited", "online"
+    db.session.commit()
+    section = secretary.hx("get", f"/invitations/meetings/{world.id}").get_data(as_text=True)
+    assert "К отправке:\n      Кускова Е.В. — приглашение, Беляев Е.В. — приглашение." in section
