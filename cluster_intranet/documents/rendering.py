@@ -216,6 +216,15 @@ def _end_tag(jinja_list: str) -> str:
     return "{% " + closing[0] + " %}" if closing else "закрывающий тег"
 
 
+# Jinja's names of the tokens it expected or met, as the template's author wrote them.
+_TOKENS = {"end of statement block": "%}", "end of print statement": "}}", "end of template": "конец шаблона",
+           "name": "имя", "integer": "число"}  # fmt: skip
+
+
+def _token(name: str) -> str:
+    return _TOKENS.get(name, name)
+
+
 _MESSAGES = [
     (
         r"unexpected end of template.*?looking for the following tags: (.+?)\.",
@@ -234,7 +243,14 @@ _MESSAGES = [
     (r"unknown tag '(\w+)'", lambda m: f"неизвестный тег «{m.group(1)}»"),
     (r"unexpected end of template", lambda m: "шаблон закончился посреди тега или блока"),
     (r"unexpected 'end of print statement'", lambda m: "выражение в {{ … }} не закончено"),
-    (r"expected token '([^']+)', got '([^']+)'", lambda m: f"ожидалось «{m.group(1)}», а написано «{m.group(2)}»"),
+    (
+        r"expected an expression, got '([^']+)'",
+        lambda m: f"не хватает выражения (переменной или значения) перед «{_token(m.group(1))}»",
+    ),
+    (
+        r"expected token '([^']+)', got '([^']+)'",
+        lambda m: f"ожидалось «{_token(m.group(1))}», а написано «{_token(m.group(2))}»",
+    ),
     (r"unexpected '([^']+)'", lambda m: f"лишний или неожиданный символ «{m.group(1)}»"),
     (r"no filter named '([^']+)'", lambda m: f"неизвестный фильтр «{m.group(1)}»"),
     (r"no test named '([^']+)'", lambda m: f"неизвестная проверка «{m.group(1)}»"),

@@ -91,6 +91,10 @@ def test_templates_cannot_exhaust_memory_or_change_the_context(payload, seed_con
         (["{{ meeting.number + }}"], "{{ meeting.number + }}", "Ошибка в записи шаблона"),
         (["{% iff meeting %}"], "{% iff meeting %}", "iff"),
         (["{%p if chair %}", "x", "{%p endfro %}"], "{% endfro %}", "endfro"),
+        # In Russian, and with the template's own marks, not Jinja's «Expected an expression, got 'end of statement block'».
+        (["{% for x in %}"], "{% for x in %}", "не хватает выражения (переменной или значения) перед «%}»"),
+        (["{{ }}"], "{{ }}", "не хватает выражения (переменной или значения) перед «}}»"),
+        (["{{ meeting.number | }}"], "{{ meeting.number | }}", "ожидалось «имя», а написано «}}»"),
     ],
 )
 def test_syntax_errors_are_reported_with_the_tag(paragraphs, tag, words, seed_context):
