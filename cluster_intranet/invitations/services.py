@@ -303,11 +303,14 @@ def failed(meeting_id: int) -> list[OutgoingMessage]:
 
 
 def retry_failed(meeting_id: int) -> list[int]:
-    """The secretary asks to try the failed messages again: their attempts start anew
-    (one given up after MAIL_MAX_ATTEMPTS is tried again too). Flushes; their ids."""
+    """The secretary asks to try the failed messages again: queued anew, their attempts
+    start anew (one given up after MAIL_MAX_ATTEMPTS is tried again too), and the section
+    follows their sending as it does new ones'. Flushes; their ids."""
     ids = [m.id for m in failed(meeting_id)]
     if ids:
-        db.session.execute(update(OutgoingMessage).where(OutgoingMessage.id.in_(ids)).values(attempts=0))
+        db.session.execute(
+            update(OutgoingMessage).where(OutgoingMessage.id.in_(ids)).values(status=mail.QUEUED, attempts=0)
+        )
         db.session.flush()
         mail.send_after_request(ids)
     return ids
@@ -334,7 +337,12 @@ def history(meeting_id: int) -> list[OutgoingMessage]:
 
 
 def progress(messages: list[OutgoingMessage]) -> Progress:
+    """How far the sending in progress is: the messages from the oldest still waiting on
+    (not the meeting's whole history: «0 из 2», not «9 из 11»)."""
     statuses = [mail.status_of(m) for m in messages]
+    waiting = [m.id for m, s in zip(messages, statuses, strict=True) if s in (mail.QUEUED, mail.SENDING)]
+    if waiting:
+        statuses = [s for m, s in zip(messages, statuses, strict=True) if m.id >= min(waiting)]
     return Progress(
         total=len(statuses), sent=statuses.count(mail.SENT),
         waiting=sum(s in (mail.QUEUED, mail.SENDING) for s in statuses), failed=statuses.count(mail.FAILED),

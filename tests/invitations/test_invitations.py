@@ -184,6 +184,18 @@ def test_the_section_shows_the_progress_while_sending(world, mailbox, secretary,
     assert "Все участники с e-mail получили последние сведения о заседании." in section
 
 
+def test_the_progress_counts_the_messages_being_sent_not_the_whole_history(world, mailbox, secretary, app,
+                                                                           monkeypatch, runner):  # fmt: skip
+    press(secretary, world.id)  # two sent
+    monkeypatch.setitem(app.config, "MAIL_SEND_IN_BACKGROUND", False)  # queued: sent by flask send-mail
+    world.start_time = time(16, 0)
+    db.session.commit()
+    secretary.hx("post", f"/invitations/meetings/{world.id}")  # two updates queued
+    db.session.commit()
+    section = secretary.hx("get", f"/invitations/meetings/{world.id}").get_data(as_text=True)
+    assert "Отправка: 0 из 2…" in section  # not «2 из 4»
+
+
 def test_pressing_again_sends_nothing_twice(world, mailbox, secretary):
     press(secretary, world.id)
     response = press(secretary, world.id)
@@ -524,6 +536,9 @@ def test_failed_invitations_are_said_and_sent_again_from_the_page(world, mailbox
     monkeypatch.setitem(app.config, "MAIL_PORT", port)  # the server is back
     response = press(secretary, world.id)
     assert "Писем к отправке: 2." in notice(response)
+    # The section answered follows the sending (it stayed on «Не удалось отправить» until reloaded).
+    answered = response.get_data(as_text=True)
+    assert "Отправка: 0 из 2…" in answered and "every 2s" in answered and "Не удалось отправить" not in answered
     assert sorted(m["To"].addresses[0].addr_spec for m in mailbox.messages) == [
         "belyaev@cluster.test",
         "kuskova@cluster.test",
