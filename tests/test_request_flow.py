@@ -24,14 +24,6 @@ def session_ends(tree: ast.AST):
     return places(tree, ends_the_session)
 
 
-# (module, view): reads still written in a route, in the areas whose reads another change of
-# issue 18 moves into their services; each leaves this list as it moves.
-OWN_READS = {
-    ("expertise/routes.py", "_assessment_data"),
-    ("expertise/routes.py", "edit_session"),
-    ("expertise/routes.py", "save_answer"),
-    ("media/coverage_routes.py", "participants"),
-}
 SESSION_READS = {"get", "scalar", "scalars", "execute", "query"}
 
 
@@ -64,7 +56,7 @@ def test_routes_read_through_named_functions():
     found = not_allowed(
         ROUTE_MODULES,
         lambda tree: places(tree, reads_the_database),
-        OWN_READS,
+        set(),  # none allowed
         key=lambda path: str(path.relative_to(PACKAGE)),
     )
     assert not found, (

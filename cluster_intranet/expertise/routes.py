@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..auth.access import role_required
 from ..auth.models import NO_PERSON_TO_SIGN
@@ -101,9 +99,7 @@ def _assessment_data(assessment_id: int, *, fill: bool = False) -> tuple[scoring
     """The session's data and one expert's checklist; 403 unless the user may see (or fill) it.
     The other experts' answers are read only for the checklist's own expert, the one who may
     see them on it (services.may_see_others); anyone else gets this checklist's answers alone."""
-    checklist = db.session.get(Assessment, assessment_id)
-    if checklist is None:
-        abort(404)
+    checklist = db.get_or_404(Assessment, assessment_id)
     answers_of = None if services.is_own(current_user, checklist) else assessment_id
     data = scoring.load_session(checklist.session_id, answers_of)
     if data is None:
@@ -226,10 +222,7 @@ def edit_session(session_id: int | None = None):
         form.programme_id.data = session.programme_id
     else:
         form.programme_id.choices = options(
-            [
-                (p.id, f"{p.title} — {p.college.short_name}, {p.intake_year}")
-                for p in db.session.scalars(services.programmes_query())
-            ],
+            services.programme_choices(),
             empty="— выберите —",
         )
     return _form_page(
@@ -391,11 +384,7 @@ def assessment(assessment_id: int):
 @bp.post("/assessments/<int:assessment_id>/answers/<int:criterion_id>")
 def save_answer(assessment_id: int, criterion_id: int):
     """One answer and its comment, saved as the expert goes (HTMX), or by the row's button."""
-    assessment = db.session.scalar(
-        select(Assessment).where(Assessment.id == assessment_id).options(joinedload(Assessment.session))
-    )
-    if assessment is None:
-        abort(404)
+    assessment = services.assessment_with_session(assessment_id) or abort(404)
     if not services.may_fill(current_user, assessment):
         abort(403)
     criterion = services.session_criterion(assessment.session_id, criterion_id)

@@ -124,6 +124,13 @@ def programme_history(programme: Programme) -> list[tuple]:
     return history
 
 
+def programme_choices() -> list[tuple[int, str]]:
+    """Every programme for a new session's select: «title — college, intake year»."""
+    return [
+        (p.id, f"{p.title} — {p.college.short_name}, {p.intake_year}") for p in db.session.scalars(programmes_query())
+    ]
+
+
 def programmes_query(text: str = "", status: str = "", college_id: int | None = None) -> Select:
     # The college joined: one query; a many-to-one join keeps one row per programme, so the LIMIT holds.
     stmt = (
@@ -357,6 +364,13 @@ def _ensure_open(assessment: Assessment) -> None:
         raise Locked("Экспертная сессия завершена: ответы не изменяются.")
     if assessment.is_submitted:
         raise Locked("Чек-лист отправлен и закрыт для изменений. Вернуть его на доработку может секретарь.")
+
+
+def assessment_with_session(assessment_id: int) -> Assessment | None:
+    """A checklist and its session in one query (an answer is saved against both)."""
+    return db.session.scalar(
+        select(Assessment).where(Assessment.id == assessment_id).options(joinedload(Assessment.session))
+    )
 
 
 def session_criterion(session_id: int, criterion_id: int) -> Criterion | None:

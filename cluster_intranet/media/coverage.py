@@ -92,6 +92,15 @@ def participants_query() -> Select:
     )
 
 
+def participants() -> list[Organization]:
+    return list(db.session.scalars(participants_query()))
+
+
+def participant_records() -> dict[int, MediaParticipant]:
+    """Each participant's record (its website, since when), by its organization's id."""
+    return {p.organization_id: p for p in db.session.scalars(select(MediaParticipant))}
+
+
 def is_participant(organization_id: int | None) -> bool:
     return bool(organization_id) and bool(
         db.session.scalar(select(exists().where(MediaParticipant.organization_id == organization_id)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import changes, clock
 from ..auth.access import role_required
@@ -135,9 +134,8 @@ def delete_publication(publication_id: int):
 @bp.get("/participants")
 def participants():
     return render_template(
-        "media/participants.html", participants=db.session.scalars(coverage.participants_query()).all(),
-        records={p.organization_id: p for p in db.session.scalars(select(MediaParticipant))},
-        choices=coverage.non_participant_choices(),
+        "media/participants.html", participants=coverage.participants(),
+        records=coverage.participant_records(), choices=coverage.non_participant_choices(),
     )  # fmt: skip
 
 
