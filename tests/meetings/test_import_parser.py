@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from cluster_intranet.meetings.importing import names
-from cluster_intranet.meetings.importing.parser import parse, parse_text, split_position
+from cluster_intranet.meetings.importing.parser import parse, parse_text
+from cluster_intranet.meetings.importing.phrases import split_position
 from cluster_intranet.meetings.importing.structure import Votes, protocol_data, settle_votes
 from cluster_intranet.meetings.protocol import protocol_data as meeting_data
 

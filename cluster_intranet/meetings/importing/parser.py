@@ -16,146 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, time
+from datetime import time
 
-from . import names
-from .structure import AgendaItem, Attendee, Decision, ParsedProtocol, Speech, Votes, settle_votes
-
-MONTHS = {
-    "января": 1,
-    "февраля": 2,
-    "марта": 3,
-    "апреля": 4,
-    "мая": 5,
-    "июня": 6,
-    "июля": 7,
-    "августа": 8,
-    "сентября": 9,
-    "октября": 10,
-    "ноября": 11,
-    "декабря": 12,
-}
-DASH = r"\s*[–—-]\s*"
-_DASH_SPLIT = re.compile(r"\s+[–—-]\s+|\s*[–—]\s*")  # «Имя – текст»: a dash with spaces (or a long one)
-_NUMBER = re.compile(r"^(?P<label>\d{1,3}(?:\.\d{1,3})*)(?:[.)]\s*|\s+)(?=\S)(?P<text>.*)$")
-_RU_DATE = re.compile(r"«?(\d{1,2})»?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\s*(?:г\.?|года)?", re.IGNORECASE)
-_NUM_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_DATE_LINE = re.compile(
-    r"^(?:(?:дата(?: проведения)?|от)\s*:?\s*)?(?P<date>«?\d{1,2}»?\s+\w+\s+\d{4}\s*(?:г\.?|года)?|\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.)?)"
-    r"(?:\s*№\s*(?P<number>\d+))?(?:\s+(?P<city>(?:г|с|п|пгт|рп|д)\.\s*[А-ЯЁ].{1,60}))?$",
-    re.IGNORECASE,
-)
-# «г. Томск<tabs>15.03.2023»: the city at the left margin, the date at the right, on one line.
-_CITY_DATE_LINE = re.compile(
-    r"^(?P<city>(?:г|с|п|пгт|рп|д)\.\s*[А-ЯЁ][А-Яа-яЁё-]+(?:\s[А-ЯЁ][А-Яа-яЁё-]+)?)\s+"
-    r"(?P<date>«?\d{1,2}»?\s+\w+\s+\d{4}\s*(?:г\.?|года)?|\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.)?)"
-    r"(?:\s*№\s*(?P<number>\d+))?$",
-    re.IGNORECASE,
-)
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
-_CITY = re.compile(r"^(?:г|гор|с|п|пос|пгт|рп|д|дер|ст)\.\s*[А-ЯЁ][\w\- ]{1,60}$")
-_TITLE = re.compile(r"^(?P<extract>выписка\s+из\s+)?протокол(?:а)?\b(?:\s+заседания\b)?\s*(?P<rest>.*)$", re.IGNORECASE)
-_RESPONSIBLE = re.compile(
-    r"^(?:ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|исполнител\w*|отв\.)\s*(?:[–—:-]\s*)?(?P<rest>.+)$",
-    re.IGNORECASE,
-)
-_INLINE_RESPONSIBLE = re.compile(r"\s+(?=(?:Ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|Исполнител\w*|Отв\.)\s*[–—:-])")
-_RESPONSIBLE_START = ("ответствен", "исполнител", "отв.")
-_DEADLINE_ONLY = re.compile(r"^(?:срок\b|до\s+«?\d)", re.IGNORECASE)
-_DEADLINE = re.compile(
-    r"(?:,|;)?\s*(?:\bсрок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?)?(?:\bдо\s+)?(?P<date>«?\d{1,2}»?\s+(?:"
-    + "|".join(MONTHS)
-    + r")\s+\d{4}\s*(?:г\.?|года)?|\d{1,2}\.\d{1,2}\.\d{4}(?:\s*г\.)?)\s*\.?$",
-    re.IGNORECASE,
-)
-_INLINE_DEADLINE = re.compile(
-    r"\b(?:срок\w*\s*[–—:-]?\s*)?до\s+(?P<date>«?\d{1,2}»?\s+(?:" + "|".join(MONTHS) + r")\s+\d{4}\s*(?:г\.?|года)?"
-    r"|\d{1,2}\.\d{1,2}\.\d{4}(?:\s*г\.)?)\s*[.;]?$",
-    re.IGNORECASE,
-)
-_TERM_BEFORE = re.compile(r"(?:[\s,;:–—-]+|\bв)*$")
-
-
-def _without_term(text: str, found: re.Match) -> str:
-    """A decision's wording without the term at its end (``found``: «в срок до 01.12.2021.»),
-    ending as a sentence; the wording as it was when nothing else is left of it."""
-    rest = (
-        _TERM_BEFORE.sub("", text[: found.start()])
-        if found.group(0).lower().startswith("срок")
-        else text[: found.start()]
-    )
-    rest = rest.rstrip(" ,;:–—-")
-    if not rest:
-        return text
-    return rest if rest.endswith((".", "!", "?", "…")) else f"{rest}."
-
-
-_TERM = re.compile(r"(?:,|;)?\s*\bсрок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?(?P<term>[^,;]+?)\s*\.?$", re.IGNORECASE)
-_VOTE_COUNT = {
-    "for_": re.compile(r"«?\bза»?\s*[–—:-]?\s*(\d+)", re.IGNORECASE),
-    "against": re.compile(r"«?\bпротив»?\s*[–—:-]?\s*(\d+)", re.IGNORECASE),
-    "abstained": re.compile(r"«?\bвоздерж\w*»?\s*[–—:-]?\s*(\d+)", re.IGNORECASE),
-}
-
-# Section headings: (pattern of the whole line, section). Checked in order.
-_SECTIONS = [
-    (r"присутствовали\s*:?\s*(?P<count>\d+)\s*(?:чел\.?|человек).*", "count"),
-    (r"(?:присутствовали(?:\s+на\s+заседании)?\s+)?очно\s*:?", "in_person"),
-    (r"присутствовали(?:\s+на\s+заседании)?(?:\s+члены\s+совета)?\s*:?", "in_person"),
-    (
-        r"(?:онлайн[\s-]*подключени[ея]|присутствовали\s+(?:онлайн|дистанционно)|дистанционно|онлайн|"
-        r"в\s+режиме\s+(?:видео-?конференц(?:ии|связи)|онлайн)|подключились\s+онлайн)\s*:?",
-        "online",
-    ),
-    (r"(?:приглаш[её]нн?ые(?:\s+лица)?|приглашены|присутствовали\s+приглаш[её]нные)\s*:?", "invited"),
-    (r"(?:обсуждаемые\s+вопросы|повестка(?:\s+дня|\s+заседания)?|вопросы\s+повестки(?:\s+дня)?)\s*:?", "agenda"),
-    (
-        r"(?:по\s+результатам\s+заседания\s+(?:были\s+)?приняты\s+решения|по\s+итогам\s+заседания\s+(?:решили|постановили)|"
-        r"приняты\s+решения|решения\s+заседания)\s*:?",
-        "general",
-    ),
-    (r"приложени[ея]\s*:", "appendices"),  # «Приложения:» and its list, before the signatures
-    (r"список\s+присутствовавших|приложение|к\s+протоколу|от\s+\d{1,2}\.\d{1,2}\.\d{4}\s*№\s*\d+", "appendix"),
-]
-# «Присутствовали: Беляев Е.В., Кускова Е.В.», «Повестка дня: О плане работы.»: the heading
-# and its contents on one line (the colon required).
-_INLINE_SECTIONS = [
-    (re.compile(r"^(?:" + pattern + r")(?<=:)\s*(?P<rest>\S.*)$", re.IGNORECASE), name)
-    for pattern, name in _SECTIONS
-    if name in ("in_person", "online", "invited", "agenda")
-]
-_SECTIONS = [(re.compile(pattern + r"$", re.IGNORECASE), name) for pattern, name in _SECTIONS]
-_ORDINALS = {
-    "первому": 1, "второму": 2, "третьему": 3, "четвертому": 4, "четвёртому": 4, "пятому": 5,
-    "шестому": 6, "седьмому": 7, "восьмому": 8, "девятому": 9, "десятому": 10,
-}  # fmt: skip
-# The item a СЛУШАЛИ or РЕШИЛИ is of: «2. СЛУШАЛИ», «По второму вопросу (повестки дня) слушали».
-_ON_ITEM = (
-    r"(?:(?P<number>\d{1,3})[.)]?\s*)?(?:по\s+(?:(?P<ordinal>"
-    + "|".join(_ORDINALS)
-    + r")|(?P<digits>\d{1,3})-?(?:му|ому)?)"
-    r"\s+вопросу(?:\s+повестки(?:\s+дня)?)?[\s,:]*)?"
-)
-_HEARD = re.compile(r"^" + _ON_ITEM + r"слушали\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
-_SPOKE = re.compile(r"^выступил[аи]?\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
-_DECIDED = re.compile(r"^" + _ON_ITEM + r"(?:решили|постановили|решение|решения)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
-
-
-def _item_number(match: re.Match) -> int | None:
-    if match.group("number") or match.group("digits"):
-        return int(match.group("number") or match.group("digits"))
-    return _ORDINALS[match.group("ordinal").lower()] if match.group("ordinal") else None
-
-
-_VOTED = re.compile(r"^(?:голосовали|итоги\s+голосования|результаты\s+голосования)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
-_ROLE_LINE = re.compile(
-    r"^(?P<role>председатель(?:ствующий)?|секретарь)(?:\s+заседания)?\s*[–—:-]\s*(?P<name>.+?)\.?$", re.IGNORECASE
-)
-_SIGNATURE = re.compile(r"^(?P<role>председатель(?:ствующий)?|секретарь)\b(?P<rest>[^–—:]*)$", re.IGNORECASE)
-_PLACE = re.compile(r"^место\s+(?:проведения|заседания)\s*:?\s*(?P<place>.+)$", re.IGNORECASE)
-_TIMES = re.compile(r"^время\s+(?:проведения|заседания)\s*:?\s*(?P<times>.+)$", re.IGNORECASE)
-_SPEAKER = re.compile(r"\s*\(?\s*(?:докладчик(?:и)?|докл\.)\s*[–—:-]?\s*(?P<name>[^()]+?)\s*\)?\s*\.?$", re.IGNORECASE)
-_STEM_WORD = re.compile(r"[а-яёa-z]{4,}", re.IGNORECASE)
+from . import names, phrases
+from .structure import AgendaItem, Attendee, Decision, ParsedProtocol, Speech, settle_votes
 
 
 def lines_from_text(text: str) -> list[str]:
@@ -166,51 +30,6 @@ def lines_from_text(text: str) -> list[str]:
 
 def parse_text(text: str) -> ParsedProtocol:
     return parse(lines_from_text(text))
-
-
-def parse_date(text: str) -> date | None:
-    match = _RU_DATE.search(text)
-    try:
-        if match:
-            return date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
-        match = _NUM_DATE.search(text)
-        if match:
-            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-    except ValueError:
-        return None
-    return None
-
-
-def parse_votes(text: str) -> Votes:
-    if re.search(r"единогласно", text, re.IGNORECASE):
-        return Votes(unanimous=True)
-    counts = {}
-    for field, pattern in _VOTE_COUNT.items():
-        match = pattern.search(text)
-        counts[field] = int(match.group(1)) if match else None
-    return Votes(**counts)
-
-
-def split_position(text: str) -> tuple[str, str]:
-    """«директор ООО «Гарантийный фонд»» → («директор», «ООО «Гарантийный фонд»»).
-
-    Positions are written in lower case; the organisation begins at the first word
-    after it that starts with a capital letter or a quote (an abbreviation such as
-    ОГБПОУ, or «Департамента …» in the genitive).
-    """
-    words = text.split(" ")
-    for index, word in enumerate(words):
-        if index and word and (word[0].isupper() or word[0] in '«"“„'):
-            return " ".join(words[:index]).strip(), " ".join(words[index:]).strip()
-    return text.strip(), ""
-
-
-def _strip_item_end(text: str) -> str:
-    return text[:-1] if text.endswith((";", ".")) else text
-
-
-def _stems(text: str) -> set[str]:
-    return {word.lower().replace("ё", "е")[:5] for word in _STEM_WORD.findall(text)}
 
 
 class _Parser:
@@ -270,7 +89,7 @@ class _Parser:
         handler(text)
 
     def _heading(self, text: str) -> bool:
-        for pattern, section in _SECTIONS:
+        for pattern, section in phrases.SECTIONS:
             match = pattern.match(text)
             if not match:
                 continue
@@ -285,7 +104,7 @@ class _Parser:
                 self.section = section
                 self.item, self.mode, self.decision = None, "", None
             return True
-        for pattern, section in _INLINE_SECTIONS:
+        for pattern, section in phrases.INLINE_SECTIONS:
             match = pattern.match(text)
             if match:
                 self.section, self.item, self.mode, self.decision = section, None, "", None
@@ -294,24 +113,24 @@ class _Parser:
                 else:
                     self._inline_people(match.group("rest"))
                 return True
-        match = _HEARD.match(text)
+        match = phrases.HEARD.match(text)
         if match:
-            number = _item_number(match) or (self.item.number + 1 if self.item else 1)
+            number = phrases.item_number(match) or (self.item.number + 1 if self.item else 1)
             self.item, self.mode, self.decision, self.section = self._item_for(number), "heard", None, "item"
             self.full_markers += 1
             if match.group("rest"):
                 self._in_item(match.group("rest"))
             return True
-        match = _SPOKE.match(text)
+        match = phrases.SPOKE.match(text)
         if match and self.section == "item":
             self.mode = "spoke"
             if match.group("rest"):
                 self._in_item(match.group("rest"))
             return True
-        match = _DECIDED.match(text)
+        match = phrases.DECIDED.match(text)
         if match:
-            if _item_number(match):
-                self.item, self.section = self._item_for(_item_number(match)), "item"
+            if phrases.item_number(match):
+                self.item, self.section = self._item_for(phrases.item_number(match)), "item"
             if self.section == "item":
                 self.mode = "decided"
                 self.full_markers += 1
@@ -321,9 +140,9 @@ class _Parser:
             if match.group("rest"):
                 self.feed(match.group("rest"))
             return True
-        match = _VOTED.match(text)
+        match = phrases.VOTED.match(text)
         if match and self.section in ("item", "general"):
-            votes = parse_votes(match.group("rest"))
+            votes = phrases.parse_votes(match.group("rest"))
             if self.decision is not None:
                 self.decision.votes_printed.append(votes)  # its own or its item's: settle_votes
             elif self.item is not None and self.item.votes_printed is None:
@@ -350,12 +169,12 @@ class _Parser:
     def _role(self, text: str) -> bool:
         """«Председатель – О.Н. Пояркова», or a signature: «Секретарь Координационного
         совета» with the name after a tab or on the next line."""
-        match = _ROLE_LINE.match(text)
+        match = phrases.ROLE_LINE.match(text)
         if match and names.looks_like_name(match.group("name")):
             self._set_role(match.group("role"), match.group("name"))
             self.full_markers += 1
             return True
-        match = _SIGNATURE.match(text)
+        match = phrases.SIGNATURE.match(text)
         if match:
             # «Секретарь Координационного совета<tab>Е.В. Жарких»: the name at the end.
             words = match.group("rest").split()
@@ -373,7 +192,7 @@ class _Parser:
     def _in_header(self, text: str) -> None:
         result = self.result
         plain = text
-        match = _TITLE.match(plain)
+        match = phrases.TITLE.match(plain)
         if match:
             if match.group("extract"):
                 result.kind = "extract"
@@ -392,17 +211,17 @@ class _Parser:
         if plain.lower().startswith("заседания "):
             result.council_genitive = plain[len("заседания ") :].strip()
             return
-        match = _DATE_LINE.match(plain)
-        if match and parse_date(match.group("date")):
-            result.date = parse_date(match.group("date"))
+        match = phrases.DATE_LINE.match(plain)
+        if match and phrases.parse_date(match.group("date")):
+            result.date = phrases.parse_date(match.group("date"))
             if match.group("number"):
                 result.number = int(match.group("number"))
             if match.group("city"):
                 result.city = match.group("city")
             return
-        match = _CITY_DATE_LINE.match(plain)
-        if match and parse_date(match.group("date")):
-            result.date = parse_date(match.group("date"))
+        match = phrases.CITY_DATE_LINE.match(plain)
+        if match and phrases.parse_date(match.group("date")):
+            result.date = phrases.parse_date(match.group("date"))
             result.city = result.city or match.group("city")
             if match.group("number"):
                 result.number = int(match.group("number"))
@@ -411,17 +230,17 @@ class _Parser:
         if match:
             result.number = int(match.group(1))
             return
-        if _CITY.match(plain) and not result.city:
+        if phrases.CITY.match(plain) and not result.city:
             result.city = plain
             return
-        match = _PLACE.match(plain)
+        match = phrases.PLACE.match(plain)
         if match:
             result.place = match.group("place").strip()
             self.full_markers += 1
             return
-        match = _TIMES.match(plain)
+        match = phrases.TIMES.match(plain)
         if match:
-            found = _TIME.findall(match.group("times"))
+            found = phrases.TIME.findall(match.group("times"))
             if found:
                 result.start_time = time(int(found[0][0]), int(found[0][1]))
             if len(found) > 1:
@@ -433,12 +252,14 @@ class _Parser:
         self.unrecognised(text)
 
     def _attendee_line(self, text: str) -> Attendee | None:
-        match = _NUMBER.match(text)
+        match = phrases.NUMBER.match(text)
         body = match.group("text") if match else text
         if " | " in body:  # a row of an attendee table: name | position | organization
             cells = [cell.strip() for cell in body.split(" | ")]
             if names.looks_like_name(cells[0]):
-                position, organization = (cells[1], " ".join(cells[2:])) if len(cells) > 2 else split_position(cells[1])
+                position, organization = (
+                    (cells[1], " ".join(cells[2:])) if len(cells) > 2 else phrases.split_position(cells[1])
+                )
                 return Attendee(name=cells[0], position=position, organization=organization)
             return None
         if body.endswith(";") or (body.endswith(".") and "," in body):
@@ -446,7 +267,7 @@ class _Parser:
         name, _, rest = body.partition(",")
         if not names.looks_like_name(name):
             # «Беляев Е.В. – директор ООО …», or «Иванов И.И. (ООО «Ромашка»)»
-            dashed = _DASH_SPLIT.split(body, maxsplit=1)
+            dashed = phrases.DASH_SPLIT.split(body, maxsplit=1)
             bracketed = re.fullmatch(r"(?P<name>[^()]+?)\s*\((?P<rest>[^()]+)\)", body)
             if len(dashed) == 2 and names.looks_like_name(dashed[0]):
                 name, rest = dashed
@@ -456,7 +277,7 @@ class _Parser:
                     return Attendee(name=" ".join(name.split()), organization=" ".join(rest.split()))
             else:
                 return None
-        position, organization = split_position(" ".join(rest.split()))
+        position, organization = phrases.split_position(" ".join(rest.split()))
         return Attendee(name=" ".join(name.split()), position=position, organization=organization)
 
     def _in_people(self, text: str) -> None:
@@ -483,17 +304,17 @@ class _Parser:
 
     def _in_appendices(self, text: str) -> None:
         """«1. Презентация проекта чек-листа (к вопросу 1).»"""
-        match = _NUMBER.match(text)
+        match = phrases.NUMBER.match(text)
         if match is None:
             self.unrecognised(text)
             return
-        self.result.appendices.append(_strip_item_end(match.group("text")))
+        self.result.appendices.append(phrases.strip_item_end(match.group("text")))
 
     def _in_agenda(self, text: str) -> None:
-        match = _NUMBER.match(text)
+        match = phrases.NUMBER.match(text)
         speaker = ""
         body = match.group("text") if match else text
-        found = _SPEAKER.search(body)
+        found = phrases.SPEAKER.search(body)
         if found and names.looks_like_name(found.group("name")):
             # the wording as written, its own full stop included («… СПО. Докладчик – …»)
             speaker, body = names.normalise(found.group("name")), body[: found.start()].rstrip()
@@ -514,7 +335,7 @@ class _Parser:
     def _in_item(self, text: str) -> None:
         item = self.item
         if self.mode in ("heard", "spoke"):
-            parts = _DASH_SPLIT.split(text, maxsplit=1)
+            parts = phrases.DASH_SPLIT.split(text, maxsplit=1)
             who = parts[0] if len(parts) == 2 and names.looks_like_name(parts[0]) else ""
             if not who and names.looks_like_name(text):
                 who, parts = text, [text, ""]
@@ -540,14 +361,14 @@ class _Parser:
     # decisions ----------------------------------------------------------------------
 
     def _decision_line(self, text: str, item_number: int | None) -> None:
-        match = _RESPONSIBLE.match(text)
-        if match and self.decision is not None and text.lower().startswith(_RESPONSIBLE_START):
+        match = phrases.RESPONSIBLE.match(text)
+        if match and self.decision is not None and text.lower().startswith(phrases.RESPONSIBLE_START):
             self._responsible(self.decision, match.group("rest"))
             return
-        if _DEADLINE_ONLY.match(text) and self.decision is not None:
+        if phrases.DEADLINE_ONLY.match(text) and self.decision is not None:
             self._deadline(self.decision, text)
             return
-        match = _NUMBER.match(text)
+        match = phrases.NUMBER.match(text)
         if match:
             label, body = match.group("label"), match.group("text")
         elif self.decision is not None and not self.decision_closed:
@@ -563,28 +384,28 @@ class _Parser:
         if item_number is None and "." in label:  # «1.2.» under a common heading: the item is in the number
             item_number = int(label.split(".")[0])
             self._item_for(item_number)
-        inline = _INLINE_RESPONSIBLE.split(body, maxsplit=1)
+        inline = phrases.INLINE_RESPONSIBLE.split(body, maxsplit=1)
         decision = Decision(number=label, text=inline[0].strip(), item_number=item_number)
         self.result.decisions.append(decision)
         self.decision, self.decision_closed, self.decision_numbered = decision, False, bool(match)
         if len(inline) == 2:
-            self._responsible(decision, _RESPONSIBLE.match(inline[1]).group("rest"))
+            self._responsible(decision, phrases.RESPONSIBLE.match(inline[1]).group("rest"))
         else:
             # «… в срок до 01.12.2021.»: the deadline is read from the wording and leaves it
             # (the protocol prints it on its own line: kept, it would be said twice).
-            found = _INLINE_DEADLINE.search(decision.text)
+            found = phrases.INLINE_DEADLINE.search(decision.text)
             if found:
-                decision.deadline = parse_date(found.group("date"))
-                decision.text = _without_term(decision.text, found)
+                decision.deadline = phrases.parse_date(found.group("date"))
+                decision.text = phrases.without_term(decision.text, found)
 
     def _deadline(self, decision: Decision, text: str) -> str:
         """Reads the deadline at the end of ``text`` into ``decision``; returns the rest."""
-        match = _DEADLINE.search(text)
+        match = phrases.DEADLINE.search(text)
         if match:
-            decision.deadline = parse_date(match.group("date"))
+            decision.deadline = phrases.parse_date(match.group("date"))
             self.decision_closed = True
             return text[: match.start()]
-        match = _TERM.search(text)
+        match = phrases.TERM.search(text)
         if match:
             decision.term = match.group("term").strip()
             self.decision_closed = True
@@ -635,8 +456,8 @@ class _Parser:
         loose = [d for d in result.decisions if d.item_number is None]
         if result.form != "short" or not loose or not result.agenda or len(loose) != len(result.decisions):
             return
-        items = [_stems(item.text) for item in result.agenda]
-        scores = [[len(_stems(d.text) & stems) for stems in items] for d in loose]
+        items = [phrases.stems(item.text) for item in result.agenda]
+        scores = [[len(phrases.stems(d.text) & stems) for stems in items] for d in loose]
         for decision in loose:
             decision.item_guessed = True  # the review page asks for the item, guessed or not
         if not any(any(row) for row in scores):
