@@ -234,3 +234,15 @@ def test_the_private_name_check_sees_one():
         "rendering._inner(os._exit, rendering.__name__, shown._x)\n"
     )
     assert private_names_used(ast.parse(source)) == [("_hidden", 1), ("_inner", 4), ("_x", 4)]
+
+
+LONGEST_MODULE = 600  # lines: past it a module is split along its sections (issue 18)
+
+
+def test_no_module_of_the_package_is_longer_than_its_sections_need():
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}: {lines} lines"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST_MODULE
+    ]
+    assert not found, f"split along its sections (at most {LONGEST_MODULE} lines):\n" + "\n".join(found)
