@@ -158,11 +158,15 @@ def follow_up_said(meeting: Meeting) -> str | None:
     return " ".join(text if text.endswith(".") else f"{text}." for text in said)  # «Беляев Е.В.», not «Е.В..»
 
 
-def follow_up_text(meeting: Meeting, count: int) -> str | None:
-    """What the page says of ``follow_up``'s messages."""
+def follow_up_text(meeting: Meeting, count: int, *, was_cancelled: bool = False) -> str | None:
+    """What the page says of ``follow_up``'s messages (``was_cancelled``: the meeting was
+    cancelled before this change, and is planned again: its invitations go out anew)."""
     if not count:
         return None
-    what = "отправляется отмена заседания" if meeting.status == MeetingStatus.CANCELLED else "отправляются изменения"
+    if meeting.status == MeetingStatus.CANCELLED:
+        what = "отправляется отмена заседания"
+    else:
+        what = "снова отправляются приглашения" if was_cancelled else "отправляются изменения"
     return f"Приглашённым {what} (писем: {count})."
 
 

@@ -84,13 +84,19 @@ def edit(meeting_id: int | None = None):
             form.council_id.data = form.council_id.choices[0].value
             form.number.data = queries.next_number(form.council_id.data, form.date.data.year)
 
+    was_cancelled = meeting.status == MeetingStatus.CANCELLED
+
     def save():
         saved = services.save_meeting(meeting, form.data_for(*form.FIELDS), form.version.data)
         return saved, invitations.follow_up(saved)  # those invited get the change at once
 
+    def said(saved) -> str:
+        mailed = invitations.follow_up_text(meeting, saved[1], was_cancelled=was_cancelled)
+        return " ".join(filter(None, ["Заседание сохранено.", mailed]))
+
     return form_page(
         "meetings/edit.html", form, save, services.MeetingError, then=lambda _: url_for("meetings.show", meeting_id=meeting.id),
-        text=lambda saved: " ".join(filter(None, ["Заседание сохранено.", invitations.follow_up_text(meeting, saved[1])])),
+        text=said,
         meeting=meeting if meeting_id else None,
         invited=bool(meeting_id and meeting.status in invitations.SENDABLE and invitations.last_sent(meeting.id)),
     )  # fmt: skip

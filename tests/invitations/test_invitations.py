@@ -253,6 +253,9 @@ def test_once_invited_they_follow_the_meetings_changes_made_in_its_form(world, m
     assert "Приглашённым отправляется отмена заседания (писем: 2)." in save(status="cancelled")
     assert [calendar_part(m)[0] for m in mailbox.messages] == ["REQUEST"] * 4 + ["CANCEL"] * 2
     assert "Новых приглашений нет" in notice(press(secretary, world.id))
+    # Planned again: invitations anew, not «изменения».
+    assert "Приглашённым снова отправляются приглашения (писем: 2)." in save(status="planned")
+    assert [calendar_part(m)[0] for m in mailbox.messages[6:]] == ["REQUEST"] * 2
 
 
 def test_once_invited_a_newcomer_added_on_the_page_is_invited_and_a_removed_one_cancelled(world, mailbox, secretary):
