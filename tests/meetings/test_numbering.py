@@ -1,6 +1,7 @@
 """Issue 14, part B: one numbering everywhere, following the council's protocol form —
 1.1, 1.2, 2.1 … in a council of the full form, 1, 2, 3 in one of the short form."""
 
+import re
 from datetime import date
 
 import pytest
@@ -208,3 +209,21 @@ def test_the_meeting_page_reads_the_same_few_queries_whatever_its_size(app, secr
     db.session.commit()
     large = page_queries()
     assert small == large <= 6  # the account, the meeting (council, members, chair, secretary), 4 lists
+
+
+def test_before_the_day_the_attendees_are_those_expected_not_those_present(app, secretary, ctx):
+    """«Присутствовали очно» over the list of a meeting not yet held said who had been
+    there; before the day the groups are «Очно», «Онлайн», «Приглашённые»."""
+    council = factories.council(members=2)
+    person = council.members[0].person
+    planned = meetings.meeting(council, date(2030, 3, 1), number=1, attendees=[(person, "in_person")])
+    held = meetings.meeting(council, date(2021, 3, 1), number=2, attendees=[(person, "in_person")])
+    db.session.commit()
+
+    def headings(meeting):
+        page = secretary.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+        section = page[page.index('id="attendees"') :]
+        return [h.strip() for h in re.findall(r'<h3 class="h6 mt-2">(.*?)</h3>', section, re.S)][:3]
+
+    assert headings(planned) == ["Очно", "Онлайн", "Приглашённые"]
+    assert headings(held)[0] == "Присутствовали очно"
