@@ -34,7 +34,7 @@ from ..extensions import db
 from ..mail import OutgoingMessage
 from ..materials.services import meeting_materials
 from ..meetings.models import AttendanceMode, Meeting, MeetingStatus
-from ..text import ru_date, short_date
+from ..text import initials_first, ru_date, short_date
 from ..web import DOCX_MIME
 from . import imip
 from .agenda import agenda_docx
@@ -129,12 +129,18 @@ def due(meeting: Meeting) -> tuple[list[Due], list[Person]]:
     return result, without_email
 
 
+def followed(meeting: Meeting) -> bool:
+    """Whether the invited follow the meeting's changes: invitations went out, and it may
+    still be written about (planned or cancelled)."""
+    return meeting.status in SENDABLE and bool(last_sent(meeting.id))
+
+
 def follow_up(meeting: Meeting) -> int:
     """Once invitations went out, the invited follow the meeting: after a change, what they
     are due (an update of the time or place, a cancellation, a newcomer's invitation, a
     removed attendee's cancellation) is queued at once. Before the first «Разослать
     приглашения» nothing is. Flushes (the caller commits); the number of messages queued."""
-    if meeting.status not in SENDABLE or not last_sent(meeting.id):
+    if not followed(meeting):
         return 0
     ids, _ = queue_invitations(meeting)
     return len(ids)
@@ -143,11 +149,10 @@ def follow_up(meeting: Meeting) -> int:
 def follow_up_said(meeting: Meeting) -> str | None:
     """``follow_up`` after a change of the attendance list, and what the page says of it:
     who is sent an invitation, who a cancellation (None when nothing was sent)."""
-    if meeting.status not in SENDABLE or not last_sent(meeting.id):
+    if not followed(meeting):
         return None
     entries, _ = due(meeting)
-    ids, _ = queue_invitations(meeting)
-    if not ids:
+    if not _queue(meeting, entries):
         return None
     groups = {
         "Приглашение отправляется": [e for e in entries if e.method == imip.REQUEST and not e.update],
@@ -189,8 +194,7 @@ def _greeting(person: Person) -> str:
     names = [p.strip() for p in (person.first_name, person.patronymic) if p.strip()]
     if names and not any(len(name.rstrip(".")) <= 1 for name in names):
         return " ".join(names)
-    initials = "".join(f"{name[0]}." for name in names)
-    return f"{initials} {person.surname}".strip() or person.short_name
+    return initials_first(person.short_name, person.surname)
 
 
 def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda: bytes | None) -> EmailMessage:
@@ -280,8 +284,14 @@ def queue_invitations(meeting: Meeting) -> tuple[list[int], list[Person]]:
     if meeting.status not in SENDABLE:
         raise InvitationError("Приглашения рассылаются до заседания (статус «Запланировано») и при его отмене.")
     entries, without_email = due(meeting)
+    return _queue(meeting, entries), without_email
+
+
+def _queue(meeting: Meeting, entries: list[Due]) -> list[int]:
+    """Queues ``entries`` (what ``due`` gave); the ids of the messages queued (one already
+    queued under the same key is not queued twice)."""
     if not entries:
-        return [], without_email
+        return []
     item = meeting_event(meeting)
     materials = meeting_materials(meeting.id)
     agenda = agenda_docx(meeting, materials, lambda m: _link("materials.download", material_id=m.id))
@@ -297,7 +307,7 @@ def queue_invitations(meeting: Meeting) -> tuple[list[int], list[Person]]:
                                   "update": entry.update})  # fmt: skip
         if row is not None:
             ids.append(row.id)
-    return ids, without_email
+    return ids
 
 
 def failed(meeting_id: int) -> list[OutgoingMessage]:

@@ -98,7 +98,7 @@ def edit(meeting_id: int | None = None):
         "meetings/edit.html", form, save, services.MeetingError, then=lambda _: url_for("meetings.show", meeting_id=meeting.id),
         text=said,
         meeting=meeting if meeting_id else None,
-        invited=bool(meeting_id and meeting.status in invitations.SENDABLE and invitations.last_sent(meeting.id)),
+        invited=bool(meeting_id) and invitations.followed(meeting),
     )  # fmt: skip
 
 
@@ -192,19 +192,17 @@ def _apply(meeting_id: int, name: str, form, change, invalid=None, row: str | No
             return invalid(form)
         return _section(meeting_id, name, 422, **{name: form})
 
-    mailed = []
-
-    def changed():
-        result = change()
-        if name == "attendees":  # those invited follow the list: a newcomer is invited, a removed one cancelled
-            mailed.append(invitations.follow_up_said(db.get_or_404(Meeting, meeting_id)))
-        return result
+    def changed() -> str | None:
+        """The change, then what invitations it sent: those invited follow the attendance
+        list (a newcomer is invited, a removed one cancelled)."""
+        change()
+        return invitations.follow_up_said(db.get_or_404(Meeting, meeting_id)) if name == "attendees" else None
 
     return apply_change(
         form,
         changed,
         services.MeetingError,
-        done=lambda _: _section(meeting_id, name, row=row, mailed=next(iter(mailed), None)),
+        done=lambda mailed: _section(meeting_id, name, row=row, mailed=mailed),
         invalid=refuse,
         back=url_for("meetings.show", meeting_id=meeting_id),
     )
