@@ -61,6 +61,21 @@ def test_search_add_and_delete_keep_the_search(live, page):
     assert page.evaluate("window.__noReload === true")
 
 
+def test_an_open_add_form_outlives_the_lists_reload(live, page):
+    """The list reloads after every change (directoryChanged). A reload asked for before
+    «Добавить» was pressed — the delete just before it — and answered after it wiped the new
+    form with what had been typed (CI caught it as «#people-new form» count 0)."""
+    base = live[0]
+    page.goto(f"{base}/directory/people")
+    page.click("a:has-text('Добавить')")
+    page.fill("#people-new input[name=surname]", "Кротова")
+    with page.expect_response(lambda response: response.url.startswith(f"{base}/directory/people")):
+        page.evaluate("htmx.trigger(document.body, 'directoryChanged')")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#people-new input[name=surname]")).to_have_value("Кротова")
+    expect(page.locator("#people-rows tr")).to_have_count(25)
+
+
 def test_add_puts_the_focus_in_the_new_form(live, page):
     """«Добавить» opens the form under itself with the focus on «Фамилия» (it stayed on the
     button: the user had to click into the form to type); a refused form puts it on the
