@@ -15,6 +15,7 @@ from ..auth.access import role_required
 from ..auth.roles import RUN_EXPERTISE
 from ..extensions import db
 from ..web import (
+    after_change,
     apply_change,
     button_change,
     form_again,
@@ -28,7 +29,6 @@ from ..web import (
 from . import bp, checklist_versions, scoring, services
 from .forms import CriterionForm, PublishForm, SectionForm, TitleForm
 from .models import ChecklistSection, ChecklistVersion, Criterion
-from .routes import commit_change
 from .services import ExpertiseError
 
 
@@ -118,9 +118,10 @@ def rename_checklist(version_id: int):
     version = _version_or_404(version_id)
     form = TitleForm()
     back = _back_to(version)
-    return commit_change(
-        lambda: checklist_versions.rename_checklist(version, form.title.data), back, back, "Название сохранено.", form
-    )
+    return apply_change(
+        form, lambda: checklist_versions.rename_checklist(version, form.title.data), ExpertiseError,
+        done=lambda _: after_change(back, "Название сохранено."), back=back,
+    )  # fmt: skip
 
 
 @bp.post("/checklists/<int:version_id>/sections")
@@ -279,13 +280,13 @@ def publish_checklist(version_id: int):
     if version.is_published:
         return refusal(checklist_versions.frozen(version), _back_to(version))
     back = _back_to(version)
-    return commit_change(
-        lambda: checklist_versions.publish(version, form.protocol_ref.data, current_user),
-        back,
-        back,
-        f"Версия {version.number} опубликована.",
+    return apply_change(
         form,
+        lambda: checklist_versions.publish(version, form.protocol_ref.data, current_user),
+        ExpertiseError,
+        done=lambda _: after_change(back, f"Версия {version.number} опубликована."),
         invalid=lambda: _form_again(version, "expertise/_publish_form.html", "publish-form", publish_form=form),
+        back=back,
     )
 
 
@@ -303,9 +304,10 @@ def new_version(version_id: int):
 @role_required(*RUN_EXPERTISE)
 def delete_checklist(version_id: int):
     version = _version_or_404(version_id)
-    return commit_change(
+    return button_change(
         lambda: checklist_versions.delete_draft(version),
-        _back_to(version),
-        url_for("expertise.checklists"),
-        "Черновик удалён.",
+        ExpertiseError,
+        back=_back_to(version),
+        said="Черновик удалён.",
+        then=lambda _: url_for("expertise.checklists"),
     )

@@ -8,8 +8,6 @@ the same forms work without JavaScript (POST -> 303).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -24,6 +22,7 @@ from ..web import (
     DOCX_MIME,
     after_change,
     apply_change,
+    button_change,
     form_again,
     form_page,
     fragment,
@@ -58,29 +57,6 @@ bp.add_app_template_filter(scoring.format_number, "score_number")
 bp.add_app_template_filter(scoring.format_percent, "score_percent")
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def commit_change(change: Callable[[], object], back: str, then: str, text: str, form=None, invalid=None):
-    """Run one service change and commit it, then go on to ``then``; a refusal goes back,
-    invalid input of ``form`` too, or to ``invalid()`` (the form again)."""
-    return apply_change(
-        form, change, ExpertiseError, done=lambda _: after_change(then, text), invalid=invalid, back=back
-    )
-
-
-def _form_page(form, save: Callable[[dict], object], then: Callable[[], str], text: str, template: str, **context):
-    """A registry form (programme, session): saved, a flash and 303 to ``then()`` (called
-    after the commit: a new object has its id by then); invalid or refused, the form
-    again with the reason, 422."""
-    return form_page(
-        template,
-        form,
-        lambda: save(form.data_for(*form.FIELDS)),
-        ExpertiseError,
-        then=lambda _: then(),
-        text=text,
-        **context,
-    )
 
 
 def _docx(kind: str, context: dict, filename: str):
@@ -155,12 +131,13 @@ def programme(programme_id: int):
 def edit_programme(programme_id: int | None = None):
     programme, form = record_form(Programme, programme_id, ProgrammeForm)
     form.college_id.choices = options(services.college_choices(), empty="— выберите —")
-    return _form_page(
-        form,
-        lambda data: services.save_programme(programme, data),
-        lambda: url_for("expertise.programme", programme_id=programme.id),
-        "Программа сохранена.",
+    return form_page(
         "expertise/programme_form.html",
+        form,
+        lambda: services.save_programme(programme, form.data_for(*form.FIELDS)),
+        ExpertiseError,
+        then=lambda _: url_for("expertise.programme", programme_id=programme.id),
+        text="Программа сохранена.",
         programme=programme,
     )
 
@@ -169,12 +146,12 @@ def edit_programme(programme_id: int | None = None):
 @role_required(*RUN_EXPERTISE)
 def delete_programme(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
-    back = url_for("expertise.programme", programme_id=programme_id)
-    return commit_change(
+    return button_change(
         lambda: services.delete_programme(programme),
-        back,
-        url_for("expertise.programmes"),
-        "Программа удалена из реестра.",
+        ExpertiseError,
+        back=url_for("expertise.programme", programme_id=programme_id),
+        said="Программа удалена из реестра.",
+        then=lambda _: url_for("expertise.programmes"),
     )
 
 
@@ -225,12 +202,13 @@ def edit_session(session_id: int | None = None):
             services.programme_choices(),
             empty="— выберите —",
         )
-    return _form_page(
-        form,
-        lambda data: services.save_session(session, data),
-        lambda: url_for("expertise.session", session_id=session.id),
-        "Сессия сохранена.",
+    return form_page(
         "expertise/session_form.html",
+        form,
+        lambda: services.save_session(session, form.data_for(*form.FIELDS)),
+        ExpertiseError,
+        then=lambda _: url_for("expertise.session", session_id=session.id),
+        text="Сессия сохранена.",
         session=session,
     )
 
@@ -239,8 +217,13 @@ def edit_session(session_id: int | None = None):
 @role_required(*RUN_EXPERTISE)
 def delete_session(session_id: int):
     session = db.get_or_404(ExpertSession, session_id)
-    back = url_for("expertise.session", session_id=session_id)
-    return commit_change(lambda: services.delete_session(session), back, url_for("expertise.index"), "Сессия удалена.")
+    return button_change(
+        lambda: services.delete_session(session),
+        ExpertiseError,
+        back=url_for("expertise.session", session_id=session_id),
+        said="Сессия удалена.",
+        then=lambda _: url_for("expertise.index"),
+    )
 
 
 def _session_context(data: scoring.SessionData, conclusion_form: ConclusionForm | None = None) -> dict:
@@ -294,12 +277,11 @@ def progress(session_id: int):
 @role_required(*RUN_EXPERTISE)
 def add_expert(session_id: int):
     session = db.get_or_404(ExpertSession, session_id)
-    back = url_for("expertise.session", session_id=session_id, _anchor="experts")
-    return commit_change(
+    return button_change(
         lambda: services.add_expert(session, request.form.get("person_id", type=db_int)),
-        back,
-        back,
-        "Эксперт добавлен в сессию.",
+        ExpertiseError,
+        back=url_for("expertise.session", session_id=session_id, _anchor="experts"),
+        said="Эксперт добавлен в сессию.",
     )
 
 
@@ -307,8 +289,12 @@ def add_expert(session_id: int):
 @role_required(*RUN_EXPERTISE)
 def remove_expert(assessment_id: int):
     assessment = db.get_or_404(Assessment, assessment_id)
-    back = url_for("expertise.session", session_id=assessment.session_id, _anchor="experts")
-    return commit_change(lambda: services.remove_expert(assessment), back, back, "Эксперт исключён из сессии.")
+    return button_change(
+        lambda: services.remove_expert(assessment),
+        ExpertiseError,
+        back=url_for("expertise.session", session_id=assessment.session_id, _anchor="experts"),
+        said="Эксперт исключён из сессии.",
+    )
 
 
 @bp.post("/sessions/<int:session_id>/conclusion")
@@ -448,12 +434,11 @@ def reopen(assessment_id: int):
     form = ReopenForm()
     back = url_for("expertise.assessment", assessment_id=assessment_id)
     reopenable = assessment.is_submitted and not data.session.is_completed
-    return commit_change(
-        lambda: services.reopen(assessment, form.reason.data or "", current_user),
-        back,
-        back,
-        "Чек-лист возвращён эксперту на доработку.",
+    return apply_change(
         form if reopenable else None,  # else the service says why there is nothing to return
+        lambda: services.reopen(assessment, form.reason.data or "", current_user),
+        ExpertiseError,
+        done=lambda _: after_change(back, "Чек-лист возвращён эксперту на доработку."),
         invalid=lambda: form_again(
             "expertise/_reopen_form.html",
             "reopen-block",
@@ -461,6 +446,7 @@ def reopen(assessment_id: int):
             assessment=assessment,
             reopen_form=form,
         ),
+        back=back,
     )
 
 
