@@ -3,8 +3,10 @@
 The target of issue 19: the demo protocol (Координационный совет, № 2 of 2021) as the
 app makes its .docx, converted to PDF by the warm LibreOffice of documents/office.py
 (unoserver, already started) at least 5 times faster than by a cold ``soffice
---convert-to`` run (documents/pdf.py), the two taking turns in one run. The warm
-server's start, paid once per app process, is printed for information.
+--convert-to`` run (documents/pdf.py), the two taking turns in one run. For information,
+the first PDF after an app process's start: with LibreOffice started by that PDF (as
+before, and with DOCUMENTS_PDF_WARM_START off), and with LibreOffice started in the
+background as the process starts (gunicorn's post_worker_init), the PDF asked once it is up.
 Times are medians; the exit status is 1 if the target fails.
 
     python -m bench.pdf
@@ -53,13 +55,30 @@ def run(repeat: int) -> int:
     from cluster_intranet.documents import office, pdf
 
     document = demo_protocol_docx()
-    warm = office.WarmConverter()
+    # The first PDF after an app process's start, as it was: LibreOffice started by it.
+    on_first_use = office.WarmConverter()
     try:
         started = timer.perf_counter()
-        first = warm.convert_to_pdf(document, timeout=120)
-        start_s = timer.perf_counter() - started
+        first = on_first_use.convert_to_pdf(document, timeout=120)
+        on_first_use_s = timer.perf_counter() - started
+    finally:
+        on_first_use.stop()
+    if on_first_use.starts != 1 or not first.startswith(b"%PDF-"):
+        print("pdf: the warm server did not start (is python3-uno installed?)")
+        return 1
+    # As a gunicorn worker starts (deploy/gunicorn.conf.py): LibreOffice in the background,
+    # the first PDF asked once it is up.
+    office.stop_all()
+    started = timer.perf_counter()
+    office.warm_up_in_background({"DOCUMENTS_PDF_SERVER": True, "DOCUMENTS_PDF_WARM_START": True}).join(120)
+    warm_up_s = timer.perf_counter() - started
+    warm = office.converter()
+    try:
+        started = timer.perf_counter()
+        first = office.convert_to_pdf(document, timeout=120)
+        first_s = timer.perf_counter() - started
         if warm.starts != 1 or not first.startswith(b"%PDF-"):
-            print("pdf: the warm server did not start (is python3-uno installed?)")
+            print("pdf: the worker's start did not start the warm server")
             return 1
         warm_s, cold_s = median_seconds(
             lambda: warm.convert_to_pdf(document, timeout=120),
@@ -67,14 +86,16 @@ def run(repeat: int) -> int:
             repeat=repeat,
         )
     finally:
-        warm.stop()
+        office.stop_all()
     speedup = cold_s / warm_s
     ok = speedup >= MIN_SPEEDUP
     print("\n".join([
         f"pdf: the demo protocol's .docx ({len(document) // 1024} KB) to PDF, median of {repeat} runs",
-        f"  warm LibreOffice (unoserver), first PDF with its start: {start_s * 1000:8.1f} ms",
-        f"  warm LibreOffice (unoserver):                           {warm_s * 1000:8.1f} ms",
-        f"  cold soffice --convert-to:                              {cold_s * 1000:8.1f} ms",
+        f"  first PDF after the start, LibreOffice started by it:      {on_first_use_s * 1000:8.1f} ms",
+        f"  first PDF after the start, LibreOffice started with it:    {first_s * 1000:8.1f} ms"
+        f" (its start in the background: {warm_up_s * 1000:.0f} ms)",
+        f"  warm LibreOffice (unoserver):                              {warm_s * 1000:8.1f} ms",
+        f"  cold soffice --convert-to:                                 {cold_s * 1000:8.1f} ms",
         f"  {'PASS' if ok else 'FAIL'}  cold / warm: {speedup:.1f}x (target >= {MIN_SPEEDUP:g})",
     ]))  # fmt: skip
     return 0 if ok else 1

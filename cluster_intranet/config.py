@@ -33,6 +33,7 @@ ENV_SETTINGS: dict[str, type] = {
     "CACHE_DEFAULT_TIMEOUT": int,
     "SOFFICE_PATH": str,
     "DOCUMENTS_PDF_SERVER": bool,
+    "DOCUMENTS_PDF_WARM_START": bool,
     "DOCUMENTS_PDF_PYTHON": str,
     "TRUSTED_PROXIES": int,
     "BENCH_ROUTES": bool,
@@ -97,9 +98,12 @@ class Defaults:
     CALENDAR_WINDOW_PAST_DAYS = 60
     CALENDAR_WINDOW_FUTURE_DAYS = 365
     DOCUMENTS_PDF_TIMEOUT = 60  # seconds LibreOffice may take to make a PDF
-    # PDFs through a long-lived LibreOffice (unoserver, documents/office.py), started on
-    # first use in each app process; off, or when it cannot start: a cold soffice per PDF.
+    # PDFs through a long-lived LibreOffice (unoserver, documents/office.py), one per app
+    # process; off, or when it cannot start: a cold soffice per PDF. It starts as a gunicorn
+    # worker starts (deploy/gunicorn.conf.py, in the background), or with WARM_START off on
+    # the first PDF, which then waits 5–10 s for it.
     DOCUMENTS_PDF_SERVER = True
+    DOCUMENTS_PDF_WARM_START = True
     DOCUMENTS_PDF_PYTHON: str | None = None  # a Python with LibreOffice's uno; None: /usr/bin/python3
     # The full protocol lists up to this many attendees; above it, it gives the count
     # and attaches the list (ГОСТ Р 7.0.97-2016).

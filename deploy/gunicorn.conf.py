@@ -9,6 +9,7 @@ import os
 import sys
 
 from cluster_intranet.calendar.redaction import GunicornLogger
+from cluster_intranet.documents import office
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
@@ -35,11 +36,13 @@ max_requests_jitter = 200
 forwarded_allow_ips = "127.0.0.1"
 
 
-# --- the login limit needs shared counters ----------------------------------------------
+# --- each worker: the login limit's counters, LibreOffice --------------------------------
 def post_worker_init(worker):
-    """Several workers counting login attempts each in its own memory would let through
-    as many times more guesses: with memory:// and more than one worker, refuse to start
-    (set RATELIMIT_STORAGE_URI=redis://…, README «Deployment»)."""
+    """Each worker as it starts. Several workers counting login attempts each in its own
+    memory would let through as many times more guesses: with memory:// and more than one
+    worker, refuse to start (set RATELIMIT_STORAGE_URI=redis://…, README «Deployment»).
+    Then LibreOffice for PDF copies starts, in the background (documents/office.py): the
+    first PDF after a (re)start need not wait 5–10 s for it, nor the worker's start."""
     app = worker.wsgi
     config = getattr(app, "config", {})
     storage = config.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -51,3 +54,4 @@ def post_worker_init(worker):
             worker.cfg.workers,
         )
         sys.exit(3)  # gunicorn's WORKER_BOOT_ERROR: the arbiter stops instead of retrying
+    office.warm_up_in_background(config)

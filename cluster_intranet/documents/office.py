@@ -8,8 +8,9 @@ LibreOffice's Python ``uno`` module, which Debian ships for the system Python
 the interpreter that has ``uno`` (/usr/bin/python3 by default) and the app talks to it
 over XML-RPC, which needs nothing but the standard library.
 
-Each app process has one ``WarmConverter``, started on first use (after a gunicorn fork,
-never inherited), restarted when it has died, doing one conversion at a time; a
+Each app process has one ``WarmConverter``, started as a gunicorn worker starts (in a
+thread: ``warm_up_in_background``) or else on first use (after a gunicorn fork, never
+inherited), restarted when it has died, doing one conversion at a time; a
 conversion longer than the timeout kills it (the next one starts a new one) and answers
 pdf.py's error. When the server cannot be started (no ``uno``, no unoserver, LibreOffice
 missing) the conversion runs cold, and the warm start is tried again a minute later.
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 START_TIMEOUT_S = 60  # unoserver waits ~7 s by itself, then LibreOffice loads
 RETRY_START_AFTER_S = 60  # after a failed start, cold conversions for this long
 PYTHON_CANDIDATES = ("/usr/bin/python3", "python3")
+# What the warm-up converts: a protocol's template, with the fonts and tables of real ones.
+WARM_UP_DOCUMENT = Path(__file__).with_name("default_templates") / "protocol_full.docx"
 
 
 # Runs unoserver's server under the interpreter with ``uno``, watching the app process
@@ -182,6 +185,33 @@ class WarmConverter:
             f"http://127.0.0.1:{self.port}", transport=_TimeoutTransport(timeout), allow_none=True
         )
 
+    def _ensure_started(self) -> None:
+        """A server running (the caller holds the lock); ServerUnavailable when none can be
+        had now: then none is tried again for RETRY_START_AFTER_S."""
+        if self.alive():
+            return
+        if time.monotonic() < self.unavailable_until:
+            raise ServerUnavailable("the last start failed")
+        self.stop()
+        try:
+            self._start()
+        except ServerUnavailable as error:
+            self.unavailable_until = time.monotonic() + RETRY_START_AFTER_S
+            log.warning("PDF conversions run cold: %s", error)
+            raise
+
+    def warm_up(self) -> None:
+        """Starts the server before any PDF is asked (an app process's start, in a thread)
+        and has it convert a document of its own: LibreOffice loads Writer, the fonts and
+        the PDF export on its first document (0.5–1 s), which the first user's PDF then
+        does not. A PDF asked meanwhile waits for this, one asked after it does not."""
+        with self.lock:
+            try:
+                self._ensure_started()
+                self._convert(WARM_UP_DOCUMENT.read_bytes(), START_TIMEOUT_S)
+            except (ServerUnavailable, ConversionError) as error:
+                log.warning("LibreOffice's warm-up failed: %s", error)  # the PDFs start it again or run cold
+
     # -- conversions ---------------------------------------------------------------------
 
     def convert_to_pdf(self, docx_bytes: bytes, timeout: float) -> bytes:
@@ -190,34 +220,27 @@ class WarmConverter:
         if not self.lock.acquire(timeout=timeout):
             raise ConversionError(f"LibreOffice не успел преобразовать документ за {timeout:g} с.")
         try:
-            if not self.alive():
-                if time.monotonic() < self.unavailable_until:
-                    raise ServerUnavailable("the last start failed")
-                self.stop()
-                try:
-                    self._start()
-                except ServerUnavailable as error:
-                    self.unavailable_until = time.monotonic() + RETRY_START_AFTER_S
-                    log.warning("PDF conversions run cold: %s", error)
-                    raise
-            left = max(timeout - (time.monotonic() - started), 0.01)
-            try:
-                result = self._proxy(left).convert(
-                    None, xmlrpc.client.Binary(docx_bytes), None, "pdf", "writer_pdf_Export"
-                )
-            except TimeoutError:
-                self.stop()  # stuck on this document: the next conversion starts afresh
-                raise ConversionError(f"LibreOffice не успел преобразовать документ за {timeout:g} с.") from None
-            except (OSError, http.client.HTTPException) as error:
-                self.stop()  # died under the conversion
-                raise ServerUnavailable(f"unoserver failed: {error}") from error
-            except xmlrpc.client.Fault as error:
-                raise ConversionError(
-                    f"LibreOffice не смог преобразовать документ: {error.faultString[-500:]}"
-                ) from None
-            return result.data
+            self._ensure_started()
+            return self._convert(docx_bytes, timeout, left=max(timeout - (time.monotonic() - started), 0.01))
         finally:
             self.lock.release()
+
+    def _convert(self, docx_bytes: bytes, timeout: float, left: float | None = None) -> bytes:
+        """One conversion by the running server (the caller holds the lock), given ``left``
+        of its ``timeout`` seconds."""
+        try:
+            result = self._proxy(timeout if left is None else left).convert(
+                None, xmlrpc.client.Binary(docx_bytes), None, "pdf", "writer_pdf_Export"
+            )
+        except TimeoutError:
+            self.stop()  # stuck on this document: the next conversion starts afresh
+            raise ConversionError(f"LibreOffice не успел преобразовать документ за {timeout:g} с.") from None
+        except (OSError, http.client.HTTPException) as error:
+            self.stop()  # died under the conversion
+            raise ServerUnavailable(f"unoserver failed: {error}") from error
+        except xmlrpc.client.Fault as error:
+            raise ConversionError(f"LibreOffice не смог преобразовать документ: {error.faultString[-500:]}") from None
+        return result.data
 
 
 _converters: dict[tuple, WarmConverter] = {}
@@ -236,6 +259,21 @@ def converter(soffice_setting: str | None = None, python_setting: str | None = N
         if key not in _converters:
             _converters[key] = WarmConverter(soffice_setting, python_setting)
         return _converters[key]
+
+
+def warm_up_in_background(config) -> threading.Thread | None:
+    """At an app process's start (gunicorn's post_worker_init): starts this process's
+    server in a thread, so that the first PDF after a (re)start is as quick as the next
+    ones, when PDFs go through it (DOCUMENTS_PDF_SERVER, DOCUMENTS_PDF_WARM_START,
+    LibreOffice installed) — never in tests (TESTING). The thread, or None."""
+    if config.get("TESTING") or not (config.get("DOCUMENTS_PDF_SERVER") and config.get("DOCUMENTS_PDF_WARM_START")):
+        return None
+    if pdf.soffice_path(config.get("SOFFICE_PATH")) is None:
+        return None
+    warm = converter(config.get("SOFFICE_PATH"), config.get("DOCUMENTS_PDF_PYTHON"))
+    thread = threading.Thread(target=warm.warm_up, name="pdf-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 @atexit.register

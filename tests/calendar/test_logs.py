@@ -98,6 +98,7 @@ def test_gunicorn_access_log(world, app, tmp_path):
         "SECRET_KEY": "test-secret",
         "PUBLIC_BASE_URL": "http://intranet.test",
         "INSTANCE_PATH": str(tmp_path),
+        "DOCUMENTS_PDF_WARM_START": "0",  # no LibreOffice started for this log's sake
     }
     with socket.create_server(("127.0.0.1", 0)) as listener:
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/calendar/feed/{token}/all.ics"

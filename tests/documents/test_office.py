@@ -4,8 +4,12 @@ timeout, and falls back to the cold soffice run."""
 from __future__ import annotations
 
 import os
+import runpy
 import signal
 import sys
+import threading
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -43,6 +47,16 @@ def cold_runs(monkeypatch) -> list[bytes]:
 
     monkeypatch.setattr(pdf, "convert_to_pdf", counted)
     return runs
+
+
+def worker_start(config: dict) -> None:
+    """A gunicorn worker of deploy/gunicorn.conf.py starting with this app config."""
+    hooks = runpy.run_path(str(Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"))
+    app = SimpleNamespace(config={"RATELIMIT_ENABLED": False, **config})
+    hooks["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(workers=1), log=None))
+
+
+WARM_START = {"DOCUMENTS_PDF_SERVER": True, "DOCUMENTS_PDF_WARM_START": True}
 
 
 def assert_pdf(data: bytes) -> None:
@@ -170,3 +184,76 @@ def test_one_conversion_at_a_time(monkeypatch, full_protocol):
         with pytest.raises(pdf.ConversionError, match="не успел преобразовать документ за 0.2 с"):
             converter.convert_to_pdf(full_protocol, timeout=0.2)
     assert reached == []
+
+
+def test_a_workers_start_starts_the_server_without_waiting_for_it(monkeypatch):
+    """The first PDF after a restart should not wait for LibreOffice: a gunicorn worker
+    starts it as it starts, in a thread — the worker goes on at once."""
+    office.stop_all()
+    monkeypatch.setattr(pdf, "soffice_path", lambda configured=None: "/usr/bin/soffice")
+    starting, release = threading.Event(), threading.Event()
+    starts = []
+
+    def start(converter):  # a LibreOffice that takes its time to start
+        starts.append(converter)
+        starting.set()
+        release.wait(60)
+
+    monkeypatch.setattr(office.WarmConverter, "_start", start)
+    try:
+        worker_start(WARM_START)
+        assert starting.wait(60)
+        assert not release.is_set()  # the hook has returned while the server is still starting
+        release.set()
+        with office.converter().lock:  # the start done
+            assert starts == [office.converter()]
+    finally:
+        release.set()
+        office.stop_all()
+
+
+@pytest.mark.parametrize(
+    "config", [{**WARM_START, "TESTING": True}, {**WARM_START, "DOCUMENTS_PDF_WARM_START": False},
+               {**WARM_START, "DOCUMENTS_PDF_SERVER": False}],
+    ids=["tests", "warm-start-off", "server-off"],
+)  # fmt: skip
+def test_no_start_at_the_workers_start_in_tests_or_when_turned_off(monkeypatch, config):
+    monkeypatch.setattr(pdf, "soffice_path", lambda configured=None: "/usr/bin/soffice")
+    monkeypatch.setattr(office.WarmConverter, "_start", lambda converter: pytest.fail("started"))
+    assert office.warm_up_in_background(config) is None
+    worker_start(config)
+
+
+def test_no_start_at_the_workers_start_without_libreoffice(monkeypatch):
+    monkeypatch.setattr(pdf, "soffice_path", lambda configured=None: None)
+    monkeypatch.setattr(office.WarmConverter, "_start", lambda converter: pytest.fail("started"))
+    assert office.warm_up_in_background(WARM_START) is None
+
+
+@requires_soffice
+@requires_uno
+def test_the_first_pdf_after_a_workers_start_finds_the_server_running(full_protocol, cold_runs):
+    office.stop_all()
+    try:
+        office.warm_up_in_background(WARM_START).join(120)
+        warm = office.converter()
+        assert warm.alive() and warm.starts == 1
+        assert_pdf(office.convert_to_pdf(full_protocol))
+        assert warm.starts == 1 and cold_runs == []  # the server started at the worker's start
+    finally:
+        office.stop_all()
+
+
+@requires_soffice
+def test_a_failed_start_at_the_workers_start_leaves_the_cold_run(monkeypatch, full_protocol, cold_runs):
+    """No uno: the warm-up gives up quietly, and the first PDF runs cold at once."""
+    office.stop_all()
+    monkeypatch.setattr(office, "python_with_uno", lambda configured: None)
+    try:
+        office.warm_up_in_background({**WARM_START, "DOCUMENTS_PDF_PYTHON": "no-uno"}).join(60)
+        warm = office.converter(None, "no-uno")
+        assert warm.unavailable_until > 0 and warm.starts == 0
+        assert_pdf(office.convert_to_pdf(full_protocol, python="no-uno"))
+        assert cold_runs == [full_protocol] and warm.starts == 0
+    finally:
+        office.stop_all()
