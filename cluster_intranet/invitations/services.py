@@ -54,6 +54,7 @@ class Due:
     method: str  # imip.REQUEST or imip.CANCEL
     sequence: int
     update: bool  # a REQUEST after an earlier one: «изменение»
+    told_before: dict | None = None  # an update's: what the person's last letter said (told())
 
 
 def fingerprint(meeting: Meeting) -> str:
@@ -61,6 +62,30 @@ def fingerprint(meeting: Meeting) -> str:
     facts = [meeting.date, meeting.start_time, meeting.end_time, meeting.city, meeting.place,
              meeting.format, meeting.connection_link]  # fmt: skip
     return hashlib.sha256(repr(facts).encode()).hexdigest()[:16]
+
+
+# What an update names as changed, in the order the letter gives them.
+CHANGES = {"date": "дата", "time": "время", "place": "место", "format": "формат", "link": "подключение"}
+
+
+def told(meeting: Meeting) -> dict[str, str]:
+    """When, where and how, as a letter writes them; kept with each letter sent, so that
+    the next update tells each person what changed since the letter they have."""
+    return {"date": short_date(meeting.date), "time": _times(meeting),
+            "place": ", ".join(p for p in (meeting.city, meeting.place) if p),
+            "format": meeting.format_enum.label, "link": meeting.connection_link or ""}  # fmt: skip
+
+
+def changes_said(before: dict | None, now: dict[str, str]) -> str | None:
+    """«Изменено: дата — было 22.10.2021, стало 25.10.2021; место — было …, стало …»; None
+    when nothing told has changed (a new e-mail address) or the earlier letter is older
+    than what it told was kept."""
+    said = [f"{label} — было {before[key] or 'не указано'}, стало {now[key] or 'не указано'}"
+            for key, label in CHANGES.items() if before and key in before and before[key] != now[key]]  # fmt: skip
+    if not said:
+        return None
+    text = "Изменено: " + "; ".join(said)
+    return text if text.endswith(".") else f"{text}."
 
 
 def organizer(meeting: Meeting) -> tuple[str, str]:
@@ -116,7 +141,9 @@ def due(meeting: Meeting) -> tuple[list[Due], list[Person]]:
         elif last_method != imip.REQUEST:
             result.append(Due(person, imip.REQUEST, max(meeting.version, last_sequence + 1), False))
         elif last.details.get("fingerprint") != now or last.recipient != person.email.strip():
-            result.append(Due(person, imip.REQUEST, max(meeting.version, last_sequence + 1), True))
+            result.append(
+                Due(person, imip.REQUEST, max(meeting.version, last_sequence + 1), True, last.details.get("told"))
+            )
     # Removed from the meeting: their calendars lose it.
     present = {p.id for p in people}
     for person_id, last in previous.items():
@@ -181,11 +208,15 @@ def _link(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
+def _times(meeting: Meeting) -> str:
+    """«14:00–15:30», «14:00», or empty."""
+    if not meeting.start_time:
+        return ""
+    return f"{meeting.start_time:%H:%M}" + (f"–{meeting.end_time:%H:%M}" if meeting.end_time else "")
+
+
 def _when(meeting: Meeting) -> str:
-    text = ru_date(meeting.date)
-    if meeting.start_time:
-        text += f", {meeting.start_time:%H:%M}" + (f"–{meeting.end_time:%H:%M}" if meeting.end_time else "")
-    return text
+    return ", ".join(filter(None, [ru_date(meeting.date), _times(meeting)]))
 
 
 def _greeting(person: Person) -> str:
@@ -219,6 +250,8 @@ def build_message(meeting: Meeting, item, entry: Due, *, materials: list, agenda
         lines.append(
             ("Изменились сведения о заседании " if entry.update else "Приглашаем вас на заседание ") + f"{name}."
         )
+        if entry.update and (changed := changes_said(entry.told_before, told(meeting))):
+            lines.append(changed)
         lines += ["", f"Когда: {_when(meeting)}"]
         if place and meeting.format != "online":
             lines.append(f"Где: {place}")
@@ -304,7 +337,7 @@ def _queue(meeting: Meeting, entries: list[Due]) -> list[int]:
         )
         row = mail.queue(message, key=key, kind=KIND, person_id=entry.person.id, meeting_id=meeting.id,
                          details={"method": entry.method, "sequence": entry.sequence, "fingerprint": now,
-                                  "update": entry.update})  # fmt: skip
+                                  "update": entry.update, "told": told(meeting)})  # fmt: skip
         if row is not None:
             ids.append(row.id)
     return ids

@@ -227,6 +227,29 @@ def test_a_change_of_time_sends_an_update_with_a_higher_sequence(world, mailbox,
     assert len(mailbox.messages) == 4
 
 
+def test_an_update_says_what_changed_since_the_persons_last_letter(world, mailbox, secretary):
+    press(secretary, world.id)
+
+    def letters() -> list[str]:
+        return [m.get_body(("plain",)).get_content() for m in by_recipient(mailbox)["kuskova@cluster.test"]]
+
+    assert "Изменено" not in letters()[0]
+    world.date, world.place = date(2027, 3, 25), "ауд. 210"
+    db.session.commit()
+    press(secretary, world.id)
+    assert (
+        f"Изменились сведения о заседании {world.council.name_genitive}.\n"
+        "Изменено: дата — было 18.03.2027, стало 25.03.2027; место — было г. Томск, пр. Кирова, 41, стало г. Томск, "
+        "ауд. 210.\n\nКогда: 25 марта 2027 г., 14:00–15:30\n"
+    ) in letters()[1]
+    # The next one names what changed since that letter, not since the first.
+    world.start_time, world.end_time = time(10, 0), None
+    db.session.commit()
+    press(secretary, world.id)
+    [said] = [line for line in letters()[2].splitlines() if line.startswith("Изменено")]
+    assert said == "Изменено: время — было 14:00–15:30, стало 10:00."
+
+
 def test_once_invited_they_follow_the_meetings_changes_made_in_its_form(world, mailbox, secretary):
     """After the first «Разослать приглашения», a change of time or place saved in the
     meeting's form sends the update at once, and a cancellation the cancel; the page says so."""
