@@ -171,14 +171,18 @@ def button_change(
     back: str,
     said: str | Callable[[object], str],
     then: Callable[[object], str] | None = None,
+    form=None,
+    invalid: Callable[[], Response] | None = None,
 ):
-    """A change a button makes (no form to validate): done, ``said`` (or ``said(result)``) on
-    the page ``then(result)`` (or ``back``); refused, the reason on ``back``."""
+    """A change a button makes, with the few fields of its ``form`` (validated first) or
+    none: done, ``said`` (or ``said(result)``) on the page ``then(result)`` (or ``back``);
+    refused, the reason on ``back``; invalid, ``invalid()`` (the form again) or the
+    reasons on ``back`` as ``apply_change`` says."""
 
     def done(result):
         return after_change(then(result) if then else back, said(result) if callable(said) else said)
 
-    return apply_change(None, change, refused_by, back=back, done=done)
+    return apply_change(form, change, refused_by, back=back, done=done, invalid=invalid)
 
 
 def record_form(model, record_id: int | None, form_class):

@@ -15,7 +15,6 @@ from ..auth.access import role_required
 from ..auth.roles import RUN_EXPERTISE
 from ..extensions import db
 from ..web import (
-    after_change,
     apply_change,
     button_change,
     form_again,
@@ -117,11 +116,13 @@ def checklist(version_id: int):
 def rename_checklist(version_id: int):
     version = _version_or_404(version_id)
     form = TitleForm()
-    back = _back_to(version)
-    return apply_change(
-        form, lambda: checklist_versions.rename_checklist(version, form.title.data), ExpertiseError,
-        done=lambda _: after_change(back, "Название сохранено."), back=back,
-    )  # fmt: skip
+    return button_change(
+        lambda: checklist_versions.rename_checklist(version, form.title.data),
+        ExpertiseError,
+        back=_back_to(version),
+        said="Название сохранено.",
+        form=form,
+    )
 
 
 @bp.post("/checklists/<int:version_id>/sections")
@@ -279,14 +280,13 @@ def publish_checklist(version_id: int):
     form = PublishForm()
     if version.is_published:
         return refusal(checklist_versions.frozen(version), _back_to(version))
-    back = _back_to(version)
-    return apply_change(
-        form,
+    return button_change(
         lambda: checklist_versions.publish(version, form.protocol_ref.data, current_user),
         ExpertiseError,
-        done=lambda _: after_change(back, f"Версия {version.number} опубликована."),
+        back=_back_to(version),
+        said=f"Версия {version.number} опубликована.",
+        form=form,
         invalid=lambda: _form_again(version, "expertise/_publish_form.html", "publish-form", publish_form=form),
-        back=back,
     )
 
 
@@ -305,9 +305,6 @@ def new_version(version_id: int):
 def delete_checklist(version_id: int):
     version = _version_or_404(version_id)
     return button_change(
-        lambda: checklist_versions.delete_draft(version),
-        ExpertiseError,
-        back=_back_to(version),
-        said="Черновик удалён.",
-        then=lambda _: url_for("expertise.checklists"),
-    )
+        lambda: checklist_versions.delete_draft(version), ExpertiseError, back=_back_to(version),
+        said="Черновик удалён.", then=lambda _: url_for("expertise.checklists"),
+    )  # fmt: skip

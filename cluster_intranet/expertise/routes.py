@@ -132,14 +132,10 @@ def edit_programme(programme_id: int | None = None):
     programme, form = record_form(Programme, programme_id, ProgrammeForm)
     form.college_id.choices = options(services.college_choices(), empty="— выберите —")
     return form_page(
-        "expertise/programme_form.html",
-        form,
-        lambda: services.save_programme(programme, form.data_for(*form.FIELDS)),
-        ExpertiseError,
-        then=lambda _: url_for("expertise.programme", programme_id=programme.id),
-        text="Программа сохранена.",
-        programme=programme,
-    )
+        "expertise/programme_form.html", form, lambda: services.save_programme(programme, form.data_for(*form.FIELDS)),
+        ExpertiseError, then=lambda _: url_for("expertise.programme", programme_id=programme.id),
+        text="Программа сохранена.", programme=programme,
+    )  # fmt: skip
 
 
 @bp.post("/programmes/<int:programme_id>/delete")
@@ -147,12 +143,10 @@ def edit_programme(programme_id: int | None = None):
 def delete_programme(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     return button_change(
-        lambda: services.delete_programme(programme),
-        ExpertiseError,
+        lambda: services.delete_programme(programme), ExpertiseError,
         back=url_for("expertise.programme", programme_id=programme_id),
-        said="Программа удалена из реестра.",
-        then=lambda _: url_for("expertise.programmes"),
-    )
+        said="Программа удалена из реестра.", then=lambda _: url_for("expertise.programmes"),
+    )  # fmt: skip
 
 
 @bp.get("/programmes/<int:programme_id>/approval-sheet.docx")
@@ -203,14 +197,10 @@ def edit_session(session_id: int | None = None):
             empty="— выберите —",
         )
     return form_page(
-        "expertise/session_form.html",
-        form,
-        lambda: services.save_session(session, form.data_for(*form.FIELDS)),
-        ExpertiseError,
-        then=lambda _: url_for("expertise.session", session_id=session.id),
-        text="Сессия сохранена.",
-        session=session,
-    )
+        "expertise/session_form.html", form, lambda: services.save_session(session, form.data_for(*form.FIELDS)),
+        ExpertiseError, then=lambda _: url_for("expertise.session", session_id=session.id),
+        text="Сессия сохранена.", session=session,
+    )  # fmt: skip
 
 
 @bp.post("/sessions/<int:session_id>/delete")
@@ -218,12 +208,10 @@ def edit_session(session_id: int | None = None):
 def delete_session(session_id: int):
     session = db.get_or_404(ExpertSession, session_id)
     return button_change(
-        lambda: services.delete_session(session),
-        ExpertiseError,
+        lambda: services.delete_session(session), ExpertiseError,
         back=url_for("expertise.session", session_id=session_id),
-        said="Сессия удалена.",
-        then=lambda _: url_for("expertise.index"),
-    )
+        said="Сессия удалена.", then=lambda _: url_for("expertise.index"),
+    )  # fmt: skip
 
 
 def _session_context(data: scoring.SessionData, conclusion_form: ConclusionForm | None = None) -> dict:
@@ -278,11 +266,9 @@ def progress(session_id: int):
 def add_expert(session_id: int):
     session = db.get_or_404(ExpertSession, session_id)
     return button_change(
-        lambda: services.add_expert(session, request.form.get("person_id", type=db_int)),
-        ExpertiseError,
-        back=url_for("expertise.session", session_id=session_id, _anchor="experts"),
-        said="Эксперт добавлен в сессию.",
-    )
+        lambda: services.add_expert(session, request.form.get("person_id", type=db_int)), ExpertiseError,
+        back=url_for("expertise.session", session_id=session_id, _anchor="experts"), said="Эксперт добавлен в сессию.",
+    )  # fmt: skip
 
 
 @bp.post("/assessments/<int:assessment_id>/remove")
@@ -290,11 +276,10 @@ def add_expert(session_id: int):
 def remove_expert(assessment_id: int):
     assessment = db.get_or_404(Assessment, assessment_id)
     return button_change(
-        lambda: services.remove_expert(assessment),
-        ExpertiseError,
+        lambda: services.remove_expert(assessment), ExpertiseError,
         back=url_for("expertise.session", session_id=assessment.session_id, _anchor="experts"),
         said="Эксперт исключён из сессии.",
-    )
+    )  # fmt: skip
 
 
 @bp.post("/sessions/<int:session_id>/conclusion")
@@ -432,13 +417,13 @@ def submit(assessment_id: int):
 def reopen(assessment_id: int):
     data, assessment = _assessment_data(assessment_id)
     form = ReopenForm()
-    back = url_for("expertise.assessment", assessment_id=assessment_id)
     reopenable = assessment.is_submitted and not data.session.is_completed
-    return apply_change(
-        form if reopenable else None,  # else the service says why there is nothing to return
+    return button_change(
         lambda: services.reopen(assessment, form.reason.data or "", current_user),
         ExpertiseError,
-        done=lambda _: after_change(back, "Чек-лист возвращён эксперту на доработку."),
+        back=url_for("expertise.assessment", assessment_id=assessment_id),
+        said="Чек-лист возвращён эксперту на доработку.",
+        form=form if reopenable else None,  # else the service says why there is nothing to return
         invalid=lambda: form_again(
             "expertise/_reopen_form.html",
             "reopen-block",
@@ -446,7 +431,6 @@ def reopen(assessment_id: int):
             assessment=assessment,
             reopen_form=form,
         ),
-        back=back,
     )
 
 

@@ -130,6 +130,21 @@ def test_publishing_records_the_protocol(app, secretary, ctx):
     assert version.published_at is not None and version.published_by_id is not None
 
 
+def test_renaming_a_draft_validates_the_title_first(app, secretary, ctx):
+    version = builders.checklist(published=False)
+    db.session.commit()
+    url = f"/expertise/checklists/{version.id}/title"
+    # An empty title: the reason in the message area (HTMX), or on the checklist's page; the title stays.
+    refused = secretary.hx("post", url, data={"title": "  "})
+    assert refused.status_code == 422 and "Заполните это поле." in refused.get_data(as_text=True)
+    plain = secretary.post(url, data={"title": ""}, follow_redirects=True)
+    assert "Заполните это поле." in plain.get_data(as_text=True)
+    assert db.session.get(ChecklistVersion, version.id).title == version.title
+    done = secretary.hx("post", url, data={"title": "Чек-лист 2022 года"})
+    assert done.status_code == 200 and done.headers["HX-Redirect"].endswith(f"/expertise/checklists/{version.id}")
+    assert db.session.get(ChecklistVersion, version.id).title == "Чек-лист 2022 года"
+
+
 def test_an_empty_section_cannot_be_published(app, secretary, ctx):
     version = builders.checklist(published=False)
     checklist_versions.add_section(version, "Пустой раздел")
