@@ -33,9 +33,25 @@ class MeetingStatus(LabeledEnum):
 
 
 class AttendanceMode(LabeledEnum):
-    IN_PERSON = "in_person", "Присутствовали очно"
-    ONLINE = "online", "Онлайн подключение"
-    INVITED = "invited", "Приглашённые"
+    """How an attendee takes part. The label answers the form's «Как участвует» before and
+    after the day; the lists' headings say more (`heading`)."""
+
+    IN_PERSON = "in_person", "Очно"
+    ONLINE = "online", "Онлайн"
+    INVITED = "invited", "Приглашённый"
+
+    def heading(self, held: bool) -> str:
+        """The heading of this mode's list: the protocol's words once the meeting is held;
+        before the day the list is of those expected, not of those who «присутствовали»."""
+        return HELD_HEADINGS[self] if held else EXPECTED_HEADINGS[self]
+
+
+HELD_HEADINGS = {
+    AttendanceMode.IN_PERSON: "Присутствовали очно",
+    AttendanceMode.ONLINE: "Онлайн подключение",
+    AttendanceMode.INVITED: "Приглашённые",
+}
+EXPECTED_HEADINGS = {AttendanceMode.IN_PERSON: "Очно", AttendanceMode.ONLINE: "Онлайн", AttendanceMode.INVITED: "Приглашённые"}
 
 
 class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):

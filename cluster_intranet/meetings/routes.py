@@ -34,7 +34,7 @@ from ..web import (
 )
 from . import bp, queries, services
 from .forms import AgendaItemForm, AttendeeEditForm, AttendeeForm, CopyForm, DecisionForm, MeetingForm, ReasonForm
-from .models import AgendaItem, Attendance, Meeting, MeetingStatus
+from .models import AgendaItem, Attendance, AttendanceMode, Meeting, MeetingStatus
 
 
 # The list -------------------------------------------------------------------------------
@@ -125,6 +125,7 @@ def _page_context(meeting: Meeting, **forms) -> dict:
         "quorum": services.quorum(meeting),
         "editable": editable,
         "held": meeting.date <= clock.local_today(),  # approval, attendees and documents after the day
+        "attendance_modes": list(AttendanceMode),
     }
     # The add forms only where the page shows them (a form costs as much as a few rows).
     # formdata=None: after a change they start empty, not with what was posted.

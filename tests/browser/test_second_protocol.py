@@ -142,7 +142,7 @@ def test_the_second_protocol_entered_through_the_pages(live, page, tmp_path: Pat
     page.evaluate("window.__noReload = true")  # from here on, everything happens in place
 
     # Those present: typed into the person picker, one by one.
-    for mode, people in (("Присутствовали очно", IN_PERSON), ("Онлайн подключение", ONLINE), ("Приглашённые", INVITED)):
+    for mode, people in (("Очно", IN_PERSON), ("Онлайн", ONLINE), ("Приглашённый", INVITED)):
         for typed, label in people:
             page.fill("#picker-attendee", typed)
             if label in NEWCOMERS:

@@ -225,5 +225,12 @@ def test_before_the_day_the_attendees_are_those_expected_not_those_present(app, 
         section = page[page.index('id="attendees"') :]
         return [h.strip() for h in re.findall(r'<h3 class="h6 mt-2">(.*?)</h3>', section, re.S)][:3]
 
+    def choices(meeting):
+        page = secretary.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+        select = page[page.index('name="mode"') :]
+        return re.findall(r"<option[^>]*>(.*?)</option>", select[: select.index("</select>")])
+
     assert headings(planned) == ["Очно", "Онлайн", "Приглашённые"]
     assert headings(held)[0] == "Присутствовали очно"
+    # The add form's «Как участвует» read «Присутствовали очно» before the day too.
+    assert choices(planned) == choices(held) == ["Очно", "Онлайн", "Приглашённый"]
