@@ -429,3 +429,31 @@ def test_a_term_written_into_a_decision_is_read_out_of_its_wording(written, word
     first, second = parsed.decisions
     assert (first.text, first.deadline) == (wording, dt.date(2021, 12, 1))
     assert (second.text, second.deadline) == ("Принять к сведению.", None)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "До 1 декабря 2021 г. направить в департамент предложения по программам.",
+        "Направить до 01.12.2021 в департамент предложения по программам.",
+        "Направить в департамент предложения\nпо программам в срок до 01.12.2021.",
+        "Направить в департамент предложения по программам до 01.12.2021. Ответственный – Беляев Е.В.",
+    ],
+)
+def test_a_deadline_anywhere_in_a_decision_is_read(written):
+    """Only a term at the end of a decision's first line was read: one in the middle of the
+    sentence, or on its next line, was left for the secretary to find; a decision starting
+    «До 1 декабря …» was taken for the term of the one above. In the middle the sentence
+    stays whole and the review page asks to check the date."""
+    parsed = parse_text(f"ПРОТОКОЛ № 5\nРЕШИЛИ:\n1. Принять к сведению.\n2. {written}\n3. Утвердить план.")
+    first, second, third = parsed.decisions
+    assert [d.deadline for d in parsed.decisions] == [None, dt.date(2021, 12, 1), None]
+    assert "предложения" in second.text and "Принять к сведению." == first.text and third.text == "Утвердить план."
+    in_the_middle = "2021" in second.text  # the sentence kept whole
+    assert in_the_middle == written.startswith(("До", "Направить до"))
+    assert any("Срок решения 2 прочитан из середины" in note for note in parsed.uncertain) == in_the_middle
+
+
+def test_two_dates_in_one_decision_leave_the_deadline_to_the_secretary():
+    parsed = parse_text("РЕШИЛИ:\n1. Провести с 01.11.2021 до 15.11.2021 опрос, итоги представить до 01.12.2021 совету.")
+    assert parsed.decisions[0].deadline is None

@@ -365,7 +365,9 @@ class _Parser:
         if match and self.decision is not None and text.lower().startswith(phrases.RESPONSIBLE_START):
             self._responsible(self.decision, match.group("rest"))
             return
-        if phrases.DEADLINE_ONLY.match(text) and self.decision is not None:
+        # «Срок – до 01.12.2021», «до 1 декабря 2021 г.»: the line is the term of the decision
+        # above; «До 01.12.2021 направить …» is not.
+        if self.decision is not None and (text.lower().startswith("срок") or phrases.INLINE_DEADLINE.match(text)):
             self._deadline(self.decision, text)
             return
         match = phrases.NUMBER.match(text)
@@ -390,13 +392,6 @@ class _Parser:
         self.decision, self.decision_closed, self.decision_numbered = decision, False, bool(match)
         if len(inline) == 2:
             self._responsible(decision, phrases.RESPONSIBLE.match(inline[1]).group("rest"))
-        else:
-            # «… в срок до 01.12.2021.»: the deadline is read from the wording and leaves it
-            # (the protocol prints it on its own line: kept, it would be said twice).
-            found = phrases.INLINE_DEADLINE.search(decision.text)
-            if found:
-                decision.deadline = phrases.parse_date(found.group("date"))
-                decision.text = phrases.without_term(decision.text, found)
 
     def _deadline(self, decision: Decision, text: str) -> str:
         """Reads the deadline at the end of ``text`` into ``decision``; returns the rest."""
@@ -432,6 +427,9 @@ class _Parser:
                     speech.name = names.nominative(speech.written, known)
             if not item.speaker and len(item.heard) == 1 and item.heard[0].name:
                 item.speaker = item.heard[0].name
+        for decision in result.decisions:
+            if decision.deadline is None and not decision.term:
+                self._deadline_in_wording(decision)
         self._guess_items()
         settle_votes(result)
         for decision in result.decisions:
@@ -440,6 +438,24 @@ class _Parser:
         if result.kind == "extract":
             result.uncertain.append("Это выписка из протокола, а не протокол: в ней только выбранные решения.")
         return result
+
+    def _deadline_in_wording(self, decision: Decision) -> None:
+        """A deadline written into the decision's sentence. At its end («… в срок до
+        01.12.2021.») it leaves the wording: the protocol prints the term on a line of its
+        own, and kept it would be said twice. In the middle («До 1 декабря 2021 г. направить
+        …») the sentence stays whole, and the review page asks to check the date read."""
+        found = phrases.INLINE_DEADLINE.search(decision.text)
+        if found:
+            decision.deadline = phrases.parse_date(found.group("date"))
+            decision.text = phrases.without_term(decision.text, found)
+            return
+        written = phrases.MID_DEADLINE.findall(decision.text)
+        # Two dates «до …» in one sentence: which is the term is for the secretary to say.
+        if len(written) == 1 and (deadline := phrases.parse_date(written[0])):
+            decision.deadline = deadline
+            self.result.uncertain.append(
+                f"Срок решения {decision.number} прочитан из середины его текста ({decision.deadline:%d.%m.%Y}): проверьте."
+            )
 
     def _known_names(self) -> list[str]:
         result = self.result

@@ -50,7 +50,6 @@ RESPONSIBLE = re.compile(
 )
 INLINE_RESPONSIBLE = re.compile(r"\s+(?=(?:Ответственн\w*(?:\s+(?:исполнител|лиц)\w*)?|Исполнител\w*|Отв\.)\s*[–—:-])")
 RESPONSIBLE_START = ("ответствен", "исполнител", "отв.")
-DEADLINE_ONLY = re.compile(r"^(?:срок\b|до\s+«?\d)", re.IGNORECASE)
 DEADLINE = re.compile(
     r"(?:,|;)?\s*(?:\bсрок(?:\s+исполнения)?\s*(?:[–—:-]\s*)?)?(?:\bдо\s+)?(?P<date>«?\d{1,2}»?\s+(?:"
     + "|".join(MONTHS)
@@ -60,6 +59,11 @@ DEADLINE = re.compile(
 INLINE_DEADLINE = re.compile(
     r"\b(?:срок\w*\s*[–—:-]?\s*)?до\s+(?P<date>«?\d{1,2}»?\s+(?:" + "|".join(MONTHS) + r")\s+\d{4}\s*(?:г\.?|года)?"
     r"|\d{1,2}\.\d{1,2}\.\d{4}(?:\s*г\.)?)\s*[.;]?$",
+    re.IGNORECASE,
+)
+# «до 1 декабря 2021 г.» anywhere in a sentence (a date alone is no deadline: «заседание 17.11.2021»).
+MID_DEADLINE = re.compile(
+    r"\bдо\s+(?P<date>«?\d{1,2}»?\s+(?:" + "|".join(MONTHS) + r")\s+\d{4}(?:\s*г\.|\s*года)?|\d{1,2}\.\d{1,2}\.\d{4})",
     re.IGNORECASE,
 )
 TERM_BEFORE = re.compile(r"(?:[\s,;:–—-]+|\bв)*$")
