@@ -51,7 +51,11 @@ HELD_HEADINGS = {
     AttendanceMode.ONLINE: "Онлайн подключение",
     AttendanceMode.INVITED: "Приглашённые",
 }
-EXPECTED_HEADINGS = {AttendanceMode.IN_PERSON: "Очно", AttendanceMode.ONLINE: "Онлайн", AttendanceMode.INVITED: "Приглашённые"}
+EXPECTED_HEADINGS = {
+    AttendanceMode.IN_PERSON: "Очно",
+    AttendanceMode.ONLINE: "Онлайн",
+    AttendanceMode.INVITED: "Приглашённые",
+}
 
 
 class Meeting(SearchableMixin, VersionedMixin, TimestampMixin, db.Model):

@@ -455,5 +455,7 @@ def test_a_deadline_anywhere_in_a_decision_is_read(written):
 
 
 def test_two_dates_in_one_decision_leave_the_deadline_to_the_secretary():
-    parsed = parse_text("РЕШИЛИ:\n1. Провести с 01.11.2021 до 15.11.2021 опрос, итоги представить до 01.12.2021 совету.")
+    parsed = parse_text(
+        "РЕШИЛИ:\n1. Провести с 01.11.2021 до 15.11.2021 опрос, итоги представить до 01.12.2021 совету."
+    )
     assert parsed.decisions[0].deadline is None
