@@ -246,6 +246,25 @@ def test_pasted_text_is_reviewed_with_what_was_not_recognised(secretary, demo, c
     assert original.content.decode() == VARIANTS.rstrip("\n")  # the form trims the field
 
 
+def test_a_deadline_read_from_the_middle_of_a_decision_is_marked_for_checking(secretary, demo, ctx):
+    """«До 1 декабря 2021 г. направить …»: the review shows the date read, marked to be
+    checked, and the saved decision has it."""
+    text = "ПРОТОКОЛ № 8\nРЕШИЛИ:\n1. До 1 декабря 2021 г. направить в департамент предложения по программам.\n"
+    upload = _paste(secretary, text)
+    assert upload.status_code == 303, upload.get_data(as_text=True)
+    page = lxml.html.fromstring(secretary.get(upload.headers["Location"]).get_data(as_text=True))
+    (row,) = page.xpath("//tr[td[contains(., 'направить в департамент')]]")
+    assert " ".join(row.xpath("td[4]")[0].text_content().split()) == "01.12.2021 из текста решения — проверьте"
+    confirmed = secretary.post(
+        upload.headers["Location"], data={"council_id": demo.council_id, "number": "8", "date": "2021-11-17"}
+    )
+    assert confirmed.status_code == 303, confirmed.get_data(as_text=True)
+    meeting = db.session.scalar(select(Meeting).where(Meeting.number == 8, Meeting.year == 2021))
+    assert [(d.text, d.deadline) for d in meeting.decisions] == [
+        ("До 1 декабря 2021 г. направить в департамент предложения по программам.", dt.date(2021, 12, 1))
+    ]
+
+
 def test_only_secretaries_import(viewer, demo):
     assert viewer.get("/meetings/import").status_code == 403
     assert _upload(viewer, "p.txt", b"x").status_code == 403

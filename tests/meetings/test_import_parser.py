@@ -452,6 +452,7 @@ def test_a_deadline_anywhere_in_a_decision_is_read(written):
     in_the_middle = "2021" in second.text  # the sentence kept whole
     assert in_the_middle == written.startswith(("До", "Направить до"))
     assert any("Срок решения 2 прочитан из середины" in note for note in parsed.uncertain) == in_the_middle
+    assert (second.deadline_guessed, first.deadline_guessed) == (in_the_middle, False)
 
 
 def test_two_dates_in_one_decision_leave_the_deadline_to_the_secretary():

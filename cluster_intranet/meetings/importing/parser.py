@@ -452,7 +452,7 @@ class _Parser:
         written = phrases.MID_DEADLINE.findall(decision.text)
         # Two dates «до …» in one sentence: which is the term is for the secretary to say.
         if len(written) == 1 and (deadline := phrases.parse_date(written[0])):
-            decision.deadline = deadline
+            decision.deadline, decision.deadline_guessed = deadline, True
             self.result.uncertain.append(
                 f"Срок решения {decision.number} прочитан из середины его текста ({decision.deadline:%d.%m.%Y}): проверьте."
             )

@@ -72,6 +72,7 @@ class Decision:
     # vote from its item's once the item is known (the short form infers it).
     votes_printed: list[Votes] = field(default_factory=list)
     item_guessed: bool = False  # the item was inferred from the wording (short form): check it
+    deadline_guessed: bool = False  # read from the middle of the wording: check it
 
 
 @dataclass
