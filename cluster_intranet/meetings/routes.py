@@ -174,6 +174,8 @@ def _section(meeting_id: int, name: str, status: int = 200, row: str | None = No
     # Whatever element asked (a row, a form), the whole section is replaced.
     said = notice(" ".join(filter(None, [SAVED[name], mailed])), focus=row)
     trigger = {"protocolChanged": True, **said} if status == 200 and name in SAVED else "protocolChanged"
+    if status == 200 and name == "agenda":  # the decisions' numbers follow it (meetings/_decisions.html)
+        trigger["agendaChanged"] = True
     return fragment(
         f"meetings/_{name}.html", status, trigger=trigger, retarget=f"#{name}", reswap="outerHTML", **context
     )
