@@ -302,14 +302,15 @@ def test_a_name_of_initials_is_not_repeated_as_its_short_form(app, viewer, ctx):
 
 def test_a_picked_person_s_chip_comes_as_the_picker_writes_its_own(app, viewer, ctx):
     """A multiple picker's new chip is the server's (app.js adds it): the same markup as the chips
-    the form starts with, the person's short name, a hidden input of the picker's field."""
+    the form starts with, the person's short name, a hidden input of the picker's field; its ×
+    says whom it takes away in the accusative («Убрать Пояркову О.Н.», not «Убрать Пояркова О.Н.»)."""
     person = factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна")
     db.session.commit()
     chip = viewer.get(f"/directory/people/chip?person={person.id}&name=responsible_ids").get_data(as_text=True)
     assert chip.strip() == (
         f'<span class="badge text-bg-primary picker-chip" data-chip>Пояркова О.Н.<input type="hidden" '
         f'name="responsible_ids" value="{person.id}"><button type="button" class="btn-close btn-close-white" '
-        f'data-unpick aria-label="Убрать Пояркова О.Н."></button></span>'
+        f'data-unpick aria-label="Убрать Пояркову О.Н."></button></span>'
     )
     assert viewer.get("/directory/people/chip?name=responsible_ids").status_code == 400
     assert viewer.get(f"/directory/people/chip?person={person.id + 1}&name=x").status_code == 404
