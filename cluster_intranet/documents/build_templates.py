@@ -102,7 +102,8 @@ decisions_report.docx::
 Filters available in every template: ru_date («22 октября 2021 г.»), deadline
 («01.12.2021»), ru_time («10:00»), quotes ("…" → «…»), names (list of people →
 «Пояркова О.Н., Кузнецова Н.В.»), sentence (adds the final full stop unless the
-text ends with one, as after initials: ``{% filter sentence %}…{% endfilter %}``),
+text ends with one, as after initials, in place of a final «;», «,» or «:»:
+``{% filter sentence %}…{% endfilter %}``),
 and the name cases genitive, dative, accusative,
 instrumental, prepositional («{{ d.responsible[0].name|dative }}» → «Поярковой О.Н.»).
 """
@@ -327,7 +328,9 @@ def protocol_full() -> Document:
     tag(doc, "for item in agenda")
     para(
         doc,
-        "{{ item.number }}. {{ item.text }}{% if item.speaker %} Докладчик – {{ item.speaker }}{% endif %}",
+        # typed as a title («… СПО») or a list line («…;»), the wording ends as a sentence before its speaker
+        "{{ item.number }}. {% if item.speaker %}{{ item.text|sentence }} Докладчик – {{ item.speaker }}"
+        "{% else %}{{ item.text }}{% endif %}",
     )
     tag(doc, "endfor")
 

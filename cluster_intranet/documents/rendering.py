@@ -67,8 +67,13 @@ def quotes(value) -> str:
     return text.replace('"', "»")
 
 
+# The «;» of an escaped character (a block of Markup: «R&amp;D») is no list's «;».
+_ENTITY_AT_END = re.compile(r"&#?\w+;$")
+
+
 def sentence(value):
-    """End with a full stop unless there is one already («… – Пояркова О.Н.»).
+    """End with a full stop unless there is one already («… – Пояркова О.Н.»); a list's
+    «;» (or a «,», a «:») at the end gives way to it.
 
     Used as a block, ``{% filter sentence %}…{% endfilter %}``; the block is already
     escaped Markup, and Markup + "." stays Markup, so nothing is escaped twice.
@@ -76,6 +81,8 @@ def sentence(value):
     text = value.rstrip()
     if not text or text.endswith((".", "!", "?", "…")):
         return text
+    if text.endswith((",", ":")) or (text.endswith(";") and not _ENTITY_AT_END.search(text)):
+        text = text[:-1].rstrip()
     return text + "."
 
 

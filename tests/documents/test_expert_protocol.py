@@ -103,3 +103,25 @@ def test_the_extract_page_names_several_responsibles_in_the_plural(viewer, demo)
     page = " ".join(viewer.get(f"/documents/meetings/{meeting.id}/extract").get_data(as_text=True).split())
     assert "Ответственные: Иванова М.С., Мельникова-Гросс Ю.А." in page
     assert "Ответственный: Пояркова О.Н." in page
+
+
+def test_an_agenda_item_typed_without_its_full_stop_reads_as_a_sentence_before_its_speaker(viewer, demo):
+    """A secretary types an item's wording as a title, with no full stop (or as a list, with
+    «;»): the agenda still reads «… СПО. Докладчик – …», not «… СПО Докладчик – …»."""
+    from cluster_intranet.auth.models import User
+    from cluster_intranet.meetings import services
+
+    from .support import docx_paragraphs
+
+    meeting = expert_meeting()
+    services.reopen(meeting, db.session.scalar(select(User)), "проверка")
+    first, second = meeting.agenda_items
+    first.text = "О структуре экспертного чек-листа оценки основных образовательных программ СПО"
+    second.text = "О порядке проведения экспертных сессий с участием работодателей;"
+    db.session.commit()
+    lines = docx_paragraphs(viewer.get(f"/documents/meetings/{meeting.id}/protocol.docx?form=full").data)
+    start = lines.index("ПОВЕСТКА ДНЯ:")
+    assert lines[start + 1 : start + 3] == [
+        "1. О структуре экспертного чек-листа оценки основных образовательных программ СПО. Докладчик – Пояркова О.Н.",
+        "2. О порядке проведения экспертных сессий с участием работодателей. Докладчик – Соколов А.В.",
+    ]
