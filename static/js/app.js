@@ -56,6 +56,24 @@ document.addEventListener("click", (event) => {
   event.stopPropagation();
   open.querySelector("input:not([type=hidden]), select, textarea")?.focus();
 }, true);
+// A list that reloads after a change elsewhere (hx-trigger "… from:body": a status marked in
+// another row) does not throw away a form being typed in it — an event being added, a row
+// being edited. That reload is skipped; the form's own saving reloads the list again.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (!event.detail.elt.getAttribute?.("hx-trigger")?.includes("from:body")) return;
+  if ([...event.detail.target.querySelectorAll("form")].some(typedInto)) event.detail.shouldSwap = false;
+});
+function typedInto(form) {
+  return [...form.elements].some((field) => {
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT" && !field.multiple) {
+      // no option marked selected: the first one is shown
+      return field.selectedIndex !== Math.max([...field.options].findIndex((option) => option.defaultSelected), 0);
+    }
+    if (field.tagName === "SELECT") return [...field.options].some((option) => option.selected !== option.defaultSelected);
+    return field.type !== "hidden" && "defaultValue" in field && field.value !== field.defaultValue;
+  });
+}
 // ===== end of inline add forms =====
 
 // ===== the person picker (templates/directory/_person_picker.html) =====

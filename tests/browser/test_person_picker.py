@@ -255,6 +255,28 @@ def test_media_plan_inline_event_picks_its_responsible(live, page):
     assert not errors and _not_reloaded(page)
 
 
+def test_an_event_being_typed_outlives_the_plans_reload(live, page):
+    """The plan's list reloads after a change in any row (mediaEventsChanged): a status
+    marked in another row threw away the new event's form with what had been typed in it.
+    A reload finding a form typed into is skipped; the form's own saving reloads the list."""
+    base, _, data = live
+    page.goto(f"{base}/media/plans/{data['plan']}")
+    errors = _watch(page)
+    page.click("a:has-text('Добавить мероприятие')")
+    form = page.locator("#event-rows form.event-form")
+    form.locator("input[name=title]").fill("Форум «Кадры для промышленности»")
+    with page.expect_response(lambda response: f"/media/plans/{data['plan']}" in response.url):
+        page.evaluate("htmx.trigger(document.body, 'mediaEventsChanged')")
+    page.wait_for_load_state("networkidle")
+    expect(form.locator("input[name=title]")).to_have_value("Форум «Кадры для промышленности»")
+
+    form.locator("input[name=title]").fill("")  # nothing typed any more: the next reload comes in
+    with page.expect_response(lambda response: f"/media/plans/{data['plan']}" in response.url):
+        page.evaluate("htmx.trigger(document.body, 'mediaEventsChanged')")
+    expect(form).to_have_count(0)
+    assert not errors and _not_reloaded(page)
+
+
 def test_media_plan_event_edited_in_its_row_picks_another_responsible(live, page):
     base, _, data = live
     page.goto(f"{base}/media/plans/{data['plan']}")
