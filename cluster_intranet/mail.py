@@ -67,6 +67,7 @@ class OutgoingMessage(db.Model):
 
 
 QUEUED, SENDING, SENT, FAILED, REFUSED, UNKNOWN = "queued", "sending", "sent", "failed", "refused", "unknown"
+INVITATION = "invitation"  # the kind of a meeting's invitations (invitations/services.py)
 DUE = (QUEUED, FAILED)
 STATUS_LABELS = {
     QUEUED: "в очереди",

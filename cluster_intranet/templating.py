@@ -78,6 +78,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["votes_text"] = votes_text
     app.jinja_env.filters.update(points=grammar.points, of_points=grammar.of_points)  # «25,25 балла», «из 21 балла»
     app.jinja_env.filters["accusative"] = grammar.accusative  # «за эксперта Иванову М.С.»
+    app.jinja_env.filters["gender"] = grammar.gender_of  # «ей» or «ему»: "femn", "masc"
     app.jinja_env.tests["web_link"] = is_web_link
     app.jinja_env.globals.update(
         can=can,

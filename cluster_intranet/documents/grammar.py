@@ -228,6 +228,21 @@ def _split_name(name: str) -> tuple[list[str], int | None, int | None, int | Non
     return tokens, a, b, None  # Пояркова Ольга
 
 
+def _gender_of_tokens(tokens: list[str], surname: int, first: int | None, patronymic: int | None) -> str:
+    return _infer_gender(
+        tokens[surname],
+        tokens[first] if first is not None else None,
+        tokens[patronymic] if patronymic is not None else None,
+    )
+
+
+def gender_of(name: str | None) -> str:
+    """The name's gender as decline_name guesses it, "femn" («Кускова Е.В.») or "masc",
+    for the words beside a name: «ей», «ему»."""
+    tokens, surname, first, patronymic = _split_name(name or "")
+    return "masc" if surname is None else _gender_of_tokens(tokens, surname, first, patronymic)
+
+
 def decline_name(name: str | None, case: str, gender: str | None = None) -> str:
     """«Пояркова О.Н.» in the dative → «Поярковой О.Н.».
 
@@ -242,11 +257,7 @@ def decline_name(name: str | None, case: str, gender: str | None = None) -> str:
     if surname is None:
         return name
     if gender is None:
-        gender = _infer_gender(
-            tokens[surname],
-            tokens[first] if first is not None else None,
-            tokens[patronymic] if patronymic is not None else None,
-        )
+        gender = _gender_of_tokens(tokens, surname, first, patronymic)
     else:
         gender = _GENDERS.get(gender.lower(), "masc")
     tokens[surname] = decline_surname(tokens[surname], code, gender)

@@ -18,6 +18,7 @@ than one more than the last sent to that person when something changed.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -39,7 +40,7 @@ from ..web import DOCX_MIME
 from . import imip
 from .agenda import agenda_docx
 
-KIND = "invitation"
+KIND = mail.INVITATION
 SENDABLE = (MeetingStatus.PLANNED, MeetingStatus.CANCELLED)
 METHOD_LABELS = {imip.REQUEST: "приглашение", imip.CANCEL: "отмена"}
 
@@ -160,6 +161,20 @@ def followed(meeting: Meeting) -> bool:
     """Whether the invited follow the meeting's changes: invitations went out, and it may
     still be written about (planned or cancelled)."""
     return meeting.status in SENDABLE and bool(last_sent(meeting.id))
+
+
+def cancelled_if_removed(meeting: Meeting) -> set[int]:
+    """The attendance rows whose removal mails their person a cancellation (as due() and
+    follow_up_said will): the person's last letter is an invitation and no other row of the
+    list is theirs. Reads the rows' invitation_method, which queries.load_meeting loads."""
+    if meeting.status not in SENDABLE:
+        return set()
+    rows = Counter(attendance.person_id for attendance in meeting.attendances)
+    return {
+        attendance.id for attendance in meeting.attendances
+        if attendance.person_id is not None and rows[attendance.person_id] == 1
+        and attendance.invitation_method == imip.REQUEST
+    }  # fmt: skip
 
 
 def follow_up(meeting: Meeting) -> int:

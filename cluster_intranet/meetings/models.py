@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..auth.models import User
 from ..councils.models import Council
@@ -168,6 +168,9 @@ class Attendance(VersionedMixin, db.Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendances")
     person: Mapped[Person | None] = relationship()
+    # The method (REQUEST, CANCEL) of the last invitation the person was mailed, if they
+    # still have an e-mail: loaded with the meeting's page (queries.load_meeting), None elsewhere.
+    invitation_method: Mapped[str | None] = query_expression()
 
     mode_enum = AttendanceMode.member_of("mode")
 

@@ -6,15 +6,17 @@ import functools
 from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, bindparam, func, literal, select, union_all
-from sqlalchemy.orm import defer, joinedload, load_only, selectinload
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
 from ..councils.models import Council, CouncilMember
 from ..decisions.models import Decision, DecisionResponsible
+from ..directory.models import Person
 from ..extensions import db
 from ..listing import where_chosen
 from ..search import contains_text
+from ..mail import INVITATION, REFUSED, OutgoingMessage
 from .models import AgendaItem, Attendance, Meeting, MeetingStatus, ProtocolVersion
 
 
@@ -128,6 +130,22 @@ def meeting_years() -> list[int]:
 
 
 @functools.cache
+def _last_invitation_method():
+    """Per attendance, the method of the last invitation that counts (not refused) mailed
+    to its person, who still has an e-mail (invitations.services.due's rule): the ×'s
+    question warns of a cancellation with no query of its own."""
+    return (
+        select(OutgoingMessage.details["method"].as_string())
+        .join(Person, Person.id == OutgoingMessage.person_id)
+        .where(OutgoingMessage.meeting_id == Attendance.meeting_id, OutgoingMessage.person_id == Attendance.person_id,
+               OutgoingMessage.kind == INVITATION, OutgoingMessage.status != REFUSED, func.trim(Person.email) != "")
+        .order_by(OutgoingMessage.id.desc())
+        .limit(1)
+        .correlate(Attendance)
+        .scalar_subquery()
+    )  # fmt: skip
+
+
 def _meeting_page_statements() -> tuple[Select, ...]:
     """Built once: SQLAlchemy keeps a statement's cache key on the statement. The page's
     collections are read by statements of their own rather than by selectinload, whose
@@ -149,7 +167,10 @@ def _meeting_page_statements() -> tuple[Select, ...]:
         select(CouncilMember)
         .where(CouncilMember.council_id == bindparam("council_id"))
         .order_by(CouncilMember.position),
-        select(Attendance).where(Attendance.meeting_id == meeting_id).order_by(Attendance.mode, Attendance.position),
+        select(Attendance)
+        .where(Attendance.meeting_id == meeting_id)
+        .options(with_expression(Attendance.invitation_method, _last_invitation_method()))
+        .order_by(Attendance.mode, Attendance.position),
         select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position),
         select(Decision)
         .where(Decision.meeting_id == meeting_id)

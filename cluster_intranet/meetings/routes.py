@@ -127,6 +127,8 @@ def _page_context(meeting: Meeting, **forms) -> dict:
         "held": meeting.date <= clock.local_today(),  # approval, attendees and documents after the day
         "attendance_modes": list(AttendanceMode),
     }
+    # Whom the ×'s question warns that a cancellation will be mailed.
+    context["cancelled_if_removed"] = invitations.cancelled_if_removed(meeting) if editable else set()
     # The add forms only where the page shows them (a form costs as much as a few rows).
     # formdata=None: after a change they start empty, not with what was posted.
     if editable:

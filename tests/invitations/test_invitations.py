@@ -5,6 +5,7 @@ and removed attendees, retries, and no message sent twice after a crash."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import smtplib
 import subprocess
@@ -305,6 +306,46 @@ def test_once_invited_a_newcomer_added_on_the_page_is_invited_and_a_removed_one_
     assert [(m["To"].addresses[0].addr_spec, calendar_part(m)[0]) for m in mailbox.messages[3:]] == [
         ("belyaev@cluster.test", "CANCEL")
     ]
+
+
+def test_the_removal_of_an_invited_attendee_asks_knowing_that_a_cancellation_goes_out(world, mailbox, secretary,
+                                                                                      count_queries):  # fmt: skip
+    """The ×'s question says that the person will be mailed a cancellation, for those who
+    were sent an invitation: not before «Разослать приглашения», not to someone without an
+    e-mail nor to a guest written in by hand."""
+
+    reads = []
+
+    def questions() -> list[str]:
+        with count_queries() as counter:
+            page = secretary.get(f"/meetings/{world.id}").get_data(as_text=True)
+        reads.append(counter.count)
+        return re.findall(r'data-confirm="(Убрать [^"]*)"', page)
+
+    plain = [f"Убрать {who} из списка участников?" for who in ("Беляева Е.В.", "Кускову Е.В.")]
+    assert all("отмена" not in question for question in questions()) and set(plain) <= set(questions())
+    press(secretary, world.id)
+    asked = questions()
+    assert "Убрать Беляева Е.В. из списка участников? Ему будет отправлена отмена приглашения." in asked
+    assert "Убрать Кускову Е.В. из списка участников? Ей будет отправлена отмена приглашения." in asked
+    # Безадресный (no e-mail) and the guest are asked as before.
+    assert len(asked) == 4 and sum(question.endswith("участников?") for question in asked) == 2
+    assert reads[0] == reads[1]  # the page reads no more for it
+    # The list as a change answers it: the newcomer, invited this moment, too.
+    newcomer = factories.person(surname="Пояркова", first_name="Ольга", patronymic="Николаевна", email="p@cluster.test")
+    db.session.commit()
+    added = secretary.hx("post", f"/meetings/{world.id}/attendees", data={"person_id": newcomer.id, "mode": "online"})
+    section = re.findall(r'data-confirm="(Убрать [^"]*)"', added.get_data(as_text=True))
+    assert "Убрать Беляева Е.В. из списка участников? Ему будет отправлена отмена приглашения." in section
+    assert "Убрать Пояркову О.Н. из списка участников? Ей будет отправлена отмена приглашения." in section
+    # Once the cancellation went out, nothing more is mailed on removal: no warning.
+    removed = next(a for a in world.attendances if a.person and a.person.email == "kuskova@cluster.test")
+    world.attendances.remove(removed)
+    db.session.commit()
+    press(secretary, world.id)
+    world.attendances.append(Attendance(person=removed.person, name=removed.name, position=8))
+    db.session.commit()
+    assert "Убрать Кускову Е.В. из списка участников?" in questions()
 
 
 def test_added_attendees_are_invited_and_removed_ones_cancelled(world, mailbox, secretary):
