@@ -164,17 +164,22 @@ def _section(meeting_id: int, name: str, status: int = 200, row: str | None = No
              **forms):  # fmt: skip
     """After a change: the section for HTMX (the message area says what changed, and
     ``mailed``, what invitations it sent; the focus goes to ``row``, the id of the row
-    changed, or to the section), or the page again without JavaScript."""
+    changed, or to the section), or the page again without JavaScript. A vote the attendance
+    list no longer allows is said as a warning."""
+    db.session.expire_all()
+    meeting = queries.load_meeting(meeting_id) or abort(404)
+    warning = services.votes_over_voters(meeting) if status == 200 and name == "attendees" else ""
     if not wants_fragment():
         page = url_for("meetings.show", meeting_id=meeting_id, _anchor=name)
         if mailed:
             flash(mailed, "success")
+        if warning:
+            flash(warning, "warning")
         return go_back(page, *(form.error_text() for form in forms.values()), category="danger")
-    db.session.expire_all()
-    meeting = queries.load_meeting(meeting_id) or abort(404)
     context = _page_context(meeting, **forms)
     # Whatever element asked (a row, a form), the whole section is replaced.
-    said = notice(" ".join(filter(None, [SAVED[name], mailed])), focus=row)
+    text = " ".join(filter(None, [SAVED[name], mailed, warning]))
+    said = notice(text, category="warning" if warning else "success", focus=row)
     trigger = {"protocolChanged": True, **said} if status == 200 and name in SAVED else "protocolChanged"
     if status == 200 and name == "agenda":  # the decisions' numbers follow it (meetings/_decisions.html)
         trigger["agendaChanged"] = True

@@ -243,6 +243,21 @@ def check_votes(meeting: Meeting, data: dict) -> None:
         )
 
 
+def votes_over_voters(meeting: Meeting) -> str:
+    """check_votes the other way round, after the attendance list changed: the votes recorded
+    that now count more than are present (someone removed after the vote was typed), or ""."""
+    present = voters(meeting)
+
+    def cast(voted) -> int:
+        return sum(getattr(voted, field) or 0 for field in ("votes_for", "votes_against", "votes_abstained"))
+
+    over = [f"по вопросу {n} — {cast(i)}" for n, i in enumerate(meeting.agenda_items, start=1) if cast(i) > present]
+    over += [f"по решению {d.numbered} — {cast(d)}" for d in meeting.decisions if cast(d) > present]
+    if not present or not over:
+        return ""
+    return f"Голосов {', '.join(over)}, а присутствуют теперь {present}: проверьте голосование."
+
+
 def voters(meeting: Meeting) -> int:
     """Those at the meeting who may vote: the attendees in person and online, and the chair
     and the secretary (not always listed among them); 0 while attendance is not recorded."""

@@ -95,6 +95,32 @@ def test_attendee_is_a_snapshot_of_the_directory(app, secretary, draft, ctx):
     assert missing.status_code == 422 and "нет в справочнике" in missing.get_data(as_text=True)
 
 
+def test_removing_an_attendee_after_the_vote_warns_of_more_votes_than_present(app, secretary, ctx):
+    """Six present voted «за» – 6 on item 1; the secretary then removes one of them: the
+    protocol would read «Присутствовали: 5 чел.» over «за» – 6. The removal is done and says so
+    as a warning; a removal that leaves the votes possible says nothing of them."""
+    from tests.messages import said
+
+    people = [factories.person() for _ in range(7)]
+    meeting = meetings.meeting(
+        agenda=["О структуре экспертного чек-листа"], attendees=[(p, "in_person") for p in people[:6]]
+    )
+    meeting.agenda_items[0].votes_for = 6
+    invited = Attendance(person=people[6], name=people[6].short_name, mode="invited", position=1)
+    meeting.attendances.append(invited)
+    db.session.commit()
+
+    calm = secretary.hx("post", f"/meetings/attendees/{invited.id}/delete")
+    assert said(calm) == {"text": "Список участников изменён.", "category": "success", "focus": None}
+    response = secretary.hx("post", f"/meetings/attendees/{meeting.attendances[0].id}/delete")
+    assert response.status_code == 200
+    assert said(response)["category"] == "warning"
+    assert said(response)["text"] == (
+        "Список участников изменён. Голосов по вопросу 1 — 6, а присутствуют теперь 5: проверьте голосование."
+    )
+    assert len(db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)).all()) == 5
+
+
 def test_snapshot_edits_stay_in_the_protocol(app, secretary, draft, ctx):
     attendance = (
         draft.attendances[0]
