@@ -14,6 +14,7 @@ from .. import clock
 from ..auth.access import role_required
 from ..auth.roles import EDIT_MEETINGS
 from ..decisions.models import Decision
+from ..decisions.numbering import numbered_by_item
 from ..directory import services as directory
 from ..extensions import db
 from ..forms import Form, db_int, parse_id
@@ -126,6 +127,8 @@ def _page_context(meeting: Meeting, **forms) -> dict:
         "editable": editable,
         "held": meeting.date <= clock.local_today(),  # approval, attendees and documents after the day
         "attendance_modes": list(AttendanceMode),
+        # a decision's ↑ ↓ stay within its agenda item (the full form)
+        "decisions_by_item": numbered_by_item(meeting.council.protocol_form, len(meeting.agenda_items)),
     }
     # Whom the ×'s question warns that a cancellation will be mailed.
     context["cancelled_if_removed"] = invitations.cancelled_if_removed(meeting) if editable else set()
