@@ -7,7 +7,7 @@ from ..forms import Form, agenda_options, id_or_none, optional
 class MaterialForm(Form):
     """A new material: the file, its title (the file's name when empty), its agenda item."""
 
-    file = FileField("Файл")
+    file = FileField("Файлы")
     title = StringField("Название", validators=optional(500))
     agenda_item_id = SelectField("К вопросу повестки", coerce=id_or_none)
 

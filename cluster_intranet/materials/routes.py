@@ -64,6 +64,7 @@ def _context(meeting: Meeting, material_form: MaterialForm | None = None) -> dic
         # The file inputs' limit: the page refuses a bigger file before sending it.
         "max_size": current_app.config["MATERIALS_MAX_SIZE"],
         "too_big": services.too_big(current_app.config["MATERIALS_MAX_SIZE"]),
+        "too_much": services.too_much(current_app.config["MATERIALS_MAX_SIZE"]),
     }
 
 
@@ -91,11 +92,13 @@ def _back(meeting_id: int) -> str:
     return url_for("meetings.show", meeting_id=meeting_id, _anchor="materials")
 
 
+def _uploads() -> list[tuple[str, bytes]]:
+    """The files chosen (the field may carry several); none: one empty, for the service to refuse."""
+    return [(file_name(file), file.read()) for file in request.files.getlist("file") if file.filename] or [("", b"")]
+
+
 def _upload() -> tuple[str, bytes]:
-    file = request.files.get("file")
-    if file is None or not file.filename:
-        return "", b""
-    return file_name(file), file.read()
+    return _uploads()[0]
 
 
 @bp.get("/<int:material_id>/file")
@@ -119,17 +122,16 @@ def add(meeting_id: int):
     meeting = load_meeting(meeting_id) or abort(404)
     form = MaterialForm().with_agenda(meeting.agenda_items).keyed("material-new")
 
-    def add_material():
-        filename, data = _upload()
-        return services.add_material(
-            meeting, title=form.title.data or "", agenda_item_id=form.agenda_item_id.data, filename=filename,
-            data=data, user=current_user, max_size=current_app.config["MATERIALS_MAX_SIZE"],
+    def add_materials():
+        return services.add_materials(
+            meeting, files=_uploads(), title=form.title.data or "", agenda_item_id=form.agenda_item_id.data,
+            user=current_user, max_size=current_app.config["MATERIALS_MAX_SIZE"],
             directory=current_app.config["MATERIALS_DIR"],
         )  # fmt: skip
 
     return apply_change(
-        form, add_material, services.MaterialError, back=_back(meeting_id),
-        done=lambda material: _answer(meeting_id, done=f"Материал «{material.title}» загружен."),
+        form, add_materials, services.MaterialError, back=_back(meeting_id),
+        done=lambda materials: _answer(meeting_id, done=services.uploaded_text(materials)),
         invalid=lambda: _answer(meeting_id, 422, material_form=form),
     )  # fmt: skip
 

@@ -32,6 +32,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..meetings.models import AgendaItem, Meeting
 from ..model_mixins import neighbour
+from ..text import plural
 from .models import Material, MaterialVersion
 
 MB = 1024 * 1024
@@ -101,6 +102,11 @@ def detect_kind(data: bytes) -> str | None:
                 if part in names:
                     return kind
     return None
+
+
+def too_much(max_size: int) -> str:
+    """What several files over the limit together are told (one request carries them)."""
+    return f"Выбранные файлы вместе больше {max_size // MB} МБ: загрузите их в несколько приёмов."
 
 
 def too_big(max_size: int) -> str:
@@ -296,6 +302,37 @@ def add_material(
     _add_version(material, 1, filename, kind, data, user, directory)
     db.session.flush()
     return material
+
+
+def add_materials(
+    meeting: Meeting, *, files: list[tuple[str, bytes]], title: str, agenda_item_id: int | None,
+    user: User | None, max_size: int, directory: str | None,
+) -> list[Material]:  # fmt: skip
+    """A material per file, in the order chosen. The title is that of one file; several are
+    named after their files. One file refused refuses them all, saying which."""
+    title = title if len(files) == 1 else ""
+    materials = []
+    for filename, data in files:
+        try:
+            materials.append(add_material(
+                meeting, title=title, agenda_item_id=agenda_item_id, filename=filename, data=data, user=user,
+                max_size=max_size, directory=directory,
+            ))  # fmt: skip
+        except MaterialError as error:
+            if len(files) == 1:
+                raise
+            named = str(error) if filename in str(error) else f"«{filename}»: {error}"
+            raise MaterialError(f"{named} Ни один из выбранных файлов не загружен.", error.field) from error
+    return materials
+
+
+def uploaded_text(materials: list[Material]) -> str:
+    """What an upload says: «Материал «План» загружен.», «Загружено 3 материала: «А», «Б», «В».»."""
+    if len(materials) == 1:
+        return f"Материал «{materials[0].title}» загружен."
+    titles = ", ".join(f"«{material.title}»" for material in materials)
+    count = len(materials)
+    return f"{plural(count, 'Загружен', 'Загружено', 'Загружено')} {count} {plural(count, 'материал', 'материала', 'материалов')}: {titles}."
 
 
 def add_version(

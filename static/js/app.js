@@ -260,15 +260,20 @@ document.addEventListener("htmx:responseError", (event) => {
   else if (status === 413) showMessage("Файл слишком большой: такой загрузить нельзя. Уменьшите его или загрузите частями.");
   else showMessage(`Не удалось выполнить действие (ошибка ${status}). Обновите страницу и попробуйте ещё раз.`);
 });
-// A file over its input's limit (data-max-size, bytes) is refused before it is sent, in the
-// server's words (data-too-big): uploading 200 MB only to hear it is too big takes minutes.
+// A file over its input's limit (data-max-size, bytes), or files over their limit together
+// (data-max-total: one request carries them), are refused before they are sent, in the
+// server's words (data-too-big, data-too-much): uploading 200 MB only to hear it is too big
+// takes minutes.
 document.addEventListener("htmx:beforeRequest", (event) => {
   const form = event.detail.elt.closest("form");
   for (const input of form?.querySelectorAll("input[type=file][data-max-size]") ?? []) {
-    if ([...input.files].some((file) => file.size > Number(input.dataset.maxSize))) {
+    const files = [...input.files];
+    const tooBig = files.some((file) => file.size > Number(input.dataset.maxSize));
+    const total = files.reduce((sum, file) => sum + file.size, 0);
+    if (tooBig || (input.dataset.maxTotal && total > Number(input.dataset.maxTotal))) {
       event.preventDefault();
       input.classList.add("is-invalid");
-      showMessage(input.dataset.tooBig);
+      showMessage(tooBig ? input.dataset.tooBig : input.dataset.tooMuch);
       input.focus();
       return;
     }

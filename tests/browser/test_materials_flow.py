@@ -69,6 +69,34 @@ def test_upload_replace_and_delete_a_material(live, page, tmp_path):
     assert page.evaluate("window.__noReload === true")
 
 
+def test_several_papers_go_up_in_one_upload(live, page, tmp_path):
+    """The meeting's papers chosen together in the file dialog: one press, a material each;
+    together over the limit, they are refused before anything is sent."""
+    base, _, meeting_id = live
+    papers = [tmp_path / "Доклад.docx", tmp_path / "Справка.docx"]
+    for paper in papers:
+        paper.write_bytes(make_docx(paper.stem))
+    add = _open_the_upload_form(page, base, meeting_id)
+    field = page.locator(f"{add} input[type=file]")
+    field.evaluate("input => { input.dataset.maxTotal = '100'; }")  # the two together are over it
+    uploads = []
+    page.on("request", lambda request: uploads.append(request.url) if request.method == "POST" else None)
+    field.set_input_files([str(paper) for paper in papers])
+    page.click(f"{add} button[type=submit]")
+    expect(page.locator("#messages")).to_contain_text("Выбранные файлы вместе больше 50 МБ")
+    assert uploads == []
+
+    field.evaluate("input => { input.dataset.maxTotal = String(50 * 1024 * 1024); }")
+    page.click(f"{add} button[type=submit]")
+    expect(page.locator("#messages")).to_contain_text("Загружено 2 материала: «Доклад», «Справка».")
+    expect(page.locator("#materials li:has-text('Доклад.docx')")).to_have_count(1)
+    expect(page.locator("#materials li:has-text('Справка.docx')")).to_have_count(1)
+    for title in ("Доклад", "Справка"):  # the next test starts from an empty list
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator(f"#materials li:has-text('{title}.docx') button:has-text('×')").click()
+        expect(page.locator(f"#materials li:has-text('{title}.docx')")).to_have_count(0)
+
+
 def test_a_file_over_the_limit_is_refused_before_it_is_sent(live, page, tmp_path):
     base, _, meeting_id = live
     big = tmp_path / "Доклад.docx"

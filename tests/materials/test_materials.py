@@ -128,6 +128,38 @@ def test_title_defaults_to_the_file_name_and_items_group_the_list(secretary, mee
     )
 
 
+def several(*files: tuple[str, bytes], **fields) -> dict:
+    values = MultiDict([("file", FileStorage(io.BytesIO(data), filename=name, name="file")) for name, data in files])
+    values.update(fields)
+    boundary, body = encode_multipart(values)
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
+def test_several_files_chosen_at_once_become_a_material_each(secretary, meeting):
+    """A secretary preparing a meeting has its papers in one folder: one upload takes them
+    all, each a material named after its file, in the order chosen (a typed title would
+    name only one of them, so it is left out)."""
+    files = [("Доклад Поярковой.docx", make_docx("Доклад")), ("Смета.xlsx", xlsx_bytes()), ("Схема.png", PNG)]
+    response = secretary.hx("post", f"/materials/meetings/{meeting.id}", **several(*files, title="Общее название"))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert notice(response) == "Загружено 3 материала: «Доклад Поярковой», «Смета», «Схема»."
+    assert [(m.title, m.current.filename, m.current.kind) for m in materials_of(meeting.id)] == [
+        ("Доклад Поярковой", "Доклад Поярковой.docx", "docx"),
+        ("Смета", "Смета.xlsx", "xlsx"),
+        ("Схема", "Схема.png", "png"),
+    ]
+
+
+def test_one_file_refused_among_several_refuses_them_all_saying_which(secretary, meeting):
+    files = [("Доклад.docx", make_docx("Доклад")), ("скан.pdf", PDF + b"0" * 10), ("отчёт.docx", PDF)]
+    response = secretary.hx("post", f"/materials/meetings/{meeting.id}", **several(*files))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Содержимое файла «отчёт.docx» не соответствует расширению" in page
+    assert "Ни один из выбранных файлов не загружен." in page
+    assert materials_of(meeting.id) == []
+
+
 @pytest.mark.parametrize(
     "name, data, message",
     [
@@ -165,6 +197,9 @@ def test_size_limit_message_and_the_request_limit(app, secretary, meeting, monke
     section = secretary.get(f"/materials/meetings/{meeting.id}").get_data(as_text=True)
     assert section.count(f'data-max-size="{50 * services.MB}"') == 2  # the new material's, the new version's
     assert section.count('data-too-big="Файл больше 50 МБ: такой материал загрузить нельзя.') == 2
+    # Several files in one request: together within the limit too (only the new material takes several).
+    assert section.count(f'data-max-total="{50 * services.MB}"') == 1
+    assert 'data-too-much="Выбранные файлы вместе больше 50 МБ: загрузите их в несколько приёмов."' in section
 
 
 def test_new_version_keeps_the_old_ones(secretary, viewer, meeting):
