@@ -390,6 +390,18 @@ document.addEventListener("htmx:afterSettle", () => {
     if ([...select.options].some((option) => option.value === chosen)) select.value = chosen;
   });
 });
+// «СЛУШАЛИ: докладчик» takes the name of the speaker picked, in the nominative (the protocol
+// declines it), when it is empty or still holds the previous pick's: a name written otherwise
+// stays — the rule the server applies when it is sent empty (meetings.services._speaker_name).
+document.addEventListener("personPicked", (event) => {
+  if (event.target.dataset.field !== "speaker_id") return;
+  const heard = event.target.closest("form")?.querySelector("input[name=speaker_name]");
+  if (!heard) return;
+  // the previous pick: this page's last, or the speaker the form opened with (the box's value attribute)
+  const previous = heard.dataset.picked ?? event.target.querySelector("[data-picker-search]")?.defaultValue;
+  if (!heard.value.trim() || heard.value === previous) heard.value = event.detail.label;
+  heard.dataset.picked = event.detail.label;
+});
 // ===== end of meetings =====
 
 // ===== media =====

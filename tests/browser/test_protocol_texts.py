@@ -6,6 +6,7 @@ the secretary saw the last line only."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.live_server import BROWSER_TESTS, signed_in_fixtures
 
@@ -52,3 +53,22 @@ def test_the_protocol_s_texts_are_seen_whole_while_typed(live, page, width):
     decision.fill(" ".join([SUMMARY] * 2))
     for box in (summary, discussion, decision):
         assert box.evaluate(HIDDEN) <= 1, box.get_attribute("name")
+
+
+def test_the_speaker_picked_is_written_in_the_heard_box(live, page):
+    """«Докладчик» picked, «СЛУШАЛИ: докладчик» shows the name the protocol will decline
+    («Пояркову О.Н.»), in the nominative: the secretary neither types it again nor copies the
+    paper's «Соколова А.В.», which the document would decline once more («Соколову А.В.»).
+    A name written otherwise stays; the one the last pick wrote follows a new pick."""
+    base, _, meeting_id = live
+    page.goto(f"{base}/meetings/{meeting_id}")
+    page.click("#agenda summary:has-text('Добавить вопрос')")
+    heard = page.locator("#agenda details input[name=speaker_name]")
+    for typed, label in (("Поярк", "Пояркова О.Н."), ("Соколов", "Соколов А.В.")):
+        page.fill("#picker-agenda-new", typed)
+        page.click(f"#agenda [data-pick-label='{label}']")
+        expect(heard).to_have_value(label)
+    heard.fill("Соколов А.В., Иванова М.С.")
+    page.fill("#picker-agenda-new", "Поярк")
+    page.click("#agenda [data-pick-label='Пояркова О.Н.']")
+    expect(heard).to_have_value("Соколов А.В., Иванова М.С.")
