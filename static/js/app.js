@@ -411,10 +411,15 @@ document.addEventListener("submit", (event) => {
 });
 // A cell of the coverage matrix the user may fill opens its form in place (the cells carry
 // no links of their own: a matrix has 1,500 of them).
+// The cell takes the id its form comes back with and the focus (a click does not focus a
+// cell), so the form that replaces it takes the focus as any part opened in place does.
 function openSlot(cell) {
   const header = cell.closest("table").tHead.rows[0].cells[cell.cellIndex];
-  const url = `${cell.closest("tr").dataset.slotUrl}?organization=${header.dataset.org}`;
-  window.htmx.ajax("GET", url, { target: cell, swap: "outerHTML" });
+  const row = cell.closest("tr");
+  cell.id = `slot-${row.id.replace("coverage-row-", "")}-${header.dataset.org}`;
+  if (!cell.hasAttribute("tabindex")) cell.tabIndex = -1;
+  cell.focus();
+  window.htmx.ajax("GET", `${row.dataset.slotUrl}?organization=${header.dataset.org}`, { target: cell, swap: "outerHTML" });
 }
 document.addEventListener("click", (event) => {
   const cell = event.target.closest(".matrix td.may");
