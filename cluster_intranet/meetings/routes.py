@@ -135,7 +135,11 @@ def _page_context(meeting: Meeting, **forms) -> dict:
     # The add forms only where the page shows them (a form costs as much as a few rows).
     # formdata=None: after a change they start empty, not with what was posted.
     if editable:
-        context["attendee_form"] = forms.get("attendees") or _add_form("attendees", meeting, formdata=None)
+        # A protocol lists its people group by group: the next one added is likely of the same.
+        added_as = request.form.get("mode") if request.endpoint == "meetings.add_row" else None
+        context["attendee_form"] = forms.get("attendees") or _add_form(
+            "attendees", meeting, formdata=None, mode=added_as
+        )
         context["agenda_form"] = forms.get("agenda") or _add_form("agenda", meeting, formdata=None)
         context["decision_form"] = forms.get("decisions") or _add_form("decisions", meeting, formdata=None)
     return context

@@ -121,6 +121,27 @@ def test_removing_an_attendee_after_the_vote_warns_of_more_votes_than_present(ap
     assert len(db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)).all()) == 5
 
 
+def test_the_add_form_keeps_the_group_just_added_to(app, secretary, draft, ctx):
+    """A protocol lists its people group by group: after «Приглашённые» the next one is
+    usually invited too — the add form keeps that choice (it fell back to «Очно», and the
+    second guest went among those present); the page opened anew starts with «Очно»."""
+    import re
+
+    guests = [factories.person(), factories.person()]
+    db.session.commit()
+
+    def chosen_mode(body: str) -> str:
+        select = re.search(r'<select[^>]*id="attendee-mode".*?</select>', body, re.S).group(0)
+        found = re.search(r'<option selected value="(\w+)"', select)
+        return found.group(1) if found else "in_person"
+
+    response = secretary.hx(
+        "post", f"/meetings/{draft.id}/attendees", data={"person_id": guests[0].id, "mode": "invited"}
+    )
+    assert response.status_code == 200 and chosen_mode(response.get_data(as_text=True)) == "invited"
+    assert chosen_mode(secretary.get(f"/meetings/{draft.id}").get_data(as_text=True)) == "in_person"
+
+
 def test_snapshot_edits_stay_in_the_protocol(app, secretary, draft, ctx):
     attendance = (
         draft.attendances[0]
