@@ -71,31 +71,24 @@ def add_big_meeting(decisions: int, number: int) -> int:
     from sqlalchemy import select
 
     from cluster_intranet.councils.models import Council
-    from cluster_intranet.decisions.models import Decision, DecisionResponsible
+    from cluster_intranet.decisions import builders as decision_builders
     from cluster_intranet.extensions import db
-    from cluster_intranet.meetings.models import AgendaItem, Attendance, Meeting
+    from cluster_intranet.meetings import builders
 
     council = db.session.scalar(select(Council).order_by(Council.id))
     people = [m.person for m in council.members]
-    meeting = Meeting(council=council, number=number, year=2021, date=date(2021, 12, 24), city="г. Томск",
-                      status="draft", secretary=people[2], chair=people[0])  # fmt: skip
-    meeting.attendances = [
-        Attendance(person=p, mode="in_person", position=i, name=p.short_name, job_title=p.position,
-                   organization=p.organization.short_name if p.organization else "")
-        for i, p in enumerate(people, start=1)
-    ]  # fmt: skip
-    meeting.agenda_items = [
-        AgendaItem(position=i, text=f"Вопрос повестки № {i} о работе кластера") for i in range(1, 11)
-    ]
-    meeting.decisions = [
-        Decision(number=n, text=f"Поручить участникам кластера подготовить предложения по вопросу № {n} "
-                                "и направить их в Координационный совет.",
-                 agenda_item=meeting.agenda_items[(n - 1) % 10], deadline=date(2022, 1, 1) + timedelta(days=n),
-                 responsibles=[DecisionResponsible(person=people[n % len(people)], position=0)])
-        for n in range(1, decisions + 1)
-    ]  # fmt: skip
-    db.session.add(meeting)
-    db.session.flush()
+    meeting = builders.meeting(
+        council, date(2021, 12, 24), number=number, city="г. Томск", status="draft", secretary=people[2],
+        chair=people[0], attendees=[(p, "in_person") for p in people],
+        agenda=[f"Вопрос повестки № {i} о работе кластера" for i in range(1, 11)],
+    )  # fmt: skip
+    for n in range(1, decisions + 1):
+        decision_builders.decision(
+            meeting, people[n % len(people)], number=n, agenda_item=meeting.agenda_items[(n - 1) % 10],
+            text=f"Поручить участникам кластера подготовить предложения по вопросу № {n} "
+                 "и направить их в Координационный совет.",
+            deadline=date(2022, 1, 1) + timedelta(days=n),
+        )  # fmt: skip
     return meeting.id
 
 

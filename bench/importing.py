@@ -32,36 +32,31 @@ def add_protocol(decisions: int, attendees: int, rng: random.Random) -> int:
     from sqlalchemy import select
 
     from cluster_intranet.councils.models import Council
-    from cluster_intranet.decisions.models import Decision, DecisionResponsible
+    from cluster_intranet.decisions import builders as decision_builders
     from cluster_intranet.directory.models import Person
     from cluster_intranet.extensions import db
-    from cluster_intranet.meetings.models import AgendaItem, Attendance, Meeting
+    from cluster_intranet.meetings import builders
 
     council = db.session.scalar(select(Council).order_by(Council.id))
     council.protocol_form = "full"  # the form is the council's (migration 0027)
     ids = list(db.session.scalars(select(Person.id)))
     people = list(db.session.scalars(select(Person).where(Person.id.in_(rng.sample(ids, attendees)))))
-    meeting = Meeting(council=council, number=77, year=2022, date=date(2022, 3, 15), city="г. Томск",
-                      place="пр. Кирова, 41, конференц-зал", status="draft", chair=people[0], secretary=people[1])  # fmt: skip
-    meeting.attendances = [
-        Attendance(person=p, mode="in_person" if i % 4 else "online", position=i, name=p.short_name,
-                   job_title=p.position, organization=p.organization.short_name if p.organization else "")
-        for i, p in enumerate(people, start=1)
-    ]  # fmt: skip
     items = 20
-    meeting.agenda_items = [
-        AgendaItem(position=i, text=f"О ходе реализации мероприятия № {i} плана работы кластера",
-                   speaker_name=people[i].short_name, speaker_summary="о выполнении мероприятия и его результатах.")
-        for i in range(1, items + 1)
-    ]  # fmt: skip
-    meeting.decisions = [
-        Decision(number=n, text=f"Поручить участникам кластера подготовить предложения по вопросу № {n} "
-                                "и направить их в Координационный совет.",
-                 agenda_item=meeting.agenda_items[(n - 1) * items // decisions], deadline=date(2022, 4, 1) + timedelta(days=n),
-                 responsibles=[DecisionResponsible(person=people[n % attendees], position=0)])
-        for n in range(1, decisions + 1)
-    ]  # fmt: skip
-    db.session.add(meeting)
+    meeting = builders.meeting(
+        council, date(2022, 3, 15), number=77, city="г. Томск", place="пр. Кирова, 41, конференц-зал",
+        status="draft", chair=people[0], secretary=people[1],
+        attendees=[(p, "in_person" if i % 4 else "online") for i, p in enumerate(people, start=1)],
+        agenda=[f"О ходе реализации мероприятия № {i} плана работы кластера" for i in range(1, items + 1)],
+    )  # fmt: skip
+    for i, item in enumerate(meeting.agenda_items, start=1):
+        item.speaker_name, item.speaker_summary = people[i].short_name, "о выполнении мероприятия и его результатах."
+    for n in range(1, decisions + 1):
+        decision_builders.decision(
+            meeting, people[n % attendees], number=n, agenda_item=meeting.agenda_items[(n - 1) * items // decisions],
+            text=f"Поручить участникам кластера подготовить предложения по вопросу № {n} "
+                 "и направить их в Координационный совет.",
+            deadline=date(2022, 4, 1) + timedelta(days=n),
+        )  # fmt: skip
     db.session.flush()
     return meeting.id
 

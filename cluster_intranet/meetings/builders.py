@@ -13,6 +13,7 @@ from ..councils.models import Council
 from ..directory.models import Person
 from ..extensions import db
 from .models import AgendaItem, Attendance, AttendanceMode, Meeting
+from .services import snapshot
 
 _numbers = itertools.count(1)
 
@@ -27,13 +28,13 @@ def meeting(
 ) -> Meeting:
     """A meeting of ``council`` (a new one by default) on the day ``on``, numbered after the
     builders' previous ones unless ``number`` is given; ``agenda``: the texts of its items,
-    ``attendees``: (person, mode) in their order."""
+    ``attendees``: (person, mode) in their order, written as the app writes an added attendee."""
     made = Meeting(
         **{"council": council or councils.council(), "number": next(_numbers), "year": on.year, "date": on, **fields}
     )
     made.agenda_items += [AgendaItem(position=n, text=text) for n, text in enumerate(agenda, start=1)]
     made.attendances += [
-        Attendance(person=person, name=person.short_name, mode=AttendanceMode(mode).value, position=n)
+        Attendance(person=person, mode=AttendanceMode(mode).value, position=n, **snapshot(person))
         for n, (person, mode) in enumerate(attendees, start=1)
     ]
     db.session.add(made)

@@ -142,6 +142,25 @@ def test_the_add_form_keeps_the_group_just_added_to(app, secretary, draft, ctx):
     assert chosen_mode(secretary.get(f"/meetings/{draft.id}").get_data(as_text=True)) == "in_person"
 
 
+def test_the_builders_write_an_attendee_as_the_page_adds_one(app, secretary, ctx):
+    """The tests', demo's and benchmarks' meetings hold attendees as the app writes them:
+    position and organisation (in the genitive) copied, not the name alone."""
+    person = factories.person(position="консультант", organization=factories.organization(short_name="Департамент"))
+    built = meetings.meeting(attendees=[(person, "online")])
+    added = meetings.meeting()
+    db.session.commit()
+    assert (
+        secretary.post(f"/meetings/{added.id}/attendees", data={"person_id": person.id, "mode": "online"}).status_code
+        == 303
+    )
+
+    def written(meeting):
+        a = db.session.scalar(select(Attendance).where(Attendance.meeting_id == meeting.id))
+        return a.name, a.job_title, a.organization, a.mode
+
+    assert written(built) == written(added) == (person.short_name, "консультант", "Департамента", "online")
+
+
 def test_snapshot_edits_stay_in_the_protocol(app, secretary, draft, ctx):
     attendance = (
         draft.attendances[0]
