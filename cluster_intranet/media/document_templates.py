@@ -161,7 +161,8 @@ def media_plan():
         doc,
         "{% filter sentence %}Ответственный за медиаплан: {{ plan.responsible.name }}"
         "{% if plan.responsible.position %}, {{ plan.responsible.position }}{% endif %}"
-        "{% if plan.responsible.organization %} {{ plan.responsible.organization|quotes }}{% endif %}{% endfilter %}",
+        "{% if plan.responsible.organization %} {{ plan.responsible.organization_genitive|quotes }}{% endif %}"
+        "{% endfilter %}",
         indent=False,
         before=SECTION_GAP,
     )

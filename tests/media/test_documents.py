@@ -108,6 +108,22 @@ def test_a_cancelled_events_press_release_says_so_and_the_contact_reads_in_the_g
     assert "главный специалист Департамента промышленности и энергетики Администрации Томской области" in text
 
 
+def test_the_plans_responsible_reads_in_the_genitive_after_the_position(viewer, app, ctx):
+    # It read «консультант Департамент промышленности …» under the table of the plan.
+    department = factories.organization(
+        short_name="Департамент промышленности и энергетики Администрации Томской области"
+    )
+    person = factories.person(surname="Королева", first_name="Ольга", patronymic="Михайловна", organization_id=department.id,
+                              position="консультант")  # fmt: skip
+    plan = builders.plan(responsible_id=person.id)
+    db.session.commit()
+    text = text_of(viewer.get(f"/media/plans/{plan.id}/media-plan.docx").data)
+    assert (
+        "Ответственный за медиаплан: Королева О.М., консультант "
+        "Департамента промышленности и энергетики Администрации Томской области." in text
+    )
+
+
 def test_the_press_release_falls_back_to_the_description_and_skips_empty_parts(viewer, app, ctx):
     event = builders.event(builders.approved_plan(), title="Новость", description="Только описание.")
     db.session.commit()
