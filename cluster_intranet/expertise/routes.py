@@ -93,10 +93,14 @@ def _assessment_data(assessment_id: int, *, fill: bool = False) -> tuple[scoring
 @bp.get("/")
 def index():
     mine = services.my_assessments(current_user)
+    # A checklist begun and left says how far it got (an expert has few open at a time).
+    begun = {a.id: services.answered_count(a) for a in mine if not a.is_submitted and not a.reopened_at}
     sessions = None
     if services.may_run(current_user) or current_user.role == Role.VIEWER:
         sessions = paginate(services.sessions_query(current_user))
-    return page_or_fragment("expertise/index.html", "expertise/_sessions.html", mine=mine, sessions=sessions)
+    return page_or_fragment(
+        "expertise/index.html", "expertise/_sessions.html", mine=mine, begun=begun, sessions=sessions
+    )
 
 
 # --- programmes -----------------------------------------------------------------------

@@ -440,3 +440,18 @@ def test_the_session_line_reads_without_a_double_stop(app, ctx, signed_in, place
     line = " ".join(page.split('class="mb-0 text-muted session-when">', 1)[1].split("</p>", 1)[0].split())
     where = f", {place}" if place else ""
     assert line == f"Экспертная сессия 3 декабря 2021 г.{where} · отправить чек-лист до <strong>03.12.2021</strong>"
+
+
+def test_a_checklist_left_half_done_says_so_in_my_checklists(setup, signed_in):
+    # An expert who answered half and came back found «Ждёт заполнения» and «Заполнить», as if
+    # nothing had been saved.
+    session, assigned, criteria = setup
+    (mine, email), _, _ = assigned
+    builders.answer_all(mine, criteria[:2])
+    db.session.commit()
+    page = signed_in(email).get("/expertise/").get_data(as_text=True)
+    row = page[page.index(f'id="my-assessment-{mine.id}"') :]
+    row = row[: row.index("</tr>")]
+    answered, out_of = services.answered_count(mine)
+    assert answered == 2 and f"Заполняется: 2 из {out_of}" in row and "Продолжить" in row
+    assert "Ждёт заполнения" not in row and "Заполнить" not in row
