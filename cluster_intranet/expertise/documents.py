@@ -63,6 +63,7 @@ import datetime as dt
 from ..auth.models import User
 from ..directory.models import Person
 from ..documents.contexts import json_safe, revive
+from ..documents.grammar import genitive
 from ..extensions import db
 from ..text import initials_first
 from ..web import download_name
@@ -258,7 +259,9 @@ def document(data: SessionData, kind: str, assessment: Assessment | None = None)
 
 
 def checklist_filename(data: SessionData, assessment: Assessment) -> str:
-    return download_name(f"Чек-лист эксперта {assessment.person.short_name}", data.session.programme.code, "docx")
+    return download_name(
+        f"Чек-лист эксперта {genitive(assessment.person.short_name)}", data.session.programme.code, "docx"
+    )
 
 
 def conclusion_filename(data: SessionData) -> str:

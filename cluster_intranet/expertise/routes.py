@@ -14,6 +14,7 @@ from flask_login import current_user
 from ..auth.access import role_required
 from ..auth.models import NO_PERSON_TO_SIGN
 from ..auth.roles import RUN_EXPERTISE, Role
+from ..documents.grammar import genitive
 from ..documents.library import active_template
 from ..documents.rendering import render_document
 from ..extensions import db
@@ -407,7 +408,7 @@ def submit(assessment_id: int):
 
     by = services.on_behalf_name(current_user, assessment)
     # The others' scores are the expert's news; a secretary sending a paper copy sees them anyway.
-    sent = (f"Чек-лист эксперта {assessment.person.short_name} отправлен." if by
+    sent = (f"Чек-лист эксперта {genitive(assessment.person.short_name)} отправлен." if by
             else "Чек-лист отправлен. Теперь вам видны оценки других экспертов.")  # fmt: skip
     return apply_change(
         form, lambda: services.submit(data, assessment, form.verdict.data, form.remarks.data or "", by), ExpertiseError,

@@ -25,6 +25,7 @@ NAME = ("Техническая эксплуатация и обслуживан
 def _prepare():
     from cluster_intranet import clock
     from cluster_intranet.auth.services import create_user
+    from cluster_intranet.documents.grammar import genitive
     from cluster_intranet.directory import builders as directory
     from cluster_intranet.expertise import builders, scoring, services
     from cluster_intranet.expertise.models import Scale
@@ -52,7 +53,7 @@ def _prepare():
     create_user(*SECRETARY, "secretary", secretary.id)
     first = assigned[0][0]
     return {
-        "session": session.id, "programme": programme.id, "assessment": first.id, "expert": first.person.short_name,
+        "session": session.id, "programme": programme.id, "assessment": first.id, "expert": genitive(first.person.short_name),
         "criteria": [c.id for c in version.criteria], "held_on": session.held_on, "today": today,
     }  # fmt: skip
 

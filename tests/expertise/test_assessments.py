@@ -1,6 +1,7 @@
 """An expert's checklist: answers saved one by one, submitting, locking and reopening, who sees what."""
 
 import io
+from urllib.parse import unquote
 
 import docx
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from cluster_intranet.expertise import builders, documents, scoring, services
 from cluster_intranet.expertise.models import Answer, Assessment, ExpertSession
 from cluster_intranet.auth.roles import Role
+from cluster_intranet.documents.grammar import genitive
 from cluster_intranet.extensions import db
 from tests import factories
 
@@ -294,7 +296,7 @@ def test_a_paper_checklist_sent_by_the_secretary_says_whose_it_was(setup, secret
     db.session.commit()
     url = f"/expertise/assessments/{assessment.id}/submit"
     page = secretary.post(url, data={"verdict": "recommend"}, follow_redirects=True).get_data(as_text=True)
-    assert f"Чек-лист эксперта {assessment.person.short_name} отправлен." in page
+    assert f"Чек-лист эксперта {genitive(assessment.person.short_name)} отправлен." in page
     assert "Теперь вам видны" not in page
 
 
@@ -455,3 +457,18 @@ def test_a_checklist_left_half_done_says_so_in_my_checklists(setup, signed_in):
     answered, out_of = services.answered_count(mine)
     assert answered == 2 and f"Заполняется: 2 из {out_of}" in row and "Продолжить" in row
     assert "Ждёт заполнения" not in row and "Заполнить" not in row
+
+
+def test_whose_checklist_reads_in_the_genitive(app, ctx, secretary):
+    # «Чек-лист эксперта Иванова М.С. отправлен.» and «Чек-лист эксперта Иванова М.С. — 15.02.08.docx».
+    person, _ = build_expert()
+    person.surname, person.first_name, person.patronymic = "Иванова", "Мария", "Сергеевна"
+    session = builders.session(builders.programme(), builders.checklist(), [person.id])
+    [assessment] = session.assessments
+    builders.answer_all(assessment, session.checklist_version.criteria)
+    db.session.commit()
+    url = f"/expertise/assessments/{assessment.id}"
+    page = secretary.post(f"{url}/submit", data={"verdict": "recommend"}, follow_redirects=True).get_data(as_text=True)
+    assert "Чек-лист эксперта Ивановой М.С. отправлен." in page
+    disposition = secretary.get(f"{url}/checklist.docx").headers["Content-Disposition"]
+    assert "Чек-лист эксперта Ивановой М.С." in unquote(disposition)

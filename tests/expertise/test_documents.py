@@ -10,6 +10,7 @@ import pytest
 from cluster_intranet.auth.roles import Role
 from cluster_intranet.documents import library
 from cluster_intranet.documents.docx_builder import write_templates
+from cluster_intranet.documents.grammar import genitive
 from cluster_intranet.documents.services import check_template
 from cluster_intranet.expertise import builders, document_templates, documents, scoring
 from cluster_intranet.extensions import db
@@ -70,7 +71,7 @@ def test_an_experts_filled_checklist(completed, secretary):
     response = secretary.get(f"/expertise/assessments/{assessment.id}/checklist.docx")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    assert filename(response) == f"Чек-лист эксперта {assessment.person.short_name} — 15.02.08.docx"
+    assert filename(response) == f"Чек-лист эксперта {genitive(assessment.person.short_name)} — 15.02.08.docx"
     found = texts(response.data)
     assert "ЭКСПЕРТНЫЙ ЧЕК-ЛИСТ" in found
     assert "15.02.08 Технология машиностроения" in found
