@@ -36,6 +36,7 @@ def test_upload_review_confirm(live, page, tmp_path):
     typed.write_bytes(typed_protocol())
     page.goto(f"{base}/meetings/")
     page.click("text=Импорт протокола")
+    page.wait_for_url(f"{base}/meetings/import")  # loaded: htmx sends the form, with its progress bar
     page.set_input_files("input[name=files]", [str(FULL_TEXT), str(typed)])
     page.click("button:has-text('Загрузить и распознать')")
     uploads = page.locator("#import-uploads li")

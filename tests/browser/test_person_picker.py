@@ -297,7 +297,10 @@ def test_media_event_edit_page_picks_another_responsible(live, page):
     base, _, data = live
     page.goto(f"{base}/media/plans/{data['plan']}")
     page.get_by_role("link", name="День знаний: первокурсники целевого обучения").click()
+    page.wait_for_url(re.compile(r"/media/events/\d+$"))  # not a row's «Изменить» of the plan
     page.get_by_role("link", name="Изменить", exact=True).click()
+    # Loaded: the picker's box typed into before htmx processed the page asks for no suggestions.
+    page.wait_for_url(re.compile(r"/media/events/\d+/edit$"))
     errors = _watch(page)
     expect(page.locator("form.event-form [data-picker-search]")).to_have_value("Кускова Е.В.")
     expect(_pick_by_keyboard(page.locator("form.event-form [data-person-picker]"), "Петре")).to_have_value(

@@ -4,6 +4,7 @@ decision done, download the protocol — each without a full page reload."""
 
 from __future__ import annotations
 
+import re
 
 from docx import Document
 from playwright.sync_api import expect
@@ -81,6 +82,9 @@ def test_report_a_decision_done_in_place(live, page):
     base = live[0]
     page.goto(f"{base}/decisions/")
     page.click("a:has-text('Разработать медиаплан')")
+    # Loaded, so htmx has processed the page: «Исполнено» clicked before that sends the form
+    # without htmx, and the page is loaded again.
+    page.wait_for_url(re.compile(r"/decisions/\d+$"))
     _mark_page(page)
     detail = page.locator("[id^=decision-]").first
     detail.locator("summary:has-text('Отчитаться об исполнении')").click()

@@ -4,6 +4,7 @@ in that way changes its status in place — all without a page load."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -82,6 +83,7 @@ def test_a_refused_report_does_not_stand_under_the_previous_success(live, page):
     base, _, _ = live
     page.goto(f"{base}/decisions/?status=all")
     page.click("a:has-text('Подготовить методические рекомендации')")
+    page.wait_for_url(re.compile(r"/decisions/\d+$"))  # loaded: htmx sends the buttons' forms
     page.click("button:has-text('Взять в работу')")
     messages = page.locator("#messages")
     expect(messages).to_contain_text("Статус поручения изменён.")
