@@ -63,6 +63,20 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   if (!event.detail.elt.getAttribute?.("hx-trigger")?.includes("from:body")) return;
   if ([...event.detail.target.querySelectorAll("form")].some(typedInto)) event.detail.shouldSwap = false;
 });
+// A change sent from such a list (a row deleted, a status marked) while the list reloads: the
+// reload, answered first, replaced the row that sent it, and the change's answer — the row, its
+// message, the next reload — went to a row no longer on the page. That reload is skipped; the
+// change's own answer reloads the list.
+const changing = new Set();
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const request = event.detail.requestConfig;
+  if (request && request.verb !== "get") changing.add(request.elt);
+});
+document.addEventListener("htmx:afterRequest", (event) => changing.delete(event.detail.requestConfig?.elt));
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (!event.detail.elt.getAttribute?.("hx-trigger")?.includes("from:body")) return;
+  if ([...changing].some((elt) => event.detail.target.contains(elt))) event.detail.shouldSwap = false;
+});
 function typedInto(form) {
   return [...form.elements].some((field) => {
     if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;

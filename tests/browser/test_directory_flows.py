@@ -4,7 +4,6 @@ change says it was done, without a page load."""
 
 from __future__ import annotations
 
-
 from playwright.sync_api import expect
 
 from tests.live_server import BROWSER_TESTS, signed_in_fixtures
@@ -104,3 +103,44 @@ def test_a_refused_delete_far_down_the_list_is_seen(live, page):
     messages = page.locator("#messages")
     expect(messages).to_contain_text("Нельзя удалить сотрудника")
     expect(messages).to_be_in_viewport()
+
+
+def test_a_delete_sent_while_the_list_reloads_is_not_lost(live, page):
+    """Two rows deleted in quick succession (or on a slow network): the list's reload after the
+    first, answered while the second's delete was on its way, replaced the row that had sent
+    it; that delete's answer then went to a row no longer on the page — the row stayed, no
+    message said it was deleted, and the list did not reload. A reload answered while a change
+    in the list is on its way is now skipped; that change's own answer reloads the list."""
+    base = live[0]
+    page.goto(f"{base}/directory/people?q=Сидоров0")
+    rows = page.locator("#people-rows tr")
+    expect(rows).to_have_count(10)
+    messages = page.locator("#messages")
+    second = rows.filter(has_text="Сидоров02")
+    held = []  # the list's reload and the second delete, kept from the server until let go
+
+    def hold(route):
+        reload = route.request.method == "GET" and route.request.headers.get("hx-request") and not held
+        if reload or (route.request.method == "POST" and route.request.url.endswith("/delete") and held):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/directory/people**", hold)
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_request(lambda request: request.method == "GET"):  # the reload it asks for
+        rows.filter(has_text="Сидоров01").locator("button:has-text('Удалить')").click()
+    expect(messages).to_contain_text("Сотрудник «Сидоров01 П.» удалён.")
+    with page.expect_request(lambda request: request.method == "POST"):
+        second.locator("button:has-text('Удалить')").click()
+
+    # Resolves when the page is done with the reload's answer (swapped or skipped).
+    answered = page.evaluate_handle("""() => ({ done: new Promise((resolve) => document.querySelector('#results')
+        .addEventListener('htmx:afterRequest', resolve, { once: true })) })""")
+    assert len(held) == 2, [route.request.url for route in held]
+    held[0].continue_()  # the reload, made before the second delete
+    page.evaluate("answered => answered.done.then(() => true)", answered)
+    held[1].continue_()  # then the second delete's answer
+    expect(messages).to_contain_text("Сотрудник «Сидоров02 П.» удалён.")
+    expect(second).to_have_count(0)
+    expect(rows).to_have_count(8)
