@@ -90,7 +90,10 @@ def test_an_evaluation_with_a_returned_checklist_from_the_pages_to_the_documents
         # Returned to the expert, then corrected by the secretary from the paper copy and sent.
         page.goto(f"{base}/expertise/assessments/{data['assessment']}")
         page.fill("#reopen-block textarea[name=reason]", "На бумаге эксперт оценил структуру как «частично»")
-        page.get_by_role("button", name="Вернуть на доработку").click()
+        # The page comes again (HX-Redirect, after the click returns): its marks are clicked once
+        # it has loaded — before htmx processed it, a mark was not saved.
+        with page.expect_event("load"):
+            page.get_by_role("button", name="Вернуть на доработку").click()
         expect(page.locator(".alert-warning")).to_contain_text("возвращён на доработку")
         page.click(f"label[for=v-{conformity}-1]")  # saved at once; below the maximum, it asks why
         expect(page.locator(f"#answer-status-{conformity}")).to_contain_text("поясните в комментарии")
