@@ -189,6 +189,7 @@ FILTER_EXAMPLES = [
      lambda: rendering.names([{"name": "Пояркова О.Н."}, {"name": "Кузнецова Н.В."}])),
     ("sentence", "{% filter sentence %}срок до 01.12.2021{% endfilter %}",
      lambda: rendering.sentence("срок до 01.12.2021")),
+    ("capital", "{{ p.position|capital }}", lambda: rendering.capital("главный инженер")),
     *[
         (name, "{{ d.responsible[0].name|" + name + " }}", (lambda f=name: rendering.FILTERS[f]("Пояркова О.Н.")))
         for name in ("genitive", "dative", "accusative", "instrumental", "prepositional")

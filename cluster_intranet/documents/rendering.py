@@ -86,6 +86,13 @@ def sentence(value):
     return text + "."
 
 
+def capital(value) -> str:
+    """The first letter capital, the rest as written: a position opening a signature block
+    («Главный инженер ООО …»; Jinja's ``capitalize`` would lower «ООО» to «Ооо»)."""
+    text = "" if value is None else str(value)
+    return text[:1].upper() + text[1:]
+
+
 def names(value) -> str:
     """A list of people ({name} dicts or strings) → «Пояркова О.Н., Кузнецова Н.В.»."""
     if not value:
@@ -103,6 +110,7 @@ FILTERS = {
     "ru_time": ru_time,
     "quotes": quotes,
     "sentence": sentence,
+    "capital": capital,
     "names": names,
     **grammar.FILTERS,
 }

@@ -217,7 +217,7 @@ def expert_conclusion():
     _signature_rows(
         doc,
         "experts",
-        "{{ p.position }}{% if p.organization %} {{ p.organization|quotes }}{% endif %}",
+        "{{ p.position|capital }}{% if p.organization %} {{ p.organization|quotes }}{% endif %}",
         "{{ p.short_name_reversed }}",
         date_line=False,
     )
@@ -261,7 +261,7 @@ def approval_sheet():
     _signature_rows(
         doc,
         "signatures",
-        "{{ p.position }}{% if p.organization %} {{ p.organization|quotes }}{% endif %}",
+        "{{ p.position|capital }}{% if p.organization %} {{ p.organization|quotes }}{% endif %}",
         "{{ p.short_name_reversed }}",
         date_line=True,
     )

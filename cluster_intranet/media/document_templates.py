@@ -137,7 +137,7 @@ def media_plan():
     tag(doc, "if plan.approved")
     para(doc, "УТВЕРЖДАЮ", align=RIGHT, indent=False, bold=True, keep_with_next=True)
     tag(doc, "if plan.approved_position")
-    para(doc, "{{ plan.approved_position }}", align=RIGHT, indent=False, keep_with_next=True)
+    para(doc, "{{ plan.approved_position|capital }}", align=RIGHT, indent=False, keep_with_next=True)
     tag(doc, "endif")
     para(
         doc,

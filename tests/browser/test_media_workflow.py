@@ -178,7 +178,7 @@ def test_a_2023_media_plan_from_the_pages_to_the_documents(live, request):
     assert release_name == "Пресс-релиз — Экскурсия на ТЭМЗ.docx"
 
     text = re.sub(r"\s+", " ", convert_to_text(plan_docx))
-    assert "УТВЕРЖДАЮ главный специалист ______________ Жарких Е.В." in text
+    assert "УТВЕРЖДАЮ Главный специалист ______________ Жарких Е.В." in text
     assert "16.03.2023, 10:00–12:00 (перенесено с 16.02.2023)" in text
     assert "10.04.2023 – 12.04.2023" in text  # several days
     assert "Экскурсия на ТЭМЗ" in text and "ОТМЕНЕНО: Завод закрыт на карантин" in text

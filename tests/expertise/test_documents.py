@@ -128,7 +128,8 @@ def test_the_approval_sheet_has_a_signature_block_per_employer(completed, secret
     assert len(signatures) == 3
     for (assessment, _), row in zip(assigned, signatures):
         person = assessment.person
-        assert row[0] == f"{person.position} {person.organization.short_name}"
+        assert person.position == "главный инженер"
+        assert row[0] == f"Главный инженер {person.organization.short_name}"  # a block opens with a capital
         assert row[2] == f"{person.first_name[0]}.{person.patronymic[0]}. {person.surname}"
 
 

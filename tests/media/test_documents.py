@@ -115,9 +115,11 @@ def test_the_plans_responsible_reads_in_the_genitive_after_the_position(viewer, 
     )
     person = factories.person(surname="Королева", first_name="Ольга", patronymic="Михайловна", organization_id=department.id,
                               position="консультант")  # fmt: skip
-    plan = builders.plan(responsible_id=person.id)
+    plan = builders.approved_plan(responsible_id=person.id, approved_by_name="Королева О.М.",
+                                  approved_by_position="консультант")  # fmt: skip
     db.session.commit()
     text = text_of(viewer.get(f"/media/plans/{plan.id}/media-plan.docx").data)
+    assert "УТВЕРЖДАЮ\nКонсультант\n______________ Королева О.М." in text  # a signature block opens with a capital
     assert (
         "Ответственный за медиаплан: Королева О.М., консультант "
         "Департамента промышленности и энергетики Администрации Томской области." in text
