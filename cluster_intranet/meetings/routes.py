@@ -127,6 +127,8 @@ def _page_context(meeting: Meeting, **forms) -> dict:
         "editable": editable,
         "held": meeting.date <= clock.local_today(),  # approval, attendees and documents after the day
         "attendance_modes": list(AttendanceMode),
+        # The add form just used stays open for the next row (NEXT_ENTRY has the focus).
+        "adding": request.view_args.get("section") if request.endpoint == "meetings.add_row" else None,
         # a decision's ↑ ↓ stay within its agenda item (the full form)
         "decisions_by_item": numbered_by_item(meeting.council.protocol_form, len(meeting.agenda_items)),
     }
@@ -141,7 +143,9 @@ def _page_context(meeting: Meeting, **forms) -> dict:
             "attendees", meeting, formdata=None, mode=added_as
         )
         context["agenda_form"] = forms.get("agenda") or _add_form("agenda", meeting, formdata=None)
-        context["decision_form"] = forms.get("decisions") or _add_form("decisions", meeting, formdata=None)
+        context["decision_form"] = forms.get("decisions") or _add_form(
+            "decisions", meeting, formdata=None, agenda_item_id=services.next_decision_item(meeting)
+        )
     return context
 
 
@@ -165,6 +169,10 @@ def _add(section: str, meeting: Meeting, form):
 
 
 SAVED = {"attendees": "Список участников изменён.", "agenda": "Повестка изменена.", "decisions": "Решения изменены."}
+# After a row is added the focus goes back to its add form's first field, the form open: a
+# protocol is entered row after row (eight attendees, four decisions), and the message area
+# says what was added.
+NEXT_ENTRY = {"attendees": "picker-attendee", "agenda": "agenda-new-text", "decisions": "decision-new-text"}
 
 
 def _section(meeting_id: int, name: str, status: int = 200, row: str | None = None, mailed: str | None = None,
@@ -244,7 +252,7 @@ def _edit_in_place(meeting_id: int, name: str, row_id: int, form, template: str,
 def add_row(meeting_id: int, section: str):
     meeting = queries.load_meeting(meeting_id) or abort(404)
     form = _add_form(section, meeting)
-    return _apply(meeting_id, section, form, lambda: _add(section, meeting, form))
+    return _apply(meeting_id, section, form, lambda: _add(section, meeting, form), row=NEXT_ENTRY[section])
 
 
 # Editing a row in place

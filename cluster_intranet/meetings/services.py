@@ -243,6 +243,14 @@ def check_votes(meeting: Meeting, data: dict) -> None:
         )
 
 
+def next_decision_item(meeting: Meeting) -> int | None:
+    """The agenda item a new decision most likely answers: the last decision's (a protocol's
+    decisions are entered in order), or the first item when there are none yet."""
+    if meeting.decisions:
+        return meeting.decisions[-1].agenda_item_id
+    return meeting.agenda_items[0].id if meeting.agenda_items else None
+
+
 def votes_over_voters(meeting: Meeting) -> str:
     """check_votes the other way round, after the attendance list changed: the votes recorded
     that now count more than are present (someone removed after the vote was typed), or ""."""

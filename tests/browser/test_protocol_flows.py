@@ -105,3 +105,39 @@ def test_download_the_protocol(live, page):
     document = Document(download.value.path())
     text = "\n".join(p.text for p in document.paragraphs)
     assert "ПРОТОКОЛ № 1" in text and "О плане работы кластера на 2027 год" in text
+
+
+def test_rows_are_entered_one_after_another(live, page):
+    """A protocol is typed row after row: after an add the form stays open with the focus in
+    its first field (the focus went to the whole section and «Добавить вопрос» closed, so
+    eight attendees took eight taps back into the picker), and a new decision starts on the
+    agenda item of the one before it (it started «без привязки»)."""
+    base, _, meeting_id = live
+    page.goto(f"{base}/meetings/{meeting_id}")
+    _mark_page(page)
+    page.click("#agenda summary:has-text('Добавить вопрос')")
+    page.fill("#agenda-new-text", "О практике студентов")
+    page.click("#agenda button:has-text('Добавить вопрос')")
+    expect(page.locator("#agenda li:has-text('О практике студентов')")).to_have_count(1)
+    expect(page.locator("#agenda-new-text")).to_be_focused()
+    expect(page.locator("#agenda-new-text")).to_have_value("")
+    page.keyboard.type("О наставничестве")
+    page.click("#agenda button:has-text('Добавить вопрос')")
+    expect(page.locator("#agenda li:has-text('О наставничестве')")).to_have_count(1)
+    expect(page.locator("#messages")).to_contain_text("Повестка изменена.")
+
+    page.fill("#picker-attendee", "Кус")
+    page.click("[data-pick-label='Кускова Е.В.']")
+    page.click("#attendees button:has-text('Добавить')")
+    expect(page.locator("#attendees li:has-text('Кускова Е.В.')")).to_have_count(1)
+    expect(page.locator("#picker-attendee")).to_be_focused()
+
+    page.click("#decisions summary:has-text('Добавить решение')")
+    page.fill("#decision-new-text", "Утвердить план практики")
+    page.select_option("#decision-new-agenda_item_id", index=2)
+    item = page.locator("#decision-new-agenda_item_id option:checked").inner_text()
+    page.click("#decisions button:has-text('Добавить решение')")
+    expect(page.locator("#decisions li:has-text('Утвердить план практики')")).to_have_count(1)
+    expect(page.locator("#decision-new-text")).to_be_focused()
+    expect(page.locator("#decision-new-agenda_item_id option:checked")).to_have_text(item)
+    assert _not_reloaded(page)

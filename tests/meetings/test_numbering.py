@@ -234,3 +234,24 @@ def test_before_the_day_the_attendees_are_those_expected_not_those_present(app, 
     assert headings(held)[0] == "Присутствовали очно"
     # The add form's «Как участвует» read «Присутствовали очно» before the day too.
     assert choices(planned) == choices(held) == ["Очно", "Онлайн", "Приглашённый"]
+
+
+def test_a_new_decision_starts_on_the_agenda_item_of_the_one_before(app, secretary, ctx):
+    """«По вопросу повестки» started «без привязки» even when the agenda had items: a new
+    decision is offered the first item, then the item of the last decision entered."""
+    council = factories.council(members=1)
+    meeting = meetings.meeting(council, date(2030, 3, 1), agenda=["О плане", "О практике"])
+    db.session.commit()
+    first, second = (item.id for item in meeting.agenda_items)
+
+    def offered():
+        page = secretary.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+        select = page[page.index('id="decision-new-agenda_item_id"') :]
+        return re.search(r'<option selected value="(\d*)"', select[: select.index("</select>")]).group(1)
+
+    assert offered() == str(first)
+    answer = secretary.hx(
+        "post", f"/meetings/{meeting.id}/decisions", data={"text": "Утвердить план практики", "agenda_item_id": second}
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert offered() == str(second)
