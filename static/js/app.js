@@ -477,6 +477,24 @@ document.addEventListener("keydown", (event) => {
 });
 document.addEventListener("DOMContentLoaded", () => matrixTabStop());
 document.addEventListener("htmx:afterSettle", () => matrixTabStop());
+// The matrix reloads after a publication is marked (coverageChanged): the focus stays on the same
+// cell of the new copy — its cells carry no ids, and the focus fell to the matrix as a whole.
+let matrixFocus = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const cell = document.activeElement?.closest?.(".matrix td");
+  const target = event.detail.target;
+  if (!cell || target.matches(".matrix td") || !target.contains(cell)) return;
+  matrixFocus = [cell.parentElement.id, cell.cellIndex];
+});
+document.addEventListener("htmx:afterSettle", () => {
+  if (!matrixFocus) return;
+  const [rowId, index] = matrixFocus;
+  matrixFocus = null;
+  const cell = document.getElementById(rowId)?.cells[index];
+  if (!cell) return;
+  if (!cell.hasAttribute("tabindex")) cell.tabIndex = -1;
+  cell.focus();
+});
 // ===== end of media =====
 
 // ===== documents =====

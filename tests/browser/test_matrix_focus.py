@@ -45,3 +45,20 @@ def test_a_matrix_cell_opened_in_place_puts_the_focus_in_its_form(live, page, ho
     form = page.locator(".matrix form.publication-form")
     expect(form).to_be_visible()
     expect(form.locator("select:not([type=hidden]), input:not([type=hidden])").first).to_be_focused()
+
+
+def test_a_publication_saved_in_the_matrix_leaves_the_focus_on_its_cell(live, page):
+    base, _, plan_id = live
+    page.goto(f"{base}/media/plans/{plan_id}/coverage")
+    page.locator(".matrix td.may").first.click()
+    form = page.locator(".matrix form.publication-form")
+    row, index = form.evaluate("form => [form.closest('tr').id, form.closest('td').cellIndex]")
+    form.locator("input[name=url]").fill("https://tit.ru/news/1")
+    form.locator("input[name=published_on]").fill("2021-03-01")
+    form.get_by_role("button", name="Сохранить").click()
+    # The matrix reloads after the change (its totals with it): the focus is on the same cell of its new copy.
+    expect(page.locator(f"#{row} td.matrix-total")).to_have_text("50 %")
+    assert page.evaluate("() => [document.activeElement.parentElement.id, document.activeElement.cellIndex]") == [
+        row,
+        index,
+    ]
