@@ -311,6 +311,18 @@ def test_the_matrix_shows_every_change_at_once(viewer, coverage_case):
     assert matrix()[1] == ["gap", "gap", "gap"]
 
 
+def test_a_cells_form_records_for_its_own_column(login_as, coverage_case):
+    # A secretary's form opened in a cell of the matrix offered every participant: one chosen
+    # there was recorded in another column while the form sat in this one.
+    _, event, own, _, _, _ = coverage_case
+    secretary = login_as(Role.SECRETARY)
+    form = secretary.hx("get", f"/media/events/{event.id}/publications?organization={own.id}").get_data(as_text=True)
+    assert 'select name="organization_id"' not in form and '<select id="organization_id"' not in form
+    assert f'<input type="hidden" name="organization_id" value="{own.id}">' in form
+    page = secretary.get(f"/media/events/{event.id}/publications").get_data(as_text=True)
+    assert 'id="organization_id"' in page  # the page of its own lets the participant be chosen
+
+
 def test_an_editor_cannot_record_or_delete_for_another_organization(login_as, coverage_case):
     _, event, own, other, person, theirs = coverage_case
     editor = login_as(Role.EDITOR, person_id=person.id)
