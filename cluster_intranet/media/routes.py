@@ -281,7 +281,7 @@ def postpone_event(event_id: int):
     event = services.get_event(event_id) or abort(404)
     form = PostponeForm(obj=event if request.method == "GET" else None)
     if request.method == "GET":
-        form.ends_on.data = event.ends_on if event.several_days else None
+        form.ends_on.data = None  # empty keeps the length: the old end alone would refuse a later start
 
     def page(status: int = 422):
         return render_template("media/postpone.html", form=form, event=event), status
