@@ -386,6 +386,17 @@ def test_the_event_page_lists_every_participant(viewer, coverage_case):
     assert f'id="slot-{event.id}-{other.id}" class="slot slot-done"' in html
 
 
+def test_a_planned_events_page_shows_no_gaps_it_cannot_fill(viewer, coverage_case):
+    # Its page showed every participant as a red gap («0 из 2») with a «+» whose form was refused
+    # («Мероприятие ещё в плане: …»).
+    plan, _, own, _, _, _ = coverage_case
+    planned = builders.event(plan, title="Форум", starts_on=date(2022, 4, 1))
+    db.session.commit()
+    html = viewer.get(f"/media/events/{planned.id}").get_data(as_text=True)
+    assert "Материал ещё не готов: участники публикуют мероприятие, когда он готов." in html
+    assert "slot-gap" not in html and "Опубликовали на своих сайтах" not in html
+
+
 # --- the month calendar -----------------------------------------------------------
 
 
