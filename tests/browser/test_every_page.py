@@ -252,7 +252,7 @@ def test_a_status_changed_in_the_media_plan_says_so_and_keeps_the_focus_on_its_r
     page.wait_for_selector("#messages .alert-success")
     assert "Статус: Материал готов." in page.inner_text("#messages")
     expect(page.locator(f"#{row_id}")).to_be_focused()
-    expect(page.locator(f"#{row_id} .status-cell")).to_contain_text("Материал готов")
+    expect(page.locator(f"#{row_id} .status-cell .badge")).to_have_text("Материал готов")  # not the button
     assert page.evaluate("window.__noReload === true")
 
 
