@@ -109,10 +109,28 @@ function closeSuggestions(picker) {
 function addChip(picker, id) {
   const chosen = picker.querySelector("[data-chosen]");
   if ([...chosen.querySelectorAll("input")].some((input) => input.value === String(id))) return Promise.resolve();
-  return window.htmx.ajax("GET", picker.dataset.chipUrl, {
+  const added = window.htmx.ajax("GET", picker.dataset.chipUrl, {
     target: chosen, swap: "beforeend", values: { person: id, name: picker.dataset.field },
   });
+  const form = picker.closest("form");
+  if (form) {
+    const coming = Promise.all([chipsComing.get(form), added.catch(() => {})]);
+    chipsComing.set(form, coming);
+    coming.then(() => { if (chipsComing.get(form) === coming) chipsComing.delete(form); });
+  }
+  return added;
 }
+// A form sent before its chips came (a person picked, then «Добавить решение» at once, or on a
+// slow network) went without that person, and nothing said so. Its sending waits for them.
+const chipsComing = new Map();
+document.addEventListener("submit", (event) => {
+  const coming = chipsComing.get(event.target);
+  if (!coming) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  const submitter = event.submitter?.form === event.target ? event.submitter : undefined;
+  coming.then(() => event.target.requestSubmit(submitter));
+}, true);
 
 function pickPerson(picker, id, label) {
   const search = picker.querySelector("[data-picker-search]");

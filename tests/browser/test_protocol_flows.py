@@ -141,3 +141,24 @@ def test_rows_are_entered_one_after_another(live, page):
     expect(page.locator("#decision-new-text")).to_be_focused()
     expect(page.locator("#decision-new-agenda_item_id option:checked")).to_have_text(item)
     assert _not_reloaded(page)
+
+
+def test_a_decision_sent_right_after_a_pick_keeps_the_person(live, page):
+    """A responsible person picked comes as a chip from the server; «Добавить решение» pressed
+    before it came (at once, or on a slow network) saved the decision without that person,
+    and nothing said so. The form now waits for the chip before it is sent."""
+    base, _, meeting_id = live
+    page.goto(f"{base}/meetings/{meeting_id}")
+    page.click("#decisions summary:has-text('Добавить решение')")
+    page.fill("#decisions textarea[name=text]", "Согласовать график стажировок")
+    page.fill("#picker-decision-new", "Поярк")
+    chips = []  # the chip's request, kept from the server until let go
+    page.route("**/directory/people/chip**", lambda route: chips.append(route))
+    with page.expect_request("**/directory/people/chip**"):
+        page.click("#decisions [data-pick-label='Пояркова О.Н.']")
+    page.click("#decisions button:has-text('Добавить решение')")
+    page.evaluate("() => true")  # the chip's request is in the test's hands
+    assert len(chips) == 1
+    chips[0].continue_()
+    row = page.locator("#decisions li[id^=decision-row]", has_text="Согласовать график стажировок")
+    expect(row).to_contain_text("Пояркова О.Н.")
