@@ -43,9 +43,15 @@ def signed_in_fixtures(prepare, account=SECRETARY, role="secretary"):
         with serve(tmp_path_factory.mktemp("live"), prepared) as served:
             yield served
 
+    # Signed in once per server (a module's): more than ten sign-ins of one account a minute
+    # meet the login limit (LOGIN_RATE_LIMIT), a 429 instead of the home page.
+    cookies: dict[str, dict] = {}
+
     @pytest.fixture
     def page(live, request):
-        with browser_page(request, signed_in=(live[0], *account)) as page:
+        if live[0] not in cookies:
+            cookies[live[0]] = signed_in_state(live[0], *account)
+        with browser_page(request, storage_state=cookies[live[0]]) as page:
             yield page
 
     return live, page
@@ -107,14 +113,17 @@ def serve(folder: Path, prepare):
 
 
 @contextlib.contextmanager
-def browser_page(request, signed_in: tuple[str, str, str] | None = None):
-    """A headless Debian chromium page, signed in when given (base url, e-mail, password);
-    a screenshot in test-output/ if the test fails."""
+def browser_page(request, signed_in: tuple[str, str, str] | None = None, storage_state: dict | None = None):
+    """A headless Debian chromium page, signed in when given (base url, e-mail, password), or
+    with the cookies of a session signed in before (``storage_state``); a screenshot in
+    test-output/ if the test fails."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        page = browser.new_page(
+            viewport={"width": 1366, "height": 900}, accept_downloads=True, storage_state=storage_state
+        )
         try:
             if signed_in:
                 sign_in(page, *signed_in)
@@ -124,6 +133,21 @@ def browser_page(request, signed_in: tuple[str, str, str] | None = None):
             if report is None or report.failed:
                 TEST_OUTPUT.mkdir(exist_ok=True)
                 page.screenshot(path=str(TEST_OUTPUT / f"{request.node.name}.png"), full_page=True)
+            browser.close()
+
+
+def signed_in_state(base: str, email: str, password: str) -> dict:
+    """The cookies of a session signed in once, for pages of several tests (Playwright's
+    storage state)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            sign_in(page, base, email, password)
+            return page.context.storage_state()
+        finally:
             browser.close()
 
 
