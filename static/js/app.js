@@ -57,16 +57,12 @@ document.addEventListener("click", (event) => {
   open.querySelector("input:not([type=hidden]), select, textarea")?.focus();
 }, true);
 // A list that reloads after a change elsewhere (hx-trigger "… from:body": a status marked in
-// another row) does not throw away a form being typed in it — an event being added, a row
-// being edited. That reload is skipped; the form's own saving reloads the list again.
-document.addEventListener("htmx:beforeSwap", (event) => {
-  if (!event.detail.elt.getAttribute?.("hx-trigger")?.includes("from:body")) return;
-  if ([...event.detail.target.querySelectorAll("form")].some(typedInto)) event.detail.shouldSwap = false;
-});
-// A change sent from such a list (a row deleted, a status marked) while the list reloads: the
-// reload, answered first, replaced the row that sent it, and the change's answer — the row, its
-// message, the next reload — went to a row no longer on the page. That reload is skipped; the
-// change's own answer reloads the list.
+// another row) skips that reload while it holds
+// - a form being typed in (an event being added, a row being edited), which it would throw away;
+// - a change still on its way (a second row deleted, a status marked): the reload, answered
+//   first, replaced the row that sent it, and the change's answer — the row, its message, the
+//   next reload — went to a row no longer on the page.
+// The form's saving, or the change's answer, reloads the list again.
 const changing = new Set();
 document.addEventListener("htmx:beforeRequest", (event) => {
   const request = event.detail.requestConfig;
@@ -75,7 +71,10 @@ document.addEventListener("htmx:beforeRequest", (event) => {
 document.addEventListener("htmx:afterRequest", (event) => changing.delete(event.detail.requestConfig?.elt));
 document.addEventListener("htmx:beforeSwap", (event) => {
   if (!event.detail.elt.getAttribute?.("hx-trigger")?.includes("from:body")) return;
-  if ([...changing].some((elt) => event.detail.target.contains(elt))) event.detail.shouldSwap = false;
+  const list = event.detail.target;
+  if ([...list.querySelectorAll("form")].some(typedInto) || [...changing].some((elt) => list.contains(elt))) {
+    event.detail.shouldSwap = false;
+  }
 });
 function typedInto(form) {
   return [...form.elements].some((field) => {
