@@ -146,6 +146,7 @@ def _last_invitation_method():
     )  # fmt: skip
 
 
+@functools.cache
 def _meeting_page_statements() -> tuple[Select, ...]:
     """Built once: SQLAlchemy keeps a statement's cache key on the statement. The page's
     collections are read by statements of their own rather than by selectinload, whose
