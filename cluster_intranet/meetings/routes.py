@@ -138,7 +138,7 @@ def _page_context(meeting: Meeting, **forms) -> dict:
     # formdata=None: after a change they start empty, not with what was posted.
     if editable:
         # A protocol lists its people group by group: the next one added is likely of the same.
-        added_as = request.form.get("mode") if request.endpoint == "meetings.add_row" else None
+        added_as = request.form.get("mode") if context["adding"] == "attendees" else None
         context["attendee_form"] = forms.get("attendees") or _add_form(
             "attendees", meeting, formdata=None, mode=added_as
         )
